@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import type { ErrorCode, Stage } from './errors.js';
+
+export const STATUSES = ['RECEIVED', 'CLEANED', 'ANALYZING', 'DONE', 'PARTIAL', 'FAILED'] as const;
+export type Status = (typeof STATUSES)[number];
+export const TERMINAL_STATUSES: readonly Status[] = ['DONE', 'PARTIAL', 'FAILED'];
+
+export const CLAIM_KINDS = ['statistic', 'quote', 'event', 'policy', 'prediction', 'other'] as const;
+export type ClaimKind = (typeof CLAIM_KINDS)[number];
+
+export type SourceFormat = 'html' | 'text' | 'markdown' | 'json';
+
+export interface Summary {
+  headline: string;
+  short: string;
+  bullets: string[];
+}
+
+export interface Claim {
+  id: string;
+  text: string;
+  speaker: string | null;
+  kind: ClaimKind;
+  /** Verbatim from the cleaned text: `text.slice(start, end) === evidence`. */
+  evidence: string;
+  start: number;
+  end: number;
+  grounded: boolean;
+  checkworthiness: number;
+}
+
+export type Translation =
+  | {
+      status: 'done';
+      headline: string;
+      short: string;
+      bullets: string[];
+      claims: { id: string; text: string }[];
+    }
+  | { status: 'unavailable' | 'failed'; reason: string };
+
+export interface StageUsage {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export interface Provenance {
+  engine: string;
+  model: string | null;
+  promptVersion: string | null;
+  cleanerVersion: string;
+}
+
+export interface ArticleError {
+  code: ErrorCode;
+  message: string;
+  stage: Stage;
+  attempts: number;
+}
+
+/** What the cleaner learns about a document, besides its text. */
+export interface ArticleMetadata {
+  title: string | null;
+  byline: string | null;
+  publishedAt: string | null;
+  site: string | null;
+  url: string | null;
+  language: string | null;
+}
+
+/** What the analysis engine returns for one article. */
+export interface AnalysisResult {
+  status: 'DONE' | 'PARTIAL';
+  summary: Summary;
+  claims: Claim[];
+  translations: Record<string, Translation>;
+  usage: Record<string, StageUsage>;
+  provenance: Omit<Provenance, 'cleanerVersion'>;
+}
+
+/** One item per article in the table. Optional fields fill in as it moves through the stages. */
+export interface ArticleRecord extends Partial<ArticleMetadata> {
+  id: string;
+  sourceBucket: string;
+  sourceKey: string;
+  sourceEtag: string | null;
+  sourceSize: number | null;
+  sourceSequencer: string;
+  status: Status;
+  error?: ArticleError;
+  format?: SourceFormat;
+  encoding?: string;
+  contentHash?: string;
+  wordCount?: number;
+  textKey?: string;
+  resultKey?: string;
+  summary?: Summary;
+  claims?: Claim[];
+  translations?: Record<string, Translation>;
+  usage?: Record<string, StageUsage>;
+  provenance?: Provenance;
+  /** Milliseconds each stage took, by stage name. */
+  timings?: Record<string, number>;
+  receivedAt: string;
+  updatedAt: string;
+  cleanedAt?: string;
+  analyzedAt?: string;
+}
+
+/**
+ * The article id is derived from the bucket and key, so that a user who knows
+ * what they uploaded can find it, and a re-upload of the same key replaces
+ * the same article.
+ */
+export function articleIdFor(bucket: string, key: string): string {
+  return createHash('sha256').update(`${bucket}\u0000${key}`).digest('hex').slice(0, 24);
+}
+
+export function isTerminal(status: Status): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/** Where the cleaned text and the results of an article live in the bucket. */
+export const objectKeys = {
+  incomingPrefix: 'incoming/',
+  cleaned: (id: string) => `cleaned/${id}.txt`,
+  result: (id: string) => `results/${id}.json`,
+};

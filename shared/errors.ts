@@ -1,0 +1,96 @@
+/**
+ * Every way an article can fail, with a stable code. Codes are a contract: they
+ * appear in the article record, the API and the CLI output, and are documented
+ * in the README. Add codes; never rename or remove one.
+ */
+export const ERROR_CODES = {
+  EMPTY_OBJECT: 'The uploaded object is empty (0 bytes).',
+  TOO_LARGE: 'The uploaded object is larger than the size limit.',
+  BINARY_CONTENT: 'The object is a binary file (PDF, ZIP, image, …), not an article.',
+  UNDECODABLE_TEXT: 'The bytes could not be decoded as text in any supported encoding.',
+  INVALID_JSON: 'The JSON file is malformed or lacks a "body" or "html" field.',
+  NO_ARTICLE_TEXT: 'No article text was found in the document.',
+  TEXT_TOO_SHORT: 'The article text is too short to summarise.',
+  SOURCE_NOT_FOUND: 'The uploaded object no longer exists (deleted before it was read).',
+  STORAGE_UNAVAILABLE: 'Storage (S3 or DynamoDB) could not be reached; the work is retried.',
+  QUEUE_UNAVAILABLE: 'The analysis queue could not be reached; the work is retried.',
+  ANALYSIS_FAILED: 'The analysis engine failed.',
+  INTERNAL_ERROR: 'An unexpected error occurred.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The pipeline stage where an error happened. */
+export type Stage = 'ingest' | 'analyze';
+
+/**
+ * A failure the pipeline knows about. `permanent` errors end the article in
+ * FAILED at once; the others are retried by the queue and end it in FAILED
+ * only after the last receive.
+ */
+export class PrecisError extends Error {
+  override readonly name: string = 'PrecisError';
+  readonly code: ErrorCode;
+  readonly permanent: boolean;
+
+  constructor(code: ErrorCode, message: string, options: { permanent?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.permanent = options.permanent ?? true;
+  }
+}
+
+/** Input that can never become an article: retrying will not help. */
+export class InvalidInputError extends PrecisError {
+  override readonly name = 'InvalidInputError';
+  constructor(code: ErrorCode, message: string, cause?: unknown) {
+    super(code, message, { permanent: true, cause });
+  }
+}
+
+/** A dependency failed in a way that may pass: the queue should redeliver. */
+export class TransientError extends PrecisError {
+  override readonly name = 'TransientError';
+  constructor(code: ErrorCode, message: string, cause?: unknown) {
+    super(code, message, { permanent: false, cause });
+  }
+}
+
+/**
+ * Another delivery holds the article's lease. The message must come back
+ * later rather than be dropped, so that a crashed holder is taken over.
+ */
+export class InProgressError extends Error {
+  override readonly name = 'InProgressError';
+  constructor(readonly articleId: string) {
+    super(`Article ${articleId} is being processed by another delivery.`);
+  }
+}
+
+/** A request the API refuses: mapped to a 4xx problem+json response. */
+export class RequestError extends Error {
+  override readonly name = 'RequestError';
+  constructor(
+    readonly status: 400 | 404 | 409,
+    readonly title: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The code and human sentence stored on a failed article. */
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+}
+
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (error instanceof PrecisError) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL_ERROR', message: ERROR_CODES.INTERNAL_ERROR };
+}
+
+export function tooLargeMessage(size: number, maxBytes: number): string {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `The object is ${mb(size)}; the limit is ${mb(maxBytes)}.`;
+}

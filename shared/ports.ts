@@ -1,0 +1,98 @@
+import type { AnalysisResult, ArticleError, ArticleMetadata, ArticleRecord, SourceFormat, Status } from './article.js';
+
+/** Object storage (S3 in AWS, s3rver locally). */
+export interface BlobStore {
+  /**
+   * Reads an object whole. Refuses it by its size, before reading the body,
+   * when it is larger than `maxBytes` (throws TOO_LARGE); throws
+   * SOURCE_NOT_FOUND when it does not exist.
+   */
+  get(bucket: string, key: string, options?: { maxBytes?: number }): Promise<Uint8Array>;
+  put(bucket: string, key: string, body: string, contentType: string): Promise<void>;
+}
+
+/** A queue that hands messages to a consumer (SQS in AWS, an in-process queue locally). */
+export interface MessageQueue {
+  send(message: { articleId: string }): Promise<void>;
+}
+
+/** What identifies one version of an uploaded object. */
+export interface SourceRef {
+  bucket: string;
+  key: string;
+  etag: string | null;
+  size: number | null;
+  /** Orders the events of one key: a later upload has a greater sequencer. */
+  sequencer: string;
+}
+
+export type IngestClaim =
+  /** This delivery owns the ingest of this version. */
+  | { outcome: 'claimed' }
+  /** This version is already cleaned (or further); nothing to redo. */
+  | { outcome: 'done'; status: Status }
+  /** A newer upload of the key superseded this event. */
+  | { outcome: 'stale' };
+
+export type AnalysisClaim =
+  | { outcome: 'claimed'; article: ArticleRecord; leaseToken: string }
+  | { outcome: 'skip'; reason: 'missing' | 'terminal' | 'not-cleaned' };
+
+export interface CleanedFields extends ArticleMetadata {
+  format: SourceFormat;
+  encoding: string;
+  contentHash: string;
+  wordCount: number;
+  textKey: string;
+  ingestMs: number;
+}
+
+export interface AnalyzedFields {
+  result: AnalysisResult;
+  cleanerVersion: string;
+  resultKey: string;
+  analyzeMs: number;
+}
+
+export interface ListQuery {
+  limit: number;
+  cursor?: string;
+  status?: Status;
+}
+
+export interface ArticlePage {
+  items: ArticleRecord[];
+  nextCursor: string | null;
+}
+
+/**
+ * The article table. Every state change is a conditional write, so duplicate
+ * or concurrent deliveries cannot analyse an article twice (the local
+ * DynamoDB has no transactions, and none are needed).
+ */
+export interface ArticleRepository {
+  get(id: string): Promise<ArticleRecord | undefined>;
+  /**
+   * Starts (or restarts) the ingest of one object version. Throws
+   * InProgressError when another live delivery holds it.
+   */
+  claimIngest(id: string, source: SourceRef, now: Date, leaseMs: number): Promise<IngestClaim>;
+  /** RECEIVED → CLEANED, only for the same object version. Returns false if superseded. */
+  saveCleaned(id: string, sequencer: string, fields: CleanedFields, now: Date): Promise<boolean>;
+  /**
+   * CLEANED → ANALYZING under a lease. Throws InProgressError while another
+   * delivery holds a live lease.
+   */
+  claimAnalysis(id: string, now: Date, leaseMs: number): Promise<AnalysisClaim>;
+  /** ANALYZING → DONE | PARTIAL, only while this lease is held. Returns false if it was lost. */
+  saveAnalysis(id: string, leaseToken: string, fields: AnalyzedFields, now: Date): Promise<boolean>;
+  /**
+   * Ends the article in FAILED, unless it already reached a terminal state or
+   * (when `sequencer` is given) a newer upload replaced it.
+   */
+  markFailed(id: string, error: ArticleError, now: Date, options?: { sequencer?: string }): Promise<boolean>;
+  list(query: ListQuery): Promise<ArticlePage>;
+}
+
+/** Monotonic time source, injectable for tests. */
+export type Clock = () => Date;
