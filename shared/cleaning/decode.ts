@@ -1,0 +1,166 @@
+import chardet from 'chardet';
+import { InvalidInputError } from '../errors.js';
+
+export interface DecodedText {
+  text: string;
+  /** WHATWG encoding name the bytes were decoded with. */
+  encoding: string;
+}
+
+/** File signatures of formats that are never an article, whatever the file is called. */
+const BINARY_SIGNATURES: { name: string; offset: number; bytes: number[] }[] = [
+  { name: 'PDF', offset: 0, bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] },
+  { name: 'ZIP', offset: 0, bytes: [0x50, 0x4b, 0x03, 0x04] },
+  { name: 'ZIP', offset: 0, bytes: [0x50, 0x4b, 0x05, 0x06] },
+  { name: 'PNG', offset: 0, bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
+  { name: 'JPEG', offset: 0, bytes: [0xff, 0xd8, 0xff] },
+  { name: 'GIF', offset: 0, bytes: [0x47, 0x49, 0x46, 0x38] },
+  { name: 'WebP', offset: 8, bytes: [0x57, 0x45, 0x42, 0x50] },
+  { name: 'gzip', offset: 0, bytes: [0x1f, 0x8b] },
+  { name: '7z', offset: 0, bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c] },
+  { name: 'RAR', offset: 0, bytes: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07] },
+  { name: 'OLE (legacy Office)', offset: 0, bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1] },
+  { name: 'ELF', offset: 0, bytes: [0x7f, 0x45, 0x4c, 0x46] },
+  { name: 'MP4', offset: 4, bytes: [0x66, 0x74, 0x79, 0x70] },
+  { name: 'SQLite', offset: 0, bytes: [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65, 0x20, 0x66] },
+];
+
+export function binarySignature(bytes: Uint8Array): string | null {
+  for (const sig of BINARY_SIGNATURES) {
+    if (bytes.length < sig.offset + sig.bytes.length) continue;
+    if (sig.bytes.every((b, i) => bytes[sig.offset + i] === b)) return sig.name;
+  }
+  return null;
+}
+
+function decoderFor(label: string, fatal = false): InstanceType<typeof TextDecoder> | null {
+  try {
+    return new TextDecoder(label, { fatal });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The charset an HTML or XML document declares for itself in its first bytes
+ * (`<meta charset>`, `<meta http-equiv="Content-Type">`, `<?xml encoding?>`).
+ */
+export function declaredCharset(bytes: Uint8Array): string | null {
+  const head = Buffer.from(bytes.subarray(0, 4096)).toString('latin1');
+  const match =
+    /<meta[^>]*?charset\s*=\s*["']?\s*([\w:.-]+)/i.exec(head) ?? /<\?xml[^>]*encoding\s*=\s*["']([\w:.-]+)/i.exec(head);
+  const label = match?.[1];
+  if (!label) return null;
+  const decoder = decoderFor(label);
+  // A document cannot declare itself UTF-16 in ASCII-compatible bytes; browsers ignore it too.
+  if (!decoder || decoder.encoding.startsWith('utf-16')) return null;
+  return decoder.encoding;
+}
+
+/** UTF-16 without a BOM shows as NUL bytes on every other position of ASCII text. */
+function sniffUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  const n = Math.min(bytes.length, 4096) & ~1;
+  if (n < 16) return null;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenZeros++;
+    if (bytes[i + 1] === 0) oddZeros++;
+  }
+  const pairs = n / 2;
+  if (oddZeros > pairs * 0.4 && evenZeros < pairs * 0.05) return 'utf-16le';
+  if (evenZeros > pairs * 0.4 && oddZeros < pairs * 0.05) return 'utf-16be';
+  return null;
+}
+
+/**
+ * Share of characters that no text contains: C0/C1 controls other than white
+ * space, and U+FFFD from bytes the decoder could not map.
+ */
+function garbageRatio(text: string): number {
+  if (text.length === 0) return 0;
+  let bad = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (
+      (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) ||
+      (c >= 0x7f && c <= 0x9f) ||
+      c === 0xfffd
+    ) {
+      bad++;
+    }
+  }
+  return bad / text.length;
+}
+
+const MAX_GARBAGE = 0.01;
+const MIN_DETECTION_CONFIDENCE = 20;
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Turns bytes into text. Order, as browsers do it: a byte-order mark, then
+ * the charset the document declares (HTML/XML), then valid UTF-8, then
+ * statistical detection. Binary files are refused by their signature first.
+ */
+export function decodeBytes(bytes: Uint8Array, options: { html?: boolean } = {}): DecodedText {
+  const signature = binarySignature(bytes);
+  if (signature) {
+    throw new InvalidInputError('BINARY_CONTENT', `The object is a ${signature} file, not an article.`);
+  }
+
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decodeWith(bytes, 'utf-8');
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeWith(bytes, 'utf-16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeWith(bytes, 'utf-16be');
+  const utf16 = sniffUtf16(bytes);
+  if (utf16) return decodeWith(bytes, utf16);
+
+  if (bytes.subarray(0, 8192).includes(0)) {
+    throw new InvalidInputError(
+      'BINARY_CONTENT',
+      'The object contains NUL bytes: it is a binary file, not an article.',
+    );
+  }
+
+  let utf8: string | null = null;
+  try {
+    utf8 = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    utf8 = null;
+  }
+  const hasNonAscii = bytes.some((b) => b >= 0x80);
+
+  if (options.html) {
+    const declared = declaredCharset(bytes);
+    // Valid non-ASCII UTF-8 under a legacy declaration is a mislabelled page: legacy bytes are almost never valid UTF-8.
+    if (declared && !(utf8 !== null && hasNonAscii && declared !== 'utf-8')) {
+      const decoded = decodeWith(bytes, declared);
+      if (garbageRatio(decoded.text) <= MAX_GARBAGE) return decoded;
+    }
+  }
+  if (utf8 !== null && garbageRatio(utf8) <= MAX_GARBAGE) return { text: stripBom(utf8), encoding: 'utf-8' };
+
+  for (const candidate of chardet.analyse(bytes)) {
+    if (candidate.confidence < MIN_DETECTION_CONFIDENCE) break;
+    const decoder = decoderFor(candidate.name);
+    if (!decoder || decoder.encoding === 'utf-8') continue;
+    const text = decoder.decode(bytes);
+    if (garbageRatio(text) <= MAX_GARBAGE) return { text: stripBom(text), encoding: decoder.encoding };
+  }
+  throw new InvalidInputError(
+    'UNDECODABLE_TEXT',
+    'The bytes are not valid UTF-8 and no other encoding decodes them to readable text.',
+  );
+}
+
+function decodeWith(bytes: Uint8Array, label: string): DecodedText {
+  const decoder = decoderFor(label);
+  if (!decoder) throw new InvalidInputError('UNDECODABLE_TEXT', `The encoding ${label} is not supported.`);
+  const text = stripBom(decoder.decode(bytes));
+  if (garbageRatio(text) > MAX_GARBAGE) {
+    throw new InvalidInputError('UNDECODABLE_TEXT', `The bytes do not decode to readable text as ${decoder.encoding}.`);
+  }
+  return { text, encoding: decoder.encoding };
+}

@@ -1,0 +1,221 @@
+import { bareTimestamp } from './dates.js';
+import { comparable, normalizeLine, normalizeNewlines } from './normalize.js';
+
+/** What the artifacts of a pasted article tell about it, besides its body. */
+export interface PasteFindings {
+  title: string | null;
+  byline: string | null;
+  publishedAt: string | null;
+  site: string | null;
+}
+
+export interface CleanedParagraphs extends PasteFindings {
+  paragraphs: string[];
+}
+
+const BULLET = /^(?:[-*•·▪◦‣–]|\d{1,2}[.)])\s+/;
+const TERMINAL = /[.!?:;…"”’'»)\]。！？؟]$/u;
+
+/**
+ * Splits pasted text into paragraphs. Blank lines separate paragraphs; inside
+ * a block, hard-wrapped lines (a column of similar widths) are rejoined,
+ * while short independent lines (headings, list items) stay apart.
+ */
+export function splitParagraphs(raw: string): string[] {
+  const lines = normalizeNewlines(raw).split('\n').map(normalizeLine);
+  const blocks: string[][] = [];
+  let current: string[] = [];
+  for (const line of lines) {
+    if (line === '') {
+      if (current.length > 0) blocks.push(current);
+      current = [];
+    } else {
+      current.push(line);
+    }
+  }
+  if (current.length > 0) blocks.push(current);
+  return blocks.flatMap(unwrapBlock);
+}
+
+function unwrapBlock(lines: string[]): string[] {
+  if (lines.length === 1) return lines;
+  if (lines.every((line) => BULLET.test(line))) return [lines.join('\n')];
+  const width = Math.max(...lines.map((l) => l.length));
+  const body = lines.slice(0, -1);
+  const wrapped =
+    width >= 40 && width <= 120 && body.filter((l) => l.length >= width * 0.6).length >= body.length * 0.6;
+  if (!wrapped) return lines;
+  const paragraphs: string[] = [];
+  let paragraph = '';
+  for (const [i, line] of lines.entries()) {
+    if (BULLET.test(line) && paragraph) {
+      paragraphs.push(paragraph);
+      paragraph = '';
+    }
+    paragraph = paragraph ? joinWrapped(paragraph, line) : line;
+    const next = lines[i + 1];
+    // A short line that ends a sentence ends its paragraph; so does a line before a bullet.
+    const endsParagraph =
+      next === undefined || (TERMINAL.test(line) && line.length < width * 0.75) || BULLET.test(next);
+    if (endsParagraph) {
+      paragraphs.push(paragraph);
+      paragraph = '';
+    }
+  }
+  return paragraphs;
+}
+
+function joinWrapped(left: string, right: string): string {
+  // "well-" + "known": the hyphen was typed, keep it but join without a space.
+  if (/\p{L}-$/u.test(left) && /^\p{Ll}/u.test(right)) return left + right;
+  return `${left} ${right}`;
+}
+
+const SHARE_WORDS =
+  /^(share|share this|share this article|share on|tweet|email|e-mail|print|facebook|twitter|x|whatsapp|telegram|linkedin|reddit|pinterest|messenger|copy link|comments?)$/i;
+
+/** Lines pasted along with an article that are not part of it. */
+function isBoilerplate(paragraph: string): boolean {
+  const p = paragraph.trim();
+  if (
+    /^(read more|read also|see also|related|related articles|more on this|advertisement|sponsored|ad)\b[:.…]*$/i.test(p)
+  )
+    return true;
+  if (/^(read more|read also|see also|related)\s*[:|»>-]/i.test(p) && p.length < 160) return true;
+  if (/^(click here|subscribe|sign up|follow us|join our|download our app)\b/i.test(p) && p.length < 160) return true;
+  if (/\b(subscribe|sign up|register)( now| here| today| for free)?[.!]?$/i.test(p) && p.length < 120) return true;
+  const words = p.split(/[\s|,/•·]+/).filter(Boolean);
+  if (words.length > 0 && words.length <= 8 && words.every((w) => SHARE_WORDS.test(w))) return true;
+  if (/^(share|follow us)( on| via)?[:\s]/i.test(p) && words.length <= 8) return true;
+  return /^(©|\(c\)|copyright\b|all rights reserved)/i.test(p) && p.length < 120;
+}
+
+function looksLikeTitle(paragraph: string): boolean {
+  const words = paragraph.split(/\s+/).length;
+  return paragraph.length <= 200 && words <= 30 && !paragraph.includes('\n') && !/[.;:,]$/.test(paragraph);
+}
+
+const BYLINE =
+  /^(?:by|from)\s+(\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|and|&|de|al|el|van|von|bin))*)(?:\s*[,|–—-]\s*.*)?$/u;
+
+/**
+ * Removes the title from the start of a paragraph it is glued to ("…the
+ * coalitionShafaq News/ …"). Letters and digits must match in order;
+ * punctuation, quotes and spacing may differ. Returns null when the paragraph
+ * does not start with the title.
+ */
+export function stripLeadingTitle(paragraph: string, title: string): string | null {
+  const target = comparable(title);
+  if (target.length === 0) return null;
+  let matched = 0;
+  for (let i = 0; i < paragraph.length; i++) {
+    const ch = paragraph[i] as string;
+    const norm = comparable(ch);
+    if (norm.length === 0) continue;
+    if (!target.startsWith(norm, matched)) return null;
+    matched += norm.length;
+    if (matched === target.length) {
+      // Closing quotes or punctuation of the title go with it.
+      let end = i + 1;
+      while (end < paragraph.length && /[\s"”’'.:|–—-]/u.test(paragraph[end] as string)) end++;
+      return paragraph.slice(end);
+    }
+  }
+  return null;
+}
+
+/** A source tag or dateline at the start of a body: its name and the body without it. */
+export function stripDateline(paragraph: string): { source: string | null; rest: string } {
+  const patterns: RegExp[] = [
+    // "Shafaq News/ Deputy…", "Agency/ …"
+    /^([\p{Lu}\p{Lo}][\p{L}\p{M}.&'’]*(?:\s+[\p{Lu}\p{Lo}][\p{L}\p{M}.&'’]*){0,3})\s?\/\s*(?=\S)/u,
+    // "BAGHDAD (Reuters) - …", "BAGHDAD, March 30 (AP) — …"
+    /^\p{Lu}[\p{Lu}\s.'’-]{1,40}(?:,\s*[\p{L}\d .,]{2,30})?\s*\(([\p{L} .&-]{2,30})\)\s*[-—–:]+\s*/u,
+    // "(CNN) -- …"
+    /^\(([\p{L} .&-]{2,30})\)\s*[-—–]+\s*/u,
+    // "BAGHDAD — …"
+    /^\p{Lu}{3,}(?:[ -]\p{Lu}{2,}){0,3}(?:,\s*\p{Lu}[\p{L}. ]{1,25})?\s+[—–-]{1,2}\s+/u,
+  ];
+  for (const pattern of patterns) {
+    const match = pattern.exec(paragraph);
+    if (match && match[0].length < paragraph.length) {
+      return { source: match[1]?.trim() ?? null, rest: paragraph.slice(match[0].length) };
+    }
+  }
+  return { source: null, rest: paragraph };
+}
+
+const DOMAIN = /^(?:https?:\/\/)?(?:www\.)?([\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.\p{L}{2,})\/?$/u;
+
+/**
+ * Removes the artifacts pasted articles carry, in the order they appear: the
+ * headline repeated at the top, a bare timestamp line (its date becomes the
+ * published date), a byline line, the headline glued to the first paragraph,
+ * a dateline or "Agency/" source tag, share and "read more" lines, and a
+ * trailing site name.
+ */
+export function cleanParagraphs(input: string[], known: Partial<PasteFindings> = {}): CleanedParagraphs {
+  let paragraphs = input.map((p) => p.trim()).filter((p) => p.length > 0 && !isBoilerplate(p));
+  let title = known.title ?? null;
+  let publishedAt = known.publishedAt ?? null;
+  let byline = known.byline ?? null;
+  let site = known.site ?? null;
+
+  if (!title && paragraphs.length > 1 && looksLikeTitle(paragraphs[0] as string)) {
+    title = paragraphs[0] as string;
+  }
+  if (title) {
+    const key = comparable(title);
+    paragraphs = paragraphs.filter((p, i) => i > 3 || comparable(p) !== key);
+  }
+
+  // Timestamps and bylines sit among the first lines, before the body starts.
+  const head: string[] = [];
+  let index = 0;
+  for (; index < Math.min(paragraphs.length, 4); index++) {
+    const p = paragraphs[index] as string;
+    const timestamp = bareTimestamp(p);
+    if (timestamp) {
+      publishedAt ??= timestamp;
+      continue;
+    }
+    const by = BYLINE.exec(p);
+    if (by && p.length < 100) {
+      byline ??= by[1]?.trim() ?? null;
+      continue;
+    }
+    head.push(p);
+    if (!looksLikeTitle(p)) {
+      index++;
+      break;
+    }
+  }
+  paragraphs = [...head, ...paragraphs.slice(index)];
+
+  // The first body paragraph: the headline glued to it, then a dateline or source tag.
+  const firstBody = paragraphs.findIndex((p) => !looksLikeTitle(p) || p.split(/\s+/).length > 12);
+  if (firstBody >= 0) {
+    let p = paragraphs[firstBody] as string;
+    if (title && title.split(/\s+/).length >= 5) {
+      const rest = stripLeadingTitle(p, title);
+      if (rest) p = rest;
+    }
+    const dateline = stripDateline(p);
+    if (dateline.source) site ??= dateline.source;
+    paragraphs[firstBody] = dateline.rest;
+  }
+
+  // A trailing site name: a bare domain, or the name of the source.
+  const last = paragraphs.at(-1);
+  if (last && paragraphs.length > 1) {
+    const domain = DOMAIN.exec(last);
+    if (domain) {
+      site ??= domain[1] ?? null;
+      paragraphs.pop();
+    } else if (site && comparable(last) === comparable(site)) {
+      paragraphs.pop();
+    }
+  }
+
+  return { paragraphs: paragraphs.filter((p) => p.length > 0), title, byline, publishedAt, site };
+}
