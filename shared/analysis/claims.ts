@@ -1,0 +1,170 @@
+import type { Claim, ClaimKind } from '../article.js';
+import { type Sentence, splitSentences } from './sentences.js';
+
+const NUMBER_WORDS =
+  /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|quarter|double|triple|twice)\b/i;
+const DIGITS = /\p{Nd}/u;
+const PERCENT_OR_MONEY =
+  /[%٪$€£¥]|\b(?:percent|per cent|dollars?|dinars?|euros?|pounds?|riyals?|liras?|usd|iqd|barrels?|tonnes?|tons?|megawatts?|kilomet(?:re|er)s?|km|ppm)\b|بالمئة|دولار|دينار|ميغاواط/iu;
+const DATE =
+  /\b(?:january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|last (?:week|month|year)|next (?:week|month|year))\b|\b(?:19|20)\d{2}\b|يوم (?:الأحد|الاثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت)/iu;
+const QUOTE = /["“”«»„]|(?:^|\s)['‘][^'’]{8,}['’]/u;
+const ATTRIBUTION =
+  /\b(?:said|says|told|announced|stated|added|noted|stressed|confirmed|denied|claimed|reported|revealed|warned|explained|indicated|pointed out|considered|insisted|argued|estimated|according to)\b|(?:^|\s)(?:و?قال|و?قالت|و?أعلن|و?أعلنت|و?أضاف|و?أكد|و?أوضح|و?ذكر|بحسب|وفقاً ل)/iu;
+const PREDICTION =
+  /\b(?:will|would|expected to|plans? to|planned|is set to|are set to|forecasts?|projected|by the end of|next year|next month|upcoming)\b|(?:^|\s)(?:و?تتوقع|و?يتوقع|سوف|سي)/iu;
+const POLICY =
+  /\b(?:law|bill|decree|regulation|policy|budget|ban|agreement|sanctions?|tax|allocated|legislation|ministry|parliament|compensation|funds?)\b|قانون|قرار|الحكومة|الوزارة/iu;
+const EVENT =
+  /\b(?:killed|wounded|injured|arrested|attacked|opened|reopened|closed|launched|signed|elected|resigned|died|fell|rose|increased|decreased|destroyed|burned|exploded|withdrew|deployed|visited|met|held|ended)\b/i;
+
+const PERSON_TITLE =
+  '(?:(?:Major|Lieutenant|Brigadier|Colonel|Captain|General|Gen\\.|Lt\\.|Col\\.|Maj\\.|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Prof\\.|President|Prime Minister|Minister|Governor|Sheikh|Deputy|Commander|Spokesman|Spokeswoman)\\s+)*';
+const CAP = "(?:(?:al|el|bin|abu|ibn)-)?\\p{Lu}[\\p{L}'’-]+";
+/** A proper name, possibly with a title and "of" links: "Major General Kawa Gharib", "Ministry of Water Resources". */
+const NAME = `${PERSON_TITLE}${CAP}(?:\\s+(?:(?:of|for|the|and|bin|ibn|abu|de|van|von)\\s+)*${CAP}){0,5}`;
+const ROLE =
+  '(?:governor|minister|spokesman|spokeswoman|official|president|commander|chief|director|member|mayor|head|leader|lawmaker|MP)';
+const SAY =
+  '(?:said|says|told|announced|stated|added|noted|stressed|confirmed|denied|claimed|warned|explained|revealed|insisted|argued)';
+const SAY_AFTER =
+  '(?:said|says|announced|stated|added|noted|stressed|confirmed|denied|claimed|warned|explained|revealed|insisted|argued)';
+const PRONOUN_SAYS = new RegExp(`(?:^|[\\s,])(?:he|she|they)\\s+(?:also\\s+)?${SAY}\\b`, 'iu');
+
+/** "…, said Ahmed Jassim, the director…" / "Ahmed Jassim said…" / "according to the North Oil Company". */
+const SPEAKER_PATTERNS: RegExp[] = [
+  new RegExp(`${SAY_AFTER}\\s+((?:${CAP}\\s+)?${ROLE}\\s+${NAME})`, 'u'),
+  new RegExp(`${SAY_AFTER}\\s+(${NAME})`, 'u'),
+  new RegExp(`(${NAME})(?:,\\s*([^,]{3,80}),)?\\s+${SAY}\\b`, 'u'),
+  new RegExp(`according to (?:a |an )?((?:the )?(?:${NAME}|[\\p{L}\\s'’-]{3,40}?))(?=[,.;]|$)`, 'u'),
+  new RegExp(`((?:the|a|an) [\\p{Ll}\\p{Lu}][\\p{L}\\s'’-]{2,60}?)\\s+${SAY}\\b`, 'u'),
+  /(?:^|\s)(?:و?قال|و?قالت|و?أعلنت?|و?أضاف|و?أكد|و?أوضح)\s+((?:[^\s،,]+\s+){0,5}?[^\s،,]+?)(?=\s*[،,:]|\s+(?:في|إن|أن)\s)/u,
+  /(?:بحسب|وفقاً ل)\s*([^\s،,.]+(?:\s+[^\s،,.]+){0,3}?)(?=\s*[،,.]|$)/u,
+];
+const WHOLE_NAME = new RegExp(`^${NAME}$`, 'u');
+
+const SENTENCE_STARTERS = new Set([
+  'The',
+  'A',
+  'An',
+  'In',
+  'On',
+  'At',
+  'But',
+  'And',
+  'However',
+  'This',
+  'That',
+  'It',
+  'As',
+]);
+
+/** Who the sentence attributes its content to, if it names anyone. */
+export function findSpeaker(sentence: string): string | null {
+  for (const pattern of SPEAKER_PATTERNS) {
+    const match = pattern.exec(sentence);
+    let raw = match?.[1]?.trim();
+    if (!raw) continue;
+    // "Deputy Commander of Joint Operations, Lieutenant General Qais al-Muhammadawi, announced": the apposition names the person.
+    const apposition = match?.[2]?.trim();
+    if (apposition && WHOLE_NAME.test(apposition)) raw = apposition;
+    raw = raw.replace(/^The\s+/, '').replace(/[,;:.،]+$/u, '');
+    if (SENTENCE_STARTERS.has(raw)) continue;
+    if (/^(?:he|she|they|it|we|i)$/i.test(raw)) return null;
+    return raw;
+  }
+  return null;
+}
+
+interface Features {
+  number: boolean;
+  measure: boolean;
+  date: boolean;
+  quote: boolean;
+  attribution: boolean;
+  entity: boolean;
+}
+
+function features(text: string): Features {
+  const withoutFirstWord = text.replace(/^\S+\s*/, '');
+  return {
+    number: DIGITS.test(text) || NUMBER_WORDS.test(text),
+    measure: PERCENT_OR_MONEY.test(text),
+    date: DATE.test(text),
+    quote: QUOTE.test(text),
+    attribution: ATTRIBUTION.test(text),
+    entity: /\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)+/u.test(withoutFirstWord),
+  };
+}
+
+/** 0..1: how much a sentence states something a fact-checker could verify. */
+function checkworthiness(f: Features, words: number): number {
+  let score = 0;
+  if (f.number) score += 0.3;
+  if (f.measure) score += 0.15;
+  if (f.attribution) score += 0.2;
+  if (f.quote) score += 0.1;
+  if (f.date) score += 0.1;
+  if (f.entity) score += 0.1;
+  if (words >= 8 && words <= 60) score += 0.05;
+  return Math.min(1, Math.round(score * 100) / 100);
+}
+
+function kindOf(text: string, f: Features, speaker: string | null): ClaimKind {
+  if (f.quote && speaker) return 'quote';
+  if (f.measure || (f.number && DIGITS.test(text))) return 'statistic';
+  if (PREDICTION.test(text)) return 'prediction';
+  if (POLICY.test(text)) return 'policy';
+  if (EVENT.test(text) || f.date) return 'event';
+  if (f.quote) return 'quote';
+  return 'other';
+}
+
+export interface ClaimOptions {
+  /** Fewest points out of 1 for a sentence to count as a claim. */
+  threshold?: number;
+  /** Most claims kept (the most check-worthy). */
+  max?: number;
+}
+
+/**
+ * Check-worthy claims of a text: sentences that carry numbers, quantities,
+ * dates, quotes or attributions. Each has its speaker where the text names
+ * one (a "he said" takes the last named speaker), a kind, a score, and its
+ * evidence with exact offsets in the text.
+ */
+export function extractClaims(text: string, language?: string | null, options: ClaimOptions = {}): Claim[] {
+  const threshold = options.threshold ?? 0.4;
+  const max = options.max ?? 20;
+  const sentences = splitSentences(text, language);
+  let lastSpeaker: string | null = null;
+  const scored: { sentence: Sentence; claim: Omit<Claim, 'id'> }[] = [];
+  for (const sentence of sentences) {
+    const words = sentence.text.split(/\s+/).length;
+    if (words < 5 && !/[\p{Nd}]/u.test(sentence.text)) continue;
+    const f = features(sentence.text);
+    let speaker = f.attribution ? findSpeaker(sentence.text) : null;
+    if (!speaker && PRONOUN_SAYS.test(sentence.text)) speaker = lastSpeaker;
+    if (speaker && /^\p{Lu}/u.test(speaker)) lastSpeaker = speaker;
+    const score = checkworthiness(f, words);
+    if (score < threshold) continue;
+    scored.push({
+      sentence,
+      claim: {
+        text: sentence.text,
+        speaker,
+        kind: kindOf(sentence.text, f, speaker),
+        evidence: text.slice(sentence.start, sentence.end),
+        start: sentence.start,
+        end: sentence.end,
+        grounded: true,
+        checkworthiness: score,
+      },
+    });
+  }
+  return scored
+    .sort((a, b) => b.claim.checkworthiness - a.claim.checkworthiness || a.sentence.start - b.sentence.start)
+    .slice(0, max)
+    .sort((a, b) => a.sentence.start - b.sentence.start)
+    .map(({ claim }, i) => ({ id: `c${i + 1}`, ...claim }));
+}

@@ -1,0 +1,27 @@
+import type { AnalysisResult } from '../article.js';
+
+/** What an engine is given: the cleaned article. */
+export interface AnalysisInput {
+  text: string;
+  title: string | null;
+  language: string | null;
+  publishedAt: string | null;
+  contentHash: string;
+}
+
+export interface AnalysisOptions {
+  /** Languages to translate the summary and claims into (ISO 639-1). */
+  targetLanguages: readonly string[];
+  /** Aborted when the article's time budget runs out. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The analysis port: summary, claims and translations of one article. The
+ * offline engine implements it without network; the LLM engine through the
+ * openai package. Configuration picks one.
+ */
+export interface AnalysisEngine {
+  readonly name: string;
+  analyze(input: AnalysisInput, options: AnalysisOptions): Promise<AnalysisResult>;
+}

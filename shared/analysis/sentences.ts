@@ -1,0 +1,93 @@
+/** A sentence of the cleaned text, with its character offsets: `text.slice(start, end) === sentence.text`. */
+export interface Sentence {
+  text: string;
+  start: number;
+  end: number;
+  /** Index of the paragraph it belongs to. */
+  paragraph: number;
+  /** Index among all sentences. */
+  index: number;
+}
+
+/** Abbreviations after which a period does not end the sentence. */
+const TITLES = new Set(
+  'mr mrs ms dr prof gen lt col maj capt cpt sgt cmdr adm brig st mt rev sen rep gov hon pres sr fr messrs mme mlle no nos vol op ft approx est dept univ inc corp co ltd vs'.split(
+    ' ',
+  ),
+);
+const MONTHS = new Set('jan feb mar apr jun jul aug sep sept oct nov dec'.split(' '));
+
+function endsWithAbbreviation(segment: string, next: string): boolean {
+  const trimmed = segment.trimEnd();
+  const last = /(?:^|[\s("'“])([\p{L}.]+)\.$/u.exec(trimmed)?.[1];
+  if (!last) return false;
+  const lower = last.toLowerCase();
+  if (TITLES.has(lower)) return true;
+  if (MONTHS.has(lower) && /^\s*\d/.test(next)) return true;
+  // An initial: "J. R. R. Tolkien".
+  if (/^\p{Lu}$/u.test(last)) return true;
+  // An acronym: "U.S.", "U.N." — a sentence ends there only before a capital, and not this early.
+  if (/^(\p{L}\.)+\p{L}$/u.test(last)) {
+    return /^\s*[\p{Ll}\d]/u.test(next) || trimmed.split(/\s+/).length < 4;
+  }
+  return /^\s*\p{Ll}/u.test(next) && lower.length <= 4;
+}
+
+/**
+ * Sentences of a text, by the Unicode sentence rules of `Intl.Segmenter`
+ * (any script), with the periods of common abbreviations, initials and
+ * acronyms mended. Line breaks always end a sentence, so headings and list
+ * items stand alone.
+ */
+export function splitSentences(text: string, language?: string | null): Sentence[] {
+  let segmenter: Intl.Segmenter;
+  try {
+    segmenter = new Intl.Segmenter(language ?? 'en', { granularity: 'sentence' });
+  } catch {
+    segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+  }
+  const raw = Array.from(segmenter.segment(text), (s) => ({ start: s.index, end: s.index + s.segment.length }));
+  const merged: { start: number; end: number }[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const current = { ...(raw[i] as { start: number; end: number }) };
+    while (i + 1 < raw.length) {
+      const seg = text.slice(current.start, current.end);
+      const next = raw[i + 1] as { start: number; end: number };
+      if (seg.includes('\n') || !endsWithAbbreviation(seg, text.slice(next.start, next.end))) break;
+      current.end = next.end;
+      i++;
+    }
+    merged.push(current);
+  }
+
+  const sentences: Sentence[] = [];
+  let paragraph = 0;
+  let lastEnd = 0;
+  for (const { start, end } of merged) {
+    const slice = text.slice(start, end);
+    const lead = slice.length - slice.trimStart().length;
+    const trimmed = slice.trim();
+    if (!trimmed) continue;
+    const s = start + lead;
+    if (/\n\s*\n/.test(text.slice(lastEnd, s)) && sentences.length > 0) paragraph++;
+    const e = s + trimmed.length;
+    sentences.push({ text: trimmed, start: s, end: e, paragraph, index: sentences.length });
+    lastEnd = e;
+  }
+  return sentences;
+}
+
+/** Lower-cased word tokens, in any script. */
+export function wordTokens(text: string, language?: string | null): string[] {
+  const segmenter = new Intl.Segmenter(language ?? undefined, { granularity: 'word' });
+  const out: string[] = [];
+  for (const s of segmenter.segment(text)) if (s.isWordLike) out.push(s.segment.toLocaleLowerCase());
+  return out;
+}
+
+/** A sentence that reads as prose, not a heading, list stub or caption. */
+export function isProse(sentence: Sentence): boolean {
+  if (!/[.!?…"”’»)。！？؟]$/u.test(sentence.text)) return false;
+  // Scripts without spaces between words (Chinese, Japanese) are measured in characters.
+  return sentence.text.split(/\s+/).length >= 6 || (!/\s/.test(sentence.text) && sentence.text.length >= 15);
+}

@@ -1,0 +1,203 @@
+import type { Summary } from '../article.js';
+import { isProse, type Sentence, splitSentences, wordTokens } from './sentences.js';
+
+/** Function words of the languages precis reads most; other languages lean on in-document IDF alone. */
+const STOPWORDS = new Set(
+  (
+    'a an the and or but if of to in on at by for with from as is are was were be been being it its this that these those ' +
+    'he she they we you i his her their our your my him them us me who whom which what when where why how not no nor so ' +
+    'than too very can will would should could may might must shall do does did has have had having also just about into ' +
+    'over after before under again further then once there here all any both each few more most other some such only own ' +
+    'same s t said says told according up out new one two year years mr mrs ms ' +
+    'في من على إلى الى عن مع أن ان إن التي الذي الذين هذا هذه ذلك كان كانت قد لا ما لم لن و أو ثم بعد قبل حتى عند'
+  ).split(' '),
+);
+
+export interface RankingWeights {
+  /** Weight of similarity to the document's centroid (what the article is about). */
+  centroid: number;
+  /** Weight of the position prior (news puts the essentials first). */
+  position: number;
+  /** Weight of forward centrality: how much later sentences echo this one. */
+  centrality: number;
+  /** How fast the position prior decays with the sentence index. */
+  positionDecay: number;
+  /** Redundancy penalty when picking several sentences (maximal marginal relevance). */
+  redundancy: number;
+  /**
+   * Penalty for sentences that lean on what came before (opening with a
+   * pronoun, a conjunction or a quotation), which read badly out of context.
+   */
+  dependent: number;
+  /** Number of bullets: at least 3, at most 5, one per this many sentences of the article. */
+  sentencesPerBullet: number;
+}
+
+/** Tuned by grid search on CNN/DailyMail dev articles (see scripts/eval-summarization.ts). */
+export const DEFAULT_WEIGHTS: RankingWeights = {
+  centroid: 0.5,
+  position: 2,
+  centrality: 0.5,
+  positionDecay: 0.5,
+  redundancy: 0.9,
+  dependent: 0,
+  sentencesPerBullet: 10,
+};
+
+/**
+ * The short summary stands alone as one paragraph: a weaker position prior
+ * lets it reach past the lead, and sentences that lean on their context are
+ * penalised.
+ */
+export const SHORT_WEIGHTS: Partial<RankingWeights> = { centroid: 1, position: 1, redundancy: 0.3, dependent: 0.5 };
+
+const DEPENDENT_START =
+  /^(?:["'“‘«]|(?:he|she|it|they|this|that|these|those|but|and|however|also|so|yet|then|his|her|their|its|there)\b)/iu;
+
+type Vector = Map<string, number>;
+
+/** A paragraph that is one short quotation: a section heading in many outlets' style. */
+function isQuotedHeading(sentence: Sentence, all: Sentence[]): boolean {
+  const alone = all.filter((s) => s.paragraph === sentence.paragraph).length === 1;
+  return (
+    alone && /^["“«]/u.test(sentence.text) && /["”»]$/u.test(sentence.text) && sentence.text.split(/\s+/).length <= 12
+  );
+}
+
+function cosine(a: Vector, b: Vector): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (const [k, v] of a) {
+    na += v * v;
+    const w = b.get(k);
+    if (w !== undefined) dot += v * w;
+  }
+  for (const v of b.values()) nb += v * v;
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+
+export interface RankedSentence extends Sentence {
+  score: number;
+  vector: Vector;
+  words: number;
+}
+
+/**
+ * Scores every prose sentence: similarity to the TF-IDF centroid of the
+ * article, a position prior, and forward centrality (PacSum-style: a
+ * sentence that later sentences elaborate on is central).
+ */
+export function rankSentences(
+  text: string,
+  language?: string | null,
+  weights: RankingWeights = DEFAULT_WEIGHTS,
+): RankedSentence[] {
+  const all = splitSentences(text, language);
+  const candidates = all.filter((s) => isProse(s) && !isQuotedHeading(s, all));
+  const pool = candidates.length > 0 ? candidates : all;
+  const tokens = pool.map((s) => wordTokens(s.text, language).filter((w) => !STOPWORDS.has(w) && !/^\d+$/.test(w)));
+  const df = new Map<string, number>();
+  for (const words of tokens) for (const w of new Set(words)) df.set(w, (df.get(w) ?? 0) + 1);
+  const n = pool.length;
+  const vectors: Vector[] = tokens.map((words) => {
+    const v: Vector = new Map();
+    for (const w of words) v.set(w, (v.get(w) ?? 0) + 1);
+    for (const [w, tf] of v) v.set(w, (1 + Math.log(tf)) * Math.log(1 + n / (df.get(w) ?? 1)));
+    return v;
+  });
+  const centroid: Vector = new Map();
+  for (const v of vectors) for (const [w, x] of v) centroid.set(w, (centroid.get(w) ?? 0) + x);
+
+  const centrality = pool.map((_, i) => {
+    let sum = 0;
+    for (let j = i + 1; j < n; j++) sum += cosine(vectors[i] as Vector, vectors[j] as Vector);
+    return sum;
+  });
+  const maxCentrality = Math.max(1e-9, ...centrality);
+  const centroidSims = vectors.map((v) => cosine(v, centroid));
+  const maxCentroid = Math.max(1e-9, ...centroidSims);
+
+  return pool.map((s, i) => {
+    const base =
+      weights.centroid * ((centroidSims[i] as number) / maxCentroid) +
+      weights.centrality * ((centrality[i] as number) / maxCentrality) +
+      weights.position / (1 + i) ** weights.positionDecay;
+    const dependent = DEPENDENT_START.test(s.text) ? 1 - weights.dependent : 1;
+    return { ...s, vector: vectors[i] as Vector, words: s.text.split(/\s+/).length, score: base * dependent };
+  });
+}
+
+/** Picks sentences by score with a redundancy penalty until `fits` says stop; returns them in reading order. */
+function pick(
+  ranked: RankedSentence[],
+  count: number,
+  weights: RankingWeights,
+  fits: (chosen: RankedSentence[], next: RankedSentence) => boolean,
+): RankedSentence[] {
+  const chosen: RankedSentence[] = [];
+  const left = [...ranked];
+  while (chosen.length < count && left.length > 0) {
+    let best = -1;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    for (const [i, s] of left.entries()) {
+      if (!fits(chosen, s)) continue;
+      const overlap = Math.max(0, ...chosen.map((c) => cosine(c.vector, s.vector)));
+      const mmr = s.score - weights.redundancy * overlap * s.score;
+      if (mmr > bestScore) {
+        bestScore = mmr;
+        best = i;
+      }
+    }
+    if (best < 0) break;
+    chosen.push(...left.splice(best, 1));
+  }
+  return chosen.sort((a, b) => a.index - b.index);
+}
+
+const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
+
+/** Cuts a sentence to a word budget at a clause boundary if one is near, else at a word. */
+function clip(text: string, maxWords: number): string {
+  const words = text.split(/\s+/);
+  if (words.length <= maxWords) return text;
+  const head = words.slice(0, maxWords).join(' ');
+  const clause = head.search(/[,;:—–](?!.*[,;:—–])/u);
+  const cut = clause > head.length * 0.5 ? head.slice(0, clause) : head;
+  return `${cut.replace(/[\s,;:—–]+$/u, '')}…`;
+}
+
+export const SHORT_MAX_WORDS = 60;
+
+/**
+ * An extractive summary: the best sentence as headline, a short summary of
+ * at most about 60 words, and 3–5 bullets, all verbatim sentences of the
+ * article (the headline and short summary clipped only when one sentence is
+ * longer than their budget).
+ */
+export function summarize(
+  text: string,
+  language?: string | null,
+  weights: RankingWeights = DEFAULT_WEIGHTS,
+  shortWeights: Partial<RankingWeights> = SHORT_WEIGHTS,
+): Summary {
+  const ranked = rankSentences(text, language, weights);
+  if (ranked.length === 0) return { headline: '', short: '', bullets: [] };
+  const byScore = [...ranked].sort((a, b) => b.score - a.score);
+  const top = byScore[0] as RankedSentence;
+
+  const forShort = { ...weights, ...shortWeights };
+  const shortRanked = rankSentences(text, language, forShort);
+  const shortPicks = pick(shortRanked, shortRanked.length, forShort, (chosen, next) => {
+    const used = chosen.reduce((sum, c) => sum + c.words, 0);
+    return chosen.length === 0 || used + next.words <= SHORT_MAX_WORDS;
+  });
+  const short =
+    shortPicks.length === 1
+      ? clip((shortPicks[0] as RankedSentence).text, SHORT_MAX_WORDS)
+      : shortPicks.map((s) => s.text).join(' ');
+
+  const bulletCount = Math.min(5, Math.max(3, Math.floor(ranked.length / weights.sentencesPerBullet)));
+  const bullets = pick(ranked, bulletCount, weights, () => true).map((s) => s.text);
+  return { headline: clip(top.text, 30), short: wordCount(short) > 0 ? short : top.text, bullets };
+}
