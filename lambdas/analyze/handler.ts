@@ -1,0 +1,51 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { InProgressError } from '../../shared/errors.js';
+import { type AnalyzeDeps, analyzeArticle } from '../../shared/usecases/analyze-article.js';
+import type { Observability } from '../runtime.js';
+
+const message = z.object({ articleId: z.string().min(1) });
+
+export interface AnalyzeHandlerDeps extends AnalyzeDeps, Observability {
+  maxReceives: number;
+}
+
+/** SQS batch of `{articleId}` messages → one analysis each, failures reported per message. */
+export function createAnalyzeHandler(deps: AnalyzeHandlerDeps) {
+  const { logger, metrics } = deps;
+  const processor = new BatchProcessor(EventType.SQS);
+
+  const recordHandler = async (record: SQSRecord) => {
+    const { articleId } = message.parse(JSON.parse(record.body));
+    const delivery = { attempt: Number(record.attributes.ApproximateReceiveCount) || 1, maxAttempts: deps.maxReceives };
+    try {
+      const result = await analyzeArticle(articleId, delivery, deps);
+      logger.info('analyze', { ...result });
+      if (result.outcome !== 'skipped') {
+        metrics.addMetric(result.outcome === 'failed' ? 'ArticlesFailed' : 'ArticlesAnalyzed', MetricUnit.Count, 1);
+      }
+    } catch (error) {
+      if (error instanceof InProgressError)
+        logger.info('article held by another delivery; retried later', { articleId });
+      else
+        logger.warn('analysis failed; the message will be redelivered', {
+          articleId,
+          attempt: delivery.attempt,
+          error,
+        });
+      throw error;
+    }
+  };
+
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
+    .handler((event, context) =>
+      processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false }),
+    );
+}

@@ -1,0 +1,19 @@
+import { selectEngine } from '../../shared/analysis/select-engine.js';
+import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';
+import { defaultClients, observability, storageAdapters } from '../runtime.js';
+import { createAnalyzeHandler } from './handler.js';
+
+const config = loadConfig(analyzeEnvSchema);
+
+export const handler = createAnalyzeHandler({
+  ...storageAdapters(defaultClients(), config.PRECIS_TABLE),
+  ...observability('precis-analyze'),
+  engine: selectEngine(config),
+  clock: () => new Date(),
+  maxReceives: config.PRECIS_MAX_RECEIVES,
+  config: {
+    bucket: config.PRECIS_BUCKET,
+    targetLanguages: config.TARGET_LANGUAGES,
+    leaseMs: config.PRECIS_ANALYZE_LEASE_MS,
+  },
+});

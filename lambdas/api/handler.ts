@@ -1,0 +1,84 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpRouterHandler, { type Route } from '@middy/http-router';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
+import { STATUSES } from '../../shared/article.js';
+import { RequestError } from '../../shared/errors.js';
+import {
+  getArticle,
+  getClaims,
+  getSummary,
+  getText,
+  listArticles,
+  type ReadDeps,
+} from '../../shared/usecases/read-articles.js';
+import type { Observability } from '../runtime.js';
+import { json, problemResponses, queryOf, text } from './http.js';
+
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).optional(),
+  status: z.enum(STATUSES).optional(),
+  key: z.string().min(1).optional(),
+});
+const summaryQuery = z.object({
+  lang: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/i)
+    .optional(),
+});
+
+function idOf(event: APIGatewayProxyEvent): string {
+  const id = event.pathParameters?.id;
+  if (!id || !/^[a-f0-9]{24}$/.test(id))
+    throw new RequestError(404, 'Article not found', `There is no article with id ${id ?? ''}.`);
+  return id;
+}
+
+export type ApiHandlerDeps = ReadDeps & Pick<Observability, 'logger'>;
+
+/** The read API: API Gateway REST proxy events → read use cases → JSON. */
+export function createApiHandler(deps: ApiHandlerDeps) {
+  type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+  const routes: Route<APIGatewayProxyEvent, APIGatewayProxyResult>[] = [
+    {
+      method: 'GET',
+      path: '/articles',
+      handler: (async (event) => json(await listArticles(queryOf(event, listQuery), deps))) satisfies Handler,
+    },
+    {
+      method: 'GET',
+      path: '/articles/{id}',
+      handler: (async (event) => json(await getArticle(idOf(event), deps))) satisfies Handler,
+    },
+    {
+      method: 'GET',
+      path: '/articles/{id}/summary',
+      handler: (async (event) =>
+        json(await getSummary(idOf(event), queryOf(event, summaryQuery).lang?.toLowerCase(), deps))) satisfies Handler,
+    },
+    {
+      method: 'GET',
+      path: '/articles/{id}/claims',
+      handler: (async (event) => json(await getClaims(idOf(event), deps))) satisfies Handler,
+    },
+    {
+      method: 'GET',
+      path: '/articles/{id}/text',
+      handler: (async (event) => text(await getText(idOf(event), deps))) satisfies Handler,
+    },
+  ];
+
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(deps.logger))
+    .use(problemResponses(deps.logger))
+    .handler(
+      httpRouterHandler({
+        routes,
+        notFoundResponse: ({ method, path }) => {
+          throw new RequestError(404, 'Not found', `There is no route ${method} ${path}.`);
+        },
+      }) as unknown as Handler,
+    );
+}

@@ -1,0 +1,293 @@
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { type ArticleError, type ArticleRecord, isTerminal, type Status } from '../article.js';
+import { InProgressError, RequestError, TransientError } from '../errors.js';
+import type {
+  AnalysisClaim,
+  AnalyzedFields,
+  ArticlePage,
+  ArticleRepository,
+  CleanedFields,
+  IngestClaim,
+  ListQuery,
+  SourceRef,
+} from '../ports.js';
+import { LIST_PARTITION, TABLE_SCHEMA } from './table.js';
+
+/** Fields that exist for the table's sake, not the reader's. */
+const INTERNAL_FIELDS = ['listPk', 'leaseToken', 'leaseUntil'] as const;
+
+/** S3 sequencers are hex strings of varying length: padded, they compare as strings in a condition. */
+export function padSequencer(sequencer: string): string {
+  return sequencer.toUpperCase().padStart(32, '0');
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as { name?: string })?.name === 'ConditionalCheckFailedException'
+  );
+}
+
+const cursorSchema = z.record(z.string(), z.string());
+
+function encodeCursor(key: Record<string, unknown> | undefined): string | null {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+}
+
+function decodeCursor(cursor: string): Record<string, string> {
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw new RequestError(400, 'Invalid cursor', 'The cursor is not one this API returned.');
+  }
+}
+
+/** `SET #a = :a, #b = :b` for each field, every name escaped (many words are reserved in DynamoDB). */
+function assignments(fields: Record<string, unknown>): {
+  set: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+} {
+  const keys = Object.keys(fields);
+  return {
+    set: keys.map((k) => `#${k} = :${k}`).join(', '),
+    names: Object.fromEntries(keys.map((k) => [`#${k}`, k])),
+    values: Object.fromEntries(keys.map((k) => [`:${k}`, fields[k]])),
+  };
+}
+
+function toRecord(item: Record<string, unknown>): ArticleRecord {
+  const record = { ...item };
+  for (const field of INTERNAL_FIELDS) delete record[field];
+  return record as unknown as ArticleRecord;
+}
+
+/**
+ * The article table on DynamoDB. Every transition is one conditional write:
+ * the condition is what makes duplicate and concurrent deliveries safe.
+ */
+export class DynamoArticleRepository implements ArticleRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (isConditionFailure(error) || error instanceof RequestError) throw error;
+      throw new TransientError('STORAGE_UNAVAILABLE', `The article table could not be reached (${what}).`, error);
+    }
+  }
+
+  async get(id: string): Promise<ArticleRecord | undefined> {
+    const { Item } = await this.call('get', () =>
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true })),
+    );
+    return Item ? toRecord(Item) : undefined;
+  }
+
+  async claimIngest(id: string, source: SourceRef, now: Date, leaseMs: number): Promise<IngestClaim> {
+    const sequencer = padSequencer(source.sequencer);
+    const at = now.toISOString();
+    try {
+      await this.call('claim ingest', () =>
+        this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              id,
+              listPk: LIST_PARTITION,
+              sourceBucket: source.bucket,
+              sourceKey: source.key,
+              sourceEtag: source.etag,
+              sourceSize: source.size,
+              sourceSequencer: sequencer,
+              status: 'RECEIVED' satisfies Status,
+              receivedAt: at,
+              updatedAt: at,
+              leaseToken: randomUUID(),
+              leaseUntil: now.getTime() + leaseMs,
+            },
+            ConditionExpression:
+              'attribute_not_exists(id) OR sourceSequencer < :seq OR (sourceSequencer = :seq AND #status = :received AND leaseUntil < :now)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':seq': sequencer, ':received': 'RECEIVED', ':now': now.getTime() },
+          }),
+        ),
+      );
+      return { outcome: 'claimed' };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const { Item } = await this.call('read after claim', () =>
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true })),
+    );
+    if (!Item) throw new InProgressError(id);
+    if (String(Item.sourceSequencer) > sequencer) return { outcome: 'stale' };
+    const status = Item.status as Status;
+    if (status === 'RECEIVED') throw new InProgressError(id);
+    return { outcome: 'done', status };
+  }
+
+  async saveCleaned(id: string, sequencer: string, fields: CleanedFields, now: Date): Promise<boolean> {
+    const { ingestMs, ...rest } = fields;
+    const update = assignments({
+      ...rest,
+      status: 'CLEANED' satisfies Status,
+      cleanedAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      timings: { ingestMs },
+    });
+    try {
+      await this.call('save cleaned', () =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { id },
+            UpdateExpression: `SET ${update.set} REMOVE leaseToken, leaseUntil`,
+            ConditionExpression: 'sourceSequencer = :seq AND #status = :received',
+            ExpressionAttributeNames: update.names,
+            ExpressionAttributeValues: { ...update.values, ':seq': padSequencer(sequencer), ':received': 'RECEIVED' },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async claimAnalysis(id: string, now: Date, leaseMs: number): Promise<AnalysisClaim> {
+    const leaseToken = randomUUID();
+    try {
+      const { Attributes } = await this.call('claim analysis', () =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { id },
+            UpdateExpression: 'SET #status = :analyzing, leaseToken = :token, leaseUntil = :until, updatedAt = :at',
+            ConditionExpression: '#status = :cleaned OR (#status = :analyzing AND leaseUntil < :now)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':analyzing': 'ANALYZING',
+              ':cleaned': 'CLEANED',
+              ':token': leaseToken,
+              ':until': now.getTime() + leaseMs,
+              ':now': now.getTime(),
+              ':at': now.toISOString(),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return { outcome: 'claimed', article: toRecord(Attributes ?? {}), leaseToken };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const current = await this.get(id);
+    if (!current) return { outcome: 'skip', reason: 'missing' };
+    if (isTerminal(current.status)) return { outcome: 'skip', reason: 'terminal' };
+    if (current.status === 'ANALYZING') throw new InProgressError(id);
+    return { outcome: 'skip', reason: 'not-cleaned' };
+  }
+
+  async saveAnalysis(id: string, leaseToken: string, fields: AnalyzedFields, now: Date): Promise<boolean> {
+    const { result } = fields;
+    const update = assignments({
+      status: result.status,
+      summary: result.summary,
+      claims: result.claims,
+      translations: result.translations,
+      usage: result.usage,
+      provenance: { ...result.provenance, cleanerVersion: fields.cleanerVersion },
+      resultKey: fields.resultKey,
+      analyzedAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    });
+    try {
+      await this.call('save analysis', () =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { id },
+            UpdateExpression: `SET ${update.set}, #timings.analyzeMs = :analyzeMs REMOVE leaseToken, leaseUntil, #error`,
+            ConditionExpression: '#status = :analyzing AND leaseToken = :token',
+            ExpressionAttributeNames: { ...update.names, '#timings': 'timings', '#error': 'error' },
+            ExpressionAttributeValues: {
+              ...update.values,
+              ':analyzeMs': fields.analyzeMs,
+              ':analyzing': 'ANALYZING',
+              ':token': leaseToken,
+            },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async markFailed(id: string, error: ArticleError, now: Date, options: { sequencer?: string } = {}): Promise<boolean> {
+    const values: Record<string, unknown> = {
+      ':failed': 'FAILED',
+      ':error': error,
+      ':at': now.toISOString(),
+      ':done': 'DONE',
+      ':partial': 'PARTIAL',
+    };
+    let condition = 'attribute_exists(id) AND NOT #status IN (:done, :partial)';
+    if (options.sequencer !== undefined) {
+      condition += ' AND sourceSequencer = :seq';
+      values[':seq'] = padSequencer(options.sequencer);
+    }
+    try {
+      await this.call('mark failed', () =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { id },
+            UpdateExpression: 'SET #status = :failed, #error = :error, updatedAt = :at REMOVE leaseToken, leaseUntil',
+            ConditionExpression: condition,
+            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      );
+      return true;
+    } catch (failure) {
+      if (isConditionFailure(failure)) return false;
+      throw failure;
+    }
+  }
+
+  async list(query: ListQuery): Promise<ArticlePage> {
+    const index = query.status ? TABLE_SCHEMA.byStatus : TABLE_SCHEMA.byReceived;
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: index.indexName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': index.partitionKey },
+      ExpressionAttributeValues: { ':pk': query.status ?? LIST_PARTITION },
+      ScanIndexForward: false,
+      Limit: query.limit,
+      ExclusiveStartKey: query.cursor ? decodeCursor(query.cursor) : undefined,
+    };
+    const { Items, LastEvaluatedKey } = await this.call('list', () => this.db.send(new QueryCommand(input)));
+    return { items: (Items ?? []).map(toRecord), nextCursor: encodeCursor(LastEvaluatedKey) };
+  }
+}

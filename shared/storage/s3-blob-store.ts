@@ -1,0 +1,59 @@
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  NoSuchKey,
+  PutObjectCommand,
+  type S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { InvalidInputError, TransientError, tooLargeMessage } from '../errors.js';
+import type { BlobStore } from '../ports.js';
+
+function isNotFound(error: unknown): boolean {
+  return (
+    error instanceof NoSuchKey ||
+    (error instanceof S3ServiceException && (error.name === 'NoSuchKey' || error.$metadata.httpStatusCode === 404))
+  );
+}
+
+/** The blob store on S3 (or any S3 API, such as the local emulator). */
+export class S3BlobStore implements BlobStore {
+  constructor(private readonly s3: S3Client) {}
+
+  async get(bucket: string, key: string, options: { maxBytes?: number } = {}): Promise<Uint8Array> {
+    let response: GetObjectCommandOutput;
+    try {
+      response = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (error) {
+      if (isNotFound(error)) {
+        throw new InvalidInputError(
+          'SOURCE_NOT_FOUND',
+          `s3://${bucket}/${key} no longer exists; it was deleted before it was read.`,
+          error,
+        );
+      }
+      throw new TransientError('STORAGE_UNAVAILABLE', `Reading s3://${bucket}/${key} failed.`, error);
+    }
+    const body = response.Body as (GetObjectCommandOutput['Body'] & { destroy?: () => void }) | undefined;
+    const size = response.ContentLength;
+    if (options.maxBytes !== undefined && size !== undefined && size > options.maxBytes) {
+      // Refused by its size: the body is never read.
+      body?.destroy?.();
+      throw new InvalidInputError('TOO_LARGE', tooLargeMessage(size, options.maxBytes));
+    }
+    if (!body) return new Uint8Array();
+    try {
+      return await body.transformToByteArray();
+    } catch (error) {
+      throw new TransientError('STORAGE_UNAVAILABLE', `Reading s3://${bucket}/${key} was interrupted.`, error);
+    }
+  }
+
+  async put(bucket: string, key: string, body: string, contentType: string): Promise<void> {
+    try {
+      await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    } catch (error) {
+      throw new TransientError('STORAGE_UNAVAILABLE', `Writing s3://${bucket}/${key} failed.`, error);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import type { AnalysisEngine } from '../analysis/engine.js';
+import { objectKeys } from '../article.js';
+import { CLEANER_VERSION } from '../cleaning/index.js';
+import { countWords } from '../cleaning/normalize.js';
+import { InProgressError, InvalidInputError, PrecisError } from '../errors.js';
+import type { ArticleRepository, BlobStore, Clock } from '../ports.js';
+import { articleError, type Delivery, isLastAttempt } from './delivery.js';
+
+/** Fewer words than this cannot be summarised. */
+export const MIN_WORDS = 30;
+
+/** Throws TEXT_TOO_SHORT for a text with too few words for a summary. */
+export function assertSummarisable(text: string, language: string | null | undefined): void {
+  const words = countWords(text, language);
+  if (words < MIN_WORDS) {
+    throw new InvalidInputError(
+      'TEXT_TOO_SHORT',
+      `The article has ${words} words; at least ${MIN_WORDS} are needed for a summary.`,
+    );
+  }
+}
+
+export interface AnalyzeDeps {
+  articles: ArticleRepository;
+  blobs: BlobStore;
+  engine: AnalysisEngine;
+  clock: Clock;
+  config: {
+    bucket: string;
+    targetLanguages: readonly string[];
+    /** How long this delivery owns the article; the analysis is aborted past it. */
+    leaseMs: number;
+  };
+}
+
+export type AnalyzeOutcome =
+  | { outcome: 'analyzed'; articleId: string; status: 'DONE' | 'PARTIAL' }
+  | { outcome: 'failed'; articleId: string; code: string }
+  | { outcome: 'skipped'; articleId: string; reason: string };
+
+/**
+ * Analyses one cleaned article.
+ *
+ * 1. Claim the article under a lease (CLEANED → ANALYZING); a finished or
+ *    missing article is skipped, one held by a live delivery is retried later.
+ * 2. Read the cleaned text; refuse a text too short to summarise.
+ * 3. Run the engine: summary, claims, translations.
+ * 4. Write the full result to `results/<id>.json`; set DONE or PARTIAL, if the lease is still ours.
+ *
+ * Bad input ends the article FAILED at once. Other failures are thrown for
+ * the queue to redeliver; on the last receive the article is marked FAILED.
+ */
+export async function analyzeArticle(
+  articleId: string,
+  delivery: Delivery,
+  deps: AnalyzeDeps,
+): Promise<AnalyzeOutcome> {
+  const { articles, blobs, engine, clock, config } = deps;
+  const started = clock();
+  const claim = await articles.claimAnalysis(articleId, started, config.leaseMs);
+  if (claim.outcome === 'skip') return { outcome: 'skipped', articleId, reason: claim.reason };
+  const { article, leaseToken } = claim;
+
+  try {
+    if (!article.textKey || !article.contentHash) {
+      throw new InvalidInputError('INTERNAL_ERROR', 'The article has no cleaned text.');
+    }
+    const text = new TextDecoder().decode(await blobs.get(config.bucket, article.textKey));
+    assertSummarisable(text, article.language);
+    const result = await engine.analyze(
+      {
+        text,
+        title: article.title ?? null,
+        language: article.language ?? null,
+        publishedAt: article.publishedAt ?? null,
+        contentHash: article.contentHash,
+      },
+      { targetLanguages: config.targetLanguages, signal: AbortSignal.timeout(config.leaseMs) },
+    );
+    const resultKey = objectKeys.result(articleId);
+    await blobs.put(config.bucket, resultKey, JSON.stringify({ articleId, ...result }, null, 2), 'application/json');
+    const saved = await articles.saveAnalysis(
+      articleId,
+      leaseToken,
+      { result, cleanerVersion: CLEANER_VERSION, resultKey, analyzeMs: clock().getTime() - started.getTime() },
+      clock(),
+    );
+    if (!saved) return { outcome: 'skipped', articleId, reason: 'superseded' };
+    return { outcome: 'analyzed', articleId, status: result.status };
+  } catch (error) {
+    if (error instanceof InProgressError) throw error;
+    const permanent = error instanceof PrecisError && error.permanent;
+    if (permanent || isLastAttempt(delivery)) {
+      const info = articleError(error, 'analyze', delivery.attempt);
+      await articles.markFailed(articleId, info, clock());
+      if (permanent) return { outcome: 'failed', articleId, code: info.code };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,88 @@
+import { articleIdFor, objectKeys } from '../article.js';
+import { cleanDocument } from '../cleaning/index.js';
+import { InProgressError, InvalidInputError, PrecisError, tooLargeMessage } from '../errors.js';
+import type { ArticleRepository, BlobStore, Clock, MessageQueue, SourceRef } from '../ports.js';
+import { articleError, type Delivery, isLastAttempt } from './delivery.js';
+
+export interface IngestDeps {
+  blobs: BlobStore;
+  articles: ArticleRepository;
+  analyzeQueue: MessageQueue;
+  clock: Clock;
+  config: {
+    /** Bucket the cleaned text is written to. */
+    bucket: string;
+    maxObjectBytes: number;
+    leaseMs: number;
+    languages?: readonly string[];
+  };
+}
+
+export type IngestOutcome =
+  | { outcome: 'cleaned'; articleId: string }
+  | { outcome: 'failed'; articleId: string; code: string }
+  /** Already ingested (a duplicate event); the analysis message is sent again if it may have been lost. */
+  | { outcome: 'duplicate'; articleId: string }
+  /** A newer upload of the same key superseded this event. */
+  | { outcome: 'stale'; articleId: string }
+  /** Not under incoming/: not an article upload. */
+  | { outcome: 'ignored'; articleId: null };
+
+/**
+ * Ingests one uploaded object.
+ *
+ * 1. Ignore keys outside `incoming/`.
+ * 2. Claim the object version on the article item (RECEIVED); a duplicate or stale event stops here.
+ * 3. Refuse an empty or too-large object by its size, before reading it.
+ * 4. Read the bytes; clean them (decode, format, main text, artifacts, metadata, language, hash).
+ * 5. Write the cleaned text to `cleaned/<id>.txt`; set the item CLEANED with its metadata.
+ * 6. Send `{articleId}` to the analyze queue.
+ *
+ * Bad input ends the article FAILED at once with its code. Other failures are
+ * thrown for the queue to redeliver; on the last receive the article is
+ * marked FAILED first.
+ */
+export async function ingestObject(source: SourceRef, delivery: Delivery, deps: IngestDeps): Promise<IngestOutcome> {
+  if (!source.key.startsWith(objectKeys.incomingPrefix)) return { outcome: 'ignored', articleId: null };
+  const { blobs, articles, analyzeQueue, clock, config } = deps;
+  const articleId = articleIdFor(source.bucket, source.key);
+  const started = clock();
+
+  const claim = await articles.claimIngest(articleId, source, started, config.leaseMs);
+  if (claim.outcome === 'stale') return { outcome: 'stale', articleId };
+  if (claim.outcome === 'done') {
+    // The first delivery may have died between CLEANED and sending the message.
+    if (claim.status === 'CLEANED') await analyzeQueue.send({ articleId });
+    return { outcome: 'duplicate', articleId };
+  }
+
+  try {
+    if (source.size === 0) throw new InvalidInputError('EMPTY_OBJECT', 'The uploaded object is empty (0 bytes).');
+    if (source.size !== null && source.size > config.maxObjectBytes) {
+      throw new InvalidInputError('TOO_LARGE', tooLargeMessage(source.size, config.maxObjectBytes));
+    }
+    const bytes = await blobs.get(source.bucket, source.key, { maxBytes: config.maxObjectBytes });
+    const cleaned = cleanDocument(bytes, { name: source.key, languages: config.languages });
+    const textKey = objectKeys.cleaned(articleId);
+    await blobs.put(config.bucket, textKey, cleaned.text, 'text/plain; charset=utf-8');
+    const { text: _text, cleanerVersion: _version, ...metadata } = cleaned;
+    const saved = await articles.saveCleaned(
+      articleId,
+      source.sequencer,
+      { ...metadata, textKey, ingestMs: clock().getTime() - started.getTime() },
+      clock(),
+    );
+    if (!saved) return { outcome: 'stale', articleId };
+    await analyzeQueue.send({ articleId });
+    return { outcome: 'cleaned', articleId };
+  } catch (error) {
+    if (error instanceof InProgressError) throw error;
+    const permanent = error instanceof PrecisError && error.permanent;
+    if (permanent || isLastAttempt(delivery)) {
+      const info = articleError(error, 'ingest', delivery.attempt);
+      await articles.markFailed(articleId, info, clock(), { sequencer: source.sequencer });
+      if (permanent) return { outcome: 'failed', articleId, code: info.code };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,111 @@
+import { type ArticleRecord, articleIdFor, type Status, type Summary, type Translation } from '../article.js';
+import { RequestError } from '../errors.js';
+import type { ArticleRepository, BlobStore } from '../ports.js';
+
+export interface ReadDeps {
+  articles: ArticleRepository;
+  blobs: BlobStore;
+  config: { bucket: string };
+}
+
+/** What a list shows of each article: enough to pick one, without its claims. */
+export interface ArticleListItem {
+  id: string;
+  sourceKey: string;
+  status: Status;
+  title: string | null;
+  language: string | null;
+  publishedAt: string | null;
+  receivedAt: string;
+  updatedAt: string;
+  error: ArticleRecord['error'] | null;
+}
+
+const listItem = (a: ArticleRecord): ArticleListItem => ({
+  id: a.id,
+  sourceKey: a.sourceKey,
+  status: a.status,
+  title: a.title ?? null,
+  language: a.language ?? null,
+  publishedAt: a.publishedAt ?? null,
+  receivedAt: a.receivedAt,
+  updatedAt: a.updatedAt,
+  error: a.error ?? null,
+});
+
+export interface ListArticlesQuery {
+  limit: number;
+  cursor?: string;
+  status?: Status;
+  /** The S3 key the article was uploaded under: finds that one article. */
+  key?: string;
+}
+
+/** Newest first, a page at a time; or the one article uploaded under `key`. */
+export async function listArticles(
+  query: ListArticlesQuery,
+  deps: ReadDeps,
+): Promise<{ items: ArticleListItem[]; nextCursor: string | null }> {
+  if (query.key !== undefined) {
+    const article = await deps.articles.get(articleIdFor(deps.config.bucket, query.key));
+    const matches = article && (!query.status || article.status === query.status);
+    return { items: matches ? [listItem(article)] : [], nextCursor: null };
+  }
+  const page = await deps.articles.list({ limit: query.limit, cursor: query.cursor, status: query.status });
+  return { items: page.items.map(listItem), nextCursor: page.nextCursor };
+}
+
+export async function getArticle(id: string, deps: ReadDeps): Promise<ArticleRecord> {
+  const article = await deps.articles.get(id);
+  if (!article) throw new RequestError(404, 'Article not found', `There is no article with id ${id}.`);
+  return article;
+}
+
+async function analysedArticle(id: string, deps: ReadDeps): Promise<ArticleRecord & { summary: Summary }> {
+  const article = await getArticle(id, deps);
+  if (!article.summary) {
+    const detail =
+      article.status === 'FAILED'
+        ? `it failed with ${article.error?.code ?? 'an error'}.`
+        : `it is ${article.status}; try again when it is DONE.`;
+    throw new RequestError(409, 'Not analysed', `Article ${id} has no analysis: ${detail}`);
+  }
+  return article as ArticleRecord & { summary: Summary };
+}
+
+export type SummaryView =
+  | ({ articleId: string; lang: string | null; original: true; status: 'done' } & Summary)
+  | ({ articleId: string; lang: string; original: false } & Translation);
+
+/** The summary in the article's own language, or its translation into `lang`. */
+export async function getSummary(id: string, lang: string | undefined, deps: ReadDeps): Promise<SummaryView> {
+  const article = await analysedArticle(id, deps);
+  const language = article.language ?? null;
+  if (!lang || lang === language) {
+    return { articleId: id, lang: language, original: true, status: 'done', ...article.summary };
+  }
+  const translation = article.translations?.[lang];
+  if (!translation) {
+    const available = Object.keys(article.translations ?? {});
+    throw new RequestError(
+      404,
+      'Translation not found',
+      `Article ${id} has no translation into "${lang}". Languages: ${[language ?? 'original', ...available].join(', ')}.`,
+    );
+  }
+  return { articleId: id, lang, original: false, ...translation };
+}
+
+export async function getClaims(id: string, deps: ReadDeps) {
+  const article = await analysedArticle(id, deps);
+  return { articleId: id, language: article.language ?? null, claims: article.claims ?? [] };
+}
+
+/** The cleaned text, exactly as the claims' offsets count it. */
+export async function getText(id: string, deps: ReadDeps): Promise<string> {
+  const article = await getArticle(id, deps);
+  if (!article.textKey) {
+    throw new RequestError(409, 'Not cleaned', `Article ${id} has no cleaned text: it is ${article.status}.`);
+  }
+  return new TextDecoder().decode(await deps.blobs.get(deps.config.bucket, article.textKey));
+}
