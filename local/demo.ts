@@ -1,0 +1,169 @@
+/**
+ * `npm run demo`: the local stack, the project's sample articles uploaded
+ * through the S3 API (and one broken file, to show how bad input ends), a
+ * report of each once it reaches a terminal state, the curl commands that
+ * fetch the same, then a clean stop.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { ArticleRecord } from '../shared/article.js';
+import { isTerminal } from '../shared/article.js';
+import { localOptions, startLocalStack } from './stack.js';
+
+const SAMPLES = resolve(import.meta.dirname, '../samples');
+const TIMEOUT_MS = 60_000;
+/** A file that cannot be an article: shows how bad input ends. */
+const BROKEN = {
+  key: 'incoming/demo-broken-upload.html',
+  body: Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj', 'latin1'),
+};
+
+const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
+const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
+
+function wrap(text: string, indent: string, width = 96): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + word.length + 1 > width - indent.length) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.map((l, i) => (i === 0 ? l : indent + l)).join('\n');
+}
+
+function report(file: string, a: ArticleRecord): string {
+  const out: string[] = [];
+  const t = a.timings ?? {};
+  const total = a.analyzedAt
+    ? Date.parse(a.analyzedAt) - Date.parse(a.receivedAt)
+    : Date.parse(a.updatedAt) - Date.parse(a.receivedAt);
+  const stages = [
+    t.ingestMs !== undefined ? `ingest ${t.ingestMs} ms` : null,
+    t.analyzeMs !== undefined ? `analyze ${t.analyzeMs} ms` : null,
+    `upload to ${a.status} ${total} ms`,
+  ].filter(Boolean);
+  out.push(bold(`━━ ${file} ── ${a.status}`) + dim(`  (${stages.join(' · ')})`));
+  if (a.status === 'FAILED') {
+    out.push(
+      `  Error:       ${a.error?.code} — ${a.error?.message} (stage ${a.error?.stage}, attempt ${a.error?.attempts})`,
+    );
+    return out.join('\n');
+  }
+  const p = a.provenance;
+  out.push(`  Title:       ${wrap(a.title ?? '(none)', '               ')}`);
+  out.push(
+    `  Published:   ${a.publishedAt ?? 'unknown'}    Language: ${a.language ?? 'unknown'}    Words: ${a.wordCount}`,
+  );
+  out.push(
+    `  Engine:      ${p?.engine}${p?.model ? ` (${p.model})` : ''}    cleaner ${p?.cleanerVersion}    format ${a.format}, ${a.encoding}`,
+  );
+  if (a.summary) {
+    out.push(`  Headline:    ${wrap(a.summary.headline, '               ')}`);
+    out.push(`  Summary:     ${wrap(a.summary.short, '               ')}`);
+    out.push('  Bullets:');
+    for (const b of a.summary.bullets) out.push(`    • ${wrap(b, '      ')}`);
+  }
+  const claims = a.claims ?? [];
+  out.push(`  Claims (${claims.length}):`);
+  for (const c of claims) {
+    const who = c.speaker ? `${c.speaker}: ` : '';
+    out.push(`    ${c.id} [${c.kind}, ${c.checkworthiness.toFixed(2)}] ${wrap(`${who}“${c.evidence}”`, '      ')}`);
+    out.push(
+      dim(`      evidence at ${c.start}–${c.end}${c.grounded ? ', found in the text' : ', NOT found in the text'}`),
+    );
+  }
+  const translations = Object.entries(a.translations ?? {});
+  out.push(
+    `  Translations: ${
+      translations.length === 0
+        ? 'none configured (TARGET_LANGUAGES)'
+        : translations.map(([lang, tr]) => `${lang} ${tr.status}${'reason' in tr ? ` (${tr.reason})` : ''}`).join('; ')
+    }`,
+  );
+  return out.join('\n');
+}
+
+const env = { ...process.env, TARGET_LANGUAGES: process.env.TARGET_LANGUAGES ?? 'ar,fr' };
+const options = localOptions(env);
+const started = Date.now();
+const stack = await startLocalStack({ ...options, log: (line) => console.log(dim(line)) }).catch((error: Error) => {
+  console.error(`precis demo: ${error.message}`);
+  process.exit(1);
+});
+console.log(
+  `Local stack up in ${Date.now() - started} ms: S3 ${stack.endpoints.s3}, DynamoDB ${stack.endpoints.dynamodb}, API ${stack.endpoints.api}`,
+);
+
+const api = async <T>(path: string): Promise<T> => {
+  const response = await fetch(`${stack.endpoints.api}${path}`, { headers: { 'x-api-key': stack.apiKey } });
+  if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+};
+
+let exitCode = 0;
+try {
+  const uploads = readdirSync(SAMPLES)
+    .sort()
+    .map((name) => ({ file: name, key: `incoming/${name}`, body: readFileSync(join(SAMPLES, name)) }));
+  uploads.push({ file: 'demo-broken-upload.html (a PDF in disguise)', key: BROKEN.key, body: BROKEN.body });
+  for (const upload of uploads) {
+    await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: upload.key, Body: upload.body }));
+  }
+  console.log(`Uploaded ${uploads.length} files to s3://${stack.bucket}/incoming/; waiting for each to finish…`);
+
+  const done = new Map<string, ArticleRecord>();
+  const deadline = Date.now() + TIMEOUT_MS;
+  while (done.size < uploads.length && Date.now() < deadline) {
+    for (const upload of uploads) {
+      if (done.has(upload.key)) continue;
+      const { items } = await api<{ items: { id: string; status: ArticleRecord['status'] }[] }>(
+        `/articles?key=${encodeURIComponent(upload.key)}`,
+      );
+      const item = items[0];
+      if (item && isTerminal(item.status)) done.set(upload.key, await api<ArticleRecord>(`/articles/${item.id}`));
+    }
+    if (done.size < uploads.length) await new Promise((r) => setTimeout(r, 100));
+  }
+
+  console.log('');
+  for (const upload of uploads) {
+    const article = done.get(upload.key);
+    if (!article) {
+      console.log(bold(`━━ ${upload.file} ── did not finish within ${TIMEOUT_MS / 1000} s`));
+      exitCode = 1;
+      continue;
+    }
+    console.log(report(upload.file, article));
+    console.log('');
+    const expected = upload.key === BROKEN.key ? 'FAILED' : 'DONE';
+    if (article.status !== expected) exitCode = 1;
+  }
+
+  const sample = done.get(uploads[0]?.key ?? '');
+  const key = `-H 'x-api-key: ${stack.apiKey}'`;
+  const base = stack.endpoints.api;
+  console.log(bold('The same over the API'), dim('(run `npm start` first; the data is kept in .precis/):'));
+  console.log(`  curl ${key} '${base}/articles'`);
+  console.log(`  curl ${key} '${base}/articles?key=${encodeURIComponent(uploads[0]?.key ?? '')}'`);
+  if (sample) {
+    console.log(`  curl ${key} '${base}/articles/${sample.id}'`);
+    console.log(`  curl ${key} '${base}/articles/${sample.id}/summary'`);
+    console.log(`  curl ${key} '${base}/articles/${sample.id}/summary?lang=ar'`);
+    console.log(`  curl ${key} '${base}/articles/${sample.id}/claims'`);
+    console.log(`  curl ${key} '${base}/articles/${sample.id}/text'`);
+  }
+  console.log(`  curl ${key} '${base}/articles?status=FAILED'`);
+  console.log(dim(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s.`));
+} catch (error) {
+  console.error(`precis demo: ${(error as Error).message}`);
+  exitCode = 1;
+} finally {
+  await stack.stop();
+}
+process.exit(exitCode);

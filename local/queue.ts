@@ -1,0 +1,207 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+
+export interface QueuedMessage {
+  messageId: string;
+  body: string;
+  receiveCount: number;
+  sentAt: number;
+  firstReceivedAt: number | null;
+  /** Epoch ms from which the message may be received. */
+  visibleAt: number;
+  /** Why the last delivery failed, for the dead-letter list. */
+  lastError?: string;
+}
+
+export type Consumer = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
+
+export interface LocalQueueOptions {
+  name: string;
+  /**
+   * How long a failed (or unfinished) message stays invisible before it comes
+   * back. Keep it above the consumer's lease on an article, as in AWS.
+   */
+  visibilityTimeoutMs: number;
+  /** Receives before a message moves to the dead-letter list (SQS's maxReceiveCount). */
+  maxReceives: number;
+  batchSize: number;
+  /** Batches handled at once (the function's concurrency). */
+  concurrency: number;
+  /** Where the queue keeps its messages across restarts; in memory only when absent. */
+  statePath?: string;
+  pollIntervalMs?: number;
+  onDeadLetter?: (message: QueuedMessage) => void;
+}
+
+/**
+ * An in-process queue with the semantics of SQS with a redrive policy: a
+ * message handed to the consumer is invisible until it succeeds or its
+ * visibility timeout passes; one the consumer reports as failed comes back
+ * after the timeout, and after `maxReceives` receives it moves to the
+ * dead-letter list. The consumer gets real `SQSEvent`s and answers with
+ * partial batch failures, as a Lambda event source mapping expects.
+ */
+export class LocalQueue {
+  private messages: QueuedMessage[] = [];
+  private dead: QueuedMessage[] = [];
+  private readonly inFlight = new Set<string>();
+  private readonly running = new Set<Promise<void>>();
+  private consumer: Consumer | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private saveTimer: NodeJS.Timeout | null = null;
+  readonly arn: string;
+
+  constructor(private readonly options: LocalQueueOptions) {
+    this.arn = `arn:aws:sqs:us-east-1:000000000000:${options.name}`;
+    if (options.statePath) this.load(options.statePath);
+  }
+
+  send(body: string, delayMs = 0): void {
+    const now = Date.now();
+    this.messages.push({
+      messageId: randomUUID(),
+      body,
+      receiveCount: 0,
+      sentAt: now,
+      firstReceivedAt: null,
+      visibleAt: now + delayMs,
+    });
+    this.changed();
+    this.pump();
+  }
+
+  start(consumer: Consumer): void {
+    this.consumer = consumer;
+    this.timer = setInterval(() => this.pump(), this.options.pollIntervalMs ?? 100);
+    this.timer.unref();
+    this.pump();
+  }
+
+  /** Stops receiving, waits for the batches being handled, and saves what is left. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.consumer = null;
+    await Promise.allSettled([...this.running]);
+    this.save();
+  }
+
+  get deadLetters(): readonly QueuedMessage[] {
+    return this.dead;
+  }
+
+  stats() {
+    const now = Date.now();
+    return {
+      visible: this.messages.filter((m) => !this.inFlight.has(m.messageId) && m.visibleAt <= now).length,
+      waiting: this.messages.filter((m) => !this.inFlight.has(m.messageId) && m.visibleAt > now).length,
+      inFlight: this.inFlight.size,
+      dead: this.dead.length,
+    };
+  }
+
+  private pump(): void {
+    if (!this.consumer) return;
+    while (this.running.size < this.options.concurrency) {
+      const now = Date.now();
+      const batch = this.messages
+        .filter((m) => !this.inFlight.has(m.messageId) && m.visibleAt <= now)
+        .slice(0, this.options.batchSize);
+      if (batch.length === 0) return;
+      const task = this.deliver(batch, this.consumer).finally(() => {
+        this.running.delete(task);
+        this.pump();
+      });
+      this.running.add(task);
+    }
+  }
+
+  private async deliver(batch: QueuedMessage[], consumer: Consumer): Promise<void> {
+    const now = Date.now();
+    for (const m of batch) {
+      this.inFlight.add(m.messageId);
+      m.receiveCount++;
+      m.firstReceivedAt ??= now;
+      m.visibleAt = now + this.options.visibilityTimeoutMs;
+    }
+    this.changed();
+    let failed: Set<string>;
+    let reason = 'reported as a batch item failure';
+    try {
+      const response = await consumer({ Records: batch.map((m) => this.record(m)) });
+      failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch (error) {
+      failed = new Set(batch.map((m) => m.messageId));
+      reason = error instanceof Error ? error.message : String(error);
+    }
+    for (const m of batch) {
+      this.inFlight.delete(m.messageId);
+      if (!failed.has(m.messageId)) {
+        this.messages = this.messages.filter((x) => x !== m);
+        continue;
+      }
+      m.lastError = reason;
+      if (m.receiveCount >= this.options.maxReceives) {
+        // SQS would move it at its next receive; nothing can change before then.
+        this.messages = this.messages.filter((x) => x !== m);
+        this.dead.push(m);
+        this.options.onDeadLetter?.(m);
+      }
+    }
+    this.changed();
+  }
+
+  private record(m: QueuedMessage): SQSRecord {
+    return {
+      messageId: m.messageId,
+      receiptHandle: `${m.messageId}#${m.receiveCount}`,
+      body: m.body,
+      attributes: {
+        ApproximateReceiveCount: String(m.receiveCount),
+        SentTimestamp: String(m.sentAt),
+        SenderId: 'LOCAL',
+        ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt ?? m.sentAt),
+      },
+      messageAttributes: {},
+      md5OfBody: createHash('md5').update(m.body).digest('hex'),
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.arn,
+      awsRegion: 'us-east-1',
+    };
+  }
+
+  private changed(): void {
+    if (!this.options.statePath || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      this.save();
+    }, 50);
+    this.saveTimer.unref();
+  }
+
+  private save(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    const path = this.options.statePath;
+    if (!path) return;
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ messages: this.messages, dead: this.dead }));
+    renameSync(tmp, path);
+  }
+
+  private load(path: string): void {
+    let state: { messages?: QueuedMessage[]; dead?: QueuedMessage[] };
+    try {
+      state = JSON.parse(readFileSync(path, 'utf8'));
+    } catch {
+      return;
+    }
+    // As in SQS, a message that was being handled when the stack stopped comes back when its
+    // visibility timeout ends, which is after the article's lease: the next delivery takes over.
+    this.messages = state.messages ?? [];
+    this.dead = state.dead ?? [];
+  }
+}

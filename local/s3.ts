@@ -1,0 +1,111 @@
+import { Readable } from 'node:stream';
+import S3rver from 's3rver';
+
+/**
+ * Encodes an object key as S3 does in event notifications: URL-encoded,
+ * with spaces as '+', slashes kept. Handlers decode it back with
+ * `decodeURIComponent(key.replace(/\+/g, ' '))`.
+ */
+export function encodeS3EventKey(key: string): string {
+  return encodeURIComponent(key)
+    .replace(/%2F/g, '/')
+    .replace(/%20/g, '+')
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * Decodes an `aws-chunked` body (`<hex size>[;chunk-signature=…]\r\n<data>\r\n … 0\r\n<trailers>`),
+ * which recent AWS SDKs and CLIs send for uploads with checksums; s3rver would
+ * otherwise store the framing as the object's content.
+ */
+export function decodeAwsChunked(raw: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset < raw.length) {
+    const lineEnd = raw.indexOf('\r\n', offset);
+    if (lineEnd < 0) break;
+    const size = Number.parseInt(raw.subarray(offset, lineEnd).toString('latin1').split(';')[0] ?? '', 16);
+    if (!Number.isFinite(size) || size === 0) break;
+    const start = lineEnd + 2;
+    parts.push(raw.subarray(start, start + size));
+    offset = start + size + 2;
+  }
+  return Buffer.concat(parts);
+}
+
+interface KoaContext {
+  req: NodeJS.ReadableStream & { headers: Record<string, string | string[] | undefined> };
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+/** Replaces an aws-chunked request body by its decoded bytes before s3rver reads it. */
+async function awsChunkedMiddleware(ctx: unknown, next: () => Promise<unknown>): Promise<unknown> {
+  const { req } = ctx as KoaContext;
+  const encoding = String(req.headers['content-encoding'] ?? '');
+  const sha = String(req.headers['x-amz-content-sha256'] ?? '');
+  if (encoding.includes('aws-chunked') || sha.startsWith('STREAMING-')) {
+    const body = decodeAwsChunked(await readAll(req));
+    const rest = encoding
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e && e !== 'aws-chunked');
+    if (rest.length > 0) req.headers['content-encoding'] = rest.join(', ');
+    else delete req.headers['content-encoding'];
+    req.headers['content-length'] = String(body.length);
+    req.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+    delete req.headers['x-amz-decoded-content-length'];
+    const decoded = Object.assign(Readable.from([body]), { headers: req.headers });
+    (ctx as KoaContext).req = decoded as unknown as KoaContext['req'];
+  }
+  return next();
+}
+
+export interface LocalS3 {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+/** s3rver with the bucket created, aws-chunked uploads decoded, and ObjectCreated events reported. */
+export async function startS3(options: {
+  port: number;
+  directory: string;
+  bucket: string;
+  onObjectCreated: (record: Record<string, unknown>) => void;
+}): Promise<LocalS3> {
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: options.port,
+    silent: true,
+    directory: options.directory,
+    allowMismatchedSignatures: true,
+    configureBuckets: [{ name: options.bucket }],
+  });
+  server.middleware.unshift(awsChunkedMiddleware);
+  let last = 0n;
+  server.on('event', (event: { Records: { eventName: string; s3: { object: { key: string } } }[] }) => {
+    for (const record of event.Records) {
+      if (!record.eventName.startsWith('ObjectCreated:')) continue;
+      // s3rver's sequencer is the millisecond clock: two uploads in one millisecond would tie.
+      const now = BigInt(Date.now()) * 1000n;
+      last = now > last ? now : last + 1n;
+      const object = record.s3.object;
+      options.onObjectCreated({
+        ...record,
+        s3: {
+          ...record.s3,
+          object: { ...object, key: encodeS3EventKey(object.key), sequencer: last.toString(16).toUpperCase() },
+        },
+      });
+    }
+  });
+  const address = await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    close: () => server.close(),
+  };
+}

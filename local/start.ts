@@ -1,0 +1,36 @@
+/**
+ * `npm start`: the local stack until Ctrl-C.
+ */
+import { localOptions, startLocalStack } from './stack.js';
+
+const options = localOptions();
+const stack = await startLocalStack({ ...options, log: (line) => console.log(line) }).catch((error: Error) => {
+  console.error(`precis: ${error.message}`);
+  process.exit(1);
+});
+
+const { s3, dynamodb, api } = stack.endpoints;
+console.log(`precis local stack is running (data in ${stack.dataDir})
+
+  S3 API        ${s3}   bucket ${stack.bucket}, upload under incoming/
+  DynamoDB API  ${dynamodb}
+  HTTP API      ${api}
+  API key       ${stack.apiKey}
+  languages     ${options.targetLanguages.length > 0 ? options.targetLanguages.join(', ') : 'none (set TARGET_LANGUAGES=ar,fr)'}
+
+Try:
+  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws s3 cp samples/basra-water.html s3://${stack.bucket}/incoming/ --endpoint-url ${s3}
+  curl -H 'x-api-key: ${stack.apiKey}' ${api}/articles
+
+Ctrl-C stops it; the data stays in ${stack.dataDir}.`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    console.log('\nStopping…');
+    await stack.stop();
+    process.exit(0);
+  });
+}
