@@ -62,7 +62,7 @@ export function loadConfig<S extends z.ZodType>(
   const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
-    const name = issue.path.join('.');
+    const name = String(issue.path[0] ?? '');
     return env[name] === undefined ? `${name} is not set` : `${name} is invalid: ${issue.message}`;
   });
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);

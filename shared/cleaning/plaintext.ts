@@ -54,9 +54,11 @@ function unwrapBlock(lines: string[]): string[] {
     }
     paragraph = paragraph ? joinWrapped(paragraph, line) : line;
     const next = lines[i + 1];
-    // A short line that ends a sentence ends its paragraph; so does a line before a bullet.
+    // A line that ends a sentence while the next line's first word would have fitted on it
+    // was ended by hand, not by the wrap: a paragraph ends there. So does a line before a bullet.
+    const nextWord = next?.split(' ')[0] ?? '';
     const endsParagraph =
-      next === undefined || (TERMINAL.test(line) && line.length < width * 0.75) || BULLET.test(next);
+      next === undefined || (TERMINAL.test(line) && line.length + 1 + nextWord.length <= width) || BULLET.test(next);
     if (endsParagraph) {
       paragraphs.push(paragraph);
       paragraph = '';
@@ -96,7 +98,7 @@ function looksLikeTitle(paragraph: string): boolean {
 }
 
 const BYLINE =
-  /^(?:by|from)\s+(\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|and|&|de|al|el|van|von|bin))*)(?:\s*[,|–—-]\s*.*)?$/u;
+  /^(?:[Bb]y|BY|[Ff]rom)\s+(\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|and|&|de|al|el|van|von|bin))*)(?:\s*[,|–—-]\s*.*)?$/u;
 
 /**
  * Removes the title from the start of a paragraph it is glued to ("…the
