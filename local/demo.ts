@@ -78,14 +78,14 @@ function report(file: string, a: ArticleRecord): string {
       dim(`      evidence at ${c.start}–${c.end}${c.grounded ? ', found in the text' : ', NOT found in the text'}`),
     );
   }
-  const translations = Object.entries(a.translations ?? {});
-  out.push(
-    `  Translations: ${
-      translations.length === 0
-        ? 'none configured (TARGET_LANGUAGES)'
-        : translations.map(([lang, tr]) => `${lang} ${tr.status}${'reason' in tr ? ` (${tr.reason})` : ''}`).join('; ')
-    }`,
-  );
+  // Languages with the same status and reason share a line.
+  const byOutcome = new Map<string, string[]>();
+  for (const [lang, tr] of Object.entries(a.translations ?? {})) {
+    const outcome = `${tr.status}${'reason' in tr ? ` — ${tr.reason}` : ''}`;
+    byOutcome.set(outcome, [...(byOutcome.get(outcome) ?? []), lang]);
+  }
+  if (byOutcome.size === 0) out.push('  Translations: none configured (TARGET_LANGUAGES)');
+  for (const [outcome, langs] of byOutcome) out.push(`  Translations: ${langs.join(', ')} ${outcome}`);
   return out.join('\n');
 }
 

@@ -1,5 +1,24 @@
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import S3rver from 's3rver';
+
+/**
+ * s3rver knows one access key (S3RVER) and refuses the others before it even
+ * looks at the signature, which it does not verify for SigV4. A local stack
+ * should take whatever credentials a user's S3 client has configured, so any
+ * unknown key maps to its account.
+ */
+function acceptAnyAccessKey(): void {
+  const accounts = createRequire(import.meta.url)('s3rver/lib/models/account.js') as {
+    registry: Map<string, unknown> & { anyKey?: true };
+    DUMMY_ACCOUNT: unknown;
+  };
+  const registry = accounts.registry;
+  if (registry.anyKey) return;
+  const get = registry.get.bind(registry);
+  registry.get = (accessKeyId: string) => get(accessKeyId) ?? accounts.DUMMY_ACCOUNT;
+  registry.anyKey = true;
+}
 
 /**
  * Encodes an object key as S3 does in event notifications: URL-encoded,
@@ -85,6 +104,7 @@ export async function startS3(options: {
     allowMismatchedSignatures: true,
     configureBuckets: [{ name: options.bucket }],
   });
+  acceptAnyAccessKey();
   server.middleware.unshift(awsChunkedMiddleware);
   let last = 0n;
   server.on('event', (event: { Records: { eventName: string; s3: { object: { key: string } } }[] }) => {

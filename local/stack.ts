@@ -7,8 +7,9 @@ import { createAnalyzeHandler } from '../lambdas/analyze/handler.js';
 import { createApiHandler } from '../lambdas/api/handler.js';
 import { createIngestHandler } from '../lambdas/ingest/handler.js';
 import { observability, storageAdapters } from '../lambdas/runtime.js';
+import type { AnalysisEngine } from '../shared/analysis/engine.js';
 import { selectEngine } from '../shared/analysis/select-engine.js';
-import { analyzeEnvSchema, loadConfig } from '../shared/config.js';
+import { type AnalyzeConfig, analyzeEnvSchema, loadConfig } from '../shared/config.js';
 import { ensureTable, startDynamo } from './dynamodb.js';
 import { startHttpApi } from './http-api.js';
 import { lambdaContext } from './lambda-context.js';
@@ -25,6 +26,8 @@ export interface LocalStackOptions {
   bucket: string;
   table: string;
   targetLanguages: string[];
+  /** The analyze function's configuration (engine choice and its settings). */
+  analyzeConfig: AnalyzeConfig;
   /** Receives of a message before its dead-letter list (SQS maxReceiveCount). */
   maxReceives: number;
   ingestLeaseMs: number;
@@ -35,6 +38,8 @@ export interface LocalStackOptions {
   maxObjectBytes: number;
   /** Lines about what the stack does (dead letters); nothing by default. */
   log?: (line: string) => void;
+  /** The analysis engine; the one configuration selects when absent. */
+  engine?: AnalysisEngine;
 }
 
 /** The local stack's defaults and their environment overrides (see DESIGN.md's table). */
@@ -62,6 +67,7 @@ export function localOptions(env: Record<string, string | undefined> = process.e
     bucket: env.PRECIS_BUCKET || 'precis-articles',
     table: env.PRECIS_TABLE || 'precis-articles',
     targetLanguages: analyze.TARGET_LANGUAGES,
+    analyzeConfig: analyze,
     maxReceives: analyze.PRECIS_MAX_RECEIVES,
     ingestLeaseMs,
     analyzeLeaseMs,
@@ -89,6 +95,8 @@ export interface LocalStack {
   /** An S3 client for the emulator, as a user's script would configure one. */
   s3: S3Client;
   queues: { ingest: LocalQueue; analyze: LocalQueue };
+  /** The storage adapters the handlers use, for tools and tests that work beside them. */
+  adapters: ReturnType<typeof storageAdapters>;
   stop(): Promise<void>;
 }
 
@@ -172,7 +180,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const analyze = createAnalyzeHandler({
       ...adapters,
       ...observability('precis-analyze'),
-      engine: selectEngine({ PRECIS_ENGINE: 'auto' }),
+      engine: options.engine ?? selectEngine(options.analyzeConfig),
       clock,
       maxReceives: options.maxReceives,
       config: { bucket: options.bucket, targetLanguages: options.targetLanguages, leaseMs: options.analyzeLeaseMs },
@@ -200,6 +208,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dataDir: options.dataDir,
       s3,
       queues: { ingest: ingestQueue, analyze: analyzeQueue },
+      adapters,
       stop,
     };
   } catch (error) {
