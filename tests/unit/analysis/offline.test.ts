@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { extractClaims, findSpeaker } from '../../../shared/analysis/claims.js';
+import { OFFLINE_TRANSLATION_REASON, OfflineEngine } from '../../../shared/analysis/offline-engine.js';
+import { splitSentences } from '../../../shared/analysis/sentences.js';
+import { SHORT_MAX_WORDS, summarize } from '../../../shared/analysis/summarize.js';
+import { cleanDocument } from '../../../shared/cleaning/index.js';
+import { sample } from '../../helpers/samples.js';
+
+const cleaned = (name: string) => cleanDocument(sample(name), { name });
+const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
+
+describe('splitSentences', () => {
+  it('does not end sentences at titles, initials, acronyms or abbreviated months', () => {
+    const text =
+      'Dr. Zainab Karim said 1,430 cases. The U.S. Army left in Jan. 2012. Lt. Gen. Qais al-Muhammadawi spoke.\n\nAttacks on the road';
+    expect(splitSentences(text, 'en').map((s) => s.text)).toEqual([
+      'Dr. Zainab Karim said 1,430 cases.',
+      'The U.S. Army left in Jan. 2012.',
+      'Lt. Gen. Qais al-Muhammadawi spoke.',
+      'Attacks on the road',
+    ]);
+  });
+
+  it('gives offsets into the text and counts paragraphs', () => {
+    const text = 'First one. Second one.\n\nThird one.';
+    const sentences = splitSentences(text, 'en');
+    for (const s of sentences) expect(text.slice(s.start, s.end)).toBe(s.text);
+    expect(sentences.map((s) => s.paragraph)).toEqual([0, 0, 1]);
+  });
+});
+
+describe('summarize', () => {
+  it.each(['basra-water.html', 'kirkuk-checkpoints.txt', 'mosul-old-city.md', 'baghdad-electricity-ar.json'])(
+    'gives %s a headline, a short summary within the word budget and 3–5 bullets taken from the text',
+    (name) => {
+      const article = cleaned(name);
+      const summary = summarize(article.text, article.language);
+      expect(summary.headline.length).toBeGreaterThan(20);
+      expect(words(summary.short)).toBeLessThanOrEqual(SHORT_MAX_WORDS + 5);
+      expect(summary.bullets.length).toBeGreaterThanOrEqual(3);
+      expect(summary.bullets.length).toBeLessThanOrEqual(5);
+      for (const bullet of summary.bullets) expect(article.text).toContain(bullet);
+    },
+  );
+
+  it('leads with what the article is about', () => {
+    const article = cleaned('kirkuk-checkpoints.txt');
+    const summary = summarize(article.text, article.language);
+    expect(summary.short).toContain('Kirkuk police have opened 12 new checkpoints');
+    expect(summary.bullets[0]).toContain('Kirkuk police have opened 12 new checkpoints');
+  });
+});
+
+describe('extractClaims', () => {
+  it('finds check-worthy sentences with exact evidence offsets', () => {
+    const article = cleaned('basra-water.html');
+    const claims = extractClaims(article.text, article.language);
+    expect(claims.length).toBeGreaterThanOrEqual(5);
+    for (const claim of claims) {
+      expect(article.text.slice(claim.start, claim.end)).toBe(claim.evidence);
+      expect(claim.grounded).toBe(true);
+      expect(claim.checkworthiness).toBeGreaterThan(0);
+      expect(claim.checkworthiness).toBeLessThanOrEqual(1);
+    }
+    expect(claims.map((c) => c.id)).toEqual(claims.map((_, i) => `c${i + 1}`));
+    const salt = claims.find((c) => c.evidence.includes('8,200 parts per million'));
+    expect(salt?.kind).toBe('statistic');
+    const tanker = claims.find((c) => c.evidence.includes('15,000 dinars a week'));
+    expect(tanker).toMatchObject({ kind: 'quote', speaker: 'Haider Abbas' });
+  });
+
+  it('skips sentences with nothing to check', () => {
+    const claims = extractClaims(
+      'The weather was pleasant. People walked in the park and enjoyed the afternoon sun.',
+      'en',
+    );
+    expect(claims).toEqual([]);
+  });
+
+  it.each([
+    ['"We will not let that happen," said Ahmed Jassim, the director of the directorate.', 'Ahmed Jassim'],
+    ['Major General Kawa Gharib told reporters that 400 officers would be deployed.', 'Major General Kawa Gharib'],
+    [
+      'Governor Asaad al-Eidani announced on Sunday that the province would spend 25 billion dinars.',
+      'Governor Asaad al-Eidani',
+    ],
+    [
+      'A spokesman for the Joint Operations Command, Brigadier General Tahsin al-Khafaji, said four suspects were arrested.',
+      'Brigadier General Tahsin al-Khafaji',
+    ],
+    ['Output fell by 30,000 barrels a day, according to the North Oil Company.', 'the North Oil Company'],
+    ['The Ministry of Water Resources said releases would increase.', 'Ministry of Water Resources'],
+    ['وقال المتحدث باسم الوزارة أحمد موسى في بيان إن الطلب يبلغ 40 ألف ميغاواط.', 'المتحدث باسم الوزارة أحمد موسى'],
+    ['The river rose by two metres overnight.', null],
+  ])('names the speaker of %j', (sentence, speaker) => {
+    expect(findSpeaker(sentence)).toBe(speaker);
+  });
+
+  it('gives "he said" the last named speaker', () => {
+    const text =
+      'Nineveh governor Abdulqader al-Dakhil said the market had reopened after seven years. He said that 70 percent of the houses had been rebuilt.';
+    const claims = extractClaims(text, 'en');
+    expect(claims.at(-1)?.speaker).toBe('Abdulqader al-Dakhil');
+  });
+});
+
+describe('OfflineEngine', () => {
+  it('returns summary, claims, and an "unavailable" translation for each target language', async () => {
+    const article = cleaned('mosul-old-city.md');
+    const result = await new OfflineEngine().analyze(article, { targetLanguages: ['ar', 'fr'] });
+    expect(result.status).toBe('DONE');
+    expect(result.provenance).toEqual({ engine: 'offline', model: null, promptVersion: null });
+    expect(result.translations).toEqual({
+      ar: { status: 'unavailable', reason: OFFLINE_TRANSLATION_REASON },
+      fr: { status: 'unavailable', reason: OFFLINE_TRANSLATION_REASON },
+    });
+    expect(result.claims.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cleanDocument } from '../../../shared/cleaning/index.js';
+import { PrecisError } from '../../../shared/errors.js';
+import { encodeLegacy } from '../../helpers/encode.js';
+import { sample, sharedFile } from '../../helpers/samples.js';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const codeOf = (run: () => unknown) => {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    if (error instanceof PrecisError) return error.code;
+    throw error;
+  }
+};
+
+describe('cleanDocument on the samples', () => {
+  it('keeps only the article of an HTML page with navigation, ads, share bar, related stories and comments', () => {
+    const result = cleanDocument(sample('basra-water.html'), { name: 'basra-water.html' });
+    expect(result).toMatchObject({
+      format: 'html',
+      title: 'Basra water shortage: salinity forces 40 treatment plants offline',
+      byline: 'Layla Hassan',
+      publishedAt: '2024-07-14T09:30:00+03:00',
+      site: 'Gulf Ledger',
+      url: 'https://gulfledger.example/iraq/basra-water-shortage-salinity',
+      language: 'en',
+    });
+    expect(result.text.startsWith('Rising salinity in the Shatt al-Arab')).toBe(true);
+    expect(result.text.endsWith('no funds have been allocated in the 2024 budget.')).toBe(true);
+    for (const leak of [
+      'Advertisement',
+      'Most read',
+      'Related stories',
+      'Subscribe',
+      'abu_ali',
+      'Facebook',
+      'Photo:',
+      'BASRA —',
+      'All rights',
+    ]) {
+      expect(result.text).not.toContain(leak);
+    }
+    expect(result.text.split('\n\n')).toHaveLength(8);
+  });
+
+  it('cleans the pasted text sample and takes its date and source from the artifacts', () => {
+    const result = cleanDocument(sample('kirkuk-checkpoints.txt'), { name: 'kirkuk-checkpoints.txt' });
+    expect(result).toMatchObject({
+      format: 'text',
+      publishedAt: '2024-05-06T11:20:00',
+      site: 'Tigris Wire',
+      language: 'en',
+    });
+    expect(result.text.startsWith('Kirkuk police have opened 12 new checkpoints')).toBe(true);
+    expect(result.text).not.toMatch(/Read more|Share on|tigriswire\.example|2024-05-06 11:20/);
+  });
+
+  it('reads Markdown with front matter: title, author, date; images and link targets dropped; lists kept', () => {
+    const result = cleanDocument(sample('mosul-old-city.md'), { name: 'mosul-old-city.md' });
+    expect(result).toMatchObject({
+      format: 'markdown',
+      title: "Mosul's Old City reopens its first rebuilt market",
+      byline: 'Omar Faris',
+      publishedAt: '2024-09-02',
+      url: 'https://riverdesk.example/mosul-old-city-market',
+    });
+    expect(result.text).not.toMatch(/!\[|\]\(|undp\.example|\*\*|^#/m);
+    expect(result.text).toContain('- running water in half of the shops;');
+    expect(result.text.startsWith('The Bab al-Saray market')).toBe(true);
+  });
+
+  it('reads the Arabic JSON article: its fields win, the "بغداد/" source tag goes, the language is Arabic', () => {
+    const result = cleanDocument(sample('baghdad-electricity-ar.json'), { name: 'baghdad-electricity-ar.json' });
+    expect(result).toMatchObject({
+      format: 'json',
+      language: 'ar',
+      publishedAt: '2024-08-11T14:05:00+03:00',
+      url: 'https://dijlapress.example/ar/electricity-28000-mw',
+    });
+    expect(result.title).toContain('28 ألف ميغاواط');
+    expect(result.text.startsWith('أعلنت وزارة الكهرباء')).toBe(true);
+  });
+
+  it('cleans the same article the same way whatever its encoding, and hashes the text', () => {
+    const text = readFileSync(new URL('../../../samples/baghdad-electricity-ar.json', import.meta.url), 'utf8');
+    const body = JSON.parse(text).body as string;
+    const utf8 = cleanDocument(bytes(body), { name: 'a.txt' });
+    const legacy = cleanDocument(encodeLegacy(body.replace(/\n/g, '\r\n'), 'windows-1256'), { name: 'a.txt' });
+    expect(legacy.encoding).toBe('windows-1256');
+    expect(legacy.text).toBe(utf8.text);
+    expect(legacy.contentHash).toBe(utf8.contentHash);
+    expect(utf8.contentHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it.skipIf(!sharedFile('samples/shafaq-2024-03-30.txt'))('cleans a real pasted article (../shared/samples)', () => {
+    const path = sharedFile('samples/shafaq-2024-03-30.txt') as string;
+    const result = cleanDocument(readFileSync(path), { name: path });
+    expect(result.title).toMatch(/^Before Al-Sudani’s visit to Washington/);
+    expect(result.publishedAt).toBe('2024-03-30T04:53:00');
+    expect(result.site).toBe('Shafaq News');
+    expect(result.text.startsWith('Deputy Commander of Joint Operations')).toBe(true);
+    expect(result.text).not.toMatch(/shafaq\.com\s*$|Shafaq News\//);
+  });
+});
+
+describe('cleanDocument formats and refusals', () => {
+  it('tells the format from the content when the name has no known extension', () => {
+    expect(
+      cleanDocument(bytes(`<html><body><article><p>${'Words in a page. '.repeat(40)}</p></article></body></html>`), {
+        name: 'incoming/page',
+      }).format,
+    ).toBe('html');
+    expect(
+      cleanDocument(bytes(`{"body": "${'A sentence of the body. '.repeat(5)}"}`), { name: 'incoming/doc' }).format,
+    ).toBe('json');
+    expect(cleanDocument(bytes('Just some words of a note, written plainly.'), { name: 'incoming/note' }).format).toBe(
+      'text',
+    );
+  });
+
+  it.each([
+    ['empty.txt', new Uint8Array(), 'EMPTY_OBJECT'],
+    ['bad.json', bytes('{"title": "x", "body": '), 'INVALID_JSON'],
+    ['nobody.json', bytes('{"title": "Only a title"}'), 'INVALID_JSON'],
+    [
+      'nav.html',
+      bytes('<html><body><nav><a href="/a">Home</a> <a href="/b">World</a> <a href="/c">Sport</a></nav></body></html>'),
+      'NO_ARTICLE_TEXT',
+    ],
+    ['blank.html', bytes('<html><head><title>x</title></head><body>   </body></html>'), 'NO_ARTICLE_TEXT'],
+    ['image.txt', Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]), 'BINARY_CONTENT'],
+    ['spaces.txt', bytes(' \n\n \t \n'), 'NO_ARTICLE_TEXT'],
+  ])('refuses %s with %s', (name, input, code) => {
+    expect(codeOf(() => cleanDocument(input, { name }))).toBe(code);
+  });
+});

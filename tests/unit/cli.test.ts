@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SAMPLES_DIR } from '../helpers/samples.js';
+
+const run = promisify(execFile);
+const BIN = resolve(import.meta.dirname, '../../bin/precis.js');
+const dir = mkdtempSync(join(tmpdir(), 'precis-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function precis(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, TARGET_LANGUAGES: '' },
+    });
+    return {
+      code: 0,
+      lines: stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+      stderr,
+    };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return {
+      code: e.code,
+      lines: e.stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+      stderr: e.stderr,
+    };
+  }
+}
+
+describe('precis command', () => {
+  it('cleans a folder: one JSON line per article file, an error line for a bad one, exit 0', async () => {
+    writeFileSync(join(dir, 'scan.html'), Buffer.from('%PDF-1.4\n'));
+    const { code, lines } = await precis('clean', SAMPLES_DIR, join(dir, 'scan.html'));
+    expect(code).toBe(0);
+    expect(lines.map((l) => l.file.split('/').at(-1))).toEqual([
+      'baghdad-electricity-ar.json',
+      'basra-water.html',
+      'kirkuk-checkpoints.txt',
+      'mosul-old-city.md',
+      'scan.html',
+    ]);
+    expect(lines[1]).toMatchObject({ format: 'html', language: 'en', title: expect.stringContaining('Basra') });
+    expect(lines[1].text).toMatch(/^Rising salinity/);
+    expect(lines[4]).toEqual({
+      file: join(dir, 'scan.html'),
+      error: { code: 'BINARY_CONTENT', message: expect.any(String) },
+    });
+  });
+
+  it('analyzes offline into the article record shape, with translations per --target language', async () => {
+    const { code, lines } = await precis(
+      'analyze',
+      '--offline',
+      '--target',
+      'ar,fr',
+      join(SAMPLES_DIR, 'kirkuk-checkpoints.txt'),
+    );
+    expect(code).toBe(0);
+    const [record] = lines;
+    expect(Object.keys(record)).toEqual(
+      expect.arrayContaining([
+        'file',
+        'title',
+        'language',
+        'publishedAt',
+        'summary',
+        'claims',
+        'translations',
+        'provenance',
+      ]),
+    );
+    expect(record.summary.bullets.length).toBeGreaterThanOrEqual(3);
+    expect(record.translations).toEqual({
+      ar: { status: 'unavailable', reason: expect.any(String) },
+      fr: { status: 'unavailable', reason: expect.any(String) },
+    });
+    expect(record.provenance).toMatchObject({ engine: 'offline', cleanerVersion: expect.any(String) });
+  });
+
+  it('exits 1 when a file cannot be read, still printing the others, and 2 on a usage error', async () => {
+    const missing = await precis('clean', join(dir, 'nope.txt'), join(SAMPLES_DIR, 'mosul-old-city.md'));
+    expect(missing.code).toBe(1);
+    expect(missing.lines[0]).toEqual({
+      file: join(dir, 'nope.txt'),
+      error: { code: 'FILE_UNREADABLE', message: 'No such file.' },
+    });
+    expect(missing.lines[1].title).toContain('Mosul');
+    const usage = await precis('summarise', 'x');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('unknown command');
+  });
+});

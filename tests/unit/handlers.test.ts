@@ -1,0 +1,236 @@
+import { Readable } from 'node:stream';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { sdkStreamMixin } from '@smithy/util-stream';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createAnalyzeHandler } from '../../lambdas/analyze/handler.js';
+import { createApiHandler } from '../../lambdas/api/handler.js';
+import { createIngestHandler, decodeS3Key, sourcesOf } from '../../lambdas/ingest/handler.js';
+import { observability, storageAdapters } from '../../lambdas/runtime.js';
+import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
+import { articleIdFor } from '../../shared/article.js';
+import type { ArticleRepository } from '../../shared/ports.js';
+import { SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
+import { context, restEvent, s3Notification, sqsEvent, sqsRecord } from '../helpers/events.js';
+import { sample } from '../helpers/samples.js';
+
+const s3Mock = mockClient(S3Client);
+const ddbMock = mockClient(DynamoDBDocumentClient);
+const sqsMock = mockClient(SQSClient);
+const BUCKET = 'precis-test';
+const region = 'us-east-1';
+
+const body = (bytes: Buffer | string) =>
+  sdkStreamMixin(Readable.from([Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes)]));
+
+function adapters() {
+  return storageAdapters({ s3: new S3Client({ region }), dynamodb: new DynamoDBClient({ region }) }, 'articles');
+}
+
+function ingestHandler() {
+  return createIngestHandler({
+    ...adapters(),
+    ...observability('test-ingest'),
+    analyzeQueue: new SqsMessageQueue(new SQSClient({ region }), 'https://sqs.local/analyze'),
+    clock: () => new Date('2026-01-01T00:00:00Z'),
+    maxReceives: 3,
+    config: { bucket: BUCKET, maxObjectBytes: 5 * 1024 * 1024, leaseMs: 30_000 },
+  });
+}
+
+const failedUpdates = () =>
+  ddbMock
+    .commandCalls(UpdateCommand)
+    .map((c) => c.args[0].input)
+    .filter((input) => input.ExpressionAttributeValues?.[':failed'] === 'FAILED');
+
+beforeEach(() => {
+  s3Mock.reset();
+  ddbMock.reset();
+  sqsMock.reset();
+  ddbMock.on(PutCommand).resolves({});
+  ddbMock.on(UpdateCommand).resolves({});
+  s3Mock.on(PutObjectCommand).resolves({});
+  sqsMock.on(SendMessageCommand).resolves({ MessageId: 'x' });
+});
+
+describe('S3 notifications', () => {
+  it('decodes keys as S3 encodes them', () => {
+    expect(decodeS3Key('incoming/my+report+%2B+notes+%C3%A9.txt')).toBe('incoming/my report + notes é.txt');
+    expect(sourcesOf(JSON.stringify({ Event: 's3:TestEvent', Bucket: 'b' }))).toEqual([]);
+  });
+});
+
+describe('ingest handler', () => {
+  it('cleans a good upload and fails a bad one in the same batch without failing the batch', async () => {
+    // Prepare
+    s3Mock
+      .on(GetObjectCommand, { Key: 'incoming/Basra report é.html' })
+      .resolves({ Body: body(sample('basra-water.html')) });
+    s3Mock.on(GetObjectCommand, { Key: 'incoming/scan.txt' }).resolves({ Body: body(Buffer.from('%PDF-1.7 binary')) });
+    const good = sqsRecord(s3Notification('incoming/Basra+report+%C3%A9.html', 9000));
+    const bad = sqsRecord(s3Notification('incoming/scan.txt', 15));
+
+    // Act
+    const response = await ingestHandler()(sqsEvent(good, bad), context());
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const goodId = articleIdFor(BUCKET, 'incoming/Basra report é.html');
+    expect(sqsMock.commandCalls(SendMessageCommand).map((c) => c.args[0].input.MessageBody)).toEqual([
+      JSON.stringify({ articleId: goodId }),
+    ]);
+    const cleaned = s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input;
+    expect(cleaned?.Key).toBe(`cleaned/${goodId}.txt`);
+    expect(String(cleaned?.Body)).toMatch(/^Rising salinity/);
+    expect(failedUpdates()).toHaveLength(1);
+    expect(failedUpdates()[0]?.ExpressionAttributeValues?.[':error']).toMatchObject({
+      code: 'BINARY_CONTENT',
+      stage: 'ingest',
+    });
+  });
+
+  it('refuses an object over the size limit by its size, without reading it', async () => {
+    const response = await ingestHandler()(
+      sqsEvent(sqsRecord(s3Notification('incoming/huge.html', 6 * 1024 * 1024))),
+      context(),
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    expect(s3Mock.commandCalls(GetObjectCommand)).toHaveLength(0);
+    expect(failedUpdates()[0]?.ExpressionAttributeValues?.[':error']).toMatchObject({ code: 'TOO_LARGE' });
+  });
+
+  it('reports a storage outage as a batch item failure, and marks the article FAILED on the last receive', async () => {
+    s3Mock.on(GetObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'InternalError',
+        $fault: 'server',
+        message: 'boom',
+        $metadata: { httpStatusCode: 500 },
+      }),
+    );
+    const first = sqsRecord(s3Notification('incoming/a.txt', 100), { messageId: 'first', receiveCount: 1 });
+    expect((await ingestHandler()(sqsEvent(first), context())).batchItemFailures).toEqual([
+      { itemIdentifier: 'first' },
+    ]);
+    expect(failedUpdates()).toHaveLength(0);
+
+    const last = sqsRecord(s3Notification('incoming/a.txt', 100), { messageId: 'last', receiveCount: 3 });
+    expect((await ingestHandler()(sqsEvent(last), context())).batchItemFailures).toEqual([{ itemIdentifier: 'last' }]);
+    expect(failedUpdates()[0]?.ExpressionAttributeValues?.[':error']).toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+      attempts: 3,
+    });
+  });
+
+  it('fails a malformed message for the dead-letter queue instead of dropping it', async () => {
+    const response = await ingestHandler()(sqsEvent(sqsRecord('not json', { messageId: 'junk' })), context());
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'junk' }]);
+  });
+});
+
+describe('analyze handler', () => {
+  function analyzeHandler() {
+    return createAnalyzeHandler({
+      ...adapters(),
+      ...observability('test-analyze'),
+      engine: new OfflineEngine(),
+      clock: () => new Date('2026-01-01T00:00:00Z'),
+      maxReceives: 3,
+      config: { bucket: BUCKET, targetLanguages: ['ar'], leaseMs: 60_000 },
+    });
+  }
+  const claimed = (textKey: string) => ({
+    Attributes: { id: 'a1', status: 'ANALYZING', textKey, contentHash: 'h', language: 'en', title: 'T' },
+  });
+
+  it('analyses a cleaned article, writes its result and sets DONE', async () => {
+    ddbMock.on(UpdateCommand).resolvesOnce(claimed('cleaned/a1.txt')).resolves({});
+    const text = 'Kirkuk police opened 12 new checkpoints on Monday, the police chief said. '.repeat(3);
+    s3Mock.on(GetObjectCommand).resolves({ Body: body(text) });
+
+    const response = await analyzeHandler()(sqsEvent(sqsRecord({ articleId: 'a1' })), context());
+
+    expect(response.batchItemFailures).toEqual([]);
+    const result = s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input;
+    expect(result?.Key).toBe('results/a1.json');
+    const save = ddbMock.commandCalls(UpdateCommand)[1]?.args[0].input;
+    expect(save?.ExpressionAttributeValues).toMatchObject({
+      ':status': 'DONE',
+      ':translations': { ar: { status: 'unavailable' } },
+      ':provenance': { engine: 'offline', cleanerVersion: expect.any(String) },
+    });
+    expect(save?.ConditionExpression).toBe('#status = :analyzing AND leaseToken = :token');
+  });
+
+  it('ends a text too short to summarise FAILED with TEXT_TOO_SHORT', async () => {
+    ddbMock.on(UpdateCommand).resolvesOnce(claimed('cleaned/a1.txt')).resolves({});
+    s3Mock.on(GetObjectCommand).resolves({ Body: body('Breaking: a short note.') });
+
+    const response = await analyzeHandler()(sqsEvent(sqsRecord({ articleId: 'a1' })), context());
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(failedUpdates()[0]?.ExpressionAttributeValues?.[':error']).toMatchObject({
+      code: 'TEXT_TOO_SHORT',
+      stage: 'analyze',
+    });
+  });
+});
+
+describe('api handler', () => {
+  const apiWith = (articles: ArticleRepository) =>
+    createApiHandler({
+      articles,
+      blobs: adapters().blobs,
+      logger: observability('test-api').logger,
+      config: { bucket: BUCKET },
+    });
+  const api = () =>
+    createApiHandler({ ...adapters(), logger: observability('test-api').logger, config: { bucket: BUCKET } });
+  const id = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+
+  it('returns an article as JSON', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: { id, status: 'DONE', listPk: 'ARTICLE', leaseToken: 'secret' } });
+    const response = await api()(restEvent(`/articles/${id}`), context());
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(response.body)).toEqual({ id, status: 'DONE' });
+  });
+
+  it('answers problem+json 404 for an unknown article and 400 for a bad parameter', async () => {
+    ddbMock.on(GetCommand).resolves({});
+    const missing = await api()(restEvent(`/articles/${id}`), context());
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers?.['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(missing.body)).toMatchObject({ status: 404, title: 'Article not found' });
+    const bad = await api()(restEvent('/articles', { limit: '1000' }), context());
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(bad.body).detail).toContain('limit');
+  });
+
+  it('answers 409 for the summary of an article not yet analysed', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: { id, status: 'CLEANED' } });
+    const response = await api()(restEvent(`/articles/${id}/summary`), context());
+    expect(response.statusCode).toBe(409);
+  });
+
+  it('never leaks internals in a 5xx', async () => {
+    const broken = {
+      get: async () => {
+        throw new TypeError('secret table layout at /var/task/index.js:42');
+      },
+    } as unknown as ArticleRepository;
+    const response = await apiWith(broken)(restEvent(`/articles/${id}`), context());
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toMatch(/secret|var\/task|TypeError/);
+    expect(JSON.parse(response.body)).toMatchObject({ status: 500, title: 'Internal server error' });
+
+    ddbMock.on(GetCommand).rejects(new Error('connect ECONNREFUSED 10.0.0.7:443'));
+    const down = await api()(restEvent(`/articles/${id}`), context());
+    expect(down.statusCode).toBe(503);
+    expect(down.body).not.toContain('10.0.0.7');
+  });
+});

@@ -1,0 +1,172 @@
+import { Readable } from 'node:stream';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { sdkStreamMixin } from '@smithy/util-stream';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { InProgressError, PrecisError, RequestError } from '../../shared/errors.js';
+import { DynamoArticleRepository, padSequencer } from '../../shared/storage/dynamo-article-repository.js';
+import { S3BlobStore } from '../../shared/storage/s3-blob-store.js';
+import { SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
+
+const s3Mock = mockClient(S3Client);
+const ddbMock = mockClient(DynamoDBDocumentClient);
+const sqsMock = mockClient(SQSClient);
+
+beforeEach(() => {
+  s3Mock.reset();
+  ddbMock.reset();
+  sqsMock.reset();
+});
+
+const codeOf = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    if (error instanceof PrecisError) return error.code;
+    throw error;
+  }
+};
+
+describe('S3BlobStore', () => {
+  const store = () => new S3BlobStore(new S3Client({ region: 'us-east-1' }));
+
+  it('reads an object whole', async () => {
+    // Prepare
+    s3Mock
+      .on(GetObjectCommand)
+      .resolves({ Body: sdkStreamMixin(Readable.from([Buffer.from('héllo')])), ContentLength: 6 });
+    // Act
+    const bytes = await store().get('b', 'incoming/a.txt', { maxBytes: 100 });
+    // Assess
+    expect(Buffer.from(bytes).toString('utf8')).toBe('héllo');
+    expect(s3Mock.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({ Bucket: 'b', Key: 'incoming/a.txt' });
+  });
+
+  it('refuses an object by its size without reading its body', async () => {
+    let read = false;
+    const body = sdkStreamMixin(
+      new Readable({
+        read() {
+          read = true;
+          this.push(null);
+        },
+      }),
+    );
+    s3Mock.on(GetObjectCommand).resolves({ Body: body, ContentLength: 6 * 1024 * 1024 });
+    expect(await codeOf(store().get('b', 'k', { maxBytes: 5 * 1024 * 1024 }))).toBe('TOO_LARGE');
+    expect(read).toBe(false);
+  });
+
+  it('says SOURCE_NOT_FOUND for a deleted object and STORAGE_UNAVAILABLE (retryable) for other failures', async () => {
+    s3Mock
+      .on(GetObjectCommand)
+      .rejectsOnce(new NoSuchKey({ message: 'gone', $metadata: { httpStatusCode: 404 } }))
+      .rejectsOnce(
+        new S3ServiceException({
+          name: 'SlowDown',
+          $fault: 'server',
+          message: 'slow',
+          $metadata: { httpStatusCode: 503 },
+        }),
+      );
+    expect(await codeOf(store().get('b', 'k'))).toBe('SOURCE_NOT_FOUND');
+    const error = await store()
+      .get('b', 'k')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PrecisError);
+    expect(error).toMatchObject({ code: 'STORAGE_UNAVAILABLE', permanent: false });
+  });
+
+  it('writes text with its content type', async () => {
+    s3Mock.on(PutObjectCommand).resolves({});
+    await store().put('b', 'cleaned/x.txt', 'text', 'text/plain; charset=utf-8');
+    expect(s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input).toMatchObject({
+      Bucket: 'b',
+      Key: 'cleaned/x.txt',
+      Body: 'text',
+      ContentType: 'text/plain; charset=utf-8',
+    });
+  });
+});
+
+describe('DynamoArticleRepository', () => {
+  const repo = () =>
+    new DynamoArticleRepository(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'articles');
+  const source = { bucket: 'b', key: 'incoming/a.txt', etag: 'e1', size: 10, sequencer: 'ABC' };
+  const now = new Date('2026-01-01T00:00:00Z');
+  const conditionFailed = () => new ConditionalCheckFailedException({ message: 'no', $metadata: {} });
+
+  it('claims an object version with a conditional put', async () => {
+    ddbMock.on(PutCommand).resolves({});
+    expect(await repo().claimIngest('id1', source, now, 1000)).toEqual({ outcome: 'claimed' });
+    const input = ddbMock.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(input?.ConditionExpression).toContain('attribute_not_exists(id)');
+    expect(input?.Item).toMatchObject({
+      id: 'id1',
+      status: 'RECEIVED',
+      sourceSequencer: padSequencer('ABC'),
+      listPk: 'ARTICLE',
+    });
+  });
+
+  it('reports a duplicate event as done, an older event as stale, and a live claim as in progress', async () => {
+    ddbMock.on(PutCommand).rejects(conditionFailed());
+    ddbMock
+      .on(GetCommand)
+      .resolvesOnce({ Item: { id: 'id1', sourceSequencer: padSequencer('ABC'), status: 'DONE' } })
+      .resolvesOnce({ Item: { id: 'id1', sourceSequencer: padSequencer('ABD'), status: 'RECEIVED' } })
+      .resolvesOnce({ Item: { id: 'id1', sourceSequencer: padSequencer('ABC'), status: 'RECEIVED' } });
+    expect(await repo().claimIngest('id1', source, now, 1000)).toEqual({ outcome: 'done', status: 'DONE' });
+    expect(await repo().claimIngest('id1', source, now, 1000)).toEqual({ outcome: 'stale' });
+    await expect(repo().claimIngest('id1', source, now, 1000)).rejects.toBeInstanceOf(InProgressError);
+  });
+
+  it('claims an analysis under a lease, and skips a finished article', async () => {
+    ddbMock
+      .on(UpdateCommand)
+      .resolvesOnce({ Attributes: { id: 'id1', status: 'ANALYZING', leaseToken: 't', listPk: 'ARTICLE' } })
+      .rejectsOnce(conditionFailed());
+    ddbMock.on(GetCommand).resolves({ Item: { id: 'id1', status: 'DONE' } });
+    const claimed = await repo().claimAnalysis('id1', now, 5000);
+    expect(claimed).toMatchObject({ outcome: 'claimed', article: { id: 'id1', status: 'ANALYZING' } });
+    expect(claimed.outcome === 'claimed' && 'leaseToken' in claimed.article).toBe(false);
+    expect(await repo().claimAnalysis('id1', now, 5000)).toEqual({ outcome: 'skip', reason: 'terminal' });
+  });
+
+  it('pages newest first through an index with an opaque cursor, and refuses a forged cursor', async () => {
+    ddbMock.on(QueryCommand).resolves({
+      Items: [{ id: 'a', status: 'DONE' }],
+      LastEvaluatedKey: { id: 'a', listPk: 'ARTICLE', receivedAt: 'x' },
+    });
+    const page = await repo().list({ limit: 1 });
+    expect(page.items).toEqual([{ id: 'a', status: 'DONE' }]);
+    const input = ddbMock.commandCalls(QueryCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({ IndexName: 'byReceived', ScanIndexForward: false, Limit: 1 });
+    await repo().list({ limit: 1, cursor: page.nextCursor as string, status: 'DONE' });
+    expect(ddbMock.commandCalls(QueryCommand)[1]?.args[0].input).toMatchObject({
+      IndexName: 'byStatus',
+      ExclusiveStartKey: { id: 'a', listPk: 'ARTICLE', receivedAt: 'x' },
+    });
+    await expect(repo().list({ limit: 1, cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(RequestError);
+  });
+
+  it('turns an unreachable table into a retryable STORAGE_UNAVAILABLE', async () => {
+    ddbMock.on(GetCommand).rejects(new Error('socket hang up'));
+    expect(await codeOf(repo().get('id1'))).toBe('STORAGE_UNAVAILABLE');
+  });
+});
+
+describe('SqsMessageQueue', () => {
+  it('sends {articleId} as the message body', async () => {
+    sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm1' });
+    await new SqsMessageQueue(new SQSClient({ region: 'us-east-1' }), 'https://sqs/q').send({ articleId: 'abc' });
+    expect(sqsMock.commandCalls(SendMessageCommand)[0]?.args[0].input).toEqual({
+      QueueUrl: 'https://sqs/q',
+      MessageBody: '{"articleId":"abc"}',
+    });
+  });
+});
