@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoArticleRepository } from '../shared/storage/dynamo-article-repository.js';
 import { S3BlobStore } from '../shared/storage/s3-blob-store.js';
@@ -18,8 +18,9 @@ export interface AwsClients {
   sqs: SQSClient;
 }
 
-export function defaultClients(): AwsClients {
-  return { s3: new S3Client({}), dynamodb: new DynamoDBClient({}), sqs: new SQSClient({}) };
+/** The storage clients every function needs, configured by the environment. */
+export function defaultStorageClients(): Pick<AwsClients, 's3' | 'dynamodb'> {
+  return { s3: new S3Client({}), dynamodb: new DynamoDBClient({}) };
 }
 
 export function documentClient(dynamodb: DynamoDBClient): DynamoDBDocumentClient {

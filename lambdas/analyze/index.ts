@@ -1,12 +1,12 @@
 import { selectEngine } from '../../shared/analysis/select-engine.js';
 import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';
-import { defaultClients, observability, storageAdapters } from '../runtime.js';
+import { defaultStorageClients, observability, storageAdapters } from '../runtime.js';
 import { createAnalyzeHandler } from './handler.js';
 
 const config = loadConfig(analyzeEnvSchema);
 
 export const handler = createAnalyzeHandler({
-  ...storageAdapters(defaultClients(), config.PRECIS_TABLE),
+  ...storageAdapters(defaultStorageClients(), config.PRECIS_TABLE),
   ...observability('precis-analyze'),
   engine: selectEngine(config),
   clock: () => new Date(),

@@ -1,11 +1,11 @@
 import { apiEnvSchema, loadConfig } from '../../shared/config.js';
-import { defaultClients, observability, storageAdapters } from '../runtime.js';
+import { defaultStorageClients, observability, storageAdapters } from '../runtime.js';
 import { createApiHandler } from './handler.js';
 
 const config = loadConfig(apiEnvSchema);
 
 export const handler = createApiHandler({
-  ...storageAdapters(defaultClients(), config.PRECIS_TABLE),
+  ...storageAdapters(defaultStorageClients(), config.PRECIS_TABLE),
   logger: observability('precis-api').logger,
   config: { bucket: config.PRECIS_BUCKET },
 });

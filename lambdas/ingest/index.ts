@@ -1,15 +1,16 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { ingestEnvSchema, loadConfig } from '../../shared/config.js';
 import { SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
-import { defaultClients, observability, storageAdapters } from '../runtime.js';
+import { defaultStorageClients, observability, storageAdapters } from '../runtime.js';
 import { createIngestHandler } from './handler.js';
 
 const config = loadConfig(ingestEnvSchema);
-const clients = defaultClients();
+const clients = defaultStorageClients();
 
 export const handler = createIngestHandler({
   ...storageAdapters(clients, config.PRECIS_TABLE),
   ...observability('precis-ingest'),
-  analyzeQueue: new SqsMessageQueue(clients.sqs, config.PRECIS_ANALYZE_QUEUE_URL),
+  analyzeQueue: new SqsMessageQueue(new SQSClient({}), config.PRECIS_ANALYZE_QUEUE_URL),
   clock: () => new Date(),
   maxReceives: config.PRECIS_MAX_RECEIVES,
   config: {
