@@ -1,0 +1,153 @@
+import { distance } from 'fastest-levenshtein';
+
+export interface Span {
+  start: number;
+  end: number;
+  /** How the span was found. */
+  match: 'exact' | 'normalized' | 'fuzzy';
+  /** 1 for exact and normalised matches; the similarity for fuzzy ones. */
+  score: number;
+}
+
+/** Typographic variants that models swap freely when they copy text. */
+const FOLD: Record<string, string> = {
+  '“': '"',
+  '”': '"',
+  '„': '"',
+  '«': '"',
+  '»': '"',
+  '″': '"',
+  '‘': "'",
+  '’': "'",
+  '‚': "'",
+  '′': "'",
+  '`': "'",
+  '–': '-',
+  '—': '-',
+  '‑': '-',
+  '…': '.',
+};
+
+/**
+ * The text folded for comparison (quotes, dashes, case, runs of white space)
+ * with, for each folded character, the offset of the original character it
+ * came from, so a match in the folded text maps back to the original.
+ */
+function fold(text: string): { folded: string; origin: number[] } {
+  let folded = '';
+  const origin: number[] = [];
+  let lastWasSpace = true;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (/\s/u.test(ch)) {
+      if (!lastWasSpace) {
+        folded += ' ';
+        origin.push(i);
+      }
+      lastWasSpace = true;
+      continue;
+    }
+    lastWasSpace = false;
+    const mapped = (FOLD[ch] ?? ch).toLocaleLowerCase();
+    for (const part of mapped) {
+      folded += part;
+      origin.push(i);
+    }
+  }
+  if (folded.endsWith(' ')) {
+    folded = folded.slice(0, -1);
+    origin.pop();
+  }
+  return { folded, origin };
+}
+
+/** Trims the quotes and ellipses a model puts around a copied span. */
+function trimQuote(evidence: string): string {
+  return evidence
+    .trim()
+    .replace(/^["'“”«»‘’]+|["'“”«»‘’]+$/gu, '')
+    .replace(/^(\.\.\.|…)\s*|\s*(\.\.\.|…)$/gu, '')
+    .trim();
+}
+
+interface Token {
+  text: string;
+  start: number;
+  end: number;
+}
+
+function tokens(text: string): Token[] {
+  const out: Token[] = [];
+  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
+    out.push({ text: m[0].toLocaleLowerCase(), start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+/**
+ * Locates a claim's evidence in the cleaned text: first verbatim, then after
+ * folding quotes, dashes, case and white space, then as the most similar
+ * window of words whose character similarity reaches `threshold`. Returns
+ * null when the text holds nothing close enough: the evidence is invented.
+ */
+export function locate(text: string, evidence: string, threshold = 0.85): Span | null {
+  const needle = trimQuote(evidence);
+  if (needle.length === 0) return null;
+  const exact = text.indexOf(needle);
+  if (exact >= 0) return { start: exact, end: exact + needle.length, match: 'exact', score: 1 };
+
+  const hay = fold(text);
+  const folded = fold(needle).folded;
+  const at = hay.folded.indexOf(folded);
+  if (at >= 0) {
+    const start = hay.origin[at] as number;
+    const end = (hay.origin[at + folded.length - 1] as number) + 1;
+    return { start, end, match: 'normalized', score: 1 };
+  }
+  return fuzzy(text, needle, threshold);
+}
+
+function fuzzy(text: string, needle: string, threshold: number): Span | null {
+  const words = tokens(text);
+  const target = tokens(needle);
+  const n = target.length;
+  if (n < 3 || words.length === 0) return null;
+  const wanted = new Map<string, number>();
+  for (const t of target) wanted.set(t.text, (wanted.get(t.text) ?? 0) + 1);
+
+  // Cheap pass: windows of n words ranked by shared words; only the best few get an edit distance.
+  const candidates: { i: number; overlap: number }[] = [];
+  const window = new Map<string, number>();
+  let overlap = 0;
+  const add = (w: string, sign: 1 | -1) => {
+    const before = window.get(w) ?? 0;
+    const after = before + sign;
+    window.set(w, after);
+    const want = wanted.get(w) ?? 0;
+    overlap += Math.min(after, want) - Math.min(before, want);
+  };
+  for (let i = 0; i < words.length; i++) {
+    add((words[i] as Token).text, 1);
+    if (i >= n) add((words[i - n] as Token).text, -1);
+    if (i >= n - 1) candidates.push({ i: i - n + 1, overlap });
+  }
+  if (words.length < n) candidates.push({ i: 0, overlap });
+  candidates.sort((a, b) => b.overlap - a.overlap);
+
+  const target$ = fold(needle).folded;
+  let best: Span | null = null;
+  for (const { i, overlap: shared } of candidates.slice(0, 5)) {
+    if (shared < n * 0.5) break;
+    // Let the window grow or shrink a little around the candidate: models drop or add a word.
+    for (const delta of [0, -1, 1, -2, 2]) {
+      const last = Math.min(words.length, i + n + delta) - 1;
+      if (last < i) continue;
+      const start = (words[i] as Token).start;
+      const end = (words[last] as Token).end;
+      const candidate = fold(text.slice(start, end)).folded;
+      const score = 1 - distance(candidate, target$) / Math.max(candidate.length, target$.length);
+      if (score >= threshold && (!best || score > best.score)) best = { start, end, match: 'fuzzy', score };
+    }
+  }
+  return best;
+}

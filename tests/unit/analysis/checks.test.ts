@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { locate } from '../../../shared/analysis/checks/grounding.js';
+import { asciiDigits, compareFigures, figures, unsupportedFigures } from '../../../shared/analysis/checks/numbers.js';
+import { chunkText, tokenCount } from '../../../shared/analysis/llm/chunking.js';
+import { costOf, priceOf } from '../../../shared/analysis/llm/prices.js';
+
+const TEXT =
+  'He said: “Cross-border infiltration of foreign ISIS members has decreased by more than 99%.” Officials in Baghdad agreed.';
+
+describe('locate (grounding)', () => {
+  it('finds evidence verbatim', () => {
+    const span = locate(TEXT, 'Officials in Baghdad agreed.');
+    expect(span).toMatchObject({ match: 'exact' });
+    expect(TEXT.slice(span?.start, span?.end)).toBe('Officials in Baghdad agreed.');
+  });
+
+  it('finds evidence after folding quotes, case and white space, and maps back to the original span', () => {
+    const span = locate(TEXT, '"cross-border   infiltration of foreign ISIS members has decreased by more than 99%"');
+    expect(span?.match).toBe('normalized');
+    expect(TEXT.slice(span?.start, span?.end)).toBe(
+      'Cross-border infiltration of foreign ISIS members has decreased by more than 99%',
+    );
+  });
+
+  it('finds a lightly reworded copy by fuzzy match, and nothing for invented evidence', () => {
+    expect(locate(TEXT, 'Cross border infiltration of foreign ISIS fighters decreased by more than 99%')?.match).toBe(
+      'fuzzy',
+    );
+    expect(locate(TEXT, 'The minister resigned after the vote on the new budget law')).toBeNull();
+  });
+});
+
+describe('figures', () => {
+  it('reads digits of any script and grouping of any locale', () => {
+    expect(asciiDigits('٢٨ ألف و ۱۲٪')).toBe('28 ألف و 12٪');
+    expect(figures('28,000; 28 000; ٢٨٬٠٠٠; 4,5; 1,234,567.89').map((f) => f.values[0])).toEqual([
+      28000, 28000, 28000, 4.5, 1234567.89,
+    ]);
+  });
+
+  it('finds figures of a summary that the article lacks, allowing thousand/million scale words', () => {
+    const article = 'Production reached 28 ألف megawatts in 2024, officials said, after 3.2 billion dinars of repairs.';
+    expect(unsupportedFigures('Output hit 28,000 MW in 2024 after 3.2 billion dinars.', article)).toEqual([]);
+    expect(unsupportedFigures('Output hit 30,000 MW in 2023.', article)).toEqual(['30,000', '2023']);
+  });
+
+  it('compares a translation with its source occurrence by occurrence', () => {
+    expect(compareFigures('40 of 112 plants; 40 percent', 'أربعون: ٤٠ من ١١٢ محطة؛ ٤٥ بالمئة')).toEqual({
+      missing: ['40'],
+      added: ['45'],
+    });
+  });
+});
+
+describe('chunking and prices', () => {
+  it('splits on paragraphs within the token budget and drops nothing', () => {
+    const paragraphs = Array.from({ length: 12 }, (_, i) => `Paragraph ${i}: ${'words that take tokens '.repeat(20)}.`);
+    const text = paragraphs.join('\n\n');
+    const chunks = chunkText(text, 300);
+    expect(chunks.length).toBeGreaterThan(2);
+    for (const chunk of chunks) expect(tokenCount(chunk)).toBeLessThanOrEqual(300);
+    expect(chunks.join('\n\n')).toBe(text);
+  });
+
+  it('prices calls from the table, dated model names included, and says null for unknown models', () => {
+    expect(costOf(priceOf('gpt-5.4-mini'), { inputTokens: 1_000_000, outputTokens: 1_000_000 })).toBe(5.25);
+    expect(priceOf('gpt-4.1-mini-2025-04-14')).toMatchObject({ input: 0.4, output: 1.6 });
+    expect(costOf(priceOf('llama3.1:8b'), { inputTokens: 10, outputTokens: 10 })).toBeNull();
+    expect(costOf({ input: 1, output: 2 }, { inputTokens: 1000, outputTokens: 0 })).toBe(0.001);
+  });
+});
