@@ -21,10 +21,14 @@ export interface Claim {
   text: string;
   speaker: string | null;
   kind: ClaimKind;
-  /** Verbatim from the cleaned text: `text.slice(start, end) === evidence`. */
+  /**
+   * Verbatim from the cleaned text when grounded: `text.slice(start, end) === evidence`.
+   * An ungrounded claim keeps the evidence the engine gave, with null offsets.
+   */
   evidence: string;
-  start: number;
-  end: number;
+  start: number | null;
+  end: number | null;
+  /** The evidence was found in the cleaned text. */
   grounded: boolean;
   checkworthiness: number;
 }
@@ -42,14 +46,34 @@ export type Translation =
 export interface StageUsage {
   inputTokens: number;
   outputTokens: number;
-  costUsd: number;
+  /** Null when the model's price is unknown (a local model, say). */
+  costUsd: number | null;
 }
 
 export interface Provenance {
   engine: string;
   model: string | null;
+  /** The translation model, when it differs from the analysis model. */
+  translationModel?: string | null;
   promptVersion: string | null;
   cleanerVersion: string;
+  /** How many parts the article was analysed in (map-reduce) when it exceeded the model's input budget. */
+  chunks?: number;
+  /** The result was reused from an identical earlier analysis: nothing was paid for it. */
+  cacheHit?: boolean;
+  /** The LLM kept failing, so these are the offline engine's results; the LLM's error is kept. */
+  fallback?: { from: string; code: string; message: string };
+}
+
+/** What the code checked after the model answered. */
+export interface Checks {
+  claims: { total: number; grounded: number; ungrounded: number; dropped: number };
+  numbers: {
+    /** Figures in the summary that the article does not contain. */
+    summaryNotInArticle: string[];
+    /** Per language: figures of the source summary and claims missing from the translation, and figures it added. */
+    translations: Record<string, { missing: string[]; added: string[] }>;
+  };
 }
 
 export interface ArticleError {
@@ -77,6 +101,7 @@ export interface AnalysisResult {
   translations: Record<string, Translation>;
   usage: Record<string, StageUsage>;
   provenance: Omit<Provenance, 'cleanerVersion'>;
+  checks?: Checks;
 }
 
 /** One item per article in the table. Optional fields fill in as it moves through the stages. */
@@ -100,6 +125,7 @@ export interface ArticleRecord extends Partial<ArticleMetadata> {
   translations?: Record<string, Translation>;
   usage?: Record<string, StageUsage>;
   provenance?: Provenance;
+  checks?: Checks;
   /** Milliseconds each stage took, by stage name. */
   timings?: Record<string, number>;
   receivedAt: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { priceSchema } from './analysis/llm/prices.js';
 
 /**
  * The environment each function reads, checked once at cold start. A missing
@@ -18,6 +19,52 @@ const languageList = z
   )
   .pipe(z.array(z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/, 'a language code such as "ar" or "pt-br"')));
 
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => ['true', '1', 'yes'].includes(value));
+
+const jsonPrices = z
+  .string()
+  .default('{}')
+  .transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string(), priceSchema));
+
+/**
+ * The LLM engine: on OpenAI when OPENAI_API_KEY is set, on any
+ * OpenAI-compatible server when OPENAI_BASE_URL is.
+ */
+export const llmEnv = {
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  /** The model for every stage, unless a stage names its own. */
+  PRECIS_MODEL: z.string().min(1).default('gpt-5.4-mini'),
+  PRECIS_ANALYSIS_MODEL: z.string().min(1).optional(),
+  PRECIS_TRANSLATION_MODEL: z.string().min(1).optional(),
+  /** Sent to reasoning models only when set (minimal, low, medium, high). */
+  PRECIS_REASONING_EFFORT: z.enum(['none', 'minimal', 'low', 'medium', 'high']).optional(),
+  /** One call's time limit. */
+  PRECIS_LLM_TIMEOUT_MS: positiveInt(60_000),
+  /** Retries of one call on 429, 5xx, timeouts and connection errors, with backoff. */
+  PRECIS_LLM_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** All calls of one article together; keep it below the function timeout and the analyze lease. */
+  PRECIS_ARTICLE_BUDGET_MS: positiveInt(240_000),
+  /** Articles with more input tokens than this are analysed in parts (map-reduce). */
+  PRECIS_MAX_INPUT_TOKENS: positiveInt(24_000),
+  /** Drop claims whose evidence is not in the text, instead of flagging them. */
+  PRECIS_DROP_UNGROUNDED: flag(false),
+  /** Prices (USD per 1M tokens) added to or replacing the defaults, as JSON. */
+  PRECIS_PRICES: jsonPrices,
+};
+
 const common = {
   PRECIS_TABLE: z.string().min(1),
   PRECIS_BUCKET: z.string().min(1),
@@ -36,7 +83,8 @@ export const ingestEnvSchema = z.object({
 export const analyzeEnvSchema = z.object({
   ...common,
   /** `auto` picks the LLM engine when one is configured, else the offline engine. */
-  PRECIS_ENGINE: z.enum(['auto', 'offline']).default('auto'),
+  PRECIS_ENGINE: z.enum(['auto', 'offline', 'openai']).default('auto'),
+  ...llmEnv,
   TARGET_LANGUAGES: languageList,
   /** How long an analysis delivery owns an article; keep it at or below the function timeout. */
   PRECIS_ANALYZE_LEASE_MS: positiveInt(300_000),

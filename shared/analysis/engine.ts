@@ -14,6 +14,13 @@ export interface AnalysisOptions {
   targetLanguages: readonly string[];
   /** Aborted when the article's time budget runs out. */
   signal?: AbortSignal;
+  /** This is the queue's last delivery: an engine with a fallback uses it now instead of failing. */
+  lastAttempt?: boolean;
+  /**
+   * An earlier PARTIAL result of the same engine for this article: its
+   * summary and claims are kept and only the failed translations are redone.
+   */
+  previous?: AnalysisResult;
 }
 
 /**

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { CLAIM_KINDS } from '../../article.js';
+
+/**
+ * What the model is asked to return. The wire schemas go to the server as
+ * JSON Schema (structured outputs): plain types only, every field required,
+ * nullable instead of optional. The checks that JSON Schema cannot say
+ * portably (counts, lengths, ranges) are refinements, applied when the
+ * answer is validated; a failure gets one repair request.
+ */
+
+const wireClaim = z.object({
+  text: z.string().describe('The claim as one standalone sentence, in the language of the article.'),
+  speaker: z.string().nullable().describe('Who makes the claim, as the article names them; null if nobody is named.'),
+  kind: z.enum(CLAIM_KINDS),
+  evidence: z.string().describe('The span of the article that states the claim, copied character for character.'),
+  checkworthiness: z.number().describe('0 to 1: how much a fact-checker would want to verify it.'),
+});
+
+export const analysisWire = z.object({
+  headline: z.string().describe('At most 15 words.'),
+  short: z.string().describe('At most 60 words.'),
+  bullets: z.array(z.string()).describe('3 to 5 bullets.'),
+  claims: z.array(wireClaim),
+});
+
+const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
+
+export const analysisOutput = analysisWire.superRefine((value, ctx) => {
+  if (value.headline.trim() === '') ctx.addIssue({ code: 'custom', path: ['headline'], message: 'must not be empty' });
+  if (words(value.short) > 75) ctx.addIssue({ code: 'custom', path: ['short'], message: 'must be at most 60 words' });
+  if (value.bullets.length < 3 || value.bullets.length > 5) {
+    ctx.addIssue({ code: 'custom', path: ['bullets'], message: `must have 3 to 5 items, not ${value.bullets.length}` });
+  }
+  value.claims.forEach((claim, i) => {
+    if (claim.checkworthiness < 0 || claim.checkworthiness > 1) {
+      ctx.addIssue({ code: 'custom', path: ['claims', i, 'checkworthiness'], message: 'must be between 0 and 1' });
+    }
+    if (claim.evidence.trim() === '')
+      ctx.addIssue({ code: 'custom', path: ['claims', i, 'evidence'], message: 'must not be empty' });
+  });
+});
+export type AnalysisOutput = z.infer<typeof analysisWire>;
+
+/** The merge step of a long article: one summary from the summaries of its parts. */
+export const summaryWire = analysisWire.pick({ headline: true, short: true, bullets: true });
+export const summaryOutput = summaryWire.superRefine((value, ctx) => {
+  if (words(value.short) > 75) ctx.addIssue({ code: 'custom', path: ['short'], message: 'must be at most 60 words' });
+  if (value.bullets.length < 3 || value.bullets.length > 5) {
+    ctx.addIssue({ code: 'custom', path: ['bullets'], message: `must have 3 to 5 items, not ${value.bullets.length}` });
+  }
+});
+export type SummaryOutput = z.infer<typeof summaryWire>;
+
+export const translationWire = z.object({
+  headline: z.string(),
+  short: z.string(),
+  bullets: z.array(z.string()),
+  claims: z.array(z.object({ id: z.string(), text: z.string() })),
+});
+export type TranslationOutput = z.infer<typeof translationWire>;
+
+/** A translation must keep the shape of its source: as many bullets, the same claim ids. */
+export function translationOutput(source: { bullets: string[]; claims: { id: string }[] }) {
+  return translationWire.superRefine((value, ctx) => {
+    if (value.bullets.length !== source.bullets.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bullets'],
+        message: `must have ${source.bullets.length} items, as the source`,
+      });
+    }
+    const want = source.claims.map((c) => c.id).sort();
+    const got = value.claims.map((c) => c.id).sort();
+    if (JSON.stringify(want) !== JSON.stringify(got)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['claims'],
+        message: `must translate exactly the claims ${want.join(', ')}`,
+      });
+    }
+  });
+}
