@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
+import { MemoryAnalysisCache } from '../shared/analysis/cache.js';
 import { OfflineEngine } from '../shared/analysis/offline-engine.js';
 import { selectEngine } from '../shared/analysis/select-engine.js';
 import { cleanDocument, formatFromName } from '../shared/cleaning/index.js';
@@ -93,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
       ...process.env,
       ...(values.target !== undefined ? { TARGET_LANGUAGES: values.target } : {}),
     });
-    const engine = values.offline ? new OfflineEngine() : selectEngine(config);
+    const engine = values.offline ? new OfflineEngine() : selectEngine(config, { cache: new MemoryAnalysisCache() });
 
     const files = expand(paths);
     const bar =

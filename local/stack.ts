@@ -7,6 +7,7 @@ import { createAnalyzeHandler } from '../lambdas/analyze/handler.js';
 import { createApiHandler } from '../lambdas/api/handler.js';
 import { createIngestHandler } from '../lambdas/ingest/handler.js';
 import { observability, storageAdapters } from '../lambdas/runtime.js';
+import { BlobAnalysisCache } from '../shared/analysis/cache.js';
 import type { AnalysisEngine } from '../shared/analysis/engine.js';
 import { selectEngine } from '../shared/analysis/select-engine.js';
 import { type AnalyzeConfig, analyzeEnvSchema, loadConfig } from '../shared/config.js';
@@ -57,7 +58,8 @@ export function localOptions(env: Record<string, string | undefined> = process.e
     ...env,
   });
   const ingestLeaseMs = int('PRECIS_INGEST_LEASE_MS', 30_000);
-  const analyzeLeaseMs = int('PRECIS_ANALYZE_LEASE_MS', 120_000);
+  // The lease must outlast the article's LLM budget, as the function timeout does in AWS.
+  const analyzeLeaseMs = int('PRECIS_ANALYZE_LEASE_MS', analyze.PRECIS_ARTICLE_BUDGET_MS + 10_000);
   return {
     s3Port: int('PRECIS_S3_PORT', 4566),
     dynamoPort: int('PRECIS_DYNAMODB_PORT', 8000),
@@ -180,7 +182,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const analyze = createAnalyzeHandler({
       ...adapters,
       ...observability('precis-analyze'),
-      engine: options.engine ?? selectEngine(options.analyzeConfig),
+      engine:
+        options.engine ??
+        selectEngine(options.analyzeConfig, { cache: new BlobAnalysisCache(adapters.blobs, options.bucket) }),
       clock,
       maxReceives: options.maxReceives,
       config: { bucket: options.bucket, targetLanguages: options.targetLanguages, leaseMs: options.analyzeLeaseMs },

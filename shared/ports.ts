@@ -52,6 +52,8 @@ export interface AnalyzedFields {
   cleanerVersion: string;
   resultKey: string;
   analyzeMs: number;
+  /** A PARTIAL result whose failed translations are retried on redelivery. */
+  retryPending: boolean;
 }
 
 export interface ListQuery {
@@ -80,8 +82,8 @@ export interface ArticleRepository {
   /** RECEIVED → CLEANED, only for the same object version. Returns false if superseded. */
   saveCleaned(id: string, sequencer: string, fields: CleanedFields, now: Date): Promise<boolean>;
   /**
-   * CLEANED → ANALYZING under a lease. Throws InProgressError while another
-   * delivery holds a live lease.
+   * CLEANED (or PARTIAL with a retry pending) → ANALYZING under a lease.
+   * Throws InProgressError while another delivery holds a live lease.
    */
   claimAnalysis(id: string, now: Date, leaseMs: number): Promise<AnalysisClaim>;
   /** ANALYZING → DONE | PARTIAL, only while this lease is held. Returns false if it was lost. */

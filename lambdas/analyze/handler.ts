@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { InProgressError } from '../../shared/errors.js';
-import { type AnalyzeDeps, analyzeArticle } from '../../shared/usecases/analyze-article.js';
+import { type AnalyzeDeps, analyzeArticle, RetryLaterError } from '../../shared/usecases/analyze-article.js';
 import type { Observability } from '../runtime.js';
 
 const message = z.object({ articleId: z.string().min(1) });

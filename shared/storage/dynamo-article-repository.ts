@@ -24,7 +24,7 @@ import type {
 import { LIST_PARTITION, TABLE_SCHEMA } from './table.js';
 
 /** Fields that exist for the table's sake, not the reader's. */
-const INTERNAL_FIELDS = ['listPk', 'leaseToken', 'leaseUntil'] as const;
+const INTERNAL_FIELDS = ['listPk', 'leaseToken', 'leaseUntil', 'retryPending'] as const;
 
 /** S3 sequencers are hex strings of varying length: padded, they compare as strings in a condition. */
 export function padSequencer(sequencer: string): string {
@@ -58,7 +58,7 @@ function assignments(fields: Record<string, unknown>): {
   names: Record<string, string>;
   values: Record<string, unknown>;
 } {
-  const keys = Object.keys(fields);
+  const keys = Object.keys(fields).filter((k) => fields[k] !== undefined);
   return {
     set: keys.map((k) => `#${k} = :${k}`).join(', '),
     names: Object.fromEntries(keys.map((k) => [`#${k}`, k])),
@@ -179,11 +179,14 @@ export class DynamoArticleRepository implements ArticleRepository {
             TableName: this.tableName,
             Key: { id },
             UpdateExpression: 'SET #status = :analyzing, leaseToken = :token, leaseUntil = :until, updatedAt = :at',
-            ConditionExpression: '#status = :cleaned OR (#status = :analyzing AND leaseUntil < :now)',
+            ConditionExpression:
+              '#status = :cleaned OR (#status = :partial AND retryPending = :yes) OR (#status = :analyzing AND leaseUntil < :now)',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':analyzing': 'ANALYZING',
               ':cleaned': 'CLEANED',
+              ':partial': 'PARTIAL',
+              ':yes': true,
               ':token': leaseToken,
               ':until': now.getTime() + leaseMs,
               ':now': now.getTime(),
@@ -213,6 +216,8 @@ export class DynamoArticleRepository implements ArticleRepository {
       translations: result.translations,
       usage: result.usage,
       provenance: { ...result.provenance, cleanerVersion: fields.cleanerVersion },
+      checks: result.checks,
+      retryPending: fields.retryPending,
       resultKey: fields.resultKey,
       analyzedAt: now.toISOString(),
       updatedAt: now.toISOString(),

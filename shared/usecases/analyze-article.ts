@@ -1,5 +1,5 @@
 import type { AnalysisEngine } from '../analysis/engine.js';
-import { objectKeys } from '../article.js';
+import { type AnalysisResult, type ArticleRecord, objectKeys } from '../article.js';
 import { CLEANER_VERSION } from '../cleaning/index.js';
 import { countWords } from '../cleaning/normalize.js';
 import { InProgressError, InvalidInputError, PrecisError } from '../errors.js';
@@ -39,13 +39,46 @@ export type AnalyzeOutcome =
   | { outcome: 'skipped'; articleId: string; reason: string };
 
 /**
+ * Thrown after a PARTIAL result was saved with deliveries left: the queue
+ * brings the message back and only the failed translations are redone.
+ */
+export class RetryLaterError extends Error {
+  override readonly name = 'RetryLaterError';
+  constructor(
+    readonly articleId: string,
+    readonly languages: string[],
+  ) {
+    super(`Article ${articleId}: translations into ${languages.join(', ')} failed; they are retried on redelivery.`);
+  }
+}
+
+/** The earlier result kept on an article, for an engine to build on. */
+function previousResult(article: ArticleRecord): AnalysisResult | undefined {
+  if (!article.summary || !article.provenance || !article.translations) return undefined;
+  const { cleanerVersion: _cleaner, ...provenance } = article.provenance;
+  return {
+    status: 'PARTIAL',
+    summary: article.summary,
+    claims: article.claims ?? [],
+    translations: article.translations,
+    usage: article.usage ?? {},
+    provenance,
+    checks: article.checks,
+  };
+}
+
+/**
  * Analyses one cleaned article.
  *
- * 1. Claim the article under a lease (CLEANED → ANALYZING); a finished or
- *    missing article is skipped, one held by a live delivery is retried later.
+ * 1. Claim the article under a lease (CLEANED, or PARTIAL with translations
+ *    to retry → ANALYZING); a finished or missing article is skipped, one
+ *    held by a live delivery is retried later.
  * 2. Read the cleaned text; refuse a text too short to summarise.
- * 3. Run the engine: summary, claims, translations.
- * 4. Write the full result to `results/<id>.json`; set DONE or PARTIAL, if the lease is still ours.
+ * 3. Run the engine: summary, claims, translations (only the failed ones on
+ *    a retry). On the last delivery the engine may fall back.
+ * 4. Write the full result to `results/<id>.json`; set DONE or PARTIAL, if
+ *    the lease is still ours. A PARTIAL result with deliveries left asks for
+ *    a redelivery.
  *
  * Bad input ends the article FAILED at once. Other failures are thrown for
  * the queue to redeliver; on the last receive the article is marked FAILED.
@@ -75,20 +108,39 @@ export async function analyzeArticle(
         publishedAt: article.publishedAt ?? null,
         contentHash: article.contentHash,
       },
-      { targetLanguages: config.targetLanguages, signal: AbortSignal.timeout(config.leaseMs) },
+      {
+        targetLanguages: config.targetLanguages,
+        signal: AbortSignal.timeout(config.leaseMs),
+        lastAttempt: isLastAttempt(delivery),
+        previous: previousResult(article),
+      },
     );
+    const retryPending = result.status === 'PARTIAL' && !isLastAttempt(delivery) && !result.provenance.fallback;
     const resultKey = objectKeys.result(articleId);
     await blobs.put(config.bucket, resultKey, JSON.stringify({ articleId, ...result }, null, 2), 'application/json');
     const saved = await articles.saveAnalysis(
       articleId,
       leaseToken,
-      { result, cleanerVersion: CLEANER_VERSION, resultKey, analyzeMs: clock().getTime() - started.getTime() },
+      {
+        result,
+        cleanerVersion: CLEANER_VERSION,
+        resultKey,
+        analyzeMs: clock().getTime() - started.getTime(),
+        retryPending,
+      },
       clock(),
     );
     if (!saved) return { outcome: 'skipped', articleId, reason: 'superseded' };
+    if (retryPending) {
+      const failed = Object.entries(result.translations).filter(([, t]) => t.status !== 'done');
+      throw new RetryLaterError(
+        articleId,
+        failed.map(([lang]) => lang),
+      );
+    }
     return { outcome: 'analyzed', articleId, status: result.status };
   } catch (error) {
-    if (error instanceof InProgressError) throw error;
+    if (error instanceof InProgressError || error instanceof RetryLaterError) throw error;
     const permanent = error instanceof PrecisError && error.permanent;
     if (permanent || isLastAttempt(delivery)) {
       const info = articleError(error, 'analyze', delivery.attempt);

@@ -4,7 +4,7 @@ import { type CleanedArticle, cleanDocument } from '../cleaning/index.js';
 import { assertSummarisable } from './analyze-article.js';
 
 export type DocumentAnalysis = Omit<CleanedArticle, 'text' | 'cleanerVersion'> &
-  Pick<AnalysisResult, 'summary' | 'claims' | 'translations' | 'usage'> & {
+  Pick<AnalysisResult, 'summary' | 'claims' | 'translations' | 'usage' | 'checks'> & {
     status: AnalysisResult['status'];
     provenance: AnalysisResult['provenance'] & { cleanerVersion: string };
   };
@@ -23,7 +23,8 @@ export async function analyzeDocument(
 ): Promise<DocumentAnalysis> {
   const cleaned = cleanDocument(bytes, { name: options.name, languages: options.languages });
   assertSummarisable(cleaned.text, cleaned.language);
-  const result = await options.engine.analyze(cleaned, { targetLanguages: options.targetLanguages });
+  // One attempt, no queue to retry: an engine with a fallback uses it at once.
+  const result = await options.engine.analyze(cleaned, { targetLanguages: options.targetLanguages, lastAttempt: true });
   const { text: _text, cleanerVersion, ...metadata } = cleaned;
   return {
     ...metadata,
@@ -33,5 +34,6 @@ export async function analyzeDocument(
     translations: result.translations,
     usage: result.usage,
     provenance: { ...result.provenance, cleanerVersion },
+    checks: result.checks,
   };
 }
