@@ -116,7 +116,8 @@ describe('the local pipeline', () => {
     expect(text.type).toMatch(/^text\/plain/);
     const { body } = await api<{ claims: Claim[] }>(`/articles/${article.id}/claims`);
     expect(body.claims.length).toBeGreaterThan(3);
-    for (const claim of body.claims) expect(text.body.slice(claim.start, claim.end)).toBe(claim.evidence);
+    for (const claim of body.claims)
+      expect(text.body.slice(claim.start ?? Number.NaN, claim.end ?? Number.NaN)).toBe(claim.evidence);
 
     const summary = await api<{ headline: string; original: boolean }>(`/articles/${article.id}/summary`);
     expect(summary.body).toMatchObject({ original: true, headline: article.summary?.headline });

@@ -57,7 +57,7 @@ describe('extractClaims', () => {
     const claims = extractClaims(article.text, article.language);
     expect(claims.length).toBeGreaterThanOrEqual(5);
     for (const claim of claims) {
-      expect(article.text.slice(claim.start, claim.end)).toBe(claim.evidence);
+      expect(article.text.slice(claim.start ?? Number.NaN, claim.end ?? Number.NaN)).toBe(claim.evidence);
       expect(claim.grounded).toBe(true);
       expect(claim.checkworthiness).toBeGreaterThan(0);
       expect(claim.checkworthiness).toBeLessThanOrEqual(1);

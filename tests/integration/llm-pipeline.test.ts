@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type LocalStack, localOptions, startLocalStack } from '../../local/stack.js';
+import type { ArticleRecord } from '../../shared/article.js';
+import { sample } from '../helpers/samples.js';
+import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
+
+let stub: StubServer;
+let stack: LocalStack;
+let dataDir: string;
+
+beforeAll(async () => {
+  stub = await startStubOpenAI();
+  dataDir = mkdtempSync(join(tmpdir(), 'precis-llm-'));
+  stack = await startLocalStack({
+    ...localOptions({
+      TARGET_LANGUAGES: 'ar,fr',
+      OPENAI_BASE_URL: stub.baseURL,
+      PRECIS_LLM_RETRIES: '0',
+      PRECIS_LLM_TIMEOUT_MS: '2000',
+      PRECIS_ARTICLE_BUDGET_MS: '2500',
+    }),
+    s3Port: 0,
+    dynamoPort: 0,
+    apiPort: 0,
+    dataDir,
+    analyzeLeaseMs: 3000,
+    analyzeVisibilityMs: 3100,
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await stub?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+beforeEach(() => stub.reset());
+
+async function record(key: string, until: (a: ArticleRecord) => boolean, timeoutMs = 20_000): Promise<ArticleRecord> {
+  const deadline = Date.now() + timeoutMs;
+  const headers = { 'x-api-key': stack.apiKey };
+  while (Date.now() < deadline) {
+    const list = (await (
+      await fetch(`${stack.endpoints.api}/articles?key=${encodeURIComponent(key)}`, { headers })
+    ).json()) as {
+      items: { id: string }[];
+    };
+    const id = list.items[0]?.id;
+    if (id) {
+      const article = (await (
+        await fetch(`${stack.endpoints.api}/articles/${id}`, { headers })
+      ).json()) as ArticleRecord;
+      if (until(article)) return article;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${key}: not there within ${timeoutMs} ms`);
+}
+
+const upload = (key: string, body: Buffer | string) =>
+  stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: body }));
+const finished = (a: ArticleRecord) => ['DONE', 'FAILED'].includes(a.status) || (a.status === 'PARTIAL' && !a.error);
+
+describe('the pipeline with an LLM configured', () => {
+  it('analyses, translates and accounts for an upload with the LLM engine', async () => {
+    await upload('incoming/llm/basra.html', sample('basra-water.html'));
+    const article = await record('incoming/llm/basra.html', (a) => a.status === 'DONE');
+    expect(article.provenance).toMatchObject({ engine: 'openai', model: 'gpt-5.4-mini', promptVersion: 'p1' });
+    expect(article.translations?.ar?.status).toBe('done');
+    expect(article.translations?.fr?.status).toBe('done');
+    expect(article.usage?.analysis?.costUsd).toBeGreaterThan(0);
+    expect(article.checks?.claims.ungrounded).toBe(0);
+    expect(stub.requests.map((r) => r.task).sort()).toEqual(['article_analysis', 'translation', 'translation']);
+  });
+
+  it('does not pay twice for the same content uploaded again', async () => {
+    await upload('incoming/llm/basra-again.html', sample('basra-water.html'));
+    const article = await record('incoming/llm/basra-again.html', (a) => a.status === 'DONE');
+    expect(article.provenance?.cacheHit).toBe(true);
+    expect(stub.requests).toHaveLength(0);
+  });
+
+  it('retries only the failed translation on redelivery, then ends DONE', async () => {
+    let frFailures = 0;
+    stub.setOptions({
+      route: (r) => {
+        if (r.task === 'translation' && r.body.messages[0]?.content.includes('(fr)') && frFailures === 0) {
+          frFailures++;
+          return { kind: 'status', status: 500 };
+        }
+        return undefined;
+      },
+    });
+    await upload('incoming/llm/kirkuk.txt', sample('kirkuk-checkpoints.txt'));
+    const partial = await record('incoming/llm/kirkuk.txt', (a) => a.status === 'PARTIAL');
+    expect(partial.translations?.fr).toMatchObject({ status: 'failed' });
+    expect(partial.translations?.ar?.status).toBe('done');
+
+    const done = await record('incoming/llm/kirkuk.txt', (a) => a.status === 'DONE');
+    expect(done.translations?.fr?.status).toBe('done');
+    expect(done.summary).toEqual(partial.summary);
+    const tasks = stub.requests.map((r) => r.task);
+    expect(tasks.filter((t) => t === 'article_analysis')).toHaveLength(1);
+    expect(tasks.filter((t) => t === 'translation')).toHaveLength(3);
+  });
+
+  it('falls back to the offline results after the last receive when the provider keeps failing', async () => {
+    stub.setOptions({ route: () => ({ kind: 'status', status: 502 }) });
+    await upload('incoming/llm/mosul.md', sample('mosul-old-city.md'));
+    const article = await record('incoming/llm/mosul.md', finished, 30_000);
+    expect(article.status).toBe('PARTIAL');
+    expect(article.provenance).toMatchObject({
+      engine: 'offline',
+      fallback: { from: 'openai', code: 'LLM_UNAVAILABLE' },
+    });
+    expect(article.summary?.bullets.length).toBeGreaterThanOrEqual(3);
+    expect(article.translations?.ar?.status).toBe('failed');
+    expect(stub.requests.filter((r) => r.task === 'article_analysis')).toHaveLength(3);
+  });
+});
