@@ -30,14 +30,20 @@ export function createAnalyzeHandler(deps: AnalyzeHandlerDeps) {
         metrics.addMetric(result.outcome === 'failed' ? 'ArticlesFailed' : 'ArticlesAnalyzed', MetricUnit.Count, 1);
       }
     } catch (error) {
-      if (error instanceof InProgressError)
+      if (error instanceof InProgressError) {
         logger.info('article held by another delivery; retried later', { articleId });
-      else
+      } else if (error instanceof RetryLaterError) {
+        logger.info('partial result saved; the failed translations are retried later', {
+          articleId,
+          languages: error.languages,
+        });
+      } else {
         logger.warn('analysis failed; the message will be redelivered', {
           articleId,
           attempt: delivery.attempt,
           error,
         });
+      }
       throw error;
     }
   };

@@ -287,7 +287,8 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
       .filter((r) => r.task === 'article_analysis')
       .map((r) => r.body.messages[1]?.content ?? '');
     for (const paragraph of text.split('\n\n')) expect(sent.some((s) => s.includes(paragraph))).toBe(true);
-    expect(result.claims.some((c) => (c.start ?? 0) > parts[0]!.length + parts[1]!.length)).toBe(true);
+    const [first = '', second = ''] = parts;
+    expect(result.claims.some((c) => (c.start ?? 0) > first.length + second.length)).toBe(true);
     for (const claim of result.claims) expect(text.slice(claim.start ?? 0, claim.end ?? 0)).toBe(claim.evidence);
   });
 
