@@ -44,6 +44,8 @@ const jsonPrices = z
  */
 export const llmEnv = {
   OPENAI_API_KEY: z.string().min(1).optional(),
+  /** In AWS the key lives in Secrets Manager, never in a plain variable: the secret's ARN. */
+  PRECIS_OPENAI_SECRET_ARN: z.string().startsWith('arn:').optional(),
   OPENAI_BASE_URL: z.url().optional(),
   /** The model for every stage, unless a stage names its own. */
   PRECIS_MODEL: z.string().min(1).default('gpt-5.4-mini'),
@@ -93,6 +95,16 @@ export const analyzeEnvSchema = z.object({
 export const apiEnvSchema = z.object({
   PRECIS_TABLE: common.PRECIS_TABLE,
   PRECIS_BUCKET: common.PRECIS_BUCKET,
+  /** Origins browsers may call the API from, comma-separated; no CORS headers when empty. */
+  PRECIS_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
 });
 
 export type IngestConfig = z.infer<typeof ingestEnvSchema>;

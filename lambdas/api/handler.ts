@@ -1,5 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
@@ -36,7 +37,7 @@ function idOf(event: APIGatewayProxyEvent): string {
   return id;
 }
 
-export type ApiHandlerDeps = ReadDeps & Pick<Observability, 'logger'>;
+export type ApiHandlerDeps = ReadDeps & Pick<Observability, 'logger'> & { corsOrigins?: string[] };
 
 /** The read API: API Gateway REST proxy events → read use cases → JSON. */
 export function createApiHandler(deps: ApiHandlerDeps) {
@@ -70,8 +71,11 @@ export function createApiHandler(deps: ApiHandlerDeps) {
     },
   ];
 
+  const corsOrigins = deps.corsOrigins ?? [];
+  const cors = corsOrigins.length > 0 ? [httpCors({ origins: corsOrigins, headers: 'content-type,x-api-key' })] : [];
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(deps.logger))
+    .use(cors)
     .use(problemResponses(deps.logger))
     .handler(
       httpRouterHandler({

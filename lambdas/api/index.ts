@@ -8,4 +8,5 @@ export const handler = createApiHandler({
   ...storageAdapters(defaultStorageClients(), config.PRECIS_TABLE),
   logger: observability('precis-api').logger,
   config: { bucket: config.PRECIS_BUCKET },
+  corsOrigins: config.PRECIS_CORS_ORIGINS,
 });
