@@ -8,6 +8,8 @@ export default defineConfig({
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       AWS_REGION: 'us-east-1',
+      // Skips CloudFormation schema validation in template tests; cdk-nag still runs.
+      CDK_VALIDATION: 'false',
     },
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,43 +1,298 @@
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { contextSchema, readContext } from '../../infra/context.js';
+import { FEATURE_FLAGS } from '../../infra/flags.js';
 import { PrecisStack } from '../../infra/precis-stack.js';
+import { analyzeEnvSchema, apiEnvSchema, ingestEnvSchema, loadConfig } from '../../shared/config.js';
 import { TABLE_SCHEMA } from '../../shared/storage/table.js';
 
-describe('PrecisStack', () => {
-  const template = Template.fromStack(new PrecisStack(new App(), 'Test'));
+type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
 
-  it('creates the article table with the key schema and indexes the code queries', () => {
-    const [table] = Object.values(template.findResources('AWS::DynamoDB::GlobalTable')) as {
-      Properties: { KeySchema: unknown; GlobalSecondaryIndexes: { IndexName: string; KeySchema: unknown }[] };
-    }[];
-    expect(table?.Properties.KeySchema).toEqual([{ AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' }]);
-    expect(table?.Properties.GlobalSecondaryIndexes.map((i) => [i.IndexName, i.KeySchema])).toEqual(
-      [TABLE_SCHEMA.byReceived, TABLE_SCHEMA.byStatus].map((i) => [
-        i.indexName,
-        [
-          { AttributeName: i.partitionKey, KeyType: 'HASH' },
-          { AttributeName: i.sortKey, KeyType: 'RANGE' },
-        ],
-      ]),
-    );
-    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      Replicas: [{ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }],
+function build(context: Record<string, string> = {}) {
+  const app = new App({ context: FEATURE_FLAGS });
+  const stack = new PrecisStack(app, 'Test', {
+    env: { account: '123456789012', region: 'eu-west-1' },
+    context: contextSchema.parse(context),
+  });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+let stack: PrecisStack;
+let template: Template;
+beforeAll(() => {
+  ({ stack, template } = build({ targetLanguages: 'ar,fr', analyzeConcurrency: '7' }));
+}, 120_000);
+
+const resources = (type: string) => Object.entries(template.findResources(type)) as [string, Resource][];
+const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as never);
+
+/** A function's role policy statements, by the function's construct. */
+function statementsOf(fn: { role: IConstruct }) {
+  const roleId = logicalId(fn.role);
+  return resources('AWS::IAM::Policy')
+    .filter(([, r]) => JSON.stringify(r.Properties.Roles).includes(roleId))
+    .flatMap(([, r]) => (r.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement);
+}
+
+/** The function's environment with CloudFormation references replaced by placeholder values. */
+function environmentOf(fn: { fn: IConstruct }): Record<string, string> {
+  const [, resource] = resources('AWS::Lambda::Function').find(([id]) => id === logicalId(fn.fn)) as [string, Resource];
+  const variables = (resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+  return Object.fromEntries(
+    Object.entries(variables).map(([k, v]) => [k, typeof v === 'string' ? v : `arn:aws:cfn:${JSON.stringify(v)}`]),
+  );
+}
+
+describe('the deployed system', () => {
+  it('sends ObjectCreated events under incoming/ to the ingest queue, after the queue allows it', () => {
+    const [[bucketId, bucket]] = resources('AWS::S3::Bucket').filter(([id]) => id.startsWith('Articles')) as [
+      [string, Resource],
+    ];
+    const [queueId] = resources('AWS::SQS::Queue').find(([id]) => id.startsWith('IngestQueue')) as [string, Resource];
+    expect(bucket.Properties.NotificationConfiguration).toEqual({
+      QueueConfigurations: [
+        {
+          Event: 's3:ObjectCreated:*',
+          Queue: { 'Fn::GetAtt': [queueId, 'Arn'] },
+          Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'incoming/' }] } },
+        },
+      ],
+    });
+    const [policyId] = resources('AWS::SQS::QueuePolicy').find(([, r]) =>
+      JSON.stringify(r.Properties.Queues).includes(queueId),
+    ) as [string, Resource];
+    expect(template.toJSON().Resources[bucketId].DependsOn).toContain(policyId);
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 's3.amazonaws.com' }, Action: 'sqs:SendMessage' }),
+        ]),
+      },
     });
   });
 
-  it('keeps the bucket private, encrypted and TLS-only', () => {
+  it('keeps the article bucket private, TLS-only, encrypted, versioned, logged and pruned', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: Match.anyValue(),
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
         BlockPublicPolicy: true,
         IgnorePublicAcls: true,
         RestrictPublicBuckets: true,
       },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
       VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'articles/' },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } })]),
+      },
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: [{ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
+  });
+
+  it('runs every function on Node.js 22, ARM64, with a log group kept a month and Powertools settings', () => {
+    const functions = resources('AWS::Lambda::Function');
+    expect(functions).toHaveLength(3);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+      expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: expect.stringMatching(/^precis-/),
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      });
+      expect(fn.Properties.LoggingConfig).toMatchObject({ LogGroup: expect.anything() });
+    }
+    expect(resources('AWS::Logs::LogGroup').map(([, r]) => r.Properties.RetentionInDays)).toEqual(
+      expect.arrayContaining([30, 30, 30, 90]),
+    );
+  });
+
+  it('gives each function the environment its code validates at cold start, and no key in plain text', () => {
+    const { ingest, analyze, api } = stack.functions;
+    expect(() => loadConfig(ingestEnvSchema, environmentOf(ingest))).not.toThrow();
+    const analyzeEnv = environmentOf(analyze);
+    const analyzeConfig = loadConfig(analyzeEnvSchema, analyzeEnv);
+    expect(analyzeConfig).toMatchObject({ TARGET_LANGUAGES: ['ar', 'fr'], PRECIS_MODEL: 'gpt-5.4-mini' });
+    expect(analyzeConfig.PRECIS_ARTICLE_BUDGET_MS).toBeLessThan(analyzeConfig.PRECIS_ANALYZE_LEASE_MS);
+    expect(analyzeEnv).not.toHaveProperty('OPENAI_API_KEY');
+    expect(analyzeEnv.PRECIS_OPENAI_SECRET_ARN).toMatch(/^arn:/);
+    expect(() => loadConfig(apiEnvSchema, environmentOf(api))).not.toThrow();
+    // And nothing the code does not read.
+    const known = new Set([
+      ...Object.keys(ingestEnvSchema.shape),
+      ...Object.keys(analyzeEnvSchema.shape),
+      ...Object.keys(apiEnvSchema.shape),
+    ]);
+    for (const fn of [ingest, analyze, api]) {
+      for (const name of Object.keys(environmentOf(fn))) {
+        if (!/^(POWERTOOLS_|NODE_OPTIONS|AWS_)/.test(name)) expect(known, name).toContain(name);
+      }
+    }
+  });
+
+  it('has a dead-letter queue behind every consumed queue, 3 receives, and visibility over 6× the consumer timeout', () => {
+    const timeouts = Object.fromEntries(
+      resources('AWS::Lambda::Function').map(([id, r]) => [id, r.Properties.Timeout as number]),
+    );
+    const mappings = resources('AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(2);
+    for (const [, mapping] of mappings) {
+      expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      const queueId = ((mapping.Properties.EventSourceArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'] ??
+        [])[0] as string;
+      const queue = template.toJSON().Resources[queueId] as Resource;
+      expect(queue.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 3 });
+      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+      const fnId = (mapping.Properties.FunctionName as { Ref: string }).Ref;
+      expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (timeouts[fnId] as number));
+    }
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 7 } });
+    for (const [, queue] of resources('AWS::SQS::Queue')) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+  });
+
+  it('keeps the table on demand, encrypted, recoverable to a point in time, retained, with the indexes the API queries', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      GlobalSecondaryIndexes: [TABLE_SCHEMA.byReceived, TABLE_SCHEMA.byStatus].map((i) =>
+        Match.objectLike({ IndexName: i.indexName }),
+      ),
+    });
+  });
+
+  it('requires the API key on every method, with a throttled usage plan, access logs and request validation', () => {
+    const methods = resources('AWS::ApiGateway::Method');
+    expect(methods).toHaveLength(5);
+    for (const [, method] of methods) {
+      expect(method.Properties).toMatchObject({
+        HttpMethod: 'GET',
+        ApiKeyRequired: true,
+        RequestValidatorId: expect.anything(),
+      });
+    }
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: { RateLimit: 20, BurstLimit: 40 },
+      Quota: { Limit: 100000, Period: 'MONTH' },
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
+    });
+    template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 1);
+  });
+
+  it('keeps CORS off by default, and answers browser preflights for the configured origins without the key', () => {
+    expect(resources('AWS::ApiGateway::Method').some(([, m]) => m.Properties.HttpMethod === 'OPTIONS')).toBe(false);
+    const { template: withCors, stack: corsStack } = build({ corsOrigins: 'https://dash.example' });
+    const options = Object.values(withCors.findResources('AWS::ApiGateway::Method')).filter(
+      (m) => (m as Resource).Properties.HttpMethod === 'OPTIONS',
+    ) as Resource[];
+    expect(options.length).toBeGreaterThan(0);
+    for (const method of options) expect(method.Properties.ApiKeyRequired).toBeFalsy();
+    const apiFn = Object.entries(withCors.findResources('AWS::Lambda::Function')).find(
+      ([id]) => id === corsStack.getLogicalId(corsStack.functions.api.fn.node.defaultChild as never),
+    )?.[1] as Resource;
+    expect(JSON.stringify(apiFn.Properties.Environment)).toContain('"PRECIS_CORS_ORIGINS":"https://dash.example"');
+  });
+
+  it('grants least privilege: no Resource "*", and each function only the prefixes and actions it uses', () => {
+    const all = resources('AWS::IAM::Policy').flatMap(
+      ([, r]) => (r.Properties.PolicyDocument as { Statement: { Resource: unknown }[] }).Statement,
+    );
+    expect(
+      all.filter((s) => JSON.stringify(s.Resource) === '"*"' || JSON.stringify(s.Resource).includes('"*"')),
+    ).toEqual([]);
+
+    const summary = (fn: { role: IConstruct }) =>
+      statementsOf(fn)
+        .filter(
+          (s) =>
+            String(s.Action).startsWith('s3:') ||
+            (Array.isArray(s.Action) && String(s.Action[0]).startsWith('dynamodb:')),
+        )
+        .map(
+          (s) =>
+            `${JSON.stringify(s.Action)} ${JSON.stringify(s.Resource)
+              .match(/\/(\w+)\/\*|table/g)
+              ?.join(',')}`,
+        );
+    const { ingest, analyze, api } = stack.functions;
+    expect(summary(ingest).join('\n')).toMatch(/"s3:GetObject" \/incoming\/\*/);
+    expect(summary(ingest).join('\n')).toMatch(/"s3:PutObject" \/cleaned\/\*/);
+    expect(summary(api).join('\n')).not.toMatch(/PutObject|PutItem|UpdateItem/);
+    expect(summary(analyze).join('\n')).not.toMatch(/PutItem|incoming/);
+    expect(JSON.stringify(statementsOf(analyze))).toContain('secretsmanager:GetSecretValue');
+    expect(JSON.stringify(statementsOf(ingest))).not.toContain('secretsmanager');
+  });
+
+  it('alarms on dead letters, function errors and throttles', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName);
+    expect(alarms.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(3);
+    expect(alarms.filter((m) => m === 'Throttles')).toHaveLength(3);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+  });
+
+  it('emails alarms through an encrypted, TLS-only topic when alarmEmail is given', () => {
+    const { template: withEmail } = build({ alarmEmail: 'ops@example.org' });
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
+    withEmail.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    withEmail.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    for (const [, alarm] of Object.entries(withEmail.findResources('AWS::CloudWatch::Alarm'))) {
+      expect((alarm as Resource).Properties.AlarmActions).toHaveLength(1);
+    }
+  });
+
+  it('prints what a user needs', () => {
+    const outputs = Object.keys(template.toJSON().Outputs);
+    for (const name of [
+      'BucketName',
+      'UploadPrefix',
+      'ApiUrl',
+      'ApiKeyId',
+      'ApiKeyCommand',
+      'TableName',
+      'OpenAiSecretArn',
+    ]) {
+      expect(outputs).toContain(name);
+    }
+  });
+
+  it('passes cdk-nag AwsSolutions with fewer than 20 acknowledgements, each with a reason', () => {
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    expect(
+      report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+    ).toEqual([]);
+    const acknowledged: { path: string; id: string; reason: string }[] = [];
+    const walk = (c: IConstruct) => {
+      for (const entry of c.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+          acknowledged.push({ path: c.node.path, id, reason });
+        }
+      }
+      for (const child of c.node.children) walk(child);
+    };
+    walk(stack);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    expect(acknowledged.length).toBeLessThan(20);
+    for (const a of acknowledged) expect(String(a.reason).length, a.id).toBeGreaterThan(40);
+  });
+
+  it('refuses a malformed context parameter by name', () => {
+    const app = new App({ context: { analyzeConcurrency: 'lots' } });
+    expect(() => readContext(app)).toThrow(/-c analyzeConcurrency/);
+    expect(Stack.isStack(stack)).toBe(true);
   });
 });

@@ -234,3 +234,23 @@ describe('api handler', () => {
     expect(down.body).not.toContain('10.0.0.7');
   });
 });
+
+describe('api handler with CORS', () => {
+  it('answers a listed origin with CORS headers, and an unlisted one without', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', status: 'DONE' } });
+    const handler = createApiHandler({
+      ...adapters(),
+      logger: observability('test-api').logger,
+      config: { bucket: BUCKET },
+      corsOrigins: ['https://dash.example'],
+    });
+    const event = (origin: string) => ({
+      ...restEvent('/articles/aaaaaaaaaaaaaaaaaaaaaaaa'),
+      headers: { origin, Origin: origin },
+    });
+    const allowed = await handler(event('https://dash.example'), context());
+    expect(allowed.headers?.['Access-Control-Allow-Origin']).toBe('https://dash.example');
+    const other = await handler(event('https://evil.example'), context());
+    expect(other.headers?.['Access-Control-Allow-Origin']).not.toBe('https://evil.example');
+  });
+});

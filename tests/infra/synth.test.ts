@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../..');
+const out = mkdtempSync(join(tmpdir(), 'precis-synth-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('cdk synth', () => {
+  it('synthesizes the app offline with the CDK CLI, cdk-nag included, with context from the command line', async () => {
+    const cdk = resolve(ROOT, 'node_modules/.bin/cdk');
+    const { CDK_VALIDATION: _skip, ...env } = process.env;
+    await run(cdk, ['synth', '--quiet', '-o', out, '-c', 'targetLanguages=ar,fr', '-c', 'analyzeConcurrency=3'], {
+      cwd: ROOT,
+      env: { ...env, CDK_DISABLE_VERSION_CHECK: 'true', CI: 'true' },
+      timeout: 180_000,
+    });
+    const template = JSON.parse(readFileSync(join(out, 'Precis.template.json'), 'utf8'));
+    const analyze = Object.values(
+      template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>,
+    ).find(
+      (r) => r.Type === 'AWS::Lambda::Function' && JSON.stringify(r.Properties.Environment).includes('precis-analyze'),
+    );
+    expect(JSON.stringify(analyze?.Properties.Environment)).toContain('"TARGET_LANGUAGES":"ar,fr"');
+    const report = join(out, 'validation-report.json');
+    if (existsSync(report)) expect(readFileSync(report, 'utf8')).not.toMatch(/"status":\s*"failure"/);
+
+    // Each bundle (ESM, with the createRequire banner and the SDK inside) loads under Node and exports its handler.
+    const bundles = readdirSync(out)
+      .filter((d) => d.startsWith('asset.'))
+      .map((d) => join(out, d, 'index.mjs'));
+    expect(bundles).toHaveLength(3);
+    for (const bundle of bundles) {
+      const { stdout } = await run(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(bundle)}); console.log(typeof m.handler);`,
+        ],
+        {
+          env: {
+            ...env,
+            AWS_REGION: 'eu-west-1',
+            PRECIS_TABLE: 'articles',
+            PRECIS_BUCKET: 'bucket',
+            PRECIS_ANALYZE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/analyze',
+            PRECIS_OPENAI_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:key',
+          },
+        },
+      );
+      expect(stdout.trim()).toBe('function');
+    }
+  }, 180_000);
+});
