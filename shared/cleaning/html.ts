@@ -66,22 +66,33 @@ const SKIP_TAGS = new Set([
   'form',
 ]);
 
+export interface Block {
+  text: string;
+  /** Characters of the block's text that sit inside links. */
+  linkChars: number;
+}
+
 /**
- * Block structure of an HTML fragment as paragraphs: each block element and
- * each `<br>`-separated run of inline content is one paragraph.
+ * Block structure of an HTML fragment: each block element and each
+ * `<br>`-separated run of inline content is one block, with how much of its
+ * text is link text.
  */
-export function htmlToParagraphs(root: El): string[] {
-  const out: string[] = [];
+export function htmlToBlocks(root: El): Block[] {
+  const out: Block[] = [];
   let buffer = '';
+  let linked = 0;
   const flush = () => {
     const text = buffer.replace(/\s+/g, ' ').trim();
-    if (text) out.push(text);
+    if (text) out.push({ text, linkChars: Math.min(linked, text.length) });
     buffer = '';
+    linked = 0;
   };
-  const walk = (node: El) => {
+  const walk = (node: El, inLink: boolean) => {
     for (const child of Array.from(node.childNodes) as El[]) {
       if (child.nodeType === 3) {
-        buffer += child.textContent ?? '';
+        const text = child.textContent ?? '';
+        buffer += text;
+        if (inLink) linked += text.replace(/\s+/g, '').length;
         continue;
       }
       if (child.nodeType !== 1) continue;
@@ -91,20 +102,53 @@ export function htmlToParagraphs(root: El): string[] {
         flush();
       } else if (tag === 'td' || tag === 'th') {
         buffer += ' ';
-        walk(child);
+        walk(child, inLink);
         buffer += ' ';
       } else if (BLOCK_TAGS.has(tag)) {
         flush();
-        walk(child);
+        walk(child, inLink);
         flush();
       } else {
-        walk(child);
+        walk(child, inLink || tag === 'a');
       }
     }
   };
-  walk(root);
+  walk(root, false);
   flush();
   return out;
+}
+
+/** Paragraphs of an HTML fragment, without the blocks that are mostly links (menus, "more stories" lists). */
+export function htmlToParagraphs(root: El): string[] {
+  return htmlToBlocks(root)
+    .filter((block) => {
+      const chars = block.text.replace(/\s+/g, '').length;
+      const ratio = chars === 0 ? 1 : block.linkChars / chars;
+      const words = block.text.split(/\s+/).length;
+      return !(ratio >= 0.8 || (ratio >= 0.5 && words <= 30));
+    })
+    .map((block) => block.text);
+}
+
+/** Class and id words of page furniture inside an article container. */
+const FURNITURE =
+  /(^|[\s_-])(share|sharing|social|related|newsletter|promo|sponsor(ed)?|advert|ads?|tags?|caption|credits?|byline|dateline|timestamp|comments?|subscribe|signup|recommend(ed|ations)?|breadcrumbs?|toolbar|more-stories|read-more|see-also|author-bio|bio)([\s_-]|$)/i;
+
+/**
+ * Removes the furniture Readability keeps inside the article container:
+ * elements whose class or id names it and whose text is a small part of the
+ * article (so a container named, say, "article-related-wrapper" that holds
+ * the whole article stays).
+ */
+function removeFurniture(body: El): void {
+  const total = (body.textContent ?? '').length;
+  for (const el of Array.from(body.querySelectorAll('[class], [id]')) as El[]) {
+    if (!el.isConnected) continue;
+    const names = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
+    // Embedded posts (tweets, quotes) are what people said: content, whatever their wrapper is called.
+    if (!FURNITURE.test(names) || /embed|tweet|quote/i.test(names) || el.querySelector('blockquote')) continue;
+    if ((el.textContent ?? '').length < total * 0.25) el.remove();
+  }
 }
 
 function meta(document: Doc, ...names: string[]): string | null {
@@ -211,7 +255,9 @@ function linkDensity(root: El): number {
 export function parseHtmlArticle(html: string): HtmlDocument {
   const { document } = parseHTML(html);
   const found = pageMetadata(document);
-  const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0]).parse();
+  const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], {
+    keepClasses: true,
+  }).parse();
   if (!article?.content) {
     throw new InvalidInputError('NO_ARTICLE_TEXT', 'The HTML page has no article text in it.');
   }
@@ -220,6 +266,7 @@ export function parseHtmlArticle(html: string): HtmlDocument {
   if (linkDensity(body) > 0.5) {
     throw new InvalidInputError('NO_ARTICLE_TEXT', 'The HTML page holds only links and navigation, no article text.');
   }
+  removeFurniture(body);
   const paragraphs = htmlToParagraphs(body);
   if (paragraphs.length === 0) {
     throw new InvalidInputError('NO_ARTICLE_TEXT', 'The HTML page has no article text in it.');

@@ -74,6 +74,8 @@ const jsonArticleSchema = z
 interface Parsed {
   paragraphs: string[];
   found: HtmlDocument['found'];
+  /** Whether the body came from HTML (a page) rather than a paste. */
+  html?: boolean;
 }
 
 function parseJsonArticle(text: string): Parsed {
@@ -100,7 +102,7 @@ function parseJsonArticle(text: string): Parsed {
     site: doc.site?.trim() || null,
   };
   const inner: Parsed = doc.html?.trim()
-    ? parseHtmlArticle(doc.html)
+    ? { ...parseHtmlArticle(doc.html), html: true }
     : { paragraphs: splitParagraphs(doc.body ?? ''), found: {} };
   // What the JSON states wins over what is read from its content.
   const found = { ...inner.found };
@@ -111,7 +113,7 @@ function parseJsonArticle(text: string): Parsed {
 function parse(format: SourceFormat, text: string): Parsed {
   switch (format) {
     case 'html':
-      return parseHtmlArticle(text);
+      return { ...parseHtmlArticle(text), html: true };
     case 'markdown':
       return parseMarkdown(text);
     case 'json':
@@ -143,7 +145,7 @@ export function cleanDocument(bytes: Uint8Array, options: CleanOptions): Cleaned
     publishedAt: parsed.found.publishedAt ?? null,
     site: parsed.found.site ? normalizeLine(parsed.found.site) : null,
   };
-  const cleaned = cleanParagraphs(parsed.paragraphs.map(normalizeLine), known);
+  const cleaned = cleanParagraphs(parsed.paragraphs.map(normalizeLine), known, { datelines: !parsed.html });
   const text = joinParagraphs(cleaned.paragraphs);
   if (countWords(text) === 0) {
     throw new InvalidInputError('NO_ARTICLE_TEXT', 'No article text was found in the document.');

@@ -1,3 +1,4 @@
+import { isBoilerplateLine } from './boilerplate.js';
 import { bareTimestamp } from './dates.js';
 import { comparable, normalizeLine, normalizeNewlines } from './normalize.js';
 
@@ -73,25 +74,6 @@ function joinWrapped(left: string, right: string): string {
   return `${left} ${right}`;
 }
 
-const SHARE_WORDS =
-  /^(share|share this|share this article|share on|tweet|email|e-mail|print|facebook|twitter|x|whatsapp|telegram|linkedin|reddit|pinterest|messenger|copy link|comments?)$/i;
-
-/** Lines pasted along with an article that are not part of it. */
-function isBoilerplate(paragraph: string): boolean {
-  const p = paragraph.trim();
-  if (
-    /^(read more|read also|see also|related|related articles|more on this|advertisement|sponsored|ad)\b[:.…]*$/i.test(p)
-  )
-    return true;
-  if (/^(read more|read also|see also|related)\s*[:|»>-]/i.test(p) && p.length < 160) return true;
-  if (/^(click here|subscribe|sign up|follow us|join our|download our app)\b/i.test(p) && p.length < 160) return true;
-  if (/\b(subscribe|sign up|register)( now| here| today| for free)?[.!]?$/i.test(p) && p.length < 120) return true;
-  const words = p.split(/[\s|,/•·]+/).filter(Boolean);
-  if (words.length > 0 && words.length <= 8 && words.every((w) => SHARE_WORDS.test(w))) return true;
-  if (/^(share|follow us)( on| via)?[:\s]/i.test(p) && words.length <= 8) return true;
-  return /^(©|\(c\)|copyright\b|all rights reserved)/i.test(p) && p.length < 120;
-}
-
 function looksLikeTitle(paragraph: string): boolean {
   const words = paragraph.split(/\s+/).length;
   return paragraph.length <= 200 && words <= 30 && !paragraph.includes('\n') && !/[.;:,]$/.test(paragraph);
@@ -153,11 +135,16 @@ const DOMAIN = /^(?:https?:\/\/)?(?:www\.)?([\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.\p{L}
  * Removes the artifacts pasted articles carry, in the order they appear: the
  * headline repeated at the top, a bare timestamp line (its date becomes the
  * published date), a byline line, the headline glued to the first paragraph,
- * a dateline or "Agency/" source tag, share and "read more" lines, and a
- * trailing site name.
+ * a dateline or "Agency/" source tag (unless `datelines` is false, as for a
+ * web page, whose dateline belongs to the body), share and "read more"
+ * lines, and a trailing site name.
  */
-export function cleanParagraphs(input: string[], known: Partial<PasteFindings> = {}): CleanedParagraphs {
-  let paragraphs = input.map((p) => p.trim()).filter((p) => p.length > 0 && !isBoilerplate(p));
+export function cleanParagraphs(
+  input: string[],
+  known: Partial<PasteFindings> = {},
+  options: { datelines?: boolean } = {},
+): CleanedParagraphs {
+  let paragraphs = input.map((p) => p.trim()).filter((p) => !isBoilerplateLine(p));
   let title = known.title ?? null;
   let publishedAt = known.publishedAt ?? null;
   let byline = known.byline ?? null;
@@ -202,7 +189,8 @@ export function cleanParagraphs(input: string[], known: Partial<PasteFindings> =
       const rest = stripLeadingTitle(p, title);
       if (rest) p = rest;
     }
-    const dateline = stripDateline(p);
+    // A web page's dateline ("BAGHDAD (Reuters) -") is part of its body; a paste's source tag is an artifact.
+    const dateline = options.datelines === false ? { source: null, rest: p } : stripDateline(p);
     if (dateline.source) site ??= dateline.source;
     paragraphs[firstBody] = dateline.rest;
   }

@@ -52,7 +52,7 @@ describe('precis command', () => {
       'scan.html',
     ]);
     expect(lines[1]).toMatchObject({ format: 'html', language: 'en', title: expect.stringContaining('Basra') });
-    expect(lines[1].text).toMatch(/^Rising salinity/);
+    expect(lines[1].text).toMatch(/^BASRA — Rising salinity/);
     expect(lines[4]).toEqual({
       file: join(dir, 'scan.html'),
       error: { code: 'BINARY_CONTENT', message: expect.any(String) },

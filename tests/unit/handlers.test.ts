@@ -85,7 +85,7 @@ describe('ingest handler', () => {
     ]);
     const cleaned = s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input;
     expect(cleaned?.Key).toBe(`cleaned/${goodId}.txt`);
-    expect(String(cleaned?.Body)).toMatch(/^Rising salinity/);
+    expect(String(cleaned?.Body)).toMatch(/^BASRA — Rising salinity/);
     expect(failedUpdates()).toHaveLength(1);
     expect(failedUpdates()[0]?.ExpressionAttributeValues?.[':error']).toMatchObject({
       code: 'BINARY_CONTENT',

@@ -1,0 +1,107 @@
+/**
+ * Cleaning quality on the article-extraction benchmark (181 news and blog
+ * pages): `precis clean` over the pages, scored exactly as the benchmark
+ * scores (4-token shingles), next to the published anchors; then the speed
+ * of the cleaner per page on this machine.
+ *
+ *   npm run eval:extraction [-- --below 0.8]
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { type PageScore, scorePage, summarise } from '../bench/lib/shingles.js';
+import { cleanDocument } from '../shared/cleaning/index.js';
+
+const DATA = resolve(import.meta.dirname, '../../shared/eval-data/extraction/scrapinghub-aeb');
+const { values } = parseArgs({ options: { below: { type: 'string', default: '0.8' }, data: { type: 'string' } } });
+const dir = values.data ?? DATA;
+if (!existsSync(join(dir, 'ground-truth.json'))) {
+  console.log(`Skipped: ${dir} is absent (the evaluation data sits beside the project, in ../shared/eval-data).`);
+  process.exit(0);
+}
+
+const truth = JSON.parse(readFileSync(join(dir, 'ground-truth.json'), 'utf8')) as Record<
+  string,
+  { articleBody: string; url?: string }
+>;
+const pages = mkdtempSync(join(tmpdir(), 'precis-aeb-'));
+try {
+  const ids = readdirSync(join(dir, 'html'))
+    .filter((f) => f.endsWith('.html.gz'))
+    .map((f) => f.replace('.html.gz', ''));
+  for (const id of ids)
+    writeFileSync(join(pages, `${id}.html`), gunzipSync(readFileSync(join(dir, 'html', `${id}.html.gz`))));
+
+  // Quality: the precis command itself, as a user runs it on a folder.
+  const bin = resolve(import.meta.dirname, '../bin/precis.js');
+  const { stdout } = await promisify(execFile)(process.execPath, [bin, 'clean', pages], {
+    maxBuffer: 1 << 28,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const output = new Map<string, { text?: string; error?: { code: string } }>();
+  for (const line of stdout.split('\n').filter(Boolean)) {
+    const record = JSON.parse(line) as { file: string; text?: string; error?: { code: string } };
+    output.set(record.file.split('/').at(-1)?.replace('.html', '') ?? '', record);
+  }
+  const scored: (PageScore & { id: string; error?: string })[] = ids.map((id) => {
+    const record = output.get(id);
+    return { id, error: record?.error?.code, ...scorePage(truth[id]?.articleBody ?? '', record?.text ?? '') };
+  });
+  const s = summarise(scored);
+  const row = (name: string, f1: number, p?: number, r?: number) =>
+    console.log(
+      `${name.padEnd(26)} ${f1.toFixed(3)}  ${p === undefined ? '  -  ' : p.toFixed(3)}  ${r === undefined ? '  -  ' : r.toFixed(3)}`,
+    );
+  console.log(`Article body extraction on ${ids.length} pages (${dir})\n`);
+  console.log(`${'system'.padEnd(26)} F1     P      R`);
+  row('precis clean', s.f1, s.precision, s.recall);
+  row('trafilatura 2.0.0', 0.958, 0.938, 0.978);
+  row('Readability.js 0.6.0', 0.947, 0.914, 0.982);
+  row('newspaper4k 0.9.3.1', 0.949, 0.964, 0.934);
+  row('whole-page text', 0.665, 0.499, 0.994);
+
+  const threshold = Number(values.below);
+  const weak = scored
+    .map((x) => ({
+      ...x,
+      f1: x.precision + x.recall === 0 ? 0 : (2 * x.precision * x.recall) / (x.precision + x.recall),
+    }))
+    .filter((x) => x.f1 < threshold)
+    .sort((a, b) => a.f1 - b.f1);
+  console.log(`\nPages below F1 ${threshold}: ${weak.length}`);
+  for (const x of weak) {
+    console.log(
+      `  ${x.id.slice(0, 12)} F1 ${x.f1.toFixed(2)} P ${x.precision.toFixed(2)} R ${x.recall.toFixed(2)}${x.error ? ` ${x.error}` : ''}  ${truth[x.id]?.url ?? ''}`,
+    );
+  }
+
+  // Speed: the cleaner in process, warm, one page at a time.
+  const html = ids.map((id) => readFileSync(join(pages, `${id}.html`)));
+  for (const bytes of html.slice(0, 20)) tryClean(bytes);
+  const times: number[] = [];
+  const started = performance.now();
+  for (const bytes of html) {
+    const t0 = performance.now();
+    tryClean(bytes);
+    times.push(performance.now() - t0);
+  }
+  const total = performance.now() - started;
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] as number;
+  console.log(
+    `\nSpeed: median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms per page, ${((ids.length / total) * 1000).toFixed(1)} pages/s (one core, Node ${process.version})`,
+  );
+} finally {
+  rmSync(pages, { recursive: true, force: true });
+}
+
+function tryClean(bytes: Uint8Array) {
+  try {
+    cleanDocument(bytes, { name: 'page.html' });
+  } catch {
+    // Refused pages count in the timing too.
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * What pages and pastes carry around an article that is not the article:
+ * share bars, "read more" and "related" links, captions and photo credits,
+ * timestamps, widget labels, copyright lines. Recognised by their form, on
+ * any site; never by a site's name.
+ */
+
+const SHARE_WORDS =
+  /^(share|share this|share this article|share on|tweet|email|e-mail|print|facebook|twitter|x|whatsapp|telegram|linkedin|reddit|pinterest|pint|pin|messenger|copy link|comments?|baixar|download|flipboard|tumblr|vk|line|viber|sms)$/i;
+
+const RULES: RegExp[] = [
+  /^(read more|read also|see also|see more|related|related (stories|articles|posts|coverage|links|content)|more on this|more from .{1,40}|more stories|advertisement|sponsored( content)?|ad|don'?t miss|you may also like|recommended( for you)?|trending( now)?|most (read|popular|viewed)|popular (stories|posts)|editor'?s picks?|top stories|tags?|topics?|filed under|categories|share this|comments?|leave a (comment|reply)|sign in|log in|login|register|subscribe|menu|search|close|open|caption|next|previous|prev|play|pause|loading\.*|skip to (main )?content|back to top)\b[\s:.…!»›>|-]*$/i,
+  /^(read more|read also|see also|see more|related|more|don'?t miss|watch|listen)\s*[:|»›>-]\s*.{0,140}$/i,
+  /^(click here|subscribe|sign up|follow us|join our|download our app|get the .{0,40} app)\b.{0,140}$/i,
+  /\b(subscribe|sign up|register)( now| here| today| for free)?[.!]?$/i,
+  /^(share|follow us)( on| via)?[:\s].{0,80}$/i,
+  /^(©|\(c\)|copyright\b|all rights reserved).{0,140}$/i,
+  /^(photo|image|picture|video|credit|graphic|illustration|foto|bild)s?\s*(credit)?\s*:.{0,140}$/i,
+  /\((image|photo|picture|credit|getty|ap|afp|reuters)s?(:[^)]{0,60})?\)\s*$/i,
+  /^image \d+ of \/? ?\d+$/i,
+  /^(https?:\/\/|www\.)\S+$/i,
+  /^\|?\s*(updated|published|posted|last updated|last modified|modified)\b[\s:,].{0,80}\d.{0,40}$/i,
+  /^[\w.+-]+@[\w-]+(\.[\w-]+)+$/,
+  /^(twitter|facebook|instagram|linkedin)\.com\/\S+$/i,
+];
+
+/** A line that is page furniture, not article text. */
+export function isBoilerplateLine(paragraph: string): boolean {
+  const p = paragraph.trim();
+  if (p.length === 0) return true;
+  if (p.length <= 160 && RULES.some((rule) => rule.test(p))) return true;
+  const words = p.split(/[\s|,/•·]+/).filter(Boolean);
+  return words.length > 0 && words.length <= 8 && words.every((w) => SHARE_WORDS.test(w));
+}
