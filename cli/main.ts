@@ -29,6 +29,7 @@ Options:
   --offline              (analyze) use the offline engine even when an LLM is configured
   --target LANGS         (analyze) languages to translate into, e.g. ar,fr (default: $TARGET_LANGUAGES)
   --max-bytes N          refuse files larger than N bytes (default: ${MAX_BYTES})
+  --languages LANGS      languages the detector chooses among, e.g. ar,ku,en (default: 24 common ones and Kurdish)
   -h, --help             this help`;
 
 class UsageError extends Error {}
@@ -62,6 +63,7 @@ function readError(file: string, reason: string) {
 
 const OPTIONS = {
   offline: { type: 'boolean' },
+  languages: { type: 'string' },
   target: { type: 'string' },
   'max-bytes': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -94,6 +96,10 @@ export async function main(argv: string[]): Promise<number> {
       ...process.env,
       ...(values.target !== undefined ? { TARGET_LANGUAGES: values.target } : {}),
     });
+    const languages = values.languages
+      ?.split(',')
+      .map((l) => l.trim().toLowerCase())
+      .filter(Boolean);
     const engine = values.offline ? new OfflineEngine() : selectEngine(config, { cache: new MemoryAnalysisCache() });
 
     const files = expand(paths);
@@ -128,8 +134,13 @@ export async function main(argv: string[]): Promise<number> {
         try {
           const result =
             command === 'clean'
-              ? cleanDocument(bytes, { name: file })
-              : await analyzeDocument(bytes, { name: file, engine, targetLanguages: config.TARGET_LANGUAGES });
+              ? cleanDocument(bytes, { name: file, languages })
+              : await analyzeDocument(bytes, {
+                  name: file,
+                  engine,
+                  targetLanguages: config.TARGET_LANGUAGES,
+                  languages,
+                });
           line = { file, ...result };
         } catch (error) {
           if (!(error instanceof PrecisError)) console.error(`precis: ${file}: ${(error as Error).stack}`);

@@ -80,6 +80,8 @@ export const ingestEnvSchema = z.object({
   PRECIS_MAX_OBJECT_BYTES: positiveInt(5 * 1024 * 1024),
   /** How long an ingest delivery owns an object version before another may take over. */
   PRECIS_INGEST_LEASE_MS: positiveInt(60_000),
+  /** Languages the detector chooses among (ISO 639-1); the default list when empty. */
+  PRECIS_LANGUAGES: languageList,
 });
 
 export const analyzeEnvSchema = z.object({

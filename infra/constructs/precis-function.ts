@@ -64,7 +64,15 @@ export class PrecisFunction extends Construct {
         sourceMap: true,
         // The SDK is bundled at the version the code was tested with, not the runtime's.
         externalModules: [],
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        // CommonJS dependencies in an ESM bundle need require, and some (emscripten's loader) __dirname.
+        banner: [
+          "import { createRequire as __createRequire } from 'module';",
+          "import { fileURLToPath as __fileURLToPath } from 'url';",
+          "import { dirname as __pathDirname } from 'path';",
+          'const require = __createRequire(import.meta.url);',
+          'const __filename = __fileURLToPath(import.meta.url);',
+          'const __dirname = __pathDirname(__filename);',
+        ].join(' '),
         forceDockerBundling: false,
       },
     });

@@ -17,5 +17,6 @@ export const handler = createIngestHandler({
     bucket: config.PRECIS_BUCKET,
     maxObjectBytes: config.PRECIS_MAX_OBJECT_BYTES,
     leaseMs: config.PRECIS_INGEST_LEASE_MS,
+    languages: config.PRECIS_LANGUAGES.length > 0 ? config.PRECIS_LANGUAGES : undefined,
   },
 });

@@ -10,8 +10,9 @@ import { parseMarkdown } from './markdown.js';
 import { countWords, joinParagraphs, normalizeLine } from './normalize.js';
 import { cleanParagraphs, type PasteFindings, splitParagraphs } from './plaintext.js';
 
-/** Bumped whenever the cleaner's output changes for the same input. */
-export const CLEANER_VERSION = 'clean-1';
+import { CLEANER_VERSION } from './version.js';
+
+export { CLEANER_VERSION };
 
 export interface CleanedArticle extends ArticleMetadata {
   text: string;
@@ -110,6 +111,11 @@ function parseJsonArticle(text: string): Parsed {
   return { ...inner, found };
 }
 
+function pageLanguage(lang: string | null | undefined, candidates?: readonly string[]): string | null {
+  const code = lang?.toLowerCase().split(/[-_]/)[0];
+  return code && /^[a-z]{2,3}$/.test(code) && (!candidates || candidates.includes(code)) ? code : null;
+}
+
 function parse(format: SourceFormat, text: string): Parsed {
   switch (format) {
     case 'html':
@@ -150,7 +156,8 @@ export function cleanDocument(bytes: Uint8Array, options: CleanOptions): Cleaned
   if (countWords(text) === 0) {
     throw new InvalidInputError('NO_ARTICLE_TEXT', 'No article text was found in the document.');
   }
-  const language = detectLanguage(text, options.languages);
+  // The text decides; a page's lang attribute only speaks when the text is too short to tell.
+  const language = detectLanguage(text, options.languages) ?? pageLanguage(parsed.found.lang, options.languages);
   return {
     text,
     format,

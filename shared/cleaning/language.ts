@@ -1,4 +1,17 @@
+// The CommonJS build: its ESM build wraps the WebAssembly runtime in a way bundlers break.
+import cld3Asm from 'cld3-asm/dist/cjs/index.js';
 import { francAll } from 'franc';
+
+/**
+ * Google's CLD3 (a small neural model compiled to WebAssembly), loaded once
+ * when the module is: the second opinion on Latin-script text, where
+ * franc's trigram models confuse close languages (Spanish and Portuguese,
+ * Dutch and German) on short sentences.
+ */
+const cld3 = (await cld3Asm.loadModule()).create(0, 1000);
+
+/** CLD3's codes that differ from the ISO 639-1 codes precis uses. */
+const CLD3_ALIASES: Record<string, string> = { iw: 'he', ms: 'id', 'zh-Latn': 'zh' };
 
 /** ISO 639-3 codes franc returns, mapped to the ISO 639-1 codes precis stores. */
 const FRANC_TO_ISO1: Record<string, string> = {
@@ -34,19 +47,198 @@ const FRANC_TO_ISO1: Record<string, string> = {
 /** The languages precis tells apart by default: ISO 639-1 codes. */
 export const DEFAULT_LANGUAGES = [...new Set(Object.values(FRANC_TO_ISO1))].sort();
 
+/** franc's second best scores this close to its best (1): franc hesitates. */
+const FRANC_MARGIN = 0.9;
+/** CLD3's probability at which its answer overrules a hesitating franc. */
+const CLD3_SURE = 0.9;
+
 /** Enough text to be sure, short enough to stay fast on long articles. */
 const SAMPLE_CHARS = 3000;
+
+type Script =
+  | 'Latin'
+  | 'Arabic'
+  | 'Cyrillic'
+  | 'Greek'
+  | 'Hebrew'
+  | 'Devanagari'
+  | 'Bengali'
+  | 'Hangul'
+  | 'Kana'
+  | 'Han';
+
+const SCRIPTS: [Script, RegExp][] = [
+  ['Latin', /\p{Script=Latin}/u],
+  ['Arabic', /\p{Script=Arabic}/u],
+  ['Cyrillic', /\p{Script=Cyrillic}/u],
+  ['Greek', /\p{Script=Greek}/u],
+  ['Hebrew', /\p{Script=Hebrew}/u],
+  ['Devanagari', /\p{Script=Devanagari}/u],
+  ['Bengali', /\p{Script=Bengali}/u],
+  ['Hangul', /\p{Script=Hangul}/u],
+  ['Kana', /[\p{Script=Hiragana}\p{Script=Katakana}]/u],
+  ['Han', /\p{Script=Han}/u],
+];
+
+function scriptCounts(text: string): Map<Script, number> {
+  const counts = new Map<Script, number>();
+  for (const ch of text) {
+    if (!/\p{L}/u.test(ch)) continue;
+    for (const [script, test] of SCRIPTS) {
+      if (test.test(ch)) {
+        counts.set(script, (counts.get(script) ?? 0) + 1);
+        break;
+      }
+    }
+  }
+  return counts;
+}
+
+const count = (text: string, letters: RegExp) => text.match(letters)?.length ?? 0;
+
+/** franc among some candidates (ISO 639-1), best first, with its scores. */
+function franc(text: string, among: readonly string[]): [string, number][] {
+  const only = Object.entries(FRANC_TO_ISO1)
+    .filter(([, iso1]) => among.includes(iso1))
+    .map(([iso3]) => iso3);
+  if (only.length === 0) return [];
+  const scores = new Map<string, number>();
+  for (const [iso3, score] of francAll(text, { only, minLength: 1 })) {
+    const iso1 = FRANC_TO_ISO1[iso3];
+    if (iso1 && !scores.has(iso1)) scores.set(iso1, score);
+  }
+  return [...scores];
+}
+
+/**
+ * Arabic-script languages by their letters: Urdu's retroflex letters and
+ * final yeh, Sorani Kurdish's vowels, Persian's four extra letters and its
+ * yeh and kaf against Arabic's teh marbuta, alef maksura, yeh and kaf.
+ */
+function arabicScript(text: string, candidates: readonly string[]): string | null {
+  const urdu = count(text, /[\u0679\u0688\u0691\u06BA\u06D2\u06D3\u06BE]/gu);
+  const sorani = count(text, /[\u06CE\u06C6\u06B5\u0695\u06D5]/gu);
+  const persian = count(text, /[\u067E\u0686\u0698\u06AF\u06CC\u06A9]/gu);
+  const arabic = count(text, /[\u0629\u0649\u064A\u0643\u0623\u0625\u0624]/gu);
+  const pick = (lang: string) => (candidates.includes(lang) ? lang : null);
+  if (urdu >= 2 && urdu > sorani) return pick('ur');
+  if (sorani >= 2) return pick('ku');
+  if (persian > arabic) return pick('fa');
+  if (arabic > persian) return pick('ar');
+  return null;
+}
+
+/**
+ * Russian and Ukrainian by the letters only one of them has. Ukrainian
+ * writes і, ї or є in nearly every sentence (often typed as a Latin "i"
+ * inside a Cyrillic word); a Cyrillic text with none of them is Russian.
+ */
+function cyrillic(text: string): 'ru' | 'uk' {
+  const ukrainian = count(text, /[іїєґІЇЄҐ]|(?<=\p{Script=Cyrillic})[iI]|[iI](?=\p{Script=Cyrillic})/gu);
+  const russian = count(text, /[ыэъёЫЭЪЁ]/gu);
+  return ukrainian > 0 && ukrainian >= russian ? 'uk' : 'ru';
+}
+
+/** The letters beyond a–z each Latin-script language writes with. */
+const ALPHABETS: Record<string, string> = {
+  en: '',
+  id: '',
+  sw: '',
+  de: 'äöüß',
+  fr: 'àâæçéèêëîïôœùûüÿ',
+  es: 'áéíóúüñ',
+  pt: 'áâãàçéêíóôõúü',
+  it: 'àèéìíîòóùú',
+  nl: 'áéíóúàèëïöüĳ',
+  pl: 'ąćęłńóśźż',
+  tr: 'çğıöşüâîû',
+  ku: 'çêîşû',
+  vi: 'àáâãèéêìíòóôõùúýăđĩũơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ',
+};
+
+/**
+ * The Latin-script candidates whose alphabet has the text's accented
+ * letters: "ã" rules out Spanish, "ł" everything but Polish. A language
+ * keeps its place while the letters foreign to it stay under 1 % of the
+ * text's letters (a borrowed name in a long article); when no language
+ * fits (mis-decoded text), all stay.
+ */
+function byAlphabet(text: string, candidates: readonly string[], letters: number): string[] {
+  const latin = candidates.filter((lang) => ALPHABETS[lang] !== undefined);
+  const pool = latin.length > 0 ? latin : [...candidates];
+  const accented = (text.toLocaleLowerCase().match(/[^\p{ASCII}]/gu) ?? []).filter((c) => /\p{L}/u.test(c));
+  if (accented.length === 0) return pool;
+  const tolerance = Math.floor(letters * 0.01);
+  const foreign = (lang: string) => accented.filter((c) => !(ALPHABETS[lang] ?? '').includes(c)).length;
+  const fitting = pool.filter((lang) => foreign(lang) <= tolerance);
+  return fitting.length > 0 ? fitting : pool;
+}
+
+const BY_SCRIPT: Partial<Record<Script, string>> = {
+  Greek: 'el',
+  Hebrew: 'he',
+  Devanagari: 'hi',
+  Bengali: 'bn',
+  Hangul: 'ko',
+};
 
 /**
  * The language of a text as an ISO 639-1 code, chosen among `candidates`;
  * null when the text is too short or matches none of them.
+ *
+ * The script decides first: a text mostly in Hangul is Korean, Han with kana
+ * is Japanese, and so on; Arabic-script and Cyrillic languages are told apart
+ * by the letters only one of them uses. A script a page mixes with Latin
+ * names and boilerplate wins when it holds a quarter of the letters. Latin
+ * text, and anything the letters leave open, goes to franc's trigram models.
  */
 export function detectLanguage(text: string, candidates: readonly string[] = DEFAULT_LANGUAGES): string | null {
   const sample = text.slice(0, SAMPLE_CHARS);
-  const only = Object.entries(FRANC_TO_ISO1)
-    .filter(([, iso1]) => candidates.includes(iso1))
-    .map(([iso3]) => iso3);
-  const [best] = francAll(sample, { only, minLength: 10 });
-  if (!best || best[0] === 'und') return null;
-  return FRANC_TO_ISO1[best[0]] ?? null;
+  const scripts = scriptCounts(sample);
+  const letters = [...scripts.values()].reduce((a, b) => a + b, 0);
+  if (letters < 3) return null;
+  const [main] = [...scripts].filter(([s]) => s !== 'Latin').sort((a, b) => b[1] - a[1]);
+
+  if (main && main[1] >= letters * 0.25) {
+    const [script] = main;
+    const direct = BY_SCRIPT[script];
+    if (direct && candidates.includes(direct)) return direct;
+    if (script === 'Han' || script === 'Kana') {
+      const kana = scripts.get('Kana') ?? 0;
+      const han = scripts.get('Han') ?? 0;
+      const lang = kana >= (kana + han) * 0.05 ? 'ja' : 'zh';
+      if (candidates.includes(lang)) return lang;
+    }
+    if (script === 'Arabic') {
+      const lang = arabicScript(sample, candidates);
+      if (lang) return lang;
+      return (
+        franc(
+          sample,
+          candidates.filter((c) => ['ar', 'fa', 'ur', 'ku'].includes(c)),
+        )[0]?.[0] ?? null
+      );
+    }
+    if (script === 'Cyrillic') {
+      const lang = cyrillic(sample);
+      if (candidates.includes(lang)) return lang;
+    }
+  }
+  return latin(sample, byAlphabet(sample, candidates, letters));
+}
+
+/**
+ * Latin-script text: franc and CLD3 each name a language among the
+ * candidates. When they agree, or CLD3 is not sure, franc's answer stands;
+ * when CLD3 is sure and franc hesitates between its first two, CLD3's wins.
+ */
+function latin(sample: string, candidates: string[]): string | null {
+  const ranked = franc(sample, candidates);
+  const [first, second] = ranked;
+  if (!first) return null;
+  const opinion = cld3.findLanguage(sample);
+  const other = CLD3_ALIASES[opinion.language] ?? opinion.language;
+  if (other === first[0] || !candidates.includes(other)) return first[0];
+  const francUnsure = !second || second[1] >= FRANC_MARGIN;
+  return opinion.is_reliable && opinion.probability >= CLD3_SURE && francUnsure ? other : first[0];
 }

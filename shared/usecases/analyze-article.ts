@@ -1,7 +1,7 @@
 import type { AnalysisEngine } from '../analysis/engine.js';
 import { type AnalysisResult, type ArticleRecord, objectKeys } from '../article.js';
-import { CLEANER_VERSION } from '../cleaning/index.js';
 import { countWords } from '../cleaning/normalize.js';
+import { CLEANER_VERSION } from '../cleaning/version.js';
 import { InProgressError, InvalidInputError, PrecisError } from '../errors.js';
 import type { ArticleRepository, BlobStore, Clock } from '../ports.js';
 import { articleError, type Delivery, isLastAttempt } from './delivery.js';
