@@ -22,6 +22,8 @@ const RULES: RegExp[] = [
   /^\|?\s*(updated|published|posted|last updated|last modified|modified)\b[\s:,].{0,80}\d.{0,40}$/i,
   /^[\w.+-]+@[\w-]+(\.[\w-]+)+$/,
   /^(twitter|facebook|instagram|linkedin)\.com\/\S+$/i,
+  // Arabic pastes: "read also", "read more", "share on…", "follow us on…".
+  /^(اقرأ أيضا|اقرأ أيضاً|اقرأ المزيد|للمزيد|شارك|شاركنا|تابعونا|تابعنا|انشر)(?=[\s:،]|$).{0,120}$/u,
 ];
 
 /** A line that is page furniture, not article text. */

@@ -144,11 +144,18 @@ export function cleanParagraphs(
   known: Partial<PasteFindings> = {},
   options: { datelines?: boolean } = {},
 ): CleanedParagraphs {
-  let paragraphs = input.map((p) => p.trim()).filter((p) => !isBoilerplateLine(p));
   let title = known.title ?? null;
   let publishedAt = known.publishedAt ?? null;
   let byline = known.byline ?? null;
   let site = known.site ?? null;
+
+  let paragraphs = input.map((p) => p.trim()).filter((p) => p.length > 0);
+  // A trailing site name ("shafaq.com") says where the paste came from: read it before it goes as furniture.
+  const trailing = paragraphs.at(-1);
+  const domain = trailing && paragraphs.length > 1 ? DOMAIN.exec(trailing) : null;
+  if (domain) paragraphs.pop();
+  // Timestamp lines stay for now: the first one is the published date.
+  paragraphs = paragraphs.filter((p) => !isBoilerplateLine(p) || bareTimestamp(p) !== null);
 
   if (!title && paragraphs.length > 1 && looksLikeTitle(paragraphs[0] as string)) {
     title = paragraphs[0] as string;
@@ -179,7 +186,8 @@ export function cleanParagraphs(
       break;
     }
   }
-  paragraphs = [...head, ...paragraphs.slice(index)];
+  // Timestamps further down ("Updated 12/06/2025 10:02") are furniture.
+  paragraphs = [...head, ...paragraphs.slice(index).filter((p) => bareTimestamp(p) === null)];
 
   // The first body paragraph: the headline glued to it, then a dateline or source tag.
   const firstBody = paragraphs.findIndex((p) => !looksLikeTitle(p) || p.split(/\s+/).length > 12);
@@ -195,17 +203,10 @@ export function cleanParagraphs(
     paragraphs[firstBody] = dateline.rest;
   }
 
-  // A trailing site name: a bare domain, or the name of the source.
+  // A trailing line that names the source ("Shafaq News"); a source tag names the site better than a domain.
   const last = paragraphs.at(-1);
-  if (last && paragraphs.length > 1) {
-    const domain = DOMAIN.exec(last);
-    if (domain) {
-      site ??= domain[1] ?? null;
-      paragraphs.pop();
-    } else if (site && comparable(last) === comparable(site)) {
-      paragraphs.pop();
-    }
-  }
+  if (last && paragraphs.length > 1 && site && comparable(last) === comparable(site)) paragraphs.pop();
+  site ??= domain?.[1] ?? null;
 
   return { paragraphs: paragraphs.filter((p) => p.length > 0), title, byline, publishedAt, site };
 }

@@ -1,0 +1,45 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cleanDocument } from '../../../shared/cleaning/index.js';
+
+const DIR = resolve(import.meta.dirname, '../../fixtures/pastes');
+const cases = readdirSync(DIR)
+  .filter((f) => f.endsWith('.txt') && !f.endsWith('.expected.txt'))
+  .map((f) => f.replace('.txt', ''))
+  .sort();
+
+/** What each paste's artifacts should turn into, besides its text. */
+const METADATA: Record<string, Record<string, string>> = {
+  'repeated-headline': { title: 'Mosul airport to reopen for civilian flights in March', site: 'Nineveh Post' },
+  'timestamp-lines': { title: 'Wheat harvest beats forecasts in Wasit', publishedAt: '2025-06-12T08:15:00' },
+  'source-dateline': { site: 'Alsumaria News' },
+  'trailing-site-name': { site: 'alforatnews.example' },
+  'arabic-source-tag': { publishedAt: '2025-03-04T09:30:00', site: 'ذي قار', language: 'ar' },
+};
+
+describe('dirty pastes and their clean text', () => {
+  it('has the cases the cleaner promises to handle', () => {
+    expect(cases).toEqual(
+      expect.arrayContaining([
+        'repeated-headline',
+        'timestamp-lines',
+        'source-dateline',
+        'trailing-site-name',
+        'read-more-and-share',
+        'mixed-line-endings',
+        'soft-hyphens-zero-width',
+        'hard-wrapped',
+        'bullet-list',
+      ]),
+    );
+  });
+
+  it.each(cases)('%s', (name) => {
+    const input = readFileSync(resolve(DIR, `${name}.txt`));
+    const expected = readFileSync(resolve(DIR, `${name}.expected.txt`), 'utf8');
+    const result = cleanDocument(input, { name: `${name}.txt` });
+    expect(result.text).toBe(expected);
+    expect(result).toMatchObject(METADATA[name] ?? {});
+  });
+});
