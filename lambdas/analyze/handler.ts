@@ -1,13 +1,10 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { InProgressError } from '../../shared/errors.js';
 import { type AnalyzeDeps, analyzeArticle, RetryLaterError } from '../../shared/usecases/analyze-article.js';
 import type { Observability } from '../runtime.js';
+import { deliveryOf, sqsBatchHandler } from '../sqs-batch.js';
 
 const message = z.object({ articleId: z.string().min(1) });
 
@@ -18,11 +15,10 @@ export interface AnalyzeHandlerDeps extends AnalyzeDeps, Observability {
 /** SQS batch of `{articleId}` messages → one analysis each, failures reported per message. */
 export function createAnalyzeHandler(deps: AnalyzeHandlerDeps) {
   const { logger, metrics } = deps;
-  const processor = new BatchProcessor(EventType.SQS);
 
   const recordHandler = async (record: SQSRecord) => {
     const { articleId } = message.parse(JSON.parse(record.body));
-    const delivery = { attempt: Number(record.attributes.ApproximateReceiveCount) || 1, maxAttempts: deps.maxReceives };
+    const delivery = deliveryOf(record, deps.maxReceives);
     try {
       const result = await analyzeArticle(articleId, delivery, deps);
       logger.info('analyze', { ...result });
@@ -48,10 +44,5 @@ export function createAnalyzeHandler(deps: AnalyzeHandlerDeps) {
     }
   };
 
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .handler((event, context) =>
-      processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false }),
-    );
+  return sqsBatchHandler(recordHandler, deps);
 }

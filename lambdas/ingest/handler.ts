@@ -1,13 +1,10 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import type { SourceRef } from '../../shared/ports.js';
 import { type IngestDeps, ingestObject } from '../../shared/usecases/ingest-object.js';
 import type { Observability } from '../runtime.js';
+import { deliveryOf, sqsBatchHandler } from '../sqs-batch.js';
 
 const s3Record = z.object({
   eventName: z.string(),
@@ -53,10 +50,9 @@ export interface IngestHandlerDeps extends IngestDeps, Observability {
 /** SQS batch of S3 notifications → one ingest per uploaded object, failures reported per message. */
 export function createIngestHandler(deps: IngestHandlerDeps) {
   const { logger, metrics } = deps;
-  const processor = new BatchProcessor(EventType.SQS);
 
   const recordHandler = async (record: SQSRecord) => {
-    const delivery = { attempt: Number(record.attributes.ApproximateReceiveCount) || 1, maxAttempts: deps.maxReceives };
+    const delivery = deliveryOf(record, deps.maxReceives);
     for (const source of sourcesOf(record.body)) {
       try {
         const result = await ingestObject(source, delivery, deps);
@@ -73,10 +69,5 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
     }
   };
 
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .handler((event, context) =>
-      processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false }),
-    );
+  return sqsBatchHandler(recordHandler, deps);
 }

@@ -6,41 +6,37 @@ export function tokenCount(text: string): number {
   return countTokens(text);
 }
 
+/** Joins consecutive pieces with `separator` into parts of at most `maxTokens` tokens (a larger piece stays alone). */
+function pack(pieces: string[], separator: string, maxTokens: number): string[] {
+  const parts: string[] = [];
+  let current = '';
+  for (const piece of pieces) {
+    const candidate = current ? `${current}${separator}${piece}` : piece;
+    if (current && tokenCount(candidate) > maxTokens) {
+      parts.push(current);
+      current = piece;
+    } else {
+      current = candidate;
+    }
+  }
+  if (current) parts.push(current);
+  return parts;
+}
+
 /**
  * Splits a text into parts of at most `maxTokens` tokens on paragraph
  * boundaries; a paragraph longer than that is split between sentences. No
  * text is dropped: the parts joined with blank lines are the text.
  */
 export function chunkText(text: string, maxTokens: number, language?: string | null): string[] {
-  const units: string[] = [];
-  for (const paragraph of text.split(/\n{2,}/)) {
-    if (tokenCount(paragraph) <= maxTokens) {
-      units.push(paragraph);
-      continue;
-    }
-    let part = '';
-    for (const sentence of splitSentences(paragraph, language).map((s) => s.text)) {
-      const candidate = part ? `${part} ${sentence}` : sentence;
-      if (part && tokenCount(candidate) > maxTokens) {
-        units.push(part);
-        part = sentence;
-      } else {
-        part = candidate;
-      }
-    }
-    if (part) units.push(part);
-  }
-  const chunks: string[] = [];
-  let current = '';
-  for (const unit of units) {
-    const candidate = current ? `${current}\n\n${unit}` : unit;
-    if (current && tokenCount(candidate) > maxTokens) {
-      chunks.push(current);
-      current = unit;
-    } else {
-      current = candidate;
-    }
-  }
-  if (current) chunks.push(current);
-  return chunks;
+  const units = text.split(/\n{2,}/).flatMap((paragraph) =>
+    tokenCount(paragraph) <= maxTokens
+      ? [paragraph]
+      : pack(
+          splitSentences(paragraph, language).map((s) => s.text),
+          ' ',
+          maxTokens,
+        ),
+  );
+  return pack(units, '\n\n', maxTokens);
 }
