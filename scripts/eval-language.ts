@@ -37,7 +37,8 @@ const t1 = performance.now();
 const perLang: Record<string, { ok: number; n: number; confusions: Map<string, number> }> = {};
 for (const row of rows) {
   const got = detectLanguage(row.text) ?? 'none';
-  const entry = (perLang[row.lang] ??= { ok: 0, n: 0, confusions: new Map() });
+  const entry = perLang[row.lang] ?? { ok: 0, n: 0, confusions: new Map<string, number>() };
+  perLang[row.lang] = entry;
   entry.n++;
   if (got === row.lang) entry.ok++;
   else entry.confusions.set(got, (entry.confusions.get(got) ?? 0) + 1);
