@@ -360,3 +360,25 @@ describe('engine selection', () => {
     expect(last.translations.ar).toEqual({ status: 'failed', reason: expect.stringContaining('LLM_UNAVAILABLE') });
   });
 });
+
+describe('precis analyze with an LLM configured', () => {
+  it('uses the LLM engine for each file, and says so in the record', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { resolve } = await import('node:path');
+    const root = resolve(import.meta.dirname, '../..');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [resolve(root, 'bin/precis.js'), 'analyze', '--target', 'ar', resolve(root, 'samples/kirkuk-checkpoints.txt')],
+      { env: { ...process.env, OPENAI_BASE_URL: stub.baseURL, OPENAI_API_KEY: 'sk-test', TARGET_LANGUAGES: '' } },
+    );
+    const [record] = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(record.provenance).toMatchObject({ engine: 'openai', model: 'gpt-5.4-mini', promptVersion: PROMPT_VERSION });
+    expect(record.translations.ar.status).toBe('done');
+    expect(record.usage.analysis.inputTokens).toBeGreaterThan(0);
+    expect(stub.requests.map((r) => r.task)).toEqual(['article_analysis', 'translation']);
+  });
+});
