@@ -83,16 +83,24 @@ export interface RankedSentence extends Sentence {
   words: number;
 }
 
+/** What the ranking weighs, per prose sentence, normalised to 0..1 over the article. */
+interface SentenceFeatures extends Sentence {
+  vector: Vector;
+  words: number;
+  /** Similarity to the article's TF-IDF centroid. */
+  centroid: number;
+  /** Forward centrality: how much later sentences echo this one. */
+  centrality: number;
+  /** Opens with a pronoun, a conjunction or a quotation. */
+  dependent: boolean;
+}
+
 /**
- * Scores every prose sentence: similarity to the TF-IDF centroid of the
- * article, a position prior, and forward centrality (PacSum-style: a
- * sentence that later sentences elaborate on is central).
+ * The features of every prose sentence: similarity to the TF-IDF centroid of
+ * the article, and forward centrality (PacSum-style: a sentence that later
+ * sentences elaborate on is central). Computed once; weights apply after.
  */
-export function rankSentences(
-  text: string,
-  language?: string | null,
-  weights: RankingWeights = DEFAULT_WEIGHTS,
-): RankedSentence[] {
+function sentenceFeatures(text: string, language?: string | null): SentenceFeatures[] {
   const all = splitSentences(text, language);
   const candidates = all.filter((s) => isProse(s) && !isQuotedHeading(s, all));
   const pool = candidates.length > 0 ? candidates : all;
@@ -117,15 +125,34 @@ export function rankSentences(
   const maxCentrality = Math.max(1e-9, ...centrality);
   const centroidSims = vectors.map((v) => cosine(v, centroid));
   const maxCentroid = Math.max(1e-9, ...centroidSims);
+  return pool.map((s, i) => ({
+    ...s,
+    vector: vectors[i] as Vector,
+    words: s.text.split(/\s+/).length,
+    centroid: (centroidSims[i] as number) / maxCentroid,
+    centrality: (centrality[i] as number) / maxCentrality,
+    dependent: DEPENDENT_START.test(s.text),
+  }));
+}
 
-  return pool.map((s, i) => {
+/** Scores sentences with the weights: centroid similarity, forward centrality and a position prior. */
+function score(features: SentenceFeatures[], weights: RankingWeights): RankedSentence[] {
+  return features.map(({ centroid, centrality, dependent, ...s }, i) => {
     const base =
-      weights.centroid * ((centroidSims[i] as number) / maxCentroid) +
-      weights.centrality * ((centrality[i] as number) / maxCentrality) +
+      weights.centroid * centroid +
+      weights.centrality * centrality +
       weights.position / (1 + i) ** weights.positionDecay;
-    const dependent = DEPENDENT_START.test(s.text) ? 1 - weights.dependent : 1;
-    return { ...s, vector: vectors[i] as Vector, words: s.text.split(/\s+/).length, score: base * dependent };
+    return { ...s, score: base * (dependent ? 1 - weights.dependent : 1) };
   });
+}
+
+/** Every prose sentence of the text with its score under `weights`. */
+export function rankSentences(
+  text: string,
+  language?: string | null,
+  weights: RankingWeights = DEFAULT_WEIGHTS,
+): RankedSentence[] {
+  return score(sentenceFeatures(text, language), weights);
 }
 
 /** Picks sentences by score with a redundancy penalty until `fits` says stop; returns them in reading order. */
@@ -181,13 +208,14 @@ export function summarize(
   weights: RankingWeights = DEFAULT_WEIGHTS,
   shortWeights: Partial<RankingWeights> = SHORT_WEIGHTS,
 ): Summary {
-  const ranked = rankSentences(text, language, weights);
+  const features = sentenceFeatures(text, language);
+  const ranked = score(features, weights);
   if (ranked.length === 0) return { headline: '', short: '', bullets: [] };
   const byScore = [...ranked].sort((a, b) => b.score - a.score);
   const top = byScore[0] as RankedSentence;
 
   const forShort = { ...weights, ...shortWeights };
-  const shortRanked = rankSentences(text, language, forShort);
+  const shortRanked = score(features, forShort);
   const shortPicks = pick(shortRanked, shortRanked.length, forShort, (chosen, next) => {
     const used = chosen.reduce((sum, c) => sum + c.words, 0);
     return chosen.length === 0 || used + next.words <= SHORT_MAX_WORDS;
