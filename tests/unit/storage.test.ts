@@ -10,6 +10,7 @@ import { InProgressError, PrecisError, RequestError } from '../../shared/errors.
 import { DynamoArticleRepository, padSequencer } from '../../shared/storage/dynamo-article-repository.js';
 import { S3BlobStore } from '../../shared/storage/s3-blob-store.js';
 import { SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
+import { codeOfAsync } from '../helpers/errors.js';
 
 const s3Mock = mockClient(S3Client);
 const ddbMock = mockClient(DynamoDBDocumentClient);
@@ -20,16 +21,6 @@ beforeEach(() => {
   ddbMock.reset();
   sqsMock.reset();
 });
-
-const codeOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (error instanceof PrecisError) return error.code;
-    throw error;
-  }
-};
 
 describe('S3BlobStore', () => {
   const store = () => new S3BlobStore(new S3Client({ region: 'us-east-1' }));
@@ -57,7 +48,7 @@ describe('S3BlobStore', () => {
       }),
     );
     s3Mock.on(GetObjectCommand).resolves({ Body: body, ContentLength: 6 * 1024 * 1024 });
-    expect(await codeOf(store().get('b', 'k', { maxBytes: 5 * 1024 * 1024 }))).toBe('TOO_LARGE');
+    expect(await codeOfAsync(store().get('b', 'k', { maxBytes: 5 * 1024 * 1024 }))).toBe('TOO_LARGE');
     expect(read).toBe(false);
   });
 
@@ -73,7 +64,7 @@ describe('S3BlobStore', () => {
           $metadata: { httpStatusCode: 503 },
         }),
       );
-    expect(await codeOf(store().get('b', 'k'))).toBe('SOURCE_NOT_FOUND');
+    expect(await codeOfAsync(store().get('b', 'k'))).toBe('SOURCE_NOT_FOUND');
     const error = await store()
       .get('b', 'k')
       .catch((e: unknown) => e);
@@ -156,7 +147,7 @@ describe('DynamoArticleRepository', () => {
 
   it('turns an unreachable table into a retryable STORAGE_UNAVAILABLE', async () => {
     ddbMock.on(GetCommand).rejects(new Error('socket hang up'));
-    expect(await codeOf(repo().get('id1'))).toBe('STORAGE_UNAVAILABLE');
+    expect(await codeOfAsync(repo().get('id1'))).toBe('STORAGE_UNAVAILABLE');
   });
 });
 

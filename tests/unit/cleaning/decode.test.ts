@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { declaredCharset, decodeBytes } from '../../../shared/cleaning/decode.js';
-import { PrecisError } from '../../../shared/errors.js';
 import { encodeLegacy, utf16 } from '../../helpers/encode.js';
+import { codeOf } from '../../helpers/errors.js';
 
 const ARABIC = 'أعلنت وزارة الكهرباء العراقية أن الإنتاج وصل إلى 28 ألف ميغاواط للمرة الأولى في تاريخ البلاد';
 const FRENCH =
   "L'été dernier, la préfecture a annoncé que la rivière était à son niveau le plus bas depuis des décennies.";
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PrecisError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 describe('decodeBytes', () => {
   it('decodes UTF-8, with or without a BOM', () => {

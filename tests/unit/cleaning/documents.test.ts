@@ -1,20 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cleanDocument } from '../../../shared/cleaning/index.js';
-import { PrecisError } from '../../../shared/errors.js';
 import { encodeLegacy } from '../../helpers/encode.js';
+import { codeOf } from '../../helpers/errors.js';
 import { sample, sharedFile } from '../../helpers/samples.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
-const codeOf = (run: () => unknown) => {
-  try {
-    run();
-    return undefined;
-  } catch (error) {
-    if (error instanceof PrecisError) return error.code;
-    throw error;
-  }
-};
 
 describe('cleanDocument on the samples', () => {
   it('keeps only the article of an HTML page with navigation, ads, share bar, related stories and comments', () => {
