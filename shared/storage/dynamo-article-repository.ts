@@ -7,6 +7,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type ArticleError, type ArticleRecord, isTerminal, type Status } from '../article.js';
@@ -91,6 +92,17 @@ export class DynamoArticleRepository implements ArticleRepository {
     }
   }
 
+  /** An update that applies only if its condition holds: false when it does not. */
+  private async conditionalUpdate(what: string, input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
+    try {
+      await this.call(what, () => this.db.send(new UpdateCommand({ TableName: this.tableName, ...input })));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   async get(id: string): Promise<ArticleRecord | undefined> {
     const { Item } = await this.call('get', () =>
       this.db.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true })),
@@ -150,24 +162,13 @@ export class DynamoArticleRepository implements ArticleRepository {
       updatedAt: now.toISOString(),
       timings: { ingestMs },
     });
-    try {
-      await this.call('save cleaned', () =>
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { id },
-            UpdateExpression: `SET ${update.set} REMOVE leaseToken, leaseUntil`,
-            ConditionExpression: 'sourceSequencer = :seq AND #status = :received',
-            ExpressionAttributeNames: update.names,
-            ExpressionAttributeValues: { ...update.values, ':seq': padSequencer(sequencer), ':received': 'RECEIVED' },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return this.conditionalUpdate('save cleaned', {
+      Key: { id },
+      UpdateExpression: `SET ${update.set} REMOVE leaseToken, leaseUntil`,
+      ConditionExpression: 'sourceSequencer = :seq AND #status = :received',
+      ExpressionAttributeNames: update.names,
+      ExpressionAttributeValues: { ...update.values, ':seq': padSequencer(sequencer), ':received': 'RECEIVED' },
+    });
   }
 
   async claimAnalysis(id: string, now: Date, leaseMs: number): Promise<AnalysisClaim> {
@@ -222,29 +223,18 @@ export class DynamoArticleRepository implements ArticleRepository {
       analyzedAt: now.toISOString(),
       updatedAt: now.toISOString(),
     });
-    try {
-      await this.call('save analysis', () =>
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { id },
-            UpdateExpression: `SET ${update.set}, #timings.analyzeMs = :analyzeMs REMOVE leaseToken, leaseUntil, #error`,
-            ConditionExpression: '#status = :analyzing AND leaseToken = :token',
-            ExpressionAttributeNames: { ...update.names, '#timings': 'timings', '#error': 'error' },
-            ExpressionAttributeValues: {
-              ...update.values,
-              ':analyzeMs': fields.analyzeMs,
-              ':analyzing': 'ANALYZING',
-              ':token': leaseToken,
-            },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return this.conditionalUpdate('save analysis', {
+      Key: { id },
+      UpdateExpression: `SET ${update.set}, #timings.analyzeMs = :analyzeMs REMOVE leaseToken, leaseUntil, #error`,
+      ConditionExpression: '#status = :analyzing AND leaseToken = :token',
+      ExpressionAttributeNames: { ...update.names, '#timings': 'timings', '#error': 'error' },
+      ExpressionAttributeValues: {
+        ...update.values,
+        ':analyzeMs': fields.analyzeMs,
+        ':analyzing': 'ANALYZING',
+        ':token': leaseToken,
+      },
+    });
   }
 
   async markFailed(id: string, error: ArticleError, now: Date, options: { sequencer?: string } = {}): Promise<boolean> {
@@ -260,24 +250,13 @@ export class DynamoArticleRepository implements ArticleRepository {
       condition += ' AND sourceSequencer = :seq';
       values[':seq'] = padSequencer(options.sequencer);
     }
-    try {
-      await this.call('mark failed', () =>
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { id },
-            UpdateExpression: 'SET #status = :failed, #error = :error, updatedAt = :at REMOVE leaseToken, leaseUntil',
-            ConditionExpression: condition,
-            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
-            ExpressionAttributeValues: values,
-          }),
-        ),
-      );
-      return true;
-    } catch (failure) {
-      if (isConditionFailure(failure)) return false;
-      throw failure;
-    }
+    return this.conditionalUpdate('mark failed', {
+      Key: { id },
+      UpdateExpression: 'SET #status = :failed, #error = :error, updatedAt = :at REMOVE leaseToken, leaseUntil',
+      ConditionExpression: condition,
+      ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+      ExpressionAttributeValues: values,
+    });
   }
 
   async list(query: ListQuery): Promise<ArticlePage> {
