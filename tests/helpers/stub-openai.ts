@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { countTokens } from 'gpt-tokenizer';
+import { listen } from '../../local/listen.js';
 import { extractClaims } from '../../shared/analysis/claims.js';
 import { splitSentences } from '../../shared/analysis/sentences.js';
 import { summarize } from '../../shared/analysis/summarize.js';
@@ -218,11 +218,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
         send(200, completion(recorded, JSON.stringify(autoAnswer(recorded))));
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(listenPort, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, listenPort);
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
