@@ -153,7 +153,7 @@ export function cleanDocument(bytes: Uint8Array, options: CleanOptions): Cleaned
   };
   const cleaned = cleanParagraphs(parsed.paragraphs.map(normalizeLine), known, { datelines: !parsed.html });
   const text = joinParagraphs(cleaned.paragraphs);
-  if (countWords(text) === 0) {
+  if (!/[\p{L}\p{N}]/u.test(text)) {
     throw new InvalidInputError('NO_ARTICLE_TEXT', 'No article text was found in the document.');
   }
   // The text decides; a page's lang attribute only speaks when the text is too short to tell.
