@@ -1,7 +1,9 @@
 /**
- * Every way an article can fail, with a stable code. Codes are a contract: they
- * appear in the article record, the API and the CLI output, and are documented
- * in the README. Add codes; never rename or remove one.
+ * Every way an article or a request can fail, with a stable code. Codes are a
+ * contract: they appear in the article record, the API's problem documents
+ * and the CLI output, and are documented in the README. Add codes; never
+ * rename or remove one. What a code means to HTTP is decided at the API edge,
+ * what it means to a queue at the SQS edge; here it is only a fact.
  */
 export const ERROR_CODES = {
   EMPTY_OBJECT: 'The uploaded object is empty (0 bytes).',
@@ -20,6 +22,15 @@ export const ERROR_CODES = {
   LLM_REJECTED: 'The LLM server refused the request (authentication, model name or request format).',
   LLM_INVALID_OUTPUT: 'The LLM answered with output that failed validation, even after one repair request.',
   INTERNAL_ERROR: 'An unexpected error occurred.',
+  // Requests: the API and the CLI answer these; no article is marked with them.
+  FILE_UNREADABLE: 'The file could not be read (it does not exist, or permission is denied).',
+  ARTICLE_NOT_FOUND: 'There is no article with that id.',
+  NOT_ANALYSED: 'The article has no analysis: it is not finished, or it failed.',
+  NOT_CLEANED: 'The article has no cleaned text yet.',
+  TRANSLATION_NOT_FOUND: 'The article has no translation into that language.',
+  INVALID_CURSOR: 'The cursor is not one this API returned.',
+  INVALID_PARAMETER: 'A query parameter is malformed.',
+  ROUTE_NOT_FOUND: 'There is no such route.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -60,35 +71,17 @@ export class TransientError extends PrecisError {
   }
 }
 
-/**
- * Another delivery holds the article's lease. The message must come back
- * later rather than be dropped, so that a crashed holder is taken over.
- */
-export class InProgressError extends Error {
-  override readonly name = 'InProgressError';
-  constructor(readonly articleId: string) {
-    super(`Article ${articleId} is being processed by another delivery.`);
-  }
-}
-
-/** A request the API refuses: mapped to a 4xx problem+json response. */
-export class RequestError extends Error {
-  override readonly name = 'RequestError';
-  constructor(
-    readonly status: 400 | 404 | 409,
-    readonly title: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** The code and human sentence stored on a failed article. */
 export interface ErrorInfo {
   code: ErrorCode;
   message: string;
 }
 
+/**
+ * The code and sentence a user is shown for an error: a known error keeps
+ * its own; anything else is INTERNAL_ERROR with a generic sentence, so no
+ * internals leave the process.
+ */
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof PrecisError) return { code: error.code, message: error.message };
   return { code: 'INTERNAL_ERROR', message: ERROR_CODES.INTERNAL_ERROR };

@@ -32,11 +32,15 @@ export type IngestClaim =
   /** This version is already cleaned (or further); nothing to redo. */
   | { outcome: 'done'; status: Status }
   /** A newer upload of the key superseded this event. */
-  | { outcome: 'stale' };
+  | { outcome: 'stale' }
+  /** Another live delivery holds this version: try again after it. */
+  | { outcome: 'busy' };
 
 export type AnalysisClaim =
   | { outcome: 'claimed'; article: ArticleRecord; leaseToken: string }
-  | { outcome: 'skip'; reason: 'missing' | 'terminal' | 'not-cleaned' };
+  | { outcome: 'skip'; reason: 'missing' | 'terminal' | 'not-cleaned' }
+  /** Another live delivery holds the article's lease: try again after it. */
+  | { outcome: 'busy' };
 
 export interface CleanedFields extends ArticleMetadata {
   format: SourceFormat;
@@ -74,17 +78,11 @@ export interface ArticlePage {
  */
 export interface ArticleRepository {
   get(id: string): Promise<ArticleRecord | undefined>;
-  /**
-   * Starts (or restarts) the ingest of one object version. Throws
-   * InProgressError when another live delivery holds it.
-   */
+  /** Starts (or restarts) the ingest of one object version; `busy` while another live delivery holds it. */
   claimIngest(id: string, source: SourceRef, now: Date, leaseMs: number): Promise<IngestClaim>;
   /** RECEIVED → CLEANED, only for the same object version. Returns false if superseded. */
   saveCleaned(id: string, sequencer: string, fields: CleanedFields, now: Date): Promise<boolean>;
-  /**
-   * CLEANED (or PARTIAL with a retry pending) → ANALYZING under a lease.
-   * Throws InProgressError while another delivery holds a live lease.
-   */
+  /** CLEANED (or PARTIAL with a retry pending) → ANALYZING under a lease; `busy` while another delivery holds one. */
   claimAnalysis(id: string, now: Date, leaseMs: number): Promise<AnalysisClaim>;
   /** ANALYZING → DONE | PARTIAL, only while this lease is held. Returns false if it was lost. */
   saveAnalysis(id: string, leaseToken: string, fields: AnalyzedFields, now: Date): Promise<boolean>;
@@ -93,6 +91,7 @@ export interface ArticleRepository {
    * (when `sequencer` is given) a newer upload replaced it.
    */
   markFailed(id: string, error: ArticleError, now: Date, options?: { sequencer?: string }): Promise<boolean>;
+  /** Newest first. Throws INVALID_CURSOR for a cursor it did not return. */
   list(query: ListQuery): Promise<ArticlePage>;
 }
 

@@ -5,7 +5,7 @@ import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import { STATUSES } from '../../shared/article.js';
-import { RequestError } from '../../shared/errors.js';
+import { PrecisError } from '../../shared/errors.js';
 import {
   getArticle,
   getClaims,
@@ -33,7 +33,7 @@ const summaryQuery = z.object({
 function idOf(event: APIGatewayProxyEvent): string {
   const id = event.pathParameters?.id;
   if (!id || !/^[a-f0-9]{24}$/.test(id))
-    throw new RequestError(404, 'Article not found', `There is no article with id ${id ?? ''}.`);
+    throw new PrecisError('ARTICLE_NOT_FOUND', `There is no article with id ${id ?? ''}.`);
   return id;
 }
 
@@ -81,7 +81,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       httpRouterHandler({
         routes,
         notFoundResponse: ({ method, path }) => {
-          throw new RequestError(404, 'Not found', `There is no route ${method} ${path}.`);
+          throw new PrecisError('ROUTE_NOT_FOUND', `There is no route ${method} ${path}.`);
         },
       }) as unknown as Handler,
     );

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
-import { PrecisError, RequestError } from '../../shared/errors.js';
+import { type ErrorCode, PrecisError } from '../../shared/errors.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -14,41 +14,65 @@ export function text(body: string): APIGatewayProxyResult {
   return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body };
 }
 
-/** An RFC 9457 problem document. */
-export function problem(status: number, title: string, detail: string, instance?: string): APIGatewayProxyResult {
+/** An RFC 9457 problem document; `code` (an extension member) is the precis error code. */
+export function problem(
+  status: number,
+  title: string,
+  detail: string,
+  extra: { instance?: string; code?: ErrorCode } = {},
+): APIGatewayProxyResult {
   return {
     statusCode: status,
     headers: { 'content-type': 'application/problem+json' },
-    body: JSON.stringify({ type: 'about:blank', title, status, detail, ...(instance ? { instance } : {}) }),
+    body: JSON.stringify({ type: 'about:blank', title, status, detail, ...extra }),
   };
 }
 
-/** Query string parameters checked against a schema; a mismatch is a 400 that names the parameter. */
+/**
+ * What each error code means to HTTP: the one place a status is chosen.
+ * Codes not listed are the server's fault (500); a transient one means a
+ * dependency is down (503, try again).
+ */
+export const HTTP_STATUS: Partial<Record<ErrorCode, { status: number; title: string }>> = {
+  ARTICLE_NOT_FOUND: { status: 404, title: 'Article not found' },
+  TRANSLATION_NOT_FOUND: { status: 404, title: 'Translation not found' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'Not found' },
+  NOT_ANALYSED: { status: 409, title: 'Not analysed' },
+  NOT_CLEANED: { status: 409, title: 'Not cleaned' },
+  INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
+  INVALID_PARAMETER: { status: 400, title: 'Invalid query parameter' },
+};
+
+/** Query string parameters checked against a schema; a mismatch is INVALID_PARAMETER naming the parameter. */
 export function queryOf<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.infer<S> {
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
   if (parsed.success) return parsed.data;
   const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-  throw new RequestError(400, 'Invalid query parameter', detail);
+  throw new PrecisError('INVALID_PARAMETER', detail);
 }
 
 /**
- * Maps every error to a response, in one place: known request errors to
- * their 4xx, a dependency that is down to 503, anything else to a 500 whose
- * body carries no internals, only the request id to quote.
+ * Maps every error to a response: a known code to its status (HTTP_STATUS),
+ * middy's own 4xx (a bad method or path) to a problem, a transient failure
+ * to 503, anything else to a 500 whose body carries no internals, only the
+ * request id to quote.
  */
 export function problemResponses(logger: Logger): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
     onError: async (request) => {
       const { error, event } = request;
-      const path = event.path;
-      if (error instanceof RequestError) {
-        request.response = problem(error.status, error.title, error.message, path);
+      const instance = event.path;
+      const mapped = error instanceof PrecisError ? HTTP_STATUS[error.code] : undefined;
+      if (error instanceof PrecisError && mapped) {
+        request.response = problem(mapped.status, mapped.title, error.message, { instance, code: error.code });
         return;
       }
       const http = error as { statusCode?: number; expose?: boolean; message?: string };
       if (http?.expose && typeof http.statusCode === 'number' && http.statusCode < 500) {
         const title = http.statusCode === 404 ? 'Not found' : 'Bad request';
-        request.response = problem(http.statusCode, title, `${event.httpMethod} ${path}: ${http.message}`, path);
+        request.response = problem(http.statusCode, title, `${event.httpMethod} ${instance}: ${http.message}`, {
+          instance,
+        });
         return;
       }
       const requestId = event.requestContext?.requestId ?? 'unknown';
@@ -58,6 +82,9 @@ export function problemResponses(logger: Logger): MiddlewareObj<APIGatewayProxyE
           503,
           'Service unavailable',
           `Storage is unavailable; try again. Request ${requestId}.`,
+          {
+            code: error.code,
+          },
         );
         return;
       }

@@ -2,9 +2,10 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import type { SourceRef } from '../../shared/ports.js';
-import { type IngestDeps, ingestObject } from '../../shared/usecases/ingest-object.js';
+import type { Delivery } from '../../shared/usecases/delivery.js';
+import { type IngestDeps, type IngestOutcome, ingestObject } from '../../shared/usecases/ingest-object.js';
 import type { Observability } from '../runtime.js';
-import { deliveryOf, sqsBatchHandler } from '../sqs-batch.js';
+import { sqsBatchHandler } from '../sqs-batch.js';
 
 const s3Record = z.object({
   eventName: z.string(),
@@ -51,13 +52,16 @@ export interface IngestHandlerDeps extends IngestDeps, Observability {
 export function createIngestHandler(deps: IngestHandlerDeps) {
   const { logger, metrics } = deps;
 
-  const recordHandler = async (record: SQSRecord) => {
-    const delivery = deliveryOf(record, deps.maxReceives);
+  const recordHandler = async (record: SQSRecord, delivery: Delivery) => {
+    const outcomes: IngestOutcome[] = [];
     for (const source of sourcesOf(record.body)) {
       try {
         const result = await ingestObject(source, delivery, deps);
+        outcomes.push(result);
         logger.info('ingest', { key: source.key, ...result });
-        metrics.addMetric(result.outcome === 'failed' ? 'ArticlesRejected' : 'ObjectsIngested', MetricUnit.Count, 1);
+        if (result.outcome !== 'busy') {
+          metrics.addMetric(result.outcome === 'failed' ? 'ArticlesRejected' : 'ObjectsIngested', MetricUnit.Count, 1);
+        }
       } catch (error) {
         logger.warn('ingest failed; the message will be redelivered', {
           key: source.key,
@@ -67,6 +71,7 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
         throw error;
       }
     }
+    return outcomes;
   };
 
   return sqsBatchHandler(recordHandler, deps);

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type ArticleError, type ArticleRecord, isTerminal, type Status } from '../article.js';
-import { InProgressError, RequestError, TransientError } from '../errors.js';
+import { PrecisError, TransientError } from '../errors.js';
 import type {
   AnalysisClaim,
   AnalyzedFields,
@@ -49,7 +49,7 @@ function decodeCursor(cursor: string): Record<string, string> {
   try {
     return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
-    throw new RequestError(400, 'Invalid cursor', 'The cursor is not one this API returned.');
+    throw new PrecisError('INVALID_CURSOR', 'The cursor is not one this API returned.');
   }
 }
 
@@ -87,7 +87,7 @@ export class DynamoArticleRepository implements ArticleRepository {
     try {
       return await run();
     } catch (error) {
-      if (isConditionFailure(error) || error instanceof RequestError) throw error;
+      if (isConditionFailure(error) || error instanceof PrecisError) throw error;
       throw new TransientError('STORAGE_UNAVAILABLE', `The article table could not be reached (${what}).`, error);
     }
   }
@@ -146,10 +146,11 @@ export class DynamoArticleRepository implements ArticleRepository {
     const { Item } = await this.call('read after claim', () =>
       this.db.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true })),
     );
-    if (!Item) throw new InProgressError(id);
+    // Gone between the write and the read: a concurrent delivery is re-creating it.
+    if (!Item) return { outcome: 'busy' };
     if (String(Item.sourceSequencer) > sequencer) return { outcome: 'stale' };
     const status = Item.status as Status;
-    if (status === 'RECEIVED') throw new InProgressError(id);
+    if (status === 'RECEIVED') return { outcome: 'busy' };
     return { outcome: 'done', status };
   }
 
@@ -204,7 +205,7 @@ export class DynamoArticleRepository implements ArticleRepository {
     const current = await this.get(id);
     if (!current) return { outcome: 'skip', reason: 'missing' };
     if (isTerminal(current.status)) return { outcome: 'skip', reason: 'terminal' };
-    if (current.status === 'ANALYZING') throw new InProgressError(id);
+    if (current.status === 'ANALYZING') return { outcome: 'busy' };
     return { outcome: 'skip', reason: 'not-cleaned' };
   }
 

@@ -2,9 +2,9 @@ import type { AnalysisEngine } from '../analysis/engine.js';
 import { type AnalysisResult, type ArticleRecord, objectKeys } from '../article.js';
 import { countWords } from '../cleaning/normalize.js';
 import { CLEANER_VERSION } from '../cleaning/version.js';
-import { InProgressError, InvalidInputError, PrecisError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import type { ArticleRepository, BlobStore, Clock } from '../ports.js';
-import { articleError, type Delivery, isLastAttempt } from './delivery.js';
+import { type Delivery, failOrRethrow, isLastAttempt } from './delivery.js';
 
 /** Fewer words than this cannot be summarised. */
 export const MIN_WORDS = 30;
@@ -36,21 +36,14 @@ export interface AnalyzeDeps {
 export type AnalyzeOutcome =
   | { outcome: 'analyzed'; articleId: string; status: 'DONE' | 'PARTIAL' }
   | { outcome: 'failed'; articleId: string; code: string }
-  | { outcome: 'skipped'; articleId: string; reason: string };
-
-/**
- * Thrown after a PARTIAL result was saved with deliveries left: the queue
- * brings the message back and only the failed translations are redone.
- */
-export class RetryLaterError extends Error {
-  override readonly name = 'RetryLaterError';
-  constructor(
-    readonly articleId: string,
-    readonly languages: string[],
-  ) {
-    super(`Article ${articleId}: translations into ${languages.join(', ')} failed; they are retried on redelivery.`);
-  }
-}
+  | { outcome: 'skipped'; articleId: string; reason: string }
+  /** Another live delivery holds the article: the message must come back later, so a crashed holder is taken over. */
+  | { outcome: 'busy'; articleId: string }
+  /**
+   * A PARTIAL result was saved with deliveries left: the message must come
+   * back, and only these failed translations are redone.
+   */
+  | { outcome: 'retry-pending'; articleId: string; languages: string[] };
 
 /** The earlier result kept on an article, for an engine to build on. */
 function previousResult(article: ArticleRecord): AnalysisResult | undefined {
@@ -72,13 +65,13 @@ function previousResult(article: ArticleRecord): AnalysisResult | undefined {
  *
  * 1. Claim the article under a lease (CLEANED, or PARTIAL with translations
  *    to retry → ANALYZING); a finished or missing article is skipped, one
- *    held by a live delivery is retried later.
+ *    held by a live delivery is `busy`.
  * 2. Read the cleaned text; refuse a text too short to summarise.
  * 3. Run the engine: summary, claims, translations (only the failed ones on
  *    a retry). On the last delivery the engine may fall back.
  * 4. Write the full result to `results/<id>.json`; set DONE or PARTIAL, if
- *    the lease is still ours. A PARTIAL result with deliveries left asks for
- *    a redelivery.
+ *    the lease is still ours. A PARTIAL result with deliveries left is
+ *    `retry-pending`.
  *
  * Bad input ends the article FAILED at once. Other failures are thrown for
  * the queue to redeliver; on the last receive the article is marked FAILED.
@@ -92,6 +85,7 @@ export async function analyzeArticle(
   const started = clock();
   const claim = await articles.claimAnalysis(articleId, started, config.leaseMs);
   if (claim.outcome === 'skip') return { outcome: 'skipped', articleId, reason: claim.reason };
+  if (claim.outcome === 'busy') return { outcome: 'busy', articleId };
   const { article, leaseToken } = claim;
 
   try {
@@ -132,21 +126,14 @@ export async function analyzeArticle(
     );
     if (!saved) return { outcome: 'skipped', articleId, reason: 'superseded' };
     if (retryPending) {
-      const failed = Object.entries(result.translations).filter(([, t]) => t.status !== 'done');
-      throw new RetryLaterError(
-        articleId,
-        failed.map(([lang]) => lang),
-      );
+      const languages = Object.entries(result.translations)
+        .filter(([, t]) => t.status !== 'done')
+        .map(([lang]) => lang);
+      return { outcome: 'retry-pending', articleId, languages };
     }
     return { outcome: 'analyzed', articleId, status: result.status };
   } catch (error) {
-    if (error instanceof InProgressError || error instanceof RetryLaterError) throw error;
-    const permanent = error instanceof PrecisError && error.permanent;
-    if (permanent || isLastAttempt(delivery)) {
-      const info = articleError(error, 'analyze', delivery.attempt);
-      await articles.markFailed(articleId, info, clock());
-      if (permanent) return { outcome: 'failed', articleId, code: info.code };
-    }
-    throw error;
+    const { code } = await failOrRethrow(error, { articleId, stage: 'analyze', delivery, articles, clock });
+    return { outcome: 'failed', articleId, code };
   }
 }

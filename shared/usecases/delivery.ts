@@ -1,5 +1,6 @@
 import type { ArticleError } from '../article.js';
-import { ERROR_CODES, type ErrorCode, PrecisError, type Stage } from '../errors.js';
+import { PrecisError, type Stage, toErrorInfo } from '../errors.js';
+import type { ArticleRepository, Clock } from '../ports.js';
 
 /** Which receive of a queue message this is: the last one decides what a failure means. */
 export interface Delivery {
@@ -10,20 +11,38 @@ export interface Delivery {
 export const isLastAttempt = (delivery: Delivery) => delivery.attempt >= delivery.maxAttempts;
 
 /**
- * The error stored on an article. A known error keeps its code and sentence;
- * anything else becomes INTERNAL_ERROR with a generic sentence, so no
- * internals reach the record.
+ * The error stored on an article: its code and sentence (see toErrorInfo),
+ * and, for a failure that could have passed, how many attempts it was given.
  */
 export function articleError(error: unknown, stage: Stage, attempts: number): ArticleError {
-  if (error instanceof PrecisError) {
-    const exhausted = !error.permanent;
-    return {
-      code: error.code,
-      message: exhausted ? `${error.message} Gave up after ${attempts} attempts.` : error.message,
-      stage,
-      attempts,
-    };
+  const { code, message } = toErrorInfo(error);
+  const exhausted = !(error instanceof PrecisError && error.permanent);
+  return { code, message: exhausted ? `${message} Gave up after ${attempts} attempts.` : message, stage, attempts };
+}
+
+/**
+ * What a stage does with an error: bad input ends the article FAILED at once
+ * (returns its code); anything else is thrown for the queue to redeliver,
+ * after marking the article FAILED when this was the last delivery.
+ */
+export async function failOrRethrow(
+  error: unknown,
+  context: {
+    articleId: string;
+    stage: Stage;
+    delivery: Delivery;
+    articles: ArticleRepository;
+    clock: Clock;
+    /** Only this upload of the key may be marked (ingest). */
+    sequencer?: string;
+  },
+): Promise<{ code: string }> {
+  const permanent = error instanceof PrecisError && error.permanent;
+  if (permanent || isLastAttempt(context.delivery)) {
+    const info = articleError(error, context.stage, context.delivery.attempt);
+    const options = context.sequencer === undefined ? {} : { sequencer: context.sequencer };
+    await context.articles.markFailed(context.articleId, info, context.clock(), options);
+    if (permanent) return { code: info.code };
   }
-  const code: ErrorCode = 'INTERNAL_ERROR';
-  return { code, message: `${ERROR_CODES[code]} Gave up after ${attempts} attempts.`, stage, attempts };
+  throw error;
 }

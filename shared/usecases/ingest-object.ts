@@ -1,8 +1,8 @@
 import { articleIdFor, objectKeys } from '../article.js';
 import { cleanDocument } from '../cleaning/index.js';
-import { InProgressError, InvalidInputError, PrecisError, tooLargeMessage } from '../errors.js';
+import { InvalidInputError, tooLargeMessage } from '../errors.js';
 import type { ArticleRepository, BlobStore, Clock, MessageQueue, SourceRef } from '../ports.js';
-import { articleError, type Delivery, isLastAttempt } from './delivery.js';
+import { type Delivery, failOrRethrow } from './delivery.js';
 
 export interface IngestDeps {
   blobs: BlobStore;
@@ -25,6 +25,8 @@ export type IngestOutcome =
   | { outcome: 'duplicate'; articleId: string }
   /** A newer upload of the same key superseded this event. */
   | { outcome: 'stale'; articleId: string }
+  /** Another live delivery holds this upload: the message must come back later, so a crashed holder is taken over. */
+  | { outcome: 'busy'; articleId: string }
   /** Not under incoming/: not an article upload. */
   | { outcome: 'ignored'; articleId: null };
 
@@ -32,7 +34,8 @@ export type IngestOutcome =
  * Ingests one uploaded object.
  *
  * 1. Ignore keys outside `incoming/`.
- * 2. Claim the object version on the article item (RECEIVED); a duplicate or stale event stops here.
+ * 2. Claim the object version on the article item (RECEIVED); a duplicate or stale event stops here,
+ *    and one whose version another delivery holds is `busy`.
  * 3. Refuse an empty or too-large object by its size, before reading it.
  * 4. Read the bytes; clean them (decode, format, main text, artifacts, metadata, language, hash).
  * 5. Write the cleaned text to `cleaned/<id>.txt`; set the item CLEANED with its metadata.
@@ -49,7 +52,7 @@ export async function ingestObject(source: SourceRef, delivery: Delivery, deps: 
   const started = clock();
 
   const claim = await articles.claimIngest(articleId, source, started, config.leaseMs);
-  if (claim.outcome === 'stale') return { outcome: 'stale', articleId };
+  if (claim.outcome === 'stale' || claim.outcome === 'busy') return { outcome: claim.outcome, articleId };
   if (claim.outcome === 'done') {
     // The first delivery may have died between CLEANED and sending the message.
     if (claim.status === 'CLEANED') await analyzeQueue.send({ articleId });
@@ -76,13 +79,14 @@ export async function ingestObject(source: SourceRef, delivery: Delivery, deps: 
     await analyzeQueue.send({ articleId });
     return { outcome: 'cleaned', articleId };
   } catch (error) {
-    if (error instanceof InProgressError) throw error;
-    const permanent = error instanceof PrecisError && error.permanent;
-    if (permanent || isLastAttempt(delivery)) {
-      const info = articleError(error, 'ingest', delivery.attempt);
-      await articles.markFailed(articleId, info, clock(), { sequencer: source.sequencer });
-      if (permanent) return { outcome: 'failed', articleId, code: info.code };
-    }
-    throw error;
+    const { code } = await failOrRethrow(error, {
+      articleId,
+      stage: 'ingest',
+      delivery,
+      articles,
+      clock,
+      sequencer: source.sequencer,
+    });
+    return { outcome: 'failed', articleId, code };
   }
 }

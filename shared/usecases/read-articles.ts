@@ -1,5 +1,5 @@
 import { type ArticleRecord, articleIdFor, type Status, type Summary, type Translation } from '../article.js';
-import { RequestError } from '../errors.js';
+import { PrecisError } from '../errors.js';
 import type { ArticleRepository, BlobStore } from '../ports.js';
 
 export interface ReadDeps {
@@ -57,7 +57,7 @@ export async function listArticles(
 
 export async function getArticle(id: string, deps: ReadDeps): Promise<ArticleRecord> {
   const article = await deps.articles.get(id);
-  if (!article) throw new RequestError(404, 'Article not found', `There is no article with id ${id}.`);
+  if (!article) throw new PrecisError('ARTICLE_NOT_FOUND', `There is no article with id ${id}.`);
   return article;
 }
 
@@ -68,7 +68,7 @@ async function analysedArticle(id: string, deps: ReadDeps): Promise<ArticleRecor
       article.status === 'FAILED'
         ? `it failed with ${article.error?.code ?? 'an error'}.`
         : `it is ${article.status}; try again when it is DONE.`;
-    throw new RequestError(409, 'Not analysed', `Article ${id} has no analysis: ${detail}`);
+    throw new PrecisError('NOT_ANALYSED', `Article ${id} has no analysis: ${detail}`);
   }
   return article as ArticleRecord & { summary: Summary };
 }
@@ -87,9 +87,8 @@ export async function getSummary(id: string, lang: string | undefined, deps: Rea
   const translation = article.translations?.[lang];
   if (!translation) {
     const available = Object.keys(article.translations ?? {});
-    throw new RequestError(
-      404,
-      'Translation not found',
+    throw new PrecisError(
+      'TRANSLATION_NOT_FOUND',
       `Article ${id} has no translation into "${lang}". Languages: ${[language ?? 'original', ...available].join(', ')}.`,
     );
   }
@@ -105,7 +104,7 @@ export async function getClaims(id: string, deps: ReadDeps) {
 export async function getText(id: string, deps: ReadDeps): Promise<string> {
   const article = await getArticle(id, deps);
   if (!article.textKey) {
-    throw new RequestError(409, 'Not cleaned', `Article ${id} has no cleaned text: it is ${article.status}.`);
+    throw new PrecisError('NOT_CLEANED', `Article ${id} has no cleaned text: it is ${article.status}.`);
   }
   return new TextDecoder().decode(await deps.blobs.get(deps.config.bucket, article.textKey));
 }

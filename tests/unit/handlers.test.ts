@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -166,6 +166,46 @@ describe('analyze handler', () => {
     expect(save?.ConditionExpression).toBe('#status = :analyzing AND leaseToken = :token');
   });
 
+  it('hands a message back when another delivery holds the article, without analysing it', async () => {
+    // Prepare: the claim's condition fails and the article is ANALYZING under a live lease.
+    ddbMock.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'held', $metadata: {} }));
+    ddbMock.on(GetCommand).resolves({ Item: { id: 'a1', status: 'ANALYZING', leaseUntil: Date.now() + 60_000 } });
+    // Act
+    const response = await analyzeHandler()(sqsEvent(sqsRecord({ articleId: 'a1' }, { messageId: 'held' })), context());
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'held' }]);
+    expect(s3Mock.commandCalls(GetObjectCommand)).toHaveLength(0);
+    expect(failedUpdates()).toHaveLength(0);
+  });
+
+  it('saves a partial result and hands the message back while deliveries are left', async () => {
+    // Prepare: an engine whose Arabic translation fails.
+    ddbMock.on(UpdateCommand).resolvesOnce(claimed('cleaned/a1.txt')).resolves({});
+    s3Mock.on(GetObjectCommand).resolves({ Body: body('The council approved 14 new schools on Monday. '.repeat(8)) });
+    const offline = new OfflineEngine();
+    const handler = createAnalyzeHandler({
+      ...adapters(),
+      ...observability('test-analyze'),
+      engine: {
+        name: 'partial',
+        analyze: async (input, options) => ({
+          ...(await offline.analyze(input, options)),
+          status: 'PARTIAL' as const,
+          translations: { ar: { status: 'failed' as const, reason: 'LLM_TIMEOUT' } },
+        }),
+      },
+      clock: () => new Date('2026-01-01T00:00:00Z'),
+      maxReceives: 3,
+      config: { bucket: BUCKET, targetLanguages: ['ar'], leaseMs: 60_000 },
+    });
+    // Act
+    const response = await handler(sqsEvent(sqsRecord({ articleId: 'a1' }, { messageId: 'partial' })), context());
+    // Assess: saved with a retry pending, and the message comes back.
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'partial' }]);
+    const save = ddbMock.commandCalls(UpdateCommand)[1]?.args[0].input;
+    expect(save?.ExpressionAttributeValues).toMatchObject({ ':status': 'PARTIAL', ':retryPending': true });
+  });
+
   it('ends a text too short to summarise FAILED with TEXT_TOO_SHORT', async () => {
     ddbMock.on(UpdateCommand).resolvesOnce(claimed('cleaned/a1.txt')).resolves({});
     s3Mock.on(GetObjectCommand).resolves({ Body: body('Breaking: a short note.') });
@@ -205,16 +245,23 @@ describe('api handler', () => {
     const missing = await api()(restEvent(`/articles/${id}`), context());
     expect(missing.statusCode).toBe(404);
     expect(missing.headers?.['content-type']).toBe('application/problem+json');
-    expect(JSON.parse(missing.body)).toMatchObject({ status: 404, title: 'Article not found' });
+    expect(JSON.parse(missing.body)).toMatchObject({
+      status: 404,
+      title: 'Article not found',
+      code: 'ARTICLE_NOT_FOUND',
+    });
     const bad = await api()(restEvent('/articles', { limit: '1000' }), context());
     expect(bad.statusCode).toBe(400);
-    expect(JSON.parse(bad.body).detail).toContain('limit');
+    expect(JSON.parse(bad.body)).toMatchObject({ code: 'INVALID_PARAMETER', detail: expect.stringContaining('limit') });
+    const cursor = await api()(restEvent('/articles', { cursor: 'not-a-cursor' }), context());
+    expect(JSON.parse(cursor.body)).toMatchObject({ status: 400, code: 'INVALID_CURSOR' });
   });
 
   it('answers 409 for the summary of an article not yet analysed', async () => {
     ddbMock.on(GetCommand).resolves({ Item: { id, status: 'CLEANED' } });
     const response = await api()(restEvent(`/articles/${id}/summary`), context());
     expect(response.statusCode).toBe(409);
+    expect(JSON.parse(response.body)).toMatchObject({ code: 'NOT_ANALYSED' });
   });
 
   it('never leaks internals in a 5xx', async () => {

@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { InProgressError, PrecisError, RequestError } from '../../shared/errors.js';
+import { PrecisError } from '../../shared/errors.js';
 import { DynamoArticleRepository, padSequencer } from '../../shared/storage/dynamo-article-repository.js';
 import { S3BlobStore } from '../../shared/storage/s3-blob-store.js';
 import { SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
@@ -104,7 +104,7 @@ describe('DynamoArticleRepository', () => {
     });
   });
 
-  it('reports a duplicate event as done, an older event as stale, and a live claim as in progress', async () => {
+  it('reports a duplicate event as done, an older event as stale, and a live claim as busy', async () => {
     ddbMock.on(PutCommand).rejects(conditionFailed());
     ddbMock
       .on(GetCommand)
@@ -113,7 +113,7 @@ describe('DynamoArticleRepository', () => {
       .resolvesOnce({ Item: { id: 'id1', sourceSequencer: padSequencer('ABC'), status: 'RECEIVED' } });
     expect(await repo().claimIngest('id1', source, now, 1000)).toEqual({ outcome: 'done', status: 'DONE' });
     expect(await repo().claimIngest('id1', source, now, 1000)).toEqual({ outcome: 'stale' });
-    await expect(repo().claimIngest('id1', source, now, 1000)).rejects.toBeInstanceOf(InProgressError);
+    expect(await repo().claimIngest('id1', source, now, 1000)).toEqual({ outcome: 'busy' });
   });
 
   it('claims an analysis under a lease, and skips a finished article', async () => {
@@ -142,7 +142,7 @@ describe('DynamoArticleRepository', () => {
       IndexName: 'byStatus',
       ExclusiveStartKey: { id: 'a', listPk: 'ARTICLE', receivedAt: 'x' },
     });
-    await expect(repo().list({ limit: 1, cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(RequestError);
+    expect(await codeOfAsync(repo().list({ limit: 1, cursor: 'not-a-cursor' }))).toBe('INVALID_CURSOR');
   });
 
   it('turns an unreachable table into a retryable STORAGE_UNAVAILABLE', async () => {
