@@ -6,15 +6,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
+import { buildAnalysisEngine } from '../lambdas/analyze/deps.js';
 import { MemoryAnalysisCache } from '../shared/analysis/cache.js';
-import { OfflineEngine } from '../shared/analysis/offline-engine.js';
-import { selectEngine } from '../shared/analysis/select-engine.js';
 import { cleanDocument, formatFromName } from '../shared/cleaning/index.js';
-import { analyzeEnvSchema, ConfigError, loadConfig } from '../shared/config.js';
-import { PrecisError, toErrorInfo, tooLargeMessage } from '../shared/errors.js';
+import { type CliConfig, ConfigError, cliEnvSchema, DEFAULT_MAX_OBJECT_BYTES, loadConfig } from '../shared/config.js';
+import { type ERROR_CODES, PrecisError, toErrorInfo, tooLargeMessage } from '../shared/errors.js';
 import { analyzeDocument } from '../shared/usecases/analyze-document.js';
-
-const MAX_BYTES = 5 * 1024 * 1024;
 
 const USAGE = `Usage:
   precis clean [options] FILE|FOLDER...     cleaned text and metadata of each file
@@ -28,9 +25,13 @@ The exit status is 0 when every file was read, 1 when some could not be read, 2 
 Options:
   --offline              (analyze) use the offline engine even when an LLM is configured
   --target LANGS         (analyze) languages to translate into, e.g. ar,fr (default: $TARGET_LANGUAGES)
-  --max-bytes N          refuse files larger than N bytes (default: ${MAX_BYTES})
-  --languages LANGS      languages the detector chooses among, e.g. ar,ku,en (default: 24 common ones and Kurdish)
-  -h, --help             this help`;
+  --max-bytes N          refuse files larger than N bytes (default: $PRECIS_MAX_OBJECT_BYTES, else ${DEFAULT_MAX_OBJECT_BYTES})
+  --languages LANGS      languages the detector chooses among, e.g. ar,ku,en (default: $PRECIS_LANGUAGES, else 24
+                         common ones and Kurdish)
+  -h, --help             this help
+
+Every other setting (the LLM, its model, timeouts) is read from the environment, as the
+analyze function reads it: see the README's configuration table.`;
 
 class UsageError extends Error {}
 
@@ -58,8 +59,25 @@ function expand(paths: string[]): { file: string; unreadable?: string }[] {
 function readError(file: string, reason: string) {
   const message =
     reason === 'ENOENT' ? 'No such file.' : reason === 'EACCES' ? 'Permission denied.' : `Cannot read: ${reason}.`;
-  return { file, error: { code: 'FILE_UNREADABLE', message } };
+  return { file, error: { code: 'FILE_UNREADABLE' satisfies keyof typeof ERROR_CODES, message } };
 }
+
+/** The variable each flag stands for: a flag overrides it, and is checked by the same schema. */
+const FLAG_VARIABLES = {
+  offline: 'PRECIS_ENGINE',
+  target: 'TARGET_LANGUAGES',
+  languages: 'PRECIS_LANGUAGES',
+  'max-bytes': 'PRECIS_MAX_OBJECT_BYTES',
+} as const;
+
+/** Where the command reads and writes: the process's own, or a test's. */
+export interface Io {
+  env: Record<string, string | undefined>;
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+const processIo: Io = { env: process.env, stdout: process.stdout, stderr: process.stderr };
 
 const OPTIONS = {
   offline: { type: 'boolean' },
@@ -69,45 +87,40 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const error = (text: string) => io.stderr.write(`${text}\n`);
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
-  } catch (error) {
-    console.error(`precis: ${(error as Error).message}\n\n${USAGE}`);
+  } catch (failure) {
+    error(`precis: ${(failure as Error).message}\n\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
   const [command, ...paths] = positionals;
-  if (values.help || !command) {
-    (values.help ? console.log : console.error)(USAGE);
-    return values.help ? 0 : 2;
+  if (values.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!command) {
+    error(USAGE);
+    return 2;
   }
 
   try {
     if (command !== 'clean' && command !== 'analyze') throw new UsageError(`unknown command "${command}"`);
     if (paths.length === 0) throw new UsageError(`${command} needs at least one FILE or FOLDER`);
-    const maxBytes = values['max-bytes'] ? Number(values['max-bytes']) : MAX_BYTES;
-    if (!Number.isInteger(maxBytes) || maxBytes <= 0)
-      throw new UsageError('--max-bytes must be a positive whole number');
-    const config = loadConfig(analyzeEnvSchema, {
-      PRECIS_TABLE: '-',
-      PRECIS_BUCKET: '-',
-      ...process.env,
-      ...(values.target !== undefined ? { TARGET_LANGUAGES: values.target } : {}),
-    });
-    const languages = values.languages
-      ?.split(',')
-      .map((l) => l.trim().toLowerCase())
-      .filter(Boolean);
-    const engine = values.offline ? new OfflineEngine() : selectEngine(config, { cache: new MemoryAnalysisCache() });
+    const config = cliConfig(io.env, values);
+    const maxBytes = config.PRECIS_MAX_OBJECT_BYTES;
+    const languages = config.PRECIS_LANGUAGES.length > 0 ? config.PRECIS_LANGUAGES : undefined;
+    const engine = buildAnalysisEngine(config, { cache: new MemoryAnalysisCache() });
 
     const files = expand(paths);
     const bar =
-      process.stderr.isTTY && files.length > 1
+      io.stderr.isTTY && files.length > 1
         ? new SingleBar({
             format: 'precis {bar} {value}/{total} {file}',
-            stream: process.stderr,
+            stream: io.stderr,
             clearOnComplete: true,
           })
         : null;
@@ -142,22 +155,51 @@ export async function main(argv: string[]): Promise<number> {
                   languages,
                 });
           line = { file, ...result };
-        } catch (error) {
-          if (!(error instanceof PrecisError)) console.error(`precis: ${file}: ${(error as Error).stack}`);
-          line = { file, error: toErrorInfo(error) };
+        } catch (failure) {
+          if (!(failure instanceof PrecisError)) error(`precis: ${file}: ${(failure as Error).stack}`);
+          line = { file, error: toErrorInfo(failure) };
         }
       }
       bar?.increment();
-      process.stdout.write(`${JSON.stringify(line)}\n`);
+      io.stdout.write(`${JSON.stringify(line)}\n`);
     }
     bar?.stop();
-    if (unreadable > 0) console.error(`precis: ${unreadable} of ${files.length} files could not be read.`);
+    if (unreadable > 0) error(`precis: ${unreadable} of ${files.length} files could not be read.`);
     return unreadable > 0 ? 1 : 0;
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) {
-      console.error(`precis: ${error.message}\n\n${USAGE}`);
+  } catch (failure) {
+    if (failure instanceof UsageError || failure instanceof ConfigError) {
+      error(`precis: ${failure.message}\n\n${USAGE}`);
       return 2;
     }
-    throw error;
+    throw failure;
+  }
+}
+
+/**
+ * The command's configuration: the environment, with each flag given in
+ * place of its variable, read through the same schema for both. A bad flag
+ * is named as the flag.
+ */
+export function cliConfig(
+  env: Io['env'],
+  values: Partial<Record<keyof typeof FLAG_VARIABLES, string | boolean>> = {},
+): CliConfig {
+  const flags: Record<string, string> = {};
+  const named: [string, string][] = [];
+  for (const [flag, variable] of Object.entries(FLAG_VARIABLES)) {
+    const value = values[flag as keyof typeof FLAG_VARIABLES];
+    if (value === undefined) continue;
+    flags[variable] = flag === 'offline' ? (value ? 'offline' : (env[variable] ?? '')) : String(value);
+    named.push([variable, `--${flag}`]);
+  }
+  try {
+    return loadConfig(cliEnvSchema, { ...env, ...flags });
+  } catch (failure) {
+    if (!(failure instanceof ConfigError)) throw failure;
+    const message = named.reduce(
+      (text, [variable, flag]) => text.replaceAll(`${variable} `, `${flag} `),
+      failure.message,
+    );
+    throw new ConfigError(message);
   }
 }

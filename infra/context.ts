@@ -1,5 +1,6 @@
 import type { App } from 'aws-cdk-lib';
 import { z } from 'zod';
+import { languageList } from '../shared/config.js';
 
 /**
  * The deployment's parameters, from CDK context: defaults in cdk.json,
@@ -8,16 +9,7 @@ import { z } from 'zod';
  */
 export const contextSchema = z.object({
   model: z.string().min(1).default('gpt-5.4-mini'),
-  targetLanguages: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim().toLowerCase())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/))),
+  targetLanguages: languageList,
   /** An OpenAI-compatible server instead of OpenAI. */
   openAiBaseUrl: z.union([z.literal(''), z.url()]).default(''),
   /** An existing Secrets Manager secret holding the key; a new empty one is created when absent. */

@@ -23,13 +23,13 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { DEFAULT_MAX_OBJECT_BYTES } from '../shared/config.js';
 import { TABLE_SCHEMA } from '../shared/storage/table.js';
 import { PrecisFunction } from './constructs/precis-function.js';
 import type { PrecisContext } from './context.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const MAX_RECEIVES = 3;
-const MAX_OBJECT_BYTES = 5 * 1024 * 1024;
 
 export interface PrecisStackProps extends StackProps {
   context: PrecisContext;
@@ -143,7 +143,7 @@ export class PrecisStack extends Stack {
         ...shared,
         PRECIS_ANALYZE_QUEUE_URL: analyzeQueue.queueUrl,
         PRECIS_MAX_RECEIVES: String(MAX_RECEIVES),
-        PRECIS_MAX_OBJECT_BYTES: String(MAX_OBJECT_BYTES),
+        PRECIS_MAX_OBJECT_BYTES: String(DEFAULT_MAX_OBJECT_BYTES),
         PRECIS_INGEST_LEASE_MS: String(ingestTimeout.toMilliseconds()),
       },
     });

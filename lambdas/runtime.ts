@@ -7,9 +7,10 @@ import { DynamoArticleRepository } from '../shared/storage/dynamo-article-reposi
 import { S3BlobStore } from '../shared/storage/s3-blob-store.js';
 
 /**
- * What every function builds once per cold start. Endpoints come from the
- * SDK's own `AWS_ENDPOINT_URL_*` variables, so an emulator needs no special
- * code path; the local stack passes its own clients instead.
+ * The clients every function's composition takes. The Lambda entries build
+ * them once per cold start (endpoints from the SDK's own `AWS_ENDPOINT_URL_*`
+ * variables, so an emulator needs no special code path); the local stack
+ * passes clients pointed at its emulators.
  */
 export interface StorageClients {
   s3: S3Client;
@@ -42,3 +43,5 @@ export function observability(serviceName: string) {
 }
 
 export type Observability = ReturnType<typeof observability>;
+
+export const systemClock = () => new Date();

@@ -7,9 +7,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { llmConfigured } from '../shared/analysis/select-engine.js';
+import { llmConfigured } from '../lambdas/analyze/deps.js';
 import type { ArticleRecord } from '../shared/article.js';
 import { isTerminal } from '../shared/article.js';
+import './process-env.js';
 import { localOptions, startLocalStack } from './stack.js';
 
 const SAMPLES = resolve(import.meta.dirname, '../samples');
@@ -115,13 +116,14 @@ function report(file: string, a: ArticleRecord): string {
 
 /**
  * The demo keeps waits short: with an LLM configured, an article's calls get
- * 30 s together and a failed delivery comes back after 40 s (not the minutes
- * a deployment allows), so a provider that is down shows its fallback within
- * the demo. Set the variables to override.
+ * 30 s together and a failed delivery comes back 5 s after its 40 s lease (not
+ * the minutes a deployment allows), so a provider that is down shows its
+ * fallback within the demo. Set the variables to override.
  */
 const env: Record<string, string | undefined> = {
   TARGET_LANGUAGES: 'ar,fr',
   PRECIS_ARTICLE_BUDGET_MS: '30000',
+  PRECIS_ANALYZE_LEASE_MS: '40000',
   PRECIS_LLM_TIMEOUT_MS: '20000',
   PRECIS_LLM_RETRIES: '1',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
@@ -129,8 +131,8 @@ const env: Record<string, string | undefined> = {
 };
 process.env.POWERTOOLS_LOG_LEVEL = env.POWERTOOLS_LOG_LEVEL;
 const options = localOptions(env);
-const usesLlm = llmConfigured(options.analyzeConfig) && options.analyzeConfig.PRECIS_ENGINE !== 'offline';
-const TIMEOUT_MS = usesLlm ? options.maxReceives * options.analyzeVisibilityMs + 30_000 : 60_000;
+const usesLlm = llmConfigured(options.analyze) && options.analyze.PRECIS_ENGINE !== 'offline';
+const TIMEOUT_MS = usesLlm ? options.analyze.PRECIS_MAX_RECEIVES * options.analyzeVisibilityMs + 30_000 : 60_000;
 const started = Date.now();
 const stack = await startLocalStack({ ...options, log: (line) => console.log(dim(line)) }).catch((error: Error) => {
   console.error(`precis demo: ${error.message}`);
@@ -157,9 +159,9 @@ try {
   }
   console.log(`Uploaded ${uploads.length} files to s3://${stack.bucket}/incoming/; waiting for each to finish…`);
   if (usesLlm) {
-    const where = options.analyzeConfig.OPENAI_BASE_URL ?? 'OpenAI';
+    const where = options.analyze.OPENAI_BASE_URL ?? 'OpenAI';
     console.log(
-      `Engine: ${options.analyzeConfig.PRECIS_MODEL} on ${where}; if it fails, it is retried, then the offline engine answers.`,
+      `Engine: ${options.analyze.PRECIS_MODEL} on ${where}; if it fails, it is retried, then the offline engine answers.`,
     );
   }
 

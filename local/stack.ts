@@ -3,19 +3,54 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { buildAnalyzeDeps } from '../lambdas/analyze/deps.js';
 import { createAnalyzeHandler } from '../lambdas/analyze/handler.js';
+import { buildApiDeps } from '../lambdas/api/deps.js';
 import { createApiHandler } from '../lambdas/api/handler.js';
+import { buildIngestDeps } from '../lambdas/ingest/deps.js';
 import { createIngestHandler } from '../lambdas/ingest/handler.js';
-import { observability, storageAdapters } from '../lambdas/runtime.js';
-import { BlobAnalysisCache } from '../shared/analysis/cache.js';
+import { storageAdapters } from '../lambdas/runtime.js';
 import type { AnalysisEngine } from '../shared/analysis/engine.js';
-import { selectEngine } from '../shared/analysis/select-engine.js';
-import { type AnalyzeConfig, analyzeEnvSchema, loadConfig } from '../shared/config.js';
+import {
+  type AnalyzeConfig,
+  type ApiConfig,
+  analyzeEnvSchema,
+  apiEnvSchema,
+  type IngestConfig,
+  ingestEnvSchema,
+  loadConfig,
+} from '../shared/config.js';
 import { ensureTable, startDynamo } from './dynamodb.js';
 import { startHttpApi } from './http-api.js';
 import { lambdaContext } from './lambda-context.js';
 import { LocalQueue, type QueuedMessage } from './queue.js';
 import { startS3 } from './s3.js';
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
+
+/** The local stack's own settings: where its emulators listen and where it keeps its data (DESIGN.md's table). */
+export const localEnvSchema = z.object({
+  PRECIS_S3_PORT: port(4566),
+  PRECIS_DYNAMODB_PORT: port(8000),
+  PRECIS_API_PORT: port(3000),
+  PRECIS_API_KEY: z.string().min(1).optional(),
+  PRECIS_DATA_DIR: z.string().min(1).default('.precis'),
+});
+
+/**
+ * What the local stack puts where AWS would give a name: the emulator's
+ * bucket and table, and its in-process analyze queue. Everything else the
+ * functions read has the same default here as in Lambda.
+ */
+export const LOCAL_NAMES = {
+  PRECIS_TABLE: 'precis-articles',
+  PRECIS_BUCKET: 'precis-articles',
+  PRECIS_ANALYZE_QUEUE_URL: 'local:precis-analyze',
+} as const;
+
+/** A failed message comes back this long after its lease ends, as SQS's visibility timeout outlasts the function. */
+const VISIBILITY_MARGIN_MS = 5_000;
 
 export interface LocalStackOptions {
   s3Port: number;
@@ -24,58 +59,40 @@ export interface LocalStackOptions {
   /** The API key; read from (or first written to) `<dataDir>/api-key` when absent. */
   apiKey?: string;
   dataDir: string;
-  bucket: string;
-  table: string;
-  targetLanguages: string[];
-  /** The analyze function's configuration (engine choice and its settings). */
-  analyzeConfig: AnalyzeConfig;
-  /** Receives of a message before its dead-letter list (SQS maxReceiveCount). */
-  maxReceives: number;
-  ingestLeaseMs: number;
-  analyzeLeaseMs: number;
+  /** Each function's configuration, read through the same schema as in Lambda. */
+  ingest: IngestConfig;
+  analyze: AnalyzeConfig;
+  api: ApiConfig;
   /** How long after a failure a message comes back; must exceed the leases, as in AWS. */
   ingestVisibilityMs: number;
   analyzeVisibilityMs: number;
-  maxObjectBytes: number;
   /** Lines about what the stack does (dead letters); nothing by default. */
   log?: (line: string) => void;
-  /** The analysis engine; the one configuration selects when absent. */
+  /** Replaces the configured analysis engine (tests). */
   engine?: AnalysisEngine;
 }
 
-/** The local stack's defaults and their environment overrides (see DESIGN.md's table). */
+/**
+ * The local stack's options from an environment: its own settings, and each
+ * function's configuration through the function's own schema, with only the
+ * emulators' names as defaults.
+ */
 export function localOptions(env: Record<string, string | undefined> = process.env): LocalStackOptions {
-  const int = (name: string, fallback: number) => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, not "${raw}".`);
-    return value;
-  };
-  const analyze = loadConfig(analyzeEnvSchema, {
-    PRECIS_TABLE: 'precis-articles',
-    PRECIS_BUCKET: 'precis-articles',
-    ...env,
-  });
-  const ingestLeaseMs = int('PRECIS_INGEST_LEASE_MS', 30_000);
-  // The lease must outlast the article's LLM budget, as the function timeout does in AWS.
-  const analyzeLeaseMs = int('PRECIS_ANALYZE_LEASE_MS', analyze.PRECIS_ARTICLE_BUDGET_MS + 10_000);
+  const local = loadConfig(localEnvSchema, env);
+  const functionEnv = { ...LOCAL_NAMES, ...env };
+  const ingest = loadConfig(ingestEnvSchema, functionEnv);
+  const analyze = loadConfig(analyzeEnvSchema, functionEnv);
   return {
-    s3Port: int('PRECIS_S3_PORT', 4566),
-    dynamoPort: int('PRECIS_DYNAMODB_PORT', 8000),
-    apiPort: int('PRECIS_API_PORT', 3000),
-    apiKey: env.PRECIS_API_KEY || undefined,
-    dataDir: resolve(env.PRECIS_DATA_DIR || '.precis'),
-    bucket: env.PRECIS_BUCKET || 'precis-articles',
-    table: env.PRECIS_TABLE || 'precis-articles',
-    targetLanguages: analyze.TARGET_LANGUAGES,
-    analyzeConfig: analyze,
-    maxReceives: analyze.PRECIS_MAX_RECEIVES,
-    ingestLeaseMs,
-    analyzeLeaseMs,
-    ingestVisibilityMs: ingestLeaseMs + 5_000,
-    analyzeVisibilityMs: analyzeLeaseMs + 5_000,
-    maxObjectBytes: int('PRECIS_MAX_OBJECT_BYTES', 5 * 1024 * 1024),
+    s3Port: local.PRECIS_S3_PORT,
+    dynamoPort: local.PRECIS_DYNAMODB_PORT,
+    apiPort: local.PRECIS_API_PORT,
+    apiKey: local.PRECIS_API_KEY,
+    dataDir: resolve(local.PRECIS_DATA_DIR),
+    ingest,
+    analyze,
+    api: loadConfig(apiEnvSchema, functionEnv),
+    ingestVisibilityMs: ingest.PRECIS_INGEST_LEASE_MS + VISIBILITY_MARGIN_MS,
+    analyzeVisibilityMs: analyze.PRECIS_ANALYZE_LEASE_MS + VISIBILITY_MARGIN_MS,
   };
 }
 
@@ -111,9 +128,8 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
  * handler as SQS-wrapped S3 event records.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  const { ingest: ingestConfig, analyze: analyzeConfig } = options;
+  const bucket = ingestConfig.PRECIS_BUCKET;
   mkdirSync(options.dataDir, { recursive: true });
   const apiKey = apiKeyFor(options);
   const stops: (() => Promise<void>)[] = [];
@@ -130,7 +146,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       region: 'us-east-1',
       credentials: LOCAL_CREDENTIALS,
     });
-    await ensureTable(dynamodb, options.table);
+    await ensureTable(dynamodb, ingestConfig.PRECIS_TABLE);
 
     const deadLetter = (queue: string) => (m: QueuedMessage) =>
       options.log?.(
@@ -139,7 +155,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const ingestQueue = new LocalQueue({
       name: 'precis-ingest',
       visibilityTimeoutMs: options.ingestVisibilityMs,
-      maxReceives: options.maxReceives,
+      maxReceives: ingestConfig.PRECIS_MAX_RECEIVES,
       batchSize: 10,
       concurrency: 2,
       statePath: join(options.dataDir, 'queues', 'ingest.json'),
@@ -148,7 +164,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const analyzeQueue = new LocalQueue({
       name: 'precis-analyze',
       visibilityTimeoutMs: options.analyzeVisibilityMs,
-      maxReceives: options.maxReceives,
+      maxReceives: analyzeConfig.PRECIS_MAX_RECEIVES,
       batchSize: 1,
       concurrency: 2,
       statePath: join(options.dataDir, 'queues', 'analyze.json'),
@@ -158,7 +174,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const s3Server = await startS3({
       port: options.s3Port,
       directory: join(options.dataDir, 's3'),
-      bucket: options.bucket,
+      bucket,
       onObjectCreated: (record) => ingestQueue.send(JSON.stringify({ Records: [record] })),
     });
     stops.push(s3Server.close);
@@ -169,34 +185,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       credentials: LOCAL_CREDENTIALS,
     });
 
-    const adapters = storageAdapters({ s3, dynamodb }, options.table);
-    const clock = () => new Date();
-    const ingest = createIngestHandler({
-      ...adapters,
-      ...observability('precis-ingest'),
-      analyzeQueue: { send: async (message) => analyzeQueue.send(JSON.stringify(message)) },
-      clock,
-      maxReceives: options.maxReceives,
-      config: { bucket: options.bucket, maxObjectBytes: options.maxObjectBytes, leaseMs: options.ingestLeaseMs },
-    });
-    const analyze = createAnalyzeHandler({
-      ...adapters,
-      ...observability('precis-analyze'),
-      engine:
-        options.engine ??
-        selectEngine(options.analyzeConfig, { cache: new BlobAnalysisCache(adapters.blobs, options.bucket) }),
-      clock,
-      maxReceives: options.maxReceives,
-      config: { bucket: options.bucket, targetLanguages: options.targetLanguages, leaseMs: options.analyzeLeaseMs },
-    });
-    const api = createApiHandler({
-      ...adapters,
-      logger: observability('precis-api').logger,
-      config: { bucket: options.bucket },
-    });
+    const clients = { s3, dynamodb };
+    const ingest = createIngestHandler(
+      buildIngestDeps(ingestConfig, {
+        ...clients,
+        analyzeQueue: { send: async (message) => analyzeQueue.send(JSON.stringify(message)) },
+      }),
+    );
+    const analyze = createAnalyzeHandler(buildAnalyzeDeps(analyzeConfig, clients, { engine: options.engine }));
+    const api = createApiHandler(buildApiDeps(options.api, clients));
 
     ingestQueue.start((event) => ingest(event, lambdaContext('precis-ingest')));
-    analyzeQueue.start((event) => analyze(event, lambdaContext('precis-analyze', options.analyzeLeaseMs)));
+    analyzeQueue.start((event) =>
+      analyze(event, lambdaContext('precis-analyze', analyzeConfig.PRECIS_ANALYZE_LEASE_MS)),
+    );
     stops.push(
       () => ingestQueue.stop(),
       () => analyzeQueue.stop(),
@@ -208,11 +210,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return {
       endpoints: { s3: s3Server.endpoint, dynamodb: dynamo.endpoint, api: http.endpoint },
       apiKey,
-      bucket: options.bucket,
+      bucket,
       dataDir: options.dataDir,
       s3,
       queues: { ingest: ingestQueue, analyze: analyzeQueue },
-      adapters,
+      adapters: storageAdapters(clients, ingestConfig.PRECIS_TABLE),
       stop,
     };
   } catch (error) {

@@ -1,9 +1,17 @@
 /**
  * `npm start`: the local stack until Ctrl-C.
  */
+import './process-env.js';
 import { localOptions, startLocalStack } from './stack.js';
 
-const options = localOptions();
+const options = (() => {
+  try {
+    return localOptions();
+  } catch (error) {
+    console.error(`precis: ${(error as Error).message}`);
+    process.exit(2);
+  }
+})();
 const stack = await startLocalStack({ ...options, log: (line) => console.log(line) }).catch((error: Error) => {
   console.error(`precis: ${error.message}`);
   process.exit(1);
@@ -16,7 +24,7 @@ console.log(`precis local stack is running (data in ${stack.dataDir})
   DynamoDB API  ${dynamodb}
   HTTP API      ${api}
   API key       ${stack.apiKey}
-  languages     ${options.targetLanguages.length > 0 ? options.targetLanguages.join(', ') : 'none (set TARGET_LANGUAGES=ar,fr)'}
+  languages     ${options.analyze.TARGET_LANGUAGES.length > 0 ? options.analyze.TARGET_LANGUAGES.join(', ') : 'none (set TARGET_LANGUAGES=ar,fr)'}
 
 Try:
   AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws s3 cp samples/basra-water.html s3://${stack.bucket}/incoming/ --endpoint-url ${s3}

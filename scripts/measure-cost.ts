@@ -9,8 +9,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createLlmEngine } from '../lambdas/analyze/deps.js';
 import { costOf, DEFAULT_PRICES, priceOf } from '../shared/analysis/llm/prices.js';
-import { createLlmEngine } from '../shared/analysis/select-engine.js';
 import { analyzeEnvSchema, loadConfig } from '../shared/config.js';
 import { analyzeDocument } from '../shared/usecases/analyze-document.js';
 import { startStubOpenAI } from '../tests/helpers/stub-openai.js';

@@ -1,29 +1,38 @@
 import { z } from 'zod';
-import { priceSchema } from './analysis/llm/prices.js';
+import { LANGUAGE_CODE, splitLanguageList } from './languages.js';
 
 /**
  * The environment each function reads, checked once at cold start. A missing
  * or malformed variable fails with its name, never silently defaults to ''.
+ * An empty variable counts as unset. The Lambda entries, the local stack and
+ * the CLI all read their settings through these schemas, so a variable means
+ * the same everywhere.
  */
+
+/** Uploads larger than this are refused by their size, before they are read. */
+export const DEFAULT_MAX_OBJECT_BYTES = 5 * 1024 * 1024;
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-const languageList = z
+export const languageList = z
   .string()
   .default('')
-  .transform((value) =>
-    value
-      .split(',')
-      .map((lang) => lang.trim().toLowerCase())
-      .filter((lang) => lang.length > 0),
-  )
-  .pipe(z.array(z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/, 'a language code such as "ar" or "pt-br"')));
+  .transform(splitLanguageList)
+  .pipe(z.array(z.string().regex(LANGUAGE_CODE, 'a language code such as "ar" or "pt-br"')));
 
 const flag = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
     .default(fallback ? 'true' : 'false')
     .transform((value) => ['true', '1', 'yes'].includes(value));
+
+/** USD per million tokens. */
+export const priceSchema = z.object({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cachedInput: z.number().nonnegative().optional(),
+});
+export type Price = z.infer<typeof priceSchema>;
 
 const jsonPrices = z
   .string()
@@ -42,7 +51,7 @@ const jsonPrices = z
  * The LLM engine: on OpenAI when OPENAI_API_KEY is set, on any
  * OpenAI-compatible server when OPENAI_BASE_URL is.
  */
-export const llmEnv = {
+const llmEnv = {
   OPENAI_API_KEY: z.string().min(1).optional(),
   /** In AWS the key lives in Secrets Manager, never in a plain variable: the secret's ARN. */
   PRECIS_OPENAI_SECRET_ARN: z.string().startsWith('arn:').optional(),
@@ -67,36 +76,48 @@ export const llmEnv = {
   PRECIS_PRICES: jsonPrices,
 };
 
-const common = {
-  PRECIS_TABLE: z.string().min(1),
-  PRECIS_BUCKET: z.string().min(1),
-  /** Receives of one message before it goes to the dead-letter queue (the queue's maxReceiveCount). */
-  PRECIS_MAX_RECEIVES: positiveInt(3),
-};
-
-export const ingestEnvSchema = z.object({
-  ...common,
-  PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
-  PRECIS_MAX_OBJECT_BYTES: positiveInt(5 * 1024 * 1024),
-  /** How long an ingest delivery owns an object version before another may take over. */
-  PRECIS_INGEST_LEASE_MS: positiveInt(60_000),
-  /** Languages the detector chooses among (ISO 639-1); the default list when empty. */
-  PRECIS_LANGUAGES: languageList,
-});
-
-export const analyzeEnvSchema = z.object({
-  ...common,
+/** What chooses and configures the analysis engine: the analyze function and `precis analyze`. */
+export const engineEnv = {
   /** `auto` picks the LLM engine when one is configured, else the offline engine. */
   PRECIS_ENGINE: z.enum(['auto', 'offline', 'openai']).default('auto'),
   ...llmEnv,
   TARGET_LANGUAGES: languageList,
+};
+
+/** What reading and cleaning an upload needs: the ingest function and `precis clean|analyze`. */
+const cleaningEnv = {
+  PRECIS_MAX_OBJECT_BYTES: positiveInt(DEFAULT_MAX_OBJECT_BYTES),
+  /** Languages the detector chooses among (ISO 639-1); the default list when empty. */
+  PRECIS_LANGUAGES: languageList,
+};
+
+const storageEnv = {
+  PRECIS_TABLE: z.string().min(1),
+  PRECIS_BUCKET: z.string().min(1),
+};
+
+/** Receives of one message before it goes to the dead-letter queue (the queue's maxReceiveCount). */
+const PRECIS_MAX_RECEIVES = positiveInt(3);
+
+export const ingestEnvSchema = z.object({
+  ...storageEnv,
+  PRECIS_MAX_RECEIVES,
+  PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
+  ...cleaningEnv,
+  /** How long an ingest delivery owns an object version before another may take over. */
+  PRECIS_INGEST_LEASE_MS: positiveInt(60_000),
+});
+
+export const analyzeEnvSchema = z.object({
+  ...storageEnv,
+  PRECIS_MAX_RECEIVES,
+  ...engineEnv,
   /** How long an analysis delivery owns an article; keep it at or below the function timeout. */
   PRECIS_ANALYZE_LEASE_MS: positiveInt(300_000),
 });
 
 export const apiEnvSchema = z.object({
-  PRECIS_TABLE: common.PRECIS_TABLE,
-  PRECIS_BUCKET: common.PRECIS_BUCKET,
+  ...storageEnv,
   /** Origins browsers may call the API from, comma-separated; no CORS headers when empty. */
   PRECIS_CORS_ORIGINS: z
     .string()
@@ -109,9 +130,15 @@ export const apiEnvSchema = z.object({
     ),
 });
 
+/** The `precis` command on local files: cleaning and the engine, no storage. */
+export const cliEnvSchema = z.object({ ...cleaningEnv, ...engineEnv });
+
 export type IngestConfig = z.infer<typeof ingestEnvSchema>;
 export type AnalyzeConfig = z.infer<typeof analyzeEnvSchema>;
 export type ApiConfig = z.infer<typeof apiEnvSchema>;
+export type CliConfig = z.infer<typeof cliEnvSchema>;
+/** What the engine's composition reads: the same in the analyze function and the CLI. */
+export type EngineConfig = Pick<AnalyzeConfig, keyof typeof engineEnv>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -121,11 +148,12 @@ export function loadConfig<S extends z.ZodType>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
 ): z.infer<S> {
-  const parsed = schema.safeParse(env);
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = schema.safeParse(set);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '');
-    return env[name] === undefined ? `${name} is not set` : `${name} is invalid: ${issue.message}`;
+    return set[name] === undefined ? `${name} is not set` : `${name} is invalid: ${issue.message}`;
   });
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
 }

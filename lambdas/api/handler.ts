@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import { STATUSES } from '../../shared/article.js';
 import { PrecisError } from '../../shared/errors.js';
+import { LANGUAGE_CODE } from '../../shared/languages.js';
 import {
   getArticle,
   getClaims,
@@ -26,7 +27,8 @@ const listQuery = z.object({
 const summaryQuery = z.object({
   lang: z
     .string()
-    .regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/i)
+    .transform((lang) => lang.toLowerCase())
+    .pipe(z.string().regex(LANGUAGE_CODE, 'a language code such as "ar" or "pt-br"'))
     .optional(),
 });
 
@@ -57,7 +59,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       method: 'GET',
       path: '/articles/{id}/summary',
       handler: (async (event) =>
-        json(await getSummary(idOf(event), queryOf(event, summaryQuery).lang?.toLowerCase(), deps))) satisfies Handler,
+        json(await getSummary(idOf(event), queryOf(event, summaryQuery).lang, deps))) satisfies Handler,
     },
     {
       method: 'GET',

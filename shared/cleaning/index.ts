@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ArticleMetadata, SourceFormat } from '../article.js';
 import { InvalidInputError } from '../errors.js';
+import { LANGUAGE_CODE } from '../languages.js';
 import { parseDate } from './dates.js';
 import { decodeBytes } from './decode.js';
 import { type HtmlDocument, parseHtmlArticle } from './html.js';
@@ -113,7 +114,7 @@ function parseJsonArticle(text: string): Parsed {
 
 function pageLanguage(lang: string | null | undefined, candidates?: readonly string[]): string | null {
   const code = lang?.toLowerCase().split(/[-_]/)[0];
-  return code && /^[a-z]{2,3}$/.test(code) && (!candidates || candidates.includes(code)) ? code : null;
+  return code && LANGUAGE_CODE.test(code) && (!candidates || candidates.includes(code)) ? code : null;
 }
 
 function parse(format: SourceFormat, text: string): Parsed {

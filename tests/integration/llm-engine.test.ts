@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createLlmEngine, selectEngine } from '../../lambdas/analyze/deps.js';
 import { CachedEngine, MemoryAnalysisCache } from '../../shared/analysis/cache.js';
 import type { AnalysisEngine, AnalysisInput } from '../../shared/analysis/engine.js';
 import { type LlmEngine, scriptShare } from '../../shared/analysis/llm/engine.js';
 import { PROMPT_VERSION } from '../../shared/analysis/llm/prompts.js';
-import { createLlmEngine, selectEngine } from '../../shared/analysis/select-engine.js';
 import type { AnalysisResult } from '../../shared/article.js';
 import { cleanDocument } from '../../shared/cleaning/index.js';
 import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';

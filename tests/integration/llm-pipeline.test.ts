@@ -22,12 +22,12 @@ beforeAll(async () => {
       PRECIS_LLM_RETRIES: '0',
       PRECIS_LLM_TIMEOUT_MS: '2000',
       PRECIS_ARTICLE_BUDGET_MS: '2500',
+      PRECIS_ANALYZE_LEASE_MS: '3000',
+      PRECIS_S3_PORT: '0',
+      PRECIS_DYNAMODB_PORT: '0',
+      PRECIS_API_PORT: '0',
+      PRECIS_DATA_DIR: dataDir,
     }),
-    s3Port: 0,
-    dynamoPort: 0,
-    apiPort: 0,
-    dataDir,
-    analyzeLeaseMs: 3000,
     analyzeVisibilityMs: 3100,
   });
 });

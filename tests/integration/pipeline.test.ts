@@ -66,14 +66,16 @@ async function finished(key: string, timeoutMs = 20_000): Promise<ArticleRecord>
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'precis-it-'));
   stack = await startLocalStack({
-    ...localOptions({ TARGET_LANGUAGES: 'ar' }),
-    s3Port: 0,
-    dynamoPort: 0,
-    apiPort: 0,
-    dataDir,
-    ingestLeaseMs: 1500,
+    ...localOptions({
+      TARGET_LANGUAGES: 'ar',
+      PRECIS_INGEST_LEASE_MS: '1500',
+      PRECIS_ANALYZE_LEASE_MS: '1500',
+      PRECIS_S3_PORT: '0',
+      PRECIS_DYNAMODB_PORT: '0',
+      PRECIS_API_PORT: '0',
+      PRECIS_DATA_DIR: dataDir,
+    }),
     ingestVisibilityMs: 1600,
-    analyzeLeaseMs: 1500,
     analyzeVisibilityMs: 1600,
     engine,
   });
@@ -302,7 +304,12 @@ describe('the local pipeline', () => {
 describe('the local stack across a restart', () => {
   it('keeps articles, results and the API key in its data folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'precis-restart-'));
-    const options = { ...localOptions({}), s3Port: 0, dynamoPort: 0, apiPort: 0, dataDir: dir };
+    const options = localOptions({
+      PRECIS_S3_PORT: '0',
+      PRECIS_DYNAMODB_PORT: '0',
+      PRECIS_API_PORT: '0',
+      PRECIS_DATA_DIR: dir,
+    });
     try {
       const first = await startLocalStack(options);
       await first.s3.send(

@@ -1,5 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { analyzeEnvSchema, ConfigError, ingestEnvSchema, loadConfig } from '../../shared/config.js';
+import { cliConfig } from '../../cli/main.js';
+import { buildAnalyzeDeps } from '../../lambdas/analyze/deps.js';
+import { buildApiDeps } from '../../lambdas/api/deps.js';
+import { buildIngestDeps } from '../../lambdas/ingest/deps.js';
+import { LOCAL_NAMES, localEnvSchema, localOptions } from '../../local/stack.js';
+import {
+  analyzeEnvSchema,
+  apiEnvSchema,
+  ConfigError,
+  cliEnvSchema,
+  ingestEnvSchema,
+  loadConfig,
+} from '../../shared/config.js';
 
 describe('loadConfig', () => {
   it('applies defaults and parses the language list', () => {
@@ -11,12 +27,153 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ TARGET_LANGUAGES: ['ar', 'fr'], PRECIS_MAX_RECEIVES: 3, PRECIS_ENGINE: 'auto' });
   });
 
-  it('names a missing or malformed variable', () => {
+  it('names a missing or malformed variable, and reads an empty one as unset', () => {
     expect(() => loadConfig(ingestEnvSchema, { PRECIS_TABLE: 't', PRECIS_BUCKET: 'b' })).toThrow(
       new ConfigError('Invalid configuration: PRECIS_ANALYZE_QUEUE_URL is not set'),
     );
     expect(() =>
       loadConfig(analyzeEnvSchema, { PRECIS_TABLE: 't', PRECIS_BUCKET: 'b', TARGET_LANGUAGES: 'arabic!' }),
     ).toThrow(/TARGET_LANGUAGES is invalid/);
+    expect(
+      loadConfig(analyzeEnvSchema, { PRECIS_TABLE: 't', PRECIS_BUCKET: 'b', PRECIS_ANALYZE_LEASE_MS: '' }),
+    ).toMatchObject({ PRECIS_ANALYZE_LEASE_MS: 300_000 });
+  });
+});
+
+// ── The README's configuration table, walked ─────────────────────────────
+
+const README = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+
+/** The rows of the first Markdown table after `heading`: cells, backticks stripped. */
+function tableAfter(heading: string): string[][] {
+  const section = README.slice(README.indexOf(heading));
+  const lines = section.split('\n');
+  const first = lines.findIndex((l) => l.startsWith('|'));
+  const rows: string[][] = [];
+  for (const line of lines.slice(first + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim().replaceAll('`', '')),
+    );
+  }
+  return rows;
+}
+
+const SCHEMAS = { ingest: ingestEnvSchema, analyze: analyzeEnvSchema, api: apiEnvSchema, CLI: cliEnvSchema };
+type Runtime = keyof typeof SCHEMAS;
+
+/** A value for each variable that differs from its default. A variable added to the table needs one here. */
+const SAMPLES: Record<string, string> = {
+  PRECIS_TABLE: 'my-table',
+  PRECIS_BUCKET: 'my-bucket',
+  PRECIS_ANALYZE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/analyze',
+  PRECIS_MAX_OBJECT_BYTES: '1000',
+  PRECIS_LANGUAGES: 'ar,ku',
+  PRECIS_MAX_RECEIVES: '5',
+  PRECIS_INGEST_LEASE_MS: '12345',
+  PRECIS_ANALYZE_LEASE_MS: '23456',
+  PRECIS_ENGINE: 'offline',
+  TARGET_LANGUAGES: 'ar,fr',
+  OPENAI_API_KEY: 'sk-test',
+  PRECIS_OPENAI_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:key',
+  OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+  PRECIS_MODEL: 'gpt-4.1-mini',
+  PRECIS_ANALYSIS_MODEL: 'gpt-4.1',
+  PRECIS_TRANSLATION_MODEL: 'gpt-4.1-nano',
+  PRECIS_REASONING_EFFORT: 'low',
+  PRECIS_LLM_TIMEOUT_MS: '1234',
+  PRECIS_LLM_RETRIES: '0',
+  PRECIS_ARTICLE_BUDGET_MS: '4321',
+  PRECIS_MAX_INPUT_TOKENS: '999',
+  PRECIS_DROP_UNGROUNDED: 'true',
+  PRECIS_PRICES: '{"my-model": {"input": 1, "output": 2}}',
+  PRECIS_CORS_ORIGINS: 'https://dashboard.example',
+};
+
+/** What AWS sets for every function: the names the stack gives. */
+const AWS_NAMES = {
+  PRECIS_TABLE: 'Precis-ArticleTable',
+  PRECIS_BUCKET: 'precis-articles-123456789012-eu-west-1',
+  PRECIS_ANALYZE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q',
+};
+
+const rows = tableAfter('## Configuration').map(([name, usedBy]) => ({
+  name: name as string,
+  usedBy: (usedBy ?? '').split(',').map((s) => s.trim()) as Runtime[],
+}));
+
+describe("the README's configuration table", () => {
+  it('lists every variable the functions and the CLI read, and who reads it', () => {
+    const read = new Set(Object.values(SCHEMAS).flatMap((schema) => Object.keys(schema.shape)));
+    expect(new Set(rows.map((r) => r.name))).toEqual(read);
+    for (const { name, usedBy } of rows) {
+      const readers = (Object.keys(SCHEMAS) as Runtime[]).filter((r) => name in SCHEMAS[r].shape);
+      expect(usedBy, name).toEqual(readers);
+    }
+  });
+
+  it('lists every setting of the local stack itself', () => {
+    const local = tableAfter('## The local stack').flatMap((row) => row.at(-1)?.split(/[ ,]+/) ?? []);
+    for (const name of Object.keys(localEnvSchema.shape)) expect(local, name).toContain(name);
+  });
+
+  it.each(rows)('$name means the same in Lambda, the local stack and the CLI', ({ name, usedBy }) => {
+    const sample = SAMPLES[name];
+    expect(sample, `a sample value for ${name}`).toBeDefined();
+    const parsed = (runtime: Runtime, env: Record<string, string | undefined>) =>
+      (runtime === 'CLI' ? cliConfig(env) : loadConfig(SCHEMAS[runtime], { ...AWS_NAMES, ...env })) as Record<
+        string,
+        unknown
+      >;
+    const local = localOptions({ [name]: sample }) as unknown as Record<Runtime, Record<string, unknown>>;
+    for (const runtime of usedBy) {
+      const given = parsed(runtime, { [name]: sample })[name];
+      // The sample is not what the runtime would use anyway…
+      expect(given, `${name} differs from its default in ${runtime}`).not.toEqual(parsed(runtime, LOCAL_NAMES)[name]);
+      // …and it reaches the local stack's function, and the CLI, parsed as the Lambda function parses it.
+      const lambda = runtime === 'CLI' ? usedBy.find((r) => r !== 'CLI') : runtime;
+      if (lambda) expect(given, `${name} in ${runtime}`).toEqual(parsed(lambda, { [name]: sample })[name]);
+      if (runtime !== 'CLI') expect(local[runtime]?.[name], `${name} in the local ${runtime}`).toEqual(given);
+    }
+  });
+
+  it('gives each flag of the CLI the meaning of its variable', () => {
+    expect(cliConfig({}, { target: 'ar,fr' }).TARGET_LANGUAGES).toEqual(
+      cliConfig({ TARGET_LANGUAGES: 'ar,fr' }).TARGET_LANGUAGES,
+    );
+    expect(cliConfig({}, { languages: 'ar,ku' }).PRECIS_LANGUAGES).toEqual(['ar', 'ku']);
+    expect(cliConfig({}, { 'max-bytes': '1000' }).PRECIS_MAX_OBJECT_BYTES).toBe(1000);
+    expect(cliConfig({ PRECIS_ENGINE: 'openai' }, { offline: true }).PRECIS_ENGINE).toBe('offline');
+    expect(() => cliConfig({}, { 'max-bytes': '-1' })).toThrow(/--max-bytes is invalid/);
+  });
+});
+
+describe('each function’s composition', () => {
+  const clients = { s3: new S3Client({ region: 'eu-west-1' }), dynamodb: new DynamoDBClient({ region: 'eu-west-1' }) };
+  const env = { ...AWS_NAMES, ...SAMPLES, PRECIS_ENGINE: 'auto' };
+
+  it('gives the ingest use case its bucket, size limit, lease, languages and receive limit', () => {
+    const deps = buildIngestDeps(loadConfig(ingestEnvSchema, env), {
+      ...clients,
+      analyzeQueue: { send: async () => {} },
+    });
+    expect(deps.config).toEqual({ bucket: 'my-bucket', maxObjectBytes: 1000, leaseMs: 12345, languages: ['ar', 'ku'] });
+    expect(deps.maxReceives).toBe(5);
+  });
+
+  it('gives the analyze use case its bucket, languages and lease, and an engine that reads the key from the secret', () => {
+    const deps = buildAnalyzeDeps(loadConfig(analyzeEnvSchema, env), clients);
+    expect(deps.config).toEqual({ bucket: 'my-bucket', targetLanguages: ['ar', 'fr'], leaseMs: 23456 });
+    expect(deps.maxReceives).toBe(5);
+    expect(deps.engine.name).toBe('configured');
+  });
+
+  it('gives the api its bucket and CORS origins', () => {
+    const deps = buildApiDeps(loadConfig(apiEnvSchema, env), clients);
+    expect(deps.config).toEqual({ bucket: 'my-bucket' });
+    expect(deps.corsOrigins).toEqual(['https://dashboard.example']);
   });
 });

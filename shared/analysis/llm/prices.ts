@@ -1,18 +1,7 @@
 import * as catalog from 'gpt-tokenizer/models.gen';
-import { z } from 'zod';
+import type { Price } from '../../config.js';
 
-/** USD per million tokens. */
-export interface Price {
-  input: number;
-  output: number;
-  cachedInput?: number;
-}
-
-export const priceSchema = z.object({
-  input: z.number().nonnegative(),
-  output: z.number().nonnegative(),
-  cachedInput: z.number().nonnegative().optional(),
-});
+export type { Price };
 
 /**
  * OpenAI's list prices (standard tier, USD per 1M tokens) for the models

@@ -1,0 +1,111 @@
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import OpenAI from 'openai';
+import { type AnalysisCache, BlobAnalysisCache, CachedEngine } from '../../shared/analysis/cache.js';
+import type { AnalysisEngine } from '../../shared/analysis/engine.js';
+import { FallbackEngine } from '../../shared/analysis/fallback.js';
+import { apiKeyFromSecret, KeyedEngine } from '../../shared/analysis/keyed-engine.js';
+import { LlmEngine } from '../../shared/analysis/llm/engine.js';
+import { DEFAULT_PRICES } from '../../shared/analysis/llm/prices.js';
+import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
+import { type AnalyzeConfig, ConfigError, type EngineConfig } from '../../shared/config.js';
+import { type Observability, observability, type StorageClients, storageAdapters, systemClock } from '../runtime.js';
+import type { AnalyzeHandlerDeps } from './handler.js';
+
+/** How long a key read from the secret is reused: a key put in later is used within this, with no redeploy. */
+const SECRET_MAX_AGE_S = 300;
+
+/** Whether configuration names an LLM: an OpenAI key, or an OpenAI-compatible server. */
+export function llmConfigured(
+  config: Pick<EngineConfig, 'OPENAI_API_KEY' | 'OPENAI_BASE_URL'>,
+  apiKey?: string,
+): boolean {
+  return Boolean(apiKey ?? config.OPENAI_API_KEY) || Boolean(config.OPENAI_BASE_URL);
+}
+
+/** The LLM engine alone (no cache, no fallback), on OpenAI or the configured compatible server. */
+export function createLlmEngine(config: EngineConfig, apiKey = config.OPENAI_API_KEY): LlmEngine {
+  const client = new OpenAI({
+    // Local servers (Ollama, vLLM, llama.cpp) take any key; the client insists on one.
+    apiKey: apiKey ?? 'no-key',
+    baseURL: config.OPENAI_BASE_URL,
+    timeout: config.PRECIS_LLM_TIMEOUT_MS,
+    maxRetries: config.PRECIS_LLM_RETRIES,
+  });
+  return new LlmEngine(client, {
+    analysisModel: config.PRECIS_ANALYSIS_MODEL ?? config.PRECIS_MODEL,
+    translationModel: config.PRECIS_TRANSLATION_MODEL ?? config.PRECIS_MODEL,
+    reasoningEffort: config.PRECIS_REASONING_EFFORT,
+    budgetMs: config.PRECIS_ARTICLE_BUDGET_MS,
+    maxInputTokens: config.PRECIS_MAX_INPUT_TOKENS,
+    dropUngrounded: config.PRECIS_DROP_UNGROUNDED,
+    prices: { ...DEFAULT_PRICES, ...config.PRECIS_PRICES },
+  });
+}
+
+/**
+ * The engine configuration asks for, with a key known now. With an LLM
+ * configured (and PRECIS_ENGINE not `offline`): the LLM engine, behind the
+ * analysis cache when one is given, with the offline engine as the
+ * last-delivery fallback. Otherwise the offline engine.
+ */
+export function selectEngine(config: EngineConfig, deps: { cache?: AnalysisCache; apiKey?: string } = {}) {
+  const offline = new OfflineEngine();
+  const apiKey = deps.apiKey ?? config.OPENAI_API_KEY;
+  const configured = llmConfigured(config, apiKey);
+  if (config.PRECIS_ENGINE === 'offline' || (config.PRECIS_ENGINE === 'auto' && !configured)) return offline;
+  if (!configured) {
+    throw new ConfigError('PRECIS_ENGINE=openai needs OPENAI_API_KEY, or OPENAI_BASE_URL for a compatible server.');
+  }
+  const llm = createLlmEngine(config, apiKey);
+  return new FallbackEngine(deps.cache ? new CachedEngine(llm, deps.cache) : llm, offline);
+}
+
+/**
+ * The analysis engine, for the analyze function and `precis analyze` alike.
+ * With PRECIS_OPENAI_SECRET_ARN the key is read from that secret at run time
+ * (cached for five minutes) and the engine rebuilt when it changes, so a key
+ * put in after deploying is used without a redeploy; until then, the offline
+ * engine answers.
+ */
+export function buildAnalysisEngine(
+  config: EngineConfig,
+  deps: { cache?: AnalysisCache; secrets?: SecretsManagerClient } = {},
+): AnalysisEngine {
+  const arn = config.PRECIS_OPENAI_SECRET_ARN;
+  if (!arn) return selectEngine(config, { cache: deps.cache });
+  const provider = new SecretsProvider({ awsSdkV3Client: deps.secrets ?? new SecretsManagerClient({}) });
+  const readKey = async () => apiKeyFromSecret(String((await provider.get(arn, { maxAge: SECRET_MAX_AGE_S })) ?? ''));
+  return new KeyedEngine(readKey, (apiKey) => selectEngine(config, { apiKey, cache: deps.cache }));
+}
+
+export interface AnalyzeClients extends StorageClients {
+  /** Reads the OpenAI key's secret when PRECIS_OPENAI_SECRET_ARN is set; one is made when absent. */
+  secrets?: SecretsManagerClient;
+}
+
+/**
+ * The analyze function's dependencies from its configuration and clients:
+ * the one composition the Lambda entry and the local stack share. `engine`
+ * replaces the configured one (tests).
+ */
+export function buildAnalyzeDeps(
+  config: AnalyzeConfig,
+  clients: AnalyzeClients,
+  overrides: { engine?: AnalysisEngine; observe?: Observability } = {},
+): AnalyzeHandlerDeps {
+  const adapters = storageAdapters(clients, config.PRECIS_TABLE);
+  const cache = new BlobAnalysisCache(adapters.blobs, config.PRECIS_BUCKET);
+  return {
+    ...adapters,
+    ...(overrides.observe ?? observability('precis-analyze')),
+    engine: overrides.engine ?? buildAnalysisEngine(config, { cache, secrets: clients.secrets }),
+    clock: systemClock,
+    maxReceives: config.PRECIS_MAX_RECEIVES,
+    config: {
+      bucket: config.PRECIS_BUCKET,
+      targetLanguages: config.TARGET_LANGUAGES,
+      leaseMs: config.PRECIS_ANALYZE_LEASE_MS,
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { IngestConfig } from '../../shared/config.js';
+import type { MessageQueue } from '../../shared/ports.js';
+import { type Observability, observability, type StorageClients, storageAdapters, systemClock } from '../runtime.js';
+import type { IngestHandlerDeps } from './handler.js';
+
+export interface IngestClients extends StorageClients {
+  /** Where a cleaned article goes next: SQS in AWS, the in-process queue locally. */
+  analyzeQueue: MessageQueue;
+}
+
+/**
+ * The ingest function's dependencies from its configuration and clients:
+ * the one composition the Lambda entry and the local stack share.
+ */
+export function buildIngestDeps(
+  config: IngestConfig,
+  clients: IngestClients,
+  observe: Observability = observability('precis-ingest'),
+): IngestHandlerDeps {
+  return {
+    ...storageAdapters(clients, config.PRECIS_TABLE),
+    ...observe,
+    analyzeQueue: clients.analyzeQueue,
+    clock: systemClock,
+    maxReceives: config.PRECIS_MAX_RECEIVES,
+    config: {
+      bucket: config.PRECIS_BUCKET,
+      maxObjectBytes: config.PRECIS_MAX_OBJECT_BYTES,
+      leaseMs: config.PRECIS_INGEST_LEASE_MS,
+      languages: config.PRECIS_LANGUAGES.length > 0 ? config.PRECIS_LANGUAGES : undefined,
+    },
+  };
+}
