@@ -1,8 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two tiers. `unit`: in-process only (mocked SDK clients, the CLI's main(),
+ * template assertions without bundling). `integration`: emulators, the stub
+ * LLM server, subprocesses, and one real synth with bundling.
+ */
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_METRICS_DISABLED: 'true',
@@ -13,5 +17,21 @@ export default defineConfig({
     },
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts', 'tests/infra/stack.test.ts', 'tests/infra/entries.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts', 'tests/infra/synth.test.ts'],
+        },
+      },
+    ],
   },
 });

@@ -47,6 +47,8 @@ export class LocalQueue {
   private messages: QueuedMessage[] = [];
   private dead: QueuedMessage[] = [];
   private readonly inFlight = new Set<string>();
+  /** Messages consumed successfully since the queue started. */
+  private deleted = 0;
   private readonly running = new Set<Promise<void>>();
   private consumer: Consumer | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -99,6 +101,7 @@ export class LocalQueue {
       waiting: this.messages.filter((m) => !this.inFlight.has(m.messageId) && m.visibleAt > now).length,
       inFlight: this.inFlight.size,
       dead: this.dead.length,
+      deleted: this.deleted,
     };
   }
 
@@ -140,6 +143,7 @@ export class LocalQueue {
       this.inFlight.delete(m.messageId);
       if (!failed.has(m.messageId)) {
         this.messages = this.messages.filter((x) => x !== m);
+        this.deleted++;
         continue;
       }
       m.lastError = reason;

@@ -11,8 +11,13 @@ import { TABLE_SCHEMA } from '../../shared/storage/table.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
 
+/**
+ * The stack as a template, without bundling the functions (the assets are
+ * placeholders): the template is the same, and the real bundles are built
+ * and loaded once, by the synth test in the integration tier.
+ */
 function build(context: Record<string, string> = {}) {
-  const app = new App({ context: FEATURE_FLAGS });
+  const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
   const stack = new PrecisStack(app, 'Test', {
     env: { account: '123456789012', region: 'eu-west-1' },
     context: contextSchema.parse(context),

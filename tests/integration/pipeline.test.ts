@@ -243,9 +243,15 @@ describe('the local pipeline', () => {
         object: { key: 'incoming/dup/twice.txt', size: text.length, sequencer: first.sourceSequencer },
       },
     };
+    const consumedBefore = stack.queues.ingest.stats().deleted;
     stack.queues.ingest.send(JSON.stringify({ Records: [record] }));
     stack.queues.ingest.send(JSON.stringify({ Records: [record] }));
-    await new Promise((r) => setTimeout(r, 1000));
+    // Both duplicates are consumed (deleted, not failed), and nothing reaches the analyze queue.
+    await expect
+      .poll(() => stack.queues.ingest.stats().deleted, { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(consumedBefore + 2);
+    expect(stack.queues.ingest.stats()).toMatchObject({ visible: 0, waiting: 0, inFlight: 0 });
+    expect(stack.queues.analyze.stats()).toMatchObject({ visible: 0, waiting: 0, inFlight: 0 });
     const again = await finished(key);
     expect(engine.calls.get(first.contentHash as string)).toBe(1);
     expect(again.analyzedAt).toBe(first.analyzedAt);

@@ -1,42 +1,38 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
 import { SAMPLES_DIR } from '../helpers/samples.js';
 
-const run = promisify(execFile);
-const BIN = resolve(import.meta.dirname, '../../bin/precis.js');
 const dir = mkdtempSync(join(tmpdir(), 'precis-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The command's main() in this process, with its output captured: what a shell would see. */
 async function precis(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { ...process.env, TARGET_LANGUAGES: '' },
-    });
-    return {
-      code: 0,
-      lines: stdout
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l)),
-      stderr,
-    };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return {
-      code: e.code,
-      lines: e.stdout
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l)),
-      stderr: e.stderr,
-    };
-  }
+  let stdout = '';
+  let stderr = '';
+  const errors = new PassThrough();
+  errors.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await main(args, {
+    env: { TARGET_LANGUAGES: '' },
+    stdout: {
+      write: (text: string) => {
+        stdout += text;
+        return true;
+      },
+    },
+    stderr: errors,
+  });
+  const lines = stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+  return { code, lines, stderr };
 }
 
 describe('precis command', () => {
@@ -100,5 +96,13 @@ describe('precis command', () => {
     const usage = await precis('summarise', 'x');
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('unknown command');
+  });
+
+  it('names a bad flag as the flag, and reads --offline and --target as their variables', async () => {
+    const bad = await precis('clean', '--max-bytes', 'lots', SAMPLES_DIR);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--max-bytes is invalid/);
+    const small = await precis('clean', '--max-bytes', '100', join(SAMPLES_DIR, 'mosul-old-city.md'));
+    expect(small.lines[0].error.code).toBe('TOO_LARGE');
   });
 });
