@@ -1,4 +1,5 @@
 import type { Claim, ClaimKind } from '../article.js';
+import { MAX_CLAIMS, selectClaims } from './claim-policy.js';
 import { type Sentence, splitSentences } from './sentences.js';
 
 const NUMBER_WORDS =
@@ -135,7 +136,7 @@ export interface ClaimOptions {
  */
 export function extractClaims(text: string, language?: string | null, options: ClaimOptions = {}): Claim[] {
   const threshold = options.threshold ?? 0.4;
-  const max = options.max ?? 20;
+  const max = options.max ?? MAX_CLAIMS;
   const sentences = splitSentences(text, language);
   let lastSpeaker: string | null = null;
   const scored: { sentence: Sentence; claim: Omit<Claim, 'id'> }[] = [];
@@ -162,9 +163,8 @@ export function extractClaims(text: string, language?: string | null, options: C
       },
     });
   }
-  return scored
-    .sort((a, b) => b.claim.checkworthiness - a.claim.checkworthiness || a.sentence.start - b.sentence.start)
-    .slice(0, max)
-    .sort((a, b) => a.sentence.start - b.sentence.start)
-    .map(({ claim }, i) => ({ id: `c${i + 1}`, ...claim }));
+  return selectClaims(
+    scored.map(({ claim }) => claim),
+    max,
+  ).map(({ id, ...claim }) => ({ id, ...claim }));
 }

@@ -1,6 +1,7 @@
 // The CommonJS build: its ESM build wraps the WebAssembly runtime in a way bundlers break.
 import cld3Asm from 'cld3-asm/dist/cjs/index.js';
 import { francAll } from 'franc';
+import { LANGUAGE_SCRIPTS, SCRIPT_LETTERS, type Script } from '../scripts.js';
 
 /**
  * Google's CLD3 (a small neural model compiled to WebAssembly), loaded once
@@ -55,30 +56,10 @@ const CLD3_SURE = 0.9;
 /** Enough text to be sure, short enough to stay fast on long articles. */
 const SAMPLE_CHARS = 3000;
 
-type Script =
-  | 'Latin'
-  | 'Arabic'
-  | 'Cyrillic'
-  | 'Greek'
-  | 'Hebrew'
-  | 'Devanagari'
-  | 'Bengali'
-  | 'Hangul'
-  | 'Kana'
-  | 'Han';
-
-const SCRIPTS: [Script, RegExp][] = [
-  ['Latin', /\p{Script=Latin}/u],
-  ['Arabic', /\p{Script=Arabic}/u],
-  ['Cyrillic', /\p{Script=Cyrillic}/u],
-  ['Greek', /\p{Script=Greek}/u],
-  ['Hebrew', /\p{Script=Hebrew}/u],
-  ['Devanagari', /\p{Script=Devanagari}/u],
-  ['Bengali', /\p{Script=Bengali}/u],
-  ['Hangul', /\p{Script=Hangul}/u],
-  ['Kana', /[\p{Script=Hiragana}\p{Script=Katakana}]/u],
-  ['Han', /\p{Script=Han}/u],
-];
+/** The scripts detection reads, in the order a letter is tried against them. */
+const SCRIPTS: [Script, RegExp][] = (
+  ['Latin', 'Arabic', 'Cyrillic', 'Greek', 'Hebrew', 'Devanagari', 'Bengali', 'Hangul', 'Kana', 'Han'] as const
+).map((script) => [script, SCRIPT_LETTERS[script]]);
 
 function scriptCounts(text: string): Map<Script, number> {
   const counts = new Map<Script, number>();
@@ -174,13 +155,15 @@ function byAlphabet(text: string, candidates: readonly string[], letters: number
   return fitting.length > 0 ? fitting : pool;
 }
 
-const BY_SCRIPT: Partial<Record<Script, string>> = {
-  Greek: 'el',
-  Hebrew: 'he',
-  Devanagari: 'hi',
-  Bengali: 'bn',
-  Hangul: 'ko',
-};
+/**
+ * A script that only one language is written in names that language (Greek,
+ * Hebrew, Hangul, …). Latin is every unlisted language's script, so it names none.
+ */
+const BY_SCRIPT: Partial<Record<Script, string>> = {};
+for (const [script] of SCRIPTS) {
+  const languages = Object.keys(LANGUAGE_SCRIPTS).filter((lang) => LANGUAGE_SCRIPTS[lang]?.includes(script));
+  if (script !== 'Latin' && languages.length === 1) BY_SCRIPT[script] = languages[0];
+}
 
 /**
  * The language of a text as an ISO 639-1 code, chosen among `candidates`;

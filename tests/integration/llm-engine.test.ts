@@ -2,12 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLlmEngine, selectEngine } from '../../lambdas/analyze/deps.js';
 import { CachedEngine, MemoryAnalysisCache } from '../../shared/analysis/cache.js';
 import type { AnalysisEngine, AnalysisInput } from '../../shared/analysis/engine.js';
-import { type LlmEngine, scriptShare } from '../../shared/analysis/llm/engine.js';
+import type { LlmEngine } from '../../shared/analysis/llm/engine.js';
 import { PROMPT_VERSION } from '../../shared/analysis/llm/prompts.js';
 import type { AnalysisResult } from '../../shared/article.js';
 import { cleanDocument } from '../../shared/cleaning/index.js';
 import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';
 import { PrecisError } from '../../shared/errors.js';
+import { scriptShare } from '../../shared/scripts.js';
 import { sample } from '../helpers/samples.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 

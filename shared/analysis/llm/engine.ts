@@ -1,8 +1,10 @@
 import type OpenAI from 'openai';
 import type { AnalysisResult, Checks, Claim, StageUsage, Summary, Translation } from '../../article.js';
 import { PrecisError } from '../../errors.js';
+import { scriptShare } from '../../scripts.js';
 import { locate } from '../checks/grounding.js';
 import { compareFigures, unsupportedFigures } from '../checks/numbers.js';
+import { selectClaims } from '../claim-policy.js';
 import type { AnalysisEngine, AnalysisInput, AnalysisOptions } from '../engine.js';
 import { chunkText, tokenCount } from './chunking.js';
 import { costOf, type Price, priceOf } from './prices.js';
@@ -32,41 +34,7 @@ export interface LlmEngineSettings {
 
 /** Tokens the instructions and markers take besides the article. */
 const PROMPT_OVERHEAD_TOKENS = 700;
-const MAX_CLAIMS = 20;
 const TRANSLATION_CONCURRENCY = 3;
-
-/** The script a language is written in, to check a translation is in it. */
-const SCRIPTS: Record<string, RegExp> = {
-  ar: /\p{Script=Arabic}/u,
-  fa: /\p{Script=Arabic}/u,
-  ur: /\p{Script=Arabic}/u,
-  ku: /\p{Script=Arabic}|\p{Script=Latin}/u,
-  ps: /\p{Script=Arabic}/u,
-  he: /\p{Script=Hebrew}/u,
-  ru: /\p{Script=Cyrillic}/u,
-  uk: /\p{Script=Cyrillic}/u,
-  bg: /\p{Script=Cyrillic}/u,
-  el: /\p{Script=Greek}/u,
-  hi: /\p{Script=Devanagari}/u,
-  bn: /\p{Script=Bengali}/u,
-  zh: /\p{Script=Han}/u,
-  ja: /\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}/u,
-  ko: /\p{Script=Hangul}/u,
-  th: /\p{Script=Thai}/u,
-};
-
-/** Share of the letters of a text written in the script of `lang` (Latin for languages not listed). */
-export function scriptShare(text: string, lang: string): number {
-  const script = SCRIPTS[lang.split('-')[0] ?? lang] ?? /\p{Script=Latin}/u;
-  let letters = 0;
-  let inScript = 0;
-  for (const ch of text) {
-    if (!/\p{L}/u.test(ch)) continue;
-    letters++;
-    if (script.test(ch)) inScript++;
-  }
-  return letters === 0 ? 1 : inScript / letters;
-}
 
 function languageName(code: string): string {
   try {
@@ -278,13 +246,10 @@ export class LlmEngine implements AnalysisEngine {
       return true;
     });
     const ungrounded = unique.filter((c) => !c.grounded).length;
-    const kept = (this.settings.dropUngrounded ? unique.filter((c) => c.grounded) : unique)
-      .sort((a, b) => b.checkworthiness - a.checkworthiness)
-      .slice(0, MAX_CLAIMS)
-      .sort((a, b) => (a.start ?? Number.MAX_SAFE_INTEGER) - (b.start ?? Number.MAX_SAFE_INTEGER));
+    const kept = selectClaims(this.settings.dropUngrounded ? unique.filter((c) => c.grounded) : unique);
     return {
-      claims: kept.map((c, i) => ({
-        id: `c${i + 1}`,
+      claims: kept.map((c) => ({
+        id: c.id,
         text: c.text,
         speaker: c.speaker,
         kind: c.kind,
