@@ -1,8 +1,12 @@
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface PrecisFunctionProps {
@@ -19,8 +23,10 @@ export interface PrecisFunctionProps {
  * A function with the house defaults: Node.js 22 on ARM64, an ESM bundle made
  * by the local esbuild (no Docker) with the AWS SDK inside it at the pinned
  * version, its own log group with a retention, Powertools settings, and a
- * role that starts with nothing: each grant is made next to the resource it
- * opens.
+ * role that starts with nothing. Each `bind…` method gives the function a
+ * resource the way its code expects it: the environment variable that names
+ * the resource and the grant of exactly what the code does with it, in one
+ * call, so the two cannot drift apart.
  */
 export class PrecisFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -76,5 +82,50 @@ export class PrecisFunction extends Construct {
         forceDockerBundling: false,
       },
     });
+  }
+
+  /** PRECIS_BUCKET, and the object actions the code uses, on the prefixes it uses them on. */
+  bindBucket(bucket: IBucket, grants: { get?: string[]; put?: string[] }): this {
+    this.fn.addEnvironment('PRECIS_BUCKET', bucket.bucketName);
+    for (const [action, prefixes] of [
+      ['s3:GetObject', grants.get],
+      ['s3:PutObject', grants.put],
+    ] as const) {
+      if (!prefixes?.length) continue;
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [action],
+          resources: prefixes.map((prefix) => `${bucket.bucketArn}/${prefix}*`),
+        }),
+      );
+    }
+    return this;
+  }
+
+  /** PRECIS_TABLE, and the item actions the code uses (with the indexes it queries). */
+  bindTable(table: ITableV2, actions: string[], indexes: string[] = []): this {
+    this.fn.addEnvironment('PRECIS_TABLE', table.tableName);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: actions.map((action) => `dynamodb:${action}`),
+        resources: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index}`)],
+      }),
+    );
+    return this;
+  }
+
+  /** PRECIS_ANALYZE_QUEUE_URL, and sending to that queue. */
+  bindAnalyzeQueue(queue: IQueue): this {
+    this.fn.addEnvironment('PRECIS_ANALYZE_QUEUE_URL', queue.queueUrl);
+    queue.grantSendMessages(this.fn);
+    return this;
+  }
+
+  /** PRECIS_OPENAI_SECRET_ARN, and reading that secret. */
+  bindOpenAiSecret(secret: ISecret): this {
+    this.fn.addEnvironment('PRECIS_OPENAI_SECRET_ARN', secret.secretArn);
+    secret.grantRead(this.fn);
+    return this;
   }
 }

@@ -1,0 +1,129 @@
+import { resolve } from 'node:path';
+import { Aws, Duration, type Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { DEFAULT_MAX_OBJECT_BYTES } from '../shared/config.js';
+import { PrecisFunction } from './constructs/precis-function.js';
+import type { PrecisContext } from './context.js';
+import type { Storage } from './storage.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+/** Receives of a message before its dead-letter queue; the functions read it as PRECIS_MAX_RECEIVES. */
+const MAX_RECEIVES = 3;
+
+export interface Pipeline {
+  ingest: PrecisFunction;
+  analyze: PrecisFunction;
+  deadLetters: { ingest: Queue; analyze: Queue };
+}
+
+/**
+ * What turns an upload into an analysed article: uploads under `incoming/`
+ * go to the ingest queue, the ingest function cleans them and sends each
+ * article to the analyze queue, the analyze function analyses it; both
+ * queues have a dead-letter queue after MAX_RECEIVES receives.
+ */
+export function createPipeline(stack: Stack, storage: Storage, context: PrecisContext): Pipeline {
+  const { bucket, bucketArn, table, secret } = storage;
+  const ingestTimeout = Duration.seconds(60);
+  const analyzeTimeout = Duration.minutes(5);
+  const dlq = (name: string) =>
+    new Queue(stack, `${name}DeadLetters`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+  const queue = (name: string, deadLetterQueue: Queue, consumerTimeout: Duration) =>
+    new Queue(stack, `${name}Queue`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Six times the consumer's timeout, as AWS advises for a Lambda event source.
+      visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVES },
+    });
+  const ingestDlq = dlq('Ingest');
+  const ingestQueue = queue('Ingest', ingestDlq, ingestTimeout);
+  const analyzeDlq = dlq('Analyze');
+  const analyzeQueue = queue('Analyze', analyzeDlq, analyzeTimeout);
+
+  // Each function is given what its code uses, and nothing else.
+  const ingest = new PrecisFunction(stack, 'Ingest', {
+    entry: resolve(ROOT, 'lambdas/ingest/index.ts'),
+    serviceName: 'precis-ingest',
+    timeout: ingestTimeout,
+    memorySize: 1024,
+    environment: {
+      PRECIS_MAX_RECEIVES: String(MAX_RECEIVES),
+      PRECIS_MAX_OBJECT_BYTES: String(DEFAULT_MAX_OBJECT_BYTES),
+      PRECIS_INGEST_LEASE_MS: String(ingestTimeout.toMilliseconds()),
+    },
+  })
+    .bindBucket(bucket, { get: ['incoming/'], put: ['cleaned/'] })
+    .bindTable(table, ['GetItem', 'PutItem', 'UpdateItem'])
+    .bindAnalyzeQueue(analyzeQueue);
+
+  const analyze = new PrecisFunction(stack, 'Analyze', {
+    entry: resolve(ROOT, 'lambdas/analyze/index.ts'),
+    serviceName: 'precis-analyze',
+    timeout: analyzeTimeout,
+    memorySize: 1024,
+    environment: {
+      PRECIS_MAX_RECEIVES: String(MAX_RECEIVES),
+      PRECIS_ENGINE: 'auto',
+      PRECIS_MODEL: context.model,
+      TARGET_LANGUAGES: context.targetLanguages.join(','),
+      ...(context.openAiBaseUrl ? { OPENAI_BASE_URL: context.openAiBaseUrl } : {}),
+      // The lease is the function's timeout; the LLM budget leaves time to save the result.
+      PRECIS_ANALYZE_LEASE_MS: String(analyzeTimeout.toMilliseconds()),
+      PRECIS_ARTICLE_BUDGET_MS: String(analyzeTimeout.toMilliseconds() - 30_000),
+    },
+  })
+    .bindBucket(bucket, { get: ['cleaned/', 'cache/'], put: ['results/', 'cache/'] })
+    .bindTable(table, ['GetItem', 'UpdateItem'])
+    .bindOpenAiSecret(secret);
+
+  // ── Uploads under incoming/ → ingest queue ──────────────────────────────
+  const s3CanSend = ingestQueue.addToResourcePolicy(
+    new PolicyStatement({
+      principals: [new ServicePrincipal('s3.amazonaws.com')],
+      actions: ['sqs:SendMessage'],
+      resources: [ingestQueue.queueArn],
+      conditions: {
+        ArnEquals: { 'aws:SourceArn': bucketArn },
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      },
+    }),
+  );
+  const cfnBucket = bucket.node.defaultChild as CfnBucket;
+  cfnBucket.notificationConfiguration = {
+    queueConfigurations: [
+      {
+        event: 's3:ObjectCreated:*',
+        queue: ingestQueue.queueArn,
+        filter: { s3Key: { rules: [{ name: 'prefix', value: 'incoming/' }] } },
+      },
+    ],
+  };
+  // S3 checks the destination when the configuration is set: the queue policy must come first.
+  if (s3CanSend.policyDependable) cfnBucket.node.addDependency(s3CanSend.policyDependable);
+
+  ingest.fn.addEventSource(new SqsEventSource(ingestQueue, { batchSize: 10, reportBatchItemFailures: true }));
+  analyze.fn.addEventSource(
+    new SqsEventSource(analyzeQueue, {
+      batchSize: 1,
+      reportBatchItemFailures: true,
+      maxConcurrency: context.analyzeConcurrency,
+    }),
+  );
+
+  for (const prefix of ['incoming/', 'cleaned/', 'results/', 'cache/']) {
+    Validations.of(stack).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(cfnBucket)}.Arn>/${prefix}*]`,
+      reason: `Object keys are known only at run time: one action on the ${prefix} prefix of the stack's own bucket.`,
+    });
+  }
+
+  return { ingest, analyze, deadLetters: { ingest: ingestDlq, analyze: analyzeDlq } };
+}

@@ -1,0 +1,127 @@
+import { resolve } from 'node:path';
+import { Duration, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  ApiKeySourceType,
+  Cors,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  Period,
+  RequestValidator,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { TABLE_SCHEMA } from '../shared/storage/table.js';
+import { PrecisFunction } from './constructs/precis-function.js';
+import type { PrecisContext } from './context.js';
+import type { Storage } from './storage.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+export interface ReadApi {
+  api: PrecisFunction;
+  restApi: RestApi;
+  apiKey: ReturnType<RestApi['addApiKey']>;
+}
+
+/**
+ * What serves the results: the api function (reads the table and the
+ * cleaned text, nothing else) behind a REST API whose every method needs the
+ * API key of a throttled usage plan, with access logs and request validation.
+ */
+export function createReadApi(stack: Stack, storage: Storage, context: PrecisContext): ReadApi {
+  const { byReceived, byStatus } = TABLE_SCHEMA;
+  const api = new PrecisFunction(stack, 'Api', {
+    entry: resolve(ROOT, 'lambdas/api/index.ts'),
+    serviceName: 'precis-api',
+    timeout: Duration.seconds(10),
+    memorySize: 512,
+    environment: context.corsOrigins.length > 0 ? { PRECIS_CORS_ORIGINS: context.corsOrigins.join(',') } : {},
+  })
+    .bindBucket(storage.bucket, { get: ['cleaned/'] })
+    .bindTable(storage.table, ['GetItem', 'Query'], [byReceived.indexName, byStatus.indexName]);
+
+  const apiLogs = new LogGroup(stack, 'ApiAccessLogs', {
+    retention: RetentionDays.THREE_MONTHS,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const restApi = new RestApi(stack, 'ReadApi', {
+    restApiName: `${stack.stackName}-api`,
+    description: 'precis: articles, summaries, claims and cleaned text',
+    cloudWatchRole: false,
+    apiKeySourceType: ApiKeySourceType.HEADER,
+    defaultMethodOptions: { apiKeyRequired: true },
+    deployOptions: {
+      stageName: 'v1',
+      accessLogDestination: new LogGroupLogDestination(apiLogs),
+      accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+      metricsEnabled: true,
+      throttlingRateLimit: context.apiRateLimit,
+      throttlingBurstLimit: context.apiRateLimit * 2,
+    },
+    ...(context.corsOrigins.length > 0
+      ? {
+          defaultCorsPreflightOptions: {
+            allowOrigins: context.corsOrigins,
+            allowMethods: ['GET', 'OPTIONS'],
+            allowHeaders: [...Cors.DEFAULT_HEADERS, 'x-api-key'],
+          },
+        }
+      : {}),
+  });
+  const validator = new RequestValidator(stack, 'ApiRequestValidator', {
+    restApi,
+    validateRequestParameters: true,
+    validateRequestBody: true,
+  });
+  const integration = new LambdaIntegration(api.fn);
+  const get = (resource: ReturnType<typeof restApi.root.addResource>, query: string[], path: string[] = []) =>
+    resource.addMethod('GET', integration, {
+      apiKeyRequired: true,
+      requestValidator: validator,
+      requestParameters: Object.fromEntries([
+        ...query.map((q) => [`method.request.querystring.${q}`, false] as const),
+        ...path.map((p) => [`method.request.path.${p}`, true] as const),
+      ]),
+    });
+  const articles = restApi.root.addResource('articles');
+  get(articles, ['limit', 'cursor', 'status', 'key']);
+  const article = articles.addResource('{id}');
+  get(article, [], ['id']);
+  get(article.addResource('summary'), ['lang'], ['id']);
+  get(article.addResource('claims'), [], ['id']);
+  get(article.addResource('text'), [], ['id']);
+
+  const plan = restApi.addUsagePlan('UsagePlan', {
+    name: `${stack.stackName}-plan`,
+    throttle: { rateLimit: context.apiRateLimit, burstLimit: context.apiRateLimit * 2 },
+    quota: { limit: context.apiMonthlyQuota, period: Period.MONTH },
+    apiStages: [{ api: restApi, stage: restApi.deploymentStage }],
+  });
+  const apiKey = restApi.addApiKey('ApiKey', { description: 'precis read API key' });
+  plan.addApiKey(apiKey);
+
+  Validations.of(restApi).acknowledge(
+    {
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Clients are scripts and dashboards that hold an API key tied to a throttled usage plan, as the design asks; it is read-only.',
+    },
+    {
+      id: 'AwsSolutions-COG4',
+      reason: 'No Cognito users: access is by API key and usage plan (read-only data).',
+    },
+    {
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'Throttling and a monthly quota on the API key bound abuse; a WAF web ACL can be attached to the stage when the API is exposed more widely.',
+    },
+    {
+      id: 'AwsSolutions-APIG6',
+      reason:
+        'Execution logging needs the account-wide API Gateway CloudWatch role, a singleton this stack should not take over; access logs are on.',
+    },
+  );
+
+  return { api, restApi, apiKey };
+}
