@@ -1,13 +1,8 @@
 import type { Nodes, RootContent } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
-import { parseDate } from './dates.js';
-import { normalizeNewlines } from './normalize.js';
-import type { PasteFindings } from './plaintext.js';
-
-export interface MarkdownDocument {
-  paragraphs: string[];
-  found: Partial<PasteFindings> & { url?: string | null };
-}
+import { parseDate } from '../dates.js';
+import type { DocumentMetadata, ParsedDocument } from '../document.js';
+import { normalizeNewlines } from '../normalize.js';
 
 /** Inline content as plain text: links keep their text, images and markup go. */
 function inlineText(node: Nodes): string {
@@ -28,7 +23,7 @@ function inlineText(node: Nodes): string {
   }
 }
 
-function blockParagraphs(node: RootContent, out: string[], found: MarkdownDocument['found']): void {
+function blockParagraphs(node: RootContent, out: string[], found: DocumentMetadata): void {
   switch (node.type) {
     case 'heading': {
       const text = inlineText(node).trim();
@@ -86,9 +81,9 @@ function frontMatter(source: string): { fields: Record<string, string>; body: st
  * matter's title) is the title; other headings, paragraphs, list items and
  * quotes become paragraphs; images, link targets and markup are dropped.
  */
-export function parseMarkdown(source: string): MarkdownDocument {
+export function parseMarkdown(source: string): ParsedDocument {
   const { fields, body } = frontMatter(normalizeNewlines(source));
-  const found: MarkdownDocument['found'] = {
+  const found: DocumentMetadata = {
     title: fields.title ?? null,
     byline: fields.author ?? fields.byline ?? null,
     publishedAt: parseDate(fields.date ?? fields.published ?? fields.publishedat ?? '') ?? null,
@@ -97,5 +92,5 @@ export function parseMarkdown(source: string): MarkdownDocument {
   };
   const paragraphs: string[] = [];
   for (const node of fromMarkdown(body).children) blockParagraphs(node, paragraphs, found);
-  return { paragraphs, found };
+  return { paragraphs, metadata: found, page: false };
 }
