@@ -188,8 +188,9 @@ export function cliConfig(
   const named: [string, string][] = [];
   for (const [flag, variable] of Object.entries(FLAG_VARIABLES)) {
     const value = values[flag as keyof typeof FLAG_VARIABLES];
-    if (value === undefined) continue;
-    flags[variable] = flag === 'offline' ? (value ? 'offline' : (env[variable] ?? '')) : String(value);
+    if (value === undefined || value === false) continue;
+    // --offline is a switch: given, it sets PRECIS_ENGINE=offline.
+    flags[variable] = value === true ? 'offline' : value;
     named.push([variable, `--${flag}`]);
   }
   try {

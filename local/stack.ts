@@ -9,8 +9,7 @@ import { createAnalyzeHandler } from '../lambdas/analyze/handler.js';
 import { buildApiDeps } from '../lambdas/api/deps.js';
 import { createApiHandler } from '../lambdas/api/handler.js';
 import { buildIngestDeps } from '../lambdas/ingest/deps.js';
-import { createIngestHandler } from '../lambdas/ingest/handler.js';
-import { storageAdapters } from '../lambdas/runtime.js';
+import { createIngestHandler, type IngestHandlerDeps } from '../lambdas/ingest/handler.js';
 import type { AnalysisEngine } from '../shared/analysis/engine.js';
 import {
   type AnalyzeConfig,
@@ -115,7 +114,7 @@ export interface LocalStack {
   s3: S3Client;
   queues: { ingest: LocalQueue; analyze: LocalQueue };
   /** The storage adapters the handlers use, for tools and tests that work beside them. */
-  adapters: ReturnType<typeof storageAdapters>;
+  adapters: Pick<IngestHandlerDeps, 'blobs' | 'articles'>;
   stop(): Promise<void>;
 }
 
@@ -186,12 +185,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
 
     const clients = { s3, dynamodb };
-    const ingest = createIngestHandler(
-      buildIngestDeps(ingestConfig, {
-        ...clients,
-        analyzeQueue: { send: async (message) => analyzeQueue.send(JSON.stringify(message)) },
-      }),
-    );
+    const ingestDeps = buildIngestDeps(ingestConfig, {
+      ...clients,
+      analyzeQueue: { send: async (message) => analyzeQueue.send(JSON.stringify(message)) },
+    });
+    const ingest = createIngestHandler(ingestDeps);
     const analyze = createAnalyzeHandler(buildAnalyzeDeps(analyzeConfig, clients, { engine: options.engine }));
     const api = createApiHandler(buildApiDeps(options.api, clients));
 
@@ -214,7 +212,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dataDir: options.dataDir,
       s3,
       queues: { ingest: ingestQueue, analyze: analyzeQueue },
-      adapters: storageAdapters(clients, ingestConfig.PRECIS_TABLE),
+      adapters: { blobs: ingestDeps.blobs, articles: ingestDeps.articles },
       stop,
     };
   } catch (error) {

@@ -15,5 +15,5 @@ export function selectClaims<T extends { checkworthiness: number; start: number 
     .sort((a, b) => b.checkworthiness - a.checkworthiness || position(a) - position(b))
     .slice(0, max)
     .sort((a, b) => position(a) - position(b))
-    .map((claim, i) => ({ ...claim, id: `c${i + 1}` }));
+    .map((claim, i) => ({ id: `c${i + 1}`, ...claim }));
 }

@@ -166,5 +166,5 @@ export function extractClaims(text: string, language?: string | null, options: C
   return selectClaims(
     scored.map(({ claim }) => claim),
     max,
-  ).map(({ id, ...claim }) => ({ id, ...claim }));
+  );
 }
