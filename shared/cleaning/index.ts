@@ -10,7 +10,7 @@ import { parseMarkdown } from './formats/markdown.js';
 import { parseText } from './formats/text.js';
 import { detectLanguage } from './language.js';
 import { countWords, joinParagraphs, normalizeLine } from './normalize.js';
-import { cleanParagraphs, type PasteFindings } from './plaintext.js';
+import { cleanParagraphs, type PasteFindings } from './paste-rules.js';
 
 import { CLEANER_VERSION } from './version.js';
 
@@ -95,7 +95,7 @@ export function cleanDocument(bytes: Uint8Array, options: CleanOptions): Cleaned
     publishedAt: stated.publishedAt ?? null,
     site: stated.site ? normalizeLine(stated.site) : null,
   };
-  const cleaned = cleanParagraphs(parsed.paragraphs.map(normalizeLine), known, { datelines: !parsed.page });
+  const cleaned = cleanParagraphs(parsed.paragraphs.map(normalizeLine), known, { page: parsed.page });
   const text = joinParagraphs(cleaned.paragraphs);
   if (!/[\p{L}\p{N}]/u.test(text)) {
     throw new InvalidInputError('NO_ARTICLE_TEXT', 'No article text was found in the document.');

@@ -2,6 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanDocument } from '../../../shared/cleaning/index.js';
+import { normalizeLine } from '../../../shared/cleaning/normalize.js';
+import { cleanParagraphs, PASTE_RULES } from '../../../shared/cleaning/paste-rules.js';
+import { splitParagraphs } from '../../../shared/cleaning/plaintext.js';
 
 const DIR = resolve(import.meta.dirname, '../../fixtures/pastes');
 const cases = readdirSync(DIR)
@@ -16,6 +19,12 @@ const METADATA: Record<string, Record<string, string>> = {
   'source-dateline': { site: 'Alsumaria News' },
   'trailing-site-name': { site: 'alforatnews.example' },
   'arabic-source-tag': { publishedAt: '2025-03-04T09:30:00', site: 'ذي قار', language: 'ar' },
+  'byline-line': {
+    title: 'Karbala pilgrims expected to top five million',
+    byline: 'Zainab Hashim',
+    publishedAt: '2025-08-12T17:40:00',
+  },
+  'trailing-source-name': { title: 'Basra port handles record container traffic', site: 'Shafaq News' },
 };
 
 describe('dirty pastes and their clean text', () => {
@@ -42,4 +51,32 @@ describe('dirty pastes and their clean text', () => {
     expect(result.text).toBe(expected);
     expect(result).toMatchObject(METADATA[name] ?? {});
   });
+});
+
+describe('the paste rules', () => {
+  const clean = (name: string, rules = PASTE_RULES) => {
+    const text = readFileSync(resolve(DIR, `${name}.txt`), 'utf8');
+    return cleanParagraphs(splitParagraphs(text).map(normalizeLine), {}, { rules });
+  };
+
+  it('each name fixtures that exist', () => {
+    for (const rule of PASTE_RULES) {
+      expect(rule.fixtures.length, rule.name).toBeGreaterThan(0);
+      for (const fixture of rule.fixtures) expect(cases, rule.name).toContain(fixture);
+    }
+  });
+
+  it.each(PASTE_RULES.flatMap((rule) => rule.fixtures.map((fixture) => [rule.name, fixture] as const)))(
+    '%s is at work in %s: leaving it out changes the result',
+    (name, fixture) => {
+      const all = clean(fixture);
+      expect(all.paragraphs.join('\n\n')).toBe(readFileSync(resolve(DIR, `${fixture}.expected.txt`), 'utf8'));
+      expect(
+        clean(
+          fixture,
+          PASTE_RULES.filter((rule) => rule.name !== name),
+        ),
+      ).not.toEqual(all);
+    },
+  );
 });

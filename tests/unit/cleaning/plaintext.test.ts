@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanDocument } from '../../../shared/cleaning/index.js';
-import { splitParagraphs, stripDateline, stripLeadingTitle } from '../../../shared/cleaning/plaintext.js';
+import { stripDateline, stripLeadingTitle } from '../../../shared/cleaning/paste-rules.js';
+import { splitParagraphs } from '../../../shared/cleaning/plaintext.js';
 
 const clean = (text: string) => cleanDocument(new TextEncoder().encode(text), { name: 'paste.txt' });
 
