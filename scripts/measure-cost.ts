@@ -1,8 +1,11 @@
 /**
  * What a run costs: tokens per stage for each sample article through the LLM
- * engine, priced for several current models. The requests are the real
- * prompts; the answers come from the stub server (tests/helpers), shaped and
- * sized like a model's, and its usage numbers are counted with gpt-tokenizer.
+ * engine, for several current models at their default reasoning effort. The
+ * requests are the real prompts, built for each model (output cap, effort);
+ * the answers come from the stub server (tests/helpers), shaped and sized
+ * like a model's, its usage counted with gpt-tokenizer. Reasoning tokens are
+ * the stub's fixed allowance per call at each effort (none 0, minimal 48,
+ * low 200, medium 800, high 2,400): an assumption, not a measurement.
  *
  *   npm run measure:cost [-- --target ar,fr]
  */
@@ -10,52 +13,74 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLlmEngine } from '../lambdas/analyze/deps.js';
-import { costOf, DEFAULT_PRICES, priceOf } from '../shared/analysis/llm/prices.js';
+import { capabilitiesOf } from '../shared/analysis/llm/models.js';
+import { UsageMeter } from '../shared/analysis/usage.js';
 import { analyzeEnvSchema, loadConfig } from '../shared/config.js';
 import { analyzeDocument } from '../shared/usecases/analyze-document.js';
 import { startStubOpenAI } from '../tests/helpers/stub-openai.js';
 
 const { values } = parseArgs({ options: { target: { type: 'string', default: 'ar,fr' } } });
 const targets = (values.target ?? '').split(',').filter(Boolean);
-const MODELS = ['gpt-5.4-nano', 'gpt-5.4-mini', 'gpt-4.1-mini', 'gpt-5.4', 'gpt-5.5'];
+const MODELS = ['gpt-5.4-nano', 'gpt-5.4-mini', 'gpt-4.1-mini', 'gpt-5-mini', 'o4-mini', 'gpt-5.4', 'gpt-5.5'];
 const SAMPLES = resolve(import.meta.dirname, '../samples');
+const names = readdirSync(SAMPLES).sort();
 
 const stub = await startStubOpenAI();
+const usd = (n: number | null) => (n === null ? '—' : `$${n.toFixed(4)}`);
 try {
-  const config = loadConfig(analyzeEnvSchema, {
-    PRECIS_TABLE: '-',
-    PRECIS_BUCKET: '-',
-    OPENAI_BASE_URL: stub.baseURL,
-    OPENAI_API_KEY: 'measure',
-  });
-  const engine = createLlmEngine(config);
-  console.log(`Tokens and USD per article, target languages: ${targets.join(', ') || 'none'}\n`);
+  console.log(
+    `Tokens and USD per article at each model's default effort, target languages: ${targets.join(', ') || 'none'}\n`,
+  );
+  const perModel: Record<string, { cost: number[]; reasoning: number }> = {};
+  const perArticle: Record<string, { words: number; input: number; output: number }> = {};
+  for (const model of MODELS) {
+    const config = loadConfig(analyzeEnvSchema, {
+      PRECIS_TABLE: '-',
+      PRECIS_BUCKET: '-',
+      OPENAI_BASE_URL: stub.baseURL,
+      PRECIS_LLM_PROVIDER: 'openai',
+      OPENAI_API_KEY: 'measure',
+      PRECIS_MODEL: model,
+    });
+    const engine = createLlmEngine(config);
+    perModel[model] = { cost: [], reasoning: 0 };
+    for (const name of names) {
+      const record = await analyzeDocument(readFileSync(join(SAMPLES, name)), {
+        name,
+        engine,
+        targetLanguages: targets,
+      });
+      const total = UsageMeter.sum(record.usage);
+      perModel[model].cost.push(total.costUsd ?? 0);
+      perModel[model].reasoning += total.reasoningTokens ?? 0;
+      // Visible tokens do not depend on the model: keep one model's.
+      perArticle[name] ??= {
+        words: record.wordCount,
+        input: total.inputTokens,
+        output: total.outputTokens - (total.reasoningTokens ?? 0),
+      };
+    }
+  }
   console.log(`| article | words | input tokens | output tokens | ${MODELS.join(' | ')} |`);
   console.log(`| --- | --- | --- | --- | ${MODELS.map(() => '---').join(' | ')} |`);
-  const totals = { input: 0, output: 0, n: 0 };
-  for (const name of readdirSync(SAMPLES).sort()) {
-    const record = await analyzeDocument(readFileSync(join(SAMPLES, name)), { name, engine, targetLanguages: targets });
-    const stages = Object.values(record.usage);
-    const input = stages.reduce((s, u) => s + u.inputTokens, 0);
-    const output = stages.reduce((s, u) => s + u.outputTokens, 0);
-    totals.input += input;
-    totals.output += output;
-    totals.n++;
-    const costs = MODELS.map(
-      (m) => `$${(costOf(priceOf(m, DEFAULT_PRICES), { inputTokens: input, outputTokens: output }) ?? 0).toFixed(4)}`,
+  names.forEach((name, i) => {
+    const a = perArticle[name] as { words: number; input: number; output: number };
+    console.log(
+      `| ${name} | ${a.words} | ${a.input} | ${a.output} | ${MODELS.map((m) => usd(perModel[m]?.cost[i] ?? null)).join(' | ')} |`,
     );
-    console.log(`| ${name} | ${record.wordCount} | ${input} | ${output} | ${costs.join(' | ')} |`);
+  });
+  console.log('\n| model | default effort | reasoning tokens per article | USD per 1,000 articles |');
+  console.log('| --- | --- | --- | --- |');
+  for (const model of MODELS) {
+    const m = perModel[model] as { cost: number[]; reasoning: number };
+    const mean = m.cost.reduce((s, c) => s + c, 0) / m.cost.length;
+    console.log(
+      `| ${model} | ${capabilitiesOf(model).defaultEffort ?? '—'} | ${Math.round(m.reasoning / names.length)} | $${(mean * 1000).toFixed(2)} |`,
+    );
   }
-  const meanIn = Math.round(totals.input / totals.n);
-  const meanOut = Math.round(totals.output / totals.n);
-  const means = MODELS.map(
-    (m) => `$${(costOf(priceOf(m), { inputTokens: meanIn, outputTokens: meanOut }) ?? 0).toFixed(4)}`,
-  );
-  console.log(`| mean | | ${meanIn} | ${meanOut} | ${means.join(' | ')} |`);
   console.log(
-    `\nPer 1,000 articles like these: ${MODELS.map((m) => `${m} $${((costOf(priceOf(m), { inputTokens: meanIn, outputTokens: meanOut }) ?? 0) * 1000).toFixed(2)}`).join(', ')}.`,
+    `\n${stub.requests.length} requests: ${targets.length + 1} per article per model (one analysis, one per language).`,
   );
-  console.log(`${stub.requests.length} requests: ${targets.length + 1} per article (one analysis, one per language).`);
 } finally {
   await stub.close();
 }

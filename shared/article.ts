@@ -43,9 +43,22 @@ export type Translation =
     }
   | { status: 'unavailable' | 'failed'; reason: string };
 
+/**
+ * What one stage spent, over every call it made: answered, repaired,
+ * retried, failed or fallen back from, and over every delivery of the
+ * article. The totals are what the provider bills.
+ */
 export interface StageUsage {
+  /** Input tokens, cached ones included. */
   inputTokens: number;
+  /** Output tokens, reasoning included (billed as output). */
   outputTokens: number;
+  /** Input tokens read from the provider's prompt cache (billed at the cached rate). */
+  cachedInputTokens?: number;
+  /** Output tokens the model spent reasoning. */
+  reasoningTokens?: number;
+  /** Answers the provider returned (and billed) for this stage. */
+  calls?: number;
   /** Null when the model's price is unknown (a local model, say). */
   costUsd: number | null;
 }
@@ -63,6 +76,15 @@ export interface Provenance {
   cacheHit?: boolean;
   /** The LLM kept failing, so these are the offline engine's results; the LLM's error is kept. */
   fallback?: { from: string; code: string; message: string };
+  /** How the LLM was asked: the API, who served it, how the answer was constrained, the effort sent. */
+  llm?: {
+    api: 'chat' | 'responses';
+    provider: string;
+    /** `json_schema` (structured outputs), `json_object` (JSON mode), or `prompt` (the schema in the prompt only). */
+    outputMode: 'json_schema' | 'json_object' | 'prompt';
+    /** The reasoning effort sent, or null when none was (the model's default, or a model that does not reason). */
+    reasoningEffort: string | null;
+  };
 }
 
 /** What the code checked after the model answered. */

@@ -34,18 +34,38 @@ export const priceSchema = z.object({
 });
 export type Price = z.infer<typeof priceSchema>;
 
-const jsonPrices = z
-  .string()
-  .default('{}')
-  .transform((value, ctx) => {
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'not JSON' });
-      return z.NEVER;
-    }
+/** A variable holding JSON, parsed and then checked against `schema`. */
+const jsonValue = <S extends z.ZodType>(schema: S, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+const jsonPrices = jsonValue(z.record(z.string(), priceSchema), '{}');
+
+export const REASONING_EFFORT_VALUES = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+
+/** Fields of the capability table a user may set for a model (PRECIS_MODEL_CAPABILITIES). */
+export const capabilityOverrideSchema = z
+  .object({
+    family: z.string().min(1),
+    efforts: z.array(z.enum(REASONING_EFFORT_VALUES)),
+    defaultEffort: z.enum(REASONING_EFFORT_VALUES).nullable(),
+    contextTokens: z.number().int().positive(),
+    maxOutputTokens: z.number().int().positive(),
+    structuredOutputs: z.boolean(),
+    api: z.enum(['chat', 'responses']),
   })
-  .pipe(z.record(z.string(), priceSchema));
+  .partial()
+  .strict();
 
 /**
  * The LLM engine: on OpenAI when OPENAI_API_KEY is set, on any
@@ -56,16 +76,33 @@ const llmEnv = {
   /** In AWS the key lives in Secrets Manager, never in a plain variable: the secret's ARN. */
   PRECIS_OPENAI_SECRET_ARN: z.string().startsWith('arn:').optional(),
   OPENAI_BASE_URL: z.url().optional(),
+  /**
+   * Who serves the models, which decides parameter names: `auto` reads it from
+   * OPENAI_BASE_URL (OpenAI, Azure OpenAI, OpenRouter, else a compatible server).
+   */
+  PRECIS_LLM_PROVIDER: z.enum(['auto', 'openai', 'azure', 'openrouter', 'compatible']).default('auto'),
+  /** Chat Completions or the Responses API; `auto` uses Responses for the models served only there. */
+  PRECIS_LLM_API: z.enum(['auto', 'chat', 'responses']).default('auto'),
   /** The model for every stage, unless a stage names its own. */
   PRECIS_MODEL: z.string().min(1).default('gpt-5.4-mini'),
   PRECIS_ANALYSIS_MODEL: z.string().min(1).optional(),
   PRECIS_TRANSLATION_MODEL: z.string().min(1).optional(),
-  /** Sent to reasoning models only when set (minimal, low, medium, high). */
-  PRECIS_REASONING_EFFORT: z.enum(['none', 'minimal', 'low', 'medium', 'high']).optional(),
+  /** The family of the configured models when their names do not say (Azure deployments, proxies). */
+  PRECIS_MODEL_FAMILY: z.string().min(1).optional(),
+  /** The server's context window in tokens (a local server's, e.g. Ollama's OLLAMA_CONTEXT_LENGTH). */
+  PRECIS_CONTEXT_TOKENS: z.coerce.number().int().positive().optional(),
+  /** Capability table fields by model name, as JSON: `{"my-model": {"contextTokens": 16384}}`. */
+  PRECIS_MODEL_CAPABILITIES: jsonValue(z.record(z.string(), capabilityOverrideSchema), '{}'),
+  /** Sent only to models that take it, as the nearest value they take. */
+  PRECIS_REASONING_EFFORT: z.enum(REASONING_EFFORT_VALUES).optional(),
+  /** The answer's output cap in tokens, before room for reasoning is added. */
+  PRECIS_MAX_OUTPUT_TOKENS: positiveInt(4096),
   /** One call's time limit. */
   PRECIS_LLM_TIMEOUT_MS: positiveInt(60_000),
-  /** Retries of one call on 429, 5xx, timeouts and connection errors, with backoff. */
+  /** Retries of one call on 5xx, timeouts and connection errors, with backoff (429s wait within the budget). */
   PRECIS_LLM_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** LLM calls at once in one process at most; fewer while the server signals its rate limits. */
+  PRECIS_LLM_CONCURRENCY: positiveInt(8),
   /** All calls of one article together; keep it below the function timeout and the analyze lease. */
   PRECIS_ARTICLE_BUDGET_MS: positiveInt(240_000),
   /** Articles with more input tokens than this are analysed in parts (map-reduce). */
@@ -74,6 +111,10 @@ const llmEnv = {
   PRECIS_DROP_UNGROUNDED: flag(false),
   /** Prices (USD per 1M tokens) added to or replacing the defaults, as JSON. */
   PRECIS_PRICES: jsonPrices,
+  /** HTTP headers for every LLM request, as JSON (OpenRouter's HTTP-Referer and X-Title, a gateway's key). */
+  PRECIS_LLM_HEADERS: jsonValue(z.record(z.string(), z.string()), '{}'),
+  /** Fields added to every LLM request body, as JSON (OpenRouter's `provider` routing, say). */
+  PRECIS_LLM_BODY: jsonValue(z.record(z.string(), z.unknown()), '{}'),
 };
 
 /** What chooses and configures the analysis engine: the analyze function and `precis analyze`. */

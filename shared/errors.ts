@@ -21,6 +21,12 @@ export const ERROR_CODES = {
   LLM_TIMEOUT: "The LLM did not finish within the call's timeout or the article's time budget.",
   LLM_REJECTED: 'The LLM server refused the request (authentication, model name or request format).',
   LLM_INVALID_OUTPUT: 'The LLM answered with output that failed validation, even after one repair request.',
+  LLM_REFUSED: "The model refused the article, or the provider's content filter withheld the prompt or the answer.",
+  LLM_OUTPUT_TRUNCATED: "The model's answer hit its output cap even for the smallest parts the article splits into.",
+  LLM_CONTEXT_TRUNCATED:
+    "The LLM server cut the prompt to fit its context window, or refused it as too long even in parts; raise the server's context and PRECIS_CONTEXT_TOKENS.",
+  LLM_RATE_LIMITED:
+    "The LLM server asked to wait longer than the article's time budget; the article goes back to the queue for that long.",
   INTERNAL_ERROR: 'An unexpected error occurred.',
   // Requests: the API and the CLI answer these; no article is marked with them.
   FILE_UNREADABLE: 'The file could not be read (it does not exist, or permission is denied).',

@@ -6,7 +6,7 @@ import type { AnalysisEngine } from '../../shared/analysis/engine.js';
 import { FallbackEngine } from '../../shared/analysis/fallback.js';
 import { apiKeyFromSecret, KeyedEngine } from '../../shared/analysis/keyed-engine.js';
 import { LlmEngine } from '../../shared/analysis/llm/engine.js';
-import { DEFAULT_PRICES } from '../../shared/analysis/llm/prices.js';
+import { ChatTransport, providerOf, ResponsesTransport } from '../../shared/analysis/llm/transport.js';
 import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
 import { type AnalyzeConfig, ConfigError, type EngineConfig } from '../../shared/config.js';
 import { type Observability, observability, type StorageClients, storageAdapters, systemClock } from '../runtime.js';
@@ -24,23 +24,46 @@ export function llmConfigured(
 }
 
 /** The LLM engine alone (no cache, no fallback), on OpenAI or the configured compatible server. */
-export function createLlmEngine(config: EngineConfig, apiKey = config.OPENAI_API_KEY): LlmEngine {
+export function createLlmEngine(
+  config: EngineConfig,
+  apiKey = config.OPENAI_API_KEY,
+  warn: (message: string) => void = (message) => console.warn(message),
+): LlmEngine {
   const client = new OpenAI({
     // Local servers (Ollama, vLLM, llama.cpp) take any key; the client insists on one.
     apiKey: apiKey ?? 'no-key',
     baseURL: config.OPENAI_BASE_URL,
-    timeout: config.PRECIS_LLM_TIMEOUT_MS,
-    maxRetries: config.PRECIS_LLM_RETRIES,
+    // Retries are the engine's own, so that no wait passes the article's budget.
+    maxRetries: 0,
+    defaultHeaders: config.PRECIS_LLM_HEADERS,
   });
-  return new LlmEngine(client, {
-    analysisModel: config.PRECIS_ANALYSIS_MODEL ?? config.PRECIS_MODEL,
-    translationModel: config.PRECIS_TRANSLATION_MODEL ?? config.PRECIS_MODEL,
-    reasoningEffort: config.PRECIS_REASONING_EFFORT,
-    budgetMs: config.PRECIS_ARTICLE_BUDGET_MS,
-    maxInputTokens: config.PRECIS_MAX_INPUT_TOKENS,
-    dropUngrounded: config.PRECIS_DROP_UNGROUNDED,
-    prices: { ...DEFAULT_PRICES, ...config.PRECIS_PRICES },
-  });
+  const provider =
+    config.PRECIS_LLM_PROVIDER === 'auto' ? providerOf(config.OPENAI_BASE_URL) : config.PRECIS_LLM_PROVIDER;
+  return new LlmEngine(
+    {
+      chat: new ChatTransport(client, provider, config.PRECIS_LLM_BODY),
+      responses: new ResponsesTransport(client, config.PRECIS_LLM_BODY),
+    },
+    {
+      analysisModel: config.PRECIS_ANALYSIS_MODEL ?? config.PRECIS_MODEL,
+      translationModel: config.PRECIS_TRANSLATION_MODEL ?? config.PRECIS_MODEL,
+      provider,
+      api: config.PRECIS_LLM_API,
+      reasoningEffort: config.PRECIS_REASONING_EFFORT,
+      maxOutputTokens: config.PRECIS_MAX_OUTPUT_TOKENS,
+      budgetMs: config.PRECIS_ARTICLE_BUDGET_MS,
+      maxInputTokens: config.PRECIS_MAX_INPUT_TOKENS,
+      dropUngrounded: config.PRECIS_DROP_UNGROUNDED,
+      family: config.PRECIS_MODEL_FAMILY,
+      contextTokens: config.PRECIS_CONTEXT_TOKENS,
+      capabilities: config.PRECIS_MODEL_CAPABILITIES,
+      prices: config.PRECIS_PRICES,
+      timeoutMs: config.PRECIS_LLM_TIMEOUT_MS,
+      retries: config.PRECIS_LLM_RETRIES,
+      concurrency: config.PRECIS_LLM_CONCURRENCY,
+      warn,
+    },
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { AnalysisResult } from '../article.js';
+import type { UsageMeter } from './usage.js';
 
 /** What an engine is given: the cleaned article. */
 export interface AnalysisInput {
@@ -14,6 +15,14 @@ export interface AnalysisOptions {
   targetLanguages: readonly string[];
   /** Aborted when the article's time budget runs out. */
   signal?: AbortSignal;
+  /** Epoch ms by which the analysis must end (the delivery's lease); no wait goes past it. */
+  deadline?: number;
+  /**
+   * Where the engine counts every billed call as it happens, so what was
+   * spent is known even when the analysis then fails. Seeded by the caller
+   * with earlier deliveries' spending; the result's usage is its total.
+   */
+  meter?: UsageMeter;
   /** This is the queue's last delivery: an engine with a fallback uses it now instead of failing. */
   lastAttempt?: boolean;
   /**

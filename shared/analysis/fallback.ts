@@ -1,12 +1,15 @@
 import type { AnalysisResult } from '../article.js';
-import { toErrorInfo } from '../errors.js';
+import { PrecisError, toErrorInfo } from '../errors.js';
 import type { AnalysisEngine, AnalysisInput, AnalysisOptions } from './engine.js';
+import { UsageMeter } from './usage.js';
 
 /**
  * A user always gets something, and knows what: when the primary engine
- * fails on the queue's last delivery, the fallback engine's results are used,
- * marked as a fallback with the primary's error. Earlier deliveries let the
- * error through, so the queue retries the primary.
+ * fails for good (a permanent error: the model refused the article, the
+ * server refused the key) or on the queue's last delivery, the fallback
+ * engine's results are used, marked as a fallback with the primary's error.
+ * Other failures on earlier deliveries are let through, so the queue retries
+ * the primary. What the primary spent before failing stays in the usage.
  */
 export class FallbackEngine implements AnalysisEngine {
   readonly name: string;
@@ -19,12 +22,14 @@ export class FallbackEngine implements AnalysisEngine {
   }
 
   async analyze(input: AnalysisInput, options: AnalysisOptions): Promise<AnalysisResult> {
+    const meter = options.meter ?? new UsageMeter(options.previous?.usage);
     try {
-      return await this.primary.analyze(input, options);
+      return await this.primary.analyze(input, { ...options, meter });
     } catch (error) {
-      if (!options.lastAttempt) throw error;
+      const permanent = error instanceof PrecisError && error.permanent;
+      if (!options.lastAttempt && !permanent) throw error;
       const { code, message } = toErrorInfo(error);
-      const result = await this.fallback.analyze(input, { ...options, previous: undefined });
+      const result = await this.fallback.analyze(input, { ...options, previous: undefined, meter: undefined });
       const reason = `${code}: ${message} The offline fallback does not translate.`;
       const translations = Object.fromEntries(
         options.targetLanguages.map((lang) => [lang, { status: 'failed' as const, reason }]),
@@ -32,6 +37,7 @@ export class FallbackEngine implements AnalysisEngine {
       return {
         ...result,
         translations,
+        usage: meter.usage,
         // Translations were asked for and the fallback has none: the result is partial.
         status: options.targetLanguages.length > 0 ? 'PARTIAL' : result.status,
         provenance: { ...result.provenance, fallback: { from: this.primary.name, code, message } },

@@ -24,6 +24,8 @@ function config(env: Record<string, string> = {}) {
     PRECIS_TABLE: 't',
     PRECIS_BUCKET: 'b',
     OPENAI_BASE_URL: stub.baseURL,
+    // The stub answers as OpenAI does by default: OpenAI's parameter names.
+    PRECIS_LLM_PROVIDER: 'openai',
     OPENAI_API_KEY: 'sk-test',
     PRECIS_LLM_RETRIES: '1',
     PRECIS_LLM_TIMEOUT_MS: '5000',
@@ -90,7 +92,10 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
       model: 'gpt-5.4-mini',
       promptVersion: PROMPT_VERSION,
       chunks: 1,
+      llm: { api: 'chat', provider: 'openai', outputMode: 'json_schema', reasoningEffort: null },
     });
+    // Every call carries an output cap, by the name OpenAI wants.
+    for (const r of stub.requests) expect(r.body.max_completion_tokens).toBeGreaterThan(0);
   });
 
   it('repairs an answer that is not JSON, and one that breaks the schema, with one repair request each', async () => {
@@ -371,7 +376,15 @@ describe('precis analyze with an LLM configured', () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [resolve(root, 'bin/precis.js'), 'analyze', '--target', 'ar', resolve(root, 'samples/kirkuk-checkpoints.txt')],
-      { env: { ...process.env, OPENAI_BASE_URL: stub.baseURL, OPENAI_API_KEY: 'sk-test', TARGET_LANGUAGES: '' } },
+      {
+        env: {
+          ...process.env,
+          OPENAI_BASE_URL: stub.baseURL,
+          PRECIS_LLM_PROVIDER: 'openai',
+          OPENAI_API_KEY: 'sk-test',
+          TARGET_LANGUAGES: '',
+        },
+      },
     );
     const [record] = stdout
       .trim()

@@ -90,6 +90,15 @@ const SAMPLES: Record<string, string> = {
   PRECIS_MAX_INPUT_TOKENS: '999',
   PRECIS_DROP_UNGROUNDED: 'true',
   PRECIS_PRICES: '{"my-model": {"input": 1, "output": 2}}',
+  PRECIS_LLM_PROVIDER: 'azure',
+  PRECIS_LLM_API: 'responses',
+  PRECIS_LLM_HEADERS: '{"X-Title": "precis"}',
+  PRECIS_LLM_BODY: '{"provider": {"order": ["openai"]}}',
+  PRECIS_MODEL_FAMILY: 'gpt-5.4-mini',
+  PRECIS_CONTEXT_TOKENS: '16384',
+  PRECIS_MODEL_CAPABILITIES: '{"my-model": {"contextTokens": 8192}}',
+  PRECIS_MAX_OUTPUT_TOKENS: '2048',
+  PRECIS_LLM_CONCURRENCY: '3',
   PRECIS_CORS_ORIGINS: 'https://dashboard.example',
 };
 

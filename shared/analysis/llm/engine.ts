@@ -1,40 +1,76 @@
-import type OpenAI from 'openai';
-import type { AnalysisResult, Checks, Claim, StageUsage, Summary, Translation } from '../../article.js';
+import { setMaxListeners } from 'node:events';
+import type { ZodObject, ZodType } from 'zod';
+import type { AnalysisResult, Checks, Claim, Provenance, Summary, Translation } from '../../article.js';
+import type { Price } from '../../config.js';
 import { PrecisError } from '../../errors.js';
 import { scriptShare } from '../../scripts.js';
 import { locate } from '../checks/grounding.js';
 import { compareFigures, unsupportedFigures } from '../checks/numbers.js';
 import { selectClaims } from '../claim-policy.js';
 import type { AnalysisEngine, AnalysisInput, AnalysisOptions } from '../engine.js';
+import { type CallUsage, UsageMeter } from '../usage.js';
 import { chunkText, tokenCount } from './chunking.js';
-import { costOf, type Price, priceOf } from './prices.js';
+import {
+  type CapabilityOverrides,
+  capabilitiesOf,
+  effortFor,
+  type ModelCapabilities,
+  REASONING_ROOM,
+  type ReasoningEffort,
+} from './models.js';
+import { costOf } from './prices.js';
 import { ANALYSIS_SYSTEM, articleMessage, MERGE_SYSTEM, PROMPT_VERSION, translationSystem } from './prompts.js';
 import {
   type AnalysisOutput,
   analysisOutput,
   analysisWire,
+  claimsTranslationWire,
   summaryOutput,
   summaryWire,
   translationOutput,
   translationWire,
 } from './schemas.js';
-import { addUsage, type CallUsage, StructuredCaller } from './structured.js';
+import { LlmError, StructuredCaller } from './structured.js';
+import type { OutputMode, Provider, Transport } from './transport.js';
 
 export interface LlmEngineSettings {
   analysisModel: string;
   translationModel: string;
-  reasoningEffort?: 'none' | 'minimal' | 'low' | 'medium' | 'high';
+  /** Who serves the models (parameter names follow it). */
+  provider: Provider;
+  /** `auto`: the Responses API for the models served only there, Chat Completions for the rest. */
+  api: 'auto' | 'chat' | 'responses';
+  reasoningEffort?: ReasoningEffort;
+  /** The answer's output cap, before room for reasoning. */
+  maxOutputTokens: number;
   /** All calls of one article together. */
   budgetMs: number;
-  /** Articles over this many tokens are analysed in parts. */
+  /** Articles over this many tokens (or over what the context window leaves) are analysed in parts. */
   maxInputTokens: number;
   dropUngrounded: boolean;
+  /** The family of models whose names do not say (Azure deployments). */
+  family?: string;
+  /** The server's context window, when configuration says it. */
+  contextTokens?: number;
+  /** Capability table fields by model name. */
+  capabilities: Record<string, CapabilityOverrides>;
   prices: Record<string, Price>;
+  /** One request's time limit, retries of a failing one, and calls at once per model. */
+  timeoutMs: number;
+  retries: number;
+  concurrency: number;
+  /** Where the engine says what a user should know once (an unpriced model, an effort a model does not take). */
+  warn?: (message: string) => void;
 }
 
 /** Tokens the instructions and markers take besides the article. */
 const PROMPT_OVERHEAD_TOKENS = 700;
 const TRANSLATION_CONCURRENCY = 3;
+/** How often an answer that did not fit is split again before the stage gives up. */
+const MAX_SPLITS = 3;
+/** Output budget of the merge of part summaries. */
+const MERGE_ANSWER_TOKENS = 1024;
+const MODE_ORDER: OutputMode[] = ['json_schema', 'json_object', 'prompt'];
 
 function languageName(code: string): string {
   try {
@@ -46,42 +82,179 @@ function languageName(code: string): string {
 
 const summaryText = (s: Summary) => [s.headline, s.short, ...s.bullets].join('\n');
 
-/** Runs `run` over the items, at most `limit` at a time, keeping their order. */
+/**
+ * Runs `run` over the items, at most `limit` at a time, keeping their order.
+ * After a failure no item is started, and the calls already running are
+ * waited for before the first error is thrown: no call outlives the analysis
+ * that made it (and goes unaccounted).
+ */
 async function mapLimit<T, R>(items: T[], limit: number, run: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failure: { error: unknown } | null = null;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const i = next++;
-      results[i] = await run(items[i] as T, i);
+      try {
+        results[i] = await run(items[i] as T, i);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw (failure as { error: unknown }).error;
   return results;
 }
+
+const isCode = (error: unknown, code: string): error is LlmError => error instanceof LlmError && error.code === code;
+
+/** What one analysis needs to make its calls: where to count, when to stop, which modes it used. */
+interface Run {
+  meter: UsageMeter;
+  signal: AbortSignal;
+  deadline: number;
+  modes: Set<OutputMode>;
+}
+
+type ClaimSource = { id: string; text: string };
+type TranslationPiece = { summary?: Summary; claims: ClaimSource[] };
 
 /**
  * The analysis port on an OpenAI-compatible LLM.
  *
- * 1. One structured call returns the summary and the claims; an article over
- *    the input budget is analysed part by part and the summaries merged.
+ * 1. One structured call returns the summary and the claims. An article over
+ *    the input budget (PRECIS_MAX_INPUT_TOKENS, or what the model's context
+ *    window leaves) is analysed part by part and the summaries merged; a part
+ *    whose answer hits the output cap is split in two and retried.
  * 2. Each claim's evidence is located in the text (exact, normalised, fuzzy);
  *    ungrounded claims are flagged or dropped.
  * 3. The summary's figures are checked against the article.
- * 4. One call per target language translates the summary and claims; each
+ * 4. One call per target language translates the summary and claims (split
+ *    into summary and claim halves when the answer does not fit); each
  *    translation is checked for its script and its figures. A failed
  *    language makes the result PARTIAL; a later call retries only those.
- * 5. Tokens and cost are counted per stage.
+ * 5. Every billed call is counted by stage as it arrives, with its cost.
+ *
+ * Requests follow the capability table (models.ts): the output cap is sent
+ * on every call with room for reasoning, the effort only to models that take
+ * it, in a value they take.
  */
 export class LlmEngine implements AnalysisEngine {
   readonly name = 'openai';
-  private readonly caller: StructuredCaller;
+  private readonly callers: Record<'chat' | 'responses', StructuredCaller>;
+  /** Context windows servers told us by refusing a prompt, by model. */
+  private readonly learnedContext = new Map<string, number>();
+  private readonly warned = new Set<string>();
 
   constructor(
-    client: OpenAI,
+    transports: { chat: Transport; responses: Transport },
     private readonly settings: LlmEngineSettings,
   ) {
-    this.caller = new StructuredCaller(client, { reasoningEffort: settings.reasoningEffort });
+    const callerSettings = {
+      timeoutMs: settings.timeoutMs,
+      retries: settings.retries,
+      concurrency: settings.concurrency,
+    };
+    this.callers = {
+      chat: new StructuredCaller(transports.chat, callerSettings),
+      responses: new StructuredCaller(transports.responses, callerSettings),
+    };
+  }
+
+  /** What the configuration and the capability table say about a model. */
+  capabilitiesOf(model: string): ModelCapabilities {
+    const s = this.settings;
+    const caps = capabilitiesOf(model, { family: s.family, prices: s.prices });
+    if (s.contextTokens) caps.contextTokens = s.contextTokens;
+    Object.assign(caps, s.capabilities[model] ?? {});
+    const learned = this.learnedContext.get(model);
+    if (learned) caps.contextTokens = Math.min(caps.contextTokens, learned);
+    return caps;
+  }
+
+  private apiOf(caps: ModelCapabilities): 'chat' | 'responses' {
+    return this.settings.api === 'auto' ? caps.api : this.settings.api;
+  }
+
+  /** The effort sent to a model: the configured one as the model takes it, or none. */
+  private effortOf(model: string, caps: ModelCapabilities): ReasoningEffort | undefined {
+    const wanted = this.settings.reasoningEffort;
+    const effort = effortFor(caps, wanted);
+    if (wanted && effort !== wanted) {
+      this.warnOnce(
+        `effort:${model}`,
+        effort
+          ? `${model} does not take reasoning_effort "${wanted}"; "${effort}" is sent instead.`
+          : `${model} does not take reasoning_effort; PRECIS_REASONING_EFFORT is not sent to it.`,
+      );
+    }
+    return effort;
+  }
+
+  /** The output cap of a call: the answer, room for the reasoning the effort implies, within the model's limits. */
+  private outputCap(caps: ModelCapabilities, effort: ReasoningEffort | undefined, answerTokens: number): number {
+    const reasoning = effort ?? caps.defaultEffort;
+    const wanted = answerTokens + (reasoning ? REASONING_ROOM[reasoning] : 0);
+    // A small context window leaves most of itself to the prompt.
+    return Math.max(256, Math.min(wanted, caps.maxOutputTokens, Math.floor(caps.contextTokens * 0.4)));
+  }
+
+  /** Article tokens one analysis call may carry. */
+  private inputBudget(caps: ModelCapabilities): number {
+    const cap = this.outputCap(caps, this.effortOf(this.settings.analysisModel, caps), this.settings.maxOutputTokens);
+    return Math.max(400, Math.min(this.settings.maxInputTokens, caps.contextTokens - cap - PROMPT_OVERHEAD_TOKENS));
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.settings.warn?.(message);
+  }
+
+  /** Counts one billed call of a stage, priced by its model. */
+  private counter(run: Run, stage: string, model: string) {
+    const caps = this.capabilitiesOf(model);
+    if (!caps.price)
+      this.warnOnce(
+        `price:${model}`,
+        `No price is known for ${model}: its cost is recorded as null (set PRECIS_PRICES).`,
+      );
+    return (call: CallUsage) => run.meter.add(stage, call, costOf(caps.price, call));
+  }
+
+  /** One structured call on the model's API, counted and within the run's deadline. */
+  private async call<T>(
+    run: Run,
+    stage: string,
+    model: string,
+    request: {
+      name: string;
+      system: string;
+      user: string;
+      wire: ZodObject;
+      validate: ZodType<T>;
+      answerTokens: number;
+    },
+  ): Promise<T> {
+    const caps = this.capabilitiesOf(model);
+    const effort = this.effortOf(model, caps);
+    const result = await this.callers[this.apiOf(caps)].call({
+      model,
+      name: request.name,
+      system: request.system,
+      user: request.user,
+      wire: request.wire,
+      validate: request.validate,
+      maxOutputTokens: this.outputCap(caps, effort, request.answerTokens),
+      effort,
+      structuredOutputs: caps.structuredOutputs,
+      signal: run.signal,
+      deadline: run.deadline,
+      onUsage: this.counter(run, stage, model),
+    });
+    run.modes.add(result.mode);
+    return result.value;
   }
 
   /** What makes two analyses of the same text interchangeable: the cache key besides the content hash. */
@@ -95,27 +268,22 @@ export class LlmEngine implements AnalysisEngine {
       [...options.targetLanguages].sort(),
       s.maxInputTokens,
       s.dropUngrounded,
+      s.reasoningEffort ?? null,
     ]);
   }
 
   async analyze(input: AnalysisInput, options: AnalysisOptions): Promise<AnalysisResult> {
-    const signal = AbortSignal.any(
-      [options.signal, AbortSignal.timeout(this.settings.budgetMs)].filter((s): s is AbortSignal => Boolean(s)),
-    );
-    const usage: Record<string, StageUsage> = { ...(options.previous?.usage ?? {}) };
-    const record = (stage: string, model: string, call: CallUsage) => {
-      const before = usage[stage];
-      const total = addUsage(
-        { inputTokens: before?.inputTokens ?? 0, outputTokens: before?.outputTokens ?? 0, cachedInputTokens: 0 },
-        call,
-      );
-      const cost = costOf(priceOf(model, this.settings.prices), call);
-      usage[stage] = {
-        inputTokens: total.inputTokens,
-        outputTokens: total.outputTokens,
-        costUsd: cost === null ? null : Math.round(((before?.costUsd ?? 0) + cost) * 1e8) / 1e8,
-      };
+    const started = Date.now();
+    const run: Run = {
+      meter: options.meter ?? new UsageMeter(options.previous?.usage),
+      signal: AbortSignal.any(
+        [options.signal, AbortSignal.timeout(this.settings.budgetMs)].filter((s): s is AbortSignal => Boolean(s)),
+      ),
+      deadline: Math.min(options.deadline ?? Number.POSITIVE_INFINITY, started + this.settings.budgetMs),
+      modes: new Set(),
     };
+    // Every call of the article listens on its signal (a long article makes dozens).
+    setMaxListeners(0, run.signal);
 
     let summary: Summary;
     let claims: Claim[];
@@ -127,9 +295,7 @@ export class LlmEngine implements AnalysisEngine {
       checks = previous.checks ?? emptyChecks();
       chunks = previous.provenance.chunks ?? 1;
     } else {
-      const analysed = await this.analyseText(input, signal, (call) =>
-        record('analysis', this.settings.analysisModel, call),
-      );
+      const analysed = await this.analyseText(input, run);
       summary = analysed.summary;
       chunks = analysed.chunks;
       const grounded = this.ground(input.text, analysed.claims);
@@ -151,9 +317,7 @@ export class LlmEngine implements AnalysisEngine {
     }
     await mapLimit(pending, TRANSLATION_CONCURRENCY, async (lang) => {
       try {
-        const translation = await this.translate(lang, summary, claims, signal, (call) =>
-          record(`translation:${lang}`, this.settings.translationModel, call),
-        );
+        const translation = await this.translate(lang, summary, claims, run);
         translations[lang] = translation;
         const source = [summaryText(summary), ...claims.map((c) => c.text)].join('\n');
         const target = [summaryText(translation), ...translation.claims.map((c) => c.text)].join('\n');
@@ -170,64 +334,140 @@ export class LlmEngine implements AnalysisEngine {
       summary,
       claims,
       translations,
-      usage,
+      usage: run.meter.usage,
       checks,
-      provenance: {
-        engine: this.name,
-        model: this.settings.analysisModel,
-        ...(this.settings.translationModel !== this.settings.analysisModel
-          ? { translationModel: this.settings.translationModel }
-          : {}),
-        promptVersion: PROMPT_VERSION,
-        chunks,
+      provenance: this.provenance(run, chunks, previous),
+    };
+  }
+
+  private provenance(
+    run: Run,
+    chunks: number,
+    previous: AnalysisResult | undefined,
+  ): Omit<Provenance, 'cleanerVersion'> {
+    const s = this.settings;
+    const caps = this.capabilitiesOf(s.analysisModel);
+    // The weakest mode any call needed; a retry that made no call keeps what the first delivery used.
+    const outputMode =
+      MODE_ORDER.filter((m) => run.modes.has(m)).at(-1) ??
+      previous?.provenance.llm?.outputMode ??
+      this.callers[this.apiOf(caps)].modeOf(s.analysisModel, caps.structuredOutputs);
+    return {
+      engine: this.name,
+      model: s.analysisModel,
+      ...(s.translationModel !== s.analysisModel ? { translationModel: s.translationModel } : {}),
+      promptVersion: PROMPT_VERSION,
+      chunks,
+      llm: {
+        api: this.apiOf(caps),
+        provider: s.provider,
+        outputMode,
+        reasoningEffort: this.effortOf(s.analysisModel, caps) ?? null,
       },
     };
   }
 
-  /** Summary and raw claims: one call, or one per part and a merge when the article is over budget. */
+  /**
+   * Summary and raw claims: one call, or one per part and a merge when the
+   * article is over budget. A server that refuses the prompt as longer than
+   * its context is taken at its word once: the parts are cut to fit it.
+   */
   private async analyseText(
     input: AnalysisInput,
-    signal: AbortSignal,
-    count: (usage: CallUsage) => void,
+    run: Run,
   ): Promise<{ summary: Summary; claims: AnalysisOutput['claims']; chunks: number }> {
     const model = this.settings.analysisModel;
-    const budget = Math.max(200, this.settings.maxInputTokens - PROMPT_OVERHEAD_TOKENS);
-    const parts = tokenCount(input.text) <= budget ? [input.text] : chunkText(input.text, budget, input.language);
-    const outputs = await mapLimit(parts, TRANSLATION_CONCURRENCY, async (part, i) => {
-      const result = await this.caller.call({
-        model,
+    for (let attempt = 0; ; attempt++) {
+      const budget = this.inputBudget(this.capabilitiesOf(model));
+      const parts = tokenCount(input.text) <= budget ? [input.text] : chunkText(input.text, budget, input.language);
+      try {
+        const outputs = (
+          await mapLimit(parts, TRANSLATION_CONCURRENCY, (part, i) =>
+            this.analysePart(input, part, parts.length > 1 ? { index: i + 1, of: parts.length } : undefined, run, 0),
+          )
+        ).flat();
+        return await this.merge(input, outputs, run);
+      } catch (error) {
+        const refusedAsTooLong = isCode(error, 'LLM_CONTEXT_TRUNCATED') && error.contextLimit !== undefined;
+        if (!refusedAsTooLong || attempt > 0) throw error;
+        const caps = this.capabilitiesOf(model);
+        this.learnedContext.set(model, error.contextLimit ?? Math.floor(caps.contextTokens / 2));
+      }
+    }
+  }
+
+  /** One part's analysis; an answer that hit the output cap is split in two, up to MAX_SPLITS deep. */
+  private async analysePart(
+    input: AnalysisInput,
+    text: string,
+    part: { index: number; of: number } | undefined,
+    run: Run,
+    depth: number,
+  ): Promise<AnalysisOutput[]> {
+    try {
+      const output = await this.call(run, 'analysis', this.settings.analysisModel, {
         name: 'article_analysis',
         system: ANALYSIS_SYSTEM,
-        user: articleMessage(part, {
-          title: input.title,
-          part: parts.length > 1 ? { index: i + 1, of: parts.length } : undefined,
-        }),
+        user: articleMessage(text, { title: input.title, part }),
         wire: analysisWire,
         validate: analysisOutput,
-        signal,
+        answerTokens: this.settings.maxOutputTokens,
       });
-      count(result.usage);
-      return result.value;
-    });
-    const claims = outputs.flatMap((o) => o.claims);
-    if (outputs.length === 1) {
-      const [only] = outputs as [AnalysisOutput];
-      return { summary: { headline: only.headline, short: only.short, bullets: only.bullets }, claims, chunks: 1 };
+      return [output];
+    } catch (error) {
+      if (!isCode(error, 'LLM_OUTPUT_TRUNCATED') || depth >= MAX_SPLITS) throw error;
+      const halves = chunkText(text, Math.ceil(tokenCount(text) / 2), input.language);
+      if (halves.length < 2) throw error;
+      const outputs = await mapLimit(halves, 2, (half) =>
+        this.analysePart(input, half, part ?? { index: 1, of: 1 }, run, depth + 1),
+      );
+      return outputs.flat();
     }
-    const merged = await this.caller.call({
-      model,
+  }
+
+  /**
+   * One summary from the parts' summaries. When they do not fit one call
+   * (many parts, a small context window), they are merged in consecutive
+   * groups that fit, and the groups' summaries merged again.
+   */
+  private async merge(
+    input: AnalysisInput,
+    outputs: AnalysisOutput[],
+    run: Run,
+  ): Promise<{ summary: Summary; claims: AnalysisOutput['claims']; chunks: number }> {
+    const claims = outputs.flatMap((o) => o.claims);
+    let summaries: Summary[] = outputs.map((o) => ({ headline: o.headline, short: o.short, bullets: o.bullets }));
+    const budget = this.inputBudget(this.capabilitiesOf(this.settings.analysisModel));
+    while (summaries.length > 1) {
+      const groups: Summary[][] = [];
+      for (const summary of summaries) {
+        const group = groups.at(-1);
+        if (group && group.length > 0 && tokenCount(JSON.stringify([...group, summary])) <= budget) group.push(summary);
+        else groups.push([summary]);
+      }
+      // Groups of one cannot shrink: pair them so each round halves the list at least.
+      const rounds = groups.every((g) => g.length === 1)
+        ? Array.from({ length: Math.ceil(summaries.length / 2) }, (_, i) => summaries.slice(2 * i, 2 * i + 2))
+        : groups;
+      summaries = await mapLimit(rounds, TRANSLATION_CONCURRENCY, (group) =>
+        group.length === 1 ? Promise.resolve(group[0] as Summary) : this.mergeCall(input, group, run),
+      );
+    }
+    return { summary: summaries[0] as Summary, claims, chunks: outputs.length };
+  }
+
+  private mergeCall(input: AnalysisInput, parts: Summary[], run: Run): Promise<Summary> {
+    return this.call(run, 'analysis', this.settings.analysisModel, {
       name: 'summary_merge',
       system: MERGE_SYSTEM,
       user: JSON.stringify({
         title: input.title,
-        parts: outputs.map((o, i) => ({ part: i + 1, headline: o.headline, short: o.short, bullets: o.bullets })),
+        parts: parts.map((o, i) => ({ part: i + 1, headline: o.headline, short: o.short, bullets: o.bullets })),
       }),
       wire: summaryWire,
       validate: summaryOutput,
-      signal,
+      answerTokens: MERGE_ANSWER_TOKENS,
     });
-    count(merged.usage);
-    return { summary: merged.value, claims, chunks: parts.length };
   }
 
   /** Locates each claim's evidence in the text; keeps the best-grounded, most check-worthy, in reading order. */
@@ -272,36 +512,77 @@ export class LlmEngine implements AnalysisEngine {
     lang: string,
     summary: Summary,
     claims: Claim[],
-    signal: AbortSignal,
-    count: (usage: CallUsage) => void,
+    run: Run,
   ): Promise<Extract<Translation, { status: 'done' }>> {
-    const source = { ...summary, claims: claims.map(({ id, text }) => ({ id, text })) };
-    const name = languageName(lang);
-    const validate = translationOutput(source).superRefine((value, ctx) => {
-      const text = [value.headline, value.short, ...value.bullets, ...value.claims.map((c) => c.text)].join(' ');
-      if (scriptShare(text, lang) < 0.5) {
-        ctx.addIssue({ code: 'custom', path: [], message: `must be written in ${name}, in its script` });
-      }
-    });
-    const model = this.settings.translationModel;
-    const result = await this.caller.call({
-      model,
-      name: 'translation',
-      system: translationSystem(name, lang),
-      user: JSON.stringify(source),
-      wire: translationWire,
-      validate,
-      signal,
-    });
-    count(result.usage);
-    const byId = new Map(result.value.claims.map((c) => [c.id, c.text]));
+    const translated = await this.translatePiece(
+      lang,
+      { summary, claims: claims.map(({ id, text }) => ({ id, text })) },
+      run,
+      0,
+    );
+    const byId = new Map(translated.claims.map((c) => [c.id, c.text]));
+    const done = translated.summary ?? summary;
     return {
       status: 'done',
-      headline: result.value.headline,
-      short: result.value.short,
-      bullets: result.value.bullets,
+      headline: done.headline,
+      short: done.short,
+      bullets: done.bullets,
       claims: claims.map((c) => ({ id: c.id, text: byId.get(c.id) ?? '' })),
     };
+  }
+
+  /**
+   * One translation call; an answer that hit the output cap is split (the
+   * summary apart from the claims, then the claims in halves) and each piece
+   * translated on its own.
+   */
+  private async translatePiece(
+    lang: string,
+    piece: TranslationPiece,
+    run: Run,
+    depth: number,
+  ): Promise<TranslationPiece> {
+    const name = languageName(lang);
+    const source = piece.summary ? { ...piece.summary, claims: piece.claims } : { claims: piece.claims };
+    const validate = translationOutput({ bullets: piece.summary?.bullets, claims: piece.claims }).superRefine(
+      (value, ctx) => {
+        const v = value as Partial<Summary> & { claims: ClaimSource[] };
+        const text = [v.headline ?? '', v.short ?? '', ...(v.bullets ?? []), ...v.claims.map((c) => c.text)].join(' ');
+        if (scriptShare(text, lang) < 0.5) {
+          ctx.addIssue({ code: 'custom', path: [], message: `must be written in ${name}, in its script` });
+        }
+      },
+    );
+    try {
+      const value = (await this.call(run, `translation:${lang}`, this.settings.translationModel, {
+        name: 'translation',
+        system: translationSystem(name, lang),
+        user: JSON.stringify(source),
+        wire: piece.summary ? translationWire : claimsTranslationWire,
+        validate,
+        answerTokens: Math.max(1024, tokenCount(JSON.stringify(source)) * 3 + 256),
+      })) as Partial<Summary> & { claims: ClaimSource[] };
+      return {
+        ...(piece.summary
+          ? { summary: { headline: value.headline ?? '', short: value.short ?? '', bullets: value.bullets ?? [] } }
+          : {}),
+        claims: value.claims,
+      };
+    } catch (error) {
+      if (!isCode(error, 'LLM_OUTPUT_TRUNCATED') || depth >= MAX_SPLITS) throw error;
+      const pieces: TranslationPiece[] =
+        piece.summary && piece.claims.length > 0
+          ? [{ summary: piece.summary, claims: [] }, { claims: piece.claims }]
+          : piece.claims.length > 1
+            ? [
+                { claims: piece.claims.slice(0, Math.ceil(piece.claims.length / 2)) },
+                { claims: piece.claims.slice(Math.ceil(piece.claims.length / 2)) },
+              ]
+            : [];
+      if (pieces.length === 0) throw error;
+      const done = await mapLimit(pieces, 2, (p) => this.translatePiece(lang, p, run, depth + 1));
+      return { summary: done.find((d) => d.summary)?.summary, claims: done.flatMap((d) => d.claims) };
+    }
   }
 }
 

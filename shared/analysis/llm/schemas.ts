@@ -60,10 +60,19 @@ export const translationWire = z.object({
 });
 export type TranslationOutput = z.infer<typeof translationWire>;
 
-/** A translation must keep the shape of its source: as many bullets, the same claim ids. */
-export function translationOutput(source: { bullets: string[]; claims: { id: string }[] }) {
-  return translationWire.superRefine((value, ctx) => {
-    if (value.bullets.length !== source.bullets.length) {
+/** The claims alone: what is asked when a translation is split because its answer did not fit. */
+export const claimsTranslationWire = translationWire.pick({ claims: true });
+
+/**
+ * A translation must keep the shape of its source: as many bullets, the same
+ * claim ids. A source without a summary (claims only) is answered with claims
+ * only.
+ */
+export function translationOutput(source: { bullets?: string[]; claims: { id: string }[] }) {
+  const wire = source.bullets ? translationWire : claimsTranslationWire;
+  return wire.superRefine((value, ctx) => {
+    const bullets = (value as Partial<TranslationOutput>).bullets;
+    if (source.bullets && bullets?.length !== source.bullets.length) {
       ctx.addIssue({
         code: 'custom',
         path: ['bullets'],

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { locate } from '../../../shared/analysis/checks/grounding.js';
 import { asciiDigits, compareFigures, figures, unsupportedFigures } from '../../../shared/analysis/checks/numbers.js';
 import { chunkText, tokenCount } from '../../../shared/analysis/llm/chunking.js';
-import { costOf, priceOf } from '../../../shared/analysis/llm/prices.js';
+import { capabilitiesOf, effortFor, familyOf } from '../../../shared/analysis/llm/models.js';
+import { costOf } from '../../../shared/analysis/llm/prices.js';
 
 const TEXT =
   'He said: “Cross-border infiltration of foreign ISIS members has decreased by more than 99%.” Officials in Baghdad agreed.';
@@ -62,10 +63,42 @@ describe('chunking and prices', () => {
     expect(chunks.join('\n\n')).toBe(text);
   });
 
-  it('prices calls from the table, dated model names included, and says null for unknown models', () => {
+  it('prices calls from the table, dated and vendor-prefixed names included, and says null for unknown models', () => {
+    const priceOf = (model: string) => capabilitiesOf(model).price;
     expect(costOf(priceOf('gpt-5.4-mini'), { inputTokens: 1_000_000, outputTokens: 1_000_000 })).toBe(5.25);
     expect(priceOf('gpt-4.1-mini-2025-04-14')).toMatchObject({ input: 0.4, output: 1.6 });
+    expect(priceOf('openai/o3')).toMatchObject({ input: 2, cachedInput: 0.5, output: 8 });
+    expect(priceOf('o4-mini')).toMatchObject({ input: 1.1, output: 4.4 });
+    expect(priceOf('gpt-5.2')).toMatchObject({ input: 1.75, output: 14 });
     expect(costOf(priceOf('llama3.1:8b'), { inputTokens: 10, outputTokens: 10 })).toBeNull();
     expect(costOf({ input: 1, output: 2 }, { inputTokens: 1000, outputTokens: 0 })).toBe(0.001);
+    // Cached input at its own rate; reasoning is inside the output tokens.
+    expect(
+      costOf(
+        { input: 1, cachedInput: 0.1, output: 2 },
+        { inputTokens: 2000, cachedInputTokens: 1000, outputTokens: 500 },
+      ),
+    ).toBe(0.0021);
+    // A deployment name says nothing; the configured family does.
+    expect(capabilitiesOf('news-prod', { family: 'gpt-4.1-mini' }).price).toMatchObject({ input: 0.4 });
+    expect(capabilitiesOf('news-prod', { prices: { 'news-prod': { input: 1, output: 1 } } }).price).toMatchObject({
+      input: 1,
+      source: 'PRECIS_PRICES',
+    });
+  });
+
+  it('knows which models take which reasoning efforts, and sends the nearest one they take', () => {
+    expect(familyOf('gpt-5.4-mini-2026-03-17')).toBe('gpt-5.4-mini');
+    expect(familyOf('gpt-5-mini')).toBe('gpt-5-mini');
+    expect(familyOf('llama3.1:8b')).toBeNull();
+    expect(effortFor(capabilitiesOf('gpt-4.1'), 'low')).toBeUndefined();
+    expect(effortFor(capabilitiesOf('gpt-4o-mini'), 'high')).toBeUndefined();
+    expect(effortFor(capabilitiesOf('gpt-5.1'), 'minimal')).toBe('low');
+    expect(effortFor(capabilitiesOf('gpt-5'), 'none')).toBe('minimal');
+    expect(effortFor(capabilitiesOf('o3'), 'none')).toBe('low');
+    expect(effortFor(capabilitiesOf('gpt-5.4-mini'), 'xhigh')).toBe('xhigh');
+    expect(effortFor(capabilitiesOf('gpt-5-pro'), 'low')).toBe('high');
+    expect(effortFor(capabilitiesOf('my-local-model'), 'low')).toBeUndefined();
+    expect(capabilitiesOf('o3-pro').api).toBe('responses');
   });
 });

@@ -1,0 +1,67 @@
+import type { StageUsage } from '../article.js';
+
+/** The usage of one answered call, as the provider reported it. */
+export interface CallUsage {
+  /** Input tokens, cached ones included. */
+  inputTokens: number;
+  /** Output tokens, reasoning included. */
+  outputTokens: number;
+  cachedInputTokens: number;
+  reasoningTokens: number;
+}
+
+export const NO_USAGE: CallUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0 };
+
+const round = (usd: number) => Math.round(usd * 1e8) / 1e8;
+
+/**
+ * Where every billed call is counted, by stage, the moment its answer
+ * arrives: before it is parsed, so an answer that is then refused, truncated,
+ * invalid or thrown away still counts. Seeded with what earlier deliveries of
+ * the same article spent, so the totals are the article's whole bill.
+ */
+export class UsageMeter {
+  private readonly stages: Record<string, StageUsage>;
+
+  constructor(initial: Record<string, StageUsage> = {}) {
+    this.stages = structuredClone(initial);
+  }
+
+  /** Counts one answered call; `costUsd` is null when its model's price is unknown. */
+  add(stage: string, call: CallUsage, costUsd: number | null): void {
+    const before = this.stages[stage];
+    this.stages[stage] = {
+      inputTokens: (before?.inputTokens ?? 0) + call.inputTokens,
+      outputTokens: (before?.outputTokens ?? 0) + call.outputTokens,
+      cachedInputTokens: (before?.cachedInputTokens ?? 0) + call.cachedInputTokens,
+      reasoningTokens: (before?.reasoningTokens ?? 0) + call.reasoningTokens,
+      calls: (before?.calls ?? 0) + 1,
+      // One unpriced call makes the stage's cost unknown, rather than wrong.
+      costUsd:
+        costUsd === null || (before !== undefined && before.costUsd === null)
+          ? null
+          : round((before?.costUsd ?? 0) + costUsd),
+    };
+  }
+
+  get usage(): Record<string, StageUsage> {
+    return structuredClone(this.stages);
+  }
+
+  /** The sum over stages; cost null when any stage's is unknown. */
+  get total(): StageUsage {
+    return UsageMeter.sum(this.stages);
+  }
+
+  static sum(stages: Record<string, StageUsage>): StageUsage {
+    const all = Object.values(stages);
+    return {
+      inputTokens: all.reduce((s, u) => s + u.inputTokens, 0),
+      outputTokens: all.reduce((s, u) => s + u.outputTokens, 0),
+      cachedInputTokens: all.reduce((s, u) => s + (u.cachedInputTokens ?? 0), 0),
+      reasoningTokens: all.reduce((s, u) => s + (u.reasoningTokens ?? 0), 0),
+      calls: all.reduce((s, u) => s + (u.calls ?? 0), 0),
+      costUsd: all.some((u) => u.costUsd === null) ? null : round(all.reduce((s, u) => s + (u.costUsd ?? 0), 0)),
+    };
+  }
+}
