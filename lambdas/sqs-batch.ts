@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Delivery } from '../shared/usecases/delivery.js';
@@ -13,10 +14,34 @@ export function deliveryOf(record: SQSRecord, maxReceives: number): Delivery {
 
 /**
  * Outcomes after which a message must come back: another delivery holds the
- * article (so a crashed holder is taken over after its lease), or a partial
- * result has work left for the next delivery.
+ * article (so a crashed holder is taken over after its lease), a partial
+ * result has work left for the next delivery, or a server asked to wait.
  */
-const REDELIVER = new Set(['busy', 'retry-pending']);
+const REDELIVER = new Set(['busy', 'retry-pending', 'retry-later']);
+
+/** Makes a received message visible again after a delay (SQS ChangeMessageVisibility). */
+export interface Redelivery {
+  delay(record: SQSRecord, delayMs: number): Promise<void>;
+}
+
+/** SQS's limit on a message's visibility timeout. */
+const MAX_VISIBILITY_S = 12 * 60 * 60;
+
+/** The Redelivery of a real SQS queue: the queue URL is read from the record's ARN. */
+export function sqsRedelivery(sqs: { send(command: ChangeMessageVisibilityCommand): Promise<unknown> }): Redelivery {
+  return {
+    async delay(record, delayMs) {
+      const [, , , region, account, name] = record.eventSourceARN.split(':');
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: `https://sqs.${region}.amazonaws.com/${account}/${name}`,
+          ReceiptHandle: record.receiptHandle,
+          VisibilityTimeout: Math.min(MAX_VISIBILITY_S, Math.max(1, Math.ceil(delayMs / 1000))),
+        }),
+      );
+    },
+  };
+}
 
 /** A record reported back to SQS because of its outcome, not because it failed. */
 class Redeliver extends Error {
@@ -26,22 +51,35 @@ class Redeliver extends Error {
 /**
  * An SQS-triggered handler, and the one place that decides what the queue
  * does with each message: a record whose handling threw, or whose outcome is
- * `busy` or `retry-pending`, is reported as a batch item failure, so SQS
- * brings it back after its visibility timeout (and moves it to the
- * dead-letter queue after the receive limit); every other record is done and
- * deleted. One bad message never fails the others (the event source mapping
- * needs `reportBatchItemFailures`).
+ * `busy`, `retry-pending` or `retry-later`, is reported as a batch item
+ * failure, so SQS brings it back after its visibility timeout (and moves it
+ * to the dead-letter queue after the receive limit); for `retry-later` the
+ * timeout is first set to the delay the outcome asks. Every other record is
+ * done and deleted. One bad message never fails the others (the event source
+ * mapping needs `reportBatchItemFailures`).
  */
 export function sqsBatchHandler(
-  handleRecord: (record: SQSRecord, delivery: Delivery) => Promise<readonly { outcome: string }[]>,
-  deps: Observability & { maxReceives: number },
+  handleRecord: (
+    record: SQSRecord,
+    delivery: Delivery,
+  ) => Promise<readonly ({ outcome: string } | { outcome: 'retry-later'; delayMs: number })[]>,
+  deps: Observability & { maxReceives: number; redelivery?: Redelivery },
 ) {
   const { logger, metrics } = deps;
   const processor = new BatchProcessor(EventType.SQS);
   const process = async (record: SQSRecord) => {
     const outcomes = await handleRecord(record, deliveryOf(record, deps.maxReceives));
     const back = outcomes.find((o) => REDELIVER.has(o.outcome));
-    if (back) throw new Redeliver(`${back.outcome}: the message comes back after its visibility timeout`);
+    if (!back) return;
+    if ('delayMs' in back && deps.redelivery) {
+      try {
+        await deps.redelivery.delay(record, back.delayMs);
+      } catch (error) {
+        logger.warn('could not delay the message; it comes back after its visibility timeout', { error });
+      }
+      throw new Redeliver(`${back.outcome}: the message comes back in ${Math.ceil(back.delayMs / 1000)} s`);
+    }
+    throw new Redeliver(`${back.outcome}: the message comes back after its visibility timeout`);
   };
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger))

@@ -90,6 +90,28 @@ export class LocalQueue {
     this.save();
   }
 
+  /**
+   * Sets when a received message comes back, from now (SQS's
+   * ChangeMessageVisibility). Only the current receive's handle counts.
+   */
+  changeVisibility(receiptHandle: string, timeoutMs: number): void {
+    const [messageId, receive] = receiptHandle.split('#');
+    const message = this.messages.find((m) => m.messageId === messageId && String(m.receiveCount) === receive);
+    if (!message || !this.inFlight.has(message.messageId)) return;
+    message.visibleAt = Date.now() + timeoutMs;
+    this.changed();
+  }
+
+  /** The messages waiting or in flight, with when each comes back (for inspection). */
+  get pending(): readonly Pick<QueuedMessage, 'messageId' | 'body' | 'receiveCount' | 'visibleAt'>[] {
+    return this.messages.map(({ messageId, body, receiveCount, visibleAt }) => ({
+      messageId,
+      body,
+      receiveCount,
+      visibleAt,
+    }));
+  }
+
   get deadLetters(): readonly QueuedMessage[] {
     return this.dead;
   }

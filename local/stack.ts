@@ -190,7 +190,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       analyzeQueue: { send: async (message) => analyzeQueue.send(JSON.stringify(message)) },
     });
     const ingest = createIngestHandler(ingestDeps);
-    const analyze = createAnalyzeHandler(buildAnalyzeDeps(analyzeConfig, clients, { engine: options.engine }));
+    const analyze = createAnalyzeHandler({
+      ...buildAnalyzeDeps(analyzeConfig, clients, { engine: options.engine }),
+      redelivery: { delay: async (record, delayMs) => analyzeQueue.changeVisibility(record.receiptHandle, delayMs) },
+    });
     const api = createApiHandler(buildApiDeps(options.api, clients));
 
     ingestQueue.start((event) => ingest(event, lambdaContext('precis-ingest')));

@@ -1,4 +1,12 @@
-import type { AnalysisResult, ArticleError, ArticleMetadata, ArticleRecord, SourceFormat, Status } from './article.js';
+import type {
+  AnalysisResult,
+  ArticleError,
+  ArticleMetadata,
+  ArticleRecord,
+  SourceFormat,
+  StageUsage,
+  Status,
+} from './article.js';
 
 /** Object storage (S3 in AWS, s3rver locally). */
 export interface BlobStore {
@@ -90,7 +98,18 @@ export interface ArticleRepository {
    * Ends the article in FAILED, unless it already reached a terminal state or
    * (when `sequencer` is given) a newer upload replaced it.
    */
-  markFailed(id: string, error: ArticleError, now: Date, options?: { sequencer?: string }): Promise<boolean>;
+  markFailed(
+    id: string,
+    error: ArticleError,
+    now: Date,
+    options?: { sequencer?: string; usage?: Record<string, StageUsage> },
+  ): Promise<boolean>;
+  /**
+   * Gives up this delivery's lease (the article stays ANALYZING, free for the
+   * next delivery to claim at once) and keeps what the attempt spent. Returns
+   * false if the lease was already lost.
+   */
+  releaseAnalysis(id: string, leaseToken: string, usage: Record<string, StageUsage>, now: Date): Promise<boolean>;
   /** Newest first. Throws INVALID_CURSOR for a cursor it did not return. */
   list(query: ListQuery): Promise<ArticlePage>;
 }

@@ -4,12 +4,14 @@ import { z } from 'zod';
 import { type AnalyzeDeps, analyzeArticle } from '../../shared/usecases/analyze-article.js';
 import type { Delivery } from '../../shared/usecases/delivery.js';
 import type { Observability } from '../runtime.js';
-import { sqsBatchHandler } from '../sqs-batch.js';
+import { type Redelivery, sqsBatchHandler } from '../sqs-batch.js';
 
 const message = z.object({ articleId: z.string().min(1) });
 
 export interface AnalyzeHandlerDeps extends AnalyzeDeps, Observability {
   maxReceives: number;
+  /** Delays a message the LLM server asked to wait for (the analyze queue). */
+  redelivery?: Redelivery;
 }
 
 /** SQS batch of `{articleId}` messages → one analysis each, failures reported per message. */

@@ -10,7 +10,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { type ArticleError, type ArticleRecord, isTerminal, type Status } from '../article.js';
+import { type ArticleError, type ArticleRecord, isTerminal, type StageUsage, type Status } from '../article.js';
 import { PrecisError, TransientError } from '../errors.js';
 import type {
   AnalysisClaim,
@@ -238,7 +238,12 @@ export class DynamoArticleRepository implements ArticleRepository {
     });
   }
 
-  async markFailed(id: string, error: ArticleError, now: Date, options: { sequencer?: string } = {}): Promise<boolean> {
+  async markFailed(
+    id: string,
+    error: ArticleError,
+    now: Date,
+    options: { sequencer?: string; usage?: Record<string, StageUsage> } = {},
+  ): Promise<boolean> {
     const values: Record<string, unknown> = {
       ':failed': 'FAILED',
       ':error': error,
@@ -251,12 +256,43 @@ export class DynamoArticleRepository implements ArticleRepository {
       condition += ' AND sourceSequencer = :seq';
       values[':seq'] = padSequencer(options.sequencer);
     }
+    let set = '#status = :failed, #error = :error, updatedAt = :at';
+    if (options.usage && Object.keys(options.usage).length > 0) {
+      set += ', #usage = :usage';
+      values[':usage'] = options.usage;
+    }
     return this.conditionalUpdate('mark failed', {
       Key: { id },
-      UpdateExpression: 'SET #status = :failed, #error = :error, updatedAt = :at REMOVE leaseToken, leaseUntil',
+      UpdateExpression: `SET ${set} REMOVE leaseToken, leaseUntil`,
       ConditionExpression: condition,
-      ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#error': 'error',
+        ...(values[':usage'] ? { '#usage': 'usage' } : {}),
+      },
       ExpressionAttributeValues: values,
+    });
+  }
+
+  async releaseAnalysis(
+    id: string,
+    leaseToken: string,
+    usage: Record<string, StageUsage>,
+    now: Date,
+  ): Promise<boolean> {
+    return this.conditionalUpdate('release analysis', {
+      Key: { id },
+      UpdateExpression: 'SET #usage = :usage, leaseUntil = :now, updatedAt = :at',
+      ConditionExpression: '#status = :analyzing AND leaseToken = :token',
+      ExpressionAttributeNames: { '#status': 'status', '#usage': 'usage' },
+      ExpressionAttributeValues: {
+        ':usage': usage,
+        // Expired from now: the next delivery claims it without waiting.
+        ':now': now.getTime() - 1,
+        ':at': now.toISOString(),
+        ':analyzing': 'ANALYZING',
+        ':token': leaseToken,
+      },
     });
   }
 

@@ -1,8 +1,9 @@
 import type { AnalysisEngine } from '../analysis/engine.js';
+import { UsageMeter } from '../analysis/usage.js';
 import { type AnalysisResult, type ArticleRecord, objectKeys } from '../article.js';
 import { countWords } from '../cleaning/normalize.js';
 import { CLEANER_VERSION } from '../cleaning/version.js';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, PrecisError } from '../errors.js';
 import type { ArticleRepository, BlobStore, Clock } from '../ports.js';
 import { type Delivery, failOrRethrow, isLastAttempt } from './delivery.js';
 
@@ -43,7 +44,12 @@ export type AnalyzeOutcome =
    * A PARTIAL result was saved with deliveries left: the message must come
    * back, and only these failed translations are redone.
    */
-  | { outcome: 'retry-pending'; articleId: string; languages: string[] };
+  | { outcome: 'retry-pending'; articleId: string; languages: string[] }
+  /**
+   * The LLM server asked to wait longer than the delivery may: the lease is
+   * given up and the message must come back after `delayMs`.
+   */
+  | { outcome: 'retry-later'; articleId: string; delayMs: number; code: string };
 
 /** The earlier result kept on an article, for an engine to build on. */
 function previousResult(article: ArticleRecord): AnalysisResult | undefined {
@@ -73,8 +79,12 @@ function previousResult(article: ArticleRecord): AnalysisResult | undefined {
  *    the lease is still ours. A PARTIAL result with deliveries left is
  *    `retry-pending`.
  *
- * Bad input ends the article FAILED at once. Other failures are thrown for
- * the queue to redeliver; on the last receive the article is marked FAILED.
+ * Bad input ends the article FAILED at once. A server that asks to wait past
+ * the lease gets its wait: the lease is given up and the outcome is
+ * `retry-later` with the delay. Other failures are thrown for the queue to
+ * redeliver; on the last receive the article is marked FAILED. Whatever
+ * happens, every billed call's usage is kept on the article, added to what
+ * earlier deliveries spent.
  */
 export async function analyzeArticle(
   articleId: string,
@@ -87,6 +97,7 @@ export async function analyzeArticle(
   if (claim.outcome === 'skip') return { outcome: 'skipped', articleId, reason: claim.reason };
   if (claim.outcome === 'busy') return { outcome: 'busy', articleId };
   const { article, leaseToken } = claim;
+  const meter = new UsageMeter(article.usage ?? {});
 
   try {
     if (!article.textKey || !article.contentHash) {
@@ -105,6 +116,8 @@ export async function analyzeArticle(
       {
         targetLanguages: config.targetLanguages,
         signal: AbortSignal.timeout(config.leaseMs),
+        deadline: started.getTime() + config.leaseMs,
+        meter,
         lastAttempt: isLastAttempt(delivery),
         previous: previousResult(article),
       },
@@ -133,7 +146,17 @@ export async function analyzeArticle(
     }
     return { outcome: 'analyzed', articleId, status: result.status };
   } catch (error) {
-    const { code } = await failOrRethrow(error, { articleId, stage: 'analyze', delivery, articles, clock });
+    const usage = meter.usage;
+    const permanent = error instanceof PrecisError && error.permanent;
+    if (!permanent && !isLastAttempt(delivery)) {
+      // The next delivery claims the article at once and adds to what this one spent.
+      await articles.releaseAnalysis(articleId, leaseToken, usage, clock()).catch(() => false);
+      const delayMs = (error as { retryAfterMs?: number }).retryAfterMs;
+      if (error instanceof PrecisError && delayMs !== undefined) {
+        return { outcome: 'retry-later', articleId, delayMs, code: error.code };
+      }
+    }
+    const { code } = await failOrRethrow(error, { articleId, stage: 'analyze', delivery, articles, clock, usage });
     return { outcome: 'failed', articleId, code };
   }
 }

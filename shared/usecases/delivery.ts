@@ -1,4 +1,4 @@
-import type { ArticleError } from '../article.js';
+import type { ArticleError, StageUsage } from '../article.js';
 import { PrecisError, type Stage, toErrorInfo } from '../errors.js';
 import type { ArticleRepository, Clock } from '../ports.js';
 
@@ -35,12 +35,17 @@ export async function failOrRethrow(
     clock: Clock;
     /** Only this upload of the key may be marked (ingest). */
     sequencer?: string;
+    /** What the stage spent, kept on the failed article. */
+    usage?: Record<string, StageUsage>;
   },
 ): Promise<{ code: string }> {
   const permanent = error instanceof PrecisError && error.permanent;
   if (permanent || isLastAttempt(context.delivery)) {
     const info = articleError(error, context.stage, context.delivery.attempt);
-    const options = context.sequencer === undefined ? {} : { sequencer: context.sequencer };
+    const options = {
+      ...(context.sequencer === undefined ? {} : { sequencer: context.sequencer }),
+      ...(context.usage ? { usage: context.usage } : {}),
+    };
     await context.articles.markFailed(context.articleId, info, context.clock(), options);
     if (permanent) return { code: info.code };
   }

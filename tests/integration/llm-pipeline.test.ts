@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalStack, localOptions, startLocalStack } from '../../local/stack.js';
+import { UsageMeter } from '../../shared/analysis/usage.js';
 import type { ArticleRecord } from '../../shared/article.js';
 import { sample } from '../helpers/samples.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
@@ -19,6 +20,7 @@ beforeAll(async () => {
     ...localOptions({
       TARGET_LANGUAGES: 'ar,fr',
       OPENAI_BASE_URL: stub.baseURL,
+      PRECIS_LLM_PROVIDER: 'openai',
       PRECIS_LLM_RETRIES: '0',
       PRECIS_LLM_TIMEOUT_MS: '2000',
       PRECIS_ARTICLE_BUDGET_MS: '2500',
@@ -104,6 +106,25 @@ describe('the pipeline with an LLM configured', () => {
     const tasks = stub.requests.map((r) => r.task);
     expect(tasks.filter((t) => t === 'article_analysis')).toHaveLength(1);
     expect(tasks.filter((t) => t === 'translation')).toHaveLength(3);
+    // Both deliveries' calls are on the record: it is the bill (the 500 was not billed).
+    const total = UsageMeter.sum(done.usage ?? {});
+    expect(total.calls).toBe(stub.ledger.billed);
+    expect(total.inputTokens).toBe(stub.ledger.inputTokens);
+    expect(total.outputTokens).toBe(stub.ledger.outputTokens);
+  });
+
+  it('takes a refused key at once: the fallback answers on the first delivery, with no queue retry', async () => {
+    stub.setOptions({
+      route: () => ({ kind: 'status', status: 401, message: 'Incorrect API key provided: sk-ab****cd.' }),
+    });
+    await upload('incoming/llm/rejected.md', sample('mosul-old-city.md'));
+    const article = await record('incoming/llm/rejected.md', finished);
+    expect(article.status).toBe('PARTIAL');
+    expect(article.provenance?.fallback).toMatchObject({
+      code: 'LLM_REJECTED',
+      message: expect.stringContaining('API key'),
+    });
+    expect(stub.requests).toHaveLength(1);
   });
 
   it('falls back to the offline results after the last receive when the provider keeps failing', async () => {
@@ -118,5 +139,27 @@ describe('the pipeline with an LLM configured', () => {
     expect(article.summary?.bullets.length).toBeGreaterThanOrEqual(3);
     expect(article.translations?.ar?.status).toBe('failed');
     expect(stub.requests.filter((r) => r.task === 'article_analysis')).toHaveLength(3);
+  });
+  // Last: the server's Retry-After pauses every call to the model in this process, as it should.
+  it('gives a Retry-After past the lease back to the queue with that delay, and keeps the lease free', async () => {
+    stub.setOptions({
+      route: (r) =>
+        r.task === 'article_analysis' ? { kind: 'status', status: 429, headers: { 'retry-after': '120' } } : undefined,
+    });
+    // New content: a text analysed before would be a cache hit, with no call to limit.
+    const text = `${sample('kirkuk-checkpoints.txt').toString()}\n\nThe governor said the road would reopen on Thursday.\n`;
+    await upload('incoming/llm/later.txt', text);
+    const article = await record('incoming/llm/later.txt', (a) => a.status === 'ANALYZING' && stub.requests.length > 0);
+    let message: { receiveCount: number; visibleAt: number } | undefined;
+    for (let i = 0; i < 100 && !(message && message.visibleAt - Date.now() > 100_000); i++) {
+      message = stack.queues.analyze.pending.find((m) => m.body.includes(article.id));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(message?.receiveCount).toBe(1);
+    // Back in about 120 s, not after the 3 s visibility timeout.
+    expect((message?.visibleAt ?? 0) - Date.now()).toBeGreaterThan(100_000);
+    const now = await record('incoming/llm/later.txt', () => true);
+    expect(now.status).toBe('ANALYZING');
+    expect(stub.requests).toHaveLength(1);
   });
 });

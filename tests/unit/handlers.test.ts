@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -10,6 +10,8 @@ import { createAnalyzeHandler } from '../../lambdas/analyze/handler.js';
 import { createApiHandler } from '../../lambdas/api/handler.js';
 import { createIngestHandler, decodeS3Key, sourcesOf } from '../../lambdas/ingest/handler.js';
 import { observability, storageAdapters } from '../../lambdas/runtime.js';
+import { sqsRedelivery } from '../../lambdas/sqs-batch.js';
+import { LlmError } from '../../shared/analysis/llm/structured.js';
 import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
 import { articleIdFor } from '../../shared/article.js';
 import type { ArticleRepository } from '../../shared/ports.js';
@@ -143,6 +145,15 @@ describe('analyze handler', () => {
       config: { bucket: BUCKET, targetLanguages: ['ar'], leaseMs: 60_000 },
     });
   }
+  /** What an earlier delivery spent. */
+  const earlier = {
+    inputTokens: 500,
+    outputTokens: 50,
+    cachedInputTokens: 0,
+    reasoningTokens: 0,
+    calls: 1,
+    costUsd: 0.002,
+  };
   const claimed = (textKey: string) => ({
     Attributes: { id: 'a1', status: 'ANALYZING', textKey, contentHash: 'h', language: 'en', title: 'T' },
   });
@@ -204,6 +215,57 @@ describe('analyze handler', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'partial' }]);
     const save = ddbMock.commandCalls(UpdateCommand)[1]?.args[0].input;
     expect(save?.ExpressionAttributeValues).toMatchObject({ ':status': 'PARTIAL', ':retryPending': true });
+  });
+
+  it('gives the lease up, keeps what was spent, and delays the message as long as the LLM server asked', async () => {
+    // Prepare: an engine that paid for one call, then was told to wait 120 s.
+    ddbMock
+      .on(UpdateCommand)
+      .resolvesOnce({ Attributes: { ...claimed('cleaned/a1.txt').Attributes, usage: { analysis: earlier } } })
+      .resolves({});
+    sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
+    s3Mock.on(GetObjectCommand).resolves({ Body: body('The council approved 14 new schools on Monday. '.repeat(8)) });
+    const handler = createAnalyzeHandler({
+      ...adapters(),
+      ...observability('test-analyze'),
+      engine: {
+        name: 'limited',
+        analyze: async (_input, options) => {
+          options.meter?.add(
+            'analysis',
+            { inputTokens: 100, outputTokens: 10, cachedInputTokens: 0, reasoningTokens: 0 },
+            0.001,
+          );
+          throw new LlmError('LLM_RATE_LIMITED', 'wait', { permanent: false, retryAfterMs: 120_000 });
+        },
+      },
+      redelivery: sqsRedelivery(new SQSClient({ region })),
+      clock: () => new Date('2026-01-01T00:00:00Z'),
+      maxReceives: 3,
+      config: { bucket: BUCKET, targetLanguages: [], leaseMs: 60_000 },
+    });
+    // Act
+    const response = await handler(sqsEvent(sqsRecord({ articleId: 'a1' }, { messageId: 'later' })), context());
+    // Assess: the message comes back in 120 s, from the queue its record came from.
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'later' }]);
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input).toEqual({
+      QueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/q',
+      ReceiptHandle: 'r',
+      VisibilityTimeout: 120,
+    });
+    const release = ddbMock.commandCalls(UpdateCommand)[1]?.args[0].input;
+    expect(release?.ConditionExpression).toBe('#status = :analyzing AND leaseToken = :token');
+    expect(release?.ExpressionAttributeValues?.[':usage']).toEqual({
+      analysis: {
+        inputTokens: 600,
+        outputTokens: 60,
+        cachedInputTokens: 0,
+        reasoningTokens: 0,
+        calls: 2,
+        costUsd: 0.003,
+      },
+    });
+    expect(failedUpdates()).toHaveLength(0);
   });
 
   it('ends a text too short to summarise FAILED with TEXT_TOO_SHORT', async () => {
