@@ -239,6 +239,8 @@ describe('the deployed system', () => {
     expect(summary(analyze).join('\n')).not.toMatch(/PutItem|incoming/);
     expect(JSON.stringify(statementsOf(analyze))).toContain('secretsmanager:GetSecretValue');
     expect(JSON.stringify(statementsOf(ingest))).not.toContain('secretsmanager');
+    // The analyze function delays a message an LLM server asked to wait for.
+    expect(JSON.stringify(statementsOf(analyze))).toContain('sqs:ChangeMessageVisibility');
   });
 
   it('alarms on dead letters, function errors and throttles', () => {

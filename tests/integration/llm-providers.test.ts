@@ -135,6 +135,7 @@ describe('requests each provider accepts', () => {
     expect(stub.requests[0]?.body.max_completion_tokens).toBeUndefined();
     // A model precis does not know gets no reasoning parameter.
     expect(stub.requests[0]?.body.reasoning_effort).toBeUndefined();
+    expect(stub.ledger.billed).toBe(1);
 
     stub.reset();
     stub.setOptions({ profile: 'openrouter' });
@@ -154,6 +155,7 @@ describe('requests each provider accepts', () => {
     expect(request?.headers['http-referer']).toBe('https://newsroom.example');
     expect(request?.headers['x-title']).toBe('precis');
     expect(result.usage.analysis?.costUsd).toBeGreaterThan(0);
+    expectBilled(result.usage);
   });
 
   it("keeps the server's words (without secrets) in a refusal, and does not retry it", async () => {
@@ -164,6 +166,7 @@ describe('requests each provider accepts', () => {
     expect(error.permanent).toBe(true);
     expect(error.message).toContain('does not exist or you do not have access to it');
     expect(stub.requests).toHaveLength(1);
+    expect(stub.ledger.billed).toBe(0);
 
     stub.reset();
     stub.setOptions({ apiKey: 'sk-right' });
@@ -268,6 +271,7 @@ describe('answers read as they are', () => {
     expect(next.status).toBe('DONE');
     expect(stub.requests.at(-1)?.body.response_format?.type).toBe('json_schema');
     expect(next.usage.analysis?.costUsd).toBeGreaterThan(0);
+    expectBilled(next.usage);
   });
 
   it('reads the JSON after a <think> block', async () => {
@@ -300,6 +304,7 @@ describe('output mode', () => {
     const first = await llm.analyze(article('kirkuk-checkpoints.txt'), { targetLanguages: [] });
     expect(first.provenance.llm?.outputMode).toBe('json_object');
     expect(stub.requests.map((r) => r.body.response_format?.type)).toEqual(['json_schema', 'json_object']);
+    expectBilled(first.usage);
     stub.requests.length = 0;
     await llm.analyze(article('mosul-old-city.md'), { targetLanguages: [] });
     expect(stub.requests.map((r) => r.body.response_format?.type)).toEqual(['json_object']);
@@ -314,6 +319,7 @@ describe('output mode', () => {
     expect(result.status).toBe('DONE');
     expect(result.provenance.llm?.outputMode).toBe('json_schema');
     expect(stub.ledger.refused).toBe(0);
+    expectBilled(result.usage);
   });
 
   it('does not leave JSON schema on a context-length error', async () => {
@@ -324,6 +330,7 @@ describe('output mode', () => {
     );
     expect(result.status).toBe('DONE');
     expect(stub.requests.every((r) => r.body.response_format?.type === 'json_schema')).toBe(true);
+    expectBilled(result.usage);
   });
 });
 
@@ -388,6 +395,7 @@ describe('time', () => {
     expect(error.code).toBe('LLM_RATE_LIMITED');
     expect(error.permanent).toBe(false);
     expect((error as { retryAfterMs?: number }).retryAfterMs).toBe(120_000);
+    expect(stub.ledger.billed).toBe(0);
   });
 
   it('waits out a short Retry-After within the budget, and not past the delivery deadline', async () => {
@@ -395,6 +403,7 @@ describe('time', () => {
     const result = await engine().analyze(article('kirkuk-checkpoints.txt'), { targetLanguages: [] });
     expect(result.status).toBe('DONE');
     expect((stub.requests[1]?.at ?? 0) - (stub.requests[0]?.at ?? 0)).toBeGreaterThanOrEqual(290);
+    expectBilled(result.usage);
 
     stub.reset();
     stub.script({ kind: 'status', status: 429, headers: { 'retry-after-ms': '3000' } });
@@ -430,6 +439,7 @@ describe('the Responses API', () => {
     );
     expect(error.code).toBe('LLM_REFUSED');
     expect(stub.requests.map((r) => r.api)).toEqual(['responses']);
+    expect(stub.ledger.billed).toBe(1);
   });
 });
 
@@ -487,5 +497,6 @@ describe('cost truth', () => {
     expect(result.usage.analysis?.costUsd).toBeNull();
     expect(result.usage['translation:fr']?.costUsd).toBeNull();
     expect(warnings.filter((w) => w.includes('No price'))).toHaveLength(1);
+    expect(result.usage.analysis?.inputTokens).toBeGreaterThan(0);
   });
 });
