@@ -64,6 +64,11 @@ function report(file: string, a: ArticleRecord): string {
   out.push(
     `  Engine:      ${p?.engine}${p?.model ? ` (${p.model})` : ''}    cleaner ${p?.cleanerVersion}    format ${a.format}, ${a.encoding}`,
   );
+  if (p?.llm) {
+    out.push(
+      `  LLM:         ${p.llm.provider}, ${p.llm.api} API, ${p.llm.outputMode}, reasoning effort ${p.llm.reasoningEffort ?? 'not sent'}`,
+    );
+  }
   if (a.summary) {
     out.push(`  Headline:    ${wrap(a.summary.headline, '               ')}`);
     out.push(`  Summary:     ${wrap(a.summary.short, '               ')}`);
@@ -74,7 +79,16 @@ function report(file: string, a: ArticleRecord): string {
   if (usage.length > 0) {
     const usd = (n: number | null) => (n === null ? 'price unknown' : `$${n.toFixed(5)}`);
     out.push(
-      `  Usage:       ${usage.map(([stage, u]) => `${stage} ${u.inputTokens}+${u.outputTokens} tokens ${usd(u.costUsd)}`).join(' · ')}`,
+      `  Usage:       ${usage
+        .map(([stage, u]) => {
+          const of = [
+            u.cachedInputTokens ? `${u.cachedInputTokens} cached` : '',
+            u.reasoningTokens ? `${u.reasoningTokens} reasoning` : '',
+            (u.calls ?? 1) > 1 ? `${u.calls} calls` : '',
+          ].filter(Boolean);
+          return `${stage} ${u.inputTokens}+${u.outputTokens} tokens${of.length ? ` (${of.join(', ')})` : ''} ${usd(u.costUsd)}`;
+        })
+        .join(' · ')}`,
     );
   }
   if (a.provenance?.cacheHit) out.push('  Cache:       reused an identical earlier analysis (nothing paid)');
