@@ -1,6 +1,62 @@
 import type { App } from 'aws-cdk-lib';
 import { z } from 'zod';
-import { languageList } from '../shared/config.js';
+import { analyzeEnvSchema, languageList } from '../shared/config.js';
+
+/**
+ * The LLM engine's settings a deployment may give the analyze function
+ * (`-c llmSettings='{"PRECIS_MODEL_FAMILY": "gpt-5.4-mini"}'`). The key,
+ * the base URL and the model have their own parameters; the budget follows
+ * the function's timeout.
+ */
+export const LLM_SETTINGS = [
+  'PRECIS_LLM_PROVIDER',
+  'PRECIS_LLM_API',
+  'PRECIS_ANALYSIS_MODEL',
+  'PRECIS_TRANSLATION_MODEL',
+  'PRECIS_MODEL_FAMILY',
+  'PRECIS_CONTEXT_TOKENS',
+  'PRECIS_MODEL_CAPABILITIES',
+  'PRECIS_REASONING_EFFORT',
+  'PRECIS_MAX_OUTPUT_TOKENS',
+  'PRECIS_LLM_TIMEOUT_MS',
+  'PRECIS_LLM_RETRIES',
+  'PRECIS_LLM_CONCURRENCY',
+  'PRECIS_MAX_INPUT_TOKENS',
+  'PRECIS_DROP_UNGROUNDED',
+  'PRECIS_PRICES',
+  'PRECIS_LLM_HEADERS',
+  'PRECIS_LLM_BODY',
+] as const;
+
+const llmSettings = z
+  .string()
+  .default('{}')
+  .transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.partialRecord(
+      z.enum(LLM_SETTINGS),
+      z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())]),
+    ),
+  )
+  .transform((settings, ctx) => {
+    // Objects (prices, headers, body) become the JSON their variables hold.
+    const env = Object.fromEntries(
+      Object.entries(settings).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
+    );
+    // Checked as the function will check them, so a bad value fails the synth, not the cold start.
+    const checked = analyzeEnvSchema.safeParse({ PRECIS_TABLE: 't', PRECIS_BUCKET: 'b', ...env });
+    for (const issue of checked.success ? [] : checked.error.issues) {
+      ctx.addIssue({ code: 'custom', message: `${String(issue.path[0])}: ${issue.message}` });
+    }
+    return env;
+  });
 
 /**
  * The deployment's parameters, from CDK context: defaults in cdk.json,
@@ -12,6 +68,8 @@ export const contextSchema = z.object({
   targetLanguages: languageList,
   /** An OpenAI-compatible server instead of OpenAI. */
   openAiBaseUrl: z.union([z.literal(''), z.url()]).default(''),
+  /** The LLM engine's other settings for the analyze function, as JSON (LLM_SETTINGS). */
+  llmSettings,
   /** An existing Secrets Manager secret holding the key; a new empty one is created when absent. */
   openAiSecretName: z.string().default(''),
   /** Analyses running at once: the LLM rate budget (SQS event source maxConcurrency, 2–1000). */

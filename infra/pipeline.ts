@@ -75,6 +75,7 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
       PRECIS_MODEL: context.model,
       TARGET_LANGUAGES: context.targetLanguages.join(','),
       ...(context.openAiBaseUrl ? { OPENAI_BASE_URL: context.openAiBaseUrl } : {}),
+      ...context.llmSettings,
       // The lease is the function's timeout; the LLM budget leaves time to save the result.
       PRECIS_ANALYZE_LEASE_MS: String(analyzeTimeout.toMilliseconds()),
       PRECIS_ARTICLE_BUDGET_MS: String(analyzeTimeout.toMilliseconds() - 30_000),

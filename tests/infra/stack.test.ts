@@ -28,7 +28,11 @@ function build(context: Record<string, string> = {}) {
 let stack: PrecisStack;
 let template: Template;
 beforeAll(() => {
-  ({ stack, template } = build({ targetLanguages: 'ar,fr', analyzeConcurrency: '7' }));
+  ({ stack, template } = build({
+    targetLanguages: 'ar,fr',
+    analyzeConcurrency: '7',
+    llmSettings: '{"PRECIS_MODEL_FAMILY": "gpt-5.4-mini", "PRECIS_LLM_HEADERS": {"X-Title": "precis"}}',
+  }));
 }, 120_000);
 
 const resources = (type: string) => Object.entries(template.findResources(type)) as [string, Resource][];
@@ -127,7 +131,13 @@ describe('the deployed system', () => {
     expect(() => loadConfig(ingestEnvSchema, environmentOf(ingest))).not.toThrow();
     const analyzeEnv = environmentOf(analyze);
     const analyzeConfig = loadConfig(analyzeEnvSchema, analyzeEnv);
-    expect(analyzeConfig).toMatchObject({ TARGET_LANGUAGES: ['ar', 'fr'], PRECIS_MODEL: 'gpt-5.4-mini' });
+    expect(analyzeConfig).toMatchObject({
+      TARGET_LANGUAGES: ['ar', 'fr'],
+      PRECIS_MODEL: 'gpt-5.4-mini',
+      // -c llmSettings reaches the function, objects as JSON.
+      PRECIS_MODEL_FAMILY: 'gpt-5.4-mini',
+      PRECIS_LLM_HEADERS: { 'X-Title': 'precis' },
+    });
     expect(analyzeConfig.PRECIS_ARTICLE_BUDGET_MS).toBeLessThan(analyzeConfig.PRECIS_ANALYZE_LEASE_MS);
     expect(analyzeEnv).not.toHaveProperty('OPENAI_API_KEY');
     expect(analyzeEnv.PRECIS_OPENAI_SECRET_ARN).toMatch(/^arn:/);
@@ -300,6 +310,10 @@ describe('the deployed system', () => {
   it('refuses a malformed context parameter by name', () => {
     const app = new App({ context: { analyzeConcurrency: 'lots' } });
     expect(() => readContext(app)).toThrow(/-c analyzeConcurrency/);
+    const badEffort = new App({ context: { llmSettings: '{"PRECIS_REASONING_EFFORT": "extreme"}' } });
+    expect(() => readContext(badEffort)).toThrow(/-c llmSettings: PRECIS_REASONING_EFFORT/);
+    const secret = new App({ context: { llmSettings: '{"OPENAI_API_KEY": "sk-x"}' } });
+    expect(() => readContext(secret)).toThrow(/-c llmSettings/);
     expect(Stack.isStack(stack)).toBe(true);
   });
 });
