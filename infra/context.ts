@@ -1,6 +1,6 @@
 import type { App } from 'aws-cdk-lib';
 import { z } from 'zod';
-import { analyzeEnvSchema, languageList } from '../shared/config.js';
+import { analyzeEnvSchema, jsonValue, languageList } from '../shared/config.js';
 
 /**
  * The LLM engine's settings a deployment may give the analyze function
@@ -28,35 +28,24 @@ export const LLM_SETTINGS = [
   'PRECIS_LLM_BODY',
 ] as const;
 
-const llmSettings = z
-  .string()
-  .default('{}')
-  .transform((value, ctx) => {
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'not JSON' });
-      return z.NEVER;
-    }
-  })
-  .pipe(
-    z.partialRecord(
-      z.enum(LLM_SETTINGS),
-      z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())]),
-    ),
-  )
-  .transform((settings, ctx) => {
-    // Objects (prices, headers, body) become the JSON their variables hold.
-    const env = Object.fromEntries(
-      Object.entries(settings).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
-    );
-    // Checked as the function will check them, so a bad value fails the synth, not the cold start.
-    const checked = analyzeEnvSchema.safeParse({ PRECIS_TABLE: 't', PRECIS_BUCKET: 'b', ...env });
-    for (const issue of checked.success ? [] : checked.error.issues) {
-      ctx.addIssue({ code: 'custom', message: `${String(issue.path[0])}: ${issue.message}` });
-    }
-    return env;
-  });
+const llmSettings = jsonValue(
+  z.partialRecord(
+    z.enum(LLM_SETTINGS),
+    z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())]),
+  ),
+  '{}',
+).transform((settings, ctx) => {
+  // Objects (prices, headers, body) become the JSON their variables hold.
+  const env = Object.fromEntries(
+    Object.entries(settings).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
+  );
+  // Checked as the function will check them, so a bad value fails the synth, not the cold start.
+  const checked = analyzeEnvSchema.safeParse({ PRECIS_TABLE: 't', PRECIS_BUCKET: 'b', ...env });
+  for (const issue of checked.success ? [] : checked.error.issues) {
+    ctx.addIssue({ code: 'custom', message: `${String(issue.path[0])}: ${issue.message}` });
+  }
+  return env;
+});
 
 /**
  * The deployment's parameters, from CDK context: defaults in cdk.json,

@@ -35,7 +35,7 @@ export const priceSchema = z.object({
 export type Price = z.infer<typeof priceSchema>;
 
 /** A variable holding JSON, parsed and then checked against `schema`. */
-const jsonValue = <S extends z.ZodType>(schema: S, fallback: string) =>
+export const jsonValue = <S extends z.ZodType>(schema: S, fallback: string) =>
   z
     .string()
     .default(fallback)

@@ -21,3 +21,13 @@ export async function codeOfAsync(promise: Promise<unknown>): Promise<string | u
     throw error;
   }
 }
+
+/** The precis error `promise` rejects with; anything else (or resolving) fails the test. */
+export async function failure(promise: Promise<unknown>): Promise<PrecisError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof PrecisError)) throw new Error(`expected a PrecisError, got ${String(error)}`);
+  return error;
+}

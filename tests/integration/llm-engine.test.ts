@@ -7,8 +7,8 @@ import { PROMPT_VERSION } from '../../shared/analysis/llm/prompts.js';
 import type { AnalysisResult } from '../../shared/article.js';
 import { cleanDocument } from '../../shared/cleaning/index.js';
 import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';
-import { PrecisError } from '../../shared/errors.js';
 import { scriptShare } from '../../shared/scripts.js';
+import { failure } from '../helpers/errors.js';
 import { sample } from '../helpers/samples.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 
@@ -40,15 +40,6 @@ function llm(env: Record<string, string> = {}): LlmEngine {
 
 const article = (name: string): AnalysisInput => cleanDocument(sample(name), { name });
 const tasks = () => stub.requests.map((r) => r.task);
-
-async function failure(run: Promise<unknown>): Promise<PrecisError> {
-  const error = await run.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof PrecisError)) throw new Error(`expected a PrecisError, got ${String(error)}`);
-  return error;
-}
 
 describe('the LLM engine against an OpenAI-compatible server', () => {
   it('analyses in one structured call and translates in one call per language (happy path)', async () => {

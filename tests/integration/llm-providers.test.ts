@@ -6,6 +6,7 @@ import type { StageUsage } from '../../shared/article.js';
 import { cleanDocument } from '../../shared/cleaning/index.js';
 import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';
 import { PrecisError } from '../../shared/errors.js';
+import { failure } from '../helpers/errors.js';
 import { sample } from '../helpers/samples.js';
 import { type StubOptions, type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 
@@ -43,15 +44,6 @@ function longArticle(times = 1): AnalysisInput {
     ['basra-water.html', 'kirkuk-checkpoints.txt', 'mosul-old-city.md'].map((n) => article(n).text).join('\n\n'),
   ).join('\n\n');
   return { text, title: 'Three stories', language: 'en', publishedAt: null, contentHash: `long-${times}` };
-}
-
-async function failure(run: Promise<unknown>): Promise<PrecisError> {
-  const error = await run.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof PrecisError)) throw new Error(`expected a PrecisError, got ${String(error)}`);
-  return error;
 }
 
 /** The record's totals equal what the stub billed: every answered call counted, nothing else. */
