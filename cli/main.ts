@@ -147,12 +147,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         try {
           const result =
             command === 'clean'
-              ? cleanDocument(bytes, { name: file, languages })
+              ? cleanDocument(bytes, { name: file, languages, maxWords: config.PRECIS_MAX_WORDS })
               : await analyzeDocument(bytes, {
                   name: file,
                   engine,
                   targetLanguages: config.TARGET_LANGUAGES,
                   languages,
+                  maxWords: config.PRECIS_MAX_WORDS,
                 });
           line = { file, ...result };
         } catch (failure) {

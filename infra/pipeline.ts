@@ -60,7 +60,7 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
       PRECIS_INGEST_LEASE_MS: String(ingestTimeout.toMilliseconds()),
     },
   })
-    .bindBucket(bucket, { get: ['incoming/'], put: ['cleaned/'] })
+    .bindBucket(bucket, { get: ['incoming/'], put: ['cleaned/'], list: true })
     .bindTable(table, ['GetItem', 'PutItem', 'UpdateItem'])
     .bindAnalyzeQueue(analyzeQueue);
 

@@ -12,6 +12,9 @@ import { LANGUAGE_CODE, splitLanguageList } from './languages.js';
 /** Uploads larger than this are refused by their size, before they are read. */
 export const DEFAULT_MAX_OBJECT_BYTES = 5 * 1024 * 1024;
 
+/** Articles longer than this many words end TOO_LONG: about 150 pages, far past any news article. */
+export const DEFAULT_MAX_WORDS = 100_000;
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 export const languageList = z
@@ -128,6 +131,8 @@ export const engineEnv = {
 /** What reading and cleaning an upload needs: the ingest function and `precis clean|analyze`. */
 const cleaningEnv = {
   PRECIS_MAX_OBJECT_BYTES: positiveInt(DEFAULT_MAX_OBJECT_BYTES),
+  /** Articles with more words than this end TOO_LONG instead of being analysed. */
+  PRECIS_MAX_WORDS: positiveInt(DEFAULT_MAX_WORDS),
   /** Languages the detector chooses among (ISO 639-1); the default list when empty. */
   PRECIS_LANGUAGES: languageList,
 };

@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   INVALID_JSON: 'The JSON file is malformed or lacks a "body" or "html" field.',
   NO_ARTICLE_TEXT: 'No article text was found in the document.',
   TEXT_TOO_SHORT: 'The article text is too short to summarise.',
+  TOO_LONG: 'The article text is longer than the word limit (PRECIS_MAX_WORDS).',
+  STAGE_TIMEOUT: 'A stage ran out of its time budget on this input, and would again.',
   SOURCE_NOT_FOUND: 'The uploaded object no longer exists (deleted before it was read).',
   STORAGE_UNAVAILABLE: 'Storage (S3 or DynamoDB) could not be reached; the work is retried.',
   QUEUE_UNAVAILABLE: 'The analysis queue could not be reached; the work is retried.',

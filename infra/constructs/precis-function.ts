@@ -84,8 +84,13 @@ export class PrecisFunction extends Construct {
     });
   }
 
-  /** PRECIS_BUCKET, and the object actions the code uses, on the prefixes it uses them on. */
-  bindBucket(bucket: IBucket, grants: { get?: string[]; put?: string[] }): this {
+  /**
+   * PRECIS_BUCKET, and the object actions the code uses, on the prefixes it
+   * uses them on. `list` adds s3:ListBucket on the bucket: without it S3
+   * answers 403, not 404, for a key that does not exist, and a deleted upload
+   * would be retried as a failure instead of ending SOURCE_NOT_FOUND.
+   */
+  bindBucket(bucket: IBucket, grants: { get?: string[]; put?: string[]; list?: boolean }): this {
     this.fn.addEnvironment('PRECIS_BUCKET', bucket.bucketName);
     for (const [action, prefixes] of [
       ['s3:GetObject', grants.get],
@@ -98,6 +103,11 @@ export class PrecisFunction extends Construct {
           actions: [action],
           resources: prefixes.map((prefix) => `${bucket.bucketArn}/${prefix}*`),
         }),
+      );
+    }
+    if (grants.list) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
       );
     }
     return this;

@@ -26,6 +26,7 @@ export function buildIngestDeps(
     config: {
       bucket: config.PRECIS_BUCKET,
       maxObjectBytes: config.PRECIS_MAX_OBJECT_BYTES,
+      maxWords: config.PRECIS_MAX_WORDS,
       leaseMs: config.PRECIS_INGEST_LEASE_MS,
       languages: config.PRECIS_LANGUAGES.length > 0 ? config.PRECIS_LANGUAGES : undefined,
     },

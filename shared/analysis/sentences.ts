@@ -1,3 +1,5 @@
+import { segments } from '../segment.js';
+
 /** A sentence of the cleaned text, with its character offsets: `text.slice(start, end) === sentence.text`. */
 export interface Sentence {
   text: string;
@@ -40,13 +42,10 @@ function endsWithAbbreviation(segment: string, next: string): boolean {
  * items stand alone.
  */
 export function splitSentences(text: string, language?: string | null): Sentence[] {
-  let segmenter: Intl.Segmenter;
-  try {
-    segmenter = new Intl.Segmenter(language ?? 'en', { granularity: 'sentence' });
-  } catch {
-    segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
-  }
-  const raw = Array.from(segmenter.segment(text), (s) => ({ start: s.index, end: s.index + s.segment.length }));
+  const raw = Array.from(segments(text, 'sentence', language ?? 'en'), (s) => ({
+    start: s.index,
+    end: s.index + s.segment.length,
+  }));
   const merged: { start: number; end: number }[] = [];
   for (let i = 0; i < raw.length; i++) {
     const current = { ...(raw[i] as { start: number; end: number }) };
@@ -79,9 +78,8 @@ export function splitSentences(text: string, language?: string | null): Sentence
 
 /** Lower-cased word tokens, in any script. */
 export function wordTokens(text: string, language?: string | null): string[] {
-  const segmenter = new Intl.Segmenter(language ?? undefined, { granularity: 'word' });
   const out: string[] = [];
-  for (const s of segmenter.segment(text)) if (s.isWordLike) out.push(s.segment.toLocaleLowerCase());
+  for (const s of segments(text, 'word', language)) if (s.isWordLike) out.push(s.segment.toLocaleLowerCase());
   return out;
 }
 

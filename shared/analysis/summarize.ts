@@ -57,11 +57,19 @@ const DEPENDENT_START =
 type Vector = Map<string, number>;
 
 /** A paragraph that is one short quotation: a section heading in many outlets' style. */
-function isQuotedHeading(sentence: Sentence, all: Sentence[]): boolean {
-  const alone = all.filter((s) => s.paragraph === sentence.paragraph).length === 1;
+function isQuotedHeading(sentence: Sentence, sentencesInParagraph: Map<number, number>): boolean {
+  const alone = sentencesInParagraph.get(sentence.paragraph) === 1;
   return (
     alone && /^["“«]/u.test(sentence.text) && /["”»]$/u.test(sentence.text) && sentence.text.split(/\s+/).length <= 12
   );
+}
+
+function normalised(v: Vector): Vector {
+  let norm = 0;
+  for (const x of v.values()) norm += x * x;
+  if (norm === 0) return new Map();
+  const length = Math.sqrt(norm);
+  return new Map([...v].map(([w, x]) => [w, x / length]));
 }
 
 function cosine(a: Vector, b: Vector): number {
@@ -102,7 +110,9 @@ interface SentenceFeatures extends Sentence {
  */
 function sentenceFeatures(text: string, language?: string | null): SentenceFeatures[] {
   const all = splitSentences(text, language);
-  const candidates = all.filter((s) => isProse(s) && !isQuotedHeading(s, all));
+  const perParagraph = new Map<number, number>();
+  for (const s of all) perParagraph.set(s.paragraph, (perParagraph.get(s.paragraph) ?? 0) + 1);
+  const candidates = all.filter((s) => isProse(s) && !isQuotedHeading(s, perParagraph));
   const pool = candidates.length > 0 ? candidates : all;
   const tokens = pool.map((s) => wordTokens(s.text, language).filter((w) => !STOPWORDS.has(w) && !/^\d+$/.test(w)));
   const df = new Map<string, number>();
@@ -117,14 +127,20 @@ function sentenceFeatures(text: string, language?: string | null): SentenceFeatu
   const centroid: Vector = new Map();
   for (const v of vectors) for (const [w, x] of v) centroid.set(w, (centroid.get(w) ?? 0) + x);
 
-  const centrality = pool.map((_, i) => {
+  // Σ_{j>i} cos(v_i, v_j) is v_i's unit vector against the sum of the later unit vectors:
+  // one pass from the end keeps that sum, so the cost is linear in the words, not quadratic in the sentences.
+  const centrality: number[] = new Array(n).fill(0);
+  const later: Vector = new Map();
+  for (let i = n - 1; i >= 0; i--) {
+    const unit = normalised(vectors[i] as Vector);
     let sum = 0;
-    for (let j = i + 1; j < n; j++) sum += cosine(vectors[i] as Vector, vectors[j] as Vector);
-    return sum;
-  });
-  const maxCentrality = Math.max(1e-9, ...centrality);
+    for (const [w, x] of unit) sum += x * (later.get(w) ?? 0);
+    centrality[i] = sum;
+    for (const [w, x] of unit) later.set(w, (later.get(w) ?? 0) + x);
+  }
+  const maxCentrality = centrality.reduce((m, c) => Math.max(m, c), 1e-9);
   const centroidSims = vectors.map((v) => cosine(v, centroid));
-  const maxCentroid = Math.max(1e-9, ...centroidSims);
+  const maxCentroid = centroidSims.reduce((m, c) => Math.max(m, c), 1e-9);
   return pool.map((s, i) => ({
     ...s,
     vector: vectors[i] as Vector,

@@ -31,6 +31,25 @@ export interface CleanOptions {
   name: string;
   /** Languages to choose among (ISO 639-1); the default list when omitted. */
   languages?: readonly string[];
+  /** More words than this is TOO_LONG; no limit when omitted. */
+  maxWords?: number;
+  /** Epoch ms the cleaning must end by: checked between its steps, past it is STAGE_TIMEOUT. */
+  deadline?: number;
+}
+
+/**
+ * Characters per word no language's text exceeds on average, white space
+ * included: a text longer than this many times the word limit is TOO_LONG
+ * before its words are counted.
+ */
+const MAX_CHARS_PER_WORD = 16;
+
+function tooLong(words: number | null, maxWords: number): InvalidInputError {
+  const measured = words === null ? 'far more than' : `${words.toLocaleString('en')} words, more than`;
+  return new InvalidInputError(
+    'TOO_LONG',
+    `The article text has ${measured} the limit of ${maxWords.toLocaleString('en')} words.`,
+  );
 }
 
 const EXTENSIONS: Record<string, SourceFormat> = {
@@ -83,11 +102,22 @@ const PARSERS: Record<SourceFormat, (text: string) => ParsedDocument> = {
  */
 export function cleanDocument(bytes: Uint8Array, options: CleanOptions): CleanedArticle {
   if (bytes.length === 0) throw new InvalidInputError('EMPTY_OBJECT', 'The file is empty (0 bytes).');
+  const started = Date.now();
+  const inTime = (step: string) => {
+    if (options.deadline !== undefined && Date.now() > options.deadline) {
+      throw new InvalidInputError(
+        'STAGE_TIMEOUT',
+        `Cleaning ran out of its time budget after ${Date.now() - started} ms, at ${step}.`,
+      );
+    }
+  };
   const named = formatFromName(options.name);
   const decoded = decodeBytes(bytes, { html: named === null || named === 'html' || named === 'json' });
   const format = named ?? sniffFormat(decoded.text);
+  inTime('parsing');
   const parsed = PARSERS[format](decoded.text);
   const stated = parsed.metadata;
+  inTime('removing pasted artifacts');
 
   const known: Partial<PasteFindings> = {
     title: stated.title ? normalizeLine(stated.title) : null,
@@ -100,8 +130,15 @@ export function cleanDocument(bytes: Uint8Array, options: CleanOptions): Cleaned
   if (!/[\p{L}\p{N}]/u.test(text)) {
     throw new InvalidInputError('NO_ARTICLE_TEXT', 'No article text was found in the document.');
   }
+  if (options.maxWords !== undefined && text.length > options.maxWords * MAX_CHARS_PER_WORD) {
+    throw tooLong(null, options.maxWords);
+  }
+  inTime('detecting the language');
   // The text decides; a page's lang attribute only speaks when the text is too short to tell.
   const language = detectLanguage(text, options.languages) ?? pageLanguage(stated.lang, options.languages);
+  inTime('counting words');
+  const wordCount = countWords(text, language);
+  if (options.maxWords !== undefined && wordCount > options.maxWords) throw tooLong(wordCount, options.maxWords);
   return {
     text,
     format,
@@ -113,7 +150,7 @@ export function cleanDocument(bytes: Uint8Array, options: CleanOptions): Cleaned
     url: stated.url ?? null,
     language,
     contentHash: createHash('sha256').update(text).digest('hex'),
-    wordCount: countWords(text, language),
+    wordCount,
     cleanerVersion: CLEANER_VERSION,
   };
 }

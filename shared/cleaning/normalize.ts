@@ -1,3 +1,5 @@
+import { segments } from '../segment.js';
+
 /**
  * Characters that carry no text: zero-width spaces, word joiners, the BOM,
  * soft hyphens and bidi controls left by copy and paste. ZWNJ and ZWJ stay:
@@ -35,8 +37,7 @@ export function comparable(text: string): string {
 
 /** Counts words the way a reader would, in any script (CJK included). */
 export function countWords(text: string, language?: string | null): number {
-  const segmenter = new Intl.Segmenter(language ?? undefined, { granularity: 'word' });
   let count = 0;
-  for (const segment of segmenter.segment(text)) if (segment.isWordLike) count++;
+  for (const segment of segments(text, 'word', language)) if (segment.isWordLike) count++;
   return count;
 }

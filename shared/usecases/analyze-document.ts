@@ -19,9 +19,19 @@ export type DocumentAnalysis = Omit<CleanedArticle, 'text' | 'cleanerVersion'> &
  */
 export async function analyzeDocument(
   bytes: Uint8Array,
-  options: { name: string; engine: AnalysisEngine; targetLanguages: readonly string[]; languages?: readonly string[] },
+  options: {
+    name: string;
+    engine: AnalysisEngine;
+    targetLanguages: readonly string[];
+    languages?: readonly string[];
+    maxWords?: number;
+  },
 ): Promise<DocumentAnalysis> {
-  const cleaned = cleanDocument(bytes, { name: options.name, languages: options.languages });
+  const cleaned = cleanDocument(bytes, {
+    name: options.name,
+    languages: options.languages,
+    maxWords: options.maxWords,
+  });
   assertSummarisable(cleaned.text, cleaned.language);
   // One attempt, no queue to retry: an engine with a fallback uses it at once.
   const result = await options.engine.analyze(cleaned, { targetLanguages: options.targetLanguages, lastAttempt: true });

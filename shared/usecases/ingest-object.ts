@@ -13,6 +13,9 @@ export interface IngestDeps {
     /** Bucket the cleaned text is written to. */
     bucket: string;
     maxObjectBytes: number;
+    /** Longer articles end TOO_LONG. */
+    maxWords?: number;
+    /** How long a delivery owns the upload; cleaning must end well inside it (STAGE_TIMEOUT). */
     leaseMs: number;
     languages?: readonly string[];
   };
@@ -27,13 +30,16 @@ export type IngestOutcome =
   | { outcome: 'stale'; articleId: string }
   /** Another live delivery holds this upload: the message must come back later, so a crashed holder is taken over. */
   | { outcome: 'busy'; articleId: string }
-  /** Not under incoming/: not an article upload. */
+  /** Not under incoming/, or a folder marker: not an article upload. */
   | { outcome: 'ignored'; articleId: null };
+
+/** Time kept back from the lease for writing the cleaned text and the item after cleaning. */
+const SAVE_MARGIN_MS = 10_000;
 
 /**
  * Ingests one uploaded object.
  *
- * 1. Ignore keys outside `incoming/`.
+ * 1. Ignore keys outside `incoming/`, and folder markers (`incoming/x/`, as the S3 console makes them).
  * 2. Claim the object version on the article item (RECEIVED); a duplicate or stale event stops here,
  *    and one whose version another delivery holds is `busy`.
  * 3. Refuse an empty or too-large object by its size, before reading it.
@@ -46,7 +52,9 @@ export type IngestOutcome =
  * marked FAILED first.
  */
 export async function ingestObject(source: SourceRef, delivery: Delivery, deps: IngestDeps): Promise<IngestOutcome> {
-  if (!source.key.startsWith(objectKeys.incomingPrefix)) return { outcome: 'ignored', articleId: null };
+  if (!source.key.startsWith(objectKeys.incomingPrefix) || source.key.endsWith('/')) {
+    return { outcome: 'ignored', articleId: null };
+  }
   const { blobs, articles, analyzeQueue, clock, config } = deps;
   const articleId = articleIdFor(source.bucket, source.key);
   const started = clock();
@@ -65,7 +73,16 @@ export async function ingestObject(source: SourceRef, delivery: Delivery, deps: 
       throw new InvalidInputError('TOO_LARGE', tooLargeMessage(source.size, config.maxObjectBytes));
     }
     const bytes = await blobs.get(source.bucket, source.key, { maxBytes: config.maxObjectBytes });
-    const cleaned = cleanDocument(bytes, { name: source.key, languages: config.languages });
+    const cleaned = cleanDocument(bytes, {
+      name: source.key,
+      languages: config.languages,
+      maxWords: config.maxWords,
+      // Cleaning measures real time; what the delivery already spent is taken off its budget.
+      deadline:
+        Date.now() +
+        Math.max(config.leaseMs - SAVE_MARGIN_MS, config.leaseMs / 2) -
+        (clock().getTime() - started.getTime()),
+    });
     const textKey = objectKeys.cleaned(articleId);
     await blobs.put(config.bucket, textKey, cleaned.text, 'text/plain; charset=utf-8');
     const { text: _text, cleanerVersion: _version, ...metadata } = cleaned;

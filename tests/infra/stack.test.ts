@@ -249,6 +249,9 @@ describe('the deployed system', () => {
     expect(summary(analyze).join('\n')).not.toMatch(/PutItem|incoming/);
     expect(JSON.stringify(statementsOf(analyze))).toContain('secretsmanager:GetSecretValue');
     expect(JSON.stringify(statementsOf(ingest))).not.toContain('secretsmanager');
+    // Ingest may list the bucket, so that a deleted upload is a 404 (SOURCE_NOT_FOUND), not a 403.
+    expect(statementsOf(ingest)).toContainEqual(expect.objectContaining({ Action: 's3:ListBucket' }));
+    expect(JSON.stringify(statementsOf(api))).not.toContain('s3:ListBucket');
     // The analyze function delays a message an LLM server asked to wait for.
     expect(JSON.stringify(statementsOf(analyze))).toContain('sqs:ChangeMessageVisibility');
   });

@@ -71,6 +71,7 @@ const SAMPLES: Record<string, string> = {
   PRECIS_BUCKET: 'my-bucket',
   PRECIS_ANALYZE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/analyze',
   PRECIS_MAX_OBJECT_BYTES: '1000',
+  PRECIS_MAX_WORDS: '5000',
   PRECIS_LANGUAGES: 'ar,ku',
   PRECIS_MAX_RECEIVES: '5',
   PRECIS_INGEST_LEASE_MS: '12345',
@@ -164,12 +165,18 @@ describe('each function’s composition', () => {
   const clients = { s3: new S3Client({ region: 'eu-west-1' }), dynamodb: new DynamoDBClient({ region: 'eu-west-1' }) };
   const env = { ...AWS_NAMES, ...SAMPLES, PRECIS_ENGINE: 'auto' };
 
-  it('gives the ingest use case its bucket, size limit, lease, languages and receive limit', () => {
+  it('gives the ingest use case its bucket, size and word limits, lease, languages and receive limit', () => {
     const deps = buildIngestDeps(loadConfig(ingestEnvSchema, env), {
       ...clients,
       analyzeQueue: { send: async () => {} },
     });
-    expect(deps.config).toEqual({ bucket: 'my-bucket', maxObjectBytes: 1000, leaseMs: 12345, languages: ['ar', 'ku'] });
+    expect(deps.config).toEqual({
+      bucket: 'my-bucket',
+      maxObjectBytes: 1000,
+      maxWords: 5000,
+      leaseMs: 12345,
+      languages: ['ar', 'ku'],
+    });
     expect(deps.maxReceives).toBe(5);
   });
 

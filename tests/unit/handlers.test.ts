@@ -105,6 +105,14 @@ describe('ingest handler', () => {
     expect(failedUpdates()[0]?.ExpressionAttributeValues?.[':error']).toMatchObject({ code: 'TOO_LARGE' });
   });
 
+  it('ignores a folder marker (a zero-byte key ending in /, as the S3 console creates), making no article', async () => {
+    const response = await ingestHandler()(sqsEvent(sqsRecord(s3Notification('incoming/2026/', 0))), context());
+    expect(response.batchItemFailures).toEqual([]);
+    expect(ddbMock.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddbMock.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(s3Mock.commandCalls(GetObjectCommand)).toHaveLength(0);
+  });
+
   it('reports a storage outage as a batch item failure, and marks the article FAILED on the last receive', async () => {
     s3Mock.on(GetObjectCommand).rejects(
       new S3ServiceException({

@@ -128,3 +128,23 @@ describe('cleanDocument formats and refusals', () => {
     expect(codeOf(() => cleanDocument(input, { name }))).toBe(code);
   });
 });
+
+describe('cleanDocument limits', () => {
+  const paragraph = 'Kirkuk police opened 12 new checkpoints on Monday, the police chief said after three attacks.';
+
+  it('ends a text over the word limit TOO_LONG, by its length when that alone is too much', () => {
+    const text = Array.from({ length: 200 }, () => paragraph).join('\n\n');
+    expect(cleanDocument(bytes(text), { name: 'a.txt', maxWords: 3000 }).wordCount).toBeGreaterThan(2000);
+    expect(codeOf(() => cleanDocument(bytes(text), { name: 'a.txt', maxWords: 2000 }))).toBe('TOO_LONG');
+    expect(() => cleanDocument(bytes(text), { name: 'a.txt', maxWords: 2000 })).toThrow(
+      /has 3,000 words, more than the limit of 2,000/,
+    );
+    expect(() => cleanDocument(bytes(text), { name: 'a.txt', maxWords: 10 })).toThrow(/far more than the limit of 10/);
+  });
+
+  it('ends STAGE_TIMEOUT when the cleaning is past its deadline, naming the step', () => {
+    const run = () => cleanDocument(bytes(paragraph.repeat(5)), { name: 'a.txt', deadline: Date.now() - 1 });
+    expect(codeOf(run)).toBe('STAGE_TIMEOUT');
+    expect(run).toThrow(/at parsing/);
+  });
+});

@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalStack, localOptions, startLocalStack } from '../../local/stack.js';
+import type { ArticleRecord } from '../../shared/article.js';
+import { sample } from '../helpers/samples.js';
+
+/**
+ * Very long and oddly shaped uploads through the local stack with the
+ * functions' own leases: each ends DONE or FAILED with its code, and none
+ * takes the stack down. How long each takes is measured, not tested (see the
+ * README's "Limits").
+ */
+
+let stack: LocalStack;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'precis-long-'));
+  stack = await startLocalStack(
+    localOptions({
+      PRECIS_S3_PORT: '0',
+      PRECIS_DYNAMODB_PORT: '0',
+      PRECIS_API_PORT: '0',
+      PRECIS_DATA_DIR: dataDir,
+      PRECIS_ENGINE: 'offline',
+    }),
+  );
+});
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function api<T>(path: string): Promise<T> {
+  const response = await fetch(`${stack.endpoints.api}${path}`, { headers: { 'x-api-key': stack.apiKey } });
+  return (await response.json()) as T;
+}
+
+async function finished(key: string, timeoutMs = 60_000): Promise<ArticleRecord> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { items } = await api<{ items: { id: string; status: string }[] }>(
+      `/articles?key=${encodeURIComponent(key)}`,
+    );
+    const item = items[0];
+    if (item && ['DONE', 'PARTIAL', 'FAILED'].includes(item.status)) return api<ArticleRecord>(`/articles/${item.id}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${key} did not reach a terminal state in ${timeoutMs} ms`);
+}
+
+/** Paragraphs of a sample, numbered so that none repeats, to about `words` words. */
+function paste(words: number): string[] {
+  const paragraphs = sample('kirkuk-checkpoints.txt')
+    .toString()
+    .split(/\n{2,}/);
+  const out: string[] = [];
+  for (let n = 0, i = 0; n < words; i++) {
+    const p = `${paragraphs[i % paragraphs.length]} (${i})`;
+    out.push(p);
+    n += p.split(/\s+/).length;
+  }
+  return out;
+}
+
+const upload = (key: string, body: string) =>
+  stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: body }));
+
+describe('long and odd uploads', () => {
+  it('takes an 85,000-word paste to DONE, a page of 700,000 words to TOO_LONG, and ignores a folder marker', async () => {
+    const html = `<html><body><article>${paste(700_000)
+      .map((p) => `<p>${p}</p>`)
+      .join('')}</article></body></html>`;
+    expect(html.length).toBeLessThan(5 * 1024 * 1024);
+    await Promise.all([
+      upload('incoming/long/paste.txt', paste(85_000).join('\n\n')),
+      upload('incoming/long/page.html', html),
+      upload('incoming/long/folder/', ''),
+    ]);
+    const long = await finished('incoming/long/paste.txt');
+    expect(long.status).toBe('DONE');
+    expect(long.wordCount).toBeGreaterThan(80_000);
+    const page = await finished('incoming/long/page.html');
+    expect(page.error).toMatchObject({ code: 'TOO_LONG', stage: 'ingest', attempts: 1 });
+    const { items } = await api<{ items: unknown[] }>(`/articles?key=${encodeURIComponent('incoming/long/folder/')}`);
+    expect(items).toEqual([]);
+  }, 90_000);
+});
