@@ -39,7 +39,8 @@ export function createReadApi(stack: Stack, storage: Storage, context: PrecisCon
     environment: context.corsOrigins.length > 0 ? { PRECIS_CORS_ORIGINS: context.corsOrigins.join(',') } : {},
   })
     .bindBucket(storage.bucket, { get: ['cleaned/'] })
-    .bindTable(storage.table, ['GetItem', 'Query'], [byReceived.indexName, byStatus.indexName]);
+    .bindTable(storage.table, ['GetItem', 'Query'], [byReceived.indexName, byStatus.indexName])
+    .bindCursorKey(storage.cursorKey);
 
   const apiLogs = new LogGroup(stack, 'ApiAccessLogs', {
     retention: RetentionDays.THREE_MONTHS,

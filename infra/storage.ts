@@ -12,6 +12,8 @@ export interface Storage {
   table: TableV2;
   /** The secret that holds the OpenAI key: created empty, or the one the context names. */
   secret: ISecret;
+  /** A generated key that seals the API's page cursors. */
+  cursorKey: Secret;
 }
 
 /**
@@ -77,5 +79,16 @@ export function createStorage(stack: Stack, context: PrecisContext): Storage {
     });
   }
 
-  return { bucket, bucketArn: `arn:${Aws.PARTITION}:s3:::${bucketName}`, table, secret };
+  const cursorKey = new Secret(stack, 'CursorKey', {
+    description: 'Seals the precis API page cursors (generated; replacing it only ends the cursors clients hold).',
+    generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  Validations.of(cursorKey).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'It only seals page cursors: a new value ends the cursors clients hold, nothing else, so no rotation is set.',
+  });
+
+  return { bucket, bucketArn: `arn:${Aws.PARTITION}:s3:::${bucketName}`, table, secret, cursorKey };
 }

@@ -3,6 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CursorCodec } from '../shared/storage/cursor.js';
 import { DynamoArticleRepository } from '../shared/storage/dynamo-article-repository.js';
 import { S3BlobStore } from '../shared/storage/s3-blob-store.js';
 
@@ -28,10 +29,10 @@ export function documentClient(dynamodb: DynamoDBClient): DynamoDBDocumentClient
   });
 }
 
-export function storageAdapters(clients: StorageClients, tableName: string) {
+export function storageAdapters(clients: StorageClients, tableName: string, options: { cursors?: CursorCodec } = {}) {
   return {
     blobs: new S3BlobStore(clients.s3),
-    articles: new DynamoArticleRepository(documentClient(clients.dynamodb), tableName),
+    articles: new DynamoArticleRepository(documentClient(clients.dynamodb), tableName, options.cursors),
   };
 }
 

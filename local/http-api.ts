@@ -9,21 +9,19 @@ type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<API
 /** The request as API Gateway's REST proxy integration hands it to a Lambda. */
 export function toProxyEvent(req: IncomingMessage, stage: string): APIGatewayProxyEvent {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    const values = Array.isArray(value) ? value : [value];
-    headers[name] = values.join(',');
-    multiValueHeaders[name] = values;
-  }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    query[name] = value;
-    multiQuery[name] = [...(multiQuery[name] ?? []), value];
-  }
-  const hasQuery = Object.keys(query).length > 0;
+  const headerValues = Object.entries(req.headers).flatMap(([name, value]) =>
+    value === undefined ? [] : [[name, Array.isArray(value) ? value : [value]] as const],
+  );
+  const headers: Record<string, string> = Object.fromEntries(headerValues.map(([n, v]) => [n, v.join(',')]));
+  const multiValueHeaders: Record<string, string[]> = Object.fromEntries(headerValues);
+  // Any name is data ("constructor", "__proto__"): collected in a Map, made own properties as API Gateway's JSON does.
+  const byName = new Map<string, string[]>();
+  for (const [name, value] of url.searchParams) byName.set(name, [...(byName.get(name) ?? []), value]);
+  const query: Record<string, string> = Object.fromEntries(
+    [...byName].map(([name, values]) => [name, values.at(-1) ?? '']),
+  );
+  const multiQuery: Record<string, string[]> = Object.fromEntries(byName);
+  const hasQuery = byName.size > 0;
   const method = req.method ?? 'GET';
   return {
     resource: '/{proxy+}',

@@ -95,14 +95,18 @@ export function localOptions(env: Record<string, string | undefined> = process.e
   };
 }
 
-/** The key given, else the one kept in the data folder, else a new one kept there. */
-function apiKeyFor(options: LocalStackOptions): string {
-  if (options.apiKey) return options.apiKey;
-  const path = join(options.dataDir, 'api-key');
+/** The value kept in the data folder under `name`, else a new random one kept there. */
+function keptSecret(options: LocalStackOptions, name: string, bytes: number): string {
+  const path = join(options.dataDir, name);
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  const key = randomBytes(18).toString('base64url');
+  const key = randomBytes(bytes).toString('base64url');
   writeFileSync(path, `${key}\n`, { mode: 0o600 });
   return key;
+}
+
+/** The key given, else the one kept in the data folder, else a new one kept there. */
+function apiKeyFor(options: LocalStackOptions): string {
+  return options.apiKey ?? keptSecret(options, 'api-key', 18);
 }
 
 export interface LocalStack {
@@ -194,7 +198,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...buildAnalyzeDeps(analyzeConfig, clients, { engine: options.engine }),
       redelivery: { delay: async (record, delayMs) => analyzeQueue.changeVisibility(record.receiptHandle, delayMs) },
     });
-    const api = createApiHandler(buildApiDeps(options.api, clients));
+    // Cursors stay good across restarts: their key is kept with the data, like the API key.
+    const api = createApiHandler(
+      buildApiDeps(
+        { ...options.api, PRECIS_CURSOR_KEY: options.api.PRECIS_CURSOR_KEY ?? keptSecret(options, 'cursor-key', 32) },
+        clients,
+      ),
+    );
 
     ingestQueue.start((event) => ingest(event, lambdaContext('precis-ingest')));
     analyzeQueue.start((event) =>

@@ -164,6 +164,10 @@ export const analyzeEnvSchema = z.object({
 
 export const apiEnvSchema = z.object({
   ...storageEnv,
+  /** Seals the list cursors (any secret string); in AWS it is read from a generated secret instead. */
+  PRECIS_CURSOR_KEY: z.string().min(16).optional(),
+  /** The Secrets Manager secret holding the cursor key (AWS). */
+  PRECIS_CURSOR_SECRET_ARN: z.string().startsWith('arn:').optional(),
   /** Origins browsers may call the API from, comma-separated; no CORS headers when empty. */
   PRECIS_CORS_ORIGINS: z
     .string()

@@ -132,6 +132,13 @@ export class PrecisFunction extends Construct {
     return this;
   }
 
+  /** PRECIS_CURSOR_SECRET_ARN, and reading that secret. */
+  bindCursorKey(secret: ISecret): this {
+    this.fn.addEnvironment('PRECIS_CURSOR_SECRET_ARN', secret.secretArn);
+    secret.grantRead(this.fn);
+    return this;
+  }
+
   /** PRECIS_OPENAI_SECRET_ARN, and reading that secret. */
   bindOpenAiSecret(secret: ISecret): this {
     this.fn.addEnvironment('PRECIS_OPENAI_SECRET_ARN', secret.secretArn);

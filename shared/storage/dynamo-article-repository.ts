@@ -22,6 +22,7 @@ import type {
   ListQuery,
   SourceRef,
 } from '../ports.js';
+import { type CursorCodec, processCursorCodec } from './cursor.js';
 import { LIST_PARTITION, TABLE_SCHEMA } from './table.js';
 
 /** Fields that exist for the table's sake, not the reader's. */
@@ -37,20 +38,6 @@ function isConditionFailure(error: unknown): boolean {
     error instanceof ConditionalCheckFailedException ||
     (error as { name?: string })?.name === 'ConditionalCheckFailedException'
   );
-}
-
-const cursorSchema = z.record(z.string(), z.string());
-
-function encodeCursor(key: Record<string, unknown> | undefined): string | null {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
-}
-
-function decodeCursor(cursor: string): Record<string, string> {
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw new PrecisError('INVALID_CURSOR', 'The cursor is not one this API returned.');
-  }
 }
 
 /** `SET #a = :a, #b = :b` for each field, every name escaped (many words are reserved in DynamoDB). */
@@ -81,6 +68,8 @@ export class DynamoArticleRepository implements ArticleRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Seals list cursors; the API's is keyed from configuration so cursors work across instances. */
+    private readonly cursors: CursorCodec = processCursorCodec(),
   ) {}
 
   private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
@@ -298,6 +287,8 @@ export class DynamoArticleRepository implements ArticleRepository {
 
   async list(query: ListQuery): Promise<ArticlePage> {
     const index = query.status ? TABLE_SCHEMA.byStatus : TABLE_SCHEMA.byReceived;
+    // A cursor is good for the query that made it only.
+    const scope = `${index.indexName}:${query.status ?? LIST_PARTITION}`;
     const input: QueryCommandInput = {
       TableName: this.tableName,
       IndexName: index.indexName,
@@ -306,9 +297,9 @@ export class DynamoArticleRepository implements ArticleRepository {
       ExpressionAttributeValues: { ':pk': query.status ?? LIST_PARTITION },
       ScanIndexForward: false,
       Limit: query.limit,
-      ExclusiveStartKey: query.cursor ? decodeCursor(query.cursor) : undefined,
+      ExclusiveStartKey: query.cursor ? await this.cursors.decode(scope, query.cursor) : undefined,
     };
     const { Items, LastEvaluatedKey } = await this.call('list', () => this.db.send(new QueryCommand(input)));
-    return { items: (Items ?? []).map(toRecord), nextCursor: encodeCursor(LastEvaluatedKey) };
+    return { items: (Items ?? []).map(toRecord), nextCursor: await this.cursors.encode(scope, LastEvaluatedKey) };
   }
 }

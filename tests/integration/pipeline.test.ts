@@ -139,6 +139,23 @@ describe('the local pipeline', () => {
     const failed = await api<{ items: { status: string }[] }>('/articles?status=FAILED');
     expect(failed.body.items.length).toBeGreaterThan(0);
     expect(failed.body.items.every((i) => i.status === 'FAILED')).toBe(true);
+    // The cursor says nothing of the table, and holds for the query that made it only.
+    expect(Buffer.from(first.body.nextCursor, 'base64url').toString('latin1')).not.toMatch(/receivedAt|"id"/);
+    const otherQuery = await api(`/articles?status=FAILED&cursor=${first.body.nextCursor}`);
+    expect(otherQuery.status).toBe(400);
+  });
+
+  it('answers a forged cursor 400 INVALID_CURSOR, and takes any query name as data', async () => {
+    const forged = Buffer.from(JSON.stringify({ id: 'x', receivedAt: '2026' })).toString('base64url');
+    for (const cursor of [forged, 'abc', `${forged}.sig`]) {
+      const response = await api<{ code: string }>(`/articles?cursor=${cursor}`);
+      expect(response.status, cursor).toBe(400);
+      expect(response.body.code).toBe('INVALID_CURSOR');
+    }
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect((await api(`/articles?${name}=x`)).status, name).toBe(200);
+      expect((await api(`/articles/nope?${name}=x`)).status, name).toBe(404);
+    }
   });
 
   it('refuses requests without the right API key, as API Gateway does', async () => {

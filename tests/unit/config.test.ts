@@ -101,6 +101,8 @@ const SAMPLES: Record<string, string> = {
   PRECIS_MAX_OUTPUT_TOKENS: '2048',
   PRECIS_LLM_CONCURRENCY: '3',
   PRECIS_CORS_ORIGINS: 'https://dashboard.example',
+  PRECIS_CURSOR_KEY: 'a-cursor-key-of-some-length',
+  PRECIS_CURSOR_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:cursor',
 };
 
 /** What AWS sets for every function: the names the stack gives. */

@@ -128,21 +128,28 @@ describe('DynamoArticleRepository', () => {
     expect(await repo().claimAnalysis('id1', now, 5000)).toEqual({ outcome: 'skip', reason: 'terminal' });
   });
 
-  it('pages newest first through an index with an opaque cursor, and refuses a forged cursor', async () => {
+  it('pages newest first through an index with a sealed cursor, good for its own query only', async () => {
     ddbMock.on(QueryCommand).resolves({
       Items: [{ id: 'a', status: 'DONE' }],
       LastEvaluatedKey: { id: 'a', listPk: 'ARTICLE', receivedAt: 'x' },
     });
-    const page = await repo().list({ limit: 1 });
+    const articles = repo();
+    const page = await articles.list({ limit: 1 });
     expect(page.items).toEqual([{ id: 'a', status: 'DONE' }]);
     const input = ddbMock.commandCalls(QueryCommand)[0]?.args[0].input;
     expect(input).toMatchObject({ IndexName: 'byReceived', ScanIndexForward: false, Limit: 1 });
-    await repo().list({ limit: 1, cursor: page.nextCursor as string, status: 'DONE' });
+    expect(page.nextCursor).not.toContain('listPk');
+    await articles.list({ limit: 1, cursor: page.nextCursor as string });
     expect(ddbMock.commandCalls(QueryCommand)[1]?.args[0].input).toMatchObject({
-      IndexName: 'byStatus',
+      IndexName: 'byReceived',
       ExclusiveStartKey: { id: 'a', listPk: 'ARTICLE', receivedAt: 'x' },
     });
-    expect(await codeOfAsync(repo().list({ limit: 1, cursor: 'not-a-cursor' }))).toBe('INVALID_CURSOR');
+    // Another query, a forged cursor: a 400, and no query reaches the table.
+    expect(await codeOfAsync(articles.list({ limit: 1, cursor: page.nextCursor as string, status: 'DONE' }))).toBe(
+      'INVALID_CURSOR',
+    );
+    expect(await codeOfAsync(articles.list({ limit: 1, cursor: 'not-a-cursor' }))).toBe('INVALID_CURSOR');
+    expect(ddbMock.commandCalls(QueryCommand)).toHaveLength(2);
   });
 
   it('turns an unreachable table into a retryable STORAGE_UNAVAILABLE', async () => {
