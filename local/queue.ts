@@ -13,6 +13,8 @@ export interface QueuedMessage {
   visibleAt: number;
   /** Why the last delivery failed, for the dead-letter list. */
   lastError?: string;
+  /** Its visibility was set on purpose (a server's Retry-After): a restart keeps it. */
+  delayed?: boolean;
 }
 
 export type Consumer = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
@@ -60,6 +62,7 @@ export class LocalQueue {
     if (options.statePath) this.load(options.statePath);
   }
 
+  /** Adds a message; it is on disk before this returns, as SQS has it once SendMessage answers. */
   send(body: string, delayMs = 0): void {
     const now = Date.now();
     this.messages.push({
@@ -70,7 +73,7 @@ export class LocalQueue {
       firstReceivedAt: null,
       visibleAt: now + delayMs,
     });
-    this.changed();
+    this.save();
     this.pump();
   }
 
@@ -99,6 +102,7 @@ export class LocalQueue {
     const message = this.messages.find((m) => m.messageId === messageId && String(m.receiveCount) === receive);
     if (!message || !this.inFlight.has(message.messageId)) return;
     message.visibleAt = Date.now() + timeoutMs;
+    message.delayed = true;
     this.changed();
   }
 
@@ -150,6 +154,7 @@ export class LocalQueue {
       m.receiveCount++;
       m.firstReceivedAt ??= now;
       m.visibleAt = now + this.options.visibilityTimeoutMs;
+      m.delayed = false;
     }
     this.changed();
     let failed: Set<string>;
@@ -225,9 +230,13 @@ export class LocalQueue {
     } catch {
       return;
     }
-    // As in SQS, a message that was being handled when the stack stopped comes back when its
-    // visibility timeout ends, which is after the article's lease: the next delivery takes over.
-    this.messages = state.messages ?? [];
+    // The process that received these messages is gone (one stack per data folder), so a message
+    // it was handling, or waiting to retry, is visible again at once; one a server asked to delay
+    // keeps its delay. The stack expires the dead process's leases on the articles too.
+    const now = Date.now();
+    this.messages = (state.messages ?? []).map((m) =>
+      m.delayed ? m : { ...m, visibleAt: Math.min(m.visibleAt, now) },
+    );
     this.dead = state.dead ?? [];
   }
 }

@@ -84,6 +84,51 @@ async function awsChunkedMiddleware(ctx: unknown, next: () => Promise<unknown>):
   return next();
 }
 
+/** S3's limit on a key, in UTF-8 bytes. */
+const MAX_KEY_BYTES = 1024;
+/**
+ * s3rver keeps each object as files named after its key plus a suffix of
+ * about 24 characters; a file name may have 255 bytes.
+ */
+const MAX_SEGMENT_BYTES = 224;
+
+/** Why the local store cannot keep this key, or null when it can. */
+export function unstorableKey(key: string): string | null {
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) return `the key is over S3's limit of ${MAX_KEY_BYTES} bytes`;
+  const segments = key.split('/');
+  const long = segments.find((s) => Buffer.byteLength(s) > MAX_SEGMENT_BYTES);
+  if (long !== undefined) {
+    return `a part of the key between slashes is ${Buffer.byteLength(long)} bytes; the local store keeps objects as files and takes ${MAX_SEGMENT_BYTES} (S3 itself would take it)`;
+  }
+  if (segments.some((s) => s === '.' || s === '..'))
+    return 'a part of the key is "." or "..", which the local store would resolve as a path';
+  if (key.includes('\0')) return 'the key holds a NUL character';
+  return null;
+}
+
+/** Refuses, with an S3-style 400, a write whose key the file store would fail on (instead of crashing on it). */
+async function keyGuardMiddleware(ctx: unknown, next: () => Promise<unknown>): Promise<unknown> {
+  const c = ctx as { method: string; path: string; status: number; body: unknown; type: string };
+  if (c.method === 'PUT' || c.method === 'POST') {
+    const [, , ...rest] = c.path.split('/');
+    let key = '';
+    try {
+      key = decodeURIComponent(rest.join('/'));
+    } catch {
+      key = rest.join('/');
+    }
+    const why = key ? unstorableKey(key) : null;
+    if (why) {
+      const code = why.includes("S3's limit") ? 'KeyTooLongError' : 'InvalidArgument';
+      c.status = 400;
+      c.type = 'application/xml';
+      c.body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${why.replace(/[<&"]/g, '')}</Message></Error>`;
+      return undefined;
+    }
+  }
+  return next();
+}
+
 export interface LocalS3 {
   endpoint: string;
   close(): Promise<void>;
@@ -106,6 +151,7 @@ export async function startS3(options: {
   });
   acceptAnyAccessKey();
   server.middleware.unshift(awsChunkedMiddleware);
+  server.middleware.unshift(keyGuardMiddleware);
   let last = 0n;
   server.on('event', (event: { Records: { eventName: string; s3: { object: { key: string } } }[] }) => {
     for (const record of event.Records) {

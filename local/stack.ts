@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -104,6 +104,36 @@ function keptSecret(options: LocalStackOptions, name: string, bytes: number): st
   return key;
 }
 
+/**
+ * Takes the data folder for this process: a second stack on the same folder
+ * would share its database files and crash on them. A lock left by a process
+ * that died is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const path = join(dataDir, 'stack.pid');
+  for (;;) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx' });
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number(readFileSync(path, 'utf8').trim());
+    let alive = false;
+    try {
+      alive = holder > 0 && holder !== process.pid && process.kill(holder, 0);
+    } catch (error) {
+      alive = (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+    if (alive) {
+      throw new Error(
+        `The data folder ${dataDir} is in use by another precis stack (process ${holder}). Stop it, or set PRECIS_DATA_DIR to another folder.`,
+      );
+    }
+    rmSync(path, { force: true });
+  }
+}
+
 /** The key given, else the one kept in the data folder, else a new one kept there. */
 function apiKeyFor(options: LocalStackOptions): string {
   return options.apiKey ?? keptSecret(options, 'api-key', 18);
@@ -134,8 +164,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const { ingest: ingestConfig, analyze: analyzeConfig } = options;
   const bucket = ingestConfig.PRECIS_BUCKET;
   mkdirSync(options.dataDir, { recursive: true });
+  const unlock = lockDataDir(options.dataDir);
   const apiKey = apiKeyFor(options);
-  const stops: (() => Promise<void>)[] = [];
+  const stops: (() => Promise<void>)[] = [async () => unlock()];
   const stop = async () => {
     const closing = stops.splice(0).reverse();
     for (const close of closing) await close().catch(() => undefined);
@@ -194,6 +225,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       analyzeQueue: { send: async (message) => analyzeQueue.send(JSON.stringify(message)) },
     });
     const ingest = createIngestHandler(ingestDeps);
+    // Leases still held belong to a stack that died (this one holds the folder now): end them, so the
+    // messages that come back at once (see LocalQueue) are taken up at once, not after the lease.
+    for (const status of ['RECEIVED', 'ANALYZING'] as const) {
+      const released = await ingestDeps.articles.expireLeases(status, new Date());
+      if (released.length > 0)
+        options.log?.(`released ${released.length} ${status} article(s) left by a stopped stack`);
+    }
     const analyze = createAnalyzeHandler({
       ...buildAnalyzeDeps(analyzeConfig, clients, { engine: options.engine }),
       redelivery: { delay: async (record, delayMs) => analyzeQueue.changeVisibility(record.receiptHandle, delayMs) },

@@ -110,6 +110,8 @@ export interface ArticleRepository {
    * false if the lease was already lost.
    */
   releaseAnalysis(id: string, leaseToken: string, usage: Record<string, StageUsage>, now: Date): Promise<boolean>;
+  /** Ends every live lease on articles in `status`, when their holders are known to be dead; returns their ids. */
+  expireLeases(status: 'RECEIVED' | 'ANALYZING', now: Date): Promise<string[]>;
   /** Newest first. Throws INVALID_CURSOR for a cursor it did not return. */
   list(query: ListQuery): Promise<ArticlePage>;
 }

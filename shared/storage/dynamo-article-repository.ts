@@ -9,7 +9,6 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { type ArticleError, type ArticleRecord, isTerminal, type StageUsage, type Status } from '../article.js';
 import { PrecisError, TransientError } from '../errors.js';
 import type {
@@ -283,6 +282,43 @@ export class DynamoArticleRepository implements ArticleRepository {
         ':token': leaseToken,
       },
     });
+  }
+
+  /**
+   * Ends every live lease on articles in `status` (RECEIVED or ANALYZING),
+   * for a process that knows their holders are dead: the local stack at
+   * start. Returns the ids released.
+   */
+  async expireLeases(status: 'RECEIVED' | 'ANALYZING', now: Date): Promise<string[]> {
+    const released: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.call('find leases', () =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: TABLE_SCHEMA.byStatus.indexName,
+            KeyConditionExpression: '#status = :status',
+            ExpressionAttributeNames: { '#status': TABLE_SCHEMA.byStatus.partitionKey },
+            ExpressionAttributeValues: { ':status': status },
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        const { id, leaseToken, leaseUntil } = item as { id: string; leaseToken?: string; leaseUntil?: number };
+        if (!leaseToken || (leaseUntil ?? 0) < now.getTime()) continue;
+        const done = await this.conditionalUpdate('expire lease', {
+          Key: { id },
+          UpdateExpression: 'SET leaseUntil = :expired',
+          ConditionExpression: 'leaseToken = :token',
+          ExpressionAttributeValues: { ':expired': now.getTime() - 1, ':token': leaseToken },
+        });
+        if (done) released.push(id);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return released;
   }
 
   async list(query: ListQuery): Promise<ArticlePage> {

@@ -88,4 +88,16 @@ describe('long and odd uploads', () => {
     const { items } = await api<{ items: unknown[] }>(`/articles?key=${encodeURIComponent('incoming/long/folder/')}`);
     expect(items).toEqual([]);
   }, 90_000);
+
+  it('refuses, with a 400, a key its file store cannot keep, and goes on working', async () => {
+    for (const key of [`incoming/${'a'.repeat(900)}.txt`, `incoming/${'é'.repeat(520)}`, 'incoming/../../escape.txt']) {
+      const refused = await upload(key, 'text').then(
+        () => null,
+        (error: { $metadata?: { httpStatusCode?: number }; name?: string }) => error,
+      );
+      expect(refused?.$metadata?.httpStatusCode, key.slice(0, 20)).toBe(400);
+    }
+    await upload('incoming/after-long-keys.txt', paste(300).join('\n\n'));
+    expect((await finished('incoming/after-long-keys.txt')).status).toBe('DONE');
+  });
 });

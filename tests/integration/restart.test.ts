@@ -1,0 +1,130 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sample } from '../helpers/samples.js';
+import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
+
+/**
+ * `npm start` killed with SIGKILL while it analyses an article, then started
+ * again on the same data: the article is finished at once, not after the
+ * dead process's lease (five minutes), and a second stack on the same data
+ * folder is refused with one line that says what to change.
+ */
+
+const ROOT = resolve(import.meta.dirname, '../..');
+let stub: StubServer;
+let dataDir: string;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  stub = await startStubOpenAI();
+  dataDir = mkdtempSync(join(tmpdir(), 'precis-restart-'));
+});
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await stub?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Starts the local stack as a user does; resolves with its endpoints once it says it is running. */
+function start(): Promise<{ child: ChildProcess; s3: string; api: string; apiKey: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local/start.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PRECIS_DATA_DIR: dataDir,
+      PRECIS_S3_PORT: '0',
+      PRECIS_DYNAMODB_PORT: '0',
+      PRECIS_API_PORT: '0',
+      OPENAI_BASE_URL: stub.baseURL,
+      PRECIS_LLM_PROVIDER: 'openai',
+      TARGET_LANGUAGES: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  return new Promise((resolvePromise, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const s3 = /S3 API\s+(\S+)/.exec(output)?.[1];
+      const api = /HTTP API\s+(\S+)/.exec(output)?.[1];
+      const apiKey = /API key\s+(\S+)/.exec(output)?.[1];
+      if (s3 && api && apiKey) resolvePromise({ child, s3, api, apiKey, output: () => output });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`the stack exited (${code}): ${output}`)));
+  });
+}
+
+async function articleOf(stack: { api: string; apiKey: string }, key: string) {
+  const headers = { 'x-api-key': stack.apiKey };
+  const list = (await (await fetch(`${stack.api}/articles?key=${encodeURIComponent(key)}`, { headers })).json()) as {
+    items: { id: string; status: string }[];
+  };
+  return list.items[0];
+}
+
+async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await read().catch(() => undefined);
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what}: not within ${timeoutMs} ms`);
+}
+
+describe('a local stack killed mid-analysis', () => {
+  it('finishes the article at once after a restart, and refuses a second stack on the same data', async () => {
+    // The model answers the first analysis never (the stack dies waiting), then normally.
+    stub.setOptions({
+      profile: 'openai',
+      route: (r) => (stub.requests.indexOf(r) === 0 ? { kind: 'slow', delayMs: 600_000 } : undefined),
+    });
+    const first = await start();
+    const s3 = new S3Client({
+      endpoint: first.s3,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'precis-articles',
+        Key: 'incoming/kill.txt',
+        Body: sample('kirkuk-checkpoints.txt'),
+      }),
+    );
+    await until('the analysis call', async () => stub.requests.length > 0 || undefined, 20_000);
+    expect((await articleOf(first, 'incoming/kill.txt'))?.status).toBe('ANALYZING');
+
+    // A second stack on the same data folder is refused in one line.
+    const second = await start().then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    expect(second).toMatch(/data folder .* is in use by another precis stack .* PRECIS_DATA_DIR/);
+
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+    const restarted = await start();
+    const done = await until(
+      'DONE after the restart',
+      async () => {
+        const article = await articleOf(restarted, 'incoming/kill.txt');
+        return article?.status === 'DONE' ? article : undefined;
+      },
+      30_000,
+    );
+    // Within 30 s (the wait above), far inside the dead process's lease of 300 s.
+    expect(done.status).toBe('DONE');
+    expect(restarted.output()).toContain('released 1 ANALYZING article(s) left by a stopped stack');
+    restarted.child.kill('SIGTERM');
+    await new Promise((r) => restarted.child.once('exit', r));
+  }, 90_000);
+});
