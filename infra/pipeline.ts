@@ -82,7 +82,7 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
     },
   })
     .bindBucket(bucket, { get: ['cleaned/', 'cache/'], put: ['results/', 'cache/'] })
-    .bindTable(table, ['GetItem', 'UpdateItem'])
+    .bindTable(table, ['GetItem', 'UpdateItem', 'DeleteItem'])
     .bindOpenAiSecret(secret);
 
   // ── Uploads under incoming/ → ingest queue ──────────────────────────────

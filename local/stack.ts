@@ -232,6 +232,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (released.length > 0)
         options.log?.(`released ${released.length} ${status} article(s) left by a stopped stack`);
     }
+    // And the claims on texts being analysed, held by the same dead stack.
+    await ingestDeps.articles.releaseAllContentClaims();
     const analyze = createAnalyzeHandler({
       ...buildAnalyzeDeps(analyzeConfig, clients, { engine: options.engine }),
       redelivery: { delay: async (record, delayMs) => analyzeQueue.changeVisibility(record.receiptHandle, delayMs) },

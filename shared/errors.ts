@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   STORAGE_UNAVAILABLE: 'Storage (S3 or DynamoDB) could not be reached; the work is retried.',
   QUEUE_UNAVAILABLE: 'The analysis queue could not be reached; the work is retried.',
   ANALYSIS_FAILED: 'The analysis engine failed.',
+  CONTENT_IN_PROGRESS:
+    'The same text is being analysed for another article; this one comes back for that result instead of paying again.',
   LLM_UNAVAILABLE: 'The LLM could not be reached, or kept answering 429 or 5xx, through every retry.',
   LLM_TIMEOUT: "The LLM did not finish within the call's timeout or the article's time budget.",
   LLM_REJECTED: 'The LLM server refused the request (authentication, model name or request format).',

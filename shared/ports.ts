@@ -84,7 +84,7 @@ export interface ArticlePage {
  * or concurrent deliveries cannot analyse an article twice (the local
  * DynamoDB has no transactions, and none are needed).
  */
-export interface ArticleRepository {
+export interface ArticleRepository extends ContentClaims {
   get(id: string): Promise<ArticleRecord | undefined>;
   /** Starts (or restarts) the ingest of one object version; `busy` while another live delivery holds it. */
   claimIngest(id: string, source: SourceRef, now: Date, leaseMs: number): Promise<IngestClaim>;
@@ -92,6 +92,17 @@ export interface ArticleRepository {
   saveCleaned(id: string, sequencer: string, fields: CleanedFields, now: Date): Promise<boolean>;
   /** CLEANED (or PARTIAL with a retry pending) → ANALYZING under a lease; `busy` while another delivery holds one. */
   claimAnalysis(id: string, now: Date, leaseMs: number): Promise<AnalysisClaim>;
+  /**
+   * Keeps what an analysis has paid for so far on the ANALYZING article
+   * (summary, claims, translations, usage), while this lease is held, so a
+   * later delivery resumes from it. Returns false if the lease was lost.
+   */
+  saveProgress(
+    id: string,
+    leaseToken: string,
+    progress: { result: AnalysisResult; cleanerVersion: string },
+    now: Date,
+  ): Promise<boolean>;
   /** ANALYZING → DONE | PARTIAL, only while this lease is held. Returns false if it was lost. */
   saveAnalysis(id: string, leaseToken: string, fields: AnalyzedFields, now: Date): Promise<boolean>;
   /**
@@ -114,6 +125,19 @@ export interface ArticleRepository {
   expireLeases(status: 'RECEIVED' | 'ANALYZING', now: Date): Promise<string[]>;
   /** Newest first. Throws INVALID_CURSOR for a cursor it did not return. */
   list(query: ListQuery): Promise<ArticlePage>;
+}
+
+/**
+ * Claims on a text being analysed, so that the same content uploaded twice at
+ * once is paid for once: a claim is a conditional write that holds until
+ * released or until its lease ends.
+ */
+export interface ContentClaims {
+  /** True when `holder` now holds `key` (it was free, expired, or already its own). */
+  claim(key: string, holder: string, now: Date, leaseMs: number): Promise<boolean>;
+  release(key: string, holder: string): Promise<void>;
+  /** Ends every claim, when all their holders are known to be dead (the local stack at start). */
+  releaseAllContentClaims(): Promise<number>;
 }
 
 /** Monotonic time source, injectable for tests. */

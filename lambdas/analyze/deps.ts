@@ -9,6 +9,7 @@ import { LlmEngine } from '../../shared/analysis/llm/engine.js';
 import { ChatTransport, providerOf, ResponsesTransport } from '../../shared/analysis/llm/transport.js';
 import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
 import { type AnalyzeConfig, ConfigError, type EngineConfig } from '../../shared/config.js';
+import type { ContentClaims } from '../../shared/ports.js';
 import { type Observability, observability, type StorageClients, storageAdapters, systemClock } from '../runtime.js';
 import type { AnalyzeHandlerDeps } from './handler.js';
 
@@ -72,7 +73,10 @@ export function createLlmEngine(
  * analysis cache when one is given, with the offline engine as the
  * last-delivery fallback. Otherwise the offline engine.
  */
-export function selectEngine(config: EngineConfig, deps: { cache?: AnalysisCache; apiKey?: string } = {}) {
+export function selectEngine(
+  config: EngineConfig,
+  deps: { cache?: AnalysisCache; apiKey?: string; claims?: { store: ContentClaims; leaseMs: number } } = {},
+) {
   const offline = new OfflineEngine();
   const apiKey = deps.apiKey ?? config.OPENAI_API_KEY;
   const configured = llmConfigured(config, apiKey);
@@ -81,7 +85,7 @@ export function selectEngine(config: EngineConfig, deps: { cache?: AnalysisCache
     throw new ConfigError('PRECIS_ENGINE=openai needs OPENAI_API_KEY, or OPENAI_BASE_URL for a compatible server.');
   }
   const llm = createLlmEngine(config, apiKey);
-  return new FallbackEngine(deps.cache ? new CachedEngine(llm, deps.cache) : llm, offline);
+  return new FallbackEngine(deps.cache ? new CachedEngine(llm, deps.cache, deps.claims) : llm, offline);
 }
 
 /**
@@ -93,13 +97,18 @@ export function selectEngine(config: EngineConfig, deps: { cache?: AnalysisCache
  */
 export function buildAnalysisEngine(
   config: EngineConfig,
-  deps: { cache?: AnalysisCache; secrets?: SecretsManagerClient } = {},
+  deps: {
+    cache?: AnalysisCache;
+    secrets?: SecretsManagerClient;
+    /** Claims on texts being analysed, so the same text at once is paid for once. */
+    claims?: { store: ContentClaims; leaseMs: number };
+  } = {},
 ): AnalysisEngine {
   const arn = config.PRECIS_OPENAI_SECRET_ARN;
-  if (!arn) return selectEngine(config, { cache: deps.cache });
+  if (!arn) return selectEngine(config, { cache: deps.cache, claims: deps.claims });
   const provider = new SecretsProvider({ awsSdkV3Client: deps.secrets ?? new SecretsManagerClient({}) });
   const readKey = async () => apiKeyFromSecret(String((await provider.get(arn, { maxAge: SECRET_MAX_AGE_S })) ?? ''));
-  return new KeyedEngine(readKey, (apiKey) => selectEngine(config, { apiKey, cache: deps.cache }));
+  return new KeyedEngine(readKey, (apiKey) => selectEngine(config, { apiKey, cache: deps.cache, claims: deps.claims }));
 }
 
 export interface AnalyzeClients extends StorageClients {
@@ -122,7 +131,13 @@ export function buildAnalyzeDeps(
   return {
     ...adapters,
     ...(overrides.observe ?? observability('precis-analyze')),
-    engine: overrides.engine ?? buildAnalysisEngine(config, { cache, secrets: clients.secrets }),
+    engine:
+      overrides.engine ??
+      buildAnalysisEngine(config, {
+        cache,
+        secrets: clients.secrets,
+        claims: { store: adapters.articles, leaseMs: config.PRECIS_ANALYZE_LEASE_MS },
+      }),
     clock: systemClock,
     maxReceives: config.PRECIS_MAX_RECEIVES,
     config: {

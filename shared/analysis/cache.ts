@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AnalysisResult } from '../article.js';
-import type { BlobStore } from '../ports.js';
+import { TransientError } from '../errors.js';
+import type { BlobStore, ContentClaims } from '../ports.js';
 import type { AnalysisEngine, AnalysisInput, AnalysisOptions } from './engine.js';
 
 /** Where finished analyses are kept by what produced them. */
@@ -14,11 +15,30 @@ export interface FingerprintedEngine extends AnalysisEngine {
   fingerprint(options: AnalysisOptions): string;
 }
 
+/** How long a message for the same text waits, at most, before it looks at the cache again. */
+export const CONTENT_WAIT_MS = 30_000;
+
+/** The same text is being analysed for another article: come back for its result. */
+export class ContentInProgressError extends TransientError {
+  constructor(readonly retryAfterMs: number) {
+    super(
+      'CONTENT_IN_PROGRESS',
+      'The same text is being analysed for another article; this one waits for that result instead of paying again.',
+    );
+  }
+}
+
 /**
  * Never pays twice for the same analysis: a result is reused when the
  * cleaned text (its hash) and the engine's fingerprint (models, prompt
  * version, languages, settings) are the same. Only complete (DONE) results
  * are kept; a reused one reports no usage and says it was a cache hit.
+ *
+ * With content claims, two articles with the same text at once do not both
+ * pay: the first claims the text; the second, finding the claim held, is
+ * told to come back later (ContentInProgressError, a retry-later), when the
+ * result is in the cache. On the queue's last delivery it analyses anyway:
+ * paying twice is better than an article that never ends.
  */
 export class CachedEngine implements AnalysisEngine {
   readonly name: string;
@@ -26,6 +46,7 @@ export class CachedEngine implements AnalysisEngine {
   constructor(
     private readonly inner: FingerprintedEngine,
     private readonly cache: AnalysisCache,
+    private readonly claims?: { store: ContentClaims; leaseMs: number },
   ) {
     this.name = inner.name;
   }
@@ -40,11 +61,22 @@ export class CachedEngine implements AnalysisEngine {
     const key = this.key(input, options);
     if (!options.previous) {
       const hit = await this.cache.get(key);
-      if (hit) return { ...hit, usage: {}, provenance: { ...hit.provenance, cacheHit: true } };
+      if (hit) return { ...hit, usage: options.meter?.usage ?? {}, provenance: { ...hit.provenance, cacheHit: true } };
     }
-    const result = await this.inner.analyze(input, options);
-    if (result.status === 'DONE') await this.cache.put(key, result);
-    return result;
+    const holder = randomUUID();
+    const claims = this.claims;
+    if (claims && !options.previous) {
+      const held = await claims.store.claim(key, holder, new Date(), claims.leaseMs);
+      // The holder's analysis ends within its lease: look again then, or after CONTENT_WAIT_MS at most.
+      if (!held && !options.lastAttempt) throw new ContentInProgressError(Math.min(CONTENT_WAIT_MS, claims.leaseMs));
+    }
+    try {
+      const result = await this.inner.analyze(input, options);
+      if (result.status === 'DONE') await this.cache.put(key, result);
+      return result;
+    } finally {
+      if (claims) await claims.store.release(key, holder);
+    }
   }
 }
 

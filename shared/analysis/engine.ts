@@ -26,6 +26,12 @@ export interface AnalysisOptions {
   /** This is the queue's last delivery: an engine with a fallback uses it now instead of failing. */
   lastAttempt?: boolean;
   /**
+   * Called with what is paid for so far (the summary and claims, then each
+   * translation as it arrives), for the caller to keep: a delivery that dies
+   * after paying resumes from it (it comes back as `previous`).
+   */
+  onProgress?: (partial: AnalysisResult) => Promise<void>;
+  /**
    * An earlier PARTIAL result of the same engine for this article: its
    * summary and claims are kept and only the failed translations are redone.
    */

@@ -1,15 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { type ArticleError, type ArticleRecord, isTerminal, type StageUsage, type Status } from '../article.js';
+import {
+  type AnalysisResult,
+  type ArticleError,
+  type ArticleRecord,
+  isTerminal,
+  type StageUsage,
+  type Status,
+} from '../article.js';
 import { PrecisError, TransientError } from '../errors.js';
 import type {
   AnalysisClaim,
@@ -17,6 +26,7 @@ import type {
   ArticlePage,
   ArticleRepository,
   CleanedFields,
+  ContentClaims,
   IngestClaim,
   ListQuery,
   SourceRef,
@@ -63,7 +73,7 @@ function toRecord(item: Record<string, unknown>): ArticleRecord {
  * The article table on DynamoDB. Every transition is one conditional write:
  * the condition is what makes duplicate and concurrent deliveries safe.
  */
-export class DynamoArticleRepository implements ArticleRepository {
+export class DynamoArticleRepository implements ArticleRepository, ContentClaims {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -92,6 +102,8 @@ export class DynamoArticleRepository implements ArticleRepository {
   }
 
   async get(id: string): Promise<ArticleRecord | undefined> {
+    // Only articles: the table's other items (content claims) have a '#' in their id.
+    if (id.includes('#')) return undefined;
     const { Item } = await this.call('get', () =>
       this.db.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true })),
     );
@@ -197,6 +209,31 @@ export class DynamoArticleRepository implements ArticleRepository {
     return { outcome: 'skip', reason: 'not-cleaned' };
   }
 
+  async saveProgress(
+    id: string,
+    leaseToken: string,
+    progress: { result: AnalysisResult; cleanerVersion: string },
+    now: Date,
+  ): Promise<boolean> {
+    const partial = progress.result;
+    const update = assignments({
+      summary: partial.summary,
+      claims: partial.claims,
+      translations: partial.translations,
+      usage: partial.usage,
+      provenance: { ...partial.provenance, cleanerVersion: progress.cleanerVersion },
+      checks: partial.checks,
+      updatedAt: now.toISOString(),
+    });
+    return this.conditionalUpdate('save progress', {
+      Key: { id },
+      UpdateExpression: `SET ${update.set}`,
+      ConditionExpression: '#status = :analyzing AND leaseToken = :token',
+      ExpressionAttributeNames: { ...update.names, '#status': 'status' },
+      ExpressionAttributeValues: { ...update.values, ':analyzing': 'ANALYZING', ':token': leaseToken },
+    });
+  }
+
   async saveAnalysis(id: string, leaseToken: string, fields: AnalyzedFields, now: Date): Promise<boolean> {
     const { result } = fields;
     const update = assignments({
@@ -282,6 +319,56 @@ export class DynamoArticleRepository implements ArticleRepository {
         ':token': leaseToken,
       },
     });
+  }
+
+  /** Content claims live in the article table as items `content#<key>`, outside both list indexes. */
+  async claim(key: string, holder: string, now: Date, leaseMs: number): Promise<boolean> {
+    return this.conditionalUpdate('claim content', {
+      Key: { id: `content#${key}` },
+      UpdateExpression: 'SET holder = :holder, leaseUntil = :until',
+      ConditionExpression: 'attribute_not_exists(id) OR holder = :holder OR leaseUntil < :now',
+      ExpressionAttributeValues: { ':holder': holder, ':until': now.getTime() + leaseMs, ':now': now.getTime() },
+    });
+  }
+
+  async release(key: string, holder: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { id: `content#${key}` },
+          ConditionExpression: 'holder = :holder',
+          ExpressionAttributeValues: { ':holder': holder },
+        }),
+      );
+    } catch {
+      // Released by its lease if not now.
+    }
+  }
+
+  /** Ends every content claim (a scan: for the local stack at start, whose holders are all dead). */
+  async releaseAllContentClaims(): Promise<number> {
+    let released = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.call('find content claims', () =>
+        this.db.send(
+          new ScanCommand({
+            TableName: this.tableName,
+            FilterExpression: 'begins_with(id, :prefix)',
+            ExpressionAttributeValues: { ':prefix': 'content#' },
+            ProjectionExpression: 'id',
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { id: item.id } }));
+        released++;
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return released;
   }
 
   /**

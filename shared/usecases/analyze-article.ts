@@ -74,7 +74,9 @@ function previousResult(article: ArticleRecord): AnalysisResult | undefined {
  *    held by a live delivery is `busy`.
  * 2. Read the cleaned text; refuse a text too short to summarise.
  * 3. Run the engine: summary, claims, translations (only the failed ones on
- *    a retry). On the last delivery the engine may fall back.
+ *    a retry, or those a delivery that died had not paid for yet). What it
+ *    has paid for is kept on the article as it arrives. On the last delivery
+ *    the engine may fall back.
  * 4. Write the full result to `results/<id>.json`; set DONE or PARTIAL, if
  *    the lease is still ours. A PARTIAL result with deliveries left is
  *    `retry-pending`.
@@ -118,6 +120,15 @@ export async function analyzeArticle(
         signal: AbortSignal.timeout(config.leaseMs),
         deadline: started.getTime() + config.leaseMs,
         meter,
+        // What is paid for is kept on the article at once: a delivery that dies after paying is resumed, not repaid.
+        onProgress: async (partial) => {
+          await articles.saveProgress(
+            articleId,
+            leaseToken,
+            { result: partial, cleanerVersion: CLEANER_VERSION },
+            clock(),
+          );
+        },
         lastAttempt: isLastAttempt(delivery),
         previous: previousResult(article),
       },

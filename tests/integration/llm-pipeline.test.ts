@@ -127,6 +127,20 @@ describe('the pipeline with an LLM configured', () => {
     expect(stub.requests).toHaveLength(1);
   });
 
+  it('pays once for the same text uploaded twice at once: the second waits for the first and takes its result', async () => {
+    // A slow model, so that both uploads are analysed at the same time.
+    stub.setOptions({ route: (r) => (r.task === 'article_analysis' ? { kind: 'slow', delayMs: 800 } : undefined) });
+    const text = `${sample('mosul-old-city.md').toString()}\n\nThe market will stay open during Ramadan, the council said.\n`;
+    await Promise.all([upload('incoming/llm/twin-a.md', text), upload('incoming/llm/twin-b.md', text)]);
+    const [a, b] = await Promise.all([
+      record('incoming/llm/twin-a.md', (x) => x.status === 'DONE'),
+      record('incoming/llm/twin-b.md', (x) => x.status === 'DONE'),
+    ]);
+    expect(stub.requests.filter((r) => r.task === 'article_analysis')).toHaveLength(1);
+    expect([a.provenance?.cacheHit, b.provenance?.cacheHit].filter(Boolean)).toHaveLength(1);
+    expect(a.summary).toEqual(b.summary);
+  });
+
   it('falls back to the offline results after the last receive when the provider keeps failing', async () => {
     stub.setOptions({ route: () => ({ kind: 'status', status: 502 }) });
     await upload('incoming/llm/mosul.md', sample('mosul-old-city.md'));

@@ -8,10 +8,11 @@ import { sample } from '../helpers/samples.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 
 /**
- * `npm start` killed with SIGKILL while it analyses an article, then started
- * again on the same data: the article is finished at once, not after the
- * dead process's lease (five minutes), and a second stack on the same data
- * folder is refused with one line that says what to change.
+ * `npm start` killed with SIGKILL while it analyses an article (the summary
+ * paid for, a translation on its way), then started again on the same data:
+ * the article is finished at once, not after the dead process's lease (five
+ * minutes), without paying for its summary again; and a second stack on the
+ * same data folder is refused with one line that says what to change.
  */
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -41,7 +42,7 @@ function start(): Promise<{ child: ChildProcess; s3: string; api: string; apiKey
       PRECIS_API_PORT: '0',
       OPENAI_BASE_URL: stub.baseURL,
       PRECIS_LLM_PROVIDER: 'openai',
-      TARGET_LANGUAGES: '',
+      TARGET_LANGUAGES: 'fr',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -81,10 +82,11 @@ async function until<T>(what: string, read: () => Promise<T | undefined>, timeou
 
 describe('a local stack killed mid-analysis', () => {
   it('finishes the article at once after a restart, and refuses a second stack on the same data', async () => {
-    // The model answers the first analysis never (the stack dies waiting), then normally.
+    // The model answers the analysis, then never the first translation (the stack dies waiting), then normally.
+    let translations = 0;
     stub.setOptions({
       profile: 'openai',
-      route: (r) => (stub.requests.indexOf(r) === 0 ? { kind: 'slow', delayMs: 600_000 } : undefined),
+      route: (r) => (r.task === 'translation' && translations++ === 0 ? { kind: 'slow', delayMs: 600_000 } : undefined),
     });
     const first = await start();
     const s3 = new S3Client({
@@ -100,7 +102,7 @@ describe('a local stack killed mid-analysis', () => {
         Body: sample('kirkuk-checkpoints.txt'),
       }),
     );
-    await until('the analysis call', async () => stub.requests.length > 0 || undefined, 20_000);
+    await until('the translation call', async () => translations > 0 || undefined, 20_000);
     expect((await articleOf(first, 'incoming/kill.txt'))?.status).toBe('ANALYZING');
 
     // A second stack on the same data folder is refused in one line.
@@ -124,6 +126,9 @@ describe('a local stack killed mid-analysis', () => {
     // Within 30 s (the wait above), far inside the dead process's lease of 300 s.
     expect(done.status).toBe('DONE');
     expect(restarted.output()).toContain('released 1 ANALYZING article(s) left by a stopped stack');
+    // The analysis the dead stack paid for was kept and resumed from, not paid again.
+    expect(stub.requests.filter((r) => r.task === 'article_analysis')).toHaveLength(1);
+    expect(stub.requests.filter((r) => r.task === 'translation')).toHaveLength(2);
     restarted.child.kill('SIGTERM');
     await new Promise((r) => restarted.child.once('exit', r));
   }, 90_000);

@@ -307,6 +307,27 @@ export class LlmEngine implements AnalysisEngine {
     }
 
     const translations: Record<string, Translation> = {};
+    // What is paid for is handed to the caller as it arrives, one save after another.
+    let saving = Promise.resolve();
+    const progress = () => {
+      const onProgress = options.onProgress;
+      if (!onProgress) return;
+      const snapshot: AnalysisResult = {
+        status: 'PARTIAL',
+        summary,
+        claims,
+        translations: {
+          ...Object.fromEntries(
+            options.targetLanguages.map((lang) => [lang, { status: 'failed' as const, reason: 'Not translated yet.' }]),
+          ),
+          ...structuredClone(translations),
+        },
+        usage: run.meter.usage,
+        checks: structuredClone(checks),
+        provenance: this.provenance(run, chunks, previous),
+      };
+      saving = saving.then(() => onProgress(snapshot)).catch(() => undefined);
+    };
     const pending: string[] = [];
     for (const lang of options.targetLanguages) {
       const before = previous?.translations[lang];
@@ -315,6 +336,7 @@ export class LlmEngine implements AnalysisEngine {
         translations[lang] = { status: 'done', ...summary, claims: claims.map(({ id, text }) => ({ id, text })) };
       else pending.push(lang);
     }
+    if (!previous || previous.provenance.engine !== this.name) progress();
     await mapLimit(pending, TRANSLATION_CONCURRENCY, async (lang) => {
       try {
         const translation = await this.translate(lang, summary, claims, run);
@@ -322,12 +344,14 @@ export class LlmEngine implements AnalysisEngine {
         const source = [summaryText(summary), ...claims.map((c) => c.text)].join('\n');
         const target = [summaryText(translation), ...translation.claims.map((c) => c.text)].join('\n');
         checks.numbers.translations[lang] = compareFigures(source, target);
+        if (pending.length > 1) progress();
       } catch (error) {
         const reason = error instanceof PrecisError ? `${error.code}: ${error.message}` : 'The translation failed.';
         translations[lang] = { status: 'failed', reason };
       }
     });
 
+    await saving;
     const failed = Object.values(translations).some((t) => t.status !== 'done');
     return {
       status: failed ? 'PARTIAL' : 'DONE',
