@@ -8,7 +8,9 @@ type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<API
 
 /** The request as API Gateway's REST proxy integration hands it to a Lambda. */
 export function toProxyEvent(req: IncomingMessage, stage: string): APIGatewayProxyEvent {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  // Appended, not resolved: a request for "//x" is a path, not a host (new URL('//x', base) throws).
+  const target = req.url?.startsWith('/') ? req.url : `/${req.url ?? ''}`;
+  const url = new URL(`http://localhost${target}`);
   const headerValues = Object.entries(req.headers).flatMap(([name, value]) =>
     value === undefined ? [] : [[name, Array.isArray(value) ? value : [value]] as const],
   );
