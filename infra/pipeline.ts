@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
 import { Aws, Duration, type Stack, Validations } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DEFAULT_MAX_OBJECT_BYTES } from '../shared/config.js';
+import { TABLE_SCHEMA } from '../shared/storage/table.js';
 import { PrecisFunction } from './constructs/precis-function.js';
 import type { PrecisContext } from './context.js';
 import type { Storage } from './storage.js';
@@ -16,6 +19,7 @@ const MAX_RECEIVES = 3;
 export interface Pipeline {
   ingest: PrecisFunction;
   analyze: PrecisFunction;
+  sweep: PrecisFunction;
   deadLetters: { ingest: Queue; analyze: Queue };
 }
 
@@ -126,5 +130,27 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
     });
   }
 
-  return { ingest, analyze, deadLetters: { ingest: ingestDlq, analyze: analyzeDlq } };
+  // ── The sweep: what lost events and messages left behind, every 15 minutes ──
+  const sweep = new PrecisFunction(stack, 'Sweep', {
+    entry: resolve(ROOT, 'lambdas/sweep/index.ts'),
+    serviceName: 'precis-sweep',
+    timeout: Duration.minutes(5),
+    memorySize: 512,
+    environment: {
+      PRECIS_INGEST_QUEUE_URL: ingestQueue.queueUrl,
+      // Longer than the analyze lease and any visibility timeout: only what no delivery will pick up.
+      PRECIS_SWEEP_STALE_MS: String(Duration.minutes(30).toMilliseconds()),
+    },
+  })
+    .bindBucket(bucket, { list: true })
+    .bindTable(table, ['GetItem', 'Query'], [TABLE_SCHEMA.byStatus.indexName])
+    .bindAnalyzeQueue(analyzeQueue);
+  ingestQueue.grantSendMessages(sweep.fn);
+  new Rule(stack, 'SweepSchedule', {
+    description: 'precis: drive again uploads whose S3 event was lost and articles a lost message left stuck',
+    schedule: Schedule.rate(Duration.minutes(15)),
+    targets: [new LambdaFunction(sweep.fn, { retryAttempts: 0 })],
+  });
+
+  return { ingest, analyze, sweep, deadLetters: { ingest: ingestDlq, analyze: analyzeDlq } };
 }

@@ -22,7 +22,7 @@ export interface PrecisStackProps extends StackProps {
 export class PrecisStack extends Stack {
   readonly bucket: Bucket;
   readonly table: TableV2;
-  readonly functions: { ingest: PrecisFunction; analyze: PrecisFunction; api: PrecisFunction };
+  readonly functions: { ingest: PrecisFunction; analyze: PrecisFunction; sweep: PrecisFunction; api: PrecisFunction };
 
   constructor(scope: Construct, id: string, props: PrecisStackProps) {
     super(scope, id, props);
@@ -33,7 +33,7 @@ export class PrecisStack extends Stack {
     const readApi = createReadApi(this, storage, context);
     this.bucket = storage.bucket;
     this.table = storage.table;
-    this.functions = { ingest: pipeline.ingest, analyze: pipeline.analyze, api: readApi.api };
+    this.functions = { ingest: pipeline.ingest, analyze: pipeline.analyze, sweep: pipeline.sweep, api: readApi.api };
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:

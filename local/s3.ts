@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import S3rver from 's3rver';
+import { encodeS3EventKey } from '../lambdas/ingest/s3-event.js';
+
+export { encodeS3EventKey };
 
 /**
  * s3rver knows one access key (S3RVER) and refuses the others before it even
@@ -18,18 +21,6 @@ function acceptAnyAccessKey(): void {
   const get = registry.get.bind(registry);
   registry.get = (accessKeyId: string) => get(accessKeyId) ?? accounts.DUMMY_ACCOUNT;
   registry.anyKey = true;
-}
-
-/**
- * Encodes an object key as S3 does in event notifications: URL-encoded,
- * with spaces as '+', slashes kept. Handlers decode it back with
- * `decodeURIComponent(key.replace(/\+/g, ' '))`.
- */
-export function encodeS3EventKey(key: string): string {
-  return encodeURIComponent(key)
-    .replace(/%2F/g, '/')
-    .replace(/%20/g, '+')
-    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /**

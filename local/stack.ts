@@ -9,7 +9,13 @@ import { createAnalyzeHandler } from '../lambdas/analyze/handler.js';
 import { buildApiDeps } from '../lambdas/api/deps.js';
 import { createApiHandler } from '../lambdas/api/handler.js';
 import { buildIngestDeps } from '../lambdas/ingest/deps.js';
-import { createIngestHandler, type IngestHandlerDeps } from '../lambdas/ingest/handler.js';
+import {
+  createIngestHandler,
+  encodeS3EventKey,
+  type IngestHandlerDeps,
+  s3EventBody,
+} from '../lambdas/ingest/handler.js';
+import { buildSweepDeps } from '../lambdas/sweep/deps.js';
 import type { AnalysisEngine } from '../shared/analysis/engine.js';
 import {
   type AnalyzeConfig,
@@ -19,7 +25,10 @@ import {
   type IngestConfig,
   ingestEnvSchema,
   loadConfig,
+  type SweepConfig,
+  sweepEnvSchema,
 } from '../shared/config.js';
+import { sweep } from '../shared/usecases/sweep.js';
 import { ensureTable, startDynamo } from './dynamodb.js';
 import { startHttpApi } from './http-api.js';
 import { lambdaContext } from './lambda-context.js';
@@ -35,6 +44,8 @@ export const localEnvSchema = z.object({
   PRECIS_API_PORT: port(3000),
   PRECIS_API_KEY: z.string().min(1).optional(),
   PRECIS_DATA_DIR: z.string().min(1).default('.precis'),
+  /** How often the sweep runs (it also runs at start); 0 runs it at start only. */
+  PRECIS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
 });
 
 /**
@@ -46,6 +57,7 @@ export const LOCAL_NAMES = {
   PRECIS_TABLE: 'precis-articles',
   PRECIS_BUCKET: 'precis-articles',
   PRECIS_ANALYZE_QUEUE_URL: 'local:precis-analyze',
+  PRECIS_INGEST_QUEUE_URL: 'local:precis-ingest',
 } as const;
 
 /** A failed message comes back this long after its lease ends, as SQS's visibility timeout outlasts the function. */
@@ -62,6 +74,9 @@ export interface LocalStackOptions {
   ingest: IngestConfig;
   analyze: AnalyzeConfig;
   api: ApiConfig;
+  sweep: SweepConfig;
+  /** How often the sweep runs after the one at start; 0: at start only. */
+  sweepIntervalMs: number;
   /** How long after a failure a message comes back; must exceed the leases, as in AWS. */
   ingestVisibilityMs: number;
   analyzeVisibilityMs: number;
@@ -90,6 +105,8 @@ export function localOptions(env: Record<string, string | undefined> = process.e
     ingest,
     analyze,
     api: loadConfig(apiEnvSchema, functionEnv),
+    sweep: loadConfig(sweepEnvSchema, functionEnv),
+    sweepIntervalMs: local.PRECIS_SWEEP_INTERVAL_MS,
     ingestVisibilityMs: ingest.PRECIS_INGEST_LEASE_MS + VISIBILITY_MARGIN_MS,
     analyzeVisibilityMs: analyze.PRECIS_ANALYZE_LEASE_MS + VISIBILITY_MARGIN_MS,
   };
@@ -257,6 +274,45 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const http = await startHttpApi({ port: options.apiPort, apiKey, handler: api });
     stops.push(http.close);
+
+    // The sweep, as the scheduled function runs in AWS: at start (an upload made while the stack was
+    // down has no event), then on an interval.
+    const sweepDeps = buildSweepDeps(
+      options.sweep,
+      {
+        ...clients,
+        ingestQueue: { sendBody: async (body) => ingestQueue.send(body) },
+        analyzeQueue: { send: async (message) => analyzeQueue.send(JSON.stringify(message)) },
+      },
+      s3EventBody,
+    );
+    const runSweep = async (atStart = false) => {
+      // At start no event is on its way but those in the ingest queue: every other upload with no article was lost.
+      const queued = (key: string) =>
+        ingestQueue.pending.some((m) => m.body.includes(JSON.stringify(encodeS3EventKey(key))));
+      const report = await sweep(sweepDeps, atStart ? { uploadsOlderThanMs: 0, queued } : {}).catch((error: Error) => {
+        options.log?.(`sweep failed: ${error.message}`);
+        return null;
+      });
+      const driven = report ? report.unknown.length + report.reingested.length + report.reanalyzed.length : 0;
+      if (report && driven > 0) {
+        options.log?.(
+          `sweep: ${report.unknown.length} upload(s) with no article and ${driven - report.unknown.length} stuck article(s) driven again`,
+        );
+      }
+    };
+    let sweeping = runSweep(true);
+    const timer =
+      options.sweepIntervalMs > 0
+        ? setInterval(() => {
+            sweeping = sweeping.then(() => runSweep());
+          }, options.sweepIntervalMs)
+        : null;
+    timer?.unref();
+    stops.push(async () => {
+      if (timer) clearInterval(timer);
+      await sweeping;
+    });
 
     return {
       endpoints: { s3: s3Server.endpoint, dynamodb: dynamo.endpoint, api: http.endpoint },

@@ -162,6 +162,15 @@ export const analyzeEnvSchema = z.object({
   PRECIS_ANALYZE_LEASE_MS: positiveInt(300_000),
 });
 
+export const sweepEnvSchema = z.object({
+  ...storageEnv,
+  /** Where an upload whose S3 event was lost, or an article stuck in RECEIVED, is sent. */
+  PRECIS_INGEST_QUEUE_URL: z.string().min(1),
+  PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
+  /** An article unchanged this long in RECEIVED, CLEANED or ANALYZING is driven again; above every lease. */
+  PRECIS_SWEEP_STALE_MS: positiveInt(30 * 60_000),
+});
+
 export const apiEnvSchema = z.object({
   ...storageEnv,
   /** Seals the list cursors (any secret string); in AWS it is read from a generated secret instead. */
@@ -186,6 +195,7 @@ export const cliEnvSchema = z.object({ ...cleaningEnv, ...engineEnv });
 export type IngestConfig = z.infer<typeof ingestEnvSchema>;
 export type AnalyzeConfig = z.infer<typeof analyzeEnvSchema>;
 export type ApiConfig = z.infer<typeof apiEnvSchema>;
+export type SweepConfig = z.infer<typeof sweepEnvSchema>;
 export type CliConfig = z.infer<typeof cliEnvSchema>;
 /** What the engine's composition reads: the same in the analyze function and the CLI. */
 export type EngineConfig = Pick<AnalyzeConfig, keyof typeof engineEnv>;

@@ -17,11 +17,21 @@ export interface BlobStore {
    */
   get(bucket: string, key: string, options?: { maxBytes?: number }): Promise<Uint8Array>;
   put(bucket: string, key: string, body: string, contentType: string): Promise<void>;
+  /** The objects under `prefix`, a page at a time. */
+  list(
+    bucket: string,
+    prefix: string,
+  ): AsyncIterable<{ key: string; size: number; etag: string | null; lastModified: Date | null }>;
 }
 
 /** A queue that hands messages to a consumer (SQS in AWS, an in-process queue locally). */
 export interface MessageQueue {
   send(message: { articleId: string }): Promise<void>;
+}
+
+/** The ingest queue, as a sweep drives an upload whose S3 event was lost. */
+export interface IngestQueue {
+  send(source: SourceRef): Promise<void>;
 }
 
 /** What identifies one version of an uploaded object. */

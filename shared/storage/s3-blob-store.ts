@@ -1,6 +1,8 @@
 import {
   GetObjectCommand,
   type GetObjectCommandOutput,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
   NoSuchKey,
   PutObjectCommand,
   type S3Client,
@@ -18,6 +20,34 @@ function isNotFound(error: unknown): boolean {
 
 /** The blob store on S3 (or any S3 API, such as the local emulator). */
 export class S3BlobStore implements BlobStore {
+  async *list(
+    bucket: string,
+    prefix: string,
+  ): AsyncIterable<{ key: string; size: number; etag: string | null; lastModified: Date | null }> {
+    let token: string | undefined;
+    do {
+      let page: ListObjectsV2CommandOutput;
+      try {
+        page = await this.s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        );
+      } catch (error) {
+        throw new TransientError('STORAGE_UNAVAILABLE', 'The bucket could not be listed.', error);
+      }
+      for (const object of page.Contents ?? []) {
+        if (object.Key) {
+          yield {
+            key: object.Key,
+            size: object.Size ?? 0,
+            etag: object.ETag ?? null,
+            lastModified: object.LastModified ?? null,
+          };
+        }
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
   constructor(private readonly s3: S3Client) {}
 
   async get(bucket: string, key: string, options: { maxBytes?: number } = {}): Promise<Uint8Array> {

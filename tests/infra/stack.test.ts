@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { contextSchema, readContext } from '../../infra/context.js';
 import { FEATURE_FLAGS } from '../../infra/flags.js';
 import { PrecisStack } from '../../infra/precis-stack.js';
-import { analyzeEnvSchema, apiEnvSchema, ingestEnvSchema, loadConfig } from '../../shared/config.js';
+import { analyzeEnvSchema, apiEnvSchema, ingestEnvSchema, loadConfig, sweepEnvSchema } from '../../shared/config.js';
 import { TABLE_SCHEMA } from '../../shared/storage/table.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
@@ -112,7 +112,7 @@ describe('the deployed system', () => {
 
   it('runs every function on Node.js 22, ARM64, with a log group kept a month and Powertools settings', () => {
     const functions = resources('AWS::Lambda::Function');
-    expect(functions).toHaveLength(3);
+    expect(functions).toHaveLength(4);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
       expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
@@ -144,6 +144,7 @@ describe('the deployed system', () => {
     expect(() => loadConfig(apiEnvSchema, environmentOf(api))).not.toThrow();
     // And nothing the code does not read.
     const known = new Set([
+      ...Object.keys(sweepEnvSchema.shape),
       ...Object.keys(ingestEnvSchema.shape),
       ...Object.keys(analyzeEnvSchema.shape),
       ...Object.keys(apiEnvSchema.shape),
@@ -254,13 +255,27 @@ describe('the deployed system', () => {
     expect(JSON.stringify(statementsOf(api))).not.toContain('s3:ListBucket');
     // The analyze function delays a message an LLM server asked to wait for.
     expect(JSON.stringify(statementsOf(analyze))).toContain('sqs:ChangeMessageVisibility');
+    // The sweep lists the bucket, reads the table, and sends to both queues; it writes nothing.
+    const sweep = JSON.stringify(statementsOf(stack.functions.sweep));
+    expect(sweep).toContain('s3:ListBucket');
+    expect(sweep).not.toMatch(/PutObject|GetObject|PutItem|UpdateItem|DeleteItem/);
+    expect(sweep).toContain('sqs:SendMessage');
+    const queues = resources('AWS::SQS::Queue')
+      .map(([id]) => id)
+      .filter((id) => !/Dlq|DeadLetter/i.test(id));
+    expect(queues.filter((id) => sweep.includes(id))).toHaveLength(2);
+  });
+
+  it('runs the sweep every 15 minutes', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
+    expect(() => loadConfig(sweepEnvSchema, environmentOf(stack.functions.sweep))).not.toThrow();
   });
 
   it('alarms on dead letters, function errors and throttles', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName);
     expect(alarms.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
-    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(3);
-    expect(alarms.filter((m) => m === 'Throttles')).toHaveLength(3);
+    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(4);
+    expect(alarms.filter((m) => m === 'Throttles')).toHaveLength(4);
     template.resourceCountIs('AWS::SNS::Topic', 0);
   });
 

@@ -39,7 +39,7 @@ describe('cdk synth', () => {
     const bundles = readdirSync(out)
       .filter((d) => d.startsWith('asset.'))
       .map((d) => join(out, d, 'index.mjs'));
-    expect(bundles).toHaveLength(3);
+    expect(bundles).toHaveLength(4);
     for (const bundle of bundles) {
       const { stdout } = await run(
         process.execPath,
@@ -55,6 +55,7 @@ describe('cdk synth', () => {
             PRECIS_TABLE: 'articles',
             PRECIS_BUCKET: 'bucket',
             PRECIS_ANALYZE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/analyze',
+            PRECIS_INGEST_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ingest',
             PRECIS_OPENAI_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:key',
           },
         },

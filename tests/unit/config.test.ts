@@ -15,6 +15,7 @@ import {
   cliEnvSchema,
   ingestEnvSchema,
   loadConfig,
+  sweepEnvSchema,
 } from '../../shared/config.js';
 
 describe('loadConfig', () => {
@@ -62,7 +63,13 @@ function tableAfter(heading: string): string[][] {
   return rows;
 }
 
-const SCHEMAS = { ingest: ingestEnvSchema, analyze: analyzeEnvSchema, api: apiEnvSchema, CLI: cliEnvSchema };
+const SCHEMAS = {
+  ingest: ingestEnvSchema,
+  analyze: analyzeEnvSchema,
+  sweep: sweepEnvSchema,
+  api: apiEnvSchema,
+  CLI: cliEnvSchema,
+};
 type Runtime = keyof typeof SCHEMAS;
 
 /** A value for each variable that differs from its default. A variable added to the table needs one here. */
@@ -70,6 +77,8 @@ const SAMPLES: Record<string, string> = {
   PRECIS_TABLE: 'my-table',
   PRECIS_BUCKET: 'my-bucket',
   PRECIS_ANALYZE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/analyze',
+  PRECIS_INGEST_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ingest',
+  PRECIS_SWEEP_STALE_MS: '600000',
   PRECIS_MAX_OBJECT_BYTES: '1000',
   PRECIS_MAX_WORDS: '5000',
   PRECIS_LANGUAGES: 'ar,ku',
@@ -110,6 +119,7 @@ const AWS_NAMES = {
   PRECIS_TABLE: 'Precis-ArticleTable',
   PRECIS_BUCKET: 'precis-articles-123456789012-eu-west-1',
   PRECIS_ANALYZE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q',
+  PRECIS_INGEST_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/i',
 };
 
 const rows = tableAfter('## Configuration').map(([name, usedBy]) => ({

@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAnalyzeHandler } from '../../lambdas/analyze/handler.js';
 import { createApiHandler } from '../../lambdas/api/handler.js';
-import { createIngestHandler, decodeS3Key, sourcesOf } from '../../lambdas/ingest/handler.js';
+import { createIngestHandler, decodeS3Key, s3EventBody, sourcesOf } from '../../lambdas/ingest/handler.js';
 import { observability, storageAdapters } from '../../lambdas/runtime.js';
 import { sqsRedelivery } from '../../lambdas/sqs-batch.js';
 import { LlmError } from '../../shared/analysis/llm/structured.js';
@@ -60,6 +60,11 @@ beforeEach(() => {
 });
 
 describe('S3 notifications', () => {
+  it('reads back the event a sweep writes for an upload whose own event was lost', () => {
+    const source = { bucket: BUCKET, key: 'incoming/dossier été+1.html', etag: '"abc"', size: 1234, sequencer: '0' };
+    expect(sourcesOf(s3EventBody(source))).toEqual([source]);
+  });
+
   it('decodes keys as S3 encodes them', () => {
     expect(decodeS3Key('incoming/my+report+%2B+notes+%C3%A9.txt')).toBe('incoming/my report + notes é.txt');
     expect(sourcesOf(JSON.stringify({ Event: 's3:TestEvent', Bucket: 'b' }))).toEqual([]);

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import type { SourceRef } from '../../shared/ports.js';
+
+/**
+ * S3 event notifications as they reach the ingest queue: read by the ingest
+ * function, written by the sweep for an upload whose own event was lost. No
+ * heavier import here: the sweep's bundle takes this file alone.
+ */
+
+const s3Record = z.object({
+  eventName: z.string(),
+  s3: z.object({
+    bucket: z.object({ name: z.string() }),
+    object: z.object({
+      key: z.string(),
+      size: z.number().int().nonnegative().optional(),
+      eTag: z.string().optional(),
+      sequencer: z.string().optional(),
+    }),
+  }),
+});
+
+const notification = z.union([
+  z.object({ Records: z.array(s3Record) }),
+  // S3 sends one when the notification is configured; it carries no object.
+  z.object({ Event: z.literal('s3:TestEvent') }),
+]);
+
+/**
+ * Encodes an object key as S3 does in event notifications: URL-encoded,
+ * with spaces as '+', slashes kept. `decodeS3Key` reads it back.
+ */
+export function encodeS3EventKey(key: string): string {
+  return encodeURIComponent(key)
+    .replace(/%2F/g, '/')
+    .replace(/%20/g, '+')
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** The SQS body S3 would send for an upload: what a sweep sends for one whose event was lost. */
+export function s3EventBody(source: SourceRef): string {
+  return JSON.stringify({
+    Records: [
+      {
+        eventName: 'ObjectCreated:Put',
+        s3: {
+          bucket: { name: source.bucket },
+          object: {
+            key: encodeS3EventKey(source.key),
+            ...(source.size === null ? {} : { size: source.size }),
+            ...(source.etag === null ? {} : { eTag: source.etag }),
+            sequencer: source.sequencer,
+          },
+        },
+      },
+    ],
+  });
+}
+
+/** S3 URL-encodes keys in event records ("my file.txt" arrives as "my+file.txt"). */
+export function decodeS3Key(key: string): string {
+  return decodeURIComponent(key.replace(/\+/g, ' '));
+}
+
+/** The uploads an SQS message carries: S3 ObjectCreated records, keys decoded. */
+export function sourcesOf(body: string): SourceRef[] {
+  const parsed = notification.parse(JSON.parse(body));
+  if (!('Records' in parsed)) return [];
+  return parsed.Records.filter((r) => r.eventName.startsWith('ObjectCreated:')).map((r) => ({
+    bucket: r.s3.bucket.name,
+    key: decodeS3Key(r.s3.object.key),
+    etag: r.s3.object.eTag ?? null,
+    size: r.s3.object.size ?? null,
+    sequencer: r.s3.object.sequencer ?? '0',
+  }));
+}
