@@ -65,10 +65,14 @@ export class CachedEngine implements AnalysisEngine {
     }
     const holder = randomUUID();
     const claims = this.claims;
-    if (claims && !options.previous) {
+    if (claims) {
+      // A delivery resuming its own paid-for analysis (previous) claims too, so a twin waits for it; it
+      // goes on without the claim, as it pays for no analysis.
       const held = await claims.store.claim(key, holder, new Date(), claims.leaseMs);
       // The holder's analysis ends within its lease: look again then, or after CONTENT_WAIT_MS at most.
-      if (!held && !options.lastAttempt) throw new ContentInProgressError(Math.min(CONTENT_WAIT_MS, claims.leaseMs));
+      if (!held && !options.previous && !options.lastAttempt) {
+        throw new ContentInProgressError(Math.min(CONTENT_WAIT_MS, claims.leaseMs));
+      }
     }
     try {
       const result = await this.inner.analyze(input, options);

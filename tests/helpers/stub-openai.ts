@@ -90,6 +90,8 @@ export type Step =
   /** The answer cut at `length`, or withheld by a `content_filter`. */
   | { kind: 'finish'; reason: 'length' | 'content_filter' }
   | { kind: 'refusal'; refusal: string }
+  /** The connection is dropped without an answer (a reset). */
+  | { kind: 'reset' }
   | { kind: 'status'; status: number; headers?: Record<string, string>; message?: string; code?: string }
   | { kind: 'slow'; delayMs: number; then?: Step };
 
@@ -732,6 +734,11 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
       await new Promise((r) => setTimeout(r, (step as { delayMs: number }).delayMs));
       if (res.destroyed || req.socket.destroyed) return;
       step = step.then ?? { kind: 'auto' };
+    }
+    if (step.kind === 'reset') {
+      ledger.refused++;
+      req.socket.destroy();
+      return;
     }
     if (step.kind === 'status') {
       ledger.refused++;
