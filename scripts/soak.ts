@@ -16,13 +16,14 @@
  * stack was killed while its first ask was in flight: that answer was billed
  * but never arrived, and is counted apart.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { killLocalProcess, startLocalProcess } from '../tests/helpers/local-process.js';
 import { type Step, type StubServer, startStubOpenAI } from '../tests/helpers/stub-openai.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -95,68 +96,37 @@ interface Stack {
   apiKey: string;
 }
 
-function start(dataDir: string, stub: StubServer): Promise<Stack> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local/start.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PRECIS_DATA_DIR: dataDir,
-      PRECIS_S3_PORT: '0',
-      PRECIS_DYNAMODB_PORT: '0',
-      PRECIS_API_PORT: '0',
-      OPENAI_BASE_URL: stub.baseURL,
-      OPENAI_API_KEY: 'sk-soak',
-      PRECIS_LLM_PROVIDER: 'openai',
-      TARGET_LANGUAGES: 'fr',
-      PRECIS_LLM_RETRIES: '1',
-      PRECIS_LLM_TIMEOUT_MS: '5000',
-      PRECIS_INGEST_LEASE_MS: '15000',
-      PRECIS_ANALYZE_LEASE_MS: '20000',
-      PRECIS_ARTICLE_BUDGET_MS: '15000',
-      PRECIS_SWEEP_INTERVAL_MS: '10000',
-      PRECIS_SWEEP_STALE_MS: '60000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+async function start(dataDir: string, stub: StubServer): Promise<Stack> {
+  const stack = await startLocalProcess({
+    PRECIS_DATA_DIR: dataDir,
+    OPENAI_BASE_URL: stub.baseURL,
+    OPENAI_API_KEY: 'sk-soak',
+    PRECIS_LLM_PROVIDER: 'openai',
+    TARGET_LANGUAGES: 'fr',
+    PRECIS_LLM_RETRIES: '1',
+    PRECIS_LLM_TIMEOUT_MS: '5000',
+    PRECIS_INGEST_LEASE_MS: '15000',
+    PRECIS_ANALYZE_LEASE_MS: '20000',
+    PRECIS_ARTICLE_BUDGET_MS: '15000',
+    PRECIS_SWEEP_INTERVAL_MS: '10000',
+    PRECIS_SWEEP_STALE_MS: '60000',
   });
-  let output = '';
-  return new Promise((resolvePromise, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const s3 = /S3 API\s+(\S+)/.exec(output)?.[1];
-      const api = /HTTP API\s+(\S+)/.exec(output)?.[1];
-      const apiKey = /API key\s+(\S+)/.exec(output)?.[1];
-      if (s3 && api && apiKey) {
-        child.stdout?.off('data', onData);
-        child.stdout?.resume();
-        child.stderr?.resume();
-        resolvePromise({
-          child,
-          api,
-          apiKey,
-          s3: new S3Client({
-            endpoint: s3,
-            region: 'us-east-1',
-            forcePathStyle: true,
-            credentials: { accessKeyId: 'soak', secretAccessKey: 'soak' },
-          }),
-        });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`the stack exited (${code}) before it was up:\n${output.slice(-2000)}`)),
-    );
-  });
+  return {
+    child: stack.child,
+    api: stack.api,
+    apiKey: stack.apiKey,
+    s3: new S3Client({
+      endpoint: stack.s3,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'soak', secretAccessKey: 'soak' },
+    }),
+  };
 }
 
 async function kill(stack: Stack) {
-  const exited = new Promise((r) => stack.child.once('exit', r));
   kills.push(Date.now());
-  stack.child.kill('SIGKILL');
-  await exited;
+  await killLocalProcess(stack);
 }
 
 interface Listed {

@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, localOptions, startLocalStack } from '../../local/stack.js';
+import type { LocalStack } from '../../local/stack.js';
 import { sample } from '../helpers/samples.js';
+import { startTestStack } from '../helpers/stack.js';
 
 /**
  * The HTTP API under random requests: paths, methods, query names and
@@ -14,22 +12,15 @@ import { sample } from '../helpers/samples.js';
  */
 
 let stack: LocalStack;
-let dataDir: string;
+let close: () => Promise<void>;
 let ids: string[] = [];
 let cursor = '';
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'precis-fuzz-'));
-  stack = await startLocalStack(
-    localOptions({
-      PRECIS_S3_PORT: '0',
-      PRECIS_DYNAMODB_PORT: '0',
-      PRECIS_API_PORT: '0',
-      PRECIS_DATA_DIR: dataDir,
-      PRECIS_ENGINE: 'offline',
-      PRECIS_CORS_ORIGINS: 'https://dashboard.example',
-    }),
-  );
+  ({ stack, close } = await startTestStack({
+    PRECIS_ENGINE: 'offline',
+    PRECIS_CORS_ORIGINS: 'https://dashboard.example',
+  }));
   for (const name of ['basra-water.html', 'kirkuk-checkpoints.txt', 'mosul-old-city.md']) {
     await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: `incoming/${name}`, Body: sample(name) }));
   }
@@ -47,10 +38,7 @@ beforeAll(async () => {
     await new Promise((r) => setTimeout(r, 100));
   }
 }, 60_000);
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => close?.());
 
 const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'prototype'];
 const junk = fc.oneof(

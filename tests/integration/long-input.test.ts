@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, localOptions, startLocalStack } from '../../local/stack.js';
+import type { LocalStack } from '../../local/stack.js';
 import type { ArticleRecord } from '../../shared/article.js';
 import { sample } from '../helpers/samples.js';
+import { startTestStack } from '../helpers/stack.js';
 
 /**
  * Very long and oddly shaped uploads through the local stack with the
@@ -15,24 +13,12 @@ import { sample } from '../helpers/samples.js';
  */
 
 let stack: LocalStack;
-let dataDir: string;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'precis-long-'));
-  stack = await startLocalStack(
-    localOptions({
-      PRECIS_S3_PORT: '0',
-      PRECIS_DYNAMODB_PORT: '0',
-      PRECIS_API_PORT: '0',
-      PRECIS_DATA_DIR: dataDir,
-      PRECIS_ENGINE: 'offline',
-    }),
-  );
+  ({ stack, close } = await startTestStack({ PRECIS_ENGINE: 'offline' }));
 });
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => close?.());
 
 async function api<T>(path: string): Promise<T> {
   const response = await fetch(`${stack.endpoints.api}${path}`, { headers: { 'x-api-key': stack.apiKey } });

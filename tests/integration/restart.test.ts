@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalProcess } from '../helpers/local-process.js';
 import { sample } from '../helpers/samples.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 
@@ -15,7 +16,6 @@ import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
  * same data folder is refused with one line that says what to change.
  */
 
-const ROOT = resolve(import.meta.dirname, '../..');
 let stub: StubServer;
 let dataDir: string;
 const children: ChildProcess[] = [];
@@ -30,36 +30,15 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Starts the local stack as a user does; resolves with its endpoints once it says it is running. */
-function start(): Promise<{ child: ChildProcess; s3: string; api: string; apiKey: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local/start.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PRECIS_DATA_DIR: dataDir,
-      PRECIS_S3_PORT: '0',
-      PRECIS_DYNAMODB_PORT: '0',
-      PRECIS_API_PORT: '0',
-      OPENAI_BASE_URL: stub.baseURL,
-      PRECIS_LLM_PROVIDER: 'openai',
-      TARGET_LANGUAGES: 'fr',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function start() {
+  const stack = startLocalProcess({
+    PRECIS_DATA_DIR: dataDir,
+    OPENAI_BASE_URL: stub.baseURL,
+    PRECIS_LLM_PROVIDER: 'openai',
+    TARGET_LANGUAGES: 'fr',
   });
-  children.push(child);
-  let output = '';
-  return new Promise((resolvePromise, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const s3 = /S3 API\s+(\S+)/.exec(output)?.[1];
-      const api = /HTTP API\s+(\S+)/.exec(output)?.[1];
-      const apiKey = /API key\s+(\S+)/.exec(output)?.[1];
-      if (s3 && api && apiKey) resolvePromise({ child, s3, api, apiKey, output: () => output });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`the stack exited (${code}): ${output}`)));
-  });
+  stack.then((s) => children.push(s.child)).catch(() => undefined);
+  return stack;
 }
 
 async function articleOf(stack: { api: string; apiKey: string }, key: string) {
