@@ -6,7 +6,7 @@
  * non-zero unless none was lost, none is stuck and no text was paid for
  * twice.
  *
- *   npm run soak -- --articles 200 --fault-rate 0.2 --crash 3 [--timeout 600]
+ *   npm run soak -- --articles 200 --fault-rate 0.2 --crash 3 [--timeout 600] [--seed 1] [--max-paid-twice 0]
  *
  * Faults, each as likely as the others: 429 with a Retry-After of 1 s, 500,
  * 503, a dropped connection, a slow answer (3 s), JSON cut short, JSON of the
@@ -34,6 +34,8 @@ const { values } = parseArgs({
     crash: { type: 'string', default: '1' },
     timeout: { type: 'string', default: '600' },
     seed: { type: 'string', default: '1' },
+    /** Texts paid for twice that still pass (default 0). */
+    'max-paid-twice': { type: 'string', default: '0' },
   },
 });
 const ARTICLES = Number(values.articles);
@@ -106,7 +108,7 @@ async function start(dataDir: string, stub: StubServer): Promise<Stack> {
     PRECIS_LLM_RETRIES: '1',
     PRECIS_LLM_TIMEOUT_MS: '5000',
     PRECIS_INGEST_LEASE_MS: '15000',
-    PRECIS_ANALYZE_LEASE_MS: '20000',
+    PRECIS_ANALYZE_LEASE_MS: '60000',
     PRECIS_ARTICLE_BUDGET_MS: '15000',
     PRECIS_SWEEP_INTERVAL_MS: '10000',
     PRECIS_SWEEP_STALE_MS: '60000',
@@ -262,7 +264,7 @@ async function main(): Promise<number> {
           .map((a) => `${a.sourceKey} ${a.status}`)
           .join(', ')}`,
       );
-    return lost.length === 0 && stuck.length === 0 && paidTwice === 0 ? 0 : 1;
+    return lost.length === 0 && stuck.length === 0 && paidTwice <= Number(values['max-paid-twice']) ? 0 : 1;
   } finally {
     await kill(stack).catch(() => undefined);
     await stub.close();
