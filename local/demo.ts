@@ -5,7 +5,7 @@
  * fetch the same, then a clean stop.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { llmConfigured } from '../lambdas/analyze/deps.js';
 import type { ArticleRecord } from '../shared/article.js';
@@ -222,7 +222,11 @@ try {
   const sample = done.get(uploads[0]?.key ?? '');
   const key = `-H 'x-api-key: ${stack.apiKey}'`;
   const base = stack.endpoints.api;
-  console.log(bold('The same over the API'), dim('(run `npm start` first; the data is kept in .precis/):'));
+  const kept = relative(process.cwd(), stack.dataDir) || '.';
+  console.log(
+    bold('The same over the API'),
+    dim(`(run \`npm start\` first; the data is kept in ${kept.startsWith('..') ? stack.dataDir : `${kept}/`}):`),
+  );
   console.log(`  curl ${key} '${base}/articles'`);
   console.log(`  curl ${key} '${base}/articles?key=${encodeURIComponent(uploads[0]?.key ?? '')}'`);
   if (sample) {
