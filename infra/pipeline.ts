@@ -85,7 +85,7 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
       PRECIS_ARTICLE_BUDGET_MS: String(analyzeTimeout.toMilliseconds() - 30_000),
     },
   })
-    .bindBucket(bucket, { get: ['cleaned/', 'cache/'], put: ['results/', 'cache/'] })
+    .bindBucket(bucket, { get: ['cleaned/', 'cache/', 'answers/'], put: ['results/', 'cache/', 'answers/'] })
     .bindTable(table, ['GetItem', 'UpdateItem', 'DeleteItem'])
     .bindOpenAiSecret(secret);
 
@@ -123,7 +123,7 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
     }),
   );
 
-  for (const prefix of ['incoming/', 'cleaned/', 'results/', 'cache/']) {
+  for (const prefix of ['incoming/', 'cleaned/', 'results/', 'cache/', 'answers/']) {
     Validations.of(stack).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(cfnBucket)}.Arn>/${prefix}*]`,
       reason: `Object keys are known only at run time: one action on the ${prefix} prefix of the stack's own bucket.`,

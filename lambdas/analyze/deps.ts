@@ -1,11 +1,11 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import OpenAI from 'openai';
-import { type AnalysisCache, BlobAnalysisCache, CachedEngine } from '../../shared/analysis/cache.js';
+import { type AnalysisCache, BlobAnalysisCache, BlobAnswerStore, CachedEngine } from '../../shared/analysis/cache.js';
 import type { AnalysisEngine } from '../../shared/analysis/engine.js';
 import { FallbackEngine } from '../../shared/analysis/fallback.js';
 import { apiKeyFromSecret, KeyedEngine } from '../../shared/analysis/keyed-engine.js';
-import { LlmEngine } from '../../shared/analysis/llm/engine.js';
+import { type AnswerStore, LlmEngine } from '../../shared/analysis/llm/engine.js';
 import { ChatTransport, providerOf, ResponsesTransport } from '../../shared/analysis/llm/transport.js';
 import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
 import { type AnalyzeConfig, ConfigError, type EngineConfig } from '../../shared/config.js';
@@ -29,6 +29,7 @@ export function createLlmEngine(
   config: EngineConfig,
   apiKey = config.OPENAI_API_KEY,
   warn: (message: string) => void = (message) => console.warn(message),
+  answers?: AnswerStore,
 ): LlmEngine {
   const client = new OpenAI({
     // Local servers (Ollama, vLLM, llama.cpp) take any key; the client insists on one.
@@ -63,6 +64,7 @@ export function createLlmEngine(
       retries: config.PRECIS_LLM_RETRIES,
       concurrency: config.PRECIS_LLM_CONCURRENCY,
       warn,
+      answers,
     },
   );
 }
@@ -75,7 +77,12 @@ export function createLlmEngine(
  */
 export function selectEngine(
   config: EngineConfig,
-  deps: { cache?: AnalysisCache; apiKey?: string; claims?: { store: ContentClaims; leaseMs: number } } = {},
+  deps: {
+    cache?: AnalysisCache;
+    apiKey?: string;
+    claims?: { store: ContentClaims; leaseMs: number };
+    answers?: AnswerStore;
+  } = {},
 ) {
   const offline = new OfflineEngine();
   const apiKey = deps.apiKey ?? config.OPENAI_API_KEY;
@@ -84,7 +91,7 @@ export function selectEngine(
   if (!configured) {
     throw new ConfigError('PRECIS_ENGINE=openai needs OPENAI_API_KEY, or OPENAI_BASE_URL for a compatible server.');
   }
-  const llm = createLlmEngine(config, apiKey);
+  const llm = createLlmEngine(config, apiKey, undefined, deps.answers);
   return new FallbackEngine(deps.cache ? new CachedEngine(llm, deps.cache, deps.claims) : llm, offline);
 }
 
@@ -102,13 +109,16 @@ export function buildAnalysisEngine(
     secrets?: SecretsManagerClient;
     /** Claims on texts being analysed, so the same text at once is paid for once. */
     claims?: { store: ContentClaims; leaseMs: number };
+    /** Analysis answers kept by text, so no delivery pays for one twice. */
+    answers?: AnswerStore;
   } = {},
 ): AnalysisEngine {
   const arn = config.PRECIS_OPENAI_SECRET_ARN;
-  if (!arn) return selectEngine(config, { cache: deps.cache, claims: deps.claims });
+  const shared = { cache: deps.cache, claims: deps.claims, answers: deps.answers };
+  if (!arn) return selectEngine(config, shared);
   const provider = new SecretsProvider({ awsSdkV3Client: deps.secrets ?? new SecretsManagerClient({}) });
   const readKey = async () => apiKeyFromSecret(String((await provider.get(arn, { maxAge: SECRET_MAX_AGE_S })) ?? ''));
-  return new KeyedEngine(readKey, (apiKey) => selectEngine(config, { apiKey, cache: deps.cache, claims: deps.claims }));
+  return new KeyedEngine(readKey, (apiKey) => selectEngine(config, { apiKey, ...shared }));
 }
 
 export interface AnalyzeClients extends StorageClients {
@@ -137,6 +147,7 @@ export function buildAnalyzeDeps(
         cache,
         secrets: clients.secrets,
         claims: { store: adapters.articles, leaseMs: config.PRECIS_ANALYZE_LEASE_MS },
+        answers: new BlobAnswerStore(adapters.blobs, config.PRECIS_BUCKET),
       }),
     clock: systemClock,
     maxReceives: config.PRECIS_MAX_RECEIVES,

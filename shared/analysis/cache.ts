@@ -3,6 +3,7 @@ import type { AnalysisResult } from '../article.js';
 import { TransientError } from '../errors.js';
 import type { BlobStore, ContentClaims } from '../ports.js';
 import type { AnalysisEngine, AnalysisInput, AnalysisOptions } from './engine.js';
+import type { AnswerStore, KeptAnswer } from './llm/engine.js';
 
 /** Where finished analyses are kept by what produced them. */
 export interface AnalysisCache {
@@ -107,6 +108,31 @@ export class BlobAnalysisCache implements AnalysisCache {
     } catch {
       // The result is saved on the article either way; only the reuse is lost.
     }
+  }
+}
+
+/**
+ * Analysis answers kept by text under `answers/` in the article bucket, for
+ * the LLM engine (see AnswerStore). Best effort: a failed read is a miss.
+ */
+export class BlobAnswerStore implements AnswerStore {
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly bucket: string,
+  ) {}
+
+  async get(key: string): Promise<KeptAnswer | null> {
+    try {
+      return JSON.parse(
+        new TextDecoder().decode(await this.blobs.get(this.bucket, `answers/${key}.json`)),
+      ) as KeptAnswer;
+    } catch {
+      return null;
+    }
+  }
+
+  async put(key: string, answer: KeptAnswer): Promise<void> {
+    await this.blobs.put(this.bucket, `answers/${key}.json`, JSON.stringify(answer), 'application/json');
   }
 }
 

@@ -435,6 +435,36 @@ describe('the Responses API', () => {
   });
 });
 
+describe('answers kept by text', () => {
+  it('pays for the analysis of a text once: a later run with other languages, or after a failure, takes the kept answer', async () => {
+    const kept = new Map<string, unknown>();
+    const answers = {
+      get: async (key: string) => (kept.get(key) as never) ?? null,
+      put: async (key: string, answer: unknown) => void kept.set(key, answer),
+    };
+    const config = loadConfig(analyzeEnvSchema, {
+      PRECIS_TABLE: 't',
+      PRECIS_BUCKET: 'b',
+      OPENAI_BASE_URL: stub.baseURL,
+      OPENAI_API_KEY: 'k',
+      PRECIS_LLM_PROVIDER: 'openai',
+      PRECIS_LLM_RETRIES: '0',
+    });
+    const llm = createLlmEngine(config, 'k', () => undefined, answers);
+    // The answer arrives, then every translation fails: the delivery fails, the answer is kept.
+    stub.setOptions({ route: (r) => (r.task === 'translation' ? { kind: 'status', status: 500 } : undefined) });
+    const first = await llm.analyze(article('basra-water.html'), { targetLanguages: ['fr'] });
+    expect(first.status).toBe('PARTIAL');
+    expect(kept.size).toBe(1);
+    stub.reset();
+    const again = await llm.analyze(article('basra-water.html'), { targetLanguages: ['ar', 'fr'] });
+    expect(again.status).toBe('DONE');
+    expect(stub.requests.map((r) => r.task)).toEqual(['translation', 'translation']);
+    expect(again.summary).toEqual(first.summary);
+    expect(again.usage.analysis).toBeUndefined();
+  });
+});
+
 describe('cost truth', () => {
   it('counts failed, repaired and fallen-back calls: the record is what was billed', async () => {
     // Both translations fail validation twice; the analysis needs one repair.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { ZodObject, ZodType } from 'zod';
 import type { AnalysisResult, Checks, Claim, Provenance, Summary, Translation } from '../../article.js';
@@ -61,6 +62,24 @@ export interface LlmEngineSettings {
   concurrency: number;
   /** Where the engine says what a user should know once (an unpriced model, an effort a model does not take). */
   warn?: (message: string) => void;
+  /**
+   * Where the analysis answer (summary and claims) is kept by text the moment
+   * it arrives, whatever becomes of the delivery: any later delivery, or a
+   * twin upload of the same text, takes it instead of paying again.
+   */
+  answers?: AnswerStore;
+}
+
+/** The analysis stage's answer for one text, as kept between deliveries. */
+export interface KeptAnswer {
+  summary: Summary;
+  claims: AnalysisOutput['claims'];
+  chunks: number;
+}
+
+export interface AnswerStore {
+  get(key: string): Promise<KeptAnswer | null>;
+  put(key: string, answer: KeptAnswer): Promise<void>;
 }
 
 /** Tokens the instructions and markers take besides the article. */
@@ -295,7 +314,7 @@ export class LlmEngine implements AnalysisEngine {
       checks = previous.checks ?? emptyChecks();
       chunks = previous.provenance.chunks ?? 1;
     } else {
-      const analysed = await this.analyseText(input, run);
+      const analysed = await this.keptAnalysis(input, run);
       summary = analysed.summary;
       chunks = analysed.chunks;
       const grounded = this.ground(input.text, analysed.claims);
@@ -389,6 +408,36 @@ export class LlmEngine implements AnalysisEngine {
         reasoningEffort: this.effortOf(s.analysisModel, caps) ?? null,
       },
     };
+  }
+
+  /**
+   * The analysis answer kept for this text and these analysis settings, or a
+   * new one, kept before anything else is done with it.
+   */
+  private async keptAnalysis(
+    input: AnalysisInput,
+    run: Run,
+  ): Promise<{ summary: Summary; claims: AnalysisOutput['claims']; chunks: number }> {
+    const store = this.settings.answers;
+    if (!store) return this.analyseText(input, run);
+    const s = this.settings;
+    const key = createHash('sha256')
+      .update(
+        JSON.stringify([
+          input.contentHash,
+          s.analysisModel,
+          PROMPT_VERSION,
+          s.maxInputTokens,
+          s.reasoningEffort ?? null,
+          s.family ?? null,
+        ]),
+      )
+      .digest('hex');
+    const kept = await store.get(key).catch(() => null);
+    if (kept) return kept;
+    const analysed = await this.analyseText(input, run);
+    await store.put(key, analysed).catch(() => undefined);
+    return analysed;
   }
 
   /**
