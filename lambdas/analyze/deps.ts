@@ -24,6 +24,15 @@ export function llmConfigured(
   return Boolean(apiKey ?? config.OPENAI_API_KEY) || Boolean(config.OPENAI_BASE_URL);
 }
 
+/** What lets the engine reuse what was paid for: finished results, claims on texts in progress, kept answers. */
+export interface EngineStores {
+  cache?: AnalysisCache;
+  /** Claims on texts being analysed, so the same text at once is paid for once. */
+  claims?: { store: ContentClaims; leaseMs: number };
+  /** Analysis answers kept by text, so no delivery pays for one twice. */
+  answers?: AnswerStore;
+}
+
 /** The LLM engine alone (no cache, no fallback), on OpenAI or the configured compatible server. */
 export function createLlmEngine(
   config: EngineConfig,
@@ -75,15 +84,7 @@ export function createLlmEngine(
  * analysis cache when one is given, with the offline engine as the
  * last-delivery fallback. Otherwise the offline engine.
  */
-export function selectEngine(
-  config: EngineConfig,
-  deps: {
-    cache?: AnalysisCache;
-    apiKey?: string;
-    claims?: { store: ContentClaims; leaseMs: number };
-    answers?: AnswerStore;
-  } = {},
-) {
+export function selectEngine(config: EngineConfig, deps: EngineStores & { apiKey?: string } = {}) {
   const offline = new OfflineEngine();
   const apiKey = deps.apiKey ?? config.OPENAI_API_KEY;
   const configured = llmConfigured(config, apiKey);
@@ -104,21 +105,14 @@ export function selectEngine(
  */
 export function buildAnalysisEngine(
   config: EngineConfig,
-  deps: {
-    cache?: AnalysisCache;
-    secrets?: SecretsManagerClient;
-    /** Claims on texts being analysed, so the same text at once is paid for once. */
-    claims?: { store: ContentClaims; leaseMs: number };
-    /** Analysis answers kept by text, so no delivery pays for one twice. */
-    answers?: AnswerStore;
-  } = {},
+  deps: EngineStores & { secrets?: SecretsManagerClient } = {},
 ): AnalysisEngine {
   const arn = config.PRECIS_OPENAI_SECRET_ARN;
-  const shared = { cache: deps.cache, claims: deps.claims, answers: deps.answers };
-  if (!arn) return selectEngine(config, shared);
-  const provider = new SecretsProvider({ awsSdkV3Client: deps.secrets ?? new SecretsManagerClient({}) });
+  const { secrets, ...stores } = deps;
+  if (!arn) return selectEngine(config, stores);
+  const provider = new SecretsProvider({ awsSdkV3Client: secrets ?? new SecretsManagerClient({}) });
   const readKey = async () => apiKeyFromSecret(String((await provider.get(arn, { maxAge: SECRET_MAX_AGE_S })) ?? ''));
-  return new KeyedEngine(readKey, (apiKey) => selectEngine(config, { apiKey, ...shared }));
+  return new KeyedEngine(readKey, (apiKey) => selectEngine(config, { apiKey, ...stores }));
 }
 
 export interface AnalyzeClients extends StorageClients {

@@ -66,45 +66,53 @@ export class CachedEngine implements AnalysisEngine {
     }
     const holder = randomUUID();
     const claims = this.claims;
-    if (claims) {
-      // A delivery resuming its own paid-for analysis (previous) claims too, so a twin waits for it; it
-      // goes on without the claim, as it pays for no analysis.
-      const held = await claims.store.claim(key, holder, new Date(), claims.leaseMs);
-      // The holder's analysis ends within its lease: look again then, or after CONTENT_WAIT_MS at most.
-      if (!held && !options.previous && !options.lastAttempt) {
-        throw new ContentInProgressError(Math.min(CONTENT_WAIT_MS, claims.leaseMs));
-      }
+    // A delivery resuming its own paid-for analysis (previous) claims too, so a twin waits for it; it
+    // goes on without the claim, as it pays for no analysis.
+    const held = claims ? await claims.store.claim(key, holder, new Date(), claims.leaseMs) : false;
+    // The holder's analysis ends within its lease: look again then, or after CONTENT_WAIT_MS at most.
+    if (claims && !held && !options.previous && !options.lastAttempt) {
+      throw new ContentInProgressError(Math.min(CONTENT_WAIT_MS, claims.leaseMs));
     }
     try {
       const result = await this.inner.analyze(input, options);
       if (result.status === 'DONE') await this.cache.put(key, result);
       return result;
     } finally {
-      if (claims) await claims.store.release(key, holder);
+      if (claims && held) await claims.store.release(key, holder);
     }
   }
 }
 
-/** The cache as JSON objects under `cache/` in the article bucket. Best effort: a failed read is a miss. */
-export class BlobAnalysisCache implements AnalysisCache {
+/** JSON documents under one prefix of a bucket. Best effort to read: a missing or unreadable one is null. */
+class JsonBlobs<T> {
   constructor(
     private readonly blobs: BlobStore,
     private readonly bucket: string,
+    private readonly prefix: string,
   ) {}
 
-  async get(key: string): Promise<AnalysisResult | null> {
+  async get(key: string): Promise<T | null> {
     try {
-      return JSON.parse(
-        new TextDecoder().decode(await this.blobs.get(this.bucket, `cache/${key}.json`)),
-      ) as AnalysisResult;
+      return JSON.parse(new TextDecoder().decode(await this.blobs.get(this.bucket, `${this.prefix}${key}.json`))) as T;
     } catch {
       return null;
     }
   }
 
-  async put(key: string, result: AnalysisResult): Promise<void> {
+  async put(key: string, value: T): Promise<void> {
+    await this.blobs.put(this.bucket, `${this.prefix}${key}.json`, JSON.stringify(value), 'application/json');
+  }
+}
+
+/** The cache as JSON objects under `cache/` in the article bucket. Best effort: a failed read is a miss. */
+export class BlobAnalysisCache extends JsonBlobs<AnalysisResult> implements AnalysisCache {
+  constructor(blobs: BlobStore, bucket: string) {
+    super(blobs, bucket, 'cache/');
+  }
+
+  override async put(key: string, result: AnalysisResult): Promise<void> {
     try {
-      await this.blobs.put(this.bucket, `cache/${key}.json`, JSON.stringify(result), 'application/json');
+      await super.put(key, result);
     } catch {
       // The result is saved on the article either way; only the reuse is lost.
     }
@@ -113,26 +121,12 @@ export class BlobAnalysisCache implements AnalysisCache {
 
 /**
  * Analysis answers kept by text under `answers/` in the article bucket, for
- * the LLM engine (see AnswerStore). Best effort: a failed read is a miss.
+ * the LLM engine (see AnswerStore). A failed read is a miss; a failed write
+ * is the engine's to shrug off.
  */
-export class BlobAnswerStore implements AnswerStore {
-  constructor(
-    private readonly blobs: BlobStore,
-    private readonly bucket: string,
-  ) {}
-
-  async get(key: string): Promise<KeptAnswer | null> {
-    try {
-      return JSON.parse(
-        new TextDecoder().decode(await this.blobs.get(this.bucket, `answers/${key}.json`)),
-      ) as KeptAnswer;
-    } catch {
-      return null;
-    }
-  }
-
-  async put(key: string, answer: KeptAnswer): Promise<void> {
-    await this.blobs.put(this.bucket, `answers/${key}.json`, JSON.stringify(answer), 'application/json');
+export class BlobAnswerStore extends JsonBlobs<KeptAnswer> implements AnswerStore {
+  constructor(blobs: BlobStore, bucket: string) {
+    super(blobs, bucket, 'answers/');
   }
 }
 

@@ -10,8 +10,6 @@ export interface CallUsage {
   reasoningTokens: number;
 }
 
-export const NO_USAGE: CallUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0 };
-
 const round = (usd: number) => Math.round(usd * 1e8) / 1e8;
 
 /**
@@ -49,10 +47,6 @@ export class UsageMeter {
   }
 
   /** The sum over stages; cost null when any stage's is unknown. */
-  get total(): StageUsage {
-    return UsageMeter.sum(this.stages);
-  }
-
   static sum(stages: Record<string, StageUsage>): StageUsage {
     const all = Object.values(stages);
     return {

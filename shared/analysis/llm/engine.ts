@@ -232,8 +232,7 @@ export class LlmEngine implements AnalysisEngine {
   }
 
   /** Counts one billed call of a stage, priced by its model. */
-  private counter(run: Run, stage: string, model: string) {
-    const caps = this.capabilitiesOf(model);
+  private counter(run: Run, stage: string, model: string, caps: ModelCapabilities) {
     if (!caps.price)
       this.warnOnce(
         `price:${model}`,
@@ -270,7 +269,7 @@ export class LlmEngine implements AnalysisEngine {
       structuredOutputs: caps.structuredOutputs,
       signal: run.signal,
       deadline: run.deadline,
-      onUsage: this.counter(run, stage, model),
+      onUsage: this.counter(run, stage, model, caps),
     });
     run.modes.add(result.mode);
     return result.value;
