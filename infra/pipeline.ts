@@ -20,6 +20,7 @@ export interface Pipeline {
   ingest: PrecisFunction;
   analyze: PrecisFunction;
   sweep: PrecisFunction;
+  queues: { ingest: Queue; analyze: Queue };
   deadLetters: { ingest: Queue; analyze: Queue };
 }
 
@@ -123,7 +124,7 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
     }),
   );
 
-  for (const prefix of ['incoming/', 'cleaned/', 'results/', 'cache/', 'answers/']) {
+  for (const prefix of ['incoming/', 'cleaned/', 'results/', 'cache/', 'answers/', 'history/']) {
     Validations.of(stack).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(cfnBucket)}.Arn>/${prefix}*]`,
       reason: `Object keys are known only at run time: one action on the ${prefix} prefix of the stack's own bucket.`,
@@ -152,5 +153,11 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
     targets: [new LambdaFunction(sweep.fn, { retryAttempts: 0 })],
   });
 
-  return { ingest, analyze, sweep, deadLetters: { ingest: ingestDlq, analyze: analyzeDlq } };
+  return {
+    ingest,
+    analyze,
+    sweep,
+    queues: { ingest: ingestQueue, analyze: analyzeQueue },
+    deadLetters: { ingest: ingestDlq, analyze: analyzeDlq },
+  };
 }

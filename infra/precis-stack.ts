@@ -30,7 +30,7 @@ export class PrecisStack extends Stack {
 
     const storage = createStorage(this, context);
     const pipeline = createPipeline(this, storage, context);
-    const readApi = createReadApi(this, storage, context);
+    const readApi = createReadApi(this, storage, pipeline, context);
     this.bucket = storage.bucket;
     this.table = storage.table;
     this.functions = { ingest: pipeline.ingest, analyze: pipeline.analyze, sweep: pipeline.sweep, api: readApi.api };

@@ -14,6 +14,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { TABLE_SCHEMA } from '../shared/storage/table.js';
 import { PrecisFunction } from './constructs/precis-function.js';
 import type { PrecisContext } from './context.js';
+import type { Pipeline } from './pipeline.js';
 import type { Storage } from './storage.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -29,17 +30,23 @@ export interface ReadApi {
  * cleaned text, nothing else) behind a REST API whose every method needs the
  * API key of a throttled usage plan, with access logs and request validation.
  */
-export function createReadApi(stack: Stack, storage: Storage, context: PrecisContext): ReadApi {
+export function createReadApi(stack: Stack, storage: Storage, pipeline: Pipeline, context: PrecisContext): ReadApi {
   const { byReceived, byStatus } = TABLE_SCHEMA;
   const api = new PrecisFunction(stack, 'Api', {
     entry: resolve(ROOT, 'lambdas/api/index.ts'),
     serviceName: 'precis-api',
-    timeout: Duration.seconds(10),
+    // A bulk reprocess or a redrive takes a few seconds; API Gateway waits 29 s at most.
+    timeout: Duration.seconds(25),
     memorySize: 512,
-    environment: context.corsOrigins.length > 0 ? { PRECIS_CORS_ORIGINS: context.corsOrigins.join(',') } : {},
+    environment: {
+      TARGET_LANGUAGES: context.targetLanguages.join(','),
+      ...(context.corsOrigins.length > 0 ? { PRECIS_CORS_ORIGINS: context.corsOrigins.join(',') } : {}),
+    },
   })
-    .bindBucket(storage.bucket, { get: ['cleaned/'] })
-    .bindTable(storage.table, ['GetItem', 'Query'], [byReceived.indexName, byStatus.indexName])
+    // A reprocess keeps the record it replaces under history/.
+    .bindBucket(storage.bucket, { get: ['cleaned/'], put: ['history/'] })
+    .bindTable(storage.table, ['GetItem', 'Query', 'UpdateItem'], [byReceived.indexName, byStatus.indexName])
+    .bindReprocessQueues(pipeline.queues, pipeline.deadLetters)
     .bindCursorKey(storage.cursorKey);
 
   const apiLogs = new LogGroup(stack, 'ApiAccessLogs', {
@@ -64,7 +71,7 @@ export function createReadApi(stack: Stack, storage: Storage, context: PrecisCon
       ? {
           defaultCorsPreflightOptions: {
             allowOrigins: context.corsOrigins,
-            allowMethods: ['GET', 'OPTIONS'],
+            allowMethods: ['GET', 'POST', 'OPTIONS'],
             allowHeaders: [...Cors.DEFAULT_HEADERS, 'x-api-key'],
           },
         }
@@ -85,13 +92,23 @@ export function createReadApi(stack: Stack, storage: Storage, context: PrecisCon
         ...path.map((p) => [`method.request.path.${p}`, true] as const),
       ]),
     });
+  // The write routes take a JSON body, which the function checks field by field.
+  const post = (resource: ReturnType<typeof restApi.root.addResource>, path: string[] = []) =>
+    resource.addMethod('POST', integration, {
+      apiKeyRequired: true,
+      requestValidator: validator,
+      requestParameters: Object.fromEntries(path.map((p) => [`method.request.path.${p}`, true] as const)),
+    });
   const articles = restApi.root.addResource('articles');
   get(articles, ['limit', 'cursor', 'status', 'key']);
+  post(articles.addResource('reprocess'));
   const article = articles.addResource('{id}');
   get(article, [], ['id']);
   get(article.addResource('summary'), ['lang'], ['id']);
   get(article.addResource('claims'), [], ['id']);
   get(article.addResource('text'), [], ['id']);
+  post(article.addResource('reprocess'), ['id']);
+  post(restApi.root.addResource('dead-letters').addResource('redrive'));
 
   const plan = restApi.addUsagePlan('UsagePlan', {
     name: `${stack.stackName}-plan`,
@@ -106,11 +123,11 @@ export function createReadApi(stack: Stack, storage: Storage, context: PrecisCon
     {
       id: 'AwsSolutions-APIG4',
       reason:
-        'Clients are scripts and dashboards that hold an API key tied to a throttled usage plan, as the design asks; it is read-only.',
+        'Clients are scripts and dashboards that hold an API key tied to a throttled usage plan, as the design asks; the key reads results and sends articles through the pipeline again, nothing more.',
     },
     {
       id: 'AwsSolutions-COG4',
-      reason: 'No Cognito users: access is by API key and usage plan (read-only data).',
+      reason: 'No Cognito users: access is by API key and usage plan (results, and reprocessing of existing articles).',
     },
     {
       id: 'AwsSolutions-APIG3',

@@ -7,7 +7,7 @@ import { listen } from './listen.js';
 type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /** The request as API Gateway's REST proxy integration hands it to a Lambda. */
-export function toProxyEvent(req: IncomingMessage, stage: string): APIGatewayProxyEvent {
+export function toProxyEvent(req: IncomingMessage, stage: string, body: string | null = null): APIGatewayProxyEvent {
   // Appended, not resolved: a request for "//x" is a path, not a host (new URL('//x', base) throws).
   const target = req.url?.startsWith('/') ? req.url : `/${req.url ?? ''}`;
   const url = new URL(`http://localhost${target}`);
@@ -35,7 +35,7 @@ export function toProxyEvent(req: IncomingMessage, stage: string): APIGatewayPro
     multiValueQueryStringParameters: hasQuery ? multiQuery : null,
     pathParameters: { proxy: url.pathname.slice(1) },
     stageVariables: null,
-    body: null,
+    body,
     isBase64Encoded: false,
     requestContext: {
       accountId: '000000000000',
@@ -70,6 +70,21 @@ export function toProxyEvent(req: IncomingMessage, stage: string): APIGatewayPro
   };
 }
 
+/** API Gateway's own limit on a request body. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** The request body as text, null when there is none, undefined when it is over the limit. */
+async function readBody(req: IncomingMessage): Promise<string | null | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return size === 0 ? null : Buffer.concat(chunks).toString('utf8');
+}
+
 export interface LocalApi {
   endpoint: string;
   close(): Promise<void>;
@@ -95,7 +110,20 @@ export async function startHttpApi(options: { port: number; apiKey: string; hand
         );
         return;
       }
-      const result = await options.handler(toProxyEvent(req, 'local'), lambdaContext('precis-api'));
+      const body = await readBody(req);
+      if (body === undefined) {
+        res.writeHead(413, { 'content-type': 'application/problem+json' });
+        res.end(
+          JSON.stringify({
+            type: 'about:blank',
+            title: 'Payload too large',
+            status: 413,
+            detail: `A request body may have ${MAX_BODY_BYTES} bytes at most.`,
+          }),
+        );
+        return;
+      }
+      const result = await options.handler(toProxyEvent(req, 'local', body), lambdaContext('precis-api'));
       res.writeHead(result.statusCode, result.headers as Record<string, string>);
       res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
     } catch {

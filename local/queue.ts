@@ -48,6 +48,7 @@ export interface LocalQueueOptions {
 export class LocalQueue {
   private messages: QueuedMessage[] = [];
   private dead: QueuedMessage[] = [];
+  private readonly deadHiddenUntil = new Map<string, number>();
   private readonly inFlight = new Set<string>();
   /** Messages consumed successfully since the queue started. */
   private deleted = 0;
@@ -118,6 +119,23 @@ export class LocalQueue {
 
   get deadLetters(): readonly QueuedMessage[] {
     return this.dead;
+  }
+
+  /**
+   * Up to `max` dead-letter messages, each hidden from the next reads for
+   * `hideMs` unless deleted: SQS's receive on the dead-letter queue.
+   */
+  receiveDead(max: number, hideMs = 30_000): { body: string; handle: string }[] {
+    const now = Date.now();
+    const taken = this.dead.filter((m) => (this.deadHiddenUntil.get(m.messageId) ?? 0) <= now).slice(0, max);
+    for (const m of taken) this.deadHiddenUntil.set(m.messageId, now + hideMs);
+    return taken.map((m) => ({ body: m.body, handle: m.messageId }));
+  }
+
+  deleteDead(handle: string): void {
+    this.dead = this.dead.filter((m) => m.messageId !== handle);
+    this.deadHiddenUntil.delete(handle);
+    this.save();
   }
 
   stats() {

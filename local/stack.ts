@@ -58,6 +58,8 @@ export const LOCAL_NAMES = {
   PRECIS_BUCKET: 'precis-articles',
   PRECIS_ANALYZE_QUEUE_URL: 'local:precis-analyze',
   PRECIS_INGEST_QUEUE_URL: 'local:precis-ingest',
+  PRECIS_ANALYZE_DLQ_URL: 'local:precis-analyze-dead-letters',
+  PRECIS_INGEST_DLQ_URL: 'local:precis-ingest-dead-letters',
 } as const;
 
 /** A failed message comes back this long after its lease ends, as SQS's visibility timeout outlasts the function. */
@@ -256,10 +258,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       redelivery: { delay: async (record, delayMs) => analyzeQueue.changeVisibility(record.receiptHandle, delayMs) },
     });
     // Cursors stay good across restarts: their key is kept with the data, like the API key.
+    const deadLetters = (queue: LocalQueue) => ({
+      receive: async (max: number) => queue.receiveDead(max),
+      delete: async (handle: string) => queue.deleteDead(handle),
+    });
     const api = createApiHandler(
       buildApiDeps(
         { ...options.api, PRECIS_CURSOR_KEY: options.api.PRECIS_CURSOR_KEY ?? keptSecret(options, 'cursor-key', 32) },
-        clients,
+        {
+          ...clients,
+          queues: {
+            ingest: { sendBody: async (body) => ingestQueue.send(body) },
+            analyze: { send: async (message) => analyzeQueue.send(JSON.stringify(message)) },
+            deadLetters: { ingest: deadLetters(ingestQueue), analyze: deadLetters(analyzeQueue) },
+          },
+        },
       ),
     );
 

@@ -126,6 +126,17 @@ export interface AnalysisResult {
   checks?: Checks;
 }
 
+/** What a reprocess redoes: everything, or only the translations that are not done. */
+export type ReprocessScope = 'all' | 'translations';
+
+/** Kept on a reopened article until its next run ends: when it was asked for, and what it redoes. */
+export interface ReprocessRequest {
+  scope: ReprocessScope;
+  requestedAt: string;
+  /** The status the article had before. */
+  from: Status;
+}
+
 /** One item per article in the table. Optional fields fill in as it moves through the stages. */
 export interface ArticleRecord extends Partial<ArticleMetadata> {
   id: string;
@@ -148,6 +159,8 @@ export interface ArticleRecord extends Partial<ArticleMetadata> {
   usage?: Record<string, StageUsage>;
   provenance?: Provenance;
   checks?: Checks;
+  /** Set while a reprocess asked for is under way; the last one asked for stays after it ends. */
+  reprocess?: ReprocessRequest;
   /** Milliseconds each stage took, by stage name. */
   timings?: Record<string, number>;
   receivedAt: string;

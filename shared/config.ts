@@ -173,6 +173,15 @@ export const sweepEnvSchema = z.object({
 
 export const apiEnvSchema = z.object({
   ...storageEnv,
+  /** Where a reprocess sends an article to be cleaned again from its upload. */
+  PRECIS_INGEST_QUEUE_URL: z.string().min(1),
+  /** Where a reprocess sends an article to be analysed again. */
+  PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
+  /** The dead-letter queues a redrive reads. */
+  PRECIS_INGEST_DLQ_URL: z.string().min(1),
+  PRECIS_ANALYZE_DLQ_URL: z.string().min(1),
+  /** The analyze function's TARGET_LANGUAGES: what a reprocess of translations redoes. */
+  TARGET_LANGUAGES: languageList,
   /** Seals the list cursors (any secret string); in AWS it is read from a generated secret instead. */
   PRECIS_CURSOR_KEY: z.string().min(16).optional(),
   /** The Secrets Manager secret holding the cursor key (AWS). */

@@ -39,8 +39,10 @@ export const ERROR_CODES = {
   NOT_CLEANED: 'The article has no cleaned text yet.',
   TRANSLATION_NOT_FOUND: 'The article has no translation into that language.',
   INVALID_CURSOR: 'The cursor is not one this API returned.',
-  INVALID_PARAMETER: 'A query parameter is malformed.',
+  INVALID_PARAMETER: 'A query parameter or a field of the request body is malformed.',
   ROUTE_NOT_FOUND: 'There is no such route.',
+  ARTICLE_BUSY: 'The article is being processed; it can be reprocessed once it ends DONE, PARTIAL or FAILED.',
+  NOTHING_TO_REPROCESS: 'Nothing of the article is left to redo in that scope (every translation is done).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

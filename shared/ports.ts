@@ -3,6 +3,7 @@ import type {
   ArticleError,
   ArticleMetadata,
   ArticleRecord,
+  ReprocessRequest,
   SourceFormat,
   StageUsage,
   Status,
@@ -82,6 +83,10 @@ export interface ListQuery {
   limit: number;
   cursor?: string;
   status?: Status;
+  /** Only articles received at or after this instant (ISO 8601). */
+  receivedFrom?: string;
+  /** Only articles received before this instant (ISO 8601). */
+  receivedBefore?: string;
 }
 
 export interface ArticlePage {
@@ -133,9 +138,29 @@ export interface ArticleRepository extends ContentClaims {
   releaseAnalysis(id: string, leaseToken: string, usage: Record<string, StageUsage>, now: Date): Promise<boolean>;
   /** Ends every live lease on articles in `status`, when their holders are known to be dead; returns their ids. */
   expireLeases(status: 'RECEIVED' | 'ANALYZING', now: Date): Promise<string[]>;
+  /**
+   * Puts a finished article (DONE, PARTIAL or FAILED) back on the path
+   * `reopen.to` names, only if it is still as it was read (`expected`):
+   * false when it has moved on since. See Reopen.
+   */
+  reopen(
+    id: string,
+    expected: Pick<ArticleRecord, 'status' | 'updatedAt'>,
+    reopen: Reopen,
+    now: Date,
+  ): Promise<boolean>;
   /** Newest first. Throws INVALID_CURSOR for a cursor it did not return. */
   list(query: ListQuery): Promise<ArticlePage>;
 }
+
+/** Where a reopened article goes, and what it keeps. */
+export type Reopen =
+  /** RECEIVED, free to claim at once: it is cleaned again from its upload (it was never cleaned). */
+  | { to: 'ingest'; request: ReprocessRequest }
+  /** CLEANED with its analysis removed (its usage kept): analysed again, paid for anew. */
+  | { to: 'analysis'; request: ReprocessRequest }
+  /** PARTIAL with a retry pending: its summary and claims kept, the translations not done redone. */
+  | { to: 'translations'; request: ReprocessRequest };
 
 /**
  * Claims on a text being analysed, so that the same content uploaded twice at
@@ -152,3 +177,13 @@ export interface ContentClaims {
 
 /** Monotonic time source, injectable for tests. */
 export type Clock = () => Date;
+
+/**
+ * A dead-letter queue, read to drive its messages again: SQS in AWS, the
+ * local queue's dead-letter list locally.
+ */
+export interface DeadLetterQueue {
+  /** Up to `max` dead messages, each hidden from other readers until deleted or a while passes. */
+  receive(max: number): Promise<{ body: string; handle: string }[]>;
+  delete(handle: string): Promise<void>;
+}

@@ -132,6 +132,26 @@ export class PrecisFunction extends Construct {
     return this;
   }
 
+  /**
+   * The queues a reprocess sends to (PRECIS_INGEST_QUEUE_URL and
+   * PRECIS_ANALYZE_QUEUE_URL) and the dead-letter queues a redrive reads
+   * and deletes from (PRECIS_INGEST_DLQ_URL, PRECIS_ANALYZE_DLQ_URL).
+   */
+  bindReprocessQueues(
+    queues: { ingest: IQueue; analyze: IQueue },
+    deadLetters: { ingest: IQueue; analyze: IQueue },
+  ): this {
+    this.bindAnalyzeQueue(queues.analyze);
+    this.fn.addEnvironment('PRECIS_INGEST_QUEUE_URL', queues.ingest.queueUrl);
+    queues.ingest.grantSendMessages(this.fn);
+    this.fn.addEnvironment('PRECIS_INGEST_DLQ_URL', deadLetters.ingest.queueUrl);
+    this.fn.addEnvironment('PRECIS_ANALYZE_DLQ_URL', deadLetters.analyze.queueUrl);
+    for (const dlq of [deadLetters.ingest, deadLetters.analyze]) {
+      dlq.grant(this.fn, 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility');
+    }
+    return this;
+  }
+
   /** PRECIS_CURSOR_SECRET_ARN, and reading that secret. */
   bindCursorKey(secret: ISecret): this {
     this.fn.addEnvironment('PRECIS_CURSOR_SECRET_ARN', secret.secretArn);

@@ -1,9 +1,38 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ApiConfig } from '../../shared/config.js';
+import type { DeadLetterQueue, MessageQueue } from '../../shared/ports.js';
 import { CursorCodec, processCursorCodec } from '../../shared/storage/cursor.js';
-import { type Observability, observability, type StorageClients, storageAdapters } from '../runtime.js';
+import { SqsBodyQueue, SqsDeadLetterQueue, SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
+import { s3EventBody, sourcesOf } from '../ingest/s3-event.js';
+import { type Observability, observability, type StorageClients, storageAdapters, systemClock } from '../runtime.js';
 import type { ApiHandlerDeps } from './handler.js';
+
+/** The queues a reprocess and a redrive use: SQS in AWS, the in-process queues locally. */
+export interface ApiQueues {
+  /** Takes S3-event-shaped bodies. */
+  ingest: { sendBody(body: string): Promise<void> };
+  analyze: MessageQueue;
+  deadLetters: { ingest: DeadLetterQueue; analyze: DeadLetterQueue };
+}
+
+export interface ApiClients extends StorageClients {
+  secrets?: SecretsManagerClient;
+  /** Made on SQS from the configured URLs when absent. */
+  queues?: ApiQueues;
+}
+
+function sqsQueues(config: ApiConfig, sqs = new SQSClient({})): ApiQueues {
+  return {
+    ingest: new SqsBodyQueue(sqs, config.PRECIS_INGEST_QUEUE_URL),
+    analyze: new SqsMessageQueue(sqs, config.PRECIS_ANALYZE_QUEUE_URL),
+    deadLetters: {
+      ingest: new SqsDeadLetterQueue(sqs, config.PRECIS_INGEST_DLQ_URL),
+      analyze: new SqsDeadLetterQueue(sqs, config.PRECIS_ANALYZE_DLQ_URL),
+    },
+  };
+}
 
 /**
  * The api function's dependencies from its configuration and clients: the
@@ -11,13 +40,19 @@ import type { ApiHandlerDeps } from './handler.js';
  */
 export function buildApiDeps(
   config: ApiConfig,
-  clients: StorageClients & { secrets?: SecretsManagerClient },
+  clients: ApiClients,
   observe: Pick<Observability, 'logger'> = observability('precis-api'),
 ): ApiHandlerDeps {
+  const queues = clients.queues ?? sqsQueues(config);
   return {
     ...storageAdapters(clients, config.PRECIS_TABLE, { cursors: cursorCodec(config, clients.secrets) }),
     logger: observe.logger,
-    config: { bucket: config.PRECIS_BUCKET },
+    ingestQueue: { send: (source) => queues.ingest.sendBody(s3EventBody(source)) },
+    ingestMessages: { sourcesOf, sendBody: (body) => queues.ingest.sendBody(body) },
+    analyzeQueue: queues.analyze,
+    deadLetters: queues.deadLetters,
+    clock: systemClock,
+    config: { bucket: config.PRECIS_BUCKET, targetLanguages: config.TARGET_LANGUAGES },
     corsOrigins: config.PRECIS_CORS_ORIGINS,
   };
 }

@@ -15,8 +15,9 @@ import {
   listArticles,
   type ReadDeps,
 } from '../../shared/usecases/read-articles.js';
+import { type RedriveDeps, redrive, reprocessArticle, reprocessMatching } from '../../shared/usecases/reprocess.js';
 import type { Observability } from '../runtime.js';
-import { json, problemResponses, queryOf, text } from './http.js';
+import { bodyOf, json, problemResponses, queryOf, text } from './http.js';
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -32,6 +33,26 @@ const summaryQuery = z.object({
     .optional(),
 });
 
+/** Articles one bulk reprocess call looks at, at most: well inside the function's time. */
+const BULK_LIMIT = 50;
+/** How long one redrive call reads dead letters before it answers (`more: true` if some are left). */
+const REDRIVE_BUDGET_MS = 10_000;
+
+const scope = z.enum(['all', 'translations']).default('all');
+const reprocessBody = z.strictObject({ scope });
+const instant = z.iso.datetime({ offset: true });
+const bulkBody = z.strictObject({
+  status: z.enum(['DONE', 'PARTIAL', 'FAILED']),
+  receivedFrom: instant.optional(),
+  receivedBefore: instant.optional(),
+  engine: z.string().min(1).max(100).optional(),
+  scope,
+  limit: z.number().int().min(1).max(BULK_LIMIT).default(25),
+  cursor: z.string().min(1).optional(),
+  dryRun: z.boolean().default(false),
+});
+const redriveBody = z.strictObject({ max: z.number().int().min(1).max(1000).optional() });
+
 function idOf(event: APIGatewayProxyEvent): string {
   const id = event.pathParameters?.id;
   if (!id || !/^[a-f0-9]{24}$/.test(id))
@@ -39,7 +60,7 @@ function idOf(event: APIGatewayProxyEvent): string {
   return id;
 }
 
-export type ApiHandlerDeps = ReadDeps & Pick<Observability, 'logger'> & { corsOrigins?: string[] };
+export type ApiHandlerDeps = ReadDeps & RedriveDeps & Pick<Observability, 'logger'> & { corsOrigins?: string[] };
 
 /** The read API: API Gateway REST proxy events → read use cases → JSON. */
 export function createApiHandler(deps: ApiHandlerDeps) {
@@ -71,10 +92,35 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       path: '/articles/{id}/text',
       handler: (async (event) => text(await getText(idOf(event), deps))) satisfies Handler,
     },
+    {
+      method: 'POST',
+      path: '/articles/{id}/reprocess',
+      handler: (async (event) =>
+        json(await reprocessArticle(idOf(event), bodyOf(event, reprocessBody).scope, deps), 202)) satisfies Handler,
+    },
+    {
+      method: 'POST',
+      path: '/articles/reprocess',
+      handler: (async (event) => {
+        const filter = bodyOf(event, bulkBody);
+        return json(await reprocessMatching(filter, deps), filter.dryRun ? 200 : 202);
+      }) satisfies Handler,
+    },
+    {
+      method: 'POST',
+      path: '/dead-letters/redrive',
+      handler: (async (event) => {
+        const { max } = bodyOf(event, redriveBody);
+        return json(await redrive(deps, { deadline: deps.clock().getTime() + REDRIVE_BUDGET_MS, max }));
+      }) satisfies Handler,
+    },
   ];
 
   const corsOrigins = deps.corsOrigins ?? [];
-  const cors = corsOrigins.length > 0 ? [httpCors({ origins: corsOrigins, headers: 'content-type,x-api-key' })] : [];
+  const cors =
+    corsOrigins.length > 0
+      ? [httpCors({ origins: corsOrigins, headers: 'content-type,x-api-key', methods: 'GET,POST' })]
+      : [];
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(deps.logger))
     .use(cors)

@@ -40,7 +40,9 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, { status: number; title: str
   NOT_ANALYSED: { status: 409, title: 'Not analysed' },
   NOT_CLEANED: { status: 409, title: 'Not cleaned' },
   INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
-  INVALID_PARAMETER: { status: 400, title: 'Invalid query parameter' },
+  INVALID_PARAMETER: { status: 400, title: 'Invalid parameter' },
+  ARTICLE_BUSY: { status: 409, title: 'Article busy' },
+  NOTHING_TO_REPROCESS: { status: 409, title: 'Nothing to reprocess' },
 };
 
 /** Query string parameters checked against a schema; a mismatch is INVALID_PARAMETER naming the parameter. */
@@ -48,6 +50,30 @@ export function queryOf<S extends z.ZodType>(event: APIGatewayProxyEvent, schema
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
   if (parsed.success) return parsed.data;
   const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  throw new PrecisError('INVALID_PARAMETER', detail);
+}
+
+/**
+ * A JSON request body checked against a schema (no body is `{}`); malformed
+ * JSON or a mismatch is INVALID_PARAMETER naming the field.
+ */
+export function bodyOf<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.infer<S> {
+  let value: unknown = {};
+  const raw = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body
+    : '';
+  if (raw.trim() !== '') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new PrecisError('INVALID_PARAMETER', 'The request body is not JSON.');
+    }
+  }
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
   throw new PrecisError('INVALID_PARAMETER', detail);
 }
 
@@ -81,7 +107,7 @@ export function problemResponses(logger: Logger): MiddlewareObj<APIGatewayProxyE
         request.response = problem(
           503,
           'Service unavailable',
-          `Storage is unavailable; try again. Request ${requestId}.`,
+          `${error.code === 'QUEUE_UNAVAILABLE' ? 'A queue' : 'Storage'} is unavailable; try again. Request ${requestId}.`,
           {
             code: error.code,
           },

@@ -1,6 +1,6 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig, sweepEnvSchema } from '../../shared/config.js';
-import { SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
+import { SqsBodyQueue, SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
 import { s3EventBody } from '../ingest/s3-event.js';
 import { defaultStorageClients } from '../runtime.js';
 import { buildSweepDeps } from './deps.js';
@@ -14,11 +14,7 @@ export const handler = createSweepHandler(
     config,
     {
       ...defaultStorageClients(),
-      ingestQueue: {
-        sendBody: async (body) => {
-          await sqs.send(new SendMessageCommand({ QueueUrl: config.PRECIS_INGEST_QUEUE_URL, MessageBody: body }));
-        },
-      },
+      ingestQueue: new SqsBodyQueue(sqs, config.PRECIS_INGEST_QUEUE_URL),
       analyzeQueue: new SqsMessageQueue(sqs, config.PRECIS_ANALYZE_QUEUE_URL),
     },
     s3EventBody,

@@ -33,7 +33,9 @@ export class ContentInProgressError extends TransientError {
  * Never pays twice for the same analysis: a result is reused when the
  * cleaned text (its hash) and the engine's fingerprint (models, prompt
  * version, languages, settings) are the same. Only complete (DONE) results
- * are kept; a reused one reports no usage and says it was a cache hit.
+ * are kept; a reused one reports no usage and says it was a cache hit. A
+ * fresh run (a reprocess) is not served from the cache, and replaces what
+ * it holds.
  *
  * With content claims, two articles with the same text at once do not both
  * pay: the first claims the text; the second, finding the claim held, is
@@ -60,7 +62,7 @@ export class CachedEngine implements AnalysisEngine {
 
   async analyze(input: AnalysisInput, options: AnalysisOptions): Promise<AnalysisResult> {
     const key = this.key(input, options);
-    if (!options.previous) {
+    if (!options.previous && !options.fresh) {
       const hit = await this.cache.get(key);
       if (hit) return { ...hit, usage: options.meter?.usage ?? {}, provenance: { ...hit.provenance, cacheHit: true } };
     }

@@ -36,6 +36,13 @@ export interface AnalysisOptions {
    * summary and claims are kept and only the failed translations are redone.
    */
   previous?: AnalysisResult;
+  /**
+   * A new run was asked for (a reprocess): nothing an earlier run of the
+   * same text left (a cached result, a kept answer) is reused. The value
+   * names the run, so a redelivery of this same run still resumes from what
+   * it paid for.
+   */
+  fresh?: string;
 }
 
 /**

@@ -29,6 +29,7 @@ import type {
   ContentClaims,
   IngestClaim,
   ListQuery,
+  Reopen,
   SourceRef,
 } from '../ports.js';
 import { type CursorCodec, processCursorCodec } from './cursor.js';
@@ -408,21 +409,68 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     return released;
   }
 
+  async reopen(
+    id: string,
+    expected: Pick<ArticleRecord, 'status' | 'updatedAt'>,
+    reopen: Reopen,
+    now: Date,
+  ): Promise<boolean> {
+    const at = now.toISOString();
+    const fields: Record<string, unknown> = { updatedAt: at, reprocess: reopen.request };
+    let remove = ['#error', 'leaseToken', 'leaseUntil'];
+    if (reopen.to === 'ingest') {
+      // Free to claim at once: the ingest claim takes a RECEIVED version whose lease has ended.
+      Object.assign(fields, { status: 'RECEIVED' satisfies Status, leaseToken: randomUUID(), leaseUntil: 0 });
+      remove = ['#error'];
+    } else if (reopen.to === 'analysis') {
+      fields.status = 'CLEANED' satisfies Status;
+      remove.push(
+        'summary',
+        'claims',
+        'translations',
+        'checks',
+        'provenance',
+        'resultKey',
+        'retryPending',
+        'analyzedAt',
+      );
+    } else {
+      Object.assign(fields, { status: 'PARTIAL' satisfies Status, retryPending: true });
+    }
+    const update = assignments(fields);
+    return this.conditionalUpdate('reopen', {
+      Key: { id },
+      UpdateExpression: `SET ${update.set} REMOVE ${remove.join(', ')}`,
+      ConditionExpression: '#status = :expected AND #updatedAt = :expectedAt',
+      ExpressionAttributeNames: { ...update.names, '#error': 'error' },
+      ExpressionAttributeValues: { ...update.values, ':expected': expected.status, ':expectedAt': expected.updatedAt },
+    });
+  }
+
   async list(query: ListQuery): Promise<ArticlePage> {
     const index = query.status ? TABLE_SCHEMA.byStatus : TABLE_SCHEMA.byReceived;
+    // Every ISO 8601 instant of this era sorts between the two defaults.
+    const from = query.receivedFrom ?? '0';
+    const before = query.receivedBefore ?? '\uffff';
+    const ranged = query.receivedFrom !== undefined || query.receivedBefore !== undefined;
     // A cursor is good for the query that made it only.
-    const scope = `${index.indexName}:${query.status ?? LIST_PARTITION}`;
+    const scope = `${index.indexName}:${query.status ?? LIST_PARTITION}${ranged ? `:${from}:${before}` : ''}`;
     const input: QueryCommandInput = {
       TableName: this.tableName,
       IndexName: index.indexName,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.partitionKey },
-      ExpressionAttributeValues: { ':pk': query.status ?? LIST_PARTITION },
+      KeyConditionExpression: ranged ? '#pk = :pk AND #sk BETWEEN :from AND :before' : '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': index.partitionKey, ...(ranged ? { '#sk': index.sortKey } : {}) },
+      ExpressionAttributeValues: {
+        ':pk': query.status ?? LIST_PARTITION,
+        ...(ranged ? { ':from': from, ':before': before } : {}),
+      },
       ScanIndexForward: false,
       Limit: query.limit,
       ExclusiveStartKey: query.cursor ? await this.cursors.decode(scope, query.cursor) : undefined,
     };
     const { Items, LastEvaluatedKey } = await this.call('list', () => this.db.send(new QueryCommand(input)));
-    return { items: (Items ?? []).map(toRecord), nextCursor: await this.cursors.encode(scope, LastEvaluatedKey) };
+    // BETWEEN takes both ends; the range's end is not in it.
+    const items = (Items ?? []).filter((item) => !ranged || String(item.receivedAt) < before).map(toRecord);
+    return { items, nextCursor: await this.cursors.encode(scope, LastEvaluatedKey) };
   }
 }

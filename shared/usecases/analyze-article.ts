@@ -131,6 +131,8 @@ export async function analyzeArticle(
         },
         lastAttempt: isLastAttempt(delivery),
         previous: previousResult(article),
+        // A reprocess of everything pays anew: no earlier run's answer is reused, only this run's own.
+        fresh: article.reprocess?.scope === 'all' ? article.reprocess.requestedAt : undefined,
       },
     );
     const retryPending = result.status === 'PARTIAL' && !isLastAttempt(delivery) && !result.provenance.fallback;

@@ -1,4 +1,4 @@
-import { articleIdFor, objectKeys } from '../article.js';
+import { type ArticleRecord, articleIdFor, objectKeys } from '../article.js';
 import type { ArticleRepository, BlobStore, Clock, IngestQueue, MessageQueue } from '../ports.js';
 
 export interface SweepDeps {
@@ -22,12 +22,20 @@ export interface SweepReport {
   unknown: string[];
   /** Articles stuck in RECEIVED, sent to ingest again. */
   reingested: string[];
-  /** Articles stuck in CLEANED or ANALYZING, sent to analyze again. */
+  /** Articles stuck in CLEANED or ANALYZING, or reopened for their translations, sent to analyze again. */
   reanalyzed: string[];
 }
 
-/** The statuses an article only leaves when a message drives it, and where that message goes. */
-const MOVING = { RECEIVED: 'ingest', CLEANED: 'analyze', ANALYZING: 'analyze' } as const;
+/**
+ * The statuses an article only leaves when a message drives it, and where
+ * that message goes. A PARTIAL article moves only when a reprocess of its
+ * translations reopened it (see `waitsForMessage`).
+ */
+const MOVING = { RECEIVED: 'ingest', CLEANED: 'analyze', ANALYZING: 'analyze', PARTIAL: 'analyze' } as const;
+
+/** A PARTIAL article reopened for its translations and untouched since: its message was lost. */
+const waitsForMessage = (article: ArticleRecord) =>
+  article.status !== 'PARTIAL' || article.reprocess?.requestedAt === article.updatedAt;
 
 /**
  * Drives again what a lost or delayed message left behind, so that no upload
@@ -41,8 +49,10 @@ const MOVING = { RECEIVED: 'ingest', CLEANED: 'analyze', ANALYZING: 'analyze' } 
  *    sequencer: any real event for the key supersedes it.
  * 2. Every article RECEIVED, CLEANED or ANALYZING that has not changed for
  *    `staleAfterMs` (longer than any lease and visibility timeout) is sent
- *    again to the queue of its next stage. (PARTIAL is an end state: a
- *    retry of its translations whose message was lost leaves it PARTIAL.)
+ *    again to the queue of its next stage; so is a PARTIAL article a
+ *    reprocess reopened for its translations and nothing touched since.
+ *    (Otherwise PARTIAL is an end state: a queue retry of its translations
+ *    whose message was lost leaves it PARTIAL, for a reprocess to redo.)
  */
 export async function sweep(
   deps: SweepDeps,
@@ -82,7 +92,7 @@ export async function sweep(
     do {
       const page = await articles.list({ status, limit: 100, cursor });
       for (const article of page.items) {
-        if (Date.parse(article.updatedAt) > staleBefore) continue;
+        if (Date.parse(article.updatedAt) > staleBefore || !waitsForMessage(article)) continue;
         if (next === 'ingest') {
           await ingestQueue.send({
             bucket: article.sourceBucket,

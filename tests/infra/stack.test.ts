@@ -190,14 +190,15 @@ describe('the deployed system', () => {
 
   it('requires the API key on every method, with a throttled usage plan, access logs and request validation', () => {
     const methods = resources('AWS::ApiGateway::Method');
-    expect(methods).toHaveLength(5);
+    expect(methods).toHaveLength(8);
     for (const [, method] of methods) {
-      expect(method.Properties).toMatchObject({
-        HttpMethod: 'GET',
-        ApiKeyRequired: true,
-        RequestValidatorId: expect.anything(),
-      });
+      expect(method.Properties).toMatchObject({ ApiKeyRequired: true, RequestValidatorId: expect.anything() });
     }
+    // Five reads, and the three routes that send articles through the pipeline again.
+    expect(methods.map(([, m]) => m.Properties.HttpMethod).sort()).toEqual([
+      ...Array(5).fill('GET'),
+      ...Array(3).fill('POST'),
+    ]);
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
       Throttle: { RateLimit: 20, BurstLimit: 40 },
       Quota: { Limit: 100000, Period: 'MONTH' },
@@ -246,7 +247,15 @@ describe('the deployed system', () => {
     const { ingest, analyze, api } = stack.functions;
     expect(summary(ingest).join('\n')).toMatch(/"s3:GetObject" \/incoming\/\*/);
     expect(summary(ingest).join('\n')).toMatch(/"s3:PutObject" \/cleaned\/\*/);
-    expect(summary(api).join('\n')).not.toMatch(/PutObject|PutItem|UpdateItem/);
+    // The api reads; to reprocess it updates an article and keeps the record it replaces under history/, nothing else.
+    expect(summary(api).join('\n')).not.toMatch(/PutItem|DeleteItem/);
+    expect(summary(api).filter((s) => s.includes('PutObject'))).toEqual(['"s3:PutObject" /history/*']);
+    // It sends to both queues and reads, deletes from, both dead-letter queues.
+    const apiQueues = JSON.stringify(statementsOf(api));
+    expect(apiQueues).toContain('sqs:SendMessage');
+    expect(apiQueues).toContain('sqs:ReceiveMessage');
+    expect(apiQueues).toContain('sqs:DeleteMessage');
+    expect(apiQueues).not.toContain('sqs:PurgeQueue');
     expect(summary(analyze).join('\n')).not.toMatch(/PutItem|incoming/);
     expect(JSON.stringify(statementsOf(analyze))).toContain('secretsmanager:GetSecretValue');
     expect(JSON.stringify(statementsOf(ingest))).not.toContain('secretsmanager');

@@ -78,6 +78,8 @@ const SAMPLES: Record<string, string> = {
   PRECIS_BUCKET: 'my-bucket',
   PRECIS_ANALYZE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/analyze',
   PRECIS_INGEST_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ingest',
+  PRECIS_ANALYZE_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/analyze-dead-letters',
+  PRECIS_INGEST_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ingest-dead-letters',
   PRECIS_SWEEP_STALE_MS: '600000',
   PRECIS_MAX_OBJECT_BYTES: '1000',
   PRECIS_MAX_WORDS: '5000',
@@ -120,6 +122,8 @@ const AWS_NAMES = {
   PRECIS_BUCKET: 'precis-articles-123456789012-eu-west-1',
   PRECIS_ANALYZE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q',
   PRECIS_INGEST_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/i',
+  PRECIS_ANALYZE_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/qd',
+  PRECIS_INGEST_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/id',
 };
 
 const rows = tableAfter('## Configuration').map(([name, usedBy]) => ({
@@ -199,9 +203,9 @@ describe('each function’s composition', () => {
     expect(deps.engine.name).toBe('configured');
   });
 
-  it('gives the api its bucket and CORS origins', () => {
+  it('gives the api its bucket, target languages and CORS origins', () => {
     const deps = buildApiDeps(loadConfig(apiEnvSchema, env), clients);
-    expect(deps.config).toEqual({ bucket: 'my-bucket' });
+    expect(deps.config).toEqual({ bucket: 'my-bucket', targetLanguages: ['ar', 'fr'] });
     expect(deps.corsOrigins).toEqual(['https://dashboard.example']);
   });
 });

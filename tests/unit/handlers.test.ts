@@ -295,16 +295,28 @@ describe('analyze handler', () => {
   });
 });
 
+/** What the api's write routes need besides storage: queues that take nothing, no target languages. */
+const apiQueues = {
+  ingestQueue: { send: async () => {} },
+  ingestMessages: { sourcesOf: () => [], sendBody: async () => {} },
+  analyzeQueue: { send: async () => {} },
+  deadLetters: {
+    ingest: { receive: async () => [], delete: async () => {} },
+    analyze: { receive: async () => [], delete: async () => {} },
+  },
+  clock: () => new Date(),
+  config: { bucket: BUCKET, targetLanguages: [] },
+};
+
 describe('api handler', () => {
   const apiWith = (articles: ArticleRepository) =>
     createApiHandler({
       articles,
       blobs: adapters().blobs,
       logger: observability('test-api').logger,
-      config: { bucket: BUCKET },
+      ...apiQueues,
     });
-  const api = () =>
-    createApiHandler({ ...adapters(), logger: observability('test-api').logger, config: { bucket: BUCKET } });
+  const api = () => createApiHandler({ ...adapters(), logger: observability('test-api').logger, ...apiQueues });
   const id = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 
   it('returns an article as JSON', async () => {
@@ -363,7 +375,7 @@ describe('api handler with CORS', () => {
     const handler = createApiHandler({
       ...adapters(),
       logger: observability('test-api').logger,
-      config: { bucket: BUCKET },
+      ...apiQueues,
       corsOrigins: ['https://dash.example'],
     });
     const event = (origin: string) => ({

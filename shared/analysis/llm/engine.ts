@@ -313,7 +313,7 @@ export class LlmEngine implements AnalysisEngine {
       checks = previous.checks ?? emptyChecks();
       chunks = previous.provenance.chunks ?? 1;
     } else {
-      const analysed = await this.keptAnalysis(input, run);
+      const analysed = await this.keptAnalysis(input, run, options.fresh);
       summary = analysed.summary;
       chunks = analysed.chunks;
       const grounded = this.ground(input.text, analysed.claims);
@@ -410,12 +410,14 @@ export class LlmEngine implements AnalysisEngine {
   }
 
   /**
-   * The analysis answer kept for this text and these analysis settings, or a
-   * new one, kept before anything else is done with it.
+   * The analysis answer kept for this text and these analysis settings (and
+   * this fresh run, if one was asked for), or a new one, kept before anything
+   * else is done with it.
    */
   private async keptAnalysis(
     input: AnalysisInput,
     run: Run,
+    fresh: string | undefined,
   ): Promise<{ summary: Summary; claims: AnalysisOutput['claims']; chunks: number }> {
     const store = this.settings.answers;
     if (!store) return this.analyseText(input, run);
@@ -429,6 +431,7 @@ export class LlmEngine implements AnalysisEngine {
           s.maxInputTokens,
           s.reasoningEffort ?? null,
           s.family ?? null,
+          ...(fresh ? [fresh] : []),
         ]),
       )
       .digest('hex');
