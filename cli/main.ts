@@ -12,17 +12,21 @@ import { cleanDocument, formatFromName } from '../shared/cleaning/index.js';
 import { type CliConfig, ConfigError, cliEnvSchema, DEFAULT_MAX_OBJECT_BYTES, loadConfig } from '../shared/config.js';
 import { type ERROR_CODES, PrecisError, toErrorInfo, tooLargeMessage } from '../shared/errors.js';
 import { analyzeDocument } from '../shared/usecases/analyze-document.js';
+import { REMOTE_USAGE, RemoteUsageError, remoteMain } from './remote.js';
 
 const USAGE = `Usage:
   precis clean [options] FILE|FOLDER...     cleaned text and metadata of each file
   precis analyze [options] FILE|FOLDER...   the article record of each file: summary, claims, translations
+${REMOTE_USAGE}
+
+clean and analyze work on local files, with no stack:
 
 Each input file gives one JSON object on stdout, one per line:
   {"file": …, …result}  or  {"file": …, "error": {"code": …, "message": …}}
 A folder stands for the .html, .htm, .txt, .md and .json files in it and below it.
 The exit status is 0 when every file was read, 1 when some could not be read, 2 on a usage error.
 
-Options:
+Options of clean and analyze:
   --offline              (analyze) use the offline engine even when an LLM is configured
   --target LANGS         (analyze) languages to translate into, e.g. ar,fr (default: $TARGET_LANGUAGES)
   --max-bytes N          refuse files larger than N bytes (default: $PRECIS_MAX_OBJECT_BYTES, else ${DEFAULT_MAX_OBJECT_BYTES})
@@ -89,6 +93,18 @@ const OPTIONS = {
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const error = (text: string) => io.stderr.write(`${text}\n`);
+  // The commands on a running stack take their own options.
+  const at = argv.findIndex((arg) => !arg.startsWith('-'));
+  const remote = argv[at];
+  if ((remote === 'reprocess' || remote === 'redrive') && !argv.includes('--help') && !argv.includes('-h')) {
+    try {
+      return await remoteMain(remote, argv.toSpliced(at, 1), io);
+    } catch (failure) {
+      if (!(failure instanceof RemoteUsageError)) throw failure;
+      error(`precis: ${failure.message}\n\nUsage:\n${REMOTE_USAGE}`);
+      return 2;
+    }
+  }
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
