@@ -22,7 +22,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['tests/unit/**/*.test.ts', 'tests/infra/stack.test.ts', 'tests/infra/entries.test.ts'],
+          include: [
+            'tests/unit/**/*.test.ts',
+            'tests/infra/stack.test.ts',
+            'tests/infra/entries.test.ts',
+            'tests/infra/deploy-check.test.ts',
+          ],
         },
       },
       {

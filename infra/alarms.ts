@@ -11,28 +11,26 @@ import type { PrecisContext } from './context.js';
 
 /**
  * What tells an operator something went wrong: alarms on messages in either
- * dead-letter queue and on each function's errors and throttles, emailed
- * through an encrypted topic when the context gives an address.
+ * dead-letter queue and on each function's errors and throttles, sent to an
+ * encrypted topic (always there, so any subscriber can be added; its ARN is
+ * an output), emailed when the context gives an address.
  */
 export function createAlarms(
   stack: Stack,
   watched: { functions: Record<string, PrecisFunction>; deadLetters: { ingest: Queue; analyze: Queue } },
   context: PrecisContext,
-): void {
+): Topic {
   const { functions } = watched;
   const ingestDlq = watched.deadLetters.ingest;
   const analyzeDlq = watched.deadLetters.analyze;
-  let alarmTopic: Topic | undefined;
-  if (context.alarmEmail) {
-    const key = new Key(stack, 'AlarmTopicKey', {
-      enableKeyRotation: true,
-      description: 'Encrypts the precis alarm topic',
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
-    alarmTopic = new Topic(stack, 'AlarmTopic', { masterKey: key, enforceSSL: true, displayName: 'precis alarms' });
-    alarmTopic.addSubscription(new EmailSubscription(context.alarmEmail));
-  }
+  const key = new Key(stack, 'AlarmTopicKey', {
+    enableKeyRotation: true,
+    description: 'Encrypts the precis alarm topic',
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+  const alarmTopic = new Topic(stack, 'AlarmTopic', { masterKey: key, enforceSSL: true, displayName: 'precis alarms' });
+  if (context.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(context.alarmEmail));
   const alarm = (id: string, metric: IMetric, description: string) => {
     const created = new Alarm(stack, id, {
       metric,
@@ -42,7 +40,7 @@ export function createAlarms(
       treatMissingData: TreatMissingData.NOT_BREACHING,
       alarmDescription: description,
     });
-    if (alarmTopic) created.addAlarmAction(new SnsAction(alarmTopic));
+    created.addAlarmAction(new SnsAction(alarmTopic));
   };
   for (const [name, queue] of [
     ['Ingest', ingestDlq],
@@ -62,4 +60,5 @@ export function createAlarms(
       `The ${name} function was throttled.`,
     );
   }
+  return alarmTopic;
 }

@@ -63,7 +63,11 @@ export const contextSchema = z.object({
   openAiSecretName: z.string().default(''),
   /** Analyses running at once: the LLM rate budget (SQS event source maxConcurrency, 2–1000). */
   analyzeConcurrency: z.coerce.number().int().min(2).max(1000).default(5),
-  /** Alarm notifications by email; no topic when empty. */
+  /** Ingest batches running at once (SQS event source maxConcurrency, 2–1000): a burst of uploads cannot take the account's Lambda concurrency. */
+  ingestConcurrency: z.coerce.number().int().min(2).max(1000).default(10),
+  /** The KMS key of an existing secret (openAiSecretName) encrypted with a customer-managed key: analyze may decrypt with it, through Secrets Manager only. */
+  openAiSecretKmsKeyArn: z.union([z.literal(''), z.string().startsWith('arn:')]).default(''),
+  /** Alarm notifications by email (the alarm topic is there either way). */
   alarmEmail: z.union([z.literal(''), z.email()]).default(''),
   /** Origins allowed by CORS, comma-separated; CORS is off when empty. */
   corsOrigins: z
@@ -75,6 +79,20 @@ export const contextSchema = z.object({
         .map((s) => s.trim())
         .filter(Boolean),
     ),
+  /**
+   * Create the account's API Gateway CloudWatch role (a per-region setting that access
+   * logs need): off where an organisation sets it centrally. The role is kept on delete.
+   */
+  apiGatewayCloudWatchRole: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /**
+   * The article bucket's name: by default the stack's name and a part of its stack id, so
+   * a stack created again after a delete or a failed first deploy gets a new bucket. Set
+   * it to keep using an existing bucket (one an earlier version of the stack named).
+   */
+  bucketName: z.string().default(''),
   /** Requests per second the usage plan allows, and per month. */
   apiRateLimit: z.coerce.number().positive().default(20),
   apiMonthlyQuota: z.coerce.number().int().positive().default(100_000),

@@ -88,7 +88,7 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
   })
     .bindBucket(bucket, { get: ['cleaned/', 'cache/', 'answers/'], put: ['results/', 'cache/', 'answers/'] })
     .bindTable(table, ['GetItem', 'UpdateItem', 'DeleteItem'])
-    .bindOpenAiSecret(secret);
+    .bindOpenAiSecret(secret, context.openAiSecretKmsKeyArn || undefined);
 
   // ── Uploads under incoming/ → ingest queue ──────────────────────────────
   const s3CanSend = ingestQueue.addToResourcePolicy(
@@ -115,7 +115,13 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
   // S3 checks the destination when the configuration is set: the queue policy must come first.
   if (s3CanSend.policyDependable) cfnBucket.node.addDependency(s3CanSend.policyDependable);
 
-  ingest.fn.addEventSource(new SqsEventSource(ingestQueue, { batchSize: 10, reportBatchItemFailures: true }));
+  ingest.fn.addEventSource(
+    new SqsEventSource(ingestQueue, {
+      batchSize: 10,
+      reportBatchItemFailures: true,
+      maxConcurrency: context.ingestConcurrency,
+    }),
+  );
   analyze.fn.addEventSource(
     new SqsEventSource(analyzeQueue, {
       batchSize: 1,

@@ -39,7 +39,7 @@ export class PrecisStack extends Stack {
       reason:
         'The functions run on Node.js 22, the runtime their bundle targets and their tests cover; a newer runtime is adopted deliberately, with its own test run.',
     });
-    createAlarms(this, { functions: this.functions, deadLetters: pipeline.deadLetters }, context);
+    const alarmTopic = createAlarms(this, { functions: this.functions, deadLetters: pipeline.deadLetters }, context);
 
     // ── What a user needs ──────────────────────────────────────────────────
     new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName });
@@ -54,6 +54,11 @@ export class PrecisStack extends Stack {
       description: 'prints the API key for the x-api-key header',
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: alarmTopic.topicArn,
+      description:
+        'the alarms: aws sns subscribe --topic-arn <this> --protocol email --notification-endpoint you@example.org',
+    });
     new CfnOutput(this, 'OpenAiSecretArn', { value: storage.secret.secretArn });
     new CfnOutput(this, 'PutOpenAiKeyCommand', {
       value: `aws secretsmanager put-secret-value --secret-id ${storage.secret.secretArn} --secret-string "$OPENAI_API_KEY"`,

@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, SecretValue, type Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, SecretValue, type Stack, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -17,6 +17,43 @@ export interface Storage {
 }
 
 /**
+ * Data is kept when the stack is deleted or a resource replaced, but not when the stack's
+ * first deploy fails and rolls back (CloudFormation's RetainExceptOnCreate): what that
+ * created holds nothing yet, and keeping it would make the next deploy collide with it.
+ */
+const KEEP_DATA = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+
+/** Characters of the stack id's last part in the bucket name. */
+const STACK_ID_CHARS = 12;
+
+/**
+ * The article bucket's name: the stack's name, lowercased, and the last 12 characters of
+ * its stack id (a UUID, new for each stack created). Checked here against S3's naming
+ * rules, whose length limit a long stack name would pass at synth and break at deploy.
+ */
+export function articleBucketName(stackName: string): string {
+  const prefix = `${stackName.toLowerCase()}-articles-`;
+  assertBucketName(`${prefix}${'0'.repeat(STACK_ID_CHARS)}`, `the stack name "${stackName}"`);
+  const uuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+  return `${prefix}${Fn.select(4, Fn.split('-', uuid))}`;
+}
+
+/** Throws, naming `what`, unless `name` is a valid S3 bucket name (3–63 of a-z 0-9 . -, no IP form). */
+export function assertBucketName(name: string, what: string): void {
+  const problems = [
+    name.length > 63 && `it makes a bucket name of ${name.length} characters (S3 allows 63)`,
+    name.length < 3 && 'it makes a bucket name shorter than 3 characters',
+    !/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name) &&
+      'a bucket name may have only lowercase letters, digits, dots and hyphens, and starts and ends with a letter or digit',
+    /\.\.|-\.|\.-/.test(name) && 'a bucket name may not have two dots, or a dot beside a hyphen, in a row',
+    /^\d+\.\d+\.\d+\.\d+$/.test(name) && 'a bucket name may not look like an IP address',
+  ].filter(Boolean);
+  if (problems.length > 0) {
+    throw new Error(`Invalid ${what} for the article bucket "${name}": ${problems.join('; ')}.`);
+  }
+}
+
+/**
  * What holds the data: the article bucket (with its access-log bucket), the
  * article table and the OpenAI key's secret. Created in the stack's own
  * scope, so their logical ids do not depend on how the code is arranged.
@@ -28,12 +65,15 @@ export function createStorage(stack: Stack, context: PrecisContext): Storage {
     enforceSSL: true,
     objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
     lifecycleRules: [{ expiration: Duration.days(90) }],
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: KEEP_DATA,
   });
 
-  // A fixed name lets the queue policy name the bucket without referring to it: no cycle
-  // between the bucket's notification (which needs the policy first) and the policy.
-  const bucketName = `${stack.stackName.toLowerCase()}-articles-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+  // A name known before the bucket exists lets the queue policy name it without referring to
+  // it: no cycle between the bucket's notification (which needs the policy first) and the
+  // policy. Part of the stack id makes it new for each stack created, so a stack made again
+  // after a delete (which keeps the old bucket) does not collide with it.
+  if (context.bucketName) assertBucketName(context.bucketName, '-c bucketName');
+  const bucketName = context.bucketName || articleBucketName(stack.stackName);
   const bucket = new Bucket(stack, 'Articles', {
     bucketName,
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -47,7 +87,7 @@ export function createStorage(stack: Stack, context: PrecisContext): Storage {
       { noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) },
       { prefix: 'cache/', expiration: Duration.days(90) },
     ],
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: KEEP_DATA,
   });
 
   const { byReceived, byStatus } = TABLE_SCHEMA;
@@ -57,7 +97,7 @@ export function createStorage(stack: Stack, context: PrecisContext): Storage {
     encryption: TableEncryptionV2.awsManagedKey(),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     deletionProtection: true,
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: KEEP_DATA,
     globalSecondaryIndexes: [byReceived, byStatus].map((index) => ({
       indexName: index.indexName,
       partitionKey: { name: index.partitionKey, type: AttributeType.STRING },

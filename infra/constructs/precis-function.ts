@@ -1,4 +1,4 @@
-import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -159,10 +159,23 @@ export class PrecisFunction extends Construct {
     return this;
   }
 
-  /** PRECIS_OPENAI_SECRET_ARN, and reading that secret. */
-  bindOpenAiSecret(secret: ISecret): this {
+  /**
+   * PRECIS_OPENAI_SECRET_ARN, and reading that secret; with the ARN of the
+   * customer-managed KMS key that encrypts it, decrypting with that key, only
+   * through Secrets Manager in this region.
+   */
+  bindOpenAiSecret(secret: ISecret, kmsKeyArn?: string): this {
     this.fn.addEnvironment('PRECIS_OPENAI_SECRET_ARN', secret.secretArn);
     secret.grantRead(this.fn);
+    if (kmsKeyArn) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [kmsKeyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+        }),
+      );
+    }
     return this;
   }
 }

@@ -16,9 +16,9 @@ type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?:
  * placeholders): the template is the same, and the real bundles are built
  * and loaded once, by the synth test in the integration tier.
  */
-function build(context: Record<string, string> = {}) {
+function build(context: Record<string, string> = {}, stackName = 'Test') {
   const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
-  const stack = new PrecisStack(app, 'Test', {
+  const stack = new PrecisStack(app, stackName, {
     env: { account: '123456789012', region: 'eu-west-1' },
     context: contextSchema.parse(context),
   });
@@ -81,6 +81,48 @@ describe('the deployed system', () => {
         ]),
       },
     });
+  });
+
+  it('deploys the first time in a fresh account: the API Gateway CloudWatch role is there, kept on delete', () => {
+    const [[, account]] = resources('AWS::ApiGateway::Account') as [[string, Resource]];
+    expect(account.Properties.CloudWatchRoleArn).toEqual({
+      'Fn::GetAtt': [expect.stringContaining('CloudWatchRole'), 'Arn'],
+    });
+    template.hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::IAM::Role', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        AssumeRolePolicyDocument: Match.objectLike({
+          Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })],
+        }),
+      }),
+    });
+    // With the role, execution logs (errors) are on besides access logs.
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR', HttpMethod: '*', ResourcePath: '/*' })],
+    });
+    // An organisation that sets the role centrally turns it off.
+    const central = build({ apiGatewayCloudWatchRole: 'false' }).template;
+    central.resourceCountIs('AWS::ApiGateway::Account', 0);
+  });
+
+  it('deploys again after a failed first deploy or a delete: data kept except on create, a bucket name per stack', () => {
+    for (const [id, bucket] of resources('AWS::S3::Bucket')) {
+      expect(template.toJSON().Resources[id], id).toMatchObject({
+        DeletionPolicy: 'RetainExceptOnCreate',
+        UpdateReplacePolicy: 'Retain',
+      });
+      if (id.startsWith('Articles')) {
+        const name = JSON.stringify(bucket.Properties.BucketName);
+        expect(name).toContain('test-articles-');
+        expect(name).toContain('AWS::StackId');
+      }
+    }
+    // A name S3 would refuse fails the synth, naming what to change.
+    expect(() => build({}, 'A'.repeat(42))).toThrow(/stack name "A{42}".*63/);
+    expect(() => build({ bucketName: 'My_Bucket' })).toThrow(/-c bucketName.*lowercase/);
+    const pinned = build({ bucketName: 'precis-articles-123456789012-eu-west-1' }).template;
+    pinned.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'precis-articles-123456789012-eu-west-1' });
   });
 
   it('keeps the article bucket private, TLS-only, encrypted, versioned, logged and pruned', () => {
@@ -177,7 +219,11 @@ describe('the deployed system', () => {
   });
 
   it('keeps the table on demand, encrypted, recoverable to a point in time, retained, with the indexes the API queries', () => {
-    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    // Kept on delete and replacement, not when a first deploy rolls back (it holds nothing then).
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
+    });
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',
       SSESpecification: { SSEEnabled: true },
@@ -221,6 +267,35 @@ describe('the deployed system', () => {
       ([id]) => id === corsStack.getLogicalId(corsStack.functions.api.fn.node.defaultChild as never),
     )?.[1] as Resource;
     expect(JSON.stringify(apiFn.Properties.Environment)).toContain('"PRECIS_CORS_ORIGINS":"https://dash.example"');
+    // API Gateway's own 4xx and 5xx (a missing key, throttling) carry the CORS header too.
+    template.resourceCountIs('AWS::ApiGateway::GatewayResponse', 0);
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+      withCors.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        ResponseParameters: { 'gatewayresponse.header.Access-Control-Allow-Origin': "'https://dash.example'" },
+      });
+    }
+    build({ corsOrigins: 'https://a.example,https://b.example' }).template.hasResourceProperties(
+      'AWS::ApiGateway::GatewayResponse',
+      { ResponseParameters: { 'gatewayresponse.header.Access-Control-Allow-Origin': 'method.request.header.Origin' } },
+    );
+  });
+
+  it('caps the ingest concurrency, and decrypts a secret under a customer-managed key only through Secrets Manager', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1111-2222';
+    const { stack: cmk } = build({ openAiSecretName: 'team/openai', openAiSecretKmsKeyArn: keyArn });
+    const analyzeRole = JSON.stringify(
+      Template.fromStack(cmk).findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: cmk.getLogicalId(cmk.functions.analyze.role.node.defaultChild as never) }] },
+      }),
+    );
+    expect(analyzeRole).toContain(keyArn);
+    expect(analyzeRole).toContain('"kms:ViaService":"secretsmanager.eu-west-1.amazonaws.com"');
+    expect(JSON.stringify(statementsOf(stack.functions.analyze))).not.toContain('kms:Decrypt');
   });
 
   it('grants least privilege: no Resource "*", and each function only the prefixes and actions it uses', () => {
@@ -285,10 +360,13 @@ describe('the deployed system', () => {
     expect(alarms.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
     expect(alarms.filter((m) => m === 'Errors')).toHaveLength(4);
     expect(alarms.filter((m) => m === 'Throttles')).toHaveLength(4);
-    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
   });
 
-  it('emails alarms through an encrypted, TLS-only topic when alarmEmail is given', () => {
+  it('sends every alarm to an encrypted topic, always there, and emails it when alarmEmail is given', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    for (const [, alarm] of resources('AWS::CloudWatch::Alarm')) expect(alarm.Properties.AlarmActions).toHaveLength(1);
     const { template: withEmail } = build({ alarmEmail: 'ops@example.org' });
     withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.org' });
     withEmail.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
@@ -302,6 +380,7 @@ describe('the deployed system', () => {
     const outputs = Object.keys(template.toJSON().Outputs);
     for (const name of [
       'BucketName',
+      'AlarmTopicArn',
       'UploadPrefix',
       'ApiUrl',
       'ApiKeyId',

@@ -1,0 +1,103 @@
+/**
+ * `npm run deploy:check`: what a deploy would get, without AWS. Synthesizes
+ * the stack in each way it can be deployed and prints, per way, cdk-nag's
+ * AWS Solutions findings before acknowledgements (raw) and after (open), the
+ * acknowledgements, and the IAM statements on `Resource: "*"`. Exits
+ * non-zero when any way has an open finding or a statement on "*" that is
+ * not X-Ray's (whose actions take no resource).
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { contextSchema } from '../infra/context.js';
+import { FEATURE_FLAGS } from '../infra/flags.js';
+import { PrecisStack } from '../infra/precis-stack.js';
+
+/** The ways a deployment differs, as the context parameters that choose them. */
+export const DEPLOY_MODES: Record<string, Record<string, string>> = {
+  'API key (default)': {},
+  'API key, CORS, alarm email, no account role': {
+    corsOrigins: 'https://dash.example',
+    alarmEmail: 'ops@example.org',
+    apiGatewayCloudWatchRole: 'false',
+  },
+};
+
+/** X-Ray's write actions take no resource: the one statement that may be on "*". */
+const XRAY_ONLY = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+
+function synth(context: Record<string, string>, acknowledge: boolean) {
+  const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
+  const original = Validations.prototype.acknowledge;
+  if (!acknowledge) Validations.prototype.acknowledge = () => {};
+  try {
+    const stack = new PrecisStack(app, 'Precis', {
+      env: { account: '123456789012', region: 'eu-west-1' },
+      context: contextSchema.parse(context),
+    });
+    return { stack, template: Template.fromStack(stack) };
+  } finally {
+    Validations.prototype.acknowledge = original;
+  }
+}
+
+const findings = (stack: IConstruct) =>
+  new AwsSolutionsChecks()
+    .validateScope(stack)
+    .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`));
+
+function acknowledgements(scope: IConstruct): string[] {
+  const found = scope.node.metadata
+    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((entry) => Object.keys(entry.data as Record<string, string>).map((id) => `${id} ${scope.node.path}`));
+  return [...found, ...scope.node.children.flatMap(acknowledgements)];
+}
+
+/** IAM statements whose Resource is, or includes, "*": [actions, allowed]. */
+function starStatements(template: Template): { actions: string[]; allowed: boolean }[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+    (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+      .filter((s) => [s.Resource].flat().includes('*'))
+      .map((s) => {
+        const actions = [s.Action].flat();
+        return { actions, allowed: actions.every((a) => XRAY_ONLY.has(a)) };
+      }),
+  );
+}
+
+export function checkDeployModes() {
+  return Object.entries(DEPLOY_MODES).map(([mode, context]) => {
+    const raw = findings(synth(context, false).stack);
+    const { stack, template } = synth(context, true);
+    return {
+      mode,
+      context,
+      raw: raw.length,
+      open: findings(stack),
+      acknowledged: acknowledgements(stack),
+      star: starStatements(template),
+    };
+  });
+}
+
+if (process.argv[1]?.endsWith('deploy-check.ts')) {
+  let failed = false;
+  for (const result of checkDeployModes()) {
+    const flags = Object.entries(result.context)
+      .map(([k, v]) => `-c ${k}=${v}`)
+      .join(' ');
+    const disallowed = result.star.filter((s) => !s.allowed);
+    console.log(`${result.mode}${flags ? ` (${flags})` : ''}`);
+    console.log(
+      `  cdk-nag AwsSolutions: ${result.raw} raw, ${result.open.length} open, ${result.acknowledged.length} acknowledged`,
+    );
+    for (const finding of result.open) console.log(`    open: ${finding}`);
+    console.log(
+      `  IAM statements on Resource "*": ${result.star.length}${result.star.length > 0 ? ` (${result.star.map((s) => s.actions.join('+')).join(', ')})` : ''}`,
+    );
+    for (const s of disallowed) console.log(`    not allowed: ${s.actions.join(', ')}`);
+    failed ||= result.open.length > 0 || disallowed.length > 0;
+  }
+  process.exitCode = failed ? 1 : 0;
+}
