@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { createAlarms } from './alarms.js';
 import type { PrecisFunction } from './constructs/precis-function.js';
 import type { PrecisContext } from './context.js';
+import { createDashboard } from './dashboard.js';
 import { createPipeline } from './pipeline.js';
 import { createReadApi } from './read-api.js';
 import { createStorage } from './storage.js';
@@ -40,6 +41,7 @@ export class PrecisStack extends Stack {
         'The functions run on Node.js 22, the runtime their bundle targets and their tests cover; a newer runtime is adopted deliberately, with its own test run.',
     });
     const alarmTopic = createAlarms(this, { functions: this.functions, deadLetters: pipeline.deadLetters }, context);
+    const dashboard = createDashboard(this, { functions: this.functions, deadLetters: pipeline.deadLetters });
 
     // ── What a user needs ──────────────────────────────────────────────────
     new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName });
@@ -54,6 +56,9 @@ export class PrecisStack extends Stack {
       description: 'prints the API key for the x-api-key header',
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${dashboard.dashboardName}`,
+    });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: alarmTopic.topicArn,
       description:

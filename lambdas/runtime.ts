@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -18,9 +19,17 @@ export interface StorageClients {
   dynamodb: DynamoDBClient;
 }
 
-/** The storage clients every function needs, configured by the environment. */
-export function defaultStorageClients(): StorageClients {
-  return { s3: new S3Client({}), dynamodb: new DynamoDBClient({}) };
+/**
+ * The storage clients every function needs, configured by the environment;
+ * each call traced as a subsegment when the function runs with tracing.
+ */
+export function defaultStorageClients(tracer?: Tracer): StorageClients {
+  return { s3: traced(tracer, new S3Client({})), dynamodb: traced(tracer, new DynamoDBClient({})) };
+}
+
+/** An SDK client whose calls are X-Ray subsegments (a no-op outside Lambda, where tracing is off). */
+export function traced<T>(tracer: Tracer | undefined, client: T): T {
+  return tracer ? tracer.captureAWSv3Client(client) : client;
 }
 
 export function documentClient(dynamodb: DynamoDBClient): DynamoDBDocumentClient {
@@ -40,6 +49,8 @@ export function observability(serviceName: string) {
   return {
     logger: new Logger({ serviceName }),
     metrics: new Metrics({ namespace: 'precis', serviceName }),
+    /** Off outside Lambda (the local stack, tests); in Lambda with active tracing, each invocation is traced. */
+    tracer: new Tracer({ serviceName }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -82,6 +83,7 @@ export function sqsBatchHandler(
     throw new Redeliver(`${back.outcome}: the message comes back after its visibility timeout`);
   };
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .use(captureLambdaHandler(deps.tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .handler((event, context) =>

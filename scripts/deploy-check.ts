@@ -93,9 +93,10 @@ if (process.argv[1]?.endsWith('deploy-check.ts')) {
       `  cdk-nag AwsSolutions: ${result.raw} raw, ${result.open.length} open, ${result.acknowledged.length} acknowledged`,
     );
     for (const finding of result.open) console.log(`    open: ${finding}`);
-    console.log(
-      `  IAM statements on Resource "*": ${result.star.length}${result.star.length > 0 ? ` (${result.star.map((s) => s.actions.join('+')).join(', ')})` : ''}`,
-    );
+    const kinds = new Map<string, number>();
+    for (const s of result.star) kinds.set(s.actions.join(', '), (kinds.get(s.actions.join(', ')) ?? 0) + 1);
+    const detail = [...kinds].map(([actions, n]) => `${n}× ${actions}`).join('; ');
+    console.log(`  IAM statements on Resource "*": ${result.star.length}${detail ? ` (${detail})` : ''}`);
     for (const s of disallowed) console.log(`    not allowed: ${s.actions.join(', ')}`);
     failed ||= result.open.length > 0 || disallowed.length > 0;
   }

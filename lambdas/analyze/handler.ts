@@ -1,8 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { type AnalyzeDeps, analyzeArticle } from '../../shared/usecases/analyze-article.js';
+import { type AnalyzeDeps, type AnalyzeOutcome, analyzeArticle } from '../../shared/usecases/analyze-article.js';
 import type { Delivery } from '../../shared/usecases/delivery.js';
+import { METRICS } from '../metrics.js';
 import type { Observability } from '../runtime.js';
 import { type Redelivery, sqsBatchHandler } from '../sqs-batch.js';
 
@@ -14,6 +15,30 @@ export interface AnalyzeHandlerDeps extends AnalyzeDeps, Observability {
   redelivery?: Redelivery;
 }
 
+/**
+ * An ended article by its status and the analysis's time, and what this
+ * delivery's calls spent by stage (tokens, and USD when the price is known).
+ */
+function recordMetrics(result: AnalyzeOutcome, metrics: Observability['metrics']): void {
+  if (result.outcome === 'analyzed') {
+    metrics.addMetric(METRICS.ended[result.status], MetricUnit.Count, 1);
+    metrics.addMetric(METRICS.latency.analyze, MetricUnit.Milliseconds, result.analyzeMs);
+  } else if (result.outcome === 'failed') {
+    metrics.addMetric(METRICS.ended.FAILED, MetricUnit.Count, 1);
+  }
+  const spent = 'spent' in result ? result.spent : undefined;
+  for (const [stage, usage] of Object.entries(spent ?? {})) {
+    // Each stage's figures with their own dimension: a metric of its own, flushed at once.
+    for (const [field, name] of Object.entries(METRICS.byStage) as [keyof typeof METRICS.byStage, string][]) {
+      const value = usage[field];
+      if (value === null || value === undefined) continue;
+      const single = metrics.singleMetric();
+      single.addDimension('stage', stage);
+      single.addMetric(name, field === 'costUsd' ? MetricUnit.NoUnit : MetricUnit.Count, value);
+    }
+  }
+}
+
 /** SQS batch of `{articleId}` messages → one analysis each, failures reported per message. */
 export function createAnalyzeHandler(deps: AnalyzeHandlerDeps) {
   const { logger, metrics } = deps;
@@ -23,9 +48,7 @@ export function createAnalyzeHandler(deps: AnalyzeHandlerDeps) {
     try {
       const result = await analyzeArticle(articleId, delivery, deps);
       logger.info('analyze', { ...result });
-      if (result.outcome === 'analyzed' || result.outcome === 'failed') {
-        metrics.addMetric(result.outcome === 'failed' ? 'ArticlesFailed' : 'ArticlesAnalyzed', MetricUnit.Count, 1);
-      }
+      recordMetrics(result, metrics);
       return [result];
     } catch (error) {
       logger.warn('analysis failed; the message will be redelivered', { articleId, attempt: delivery.attempt, error });

@@ -6,7 +6,14 @@ import type { DeadLetterQueue, MessageQueue } from '../../shared/ports.js';
 import { CursorCodec, processCursorCodec } from '../../shared/storage/cursor.js';
 import { SqsBodyQueue, SqsDeadLetterQueue, SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
 import { s3EventBody, sourcesOf } from '../ingest/s3-event.js';
-import { type Observability, observability, type StorageClients, storageAdapters, systemClock } from '../runtime.js';
+import {
+  type Observability,
+  observability,
+  type StorageClients,
+  storageAdapters,
+  systemClock,
+  traced,
+} from '../runtime.js';
 import type { ApiHandlerDeps } from './handler.js';
 
 /** The queues a reprocess and a redrive use: SQS in AWS, the in-process queues locally. */
@@ -23,7 +30,7 @@ export interface ApiClients extends StorageClients {
   queues?: ApiQueues;
 }
 
-function sqsQueues(config: ApiConfig, sqs = new SQSClient({})): ApiQueues {
+function sqsQueues(config: ApiConfig, sqs: SQSClient): ApiQueues {
   return {
     ingest: new SqsBodyQueue(sqs, config.PRECIS_INGEST_QUEUE_URL),
     analyze: new SqsMessageQueue(sqs, config.PRECIS_ANALYZE_QUEUE_URL),
@@ -41,12 +48,13 @@ function sqsQueues(config: ApiConfig, sqs = new SQSClient({})): ApiQueues {
 export function buildApiDeps(
   config: ApiConfig,
   clients: ApiClients,
-  observe: Pick<Observability, 'logger'> = observability('precis-api'),
+  observe: Pick<Observability, 'logger' | 'tracer'> = observability('precis-api'),
 ): ApiHandlerDeps {
-  const queues = clients.queues ?? sqsQueues(config);
+  const queues = clients.queues ?? sqsQueues(config, traced(observe.tracer, new SQSClient({})));
   return {
     ...storageAdapters(clients, config.PRECIS_TABLE, { cursors: cursorCodec(config, clients.secrets) }),
     logger: observe.logger,
+    tracer: observe.tracer,
     ingestQueue: { send: (source) => queues.ingest.sendBody(s3EventBody(source)) },
     ingestMessages: { sourcesOf, sendBody: (body) => queues.ingest.sendBody(body) },
     analyzeQueue: queues.analyze,

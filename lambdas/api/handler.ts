@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpRouterHandler, { type Route } from '@middy/http-router';
@@ -60,7 +61,10 @@ function idOf(event: APIGatewayProxyEvent): string {
   return id;
 }
 
-export type ApiHandlerDeps = ReadDeps & RedriveDeps & Pick<Observability, 'logger'> & { corsOrigins?: string[] };
+export type ApiHandlerDeps = ReadDeps &
+  RedriveDeps &
+  Pick<Observability, 'logger'> &
+  Partial<Pick<Observability, 'tracer'>> & { corsOrigins?: string[] };
 
 /** The read API: API Gateway REST proxy events → read use cases → JSON. */
 export function createApiHandler(deps: ApiHandlerDeps) {
@@ -122,6 +126,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       ? [httpCors({ origins: corsOrigins, headers: 'content-type,x-api-key', methods: 'GET,POST' })]
       : [];
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(deps.tracer ? [captureLambdaHandler(deps.tracer)] : [])
     .use(injectLambdaContext(deps.logger))
     .use(cors)
     .use(problemResponses(deps.logger))

@@ -1,6 +1,10 @@
 import { apiEnvSchema, loadConfig } from '../../shared/config.js';
-import { defaultStorageClients } from '../runtime.js';
+import { defaultStorageClients, observability } from '../runtime.js';
 import { buildApiDeps } from './deps.js';
 import { createApiHandler } from './handler.js';
 
-export const handler = createApiHandler(buildApiDeps(loadConfig(apiEnvSchema), defaultStorageClients()));
+const observe = observability('precis-api');
+
+export const handler = createApiHandler(
+  buildApiDeps(loadConfig(apiEnvSchema), defaultStorageClients(observe.tracer), observe),
+);

@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
 import type { Delivery } from '../../shared/usecases/delivery.js';
 import { type IngestDeps, type IngestOutcome, ingestObject } from '../../shared/usecases/ingest-object.js';
+import { METRICS } from '../metrics.js';
 import type { Observability } from '../runtime.js';
 import { sqsBatchHandler } from '../sqs-batch.js';
 import { sourcesOf } from './s3-event.js';
@@ -23,8 +24,12 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
         const result = await ingestObject(source, delivery, deps);
         outcomes.push(result);
         logger.info('ingest', { key: source.key, ...result });
-        if (result.outcome !== 'busy') {
-          metrics.addMetric(result.outcome === 'failed' ? 'ArticlesRejected' : 'ObjectsIngested', MetricUnit.Count, 1);
+        if (result.outcome === 'cleaned') {
+          metrics.addMetric(METRICS.ingested, MetricUnit.Count, 1);
+          metrics.addMetric(METRICS.latency.ingest, MetricUnit.Milliseconds, result.ingestMs);
+        } else if (result.outcome === 'failed') {
+          // Ended at ingest (bad input): as FAILED as one that fails its analysis.
+          metrics.addMetric(METRICS.ended.FAILED, MetricUnit.Count, 1);
         }
       } catch (error) {
         logger.warn('ingest failed; the message will be redelivered', {

@@ -20,9 +20,30 @@ const round = (usd: number) => Math.round(usd * 1e8) / 1e8;
  */
 export class UsageMeter {
   private readonly stages: Record<string, StageUsage>;
+  private readonly seed: Record<string, StageUsage>;
 
   constructor(initial: Record<string, StageUsage> = {}) {
     this.stages = structuredClone(initial);
+    this.seed = structuredClone(initial);
+  }
+
+  /** What was counted here, without the seed: this delivery's spending, by stage. */
+  get spent(): Record<string, StageUsage> {
+    const out: Record<string, StageUsage> = {};
+    for (const [stage, now] of Object.entries(this.stages)) {
+      const before = this.seed[stage];
+      const calls = (now.calls ?? 0) - (before?.calls ?? 0);
+      if (calls <= 0) continue;
+      out[stage] = {
+        inputTokens: now.inputTokens - (before?.inputTokens ?? 0),
+        outputTokens: now.outputTokens - (before?.outputTokens ?? 0),
+        cachedInputTokens: (now.cachedInputTokens ?? 0) - (before?.cachedInputTokens ?? 0),
+        reasoningTokens: (now.reasoningTokens ?? 0) - (before?.reasoningTokens ?? 0),
+        calls,
+        costUsd: now.costUsd === null ? null : round(now.costUsd - (before?.costUsd ?? 0)),
+      };
+    }
+    return out;
   }
 
   /** Counts one answered call; `costUsd` is null when its model's price is unknown. */

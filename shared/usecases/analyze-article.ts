@@ -1,6 +1,6 @@
 import type { AnalysisEngine } from '../analysis/engine.js';
 import { UsageMeter } from '../analysis/usage.js';
-import { type AnalysisResult, type ArticleRecord, objectKeys } from '../article.js';
+import { type AnalysisResult, type ArticleRecord, objectKeys, type StageUsage } from '../article.js';
 import { countWords } from '../cleaning/normalize.js';
 import { CLEANER_VERSION } from '../cleaning/version.js';
 import { InvalidInputError, PrecisError } from '../errors.js';
@@ -34,9 +34,15 @@ export interface AnalyzeDeps {
   };
 }
 
+/** What one delivery took and spent, for metrics: its time, and its billed calls by stage. */
+export interface DeliveryCost {
+  analyzeMs: number;
+  spent: Record<string, StageUsage>;
+}
+
 export type AnalyzeOutcome =
-  | { outcome: 'analyzed'; articleId: string; status: 'DONE' | 'PARTIAL' }
-  | { outcome: 'failed'; articleId: string; code: string }
+  | ({ outcome: 'analyzed'; articleId: string; status: 'DONE' | 'PARTIAL' } & DeliveryCost)
+  | ({ outcome: 'failed'; articleId: string; code: string } & Partial<DeliveryCost>)
   | { outcome: 'skipped'; articleId: string; reason: string }
   /** Another live delivery holds the article: the message must come back later, so a crashed holder is taken over. */
   | { outcome: 'busy'; articleId: string }
@@ -44,12 +50,12 @@ export type AnalyzeOutcome =
    * A PARTIAL result was saved with deliveries left: the message must come
    * back, and only these failed translations are redone.
    */
-  | { outcome: 'retry-pending'; articleId: string; languages: string[] }
+  | ({ outcome: 'retry-pending'; articleId: string; languages: string[] } & Partial<DeliveryCost>)
   /**
    * The LLM server asked to wait longer than the delivery may: the lease is
    * given up and the message must come back after `delayMs`.
    */
-  | { outcome: 'retry-later'; articleId: string; delayMs: number; code: string };
+  | ({ outcome: 'retry-later'; articleId: string; delayMs: number; code: string } & Partial<DeliveryCost>);
 
 /** The earlier result kept on an article, for an engine to build on. */
 function previousResult(article: ArticleRecord): AnalysisResult | undefined {
@@ -138,16 +144,11 @@ export async function analyzeArticle(
     const retryPending = result.status === 'PARTIAL' && !isLastAttempt(delivery) && !result.provenance.fallback;
     const resultKey = objectKeys.result(articleId);
     await blobs.put(config.bucket, resultKey, JSON.stringify({ articleId, ...result }, null, 2), 'application/json');
+    const analyzeMs = clock().getTime() - started.getTime();
     const saved = await articles.saveAnalysis(
       articleId,
       leaseToken,
-      {
-        result,
-        cleanerVersion: CLEANER_VERSION,
-        resultKey,
-        analyzeMs: clock().getTime() - started.getTime(),
-        retryPending,
-      },
+      { result, cleanerVersion: CLEANER_VERSION, resultKey, analyzeMs, retryPending },
       clock(),
     );
     if (!saved) return { outcome: 'skipped', articleId, reason: 'superseded' };
@@ -155,9 +156,9 @@ export async function analyzeArticle(
       const languages = Object.entries(result.translations)
         .filter(([, t]) => t.status !== 'done')
         .map(([lang]) => lang);
-      return { outcome: 'retry-pending', articleId, languages };
+      return { outcome: 'retry-pending', articleId, languages, analyzeMs, spent: meter.spent };
     }
-    return { outcome: 'analyzed', articleId, status: result.status };
+    return { outcome: 'analyzed', articleId, status: result.status, analyzeMs, spent: meter.spent };
   } catch (error) {
     const usage = meter.usage;
     const permanent = error instanceof PrecisError && error.permanent;
@@ -166,10 +167,10 @@ export async function analyzeArticle(
       await articles.releaseAnalysis(articleId, leaseToken, usage, clock()).catch(() => false);
       const delayMs = (error as { retryAfterMs?: number }).retryAfterMs;
       if (error instanceof PrecisError && delayMs !== undefined) {
-        return { outcome: 'retry-later', articleId, delayMs, code: error.code };
+        return { outcome: 'retry-later', articleId, delayMs, code: error.code, spent: meter.spent };
       }
     }
     const { code } = await failOrRethrow(error, { articleId, stage: 'analyze', delivery, articles, clock, usage });
-    return { outcome: 'failed', articleId, code };
+    return { outcome: 'failed', articleId, code, spent: meter.spent };
   }
 }

@@ -22,7 +22,7 @@ export interface IngestDeps {
 }
 
 export type IngestOutcome =
-  | { outcome: 'cleaned'; articleId: string }
+  | { outcome: 'cleaned'; articleId: string; ingestMs: number }
   | { outcome: 'failed'; articleId: string; code: string }
   /** Already ingested (a duplicate event); the analysis message is sent again if it may have been lost. */
   | { outcome: 'duplicate'; articleId: string }
@@ -86,15 +86,11 @@ export async function ingestObject(source: SourceRef, delivery: Delivery, deps: 
     const textKey = objectKeys.cleaned(articleId);
     await blobs.put(config.bucket, textKey, cleaned.text, 'text/plain; charset=utf-8');
     const { text: _text, cleanerVersion: _version, ...metadata } = cleaned;
-    const saved = await articles.saveCleaned(
-      articleId,
-      source.sequencer,
-      { ...metadata, textKey, ingestMs: clock().getTime() - started.getTime() },
-      clock(),
-    );
+    const ingestMs = clock().getTime() - started.getTime();
+    const saved = await articles.saveCleaned(articleId, source.sequencer, { ...metadata, textKey, ingestMs }, clock());
     if (!saved) return { outcome: 'stale', articleId };
     await analyzeQueue.send({ articleId });
-    return { outcome: 'cleaned', articleId };
+    return { outcome: 'cleaned', articleId, ingestMs };
   } catch (error) {
     const { code } = await failOrRethrow(error, {
       articleId,

@@ -298,13 +298,23 @@ describe('the deployed system', () => {
     expect(JSON.stringify(statementsOf(stack.functions.analyze))).not.toContain('kms:Decrypt');
   });
 
-  it('grants least privilege: no Resource "*", and each function only the prefixes and actions it uses', () => {
+  it('grants least privilege: no Resource "*" but X-Ray\'s, and each function only the prefixes and actions it uses', () => {
     const all = resources('AWS::IAM::Policy').flatMap(
-      ([, r]) => (r.Properties.PolicyDocument as { Statement: { Resource: unknown }[] }).Statement,
+      ([, r]) => (r.Properties.PolicyDocument as { Statement: { Resource: unknown; Action: unknown }[] }).Statement,
     );
+    const onStar = all.filter(
+      (s) => JSON.stringify(s.Resource) === '"*"' || JSON.stringify(s.Resource).includes('"*"'),
+    );
+    // X-Ray's write actions take no resource; nothing else may be on "*".
+    expect(onStar).toHaveLength(4);
+    for (const s of onStar)
+      expect([s.Action].flat().sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    template.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
     expect(
-      all.filter((s) => JSON.stringify(s.Resource) === '"*"' || JSON.stringify(s.Resource).includes('"*"')),
-    ).toEqual([]);
+      resources('AWS::Lambda::Function').every(
+        ([, f]) => JSON.stringify(f.Properties.TracingConfig) === '{"Mode":"Active"}',
+      ),
+    ).toBe(true);
 
     const summary = (fn: { role: IConstruct }) =>
       statementsOf(fn)
@@ -361,6 +371,28 @@ describe('the deployed system', () => {
     expect(alarms.filter((m) => m === 'Errors')).toHaveLength(4);
     expect(alarms.filter((m) => m === 'Throttles')).toHaveLength(4);
     template.resourceCountIs('AWS::SNS::Topic', 1);
+  });
+
+  it('has a dashboard of articles by status, stage latency, tokens and USD by stage, dead letters and function health', () => {
+    const [[, dashboard]] = resources('AWS::CloudWatch::Dashboard') as [[string, Resource]];
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const metric of [
+      'ArticlesDone',
+      'ArticlesPartial',
+      'ArticlesFailed',
+      'IngestLatency',
+      'AnalyzeLatency',
+      'InputTokens',
+      'OutputTokens',
+      'CostUsd',
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+      'Throttles',
+    ]) {
+      expect(body, metric).toContain(metric);
+    }
+    expect(body).toContain('precis-analyze');
+    expect(template.toJSON().Outputs.DashboardUrl).toBeDefined();
   });
 
   it('sends every alarm to an encrypted topic, always there, and emails it when alarmEmail is given', () => {

@@ -5,7 +5,7 @@ import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAnalyzeHandler } from '../../lambdas/analyze/handler.js';
 import { createApiHandler } from '../../lambdas/api/handler.js';
 import { createIngestHandler, decodeS3Key, s3EventBody, sourcesOf } from '../../lambdas/ingest/handler.js';
@@ -200,6 +200,72 @@ describe('analyze handler', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'held' }]);
     expect(s3Mock.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(failedUpdates()).toHaveLength(0);
+  });
+
+  it("publishes the ended status, the analysis time, and this delivery's tokens and USD by stage", async () => {
+    ddbMock
+      .on(UpdateCommand)
+      .resolvesOnce({ Attributes: { ...claimed('cleaned/a1.txt').Attributes, usage: { analysis: earlier } } })
+      .resolves({});
+    s3Mock.on(GetObjectCommand).resolves({ Body: body('The council approved 14 new schools on Monday. '.repeat(8)) });
+    const observe = observability('test-analyze');
+    const added: [string, number][] = [];
+    const byStage: Record<string, string | number>[] = [];
+    vi.spyOn(observe.metrics, 'addMetric').mockImplementation((name, _unit, value) => {
+      added.push([name, value]);
+      return observe.metrics;
+    });
+    vi.spyOn(observe.metrics, 'singleMetric').mockImplementation(() => {
+      const entry: Record<string, string | number> = {};
+      byStage.push(entry);
+      return {
+        addDimension: (key: string, value: string) => {
+          entry[key] = value;
+        },
+        addMetric: (name: string, _unit: unknown, value: number) => {
+          entry[name] = value;
+        },
+      } as never;
+    });
+    const offline = new OfflineEngine();
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const handler = createAnalyzeHandler({
+      ...adapters(),
+      ...observe,
+      engine: {
+        name: 'metered',
+        analyze: async (input, options) => {
+          options.meter?.add(
+            'analysis',
+            { inputTokens: 900, outputTokens: 90, cachedInputTokens: 0, reasoningTokens: 0 },
+            0.004,
+          );
+          options.meter?.add(
+            'translation',
+            { inputTokens: 300, outputTokens: 30, cachedInputTokens: 0, reasoningTokens: 0 },
+            null,
+          );
+          clock += 1234;
+          return {
+            ...(await offline.analyze(input, { ...options, targetLanguages: [] })),
+            usage: options.meter?.usage ?? {},
+          };
+        },
+      },
+      clock: () => new Date(clock),
+      maxReceives: 3,
+      config: { bucket: BUCKET, targetLanguages: [], leaseMs: 60_000 },
+    });
+    await handler(sqsEvent(sqsRecord({ articleId: 'a1' })), context());
+    expect(added).toEqual([
+      ['ArticlesDone', 1],
+      ['AnalyzeLatency', 1234],
+    ]);
+    // Only what this delivery spent (the earlier delivery's 500 tokens are not counted again); no USD for an unpriced call.
+    const fields = (stage: string) =>
+      byStage.filter((e) => e.stage === stage).reduce((a, e) => Object.assign(a, e), {});
+    expect(fields('analysis')).toEqual({ stage: 'analysis', InputTokens: 900, OutputTokens: 90, CostUsd: 0.004 });
+    expect(fields('translation')).toEqual({ stage: 'translation', InputTokens: 300, OutputTokens: 30 });
   });
 
   it('saves a partial result and hands the message back while deliveries are left', async () => {
