@@ -93,6 +93,23 @@ export const contextSchema = z.object({
    * it to keep using an existing bucket (one an earlier version of the stack named).
    */
   bucketName: z.string().default(''),
+  /** Who may call the API: `apiKey` (usage-plan keys), `iam` (SigV4) or `cognito` (client-credentials tokens). */
+  auth: z.enum(['apiKey', 'iam', 'cognito']).default('apiKey'),
+  /**
+   * With auth=apiKey, one key per consumer: `name` or `name@generation`, comma-separated
+   * (rotate by adding `name@2`, then removing the old one). Letters and digits only.
+   */
+  apiKeys: z
+    .string()
+    .default('default')
+    .refine(
+      (spec) =>
+        spec.split(',').every((entry) => /^[A-Za-z0-9]+(@[A-Za-z0-9]+)?$/.test(entry.trim())) &&
+        new Set(spec.split(',').map((e) => e.trim())).size === spec.split(',').length,
+      'comma-separated names of letters and digits, each with an optional @generation, none twice, e.g. "web,etl@2"',
+    ),
+  /** A web ACL on the API: `managed` (AWS's managed rule groups and a rate limit), the ARN of an existing one, or none. */
+  waf: z.union([z.literal(''), z.literal('managed'), z.string().startsWith('arn:')]).default(''),
   /** Requests per second the usage plan allows, and per month. */
   apiRateLimit: z.coerce.number().positive().default(20),
   apiMonthlyQuota: z.coerce.number().int().positive().default(100_000),

@@ -50,11 +50,7 @@ export class PrecisStack extends Stack {
       description: 'aws s3 cp article.html <this>',
     });
     new CfnOutput(this, 'ApiUrl', { value: readApi.restApi.url });
-    new CfnOutput(this, 'ApiKeyId', { value: readApi.apiKey.keyId });
-    new CfnOutput(this, 'ApiKeyCommand', {
-      value: `aws apigateway get-api-key --api-key ${readApi.apiKey.keyId} --include-value --query value --output text`,
-      description: 'prints the API key for the x-api-key header',
-    });
+    for (const [name, output] of Object.entries(readApi.accessOutputs)) new CfnOutput(this, name, output);
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${dashboard.dashboardName}`,

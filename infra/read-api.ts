@@ -7,13 +7,13 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
-  Period,
   RequestValidator,
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { TABLE_SCHEMA } from '../shared/storage/table.js';
+import { type AccessOutputs, createApiAccess } from './api-access.js';
 import { PrecisFunction } from './constructs/precis-function.js';
 import type { PrecisContext } from './context.js';
 import type { Pipeline } from './pipeline.js';
@@ -24,13 +24,16 @@ const ROOT = resolve(import.meta.dirname, '..');
 export interface ReadApi {
   api: PrecisFunction;
   restApi: RestApi;
-  apiKey: ReturnType<RestApi['addApiKey']>;
+  /** What a caller needs, by output name: keys, policies or the token endpoint, as `auth` chose. */
+  accessOutputs: AccessOutputs;
 }
 
 /**
  * What serves the results: the api function (reads the table and the
- * cleaned text, nothing else) behind a REST API whose every method needs the
- * API key of a throttled usage plan, with access logs and request validation.
+ * cleaned text; reopens articles and sends them to the queues) behind a REST
+ * API whose every method is authorized as `auth` chooses (see
+ * createApiAccess), with stage throttling, access and execution logs, and
+ * request validation.
  */
 export function createReadApi(stack: Stack, storage: Storage, pipeline: Pipeline, context: PrecisContext): ReadApi {
   const { byReceived, byStatus } = TABLE_SCHEMA;
@@ -62,8 +65,7 @@ export function createReadApi(stack: Stack, storage: Storage, pipeline: Pipeline
     // kept on delete, as other APIs of the account may use it) unless set centrally.
     cloudWatchRole: context.apiGatewayCloudWatchRole,
     ...(context.apiGatewayCloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
-    apiKeySourceType: ApiKeySourceType.HEADER,
-    defaultMethodOptions: { apiKeyRequired: true },
+    ...(context.auth === 'apiKey' ? { apiKeySourceType: ApiKeySourceType.HEADER } : {}),
     deployOptions: {
       stageName: 'v1',
       accessLogDestination: new LogGroupLogDestination(apiLogs),
@@ -104,10 +106,11 @@ export function createReadApi(stack: Stack, storage: Storage, pipeline: Pipeline
     validateRequestParameters: true,
     validateRequestBody: true,
   });
+  const access = createApiAccess(stack, restApi, context);
   const integration = new LambdaIntegration(api.fn);
   const get = (resource: ReturnType<typeof restApi.root.addResource>, query: string[], path: string[] = []) =>
     resource.addMethod('GET', integration, {
-      apiKeyRequired: true,
+      ...access.methodOptions('read'),
       requestValidator: validator,
       requestParameters: Object.fromEntries([
         ...query.map((q) => [`method.request.querystring.${q}`, false] as const),
@@ -117,7 +120,7 @@ export function createReadApi(stack: Stack, storage: Storage, pipeline: Pipeline
   // The write routes take a JSON body, which the function checks field by field.
   const post = (resource: ReturnType<typeof restApi.root.addResource>, path: string[] = []) =>
     resource.addMethod('POST', integration, {
-      apiKeyRequired: true,
+      ...access.methodOptions('reprocess'),
       requestValidator: validator,
       requestParameters: Object.fromEntries(path.map((p) => [`method.request.path.${p}`, true] as const)),
     });
@@ -132,31 +135,7 @@ export function createReadApi(stack: Stack, storage: Storage, pipeline: Pipeline
   post(article.addResource('reprocess'), ['id']);
   post(restApi.root.addResource('dead-letters').addResource('redrive'));
 
-  const plan = restApi.addUsagePlan('UsagePlan', {
-    name: `${stack.stackName}-plan`,
-    throttle: { rateLimit: context.apiRateLimit, burstLimit: context.apiRateLimit * 2 },
-    quota: { limit: context.apiMonthlyQuota, period: Period.MONTH },
-    apiStages: [{ api: restApi, stage: restApi.deploymentStage }],
-  });
-  const apiKey = restApi.addApiKey('ApiKey', { description: 'precis read API key' });
-  plan.addApiKey(apiKey);
-
-  Validations.of(restApi).acknowledge(
-    {
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'Clients are scripts and dashboards that hold an API key tied to a throttled usage plan, as the design asks; the key reads results and sends articles through the pipeline again, nothing more.',
-    },
-    {
-      id: 'AwsSolutions-COG4',
-      reason: 'No Cognito users: access is by API key and usage plan (results, and reprocessing of existing articles).',
-    },
-    {
-      id: 'AwsSolutions-APIG3',
-      reason:
-        'Throttling and a monthly quota on the API key bound abuse; a WAF web ACL can be attached to the stage when the API is exposed more widely.',
-    },
-  );
+  const accessOutputs = access.finish();
   if (context.apiGatewayCloudWatchRole) {
     Validations.of(restApi).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
@@ -165,5 +144,5 @@ export function createReadApi(stack: Stack, storage: Storage, pipeline: Pipeline
     });
   }
 
-  return { api, restApi, apiKey };
+  return { api, restApi, accessOutputs };
 }

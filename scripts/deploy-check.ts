@@ -17,7 +17,11 @@ import { PrecisStack } from '../infra/precis-stack.js';
 /** The ways a deployment differs, as the context parameters that choose them. */
 export const DEPLOY_MODES: Record<string, Record<string, string>> = {
   'API key (default)': {},
-  'API key, CORS, alarm email, no account role': {
+  'IAM (SigV4)': { auth: 'iam' },
+  'Cognito (client credentials)': { auth: 'cognito' },
+  'API keys per consumer, managed WAF, CORS, alarm email, no account role': {
+    apiKeys: 'web,etl@1,etl@2',
+    waf: 'managed',
     corsOrigins: 'https://dash.example',
     alarmEmail: 'ops@example.org',
     apiGatewayCloudWatchRole: 'false',

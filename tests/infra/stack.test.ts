@@ -255,6 +255,84 @@ describe('the deployed system', () => {
     template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 1);
   });
 
+  it('authorizes with IAM when asked: SigV4 on every method, and managed policies for readers and operators', () => {
+    const iam = build({ auth: 'iam' }).template;
+    const methods = Object.values(iam.findResources('AWS::ApiGateway::Method')) as Resource[];
+    expect(methods).toHaveLength(8);
+    for (const m of methods) expect(m.Properties).toMatchObject({ AuthorizationType: 'AWS_IAM' });
+    for (const m of methods) expect(m.Properties.ApiKeyRequired).toBeFalsy();
+    iam.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
+    iam.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
+    const policies = Object.values(iam.findResources('AWS::IAM::ManagedPolicy')) as Resource[];
+    const invoke = policies.map((p) => JSON.stringify(p.Properties.PolicyDocument));
+    expect(invoke).toHaveLength(2);
+    expect(invoke[0]).toContain('execute-api:Invoke');
+    expect(invoke.filter((p) => p.includes('/POST/*'))).toHaveLength(1);
+    expect(Object.keys(iam.toJSON().Outputs)).toEqual(
+      expect.arrayContaining(['ApiReadPolicyArn', 'ApiReprocessPolicyArn']),
+    );
+    expect(Object.keys(iam.toJSON().Outputs)).not.toContain('ApiKeyId');
+  });
+
+  it('authorizes with Cognito when asked: client-credentials tokens whose scopes each method requires', () => {
+    const cognito = build({ auth: 'cognito' }).template;
+    const methods = Object.values(cognito.findResources('AWS::ApiGateway::Method')) as Resource[];
+    for (const m of methods) {
+      const read = m.Properties.HttpMethod === 'GET';
+      expect(m.Properties).toMatchObject({
+        AuthorizationType: 'COGNITO_USER_POOLS',
+        AuthorizationScopes: [read ? 'precis/read' : 'precis/reprocess'],
+      });
+    }
+    cognito.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'ON',
+    });
+    cognito.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlows: ['client_credentials'],
+      GenerateSecret: true,
+    });
+    cognito.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+    cognito.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
+    expect(Object.keys(cognito.toJSON().Outputs)).toEqual(
+      expect.arrayContaining(['UserPoolId', 'ApiClientId', 'TokenUrl', 'ApiClientSecretCommand']),
+    );
+  });
+
+  it('gives each API consumer its own key in the usage plan, and rotates one by generation', () => {
+    const keyed = build({ apiKeys: 'web,etl@1,etl@2' }).template;
+    keyed.resourceCountIs('AWS::ApiGateway::ApiKey', 3);
+    keyed.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 3);
+    expect(Object.keys(keyed.toJSON().Outputs)).toEqual(
+      expect.arrayContaining(['ApiKeyId', 'ApiKeyCommandweb', 'ApiKeyCommandetl1', 'ApiKeyCommandetl2']),
+    );
+    // The default's one key keeps its logical id: an update does not replace it.
+    expect(Object.keys(template.findResources('AWS::ApiGateway::ApiKey'))[0]).toMatch(/^ReadApiApiKey/);
+    expect(() => build({ apiKeys: 'web,web' })).toThrow(/apiKeys/);
+    expect(() => build({ apiKeys: 'bad name' })).toThrow(/apiKeys/);
+  });
+
+  it('attaches a web ACL when asked: AWS managed rule groups and a rate limit, or an existing one', () => {
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+    const managed = build({ waf: 'managed' }).template;
+    managed.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Statement: { ManagedRuleGroupStatement: Match.objectLike({ Name: 'AWSManagedRulesCommonRuleSet' }) },
+        }),
+        Match.objectLike({ Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP' } } }),
+      ]),
+    });
+    managed.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      WebACLArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+    });
+    const arn = 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/team/abc';
+    const existing = build({ waf: arn }).template;
+    existing.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    existing.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: arn });
+  });
+
   it('keeps CORS off by default, and answers browser preflights for the configured origins without the key', () => {
     expect(resources('AWS::ApiGateway::Method').some(([, m]) => m.Properties.HttpMethod === 'OPTIONS')).toBe(false);
     const { template: withCors, stack: corsStack } = build({ corsOrigins: 'https://dash.example' });

@@ -1,0 +1,311 @@
+import { Aws, Fn, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
+import {
+  AuthorizationType,
+  CognitoUserPoolsAuthorizer,
+  type MethodOptions,
+  Period,
+  type RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import {
+  AccountRecovery,
+  Mfa,
+  OAuthScope,
+  ResourceServerScope,
+  UserPool,
+  type UserPoolDomain,
+} from 'aws-cdk-lib/aws-cognito';
+import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import type { PrecisContext } from './context.js';
+
+/** What a method lets its caller do: read results, or send articles through the pipeline again. */
+export type Access = 'read' | 'reprocess';
+
+/** What the stack prints for a caller, by output name. */
+export type AccessOutputs = Record<string, { value: string; description?: string }>;
+
+export interface ApiAccess {
+  /** The authorization of a method of this kind. */
+  methodOptions(access: Access): MethodOptions;
+  /** Called once every method exists: what needs the deployed stage (usage plans, WAF). */
+  finish(): AccessOutputs;
+}
+
+/**
+ * Who may call the API, as `-c auth=` chooses:
+ *
+ * - `apiKey` (default): API keys in a usage plan with throttling and a
+ *   quota, one per consumer of `-c apiKeys` (`name` or `name@generation`,
+ *   so a key is rotated by adding its next generation and later removing
+ *   the old one).
+ * - `iam`: SigV4-signed requests; two managed policies grant callers
+ *   reading, or reading and reprocessing.
+ * - `cognito`: a user pool with no users and a client-credentials app
+ *   client for machine callers; its tokens carry the scopes `precis/read`
+ *   and `precis/reprocess`, which the methods require.
+ *
+ * With `-c waf=managed` the stage gets a web ACL of AWS's managed rule
+ * groups and a per-address rate limit; `-c waf=<web ACL ARN>` attaches an
+ * existing one.
+ */
+export function createApiAccess(stack: Stack, restApi: RestApi, context: PrecisContext): ApiAccess {
+  const access =
+    context.auth === 'iam' ? iamAccess(stack, restApi) : context.auth === 'cognito' ? cognitoAccess(stack) : null;
+  return {
+    methodOptions: (kind) => access?.methodOptions(kind) ?? { apiKeyRequired: true },
+    finish: () => {
+      attachWaf(stack, restApi, context);
+      acknowledge(restApi, context);
+      return access ? access.outputs() : apiKeys(stack, restApi, context);
+    },
+  };
+}
+
+/** A consumer of `-c apiKeys`, its key's construct id and name. */
+export function apiKeyConsumers(spec: string): { consumer: string; generation: string; id: string }[] {
+  return spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [consumer = '', generation = ''] = entry.split('@');
+      // The first consumer's first generation keeps the id the stack always gave its one key.
+      const id = consumer === 'default' && !generation ? 'ApiKey' : `ApiKey${consumer}${generation}`;
+      return { consumer, generation, id };
+    });
+}
+
+function apiKeys(stack: Stack, restApi: RestApi, context: PrecisContext): AccessOutputs {
+  const plan = restApi.addUsagePlan('UsagePlan', {
+    name: `${stack.stackName}-plan`,
+    throttle: { rateLimit: context.apiRateLimit, burstLimit: context.apiRateLimit * 2 },
+    quota: { limit: context.apiMonthlyQuota, period: Period.MONTH },
+    apiStages: [{ api: restApi, stage: restApi.deploymentStage }],
+  });
+  const outputs: AccessOutputs = {};
+  for (const [i, { consumer, generation, id }] of apiKeyConsumers(context.apiKeys).entries()) {
+    const label = generation ? `${consumer}@${generation}` : consumer;
+    const key = restApi.addApiKey(id, {
+      apiKeyName: `${stack.stackName}-${consumer}${generation ? `-${generation}` : ''}`,
+      description: `precis API key of ${label}`,
+    });
+    plan.addApiKey(key);
+    const command = `aws apigateway get-api-key --api-key ${key.keyId} --include-value --query value --output text`;
+    // The first key keeps the outputs it always had; every key has its own.
+    if (i === 0) {
+      outputs.ApiKeyId = { value: key.keyId };
+      outputs.ApiKeyCommand = { value: command, description: 'prints the API key for the x-api-key header' };
+    }
+    outputs[`ApiKeyCommand${consumer}${generation}`] = {
+      value: command,
+      description: `prints the API key of ${label}`,
+    };
+  }
+  return outputs;
+}
+
+function iamAccess(stack: Stack, restApi: RestApi) {
+  const invoke = (methods: string[]) =>
+    new PolicyStatement({
+      actions: ['execute-api:Invoke'],
+      resources: methods.map((method) => restApi.arnForExecuteApi(method, '/*', restApi.deploymentStage.stageName)),
+    });
+  const reader = new ManagedPolicy(stack, 'ApiReadPolicy', {
+    description: 'Calls the precis API to read articles, summaries, claims and texts.',
+    statements: [invoke(['GET'])],
+  });
+  const operator = new ManagedPolicy(stack, 'ApiReprocessPolicy', {
+    description: 'Calls the precis API to read, and to reprocess articles and redrive dead letters.',
+    statements: [invoke(['GET', 'POST'])],
+  });
+  const wildcard = (method: string) =>
+    `AwsSolutions-IAM5[Resource::${nagName(stack, restApi.arnForExecuteApi(method, '/*', restApi.deploymentStage.stageName))}]`;
+  for (const policy of [reader, operator]) {
+    Validations.of(policy).acknowledge({
+      id: wildcard('GET'),
+      reason: 'Every read route of this API: the policy is for callers of the whole API, not of one article.',
+    });
+  }
+  Validations.of(operator).acknowledge({
+    id: wildcard('POST'),
+    reason: 'Every reprocess and redrive route of this API: the policy is for its operators.',
+  });
+  return {
+    methodOptions: (): MethodOptions => ({ authorizationType: AuthorizationType.IAM }),
+    outputs: (): AccessOutputs => ({
+      ApiReadPolicyArn: { value: reader.managedPolicyArn, description: 'attach to the roles or users that read' },
+      ApiReprocessPolicyArn: {
+        value: operator.managedPolicyArn,
+        description: 'attach to the roles or users that also reprocess and redrive',
+      },
+    }),
+  };
+}
+
+/**
+ * A value as cdk-nag names it in a finding: the resolved string, with a
+ * reference as `<LogicalId>` (or `<AWS::Region>`) and an attribute as
+ * `<LogicalId.Attribute>`.
+ */
+function nagName(stack: Stack, value: string): string {
+  const render = (part: unknown): string => {
+    if (typeof part === 'string') return part;
+    const intrinsic = part as { Ref?: string; 'Fn::GetAtt'?: string[]; 'Fn::Join'?: [string, unknown[]] };
+    if (intrinsic.Ref) return `<${intrinsic.Ref}>`;
+    if (intrinsic['Fn::GetAtt']) return `<${intrinsic['Fn::GetAtt'].join('.')}>`;
+    if (intrinsic['Fn::Join']) return intrinsic['Fn::Join'][1].map(render).join(intrinsic['Fn::Join'][0]);
+    return JSON.stringify(part);
+  };
+  return render(stack.resolve(value));
+}
+
+function cognitoAccess(stack: Stack) {
+  const pool = new UserPool(stack, 'ApiUsers', {
+    userPoolName: `${stack.stackName}-api`,
+    // Machines only: no sign-up, no users; app clients get tokens with their secret.
+    selfSignUpEnabled: false,
+    passwordPolicy: {
+      minLength: 14,
+      requireLowercase: true,
+      requireUppercase: true,
+      requireDigits: true,
+      requireSymbols: true,
+    },
+    mfa: Mfa.REQUIRED,
+    mfaSecondFactor: { sms: false, otp: true },
+    accountRecovery: AccountRecovery.NONE,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const scopes = {
+    read: new ResourceServerScope({
+      scopeName: 'read',
+      scopeDescription: 'Read articles, summaries, claims and texts',
+    }),
+    reprocess: new ResourceServerScope({
+      scopeName: 'reprocess',
+      scopeDescription: 'Reprocess articles and redrive dead letters',
+    }),
+  };
+  const server = pool.addResourceServer('ApiScopes', { identifier: 'precis', scopes: Object.values(scopes) });
+  const client = pool.addClient('MachineClient', {
+    userPoolClientName: `${stack.stackName}-machine`,
+    generateSecret: true,
+    authFlows: {},
+    oAuth: {
+      flows: { clientCredentials: true },
+      scopes: Object.values(scopes).map((scope) => OAuthScope.resourceServer(server, scope)),
+    },
+  });
+  // The token endpoint's host: unique per stack (its stack id), with none of the words Cognito refuses.
+  const domain: UserPoolDomain = pool.addDomain('TokenDomain', {
+    cognitoDomain: {
+      domainPrefix: `precis-api-${Fn.select(4, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))))}`,
+    },
+  });
+  const authorizer = new CognitoUserPoolsAuthorizer(stack, 'ApiAuthorizer', { cognitoUserPools: [pool] });
+  const machinesOnly =
+    'No user signs in: machine clients get tokens by client credentials, which threat protection (the Plus plan) does not cover.';
+  Validations.of(pool).acknowledge(
+    { id: 'AwsSolutions-COG3', reason: machinesOnly },
+    { id: 'AwsSolutions-COG8', reason: machinesOnly },
+  );
+  return {
+    methodOptions: (access: Access): MethodOptions => ({
+      authorizationType: AuthorizationType.COGNITO,
+      authorizer,
+      authorizationScopes: [`precis/${access}`],
+    }),
+    outputs: (): AccessOutputs => ({
+      UserPoolId: { value: pool.userPoolId },
+      ApiClientId: { value: client.userPoolClientId },
+      TokenUrl: { value: `${domain.baseUrl()}/oauth2/token`, description: 'POST grant_type=client_credentials here' },
+      ApiClientSecretCommand: {
+        value: `aws cognito-idp describe-user-pool-client --user-pool-id ${pool.userPoolId} --client-id ${client.userPoolClientId} --query UserPoolClient.ClientSecret --output text`,
+        description: "prints the app client's secret",
+      },
+    }),
+  };
+}
+
+/** AWS's managed rule groups, each by name (the order is their priority). */
+const MANAGED_RULE_GROUPS = [
+  'AWSManagedRulesAmazonIpReputationList',
+  'AWSManagedRulesCommonRuleSet',
+  'AWSManagedRulesKnownBadInputsRuleSet',
+] as const;
+/** Requests from one address in 5 minutes before the web ACL blocks it. */
+const RATE_LIMIT_PER_5_MIN = 2000;
+
+function attachWaf(stack: Stack, restApi: RestApi, context: PrecisContext): void {
+  if (!context.waf) return;
+  const visibility = (name: string) => ({
+    cloudWatchMetricsEnabled: true,
+    metricName: name,
+    sampledRequestsEnabled: true,
+  });
+  const webAclArn =
+    context.waf === 'managed'
+      ? new CfnWebACL(stack, 'ApiWebAcl', {
+          scope: 'REGIONAL',
+          defaultAction: { allow: {} },
+          visibilityConfig: visibility(`${stack.stackName}-api`),
+          rules: [
+            ...MANAGED_RULE_GROUPS.map((name, priority) => ({
+              name,
+              priority,
+              overrideAction: { none: {} },
+              statement: {
+                managedRuleGroupStatement: {
+                  vendorName: 'AWS',
+                  name,
+                  // Request bodies are JSON the function checks; bodies over 8 KB are not an attack here.
+                  ...(name === 'AWSManagedRulesCommonRuleSet'
+                    ? { ruleActionOverrides: [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }] }
+                    : {}),
+                },
+              },
+              visibilityConfig: visibility(name),
+            })),
+            {
+              name: 'RatePerAddress',
+              priority: MANAGED_RULE_GROUPS.length,
+              action: { block: {} },
+              statement: { rateBasedStatement: { limit: RATE_LIMIT_PER_5_MIN, aggregateKeyType: 'IP' } },
+              visibilityConfig: visibility('RatePerAddress'),
+            },
+          ],
+        }).attrArn
+      : context.waf;
+  new CfnWebACLAssociation(stack, 'ApiWebAclAssociation', {
+    resourceArn: restApi.deploymentStage.stageArn,
+    webAclArn,
+  });
+}
+
+function acknowledge(restApi: RestApi, context: PrecisContext): void {
+  if (context.auth === 'apiKey') {
+    Validations.of(restApi).acknowledge(
+      {
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Chosen with -c auth=apiKey (the default, for simple use): per-consumer API keys in a usage plan; -c auth=iam or auth=cognito authorize every method instead.',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason: 'Chosen with -c auth=apiKey: no Cognito authorizer (-c auth=cognito adds one).',
+      },
+    );
+  } else if (context.auth === 'iam') {
+    Validations.of(restApi).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason: 'Chosen with -c auth=iam: every method is authorized by SigV4 and IAM policies instead of Cognito.',
+    });
+  }
+  if (!context.waf) {
+    Validations.of(restApi).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'No web ACL unless -c waf=managed (AWS managed rule groups and a per-address rate limit) or -c waf=<web ACL ARN> asks for one; stage throttling is on either way.',
+    });
+  }
+}
