@@ -70,7 +70,8 @@ export function apiKeyConsumers(spec: string): { consumer: string; generation: s
     .map((entry) => {
       const [consumer = '', generation = ''] = entry.split('@');
       // The first consumer's first generation keeps the id the stack always gave its one key.
-      const id = consumer === 'default' && !generation ? 'ApiKey' : `ApiKey${consumer}${generation}`;
+      const id =
+        consumer === 'default' && !generation ? 'ApiKey' : `ApiKey${consumer}${generation ? `@${generation}` : ''}`;
       return { consumer, generation, id };
     });
 }

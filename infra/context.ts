@@ -102,12 +102,12 @@ export const contextSchema = z.object({
   apiKeys: z
     .string()
     .default('default')
-    .refine(
-      (spec) =>
-        spec.split(',').every((entry) => /^[A-Za-z0-9]+(@[A-Za-z0-9]+)?$/.test(entry.trim())) &&
-        new Set(spec.split(',').map((e) => e.trim())).size === spec.split(',').length,
-      'comma-separated names of letters and digits, each with an optional @generation, none twice, e.g. "web,etl@2"',
-    ),
+    .refine((spec) => {
+      const entries = spec.split(',').map((e) => e.trim());
+      // Each key's outputs are named by its name and generation run together: those must differ.
+      const named = new Set(entries.map((e) => e.replace('@', '')));
+      return entries.every((e) => /^[A-Za-z][A-Za-z0-9]*(@\d+)?$/.test(e)) && named.size === entries.length;
+    }, 'comma-separated names (a letter, then letters and digits), each with an optional @generation number, none twice, e.g. "web,etl@2"'),
   /** A web ACL on the API: `managed` (AWS's managed rule groups and a rate limit), the ARN of an existing one, or none. */
   waf: z.union([z.literal(''), z.literal('managed'), z.string().startsWith('arn:')]).default(''),
   /** Requests per second the usage plan allows, and per month. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkDeployModes, DEPLOY_MODES } from '../../scripts/deploy-check.js';
+import { rotationPlan } from '../../scripts/rotate-api-key.js';
 
 describe('npm run deploy:check', () => {
   it('finds no open cdk-nag finding and no IAM statement on "*" but X-Ray\'s, in every way the stack deploys', () => {
@@ -16,4 +17,22 @@ describe('npm run deploy:check', () => {
       expect(result.acknowledged.length, result.mode).toBeGreaterThan(0);
     }
   }, 120_000);
+});
+
+describe('npm run rotate-api-key', () => {
+  it('adds the next generation beside the current key, then keeps only it', () => {
+    expect(rotationPlan('web,etl', 'etl')).toEqual({
+      during: 'web,etl,etl@2',
+      after: 'web,etl@2',
+      next: 'etl@2',
+      output: 'ApiKeyCommandetl2',
+    });
+    expect(rotationPlan('default', 'default')).toMatchObject({ during: 'default,default@2', after: 'default@2' });
+    expect(rotationPlan('web@4,etl', 'web')).toMatchObject({ during: 'web@4,etl,web@5', after: 'web@5,etl' });
+  });
+
+  it('refuses a consumer it does not know, or one still in the middle of a rotation', () => {
+    expect(() => rotationPlan('web,etl', 'bi')).toThrow(/No API key of "bi".*web, etl/);
+    expect(() => rotationPlan('web,etl,etl@2', 'etl')).toThrow(/finish that rotation first/);
+  });
 });
