@@ -93,6 +93,16 @@ export const contextSchema = z.object({
    * it to keep using an existing bucket (one an earlier version of the stack named).
    */
   bucketName: z.string().default(''),
+  /**
+   * Deletion protection on the article table. Off by default: with it on, a first deploy
+   * that fails cannot roll the new table back (CloudFormation cannot delete it), and the
+   * stack is stuck in ROLLBACK_FAILED. Turn it on once the stack is up; the table is
+   * retained on delete and replacement either way.
+   */
+  tableDeletionProtection: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Who may call the API: `apiKey` (usage-plan keys), `iam` (SigV4) or `cognito` (client-credentials tokens). */
   auth: z.enum(['apiKey', 'iam', 'cognito']).default('apiKey'),
   /**

@@ -96,7 +96,7 @@ export function createStorage(stack: Stack, context: PrecisContext): Storage {
     billing: Billing.onDemand(),
     encryption: TableEncryptionV2.awsManagedKey(),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    deletionProtection: true,
+    deletionProtection: context.tableDeletionProtection,
     removalPolicy: KEEP_DATA,
     globalSecondaryIndexes: [byReceived, byStatus].map((index) => ({
       indexName: index.indexName,

@@ -219,6 +219,14 @@ describe('the deployed system', () => {
   });
 
   it('keeps the table on demand, encrypted, recoverable to a point in time, retained, with the indexes the API queries', () => {
+    // Deletion protection is opt-in: with it, a failed first deploy could not roll the table back.
+    const [[, table]] = resources('AWS::DynamoDB::GlobalTable') as [[string, Resource]];
+    expect(
+      (table.Properties.Replicas as { DeletionProtectionEnabled?: boolean }[])[0]?.DeletionProtectionEnabled,
+    ).toBeFalsy();
+    build({ tableDeletionProtection: 'true' }).template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
+    });
     // Kept on delete and replacement, not when a first deploy rolls back (it holds nothing then).
     template.hasResource('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'RetainExceptOnCreate',
