@@ -237,6 +237,13 @@ try {
     console.log(`  curl ${key} '${base}/articles/${sample.id}/text'`);
   }
   console.log(`  curl ${key} '${base}/articles?status=FAILED'`);
+  if (!usesLlm) {
+    console.log(
+      dim('\nWith an LLM configured later (OPENAI_API_KEY, or OPENAI_BASE_URL), and `npm start` running, analyse'),
+    );
+    console.log(dim('these again with it, translations and all:'));
+    console.log('  npm run -s precis -- reprocess --status DONE --engine offline');
+  }
   console.log(dim(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s.`));
 } catch (error) {
   console.error(`precis demo: ${(error as Error).message}`);
