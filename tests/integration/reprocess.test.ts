@@ -1,15 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
 import { type LocalStack, localOptions, startLocalStack } from '../../local/stack.js';
 import type { AnalysisEngine } from '../../shared/analysis/engine.js';
 import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
 import { type ArticleRecord, articleIdFor, isTerminal } from '../../shared/article.js';
 import { TransientError } from '../../shared/errors.js';
+import { runPrecis } from '../helpers/cli.js';
 import { sample } from '../helpers/samples.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 
@@ -23,25 +22,9 @@ const stackEnv = (dataDir: string, env: Record<string, string> = {}) =>
     ...env,
   });
 
-/** `precis …` in this process against the stack's API; the JSON lines it printed and its exit status. */
-async function precis(stack: LocalStack, ...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const errors = new PassThrough();
-  errors.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const code = await main(args, {
-    env: { PRECIS_API_URL: stack.endpoints.api, PRECIS_API_KEY: stack.apiKey },
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: errors,
-  });
-  const lines = stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { code, lines, stderr };
-}
+/** `precis …` in this process against the stack's API. */
+const precis = (stack: LocalStack, ...args: string[]) =>
+  runPrecis({ PRECIS_API_URL: stack.endpoints.api, PRECIS_API_KEY: stack.apiKey }, ...args);
 
 const api = async (stack: LocalStack, path: string, init: { method?: string; body?: unknown } = {}) => {
   const response = await fetch(`${stack.endpoints.api}${path}`, {

@@ -1,39 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
+import { runPrecis } from '../helpers/cli.js';
 import { SAMPLES_DIR } from '../helpers/samples.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'precis-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The command's main() in this process, with its output captured: what a shell would see. */
-async function precis(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const errors = new PassThrough();
-  errors.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const code = await main(args, {
-    env: { TARGET_LANGUAGES: '' },
-    stdout: {
-      write: (text: string) => {
-        stdout += text;
-        return true;
-      },
-    },
-    stderr: errors,
-  });
-  const lines = stdout
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
-  return { code, lines, stderr };
-}
+const precis = (...args: string[]) => runPrecis({ TARGET_LANGUAGES: '' }, ...args);
 
 describe('precis command', () => {
   it('cleans a folder: one JSON line per article file, an error line for a bad one, exit 0', async () => {

@@ -1,27 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { type ArticleRecord, articleIdFor, type Status } from '../../shared/article.js';
+import type { ArticleRecord, Status } from '../../shared/article.js';
 import type { ArticleRepository, BlobStore, Reopen, SourceRef } from '../../shared/ports.js';
 import { type RedriveDeps, redrive, reprocessArticle, reprocessMatching } from '../../shared/usecases/reprocess.js';
 import { sweep } from '../../shared/usecases/sweep.js';
+import { articleRecord } from '../helpers/articles.js';
 import { codeOfAsync } from '../helpers/errors.js';
 
 const BUCKET = 'precis-articles';
 const NOW = new Date('2026-11-30T12:00:00Z');
 
-function article(key: string, status: Status, fields: Partial<ArticleRecord> = {}): ArticleRecord {
-  return {
-    id: articleIdFor(BUCKET, key),
-    sourceBucket: BUCKET,
-    sourceKey: key,
-    sourceEtag: '"e"',
-    sourceSize: 10,
-    sourceSequencer: '00ABC',
-    status,
-    receivedAt: '2026-11-01T00:00:00.000Z',
-    updatedAt: '2026-11-01T00:05:00.000Z',
-    ...fields,
-  };
-}
+const article = (key: string, status: Status, fields: Partial<ArticleRecord> = {}) =>
+  articleRecord(BUCKET, key, status, fields);
 
 const analysed = {
   textKey: 'cleaned/x.txt',

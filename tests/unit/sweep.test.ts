@@ -1,25 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { type ArticleRecord, articleIdFor, type Status } from '../../shared/article.js';
+import { articleIdFor, type Status } from '../../shared/article.js';
 import type { ArticleRepository, BlobStore, SourceRef } from '../../shared/ports.js';
 import { sweep } from '../../shared/usecases/sweep.js';
+import { articleRecord } from '../helpers/articles.js';
 
 const NOW = new Date('2026-11-30T12:00:00Z');
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
 const BUCKET = 'precis-articles';
 
-function article(key: string, status: Status, updatedMinutesAgo: number): ArticleRecord {
-  return {
-    id: articleIdFor(BUCKET, key),
-    sourceBucket: BUCKET,
-    sourceKey: key,
-    sourceEtag: '"e"',
-    sourceSize: 10,
-    sourceSequencer: '00ABC',
-    status,
+const article = (key: string, status: Status, updatedMinutesAgo: number) =>
+  articleRecord(BUCKET, key, status, {
     receivedAt: minutesAgo(120).toISOString(),
     updatedAt: minutesAgo(updatedMinutesAgo).toISOString(),
-  } as ArticleRecord;
-}
+  });
 
 describe('the sweep', () => {
   it('sends uploads with no article to ingest, and stuck articles to their next stage; nothing else', async () => {
