@@ -27,11 +27,21 @@ function recordMetrics(result: AnalyzeOutcome, metrics: Observability['metrics']
     metrics.addMetric(METRICS.ended.FAILED, MetricUnit.Count, 1);
   }
   const spent = 'spent' in result ? result.spent : undefined;
-  for (const [stage, usage] of Object.entries(spent ?? {})) {
+  // Stages as the dashboard shows them: `translation:ar` and `translation:fr` add up to `translation`.
+  const byStage = new Map<string, Record<keyof typeof METRICS.byStage, number | null>>();
+  for (const [name, usage] of Object.entries(spent ?? {})) {
+    const stage = name.split(':')[0] ?? name;
+    const sum = byStage.get(stage) ?? { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+    sum.inputTokens = (sum.inputTokens ?? 0) + usage.inputTokens;
+    sum.outputTokens = (sum.outputTokens ?? 0) + usage.outputTokens;
+    sum.costUsd = sum.costUsd === null || usage.costUsd === null ? null : sum.costUsd + usage.costUsd;
+    byStage.set(stage, sum);
+  }
+  for (const [stage, usage] of byStage) {
     // Each stage's figures with their own dimension: a metric of its own, flushed at once.
     for (const [field, name] of Object.entries(METRICS.byStage) as [keyof typeof METRICS.byStage, string][]) {
       const value = usage[field];
-      if (value === null || value === undefined) continue;
+      if (value === null) continue;
       const single = metrics.singleMetric();
       single.addDimension('stage', stage);
       single.addMetric(name, field === 'costUsd' ? MetricUnit.NoUnit : MetricUnit.Count, value);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalStack, localOptions, startLocalStack } from '../../local/stack.js';
+import { PROMPT_VERSION } from '../../shared/analysis/llm/prompts.js';
 import { UsageMeter } from '../../shared/analysis/usage.js';
 import type { ArticleRecord } from '../../shared/article.js';
 import { sample } from '../helpers/samples.js';
@@ -69,7 +70,11 @@ describe('the pipeline with an LLM configured', () => {
   it('analyses, translates and accounts for an upload with the LLM engine', async () => {
     await upload('incoming/llm/basra.html', sample('basra-water.html'));
     const article = await record('incoming/llm/basra.html', (a) => a.status === 'DONE');
-    expect(article.provenance).toMatchObject({ engine: 'openai', model: 'gpt-5.4-mini', promptVersion: 'p1' });
+    expect(article.provenance).toMatchObject({
+      engine: 'openai',
+      model: 'gpt-5.4-mini',
+      promptVersion: PROMPT_VERSION,
+    });
     expect(article.translations?.ar?.status).toBe('done');
     expect(article.translations?.fr?.status).toBe('done');
     expect(article.usage?.analysis?.costUsd).toBeGreaterThan(0);

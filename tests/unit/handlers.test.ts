@@ -241,9 +241,14 @@ describe('analyze handler', () => {
             0.004,
           );
           options.meter?.add(
-            'translation',
+            'translation:ar',
             { inputTokens: 300, outputTokens: 30, cachedInputTokens: 0, reasoningTokens: 0 },
             null,
+          );
+          options.meter?.add(
+            'translation:fr',
+            { inputTokens: 100, outputTokens: 10, cachedInputTokens: 0, reasoningTokens: 0 },
+            0.001,
           );
           clock += 1234;
           return {
@@ -265,7 +270,8 @@ describe('analyze handler', () => {
     const fields = (stage: string) =>
       byStage.filter((e) => e.stage === stage).reduce((a, e) => Object.assign(a, e), {});
     expect(fields('analysis')).toEqual({ stage: 'analysis', InputTokens: 900, OutputTokens: 90, CostUsd: 0.004 });
-    expect(fields('translation')).toEqual({ stage: 'translation', InputTokens: 300, OutputTokens: 30 });
+    // The languages add up to one translation stage; one unpriced call makes its USD unknown, so none is sent.
+    expect(fields('translation')).toEqual({ stage: 'translation', InputTokens: 400, OutputTokens: 40 });
   });
 
   it('saves a partial result and hands the message back while deliveries are left', async () => {

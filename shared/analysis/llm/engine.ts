@@ -483,7 +483,7 @@ export class LlmEngine implements AnalysisEngine {
       const output = await this.call(run, 'analysis', this.settings.analysisModel, {
         name: 'article_analysis',
         system: ANALYSIS_SYSTEM,
-        user: articleMessage(text, { title: input.title, part }),
+        user: articleMessage(text, { title: input.title, publishedAt: input.publishedAt, part }),
         wire: analysisWire,
         validate: analysisOutput,
         answerTokens: this.settings.maxOutputTokens,
