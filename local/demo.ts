@@ -113,9 +113,11 @@ function report(file: string, a: ArticleRecord): string {
   for (const c of claims) {
     const who = c.speaker ? `${c.speaker}: ` : '';
     out.push(`    ${c.id} [${c.kind}, ${c.checkworthiness.toFixed(2)}] ${wrap(`${who}“${c.evidence}”`, '      ')}`);
-    out.push(
-      dim(`      evidence at ${c.start}–${c.end}${c.grounded ? ', found in the text' : ', NOT found in the text'}`),
-    );
+    const found =
+      c.start === null
+        ? 'evidence NOT found in the text'
+        : `evidence at ${c.start}–${c.end}, ${c.grounded ? 'found in the text' : `found, but it does not state ${(c.unsupported ?? []).join(', ')}`}`;
+    out.push(dim(`      ${found}`));
   }
   // Languages with the same status and reason share a line.
   const byOutcome = new Map<string, string[]>();

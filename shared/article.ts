@@ -28,8 +28,17 @@ export interface Claim {
   evidence: string;
   start: number | null;
   end: number | null;
-  /** The evidence was found in the cleaned text. */
+  /**
+   * The evidence was found in the cleaned text and states what the claim
+   * states: the claim's figures, and its names, are in it.
+   */
   grounded: boolean;
+  /** How the evidence was found: verbatim, after folding quotes, dashes, case and spaces, or as the most similar words; null when not found. */
+  match: 'exact' | 'normalized' | 'fuzzy' | null;
+  /** 1 for exact and normalized matches, the similarity (0.85–1) for fuzzy ones; null when not found. */
+  matchScore: number | null;
+  /** What the claim states that its evidence does not (figures, names); absent when nothing. */
+  unsupported?: string[];
   checkworthiness: number;
 }
 
@@ -89,7 +98,8 @@ export interface Provenance {
 
 /** What the code checked after the model answered. */
 export interface Checks {
-  claims: { total: number; grounded: number; ungrounded: number; dropped: number };
+  /** `ungrounded` counts both the claims whose evidence was not found and those it does not support (`unsupported`). */
+  claims: { total: number; grounded: number; ungrounded: number; unsupported?: number; dropped: number };
   numbers: {
     /** Figures in the summary that the article does not contain. */
     summaryNotInArticle: string[];

@@ -159,6 +159,9 @@ export function extractClaims(text: string, language?: string | null, options: C
         start: sentence.start,
         end: sentence.end,
         grounded: true,
+        // The claim is the sentence itself: its evidence is the text, verbatim.
+        match: 'exact',
+        matchScore: 1,
         checkworthiness: score,
       },
     });

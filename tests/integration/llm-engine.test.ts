@@ -217,6 +217,34 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     expect(dropped.claims.every((c) => c.grounded)).toBe(true);
   });
 
+  it('grounds a claim only when its evidence states it: a changed figure or a name the evidence lacks is flagged', async () => {
+    const evidence =
+      "Salt levels measured at the Al-Bradi'iya intake reached 8,200 parts per million on Saturday, more than four times the 2,000 ppm limit the plants were designed for, according to figures released by the directorate.";
+    const claim = (text: string) => ({ text, speaker: null, kind: 'statistic', evidence, checkworthiness: 0.9 });
+    stub.script({
+      kind: 'transform',
+      edit: (answer: Record<string, unknown>) => ({
+        ...answer,
+        claims: [
+          claim("Salt levels at the Al-Bradi'iya intake reached 8,200 parts per million on Saturday."),
+          claim("Salt levels at the Al-Bradi'iya intake reached 9,200 parts per million on Saturday."),
+          claim('Minister Hassan Kareem said salt levels reached 8,200 parts per million.'),
+        ],
+      }),
+    });
+    const result = await llm().analyze(article('basra-water.html'), { targetLanguages: [] });
+    const [right, wrongFigure, wrongName] = [8_200, 9_200, 'Kareem'].map((mark) =>
+      result.claims.find((c) => c.text.includes(typeof mark === 'number' ? mark.toLocaleString('en') : mark)),
+    );
+    expect(right).toMatchObject({ grounded: true, match: 'exact', matchScore: 1 });
+    expect(right?.unsupported).toBeUndefined();
+    // Found in the text, with its span, but not supported by it.
+    expect(wrongFigure).toMatchObject({ grounded: false, match: 'exact', unsupported: ['9,200'] });
+    expect(wrongFigure?.start).not.toBeNull();
+    expect(wrongName).toMatchObject({ grounded: false, unsupported: ['Hassan', 'Kareem'] });
+    expect(result.checks?.claims).toMatchObject({ total: 3, grounded: 1, ungrounded: 2, unsupported: 2 });
+  });
+
   it('grounds evidence the model copied with other quotes, spacing or case', async () => {
     stub.script({
       kind: 'transform',

@@ -1,4 +1,5 @@
 import { distance } from 'fastest-levenshtein';
+import { unsupportedFigures } from './numbers.js';
 
 export interface Span {
   start: number;
@@ -150,4 +151,61 @@ function fuzzy(text: string, needle: string, threshold: number): Span | null {
     }
   }
   return best;
+}
+
+const TOKEN_CHAR = /[\p{L}\p{N}\p{M}]/u;
+/** What ends a quoted figure or a sentence and belongs with it: a percent, closing quotes and brackets, end stops. */
+const CLOSING = /[%‰)\]}»”"’'.!?…]/u;
+/** What opens a figure and belongs with it: a currency sign, opening quotes and brackets. */
+const OPENING = /[$€£¥₹«“"‘'([]/u;
+
+/**
+ * The span grown to whole tokens, then to the closing punctuation after it
+ * and the currency sign or opening quote before it: a fuzzy match on "95"
+ * that stopped at "99" becomes "99 %.", so the figure is read whole.
+ */
+export function extendSpan(text: string, span: Span): Span {
+  let { start, end } = span;
+  while (start > 0 && TOKEN_CHAR.test(text[start - 1] as string)) start--;
+  while (end < text.length && TOKEN_CHAR.test(text[end] as string)) end++;
+  // A percent sign or unit glued after a space ("12 %") is part of the figure.
+  if (text[end] === ' ' && /[%‰]/u.test(text[end + 1] ?? '')) end++;
+  while (end < text.length && CLOSING.test(text[end] as string)) end++;
+  while (start > 0 && OPENING.test(text[start - 1] as string)) start--;
+  return { ...span, start, end };
+}
+
+/** Words in a cased script that start with a capital: names, as far as a text without a tagger can tell. */
+function names(text: string): string[] {
+  const words = [...text.matchAll(/[\p{L}\p{M}][\p{L}\p{M}'’-]*/gu)].map((m) => ({ word: m[0], at: m.index }));
+  return words
+    .filter(({ word }, i) => i > 0 && /^\p{Lu}/u.test(word) && word.length > 1)
+    .map(({ word }) => word.replace(/['’]s$/u, ''));
+}
+
+const folded = (s: string) => fold(s).folded;
+
+/**
+ * What a claim states that its evidence does not: its figures (by value,
+ * any digits), and in scripts with capitals its names (capitalised words
+ * after the first). The speaker's own name may stand just before the
+ * evidence, where an attribution usually is (`before`: the text up to the
+ * evidence's end). Empty when the evidence supports the claim.
+ */
+export function unsupportedByEvidence(
+  claim: { text: string; speaker: string | null },
+  evidence: string,
+  before = '',
+): string[] {
+  const missing: string[] = unsupportedFigures(claim.text, evidence);
+  const inEvidence = folded(evidence);
+  const speaker = new Set((claim.speaker ? names(`x ${claim.speaker}`) : []).map((n) => folded(n)));
+  const nearby = folded(before.slice(-500));
+  for (const name of new Set(names(claim.text))) {
+    const key = folded(name);
+    if (inEvidence.includes(key)) continue;
+    if (speaker.has(key) && nearby.includes(key)) continue;
+    missing.push(name);
+  }
+  return [...new Set(missing)];
 }

@@ -5,7 +5,7 @@ import type { AnalysisResult, Checks, Claim, Provenance, Summary, Translation } 
 import type { Price } from '../../config.js';
 import { PrecisError } from '../../errors.js';
 import { scriptShare } from '../../scripts.js';
-import { locate } from '../checks/grounding.js';
+import { extendSpan, locate, unsupportedByEvidence } from '../checks/grounding.js';
 import { compareFigures, unsupportedFigures } from '../checks/numbers.js';
 import { selectClaims } from '../claim-policy.js';
 import type { AnalysisEngine, AnalysisInput, AnalysisOptions } from '../engine.js';
@@ -545,17 +545,33 @@ export class LlmEngine implements AnalysisEngine {
     });
   }
 
-  /** Locates each claim's evidence in the text; keeps the best-grounded, most check-worthy, in reading order. */
+  /**
+   * Locates each claim's evidence in the text (grown to whole tokens and
+   * closing punctuation) and checks that it states what the claim states;
+   * keeps the best-grounded, most check-worthy, in reading order.
+   */
   private ground(text: string, raw: AnalysisOutput['claims']): { claims: Claim[]; counts: Checks['claims'] } {
     const located = raw.map((claim) => {
-      const span = locate(text, claim.evidence);
-      return span
-        ? { ...claim, evidence: text.slice(span.start, span.end), start: span.start, end: span.end, grounded: true }
-        : { ...claim, start: null, end: null, grounded: false };
+      const found = locate(text, claim.evidence);
+      if (!found) return { ...claim, start: null, end: null, grounded: false, match: null, matchScore: null };
+      const span = extendSpan(text, found);
+      const evidence = text.slice(span.start, span.end);
+      const unsupported = unsupportedByEvidence(claim, evidence, text.slice(0, span.end));
+      return {
+        ...claim,
+        evidence,
+        start: span.start,
+        end: span.end,
+        grounded: unsupported.length === 0,
+        match: span.match,
+        matchScore: Math.round(span.score * 1000) / 1000,
+        ...(unsupported.length > 0 ? { unsupported } : {}),
+      };
     });
     const seen = new Set<string>();
     const unique = located.filter((c) => {
-      const key = c.grounded ? `${c.start}:${c.end}` : c.evidence;
+      // One evidence may state several atomic claims; the same claim from two overlapping parts is one.
+      const key = `${c.start === null ? c.evidence : `${c.start}:${c.end}`}\u0000${c.text.toLocaleLowerCase().replace(/\s+/gu, ' ').trim()}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
@@ -572,12 +588,16 @@ export class LlmEngine implements AnalysisEngine {
         start: c.start,
         end: c.end,
         grounded: c.grounded,
+        match: c.match,
+        matchScore: c.matchScore,
+        ...('unsupported' in c && c.unsupported ? { unsupported: c.unsupported } : {}),
         checkworthiness: Math.round(c.checkworthiness * 100) / 100,
       })),
       counts: {
         total: unique.length,
         grounded: unique.length - ungrounded,
         ungrounded,
+        unsupported: unique.filter((c) => c.start !== null && !c.grounded).length,
         dropped: this.settings.dropUngrounded ? ungrounded : 0,
       },
     };

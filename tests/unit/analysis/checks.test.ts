@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locate } from '../../../shared/analysis/checks/grounding.js';
+import { extendSpan, locate, unsupportedByEvidence } from '../../../shared/analysis/checks/grounding.js';
 import { asciiDigits, compareFigures, figures, unsupportedFigures } from '../../../shared/analysis/checks/numbers.js';
 import { chunkText, tokenCount } from '../../../shared/analysis/llm/chunking.js';
 import { capabilitiesOf, effortFor, familyOf } from '../../../shared/analysis/llm/models.js';
@@ -100,5 +100,59 @@ describe('chunking and prices', () => {
     expect(effortFor(capabilitiesOf('gpt-5-pro'), 'low')).toBe('high');
     expect(effortFor(capabilitiesOf('my-local-model'), 'low')).toBeUndefined();
     expect(capabilitiesOf('o3-pro').api).toBe('responses');
+  });
+});
+
+describe('grounding that means support', () => {
+  const TURNOUT = 'Turnout in Basra rose to 99 %. Officials said 30 committees would oversee the count.';
+
+  it('grows a span to whole tokens and its closing punctuation, so a figure is read whole', () => {
+    // A model that wrote "95" is matched, fuzzily, to the "99" of the text; the span must not stop there.
+    const found = locate(TURNOUT, 'Basra rose to 95');
+    expect(found).toMatchObject({ match: 'fuzzy' });
+    const span = extendSpan(TURNOUT, found as NonNullable<typeof found>);
+    expect(TURNOUT.slice(span.start, span.end)).toBe('Basra rose to 99 %.');
+    // A span cut inside a word grows to the word; a currency sign before a figure comes along.
+    const money = 'The budget is $4.5 billion this year.';
+    const cut = extendSpan(money, {
+      start: money.indexOf('4.5') + 1,
+      end: money.indexOf('billion') + 3,
+      match: 'fuzzy',
+      score: 0.9,
+    });
+    expect(money.slice(cut.start, cut.end)).toBe('$4.5 billion');
+  });
+
+  it('finds what a claim states that its evidence does not: figures by value, names in cased scripts', () => {
+    const evidence = 'Officials said 30 committees would oversee the count.';
+    expect(
+      unsupportedByEvidence({ text: 'Officials said 30 committees would oversee the count.', speaker: null }, evidence),
+    ).toEqual([]);
+    expect(
+      unsupportedByEvidence({ text: 'Officials said 31 committees would oversee the count.', speaker: null }, evidence),
+    ).toEqual(['31']);
+    // "9 %" is not "99 %"; digits of another script are read by value.
+    expect(unsupportedByEvidence({ text: 'Turnout rose to 9 %.', speaker: null }, 'Turnout rose to 99 %.')).toEqual([
+      '9',
+    ]);
+    expect(unsupportedByEvidence({ text: 'ارتفعت المشاركة إلى ٩٩ %', speaker: null }, 'Turnout rose to 99 %.')).toEqual(
+      [],
+    );
+    // A name the evidence does not carry, and a speaker given to the wrong person.
+    expect(
+      unsupportedByEvidence(
+        { text: 'Minister Aoun Diab said Baghdad had asked for 3 new stations.', speaker: 'Aoun Diab' },
+        'Baghdad had asked for 3 new stations, the ministry said.',
+      ),
+    ).toEqual(['Aoun', 'Diab']);
+  });
+
+  it("takes the speaker's name from just before the evidence, where the attribution stands", () => {
+    const text = 'Minister Aoun Diab spoke on Monday. "Baghdad asked for 3 new stations," he said.';
+    const evidence = '"Baghdad asked for 3 new stations," he said.';
+    const claim = { text: 'Minister Aoun Diab said Baghdad asked for 3 new stations.', speaker: 'Aoun Diab' };
+    expect(unsupportedByEvidence(claim, evidence, text)).toEqual([]);
+    // Not a name the claim gives someone else.
+    expect(unsupportedByEvidence({ ...claim, speaker: 'the ministry' }, evidence, text)).toEqual(['Aoun', 'Diab']);
   });
 });
