@@ -104,7 +104,9 @@ function report(file: string, a: ArticleRecord): string {
       .map(([lang, t]) => `${lang}: missing ${t.missing.join(', ') || '—'}, added ${t.added.join(', ') || '—'}`);
     out.push(
       `  Checks:      ${c.claims.grounded}/${c.claims.total} claims grounded${c.claims.dropped ? `, ${c.claims.dropped} dropped` : ''}; ` +
-        `summary figures not in the article: ${c.numbers.summaryNotInArticle.join(', ') || 'none'}` +
+        (c.summary && c.summary.unsupportedFigures.length > 0
+          ? `summary figures not in the article: ${c.summary.unsupportedFigures.join(', ')}, ${c.summary.verified ? 'repaired by the model' : `replaced (${(c.summary.replaced ?? []).join(', ')}) by the offline text`}`
+          : `summary figures not in the article: ${c.numbers.summaryNotInArticle.join(', ') || 'none'}`) +
         (figures.length > 0 ? `; translation figures: ${figures.join('; ')}` : ''),
     );
   }

@@ -96,8 +96,21 @@ export interface Provenance {
   };
 }
 
+/** What became of the figures of the model's summary (headline, short, bullets) that the article does not give. */
+export interface SummaryCheck {
+  /** The stored summary is the model's own, with no figure the article lacks (repaired or not). */
+  verified: boolean;
+  /** The figures the article lacks: those the model's summary carried (empty when none). */
+  unsupportedFigures: string[];
+  /** The model was asked once to correct them, quoting them. */
+  repaired?: boolean;
+  /** The fields that kept such a figure after the repair, replaced by the offline engine's text (`bullets.1` is the second bullet). */
+  replaced?: string[];
+}
+
 /** What the code checked after the model answered. */
 export interface Checks {
+  summary?: SummaryCheck;
   /** `ungrounded` counts both the claims whose evidence was not found and those it does not support (`unsupported`). */
   claims: { total: number; grounded: number; ungrounded: number; unsupported?: number; dropped: number };
   numbers: {

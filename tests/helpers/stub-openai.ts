@@ -78,7 +78,7 @@ export interface Recorded {
   headers: IncomingMessage['headers'];
   at: number;
   /** The schema the request asked for, or the task recognised from the prompt in JSON mode. */
-  task: 'article_analysis' | 'summary_merge' | 'translation' | 'unknown';
+  task: 'article_analysis' | 'summary_merge' | 'summary_repair' | 'translation' | 'unknown';
 }
 
 export type Step =
@@ -146,10 +146,16 @@ export interface StubServer {
 const ARTICLE = /=====BEGIN ARTICLE (\S+)=====\n([\s\S]*)\n=====END ARTICLE \1=====/;
 
 function taskOf(schemaName: string | undefined, system: string): Recorded['task'] {
-  if (schemaName === 'article_analysis' || schemaName === 'summary_merge' || schemaName === 'translation') {
+  if (
+    schemaName === 'article_analysis' ||
+    schemaName === 'summary_merge' ||
+    schemaName === 'summary_repair' ||
+    schemaName === 'translation'
+  ) {
     return schemaName;
   }
   if (system.startsWith('You analyse news articles')) return 'article_analysis';
+  if (system.startsWith('You correct the summary')) return 'summary_repair';
   if (system.startsWith('You merge the summaries')) return 'summary_merge';
   if (system.startsWith('You translate')) return 'translation';
   return 'unknown';
@@ -211,6 +217,19 @@ function faithfulAnswer(request: Recorded): Record<string, unknown> {
           evidence: c.evidence,
           checkworthiness: c.checkworthiness,
         })),
+      };
+    }
+    case 'summary_repair': {
+      // A faithful model rewrites the summary from the article itself.
+      const text = ARTICLE.exec(user)?.[2] ?? '';
+      const summary = summarize(text);
+      return {
+        headline: summary.headline,
+        short: summary.short,
+        bullets: pad(
+          summary.bullets,
+          splitSentences(text).map((s) => s.text),
+        ),
       };
     }
     case 'summary_merge': {

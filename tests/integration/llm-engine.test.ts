@@ -217,6 +217,52 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     expect(dropped.claims.every((c) => c.grounded)).toBe(true);
   });
 
+  it('repairs a summary that carries figures the article lacks, quoting them, and stores the repaired one', async () => {
+    const invent = {
+      kind: 'transform' as const,
+      edit: (answer: Record<string, unknown>) => ({
+        ...answer,
+        short: `${answer.short} Some 4,750 families left, 37 % of the district.`,
+      }),
+    };
+    stub.script(invent);
+    const result = await llm().analyze(article('basra-water.html'), { targetLanguages: [] });
+    const repair = stub.requests.find((r) => r.task === 'summary_repair');
+    expect(repair?.body.messages.at(-1)?.content).toContain('does not contain: 4,750, 37');
+    expect(result.checks?.summary).toEqual({ verified: true, unsupportedFigures: ['4,750', '37'], repaired: true });
+    expect(result.summary.short).not.toMatch(/4,750|37 %/);
+    expect(result.checks?.numbers.summaryNotInArticle).toEqual([]);
+    // The repair is billed to the analysis.
+    expect(result.usage.analysis?.calls).toBe(2);
+  });
+
+  it('replaces a field whose invented figure survives the repair with the offline text, and says so', async () => {
+    stub.setOptions({
+      route: (r) =>
+        r.task === 'summary_repair' || r.task === 'article_analysis'
+          ? {
+              kind: 'transform',
+              edit: (answer: Record<string, unknown>) => ({
+                ...answer,
+                headline: 'Salinity shuts 45 of Basra water plants',
+                bullets: [...(answer.bullets as string[]).slice(0, 2), 'About 12 % of the city is affected.'],
+              }),
+            }
+          : undefined,
+    });
+    const result = await llm().analyze(article('basra-water.html'), { targetLanguages: [] });
+    expect(result.checks?.summary).toMatchObject({
+      verified: false,
+      unsupportedFigures: expect.arrayContaining(['45', '12']),
+      repaired: true,
+      replaced: ['headline', 'bullets.2'],
+    });
+    // No stored field carries a figure the article lacks.
+    expect(result.checks?.numbers.summaryNotInArticle).toEqual([]);
+    expect(result.summary.headline).not.toContain('45');
+    expect(result.summary.bullets.join(' ')).not.toContain('12 %');
+  });
+
   it('grounds a claim only when its evidence states it: a changed figure or a name the evidence lacks is flagged', async () => {
     const evidence =
       "Salt levels measured at the Al-Bradi'iya intake reached 8,200 parts per million on Saturday, more than four times the 2,000 ppm limit the plants were designed for, according to figures released by the directorate.";
@@ -283,13 +329,15 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     expect(result.checks?.numbers.translations.ar).toEqual({ missing: ['40'], added: ['45'] });
   });
 
-  it('lists a figure in the summary that the article does not contain', async () => {
+  it('never stores a headline with a figure the article does not contain: the check lists it, the repair drops it', async () => {
     stub.script({
       kind: 'transform',
       edit: (answer) => ({ ...answer, headline: 'Salinity shuts 55 plants in Basra' }),
     });
     const result = await llm().analyze(article('basra-water.html'), { targetLanguages: [] });
-    expect(result.checks?.numbers.summaryNotInArticle).toEqual(['55']);
+    expect(result.checks?.summary).toMatchObject({ unsupportedFigures: ['55'], verified: true, repaired: true });
+    expect(result.summary.headline).not.toContain('55');
+    expect(result.checks?.numbers.summaryNotInArticle).toEqual([]);
   });
 
   it('splits an article over the input budget on paragraphs, analyses the parts and merges them', async () => {

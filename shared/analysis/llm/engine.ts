@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { ZodObject, ZodType } from 'zod';
-import type { AnalysisResult, Checks, Claim, Provenance, Summary, Translation } from '../../article.js';
+import type { AnalysisResult, Checks, Claim, Provenance, Summary, SummaryCheck, Translation } from '../../article.js';
 import type { Price } from '../../config.js';
 import { PrecisError } from '../../errors.js';
 import { scriptShare } from '../../scripts.js';
@@ -9,6 +9,7 @@ import { extendSpan, locate, unsupportedByEvidence } from '../checks/grounding.j
 import { compareFigures, unsupportedFigures } from '../checks/numbers.js';
 import { selectClaims } from '../claim-policy.js';
 import type { AnalysisEngine, AnalysisInput, AnalysisOptions } from '../engine.js';
+import { summarize } from '../summarize.js';
 import { type CallUsage, UsageMeter } from '../usage.js';
 import { chunkText, tokenCount } from './chunking.js';
 import {
@@ -20,7 +21,15 @@ import {
   type ReasoningEffort,
 } from './models.js';
 import { costOf } from './prices.js';
-import { ANALYSIS_SYSTEM, articleMessage, MERGE_SYSTEM, PROMPT_VERSION, translationSystem } from './prompts.js';
+import {
+  ANALYSIS_SYSTEM,
+  articleMessage,
+  MERGE_SYSTEM,
+  PROMPT_VERSION,
+  SUMMARY_REPAIR_SYSTEM,
+  summaryRepairMessage,
+  translationSystem,
+} from './prompts.js';
 import {
   type AnalysisOutput,
   analysisOutput,
@@ -75,6 +84,8 @@ export interface KeptAnswer {
   summary: Summary;
   claims: AnalysisOutput['claims'];
   chunks: number;
+  /** Set once the summary's figures were checked (and repaired or replaced): `summary` is then the one to store. */
+  summaryCheck?: SummaryCheck;
 }
 
 export interface AnswerStore {
@@ -319,6 +330,7 @@ export class LlmEngine implements AnalysisEngine {
       const grounded = this.ground(input.text, analysed.claims);
       claims = grounded.claims;
       checks = {
+        ...(analysed.summaryCheck ? { summary: analysed.summaryCheck } : {}),
         claims: grounded.counts,
         numbers: { summaryNotInArticle: unsupportedFigures(summaryText(summary), input.text), translations: {} },
       };
@@ -414,13 +426,12 @@ export class LlmEngine implements AnalysisEngine {
    * this fresh run, if one was asked for), or a new one, kept before anything
    * else is done with it.
    */
-  private async keptAnalysis(
-    input: AnalysisInput,
-    run: Run,
-    fresh: string | undefined,
-  ): Promise<{ summary: Summary; claims: AnalysisOutput['claims']; chunks: number }> {
+  private async keptAnalysis(input: AnalysisInput, run: Run, fresh: string | undefined): Promise<KeptAnswer> {
     const store = this.settings.answers;
-    if (!store) return this.analyseText(input, run);
+    if (!store) {
+      const analysed = await this.analyseText(input, run);
+      return { ...analysed, ...(await this.checkedSummary(input, analysed.summary, run)) };
+    }
     const s = this.settings;
     const key = createHash('sha256')
       .update(
@@ -435,11 +446,73 @@ export class LlmEngine implements AnalysisEngine {
         ]),
       )
       .digest('hex');
-    const kept = await store.get(key).catch(() => null);
-    if (kept) return kept;
-    const analysed = await this.analyseText(input, run);
-    await store.put(key, analysed).catch(() => undefined);
-    return analysed;
+    let answer = await store.get(key).catch(() => null);
+    if (!answer) {
+      answer = await this.analyseText(input, run);
+      await store.put(key, answer).catch(() => undefined);
+    }
+    // The figure check may pay for a repair: what it settles is kept too, so no delivery pays for it again.
+    if (!answer.summaryCheck) {
+      answer = { ...answer, ...(await this.checkedSummary(input, answer.summary, run)) };
+      await store.put(key, answer).catch(() => undefined);
+    }
+    return answer;
+  }
+
+  /**
+   * The summary with no figure the article lacks. A summary whose headline,
+   * short summary or bullets carry one gets one repair request that quotes
+   * the figures (when the article fits one call); a field that still carries
+   * one is replaced by the offline engine's text for it, and the check says
+   * which. A repair that fails counts as not repaired.
+   */
+  private async checkedSummary(
+    input: AnalysisInput,
+    summary: Summary,
+    run: Run,
+  ): Promise<{ summary: Summary; summaryCheck: SummaryCheck }> {
+    const bad = unsupportedFigures(summaryText(summary), input.text);
+    if (bad.length === 0) return { summary, summaryCheck: { verified: true, unsupportedFigures: [] } };
+    const model = this.settings.analysisModel;
+    let repaired: Summary | null = null;
+    if (tokenCount(input.text) <= this.inputBudget(this.capabilitiesOf(model))) {
+      try {
+        repaired = await this.call(run, 'analysis', model, {
+          name: 'summary_repair',
+          system: SUMMARY_REPAIR_SYSTEM,
+          user: summaryRepairMessage(input.text, input, summary, bad),
+          wire: summaryWire,
+          validate: summaryOutput,
+          answerTokens: MERGE_ANSWER_TOKENS,
+        });
+      } catch (error) {
+        // The deadline or the run's abort ends the analysis; any other failure leaves the figures to replace.
+        if (run.signal.aborted) throw error;
+      }
+    }
+    const candidate = repaired ?? summary;
+    if (unsupportedFigures(summaryText(candidate), input.text).length === 0) {
+      return { summary: candidate, summaryCheck: { verified: true, unsupportedFigures: bad, repaired: true } };
+    }
+    const offline = summarize(input.text, input.language);
+    const replaced: string[] = [];
+    const keep = (field: string, value: string, fallback: string | undefined): string | null => {
+      if (unsupportedFigures(value, input.text).length === 0) return value;
+      replaced.push(field);
+      return fallback ?? null;
+    };
+    const fixed: Summary = {
+      headline: keep('headline', candidate.headline, offline.headline) ?? offline.headline,
+      short: keep('short', candidate.short, offline.short) ?? offline.short,
+      // A bullet with no offline counterpart is dropped rather than kept wrong.
+      bullets: candidate.bullets
+        .map((bullet, i) => keep(`bullets.${i}`, bullet, offline.bullets[i]))
+        .filter((b): b is string => b !== null),
+    };
+    return {
+      summary: fixed,
+      summaryCheck: { verified: false, unsupportedFigures: bad, repaired: repaired !== null, replaced },
+    };
   }
 
   /**
