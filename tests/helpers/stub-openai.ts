@@ -168,25 +168,43 @@ const pad = (items: string[], fill: string[]) => {
   return out.slice(0, 5);
 };
 
-/** A word in the target language's script, standing in for a translated word. */
-const SCRIPT_WORD: Record<string, string> = {
-  ar: 'كلمة',
-  fa: 'واژه',
-  ur: 'لفظ',
-  he: 'מילה',
-  ru: 'слово',
-  uk: 'слово',
-  zh: '词',
-  ja: '言葉',
-  ko: '단어',
-  el: 'λέξη',
-  hi: 'शब्द',
+/**
+ * Common words of each language the project's detector knows, standing in
+ * for a translation: the output reads as that language to a detector, in its
+ * script, while the figures are kept as a faithful translation keeps them.
+ */
+const LANGUAGE_WORDS: Record<string, string[]> = {
+  ar: ['في', 'من', 'على', 'إلى', 'أن', 'التي', 'الذي', 'كانت', 'قال', 'مع'],
+  fa: ['در', 'از', 'به', 'این', 'که', 'را', 'با', 'است', 'برای', 'گفت'],
+  ur: ['کے', 'میں', 'ہے', 'اور', 'سے', 'کی', 'کو', 'نے', 'یہ', 'ہیں'],
+  ku: ['لە', 'و', 'بە', 'کە', 'ئەم', 'بۆ', 'دەکات', 'لەگەڵ', 'هەیە', 'وتی'],
+  he: ['של', 'את', 'על', 'הוא', 'זה', 'עם', 'לא', 'כי', 'אמר', 'היא'],
+  ru: ['и', 'в', 'не', 'на', 'что', 'он', 'с', 'как', 'это', 'по'],
+  uk: ['і', 'в', 'не', 'на', 'що', 'він', 'з', 'як', 'це', 'їх'],
+  el: ['και', 'το', 'της', 'η', 'σε', 'που', 'για', 'με', 'είναι', 'από'],
+  hi: ['के', 'में', 'है', 'और', 'से', 'की', 'को', 'ने', 'यह', 'हैं'],
+  bn: ['এবং', 'এই', 'করে', 'থেকে', 'জন্য', 'হয়', 'তার', 'সঙ্গে', 'বলেন', 'একটি'],
+  zh: ['的', '是', '在', '了', '和', '有', '这', '人', '中', '说'],
+  ja: ['の', 'に', 'は', 'を', 'た', 'が', 'で', 'して', 'います', 'こと'],
+  ko: ['그', '이', '는', '을', '에', '가', '있다', '하고', '했다', '것'],
+  fr: ['le', 'la', 'les', 'de', 'des', 'et', 'est', 'dans', 'pour', 'une', 'avec', 'qui'],
+  de: ['der', 'die', 'und', 'ist', 'nicht', 'mit', 'für', 'auf', 'das', 'ein', 'sich', 'wurde'],
+  es: ['el', 'la', 'los', 'de', 'y', 'es', 'en', 'para', 'con', 'una', 'que', 'por'],
+  it: ['il', 'la', 'di', 'che', 'è', 'e', 'per', 'una', 'con', 'non', 'sono', 'della'],
+  pt: ['o', 'a', 'de', 'que', 'e', 'do', 'da', 'em', 'um', 'para', 'não', 'com'],
+  nl: ['de', 'het', 'een', 'van', 'en', 'in', 'is', 'dat', 'op', 'niet', 'met', 'voor'],
+  pl: ['i', 'w', 'nie', 'na', 'się', 'z', 'jest', 'do', 'że', 'to', 'przez', 'który'],
+  tr: ['ve', 'bir', 'bu', 'için', 'ile', 'da', 'de', 'olarak', 'daha', 'çok', 'olan', 'dedi'],
+  id: ['yang', 'dan', 'di', 'ini', 'dengan', 'untuk', 'dari', 'dalam', 'tidak', 'akan', 'itu', 'kata'],
+  vi: ['và', 'của', 'là', 'các', 'có', 'được', 'trong', 'cho', 'những', 'với', 'này', 'nói'],
+  sw: ['na', 'ya', 'wa', 'kwa', 'katika', 'ni', 'la', 'za', 'hiyo', 'kuwa', 'alisema', 'cha'],
 };
 
-/** Every word replaced by one word of the target language's script; figures and punctuation kept. */
+/** Every word replaced by a common word of the target language, in turn; figures and punctuation kept. */
 function fakeTranslate(text: string, lang: string): string {
-  const word = SCRIPT_WORD[lang] ?? `${lang}word`;
-  return text.replace(/\p{L}[\p{L}\p{M}]*/gu, word);
+  const words = LANGUAGE_WORDS[lang.split('-')[0] ?? lang] ?? [`${lang}word`];
+  let i = 0;
+  return text.replace(/\p{L}[\p{L}\p{M}]*/gu, () => words[i++ % words.length] as string);
 }
 
 /** The answer a faithful model would give to the request (an empty object to a request it cannot read). */

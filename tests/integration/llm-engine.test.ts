@@ -315,18 +315,47 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     expect(input.text.slice(claim?.start ?? 0, claim?.end ?? 0)).toBe(claim?.evidence);
   });
 
-  it('lists a figure a translation changed', async () => {
+  it('repairs a translation that changed a figure, quoting it, and fails one that keeps changing it', async () => {
+    const change = (answer: Record<string, unknown>) => ({
+      ...answer,
+      short: String(answer.short).replace(/\b40\b/, '45'),
+    });
+    // Once: the repair request names the figures, and the corrected answer is kept.
+    let changes = 0;
+    stub.setOptions({
+      route: (r) => (r.task === 'translation' && changes++ === 0 ? { kind: 'transform', edit: change } : undefined),
+    });
+    const repaired = await llm().analyze(article('basra-water.html'), { targetLanguages: ['ar'] });
+    const translations = stub.requests.filter((r) => r.task === 'translation');
+    expect(translations).toHaveLength(2);
+    expect(translations[1]?.body.messages.at(-1)?.content).toMatch(/missing 40.*not in the source 45/);
+    expect(repaired.translations.ar?.status).toBe('done');
+    expect(repaired.checks?.numbers.translations.ar).toEqual({ missing: [], added: [] });
+
+    // Always: the translation fails with the reason, and nothing with a changed figure is stored.
+    stub.reset();
+    stub.setOptions({ route: (r) => (r.task === 'translation' ? { kind: 'transform', edit: change } : undefined) });
+    const failed = await llm().analyze(article('basra-water.html'), { targetLanguages: ['ar'] });
+    expect(failed.status).toBe('PARTIAL');
+    expect(failed.translations.ar).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/LLM_INVALID_OUTPUT.*figure/s),
+    });
+  });
+
+  it('rejects a translation that is not in the language asked for, by its script and by the detector', async () => {
+    // Untranslated English passes any Latin-script check; the detector and the unchanged-text rule catch it.
     stub.setOptions({
       route: (r) =>
         r.task === 'translation'
-          ? {
-              kind: 'transform',
-              edit: (answer) => ({ ...answer, short: String(answer.short).replace(/\b40\b/, '45') }),
-            }
+          ? { kind: 'content', content: r.body.messages.find((m) => m.role === 'user')?.content ?? '{}' }
           : undefined,
     });
-    const result = await llm().analyze(article('basra-water.html'), { targetLanguages: ['ar'] });
-    expect(result.checks?.numbers.translations.ar).toEqual({ missing: ['40'], added: ['45'] });
+    const english = await llm().analyze(article('basra-water.html'), { targetLanguages: ['fr'] });
+    expect(english.translations.fr).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/source text unchanged/),
+    });
   });
 
   it('never stores a headline with a figure the article does not contain: the check lists it, the repair drops it', async () => {

@@ -4,9 +4,9 @@ import type { ZodObject, ZodType } from 'zod';
 import type { AnalysisResult, Checks, Claim, Provenance, Summary, SummaryCheck, Translation } from '../../article.js';
 import type { Price } from '../../config.js';
 import { PrecisError } from '../../errors.js';
-import { scriptShare } from '../../scripts.js';
 import { extendSpan, locate, unsupportedByEvidence } from '../checks/grounding.js';
 import { compareFigures, unsupportedFigures } from '../checks/numbers.js';
+import { languageName, translationProblems } from '../checks/translation.js';
 import { selectClaims } from '../claim-policy.js';
 import type { AnalysisEngine, AnalysisInput, AnalysisOptions } from '../engine.js';
 import { summarize } from '../summarize.js';
@@ -101,14 +101,6 @@ const MAX_SPLITS = 3;
 /** Output budget of the merge of part summaries. */
 const MERGE_ANSWER_TOKENS = 1024;
 const MODE_ORDER: OutputMode[] = ['json_schema', 'json_object', 'prompt'];
-
-function languageName(code: string): string {
-  try {
-    return new Intl.DisplayNames(['en'], { type: 'language' }).of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
 
 const summaryText = (s: Summary) => [s.headline, s.short, ...s.bullets].join('\n');
 
@@ -369,7 +361,7 @@ export class LlmEngine implements AnalysisEngine {
     if (!previous || previous.provenance.engine !== this.name) progress();
     await mapLimit(pending, TRANSLATION_CONCURRENCY, async (lang) => {
       try {
-        const translation = await this.translate(lang, summary, claims, run);
+        const translation = await this.translate(lang, summary, claims, run, input.language);
         translations[lang] = translation;
         const source = [summaryText(summary), ...claims.map((c) => c.text)].join('\n');
         const target = [summaryText(translation), ...translation.claims.map((c) => c.text)].join('\n');
@@ -681,12 +673,14 @@ export class LlmEngine implements AnalysisEngine {
     summary: Summary,
     claims: Claim[],
     run: Run,
+    sourceLanguage: string | null,
   ): Promise<Extract<Translation, { status: 'done' }>> {
     const translated = await this.translatePiece(
       lang,
       { summary, claims: claims.map(({ id, text }) => ({ id, text })) },
       run,
       0,
+      sourceLanguage,
     );
     const byId = new Map(translated.claims.map((c) => [c.id, c.text]));
     const done = translated.summary ?? summary;
@@ -709,22 +703,25 @@ export class LlmEngine implements AnalysisEngine {
     piece: TranslationPiece,
     run: Run,
     depth: number,
+    sourceLanguage: string | null,
   ): Promise<TranslationPiece> {
     const name = languageName(lang);
     const source = piece.summary ? { ...piece.summary, claims: piece.claims } : { claims: piece.claims };
+    const joined = (v: Partial<Summary> & { claims: ClaimSource[] }) =>
+      [v.headline ?? '', v.short ?? '', ...(v.bullets ?? []), ...v.claims.map((c) => c.text)].join('\n');
+    // Checked as a translation, not only as a script: a failure gets the one repair request, quoting why.
     const validate = translationOutput({ bullets: piece.summary?.bullets, claims: piece.claims }).superRefine(
       (value, ctx) => {
-        const v = value as Partial<Summary> & { claims: ClaimSource[] };
-        const text = [v.headline ?? '', v.short ?? '', ...(v.bullets ?? []), ...v.claims.map((c) => c.text)].join(' ');
-        if (scriptShare(text, lang) < 0.5) {
-          ctx.addIssue({ code: 'custom', path: [], message: `must be written in ${name}, in its script` });
+        const output = joined(value as Partial<Summary> & { claims: ClaimSource[] });
+        for (const message of translationProblems(joined(source), output, lang, sourceLanguage)) {
+          ctx.addIssue({ code: 'custom', path: [], message });
         }
       },
     );
     try {
       const value = (await this.call(run, `translation:${lang}`, this.settings.translationModel, {
         name: 'translation',
-        system: translationSystem(name, lang),
+        system: translationSystem(name, lang, sourceLanguage ? languageName(sourceLanguage) : null),
         user: JSON.stringify(source),
         wire: piece.summary ? translationWire : claimsTranslationWire,
         validate,
@@ -748,7 +745,7 @@ export class LlmEngine implements AnalysisEngine {
               ]
             : [];
       if (pieces.length === 0) throw error;
-      const done = await mapLimit(pieces, 2, (p) => this.translatePiece(lang, p, run, depth + 1));
+      const done = await mapLimit(pieces, 2, (p) => this.translatePiece(lang, p, run, depth + 1, sourceLanguage));
       return { summary: done.find((d) => d.summary)?.summary, claims: done.flatMap((d) => d.claims) };
     }
   }
