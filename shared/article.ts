@@ -40,6 +40,8 @@ export interface Claim {
   /** What the claim states that its evidence does not (figures, names); absent when nothing. */
   unsupported?: string[];
   checkworthiness: number;
+  /** Why it is (or is not) worth checking: public interest, harm if false, verifiable (the LLM engine's). */
+  checkworthinessReason?: string;
 }
 
 export type Translation =

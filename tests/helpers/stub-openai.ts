@@ -233,6 +233,7 @@ function faithfulAnswer(request: Recorded): Record<string, unknown> {
           speaker: c.speaker,
           kind: c.kind,
           evidence: c.evidence,
+          checkworthinessReason: 'Of public interest, harmful if false, and verifiable against official figures.',
           checkworthiness: c.checkworthiness,
         })),
       };

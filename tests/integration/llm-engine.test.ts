@@ -65,6 +65,21 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     }
     expect(result.checks?.claims).toMatchObject({ ungrounded: 0, dropped: 0 });
     expect(result.checks?.numbers.summaryNotInArticle).toEqual([]);
+    // A claim is written after its evidence, and scored after its reason: the schema's order is the model's.
+    const format = analysisRequest?.body.response_format as
+      | { json_schema: { schema: { properties: { claims: { items: { properties: Record<string, unknown> } } } } } }
+      | undefined;
+    expect(Object.keys(format?.json_schema.schema.properties.claims.items.properties ?? {})).toEqual([
+      'evidence',
+      'text',
+      'speaker',
+      'kind',
+      'checkworthinessReason',
+      'checkworthiness',
+    ]);
+    expect(result.claims[0]?.checkworthinessReason).toMatch(/public interest/i);
+    // The publication time goes with the article, so "on Sunday" can become a date.
+    expect(analysisRequest?.body.messages.at(-1)?.content).toContain(`"publishedAt":"${input.publishedAt}"`);
 
     const ar = result.translations.ar;
     expect(ar?.status).toBe('done');

@@ -657,6 +657,7 @@ export class LlmEngine implements AnalysisEngine {
         matchScore: c.matchScore,
         ...('unsupported' in c && c.unsupported ? { unsupported: c.unsupported } : {}),
         checkworthiness: Math.round(c.checkworthiness * 100) / 100,
+        ...(c.checkworthinessReason ? { checkworthinessReason: c.checkworthinessReason } : {}),
       })),
       counts: {
         total: unique.length,

@@ -18,12 +18,13 @@ Return one JSON object with:
 - "headline": the article's main point in at most 15 words.
 - "short": a faithful summary in at most 60 words.
 - "bullets": 3 to 5 short bullets with the key facts, most important first.
-- "claims": up to 20 check-worthy factual claims: statements with numbers, quantities, dates, quotes, or attributions that a fact-checker could verify. For each:
-  - "text": the claim as one standalone sentence;
-  - "speaker": who makes it, as named in the article, or null;
+- "claims": up to 20 verifiable factual claims that a fact-checker could check against records. Select statements of fact: figures, quantities, dates, events, decisions and policies, and what named people or bodies said. An opinion, prediction or recommendation is a claim only as the fact that someone said it. Leave out background no one disputes, speculation, and the article's own framing. For each claim, in this order:
+  - "evidence": the sentence or two of the article that state it, copied exactly, character for character;
+  - "text": one fact per claim (split a sentence that states several), written so that it stands alone: a reader who sees only this sentence knows who, what, where and when. Replace pronouns and phrases like "the ministry" with the names the article gives, write relative dates ("on Tuesday", "last year") as absolute dates from the publication time when it is given, keep the attribution inside the claim ("The health ministry said that …"), and keep every number exactly;
+  - "speaker": who makes it, as the article names them, or null;
   - "kind": statistic, quote, event, policy, prediction or other;
-  - "evidence": the span of the article that states it, copied exactly, character for character (one or two sentences);
-  - "checkworthiness": 0 to 1.
+  - "checkworthinessReason": one line weighing three questions: is it of public interest, would it mislead or harm if it were false, can it be verified?
+  - "checkworthiness": 0 to 1 by that reasoning: 0.8 to 1 when all three hold, 0.5 to 0.79 when two do, below 0.5 otherwise.
 
 Write the headline, summary, bullets and claim texts in the language of the article. Use only what the article says: add no facts, keep every number exactly as the article gives it, and attribute claims as the article does. Keep the article's hedges and attributions ("allegedly", "according to", "police said"). When the metadata gives the publication time, write relative dates ("yesterday", "last Tuesday") as the absolute dates they mean.`;
 

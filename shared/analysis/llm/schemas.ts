@@ -9,12 +9,26 @@ import { CLAIM_KINDS } from '../../article.js';
  * answer is validated; a failure gets one repair request.
  */
 
+/**
+ * One claim, its fields in the order a model writes them (structured outputs
+ * generate in schema order): the evidence first, then the claim made from
+ * it, then the check-worthiness reasoned before it is scored.
+ */
 const wireClaim = z.object({
-  text: z.string().describe('The claim as one standalone sentence, in the language of the article.'),
+  evidence: z
+    .string()
+    .describe('The sentence or two of the article that state the fact, copied character for character.'),
+  text: z
+    .string()
+    .describe(
+      'One verifiable fact made from the evidence, as a sentence that stands alone: names for pronouns, absolute dates for relative ones, the attribution ("X said that …") inside; in the language of the article.',
+    ),
   speaker: z.string().nullable().describe('Who makes the claim, as the article names them; null if nobody is named.'),
   kind: z.enum(CLAIM_KINDS),
-  evidence: z.string().describe('The span of the article that states the claim, copied character for character.'),
-  checkworthiness: z.number().describe('0 to 1: how much a fact-checker would want to verify it.'),
+  checkworthinessReason: z
+    .string()
+    .describe('One line: is it of public interest, would it mislead or harm if false, can it be verified?'),
+  checkworthiness: z.number().describe('0 to 1, by the rubric: how much a fact-checker would want to verify it.'),
 });
 
 export const analysisWire = z.object({
@@ -26,7 +40,10 @@ export const analysisWire = z.object({
 
 const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 
-export const analysisOutput = analysisWire.superRefine((value, ctx) => {
+/** A server that only follows the schema in the prompt may leave the reason out: the claim stands without it. */
+const claimOutput = wireClaim.extend({ checkworthinessReason: z.string().nullable().default(null) });
+
+export const analysisOutput = analysisWire.extend({ claims: z.array(claimOutput) }).superRefine((value, ctx) => {
   if (value.headline.trim() === '') ctx.addIssue({ code: 'custom', path: ['headline'], message: 'must not be empty' });
   if (words(value.short) > 75) ctx.addIssue({ code: 'custom', path: ['short'], message: 'must be at most 60 words' });
   if (value.bullets.length < 3 || value.bullets.length > 5) {
@@ -40,7 +57,7 @@ export const analysisOutput = analysisWire.superRefine((value, ctx) => {
       ctx.addIssue({ code: 'custom', path: ['claims', i, 'evidence'], message: 'must not be empty' });
   });
 });
-export type AnalysisOutput = z.infer<typeof analysisWire>;
+export type AnalysisOutput = z.infer<typeof analysisOutput>;
 
 /** The merge step of a long article: one summary from the summaries of its parts. */
 export const summaryWire = analysisWire.pick({ headline: true, short: true, bullets: true });
