@@ -1,5 +1,21 @@
-import { DEFAULT_LANGUAGES, detectLanguage } from '../../cleaning/language.js';
 import { compareFigures } from './numbers.js';
+
+/** The project's language detector, with the languages it knows (loaded on first use: it starts a WebAssembly module). */
+export interface LanguageDetector {
+  detect(text: string, candidates: readonly string[]): string | null;
+  known: readonly string[];
+}
+
+let loading: Promise<LanguageDetector> | null = null;
+
+/** Loads the detector once; an analysis that translates nothing never pays for it. */
+export function loadLanguageDetector(): Promise<LanguageDetector> {
+  loading ??= import('../../cleaning/language.js').then((m) => ({
+    detect: m.detectLanguage,
+    known: m.DEFAULT_LANGUAGES,
+  }));
+  return loading;
+}
 
 /** ISO 15924 codes that are not one Unicode script, as the scripts they stand for. */
 const COMPOSITE_SCRIPTS: Record<string, string[]> = {
@@ -55,7 +71,7 @@ const MIN_DETECT_LETTERS = 40;
  *
  * - fewer than half of its letters in the language's script (CLDR's);
  * - the source itself, unchanged (untranslated English passes any Latin-script check);
- * - read by the project's own language detector as another language it knows
+ * - read by the project's own language detector (when given) as another language it knows
  *   (untranslated English "as French", Chinese "as Japanese");
  * - figures lost or added against the source (by value, in any digits).
  *
@@ -66,6 +82,7 @@ export function translationProblems(
   translation: string,
   lang: string,
   sourceLanguage: string | null,
+  detector?: LanguageDetector,
 ): string[] {
   const problems: string[] = [];
   const name = languageName(lang);
@@ -77,11 +94,11 @@ export function translationProblems(
     problems.push(`is the source text unchanged: translate it into ${name}`);
   }
   const letters = (translation.match(/\p{L}/gu) ?? []).length;
-  if (problems.length === 0 && letters >= MIN_DETECT_LETTERS && DEFAULT_LANGUAGES.includes(base(lang))) {
+  if (detector && problems.length === 0 && letters >= MIN_DETECT_LETTERS && detector.known.includes(base(lang))) {
     const candidates = [...new Set([base(lang), ...(sourceLanguage ? [base(sourceLanguage)] : []), 'en', 'zh', 'ja'])];
-    const detected = detectLanguage(
+    const detected = detector.detect(
       translation,
-      candidates.filter((c) => DEFAULT_LANGUAGES.includes(c)),
+      candidates.filter((c) => detector.known.includes(c)),
     );
     if (detected && detected !== base(lang)) {
       problems.push(`reads as ${languageName(detected)}, not ${name}: write it in ${name}`);

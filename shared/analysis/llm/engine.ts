@@ -6,7 +6,7 @@ import type { Price } from '../../config.js';
 import { PrecisError } from '../../errors.js';
 import { extendSpan, locate, unsupportedByEvidence } from '../checks/grounding.js';
 import { compareFigures, unsupportedFigures } from '../checks/numbers.js';
-import { languageName, translationProblems } from '../checks/translation.js';
+import { languageName, loadLanguageDetector, translationProblems } from '../checks/translation.js';
 import { selectClaims } from '../claim-policy.js';
 import type { AnalysisEngine, AnalysisInput, AnalysisOptions } from '../engine.js';
 import { summarize } from '../summarize.js';
@@ -707,6 +707,7 @@ export class LlmEngine implements AnalysisEngine {
     sourceLanguage: string | null,
   ): Promise<TranslationPiece> {
     const name = languageName(lang);
+    const detector = await loadLanguageDetector();
     const source = piece.summary ? { ...piece.summary, claims: piece.claims } : { claims: piece.claims };
     const joined = (v: Partial<Summary> & { claims: ClaimSource[] }) =>
       [v.headline ?? '', v.short ?? '', ...(v.bullets ?? []), ...v.claims.map((c) => c.text)].join('\n');
@@ -714,7 +715,7 @@ export class LlmEngine implements AnalysisEngine {
     const validate = translationOutput({ bullets: piece.summary?.bullets, claims: piece.claims }).superRefine(
       (value, ctx) => {
         const output = joined(value as Partial<Summary> & { claims: ClaimSource[] });
-        for (const message of translationProblems(joined(source), output, lang, sourceLanguage)) {
+        for (const message of translationProblems(joined(source), output, lang, sourceLanguage, detector)) {
           ctx.addIssue({ code: 'custom', path: [], message });
         }
       },

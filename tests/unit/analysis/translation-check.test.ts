@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { expectedScripts, translationProblems } from '../../../shared/analysis/checks/translation.js';
+import {
+  expectedScripts,
+  type LanguageDetector,
+  loadLanguageDetector,
+  translationProblems,
+} from '../../../shared/analysis/checks/translation.js';
+
+const detector: LanguageDetector = await loadLanguageDetector();
 
 const SOURCE = 'Officials said 40 water treatment plants were closed on Sunday after salt levels rose in the river.';
 
@@ -21,7 +28,7 @@ const CORRECT: Record<string, string> = {
 
 describe('a translation checked for its language, not only its script', () => {
   it.each(Object.entries(CORRECT))('accepts a correct translation into %s', (lang, translation) => {
-    expect(translationProblems(SOURCE, translation, lang, 'en')).toEqual([]);
+    expect(translationProblems(SOURCE, translation, lang, 'en', detector)).toEqual([]);
   });
 
   it("knows each language's script from CLDR, Japanese as Han and kana", () => {
@@ -36,23 +43,25 @@ describe('a translation checked for its language, not only its script', () => {
   it('rejects untranslated English as French, the source unchanged, and Chinese as Japanese', () => {
     const english =
       'Officials said on Sunday that 40 treatment plants closed after the salt in the river rose sharply.';
-    expect(translationProblems(SOURCE, english, 'fr', 'en')).toEqual([
+    expect(translationProblems(SOURCE, english, 'fr', 'en', detector)).toEqual([
       expect.stringMatching(/reads as English, not French/),
     ]);
-    expect(translationProblems(SOURCE, SOURCE, 'de', 'en')).toEqual([expect.stringMatching(/source text unchanged/)]);
+    expect(translationProblems(SOURCE, SOURCE, 'de', 'en', detector)).toEqual([
+      expect.stringMatching(/source text unchanged/),
+    ]);
     const chinese =
       '官员表示，由于河水盐度上升，周日有40座水处理厂关闭。当局说，居民用水受到严重影响，政府正在寻找解决办法。';
-    expect(translationProblems(SOURCE, chinese, 'ja', 'en')).toEqual([
+    expect(translationProblems(SOURCE, chinese, 'ja', 'en', detector)).toEqual([
       expect.stringMatching(/reads as Chinese, not Japanese/),
     ]);
-    expect(translationProblems(SOURCE, 'Officials said 40 plants closed.', 'ar', 'en')).toEqual([
+    expect(translationProblems(SOURCE, 'Officials said 40 plants closed.', 'ar', 'en', detector)).toEqual([
       expect.stringMatching(/must be written in Arabic/),
     ]);
   });
 
   it('names the figures a translation lost or added', () => {
     const changed = CORRECT.fr?.replace('40', '45') ?? '';
-    expect(translationProblems(SOURCE, changed, 'fr', 'en')).toEqual([
+    expect(translationProblems(SOURCE, changed, 'fr', 'en', detector)).toEqual([
       expect.stringMatching(/missing 40; not in the source 45/),
     ]);
   });
