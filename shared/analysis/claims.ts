@@ -11,7 +11,7 @@ const DATE =
   /\b(?:january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|last (?:week|month|year)|next (?:week|month|year))\b|\b(?:19|20)\d{2}\b|يوم (?:الأحد|الاثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت)/iu;
 const QUOTE = /["“”«»„]|(?:^|\s)['‘][^'’]{8,}['’]/u;
 const ATTRIBUTION =
-  /\b(?:said|says|told|announced|stated|added|noted|stressed|confirmed|denied|claimed|reported|revealed|warned|explained|indicated|pointed out|considered|insisted|argued|estimated|according to)\b|(?:^|\s)(?:و?قال|و?قالت|و?أعلن|و?أعلنت|و?أضاف|و?أكد|و?أوضح|و?ذكر|بحسب|وفقاً ل)/iu;
+  /\b(?:said|says|told|announced|stated|added|noted|stressed|confirmed|denied|claimed|reported|revealed|warned|explained|indicated|pointed out|considered|insisted|argued|estimated|according to)\b|(?:^|\s)(?:a (?:déclaré|affirmé|indiqué|annoncé|précisé|ajouté|expliqué|estimé|assuré|souligné|dit)|selon|d['’]après)(?=\s)|(?:^|\s)(?:و?قال|و?قالت|و?أعلن|و?أعلنت|و?أضاف|و?أكد|و?أوضح|و?ذكر|و?صرح|بحسب|وفقاً ل)/iu;
 const PREDICTION =
   /\b(?:will|would|expected to|plans? to|planned|is set to|are set to|forecasts?|projected|by the end of|next year|next month|upcoming)\b|(?:^|\s)(?:و?تتوقع|و?يتوقع|سوف|سي)/iu;
 const POLICY =
@@ -27,18 +27,30 @@ const NAME = `${PERSON_TITLE}${CAP}(?:\\s+(?:(?:of|for|the|and|bin|ibn|abu|de|va
 const ROLE =
   '(?:governor|minister|spokesman|spokeswoman|official|president|commander|chief|director|member|mayor|head|leader|lawmaker|MP)';
 const SAY =
-  '(?:said|says|told|announced|stated|added|noted|stressed|confirmed|denied|claimed|warned|explained|revealed|insisted|argued)';
+  '(?:said|says|told|announced|stated|added|noted|stressed|confirmed|denied|claimed|warned|explained|revealed|insisted|argued|estimated)';
 const SAY_AFTER =
-  '(?:said|says|announced|stated|added|noted|stressed|confirmed|denied|claimed|warned|explained|revealed|insisted|argued)';
+  '(?:said|says|announced|stated|added|noted|stressed|confirmed|denied|claimed|warned|explained|revealed|insisted|argued|estimated)';
+/** French reporting verbs, in the passé composé news French writes them in. */
+const DIRE = '(?:déclaré|affirmé|indiqué|annoncé|précisé|ajouté|expliqué|estimé|assuré|souligné|dit)';
+/** "the minister", "le ministre": a role that names a speaker when no name does. */
+const FR_ROLE_NAME = `(?:(?:le|la|l['’])\\s*[\\p{Ll}][\\p{L}'’-]+(?:\\s+(?:de|du|des|d['’]|de la)\\s*[\\p{L}'’-]+)*(?:\\s+${NAME})?|${NAME})`;
 const PRONOUN_SAYS = new RegExp(`(?:^|[\\s,])(?:he|she|they)\\s+(?:also\\s+)?${SAY}\\b`, 'iu');
 
-/** "…, said Ahmed Jassim, the director…" / "Ahmed Jassim said…" / "according to the North Oil Company". */
+/**
+ * "…, said Ahmed Jassim, the director…" / "Ahmed Jassim said…" / "according to the North Oil Company",
+ * and the same in French and Arabic. The inverted "said X" only after a comma or a closing quote: in
+ * "Minister Aoun Diab said Baghdad had asked…" Baghdad is what was said, not who said it.
+ */
 const SPEAKER_PATTERNS: RegExp[] = [
-  new RegExp(`${SAY_AFTER}\\s+((?:${CAP}\\s+)?${ROLE}\\s+${NAME})`, 'u'),
-  new RegExp(`${SAY_AFTER}\\s+(${NAME})`, 'u'),
+  new RegExp(`[,"”'’]\\s*${SAY_AFTER}\\s+((?:${CAP}\\s+)?${ROLE}\\s+${NAME})`, 'u'),
+  new RegExp(`[,"”'’]\\s*${SAY_AFTER}\\s+(${NAME})`, 'u'),
   new RegExp(`(${NAME})(?:,\\s*([^,]{3,80}),)?\\s+${SAY}\\b`, 'u'),
+  // « … », a déclaré le ministre de l'Intérieur Ali Saleh. / Ali Saleh a déclaré que …
+  new RegExp(`[,"”»]\\s*a\\s+${DIRE}\\s+(${FR_ROLE_NAME})(?=\\s*[,.;]|$)`, 'u'),
+  new RegExp(`(${NAME})(?:,\\s*([^,]{3,80}),)?\\s+a\\s+${DIRE}(?!\\p{L})`, 'u'),
+  new RegExp(`(?:[Ss]elon|[Dd]['’]après)\\s+(${FR_ROLE_NAME})(?=\\s*[,.;]|$)`, 'u'),
   new RegExp(`according to (?:a |an )?((?:the )?(?:${NAME}|[\\p{L}\\s'’-]{3,40}?))(?=[,.;]|$)`, 'u'),
-  new RegExp(`((?:the|a|an) [\\p{Ll}\\p{Lu}][\\p{L}\\s'’-]{2,60}?)\\s+${SAY}\\b`, 'u'),
+  new RegExp(`((?:[Tt]he|[Aa]n?) [\\p{Ll}\\p{Lu}][\\p{L}\\s'’-]{2,60}?)\\s+${SAY}\\b`, 'u'),
   /(?:^|\s)(?:و?قال|و?قالت|و?أعلنت?|و?أضاف|و?أكد|و?أوضح)\s+((?:[^\s،,]+\s+){0,5}?[^\s،,]+?)(?=\s*[،,:]|\s+(?:في|إن|أن)\s)/u,
   /(?:بحسب|وفقاً ل)\s*([^\s،,.]+(?:\s+[^\s،,.]+){0,3}?)(?=\s*[،,.]|$)/u,
 ];
@@ -69,8 +81,10 @@ export function findSpeaker(sentence: string): string | null {
     // "Deputy Commander of Joint Operations, Lieutenant General Qais al-Muhammadawi, announced": the apposition names the person.
     const apposition = match?.[2]?.trim();
     if (apposition && WHOLE_NAME.test(apposition)) raw = apposition;
-    raw = raw.replace(/^The\s+/, '').replace(/[,;:.،]+$/u, '');
+    raw = raw.replace(/^(?:the\s+|le\s+|la\s+|les\s+|l['’]\s*)/i, '').replace(/[,;:.،]+$/u, '');
     if (SENTENCE_STARTERS.has(raw)) continue;
+    // "The Duchess' pregnancy was announced", "the crime and told": the words before the verb are no speaker.
+    if (/(?:^|\s)(?:was|were|is|are|been|be|had|has|have|and|or|but)$/iu.test(raw)) continue;
     if (/^(?:he|she|they|it|we|i)$/i.test(raw)) return null;
     return raw;
   }
@@ -129,6 +143,38 @@ export interface ClaimOptions {
 }
 
 /**
+ * A line of page furniture, never a claim however many figures it has: a
+ * timestamp ("Publié le 12/03/2025 à 14h05", "Updated 10:45 GMT"), a byline
+ * ("By …", "Par …", "بقلم …"), a table row or header, a bare list marker.
+ */
+export function isFurniture(sentence: string): boolean {
+  const line = sentence.trim();
+  if (/^(?:[-•*·▪◦–]|\d+[.)])?\s*$/u.test(line)) return true;
+  if ((line.match(/[|\t]/g) ?? []).length >= 2) return true;
+  // A byline names people and has no figure: "By Jane Arraf and Sura Ali", "Par Jean Dupont, à Bagdad".
+  if (/^(?:by|par|بقلم|كتب)\s+\p{L}/iu.test(line) && line.split(/\s+/).length <= 8 && !/\p{Nd}/u.test(line)) {
+    return true;
+  }
+  if (
+    /^(?:publié|mis à jour|modifié|updated|published|posted|last updated|تم النشر|نشر في|آخر تحديث)(?!\p{L})/iu.test(
+      line,
+    )
+  )
+    return true;
+  // What is left once dates, times, digits and their small words are gone: a timestamp leaves almost nothing.
+  const words = line
+    .replace(DATE_WORDS, ' ')
+    .replace(/[\p{Nd}]+(?:[:h./-][\p{Nd}]+)*/gu, ' ')
+    .replace(/(?<!\p{L})(?:à|le|la|de|du|at|on|the|am|pm|gmt|utc|cet|est|h|في|الساعة)(?!\p{L})/giu, ' ')
+    .split(/[^\p{L}]+/u)
+    .filter(Boolean);
+  return /\p{Nd}/u.test(line) && words.length <= 1;
+}
+
+const DATE_WORDS =
+  /(?<!\p{L})(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)(?!\p{L})|يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر|كانون|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول|تشرين/giu;
+
+/**
  * Check-worthy claims of a text: sentences that carry numbers, quantities,
  * dates, quotes or attributions. Each has its speaker where the text names
  * one (a "he said" takes the last named speaker), a kind, a score, and its
@@ -143,6 +189,7 @@ export function extractClaims(text: string, language?: string | null, options: C
   for (const sentence of sentences) {
     const words = sentence.text.split(/\s+/).length;
     if (words < 5 && !/[\p{Nd}]/u.test(sentence.text)) continue;
+    if (isFurniture(sentence.text)) continue;
     const f = features(sentence.text);
     let speaker = f.attribution ? findSpeaker(sentence.text) : null;
     if (!speaker && PRONOUN_SAYS.test(sentence.text)) speaker = lastSpeaker;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractClaims, findSpeaker } from '../../../shared/analysis/claims.js';
+import { extractClaims, findSpeaker, isFurniture } from '../../../shared/analysis/claims.js';
 import { OFFLINE_TRANSLATION_REASON, OfflineEngine } from '../../../shared/analysis/offline-engine.js';
 import { splitSentences } from '../../../shared/analysis/sentences.js';
 import { SHORT_MAX_WORDS, summarize } from '../../../shared/analysis/summarize.js';
@@ -88,12 +88,50 @@ describe('extractClaims', () => {
       'A spokesman for the Joint Operations Command, Brigadier General Tahsin al-Khafaji, said four suspects were arrested.',
       'Brigadier General Tahsin al-Khafaji',
     ],
-    ['Output fell by 30,000 barrels a day, according to the North Oil Company.', 'the North Oil Company'],
+    ['Output fell by 30,000 barrels a day, according to the North Oil Company.', 'North Oil Company'],
     ['The Ministry of Water Resources said releases would increase.', 'Ministry of Water Resources'],
     ['وقال المتحدث باسم الوزارة أحمد موسى في بيان إن الطلب يبلغ 40 ألف ميغاواط.', 'المتحدث باسم الوزارة أحمد موسى'],
     ['The river rose by two metres overnight.', null],
+    // What was said is not who said it.
+    ['Minister Aoun Diab said Baghdad had asked for 3 new stations.', 'Minister Aoun Diab'],
+    ['Officials estimated the damage at 40 million dollars.', 'Officials'],
+    ['Theocharakis said Greece would be close to the end on April 9.', 'Theocharakis'],
+    ["The Duchess' second pregnancy was announced on September 8.", null],
+    ['NASA said Tuesday that the vehicle had entered a slow spin.', 'NASA'],
+    ['The agency estimated that 12,000 families had left.', 'agency'],
+    // French, as news French writes it.
+    [
+      '« Nous reconstruirons le marché », a déclaré le gouverneur de Ninive Abdulqader al-Dakhil.',
+      'gouverneur de Ninive Abdulqader al-Dakhil',
+    ],
+    ['Ali Saleh a affirmé que 40 stations étaient fermées.', 'Ali Saleh'],
+    ["Selon le ministère de l'Électricité, la demande atteint 40 000 mégawatts.", "ministère de l'Électricité"],
+    ['وصرح المتحدث باسم الوزارة أحمد موسى، إن الطلب يبلغ 40 ألف ميغاواط.', null],
   ])('names the speaker of %j', (sentence, speaker) => {
     expect(findSpeaker(sentence)).toBe(speaker);
+  });
+
+  it.each([
+    'Publié le 12/03/2025 à 14h05',
+    '12 mars 2025 à 10h30',
+    'Updated 10:45 GMT, 4 June 2025',
+    'By Jane Arraf and Sura Ali',
+    'Par Jean Dupont, à Bagdad',
+    'Year | Output | Share',
+    '2.',
+    '•',
+  ])('never makes a claim of the furniture line %j', (line) => {
+    expect(isFurniture(line)).toBe(true);
+    expect(
+      extractClaims(`${line}\n\nThe council approved 14 new schools on Monday, the mayor said.`, 'en').map(
+        (c) => c.text,
+      ),
+    ).toEqual(['The council approved 14 new schools on Monday, the mayor said.']);
+  });
+
+  it('keeps sentences that only start like furniture', () => {
+    expect(isFurniture('By 2025 the plant will produce 40 megawatts, the ministry said.')).toBe(false);
+    expect(isFurniture('On 12 March 2025, 40 families returned to the old city.')).toBe(false);
   });
 
   it('gives "he said" the last named speaker', () => {
