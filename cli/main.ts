@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { buildAnalysisEngine } from '../lambdas/analyze/deps.js';
 import { MemoryAnalysisCache } from '../shared/analysis/cache.js';
+import { verifySummary } from '../shared/analysis/checks/verify.js';
 import { cleanDocument, formatFromName } from '../shared/cleaning/index.js';
 import { type CliConfig, ConfigError, cliEnvSchema, DEFAULT_MAX_OBJECT_BYTES, loadConfig } from '../shared/config.js';
 import { type ERROR_CODES, PrecisError, toErrorInfo, tooLargeMessage } from '../shared/errors.js';
@@ -17,6 +18,9 @@ import { REMOTE_USAGE, RemoteUsageError, remoteMain } from './remote.js';
 const USAGE = `Usage:
   precis clean [options] FILE|FOLDER...     cleaned text and metadata of each file
   precis analyze [options] FILE|FOLDER...   the article record of each file: summary, claims, translations
+  precis verify < pairs.jsonl               check summaries against their articles, no model needed:
+                                            {"article": …, "summary": …} per line in, one verdict per line
+                                            out, {"supported": …, "unsupported": [{"text": …, "reason": …}]}
 ${REMOTE_USAGE}
 
 clean and analyze work on local files, with no stack:
@@ -79,9 +83,45 @@ export interface Io {
   env: Record<string, string | undefined>;
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** What `precis verify` reads. */
+  stdin?: AsyncIterable<string | Buffer>;
 }
 
-const processIo: Io = { env: process.env, stdout: process.stdout, stderr: process.stderr };
+const processIo: Io = { env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+
+/**
+ * `precis verify`: JSON lines `{article, summary}` on stdin, one verdict per
+ * line on stdout, `{supported, unsupported: [{text, reason}]}` or an error.
+ * Exit 0 when every line was read, 1 when some was not.
+ */
+async function verifyLines(io: Io): Promise<number> {
+  let buffered = '';
+  let bad = 0;
+  const handle = (line: string) => {
+    if (line.trim() === '') return;
+    let out: object;
+    try {
+      const row = JSON.parse(line) as { article?: unknown; summary?: unknown };
+      if (typeof row.article !== 'string' || typeof row.summary !== 'string') {
+        throw new Error('each line needs "article" and "summary" strings');
+      }
+      out = verifySummary(row.article, row.summary);
+    } catch (failure) {
+      bad++;
+      const message = failure instanceof SyntaxError ? 'The line is not JSON.' : `${(failure as Error).message}.`;
+      out = { error: { code: 'INVALID_JSON' satisfies keyof typeof ERROR_CODES, message } };
+    }
+    io.stdout.write(`${JSON.stringify(out)}\n`);
+  };
+  for await (const chunk of io.stdin ?? []) {
+    buffered += chunk.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) handle(line);
+  }
+  handle(buffered);
+  return bad > 0 ? 1 : 0;
+}
 
 const OPTIONS = {
   offline: { type: 'boolean' },
@@ -124,6 +164,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 
   try {
+    if (command === 'verify') {
+      if (paths.length > 0) throw new UsageError('verify reads JSON lines on stdin and takes no file');
+      return await verifyLines(io);
+    }
     if (command !== 'clean' && command !== 'analyze') throw new UsageError(`unknown command "${command}"`);
     if (paths.length === 0) throw new UsageError(`${command} needs at least one FILE or FOLDER`);
     const config = cliConfig(io.env, values);

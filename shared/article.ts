@@ -110,9 +110,17 @@ export interface SummaryCheck {
   replaced?: string[];
 }
 
+/** What the model-free verifier found of the stored summary (`precis verify`). */
+export interface Faithfulness {
+  supported: boolean;
+  unsupported: { text: string; reason: string }[];
+}
+
 /** What the code checked after the model answered. */
 export interface Checks {
   summary?: SummaryCheck;
+  /** The verifier's reading of the stored summary, sentence by sentence; informational, it changes nothing. */
+  faithfulness?: Faithfulness;
   /** `ungrounded` counts both the claims whose evidence was not found and those it does not support (`unsupported`). */
   claims: { total: number; grounded: number; ungrounded: number; unsupported?: number; dropped: number };
   numbers: {

@@ -65,6 +65,8 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     }
     expect(result.checks?.claims).toMatchObject({ ungrounded: 0, dropped: 0 });
     expect(result.checks?.numbers.summaryNotInArticle).toEqual([]);
+    // The model-free verifier read the stored summary too: a summary made of the article's sentences passes.
+    expect(result.checks?.faithfulness).toEqual({ supported: true, unsupported: [] });
     // A claim is written after its evidence, and scored after its reason: the schema's order is the model's.
     const format = analysisRequest?.body.response_format as
       | { json_schema: { schema: { properties: { claims: { items: { properties: Record<string, unknown> } } } } } }

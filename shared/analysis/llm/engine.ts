@@ -7,6 +7,7 @@ import { PrecisError } from '../../errors.js';
 import { extendSpan, locate, unsupportedByEvidence } from '../checks/grounding.js';
 import { compareFigures, unsupportedFigures } from '../checks/numbers.js';
 import { languageName, loadLanguageDetector, translationProblems } from '../checks/translation.js';
+import { verifySummary } from '../checks/verify.js';
 import { selectClaims } from '../claim-policy.js';
 import type { AnalysisEngine, AnalysisInput, AnalysisOptions } from '../engine.js';
 import { summarize } from '../summarize.js';
@@ -103,6 +104,9 @@ const MERGE_ANSWER_TOKENS = 1024;
 const MODE_ORDER: OutputMode[] = ['json_schema', 'json_object', 'prompt'];
 
 const summaryText = (s: Summary) => [s.headline, s.short, ...s.bullets].join('\n');
+/** The summary as sentences for the verifier: each field ends with a stop. */
+const asSentences = (s: Summary) =>
+  [s.headline, s.short, ...s.bullets].map((f) => (/[.!?؟。]$/u.test(f.trim()) ? f.trim() : `${f.trim()}.`)).join(' ');
 
 /**
  * Runs `run` over the items, at most `limit` at a time, keeping their order.
@@ -323,6 +327,7 @@ export class LlmEngine implements AnalysisEngine {
       claims = grounded.claims;
       checks = {
         ...(analysed.summaryCheck ? { summary: analysed.summaryCheck } : {}),
+        faithfulness: verifySummary(input.text, asSentences(summary)),
         claims: grounded.counts,
         numbers: { summaryNotInArticle: unsupportedFigures(summaryText(summary), input.text), translations: {} },
       };

@@ -1,0 +1,99 @@
+import { unsupportedFigures } from './numbers.js';
+
+/** Why one sentence of a summary is not supported by its article. */
+export interface Unsupported {
+  text: string;
+  reason: string;
+}
+
+export interface Verification {
+  supported: boolean;
+  unsupported: Unsupported[];
+}
+
+/** Thresholds of the verifier, chosen on the tuning part of FRANK and reported on the held-out part (`npm run eval:faithfulness`). */
+export interface VerifyOptions {
+  /** A sentence whose content words are absent from the article more than this share is unsupported. */
+  maxAbsent: number;
+  /** A sentence whose pairs of neighbouring content words are new to the article more than this share is unsupported. */
+  maxNovelPairs: number;
+}
+
+export const DEFAULT_VERIFY: VerifyOptions = { maxAbsent: 0.15, maxNovelPairs: 0.4 };
+
+const STOP = new Set(
+  `a an the and or but if of at by for with about against between into through during before after above below to from up down in out on off over under again further then once here there when where why how all any both each few more most other some such no nor not only own same so than too very can will just should now is are was were be been being have has had having do does did doing i me my we our you your he him his she her it its they them their what which who whom this that these those am would could also said says say told according s t 's`.split(
+    /\s+/,
+  ),
+);
+
+/** A word reduced to a crude stem, so "closed" meets "closing" and "plants" meets "plant". */
+function stem(word: string): string {
+  return word
+    .replace(/(?:'s|’s)$/u, '')
+    .replace(/(?:ies|ied)$/u, 'y')
+    .replace(/(?:ing|ed|es|s)$/u, '');
+}
+
+function contentWords(text: string): string[] {
+  return (text.toLocaleLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [])
+    .filter((w) => !STOP.has(w) && w.length > 1)
+    .map(stem)
+    .filter(Boolean);
+}
+
+/** Sentences of a summary: on end stops, including the spaced " . " of tokenised text. */
+function sentencesOf(text: string): string[] {
+  return text
+    .split(/(?<=[.!?])\s+(?=\S)/u)
+    .map((s) => s.trim())
+    .filter((s) => /[\p{L}\p{N}]/u.test(s));
+}
+
+/**
+ * Checks a summary against its article without a model, sentence by
+ * sentence: a figure the article lacks, too many content words the article
+ * never uses, or too many pairs of neighbouring content words that the
+ * article never writes near each other (a fact stitched from parts of the
+ * article that do not belong together), makes the sentence unsupported.
+ * It catches invented figures, names and facts, and many recombinations; it
+ * cannot see a negation or a swapped subject built from the article's own
+ * nearby words.
+ */
+export function verifySummary(article: string, summary: string, options: VerifyOptions = DEFAULT_VERIFY): Verification {
+  const vocabulary = new Set(contentWords(article));
+  // Pairs of content words the article writes near each other (within three content words).
+  const near = new Set<string>();
+  for (const passage of sentencesOf(article).map(contentWords)) {
+    for (let i = 0; i < passage.length; i++) {
+      for (let j = i + 1; j <= i + 3 && j < passage.length; j++) {
+        near.add(`${passage[i]} ${passage[j]}`);
+        near.add(`${passage[j]} ${passage[i]}`);
+      }
+    }
+  }
+  const unsupported: Unsupported[] = [];
+  for (const sentence of sentencesOf(summary)) {
+    const figures = unsupportedFigures(sentence, article);
+    if (figures.length > 0) {
+      unsupported.push({ text: sentence, reason: `figures not in the article: ${figures.join(', ')}` });
+      continue;
+    }
+    const words = contentWords(sentence);
+    if (words.length === 0) continue;
+    const absent = [...new Set(words.filter((w) => !vocabulary.has(w)))];
+    if (absent.length / new Set(words).size > options.maxAbsent) {
+      unsupported.push({ text: sentence, reason: `words not in the article: ${absent.slice(0, 8).join(', ')}` });
+      continue;
+    }
+    const pairs = words.slice(1).map((w, i) => `${words[i]} ${w}`);
+    const novel = pairs.filter((pair) => !near.has(pair));
+    if (pairs.length > 0 && novel.length / pairs.length > options.maxNovelPairs) {
+      unsupported.push({
+        text: sentence,
+        reason: `words the article never puts together: ${novel.slice(0, 4).join('; ')}`,
+      });
+    }
+  }
+  return { supported: unsupported.length === 0, unsupported };
+}

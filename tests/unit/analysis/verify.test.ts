@@ -1,0 +1,63 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../cli/main.js';
+import { verifySummary } from '../../../shared/analysis/checks/verify.js';
+
+const ARTICLE =
+  "Rising salinity in the Shatt al-Arab has forced 40 of Basra's 112 water treatment plants to stop pumping, the water directorate said on Sunday. " +
+  "Salt levels at the Al-Bradi'iya intake reached 8,200 parts per million. " +
+  'The governor asked Baghdad to release more water from upstream dams.';
+
+describe('the summary verifier', () => {
+  it('supports a summary made of what the article says', () => {
+    expect(
+      verifySummary(
+        ARTICLE,
+        "Salinity forced 40 of Basra's 112 water treatment plants to stop pumping. The governor asked Baghdad to release more water.",
+      ),
+    ).toEqual({ supported: true, unsupported: [] });
+  });
+
+  it('flags a figure, words, or a pairing the article does not have, sentence by sentence, with the reason', () => {
+    const result = verifySummary(
+      ARTICLE,
+      "Salinity forced 45 plants to stop pumping. Hospitals in Mosul closed because of cholera. The governor asked Basra to release water from Al-Bradi'iya dams.",
+    );
+    expect(result.supported).toBe(false);
+    expect(result.unsupported.map((u) => u.reason)).toEqual([
+      'figures not in the article: 45',
+      expect.stringMatching(/^words not in the article: hospital, mosul/),
+      expect.stringMatching(/^words the article never puts together/),
+    ]);
+  });
+});
+
+describe('precis verify', () => {
+  it('reads JSON lines on stdin and answers one verdict per line; a bad line gets an error and exit 1', async () => {
+    let stdout = '';
+    const code = await main(['verify'], {
+      env: {},
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: new PassThrough(),
+      stdin: (async function* () {
+        yield `${JSON.stringify({ article: ARTICLE, summary: 'Salt levels reached 8,200 parts per million.' })}\n`;
+        yield `${JSON.stringify({ article: ARTICLE, summary: 'Salt levels reached 9,100 parts per million.' })}\nnot json\n`;
+      })(),
+    });
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      { supported: true, unsupported: [] },
+      {
+        supported: false,
+        unsupported: [
+          { text: 'Salt levels reached 9,100 parts per million.', reason: 'figures not in the article: 9,100' },
+        ],
+      },
+      { error: { code: 'INVALID_JSON', message: 'The line is not JSON.' } },
+    ]);
+    expect(code).toBe(1);
+  });
+});
