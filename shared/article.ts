@@ -50,7 +50,8 @@ export type Translation =
       headline: string;
       short: string;
       bullets: string[];
-      claims: { id: string; text: string }[];
+      /** Each claim's text and speaker in the language (a claim translated before speakers were has none). */
+      claims: { id: string; text: string; speaker?: string | null }[];
     }
   | { status: 'unavailable' | 'failed'; reason: string };
 

@@ -266,9 +266,13 @@ function faithfulAnswer(request: Recorded): Record<string, unknown> {
         headline?: string;
         short?: string;
         bullets?: string[];
-        claims: { id: string; text: string }[];
+        claims: { id: string; text: string; speaker?: string | null }[];
       };
-      const claims = source.claims.map((c) => ({ id: c.id, text: fakeTranslate(c.text, lang) }));
+      const claims = source.claims.map((c) => ({
+        id: c.id,
+        text: fakeTranslate(c.text, lang),
+        speaker: c.speaker ? fakeTranslate(c.speaker, lang) : null,
+      }));
       if (source.headline === undefined) return { claims };
       return {
         headline: fakeTranslate(source.headline, lang),

@@ -88,6 +88,11 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     if (ar?.status === 'done') {
       expect(scriptShare(ar.short, 'ar')).toBeGreaterThan(0.9);
       expect(ar.claims.map((c) => c.id)).toEqual(result.claims.map((c) => c.id));
+      // Speakers are rendered too: in Arabic script where the source names one, null where it does not.
+      const named = result.claims.findIndex((c) => c.speaker);
+      expect(named).toBeGreaterThanOrEqual(0);
+      expect(scriptShare(ar.claims[named]?.speaker ?? '', 'ar')).toBeGreaterThan(0.9);
+      for (const [i, c] of result.claims.entries()) if (!c.speaker) expect(ar.claims[i]?.speaker).toBeNull();
     }
     expect(result.checks?.numbers.translations.ar).toEqual({ missing: [], added: [] });
 

@@ -143,7 +143,7 @@ interface Run {
   modes: Set<OutputMode>;
 }
 
-type ClaimSource = { id: string; text: string };
+type ClaimSource = { id: string; text: string; speaker: string | null };
 type TranslationPiece = { summary?: Summary; claims: ClaimSource[] };
 
 /**
@@ -360,7 +360,11 @@ export class LlmEngine implements AnalysisEngine {
       const before = previous?.translations[lang];
       if (before?.status === 'done') translations[lang] = before;
       else if (lang === input.language)
-        translations[lang] = { status: 'done', ...summary, claims: claims.map(({ id, text }) => ({ id, text })) };
+        translations[lang] = {
+          status: 'done',
+          ...summary,
+          claims: claims.map(({ id, text, speaker }) => ({ id, text, speaker })),
+        };
       else pending.push(lang);
     }
     if (!previous || previous.provenance.engine !== this.name) progress();
@@ -683,19 +687,24 @@ export class LlmEngine implements AnalysisEngine {
   ): Promise<Extract<Translation, { status: 'done' }>> {
     const translated = await this.translatePiece(
       lang,
-      { summary, claims: claims.map(({ id, text }) => ({ id, text })) },
+      { summary, claims: claims.map(({ id, text, speaker }) => ({ id, text, speaker })) },
       run,
       0,
       sourceLanguage,
     );
-    const byId = new Map(translated.claims.map((c) => [c.id, c.text]));
+    const byId = new Map(translated.claims.map((c) => [c.id, c]));
     const done = translated.summary ?? summary;
     return {
       status: 'done',
       headline: done.headline,
       short: done.short,
       bullets: done.bullets,
-      claims: claims.map((c) => ({ id: c.id, text: byId.get(c.id) ?? '' })),
+      // The speaker as the target language writes the name (or the role: "the ministry").
+      claims: claims.map((c) => ({
+        id: c.id,
+        text: byId.get(c.id)?.text ?? '',
+        speaker: byId.get(c.id)?.speaker ?? c.speaker,
+      })),
     };
   }
 

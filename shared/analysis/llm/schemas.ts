@@ -73,7 +73,16 @@ export const translationWire = z.object({
   headline: z.string(),
   short: z.string(),
   bullets: z.array(z.string()),
-  claims: z.array(z.object({ id: z.string(), text: z.string() })),
+  claims: z.array(
+    z.object({
+      id: z.string(),
+      text: z.string(),
+      speaker: z
+        .string()
+        .nullable()
+        .describe('The speaker as the target language writes the name; null when the source has none.'),
+    }),
+  ),
 });
 export type TranslationOutput = z.infer<typeof translationWire>;
 
