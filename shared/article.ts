@@ -115,6 +115,8 @@ export interface SummaryCheck {
 export interface Faithfulness {
   supported: boolean;
   unsupported: { text: string; reason: string }[];
+  /** With PRECIS_VERIFY=llm: the model's own judgement of each sentence against the article. */
+  judge?: { model: string; supported: boolean; unsupported: { text: string; reason: string }[] };
 }
 
 /** What the code checked after the model answered. */

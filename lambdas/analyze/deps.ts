@@ -65,6 +65,7 @@ export function createLlmEngine(
       budgetMs: config.PRECIS_ARTICLE_BUDGET_MS,
       maxInputTokens: config.PRECIS_MAX_INPUT_TOKENS,
       dropUngrounded: config.PRECIS_DROP_UNGROUNDED,
+      judge: config.PRECIS_VERIFY === 'llm',
       family: config.PRECIS_MODEL_FAMILY,
       contextTokens: config.PRECIS_CONTEXT_TOKENS,
       capabilities: config.PRECIS_MODEL_CAPABILITIES,

@@ -78,7 +78,7 @@ export interface Recorded {
   headers: IncomingMessage['headers'];
   at: number;
   /** The schema the request asked for, or the task recognised from the prompt in JSON mode. */
-  task: 'article_analysis' | 'summary_merge' | 'summary_repair' | 'translation' | 'unknown';
+  task: 'article_analysis' | 'summary_merge' | 'summary_repair' | 'summary_judge' | 'translation' | 'unknown';
 }
 
 export type Step =
@@ -150,12 +150,14 @@ function taskOf(schemaName: string | undefined, system: string): Recorded['task'
     schemaName === 'article_analysis' ||
     schemaName === 'summary_merge' ||
     schemaName === 'summary_repair' ||
+    schemaName === 'summary_judge' ||
     schemaName === 'translation'
   ) {
     return schemaName;
   }
   if (system.startsWith('You analyse news articles')) return 'article_analysis';
   if (system.startsWith('You correct the summary')) return 'summary_repair';
+  if (system.startsWith('You check a summary')) return 'summary_judge';
   if (system.startsWith('You merge the summaries')) return 'summary_merge';
   if (system.startsWith('You translate')) return 'translation';
   return 'unknown';
@@ -249,6 +251,14 @@ function faithfulAnswer(request: Recorded): Record<string, unknown> {
           summary.bullets,
           splitSentences(text).map((s) => s.text),
         ),
+      };
+    }
+    case 'summary_judge': {
+      // A faithful judge of a faithful summary: every sentence stated by the article.
+      const listed = /Summary sentences \(JSON\): (\[[\s\S]*\])\s*$/.exec(user)?.[1] ?? '[]';
+      const sentences = JSON.parse(listed) as { index: number }[];
+      return {
+        sentences: sentences.map((s) => ({ index: s.index, reason: 'The article states it.', supported: true })),
       };
     }
     case 'summary_merge': {

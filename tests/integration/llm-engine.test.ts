@@ -285,6 +285,42 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     expect(result.summary.bullets.join(' ')).not.toContain('12 %');
   });
 
+  it('asks the model to judge each summary sentence when PRECIS_VERIFY=llm, records it, and bills it apart', async () => {
+    const judged = await llm({ PRECIS_VERIFY: 'llm' }).analyze(article('basra-water.html'), { targetLanguages: [] });
+    expect(tasks()).toEqual(['article_analysis', 'summary_judge']);
+    expect(judged.checks?.faithfulness?.judge).toEqual({ model: 'gpt-5.4-mini', supported: true, unsupported: [] });
+    expect(judged.usage.verification?.calls).toBe(1);
+
+    // A sentence the judge finds unsupported is named with its reason; without the setting, no judge is asked.
+    stub.reset();
+    stub.setOptions({
+      route: (r) =>
+        r.task === 'summary_judge'
+          ? {
+              kind: 'transform',
+              edit: (answer: Record<string, unknown>) => ({
+                sentences: (answer.sentences as { index: number }[]).map((s) => ({
+                  ...s,
+                  supported: s.index !== 2,
+                  reason: s.index === 2 ? 'The article gives no date for this.' : 'Stated.',
+                })),
+              }),
+            }
+          : undefined,
+    });
+    const flagged = await llm({ PRECIS_VERIFY: 'llm' }).analyze(article('kirkuk-checkpoints.txt'), {
+      targetLanguages: [],
+    });
+    expect(flagged.checks?.faithfulness?.judge).toMatchObject({
+      supported: false,
+      unsupported: [{ text: expect.any(String), reason: 'The article gives no date for this.' }],
+    });
+    stub.reset();
+    const plain = await llm().analyze(article('mosul-old-city.md'), { targetLanguages: [] });
+    expect(plain.checks?.faithfulness?.judge).toBeUndefined();
+    expect(tasks()).toEqual(['article_analysis']);
+  });
+
   it('grounds a claim only when its evidence states it: a changed figure or a name the evidence lacks is flagged', async () => {
     const evidence =
       "Salt levels measured at the Al-Bradi'iya intake reached 8,200 parts per million on Saturday, more than four times the 2,000 ppm limit the plants were designed for, according to figures released by the directorate.";

@@ -43,7 +43,7 @@ function contentWords(text: string): string[] {
 }
 
 /** Sentences of a summary: on end stops, including the spaced " . " of tokenised text. */
-function sentencesOf(text: string): string[] {
+export function sentencesOf(text: string): string[] {
   return text
     .split(/(?<=[.!?])\s+(?=\S)/u)
     .map((s) => s.trim())

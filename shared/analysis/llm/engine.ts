@@ -1,13 +1,22 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { ZodObject, ZodType } from 'zod';
-import type { AnalysisResult, Checks, Claim, Provenance, Summary, SummaryCheck, Translation } from '../../article.js';
+import type {
+  AnalysisResult,
+  Checks,
+  Claim,
+  Faithfulness,
+  Provenance,
+  Summary,
+  SummaryCheck,
+  Translation,
+} from '../../article.js';
 import type { Price } from '../../config.js';
 import { PrecisError } from '../../errors.js';
 import { extendSpan, locate, unsupportedByEvidence } from '../checks/grounding.js';
 import { compareFigures, unsupportedFigures } from '../checks/numbers.js';
 import { languageName, loadLanguageDetector, translationProblems } from '../checks/translation.js';
-import { verifySummary } from '../checks/verify.js';
+import { sentencesOf, verifySummary } from '../checks/verify.js';
 import { selectClaims } from '../claim-policy.js';
 import type { AnalysisEngine, AnalysisInput, AnalysisOptions } from '../engine.js';
 import { summarize } from '../summarize.js';
@@ -25,6 +34,7 @@ import { costOf } from './prices.js';
 import {
   ANALYSIS_SYSTEM,
   articleMessage,
+  JUDGE_SYSTEM,
   MERGE_SYSTEM,
   PROMPT_VERSION,
   SUMMARY_REPAIR_SYSTEM,
@@ -36,6 +46,7 @@ import {
   analysisOutput,
   analysisWire,
   claimsTranslationWire,
+  judgeWire,
   summaryOutput,
   summaryWire,
   translationOutput,
@@ -59,6 +70,8 @@ export interface LlmEngineSettings {
   /** Articles over this many tokens (or over what the context window leaves) are analysed in parts. */
   maxInputTokens: number;
   dropUngrounded: boolean;
+  /** Ask the model to judge each summary sentence against the article (PRECIS_VERIFY=llm). */
+  judge?: boolean;
   /** The family of models whose names do not say (Azure deployments). */
   family?: string;
   /** The server's context window, when configuration says it. */
@@ -87,6 +100,8 @@ export interface KeptAnswer {
   chunks: number;
   /** Set once the summary's figures were checked (and repaired or replaced): `summary` is then the one to store. */
   summaryCheck?: SummaryCheck;
+  /** The model's judgement of that summary, when one was asked for. */
+  judge?: NonNullable<Faithfulness['judge']>;
 }
 
 export interface AnswerStore {
@@ -327,7 +342,10 @@ export class LlmEngine implements AnalysisEngine {
       claims = grounded.claims;
       checks = {
         ...(analysed.summaryCheck ? { summary: analysed.summaryCheck } : {}),
-        faithfulness: verifySummary(input.text, asSentences(summary)),
+        faithfulness: {
+          ...verifySummary(input.text, asSentences(summary)),
+          ...(analysed.judge ? { judge: analysed.judge } : {}),
+        },
         claims: grounded.counts,
         numbers: { summaryNotInArticle: unsupportedFigures(summaryText(summary), input.text), translations: {} },
       };
@@ -431,7 +449,8 @@ export class LlmEngine implements AnalysisEngine {
     const store = this.settings.answers;
     if (!store) {
       const analysed = await this.analyseText(input, run);
-      return { ...analysed, ...(await this.checkedSummary(input, analysed.summary, run)) };
+      const checked = { ...analysed, ...(await this.checkedSummary(input, analysed.summary, run)) };
+      return this.settings.judge ? { ...checked, judge: await this.judged(input, checked.summary, run) } : checked;
     }
     const s = this.settings;
     const key = createHash('sha256')
@@ -457,7 +476,40 @@ export class LlmEngine implements AnalysisEngine {
       answer = { ...answer, ...(await this.checkedSummary(input, answer.summary, run)) };
       await store.put(key, answer).catch(() => undefined);
     }
+    if (this.settings.judge && !answer.judge) {
+      answer = { ...answer, judge: await this.judged(input, answer.summary, run) };
+      await store.put(key, answer).catch(() => undefined);
+    }
     return answer;
+  }
+
+  /**
+   * The model's judgement of each summary sentence against the article
+   * (entailment), billed to the `verification` stage. An article that does
+   * not fit one call is judged on nothing: the judge says so.
+   */
+  private async judged(input: AnalysisInput, summary: Summary, run: Run): Promise<NonNullable<Faithfulness['judge']>> {
+    const model = this.settings.analysisModel;
+    const sentences = sentencesOf(asSentences(summary));
+    if (tokenCount(input.text) > this.inputBudget(this.capabilitiesOf(model))) {
+      return {
+        model,
+        supported: true,
+        unsupported: [{ text: '', reason: 'The article is too long to judge in one call.' }],
+      };
+    }
+    const verdict = await this.call(run, 'verification', model, {
+      name: 'summary_judge',
+      system: JUDGE_SYSTEM,
+      user: `${articleMessage(input.text, input)}\n\nSummary sentences (JSON): ${JSON.stringify(sentences.map((text, i) => ({ index: i + 1, text })))}`,
+      wire: judgeWire,
+      validate: judgeWire,
+      answerTokens: Math.min(this.settings.maxOutputTokens, 200 + 80 * sentences.length),
+    });
+    const unsupported = verdict.sentences
+      .filter((s) => !s.supported)
+      .map((s) => ({ text: sentences[s.index - 1] ?? '', reason: s.reason }));
+    return { model, supported: unsupported.length === 0, unsupported };
   }
 
   /**

@@ -50,6 +50,12 @@ export function summaryRepairMessage(
   return `${articleMessage(text, context)}\n\nSummary to correct (JSON): ${JSON.stringify(summary)}\nFigures in it that the article does not contain: ${figures.join(', ')}`;
 }
 
+export const JUDGE_SYSTEM = `You check a summary of a news article against the article, sentence by sentence.
+
+${DATA_RULE}
+
+You are given the article and the summary's sentences, numbered. Return one JSON object with "sentences": for each sentence, in order, "index" (its number), "reason" (one line: which part of the article states it, or what it says that the article does not), then "supported" (true only when the article states everything in the sentence: who did what, when, where, how much, with the same hedges).`;
+
 export function translationSystem(languageName: string, code: string, sourceName: string | null = null): string {
   return `You translate the summary and claims of a news article${sourceName ? ` from ${sourceName}` : ''} into ${languageName} (${code}).
 

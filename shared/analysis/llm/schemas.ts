@@ -59,6 +59,11 @@ export const analysisOutput = analysisWire.extend({ claims: z.array(claimOutput)
 });
 export type AnalysisOutput = z.infer<typeof analysisOutput>;
 
+/** The judge's verdict per summary sentence: the reason is written before the verdict. */
+export const judgeWire = z.object({
+  sentences: z.array(z.object({ index: z.number(), reason: z.string(), supported: z.boolean() })),
+});
+
 /** The merge step of a long article: one summary from the summaries of its parts. */
 export const summaryWire = analysisWire.pick({ headline: true, short: true, bullets: true });
 export const summaryOutput = summaryWire.superRefine((value, ctx) => {
