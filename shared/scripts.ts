@@ -43,9 +43,8 @@ export function scriptsOf(lang: string): readonly Script[] {
   return LANGUAGE_SCRIPTS[lang.split('-')[0] ?? lang] ?? ['Latin'];
 }
 
-/** Share of the letters of a text written in a script of `lang`. */
-export function scriptShare(text: string, lang: string): number {
-  const scripts = scriptsOf(lang).map((script) => SCRIPT_LETTERS[script]);
+/** Share of the letters of a text that match one of `scripts`; 1 for a text without letters. */
+export function letterShare(text: string, scripts: readonly RegExp[]): number {
   let letters = 0;
   let inScript = 0;
   for (const ch of text) {
@@ -54,4 +53,12 @@ export function scriptShare(text: string, lang: string): number {
     if (scripts.some((script) => script.test(ch))) inScript++;
   }
   return letters === 0 ? 1 : inScript / letters;
+}
+
+/** Share of the letters of a text written in a script of `lang`. */
+export function scriptShare(text: string, lang: string): number {
+  return letterShare(
+    text,
+    scriptsOf(lang).map((script) => SCRIPT_LETTERS[script]),
+  );
 }

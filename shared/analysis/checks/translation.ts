@@ -1,3 +1,4 @@
+import { letterShare } from '../../scripts.js';
 import { compareFigures } from './numbers.js';
 
 /** The project's language detector, with the languages it knows (loaded on first use: it starts a WebAssembly module). */
@@ -48,18 +49,6 @@ export function expectedScripts(lang: string): RegExp[] | null {
   });
 }
 
-/** Share of the letters of `text` in one of `scripts`; 1 for a text without letters. */
-function share(text: string, scripts: RegExp[]): number {
-  let letters = 0;
-  let inScript = 0;
-  for (const ch of text) {
-    if (!/\p{L}/u.test(ch)) continue;
-    letters++;
-    if (scripts.some((s) => s.test(ch))) inScript++;
-  }
-  return letters === 0 ? 1 : inScript / letters;
-}
-
 const flat = (text: string) => text.toLocaleLowerCase().replace(/\s+/gu, ' ').trim();
 const base = (lang: string) => lang.toLowerCase().split('-')[0] ?? lang;
 
@@ -87,7 +76,7 @@ export function translationProblems(
   const problems: string[] = [];
   const name = languageName(lang);
   const scripts = expectedScripts(lang);
-  if (scripts && scripts.length > 0 && share(translation, scripts) < 0.5) {
+  if (scripts && scripts.length > 0 && letterShare(translation, scripts) < 0.5) {
     problems.push(`must be written in ${name}, in its usual script`);
   }
   if (sourceLanguage && base(sourceLanguage) !== base(lang) && flat(translation) === flat(source)) {
