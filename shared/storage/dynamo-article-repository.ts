@@ -347,28 +347,39 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     }
   }
 
+  /** Every item of a paginated Scan or Query, page after page. */
+  private async *allItems(
+    what: string,
+    page: (
+      start: Record<string, unknown> | undefined,
+    ) => Promise<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>,
+  ): AsyncGenerator<Record<string, unknown>> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const { Items, LastEvaluatedKey } = await this.call(what, () => page(start));
+      yield* Items ?? [];
+      start = LastEvaluatedKey;
+    } while (start);
+  }
+
   /** Ends every content claim (a scan: for the local stack at start, whose holders are all dead). */
   async releaseAllContentClaims(): Promise<number> {
     let released = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.call('find content claims', () =>
-        this.db.send(
-          new ScanCommand({
-            TableName: this.tableName,
-            FilterExpression: 'begins_with(id, :prefix)',
-            ExpressionAttributeValues: { ':prefix': 'content#' },
-            ProjectionExpression: 'id',
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
-        await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { id: item.id } }));
-        released++;
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const claims = this.allItems('find content claims', (start) =>
+      this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(id, :prefix)',
+          ExpressionAttributeValues: { ':prefix': 'content#' },
+          ProjectionExpression: 'id',
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+    for await (const item of claims) {
+      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { id: item.id } }));
+      released++;
+    }
     return released;
   }
 
@@ -379,33 +390,29 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
    */
   async expireLeases(status: 'RECEIVED' | 'ANALYZING', now: Date): Promise<string[]> {
     const released: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.call('find leases', () =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: TABLE_SCHEMA.byStatus.indexName,
-            KeyConditionExpression: '#status = :status',
-            ExpressionAttributeNames: { '#status': TABLE_SCHEMA.byStatus.partitionKey },
-            ExpressionAttributeValues: { ':status': status },
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
-        const { id, leaseToken, leaseUntil } = item as { id: string; leaseToken?: string; leaseUntil?: number };
-        if (!leaseToken || (leaseUntil ?? 0) < now.getTime()) continue;
-        const done = await this.conditionalUpdate('expire lease', {
-          Key: { id },
-          UpdateExpression: 'SET leaseUntil = :expired',
-          ConditionExpression: 'leaseToken = :token',
-          ExpressionAttributeValues: { ':expired': now.getTime() - 1, ':token': leaseToken },
-        });
-        if (done) released.push(id);
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const articles = this.allItems('find leases', (start) =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: TABLE_SCHEMA.byStatus.indexName,
+          KeyConditionExpression: '#status = :status',
+          ExpressionAttributeNames: { '#status': TABLE_SCHEMA.byStatus.partitionKey },
+          ExpressionAttributeValues: { ':status': status },
+          ExclusiveStartKey: start,
+        }),
+      ),
+    );
+    for await (const item of articles) {
+      const { id, leaseToken, leaseUntil } = item as { id: string; leaseToken?: string; leaseUntil?: number };
+      if (!leaseToken || (leaseUntil ?? 0) < now.getTime()) continue;
+      const done = await this.conditionalUpdate('expire lease', {
+        Key: { id },
+        UpdateExpression: 'SET leaseUntil = :expired',
+        ConditionExpression: 'leaseToken = :token',
+        ExpressionAttributeValues: { ':expired': now.getTime() - 1, ':token': leaseToken },
+      });
+      if (done) released.push(id);
+    }
     return released;
   }
 
