@@ -59,11 +59,21 @@ function agree(a: number, b: number): boolean {
   return false;
 }
 
+/**
+ * A check of texts against the figures of `source`, read once: for a long
+ * article checked field by field, sentence by sentence.
+ */
+export function figuresAbsentFrom(source: string): (claimed: string) => string[] {
+  const have = figures(source).flatMap((f) => f.values);
+  return (claimed) => {
+    const missing = figures(claimed).filter((f) => !f.values.some((v) => have.some((h) => agree(v, h))));
+    return [...new Set(missing.map((f) => f.text))];
+  };
+}
+
 /** Figures of `claimed` that `source` does not contain (up to scale words), as written. */
 export function unsupportedFigures(claimed: string, source: string): string[] {
-  const have = figures(source).flatMap((f) => f.values);
-  const missing = figures(claimed).filter((f) => !f.values.some((v) => have.some((h) => agree(v, h))));
-  return [...new Set(missing.map((f) => f.text))];
+  return figuresAbsentFrom(source)(claimed);
 }
 
 /**

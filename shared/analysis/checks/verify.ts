@@ -1,4 +1,4 @@
-import { unsupportedFigures } from './numbers.js';
+import { figuresAbsentFrom } from './numbers.js';
 
 /** Why one sentence of a summary is not supported by its article. */
 export interface Unsupported {
@@ -72,9 +72,10 @@ export function verifySummary(article: string, summary: string, options: VerifyO
       }
     }
   }
+  const absentFigures = figuresAbsentFrom(article);
   const unsupported: Unsupported[] = [];
   for (const sentence of sentencesOf(summary)) {
-    const figures = unsupportedFigures(sentence, article);
+    const figures = absentFigures(sentence);
     if (figures.length > 0) {
       unsupported.push({ text: sentence, reason: `figures not in the article: ${figures.join(', ')}` });
       continue;

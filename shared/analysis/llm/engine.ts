@@ -14,7 +14,7 @@ import type {
 import type { Price } from '../../config.js';
 import { PrecisError } from '../../errors.js';
 import { extendSpan, locate, unsupportedByEvidence } from '../checks/grounding.js';
-import { compareFigures, unsupportedFigures } from '../checks/numbers.js';
+import { compareFigures, figuresAbsentFrom, unsupportedFigures } from '../checks/numbers.js';
 import { languageName, loadLanguageDetector, translationProblems } from '../checks/translation.js';
 import { sentencesOf, verifySummary } from '../checks/verify.js';
 import { selectClaims } from '../claim-policy.js';
@@ -119,6 +119,9 @@ const MERGE_ANSWER_TOKENS = 1024;
 const MODE_ORDER: OutputMode[] = ['json_schema', 'json_object', 'prompt'];
 
 const summaryText = (s: Summary) => [s.headline, s.short, ...s.bullets].join('\n');
+/** What a translation renders, as one text: the summary's fields (when given) and the claims. */
+const translatableText = (v: Partial<Summary> & { claims: { text: string }[] }) =>
+  [v.headline ?? '', v.short ?? '', ...(v.bullets ?? []), ...v.claims.map((c) => c.text)].join('\n');
 /** The summary as sentences for the verifier: each field ends with a stop. */
 const asSentences = (s: Summary) =>
   [s.headline, s.short, ...s.bullets].map((f) => (/[.!?؟。]$/u.test(f.trim()) ? f.trim() : `${f.trim()}.`)).join(' ');
@@ -390,9 +393,10 @@ export class LlmEngine implements AnalysisEngine {
       try {
         const translation = await this.translate(lang, summary, claims, run, input.language);
         translations[lang] = translation;
-        const source = [summaryText(summary), ...claims.map((c) => c.text)].join('\n');
-        const target = [summaryText(translation), ...translation.claims.map((c) => c.text)].join('\n');
-        checks.numbers.translations[lang] = compareFigures(source, target);
+        checks.numbers.translations[lang] = compareFigures(
+          translatableText({ ...summary, claims }),
+          translatableText(translation),
+        );
         if (pending.length > 1) progress();
       } catch (error) {
         const reason = error instanceof PrecisError ? `${error.code}: ${error.message}` : 'The translation failed.';
@@ -447,11 +451,6 @@ export class LlmEngine implements AnalysisEngine {
    */
   private async keptAnalysis(input: AnalysisInput, run: Run, fresh: string | undefined): Promise<KeptAnswer> {
     const store = this.settings.answers;
-    if (!store) {
-      const analysed = await this.analyseText(input, run);
-      const checked = { ...analysed, ...(await this.checkedSummary(input, analysed.summary, run)) };
-      return this.settings.judge ? { ...checked, judge: await this.judged(input, checked.summary, run) } : checked;
-    }
     const s = this.settings;
     const key = createHash('sha256')
       .update(
@@ -466,20 +465,16 @@ export class LlmEngine implements AnalysisEngine {
         ]),
       )
       .digest('hex');
-    let answer = await store.get(key).catch(() => null);
-    if (!answer) {
-      answer = await this.analyseText(input, run);
-      await store.put(key, answer).catch(() => undefined);
-    }
-    // The figure check may pay for a repair: what it settles is kept too, so no delivery pays for it again.
-    if (!answer.summaryCheck) {
-      answer = { ...answer, ...(await this.checkedSummary(input, answer.summary, run)) };
-      await store.put(key, answer).catch(() => undefined);
-    }
-    if (this.settings.judge && !answer.judge) {
-      answer = { ...answer, judge: await this.judged(input, answer.summary, run) };
-      await store.put(key, answer).catch(() => undefined);
-    }
+    const keep = async (answer: KeptAnswer) => {
+      await store?.put(key, answer).catch(() => undefined);
+      return answer;
+    };
+    let answer = (await store?.get(key).catch(() => null)) ?? (await keep(await this.analyseText(input, run)));
+    // The figure check may pay for a repair, the judge for its call: what each settles is kept too, so no delivery pays for it again.
+    if (!answer.summaryCheck)
+      answer = await keep({ ...answer, ...(await this.checkedSummary(input, answer.summary, run)) });
+    if (s.judge && !answer.judge)
+      answer = await keep({ ...answer, judge: await this.judged(input, answer.summary, run) });
     return answer;
   }
 
@@ -524,7 +519,8 @@ export class LlmEngine implements AnalysisEngine {
     summary: Summary,
     run: Run,
   ): Promise<{ summary: Summary; summaryCheck: SummaryCheck }> {
-    const bad = unsupportedFigures(summaryText(summary), input.text);
+    const absent = figuresAbsentFrom(input.text);
+    const bad = absent(summaryText(summary));
     if (bad.length === 0) return { summary, summaryCheck: { verified: true, unsupportedFigures: [] } };
     const model = this.settings.analysisModel;
     let repaired: Summary | null = null;
@@ -544,13 +540,13 @@ export class LlmEngine implements AnalysisEngine {
       }
     }
     const candidate = repaired ?? summary;
-    if (unsupportedFigures(summaryText(candidate), input.text).length === 0) {
+    if (absent(summaryText(candidate)).length === 0) {
       return { summary: candidate, summaryCheck: { verified: true, unsupportedFigures: bad, repaired: true } };
     }
     const offline = summarize(input.text, input.language);
     const replaced: string[] = [];
     const keep = (field: string, value: string, fallback: string | undefined): string | null => {
-      if (unsupportedFigures(value, input.text).length === 0) return value;
+      if (absent(value).length === 0) return value;
       replaced.push(field);
       return fallback ?? null;
     };
@@ -775,13 +771,12 @@ export class LlmEngine implements AnalysisEngine {
     const name = languageName(lang);
     const detector = await loadLanguageDetector();
     const source = piece.summary ? { ...piece.summary, claims: piece.claims } : { claims: piece.claims };
-    const joined = (v: Partial<Summary> & { claims: ClaimSource[] }) =>
-      [v.headline ?? '', v.short ?? '', ...(v.bullets ?? []), ...v.claims.map((c) => c.text)].join('\n');
+    const sourceText = translatableText(source);
     // Checked as a translation, not only as a script: a failure gets the one repair request, quoting why.
     const validate = translationOutput({ bullets: piece.summary?.bullets, claims: piece.claims }).superRefine(
       (value, ctx) => {
-        const output = joined(value as Partial<Summary> & { claims: ClaimSource[] });
-        for (const message of translationProblems(joined(source), output, lang, sourceLanguage, detector)) {
+        const output = translatableText(value as Partial<Summary> & { claims: ClaimSource[] });
+        for (const message of translationProblems(sourceText, output, lang, sourceLanguage, detector)) {
           ctx.addIssue({ code: 'custom', path: [], message });
         }
       },
