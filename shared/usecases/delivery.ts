@@ -1,6 +1,6 @@
-import type { ArticleError, StageUsage } from '../article.js';
+import type { ArticleError, ArticleRecord, StageUsage } from '../article.js';
 import { PrecisError, type Stage, toErrorInfo } from '../errors.js';
-import type { ArticleRepository, Clock } from '../ports.js';
+import type { ArticleRepository, Clock, SourceRef } from '../ports.js';
 
 /** Which receive of a queue message this is: the last one decides what a failure means. */
 export interface Delivery {
@@ -9,6 +9,15 @@ export interface Delivery {
 }
 
 export const isLastAttempt = (delivery: Delivery) => delivery.attempt >= delivery.maxAttempts;
+
+/** The upload an article was made from, as an ingest message names it: to clean it again. */
+export const uploadOf = (article: ArticleRecord): SourceRef => ({
+  bucket: article.sourceBucket,
+  key: article.sourceKey,
+  etag: article.sourceEtag,
+  size: article.sourceSize,
+  sequencer: article.sourceSequencer,
+});
 
 /**
  * The error stored on an article: its code and sentence (see toErrorInfo),

@@ -17,6 +17,7 @@ import type {
   Reopen,
   SourceRef,
 } from '../ports.js';
+import { uploadOf } from './delivery.js';
 
 export interface ReprocessDeps {
   articles: ArticleRepository;
@@ -106,13 +107,7 @@ async function reopenArticle(article: ArticleRecord, scope: ReprocessScope, deps
   }
   // Lost after the write (the queue down), the message is sent again by the sweep: the record says it was asked for.
   if (plan.next === 'ingest') {
-    await deps.ingestQueue.send({
-      bucket: article.sourceBucket,
-      key: article.sourceKey,
-      etag: article.sourceEtag,
-      size: article.sourceSize,
-      sequencer: article.sourceSequencer,
-    });
+    await deps.ingestQueue.send(uploadOf(article));
   } else {
     await deps.analyzeQueue.send({ articleId: article.id });
   }

@@ -1,5 +1,6 @@
 import { type ArticleRecord, articleIdFor, objectKeys } from '../article.js';
 import type { ArticleRepository, BlobStore, Clock, IngestQueue, MessageQueue } from '../ports.js';
+import { uploadOf } from './delivery.js';
 
 export interface SweepDeps {
   blobs: BlobStore;
@@ -94,13 +95,7 @@ export async function sweep(
       for (const article of page.items) {
         if (Date.parse(article.updatedAt) > staleBefore || !waitsForMessage(article)) continue;
         if (next === 'ingest') {
-          await ingestQueue.send({
-            bucket: article.sourceBucket,
-            key: article.sourceKey,
-            etag: article.sourceEtag,
-            size: article.sourceSize,
-            sequencer: article.sourceSequencer,
-          });
+          await ingestQueue.send(uploadOf(article));
           report.reingested.push(article.id);
         } else {
           await analyzeQueue.send({ articleId: article.id });
