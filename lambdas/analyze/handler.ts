@@ -1,6 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
+import { UsageMeter } from '../../shared/analysis/usage.js';
+import type { StageUsage } from '../../shared/article.js';
 import { type AnalyzeDeps, type AnalyzeOutcome, analyzeArticle } from '../../shared/usecases/analyze-article.js';
 import type { Delivery } from '../../shared/usecases/delivery.js';
 import { METRICS } from '../metrics.js';
@@ -28,19 +30,16 @@ function recordMetrics(result: AnalyzeOutcome, metrics: Observability['metrics']
   }
   const spent = 'spent' in result ? result.spent : undefined;
   // Stages as the dashboard shows them: `translation:ar` and `translation:fr` add up to `translation`.
-  const byStage = new Map<string, Record<keyof typeof METRICS.byStage, number | null>>();
+  const byStage = new Map<string, Record<string, StageUsage>>();
   for (const [name, usage] of Object.entries(spent ?? {})) {
     const stage = name.split(':')[0] ?? name;
-    const sum = byStage.get(stage) ?? { inputTokens: 0, outputTokens: 0, costUsd: 0 };
-    sum.inputTokens = (sum.inputTokens ?? 0) + usage.inputTokens;
-    sum.outputTokens = (sum.outputTokens ?? 0) + usage.outputTokens;
-    sum.costUsd = sum.costUsd === null || usage.costUsd === null ? null : sum.costUsd + usage.costUsd;
-    byStage.set(stage, sum);
+    byStage.set(stage, { ...byStage.get(stage), [name]: usage });
   }
-  for (const [stage, usage] of byStage) {
+  for (const [stage, usages] of byStage) {
+    const total = UsageMeter.sum(usages);
     // Each stage's figures with their own dimension: a metric of its own, flushed at once.
     for (const [field, name] of Object.entries(METRICS.byStage) as [keyof typeof METRICS.byStage, string][]) {
-      const value = usage[field];
+      const value = total[field];
       if (value === null) continue;
       const single = metrics.singleMetric();
       single.addDimension('stage', stage);

@@ -47,9 +47,14 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, { status: number; title: str
 
 /** Query string parameters checked against a schema; a mismatch is INVALID_PARAMETER naming the parameter. */
 export function queryOf<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.infer<S> {
-  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  return parameters(schema, event.queryStringParameters ?? {}, '');
+}
+
+/** A request's parameters checked against a schema; a mismatch is INVALID_PARAMETER naming each field (`whole` for the value itself). */
+function parameters<S extends z.ZodType>(schema: S, value: unknown, whole: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  const detail = parsed.error.issues.map((i) => `${i.path.join('.') || whole}: ${i.message}`).join('; ');
   throw new PrecisError('INVALID_PARAMETER', detail);
 }
 
@@ -71,10 +76,7 @@ export function bodyOf<S extends z.ZodType>(event: APIGatewayProxyEvent, schema:
       throw new PrecisError('INVALID_PARAMETER', 'The request body is not JSON.');
     }
   }
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-  throw new PrecisError('INVALID_PARAMETER', detail);
+  return parameters(schema, value, 'body');
 }
 
 /**
