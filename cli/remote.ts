@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import type { BulkReport, RedriveReport, Reprocessed } from '../shared/usecases/reprocess.js';
 import type { Io } from './main.js';
 
 export const REMOTE_USAGE = `  precis reprocess [options] ID...         send articles through the pipeline again
@@ -121,24 +122,6 @@ export async function postJson<T>(target: { url: string; key: string }, path: st
   throw new ApiCallError(code, problem.detail ?? problem.title ?? `HTTP ${response.status}`, response.status);
 }
 
-interface Reprocessed {
-  articleId: string;
-  next: string;
-}
-interface BulkReport {
-  reprocessed: Reprocessed[];
-  skipped: { articleId: string; code: string; message: string }[];
-  nextCursor: string | null;
-}
-interface RedriveReport {
-  messages: number;
-  reprocessed: string[];
-  resent: number;
-  finished: string[];
-  failed: unknown[];
-  more: boolean;
-}
-
 /** Runs `precis reprocess …` or `precis redrive …`; returns the exit status. */
 export async function remoteMain(command: 'reprocess' | 'redrive', argv: string[], io: Io): Promise<number> {
   const line = (value: object) => io.stdout.write(`${JSON.stringify(value)}\n`);
@@ -158,13 +141,7 @@ export async function remoteMain(command: 'reprocess' | 'redrive', argv: string[
       throw new RemoteUsageError('redrive takes only --api and --key');
     }
     const target = apiTarget(values, io.env);
-    const total = {
-      messages: 0,
-      reprocessed: [] as string[],
-      resent: 0,
-      finished: [] as string[],
-      failed: [] as unknown[],
-    };
+    const total: Omit<RedriveReport, 'more'> = { messages: 0, reprocessed: [], resent: 0, finished: [], failed: [] };
     for (;;) {
       const report = await callOrReport(() => postJson<RedriveReport>(target, '/dead-letters/redrive', {}), note);
       if (!report) return 1;
