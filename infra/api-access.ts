@@ -1,4 +1,4 @@
-import { Aws, Fn, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import {
   AuthorizationType,
   CognitoUserPoolsAuthorizer,
@@ -17,6 +17,7 @@ import {
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { PrecisContext } from './context.js';
+import { stackIdSuffix } from './storage.js';
 
 /** What a method lets its caller do: read results, or send articles through the pipeline again. */
 export type Access = 'read' | 'reprocess';
@@ -200,7 +201,7 @@ function cognitoAccess(stack: Stack) {
   // The token endpoint's host: unique per stack (its stack id), with none of the words Cognito refuses.
   const domain: UserPoolDomain = pool.addDomain('TokenDomain', {
     cognitoDomain: {
-      domainPrefix: `precis-api-${Fn.select(4, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))))}`,
+      domainPrefix: `precis-api-${stackIdSuffix()}`,
     },
   });
   const authorizer = new CognitoUserPoolsAuthorizer(stack, 'ApiAuthorizer', { cognitoUserPools: [pool] });

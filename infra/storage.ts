@@ -23,8 +23,14 @@ export interface Storage {
  */
 const KEEP_DATA = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
-/** Characters of the stack id's last part in the bucket name. */
+/** Characters of the stack id's last part (its UUID's last group). */
 const STACK_ID_CHARS = 12;
+
+/**
+ * The last 12 hex digits of the stack id, a UUID new for each stack created:
+ * what makes a name that must be unique in AWS new when the stack is made again.
+ */
+export const stackIdSuffix = (): string => Fn.select(4, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))));
 
 /**
  * The article bucket's name: the stack's name, lowercased, and the last 12 characters of
@@ -34,8 +40,7 @@ const STACK_ID_CHARS = 12;
 export function articleBucketName(stackName: string): string {
   const prefix = `${stackName.toLowerCase()}-articles-`;
   assertBucketName(`${prefix}${'0'.repeat(STACK_ID_CHARS)}`, `the stack name "${stackName}"`);
-  const uuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
-  return `${prefix}${Fn.select(4, Fn.split('-', uuid))}`;
+  return `${prefix}${stackIdSuffix()}`;
 }
 
 /** Throws, naming `what`, unless `name` is a valid S3 bucket name (3–63 of a-z 0-9 . -, no IP form). */
