@@ -8,6 +8,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BUNDLING } from '../bundling.js';
 
 export interface PrecisFunctionProps {
   /** The entry file under lambdas/, e.g. `lambdas/ingest/index.ts`. */
@@ -62,26 +63,18 @@ export class PrecisFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: 'precis',
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(BUNDLING.nodeOptions ? { NODE_OPTIONS: BUNDLING.nodeOptions } : {}),
         ...props.environment,
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
+        target: BUNDLING.target,
+        mainFields: [...BUNDLING.mainFields],
+        minify: BUNDLING.minify,
+        sourceMap: BUNDLING.sourceMap,
         // The SDK is bundled at the version the code was tested with, not the runtime's.
         externalModules: [],
-        // CommonJS dependencies in an ESM bundle need require, and some (emscripten's loader) __dirname.
-        banner: [
-          "import { createRequire as __createRequire } from 'module';",
-          "import { fileURLToPath as __fileURLToPath } from 'url';",
-          "import { dirname as __pathDirname } from 'path';",
-          'const require = __createRequire(import.meta.url);',
-          'const __filename = __fileURLToPath(import.meta.url);',
-          'const __dirname = __pathDirname(__filename);',
-        ].join(' '),
+        banner: BUNDLING.banner,
         forceDockerBundling: false,
       },
     });

@@ -1,25 +1,30 @@
-import { countTokens } from 'gpt-tokenizer';
 import { splitSentences } from '../sentences.js';
+import { estimateTokens } from './tokens.js';
 
-/** Tokens of a text as OpenAI's current models count them (o200k_base). */
-export function tokenCount(text: string): number {
-  return countTokens(text);
-}
+/** Tokens of a text as OpenAI's current models count them (o200k_base), estimated: see tokens.ts. */
+export const tokenCount = estimateTokens;
 
-/** Joins consecutive pieces with `separator` into parts of at most `maxTokens` tokens (a larger piece stays alone). */
+/**
+ * Joins consecutive pieces with `separator` into parts of at most
+ * `maxTokens` tokens (a larger piece stays alone). Each piece is counted
+ * once: a part's count is the sum of its pieces' and separators'.
+ */
 function pack(pieces: string[], separator: string, maxTokens: number): string[] {
+  const separatorTokens = tokenCount(separator);
   const parts: string[] = [];
-  let current = '';
+  let current: string[] = [];
+  let tokens = 0;
   for (const piece of pieces) {
-    const candidate = current ? `${current}${separator}${piece}` : piece;
-    if (current && tokenCount(candidate) > maxTokens) {
-      parts.push(current);
-      current = piece;
-    } else {
-      current = candidate;
+    const size = tokenCount(piece);
+    if (current.length > 0 && tokens + separatorTokens + size > maxTokens) {
+      parts.push(current.join(separator));
+      current = [];
+      tokens = 0;
     }
+    tokens += (current.length > 0 ? separatorTokens : 0) + size;
+    current.push(piece);
   }
-  if (current) parts.push(current);
+  if (current.length > 0) parts.push(current.join(separator));
   return parts;
 }
 

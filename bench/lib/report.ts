@@ -1,0 +1,31 @@
+/** One row of `npm run bench`: a measure next to its anchor, measured in the same run. */
+export interface Row {
+  measure: string;
+  anchor: string;
+  /** What precis measured, as printed. */
+  value: string;
+  /** precis ÷ anchor (lower is better); null when the row has no anchor ratio. */
+  ratio: number | null;
+  /** The goal, as printed, and whether it is met. */
+  goal: string;
+  met: boolean;
+  /** Why a goal is missed, or what else to know. */
+  note?: string;
+}
+
+export const ms = (value: number) => (value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`);
+export const kb = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en')} KB`;
+export const times = (ratio: number) => `${ratio.toFixed(2)}×`;
+
+/** The rows as a Markdown table, for the terminal and the README alike. */
+export function table(rows: readonly Row[]): string {
+  const lines = [
+    '| measure | anchor (same run) | precis | ratio | goal | met |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.measure} | ${r.anchor} | ${r.value} | ${r.ratio === null ? '–' : times(r.ratio)} | ${r.goal} | ${r.met ? 'yes' : `**no**${r.note ? `: ${r.note}` : ''}`} |`,
+    ),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,32 @@
+/** The value at quantile q (0–1) of some numbers, by the nearest rank. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+}
+
+export const median = (values: readonly number[]) => quantile(values, 0.5);
+
+/**
+ * Runs each of some named measures `rounds` times, interleaved (a, b, c, a,
+ * b, c, …) so that a slow spell of a shared machine falls on all of them,
+ * and returns each one's results.
+ */
+export async function interleaved<T>(
+  rounds: number,
+  measures: Record<string, () => T | Promise<T>>,
+): Promise<Record<string, T[]>> {
+  const results: Record<string, T[]> = Object.fromEntries(Object.keys(measures).map((name) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, measure] of Object.entries(measures)) results[name]?.push(await measure());
+  }
+  return results;
+}
+
+/** Milliseconds of CPU this process spent in `work` (user and system). */
+export function cpuMs(work: () => unknown): number {
+  const start = process.cpuUsage();
+  work();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}

@@ -1,0 +1,141 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { BUNDLING } from '../infra/bundling.js';
+import type { Row } from './lib/report.js';
+import { kb, ms } from './lib/report.js';
+import { interleaved, median } from './lib/stats.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** Each function's entry, and the spike: the clients every function of this kind needs, bundled the same way. */
+const ENTRIES = {
+  spike: 'bench/spike/index.ts',
+  api: 'lambdas/api/index.ts',
+  ingest: 'lambdas/ingest/index.ts',
+  analyze: 'lambdas/analyze/index.ts',
+} as const;
+type Bundle = keyof typeof ENTRIES;
+
+/** Enough of a function's environment for its module to load, as in Lambda. */
+const FUNCTION_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_LAMBDA_FUNCTION_NAME: 'bench',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  PRECIS_TABLE: 'bench',
+  PRECIS_BUCKET: 'bench',
+  PRECIS_ANALYZE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/analyze',
+  PRECIS_INGEST_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/ingest',
+  PRECIS_ANALYZE_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/analyze-dlq',
+  PRECIS_INGEST_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/ingest-dlq',
+  PRECIS_CURSOR_KEY: 'bench-cursor-key-0123456789',
+  OPENAI_API_KEY: 'sk-bench',
+};
+
+/** Builds a bundle as CDK does (infra/bundling.ts): ESM, minified, everything inside, the banner on top. */
+async function bundle(name: Bundle, outDir: string): Promise<string> {
+  const outfile = join(outDir, name, 'index.mjs');
+  mkdirSync(join(outDir, name), { recursive: true });
+  await build({
+    entryPoints: [join(ROOT, ENTRIES[name])],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: BUNDLING.format,
+    target: BUNDLING.target,
+    mainFields: [...BUNDLING.mainFields],
+    minify: BUNDLING.minify,
+    sourcemap: BUNDLING.sourceMap,
+    banner: { js: BUNDLING.banner },
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+/** Milliseconds a fresh Node process takes to import a file, measured inside it, with the functions' NODE_OPTIONS. */
+function importMs(file: string): number {
+  const script = `const t = performance.now(); await import(process.env.BENCH_FILE); process.stdout.write(String(performance.now() - t));`;
+  const flags = BUNDLING.nodeOptions ? BUNDLING.nodeOptions.split(' ') : [];
+  const out = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], {
+    env: { ...process.env, ...FUNCTION_ENV, NODE_OPTIONS: '', BENCH_FILE: pathToFileURL(file).href },
+    encoding: 'utf8',
+  });
+  return Number(out);
+}
+
+/** Wall-clock milliseconds of a command, start to exit. */
+function runMs(args: string[]): number {
+  const start = performance.now();
+  const result = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    stdio: 'ignore',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}`);
+  return performance.now() - start;
+}
+
+const GOALS: Record<Exclude<Bundle, 'spike'>, { importRatio: number; gzipBytes: number }> = {
+  api: { importRatio: 1.2, gzipBytes: 300 * 1024 },
+  ingest: { importRatio: 1.5, gzipBytes: 600 * 1024 },
+  analyze: { importRatio: 1.5, gzipBytes: 600 * 1024 },
+};
+
+/** Import time and gzip size of each function's bundle against the spike's; `precis --help` against `node -e 0`. */
+export async function benchStarts(rounds: number, outDir: string, log: (line: string) => void): Promise<Row[]> {
+  log('starts: bundling the functions and the spike as CDK does');
+  const files = {} as Record<Bundle, string>;
+  for (const name of Object.keys(ENTRIES) as Bundle[]) files[name] = await bundle(name, outDir);
+  const gzip = (file: string) => gzipSync(readFileSync(file)).length;
+
+  log(`starts: importing each bundle in a fresh process, ${rounds} rounds`);
+  for (const file of Object.values(files)) importMs(file); // the file cache, warm
+  const imports = await interleaved(
+    rounds,
+    Object.fromEntries(Object.entries(files).map(([name, file]) => [name, () => importMs(file)])),
+  );
+  const spikeMs = median(imports.spike ?? []);
+  const spikeGzip = gzip(files.spike);
+  const rows: Row[] = [];
+  for (const name of ['api', 'ingest', 'analyze'] as const) {
+    const t = median(imports[name] ?? []);
+    rows.push({
+      measure: `import of the ${name} bundle (${kb(statSync(files[name]).size)})`,
+      anchor: `spike bundle: ${ms(spikeMs)}`,
+      value: ms(t),
+      ratio: t / spikeMs,
+      goal: `≤ ${GOALS[name].importRatio.toFixed(2)}×`,
+      met: t / spikeMs <= GOALS[name].importRatio,
+    });
+  }
+  for (const name of ['api', 'ingest', 'analyze'] as const) {
+    const size = gzip(files[name]);
+    rows.push({
+      measure: `${name} bundle, gzip`,
+      anchor: `spike bundle: ${kb(spikeGzip)}`,
+      value: kb(size),
+      ratio: size / spikeGzip,
+      goal: `≤ ${kb(GOALS[name].gzipBytes)}`,
+      met: size <= GOALS[name].gzipBytes,
+    });
+  }
+
+  log(`starts: precis --help and node -e 0, ${rounds} rounds`);
+  const cli = ['bin/precis.js', '--help'];
+  runMs(cli); // a first run may build the CLI
+  const starts = await interleaved(rounds, { node: () => runMs(['-e', '0']), cli: () => runMs(cli) });
+  const nodeMs = median(starts.node ?? []);
+  const cliMs = median(starts.cli ?? []);
+  rows.push({
+    measure: '`precis --help`, start to exit',
+    anchor: `\`node -e 0\`: ${ms(nodeMs)}`,
+    value: ms(cliMs),
+    ratio: cliMs / nodeMs,
+    goal: '≤ 2.00×',
+    met: cliMs / nodeMs <= 2,
+  });
+  return rows;
+}

@@ -1,0 +1,75 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { articleIdFor, isTerminal } from '../shared/article.js';
+import { startTestStack } from '../tests/helpers/stack.js';
+import { startStubOpenAI } from '../tests/helpers/stub-openai.js';
+import { longArticle } from './lib/long-article.js';
+import type { Row } from './lib/report.js';
+import { ms } from './lib/report.js';
+import { median } from './lib/stats.js';
+
+const AT_ONCE = 20;
+const WORDS = 700;
+
+/**
+ * Concurrent uploads through the local stack with an LLM that answers at
+ * once (the stub, no latency): from each upload's start to its terminal
+ * write. The anchor is one upload alone, in the same run.
+ */
+export async function benchUploads(log: (line: string) => void): Promise<Row[]> {
+  const stub = await startStubOpenAI();
+  const { stack, close } = await startTestStack({
+    OPENAI_BASE_URL: stub.baseURL,
+    OPENAI_API_KEY: 'sk-bench',
+    PRECIS_LLM_PROVIDER: 'openai',
+    TARGET_LANGUAGES: 'ar,fr',
+    PRECIS_SWEEP_INTERVAL_MS: '0',
+  });
+  let seed = 100;
+  /** Uploads `count` different articles at once; each one's milliseconds from upload to its terminal write. */
+  const batch = async (count: number): Promise<number[]> => {
+    const uploads = Array.from({ length: count }, () => {
+      seed++;
+      return { key: `incoming/bench-${seed}.html`, body: longArticle(WORDS, seed).html };
+    });
+    const started = Date.now();
+    await Promise.all(
+      uploads.map(({ key, body }) =>
+        stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: body })),
+      ),
+    );
+    const keys = uploads.map((u) => u.key);
+    const ids = keys.map((key) => articleIdFor(stack.bucket, key));
+    const done = new Map<string, number>();
+    const deadline = Date.now() + 120_000;
+    while (done.size < ids.length) {
+      if (Date.now() > deadline) throw new Error(`${ids.length - done.size} uploads did not end in 120 s`);
+      for (const id of ids) {
+        if (done.has(id)) continue;
+        const record = await stack.adapters.articles.get(id);
+        if (record && isTerminal(record.status)) done.set(id, Date.parse(record.updatedAt) - started);
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return [...done.values()];
+  };
+  try {
+    log('uploads: one at a time (the anchor), then 20 at once');
+    await batch(1); // warm: models loaded, connections open
+    const alone = median([...(await batch(1)), ...(await batch(1)), ...(await batch(1))]);
+    const together = await batch(AT_ONCE);
+    const p50 = median(together);
+    return [
+      {
+        measure: `${AT_ONCE} concurrent uploads, zero-latency LLM, local: p50 upload to terminal state`,
+        anchor: `one upload alone: ${ms(alone)}`,
+        value: ms(p50),
+        ratio: p50 / alone,
+        goal: '≤ 1 s',
+        met: p50 <= 1000,
+      },
+    ];
+  } finally {
+    await close();
+    await stub.close();
+  }
+}
