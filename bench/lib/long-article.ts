@@ -65,13 +65,13 @@ export function longArticle(words: number, seed = 7): LongArticle {
     paragraphs.push(sentences.join(' '));
   }
   const title = `${pick(PLACES)} ${pick(VERBS)} ${pick(THINGS)} as costs grow`;
-  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const html = [
     '<!doctype html><html lang="en"><head><meta charset="utf-8">',
-    `<title>${escape(title)}</title><meta property="og:site_name" content="The Daily Record"></head><body>`,
+    `<title>${escapeHtml(title)}</title><meta property="og:site_name" content="The Daily Record"></head><body>`,
     '<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li><li><a href="/business">Business</a></li></ul></nav>',
-    `<main><article><h1>${escape(title)}</h1><p class="byline">By ${PEOPLE[0]}</p>`,
-    ...paragraphs.map((p) => `<p>${escape(p)}</p>`),
+    `<main><article><h1>${escapeHtml(title)}</h1><p class="byline">By ${PEOPLE[0]}</p>`,
+    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
     '</article></main><footer><p>© The Daily Record. All rights reserved.</p></footer></body></html>',
   ].join('\n');
   return { title, text: paragraphs.join('\n\n'), html, words: count };
