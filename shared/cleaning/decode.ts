@@ -80,8 +80,9 @@ function sniffUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
 function garbageRatio(text: string): number {
   if (text.length === 0) return 0;
   let bad = 0;
-  for (const ch of text) {
-    const c = ch.codePointAt(0) ?? 0;
+  // UTF-16 code units: the characters counted are all in the Basic Multilingual Plane.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
     if (
       (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) ||
       (c >= 0x7f && c <= 0x9f) ||
@@ -130,13 +131,17 @@ export function decodeBytes(bytes: Uint8Array, options: { html?: boolean } = {})
   } catch {
     utf8 = null;
   }
-  const hasNonAscii = bytes.some((b) => b >= 0x80);
+  const hasNonAscii = utf8 === null || /[^\x00-\x7f]/.test(utf8);
 
   if (options.html) {
     const declared = declaredCharset(bytes);
     // Valid non-ASCII UTF-8 under a legacy declaration is a mislabelled page: legacy bytes are almost never valid UTF-8.
     if (declared && !(utf8 !== null && hasNonAscii && declared !== 'utf-8')) {
-      const decoded = decodeWith(bytes, declared);
+      // Declared UTF-8 has been decoded already, and so has ASCII under any label but the escape-based ones.
+      const decoded =
+        utf8 !== null && (declared === 'utf-8' || (!hasNonAscii && !utf8.includes('\x1b')))
+          ? { text: stripBom(utf8), encoding: declared }
+          : decodeWith(bytes, declared);
       if (garbageRatio(decoded.text) <= MAX_GARBAGE) return decoded;
     }
   }

@@ -5,13 +5,25 @@ import type { DocumentMetadata } from './document.js';
 type Doc = ReturnType<typeof parseHTML>['document'];
 export type El = ReturnType<Doc['createElement']>;
 
-function meta(document: Doc, ...names: string[]): string | null {
+/** The meta tags of a page by attribute, read in one pass: the first tag of each property, name or itemprop. */
+type MetaTags = Record<'property' | 'name' | 'itemprop', Map<string, string>>;
+
+function metaTags(document: Doc): MetaTags {
+  const tags: MetaTags = { property: new Map(), name: new Map(), itemprop: new Map() };
+  for (const el of Array.from(document.getElementsByTagName('meta')) as El[]) {
+    const content = el.getAttribute('content') ?? '';
+    for (const attribute of ['property', 'name', 'itemprop'] as const) {
+      const key = el.getAttribute(attribute);
+      if (key !== null && !tags[attribute].has(key)) tags[attribute].set(key, content);
+    }
+  }
+  return tags;
+}
+
+/** The first of some names a meta tag gives content to, by property, then name, then itemprop. */
+function meta(tags: MetaTags, ...names: string[]): string | null {
   for (const name of names) {
-    const el =
-      document.querySelector(`meta[property="${name}"]`) ??
-      document.querySelector(`meta[name="${name}"]`) ??
-      document.querySelector(`meta[itemprop="${name}"]`);
-    const content = el?.getAttribute('content')?.trim();
+    const content = (tags.property.get(name) ?? tags.name.get(name) ?? tags.itemprop.get(name))?.trim();
     if (content) return content;
   }
   return null;
@@ -56,12 +68,13 @@ function nameOf(value: unknown): string | null {
 
 /** Metadata from meta tags and JSON-LD, read before Readability rewrites the document. */
 export function pageMetadata(document: Doc): DocumentMetadata {
+  const tags = metaTags(document);
   const [ld] = jsonLdArticles(document);
   const str = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : null);
   const timeEl = document.querySelector('time[datetime]')?.getAttribute('datetime') ?? null;
   const published =
     meta(
-      document,
+      tags,
       'article:published_time',
       'og:published_time',
       'datePublished',
@@ -75,16 +88,16 @@ export function pageMetadata(document: Doc): DocumentMetadata {
   return {
     title:
       str(ld?.headline) ??
-      meta(document, 'og:title', 'twitter:title') ??
+      meta(tags, 'og:title', 'twitter:title') ??
       document.querySelector('h1')?.textContent?.trim() ??
       document.querySelector('title')?.textContent?.trim() ??
       null,
-    byline: nameOf(ld?.author) ?? meta(document, 'author', 'article:author', 'byl', 'dc.creator'),
+    byline: nameOf(ld?.author) ?? meta(tags, 'author', 'article:author', 'byl', 'dc.creator'),
     publishedAt: published ? parseDate(published) : null,
-    site: meta(document, 'og:site_name', 'application-name') ?? nameOf(ld?.publisher),
+    site: meta(tags, 'og:site_name', 'application-name') ?? nameOf(ld?.publisher),
     url:
       document.querySelector('link[rel="canonical"]')?.getAttribute('href') ??
-      meta(document, 'og:url') ??
+      meta(tags, 'og:url') ??
       str(ld?.url) ??
       null,
     lang: document.documentElement?.getAttribute('lang')?.trim() || null,

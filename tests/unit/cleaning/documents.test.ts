@@ -37,6 +37,24 @@ describe('cleanDocument on the samples', () => {
     expect(result.text.split('\n\n')).toHaveLength(8);
   });
 
+  it('removes the furniture Readability keeps inside the article container, and keeps embedded quotes', () => {
+    const paragraph = (n: number) =>
+      `<p>Paragraph ${n} of the report says the council approved 14 new schools and 450 jobs for the district this year.</p>`;
+    const page = `<html><head><title>Schools reopen</title></head><body><article class="story">
+      ${[1, 2, 3].map(paragraph).join('')}
+      <div class="newsletter-promo"><p>The morning briefing brings the local headlines to you at seven.</p><p>It is free.</p></div>
+      <div class="photo-caption"><p>A worker carries bricks outside the new school in the district.</p><p>Archive picture.</p></div>
+      ${[4, 5].map(paragraph).join('')}
+      <div class="embed-quote"><blockquote>We will open every school by spring, the mayor wrote.</blockquote></div>
+      ${[6, 7].map(paragraph).join('')}
+    </article></body></html>`;
+    const { text } = cleanDocument(bytes(page), { name: 'page.html' });
+    expect(text).not.toContain('The morning briefing');
+    expect(text).not.toContain('A worker carries bricks');
+    expect(text).toContain('We will open every school by spring');
+    expect(text.split('\n\n').filter((p) => p.startsWith('Paragraph'))).toHaveLength(7);
+  });
+
   it('cleans the pasted text sample and takes its date and source from the artifacts', () => {
     const result = cleanDocument(sample('kirkuk-checkpoints.txt'), { name: 'kirkuk-checkpoints.txt' });
     expect(result).toMatchObject({
