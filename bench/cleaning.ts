@@ -10,8 +10,9 @@ import { cpuMs, median, quantile } from './lib/stats.js';
 
 export const EXTRACTION_DATA = resolve(import.meta.dirname, '../../shared/eval-data/extraction/scrapinghub-aeb');
 
-/** The anchor: plain Readability.js on linkedom, as its README shows it, nothing else. */
-export function plainReadability(html: string): string {
+/** The anchor: plain Readability.js on linkedom, as its README shows it, from the page's bytes read as UTF-8. */
+export function plainReadability(page: Uint8Array | string): string {
+  const html = typeof page === 'string' ? page : new TextDecoder().decode(page);
   const { document } = parseHTML(html);
   const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0]).parse();
   return article?.textContent ?? '';
@@ -39,10 +40,9 @@ export function benchCleaning(rounds: number, log: (line: string) => void): Row[
     .filter((f) => f.endsWith('.html.gz'))
     .sort()
     .map((f) => gunzipSync(readFileSync(join(EXTRACTION_DATA, 'html', f))));
-  const texts = pages.map((bytes) => bytes.toString('utf8'));
   // Warm both up: the first pages pay for the JIT, and precis for loading its language models.
   for (let i = 0; i < Math.min(20, pages.length); i++) {
-    plainReadability(texts[i] as string);
+    plainReadability(pages[i] as Uint8Array);
     tryClean(pages[i] as Uint8Array);
   }
   const anchor: number[][] = pages.map(() => []);
@@ -50,7 +50,7 @@ export function benchCleaning(rounds: number, log: (line: string) => void): Row[
   for (let round = 0; round < rounds; round++) {
     log(`cleaning: round ${round + 1} of ${rounds} over ${pages.length} pages`);
     pages.forEach((bytes, i) => {
-      anchor[i]?.push(cpuMs(() => plainReadability(texts[i] as string)));
+      anchor[i]?.push(cpuMs(() => plainReadability(pages[i] as Uint8Array)));
       precis[i]?.push(cpuMs(() => tryClean(bytes)));
     });
   }

@@ -63,7 +63,14 @@ const SCRIPTS: [Script, RegExp][] = (
 
 function scriptCounts(text: string): Map<Script, number> {
   const counts = new Map<Script, number>();
+  let latin = 0;
   for (const ch of text) {
+    const code = ch.charCodeAt(0);
+    if (code < 0x80) {
+      // ASCII, most of most texts: a letter is Latin, anything else is not a letter.
+      if ((code | 32) >= 97 && (code | 32) <= 122) latin++;
+      continue;
+    }
     if (!/\p{L}/u.test(ch)) continue;
     for (const [script, test] of SCRIPTS) {
       if (test.test(ch)) {
@@ -72,6 +79,7 @@ function scriptCounts(text: string): Map<Script, number> {
       }
     }
   }
+  if (latin > 0) counts.set('Latin', (counts.get('Latin') ?? 0) + latin);
   return counts;
 }
 
@@ -219,9 +227,11 @@ function latin(sample: string, candidates: string[]): string | null {
   const ranked = franc(sample, candidates);
   const [first, second] = ranked;
   if (!first) return null;
+  // CLD3 is asked only when franc hesitates: its answer cannot change a sure franc's.
+  const francUnsure = !second || second[1] >= FRANC_MARGIN;
+  if (!francUnsure) return first[0];
   const opinion = cld3.findLanguage(sample);
   const other = CLD3_ALIASES[opinion.language] ?? opinion.language;
   if (other === first[0] || !candidates.includes(other)) return first[0];
-  const francUnsure = !second || second[1] >= FRANC_MARGIN;
-  return opinion.is_reliable && opinion.probability >= CLD3_SURE && francUnsure ? other : first[0];
+  return opinion.is_reliable && opinion.probability >= CLD3_SURE ? other : first[0];
 }

@@ -155,13 +155,55 @@ function linkDensity(root: El): number {
   return linked / total;
 }
 
+/** Markup that never holds article text: dropped from the page before it is parsed, as the parse costs per node. */
+const INERT = /<(script|style|svg|noscript|template)(?=[\s>/])|<!--/gi;
+
+/**
+ * The page without its scripts, style sheets, inline SVG, noscript and
+ * template elements and comments (JSON-LD scripts stay: they carry the
+ * metadata). Readability removes most of these itself, after linkedom has
+ * built a node for each; a news page's inline scripts and icons are often
+ * most of its markup. One pass: an element left open ends the stripping.
+ */
+export function stripInert(html: string): string {
+  const kept: string[] = [];
+  let from = 0;
+  INERT.lastIndex = 0;
+  for (let m = INERT.exec(html); m !== null; m = INERT.exec(html)) {
+    const tag = m[1]?.toLowerCase();
+    let end: number;
+    if (tag === undefined) {
+      const close = html.indexOf('-->', m.index + 4);
+      if (close < 0) break;
+      end = close + 3;
+    } else {
+      const openEnd = html.indexOf('>', m.index);
+      if (openEnd < 0) break;
+      if (tag === 'script' && /ld\+json/i.test(html.slice(m.index, openEnd))) {
+        INERT.lastIndex = openEnd + 1;
+        continue;
+      }
+      const closing = new RegExp(`</${tag}\\s*>`, 'gi');
+      closing.lastIndex = openEnd + 1;
+      const close = closing.exec(html);
+      if (close === null) break;
+      end = close.index + close[0].length;
+    }
+    kept.push(html.slice(from, m.index));
+    from = end;
+    INERT.lastIndex = end;
+  }
+  kept.push(html.slice(from));
+  return kept.join('');
+}
+
 /**
  * The main content of an HTML page as paragraphs, with Readability on
  * linkedom, and its metadata from meta tags and JSON-LD. Throws
  * NO_ARTICLE_TEXT when the page has no article in it.
  */
 export function parseHtml(html: string): ParsedDocument {
-  const { document } = parseHTML(html);
+  const { document } = parseHTML(stripInert(html));
   const found = pageMetadata(document);
   // Readability's article element itself, not its HTML: serialising it and parsing that again cost a third of the time.
   const article = new Readability<El>(document as unknown as ConstructorParameters<typeof Readability>[0], {
