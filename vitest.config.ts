@@ -15,6 +15,8 @@ export default defineConfig({
       // Skips CloudFormation schema validation in template tests; cdk-nag still runs.
       CDK_VALIDATION: 'false',
     },
+    // The language models, loaded once per test file as each use case loads them before cleaning.
+    setupFiles: ['tests/setup/language-models.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

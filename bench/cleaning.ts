@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
-import { cleanDocument } from '../shared/cleaning/index.js';
+import { cleanDocument, loadLanguageModels } from '../shared/cleaning/index.js';
 import type { Row } from './lib/report.js';
 import { ms } from './lib/report.js';
 import { cpuMs, median, quantile } from './lib/stats.js';
@@ -31,7 +31,8 @@ export function tryClean(bytes: Uint8Array): void {
  * each page's median over `rounds` (precis and the anchor interleaved page by
  * page), then the median and p95 over pages.
  */
-export function benchCleaning(rounds: number, log: (line: string) => void): Row[] {
+export async function benchCleaning(rounds: number, log: (line: string) => void): Promise<Row[]> {
+  await loadLanguageModels();
   if (!existsSync(join(EXTRACTION_DATA, 'html'))) {
     log(`cleaning: skipped, ${EXTRACTION_DATA} is absent (the evaluation data sits beside the project).`);
     return [];

@@ -48,7 +48,7 @@ process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 const rows: Row[] = [];
 const outDir = mkdtempSync(join(tmpdir(), 'precis-bench-'));
 try {
-  if (only.includes('cleaning')) rows.push(...benchCleaning(rounds, log));
+  if (only.includes('cleaning')) rows.push(...(await benchCleaning(rounds, log)));
   if (only.includes('scaling')) rows.push(...(await benchScaling(Math.max(1, Math.ceil(rounds / 2)), log)));
   if (only.includes('starts')) rows.push(...(await benchStarts(rounds + 2, outDir, log)));
   if (only.includes('uploads')) rows.push(...(await benchUploads(log)));

@@ -1,6 +1,6 @@
 import { chunkText, tokenCount } from '../shared/analysis/llm/chunking.js';
 import { OfflineEngine } from '../shared/analysis/offline-engine.js';
-import { cleanDocument } from '../shared/cleaning/index.js';
+import { cleanDocument, loadLanguageModels } from '../shared/cleaning/index.js';
 import { plainReadability } from './cleaning.js';
 import { longArticle } from './lib/long-article.js';
 import type { Row } from './lib/report.js';
@@ -22,6 +22,7 @@ async function wallMs(work: () => unknown): Promise<number> {
  * one (1.00× is linear), next to plain Readability's on the same pages.
  */
 export async function benchScaling(rounds: number, log: (line: string) => void): Promise<Row[]> {
+  await loadLanguageModels();
   const short = longArticle(SHORT);
   const long = longArticle(LONG);
   const stages: Record<string, (article: typeof short) => unknown> = {

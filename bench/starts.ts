@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -52,6 +52,9 @@ async function bundle(name: Bundle, outDir: string): Promise<string> {
     banner: { js: BUNDLING.banner },
     logLevel: 'error',
   });
+  if (name === 'ingest' || name === 'analyze') {
+    for (const { from, to } of BUNDLING.languageModels) copyFileSync(join(ROOT, from), join(outDir, name, to));
+  }
   return outfile;
 }
 

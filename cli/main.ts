@@ -9,7 +9,7 @@ import { SingleBar } from 'cli-progress';
 import { buildAnalysisEngine } from '../lambdas/analyze/deps.js';
 import { MemoryAnalysisCache } from '../shared/analysis/cache.js';
 import { verifySummary } from '../shared/analysis/checks/verify.js';
-import { cleanDocument, formatFromName } from '../shared/cleaning/index.js';
+import { cleanDocument, formatFromName, loadLanguageModels } from '../shared/cleaning/index.js';
 import { type CliConfig, ConfigError, cliEnvSchema, DEFAULT_MAX_OBJECT_BYTES, loadConfig } from '../shared/config.js';
 import { type ERROR_CODES, PrecisError, toErrorInfo, tooLargeMessage } from '../shared/errors.js';
 import { analyzeDocument } from '../shared/usecases/analyze-document.js';
@@ -176,6 +176,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const engine = buildAnalysisEngine(config, { cache: new MemoryAnalysisCache() });
 
     const files = expand(paths);
+    await loadLanguageModels();
     const bar =
       io.stderr.isTTY && files.length > 1
         ? new SingleBar({

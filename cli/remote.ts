@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BulkReport, RedriveReport, Reprocessed } from '../shared/usecases/reprocess.js';
 import type { Io } from './main.js';
 

@@ -57,6 +57,7 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
   const ingest = new PrecisFunction(stack, 'Ingest', {
     entry: resolve(ROOT, 'lambdas/ingest/index.ts'),
     serviceName: 'precis-ingest',
+    languageModels: true,
     timeout: ingestTimeout,
     memorySize: 1024,
     environment: {
@@ -72,6 +73,7 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
   const analyze = new PrecisFunction(stack, 'Analyze', {
     entry: resolve(ROOT, 'lambdas/analyze/index.ts'),
     serviceName: 'precis-analyze',
+    languageModels: true,
     timeout: analyzeTimeout,
     memorySize: 1024,
     environment: {

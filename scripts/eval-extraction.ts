@@ -15,7 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { type PageScore, scorePage, summarise } from '../bench/lib/shingles.js';
-import { cleanDocument } from '../shared/cleaning/index.js';
+import { cleanDocument, loadLanguageModels } from '../shared/cleaning/index.js';
 
 const DATA = resolve(import.meta.dirname, '../../shared/eval-data/extraction/scrapinghub-aeb');
 const { values } = parseArgs({ options: { below: { type: 'string', default: '0.8' }, data: { type: 'string' } } });
@@ -90,6 +90,7 @@ try {
   }
 
   // Speed: the cleaner in process, warm, one page at a time.
+  await loadLanguageModels();
   const html = ids.map((id) => readFileSync(join(pages, `${id}.html`)));
   for (const bytes of html.slice(0, 20)) tryClean(bytes);
   const times: number[] = [];

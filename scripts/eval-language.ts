@@ -21,7 +21,8 @@ if (!existsSync(resolve(dir, 'sentences-dev.jsonl'))) {
 const heapBefore = process.memoryUsage().heapUsed;
 const rssBefore = process.memoryUsage().rss;
 const t0 = performance.now();
-const { detectLanguage } = await import('../shared/cleaning/language.js');
+const { detectLanguage, loadLanguageModels } = await import('../shared/cleaning/language.js');
+await loadLanguageModels();
 detectLanguage('warm up the detector with one sentence of English text.');
 const importMs = performance.now() - t0;
 const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;

@@ -1,5 +1,6 @@
-// cld3-asm's CommonJS entry, imported by path (see shared/cleaning/language.ts).
-declare module 'cld3-asm/dist/cjs/index.js' {
-  const cld3: typeof import('cld3-asm');
-  export default cld3;
+// cld3-asm's loader, imported without the runtime (see shared/cleaning/cld3.ts).
+declare module 'cld3-asm/dist/cjs/cldLoader.js' {
+  export const cldLoader: (asmModule: never) => {
+    create(minBytes?: number, maxBytes?: number): import('./cleaning/cld3.js').Cld3;
+  };
 }

@@ -18,6 +18,8 @@ export interface PrecisFunctionProps {
   memorySize: number;
   environment: Record<string, string>;
   logLevel?: string;
+  /** The function cleans or checks text: CLD3's runtime goes beside its bundle (BUNDLING.languageModels). */
+  languageModels?: boolean;
 }
 
 /**
@@ -76,6 +78,16 @@ export class PrecisFunction extends Construct {
         externalModules: [],
         banner: BUNDLING.banner,
         forceDockerBundling: false,
+        ...(props.languageModels
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  BUNDLING.languageModels.map(({ from, to }) => `cp "${inputDir}/${from}" "${outputDir}/${to}"`),
+              },
+            }
+          : {}),
       },
     });
     Validations.of(this.role).acknowledge({

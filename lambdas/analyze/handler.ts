@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageMeter } from '../../shared/analysis/usage.js';
 import type { StageUsage } from '../../shared/article.js';
 import { type AnalyzeDeps, type AnalyzeOutcome, analyzeArticle } from '../../shared/usecases/analyze-article.js';

@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { STATUSES } from '../../shared/article.js';
 import { PrecisError } from '../../shared/errors.js';
 import { LANGUAGE_CODE } from '../../shared/languages.js';

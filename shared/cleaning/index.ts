@@ -8,13 +8,13 @@ import { parseHtml } from './formats/html.js';
 import { parseJsonArticle } from './formats/json.js';
 import { parseMarkdown } from './formats/markdown.js';
 import { parseText } from './formats/text.js';
-import { detectLanguage } from './language.js';
+import { detectLanguage, loadLanguageModels } from './language.js';
 import { countWords, joinParagraphs, normalizeLine } from './normalize.js';
 import { cleanParagraphs, type PasteFindings } from './paste-rules.js';
 
 import { CLEANER_VERSION } from './version.js';
 
-export { CLEANER_VERSION };
+export { CLEANER_VERSION, loadLanguageModels };
 
 export interface CleanedArticle extends ArticleMetadata {
   text: string;
@@ -99,6 +99,8 @@ const PARSERS: Record<SourceFormat, (text: string) => ParsedDocument> = {
  * 3. Parse: HTML main content with Readability; Markdown to paragraphs; JSON by its fields.
  * 4. Remove pasted artifacts (repeated headline, timestamp, dateline, site name, share lines).
  * 5. Detect the language from the text, hash the text, count its words.
+ *
+ * The language models must be loaded first: `await loadLanguageModels()`, once.
  */
 export function cleanDocument(bytes: Uint8Array, options: CleanOptions): CleanedArticle {
   if (bytes.length === 0) throw new InvalidInputError('EMPTY_OBJECT', 'The file is empty (0 bytes).');

@@ -1,15 +1,30 @@
-// The CommonJS build: its ESM build wraps the WebAssembly runtime in a way bundlers break.
-import cld3Asm from 'cld3-asm/dist/cjs/index.js';
 import { francAll } from 'franc';
 import { LANGUAGE_SCRIPTS, SCRIPT_LETTERS, type Script } from '../scripts.js';
+import { type Cld3, loadCld3 } from './cld3.js';
 
 /**
- * Google's CLD3 (a small neural model compiled to WebAssembly), loaded once
- * when the module is: the second opinion on Latin-script text, where
- * franc's trigram models confuse close languages (Spanish and Portuguese,
- * Dutch and German) on short sentences.
+ * Google's CLD3 (a small neural model compiled to WebAssembly): the second
+ * opinion on Latin-script text, where franc's trigram models confuse close
+ * languages (Spanish and Portuguese, Dutch and German) on short sentences.
+ * Loaded by loadLanguageModels(), not at import: a function that never
+ * cleans a text never pays for it.
  */
-const cld3 = (await cld3Asm.loadModule()).create(0, 1000);
+let cld3: Cld3 | null = null;
+let loading: Promise<void> | null = null;
+
+/** Loads the language models once; detectLanguage needs them loaded (cleanDocument's callers await this first). */
+export function loadLanguageModels(): Promise<void> {
+  loading ??= loadCld3().then(
+    (loaded) => {
+      cld3 = loaded;
+    },
+    (error: unknown) => {
+      loading = null;
+      throw error;
+    },
+  );
+  return loading;
+}
 
 /** CLD3's codes that differ from the ISO 639-1 codes precis uses. */
 const CLD3_ALIASES: Record<string, string> = { iw: 'he', ms: 'id', 'zh-Latn': 'zh' };
@@ -52,6 +67,9 @@ export const DEFAULT_LANGUAGES = [...new Set(Object.values(FRANC_TO_ISO1))].sort
 const FRANC_MARGIN = 0.9;
 /** CLD3's probability at which its answer overrules a hesitating franc. */
 const CLD3_SURE = 0.9;
+
+/** CLD3 reads at most 1,000 bytes (see cld3.ts): no more characters than that are copied to it. */
+const CLD3_CHARS = 1000;
 
 /** Enough text to be sure, short enough to stay fast on long articles. */
 const SAMPLE_CHARS = 3000;
@@ -230,7 +248,8 @@ function latin(sample: string, candidates: string[]): string | null {
   // CLD3 is asked only when franc hesitates: its answer cannot change a sure franc's.
   const francUnsure = !second || second[1] >= FRANC_MARGIN;
   if (!francUnsure) return first[0];
-  const opinion = cld3.findLanguage(sample);
+  if (!cld3) throw new Error('The language models are not loaded: await loadLanguageModels() before detecting.');
+  const opinion = cld3.findLanguage(sample.slice(0, CLD3_CHARS));
   const other = CLD3_ALIASES[opinion.language] ?? opinion.language;
   if (other === first[0] || !candidates.includes(other)) return first[0];
   return opinion.is_reliable && opinion.probability >= CLD3_SURE ? other : first[0];

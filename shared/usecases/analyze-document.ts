@@ -1,6 +1,6 @@
 import type { AnalysisEngine } from '../analysis/engine.js';
 import type { AnalysisResult } from '../article.js';
-import { type CleanedArticle, cleanDocument } from '../cleaning/index.js';
+import { type CleanedArticle, cleanDocument, loadLanguageModels } from '../cleaning/index.js';
 import { assertSummarisable } from './analyze-article.js';
 
 export type DocumentAnalysis = Omit<CleanedArticle, 'text' | 'cleanerVersion'> &
@@ -27,6 +27,7 @@ export async function analyzeDocument(
     maxWords?: number;
   },
 ): Promise<DocumentAnalysis> {
+  await loadLanguageModels();
   const cleaned = cleanDocument(bytes, {
     name: options.name,
     languages: options.languages,

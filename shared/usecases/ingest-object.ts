@@ -1,5 +1,5 @@
 import { articleIdFor, objectKeys } from '../article.js';
-import { cleanDocument } from '../cleaning/index.js';
+import { cleanDocument, loadLanguageModels } from '../cleaning/index.js';
 import { InvalidInputError, tooLargeMessage } from '../errors.js';
 import type { ArticleRepository, BlobStore, Clock, MessageQueue, SourceRef } from '../ports.js';
 import { type Delivery, failOrRethrow } from './delivery.js';
@@ -73,6 +73,7 @@ export async function ingestObject(source: SourceRef, delivery: Delivery, deps: 
       throw new InvalidInputError('TOO_LARGE', tooLargeMessage(source.size, config.maxObjectBytes));
     }
     const bytes = await blobs.get(source.bucket, source.key, { maxBytes: config.maxObjectBytes });
+    await loadLanguageModels();
     const cleaned = cleanDocument(bytes, {
       name: source.key,
       languages: config.languages,

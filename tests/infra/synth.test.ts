@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -40,6 +40,26 @@ describe('cdk synth', () => {
       .filter((d) => d.startsWith('asset.'))
       .map((d) => join(out, d, 'index.mjs'));
     expect(bundles).toHaveLength(4);
+    // CLD3's 1 MB runtime sits beside the bundles that clean text, not inside them, and loads from there.
+    const withModels = bundles.filter((bundle) => existsSync(join(bundle, '../cld3.cjs')));
+    expect(withModels).toHaveLength(2);
+    for (const bundle of bundles)
+      expect(readFileSync(bundle, 'utf8')).not.toContain('data:application/octet-stream;base64');
+    const { stdout: detected } = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { createRequire } from 'node:module';
+       import { getModuleLoader } from 'emscripten-wasm-loader';
+       import { cldLoader } from 'cld3-asm/dist/cjs/cldLoader.js';
+       const runtime = createRequire(import.meta.url)(${JSON.stringify(join(withModels[0] as string, '../cld3.cjs'))});
+       const cld3 = (await getModuleLoader(cldLoader, runtime, undefined, {})()).create(0, 1000);
+       console.log(cld3.findLanguage('Le conseil municipal a voté le budget de la ville pour l’année prochaine.').language);`,
+      ],
+      { cwd: ROOT },
+    );
+    expect(detected.trim()).toBe('fr');
     for (const bundle of bundles) {
       const { stdout } = await run(
         process.execPath,

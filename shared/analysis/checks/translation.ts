@@ -11,10 +11,10 @@ let loading: Promise<LanguageDetector> | null = null;
 
 /** Loads the detector once; an analysis that translates nothing never pays for it. */
 export function loadLanguageDetector(): Promise<LanguageDetector> {
-  loading ??= import('../../cleaning/language.js').then((m) => ({
-    detect: m.detectLanguage,
-    known: m.DEFAULT_LANGUAGES,
-  }));
+  loading ??= import('../../cleaning/language.js').then(async (m) => {
+    await m.loadLanguageModels();
+    return { detect: m.detectLanguage, known: m.DEFAULT_LANGUAGES };
+  });
   return loading;
 }
 

@@ -1,5 +1,5 @@
 import { zodResponseFormat } from 'openai/helpers/zod';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ErrorCode, PrecisError } from '../../errors.js';
 import type { CallUsage } from '../usage.js';
 import { tokenCount } from './chunking.js';

@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { cldLoader } from 'cld3-asm/dist/cjs/cldLoader.js';
+import { getModuleLoader } from 'emscripten-wasm-loader';
+
+/** Google's CLD3 as precis uses it: one identifier reading at most 1,000 bytes of a text. */
+export interface Cld3 {
+  findLanguage(text: string): { language: string; probability: number; is_reliable: boolean };
+}
+
+/** The emscripten runtime with CLD3's WebAssembly inside it, 1 MB of JavaScript. */
+export const CLD3_RUNTIME = 'cld3-asm/dist/cjs/lib/node/cld3.js';
+/** Its name beside a function's bundle, where infra/bundling.ts puts it. */
+export const CLD3_RUNTIME_BESIDE_BUNDLE = 'cld3.cjs';
+
+/**
+ * Loads CLD3: its runtime is required only now, from beside the bundle in
+ * Lambda (so the bundle does not parse 1 MB of base64 at every cold start)
+ * or from node_modules when run from the sources.
+ */
+export async function loadCld3(): Promise<Cld3> {
+  const require = createRequire(import.meta.url);
+  const beside = fileURLToPath(new URL(`./${CLD3_RUNTIME_BESIDE_BUNDLE}`, import.meta.url));
+  // A name in a variable: the bundler leaves this require to run time.
+  const runtime = require(existsSync(beside) ? beside : CLD3_RUNTIME);
+  const factory = await getModuleLoader(cldLoader, runtime, undefined, {})();
+  return factory.create(0, 1000);
+}
