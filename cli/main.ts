@@ -5,43 +5,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SingleBar } from 'cli-progress';
-import { buildAnalysisEngine } from '../lambdas/analyze/deps.js';
-import { MemoryAnalysisCache } from '../shared/analysis/cache.js';
-import { verifySummary } from '../shared/analysis/checks/verify.js';
-import { cleanDocument, formatFromName, loadLanguageModels } from '../shared/cleaning/index.js';
-import { type CliConfig, ConfigError, cliEnvSchema, DEFAULT_MAX_OBJECT_BYTES, loadConfig } from '../shared/config.js';
+import { formatFromName } from '../shared/cleaning/formats/names.js';
 import { type ERROR_CODES, PrecisError, toErrorInfo, tooLargeMessage } from '../shared/errors.js';
-import { analyzeDocument } from '../shared/usecases/analyze-document.js';
-import { REMOTE_USAGE, RemoteUsageError, remoteMain } from './remote.js';
+import { REMOTE_USAGE, RemoteUsageError, USAGE, UsageError } from './usage.js';
 
-const USAGE = `Usage:
-  precis clean [options] FILE|FOLDER...     cleaned text and metadata of each file
-  precis analyze [options] FILE|FOLDER...   the article record of each file: summary, claims, translations
-  precis verify < pairs.jsonl               check summaries against their articles, no model needed:
-                                            {"article": …, "summary": …} per line in, one verdict per line
-                                            out, {"supported": …, "unsupported": [{"text": …, "reason": …}]}
-${REMOTE_USAGE}
-
-clean and analyze work on local files, with no stack:
-
-Each input file gives one JSON object on stdout, one per line:
-  {"file": …, …result}  or  {"file": …, "error": {"code": …, "message": …}}
-A folder stands for the .html, .htm, .txt, .md and .json files in it and below it.
-The exit status is 0 when every file was read, 1 when some could not be read, 2 on a usage error.
-
-Options of clean and analyze:
-  --offline              (analyze) use the offline engine even when an LLM is configured
-  --target LANGS         (analyze) languages to translate into, e.g. ar,fr (default: $TARGET_LANGUAGES)
-  --max-bytes N          refuse files larger than N bytes (default: $PRECIS_MAX_OBJECT_BYTES, else ${DEFAULT_MAX_OBJECT_BYTES})
-  --languages LANGS      languages the detector chooses among, e.g. ar,ku,en (default: $PRECIS_LANGUAGES, else 24
-                         common ones and Kurdish)
-  -h, --help             this help
-
-Every other setting (the LLM, its model, timeouts) is read from the environment, as the
-analyze function reads it: see the README's configuration table.`;
-
-class UsageError extends Error {}
+// Everything else is imported by the command that needs it: `precis --help` loads no model, no SDK and no zod.
 
 /** The files a list of paths stands for: files as given, folders by their article files. */
 function expand(paths: string[]): { file: string; unreadable?: string }[] {
@@ -70,14 +38,6 @@ function readError(file: string, reason: string) {
   return { file, error: { code: 'FILE_UNREADABLE' satisfies keyof typeof ERROR_CODES, message } };
 }
 
-/** The variable each flag stands for: a flag overrides it, and is checked by the same schema. */
-const FLAG_VARIABLES = {
-  offline: 'PRECIS_ENGINE',
-  target: 'TARGET_LANGUAGES',
-  languages: 'PRECIS_LANGUAGES',
-  'max-bytes': 'PRECIS_MAX_OBJECT_BYTES',
-} as const;
-
 /** Where the command reads and writes: the process's own, or a test's. */
 export interface Io {
   env: Record<string, string | undefined>;
@@ -95,6 +55,7 @@ const processIo: Io = { env: process.env, stdout: process.stdout, stderr: proces
  * Exit 0 when every line was read, 1 when some was not.
  */
 async function verifyLines(io: Io): Promise<number> {
+  const { verifySummary } = await import('../shared/analysis/checks/verify.js');
   let buffered = '';
   let bad = 0;
   const handle = (line: string) => {
@@ -138,6 +99,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const remote = argv[at];
   if ((remote === 'reprocess' || remote === 'redrive') && !argv.includes('--help') && !argv.includes('-h')) {
     try {
+      const { remoteMain } = await import('./remote.js');
       return await remoteMain(remote, argv.toSpliced(at, 1), io);
     } catch (failure) {
       if (!(failure instanceof RemoteUsageError)) throw failure;
@@ -170,16 +132,28 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     if (command !== 'clean' && command !== 'analyze') throw new UsageError(`unknown command "${command}"`);
     if (paths.length === 0) throw new UsageError(`${command} needs at least one FILE or FOLDER`);
+    const { cliConfig } = await import('./config.js');
     const config = cliConfig(io.env, values);
     const maxBytes = config.PRECIS_MAX_OBJECT_BYTES;
     const languages = config.PRECIS_LANGUAGES.length > 0 ? config.PRECIS_LANGUAGES : undefined;
+    const [
+      { buildAnalysisEngine },
+      { MemoryAnalysisCache },
+      { cleanDocument, loadLanguageModels },
+      { analyzeDocument },
+    ] = await Promise.all([
+      import('../lambdas/analyze/deps.js'),
+      import('../shared/analysis/cache.js'),
+      import('../shared/cleaning/index.js'),
+      import('../shared/usecases/analyze-document.js'),
+    ]);
     const engine = buildAnalysisEngine(config, { cache: new MemoryAnalysisCache() });
 
     const files = expand(paths);
     await loadLanguageModels();
     const bar =
       io.stderr.isTTY && files.length > 1
-        ? new SingleBar({
+        ? new (await import('cli-progress')).SingleBar({
             format: 'precis {bar} {value}/{total} {file}',
             stream: io.stderr,
             clearOnComplete: true,
@@ -229,40 +203,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (unreadable > 0) error(`precis: ${unreadable} of ${files.length} files could not be read.`);
     return unreadable > 0 ? 1 : 0;
   } catch (failure) {
-    if (failure instanceof UsageError || failure instanceof ConfigError) {
-      error(`precis: ${failure.message}\n\n${USAGE}`);
+    // ConfigError by name: its module is loaded only by the commands that read configuration.
+    if (failure instanceof UsageError || (failure as Error).name === 'ConfigError') {
+      error(`precis: ${(failure as Error).message}\n\n${USAGE}`);
       return 2;
     }
     throw failure;
-  }
-}
-
-/**
- * The command's configuration: the environment, with each flag given in
- * place of its variable, read through the same schema for both. A bad flag
- * is named as the flag.
- */
-export function cliConfig(
-  env: Io['env'],
-  values: Partial<Record<keyof typeof FLAG_VARIABLES, string | boolean>> = {},
-): CliConfig {
-  const flags: Record<string, string> = {};
-  const named: [string, string][] = [];
-  for (const [flag, variable] of Object.entries(FLAG_VARIABLES)) {
-    const value = values[flag as keyof typeof FLAG_VARIABLES];
-    if (value === undefined || value === false) continue;
-    // --offline is a switch: given, it sets PRECIS_ENGINE=offline.
-    flags[variable] = value === true ? 'offline' : value;
-    named.push([variable, `--${flag}`]);
-  }
-  try {
-    return loadConfig(cliEnvSchema, { ...env, ...flags });
-  } catch (failure) {
-    if (!(failure instanceof ConfigError)) throw failure;
-    const message = named.reduce(
-      (text, [variable, flag]) => text.replaceAll(`${variable} `, `${flag} `),
-      failure.message,
-    );
-    throw new ConfigError(message);
   }
 }

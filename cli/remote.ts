@@ -8,26 +8,7 @@ import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import type { BulkReport, RedriveReport, Reprocessed } from '../shared/usecases/reprocess.js';
 import type { Io } from './main.js';
-
-export const REMOTE_USAGE = `  precis reprocess [options] ID...         send articles through the pipeline again
-  precis reprocess --status S [options]     … every article in status S (DONE, PARTIAL or FAILED)
-  precis redrive [options]                  drive the dead-letter queues' messages again
-
-These talk to a running stack's API: the local one (npm start) unless --api says otherwise.
-Each article gives one JSON line on stdout: {"articleId": …, "next": …} or {"articleId": …, "error": …};
-redrive prints its report. Exit status: 0 when all went, 1 when some did not, 2 on a usage error.
-
-Options of reprocess and redrive:
-  --translations         (reprocess) redo only the translations that are not done (default: everything)
-  --since TIME           (reprocess --status) received at or after TIME (ISO 8601, e.g. 2026-11-01)
-  --until TIME           (reprocess --status) received before TIME
-  --engine NAME          (reprocess --status) analysed by this engine, e.g. offline (with its fallbacks)
-  --dry-run              (reprocess --status) list what would be reprocessed, change nothing
-  --api URL              the API (default: $PRECIS_API_URL, else the local stack on $PRECIS_API_PORT or 3000)
-  --key KEY              its key (default: $PRECIS_API_KEY, else the local stack's, kept in $PRECIS_DATA_DIR
-                         or .precis)`;
-
-export class RemoteUsageError extends Error {}
+import { RemoteUsageError } from './usage.js';
 
 const OPTIONS = {
   translations: { type: 'boolean' },

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { LANGUAGE_CODE, splitLanguageList } from './languages.js';
+import { DEFAULT_MAX_OBJECT_BYTES } from './limits.js';
 
 /**
  * The environment each function reads, checked once at cold start. A missing
@@ -9,8 +10,7 @@ import { LANGUAGE_CODE, splitLanguageList } from './languages.js';
  * the same everywhere.
  */
 
-/** Uploads larger than this are refused by their size, before they are read. */
-export const DEFAULT_MAX_OBJECT_BYTES = 5 * 1024 * 1024;
+export { DEFAULT_MAX_OBJECT_BYTES };
 
 /** Articles longer than this many words end TOO_LONG: about 150 pages, far past any news article. */
 export const DEFAULT_MAX_WORDS = 100_000;

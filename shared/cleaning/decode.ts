@@ -131,7 +131,7 @@ export function decodeBytes(bytes: Uint8Array, options: { html?: boolean } = {})
   } catch {
     utf8 = null;
   }
-  const hasNonAscii = utf8 === null || /[^\x00-\x7f]/.test(utf8);
+  const hasNonAscii = utf8 === null || /[^\p{ASCII}]/u.test(utf8);
 
   if (options.html) {
     const declared = declaredCharset(bytes);

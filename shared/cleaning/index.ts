@@ -7,14 +7,14 @@ import type { ParsedDocument } from './document.js';
 import { parseHtml } from './formats/html.js';
 import { parseJsonArticle } from './formats/json.js';
 import { parseMarkdown } from './formats/markdown.js';
+import { formatFromName } from './formats/names.js';
 import { parseText } from './formats/text.js';
 import { detectLanguage, loadLanguageModels } from './language.js';
 import { countWords, joinParagraphs, normalizeLine } from './normalize.js';
 import { cleanParagraphs, type PasteFindings } from './paste-rules.js';
-
 import { CLEANER_VERSION } from './version.js';
 
-export { CLEANER_VERSION, loadLanguageModels };
+export { CLEANER_VERSION, formatFromName, loadLanguageModels };
 
 export interface CleanedArticle extends ArticleMetadata {
   text: string;
@@ -50,22 +50,6 @@ function tooLong(words: number | null, maxWords: number): InvalidInputError {
     'TOO_LONG',
     `The article text has ${measured} the limit of ${maxWords.toLocaleString('en')} words.`,
   );
-}
-
-const EXTENSIONS: Record<string, SourceFormat> = {
-  html: 'html',
-  htm: 'html',
-  xhtml: 'html',
-  txt: 'text',
-  text: 'text',
-  md: 'markdown',
-  markdown: 'markdown',
-  json: 'json',
-};
-
-export function formatFromName(name: string): SourceFormat | null {
-  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase();
-  return ext ? (EXTENSIONS[ext] ?? null) : null;
 }
 
 /** A format from the content itself, for names without a known extension. */

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { cliConfig } from '../../cli/main.js';
+import { cliConfig } from '../../cli/config.js';
 import { buildAnalyzeDeps } from '../../lambdas/analyze/deps.js';
 import { buildApiDeps } from '../../lambdas/api/deps.js';
 import { buildIngestDeps } from '../../lambdas/ingest/deps.js';

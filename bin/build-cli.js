@@ -1,0 +1,39 @@
+// Compiles the `precis` command to JavaScript with esbuild: cli/precis.ts and what it imports, as ES
+// modules split at each dynamic import (a command loads only what it runs), with the packages left in
+// node_modules. Each build goes to a folder of its own under dist/cli; dist/cli/current.json names the
+// newest and the sources it was built from, with their modification times.
+
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const ROOT = new URL('../', import.meta.url);
+export const CURRENT = new URL('dist/cli/current.json', ROOT);
+
+export async function buildCli() {
+  const dir = `dist/cli/${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  const result = await build({
+    absWorkingDir: new URL('.', ROOT).pathname,
+    entryPoints: { precis: 'cli/precis.ts' },
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'error',
+  });
+  const inputs = Object.fromEntries(
+    Object.keys(result.metafile.inputs).map((file) => [file, statSync(new URL(file, ROOT)).mtimeMs]),
+  );
+  // A new name, then a rename: a command starting meanwhile reads the old pointer or the new one, never half of one.
+  mkdirSync(new URL('dist/cli/', ROOT), { recursive: true });
+  const pointer = new URL(`${dir}.json`, ROOT);
+  writeFileSync(pointer, JSON.stringify({ entry: `${dir}/precis.mjs`, inputs }));
+  renameSync(pointer, CURRENT);
+  return new URL(`${dir}/precis.mjs`, ROOT);
+}
