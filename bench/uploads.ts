@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { articleIdFor, isTerminal } from '../shared/article.js';
 import { startTestStack } from '../tests/helpers/stack.js';
-import { startStubOpenAI } from '../tests/helpers/stub-openai.js';
 import { longArticle } from './lib/long-article.js';
 import type { Row } from './lib/report.js';
 import { ms } from './lib/report.js';
@@ -10,13 +11,31 @@ import { median } from './lib/stats.js';
 const AT_ONCE = 20;
 const WORDS = 700;
 
+/** The stub LLM in a process of its own, as a provider is: its work is not precis's. */
+async function startStub(): Promise<{ baseURL: string; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../scripts/stub-llm.ts')], {
+    env: { ...process.env, PRECIS_STUB_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const baseURL = await new Promise<string>((done, fail) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const url = /OPENAI_BASE_URL=(\S+)/.exec(out)?.[1];
+      if (url) done(url);
+    });
+    child.on('exit', (code) => fail(new Error(`the stub LLM exited ${code}`)));
+  });
+  return { baseURL, stop: () => child.kill() };
+}
+
 /**
  * Concurrent uploads through the local stack with an LLM that answers at
- * once (the stub, no latency): from each upload's start to its terminal
- * write. The anchor is one upload alone, in the same run.
+ * once (the stub, no latency, in its own process): from each upload's start
+ * to its terminal write. The anchor is one upload alone, in the same run.
  */
 export async function benchUploads(log: (line: string) => void): Promise<Row[]> {
-  const stub = await startStubOpenAI();
+  const stub = await startStub();
   const { stack, close } = await startTestStack({
     OPENAI_BASE_URL: stub.baseURL,
     OPENAI_API_KEY: 'sk-bench',
@@ -70,6 +89,6 @@ export async function benchUploads(log: (line: string) => void): Promise<Row[]> 
     ];
   } finally {
     await close();
-    await stub.close();
+    stub.stop();
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -46,6 +47,8 @@ export const localEnvSchema = z.object({
   PRECIS_DATA_DIR: z.string().min(1).default('.precis'),
   /** How often the sweep runs (it also runs at start); 0 runs it at start only. */
   PRECIS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
+  /** Articles analysed at once (the analyze function's concurrency); the machine's cores by default. */
+  PRECIS_ANALYZE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
 });
 
 /**
@@ -79,6 +82,8 @@ export interface LocalStackOptions {
   sweep: SweepConfig;
   /** How often the sweep runs after the one at start; 0: at start only. */
   sweepIntervalMs: number;
+  /** Articles analysed at once. */
+  analyzeConcurrency: number;
   /** How long after a failure a message comes back; must exceed the leases, as in AWS. */
   ingestVisibilityMs: number;
   analyzeVisibilityMs: number;
@@ -109,6 +114,7 @@ export function localOptions(env: Record<string, string | undefined> = process.e
     api: loadConfig(apiEnvSchema, functionEnv),
     sweep: loadConfig(sweepEnvSchema, functionEnv),
     sweepIntervalMs: local.PRECIS_SWEEP_INTERVAL_MS,
+    analyzeConcurrency: local.PRECIS_ANALYZE_CONCURRENCY,
     ingestVisibilityMs: ingest.PRECIS_INGEST_LEASE_MS + VISIBILITY_MARGIN_MS,
     analyzeVisibilityMs: analyze.PRECIS_ANALYZE_LEASE_MS + VISIBILITY_MARGIN_MS,
   };
@@ -219,7 +225,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       visibilityTimeoutMs: options.analyzeVisibilityMs,
       maxReceives: analyzeConfig.PRECIS_MAX_RECEIVES,
       batchSize: 1,
-      concurrency: 2,
+      concurrency: options.analyzeConcurrency,
       statePath: join(options.dataDir, 'queues', 'analyze.json'),
       onDeadLetter: deadLetter('analyze'),
     });
