@@ -58,11 +58,10 @@ async function bundle(name: Bundle, outDir: string): Promise<string> {
   return outfile;
 }
 
-/** Milliseconds a fresh Node process takes to import a file, measured inside it, with the functions' NODE_OPTIONS. */
+/** Milliseconds a fresh Node process takes to import a file, measured inside it. */
 function importMs(file: string): number {
   const script = `const t = performance.now(); await import(process.env.BENCH_FILE); process.stdout.write(String(performance.now() - t));`;
-  const flags = BUNDLING.nodeOptions ? BUNDLING.nodeOptions.split(' ') : [];
-  const out = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], {
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
     env: { ...process.env, ...FUNCTION_ENV, NODE_OPTIONS: '', BENCH_FILE: pathToFileURL(file).href },
     encoding: 'utf8',
   });

@@ -13,13 +13,11 @@ export const BUNDLING = {
   minify: true,
   /**
    * Source maps beside the bundle, for reading a stack trace offline; not
-   * read at run time: `--enable-source-maps` made every import 40–70 %
-   * slower (npm run bench, starts), for stack traces the error codes
-   * and messages already make clear.
+   * read at run time (no NODE_OPTIONS=--enable-source-maps): that made every
+   * import 40–70 % slower (npm run bench, starts), for stack traces the
+   * error codes and messages already make clear.
    */
   sourceMap: true,
-  /** What the functions' NODE_OPTIONS hold: nothing. */
-  nodeOptions: '' as string,
   // CommonJS dependencies in an ESM bundle need require, and some (emscripten's loader) __dirname.
   banner: [
     "import { createRequire as __createRequire } from 'module';",

@@ -65,7 +65,6 @@ export class PrecisFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: 'precis',
-        ...(BUNDLING.nodeOptions ? { NODE_OPTIONS: BUNDLING.nodeOptions } : {}),
         ...props.environment,
       },
       bundling: {
