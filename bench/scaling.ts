@@ -1,4 +1,5 @@
-import { chunkText, tokenCount } from '../shared/analysis/llm/chunking.js';
+import { chunkText } from '../shared/analysis/llm/chunking.js';
+import { estimateTokens } from '../shared/analysis/llm/tokens.js';
 import { OfflineEngine } from '../shared/analysis/offline-engine.js';
 import { cleanDocument, loadLanguageModels } from '../shared/cleaning/index.js';
 import { plainReadability } from './cleaning.js';
@@ -34,7 +35,7 @@ export async function benchScaling(rounds: number, log: (line: string) => void):
         { targetLanguages: [] },
       ),
     // As the engine splits an article it cannot answer in one call: in halves.
-    chunking: (a) => chunkText(a.text, Math.ceil(tokenCount(a.text) / 2), 'en'),
+    chunking: (a) => chunkText(a.text, Math.ceil(estimateTokens(a.text) / 2), 'en'),
   };
   const perWord: Record<string, number> = {};
   for (const [stage, run] of Object.entries(stages)) {

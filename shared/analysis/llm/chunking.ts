@@ -1,21 +1,18 @@
 import { splitSentences } from '../sentences.js';
 import { estimateTokens } from './tokens.js';
 
-/** Tokens of a text as OpenAI's current models count them (o200k_base), estimated: see tokens.ts. */
-export const tokenCount = estimateTokens;
-
 /**
  * Joins consecutive pieces with `separator` into parts of at most
  * `maxTokens` tokens (a larger piece stays alone). Each piece is counted
  * once: a part's count is the sum of its pieces' and separators'.
  */
 function pack(pieces: string[], separator: string, maxTokens: number): string[] {
-  const separatorTokens = tokenCount(separator);
+  const separatorTokens = estimateTokens(separator);
   const parts: string[] = [];
   let current: string[] = [];
   let tokens = 0;
   for (const piece of pieces) {
-    const size = tokenCount(piece);
+    const size = estimateTokens(piece);
     if (current.length > 0 && tokens + separatorTokens + size > maxTokens) {
       parts.push(current.join(separator));
       current = [];
@@ -35,7 +32,7 @@ function pack(pieces: string[], separator: string, maxTokens: number): string[] 
  */
 export function chunkText(text: string, maxTokens: number, language?: string | null): string[] {
   const units = text.split(/\n{2,}/).flatMap((paragraph) =>
-    tokenCount(paragraph) <= maxTokens
+    estimateTokens(paragraph) <= maxTokens
       ? [paragraph]
       : pack(
           splitSentences(paragraph, language).map((s) => s.text),

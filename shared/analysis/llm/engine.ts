@@ -21,7 +21,7 @@ import { selectClaims } from '../claim-policy.js';
 import type { AnalysisEngine, AnalysisInput, AnalysisOptions } from '../engine.js';
 import { summarize } from '../summarize.js';
 import { type CallUsage, UsageMeter } from '../usage.js';
-import { chunkText, tokenCount } from './chunking.js';
+import { chunkText } from './chunking.js';
 import {
   type CapabilityOverrides,
   capabilitiesOf,
@@ -53,6 +53,7 @@ import {
   translationWire,
 } from './schemas.js';
 import { LlmError, StructuredCaller } from './structured.js';
+import { estimateTokens } from './tokens.js';
 import type { OutputMode, Provider, Transport } from './transport.js';
 
 export interface LlmEngineSettings {
@@ -486,7 +487,7 @@ export class LlmEngine implements AnalysisEngine {
   private async judged(input: AnalysisInput, summary: Summary, run: Run): Promise<NonNullable<Faithfulness['judge']>> {
     const model = this.settings.analysisModel;
     const sentences = sentencesOf(asSentences(summary));
-    if (tokenCount(input.text) > this.inputBudget(this.capabilitiesOf(model))) {
+    if (estimateTokens(input.text) > this.inputBudget(this.capabilitiesOf(model))) {
       return {
         model,
         supported: true,
@@ -524,7 +525,7 @@ export class LlmEngine implements AnalysisEngine {
     if (bad.length === 0) return { summary, summaryCheck: { verified: true, unsupportedFigures: [] } };
     const model = this.settings.analysisModel;
     let repaired: Summary | null = null;
-    if (tokenCount(input.text) <= this.inputBudget(this.capabilitiesOf(model))) {
+    if (estimateTokens(input.text) <= this.inputBudget(this.capabilitiesOf(model))) {
       try {
         repaired = await this.call(run, 'analysis', model, {
           name: 'summary_repair',
@@ -576,7 +577,7 @@ export class LlmEngine implements AnalysisEngine {
     const model = this.settings.analysisModel;
     for (let attempt = 0; ; attempt++) {
       const budget = this.inputBudget(this.capabilitiesOf(model));
-      const parts = tokenCount(input.text) <= budget ? [input.text] : chunkText(input.text, budget, input.language);
+      const parts = estimateTokens(input.text) <= budget ? [input.text] : chunkText(input.text, budget, input.language);
       try {
         const outputs = (
           await mapLimit(parts, TRANSLATION_CONCURRENCY, (part, i) =>
@@ -613,7 +614,7 @@ export class LlmEngine implements AnalysisEngine {
       return [output];
     } catch (error) {
       if (!isCode(error, 'LLM_OUTPUT_TRUNCATED') || depth >= MAX_SPLITS) throw error;
-      const halves = chunkText(text, Math.ceil(tokenCount(text) / 2), input.language);
+      const halves = chunkText(text, Math.ceil(estimateTokens(text) / 2), input.language);
       if (halves.length < 2) throw error;
       const outputs = await mapLimit(halves, 2, (half) =>
         this.analysePart(input, half, part ?? { index: 1, of: 1 }, run, depth + 1),
@@ -639,7 +640,8 @@ export class LlmEngine implements AnalysisEngine {
       const groups: Summary[][] = [];
       for (const summary of summaries) {
         const group = groups.at(-1);
-        if (group && group.length > 0 && tokenCount(JSON.stringify([...group, summary])) <= budget) group.push(summary);
+        if (group && group.length > 0 && estimateTokens(JSON.stringify([...group, summary])) <= budget)
+          group.push(summary);
         else groups.push([summary]);
       }
       // Groups of one cannot shrink: pair them so each round halves the list at least.
@@ -788,7 +790,7 @@ export class LlmEngine implements AnalysisEngine {
         user: JSON.stringify(source),
         wire: piece.summary ? translationWire : claimsTranslationWire,
         validate,
-        answerTokens: Math.max(1024, tokenCount(JSON.stringify(source)) * 3 + 256),
+        answerTokens: Math.max(1024, estimateTokens(JSON.stringify(source)) * 3 + 256),
       })) as Partial<Summary> & { claims: ClaimSource[] };
       return {
         ...(piece.summary

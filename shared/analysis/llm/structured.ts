@@ -2,10 +2,10 @@ import { zodResponseFormat } from 'openai/helpers/zod';
 import * as z from 'zod';
 import { type ErrorCode, PrecisError } from '../../errors.js';
 import type { CallUsage } from '../usage.js';
-import { tokenCount } from './chunking.js';
 import type { ReasoningEffort } from './models.js';
 import { jsonModeInstruction } from './prompts.js';
 import { RateGovernor, sleep } from './rate-governor.js';
+import { estimateTokens } from './tokens.js';
 import { classify, type LlmAnswer, type Message, type OutputMode, type Transport } from './transport.js';
 
 /**
@@ -75,7 +75,7 @@ export interface CallerSettings {
 
 /** Tokens the server should count for a prompt: contents plus a few per message for their framing. */
 export function promptTokens(messages: Message[]): number {
-  return messages.reduce((sum, m) => sum + tokenCount(m.content) + 4, 3);
+  return messages.reduce((sum, m) => sum + estimateTokens(m.content) + 4, 3);
 }
 
 /** The JSON inside an answer: after any `<think>` block, inside any code fence, between the outer braces. */

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { extendSpan, locate, unsupportedByEvidence } from '../../../shared/analysis/checks/grounding.js';
 import { asciiDigits, compareFigures, figures, unsupportedFigures } from '../../../shared/analysis/checks/numbers.js';
-import { chunkText, tokenCount } from '../../../shared/analysis/llm/chunking.js';
+import { chunkText } from '../../../shared/analysis/llm/chunking.js';
 import { capabilitiesOf, effortFor, familyOf } from '../../../shared/analysis/llm/models.js';
 import { costOf } from '../../../shared/analysis/llm/prices.js';
+import { estimateTokens } from '../../../shared/analysis/llm/tokens.js';
 
 const TEXT =
   'He said: “Cross-border infiltration of foreign ISIS members has decreased by more than 99%.” Officials in Baghdad agreed.';
@@ -59,7 +60,7 @@ describe('chunking and prices', () => {
     const text = paragraphs.join('\n\n');
     const chunks = chunkText(text, 300);
     expect(chunks.length).toBeGreaterThan(2);
-    for (const chunk of chunks) expect(tokenCount(chunk)).toBeLessThanOrEqual(300);
+    for (const chunk of chunks) expect(estimateTokens(chunk)).toBeLessThanOrEqual(300);
     expect(chunks.join('\n\n')).toBe(text);
   });
 
