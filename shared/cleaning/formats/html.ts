@@ -157,15 +157,19 @@ function linkDensity(root: El): number {
 
 /** Markup that never holds article text: dropped from the page before it is parsed, as the parse costs per node. */
 const INERT = /<(script|style|svg|noscript|template)(?=[\s>/])|<!--/gi;
+/** Where each of those elements ends (a comment ends at `-->`). */
+const CLOSING: Record<string, RegExp> = Object.fromEntries(
+  ['script', 'style', 'svg', 'noscript', 'template'].map((tag) => [tag, new RegExp(`</${tag}\\s*>`, 'gi')]),
+);
 
 /**
  * The page without its scripts, style sheets, inline SVG, noscript and
- * template elements and comments (JSON-LD scripts stay: they carry the
- * metadata). Readability removes most of these itself, after linkedom has
- * built a node for each; a news page's inline scripts and icons are often
- * most of its markup. One pass: an element left open ends the stripping.
+ * template elements and comments (JSON-LD scripts stay, whole: they carry
+ * the metadata). Readability removes most of these itself, after linkedom
+ * has built a node for each; a news page's inline scripts and icons are
+ * often most of its markup. One pass: an element left open ends the stripping.
  */
-export function stripInert(html: string): string {
+function stripInert(html: string): string {
   const kept: string[] = [];
   let from = 0;
   INERT.lastIndex = 0;
@@ -178,16 +182,16 @@ export function stripInert(html: string): string {
       end = close + 3;
     } else {
       const openEnd = html.indexOf('>', m.index);
-      if (openEnd < 0) break;
-      if (tag === 'script' && /ld\+json/i.test(html.slice(m.index, openEnd))) {
-        INERT.lastIndex = openEnd + 1;
-        continue;
-      }
-      const closing = new RegExp(`</${tag}\\s*>`, 'gi');
+      const closing = CLOSING[tag] as RegExp;
       closing.lastIndex = openEnd + 1;
-      const close = closing.exec(html);
+      const close = openEnd < 0 ? null : closing.exec(html);
       if (close === null) break;
       end = close.index + close[0].length;
+      if (tag === 'script' && /ld\+json/i.test(html.slice(m.index, openEnd))) {
+        // Kept, and read past: its JSON may hold text that looks like markup.
+        INERT.lastIndex = end;
+        continue;
+      }
     }
     kept.push(html.slice(from, m.index));
     from = end;

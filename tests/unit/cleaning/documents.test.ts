@@ -55,6 +55,22 @@ describe('cleanDocument on the samples', () => {
     expect(text.split('\n\n').filter((p) => p.startsWith('Paragraph'))).toHaveLength(7);
   });
 
+  it('reads JSON-LD whole even when its text looks like markup, and drops scripts, SVG and comments', () => {
+    const paragraph = (n: number) =>
+      `<p>Paragraph ${n} of the report says the council approved 14 new schools and 450 jobs for the district this year.</p>`;
+    const page = `<html><head>
+      <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Schools <!-- reopen", "author": {"name": "Layla Hassan"}}</script>
+      <script>window.track("Tracking text that is not the article");</script>
+      </head><body><article>${[1, 2, 3, 4, 5].map(paragraph).join('')}
+      <svg><title>Icon text that is not the article</title></svg></article>
+      <!-- end of the article --></body></html>`;
+    const result = cleanDocument(bytes(page), { name: 'page.html' });
+    expect(result.title).toBe('Schools <!-- reopen');
+    expect(result.byline).toBe('Layla Hassan');
+    expect(result.text).not.toContain('not the article');
+    expect(result.text.split('\n\n')).toHaveLength(5);
+  });
+
   it('cleans the pasted text sample and takes its date and source from the artifacts', () => {
     const result = cleanDocument(sample('kirkuk-checkpoints.txt'), { name: 'kirkuk-checkpoints.txt' });
     expect(result).toMatchObject({
