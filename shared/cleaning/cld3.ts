@@ -23,7 +23,11 @@ export async function loadCld3(): Promise<Cld3> {
   const require = createRequire(import.meta.url);
   const beside = fileURLToPath(new URL(`./${CLD3_RUNTIME_BESIDE_BUNDLE}`, import.meta.url));
   // A name in a variable: the bundler leaves this require to run time.
-  const runtime = require(existsSync(beside) ? beside : CLD3_RUNTIME);
-  const factory = await getModuleLoader(cldLoader, runtime, undefined, {})();
+  return cld3From(require(existsSync(beside) ? beside : CLD3_RUNTIME));
+}
+
+/** CLD3 started from its runtime module, wherever that was required from. */
+export async function cld3From(runtime: unknown): Promise<Cld3> {
+  const factory = await getModuleLoader(cldLoader, runtime as Parameters<typeof getModuleLoader>[1], undefined, {})();
   return factory.create(0, 1000);
 }

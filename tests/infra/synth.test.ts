@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cld3From } from '../../shared/cleaning/cld3.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -45,21 +47,10 @@ describe('cdk synth', () => {
     expect(withModels).toHaveLength(2);
     for (const bundle of bundles)
       expect(readFileSync(bundle, 'utf8')).not.toContain('data:application/octet-stream;base64');
-    const { stdout: detected } = await run(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `import { createRequire } from 'node:module';
-       import { getModuleLoader } from 'emscripten-wasm-loader';
-       import { cldLoader } from 'cld3-asm/dist/cjs/cldLoader.js';
-       const runtime = createRequire(import.meta.url)(${JSON.stringify(join(withModels[0] as string, '../cld3.cjs'))});
-       const cld3 = (await getModuleLoader(cldLoader, runtime, undefined, {})()).create(0, 1000);
-       console.log(cld3.findLanguage('Le conseil municipal a voté le budget de la ville pour l’année prochaine.').language);`,
-      ],
-      { cwd: ROOT },
-    );
-    expect(detected.trim()).toBe('fr');
+    const cld3 = await cld3From(createRequire(import.meta.url)(join(withModels[0] as string, '../cld3.cjs')));
+    expect(
+      cld3.findLanguage('Le conseil municipal a voté le budget de la ville pour l’année prochaine.').language,
+    ).toBe('fr');
     for (const bundle of bundles) {
       const { stdout } = await run(
         process.execPath,
