@@ -4,11 +4,13 @@
 // newest and the sources it was built from, with their modification times.
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const ROOT = new URL('../', import.meta.url);
-export const CURRENT = new URL('dist/cli/current.json', ROOT);
+const CURRENT = new URL('dist/cli/current.json', ROOT);
+/** Older builds are removed after this long: a command still running from one has loaded its modules by then. */
+const KEEP_MS = 24 * 60 * 60 * 1000;
 
 export async function buildCli() {
   const dir = `dist/cli/${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
@@ -35,5 +37,12 @@ export async function buildCli() {
   const pointer = new URL(`${dir}.json`, ROOT);
   writeFileSync(pointer, JSON.stringify({ entry: `${dir}/precis.mjs`, inputs }));
   renameSync(pointer, CURRENT);
+  const builds = new URL('dist/cli/', ROOT);
+  for (const entry of readdirSync(builds, { withFileTypes: true })) {
+    const path = new URL(entry.name, builds);
+    if (entry.isDirectory() && `dist/cli/${entry.name}` !== dir && Date.now() - statSync(path).mtimeMs > KEEP_MS) {
+      rmSync(path, { recursive: true, force: true });
+    }
+  }
   return new URL(`${dir}/precis.mjs`, ROOT);
 }
