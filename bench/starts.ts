@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { BUNDLING } from '../infra/bundling.js';
+import { FUNCTION_ENV } from '../tests/helpers/function-env.js';
 import type { Row } from './lib/report.js';
 import { kb, ms } from './lib/report.js';
 import { interleaved, median } from './lib/stats.js';
@@ -19,21 +20,6 @@ const ENTRIES = {
   analyze: 'lambdas/analyze/index.ts',
 } as const;
 type Bundle = keyof typeof ENTRIES;
-
-/** Enough of a function's environment for its module to load, as in Lambda. */
-const FUNCTION_ENV = {
-  AWS_REGION: 'us-east-1',
-  AWS_LAMBDA_FUNCTION_NAME: 'bench',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  PRECIS_TABLE: 'bench',
-  PRECIS_BUCKET: 'bench',
-  PRECIS_ANALYZE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/analyze',
-  PRECIS_INGEST_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/ingest',
-  PRECIS_ANALYZE_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/analyze-dlq',
-  PRECIS_INGEST_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/ingest-dlq',
-  PRECIS_CURSOR_KEY: 'bench-cursor-key-0123456789',
-  OPENAI_API_KEY: 'sk-bench',
-};
 
 /** Builds a bundle as CDK does (infra/bundling.ts): ESM, minified, everything inside, the banner on top. */
 async function bundle(name: Bundle, outDir: string): Promise<string> {
@@ -62,7 +48,15 @@ async function bundle(name: Bundle, outDir: string): Promise<string> {
 function importMs(file: string): number {
   const script = `const t = performance.now(); await import(process.env.BENCH_FILE); process.stdout.write(String(performance.now() - t));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    env: { ...process.env, ...FUNCTION_ENV, NODE_OPTIONS: '', BENCH_FILE: pathToFileURL(file).href },
+    env: {
+      ...process.env,
+      ...FUNCTION_ENV,
+      // In Lambda, as Powertools tells by this name: the tracer wraps the clients at import.
+      AWS_LAMBDA_FUNCTION_NAME: 'bench',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      NODE_OPTIONS: '',
+      BENCH_FILE: pathToFileURL(file).href,
+    },
     encoding: 'utf8',
   });
   return Number(out);

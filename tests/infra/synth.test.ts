@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cld3From } from '../../shared/cleaning/cld3.js';
+import { FUNCTION_ENV } from '../helpers/function-env.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -62,14 +63,7 @@ describe('cdk synth', () => {
         {
           env: {
             ...env,
-            AWS_REGION: 'eu-west-1',
-            PRECIS_TABLE: 'articles',
-            PRECIS_BUCKET: 'bucket',
-            PRECIS_ANALYZE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/analyze',
-            PRECIS_INGEST_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ingest',
-            PRECIS_ANALYZE_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/analyze-dead-letters',
-            PRECIS_INGEST_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ingest-dead-letters',
-            PRECIS_OPENAI_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:key',
+            ...FUNCTION_ENV,
           },
         },
       );
