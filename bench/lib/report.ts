@@ -16,6 +16,8 @@ export interface Row {
 export const ms = (value: number) => (value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`);
 export const kb = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en')} KB`;
 export const times = (ratio: number) => `${ratio.toFixed(2)}×`;
+/** How far a measure is past its goal (both in the same unit, lower is better), as a note's start. */
+export const over = (value: number, goal: number) => `${Math.round((value / goal - 1) * 100)} % over the goal`;
 
 /** The rows as a Markdown table, for the terminal and the README alike. */
 export function table(rows: readonly Row[]): string {
