@@ -3,7 +3,9 @@ import { Duration, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   ApiKeySourceType,
+  AuthorizationType,
   Cors,
+  type IResource,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
@@ -12,6 +14,9 @@ import {
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ZodObject } from 'zod';
+import { ROUTES, type RouteSpec } from '../lambdas/api/routes.js';
+import { DEFAULT_MAX_OBJECT_BYTES } from '../shared/limits.js';
 import { TABLE_SCHEMA } from '../shared/storage/table.js';
 import { type AccessOutputs, createApiAccess } from './api-access.js';
 import { PrecisFunction } from './constructs/precis-function.js';
@@ -45,11 +50,13 @@ export function createReadApi(stack: Stack, storage: Storage, pipeline: Pipeline
     memorySize: 512,
     environment: {
       TARGET_LANGUAGES: context.targetLanguages.join(','),
+      PRECIS_MAX_OBJECT_BYTES: String(DEFAULT_MAX_OBJECT_BYTES),
       ...(context.corsOrigins.length > 0 ? { PRECIS_CORS_ORIGINS: context.corsOrigins.join(',') } : {}),
     },
   })
     // A reprocess keeps the record it replaces under history/.
-    .bindBucket(storage.bucket, { get: ['cleaned/'], put: ['history/'] })
+    // An upload posted to the API lands under incoming/, or is signed for it.
+    .bindBucket(storage.bucket, { get: ['cleaned/'], put: ['history/', 'incoming/'] })
     .bindTable(storage.table, ['GetItem', 'Query', 'UpdateItem'], [byReceived.indexName, byStatus.indexName])
     .bindReprocessQueues(pipeline.queues, pipeline.deadLetters)
     .bindCursorKey(storage.cursorKey);
@@ -85,22 +92,7 @@ export function createReadApi(stack: Stack, storage: Storage, pipeline: Pipeline
         }
       : {}),
   });
-  if (context.corsOrigins.length > 0) {
-    // API Gateway's own answers (403 for a missing key, 429 when throttled, 5xx) never reach the
-    // function, whose CORS headers they lack: a browser would see a CORS error instead of them.
-    // One origin is named; several are answered with the request's own (those bodies hold no data).
-    const allowOrigin =
-      context.corsOrigins.length === 1 ? `'${context.corsOrigins[0]}'` : 'method.request.header.Origin';
-    for (const [id, type] of [
-      ['Default4xx', ResponseType.DEFAULT_4XX],
-      ['Default5xx', ResponseType.DEFAULT_5XX],
-    ] as const) {
-      restApi.addGatewayResponse(id, {
-        type,
-        responseHeaders: { 'Access-Control-Allow-Origin': allowOrigin, Vary: "'Origin'" },
-      });
-    }
-  }
+  addGatewayProblems(restApi, context);
   const validator = new RequestValidator(stack, 'ApiRequestValidator', {
     restApi,
     validateRequestParameters: true,
@@ -108,32 +100,44 @@ export function createReadApi(stack: Stack, storage: Storage, pipeline: Pipeline
   });
   const access = createApiAccess(stack, restApi, context);
   const integration = new LambdaIntegration(api.fn);
-  const get = (resource: ReturnType<typeof restApi.root.addResource>, query: string[], path: string[] = []) =>
-    resource.addMethod('GET', integration, {
-      ...access.methodOptions('read'),
+  // Every route of the contract (lambdas/api/routes.ts), and nothing else: the same table the function serves.
+  const resources = new Map<string, IResource>([['/', restApi.root]]);
+  const resourceOf = (path: string): IResource => {
+    let resource = resources.get(path);
+    if (!resource) {
+      const cut = path.lastIndexOf('/');
+      resource = resourceOf(path.slice(0, cut) || '/').addResource(path.slice(cut + 1));
+      resources.set(path, resource);
+    }
+    return resource;
+  };
+  for (const route of ROUTES as readonly RouteSpec[]) {
+    const resource = resourceOf(route.path);
+    const query = route.query instanceof ZodObject ? Object.keys(route.query.shape) : [];
+    const path = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+    const method = resource.addMethod(route.method, integration, {
+      // The page and the contract are public, as a browser first meets them; the page asks for a key.
+      ...(route.public
+        ? { authorizationType: AuthorizationType.NONE }
+        : access.methodOptions(route.method === 'GET' ? 'read' : 'reprocess')),
       requestValidator: validator,
       requestParameters: Object.fromEntries([
         ...query.map((q) => [`method.request.querystring.${q}`, false] as const),
         ...path.map((p) => [`method.request.path.${p}`, true] as const),
       ]),
     });
-  // The write routes take a JSON body, which the function checks field by field.
-  const post = (resource: ReturnType<typeof restApi.root.addResource>, path: string[] = []) =>
-    resource.addMethod('POST', integration, {
-      ...access.methodOptions('reprocess'),
-      requestValidator: validator,
-      requestParameters: Object.fromEntries(path.map((p) => [`method.request.path.${p}`, true] as const)),
-    });
-  const articles = restApi.root.addResource('articles');
-  get(articles, ['limit', 'cursor', 'status', 'key']);
-  post(articles.addResource('reprocess'));
-  const article = articles.addResource('{id}');
-  get(article, [], ['id']);
-  get(article.addResource('summary'), ['lang'], ['id']);
-  get(article.addResource('claims'), [], ['id']);
-  get(article.addResource('text'), [], ['id']);
-  post(article.addResource('reprocess'), ['id']);
-  post(restApi.root.addResource('dead-letters').addResource('redrive'));
+    if (route.public) {
+      Validations.of(method).acknowledge(
+        { id: 'AwsSolutions-APIG4', reason: `${route.method} ${route.path} is public by design: ${route.summary}` },
+        { id: 'AwsSolutions-COG4', reason: `${route.method} ${route.path} is public by design: no authorizer.` },
+      );
+    }
+  }
+  // Any other method on a route's path reaches the function, which answers 405 with Allow
+  // (API Gateway alone would answer 403 "Missing Authentication Token").
+  for (const path of new Set(ROUTES.map((route) => route.path as string))) {
+    resourceOf(path).addMethod('ANY', integration, { ...access.methodOptions('read'), requestValidator: validator });
+  }
 
   const accessOutputs = access.finish();
   if (context.apiGatewayCloudWatchRole) {
@@ -145,4 +149,47 @@ export function createReadApi(stack: Stack, storage: Storage, pipeline: Pipeline
   }
 
   return { api, restApi, accessOutputs };
+}
+
+/** API Gateway's own answers, and their status: a missing or wrong key, throttling, a quota, a body too large. */
+const GATEWAY_PROBLEMS = [
+  ['MissingKey', ResponseType.MISSING_AUTHENTICATION_TOKEN, 403, 'Forbidden'],
+  ['InvalidKey', ResponseType.INVALID_API_KEY, 403, 'Forbidden'],
+  ['AccessDenied', ResponseType.ACCESS_DENIED, 403, 'Forbidden'],
+  ['Unauthorized', ResponseType.UNAUTHORIZED, 401, 'Unauthorized'],
+  ['Throttled', ResponseType.THROTTLED, 429, 'Too many requests'],
+  ['QuotaExceeded', ResponseType.QUOTA_EXCEEDED, 429, 'Too many requests'],
+  ['TooLarge', ResponseType.REQUEST_TOO_LARGE, 413, 'Content too large'],
+  ['Default4xx', ResponseType.DEFAULT_4XX, null, 'Bad request'],
+  ['Default5xx', ResponseType.DEFAULT_5XX, null, 'Service unavailable'],
+] as const;
+
+/**
+ * API Gateway's own 4xx and 5xx as RFC 9457 problem documents, like the
+ * function's (openapi.json describes one shape for both); with CORS on they
+ * carry the origin header too, or a browser would see a CORS error instead.
+ * One origin is named; several are answered with the request's own (those
+ * bodies hold no data).
+ */
+function addGatewayProblems(restApi: RestApi, context: PrecisContext): void {
+  const origins = context.corsOrigins;
+  const cors: Record<string, string> =
+    origins.length === 0
+      ? {}
+      : {
+          'Access-Control-Allow-Origin': origins.length === 1 ? `'${origins[0]}'` : 'method.request.header.Origin',
+          Vary: "'Origin'",
+        };
+  for (const [id, type, status, title] of GATEWAY_PROBLEMS) {
+    // A default type covers several statuses: its body says which through the response's own.
+    const statusField = status === null ? '' : `"status":${status},`;
+    restApi.addGatewayResponse(id, {
+      type,
+      ...(status === null ? {} : { statusCode: String(status) }),
+      responseHeaders: cors,
+      templates: {
+        'application/problem+json': `{"type":"about:blank","title":"${title}",${statusField}"detail":$context.error.messageString}`,
+      },
+    });
+  }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { PUBLIC_PATHS } from '../lambdas/api/routes.js';
 import { lambdaContext } from './lambda-context.js';
 import { listen } from './listen.js';
 
@@ -92,13 +93,17 @@ export interface LocalApi {
 
 /**
  * The HTTP API as API Gateway serves it: requests without the right
- * `x-api-key` get 403 before the function runs; the others reach the api
- * handler as REST proxy events.
+ * `x-api-key` get 403 before the function runs (but for the public pages and
+ * preflights); the others reach the api handler as REST proxy events.
  */
 export async function startHttpApi(options: { port: number; apiKey: string; handler: ApiHandler }): Promise<LocalApi> {
   const server: Server = createServer(async (req, res) => {
     try {
-      if (req.headers['x-api-key'] !== options.apiKey) {
+      const path = toProxyEvent(req, 'local').path;
+      // As the stage has it: the page and the contract need no key, nor a browser's preflight.
+      const open =
+        req.method === 'OPTIONS' || ((req.method === 'GET' || req.method === 'HEAD') && PUBLIC_PATHS.has(path));
+      if (!open && req.headers['x-api-key'] !== options.apiKey) {
         res.writeHead(403, { 'content-type': 'application/problem+json' });
         res.end(
           JSON.stringify({

@@ -184,6 +184,8 @@ export const apiEnvSchema = z.object({
   PRECIS_ANALYZE_DLQ_URL: z.string().min(1),
   /** The analyze function's TARGET_LANGUAGES: what a reprocess of translations redoes. */
   TARGET_LANGUAGES: languageList,
+  /** The ingest function's size limit: an upload URL is not signed for a larger file. */
+  PRECIS_MAX_OBJECT_BYTES: positiveInt(DEFAULT_MAX_OBJECT_BYTES),
   /** Seals the list cursors (any secret string); in AWS it is read from a generated secret instead. */
   PRECIS_CURSOR_KEY: z.string().min(16).optional(),
   /** The Secrets Manager secret holding the cursor key (AWS). */

@@ -17,7 +17,7 @@ export interface BlobStore {
    * SOURCE_NOT_FOUND when it does not exist.
    */
   get(bucket: string, key: string, options?: { maxBytes?: number }): Promise<Uint8Array>;
-  put(bucket: string, key: string, body: string, contentType: string): Promise<void>;
+  put(bucket: string, key: string, body: string | Uint8Array, contentType: string): Promise<void>;
   /** The objects under `prefix`, a page at a time. */
   list(
     bucket: string,
@@ -186,4 +186,17 @@ export interface DeadLetterQueue {
   /** Up to `max` dead messages, each hidden from other readers until deleted or a while passes. */
   receive(max: number): Promise<{ body: string; handle: string }[]>;
   delete(handle: string): Promise<void>;
+}
+
+/** Signs uploads a client makes itself, straight to the bucket (an S3 presigned PUT). */
+export interface UploadSigner {
+  /**
+   * A URL that takes one PUT of exactly `contentLength` bytes of `contentType`
+   * to `key`, until `expiresInSeconds` have passed.
+   */
+  signPut(
+    bucket: string,
+    key: string,
+    options: { contentType: string; contentLength: number; expiresInSeconds: number },
+  ): Promise<string>;
 }

@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ApiConfig } from '../../shared/config.js';
 import type { DeadLetterQueue, MessageQueue } from '../../shared/ports.js';
 import { CursorCodec, processCursorCodec } from '../../shared/storage/cursor.js';
+import { S3UploadSigner } from '../../shared/storage/s3-upload-signer.js';
 import { SqsBodyQueue, SqsDeadLetterQueue, SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
 import { s3EventBody, sourcesOf } from '../ingest/s3-event.js';
 import {
@@ -60,7 +61,12 @@ export function buildApiDeps(
     analyzeQueue: queues.analyze,
     deadLetters: queues.deadLetters,
     clock: systemClock,
-    config: { bucket: config.PRECIS_BUCKET, targetLanguages: config.TARGET_LANGUAGES },
+    uploads: new S3UploadSigner(clients.s3),
+    config: {
+      bucket: config.PRECIS_BUCKET,
+      targetLanguages: config.TARGET_LANGUAGES,
+      maxObjectBytes: config.PRECIS_MAX_OBJECT_BYTES,
+    },
     corsOrigins: config.PRECIS_CORS_ORIGINS,
   };
 }

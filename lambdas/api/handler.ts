@@ -4,10 +4,8 @@ import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import * as z from 'zod';
-import { STATUSES } from '../../shared/article.js';
+import openapi from '../../openapi.json' with { type: 'json' };
 import { PrecisError } from '../../shared/errors.js';
-import { LANGUAGE_CODE } from '../../shared/languages.js';
 import {
   getArticle,
   getClaims,
@@ -17,113 +15,80 @@ import {
   type ReadDeps,
 } from '../../shared/usecases/read-articles.js';
 import { type RedriveDeps, redrive, reprocessArticle, reprocessMatching } from '../../shared/usecases/reprocess.js';
+import { requestUpload, type UploadDeps } from '../../shared/usecases/upload.js';
 import type { Observability } from '../runtime.js';
-import { bodyOf, json, problemResponses, queryOf, text } from './http.js';
+import { bodyOf, cut, headOf, json, MethodNotAllowed, problemResponses, queryOf, text, withEtag } from './http.js';
+import {
+  allowedMethods,
+  articleId,
+  bulkBody,
+  listQuery,
+  type OperationId,
+  ROUTES,
+  type RouteSpec,
+  redriveBody,
+  reprocessBody,
+  summaryQuery,
+  uploadBody,
+} from './routes.js';
 
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).optional(),
-  status: z.enum(STATUSES).optional(),
-  key: z.string().min(1).optional(),
-});
-const summaryQuery = z.object({
-  lang: z
-    .string()
-    .transform((lang) => lang.toLowerCase())
-    .pipe(z.string().regex(LANGUAGE_CODE, 'a language code such as "ar" or "pt-br"'))
-    .optional(),
-});
-
-/** Articles one bulk reprocess call looks at, at most: well inside the function's time. */
-const BULK_LIMIT = 50;
 /** How long one redrive call reads dead letters before it answers (`more: true` if some are left). */
 const REDRIVE_BUDGET_MS = 10_000;
 
-const scope = z.enum(['all', 'translations']).default('all');
-const reprocessBody = z.strictObject({ scope });
-const instant = z.iso.datetime({ offset: true });
-const bulkBody = z.strictObject({
-  status: z.enum(['DONE', 'PARTIAL', 'FAILED']),
-  receivedFrom: instant.optional(),
-  receivedBefore: instant.optional(),
-  engine: z.string().min(1).max(100).optional(),
-  scope,
-  limit: z.number().int().min(1).max(BULK_LIMIT).default(25),
-  cursor: z.string().min(1).optional(),
-  dryRun: z.boolean().default(false),
-});
-const redriveBody = z.strictObject({ max: z.number().int().min(1).max(1000).optional() });
-
 function idOf(event: APIGatewayProxyEvent): string {
-  const id = event.pathParameters?.id;
-  if (!id || !/^[a-f0-9]{24}$/.test(id))
-    throw new PrecisError('ARTICLE_NOT_FOUND', `There is no article with id ${id ?? ''}.`);
+  const id = event.pathParameters?.id ?? '';
+  if (!articleId.safeParse(id).success)
+    throw new PrecisError('ARTICLE_NOT_FOUND', `There is no article with id ${cut(id)}.`);
   return id;
 }
 
 export type ApiHandlerDeps = ReadDeps &
   RedriveDeps &
+  UploadDeps &
   Pick<Observability, 'logger'> &
   Partial<Pick<Observability, 'tracer'>> & { corsOrigins?: string[] };
 
 /** The read API: API Gateway REST proxy events → read use cases → JSON. */
 export function createApiHandler(deps: ApiHandlerDeps) {
   type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
-  const routes: Route<APIGatewayProxyEvent, APIGatewayProxyResult>[] = [
-    {
-      method: 'GET',
-      path: '/articles',
-      handler: (async (event) => json(await listArticles(queryOf(event, listQuery), deps))) satisfies Handler,
+  const operations: Record<OperationId, Handler> = {
+    openApi: async () => json(openapi),
+    uploadArticle: async (event) => json(await requestUpload(bodyOf(event, uploadBody), deps), 201),
+    listArticles: async (event) => json(await listArticles(queryOf(event, listQuery), deps)),
+    getArticle: async (event) => json(await getArticle(idOf(event), deps)),
+    getSummary: async (event) => json(await getSummary(idOf(event), queryOf(event, summaryQuery).lang, deps)),
+    getClaims: async (event) => json(await getClaims(idOf(event), deps)),
+    getText: async (event) => text(await getText(idOf(event), deps)),
+    reprocessArticle: async (event) =>
+      json(await reprocessArticle(idOf(event), bodyOf(event, reprocessBody).scope, deps), 202),
+    reprocessMatching: async (event) => {
+      const filter = bodyOf(event, bulkBody);
+      return json(await reprocessMatching(filter, deps), filter.dryRun ? 200 : 202);
     },
-    {
-      method: 'GET',
-      path: '/articles/{id}',
-      handler: (async (event) => json(await getArticle(idOf(event), deps))) satisfies Handler,
+    redrive: async (event) => {
+      const { max } = bodyOf(event, redriveBody);
+      return json(await redrive(deps, { deadline: deps.clock().getTime() + REDRIVE_BUDGET_MS, max }));
     },
-    {
-      method: 'GET',
-      path: '/articles/{id}/summary',
-      handler: (async (event) =>
-        json(await getSummary(idOf(event), queryOf(event, summaryQuery).lang, deps))) satisfies Handler,
-    },
-    {
-      method: 'GET',
-      path: '/articles/{id}/claims',
-      handler: (async (event) => json(await getClaims(idOf(event), deps))) satisfies Handler,
-    },
-    {
-      method: 'GET',
-      path: '/articles/{id}/text',
-      handler: (async (event) => text(await getText(idOf(event), deps))) satisfies Handler,
-    },
-    {
-      method: 'POST',
-      path: '/articles/{id}/reprocess',
-      handler: (async (event) =>
-        json(await reprocessArticle(idOf(event), bodyOf(event, reprocessBody).scope, deps), 202)) satisfies Handler,
-    },
-    {
-      method: 'POST',
-      path: '/articles/reprocess',
-      handler: (async (event) => {
-        const filter = bodyOf(event, bulkBody);
-        return json(await reprocessMatching(filter, deps), filter.dryRun ? 200 : 202);
-      }) satisfies Handler,
-    },
-    {
-      method: 'POST',
-      path: '/dead-letters/redrive',
-      handler: (async (event) => {
-        const { max } = bodyOf(event, redriveBody);
-        return json(await redrive(deps, { deadline: deps.clock().getTime() + REDRIVE_BUDGET_MS, max }));
-      }) satisfies Handler,
-    },
-  ];
+  };
+  const routes: Route<APIGatewayProxyEvent, APIGatewayProxyResult>[] = ROUTES.flatMap((route) => {
+    const spec: RouteSpec = route;
+    const serve = spec.etag ? withEtag(operations[route.operationId]) : operations[route.operationId];
+    const get = { method: route.method, path: route.path, handler: serve };
+    // HEAD is GET without the body, as HTTP has it.
+    return route.method === 'GET'
+      ? [get, { method: 'HEAD' as const, path: route.path, handler: headOf(serve) }]
+      : [get];
+  });
+  // OPTIONS names what a path takes (and, with CORS on, answers a browser's preflight).
+  for (const path of new Set(ROUTES.map((route) => route.path))) {
+    const allow = allowedMethods(path).join(', ');
+    routes.push({ method: 'OPTIONS', path, handler: async () => ({ statusCode: 204, headers: { allow }, body: '' }) });
+  }
 
   const corsOrigins = deps.corsOrigins ?? [];
   const cors =
     corsOrigins.length > 0
-      ? [httpCors({ origins: corsOrigins, headers: 'content-type,x-api-key', methods: 'GET,POST' })]
+      ? [httpCors({ origins: corsOrigins, headers: 'content-type,x-api-key,if-none-match', methods: 'GET,HEAD,POST' })]
       : [];
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(deps.tracer ? [captureLambdaHandler(deps.tracer)] : [])
@@ -134,7 +99,9 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       httpRouterHandler({
         routes,
         notFoundResponse: ({ method, path }) => {
-          throw new PrecisError('ROUTE_NOT_FOUND', `There is no route ${method} ${path}.`);
+          const allow = allowedMethods(path);
+          if (allow.length === 0) throw new PrecisError('ROUTE_NOT_FOUND', `There is no route ${cut(path)}.`);
+          throw new MethodNotAllowed(method, cut(path), allow);
         },
       }) as unknown as Handler,
     );

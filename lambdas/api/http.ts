@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -12,6 +13,54 @@ export function json(body: unknown, statusCode = 200): APIGatewayProxyResult {
 
 export function text(body: string): APIGatewayProxyResult {
   return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body };
+}
+
+/** A value echoed in a message, cut to `max` characters: a 5,000-character id is not sent back whole. */
+export function cut(value: string, max = 80): string {
+  const chars = [...value];
+  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** A method the path exists for but does not take: 405, with the methods it does take. */
+export class MethodNotAllowed extends PrecisError {
+  constructor(
+    method: string,
+    path: string,
+    readonly allow: string[],
+  ) {
+    super('METHOD_NOT_ALLOWED', `${cut(method, 16)} is not allowed on ${path}; it takes ${allow.join(', ')}.`);
+  }
+}
+
+type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+/**
+ * A strong ETag of the body, and 304 Not Modified (no body) when the
+ * request's If-None-Match names it (or is `*`).
+ */
+export function withEtag(handler: Handler): Handler {
+  return async (event) => {
+    const response = await handler(event);
+    if (response.statusCode !== 200) return response;
+    const etag = `"${createHash('sha256').update(response.body).digest('base64url').slice(0, 27)}"`;
+    const headers = { ...response.headers, etag, 'cache-control': 'no-cache' };
+    const ifNoneMatch = Object.entries(event.headers ?? {}).find(
+      ([name]) => name.toLowerCase() === 'if-none-match',
+    )?.[1];
+    const tags = (ifNoneMatch ?? '').split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+    if (tags.includes(etag) || tags.includes('*'))
+      return { statusCode: 304, headers: { etag, 'cache-control': 'no-cache' }, body: '' };
+    return { ...response, headers };
+  };
+}
+
+/** HEAD: the GET's status and headers, no body. */
+export function headOf(handler: Handler): Handler {
+  return async (event) => {
+    const response = await handler({ ...event, httpMethod: 'GET' });
+    const length = Buffer.byteLength(response.body);
+    return { ...response, headers: { ...response.headers, 'content-length': String(length) }, body: '' };
+  };
 }
 
 /** An RFC 9457 problem document; `code` (an extension member) is the precis error code. */
@@ -37,6 +86,9 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, { status: number; title: str
   ARTICLE_NOT_FOUND: { status: 404, title: 'Article not found' },
   TRANSLATION_NOT_FOUND: { status: 404, title: 'Translation not found' },
   ROUTE_NOT_FOUND: { status: 404, title: 'Not found' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  TOO_LARGE: { status: 413, title: 'Content too large' },
+  EMPTY_OBJECT: { status: 400, title: 'Empty content' },
   NOT_ANALYSED: { status: 409, title: 'Not analysed' },
   NOT_CLEANED: { status: 409, title: 'Not cleaned' },
   INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
@@ -54,7 +106,10 @@ export function queryOf<S extends z.ZodType>(event: APIGatewayProxyEvent, schema
 function parameters<S extends z.ZodType>(schema: S, value: unknown, whole: string): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const detail = parsed.error.issues.map((i) => `${i.path.join('.') || whole}: ${i.message}`).join('; ');
+  const detail = parsed.error.issues
+    .slice(0, 5)
+    .map((i) => `${cut(i.path.join('.'), 40) || whole}: ${cut(i.message, 200)}`)
+    .join('; ');
   throw new PrecisError('INVALID_PARAMETER', detail);
 }
 
@@ -92,7 +147,12 @@ export function problemResponses(logger: Logger): MiddlewareObj<APIGatewayProxyE
       const instance = event.path;
       const mapped = error instanceof PrecisError ? HTTP_STATUS[error.code] : undefined;
       if (error instanceof PrecisError && mapped) {
-        request.response = problem(mapped.status, mapped.title, error.message, { instance, code: error.code });
+        request.response = problem(mapped.status, mapped.title, error.message, {
+          instance: cut(instance, 200),
+          code: error.code,
+        });
+        if (error instanceof MethodNotAllowed)
+          request.response.headers = { ...request.response.headers, allow: error.allow.join(', ') };
         return;
       }
       const http = error as { statusCode?: number; expose?: boolean; message?: string };

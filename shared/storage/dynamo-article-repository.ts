@@ -472,12 +472,24 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
         ...(ranged ? { ':from': from, ':before': before } : {}),
       },
       ScanIndexForward: false,
-      Limit: query.limit,
+      // One more than the page: a page that ends the list carries no cursor to an empty one.
+      Limit: query.limit + 1,
       ExclusiveStartKey: query.cursor ? await this.cursors.decode(scope, query.cursor) : undefined,
     };
-    const { Items, LastEvaluatedKey } = await this.call('list', () => this.db.send(new QueryCommand(input)));
+    const { Items = [], LastEvaluatedKey } = await this.call('list', () => this.db.send(new QueryCommand(input)));
+    const page = Items.slice(0, query.limit);
+    const last = page.at(-1);
+    // More follow when the extra item came back, or when DynamoDB stopped at its 1 MB cap before it.
+    const next =
+      Items.length > query.limit && last
+        ? {
+            [TABLE_SCHEMA.partitionKey]: last[TABLE_SCHEMA.partitionKey],
+            [index.partitionKey]: last[index.partitionKey],
+            [index.sortKey]: last[index.sortKey],
+          }
+        : LastEvaluatedKey;
     // BETWEEN takes both ends; the range's end is not in it.
-    const items = (Items ?? []).filter((item) => !ranged || String(item.receivedAt) < before).map(toRecord);
-    return { items, nextCursor: await this.cursors.encode(scope, LastEvaluatedKey) };
+    const items = page.filter((item) => !ranged || String(item.receivedAt) < before).map(toRecord);
+    return { items, nextCursor: await this.cursors.encode(scope, next) };
   }
 }

@@ -79,7 +79,7 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async put(bucket: string, key: string, body: string, contentType: string): Promise<void> {
+  async put(bucket: string, key: string, body: string | Uint8Array, contentType: string): Promise<void> {
     try {
       await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
     } catch (error) {

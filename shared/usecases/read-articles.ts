@@ -1,4 +1,11 @@
-import { type ArticleRecord, articleIdFor, type Status, type Summary, type Translation } from '../article.js';
+import {
+  type ArticleError,
+  type ArticleRecord,
+  articleIdFor,
+  type Status,
+  type Summary,
+  type Translation,
+} from '../article.js';
 import { PrecisError } from '../errors.js';
 import type { ArticleRepository, BlobStore } from '../ports.js';
 
@@ -18,7 +25,7 @@ export interface ArticleListItem {
   publishedAt: string | null;
   receivedAt: string;
   updatedAt: string;
-  error: ArticleRecord['error'] | null;
+  error: ArticleError | null;
 }
 
 const listItem = (a: ArticleRecord): ArticleListItem => ({

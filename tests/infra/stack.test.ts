@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { contextSchema, readContext } from '../../infra/context.js';
 import { FEATURE_FLAGS } from '../../infra/flags.js';
 import { PrecisStack } from '../../infra/precis-stack.js';
+import { ROUTES } from '../../lambdas/api/routes.js';
 import { analyzeEnvSchema, apiEnvSchema, ingestEnvSchema, loadConfig, sweepEnvSchema } from '../../shared/config.js';
 import { TABLE_SCHEMA } from '../../shared/storage/table.js';
 
@@ -242,17 +243,31 @@ describe('the deployed system', () => {
     });
   });
 
-  it('requires the API key on every method, with a throttled usage plan, access logs and request validation', () => {
+  it('requires the API key on every method but the contract, with a throttled usage plan, access logs and request validation', () => {
     const methods = resources('AWS::ApiGateway::Method');
-    expect(methods).toHaveLength(8);
+    // The routes of lambdas/api/routes.ts, and ANY on each of their paths (the function answers 405).
+    const paths = new Set(ROUTES.map((r) => r.path));
+    expect(methods).toHaveLength(ROUTES.length + paths.size);
     for (const [, method] of methods) {
-      expect(method.Properties).toMatchObject({ ApiKeyRequired: true, RequestValidatorId: expect.anything() });
+      const isPublic = JSON.stringify(method.Properties.ResourceId).includes('openapi');
+      expect(method.Properties).toMatchObject({ RequestValidatorId: expect.anything() });
+      if (isPublic && method.Properties.HttpMethod === 'GET') {
+        expect(method.Properties).toMatchObject({ AuthorizationType: 'NONE' });
+        expect(method.Properties.ApiKeyRequired).toBeFalsy();
+      } else expect(method.Properties).toMatchObject({ ApiKeyRequired: true });
     }
-    // Five reads, and the three routes that send articles through the pipeline again.
+    // Six reads (the contract among them), the upload and the three routes that send articles through again.
     expect(methods.map(([, m]) => m.Properties.HttpMethod).sort()).toEqual([
-      ...Array(5).fill('GET'),
-      ...Array(3).fill('POST'),
+      ...Array(paths.size).fill('ANY'),
+      ...Array(6).fill('GET'),
+      ...Array(4).fill('POST'),
     ]);
+    // API Gateway's own answers are problem documents too.
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'INVALID_API_KEY',
+      StatusCode: '403',
+      ResponseTemplates: { 'application/problem+json': Match.stringLikeRegexp('"type":"about:blank"') },
+    });
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
       Throttle: { RateLimit: 20, BurstLimit: 40 },
       Quota: { Limit: 100000, Period: 'MONTH' },
@@ -265,8 +280,10 @@ describe('the deployed system', () => {
 
   it('authorizes with IAM when asked: SigV4 on every method, and managed policies for readers and operators', () => {
     const iam = build({ auth: 'iam' }).template;
-    const methods = Object.values(iam.findResources('AWS::ApiGateway::Method')) as Resource[];
-    expect(methods).toHaveLength(8);
+    const methods = (Object.values(iam.findResources('AWS::ApiGateway::Method')) as Resource[]).filter(
+      (m) => m.Properties.AuthorizationType !== 'NONE',
+    );
+    expect(methods).toHaveLength(ROUTES.length + new Set(ROUTES.map((r) => r.path)).size - 1);
     for (const m of methods) expect(m.Properties).toMatchObject({ AuthorizationType: 'AWS_IAM' });
     for (const m of methods) expect(m.Properties.ApiKeyRequired).toBeFalsy();
     iam.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
@@ -284,9 +301,12 @@ describe('the deployed system', () => {
 
   it('authorizes with Cognito when asked: client-credentials tokens whose scopes each method requires', () => {
     const cognito = build({ auth: 'cognito' }).template;
-    const methods = Object.values(cognito.findResources('AWS::ApiGateway::Method')) as Resource[];
+    const methods = (Object.values(cognito.findResources('AWS::ApiGateway::Method')) as Resource[]).filter(
+      (m) => m.Properties.AuthorizationType !== 'NONE',
+    );
+    expect(methods).toHaveLength(ROUTES.length + new Set(ROUTES.map((r) => r.path)).size - 1);
     for (const m of methods) {
-      const read = m.Properties.HttpMethod === 'GET';
+      const read = m.Properties.HttpMethod === 'GET' || m.Properties.HttpMethod === 'ANY';
       expect(m.Properties).toMatchObject({
         AuthorizationType: 'COGNITO_USER_POOLS',
         AuthorizationScopes: [read ? 'precis/read' : 'precis/reprocess'],
@@ -354,8 +374,10 @@ describe('the deployed system', () => {
     )?.[1] as Resource;
     expect(JSON.stringify(apiFn.Properties.Environment)).toContain('"PRECIS_CORS_ORIGINS":"https://dash.example"');
     // API Gateway's own 4xx and 5xx (a missing key, throttling) carry the CORS header too.
-    template.resourceCountIs('AWS::ApiGateway::GatewayResponse', 0);
-    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+    for (const [, response] of resources('AWS::ApiGateway::GatewayResponse')) {
+      expect(JSON.stringify(response.Properties.ResponseParameters ?? {})).not.toContain('Allow-Origin');
+    }
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX', 'INVALID_API_KEY', 'THROTTLED']) {
       withCors.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: type,
         ResponseParameters: { 'gatewayresponse.header.Access-Control-Allow-Origin': "'https://dash.example'" },
@@ -418,9 +440,10 @@ describe('the deployed system', () => {
     const { ingest, analyze, api } = stack.functions;
     expect(summary(ingest).join('\n')).toMatch(/"s3:GetObject" \/incoming\/\*/);
     expect(summary(ingest).join('\n')).toMatch(/"s3:PutObject" \/cleaned\/\*/);
-    // The api reads; to reprocess it updates an article and keeps the record it replaces under history/, nothing else.
+    // The api reads; to reprocess it updates an article and keeps the record it replaces under history/;
+    // an upload it takes (or signs a URL for) lands under incoming/. Nothing else.
     expect(summary(api).join('\n')).not.toMatch(/PutItem|DeleteItem/);
-    expect(summary(api).filter((s) => s.includes('PutObject'))).toEqual(['"s3:PutObject" /history/*']);
+    expect(summary(api).filter((s) => s.includes('PutObject'))).toEqual(['"s3:PutObject" /history/*,/incoming/*']);
     // It sends to both queues and reads, deletes from, both dead-letter queues.
     const apiQueues = JSON.stringify(statementsOf(api));
     expect(apiQueues).toContain('sqs:SendMessage');

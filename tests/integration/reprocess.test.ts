@@ -9,6 +9,7 @@ import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
 import { type ArticleRecord, articleIdFor, isTerminal } from '../../shared/article.js';
 import { TransientError } from '../../shared/errors.js';
 import { runPrecis } from '../helpers/cli.js';
+import { contractFetch } from '../helpers/contract.js';
 import { sample } from '../helpers/samples.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 
@@ -27,7 +28,7 @@ const precis = (stack: LocalStack, ...args: string[]) =>
   runPrecis({ PRECIS_API_URL: stack.endpoints.api, PRECIS_API_KEY: stack.apiKey }, ...args);
 
 const api = async (stack: LocalStack, path: string, init: { method?: string; body?: unknown } = {}) => {
-  const response = await fetch(`${stack.endpoints.api}${path}`, {
+  const response = await contractFetch(`${stack.endpoints.api}${path}`, {
     method: init.method ?? 'GET',
     headers: { 'x-api-key': stack.apiKey, 'content-type': 'application/json' },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),

@@ -204,9 +204,13 @@ describe('each function’s composition', () => {
     expect(deps.engine.name).toBe('configured');
   });
 
-  it('gives the api its bucket, target languages and CORS origins', () => {
+  it('gives the api its bucket, target languages, size limit and CORS origins', () => {
     const deps = buildApiDeps(loadConfig(apiEnvSchema, env), clients);
-    expect(deps.config).toEqual({ bucket: 'my-bucket', targetLanguages: ['ar', 'fr'] });
+    expect(deps.config).toEqual({
+      bucket: 'my-bucket',
+      targetLanguages: ['ar', 'fr'],
+      maxObjectBytes: 1000,
+    });
     expect(deps.corsOrigins).toEqual(['https://dashboard.example']);
   });
 });

@@ -15,6 +15,7 @@ import { LlmError } from '../../shared/analysis/llm/structured.js';
 import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
 import { articleIdFor } from '../../shared/article.js';
 import type { ArticleRepository } from '../../shared/ports.js';
+import { S3UploadSigner } from '../../shared/storage/s3-upload-signer.js';
 import { SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
 import { context, restEvent, s3Notification, sqsEvent, sqsRecord } from '../helpers/events.js';
 import { sample } from '../helpers/samples.js';
@@ -377,7 +378,11 @@ const apiQueues = {
     analyze: { receive: async () => [], delete: async () => {} },
   },
   clock: () => new Date(),
-  config: { bucket: BUCKET, targetLanguages: [] },
+  // A real presigner over a client with fixed credentials: nothing leaves the process to sign.
+  uploads: new S3UploadSigner(
+    new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } }),
+  ),
+  config: { bucket: BUCKET, targetLanguages: [], maxObjectBytes: 5 * 1024 * 1024 },
 };
 
 describe('api handler', () => {
@@ -438,6 +443,102 @@ describe('api handler', () => {
     const down = await api()(restEvent(`/articles/${id}`), context());
     expect(down.statusCode).toBe(503);
     expect(down.body).not.toContain('10.0.0.7');
+  });
+});
+
+describe('api handler: HTTP semantics', () => {
+  const api = () => createApiHandler({ ...adapters(), logger: observability('test-api').logger, ...apiQueues });
+  const id = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+  const post = (path: string, body: unknown) => ({
+    ...restEvent(path, {}, 'POST'),
+    body: JSON.stringify(body),
+  });
+
+  it('answers 405 with Allow for a method a path does not take, OPTIONS with 204, HEAD as GET without a body', async () => {
+    for (const method of ['PUT', 'DELETE', 'PATCH']) {
+      const response = await api()(restEvent('/articles', {}, method), context());
+      expect(response.statusCode).toBe(405);
+      expect(response.headers?.allow).toBe('GET, HEAD, OPTIONS, POST');
+      expect(JSON.parse(response.body)).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
+    }
+    const options = await api()(restEvent(`/articles/${id}/claims`, {}, 'OPTIONS'), context());
+    expect(options).toMatchObject({ statusCode: 204, headers: { allow: 'GET, HEAD, OPTIONS' } });
+    ddbMock.on(GetCommand).resolves({ Item: { id, status: 'DONE' } });
+    const head = await api()(restEvent(`/articles/${id}`, {}, 'HEAD'), context());
+    expect(head.statusCode).toBe(200);
+    expect(head.body).toBe('');
+    expect(Number(head.headers?.['content-length'])).toBe(JSON.stringify({ id, status: 'DONE' }).length);
+    const none = await api()(restEvent('/nothing', {}, 'PUT'), context());
+    expect(none.statusCode).toBe(404);
+  });
+
+  it('takes only decimal digits for an integer, and cuts long values it echoes', async () => {
+    for (const limit of ['1e1', '0x10', ' 5', '5.0', '-1', '0', '101', '']) {
+      const response = await api()(restEvent('/articles', { limit }), context());
+      expect(response.statusCode, limit).toBe(400);
+      expect(JSON.parse(response.body).detail).toMatch(/^limit: /);
+    }
+    const long = 'x'.repeat(5000);
+    const missing = await api()(restEvent(`/articles/${long}`), context());
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body.length).toBeLessThan(600);
+    const route = await api()(restEvent(`/${long}`), context());
+    expect(route.body.length).toBeLessThan(600);
+    const keys = await api()(post(`/articles/${id}/reprocess`, { [long]: 1 }), context());
+    expect(keys.statusCode).toBe(400);
+    expect(keys.body.length).toBeLessThan(600);
+  });
+
+  it('gives records an ETag and answers 304 to If-None-Match', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: { id, status: 'DONE', updatedAt: '2026-11-30T10:00:00.000Z' } });
+    const first = await api()(restEvent(`/articles/${id}`), context());
+    const etag = first.headers?.etag as string;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    const again = await api()(
+      { ...restEvent(`/articles/${id}`), headers: { 'If-None-Match': `W/${etag}` } },
+      context(),
+    );
+    expect(again).toMatchObject({ statusCode: 304, body: '', headers: { etag } });
+    ddbMock.on(GetCommand).resolves({ Item: { id, status: 'DONE', updatedAt: '2026-11-30T11:00:00.000Z' } });
+    const changed = await api()({ ...restEvent(`/articles/${id}`), headers: { 'if-none-match': etag } }, context());
+    expect(changed.statusCode).toBe(200);
+    expect(changed.headers?.etag).not.toBe(etag);
+  });
+
+  it('takes an upload: content at once under incoming/, or a PUT URL signed for the size and type', async () => {
+    const direct = await api()(
+      post('/articles', { filename: 'Rates rise.md', content: '# Rates\n\nThe bank raised rates.' }),
+      context(),
+    );
+    expect(direct.statusCode).toBe(201);
+    const ticket = JSON.parse(direct.body);
+    expect(ticket.key).toMatch(/^incoming\/uploads\/\d{4}-\d{2}-\d{2}\/[0-9a-f]{12}-Rates-rise\.md$/);
+    expect(ticket.id).toBe(articleIdFor(BUCKET, ticket.key));
+    expect(ticket.upload).toBeNull();
+    expect(s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input).toMatchObject({ Bucket: BUCKET, Key: ticket.key });
+
+    const signed = await api()(
+      post('/articles', { filename: '../x/page.html', contentType: 'text/html', size: 1234 }),
+      context(),
+    );
+    expect(signed.statusCode).toBe(201);
+    const { upload, key } = JSON.parse(signed.body);
+    expect(key).toMatch(/-page\.html$/);
+    const url = new URL(upload.url);
+    expect(upload).toMatchObject({ method: 'PUT', headers: { 'content-type': 'text/html' } });
+    expect(url.pathname).toContain(encodeURIComponent(key.split('/').at(-1)));
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
+    expect(Number(url.searchParams.get('X-Amz-Expires'))).toBe(300);
+
+    const tooBig = await api()(post('/articles', { filename: 'a.txt', size: 6 * 1024 * 1024 }), context());
+    expect(tooBig.statusCode).toBe(413);
+    expect(JSON.parse(tooBig.body).code).toBe('TOO_LARGE');
+    const bigInline = await api()(post('/articles', { filename: 'a.txt', content: 'x'.repeat(300_000) }), context());
+    expect(bigInline.statusCode).toBe(413);
+    for (const body of [{ filename: 'a.txt' }, { filename: 'a.txt', size: 3, content: 'abc' }, { size: 3 }]) {
+      const bad = await api()(post('/articles', body), context());
+      expect(bad.statusCode, JSON.stringify(body)).toBe(400);
+    }
   });
 });
 

@@ -130,14 +130,18 @@ describe('DynamoArticleRepository', () => {
 
   it('pages newest first through an index with a sealed cursor, good for its own query only', async () => {
     ddbMock.on(QueryCommand).resolves({
-      Items: [{ id: 'a', status: 'DONE' }],
-      LastEvaluatedKey: { id: 'a', listPk: 'ARTICLE', receivedAt: 'x' },
+      Items: [
+        { id: 'a', status: 'DONE', listPk: 'ARTICLE', receivedAt: 'x' },
+        { id: 'b', status: 'DONE', listPk: 'ARTICLE', receivedAt: 'w' },
+      ],
+      LastEvaluatedKey: { id: 'b', listPk: 'ARTICLE', receivedAt: 'w' },
     });
     const articles = repo();
     const page = await articles.list({ limit: 1 });
-    expect(page.items).toEqual([{ id: 'a', status: 'DONE' }]);
+    expect(page.items).toEqual([{ id: 'a', status: 'DONE', receivedAt: 'x' }]);
+    // One more than the page is read, to know whether another page follows; the cursor starts after the last shown.
     const input = ddbMock.commandCalls(QueryCommand)[0]?.args[0].input;
-    expect(input).toMatchObject({ IndexName: 'byReceived', ScanIndexForward: false, Limit: 1 });
+    expect(input).toMatchObject({ IndexName: 'byReceived', ScanIndexForward: false, Limit: 2 });
     expect(page.nextCursor).not.toContain('listPk');
     await articles.list({ limit: 1, cursor: page.nextCursor as string });
     expect(ddbMock.commandCalls(QueryCommand)[1]?.args[0].input).toMatchObject({
@@ -150,6 +154,20 @@ describe('DynamoArticleRepository', () => {
     );
     expect(await codeOfAsync(articles.list({ limit: 1, cursor: 'not-a-cursor' }))).toBe('INVALID_CURSOR');
     expect(ddbMock.commandCalls(QueryCommand)).toHaveLength(2);
+  });
+
+  it('gives the last page no cursor, even when it is full', async () => {
+    ddbMock.on(QueryCommand).resolves({
+      Items: [{ id: 'a', status: 'DONE', listPk: 'ARTICLE', receivedAt: 'x' }],
+      // DynamoDB names a last key whenever it stopped at Limit; here Limit was 2 and one item came.
+    });
+    expect((await repo().list({ limit: 1 })).nextCursor).toBeNull();
+    // Stopped by the 1 MB cap before the extra item: its key is the cursor.
+    ddbMock.on(QueryCommand).resolves({
+      Items: [{ id: 'a', status: 'DONE', listPk: 'ARTICLE', receivedAt: 'x' }],
+      LastEvaluatedKey: { id: 'a', listPk: 'ARTICLE', receivedAt: 'x' },
+    });
+    expect((await repo().list({ limit: 5 })).nextCursor).toEqual(expect.any(String));
   });
 
   it('turns an unreachable table into a retryable STORAGE_UNAVAILABLE', async () => {

@@ -1,0 +1,231 @@
+/**
+ * The HTTP API's contract, route by route: method, path, the request's
+ * schemas (checked at the edge), the success status and the error codes each
+ * route can answer. The handler serves these routes and no others; the
+ * OpenAPI document (openapi.json, `npm run openapi`) is generated from them.
+ */
+import * as z from 'zod';
+import { STATUSES } from '../../shared/article.js';
+import type { ErrorCode } from '../../shared/errors.js';
+import { LANGUAGE_CODE } from '../../shared/languages.js';
+
+/** Articles one bulk reprocess call looks at, at most: well inside the function's time. */
+export const BULK_LIMIT = 50;
+
+/** A whole positive number in decimal digits, as a query string gives it ("1e1", "0x10" and " 5" are not). */
+const queryInt = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,6}$/, 'a whole number in decimal digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((n) => n ?? fallback)
+    .meta({ description: `From ${min} to ${max}; ${fallback} when absent.` });
+
+export const articleId = z
+  .string()
+  .regex(/^[a-f0-9]{24}$/)
+  .meta({
+    description: 'The article id: 24 hex digits, derived from the bucket and key.',
+    example: '5f1d7c0a9b3e4d2a1c6b8e70',
+  });
+
+export const listQuery = z.object({
+  limit: queryInt(1, 100, 20),
+  cursor: z.string().min(1).max(4096).optional().meta({ description: "The previous page's nextCursor." }),
+  status: z.enum(STATUSES).optional(),
+  key: z
+    .string()
+    .min(1)
+    .max(1024)
+    .optional()
+    .meta({ description: 'The S3 key an article was uploaded under: finds that one article.' }),
+});
+
+export const summaryQuery = z.object({
+  lang: z
+    .string()
+    .max(16)
+    .transform((lang) => lang.toLowerCase())
+    .pipe(z.string().regex(LANGUAGE_CODE, 'a language code such as "ar" or "pt-br"'))
+    .optional()
+    .meta({ description: "A target language's code; the article's own language when absent." }),
+});
+
+const scope = z
+  .enum(['all', 'translations'])
+  .default('all')
+  .meta({ description: '`all` redoes the analysis; `translations` only the translations not done.' });
+export const reprocessBody = z.strictObject({ scope });
+const instant = z.iso.datetime({ offset: true });
+export const bulkBody = z.strictObject({
+  status: z.enum(['DONE', 'PARTIAL', 'FAILED']),
+  receivedFrom: instant.optional(),
+  receivedBefore: instant.optional(),
+  engine: z.string().min(1).max(100).optional(),
+  scope,
+  limit: z.number().int().min(1).max(BULK_LIMIT).default(25),
+  cursor: z.string().min(1).optional(),
+  dryRun: z.boolean().default(false),
+});
+export const redriveBody = z.strictObject({ max: z.number().int().min(1).max(1000).optional() });
+
+export const uploadBody = z
+  .strictObject({
+    filename: z
+      .string()
+      .min(1)
+      .max(255)
+      .meta({ description: "The file's name; its extension tells the format (.html, .txt, .md, .json)." }),
+    contentType: z.string().min(1).max(200).optional(),
+    size: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: "The file's size in bytes: asks for an upload URL signed for exactly this size." }),
+    content: z.string().optional().meta({ description: 'The article as text (at most 256 KB), stored at once.' }),
+    contentBase64: z.base64().optional().meta({ description: 'The article as base64 (at most 256 KB decoded).' }),
+  })
+  .refine((body) => [body.size, body.content, body.contentBase64].filter((v) => v !== undefined).length === 1, {
+    message: 'give exactly one of size (for an upload URL), content or contentBase64',
+  });
+
+/** What a route answers on success: JSON (by its schema's name in responses.ts), text or HTML. */
+export type Success = { status: 200 | 201 | 202; body: 'json' | 'text' | 'html'; schema?: string };
+
+export interface RouteSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  operationId: string;
+  summary: string;
+  /** Served without a key: the reader page and this contract. */
+  public?: boolean;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  success: Success;
+  /** Other successes (a dry run answers 200 where a bulk reprocess answers 202). */
+  alsoSuccess?: Success[];
+  /** The error codes this route answers beyond those every route can (INVALID_PARAMETER, 5xx). */
+  problems: ErrorCode[];
+  /** Answers an ETag and honours If-None-Match. */
+  etag?: boolean;
+}
+
+export const ROUTES = [
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    operationId: 'openApi',
+    summary: 'This document.',
+    public: true,
+    success: { status: 200, body: 'json' },
+    problems: [],
+  },
+  {
+    method: 'POST',
+    path: '/articles',
+    operationId: 'uploadArticle',
+    summary: 'Upload an article: its content (up to 256 KB) at once, or its size for a presigned PUT URL.',
+    body: uploadBody,
+    success: { status: 201, body: 'json', schema: 'UploadTicket' },
+    problems: ['TOO_LARGE', 'EMPTY_OBJECT'],
+  },
+  {
+    method: 'GET',
+    path: '/articles',
+    operationId: 'listArticles',
+    summary: 'Articles, newest first, a page at a time; or the one uploaded under a key.',
+    query: listQuery,
+    success: { status: 200, body: 'json', schema: 'ArticlePage' },
+    problems: ['INVALID_CURSOR'],
+  },
+  {
+    method: 'POST',
+    path: '/articles/reprocess',
+    operationId: 'reprocessMatching',
+    summary: 'Reprocess the articles of a status (and window of receipt times), a page at a time.',
+    body: bulkBody,
+    success: { status: 202, body: 'json', schema: 'BulkReport' },
+    alsoSuccess: [{ status: 200, body: 'json', schema: 'BulkReport' }],
+    problems: ['INVALID_CURSOR'],
+  },
+  {
+    method: 'GET',
+    path: '/articles/{id}',
+    operationId: 'getArticle',
+    summary: 'One article: status, metadata, summary, claims, translations, checks, cost and provenance.',
+    success: { status: 200, body: 'json', schema: 'ArticleRecord' },
+    problems: ['ARTICLE_NOT_FOUND'],
+    etag: true,
+  },
+  {
+    method: 'GET',
+    path: '/articles/{id}/summary',
+    operationId: 'getSummary',
+    summary: "The summary in the article's language, or its translation into another.",
+    query: summaryQuery,
+    success: { status: 200, body: 'json', schema: 'SummaryView' },
+    problems: ['ARTICLE_NOT_FOUND', 'NOT_ANALYSED', 'TRANSLATION_NOT_FOUND'],
+    etag: true,
+  },
+  {
+    method: 'GET',
+    path: '/articles/{id}/claims',
+    operationId: 'getClaims',
+    summary: 'The checkable claims, each with its evidence and offsets in the cleaned text.',
+    success: { status: 200, body: 'json', schema: 'ClaimList' },
+    problems: ['ARTICLE_NOT_FOUND', 'NOT_ANALYSED'],
+    etag: true,
+  },
+  {
+    method: 'GET',
+    path: '/articles/{id}/text',
+    operationId: 'getText',
+    summary: "The cleaned text, exactly as the claims' offsets count it (UTF-16 code units).",
+    success: { status: 200, body: 'text' },
+    problems: ['ARTICLE_NOT_FOUND', 'NOT_CLEANED'],
+    etag: true,
+  },
+  {
+    method: 'POST',
+    path: '/articles/{id}/reprocess',
+    operationId: 'reprocessArticle',
+    summary: 'Reprocess one finished article: all of it, or the translations not done.',
+    body: reprocessBody,
+    success: { status: 202, body: 'json', schema: 'Reprocessed' },
+    problems: ['ARTICLE_NOT_FOUND', 'ARTICLE_BUSY', 'NOTHING_TO_REPROCESS'],
+  },
+  {
+    method: 'POST',
+    path: '/dead-letters/redrive',
+    operationId: 'redrive',
+    summary: 'Send the messages of the dead-letter queues back to work, and report what became of them.',
+    body: redriveBody,
+    success: { status: 200, body: 'json', schema: 'RedriveReport' },
+    problems: [],
+  },
+] as const satisfies readonly RouteSpec[];
+
+export type OperationId = (typeof ROUTES)[number]['operationId'];
+
+const patterns = ROUTES.map((route) => ({
+  route: route as RouteSpec,
+  pattern: new RegExp(`^${route.path.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '([^/]+)')}$`),
+}));
+
+/** Paths served without a key (GET and HEAD). */
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(
+  (ROUTES as readonly RouteSpec[]).filter((r) => r.public).map((r) => r.path),
+);
+
+/** The methods a path answers to (HEAD with GET, OPTIONS always), for 405's Allow; empty when no route has the path. */
+export function allowedMethods(path: string): string[] {
+  const methods = new Set<string>();
+  for (const { route, pattern } of patterns) if (pattern.test(path)) methods.add(route.method);
+  if (methods.size === 0) return [];
+  if (methods.has('GET')) methods.add('HEAD');
+  methods.add('OPTIONS');
+  return [...methods].sort();
+}
