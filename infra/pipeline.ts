@@ -68,7 +68,8 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
   })
     .bindBucket(bucket, { get: ['incoming/'], put: ['cleaned/'], list: true })
     .bindTable(table, ['GetItem', 'PutItem', 'UpdateItem'])
-    .bindAnalyzeQueue(analyzeQueue);
+    .bindAnalyzeQueue(analyzeQueue)
+    .bindEventBus();
 
   const analyze = new PrecisFunction(stack, 'Analyze', {
     entry: resolve(ROOT, 'lambdas/analyze/index.ts'),
@@ -90,7 +91,8 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
   })
     .bindBucket(bucket, { get: ['cleaned/', 'cache/', 'answers/'], put: ['results/', 'cache/', 'answers/'] })
     .bindTable(table, ['GetItem', 'UpdateItem', 'DeleteItem'])
-    .bindOpenAiSecret(secret, context.openAiSecretKmsKeyArn || undefined);
+    .bindOpenAiSecret(secret, context.openAiSecretKmsKeyArn || undefined)
+    .bindEventBus();
 
   // ── Uploads under incoming/ → ingest queue ──────────────────────────────
   const s3CanSend = ingestQueue.addToResourcePolicy(

@@ -2,10 +2,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ArticleEvents } from '../shared/ports.js';
 import type { CursorCodec } from '../shared/storage/cursor.js';
 import { DynamoArticleRepository } from '../shared/storage/dynamo-article-repository.js';
+import { EventBridgeArticleEvents } from '../shared/storage/eventbridge-events.js';
 import { S3BlobStore } from '../shared/storage/s3-blob-store.js';
 
 /**
@@ -57,3 +60,14 @@ export function observability(serviceName: string) {
 export type Observability = ReturnType<typeof observability>;
 
 export const systemClock = () => new Date();
+
+/**
+ * Terminal states on the configured EventBridge bus; an event the bus
+ * refuses is logged as a warning (the article is saved either way).
+ */
+export function eventBus(busName: string, logger: Logger, tracer?: Tracer): ArticleEvents {
+  const client = new EventBridgeClient({});
+  return new EventBridgeArticleEvents(tracer ? traced(tracer, client) : client, busName, (message, details) =>
+    logger.warn(message, details),
+  );
+}

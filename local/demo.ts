@@ -4,12 +4,13 @@
  * report of each once it reaches a terminal state, the curl commands that
  * fetch the same, then a clean stop.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { llmConfigured } from '../lambdas/analyze/deps.js';
 import type { ArticleRecord } from '../shared/article.js';
-import { isTerminal } from '../shared/article.js';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE, isTerminal } from '../shared/article.js';
+import type { EventEnvelope } from './events-file.js';
 import './process-env.js';
 import { localOptions, startLocalStack } from './stack.js';
 
@@ -222,6 +223,29 @@ try {
     // The broken upload must fail; a sample must not (PARTIAL is an LLM's partial or fallback result).
     if ((upload.key === BROKEN.key) !== (article.status === 'FAILED')) exitCode = 1;
   }
+
+  const shown = (path: string) =>
+    relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path);
+  // What other systems were told: one EventBridge event per article's terminal state.
+  const ids = new Set([...done.values()].map((a) => a.id));
+  const events = existsSync(stack.eventsFile)
+    ? readFileSync(stack.eventsFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as EventEnvelope)
+        .filter((e) => ids.has(e.detail.articleId))
+    : [];
+  console.log(
+    bold(`Events published (${events.length})`),
+    dim(
+      `source "${EVENT_SOURCE}", detail-type "${EVENT_DETAIL_TYPE}", one JSON line each in ${shown(stack.eventsFile)}:`,
+    ),
+  );
+  for (const { time, detail } of events) {
+    const why = detail.error ? ` ${detail.error.code}` : '';
+    console.log(`  ${time}  ${detail.status.padEnd(7)} ${detail.articleId}  ${detail.sourceKey}${dim(why)}`);
+  }
+  console.log('');
 
   const sample = done.get(uploads[0]?.key ?? '');
   const key = `-H 'x-api-key: ${stack.apiKey}'`;

@@ -31,6 +31,7 @@ import {
 } from '../shared/config.js';
 import { sweep } from '../shared/usecases/sweep.js';
 import { ensureTable, startDynamo } from './dynamodb.js';
+import { FileArticleEvents } from './events-file.js';
 import { startHttpApi } from './http-api.js';
 import { lambdaContext } from './lambda-context.js';
 import { LocalQueue, type QueuedMessage } from './queue.js';
@@ -174,6 +175,8 @@ export interface LocalStack {
   queues: { ingest: LocalQueue; analyze: LocalQueue };
   /** The storage adapters the handlers use, for tools and tests that work beside them. */
   adapters: Pick<IngestHandlerDeps, 'blobs' | 'articles'>;
+  /** Where each article's terminal state is appended as an EventBridge event (JSON lines). */
+  eventsFile: string;
   stop(): Promise<void>;
 }
 
@@ -244,7 +247,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       credentials: LOCAL_CREDENTIALS,
     });
 
-    const clients = { s3, dynamodb };
+    // The event bus: EventBridge's envelope, one line each, in the data folder.
+    const eventsFile = join(options.dataDir, 'events.jsonl');
+    const clients = { s3, dynamodb, events: new FileArticleEvents(eventsFile) };
     const ingestDeps = buildIngestDeps(ingestConfig, {
       ...clients,
       analyzeQueue: { send: async (message) => analyzeQueue.send(JSON.stringify(message)) },
@@ -341,6 +346,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       s3,
       queues: { ingest: ingestQueue, analyze: analyzeQueue },
       adapters: { blobs: ingestDeps.blobs, articles: ingestDeps.articles },
+      eventsFile,
       stop,
     };
   } catch (error) {

@@ -5,6 +5,10 @@ export const STATUSES = ['RECEIVED', 'CLEANED', 'ANALYZING', 'DONE', 'PARTIAL', 
 export type Status = (typeof STATUSES)[number];
 export const TERMINAL_STATUSES: readonly Status[] = ['DONE', 'PARTIAL', 'FAILED'];
 
+/** The event each terminal state publishes: its source and detail-type, what an EventBridge rule matches. */
+export const EVENT_SOURCE = 'precis';
+export const EVENT_DETAIL_TYPE = 'Article finished';
+
 export const CLAIM_KINDS = ['statistic', 'quote', 'event', 'policy', 'prediction', 'other'] as const;
 export type ClaimKind = (typeof CLAIM_KINDS)[number];
 

@@ -144,11 +144,15 @@ const storageEnv = {
   PRECIS_BUCKET: z.string().min(1),
 };
 
+/** Where terminal states are published: an EventBridge bus's name or ARN (the account's default bus). */
+const PRECIS_EVENT_BUS = z.string().min(1).default('default');
+
 /** Receives of one message before it goes to the dead-letter queue (the queue's maxReceiveCount). */
 const PRECIS_MAX_RECEIVES = positiveInt(3);
 
 export const ingestEnvSchema = z.object({
   ...storageEnv,
+  PRECIS_EVENT_BUS,
   PRECIS_MAX_RECEIVES,
   PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
   ...cleaningEnv,
@@ -158,6 +162,7 @@ export const ingestEnvSchema = z.object({
 
 export const analyzeEnvSchema = z.object({
   ...storageEnv,
+  PRECIS_EVENT_BUS,
   PRECIS_MAX_RECEIVES,
   ...engineEnv,
   /** How long an analysis delivery owns an article; keep it at or below the function timeout. */

@@ -8,6 +8,7 @@ import type {
   StageUsage,
   Status,
 } from './article.js';
+import type { ErrorCode, Stage } from './errors.js';
 
 /** Object storage (S3 in AWS, s3rver locally). */
 export interface BlobStore {
@@ -199,4 +200,27 @@ export interface UploadSigner {
     key: string,
     options: { contentType: string; contentLength: number; expiresInSeconds: number },
   ): Promise<string>;
+}
+
+/** An article reached DONE, PARTIAL or FAILED: what other systems are told (README, "Events"). */
+export interface ArticleFinished {
+  articleId: string;
+  status: 'DONE' | 'PARTIAL' | 'FAILED';
+  sourceBucket: string;
+  sourceKey: string;
+  title: string | null;
+  language: string | null;
+  /** The engine that analysed it (`openai`, `offline`); null when it failed before. */
+  engine: string | null;
+  error: { code: ErrorCode; message: string; stage: Stage } | null;
+  finishedAt: string;
+}
+
+/**
+ * Where terminal states are published: EventBridge in AWS, a file locally.
+ * Publishing never fails the article: an adapter that cannot publish logs
+ * why and returns.
+ */
+export interface ArticleEvents {
+  finished(event: ArticleFinished): Promise<void>;
 }

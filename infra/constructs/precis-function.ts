@@ -8,6 +8,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../shared/article.js';
 import { BUNDLING } from '../bundling.js';
 
 export interface PrecisFunctionProps {
@@ -161,6 +162,20 @@ export class PrecisFunction extends Construct {
     for (const dlq of [deadLetters.ingest, deadLetters.analyze]) {
       dlq.grant(this.fn, 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility');
     }
+    return this;
+  }
+
+  /** Publishing terminal states to the account's default EventBridge bus (PRECIS_EVENT_BUS's default). */
+  bindEventBus(): this {
+    const stack = Stack.of(this);
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['events:PutEvents'],
+        resources: [stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
+        // Only precis's own events: its source and detail-type.
+        conditions: { StringEquals: { 'events:source': EVENT_SOURCE, 'events:detail-type': EVENT_DETAIL_TYPE } },
+      }),
+    );
     return this;
   }
 

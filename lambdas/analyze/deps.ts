@@ -9,8 +9,15 @@ import { type AnswerStore, LlmEngine } from '../../shared/analysis/llm/engine.js
 import { ChatTransport, providerOf, ResponsesTransport } from '../../shared/analysis/llm/transport.js';
 import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
 import { type AnalyzeConfig, ConfigError, type EngineConfig } from '../../shared/config.js';
-import type { ContentClaims } from '../../shared/ports.js';
-import { type Observability, observability, type StorageClients, storageAdapters, systemClock } from '../runtime.js';
+import type { ArticleEvents, ContentClaims } from '../../shared/ports.js';
+import {
+  eventBus,
+  type Observability,
+  observability,
+  type StorageClients,
+  storageAdapters,
+  systemClock,
+} from '../runtime.js';
 import type { AnalyzeHandlerDeps } from './handler.js';
 
 /** How long a key read from the secret is reused: a key put in later is used within this, with no redeploy. */
@@ -119,6 +126,8 @@ export function buildAnalysisEngine(
 export interface AnalyzeClients extends StorageClients {
   /** Reads the OpenAI key's secret when PRECIS_OPENAI_SECRET_ARN is set; one is made when absent. */
   secrets?: SecretsManagerClient;
+  /** Where finished articles are announced: the configured EventBridge bus when absent. */
+  events?: ArticleEvents;
 }
 
 /**
@@ -133,9 +142,11 @@ export function buildAnalyzeDeps(
 ): AnalyzeHandlerDeps {
   const adapters = storageAdapters(clients, config.PRECIS_TABLE);
   const cache = new BlobAnalysisCache(adapters.blobs, config.PRECIS_BUCKET);
+  const observe = overrides.observe ?? observability('precis-analyze');
   return {
     ...adapters,
-    ...(overrides.observe ?? observability('precis-analyze')),
+    ...observe,
+    events: clients.events ?? eventBus(config.PRECIS_EVENT_BUS, observe.logger, observe.tracer),
     engine:
       overrides.engine ??
       buildAnalysisEngine(config, {

@@ -1,11 +1,20 @@
 import type { IngestConfig } from '../../shared/config.js';
-import type { MessageQueue } from '../../shared/ports.js';
-import { type Observability, observability, type StorageClients, storageAdapters, systemClock } from '../runtime.js';
+import type { ArticleEvents, MessageQueue } from '../../shared/ports.js';
+import {
+  eventBus,
+  type Observability,
+  observability,
+  type StorageClients,
+  storageAdapters,
+  systemClock,
+} from '../runtime.js';
 import type { IngestHandlerDeps } from './handler.js';
 
 export interface IngestClients extends StorageClients {
   /** Where a cleaned article goes next: SQS in AWS, the in-process queue locally. */
   analyzeQueue: MessageQueue;
+  /** Where a failed upload is announced: the configured EventBridge bus when absent. */
+  events?: ArticleEvents;
 }
 
 /**
@@ -21,6 +30,7 @@ export function buildIngestDeps(
     ...storageAdapters(clients, config.PRECIS_TABLE),
     ...observe,
     analyzeQueue: clients.analyzeQueue,
+    events: clients.events ?? eventBus(config.PRECIS_EVENT_BUS, observe.logger, observe.tracer),
     clock: systemClock,
     maxReceives: config.PRECIS_MAX_RECEIVES,
     config: {

@@ -4,7 +4,7 @@ import { type AnalysisResult, type ArticleRecord, objectKeys, type StageUsage } 
 import { countWords } from '../cleaning/normalize.js';
 import { CLEANER_VERSION } from '../cleaning/version.js';
 import { InvalidInputError, PrecisError } from '../errors.js';
-import type { ArticleRepository, BlobStore, Clock } from '../ports.js';
+import type { ArticleEvents, ArticleRepository, BlobStore, Clock } from '../ports.js';
 import { type Delivery, failOrRethrow, isLastAttempt } from './delivery.js';
 
 /** Fewer words than this cannot be summarised. */
@@ -25,6 +25,8 @@ export interface AnalyzeDeps {
   articles: ArticleRepository;
   blobs: BlobStore;
   engine: AnalysisEngine;
+  /** Told when an article ends DONE, PARTIAL or FAILED. */
+  events?: ArticleEvents;
   clock: Clock;
   config: {
     bucket: string;
@@ -152,6 +154,19 @@ export async function analyzeArticle(
       clock(),
     );
     if (!saved) return { outcome: 'skipped', articleId, reason: 'superseded' };
+    if (!retryPending) {
+      await deps.events?.finished({
+        articleId,
+        status: result.status,
+        sourceBucket: article.sourceBucket,
+        sourceKey: article.sourceKey,
+        title: article.title ?? null,
+        language: article.language ?? null,
+        engine: result.provenance.engine,
+        error: null,
+        finishedAt: clock().toISOString(),
+      });
+    }
     if (retryPending) {
       const languages = Object.entries(result.translations)
         .filter(([, t]) => t.status !== 'done')
@@ -170,7 +185,16 @@ export async function analyzeArticle(
         return { outcome: 'retry-later', articleId, delayMs, code: error.code, spent: meter.spent };
       }
     }
-    const { code } = await failOrRethrow(error, { articleId, stage: 'analyze', delivery, articles, clock, usage });
+    const { code } = await failOrRethrow(error, {
+      articleId,
+      stage: 'analyze',
+      delivery,
+      articles,
+      clock,
+      usage,
+      events: deps.events,
+      article,
+    });
     return { outcome: 'failed', articleId, code, spent: meter.spent };
   }
 }

@@ -1,6 +1,6 @@
 import type { ArticleError, ArticleRecord, StageUsage } from '../article.js';
 import { PrecisError, type Stage, toErrorInfo } from '../errors.js';
-import type { ArticleRepository, Clock, SourceRef } from '../ports.js';
+import type { ArticleEvents, ArticleRepository, Clock, SourceRef } from '../ports.js';
 
 /** Which receive of a queue message this is: the last one decides what a failure means. */
 export interface Delivery {
@@ -46,6 +46,9 @@ export async function failOrRethrow(
     sequencer?: string;
     /** What the stage spent, kept on the failed article. */
     usage?: Record<string, StageUsage>;
+    /** Told when the article is marked FAILED, with what is known of it. */
+    events?: ArticleEvents;
+    article: { sourceBucket: string; sourceKey: string; title?: string | null; language?: string | null };
   },
 ): Promise<{ code: string }> {
   const permanent = error instanceof PrecisError && error.permanent;
@@ -55,7 +58,20 @@ export async function failOrRethrow(
       ...(context.sequencer === undefined ? {} : { sequencer: context.sequencer }),
       ...(context.usage ? { usage: context.usage } : {}),
     };
-    await context.articles.markFailed(context.articleId, info, context.clock(), options);
+    const marked = await context.articles.markFailed(context.articleId, info, context.clock(), options);
+    if (marked) {
+      await context.events?.finished({
+        articleId: context.articleId,
+        status: 'FAILED',
+        sourceBucket: context.article.sourceBucket,
+        sourceKey: context.article.sourceKey,
+        title: context.article.title ?? null,
+        language: context.article.language ?? null,
+        engine: null,
+        error: { code: info.code, message: info.message, stage: info.stage },
+        finishedAt: context.clock().toISOString(),
+      });
+    }
     if (permanent) return { code: info.code };
   }
   throw error;

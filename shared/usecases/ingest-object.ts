@@ -1,13 +1,15 @@
 import { articleIdFor, objectKeys } from '../article.js';
 import { cleanDocument, loadLanguageModels } from '../cleaning/index.js';
 import { InvalidInputError, tooLargeMessage } from '../errors.js';
-import type { ArticleRepository, BlobStore, Clock, MessageQueue, SourceRef } from '../ports.js';
+import type { ArticleEvents, ArticleRepository, BlobStore, Clock, MessageQueue, SourceRef } from '../ports.js';
 import { type Delivery, failOrRethrow } from './delivery.js';
 
 export interface IngestDeps {
   blobs: BlobStore;
   articles: ArticleRepository;
   analyzeQueue: MessageQueue;
+  /** Told when an upload ends FAILED here. */
+  events?: ArticleEvents;
   clock: Clock;
   config: {
     /** Bucket the cleaned text is written to. */
@@ -100,6 +102,8 @@ export async function ingestObject(source: SourceRef, delivery: Delivery, deps: 
       articles,
       clock,
       sequencer: source.sequencer,
+      events: deps.events,
+      article: { sourceBucket: source.bucket, sourceKey: source.key },
     });
     return { outcome: 'failed', articleId, code };
   }

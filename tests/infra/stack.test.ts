@@ -444,6 +444,15 @@ describe('the deployed system', () => {
     // an upload it takes (or signs a URL for) lands under incoming/. Nothing else.
     expect(summary(api).join('\n')).not.toMatch(/PutItem|DeleteItem/);
     expect(summary(api).filter((s) => s.includes('PutObject'))).toEqual(['"s3:PutObject" /history/*,/incoming/*']);
+    // Ingest and analyze publish precis's own events on the default bus; the api publishes none.
+    for (const fn of [ingest, analyze]) {
+      const put = statementsOf(fn).find((s) => JSON.stringify(s.Action) === '"events:PutEvents"');
+      expect(put).toMatchObject({
+        Condition: { StringEquals: { 'events:source': 'precis', 'events:detail-type': 'Article finished' } },
+      });
+      expect(JSON.stringify(put?.Resource)).toContain(':event-bus/default');
+    }
+    expect(JSON.stringify(statementsOf(api))).not.toContain('events:');
     // It sends to both queues and reads, deletes from, both dead-letter queues.
     const apiQueues = JSON.stringify(statementsOf(api));
     expect(apiQueues).toContain('sqs:SendMessage');

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -111,6 +111,31 @@ describe('the local pipeline', () => {
       error: { code: 'BINARY_CONTENT', stage: 'ingest', attempts: 1 },
     });
     expect(corrupt.error?.message).toMatch(/ZIP/);
+
+    // Each terminal state is published once, in the envelope EventBridge delivers to a target.
+    const events = readFileSync(stack.eventsFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+      .filter((e) => e.detail.sourceKey.startsWith('incoming/batch/'));
+    expect(events).toHaveLength(names.length + 1);
+    for (const event of events) {
+      expect(event).toMatchObject({
+        version: '0',
+        source: 'precis',
+        'detail-type': 'Article finished',
+        time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
+        detail: { articleId: articleIdFor(stack.bucket, event.detail.sourceKey), sourceBucket: stack.bucket },
+      });
+    }
+    expect(events.find((e) => e.detail.sourceKey === 'incoming/batch/corrupt.html')?.detail).toMatchObject({
+      status: 'FAILED',
+      engine: null,
+      error: { code: 'BINARY_CONTENT', stage: 'ingest' },
+    });
+    const basra = events.find((e) => e.detail.sourceKey === 'incoming/batch/basra-water.html')?.detail;
+    expect(basra).toMatchObject({ status: 'DONE', engine: 'offline', error: null, language: 'en' });
+    expect(basra.title).toEqual(expect.any(String));
   });
 
   it('serves summaries, claims whose offsets point into the served text, and the text itself', async () => {

@@ -76,6 +76,7 @@ type Runtime = keyof typeof SCHEMAS;
 const SAMPLES: Record<string, string> = {
   PRECIS_TABLE: 'my-table',
   PRECIS_BUCKET: 'my-bucket',
+  PRECIS_EVENT_BUS: 'news-team',
   PRECIS_ANALYZE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/analyze',
   PRECIS_INGEST_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ingest',
   PRECIS_ANALYZE_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/analyze-dead-letters',

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -7,7 +8,9 @@ import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PrecisError } from '../../shared/errors.js';
+import type { ArticleFinished } from '../../shared/ports.js';
 import { DynamoArticleRepository, padSequencer } from '../../shared/storage/dynamo-article-repository.js';
+import { EventBridgeArticleEvents } from '../../shared/storage/eventbridge-events.js';
 import { S3BlobStore } from '../../shared/storage/s3-blob-store.js';
 import { SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
 import { codeOfAsync } from '../helpers/errors.js';
@@ -184,5 +187,46 @@ describe('SqsMessageQueue', () => {
       QueueUrl: 'https://sqs/q',
       MessageBody: '{"articleId":"abc"}',
     });
+  });
+});
+
+describe('EventBridgeArticleEvents', () => {
+  const bus = mockClient(EventBridgeClient);
+  beforeEach(() => bus.reset());
+  const event: ArticleFinished = {
+    articleId: 'a1',
+    status: 'FAILED',
+    sourceBucket: 'b',
+    sourceKey: 'incoming/x.html',
+    title: null,
+    language: null,
+    engine: null,
+    error: { code: 'BINARY_CONTENT', message: 'A PDF.', stage: 'ingest' },
+    finishedAt: '2026-11-30T10:00:00.000Z',
+  };
+
+  it('puts one entry on the bus with its source, detail-type and the event as detail', async () => {
+    bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
+    const errors: unknown[] = [];
+    await new EventBridgeArticleEvents(new EventBridgeClient({}), 'default', (...a) => errors.push(a)).finished(event);
+    const entry = bus.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
+    expect(entry).toMatchObject({ EventBusName: 'default', Source: 'precis', DetailType: 'Article finished' });
+    expect(JSON.parse(entry?.Detail ?? '')).toEqual(event);
+    expect(errors).toEqual([]);
+  });
+
+  it('reports a refused entry or an unreachable bus, and never throws', async () => {
+    const errors: unknown[][] = [];
+    const events = new EventBridgeArticleEvents(new EventBridgeClient({}), 'default', (...a) => errors.push(a));
+    bus
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }] });
+    await events.finished(event);
+    bus.on(PutEventsCommand).rejects(new Error('connect ETIMEDOUT'));
+    await events.finished(event);
+    expect(errors).toEqual([
+      ['event not published', { articleId: 'a1', code: 'InternalFailure', reason: 'x' }],
+      ['event not published', { articleId: 'a1', error: 'connect ETIMEDOUT' }],
+    ]);
   });
 });
