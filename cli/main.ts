@@ -3,7 +3,7 @@
  * stack and no AWS. One JSON object per input file on stdout, one per line.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatFromName } from '../shared/cleaning/formats/names.js';
 import { type ERROR_CODES, PrecisError, toErrorInfo, tooLargeMessage } from '../shared/errors.js';
@@ -11,22 +11,32 @@ import { REMOTE_USAGE, RemoteUsageError, USAGE, UsageError } from './usage.js';
 
 // Everything else is imported by the command that needs it: `precis --help` loads no model, no SDK and no zod.
 
-/** The files a list of paths stands for: files as given, folders by their article files. */
-function expand(paths: string[]): { file: string; unreadable?: string }[] {
+/**
+ * The files a list of paths stands for: files as given, folders by their
+ * article files; a file named twice (or inside a folder also given) once.
+ */
+export function expand(paths: string[]): { file: string; unreadable?: string }[] {
   const out: { file: string; unreadable?: string }[] = [];
+  const seen = new Set<string>();
+  const add = (file: string, unreadable?: string) => {
+    const key = resolve(file);
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(unreadable ? { file, unreadable } : { file });
+  };
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && formatFromName(entry.name)) out.push({ file: path });
+      else if (entry.isFile() && formatFromName(entry.name)) add(path);
     }
   };
   for (const path of paths) {
     try {
       if (statSync(path).isDirectory()) walk(path);
-      else out.push({ file: path });
+      else add(path);
     } catch (error) {
-      out.push({ file: path, unreadable: (error as NodeJS.ErrnoException).code ?? 'unreadable' });
+      add(path, (error as NodeJS.ErrnoException).code ?? 'unreadable');
     }
   }
   return out;
@@ -97,11 +107,27 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   // The commands on a running stack take their own options.
   const at = argv.findIndex((arg) => !arg.startsWith('-'));
   const remote = argv[at];
-  if ((remote === 'reprocess' || remote === 'redrive') && !argv.includes('--help') && !argv.includes('-h')) {
+  const articles = ['upload', 'get', 'list', 'claims'] as const;
+  const isArticles = (name: string | undefined): name is (typeof articles)[number] =>
+    articles.includes(name as (typeof articles)[number]);
+  if (
+    (remote === 'reprocess' || remote === 'redrive' || isArticles(remote)) &&
+    !argv.includes('--help') &&
+    !argv.includes('-h')
+  ) {
     try {
+      if (isArticles(remote)) {
+        const { articlesMain } = await import('./articles.js');
+        return await articlesMain(remote, argv.toSpliced(at, 1), io);
+      }
       const { remoteMain } = await import('./remote.js');
       return await remoteMain(remote, argv.toSpliced(at, 1), io);
     } catch (failure) {
+      const { ApiCallError } = await import('./client.js');
+      if (failure instanceof ApiCallError) {
+        error(`precis: ${failure.code}: ${failure.message}`);
+        return 1;
+      }
       if (!(failure instanceof RemoteUsageError)) throw failure;
       error(`precis: ${failure.message}\n\nUsage:\n${REMOTE_USAGE}`);
       return 2;
@@ -150,6 +176,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const engine = buildAnalysisEngine(config, { cache: new MemoryAnalysisCache() });
 
     const files = expand(paths);
+    if (files.length === 0) {
+      throw new UsageError(`${paths.join(', ')} holds no article file (.html, .htm, .txt, .md, .json)`);
+    }
     await loadLanguageModels();
     const bar =
       io.stderr.isTTY && files.length > 1
@@ -204,8 +233,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return unreadable > 0 ? 1 : 0;
   } catch (failure) {
     // ConfigError by name: its module is loaded only by the commands that read configuration.
-    if (failure instanceof UsageError || (failure as Error).name === 'ConfigError') {
-      error(`precis: ${(failure as Error).message}\n\n${USAGE}`);
+    if (failure instanceof UsageError) {
+      error(`precis: ${failure.message}\n\n${USAGE}`);
+      return 2;
+    }
+    // A flag's or a variable's value: the message names it; the whole usage would bury it.
+    if ((failure as Error).name === 'ConfigError') {
+      error(`precis: ${(failure as Error).message}\n(precis --help shows every option.)`);
       return 2;
     }
     throw failure;

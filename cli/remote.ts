@@ -2,11 +2,10 @@
  * The `precis` commands that act on a running stack through its HTTP API:
  * the local one (`npm start`) by default, or a deployed one by URL and key.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import type { BulkReport, RedriveReport, Reprocessed } from '../shared/usecases/reprocess.js';
+import { ApiCallError, apiTarget, callApi, TARGET_OPTIONS } from './client.js';
 import type { Io } from './main.js';
 import { RemoteUsageError } from './usage.js';
 
@@ -17,8 +16,7 @@ const OPTIONS = {
   until: { type: 'string' },
   engine: { type: 'string' },
   'dry-run': { type: 'boolean' },
-  api: { type: 'string' },
-  key: { type: 'string' },
+  ...TARGET_OPTIONS,
 } as const;
 
 /** A date or an instant, as ISO 8601; a date alone is its midnight UTC. */
@@ -33,75 +31,6 @@ const instant = z
     return new Date(time).toISOString();
   })
   .optional();
-
-/** Where the API is and its key: flags, then the environment, then the local stack's own. */
-export function apiTarget(values: { api?: string; key?: string }, env: Io['env']): { url: string; key: string } {
-  const url = (values.api ?? env.PRECIS_API_URL ?? `http://127.0.0.1:${env.PRECIS_API_PORT || 3000}`).replace(
-    /\/+$/,
-    '',
-  );
-  if (!/^https?:\/\//.test(url)) throw new RemoteUsageError(`--api must be an http(s) URL, not "${url}"`);
-  let key = values.key ?? env.PRECIS_API_KEY;
-  if (!key) {
-    const kept = join(env.PRECIS_DATA_DIR || '.precis', 'api-key');
-    if (!existsSync(kept)) {
-      throw new RemoteUsageError(
-        `no API key: give --key or PRECIS_API_KEY (the local stack keeps its key in ${kept} once it has started)`,
-      );
-    }
-    key = readFileSync(kept, 'utf8').trim();
-  }
-  return { url, key };
-}
-
-/** A call that did not get a 2xx: the problem document's code and detail, or what went wrong on the way. */
-export class ApiCallError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number | null,
-  ) {
-    super(message);
-  }
-}
-
-/** POSTs JSON to the API and reads the JSON answer; a problem document becomes an ApiCallError. */
-export async function postJson<T>(target: { url: string; key: string }, path: string, body: unknown): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(`${target.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': target.key },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(60_000),
-    });
-  } catch (error) {
-    const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    throw new ApiCallError(
-      'API_UNREACHABLE',
-      `The API at ${target.url} could not be reached (${reason}). Is the stack running (npm start)?`,
-      null,
-    );
-  }
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (response.ok && parsed !== undefined) return parsed as T;
-  if (response.status === 403) {
-    throw new ApiCallError(
-      'FORBIDDEN',
-      `The API at ${target.url} refused the key: check --key or PRECIS_API_KEY.`,
-      403,
-    );
-  }
-  const problem = (parsed ?? {}) as { code?: string; detail?: string; title?: string };
-  const code = problem.code ?? `HTTP_${response.status}`;
-  throw new ApiCallError(code, problem.detail ?? problem.title ?? `HTTP ${response.status}`, response.status);
-}
 
 /** Runs `precis reprocess …` or `precis redrive …`; returns the exit status. */
 export async function remoteMain(command: 'reprocess' | 'redrive', argv: string[], io: Io): Promise<number> {
@@ -119,12 +48,15 @@ export async function remoteMain(command: 'reprocess' | 'redrive', argv: string[
 
   if (command === 'redrive') {
     if (ids.length > 0 || values.status || values.translations || bulkOnly.length > 0) {
-      throw new RemoteUsageError('redrive takes only --api and --key');
+      throw new RemoteUsageError('redrive takes only --api, --key, --token, --iam, --stack and --region');
     }
-    const target = apiTarget(values, io.env);
+    const target = await apiTarget(values, io.env);
     const total: Omit<RedriveReport, 'more'> = { messages: 0, reprocessed: [], resent: 0, finished: [], failed: [] };
     for (;;) {
-      const report = await callOrReport(() => postJson<RedriveReport>(target, '/dead-letters/redrive', {}), note);
+      const report = await callOrReport(
+        () => callApi<RedriveReport>(target, 'POST', '/dead-letters/redrive', {}),
+        note,
+      );
       if (!report) return 1;
       total.messages += report.messages;
       total.reprocessed.push(...report.reprocessed);
@@ -148,7 +80,7 @@ export async function remoteMain(command: 'reprocess' | 'redrive', argv: string[
     const until = instant.safeParse(values.until);
     if (!since.success) throw new RemoteUsageError(`--since: ${since.error.issues[0]?.message}`);
     if (!until.success) throw new RemoteUsageError(`--until: ${until.error.issues[0]?.message}`);
-    const target = apiTarget(values, io.env);
+    const target = await apiTarget(values, io.env);
     const dryRun = Boolean(values['dry-run']);
     let cursor: string | undefined;
     let taken = 0;
@@ -156,7 +88,7 @@ export async function remoteMain(command: 'reprocess' | 'redrive', argv: string[
     do {
       const report = await callOrReport(
         () =>
-          postJson<BulkReport>(target, '/articles/reprocess', {
+          callApi<BulkReport>(target, 'POST', '/articles/reprocess', {
             status,
             scope,
             dryRun,
@@ -181,11 +113,11 @@ export async function remoteMain(command: 'reprocess' | 'redrive', argv: string[
 
   if (bulkOnly.length > 0) throw new RemoteUsageError(`--${bulkOnly[0]} goes with --status`);
   if (ids.length === 0) throw new RemoteUsageError('reprocess needs article ids, or --status');
-  const target = apiTarget(values, io.env);
+  const target = await apiTarget(values, io.env);
   let failed = 0;
   for (const id of new Set(ids)) {
     try {
-      line(await postJson<Reprocessed>(target, `/articles/${encodeURIComponent(id)}/reprocess`, { scope }));
+      line(await callApi<Reprocessed>(target, 'POST', `/articles/${encodeURIComponent(id)}/reprocess`, { scope }));
     } catch (error) {
       if (!(error instanceof ApiCallError)) throw error;
       if (error.status === null || error.status === 403) {

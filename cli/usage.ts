@@ -5,23 +5,39 @@
  */
 import { DEFAULT_MAX_OBJECT_BYTES } from '../shared/limits.js';
 
-export const REMOTE_USAGE = `  precis reprocess [options] ID...         send articles through the pipeline again
+export const REMOTE_USAGE = `  precis upload [--wait] FILE|FOLDER...     upload articles; with --wait, until each is DONE, PARTIAL or FAILED
+  precis list [--status S] [--all]          the articles, newest first (--limit N a page, 20 by default)
+  precis get [--lang L] [--format F] ID     one article: its summary (in L), facts and claims count
+  precis claims ID                          its claims: kind, check-worthiness, speaker, evidence found
+  precis reprocess [options] ID...         send articles through the pipeline again
   precis reprocess --status S [options]     … every article in status S (DONE, PARTIAL or FAILED)
   precis redrive [options]                  drive the dead-letter queues' messages again
 
-These talk to a running stack's API: the local one (npm start) unless --api says otherwise.
-Each article gives one JSON line on stdout: {"articleId": …, "next": …} or {"articleId": …, "error": …};
-redrive prints its report. Exit status: 0 when all went, 1 when some did not, 2 on a usage error.
+These talk to a running stack's API: the local one (npm start) unless --api or --stack says
+otherwise. On a terminal they print tables and colour; piped, one JSON object per line
+(--format json|table for list and claims, json|text|md for get). Exit status: 0 when all
+went, 1 when some did not (an upload that ended FAILED, an article not found), 2 on a
+usage error.
+
+Where the API is, and how to call it (every command above):
+  --stack NAME           a deployed stack: its URL and key (or auth) read from its outputs with
+                         your AWS credentials (--region R, else $AWS_REGION)
+  --api URL              the API (default: $PRECIS_API_URL, else the local stack on $PRECIS_API_PORT or 3000)
+  --key KEY              its key (default: $PRECIS_API_KEY, else the local stack's, kept in $PRECIS_DATA_DIR
+                         or .precis)
+  --iam                  sign requests with SigV4 and your AWS credentials (a stack deployed with auth=iam)
+  --token TOKEN          a Cognito access token (a stack deployed with auth=cognito; or $PRECIS_API_TOKEN)
+
+Options of upload:
+  --wait                 wait for each article to end, with a progress bar on a terminal
+  --timeout S            how long --wait waits, in seconds (default 600)
 
 Options of reprocess and redrive:
   --translations         (reprocess) redo only the translations that are not done (default: everything)
   --since TIME           (reprocess --status) received at or after TIME (ISO 8601, e.g. 2026-11-01)
   --until TIME           (reprocess --status) received before TIME
   --engine NAME          (reprocess --status) analysed by this engine, e.g. offline (with its fallbacks)
-  --dry-run              (reprocess --status) list what would be reprocessed, change nothing
-  --api URL              the API (default: $PRECIS_API_URL, else the local stack on $PRECIS_API_PORT or 3000)
-  --key KEY              its key (default: $PRECIS_API_KEY, else the local stack's, kept in $PRECIS_DATA_DIR
-                         or .precis)`;
+  --dry-run              (reprocess --status) list what would be reprocessed, change nothing`;
 
 export class RemoteUsageError extends Error {}
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { LANGUAGE_CODE, splitLanguageList } from './languages.js';
+import { LANGUAGE_CODE, languageName, splitLanguageList } from './languages.js';
 import { DEFAULT_MAX_OBJECT_BYTES } from './limits.js';
 
 /**
@@ -21,7 +21,17 @@ export const languageList = z
   .string()
   .default('')
   .transform(splitLanguageList)
-  .pipe(z.array(z.string().regex(LANGUAGE_CODE, 'a language code such as "ar" or "pt-br"')));
+  .pipe(
+    z.array(
+      z
+        .string()
+        .min(1, { error: 'an empty entry between commas', abort: true })
+        .regex(LANGUAGE_CODE, { error: 'a language code such as "ar" or "pt-br"', abort: true })
+        .refine((code) => languageName(code) !== undefined, {
+          error: (issue) => `"${issue.input}" is no language ICU knows`,
+        }),
+    ),
+  );
 
 const flag = (fallback: boolean) =>
   z

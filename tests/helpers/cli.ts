@@ -19,9 +19,14 @@ export async function runPrecis(env: Record<string, string | undefined>, ...args
     },
     stderr: errors,
   });
-  const lines = stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
-  return { code, lines, stderr };
+  // JSON lines parsed; a command that printed text (get --format md) has its stdout as it is.
+  // biome-ignore lint/suspicious/noExplicitAny: the lines are whatever JSON the command printed.
+  let lines: any[] = [];
+  try {
+    lines = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+  } catch {}
+  return { code, lines, stderr, stdout };
 }

@@ -26,6 +26,19 @@ describe('loadConfig', () => {
       TARGET_LANGUAGES: ' AR, fr ,',
     });
     expect(config).toMatchObject({ TARGET_LANGUAGES: ['ar', 'fr'], PRECIS_MAX_RECEIVES: 3, PRECIS_ENGINE: 'auto' });
+    // An empty entry between commas, or a code no language has, is named.
+    for (const [list, why] of [
+      ['xx,,ZZ', /"xx" is no language ICU knows.*an empty entry between commas.*"zz" is no language/],
+      ['en,klingon', /a language code such as/],
+    ] as const) {
+      expect(() =>
+        loadConfig(analyzeEnvSchema, { PRECIS_TABLE: 't', PRECIS_BUCKET: 'b', TARGET_LANGUAGES: list }),
+      ).toThrow(why);
+    }
+    expect(
+      loadConfig(analyzeEnvSchema, { PRECIS_TABLE: 't', PRECIS_BUCKET: 'b', TARGET_LANGUAGES: 'pt-BR,ckb,zh-Hant' })
+        .TARGET_LANGUAGES,
+    ).toEqual(['pt-br', 'ckb', 'zh-hant']);
   });
 
   it('names a missing or malformed variable, and reads an empty one as unset', () => {
