@@ -1,6 +1,6 @@
 import { Aws, Duration, Fn, RemovalPolicy, SecretValue, type Stack, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { TABLE_SCHEMA } from '../shared/storage/table.js';
 import type { PrecisContext } from './context.js';
@@ -93,6 +93,16 @@ export function createStorage(stack: Stack, context: PrecisContext): Storage {
       { prefix: 'cache/', expiration: Duration.days(90) },
     ],
     removalPolicy: KEEP_DATA,
+    // The reader page, served by the API (its execute-api origin) or any -c corsOrigins origin, PUTs
+    // uploads to presigned URLs: the browser needs the bucket's leave. The signature is the permission.
+    cors: [
+      {
+        allowedMethods: [HttpMethods.PUT],
+        allowedOrigins: [`https://*.execute-api.${stack.region}.amazonaws.com`, ...context.corsOrigins],
+        allowedHeaders: ['content-type'],
+        maxAge: 3000,
+      },
+    ],
   });
 
   const { byReceived, byStatus } = TABLE_SCHEMA;

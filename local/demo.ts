@@ -255,6 +255,8 @@ try {
     bold('The same over the API'),
     dim(`(run \`npm start\` first; the data is kept in ${kept.startsWith('..') ? stack.dataDir : `${kept}/`}):`),
   );
+  console.log(`  open ${base}/   ${dim('(the reader page: the articles, their summaries and claims, uploads)')}`);
+  console.log(`  npm run -s precis -- list   ${dim('(and get, claims, upload)')}`);
   console.log(`  curl ${key} '${base}/articles'`);
   console.log(`  curl ${key} '${base}/articles?key=${encodeURIComponent(uploads[0]?.key ?? '')}'`);
   if (sample) {

@@ -120,6 +120,9 @@ async function keyGuardMiddleware(ctx: unknown, next: () => Promise<unknown>): P
   return next();
 }
 
+/** The bucket's CORS rule: PUTs to presigned URLs from any origin (the URL's signature is the permission). */
+const UPLOAD_CORS = `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>PUT</AllowedMethod><AllowedHeader>content-type</AllowedHeader><MaxAgeSeconds>3000</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
+
 export interface LocalS3 {
   endpoint: string;
   close(): Promise<void>;
@@ -138,7 +141,8 @@ export async function startS3(options: {
     silent: true,
     directory: options.directory,
     allowMismatchedSignatures: true,
-    configureBuckets: [{ name: options.bucket }],
+    // The reader page (another origin: the API's) PUTs uploads to presigned URLs, as a browser does to S3.
+    configureBuckets: [{ name: options.bucket, configs: [Buffer.from(UPLOAD_CORS)] }],
   });
   acceptAnyAccessKey();
   server.middleware.unshift(awsChunkedMiddleware);

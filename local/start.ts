@@ -22,11 +22,14 @@ console.log(`precis local stack is running (data in ${stack.dataDir})
 
   S3 API        ${s3}   bucket ${stack.bucket}, upload under incoming/
   DynamoDB API  ${dynamodb}
-  HTTP API      ${api}
+  HTTP API      ${api}   its contract at ${api}/openapi.json
+  reader page   ${api}/   (it asks for the key once per tab)
   API key       ${stack.apiKey}
   languages     ${options.analyze.TARGET_LANGUAGES.length > 0 ? options.analyze.TARGET_LANGUAGES.join(', ') : 'none (set TARGET_LANGUAGES=ar,fr)'}
 
 Try:
+  open ${api}/ and drop an article on the page
+  npm run -s precis -- upload --wait samples/        (and precis list, get, claims)
   AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws s3 cp samples/basra-water.html s3://${stack.bucket}/incoming/ --endpoint-url ${s3}
   curl -H 'x-api-key: ${stack.apiKey}' ${api}/articles
 

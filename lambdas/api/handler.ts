@@ -18,6 +18,7 @@ import { type RedriveDeps, redrive, reprocessArticle, reprocessMatching } from '
 import { requestUpload, type UploadDeps } from '../../shared/usecases/upload.js';
 import type { Observability } from '../runtime.js';
 import { bodyOf, cut, headOf, json, MethodNotAllowed, problemResponses, queryOf, text, withEtag } from './http.js';
+import { READER_PAGE } from './reader/page.js';
 import {
   allowedMethods,
   articleId,
@@ -52,6 +53,7 @@ export type ApiHandlerDeps = ReadDeps &
 export function createApiHandler(deps: ApiHandlerDeps) {
   type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
   const operations: Record<OperationId, Handler> = {
+    readerPage: async () => ({ statusCode: 200, headers: READER_PAGE.headers, body: READER_PAGE.body }),
     openApi: async () => json(openapi),
     uploadArticle: async (event) => json(await requestUpload(bodyOf(event, uploadBody), deps), 201),
     listArticles: async (event) => json(await listArticles(queryOf(event, listQuery), deps)),

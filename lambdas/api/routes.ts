@@ -116,6 +116,15 @@ export interface RouteSpec {
 export const ROUTES = [
   {
     method: 'GET',
+    path: '/',
+    operationId: 'readerPage',
+    summary: 'The reader page: the articles, their summaries, claims and evidence, and uploads, in a browser.',
+    public: true,
+    success: { status: 200, body: 'html' },
+    problems: [],
+  },
+  {
+    method: 'GET',
     path: '/openapi.json',
     operationId: 'openApi',
     summary: 'This document.',

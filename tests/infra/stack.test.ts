@@ -248,20 +248,26 @@ describe('the deployed system', () => {
     // The routes of lambdas/api/routes.ts, and ANY on each of their paths (the function answers 405).
     const paths = new Set(ROUTES.map((r) => r.path));
     expect(methods).toHaveLength(ROUTES.length + paths.size);
-    for (const [, method] of methods) {
-      const isPublic = JSON.stringify(method.Properties.ResourceId).includes('openapi');
+    const open = methods.filter(([, m]) => !m.Properties.ApiKeyRequired);
+    // The page and the contract only, both GET, and nothing else without the key.
+    expect(open.map(([, m]) => [m.Properties.HttpMethod, m.Properties.AuthorizationType])).toEqual([
+      ['GET', 'NONE'],
+      ['GET', 'NONE'],
+    ]);
+    for (const [, method] of methods)
       expect(method.Properties).toMatchObject({ RequestValidatorId: expect.anything() });
-      if (isPublic && method.Properties.HttpMethod === 'GET') {
-        expect(method.Properties).toMatchObject({ AuthorizationType: 'NONE' });
-        expect(method.Properties.ApiKeyRequired).toBeFalsy();
-      } else expect(method.Properties).toMatchObject({ ApiKeyRequired: true });
-    }
-    // Six reads (the contract among them), the upload and the three routes that send articles through again.
+    // Seven reads (the page and the contract among them), the upload and the three routes that send articles again.
     expect(methods.map(([, m]) => m.Properties.HttpMethod).sort()).toEqual([
       ...Array(paths.size).fill('ANY'),
-      ...Array(6).fill('GET'),
+      ...Array(7).fill('GET'),
       ...Array(4).fill('POST'),
     ]);
+    // The reader page PUTs uploads to presigned URLs from the API's origin: the bucket allows that PUT only.
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: {
+        CorsRules: [Match.objectLike({ AllowedMethods: ['PUT'], AllowedHeaders: ['content-type'] })],
+      },
+    });
     // API Gateway's own answers are problem documents too.
     template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'INVALID_API_KEY',
@@ -283,7 +289,7 @@ describe('the deployed system', () => {
     const methods = (Object.values(iam.findResources('AWS::ApiGateway::Method')) as Resource[]).filter(
       (m) => m.Properties.AuthorizationType !== 'NONE',
     );
-    expect(methods).toHaveLength(ROUTES.length + new Set(ROUTES.map((r) => r.path)).size - 1);
+    expect(methods).toHaveLength(ROUTES.length + new Set(ROUTES.map((r) => r.path)).size - 2);
     for (const m of methods) expect(m.Properties).toMatchObject({ AuthorizationType: 'AWS_IAM' });
     for (const m of methods) expect(m.Properties.ApiKeyRequired).toBeFalsy();
     iam.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
@@ -304,7 +310,7 @@ describe('the deployed system', () => {
     const methods = (Object.values(cognito.findResources('AWS::ApiGateway::Method')) as Resource[]).filter(
       (m) => m.Properties.AuthorizationType !== 'NONE',
     );
-    expect(methods).toHaveLength(ROUTES.length + new Set(ROUTES.map((r) => r.path)).size - 1);
+    expect(methods).toHaveLength(ROUTES.length + new Set(ROUTES.map((r) => r.path)).size - 2);
     for (const m of methods) {
       const read = m.Properties.HttpMethod === 'GET' || m.Properties.HttpMethod === 'ANY';
       expect(m.Properties).toMatchObject({
