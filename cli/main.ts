@@ -48,6 +48,24 @@ function readError(file: string, reason: string) {
   return { file, error: { code: 'FILE_UNREADABLE' satisfies keyof typeof ERROR_CODES, message } };
 }
 
+/** `analyze`'s engine from the configuration, and the use case that runs it on one file. */
+async function analyzer(config: import('../shared/config.js').CliConfig) {
+  const [{ buildAnalysisEngine }, { MemoryAnalysisCache }, { analyzeDocument }] = await Promise.all([
+    import('../lambdas/analyze/deps.js'),
+    import('../shared/analysis/cache.js'),
+    import('../shared/usecases/analyze-document.js'),
+  ]);
+  const engine = buildAnalysisEngine(config, { cache: new MemoryAnalysisCache() });
+  return (bytes: Buffer, name: string, languages: string[] | undefined) =>
+    analyzeDocument(bytes, {
+      name,
+      engine,
+      targetLanguages: config.TARGET_LANGUAGES,
+      languages,
+      maxWords: config.PRECIS_MAX_WORDS,
+    });
+}
+
 /** Where the command reads and writes: the process's own, or a test's. */
 export interface Io {
   env: Record<string, string | undefined>;
@@ -99,6 +117,7 @@ const OPTIONS = {
   languages: { type: 'string' },
   target: { type: 'string' },
   'max-bytes': { type: 'string' },
+  all: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -110,7 +129,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const articles = ['upload', 'get', 'list', 'claims'] as const;
   const isArticles = (name: string | undefined): name is (typeof articles)[number] =>
     articles.includes(name as (typeof articles)[number]);
+  // `claims --all FILE…` scores the sentences of local files; `claims ID` reads an article's claims.
+  const localClaims = remote === 'claims' && argv.includes('--all');
   if (
+    !localClaims &&
     (remote === 'reprocess' || remote === 'redrive' || isArticles(remote)) &&
     !argv.includes('--help') &&
     !argv.includes('-h')
@@ -156,24 +178,20 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if (paths.length > 0) throw new UsageError('verify reads JSON lines on stdin and takes no file');
       return await verifyLines(io);
     }
-    if (command !== 'clean' && command !== 'analyze') throw new UsageError(`unknown command "${command}"`);
+    if (command !== 'clean' && command !== 'analyze' && command !== 'claims') {
+      throw new UsageError(`unknown command "${command}"`);
+    }
+    if (values.all && command !== 'claims') throw new UsageError('--all goes with claims (claims --all FILE…)');
     if (paths.length === 0) throw new UsageError(`${command} needs at least one FILE or FOLDER`);
     const { cliConfig } = await import('./config.js');
     const config = cliConfig(io.env, values);
     const maxBytes = config.PRECIS_MAX_OBJECT_BYTES;
     const languages = config.PRECIS_LANGUAGES.length > 0 ? config.PRECIS_LANGUAGES : undefined;
-    const [
-      { buildAnalysisEngine },
-      { MemoryAnalysisCache },
-      { cleanDocument, loadLanguageModels },
-      { analyzeDocument },
-    ] = await Promise.all([
-      import('../lambdas/analyze/deps.js'),
-      import('../shared/analysis/cache.js'),
-      import('../shared/cleaning/index.js'),
-      import('../shared/usecases/analyze-document.js'),
-    ]);
-    const engine = buildAnalysisEngine(config, { cache: new MemoryAnalysisCache() });
+    const { cleanDocument, loadLanguageModels } = await import('../shared/cleaning/index.js');
+    // Only analyze needs an engine (and its configuration checked): clean and claims --all do not.
+    const analyze = command === 'analyze' ? await analyzer(config) : null;
+    const { scoreSentences } =
+      command === 'claims' ? await import('../shared/analysis/claims.js') : { scoreSentences: null };
 
     const files = expand(paths);
     if (files.length === 0) {
@@ -209,17 +227,20 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if ('error' in line && (line.error as { code: string }).code === 'FILE_UNREADABLE') unreadable++;
       if (bytes) {
         try {
-          const result =
-            command === 'clean'
-              ? cleanDocument(bytes, { name: file, languages, maxWords: config.PRECIS_MAX_WORDS })
-              : await analyzeDocument(bytes, {
-                  name: file,
-                  engine,
-                  targetLanguages: config.TARGET_LANGUAGES,
-                  languages,
-                  maxWords: config.PRECIS_MAX_WORDS,
-                });
-          line = { file, ...result };
+          if (analyze) {
+            line = { file, ...(await analyze(bytes, file, languages)) };
+          } else {
+            const cleaned = cleanDocument(bytes, { name: file, languages, maxWords: config.PRECIS_MAX_WORDS });
+            if (scoreSentences) {
+              // One line per sentence, in the text's order: offsets count in the cleaned text (`clean` prints it).
+              for (const sentence of scoreSentences(cleaned.text, cleaned.language)) {
+                io.stdout.write(`${JSON.stringify({ file, language: cleaned.language, ...sentence })}\n`);
+              }
+              bar?.increment();
+              continue;
+            }
+            line = { file, ...cleaned };
+          }
         } catch (failure) {
           if (!(failure instanceof PrecisError)) error(`precis: ${file}: ${(failure as Error).stack}`);
           line = { file, error: toErrorInfo(failure) };

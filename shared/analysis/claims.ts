@@ -1,17 +1,8 @@
 import type { Claim, ClaimKind } from '../article.js';
+import { CHECKWORTHY, checkworthiness, type Signals, signals } from './checkworthiness.js';
 import { MAX_CLAIMS, selectClaims } from './claim-policy.js';
 import { type Sentence, splitSentences } from './sentences.js';
 
-const NUMBER_WORDS =
-  /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|quarter|double|triple|twice)\b/i;
-const DIGITS = /\p{Nd}/u;
-const PERCENT_OR_MONEY =
-  /[%٪$€£¥]|\b(?:percent|per cent|dollars?|dinars?|euros?|pounds?|riyals?|liras?|usd|iqd|barrels?|tonnes?|tons?|megawatts?|kilomet(?:re|er)s?|km|ppm)\b|بالمئة|دولار|دينار|ميغاواط/iu;
-const DATE =
-  /\b(?:january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|last (?:week|month|year)|next (?:week|month|year))\b|\b(?:19|20)\d{2}\b|يوم (?:الأحد|الاثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت)/iu;
-const QUOTE = /["“”«»„]|(?:^|\s)['‘][^'’]{8,}['’]/u;
-const ATTRIBUTION =
-  /\b(?:said|says|told|announced|stated|added|noted|stressed|confirmed|denied|claimed|reported|revealed|warned|explained|indicated|pointed out|considered|insisted|argued|estimated|according to)\b|(?:^|\s)(?:a (?:déclaré|affirmé|indiqué|annoncé|précisé|ajouté|expliqué|estimé|assuré|souligné|dit)|selon|d['’]après)(?=\s)|(?:^|\s)(?:و?قال|و?قالت|و?أعلن|و?أعلنت|و?أضاف|و?أكد|و?أوضح|و?ذكر|و?صرح|بحسب|وفقاً ل)/iu;
 const PREDICTION =
   /\b(?:will|would|expected to|plans? to|planned|is set to|are set to|forecasts?|projected|by the end of|next year|next month|upcoming)\b|(?:^|\s)(?:و?تتوقع|و?يتوقع|سوف|سي)/iu;
 const POLICY =
@@ -91,43 +82,9 @@ export function findSpeaker(sentence: string): string | null {
   return null;
 }
 
-interface Features {
-  number: boolean;
-  measure: boolean;
-  date: boolean;
-  quote: boolean;
-  attribution: boolean;
-  entity: boolean;
-}
-
-function features(text: string): Features {
-  const withoutFirstWord = text.replace(/^\S+\s*/, '');
-  return {
-    number: DIGITS.test(text) || NUMBER_WORDS.test(text),
-    measure: PERCENT_OR_MONEY.test(text),
-    date: DATE.test(text),
-    quote: QUOTE.test(text),
-    attribution: ATTRIBUTION.test(text),
-    entity: /\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)+/u.test(withoutFirstWord),
-  };
-}
-
-/** 0..1: how much a sentence states something a fact-checker could verify. */
-function checkworthiness(f: Features, words: number): number {
-  let score = 0;
-  if (f.number) score += 0.3;
-  if (f.measure) score += 0.15;
-  if (f.attribution) score += 0.2;
-  if (f.quote) score += 0.1;
-  if (f.date) score += 0.1;
-  if (f.entity) score += 0.1;
-  if (words >= 8 && words <= 60) score += 0.05;
-  return Math.min(1, Math.round(score * 100) / 100);
-}
-
-function kindOf(text: string, f: Features, speaker: string | null): ClaimKind {
+function kindOf(text: string, f: Signals, speaker: string | null): ClaimKind {
   if (f.quote && speaker) return 'quote';
-  if (f.measure || (f.number && DIGITS.test(text))) return 'statistic';
+  if (f.measure || f.digits) return 'statistic';
   if (PREDICTION.test(text)) return 'prediction';
   if (POLICY.test(text)) return 'policy';
   if (EVENT.test(text) || f.date) return 'event';
@@ -136,7 +93,7 @@ function kindOf(text: string, f: Features, speaker: string | null): ClaimKind {
 }
 
 export interface ClaimOptions {
-  /** Fewest points out of 1 for a sentence to count as a claim. */
+  /** The check-worthiness from which a sentence counts as a claim (the model's own threshold by default). */
   threshold?: number;
   /** Most claims kept (the most check-worthy). */
   max?: number;
@@ -181,7 +138,7 @@ const DATE_WORDS =
  * evidence with exact offsets in the text.
  */
 export function extractClaims(text: string, language?: string | null, options: ClaimOptions = {}): Claim[] {
-  const threshold = options.threshold ?? 0.4;
+  const threshold = options.threshold ?? CHECKWORTHY;
   const max = options.max ?? MAX_CLAIMS;
   const sentences = splitSentences(text, language);
   let lastSpeaker: string | null = null;
@@ -190,11 +147,11 @@ export function extractClaims(text: string, language?: string | null, options: C
     const words = sentence.text.split(/\s+/).length;
     if (words < 5 && !/[\p{Nd}]/u.test(sentence.text)) continue;
     if (isFurniture(sentence.text)) continue;
-    const f = features(sentence.text);
+    const f = signals(sentence.text);
     let speaker = f.attribution ? findSpeaker(sentence.text) : null;
     if (!speaker && PRONOUN_SAYS.test(sentence.text)) speaker = lastSpeaker;
     if (speaker && /^\p{Lu}/u.test(speaker)) lastSpeaker = speaker;
-    const score = checkworthiness(f, words);
+    const score = checkworthiness(sentence.text);
     if (score < threshold) continue;
     scored.push({
       sentence,
@@ -217,4 +174,32 @@ export function extractClaims(text: string, language?: string | null, options: C
     scored.map(({ claim }) => claim),
     max,
   );
+}
+
+/** One sentence of a text with its check-worthiness (what `precis claims --all` prints). */
+export interface ScoredSentence {
+  start: number;
+  end: number;
+  text: string;
+  checkworthiness: number;
+  /** At or over the model's threshold: the sentence would be a claim if the article kept them all. */
+  checkworthy: boolean;
+}
+
+/**
+ * Every sentence of a text scored, in the text's order, furniture included
+ * (it scores as it scores): a transcript can be ranked sentence by sentence,
+ * where an article record keeps only its top claims.
+ */
+export function scoreSentences(text: string, language?: string | null): ScoredSentence[] {
+  return splitSentences(text, language).map((sentence) => {
+    const score = checkworthiness(sentence.text);
+    return {
+      start: sentence.start,
+      end: sentence.end,
+      text: sentence.text,
+      checkworthiness: score,
+      checkworthy: score >= CHECKWORTHY,
+    };
+  });
 }

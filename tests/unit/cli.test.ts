@@ -81,3 +81,23 @@ describe('precis command', () => {
     expect(small.lines[0].error.code).toBe('TOO_LARGE');
   });
 });
+
+describe('precis claims --all', () => {
+  it('scores every sentence of a file, in order, with offsets into its cleaned text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'precis-claims-all-'));
+    const file = join(dir, 'debate.txt');
+    writeFileSync(
+      file,
+      'MODERATOR: Good evening and welcome.\n\nSMITH: Unemployment rose to 6.2 percent last year, and we lost 700,000 jobs.\n\nJONES: I simply do not agree with that.\n',
+    );
+    const { code, lines } = await precis('claims', '--all', file);
+    expect(code).toBe(0);
+    expect(lines.map((l) => l.checkworthy)).toEqual([false, true, false]);
+    for (const line of lines) expect(line).toMatchObject({ file, language: 'en', checkworthiness: expect.any(Number) });
+    const ranked = [...lines].sort((a, b) => b.checkworthiness - a.checkworthiness);
+    expect(ranked[0].text).toMatch(/^SMITH: Unemployment rose/);
+    const wrong = await precis('clean', '--all', file);
+    expect(wrong.code).toBe(2);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * How check-worthy a sentence is: a logistic model over the sentence's words
+ * and word pairs and a few dense features (figures, quantities, dates,
+ * quotes, attribution, names, length), trained on ClaimBuster's labelled
+ * debate sentences by `npm run train:claims` (scripts/train-claims.ts) and
+ * checked by 4-fold cross-validation in `npm run eval:claims`. The weights
+ * are checked in (checkworthiness-weights.json) and read once.
+ *
+ * The lexical weights are English (ClaimBuster is); in other languages the
+ * dense features, whose patterns cover French and Arabic too, carry the score.
+ */
+import WEIGHTS from './checkworthiness-weights.json' with { type: 'json' };
+
+const NUMBER_WORDS =
+  /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|quarter|double|triple|twice)\b/i;
+const DIGITS = /\p{Nd}/u;
+const PERCENT_OR_MONEY =
+  /[%٪$€£¥]|\b(?:percent|per cent|dollars?|dinars?|euros?|pounds?|riyals?|liras?|usd|iqd|barrels?|tonnes?|tons?|megawatts?|kilomet(?:re|er)s?|km|ppm)\b|بالمئة|دولار|دينار|ميغاواط/iu;
+const DATE =
+  /\b(?:january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|last (?:week|month|year)|next (?:week|month|year))\b|\b(?:19|20)\d{2}\b|يوم (?:الأحد|الاثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت)/iu;
+const QUOTE = /["“”«»„]|(?:^|\s)['‘][^'’]{8,}['’]/u;
+const ATTRIBUTION =
+  /\b(?:said|says|told|announced|stated|added|noted|stressed|confirmed|denied|claimed|reported|revealed|warned|explained|indicated|pointed out|considered|insisted|argued|estimated|according to)\b|(?:^|\s)(?:a (?:déclaré|affirmé|indiqué|annoncé|précisé|ajouté|expliqué|estimé|assuré|souligné|dit)|selon|d['’]après)(?=\s)|(?:^|\s)(?:و?قال|و?قالت|و?أعلن|و?أعلنت|و?أضاف|و?أكد|و?أوضح|و?ذكر|و?صرح|بحسب|وفقاً ل)/iu;
+const COMPARISON =
+  /\b(?:more|less|fewer|most|least|than|higher|lower|increase[ds]?|decrease[ds]?|doubled|tripled|cut|rose|fell|grew|largest|biggest|smallest|record)\b/i;
+
+/** What the patterns see in a sentence; the dense half of the model's input. */
+export interface Signals {
+  number: boolean;
+  digits: boolean;
+  measure: boolean;
+  date: boolean;
+  quote: boolean;
+  attribution: boolean;
+  entity: boolean;
+  comparison: boolean;
+  question: boolean;
+  words: number;
+}
+
+export function signals(text: string): Signals {
+  const withoutFirstWord = text.replace(/^\S+\s*/, '');
+  return {
+    number: DIGITS.test(text) || NUMBER_WORDS.test(text),
+    digits: DIGITS.test(text),
+    measure: PERCENT_OR_MONEY.test(text),
+    date: DATE.test(text),
+    quote: QUOTE.test(text),
+    attribution: ATTRIBUTION.test(text),
+    entity: /\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)+/u.test(withoutFirstWord),
+    comparison: COMPARISON.test(text),
+    question: /\?\s*$/.test(text),
+    words: text.split(/\s+/).filter(Boolean).length,
+  };
+}
+
+/** The words of a sentence as the model counts them: lower-cased, figures as one token, years as another. */
+export function tokens(text: string): string[] {
+  return (text.toLowerCase().match(/\p{L}+(?:['’]\p{L}+)?|\p{Nd}+(?:[.,]\p{Nd}+)*/gu) ?? []).map((t) =>
+    /^\p{Nd}/u.test(t) ? (/^(?:19|20)\d{2}$/.test(t) ? '<year>' : '<num>') : t.replace('’', "'"),
+  );
+}
+
+/** The model's input: named features, each 1 (a sparse binary vector). */
+export function featuresOf(text: string): string[] {
+  const s = signals(text);
+  const words = tokens(text);
+  const out = new Set<string>();
+  for (let i = 0; i < words.length; i++) {
+    out.add(`w:${words[i]}`);
+    if (i + 1 < words.length) out.add(`b:${words[i]} ${words[i + 1]}`);
+  }
+  for (const [name, on] of Object.entries(s)) if (on === true) out.add(`f:${name}`);
+  out.add(
+    s.words <= 5
+      ? 'len:<=5'
+      : s.words <= 10
+        ? 'len:<=10'
+        : s.words <= 20
+          ? 'len:<=20'
+          : s.words <= 40
+            ? 'len:<=40'
+            : 'len:>40',
+  );
+  return [...out];
+}
+
+export interface Model {
+  bias: number;
+  weights: Record<string, number>;
+  /** The probability from which a sentence counts as check-worthy (chosen for F1 on the training data). */
+  threshold: number;
+}
+
+export function probability(model: Model, features: readonly string[]): number {
+  let z = model.bias;
+  for (const f of features) z += model.weights[f] ?? 0;
+  return 1 / (1 + Math.exp(-z));
+}
+
+const MODEL = WEIGHTS as Model;
+
+/** The probability, 0..1 to two places, that a sentence is a check-worthy factual claim. */
+export function checkworthiness(text: string, model: Model = MODEL): number {
+  return Math.round(probability(model, featuresOf(text)) * 100) / 100;
+}
+
+/** The probability from which the checked-in model calls a sentence check-worthy. */
+export const CHECKWORTHY = MODEL.threshold;
