@@ -35,6 +35,11 @@ function endsWithAbbreviation(segment: string, next: string): boolean {
   return /^\s*\p{Ll}/u.test(next) && lower.length <= 4;
 }
 
+/** A row of a Markdown-pipe table (or a pasted one): starts and ends with a pipe, or holds three. */
+const TABLE_ROW = /^\|.*\|$|^[^|\n]*(?:\|[^|\n]*){3,}$/u;
+/** "- ", "* ", "• ", "1. ", "2) " before a list item's text. */
+const LIST_MARKER = /^(?:[-*•·▪◦‣–]|\d{1,2}[.)])\s+(?=\S)/u;
+
 /**
  * Sentences of a text, by the Unicode sentence rules of `Intl.Segmenter`
  * (any script), with the periods of common abbreviations, initials and
@@ -65,9 +70,15 @@ export function splitSentences(text: string, language?: string | null): Sentence
   for (const { start, end } of merged) {
     const slice = text.slice(start, end);
     const lead = slice.length - slice.trimStart().length;
-    const trimmed = slice.trim();
+    let trimmed = slice.trim();
     if (!trimmed) continue;
-    const s = start + lead;
+    // A table row is data, not a sentence: no summary or claim is made of it.
+    if (TABLE_ROW.test(trimmed)) continue;
+    // A list item's marker is not part of its sentence: the sentence (and its evidence offsets) start after it.
+    const marker = LIST_MARKER.exec(trimmed)?.[0].length ?? 0;
+    trimmed = trimmed.slice(marker);
+    if (!trimmed) continue;
+    const s = start + lead + marker;
     if (/\n\s*\n/.test(text.slice(lastEnd, s)) && sentences.length > 0) paragraph++;
     const e = s + trimmed.length;
     sentences.push({ text: trimmed, start: s, end: e, paragraph, index: sentences.length });

@@ -22,6 +22,10 @@ const RULES: RegExp[] = [
   /^\|?\s*(updated|published|posted|last updated|last modified|modified)\b[\s:,].{0,80}\d.{0,40}$/i,
   /^[\w.+-]+@[\w-]+(\.[\w-]+)+$/,
   /^(twitter|facebook|instagram|linkedin)\.com\/\S+$/i,
+  // French, Spanish, German, Italian and Portuguese: "read also" and "share" lines.
+  /^(lire aussi|à lire aussi|a lire aussi|voir aussi|lire la suite|en savoir plus|lee también|lea también|leer también|leer más|ver también|te puede interesar|lesen sie auch|auch interessant|mehr zum thema|weiterlesen|leggi anche|leia também|leia mais|veja também)\b.{0,140}$/iu,
+  /^(?:(?:partager|compartir|teilen|condividi|compartilhar)(?:\s+(?:sur|en|auf|su|no|na|par|via|por))?\s+[\p{L}.]+\s*){1,6}$/iu,
+  /^(?:auf\s+[\p{L}.]+\s+teilen\s*)+$/iu,
   // Arabic pastes: "read also", "read more", "share on…", "follow us on…".
   /^(اقرأ أيضا|اقرأ أيضاً|اقرأ المزيد|للمزيد|شارك|شاركنا|تابعونا|تابعنا|انشر)(?=[\s:،]|$).{0,120}$/u,
 ];

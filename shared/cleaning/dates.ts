@@ -45,12 +45,28 @@ export function parseDate(text: string): string | null {
 export function bareTimestamp(line: string): string | null {
   const trimmed = line.trim();
   if (trimmed.length > 80 || !/\d{4}/.test(trimmed)) return null;
-  const results = chrono.strict.parse(trimmed);
-  const first = results[0];
-  if (!first || !/\d{4}/.test(first.text)) return null;
-  const rest = (trimmed.slice(0, first.index) + trimmed.slice(first.index + first.text.length))
-    .replace(/\b(published|posted|updated|last updated|date|on|at)\b/gi, '')
-    .replace(/[\s:|,.\-–—()[\]]+/g, '');
-  if (rest.length > 3) return null;
-  return toIso(first);
+  for (const parser of TIMESTAMP_PARSERS) {
+    const first = parser.parse(trimmed)[0];
+    if (!first || !/\d{4}/.test(first.text)) continue;
+    const rest = (trimmed.slice(0, first.index) + trimmed.slice(first.index + first.text.length))
+      .replace(LEAD_WORDS, '')
+      .replace(/[\s:|,.\-–—()[\]]+/g, '');
+    if (rest.length <= 3) return toIso(first);
+  }
+  return null;
 }
+
+/** English first, then the languages whose pastes precis reads most: French, Spanish, German, Arabic, Portuguese, Italian. */
+const TIMESTAMP_PARSERS = [
+  chrono.strict,
+  chrono.fr.strict,
+  chrono.es.strict,
+  chrono.de.strict,
+  chrono.ar.strict,
+  chrono.pt.strict,
+  chrono.it.strict,
+];
+
+/** What a timestamp line says around its date: "Published on", "Publié le … à", "Veröffentlicht am … Uhr", "نشر في … الساعة". */
+const LEAD_WORDS =
+  /(?<!\p{L})(?:published|posted|updated|last updated|date|on|at|publié|mis à jour|modifié|le|à|publicado|actualizado|el|de|a las|veröffentlicht|aktualisiert|am|um|uhr|pubblicato|aggiornato|il|alle|نشر|بتاريخ|آخر تحديث|تحديث|الساعة|في)(?!\p{L})/giu;

@@ -146,6 +146,8 @@ export function decodeBytes(bytes: Uint8Array, options: { html?: boolean } = {})
     }
   }
   if (utf8 !== null && garbageRatio(utf8) <= MAX_GARBAGE) return { text: stripBom(utf8), encoding: 'utf-8' };
+  const mostly = mostlyUtf8(bytes);
+  if (mostly !== null) return { text: stripBom(mostly), encoding: 'utf-8' };
 
   for (const candidate of chardet.analyse(bytes)) {
     if (candidate.confidence < MIN_DETECTION_CONFIDENCE) break;
@@ -158,6 +160,27 @@ export function decodeBytes(bytes: Uint8Array, options: { html?: boolean } = {})
     'UNDECODABLE_TEXT',
     'The bytes are not valid UTF-8 and no other encoding decodes them to readable text.',
   );
+}
+
+/**
+ * UTF-8 with a few bad bytes (a truncated copy, one pasted legacy
+ * character): decoded as UTF-8, each bad sequence a replacement character,
+ * when its valid multi-byte characters far outnumber the bad ones. Read as a
+ * legacy encoding, every good character would turn into two or three of
+ * mojibake ("â€™"), and the language with it. Null when it is not that.
+ */
+function mostlyUtf8(bytes: Uint8Array): string | null {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  let valid = 0;
+  let invalid = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0) as number;
+    if (code === 0xfffd) invalid++;
+    else if (code > 0x7f) valid++;
+  }
+  if (invalid === 0 || valid < 3 * invalid || invalid > Math.max(8, bytes.length / 200)) return null;
+  // The replacement characters are counted above; the rest must be as clean as any text.
+  return garbageRatio(text.replaceAll('\ufffd', '')) <= MAX_GARBAGE ? text : null;
 }
 
 function decodeWith(bytes: Uint8Array, label: string): DecodedText {

@@ -25,8 +25,18 @@ function looksLikeTitle(paragraph: string): boolean {
   return paragraph.length <= 200 && words <= 30 && !paragraph.includes('\n') && !/[.;:,]$/.test(paragraph);
 }
 
+/** "By Jane Arraf", "Par Claire Dubois", "Por Lucía Fernández", "Von Jonas Becker": the name. */
 const BYLINE =
-  /^(?:[Bb]y|BY|[Ff]rom)\s+(\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|and|&|de|al|el|van|von|bin))*)(?:\s*[,|–—-]\s*.*)?$/u;
+  /^(?:[Bb]y|BY|[Ff]rom|[Pp]ar|PAR|[Pp]or|POR|[Vv]on|VON|[Dd]i|[Dd]oor)\s+(\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|and|et|y|und|e|&|de|del|da|al|el|van|von|der|bin))*)(?:\s*[,|–—-]\s*.*)?$/u;
+/** "بقلم علي حسن", "كتب: علي حسن": Arabic names have no capitals, so the line must be short. */
+const ARABIC_BYLINE = /^(?:بقلم|كتب|كتبت|إعداد)\s*:?\s*((?:\p{L}+\s*){1,4})$/u;
+
+/** The byline's name, or null when the line is not one. */
+export function bylineOf(line: string): string | null {
+  if (line.length >= 100) return null;
+  const match = BYLINE.exec(line) ?? ARABIC_BYLINE.exec(line);
+  return match?.[1]?.trim() ?? null;
+}
 
 /**
  * Removes the title from the start of a paragraph it is glued to ("…the
@@ -54,11 +64,26 @@ export function stripLeadingTitle(paragraph: string, title: string): string | nu
   return null;
 }
 
-/** A source tag or dateline at the start of a body: its name and the body without it. */
+/**
+ * Words that make an Arabic-script tag a news source rather than a place: "شفق نيوز/"
+ * names the site, "بغداد/" or "ذي قار/" is a dateline (a city, a province) and
+ * names nothing. Arabic papers open with the city and a slash; English pastes
+ * write a place as "BAGHDAD —", so a capitalised Latin tag ("Rudaw/") is a source.
+ */
+const MEDIA_WORD =
+  /(?<!\p{L})(?:news|agency|press|times|post|tribune|herald|gazette|journal|daily|media|network|channel|radio|tv|television|online|wire|info|نيوز|وكالة|قناة|شبكة|موقع|صحيفة|جريدة|راديو|إذاعة|تلفزيون|الإخبارية|برس)(?!\p{L})/iu;
+
+/** A source tag or dateline at the start of a body: the source it names (never a place), and the body without it. */
 export function stripDateline(paragraph: string): { source: string | null; rest: string } {
+  const slashTag = /^([\p{Lu}\p{Lo}][\p{L}\p{M}.&'’]*(?:\s+[\p{Lu}\p{Lo}][\p{L}\p{M}.&'’]*){0,3})\s?\/\s*(?=\S)/u.exec(
+    paragraph,
+  );
+  if (slashTag && slashTag[0].length < paragraph.length) {
+    const tag = slashTag[1]?.trim() ?? '';
+    const source = /^\p{Script=Latin}/u.test(tag) || MEDIA_WORD.test(tag) ? tag : null;
+    return { source, rest: paragraph.slice(slashTag[0].length) };
+  }
   const patterns: RegExp[] = [
-    // "Shafaq News/ Deputy…", "Agency/ …"
-    /^([\p{Lu}\p{Lo}][\p{L}\p{M}.&'’]*(?:\s+[\p{Lu}\p{Lo}][\p{L}\p{M}.&'’]*){0,3})\s?\/\s*(?=\S)/u,
     // "BAGHDAD (Reuters) - …", "BAGHDAD, March 30 (AP) — …"
     /^\p{Lu}[\p{Lu}\s.'’-]{1,40}(?:,\s*[\p{L}\d .,]{2,30})?\s*\(([\p{L} .&-]{2,30})\)\s*[-—–:]+\s*/u,
     // "(CNN) -- …"
@@ -118,7 +143,7 @@ export const PASTE_RULES: readonly PasteRule[] = [
   {
     // Share bars, "read more" lines and the like; timestamp lines stay for the rules that read them.
     name: 'furniture-lines',
-    fixtures: ['read-more-and-share', 'arabic-source-tag'],
+    fixtures: ['read-more-and-share', 'arabic-source-tag', 'french-furniture', 'german-furniture'],
     apply(state) {
       state.paragraphs = state.paragraphs.filter((p) => !isBoilerplateLine(p) || bareTimestamp(p) !== null);
     },
@@ -141,7 +166,14 @@ export const PASTE_RULES: readonly PasteRule[] = [
     // Among the first lines, before the body starts: the first timestamp is the published date,
     // a "By …" line the byline; both lines go. Timestamps further down are furniture.
     name: 'timestamps-and-byline',
-    fixtures: ['timestamp-lines', 'byline-line', 'arabic-source-tag'],
+    fixtures: [
+      'timestamp-lines',
+      'byline-line',
+      'arabic-source-tag',
+      'spanish-furniture',
+      'arabic-furniture',
+      'agency-line',
+    ],
     apply(state) {
       const { paragraphs } = state;
       const head: string[] = [];
@@ -153,9 +185,19 @@ export const PASTE_RULES: readonly PasteRule[] = [
           state.publishedAt ??= timestamp;
           continue;
         }
-        const by = BYLINE.exec(p);
-        if (by && p.length < 100) {
-          state.byline ??= by[1]?.trim() ?? null;
+        const by = bylineOf(p);
+        if (by) {
+          state.byline ??= by;
+          // A credit line under it ("Reuters", "AFP"): one to three words, no sentence; the source, not the text.
+          const next = paragraphs[index + 1];
+          if (
+            next !== undefined &&
+            /^\p{Lu}[\p{L}&.'’-]*(?:\s+\p{Lu}[\p{L}&.'’-]*){0,2}$/u.test(next) &&
+            next.length <= 30
+          ) {
+            state.site ??= next;
+            index++;
+          }
           continue;
         }
         head.push(p);
@@ -182,7 +224,7 @@ export const PASTE_RULES: readonly PasteRule[] = [
     // A paste's "Agency/ " tag or "BAGHDAD (Reuters) -" dateline names its source; a web page's
     // dateline is part of its body.
     name: 'source-tag-or-dateline',
-    fixtures: ['source-dateline', 'arabic-source-tag', 'repeated-headline'],
+    fixtures: ['source-dateline', 'arabic-source-tag', 'repeated-headline', 'arabic-furniture'],
     pastesOnly: true,
     apply(state) {
       const index = firstBody(state);

@@ -1,3 +1,4 @@
+import { isBoilerplateLine } from './boilerplate.js';
 import { normalizeLine, normalizeNewlines } from './normalize.js';
 
 const BULLET = /^(?:[-*•·▪◦‣–]|\d{1,2}[.)])\s+/;
@@ -21,7 +22,27 @@ export function splitParagraphs(raw: string): string[] {
     }
   }
   if (current.length > 0) blocks.push(current);
-  return blocks.flatMap(unwrapBlock);
+  return blocks.flatMap(apartFurniture).flatMap(unwrapBlock);
+}
+
+/**
+ * A "Read also: …" or "Share on Facebook" line is a paragraph of its own,
+ * never joined to its neighbours as a wrapped line would be: the rules that
+ * remove furniture see it whole.
+ */
+function apartFurniture(lines: string[]): string[][] {
+  if (lines.length === 1) return [lines];
+  const out: string[][] = [];
+  let run: string[] = [];
+  for (const line of lines) {
+    if (isBoilerplateLine(line)) {
+      if (run.length > 0) out.push(run);
+      out.push([line]);
+      run = [];
+    } else run.push(line);
+  }
+  if (run.length > 0) out.push(run);
+  return out;
 }
 
 function unwrapBlock(lines: string[]): string[] {

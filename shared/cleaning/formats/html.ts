@@ -4,6 +4,7 @@ import { InvalidInputError } from '../../errors.js';
 import { parseDate } from '../dates.js';
 import type { ParsedDocument } from '../document.js';
 import { type El, pageMetadata } from '../page-metadata.js';
+import { bylineOf } from '../paste-rules.js';
 
 const BLOCK_TAGS = new Set([
   'address',
@@ -70,6 +71,26 @@ export interface Block {
  * `<br>`-separated run of inline content is one block, with how much of its
  * text is link text.
  */
+/**
+ * A table of data as Markdown pipes, one row per line (the first row the
+ * header); null for a layout table (nested tables or paragraphs in its
+ * cells, one column, or long cells), whose text is read as text.
+ */
+function dataTable(table: El): string | null {
+  if (table.querySelector('table, p, div, ul, ol, h1, h2, h3, blockquote')) return null;
+  const rows = (Array.from(table.querySelectorAll('tr')) as El[]).map((tr) =>
+    (Array.from(tr.children) as El[])
+      .filter((cell) => /^t[dh]$/i.test(cell.localName ?? ''))
+      .map((cell) => (cell.textContent ?? '').replace(/\s+/g, ' ').trim().replaceAll('|', '\\|')),
+  );
+  const width = Math.max(0, ...rows.map((row) => row.length));
+  const cells = rows.flat();
+  if (rows.length < 2 || width < 2 || cells.some((cell) => cell.length > 200)) return null;
+  const line = (row: string[]) => `| ${[...row, ...Array(width - row.length).fill('')].join(' | ')} |`;
+  const [head, ...body] = rows;
+  return [line(head as string[]), line(Array(width).fill('---')), ...body.map(line)].join('\n');
+}
+
 export function htmlToBlocks(root: El): Block[] {
   const out: Block[] = [];
   let buffer = '';
@@ -91,7 +112,11 @@ export function htmlToBlocks(root: El): Block[] {
       if (child.nodeType !== 1) continue;
       const tag = child.localName?.toLowerCase() ?? '';
       if (SKIP_TAGS.has(tag)) continue;
-      if (tag === 'br') {
+      const table = tag === 'table' ? dataTable(child) : null;
+      if (table) {
+        flush();
+        out.push({ text: table, linkChars: 0 });
+      } else if (tag === 'br') {
         flush();
       } else if (tag === 'td' || tag === 'th') {
         buffer += ' ';
@@ -201,13 +226,29 @@ function stripInert(html: string): string {
   return kept.join('');
 }
 
+function nameOfByline(byline: string | null): string | null {
+  const trimmed = byline?.replace(/\s+/g, ' ').trim();
+  if (!trimmed) return null;
+  return bylineOf(trimmed) ?? trimmed;
+}
+
+/**
+ * A fragment (`<p>…</p><p>…</p>`, an `<article>`, what a JSON `html` field
+ * holds) in a document's frame: linkedom makes the first element of a bare
+ * fragment the document, and leaves the body empty for Readability.
+ */
+function asDocument(html: string): string {
+  if (/<(?:html|body|head)[\s>]|<!doctype/i.test(html.slice(0, 4096))) return html;
+  return `<!doctype html><html><head></head><body>${html}</body></html>`;
+}
+
 /**
  * The main content of an HTML page as paragraphs, with Readability on
  * linkedom, and its metadata from meta tags and JSON-LD. Throws
  * NO_ARTICLE_TEXT when the page has no article in it.
  */
 export function parseHtml(html: string): ParsedDocument {
-  const { document } = parseHTML(stripInert(html));
+  const { document } = parseHTML(asDocument(stripInert(html)));
   const found = pageMetadata(document);
   // Readability's article element itself, not its HTML: serialising it and parsing that again cost a third of the time.
   const article = new Readability<El>(document as unknown as ConstructorParameters<typeof Readability>[0], {
@@ -234,7 +275,8 @@ export function parseHtml(html: string): ParsedDocument {
     metadata: {
       ...found,
       title: found.title ?? article.title ?? null,
-      byline: found.byline ?? article.byline ?? null,
+      // "By Jane Arraf" as a page prints it: the name, as a paste's byline gives it.
+      byline: nameOfByline(found.byline ?? article.byline ?? null),
       site: found.site ?? article.siteName ?? null,
       publishedAt: found.publishedAt ?? (article.publishedTime ? parseDate(article.publishedTime) : null),
     },

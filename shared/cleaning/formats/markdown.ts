@@ -1,5 +1,7 @@
 import type { Nodes, RootContent } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
+import { gfmTable } from 'micromark-extension-gfm-table';
 import { parseDate } from '../dates.js';
 import type { DocumentMetadata, ParsedDocument } from '../document.js';
 import { normalizeNewlines } from '../normalize.js';
@@ -48,6 +50,17 @@ function blockParagraphs(node: RootContent, out: string[], found: DocumentMetada
       if (items.length > 0) out.push(items.join('\n'));
       return;
     }
+    case 'table': {
+      // A table stays a table: one Markdown row per line, never one line of pipes.
+      const rows = node.children.map((row) =>
+        row.children.map((cell) => inlineText(cell).trim().replaceAll('|', '\\|')),
+      );
+      const width = Math.max(...rows.map((row) => row.length));
+      const line = (cells: string[]) => `| ${[...cells, ...Array(width - cells.length).fill('')].join(' | ')} |`;
+      const [head, ...body] = rows;
+      if (head) out.push([line(head), line(Array(width).fill('---')), ...body.map(line)].join('\n'));
+      return;
+    }
     case 'blockquote':
       for (const child of node.children) blockParagraphs(child, out, found);
       return;
@@ -91,6 +104,7 @@ export function parseMarkdown(source: string): ParsedDocument {
     site: fields.site ?? fields.source ?? null,
   };
   const paragraphs: string[] = [];
-  for (const node of fromMarkdown(body).children) blockParagraphs(node, paragraphs, found);
+  const tree = fromMarkdown(body, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
+  for (const node of tree.children) blockParagraphs(node, paragraphs, found);
   return { paragraphs, metadata: found, page: false };
 }

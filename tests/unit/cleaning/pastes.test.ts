@@ -13,12 +13,23 @@ const cases = readdirSync(DIR)
   .sort();
 
 /** What each paste's artifacts should turn into, besides its text. */
-const METADATA: Record<string, Record<string, string>> = {
+const METADATA: Record<string, Record<string, string | null>> = {
   'repeated-headline': { title: 'Mosul airport to reopen for civilian flights in March', site: 'Nineveh Post' },
   'timestamp-lines': { title: 'Wheat harvest beats forecasts in Wasit', publishedAt: '2025-06-12T08:15:00' },
   'source-dateline': { site: 'Alsumaria News' },
   'trailing-site-name': { site: 'alforatnews.example' },
-  'arabic-source-tag': { publishedAt: '2025-03-04T09:30:00', site: 'ذي قار', language: 'ar' },
+  // "ذي قار/" is a dateline (a province), not a source: it names no site.
+  'arabic-source-tag': { publishedAt: '2025-03-04T09:30:00', site: null, language: 'ar' },
+  'french-furniture': {
+    title: 'Le Parlement irakien adopte le budget 2025',
+    byline: 'Claire Dubois',
+    publishedAt: '2025-10-12T14:32:00',
+    language: 'fr',
+  },
+  'spanish-furniture': { byline: 'Lucía Fernández', publishedAt: '2025-10-12T14:32:00', language: 'es' },
+  'german-furniture': { byline: 'Jonas Becker', publishedAt: '2025-10-12T14:32:00', language: 'de' },
+  'arabic-furniture': { byline: 'علي حسن', publishedAt: '2025-10-12T14:32:00', site: null, language: 'ar' },
+  'agency-line': { byline: 'Sarah Miller', site: 'Reuters' },
   'byline-line': {
     title: 'Karbala pilgrims expected to top five million',
     byline: 'Zainab Hashim',

@@ -46,7 +46,9 @@ describe('plain-text paste cleaning', () => {
     ['BAGHDAD (Reuters) - The ministry said', 'Reuters', 'The ministry said'],
     ['MOSUL, March 3 (AP) — Crews began', 'AP', 'Crews began'],
     ['(CNN) -- Officials said', 'CNN', 'Officials said'],
-    ['بغداد/ أعلنت الوزارة', 'بغداد', 'أعلنت الوزارة'],
+    // A city is a dateline, not a source; an agency's name says it is one.
+    ['بغداد/ أعلنت الوزارة', null, 'أعلنت الوزارة'],
+    ['شفق نيوز/ أعلنت الوزارة', 'شفق نيوز', 'أعلنت الوزارة'],
   ])('strips the dateline of %j', (input, source, rest) => {
     expect(stripDateline(input)).toEqual({ source, rest });
   });

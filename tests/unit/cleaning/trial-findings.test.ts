@@ -1,0 +1,99 @@
+/**
+ * What a new user's first articles showed the cleaner getting wrong, each
+ * with its fixture (tests/fixtures/pages; the pastes are in
+ * tests/fixtures/pastes and tests/unit/cleaning/pastes.test.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OfflineEngine } from '../../../shared/analysis/offline-engine.js';
+import { cleanDocument } from '../../../shared/cleaning/index.js';
+
+const DIR = resolve(import.meta.dirname, '../../fixtures/pages');
+const page = (name: string) => readFileSync(resolve(DIR, name));
+
+describe('HTML fragments', () => {
+  it.each(['fragment-paragraphs.html', 'fragment-article.html', 'html-field.json'])(
+    '%s is cleaned as an article',
+    (name) => {
+      const result = cleanDocument(page(name), { name });
+      expect(result.text).toMatch(/^The provincial council approved a budget of 3\.2 billion dinars/);
+      expect(result.text.split('\n\n')).toHaveLength(3);
+      expect(result.language).toBe('en');
+    },
+  );
+
+  it('takes a fragment heading as the title', () => {
+    expect(cleanDocument(page('fragment-article.html'), { name: 'a.html' }).title).toBe('Council approves budget');
+  });
+});
+
+describe('a page that prints its byline and date', () => {
+  it('keeps the name without "By", and reads the visible "Published" line when meta tags have no date', () => {
+    const result = cleanDocument(page('visible-byline-date.html'), { name: 'a.html' });
+    expect(result).toMatchObject({ byline: 'Jane Arraf', publishedAt: '2024-06-03T10:15:00' });
+    expect(result.text).not.toMatch(/Published|By Jane/);
+  });
+});
+
+describe('tables and lists', () => {
+  it.each(['data-table.html', 'table-and-list.md'])('%s keeps its table as rows of pipes', (name) => {
+    const { text } = cleanDocument(page(name), { name });
+    expect(text).toMatch(
+      /\n\| Province \| Harvest \(tonnes\) \| Change \|\n\| --- \| --- \| --- \|\n\| Wasit \| 1,200,000 \| \+18% \|\n/,
+    );
+  });
+
+  it('makes no claim or summary sentence of a table row, and no list marker part of a sentence', async () => {
+    for (const name of ['data-table.html', 'table-and-list.md']) {
+      const cleaned = cleanDocument(page(name), { name });
+      const result = await new OfflineEngine().analyze(
+        { text: cleaned.text, title: cleaned.title, language: 'en', publishedAt: null, contentHash: 'x' },
+        { targetLanguages: [] },
+      );
+      const sentences = [
+        result.summary.headline,
+        result.summary.short,
+        ...result.summary.bullets,
+        ...result.claims.map((c) => c.text),
+      ];
+      for (const sentence of sentences) {
+        expect(sentence, name).not.toMatch(/\|/);
+        expect(sentence, name).not.toMatch(/(?:^|\. )[-*•] /);
+      }
+      for (const claim of result.claims)
+        expect(cleaned.text.slice(claim.start ?? 0, claim.end ?? 0)).toBe(claim.evidence);
+      expect(result.claims.map((c) => c.text)).toContain('The ministry will buy wheat at 850,000 dinars a tonne.');
+    }
+  });
+});
+
+describe('mostly valid UTF-8', () => {
+  it('decodes a few bad bytes as replacement characters, not the whole text as windows-1252', () => {
+    const good = Buffer.from(
+      'The council’s budget — approved on Tuesday — will fund “14 schools” and 450 teachers, the governor’s office said. '.repeat(
+        4,
+      ),
+    );
+    // Two stray bytes, each between words (so no good character is cut).
+    const [a, b] = [good.indexOf(0x20, 100), good.indexOf(0x20, 300)];
+    const bytes = Buffer.concat([
+      good.subarray(0, a),
+      Buffer.from([0x92]),
+      good.subarray(a, b),
+      Buffer.from([0xff]),
+      good.subarray(b),
+    ]);
+    const result = cleanDocument(bytes, { name: 'a.txt' });
+    expect(result).toMatchObject({ encoding: 'utf-8', language: 'en' });
+    expect(result.text).toContain('The council’s budget — approved on Tuesday');
+    expect(result.text).not.toMatch(/â€/);
+    expect([...result.text.matchAll(/\uFFFD/g)].length).toBe(2);
+    // A legacy file with no valid UTF-8 in it is still read as its legacy encoding.
+    const legacy = Buffer.from(
+      'Caf\xe9 au lait co\xfbte 3 euros \xe0 Paris, dit le g\xe9rant du caf\xe9.'.repeat(3),
+      'latin1',
+    );
+    expect(cleanDocument(legacy, { name: 'b.txt' }).text).toContain('Café au lait coûte');
+  });
+});
