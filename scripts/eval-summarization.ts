@@ -1,62 +1,150 @@
 /**
  * ROUGE of the offline summariser on CNN/DailyMail dev articles, next to the
- * Lead-3 baseline computed in the same run with the same scorer.
+ * lead baselines computed in the same run with the same scorer, on two
+ * halves of the set: `tune` (the first SHA-1 byte of the article id even),
+ * the only half the ranking weights were ever chosen on (`--search`), and
+ * `held-out` (odd), which they never saw and the goals are measured on.
  *
- *   npm run eval:summary [-- --weights '{"position":1.2}']
+ *   npm run eval:summary [-- --weights '{"position":1.2}'] [--search]
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type RougeScores, rouge } from '../bench/lib/rouge.js';
 import { splitSentences } from '../shared/analysis/sentences.js';
-import { DEFAULT_WEIGHTS, summarize } from '../shared/analysis/summarize.js';
+import { DEFAULT_WEIGHTS, type RankingWeights, SHORT_WEIGHTS, summarize } from '../shared/analysis/summarize.js';
 
 const DATA = resolve(import.meta.dirname, '../../shared/eval-data/summarization/cnndm-dev.jsonl');
 
-const { values } = parseArgs({ options: { weights: { type: 'string' }, data: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    weights: { type: 'string' },
+    short: { type: 'string' },
+    data: { type: 'string' },
+    search: { type: 'boolean' },
+  },
+});
 const path = values.data ?? DATA;
 if (!existsSync(path)) {
   console.log(`Skipped: ${path} is absent (the evaluation data sits beside the project, in ../shared/eval-data).`);
   process.exit(0);
 }
-const weights = { ...DEFAULT_WEIGHTS, ...(values.weights ? JSON.parse(values.weights) : {}) };
+const weights: RankingWeights = { ...DEFAULT_WEIGHTS, ...(values.weights ? JSON.parse(values.weights) : {}) };
+const shortWeights: Partial<RankingWeights> = { ...SHORT_WEIGHTS, ...(values.short ? JSON.parse(values.short) : {}) };
+type Row = { id: string; article: string; reference: string };
 const rows = readFileSync(path, 'utf8')
   .split('\n')
   .filter(Boolean)
-  .map((line) => JSON.parse(line) as { id: string; article: string; reference: string });
+  .map((line) => JSON.parse(line) as Row);
+const half = (row: Row) => ((createHash('sha1').update(row.id).digest()[0] as number) % 2 === 0 ? 'tune' : 'held-out');
+const halves = { tune: rows.filter((r) => half(r) === 'tune'), 'held-out': rows.filter((r) => half(r) === 'held-out') };
 
-const systems: Record<string, (article: string) => string> = {
-  'Lead-3 (baseline)': (article) =>
-    splitSentences(article, 'en')
-      .slice(0, 3)
-      .map((s) => s.text)
-      .join(' '),
-  'Lead, ≤60 words (baseline)': (article) => {
-    const out: string[] = [];
-    let words = 0;
-    for (const s of splitSentences(article, 'en')) {
-      const n = s.text.split(/\s+/).length;
-      if (out.length > 0 && words + n > 60) break;
-      out.push(s.text);
-      words += n;
-    }
-    return out.join(' ');
-  },
-  'precis short (≤60 words)': (article) => summarize(article, 'en', weights).short,
-  'precis bullets (3–5)': (article) => summarize(article, 'en', weights).bullets.join(' '),
-};
+const wordsOf = (text: string) => text.split(/\s+/).filter(Boolean).length;
+/** The article's first `words` words: a lead exactly as long as a summary (its last sentence cut where the count ends). */
+function lead(article: string, words: number): string {
+  return splitSentences(article, 'en')
+    .map((s) => s.text)
+    .join(' ')
+    .split(/\s+/)
+    .slice(0, words)
+    .join(' ');
+}
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-console.log(`ROUGE F1 on ${rows.length} CNN/DailyMail articles (${path})`);
-console.log('system'.padEnd(28), 'R-1'.padStart(6), 'R-2'.padStart(6), 'R-L'.padStart(6), 'words'.padStart(6));
-for (const [name, system] of Object.entries(systems)) {
-  const scores: RougeScores[] = [];
-  const lengths: number[] = [];
-  for (const row of rows) {
-    const summary = system(row.article);
-    lengths.push(summary.split(/\s+/).length);
-    scores.push(rouge(summary, row.reference));
+function score(set: Row[], system: (row: Row) => string): RougeScores & { words: number } {
+  const scores = set.map((row) => rouge(system(row), row.reference));
+  return {
+    rouge1: mean(scores.map((s) => s.rouge1)),
+    rouge2: mean(scores.map((s) => s.rouge2)),
+    rougeL: mean(scores.map((s) => s.rougeL)),
+    words: mean(set.map((row) => wordsOf(system(row)))),
+  };
+}
+
+function systems(w: RankingWeights, sw: Partial<RankingWeights>) {
+  const cache = new Map<string, ReturnType<typeof summarize>>();
+  const summary = (row: Row) => {
+    let s = cache.get(row.id);
+    if (!s) cache.set(row.id, (s = summarize(row.article, 'en', w, sw)));
+    return s;
+  };
+  return {
+    'Lead-3 (baseline)': (row: Row) =>
+      splitSentences(row.article, 'en')
+        .slice(0, 3)
+        .map((s) => s.text)
+        .join(' '),
+    'precis bullets (3–5)': (row: Row) => summary(row).bullets.join(' '),
+    'lead, as long as the short': (row: Row) => lead(row.article, wordsOf(summary(row).short)),
+    'precis short (≤60 words)': (row: Row) => summary(row).short,
+  };
+}
+
+if (values.search) {
+  // A coarse grid on the tune half only: the bullets' margin over Lead-3, then the short's over its lead.
+  const tune = halves.tune;
+  const margin = (a: RougeScores, b: RougeScores) =>
+    Math.min(a.rouge1 - b.rouge1, a.rouge2 - b.rouge2, a.rougeL - b.rougeL);
+  const lead3 = score(tune, systems(weights, shortWeights)['Lead-3 (baseline)']);
+  let best = { w: weights, m: Number.NEGATIVE_INFINITY };
+  for (const position of [1, 2, 3])
+    for (const positionDecay of [0.5, 1, 1.5])
+      for (const centroid of [0.25, 0.5, 1])
+        for (const redundancy of [0.5, 0.9])
+          for (const sentencesPerBullet of [8, 10, 15]) {
+            const w = { ...weights, position, positionDecay, centroid, redundancy, sentencesPerBullet };
+            const m = margin(score(tune, systems(w, shortWeights)['precis bullets (3–5)']), lead3);
+            if (m > best.m) best = { w, m };
+          }
+  console.log(
+    `bullets: best margin over Lead-3 on the tune half ${(100 * best.m).toFixed(2)} with`,
+    JSON.stringify(best.w),
+  );
+  let bestShort = { sw: shortWeights, m: Number.NEGATIVE_INFINITY };
+  for (const centroid of [0.5, 1, 2])
+    for (const position of [0.5, 1, 2])
+      for (const positionDecay of [0.5, 1])
+        for (const dependent of [0.3, 0.6]) {
+          const sw = { ...shortWeights, centroid, position, positionDecay, dependent };
+          const s = systems(best.w, sw);
+          const m = margin(score(tune, s['precis short (≤60 words)']), score(tune, s['lead, as long as the short']));
+          if (m > bestShort.m) bestShort = { sw, m };
+        }
+  console.log(
+    `short: best margin over its lead on the tune half ${(100 * bestShort.m).toFixed(2)} with`,
+    JSON.stringify(bestShort.sw),
+  );
+  process.exit(0);
+}
+
+const pct = (x: number) => (100 * x).toFixed(2).padStart(6);
+for (const [name, set] of Object.entries(halves)) {
+  console.log(
+    `\nROUGE F1, ${name} half: ${set.length} CNN/DailyMail articles${name === 'tune' ? ' (the weights were chosen on these)' : ' (never used to choose anything)'}`,
+  );
+  console.log('system'.padEnd(30), 'R-1'.padStart(6), 'R-2'.padStart(6), 'R-L'.padStart(6), 'words'.padStart(6));
+  const results = Object.fromEntries(
+    Object.entries(systems(weights, shortWeights)).map(([system, run]) => [system, score(set, run)]),
+  );
+  for (const [system, r] of Object.entries(results)) {
+    console.log(system.padEnd(30), pct(r.rouge1), pct(r.rouge2), pct(r.rougeL), r.words.toFixed(0).padStart(6));
   }
-  const fmt = (k: keyof RougeScores) => (100 * mean(scores.map((s) => s[k]))).toFixed(2).padStart(6);
-  console.log(name.padEnd(28), fmt('rouge1'), fmt('rouge2'), fmt('rougeL'), mean(lengths).toFixed(0).padStart(6));
+  if (name === 'held-out') {
+    const beats = (a: RougeScores, b: RougeScores) =>
+      (['rouge1', 'rouge2', 'rougeL'] as const).map(
+        (k) => `${k} ${a[k] > b[k] ? '+' : ''}${(100 * (a[k] - b[k])).toFixed(2)}`,
+      );
+    const bullets = results['precis bullets (3–5)'] as RougeScores;
+    const lead3 = results['Lead-3 (baseline)'] as RougeScores;
+    const short = results['precis short (≤60 words)'] as RougeScores;
+    const sameLead = results['lead, as long as the short'] as RougeScores;
+    const all = (a: RougeScores, b: RougeScores) => a.rouge1 > b.rouge1 && a.rouge2 > b.rouge2 && a.rougeL > b.rougeL;
+    console.log(
+      `\nGoal, bullets above Lead-3 on all three: ${all(bullets, lead3) ? 'met' : 'missed'} (${beats(bullets, lead3).join(', ')})`,
+    );
+    console.log(
+      `Goal, short above the same-length lead on all three: ${all(short, sameLead) ? 'met' : 'missed'} (${beats(short, sameLead).join(', ')})`,
+    );
+  }
 }

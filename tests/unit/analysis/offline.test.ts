@@ -155,3 +155,40 @@ describe('OfflineEngine', () => {
     expect(result.claims.length).toBeGreaterThan(0);
   });
 });
+
+describe('the offline summary as a reader meets it', () => {
+  const BASRA =
+    "BASRA — Rising salinity in the Shatt al-Arab has forced 40 of Basra's 112 water treatment plants to stop pumping, the provincial water directorate said on Sunday, leaving roughly 600,000 residents without reliable tap water as summer temperatures pass 50 degrees Celsius.\n\n" +
+    'Salt levels at the main intake reached 8,200 parts per million on Saturday, four times the limit the plants were designed for, according to the directorate.\n\n' +
+    'Engineers said a permanent fix, a barrier at the mouth of the river, would take at least two years to build.\n\n' +
+    'Residents say they cannot wait that long.\n\n' +
+    'The governor announced 25 billion dinars for emergency desalination units on Sunday, the first of which would run before the end of August.';
+
+  it('heads it with a whole sentence, never a cut one, and without its dateline', () => {
+    const { headline } = summarize(BASRA, 'en');
+    expect(headline).toBe(
+      "Rising salinity in the Shatt al-Arab has forced 40 of Basra's 112 water treatment plants to stop pumping.",
+    );
+    expect(headline).not.toMatch(/…$/);
+  });
+
+  it('leaves out a sentence that leans on the one before, unless that one is in too', () => {
+    const { short, bullets } = summarize(BASRA, 'en');
+    for (const part of [short, ...bullets]) {
+      if (part.includes('cannot wait that long')) expect(part).toContain('would take at least two years');
+    }
+  });
+
+  it('never gives two bullets or two claims that say the same thing', async () => {
+    const figures =
+      'Salt levels at the main intake reached 8,200 parts per million on Saturday, four times the limit the plants were designed for, according to the directorate.';
+    // The same paragraph three times, once lightly edited: pasted twice, quoted again.
+    const text = `${BASRA}\n\n${figures}\n\n${figures.replace('main intake', 'intake')}`;
+    const result = await new OfflineEngine().analyze(
+      { text, title: null, language: 'en', publishedAt: null, contentHash: 'x' },
+      { targetLanguages: [] },
+    );
+    expect(result.claims.filter((c) => c.text.includes('8,200 parts per million'))).toHaveLength(1);
+    expect(result.summary.bullets.filter((b) => b.includes('8,200 parts per million')).length).toBeLessThanOrEqual(1);
+  });
+});
