@@ -65,9 +65,11 @@ function score(set: Row[], system: (row: Row) => string): RougeScores & { words:
 function systems(w: RankingWeights, sw: Partial<RankingWeights>) {
   const cache = new Map<string, ReturnType<typeof summarize>>();
   const summary = (row: Row) => {
-    let s = cache.get(row.id);
-    if (!s) cache.set(row.id, (s = summarize(row.article, 'en', w, sw)));
-    return s;
+    const known = cache.get(row.id);
+    if (known) return known;
+    const made = summarize(row.article, 'en', w, sw);
+    cache.set(row.id, made);
+    return made;
   };
   return {
     'Lead-3 (baseline)': (row: Row) =>
