@@ -1,10 +1,12 @@
 /** The most claims an article record keeps, whichever engine found them. */
 export const MAX_CLAIMS = 20;
 
-/** Two claims whose words overlap this much (Jaccard) say the same thing: the record keeps one. */
+/** Two claims with the same figures whose words overlap this much (Jaccard) say the same thing: the record keeps one. */
 const SAME_CLAIM = 0.7;
 
 const wordSet = (text: string) => new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+/** The figures of a claim: two claims that differ in one ("8,200" and "9,200") say different things. */
+const figures = (text: string) => (text.match(/\p{Nd}+(?:[.,]\p{Nd}+)*/gu) ?? []).sort().join(' ');
 
 function jaccard(a: Set<string>, b: Set<string>): number {
   let shared = 0;
@@ -25,12 +27,13 @@ export function selectClaims<T extends { checkworthiness: number; start: number 
   max = MAX_CLAIMS,
 ): (T & { id: string })[] {
   const position = (claim: T) => claim.start ?? Number.MAX_SAFE_INTEGER;
-  const kept: { claim: T; words: Set<string> }[] = [];
+  const kept: { claim: T; words: Set<string>; figures: string }[] = [];
   for (const claim of [...claims].sort((a, b) => b.checkworthiness - a.checkworthiness || position(a) - position(b))) {
     if (kept.length >= max) break;
     const words = wordSet(claim.text);
-    if (kept.some((k) => jaccard(k.words, words) >= SAME_CLAIM)) continue;
-    kept.push({ claim, words });
+    const found = figures(claim.text);
+    if (kept.some((k) => k.figures === found && jaccard(k.words, words) >= SAME_CLAIM)) continue;
+    kept.push({ claim, words, figures: found });
   }
   return kept
     .map((k) => k.claim)
