@@ -11,7 +11,7 @@ import { STATUSES } from '../shared/article.js';
 import { formatFromName } from '../shared/cleaning/formats/names.js';
 import type { ArticleListItem, SummaryView } from '../shared/usecases/read-articles.js';
 import type { UploadTicket } from '../shared/usecases/upload.js';
-import { ApiCallError, type ApiTarget, apiTarget, callApi, TARGET_OPTIONS } from './client.js';
+import { ApiCallError, type ApiTarget, apiTarget, callApi, callOrReport, TARGET_OPTIONS } from './client.js';
 import { expand, type Io } from './main.js';
 import { RemoteUsageError } from './usage.js';
 
@@ -122,7 +122,7 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
         ...(cursor ? { cursor } : {}),
       });
       type Page = { items: ArticleListItem[]; nextCursor: string | null };
-      const page: Page | null = await call(() => callApi<Page>(target, 'GET', `/articles?${query}`), note);
+      const page: Page | null = await callOrReport(() => callApi<Page>(target, 'GET', `/articles?${query}`), note);
       if (!page) return 1;
       if (format === 'json') for (const item of page.items) out(JSON.stringify(item));
       items.push(...page.items);
@@ -157,7 +157,7 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
   const path = `/articles/${id}`;
 
   if (command === 'claims') {
-    const answer = await call(() => callApi<{ claims: Claim[] }>(target, 'GET', `${path}/claims`), note);
+    const answer = await callOrReport(() => callApi<{ claims: Claim[] }>(target, 'GET', `${path}/claims`), note);
     if (!answer) return 1;
     if (format === 'json') for (const claim of answer.claims) out(JSON.stringify(claim));
     else if (answer.claims.length === 0) note('No claims.');
@@ -189,11 +189,11 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
   if (lang !== undefined && !/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/.test(lang)) {
     throw new RemoteUsageError(`--lang must be a language code such as ar or pt-br, not "${values.lang}"`);
   }
-  const article = await call(() => callApi<ArticleRecord>(target, 'GET', path), note);
+  const article = await callOrReport(() => callApi<ArticleRecord>(target, 'GET', path), note);
   if (!article) return 1;
   let view: SummaryView | null = null;
   if (lang) {
-    view = await call(
+    view = await callOrReport(
       () => callApi<SummaryView>(target, 'GET', `${path}/summary?lang=${encodeURIComponent(lang)}`),
       note,
     );
@@ -278,17 +278,6 @@ function markdown(article: ArticleRecord, view: SummaryView | null): string {
     }
   }
   return lines.join('\n');
-}
-
-/** The call's answer, or null after saying on stderr why it failed. */
-async function call<T>(request: () => Promise<T>, note: (text: string) => void): Promise<T | null> {
-  try {
-    return await request();
-  } catch (error) {
-    if (!(error instanceof ApiCallError)) throw error;
-    note(`precis: ${error.code}: ${error.message}`);
-    return null;
-  }
 }
 
 /**

@@ -232,3 +232,14 @@ export async function callApi<T>(target: ApiTarget, method: 'GET' | 'POST', path
     response.status,
   );
 }
+
+/** The call's answer, or null after saying on stderr why it failed. */
+export async function callOrReport<T>(call: () => Promise<T>, note: (text: string) => void): Promise<T | null> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof ApiCallError)) throw error;
+    note(`precis: ${error.code}: ${error.message}`);
+    return null;
+  }
+}

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import type { BulkReport, RedriveReport, Reprocessed } from '../shared/usecases/reprocess.js';
-import { ApiCallError, apiTarget, callApi, TARGET_OPTIONS } from './client.js';
+import { ApiCallError, apiTarget, callApi, callOrReport, TARGET_OPTIONS } from './client.js';
 import type { Io } from './main.js';
 import { RemoteUsageError } from './usage.js';
 
@@ -129,15 +129,4 @@ export async function remoteMain(command: 'reprocess' | 'redrive', argv: string[
     }
   }
   return failed > 0 ? 1 : 0;
-}
-
-/** The call's answer, or null after saying on stderr why it failed. */
-async function callOrReport<T>(call: () => Promise<T>, note: (text: string) => void): Promise<T | null> {
-  try {
-    return await call();
-  } catch (error) {
-    if (!(error instanceof ApiCallError)) throw error;
-    note(`precis: ${error.code}: ${error.message}`);
-    return null;
-  }
 }

@@ -5,24 +5,14 @@
  * real news. Used to see how a stage's time grows with the article's length.
  */
 
+import { seeded } from './random.js';
+
 const PEOPLE = ['Maria Okafor', 'Jonas Berg', 'Aisha Rahman', 'Tomás Vidal', 'Li Wei', 'Sarah Cohen', 'Ahmed Saleh'];
 const ROLES = ['the finance minister', 'a city official', 'the company’s chief executive', 'a union leader'];
 const PLACES = ['Lagos', 'Bergen', 'Dhaka', 'Valencia', 'Chengdu', 'Haifa', 'Basra', 'Ottawa'];
 const THINGS = ['the budget', 'the new port', 'the water plan', 'the rail line', 'the wage deal', 'the clinic network'];
 const VERBS = ['approved', 'delayed', 'questioned', 'expanded', 'cut', 'reviewed', 'defended'];
 const MONTHS = ['January', 'March', 'May', 'July', 'September', 'November'];
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface LongArticle {
   title: string;
@@ -34,7 +24,7 @@ export interface LongArticle {
 }
 
 export function longArticle(words: number, seed = 7): LongArticle {
-  const next = random(seed);
+  const next = seeded(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)] as T;
   const sentence = (): string => {
     const n = Math.floor(next() * 5);

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { seeded } from '../../bench/lib/random.js';
 import { featuresOf, type Model, probability } from '../../shared/analysis/checkworthiness.js';
 
 export interface Labelled {
@@ -34,17 +35,7 @@ const RATE = 0.2;
 /** Weights smaller than this change no score by more than a rounding; they are not kept. */
 const KEEP = 0.05;
 
-/** A small seeded generator (mulberry32): the same shuffles, the same model. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seeded };
 
 export function shuffle<T>(items: T[], random: () => number): T[] {
   const out = [...items];

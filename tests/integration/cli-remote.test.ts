@@ -2,38 +2,28 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, localOptions, startLocalStack } from '../../local/stack.js';
+import type { LocalStack } from '../../local/stack.js';
 import { runPrecis } from '../helpers/cli.js';
 import { SAMPLES_DIR, sample } from '../helpers/samples.js';
+import { startTestStack } from '../helpers/stack.js';
 
 let stack: LocalStack;
-let dataDir: string;
+let close: () => Promise<void>;
 let work: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'precis-cli-remote-'));
   work = mkdtempSync(join(tmpdir(), 'precis-cli-files-'));
-  stack = await startLocalStack(
-    localOptions({
-      PRECIS_S3_PORT: '0',
-      PRECIS_DYNAMODB_PORT: '0',
-      PRECIS_API_PORT: '0',
-      PRECIS_DATA_DIR: dataDir,
-      PRECIS_SWEEP_INTERVAL_MS: '0',
-      TARGET_LANGUAGES: 'ar',
-    }),
-  );
+  ({ stack, close } = await startTestStack({ PRECIS_SWEEP_INTERVAL_MS: '0', TARGET_LANGUAGES: 'ar' }));
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await close?.();
   rmSync(work, { recursive: true, force: true });
 });
 
 /** `precis …` against the stack, found as a user finds the local one: its port and data folder. */
 const precis = (...args: string[]) =>
-  runPrecis({ PRECIS_API_PORT: new URL(stack.endpoints.api).port, PRECIS_DATA_DIR: dataDir }, ...args);
+  runPrecis({ PRECIS_API_PORT: new URL(stack.endpoints.api).port, PRECIS_DATA_DIR: stack.dataDir }, ...args);
 
 describe('precis against a running API', () => {
   it('uploads a folder and a file named twice once each, waits for each to end, and says how each ended', async () => {

@@ -5,15 +5,15 @@
  * Skips, saying why, when no Chromium is installed. Screenshots go to
  * test-results/reader/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, localOptions, startLocalStack } from '../../local/stack.js';
+import type { LocalStack } from '../../local/stack.js';
 import { articleIdFor } from '../../shared/article.js';
 import { sample } from '../helpers/samples.js';
+import { startTestStack } from '../helpers/stack.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 
 const CHROMIUM = [process.env.PRECIS_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
@@ -40,7 +40,7 @@ const HOSTILE = JSON.stringify({
 describe.skipIf(!CHROMIUM)('the reader page in Chromium', () => {
   let stub: StubServer;
   let stack: LocalStack;
-  let dataDir: string;
+  let close: () => Promise<void>;
   let browser: Browser;
   let page: Page;
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -48,20 +48,13 @@ describe.skipIf(!CHROMIUM)('the reader page in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     stub = await startStubOpenAI();
-    dataDir = mkdtempSync(join(tmpdir(), 'precis-reader-'));
-    stack = await startLocalStack(
-      localOptions({
-        PRECIS_S3_PORT: '0',
-        PRECIS_DYNAMODB_PORT: '0',
-        PRECIS_API_PORT: '0',
-        PRECIS_DATA_DIR: dataDir,
-        PRECIS_SWEEP_INTERVAL_MS: '0',
-        TARGET_LANGUAGES: 'ar,fr',
-        OPENAI_BASE_URL: stub.baseURL,
-        PRECIS_LLM_PROVIDER: 'openai',
-        PRECIS_LLM_RETRIES: '0',
-      }),
-    );
+    ({ stack, close } = await startTestStack({
+      PRECIS_SWEEP_INTERVAL_MS: '0',
+      TARGET_LANGUAGES: 'ar,fr',
+      OPENAI_BASE_URL: stub.baseURL,
+      PRECIS_LLM_PROVIDER: 'openai',
+      PRECIS_LLM_RETRIES: '0',
+    }));
     for (const [key, body] of [
       ['incoming/reader/basra-water.html', sample('basra-water.html')],
       ['incoming/reader/hostile.json', Buffer.from(HOSTILE)],
@@ -77,9 +70,8 @@ describe.skipIf(!CHROMIUM)('the reader page in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await stack?.stop();
+    await close?.();
     await stub?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('asks for the key, then lists the articles with status, language and date, and filters by status', async () => {
