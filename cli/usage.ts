@@ -44,12 +44,14 @@ export class RemoteUsageError extends Error {}
 export const USAGE = `Usage:
   precis clean [options] FILE|FOLDER...     cleaned text and metadata of each file
   precis analyze [options] FILE|FOLDER...   the article record of each file: summary, claims, translations
+  precis claims --all FILE|FOLDER...        every sentence of each file with its check-worthiness (0–1), in
+                                            order: {"file", "start", "end", "text", "checkworthiness", …}
   precis verify < pairs.jsonl               check summaries against their articles, no model needed:
                                             {"article": …, "summary": …} per line in, one verdict per line
                                             out, {"supported": …, "unsupported": [{"text": …, "reason": …}]}
 ${REMOTE_USAGE}
 
-clean and analyze work on local files, with no stack:
+clean, analyze and claims --all work on local files, with no stack:
 
 Each input file gives one JSON object on stdout, one per line:
   {"file": …, …result}  or  {"file": …, "error": {"code": …, "message": …}}
