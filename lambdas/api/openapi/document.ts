@@ -109,7 +109,10 @@ export function openApiDocument(version: string) {
         'Articles in, faithful summaries, translations and checkable claims out. Every error is an RFC 9457 problem document whose `code` is stable (README, "Error codes"). Every route also answers HEAD (with GET) and OPTIONS, and 405 with Allow to other methods.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
-    servers: [{ url: '/', description: 'The API itself: the stage URL in AWS, http://127.0.0.1:3000 locally.' }],
+    // Relative to where this document is served: the stage (…/v1/) in AWS, http://127.0.0.1:3000/ locally.
+    servers: [
+      { url: '.', description: 'Where this document is served from: the stage URL in AWS, the local API locally.' },
+    ],
     security: [{ apiKey: [] }],
     components: {
       securitySchemes: {

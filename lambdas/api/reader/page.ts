@@ -39,6 +39,7 @@ const SCRIPT = String.raw`
 const $ = (selector) => document.querySelector(selector);
 const RTL = new Set(['ar', 'fa', 'he', 'ur', 'ps', 'ckb', 'yi', 'sd', 'ug', 'dv']);
 const TERMINAL = ['DONE', 'PARTIAL', 'FAILED'];
+const BASE = location.pathname.replace(/\/?$/, '/');
 const state = { key: sessionStorage.getItem('precis-key') || '', status: '', cursor: null, article: null, text: null };
 
 /** An element with attributes and children; strings become text nodes, never markup. */
@@ -66,7 +67,8 @@ function direction(lang) {
 }
 
 async function api(path, options) {
-  const response = await fetch(path, {
+  // The API's paths under the page's own: in AWS the page is the stage's root (/v1/), locally the server's (/).
+  const response = await fetch(BASE + path.replace(/^\//, ''), {
     ...(options || {}),
     headers: { 'x-api-key': state.key, 'content-type': 'application/json', ...((options && options.headers) || {}) },
   });
