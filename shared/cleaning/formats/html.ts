@@ -238,8 +238,29 @@ function nameOfByline(byline: string | null): string | null {
  * fragment the document, and leaves the body empty for Readability.
  */
 function asDocument(html: string): string {
-  if (/<(?:html|body|head)[\s>]|<!doctype/i.test(html.slice(0, 4096))) return html;
-  return `<!doctype html><html><head></head><body>${html}</body></html>`;
+  let doc = html;
+  // Text before the document (a server's PHP warnings, say) would leave linkedom's body empty: it goes.
+  const start = doc.search(/<!doctype|<html[\s>]/i);
+  if (start > 0 && !/<(?:body|p|div|article)[\s>]/i.test(doc.slice(0, start))) doc = doc.slice(start);
+  // An <html> tag counts when it opens the document (before <head> and <body>), not one inside it.
+  const at = (pattern: RegExp) => doc.search(pattern);
+  const [htmlAt, headAt, bodyAt] = [at(/<html[\s>]/i), at(/<head[\s>]/i), at(/<body[\s>]/i)];
+  const hasHtml = htmlAt >= 0 && (headAt < 0 || htmlAt < headAt) && (bodyAt < 0 || htmlAt < bodyAt);
+  const hasBody = bodyAt >= 0;
+  if (hasHtml && hasBody) return doc;
+  if (!hasHtml && !hasBody && !/<head[\s>]|<!doctype/i.test(doc.slice(0, 4096))) {
+    return `<!doctype html><html><head></head><body>${doc}</body></html>`;
+  }
+  // A document without its <html> or <body> tag, as HTML allows them to be left out: linkedom needs both.
+  const open = hasHtml ? (/<html[^>]*>/i.exec(doc)?.[0] ?? '<html>') : '<html>';
+  let inner = doc.replace(/^\s*<!doctype[^>]*>/i, '');
+  if (hasHtml) inner = inner.replace(/<html[^>]*>/i, '').replace(/<\/html\s*>(?![\s\S]*<\/html)/i, '');
+  if (!hasBody) {
+    const headEnd = /<\/head\s*>/i.exec(inner);
+    const cut = headEnd ? headEnd.index + headEnd[0].length : 0;
+    inner = `${inner.slice(0, cut)}<body>${inner.slice(cut)}</body>`;
+  }
+  return `<!doctype html>${open}${inner}</html>`;
 }
 
 /**

@@ -28,6 +28,21 @@ describe('HTML fragments', () => {
   });
 });
 
+describe('documents a parser trips on', () => {
+  it('reads a page with a server warning before its doctype', () => {
+    const result = cleanDocument(page('junk-before-doctype.html'), { name: 'a.html' });
+    expect(result.text).toMatch(/^Der Stadtrat hat am Dienstag/);
+    expect(result.text).not.toMatch(/Warning|mysql/);
+    expect(result.language).toBe('de');
+  });
+
+  it('reads a page that leaves out its <html> tag (and has a stray one in a script)', () => {
+    const result = cleanDocument(page('no-html-tag.html'), { name: 'a.html' });
+    expect(result.text).toMatch(/^The provincial council approved/);
+    expect(result.title).toBe('Council approves budget');
+  });
+});
+
 describe('a page that prints its byline and date', () => {
   it('keeps the name without "By", and reads the visible "Published" line when meta tags have no date', () => {
     const result = cleanDocument(page('visible-byline-date.html'), { name: 'a.html' });
