@@ -232,6 +232,29 @@ function nameOfByline(byline: string | null): string | null {
   return bylineOf(trimmed) ?? trimmed;
 }
 
+/** Fewest characters of paragraph text the fallback takes as an article. */
+const FALLBACK_MIN_CHARS = 250;
+
+/**
+ * The element whose own paragraphs (its <p> children, mostly not links) hold
+ * the most text: where a page keeps its article when Readability's scoring
+ * finds none. Null when no element has FALLBACK_MIN_CHARS of such text.
+ */
+export function densestContainer(root: El | null): El | null {
+  if (!root) return null;
+  let best: { el: El; chars: number } | null = null;
+  for (const el of Array.from(root.querySelectorAll('article, main, section, div, td')) as El[]) {
+    let chars = 0;
+    for (const child of Array.from(el.children) as El[]) {
+      if (child.localName?.toLowerCase() !== 'p') continue;
+      const text = (child.textContent ?? '').replace(/\s+/g, ' ').trim();
+      if (text.length > 0 && linkDensity(child) < 0.3) chars += text.length;
+    }
+    if (chars >= FALLBACK_MIN_CHARS && (!best || chars > best.chars)) best = { el, chars };
+  }
+  return best?.el ?? null;
+}
+
 /**
  * A fragment (`<p>…</p><p>…</p>`, an `<article>`, what a JSON `html` field
  * holds) in a document's frame: linkedom makes the first element of a bare
@@ -278,16 +301,25 @@ export function parseHtml(html: string): ParsedDocument {
     disableJSONLD: true,
     serializer: (el) => el as unknown as El,
   }).parse();
-  const body = article?.content;
-  if (!body) {
-    throw new InvalidInputError('NO_ARTICLE_TEXT', 'The HTML page has no article text in it.');
-  }
-  if (linkDensity(body) > 0.5) {
+  let body = article?.content ?? null;
+  let paragraphs: string[] = [];
+  if (body && linkDensity(body) > 0.5) {
     throw new InvalidInputError('NO_ARTICLE_TEXT', 'The HTML page holds only links and navigation, no article text.');
   }
-  removeFurniture(body);
-  const paragraphs = htmlToParagraphs(body);
+  if (body) {
+    removeFurniture(body);
+    paragraphs = htmlToParagraphs(body);
+  }
   if (paragraphs.length === 0) {
+    // Readability found nothing it trusts: the container with the most paragraph text, read from the page
+    // afresh (Readability changes the document as it parses), if it has enough of it.
+    body = densestContainer(parseHTML(asDocument(stripInert(html))).document.body as unknown as El | null);
+    if (body) {
+      removeFurniture(body);
+      paragraphs = htmlToParagraphs(body);
+    }
+  }
+  if (!body || paragraphs.length === 0) {
     throw new InvalidInputError('NO_ARTICLE_TEXT', 'The HTML page has no article text in it.');
   }
   return {
@@ -295,11 +327,11 @@ export function parseHtml(html: string): ParsedDocument {
     page: true,
     metadata: {
       ...found,
-      title: found.title ?? article.title ?? null,
+      title: found.title ?? article?.title ?? null,
       // "By Jane Arraf" as a page prints it: the name, as a paste's byline gives it.
-      byline: nameOfByline(found.byline ?? article.byline ?? null),
-      site: found.site ?? article.siteName ?? null,
-      publishedAt: found.publishedAt ?? (article.publishedTime ? parseDate(article.publishedTime) : null),
+      byline: nameOfByline(found.byline ?? article?.byline ?? null),
+      site: found.site ?? article?.siteName ?? null,
+      publishedAt: found.publishedAt ?? (article?.publishedTime ? parseDate(article.publishedTime) : null),
     },
   };
 }

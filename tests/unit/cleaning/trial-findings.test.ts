@@ -5,8 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import { OfflineEngine } from '../../../shared/analysis/offline-engine.js';
+import { densestContainer } from '../../../shared/cleaning/formats/html.js';
 import { cleanDocument } from '../../../shared/cleaning/index.js';
 
 const DIR = resolve(import.meta.dirname, '../../fixtures/pages');
@@ -110,5 +112,21 @@ describe('mostly valid UTF-8', () => {
       'latin1',
     );
     expect(cleanDocument(legacy, { name: 'b.txt' }).text).toContain('Café au lait coûte');
+  });
+});
+
+describe('when Readability finds no article', () => {
+  it('takes the element whose own paragraphs hold the most text, and nothing made of links', () => {
+    const paragraph = (n: number) =>
+      `<p>The council met for the ${n}th time this year and approved repairs to 14 schools, the mayor said on Tuesday evening.</p>`;
+    const { document } = parseHTML(
+      `<!doctype html><html><body><div id="nav">${'<p><a href="/x">A link to another story on this site</a></p>'.repeat(12)}</div><div id="story"><p>Intro.</p>${[1, 2, 3].map(paragraph).join('')}</div></body></html>`,
+    );
+    const found = densestContainer(document.body as never) as unknown as { id: string } | null;
+    expect(found?.id).toBe('story');
+    const { document: menu } = parseHTML(
+      `<!doctype html><html><body>${'<p><a href="/x">A link to another story on this site</a></p>'.repeat(20)}</body></html>`,
+    );
+    expect(densestContainer(menu.body as never)).toBeNull();
   });
 });
