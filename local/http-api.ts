@@ -7,8 +7,8 @@ import { listen } from './listen.js';
 
 type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-/** The request as API Gateway's REST proxy integration hands it to a Lambda. */
-export function toProxyEvent(req: IncomingMessage, stage: string, body: string | null = null): APIGatewayProxyEvent {
+/** The request as API Gateway's REST proxy integration hands it to a Lambda, but for its body (read after the key check). */
+export function toProxyEvent(req: IncomingMessage, stage: string): APIGatewayProxyEvent {
   // Appended, not resolved: a request for "//x" is a path, not a host (new URL('//x', base) throws).
   const target = req.url?.startsWith('/') ? req.url : `/${req.url ?? ''}`;
   const url = new URL(`http://localhost${target}`);
@@ -36,7 +36,7 @@ export function toProxyEvent(req: IncomingMessage, stage: string, body: string |
     multiValueQueryStringParameters: hasQuery ? multiQuery : null,
     pathParameters: { proxy: url.pathname.slice(1) },
     stageVariables: null,
-    body,
+    body: null,
     isBase64Encoded: false,
     requestContext: {
       accountId: '000000000000',
@@ -99,10 +99,10 @@ export interface LocalApi {
 export async function startHttpApi(options: { port: number; apiKey: string; handler: ApiHandler }): Promise<LocalApi> {
   const server: Server = createServer(async (req, res) => {
     try {
-      const path = toProxyEvent(req, 'local').path;
+      const event = toProxyEvent(req, 'local');
       // As the stage has it: the page and the contract need no key, nor a browser's preflight.
       const open =
-        req.method === 'OPTIONS' || ((req.method === 'GET' || req.method === 'HEAD') && PUBLIC_PATHS.has(path));
+        req.method === 'OPTIONS' || ((req.method === 'GET' || req.method === 'HEAD') && PUBLIC_PATHS.has(event.path));
       if (!open && req.headers['x-api-key'] !== options.apiKey) {
         res.writeHead(403, { 'content-type': 'application/problem+json' });
         res.end(
@@ -128,7 +128,7 @@ export async function startHttpApi(options: { port: number; apiKey: string; hand
         );
         return;
       }
-      const result = await options.handler(toProxyEvent(req, 'local', body), lambdaContext('precis-api'));
+      const result = await options.handler({ ...event, body }, lambdaContext('precis-api'));
       res.writeHead(result.statusCode, result.headers as Record<string, string>);
       res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
     } catch {

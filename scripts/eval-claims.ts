@@ -8,8 +8,9 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { seeded } from '../bench/lib/random.js';
 import { featuresOf, probability, signals } from '../shared/analysis/checkworthiness.js';
-import { claimBusterFile, prf, readClaimBuster, seeded, shuffle, train } from './lib/claims-model.js';
+import { claimBusterFile, prf, readClaimBuster, shuffle, train } from './lib/claims-model.js';
 
 const FOLDS = 4;
 const GOAL = 0.72;

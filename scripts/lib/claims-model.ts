@@ -35,8 +35,6 @@ const RATE = 0.2;
 /** Weights smaller than this change no score by more than a rounding; they are not kept. */
 const KEEP = 0.05;
 
-export { seeded };
-
 export function shuffle<T>(items: T[], random: () => number): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {

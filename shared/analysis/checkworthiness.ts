@@ -61,9 +61,8 @@ export function tokens(text: string): string[] {
   );
 }
 
-/** The model's input: named features, each 1 (a sparse binary vector). */
-export function featuresOf(text: string): string[] {
-  const s = signals(text);
+/** The model's input: named features, each 1 (a sparse binary vector); `s` when the caller has read them already. */
+export function featuresOf(text: string, s: Signals = signals(text)): string[] {
   const words = tokens(text);
   const out = new Set<string>();
   for (let i = 0; i < words.length; i++) {
@@ -101,8 +100,8 @@ export function probability(model: Model, features: readonly string[]): number {
 const MODEL = WEIGHTS as Model;
 
 /** The probability, 0..1 to two places, that a sentence is a check-worthy factual claim. */
-export function checkworthiness(text: string, model: Model = MODEL): number {
-  return Math.round(probability(model, featuresOf(text)) * 100) / 100;
+export function checkworthiness(text: string, options: { model?: Model; signals?: Signals } = {}): number {
+  return Math.round(probability(options.model ?? MODEL, featuresOf(text, options.signals)) * 100) / 100;
 }
 
 /** The probability from which the checked-in model calls a sentence check-worthy. */

@@ -151,7 +151,7 @@ export function extractClaims(text: string, language?: string | null, options: C
     let speaker = f.attribution ? findSpeaker(sentence.text) : null;
     if (!speaker && PRONOUN_SAYS.test(sentence.text)) speaker = lastSpeaker;
     if (speaker && /^\p{Lu}/u.test(speaker)) lastSpeaker = speaker;
-    const score = checkworthiness(sentence.text);
+    const score = checkworthiness(sentence.text, { signals: f });
     if (score < threshold) continue;
     scored.push({
       sentence,

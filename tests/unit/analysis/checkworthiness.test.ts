@@ -47,7 +47,7 @@ describe('the check-worthiness model', () => {
     }
     const first = train(data);
     expect(train(data)).toEqual(first);
-    const guesses = data.map((d) => checkworthiness(d.text, first) >= first.threshold);
+    const guesses = data.map((d) => checkworthiness(d.text, { model: first }) >= first.threshold);
     expect(
       prf(
         guesses,
