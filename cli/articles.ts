@@ -3,16 +3,17 @@
  * its HTTP API (local or deployed). On a terminal: tables, colour and a
  * progress bar; piped: one JSON object per line, for scripts.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs, styleText } from 'node:util';
 import type { ArticleRecord, Claim, Status } from '../shared/article.js';
-import { STATUSES } from '../shared/article.js';
+import { ARTICLE_ID, STATUSES } from '../shared/article.js';
 import { formatFromName } from '../shared/cleaning/formats/names.js';
+import { LANGUAGE_CODE } from '../shared/languages.js';
 import type { ArticleListItem, SummaryView } from '../shared/usecases/read-articles.js';
 import type { UploadTicket } from '../shared/usecases/upload.js';
 import { ApiCallError, type ApiTarget, apiTarget, callApi, callOrReport, TARGET_OPTIONS } from './client.js';
-import { expand, type Io } from './main.js';
+import { expand, type Io, readError } from './main.js';
 import { RemoteUsageError } from './usage.js';
 
 const OPTIONS = {
@@ -64,6 +65,7 @@ function painter(io: Io) {
     bold: paint('bold'),
     dim: paint('dim'),
     status: (status: string) => paint(statusColour[status] ?? 'cyan')(status),
+    ok: paint('green'),
   };
 }
 
@@ -151,7 +153,7 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
   // get and claims: one article each.
   if (positionals.length !== 1) throw new RemoteUsageError(`${command} takes one article id`);
   const id = positionals[0] as string;
-  if (!/^[a-f0-9]{24}$/.test(id))
+  if (!ARTICLE_ID.test(id))
     throw new RemoteUsageError(`"${cut(id, 40)}" is not an article id (24 hex digits; see precis list)`);
   const target = await apiTarget(values, io.env);
   const path = `/articles/${id}`;
@@ -170,7 +172,7 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
             c.kind,
             c.checkworthiness.toFixed(2),
             cut(c.speaker ?? '–', 24),
-            c.grounded ? paint.status('DONE').replace('DONE', '✓') : c.start === null ? '✗' : '~',
+            c.grounded ? paint.ok('✓') : c.start === null ? '✗' : '~',
             cut(c.text, 70),
           ]),
         ),
@@ -186,7 +188,7 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
 
   // get
   const lang = values.lang?.toLowerCase();
-  if (lang !== undefined && !/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/.test(lang)) {
+  if (lang !== undefined && !LANGUAGE_CODE.test(lang)) {
     throw new RemoteUsageError(`--lang must be a language code such as ar or pt-br, not "${values.lang}"`);
   }
   const article = await callOrReport(() => callApi<ArticleRecord>(target, 'GET', path), note);
@@ -313,16 +315,24 @@ async function upload(
   bar?.start(files.length, 0, { phase: 'uploading', file: '' });
   for (const { file, unreadable } of files) {
     bar?.update({ file: basename(file) });
+    let bytes: Buffer | null = null;
+    let reason = unreadable;
+    if (!reason) {
+      try {
+        bytes = readFileSync(file);
+      } catch (error) {
+        reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      }
+    }
+    if (!bytes) {
+      failed++;
+      line(readError(file, reason ?? 'unreadable'));
+      bar?.increment();
+      continue;
+    }
     try {
-      if (unreadable)
-        throw new ApiCallError(
-          'FILE_UNREADABLE',
-          unreadable === 'ENOENT' ? 'No such file.' : `Cannot read: ${unreadable}.`,
-          null,
-        );
-      const size = statSync(file).size;
+      const size = bytes.length;
       if (size === 0) throw new ApiCallError('EMPTY_OBJECT', 'The file is empty (0 bytes).', null);
-      const bytes = readFileSync(file);
       const contentType = CONTENT_TYPES[formatFromName(file) ?? 'text'];
       const ticket = await callApi<UploadTicket>(target, 'POST', '/articles', {
         filename: basename(file),

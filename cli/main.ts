@@ -42,7 +42,8 @@ export function expand(paths: string[]): { file: string; unreadable?: string }[]
   return out;
 }
 
-function readError(file: string, reason: string) {
+/** The line for a file that could not be read, with FILE_UNREADABLE and why in a sentence. */
+export function readError(file: string, reason: string) {
   const message =
     reason === 'ENOENT' ? 'No such file.' : reason === 'EACCES' ? 'Permission denied.' : `Cannot read: ${reason}.`;
   return { file, error: { code: 'FILE_UNREADABLE' satisfies keyof typeof ERROR_CODES, message } };

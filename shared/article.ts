@@ -209,6 +209,9 @@ export interface ArticleRecord extends Partial<ArticleMetadata> {
   analyzedAt?: string;
 }
 
+/** What an article id looks like: 24 hex digits (see articleIdFor). */
+export const ARTICLE_ID = /^[a-f0-9]{24}$/;
+
 /**
  * The article id is derived from the bucket and key, so that a user who knows
  * what they uploaded can find it, and a re-upload of the same key replaces

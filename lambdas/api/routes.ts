@@ -5,7 +5,7 @@
  * OpenAPI document (openapi.json, `npm run openapi`) is generated from them.
  */
 import * as z from 'zod';
-import { STATUSES } from '../../shared/article.js';
+import { ARTICLE_ID, STATUSES } from '../../shared/article.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import { LANGUAGE_CODE } from '../../shared/languages.js';
 
@@ -23,13 +23,10 @@ const queryInt = (min: number, max: number, fallback: number) =>
     .transform((n) => n ?? fallback)
     .meta({ description: `From ${min} to ${max}; ${fallback} when absent.` });
 
-export const articleId = z
-  .string()
-  .regex(/^[a-f0-9]{24}$/)
-  .meta({
-    description: 'The article id: 24 hex digits, derived from the bucket and key.',
-    example: '5f1d7c0a9b3e4d2a1c6b8e70',
-  });
+export const articleId = z.string().regex(ARTICLE_ID).meta({
+  description: 'The article id: 24 hex digits, derived from the bucket and key.',
+  example: '5f1d7c0a9b3e4d2a1c6b8e70',
+});
 
 export const listQuery = z.object({
   limit: queryInt(1, 100, 20),
