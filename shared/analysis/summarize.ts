@@ -31,6 +31,12 @@ export interface RankingWeights {
   dependent: number;
   /** Number of bullets: at least 3, at most 5, one per this many sentences of the article. */
   sentencesPerBullet: number;
+  /**
+   * Penalty for a sentence longer than `longWords`: most often captions or
+   * furniture run together without full stops, and a poor bullet either way.
+   */
+  long: number;
+  longWords: number;
 }
 
 /**
@@ -45,19 +51,8 @@ export const DEFAULT_WEIGHTS: RankingWeights = {
   redundancy: 0.9,
   dependent: 0,
   sentencesPerBullet: 15,
-};
-
-/**
- * The short summary stands alone as one paragraph: a weaker position prior
- * lets it reach past the lead, and sentences that lean on their context are
- * penalised.
- */
-export const SHORT_WEIGHTS: Partial<RankingWeights> = {
-  centroid: 0.5,
-  position: 0.5,
-  positionDecay: 0.5,
-  redundancy: 0.3,
-  dependent: 0.3,
+  long: 0.8,
+  longWords: 50,
 };
 
 const DEPENDENT_START =
@@ -180,7 +175,8 @@ function score(features: SentenceFeatures[], weights: RankingWeights): RankedSen
       weights.centroid * centroid +
       weights.centrality * centrality +
       weights.position / (1 + i) ** weights.positionDecay;
-    return { ...s, score: base * (s.dependent ? 1 - weights.dependent : 1) };
+    const long = s.words > weights.longWords ? 1 - weights.long : 1;
+    return { ...s, score: base * long * (s.dependent ? 1 - weights.dependent : 1) };
   });
 }
 
@@ -265,35 +261,30 @@ function clip(text: string, maxWords: number): string {
 export const SHORT_MAX_WORDS = 60;
 
 /**
- * An extractive summary: the best sentence as headline, a short summary of
- * at most about 60 words, and 3–5 bullets, all verbatim sentences of the
- * article (the headline and short summary clipped only when one sentence is
- * longer than their budget).
+ * An extractive summary: the best sentence as headline, 3–5 bullets, and a
+ * short summary of at most about 60 words, which is the bullets in reading
+ * order as far as they fit (the first one clipped only when it alone is
+ * longer). All are verbatim sentences of the article.
+ *
+ * The short stops at the first bullet that does not fit rather than reaching
+ * for a lesser sentence that would: on the held-out CNN/DailyMail half it
+ * beats the lead of its own length, where filling the budget did not.
  */
-export function summarize(
-  text: string,
-  language?: string | null,
-  weights: RankingWeights = DEFAULT_WEIGHTS,
-  shortWeights: Partial<RankingWeights> = SHORT_WEIGHTS,
-): Summary {
-  const features = sentenceFeatures(text, language);
-  const ranked = score(features, weights);
+export function summarize(text: string, language?: string | null, weights: RankingWeights = DEFAULT_WEIGHTS): Summary {
+  const ranked = score(sentenceFeatures(text, language), weights);
   if (ranked.length === 0) return { headline: '', short: '', bullets: [] };
   const byScore = [...ranked].sort((a, b) => b.score - a.score);
-  const top = byScore[0] as RankedSentence;
-
-  const forShort = { ...weights, ...shortWeights };
-  const shortRanked = score(features, forShort);
-  const shortPicks = pick(shortRanked, shortRanked.length, forShort, (chosen, next) => {
-    const used = chosen.reduce((sum, c) => sum + c.words, 0);
-    return chosen.length === 0 || used + next.words <= SHORT_MAX_WORDS;
-  });
-  const short =
-    shortPicks.length === 1
-      ? clip((shortPicks[0] as RankedSentence).text, SHORT_MAX_WORDS)
-      : shortPicks.map((s) => s.text).join(' ');
-
   const bulletCount = Math.min(5, Math.max(3, Math.floor(ranked.length / weights.sentencesPerBullet)));
-  const bullets = pick(ranked, bulletCount, weights, () => true).map((s) => s.text);
-  return { headline: headlineOf(byScore), short: wordCount(short) > 0 ? short : top.text, bullets };
+  const bullets = pick(ranked, bulletCount, weights, () => true);
+
+  const lead: RankedSentence[] = [];
+  let used = 0;
+  for (const bullet of bullets) {
+    if (lead.length > 0 && used + bullet.words > SHORT_MAX_WORDS) break;
+    lead.push(bullet);
+    used += bullet.words;
+  }
+  const short =
+    lead.length === 1 ? clip((lead[0] as RankedSentence).text, SHORT_MAX_WORDS) : lead.map((b) => b.text).join(' ');
+  return { headline: headlineOf(byScore), short, bullets: bullets.map((b) => b.text) };
 }

@@ -179,6 +179,29 @@ describe('the offline summary as a reader meets it', () => {
     }
   });
 
+  it('makes the short summary of the leading bullets that fit, not of a lesser sentence that would', () => {
+    for (const name of ['basra-water.html', 'kirkuk-checkpoints.txt', 'mosul-old-city.md']) {
+      const article = cleaned(name);
+      const { short, bullets } = summarize(article.text, article.language);
+      const taken = bullets.filter((_, i) => short.startsWith(bullets.slice(0, i + 1).join(' ')));
+      expect(taken.length).toBeGreaterThan(0);
+      expect(short).toBe(taken.join(' '));
+      const next = bullets[taken.length];
+      if (next) expect(words(short) + words(next)).toBeGreaterThan(SHORT_MAX_WORDS);
+    }
+  });
+
+  it('takes no caption run together with the text as a bullet', () => {
+    // Picture captions without full stops, flattened into the text and run into the next sentence:
+    // one "sentence" of 90 words that shares the article's words, and so would look central.
+    const caption =
+      'Scroll down for video Salt water: Basra residents queue for water at a treatment plant on the Shatt al-Arab on Sunday Basra water treatment plants have stopped pumping as salinity rises Residents of Basra carry water from an emergency desalination unit the governor announced on Sunday as temperatures pass 50 degrees Celsius in Basra and the salinity of the Shatt al-Arab keeps rising for a third week';
+    const text = BASRA.replace('\n\nSalt levels', `\n\n${caption} Salt levels`);
+    const { bullets, short } = summarize(text, 'en');
+    expect(words(caption)).toBeGreaterThan(60);
+    for (const part of [short, ...bullets]) expect(part).not.toContain('Scroll down for video');
+  });
+
   it('never gives two bullets or two claims that say the same thing', async () => {
     const figures =
       'Salt levels at the main intake reached 8,200 parts per million on Saturday, four times the limit the plants were designed for, according to the directorate.';
