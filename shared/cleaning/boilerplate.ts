@@ -26,6 +26,10 @@ const RULES: RegExp[] = [
   /^(lire aussi|à lire aussi|a lire aussi|voir aussi|lire la suite|en savoir plus|lee también|lea también|leer también|leer más|ver también|te puede interesar|lesen sie auch|auch interessant|mehr zum thema|weiterlesen|leggi anche|leia também|leia mais|veja também)\b.{0,140}$/iu,
   /^(?:(?:partager|compartir|teilen|condividi|compartilhar)(?:\s+(?:sur|en|auf|su|no|na|par|via|por))?\s+[\p{L}.]+\s*){1,6}$/iu,
   /^(?:auf\s+[\p{L}.]+\s+teilen\s*)+$/iu,
+  // Headings of what follows an article ("you may also like", comments, contact, sources), as a
+  // whole line, in English, German, French, Spanish, Italian and Portuguese.
+  /^(you might also like|you may also be interested in|further reading|more information|more articles|related posts|similar posts|no comments( yet)?|\d+ comments?|contact( us)?|sources?|das könnte (sie|dich) auch interessieren|empfohlene (beiträge|artikel)|ähnliche (beiträge|artikel|themen)|verwandte (beiträge|artikel|themen)|weitere (artikel|beiträge|informationen|infos|links|themen)|weiterführende links?|schon gelesen|siehe auch|zum weiterlesen|das könnte sie auch interessieren|keine kommentare|\d+ kommentare?|kommentare?|kommentar schreiben|themen im artikel|schlagwörter|schlagworte|kontakt|quellen?|à voir aussi|a voir aussi|sur le même sujet|articles similaires|dans la même rubrique|permalien|aucun commentaire|commentaires?|noticias relacionadas|artículos relacionados|también te puede interesar|más información|comentarios|sin comentarios|articoli correlati|potrebbe interessarti anche|commenti|artigos relacionados|comentários)\b[\s:.…!?»›>|-]*$/iu,
+  /^(titelbild|abbildung|bildquelle|fotos?|quelle|source|crédit photo|photo|foto de portada)\s*:.{0,140}$/iu,
   // Arabic pastes: "read also", "read more", "share on…", "follow us on…".
   /^(اقرأ أيضا|اقرأ أيضاً|اقرأ المزيد|للمزيد|شارك|شاركنا|تابعونا|تابعنا|انشر)(?=[\s:،]|$).{0,120}$/u,
 ];

@@ -232,6 +232,8 @@ function nameOfByline(byline: string | null): string | null {
   return bylineOf(trimmed) ?? trimmed;
 }
 
+const textLength = (paragraphs: string[]) => paragraphs.reduce((sum, p) => sum + p.length, 0);
+
 /** Fewest characters of paragraph text the fallback takes as an article. */
 const FALLBACK_MIN_CHARS = 250;
 
@@ -303,24 +305,32 @@ export function parseHtml(html: string): ParsedDocument {
   }).parse();
   let body = article?.content ?? null;
   let paragraphs: string[] = [];
-  if (body && linkDensity(body) > 0.5) {
-    throw new InvalidInputError('NO_ARTICLE_TEXT', 'The HTML page holds only links and navigation, no article text.');
-  }
+  const linky = body !== null && linkDensity(body) > 0.5;
   if (body) {
     removeFurniture(body);
     paragraphs = htmlToParagraphs(body);
+    // Mostly links (a blog's front page, a list of posts): its paragraphs that are not links are the
+    // article only if there are enough of them; a menu's stray words are not.
+    if (linky && textLength(paragraphs) < FALLBACK_MIN_CHARS) paragraphs = [];
   }
-  if (paragraphs.length === 0) {
-    // Readability found nothing it trusts: the container with the most paragraph text, read from the page
-    // afresh (Readability changes the document as it parses), if it has enough of it.
-    body = densestContainer(parseHTML(asDocument(stripInert(html))).document.body as unknown as El | null);
-    if (body) {
-      removeFurniture(body);
-      paragraphs = htmlToParagraphs(body);
+  if (textLength(paragraphs) < FALLBACK_MIN_CHARS) {
+    // Readability found nothing it trusts, or a scrap (a cookie notice): the container with the most
+    // paragraph text, read from the page afresh (Readability changes the document as it parses), if it
+    // has enough of it.
+    const dense = densestContainer(parseHTML(asDocument(stripInert(html))).document.body as unknown as El | null);
+    if (dense) {
+      removeFurniture(dense);
+      const found = htmlToParagraphs(dense);
+      if (textLength(found) > textLength(paragraphs)) [body, paragraphs] = [dense, found];
     }
   }
   if (!body || paragraphs.length === 0) {
-    throw new InvalidInputError('NO_ARTICLE_TEXT', 'The HTML page has no article text in it.');
+    throw new InvalidInputError(
+      'NO_ARTICLE_TEXT',
+      linky
+        ? 'The HTML page holds only links and navigation, no article text.'
+        : 'The HTML page has no article text in it.',
+    );
   }
   return {
     paragraphs,

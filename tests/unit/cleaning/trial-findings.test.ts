@@ -130,3 +130,22 @@ describe('when Readability finds no article', () => {
     expect(densestContainer(menu.body as never)).toBeNull();
   });
 });
+
+describe('what follows an article', () => {
+  it('drops the headings of related posts, comments, picture credits and sources, in German too', () => {
+    const { text } = cleanDocument(page('de-related-headings.html'), { name: 'a.html' });
+    expect(text).toMatch(/^Die Stadt Kassel baut bis 2026/);
+    expect(text).toMatch(/zwölf mehr als im Jahr davor\.$/);
+    for (const line of ['Titelbild', 'Quelle', 'Das könnte Sie', 'Empfohlene', 'Schon gelesen', 'Kommentare']) {
+      expect(text).not.toContain(line);
+    }
+  });
+
+  it('keeps the welcome text of a page that is mostly a list of links, and still refuses a page of links alone', () => {
+    const { text } = cleanDocument(page('de-blog-front-page.html'), { name: 'a.html' });
+    expect(text).toMatch(/^Schön, dass Du diese Seite gefunden hast\./);
+    expect(text).not.toContain('Hunderasse Nummer');
+    const menu = `<!doctype html><html><body><ul>${'<li><a href="/x">A link to another story on this site</a></li>'.repeat(30)}</ul><p>Welcome!</p></body></html>`;
+    expect(() => cleanDocument(Buffer.from(menu), { name: 'b.html' })).toThrow(/only links/);
+  });
+});
