@@ -9,17 +9,26 @@ const SHARE_WORDS =
   /^(share|share this|share this article|share on|tweet|email|e-mail|print|facebook|twitter|x|whatsapp|telegram|linkedin|reddit|pinterest|pint|pin|messenger|copy link|comments?|baixar|download|flipboard|tumblr|vk|line|viber|sms)$/i;
 
 const RULES: RegExp[] = [
-  /^(read more|read also|see also|see more|related|related (stories|articles|posts|coverage|links|content)|more on this|more from .{1,40}|more stories|advertisement|sponsored( content)?|ad|don'?t miss|you may also like|recommended( for you)?|trending( now)?|most (read|popular|viewed)|popular (stories|posts)|editor'?s picks?|top stories|tags?|topics?|filed under|categories|share this|comments?|leave a (comment|reply)|sign in|log in|login|register|subscribe|menu|search|close|open|caption|next|previous|prev|play|pause|loading\.*|skip to (main )?content|back to top)\b[\s:.…!»›>|-]*$/i,
+  /^(read more|read also|see also|see more|related|related (stories|articles|posts|coverage|links|content)|more on this|more from .{1,40}|more stories|advertisement|advert|sponsored( content)?|ad|don'?t miss|you may also like|recommended( for you)?|trending( now)?|most (read|popular|viewed)|popular (stories|posts)|editor'?s picks?|top stories|tags?|topics?|filed under|categories|share this|comments?|leave a (comment|reply)|sign in|log in|login|register|subscribe|menu|search|close|open|caption|next|previous|prev|play|pause|loading\.*|skip to (main )?content|back to top)\b[\s:.…!»›>|-]*$/i,
   /^(read more|read also|see also|see more|related|more|don'?t miss|watch|listen)\s*[:|»›>-]\s*.{0,140}$/i,
   /^(click here|subscribe|sign up|follow us|join our|download our app|get the .{0,40} app)\b.{0,140}$/i,
   /\b(subscribe|sign up|register)( now| here| today| for free)?[.!]?$/i,
   /^(share|follow us)( on| via)?[:\s].{0,80}$/i,
+  /\b(subscribe|sign up|register)\b.{0,60}\bnewsletters?\b.{0,40}$/i,
+  /\bfollow (him|her|them|me|us) (on|at|@)\s*(twitter|facebook|instagram|x|linkedin|@)/i,
+  /^(this (post|article|page) (may )?contains? affiliate|post (a )?comment\b|tell us what you think|want more stories like this|like this story\b|more (great |top )?[\p{L} ]{0,30}stories$|this (document|article|material) is subject to copyright)/iu,
+  /^.{0,150}\bcontributed (reporting )?to this (report|article|story)\.?$/i,
+  /^\(?(additional )?(reporting|writing|editing) by\b.{0,150}\)?\.?$/i,
+  /(©|\(c\)|copyright)\s*\d{4}\b/i,
+  // An author's contact line: "Have a tip? Jane Doe may be reached at jdoe@example.com."
+  /^(have a (story )?tip\b|.{0,80}\b(may|can) be reached at\b|.{0,60}\b(contact|reach|e-?mail) (him|her|them|the author|us)\b).{0,140}@[\w-]+\.[\w.-]+/i,
   /^(©|\(c\)|copyright\b|all rights reserved).{0,140}$/i,
   /^(photo|image|picture|video|credit|graphic|illustration|foto|bild)s?\s*(credit)?\s*:.{0,140}$/i,
   /\((image|photo|picture|credit|getty|ap|afp|reuters)s?(:[^)]{0,60})?\)\s*$/i,
+  /\((photo|image|picture)s?\s+(by|credit|courtesy)\b[^)]{0,100}\)\s*$/i,
   /^image \d+ of \/? ?\d+$/i,
   /^(https?:\/\/|www\.)\S+$/i,
-  /^\|?\s*(updated|published|posted|last updated|last modified|modified)\b[\s:,].{0,80}\d.{0,40}$/i,
+  /^\|?\s*(updated|published|first published|posted|last updated|last modified|modified)\b[\s:,].{0,80}\d.{0,40}$/i,
   /^[\w.+-]+@[\w-]+(\.[\w-]+)+$/,
   /^(twitter|facebook|instagram|linkedin)\.com\/\S+$/i,
   // French, Spanish, German, Italian and Portuguese: "read also" and "share" lines.

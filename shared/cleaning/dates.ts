@@ -69,4 +69,4 @@ const TIMESTAMP_PARSERS = [
 
 /** What a timestamp line says around its date: "Published on", "Publié le … à", "Veröffentlicht am … Uhr", "نشر في … الساعة". */
 const LEAD_WORDS =
-  /(?<!\p{L})(?:published|posted|updated|last updated|date|on|at|publié|mis à jour|modifié|le|à|publicado|actualizado|el|de|a las|veröffentlicht|aktualisiert|am|um|uhr|pubblicato|aggiornato|il|alle|نشر|بتاريخ|آخر تحديث|تحديث|الساعة|في)(?!\p{L})/giu;
+  /(?<!\p{L})(?:first published|published|posted|updated|last updated|date|on|at|publié|mis à jour|modifié|le|à|publicado|actualizado|el|de|a las|veröffentlicht|aktualisiert|am|um|uhr|pubblicato|aggiornato|il|alle|نشر|بتاريخ|آخر تحديث|تحديث|الساعة|في)(?!\p{L})/giu;

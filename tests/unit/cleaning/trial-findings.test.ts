@@ -141,6 +141,16 @@ describe('what follows an article', () => {
     }
   });
 
+  it('drops English credit, contact, newsletter, affiliate and copyright lines, and keeps every paragraph of the story', () => {
+    const { text, publishedAt } = cleanDocument(page('en-furniture.html'), { name: 'a.html' });
+    expect(text.split('\n\n')).toEqual([
+      expect.stringMatching(/^The port of Umm Qasr reopened its second container berth/),
+      expect.stringMatching(/^Dredging crews removed 1\.2 million cubic metres/),
+      expect.stringMatching(/^Traders in Basra said shipping lines/),
+    ]);
+    expect(publishedAt).toMatch(/^2019-11-19T08:38/);
+  });
+
   it('keeps the welcome text of a page that is mostly a list of links, and still refuses a page of links alone', () => {
     const { text } = cleanDocument(page('de-blog-front-page.html'), { name: 'a.html' });
     expect(text).toMatch(/^Schön, dass Du diese Seite gefunden hast\./);
