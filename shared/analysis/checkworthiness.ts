@@ -7,7 +7,8 @@
  * are checked in (checkworthiness-weights.json) and read once.
  *
  * The lexical weights are English (ClaimBuster is); in other languages the
- * dense features, whose patterns cover French and Arabic too, carry the score.
+ * dense features, whose patterns cover French, Spanish, German and Arabic
+ * too, carry the score.
  */
 import WEIGHTS from './checkworthiness-weights.json' with { type: 'json' };
 
@@ -23,6 +24,31 @@ const ATTRIBUTION =
   /\b(?:said|says|told|announced|stated|added|noted|stressed|confirmed|denied|claimed|reported|revealed|warned|explained|indicated|pointed out|considered|insisted|argued|estimated|according to)\b|(?:^|\s)(?:a (?:déclaré|affirmé|indiqué|annoncé|précisé|ajouté|expliqué|estimé|assuré|souligné|dit)|selon|d['’]après)(?=\s)|(?:^|\s)(?:و?قال|و?قالت|و?أعلن|و?أعلنت|و?أضاف|و?أكد|و?أوضح|و?ذكر|و?صرح|بحسب|وفقاً ل)/iu;
 const COMPARISON =
   /\b(?:more|less|fewer|most|least|than|higher|lower|increase[ds]?|decrease[ds]?|doubled|tripled|cut|rose|fell|grew|largest|biggest|smallest|record)\b/i;
+
+/** A whole word of any script: JavaScript's \b knows only ASCII letters ("afirmó", "März"). */
+const word = (alternatives: string) => new RegExp(`(?<!\\p{L})(?:${alternatives})(?!\\p{L})`, 'iu');
+
+/**
+ * The same patterns in French, Spanish and German, with only words that
+ * ClaimBuster's English never holds ("mars", "mayo", "mayor" and "mil" are
+ * left out, which it does): they leave the trained weights as they are and
+ * let those languages' figures, dates, sources and comparisons count.
+ */
+const OTHER_LANGUAGES = {
+  number: word(
+    'deux|trois|quatre|cinq|sept|huit|neuf|dix|mille|milliards?|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|cien|millones|millón|zwei|drei|vier|fünf|sechs|sieben|neun|zehn|hundert|tausend|millionen|milliarden?|dutzende?|hälfte|doppelt',
+  ),
+  measure: word('pour cent|por ciento|prozent|dólares'),
+  date: word(
+    'janvier|février|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|enero|febrero|marzo|abril|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|lunes|martes|miércoles|jueves|viernes|sábado|domingo|ayer|hoy|mañana|januar|februar|märz|juni|juli|oktober|dezember|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|gestern|heute|morgen',
+  ),
+  attribution: word(
+    'dijo|afirmó|declaró|señaló|explicó|aseguró|indicó|anunció|añadió|según|sagte|sagten|erklärte|erklärten|betonte|berichtete|kündigte|zufolge|laut|teilte|teilten',
+  ),
+  comparison: word(
+    'moins|davantage|hausse|baisse|augmenté|diminué|más|menos|menor|aumentó|cayó|récord|mehr|weniger|höher|niedriger|gestiegen|gesunken|rekord|verdoppelt',
+  ),
+};
 
 /** What the patterns see in a sentence; the dense half of the model's input. */
 export interface Signals {
@@ -41,14 +67,14 @@ export interface Signals {
 export function signals(text: string): Signals {
   const withoutFirstWord = text.replace(/^\S+\s*/, '');
   return {
-    number: DIGITS.test(text) || NUMBER_WORDS.test(text),
+    number: DIGITS.test(text) || NUMBER_WORDS.test(text) || OTHER_LANGUAGES.number.test(text),
     digits: DIGITS.test(text),
-    measure: PERCENT_OR_MONEY.test(text),
-    date: DATE.test(text),
+    measure: PERCENT_OR_MONEY.test(text) || OTHER_LANGUAGES.measure.test(text),
+    date: DATE.test(text) || OTHER_LANGUAGES.date.test(text),
     quote: QUOTE.test(text),
-    attribution: ATTRIBUTION.test(text),
+    attribution: ATTRIBUTION.test(text) || OTHER_LANGUAGES.attribution.test(text),
     entity: /\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)+/u.test(withoutFirstWord),
-    comparison: COMPARISON.test(text),
+    comparison: COMPARISON.test(text) || OTHER_LANGUAGES.comparison.test(text),
     question: /\?\s*$/.test(text),
     words: text.split(/\s+/).filter(Boolean).length,
   };

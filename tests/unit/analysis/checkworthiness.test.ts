@@ -35,6 +35,27 @@ describe('the check-worthiness model', () => {
     );
   });
 
+  it('reads figures, dates, sources and comparisons in Spanish and German, and ranks them over small talk', () => {
+    const pairs = [
+      [
+        'El desempleo aumentó un 3 por ciento en marzo, según el instituto de estadística.',
+        'Muchas gracias a todos por venir esta noche.',
+      ],
+      [
+        'Die Arbeitslosigkeit ist im März um drei Prozent gestiegen, sagte die Ministerin am Montag.',
+        'Vielen Dank, dass Sie heute Abend gekommen sind.',
+      ],
+    ] as const;
+    for (const [claim, smallTalk] of pairs) {
+      expect(featuresOf(claim)).toEqual(
+        expect.arrayContaining(['f:number', 'f:measure', 'f:date', 'f:attribution', 'f:comparison']),
+      );
+      expect(featuresOf(smallTalk)).not.toEqual(expect.arrayContaining(['f:attribution']));
+      expect(checkworthiness(claim), claim).toBeGreaterThan(checkworthiness(smallTalk));
+      expect(checkworthiness(claim), claim).toBeGreaterThanOrEqual(CHECKWORTHY);
+    }
+  });
+
   it('trains the same model from the same data, and learns what separates the classes', () => {
     const data: Labelled[] = [];
     for (let i = 0; i < 60; i++) {
