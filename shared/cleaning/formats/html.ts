@@ -294,6 +294,31 @@ function asDocument(html: string): string {
  * NO_ARTICLE_TEXT when the page has no article in it.
  */
 export function parseHtml(html: string): ParsedDocument {
+  let first: ParsedDocument | null = null;
+  let refusal: unknown = null;
+  try {
+    first = readPage(html);
+  } catch (error) {
+    refusal = error;
+  }
+  if ((first && textLength(first.paragraphs) >= FALLBACK_MIN_CHARS) || !/<noscript[\s>]/i.test(html)) {
+    if (first) return first;
+    throw refusal;
+  }
+  // Little or no text, and <noscript> blocks: a page that builds its article with JavaScript often
+  // prints it there for readers without it (Blogger does). Read again with them as plain blocks.
+  try {
+    const again = readPage(html.replace(/<(\/?)noscript(?=[\s>])[^>]*>/gi, '<$1div>'));
+    if (!first || textLength(again.paragraphs) > textLength(first.paragraphs)) return again;
+  } catch {
+    // No better for it: the first reading stands.
+  }
+  if (first) return first;
+  throw refusal;
+}
+
+/** One reading of a page by Readability, with the fallbacks; throws NO_ARTICLE_TEXT when it has no article text. */
+function readPage(html: string): ParsedDocument {
   const { document } = parseHTML(asDocument(stripInert(html)));
   const found = pageMetadata(document);
   // Readability's article element itself, not its HTML: serialising it and parsing that again cost a third of the time.

@@ -115,6 +115,14 @@ describe('mostly valid UTF-8', () => {
   });
 });
 
+describe('a page that builds its article with JavaScript', () => {
+  it('reads the article it prints in <noscript> for readers without JavaScript', () => {
+    const { text } = cleanDocument(page('noscript-article.html'), { name: 'a.html' });
+    expect(text).toMatch(/^Over the past year the browser team/);
+    expect(text.split('\n\n')).toHaveLength(3);
+  });
+});
+
 describe('when Readability finds no article', () => {
   it('takes the element whose own paragraphs hold the most text, and nothing made of links', () => {
     const paragraph = (n: number) =>
