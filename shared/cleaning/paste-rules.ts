@@ -245,6 +245,20 @@ export const PASTE_RULES: readonly PasteRule[] = [
       }
     },
   },
+  {
+    // "Jane Doe is a reporter covering…", "Jane Doe's favourite gear": the author's note after the article.
+    name: 'author-bio',
+    fixtures: ['author-bio'],
+    apply(state) {
+      const last = state.paragraphs.at(-1);
+      if (!last || !state.byline || state.paragraphs.length < 3 || last.length > 400) return;
+      const name = state.byline.split(/,| and | & /)[0]?.trim() ?? '';
+      if (name.length < 3) return;
+      const after = last.startsWith(name) ? last.slice(name.length) : null;
+      if (after !== null && /^(?:['’]s\s|\s+(?:is|was|has|writes|covers|reports)\s)/u.test(after))
+        state.paragraphs.pop();
+    },
+  },
 ];
 
 /**

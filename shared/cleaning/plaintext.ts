@@ -1,5 +1,6 @@
 import { isBoilerplateLine } from './boilerplate.js';
 import { normalizeLine, normalizeNewlines } from './normalize.js';
+import { bylineOf } from './paste-rules.js';
 
 const BULLET = /^(?:[-*•·▪◦‣–]|\d{1,2}[.)])\s+/;
 const TERMINAL = /[.!?:;…"”’'»)\]。！？؟]$/u;
@@ -26,16 +27,16 @@ export function splitParagraphs(raw: string): string[] {
 }
 
 /**
- * A "Read also: …" or "Share on Facebook" line is a paragraph of its own,
- * never joined to its neighbours as a wrapped line would be: the rules that
- * remove furniture see it whole.
+ * A "Read also: …" or "Share on Facebook" line, or a "By Jane Doe" byline, is
+ * a paragraph of its own, never joined to its neighbours as a wrapped line
+ * would be: the rules that remove or read them see it whole.
  */
 function apartFurniture(lines: string[]): string[][] {
   if (lines.length === 1) return [lines];
   const out: string[][] = [];
   let run: string[] = [];
   for (const line of lines) {
-    if (isBoilerplateLine(line)) {
+    if (isBoilerplateLine(line) || bylineOf(line) !== null) {
       if (run.length > 0) out.push(run);
       out.push([line]);
       run = [];

@@ -30,6 +30,7 @@ const METADATA: Record<string, Record<string, string | null>> = {
   'german-furniture': { byline: 'Jonas Becker', publishedAt: '2025-10-12T14:32:00', language: 'de' },
   'arabic-furniture': { byline: 'علي حسن', publishedAt: '2025-10-12T14:32:00', site: null, language: 'ar' },
   'agency-line': { byline: 'Sarah Miller', site: 'Reuters' },
+  'author-bio': { title: 'Basra reopens its corniche after two years of works', byline: 'Huda Kareem' },
   'byline-line': {
     title: 'Karbala pilgrims expected to top five million',
     byline: 'Zainab Hashim',

@@ -115,6 +115,18 @@ describe('mostly valid UTF-8', () => {
   });
 });
 
+describe('a paste whose byline sits right under its title', () => {
+  it('keeps the byline apart from the title, not joined to it as a wrapped line', () => {
+    const paste =
+      'Basra reopens its corniche after two years of works\nBy Huda Kareem\n\n' +
+      "Basra's corniche on the Shatt al-Arab reopened to the public on Thursday after two years of works.";
+    const result = cleanDocument(Buffer.from(paste), { name: 'a.txt' });
+    expect(result.title).toBe('Basra reopens its corniche after two years of works');
+    expect(result.byline).toBe('Huda Kareem');
+    expect(result.text).toMatch(/^Basra's corniche/);
+  });
+});
+
 describe('a page that builds its article with JavaScript', () => {
   it('reads the article it prints in <noscript> for readers without JavaScript', () => {
     const { text } = cleanDocument(page('noscript-article.html'), { name: 'a.html' });
