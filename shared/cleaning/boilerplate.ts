@@ -20,6 +20,8 @@ const RULES: RegExp[] = [
   /^.{0,150}\bcontributed (reporting )?to this (report|article|story)\.?$/i,
   /^\(?(additional )?(reporting|writing|editing) by\b.{0,150}\)?\.?$/i,
   /(©|\(c\)|copyright)\s*\d{4}\b/i,
+  // A postal address with telephone and fax numbers: the publisher's contact block.
+  /\d[\d\s().-]{6,}\d\s*(tel|fax|phone)\b.{0,60}\d[\d\s().-]{6,}\d\s*(fax|tel|phone)\b|\b(tel|phone|fax)\.?:?\s*\+?[\d\s().-]{7,}.{0,40}\b(fax|tel)\.?:?\s*\+?[\d\s().-]{7,}/i,
   // An author's contact line: "Have a tip? Jane Doe may be reached at jdoe@example.com."
   /^(have a (story )?tip\b|.{0,80}\b(may|can) be reached at\b|.{0,60}\b(contact|reach|e-?mail) (him|her|them|the author|us)\b).{0,140}@[\w-]+\.[\w.-]+/i,
   /^(©|\(c\)|copyright\b|all rights reserved).{0,140}$/i,

@@ -161,7 +161,7 @@ describe('what follows an article', () => {
     }
   });
 
-  it('drops English credit, contact, newsletter, affiliate and copyright lines, and keeps every paragraph of the story', () => {
+  it('drops English credit, contact, address, newsletter, affiliate and copyright lines, and keeps every paragraph of the story', () => {
     const { text, publishedAt } = cleanDocument(page('en-furniture.html'), { name: 'a.html' });
     expect(text.split('\n\n')).toEqual([
       expect.stringMatching(/^The port of Umm Qasr reopened its second container berth/),
