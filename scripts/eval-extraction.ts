@@ -80,6 +80,11 @@ try {
   row('newspaper4k 0.9.3.1 (pub.)', 0.949, 0.964, 0.934);
   row('whole-page text (pub.)', 0.665, 0.499, 0.994);
   console.log(goal('ScrapingHub F1', s.f1, GOALS.scrapinghub));
+  const below = (key: 'precision' | 'recall') => scored.filter((x) => x[key] < 0.9).length;
+  console.log(
+    `Where precis misses: precision ${s.precision.toFixed(3)} (text the benchmark leaves out; ${below('precision')} pages below 0.9), ` +
+      `recall ${s.recall.toFixed(3)} (${below('recall')} pages below 0.9; ${scored.filter((x) => x.error).length} refused).`,
+  );
 
   const threshold = Number(values.below);
   const weak = scored
