@@ -66,9 +66,10 @@ export interface Signals {
 
 export function signals(text: string): Signals {
   const withoutFirstWord = text.replace(/^\S+\s*/, '');
+  const digits = DIGITS.test(text);
   return {
-    number: DIGITS.test(text) || NUMBER_WORDS.test(text) || OTHER_LANGUAGES.number.test(text),
-    digits: DIGITS.test(text),
+    number: digits || NUMBER_WORDS.test(text) || OTHER_LANGUAGES.number.test(text),
+    digits,
     measure: PERCENT_OR_MONEY.test(text) || OTHER_LANGUAGES.measure.test(text),
     date: DATE.test(text) || OTHER_LANGUAGES.date.test(text),
     quote: QUOTE.test(text),

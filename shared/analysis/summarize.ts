@@ -40,8 +40,9 @@ export interface RankingWeights {
 }
 
 /**
- * Chosen by a grid search on the tune half of the CNN/DailyMail dev articles
- * only (`npm run eval:summary -- --search`); the held-out half measures them.
+ * Chosen on the tune half of the CNN/DailyMail dev articles only, one weight
+ * at a time (`npm run eval:summary -- --search`); the held-out half measures
+ * them.
  */
 export const DEFAULT_WEIGHTS: RankingWeights = {
   centroid: 1,

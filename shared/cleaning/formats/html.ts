@@ -5,6 +5,7 @@ import { parseDate } from '../dates.js';
 import type { ParsedDocument } from '../document.js';
 import { type El, pageMetadata } from '../page-metadata.js';
 import { bylineOf } from '../paste-rules.js';
+import { pipeTable } from './pipe-table.js';
 
 const BLOCK_TAGS = new Set([
   'address',
@@ -67,11 +68,6 @@ export interface Block {
 }
 
 /**
- * Block structure of an HTML fragment: each block element and each
- * `<br>`-separated run of inline content is one block, with how much of its
- * text is link text.
- */
-/**
  * A table of data as Markdown pipes, one row per line (the first row the
  * header); null for a layout table (nested tables or paragraphs in its
  * cells, one column, or long cells), whose text is read as text.
@@ -81,16 +77,20 @@ function dataTable(table: El): string | null {
   const rows = (Array.from(table.querySelectorAll('tr')) as El[]).map((tr) =>
     (Array.from(tr.children) as El[])
       .filter((cell) => /^t[dh]$/i.test(cell.localName ?? ''))
-      .map((cell) => (cell.textContent ?? '').replace(/\s+/g, ' ').trim().replaceAll('|', '\\|')),
+      .map((cell) => (cell.textContent ?? '').replace(/\s+/g, ' ').trim()),
   );
   const width = Math.max(0, ...rows.map((row) => row.length));
-  const cells = rows.flat();
-  if (rows.length < 2 || width < 2 || cells.some((cell) => cell.length > 200)) return null;
-  const line = (row: string[]) => `| ${[...row, ...Array(width - row.length).fill('')].join(' | ')} |`;
-  const [head, ...body] = rows;
-  return [line(head as string[]), line(Array(width).fill('---')), ...body.map(line)].join('\n');
+  // Long cells, counted as printed (a pipe escaped), make it a layout table.
+  const long = rows.flat().some((cell) => cell.length + cell.split('|').length - 1 > 200);
+  if (rows.length < 2 || width < 2 || long) return null;
+  return pipeTable(rows);
 }
 
+/**
+ * Block structure of an HTML fragment: each block element and each
+ * `<br>`-separated run of inline content is one block, with how much of its
+ * text is link text.
+ */
 export function htmlToBlocks(root: El): Block[] {
   const out: Block[] = [];
   let buffer = '';
@@ -319,7 +319,8 @@ export function parseHtml(html: string): ParsedDocument {
 
 /** One reading of a page by Readability, with the fallbacks; throws NO_ARTICLE_TEXT when it has no article text. */
 function readPage(html: string): ParsedDocument {
-  const { document } = parseHTML(asDocument(stripInert(html)));
+  const prepared = asDocument(stripInert(html));
+  const { document } = parseHTML(prepared);
   const found = pageMetadata(document);
   // Readability's article element itself, not its HTML: serialising it and parsing that again cost a third of the time.
   const article = new Readability<El>(document as unknown as ConstructorParameters<typeof Readability>[0], {
@@ -342,7 +343,7 @@ function readPage(html: string): ParsedDocument {
     // Readability found nothing it trusts, or a scrap (a cookie notice): the container with the most
     // paragraph text, read from the page afresh (Readability changes the document as it parses), if it
     // has enough of it.
-    const dense = densestContainer(parseHTML(asDocument(stripInert(html))).document.body as unknown as El | null);
+    const dense = densestContainer(parseHTML(prepared).document.body as unknown as El | null);
     if (dense) {
       removeFurniture(dense);
       const found = htmlToParagraphs(dense);

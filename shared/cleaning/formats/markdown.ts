@@ -5,6 +5,7 @@ import { gfmTable } from 'micromark-extension-gfm-table';
 import { parseDate } from '../dates.js';
 import type { DocumentMetadata, ParsedDocument } from '../document.js';
 import { normalizeNewlines } from '../normalize.js';
+import { pipeTable } from './pipe-table.js';
 
 /** Inline content as plain text: links keep their text, images and markup go. */
 function inlineText(node: Nodes): string {
@@ -52,13 +53,8 @@ function blockParagraphs(node: RootContent, out: string[], found: DocumentMetada
     }
     case 'table': {
       // A table stays a table: one Markdown row per line, never one line of pipes.
-      const rows = node.children.map((row) =>
-        row.children.map((cell) => inlineText(cell).trim().replaceAll('|', '\\|')),
-      );
-      const width = Math.max(...rows.map((row) => row.length));
-      const line = (cells: string[]) => `| ${[...cells, ...Array(width - cells.length).fill('')].join(' | ')} |`;
-      const [head, ...body] = rows;
-      if (head) out.push([line(head), line(Array(width).fill('---')), ...body.map(line)].join('\n'));
+      const rows = node.children.map((row) => row.children.map((cell) => inlineText(cell).trim()));
+      if (rows.length > 0) out.push(pipeTable(rows));
       return;
     }
     case 'blockquote':
