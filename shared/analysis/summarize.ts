@@ -276,7 +276,9 @@ export function summarize(text: string, language?: string | null, weights: Ranki
   if (ranked.length === 0) return { headline: '', short: '', bullets: [] };
   const byScore = [...ranked].sort((a, b) => b.score - a.score);
   const bulletCount = Math.min(5, Math.max(3, Math.floor(ranked.length / weights.sentencesPerBullet)));
-  const bullets = pick(ranked, bulletCount, weights, () => true);
+  const picked = pick(ranked, bulletCount, weights, () => true);
+  // Every sentence leans on the one before (a text that is one quotation, say): the best one stands alone.
+  const bullets = picked.length > 0 ? picked : byScore.slice(0, 1);
 
   const lead: RankedSentence[] = [];
   let used = 0;

@@ -191,6 +191,11 @@ describe('the offline summary as a reader meets it', () => {
     }
   });
 
+  it('still summarises a text whose every sentence leans on the one before', () => {
+    const quote = '"We will not leave our homes while the water is still salty," residents told the council on Sunday.';
+    expect(summarize(quote, 'en')).toEqual({ headline: quote, short: quote, bullets: [quote] });
+  });
+
   it('takes no caption run together with the text as a bullet', () => {
     // Picture captions without full stops, flattened into the text and run into the next sentence:
     // one "sentence" of 90 words that shares the article's words, and so would look central.
