@@ -1,11 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Delivery } from '../shared/usecases/delivery.js';
+import { publishMetrics } from './metrics.js';
 import type { Observability } from './runtime.js';
 
 /** Which receive of its message a record is, for the use cases' last-delivery rules. */
@@ -85,7 +85,7 @@ export function sqsBatchHandler(
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(captureLambdaHandler(deps.tracer))
     .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
+    .use(publishMetrics(metrics))
     .handler((event, context) =>
       processPartialResponse(event, process, processor, { context, throwOnFullBatchFailure: false }),
     );

@@ -203,6 +203,25 @@ describe('analyze handler', () => {
     expect(failedUpdates()).toHaveLength(0);
   });
 
+  it('writes no empty-metrics warning for a message that publishes nothing', async () => {
+    // Prepare: the article is held by another delivery, so this one stores no metric.
+    ddbMock.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'held', $metadata: {} }));
+    ddbMock.on(GetCommand).resolves({ Item: { id: 'a1', status: 'ANALYZING', leaseUntil: Date.now() + 60_000 } });
+    const written: string[] = [];
+    const capture = (chunk: unknown) => {
+      written.push(String(chunk));
+      return true;
+    };
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    // Act
+    const response = await analyzeHandler()(sqsEvent(sqsRecord({ articleId: 'a1' }, { messageId: 'held' })), context());
+    vi.restoreAllMocks();
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'held' }]);
+    expect(written.join('')).not.toMatch(/No application metrics/);
+  });
+
   it("publishes the ended status, the analysis time, and this delivery's tokens and USD by stage", async () => {
     ddbMock
       .on(UpdateCommand)
