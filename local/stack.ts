@@ -16,6 +16,7 @@ import {
   type IngestHandlerDeps,
   s3EventBody,
 } from '../lambdas/ingest/handler.js';
+import { presigningS3Client } from '../lambdas/runtime.js';
 import { buildSweepDeps } from '../lambdas/sweep/deps.js';
 import type { AnalysisEngine } from '../shared/analysis/engine.js';
 import {
@@ -240,12 +241,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       onObjectCreated: (record) => ingestQueue.send(JSON.stringify({ Records: [record] })),
     });
     stops.push(s3Server.close);
-    const s3 = new S3Client({
+    const s3Config = {
       endpoint: s3Server.endpoint,
       region: 'us-east-1',
       forcePathStyle: true,
       credentials: LOCAL_CREDENTIALS,
-    });
+    };
+    const s3 = new S3Client(s3Config);
 
     // The event bus: EventBridge's envelope, one line each, in the data folder.
     const eventsFile = join(options.dataDir, 'events.jsonl');
@@ -278,6 +280,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         { ...options.api, PRECIS_CURSOR_KEY: options.api.PRECIS_CURSOR_KEY ?? keptSecret(options, 'cursor-key', 32) },
         {
           ...clients,
+          presign: presigningS3Client(s3Config),
           queues: {
             ingest: { sendBody: async (body) => ingestQueue.send(body) },
             analyze: { send: async (message) => analyzeQueue.send(JSON.stringify(message)) },
