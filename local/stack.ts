@@ -36,7 +36,7 @@ import { FileArticleEvents } from './events-file.js';
 import { startHttpApi } from './http-api.js';
 import { lambdaContext } from './lambda-context.js';
 import { LocalQueue, type QueuedMessage } from './queue.js';
-import { startS3 } from './s3.js';
+import { startS3, uploadCorsRule } from './s3.js';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
 
@@ -181,7 +181,12 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+/**
+ * The credentials the local S3 takes, and no others (README, "The local
+ * stack"): what a user gives the AWS CLI or an SDK for it, and what the
+ * stack's own clients sign with.
+ */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
 
 /**
  * Starts precis on this machine: s3rver as S3, dynalite as DynamoDB,
@@ -234,10 +239,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       onDeadLetter: deadLetter('analyze'),
     });
 
+    // The reader page PUTs uploads to presigned URLs from the API's origin (known once it listens) and
+    // from PRECIS_CORS_ORIGINS, as the bucket's CORS allows them in AWS; no other page may.
+    let pageOrigins: string[] = [];
     const s3Server = await startS3({
       port: options.s3Port,
       directory: join(options.dataDir, 's3'),
       bucket,
+      credentials: LOCAL_CREDENTIALS,
+      cors: () => [uploadCorsRule([...pageOrigins, ...options.api.PRECIS_CORS_ORIGINS])],
       onObjectCreated: (record) => ingestQueue.send(JSON.stringify({ Records: [record] })),
     });
     stops.push(s3Server.close);
@@ -301,6 +311,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const http = await startHttpApi({ port: options.apiPort, apiKey, handler: api });
     stops.push(http.close);
+    const apiPort = new URL(http.endpoint).port;
+    pageOrigins = [`http://127.0.0.1:${apiPort}`, `http://localhost:${apiPort}`];
 
     // The sweep, as the scheduled function runs in AWS: at start (an upload made while the stack was
     // down has no event), then on an interval.
