@@ -7,19 +7,18 @@
  * whole, with no authorization left for s3rver to check again.
  */
 import { Readable } from 'node:stream';
-import { checkIntegrity } from './s3-checksums.js';
-import { parseAwsChunked } from './s3-chunked.js';
-import { accessDenied, s3Error } from './s3-errors.js';
 import {
   type Authorization,
   authorizationOf,
   type Credentials,
   parseQuery,
   QUERY_AUTH_PARAMS,
-  SignatureCheck,
-  sha256,
   type WireRequest,
-} from './s3-sigv4.js';
+} from './s3-authorization.js';
+import { checkIntegrity } from './s3-checksums.js';
+import { parseAwsChunked } from './s3-chunked.js';
+import { accessDenied, s3Error } from './s3-errors.js';
+import { SignatureCheck, sha256 } from './s3-sigv4.js';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -34,9 +33,28 @@ interface KoaContext {
 /** How far a header-signed request's time may be from the server's, as S3 allows. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+/**
+ * The most a request's body may hold here: it is read whole to check its
+ * hash and checksum before s3rver stores it. S3 takes 5 GB in one PUT; the
+ * AWS CLI and SDKs send larger files in parts of a few MB.
+ */
+export const MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+const tooLarge = () =>
+  s3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size (256 MB on the local S3).', {
+    MaxSizeAllowed: String(MAX_BODY_BYTES),
+  });
+
+async function readAll(stream: NodeJS.ReadableStream, declared: number): Promise<Buffer> {
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  let size = 0;
+  for await (const chunk of stream) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    size += bytes.length;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(bytes);
+  }
   return Buffer.concat(chunks);
 }
 
@@ -159,7 +177,9 @@ export function authMiddleware(options: { credentials: Credentials; clock: () =>
 
     const query = parseQuery(request.query);
     const uploads = c.method === 'PUT' || c.method === 'POST';
-    const raw = uploads ? await readAll(c.req) : Buffer.alloc(0);
+    const raw = uploads
+      ? await readAll(c.req, Number(single(request.headers['content-length']) ?? 0))
+      : Buffer.alloc(0);
     const { body, trailers } = await payloadOf(auth, raw, request.headers, signatures);
     if (uploads) {
       // A presigned URL's x-amz-* parameters stand for headers, as S3 reads them.

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import S3rver from 's3rver';
 import { encodeS3EventKey } from '../lambdas/ingest/s3-event.js';
 import { authMiddleware } from './s3-auth.js';
+import type { Credentials } from './s3-authorization.js';
 import { type CorsRule, corsMiddleware } from './s3-cors.js';
 import { s3Error } from './s3-errors.js';
-import type { Credentials } from './s3-sigv4.js';
 import { KeyPreservingStore, unstorableKey } from './s3-store.js';
 
 export { encodeS3EventKey };

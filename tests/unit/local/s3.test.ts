@@ -4,9 +4,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeS3Key } from '../../../lambdas/ingest/handler.js';
 import { encodeS3EventKey } from '../../../local/s3.js';
+import { authorizationOf, type WireRequest } from '../../../local/s3-authorization.js';
 import { checkIntegrity } from '../../../local/s3-checksums.js';
 import { parseAwsChunked } from '../../../local/s3-chunked.js';
-import { authorizationOf, SignatureCheck, type WireRequest } from '../../../local/s3-sigv4.js';
+import { SignatureCheck } from '../../../local/s3-sigv4.js';
 import { decodeKeyPath, encodeKeyPath, unstorableKey } from '../../../local/s3-store.js';
 
 describe('S3 event keys', () => {
