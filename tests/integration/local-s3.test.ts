@@ -30,6 +30,8 @@ let directory: string;
 let client: S3Client;
 let presigner: S3Client;
 const created: string[] = [];
+/** The local S3's clock: the system's, unless a test sets the time. */
+let now: (() => Date) | null = null;
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'precis-s3-'));
@@ -39,6 +41,7 @@ beforeAll(async () => {
     bucket: BUCKET,
     credentials: LOCAL_CREDENTIALS,
     cors: () => [uploadCorsRule([PAGE])],
+    clock: () => (now ? now() : new Date()),
     onObjectCreated: (record) => created.push((record.s3 as { object: { key: string } }).object.key),
   });
   const config = { endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: LOCAL_CREDENTIALS };
@@ -92,16 +95,33 @@ describe('presigned uploads', () => {
     expect(await read('incoming/presigned/cleaned.txt')).toBe('NoSuchKey');
   });
 
-  it('refuse a URL past its expiry or with a signature that was changed', async () => {
-    const key = 'incoming/presigned/late.txt';
-    const expired = await uploadUrl(key, 4, 'text/plain', new Date(Date.now() - 10 * 60_000));
+  it('hold for X-Amz-Expires seconds from their date, and no longer', async () => {
+    // Prepare: a URL signed at a known time, and the S3's clock set around its end.
+    const signedAt = new Date('2026-11-01T10:00:00Z');
+    const url = await uploadUrl('incoming/presigned/timed.txt', 4, 'text/plain', signedAt);
+    const send = async (secondsLater: number) => {
+      now = () => new Date(signedAt.getTime() + secondsLater * 1000);
+      try {
+        return await fetch(url, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'late' }).then(
+          answer,
+        );
+      } finally {
+        now = null;
+      }
+    };
+    // Act, Assess
+    expect(await send(301)).toEqual({ status: 403, code: 'AccessDenied' });
+    expect(await read('incoming/presigned/timed.txt')).toBe('NoSuchKey');
+    expect(await send(299)).toEqual({ status: 200, code: null });
+  });
+
+  it('refuse a URL with a signature that was changed', async () => {
+    const key = 'incoming/presigned/tampered.txt';
     const tampered = (await uploadUrl(key, 4)).replace(/X-Amz-Signature=([0-9a-f])/, (_, c) =>
       c === '0' ? 'X-Amz-Signature=1' : 'X-Amz-Signature=0',
     );
-    const send = (url: string) =>
-      fetch(url, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'late' }).then(answer);
-    expect(await send(expired)).toEqual({ status: 403, code: 'AccessDenied' });
-    expect(await send(tampered)).toEqual({ status: 403, code: 'SignatureDoesNotMatch' });
+    const sent = await fetch(tampered, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'evil' });
+    expect(await answer(sent)).toEqual({ status: 403, code: 'SignatureDoesNotMatch' });
     expect(await read(key)).toBe('NoSuchKey');
   });
 
