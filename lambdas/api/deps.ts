@@ -1,4 +1,5 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ApiConfig } from '../../shared/config.js';
@@ -26,6 +27,8 @@ export interface ApiQueues {
 }
 
 export interface ApiClients extends StorageClients {
+  /** The client upload URLs are signed with: one from presigningS3Client, which signs no checksum into them. */
+  presign: S3Client;
   secrets?: SecretsManagerClient;
   /** Made on SQS from the configured URLs when absent. */
   queues?: ApiQueues;
@@ -61,7 +64,7 @@ export function buildApiDeps(
     analyzeQueue: queues.analyze,
     deadLetters: queues.deadLetters,
     clock: systemClock,
-    uploads: new S3UploadSigner(clients.s3),
+    uploads: new S3UploadSigner(clients.presign),
     config: {
       bucket: config.PRECIS_BUCKET,
       targetLanguages: config.TARGET_LANGUAGES,

@@ -6,8 +6,10 @@
  * test-results/reader/.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.js';
@@ -153,5 +155,53 @@ describe.skipIf(!CHROMIUM)('the reader page in Chromium', () => {
     await expect.poll(() => page.locator('#title').textContent(), { timeout: 5_000 }).toMatch(/Mosul/);
     expect(new URL(page.url()).hash).toMatch(/^#\/articles\/[a-f0-9]{24}$/);
     await shot('4-uploaded');
+  });
+
+  it('lets no page on another origin write into the bucket, even with an upload URL', async () => {
+    // Prepare: a page served from another origin, and an upload URL it has somehow got.
+    const other = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<p>elsewhere</p>'));
+    await new Promise<void>((done) => other.listen(0, '127.0.0.1', done));
+    const origin = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const ticket = (await (
+      await fetch(`${stack.endpoints.api}/articles`, {
+        method: 'POST',
+        headers: { 'x-api-key': stack.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ filename: 'planted.html', contentType: 'text/html', size: 13 }),
+      })
+    ).json()) as { key: string; upload: { url: string; headers: Record<string, string> } };
+    const foreign = await browser.newPage();
+    try {
+      await foreign.goto(`${origin}/`);
+      // Act: what the page's script can try: the upload URL, and a plain PUT over the served text.
+      const attempts = await foreign.evaluate(
+        async ({ upload, cleaned }) => {
+          const tries = [
+            fetch(upload.url, { method: 'PUT', headers: upload.headers, body: '<h1>owned</h1>' }),
+            fetch(cleaned, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'owned' }),
+          ];
+          return Promise.all(
+            tries.map((t) =>
+              t.then(
+                (r) => `HTTP ${r.status}`,
+                (e: Error) => e.name,
+              ),
+            ),
+          );
+        },
+        { upload: ticket.upload, cleaned: `${stack.endpoints.s3}/${stack.bucket}/cleaned/${'a'.repeat(24)}.txt` },
+      );
+      // Assess: the browser's preflight is refused, so neither request is sent.
+      expect(attempts).toEqual(['TypeError', 'TypeError']);
+      for (const key of [ticket.key, `cleaned/${'a'.repeat(24)}.txt`]) {
+        const stored = await stack.s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: key })).then(
+          () => 'stored',
+          (error: Error) => error.name,
+        );
+        expect(stored, key).toBe('NoSuchKey');
+      }
+    } finally {
+      await foreign.close();
+      await new Promise((done) => other.close(done));
+    }
   });
 });

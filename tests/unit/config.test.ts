@@ -219,7 +219,7 @@ describe('each function’s composition', () => {
   });
 
   it('gives the api its bucket, target languages, size limit and CORS origins', () => {
-    const deps = buildApiDeps(loadConfig(apiEnvSchema, env), clients);
+    const deps = buildApiDeps(loadConfig(apiEnvSchema, env), { ...clients, presign: clients.s3 });
     expect(deps.config).toEqual({
       bucket: 'my-bucket',
       targetLanguages: ['ar', 'fr'],

@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAnalyzeHandler } from '../../lambdas/analyze/handler.js';
 import { createApiHandler } from '../../lambdas/api/handler.js';
 import { createIngestHandler, decodeS3Key, s3EventBody, sourcesOf } from '../../lambdas/ingest/handler.js';
-import { observability, storageAdapters } from '../../lambdas/runtime.js';
+import { observability, presigningS3Client, storageAdapters } from '../../lambdas/runtime.js';
 import { sqsRedelivery } from '../../lambdas/sqs-batch.js';
 import { LlmError } from '../../shared/analysis/llm/structured.js';
 import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
@@ -397,9 +397,10 @@ const apiQueues = {
     analyze: { receive: async () => [], delete: async () => {} },
   },
   clock: () => new Date(),
-  // A real presigner over a client with fixed credentials: nothing leaves the process to sign.
+  // A real presigner over a client built as the api function builds it, with fixed credentials:
+  // nothing leaves the process to sign.
   uploads: new S3UploadSigner(
-    new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } }),
+    presigningS3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } }),
   ),
   config: { bucket: BUCKET, targetLanguages: [], maxObjectBytes: 5 * 1024 * 1024 },
 };
@@ -548,16 +549,61 @@ describe('api handler: HTTP semantics', () => {
     expect(url.pathname).toContain(encodeURIComponent(key.split('/').at(-1)));
     expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
     expect(Number(url.searchParams.get('X-Amz-Expires'))).toBe(300);
+    // Signed before the file exists, the URL carries no checksum: one would be of no bytes, and S3 would refuse the file.
+    expect([...url.searchParams.keys()].filter((name) => /checksum/i.test(name))).toEqual([]);
 
     const tooBig = await api()(post('/articles', { filename: 'a.txt', size: 6 * 1024 * 1024 }), context());
     expect(tooBig.statusCode).toBe(413);
     expect(JSON.parse(tooBig.body).code).toBe('TOO_LARGE');
-    const bigInline = await api()(post('/articles', { filename: 'a.txt', content: 'x'.repeat(300_000) }), context());
+    const bigInline = await api()(post('/articles', { filename: 'a.txt', content: 'x'.repeat(350 * 1024) }), context());
     expect(bigInline.statusCode).toBe(413);
+    expect(JSON.parse(bigInline.body).detail).toBe(
+      'The object is 350 KB; the limit is 256 KB for content in the request. Give its size instead, for an upload URL, which takes up to the size limit.',
+    );
     for (const body of [{ filename: 'a.txt' }, { filename: 'a.txt', size: 3, content: 'abc' }, { size: 3 }]) {
       const bad = await api()(post('/articles', body), context());
       expect(bad.statusCode, JSON.stringify(body)).toBe(400);
     }
+  });
+});
+
+describe('api handler: what it refuses at the upload edge', () => {
+  const api = () => createApiHandler({ ...adapters(), logger: observability('test-api').logger, ...apiQueues });
+  const post = (path: string, body: unknown, query: Record<string, string> = {}) => ({
+    ...restEvent(path, query, 'POST'),
+    body: JSON.stringify(body),
+  });
+
+  it('refuses a content type no header can carry with a 400 on both paths, and stores nothing', async () => {
+    // Prepare
+    const types = ['text/ħtml', 'text/html\r\nx-amz-acl: public-read', 'html', 'text/plain; charset=ütf-8'];
+    // Act
+    const answers = [];
+    for (const contentType of types) {
+      answers.push(
+        await api()(post('/articles', { filename: 'a.txt', contentType, content: 'Some text.' }), context()),
+      );
+      answers.push(await api()(post('/articles', { filename: 'a.txt', contentType, size: 10 }), context()));
+    }
+    // Assess
+    for (const answer of answers) {
+      expect(answer.statusCode).toBe(400);
+      expect(JSON.parse(answer.body)).toMatchObject({
+        code: 'INVALID_PARAMETER',
+        detail: expect.stringMatching(/^contentType: a media type/),
+      });
+    }
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('names the body when a POST’s parameters come in the query string, instead of saying they are missing', async () => {
+    const response = await api()(post('/articles/reprocess', undefined, { status: 'DONE', dryRun: 'true' }), context());
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).detail).toBe(
+      'POST /articles/reprocess takes its parameters in a JSON body, not in the query string: send {"status":"DONE","dryRun":true} as the body (content-type: application/json).',
+    );
+    const missing = await api()(post('/articles/reprocess', {}), context());
+    expect(JSON.parse(missing.body).detail).toBe('status: required: one of "DONE", "PARTIAL" or "FAILED"');
   });
 });
 

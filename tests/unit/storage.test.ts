@@ -7,11 +7,13 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { presigningS3Client } from '../../lambdas/runtime.js';
 import { PrecisError } from '../../shared/errors.js';
 import type { ArticleFinished } from '../../shared/ports.js';
 import { DynamoArticleRepository, padSequencer } from '../../shared/storage/dynamo-article-repository.js';
 import { EventBridgeArticleEvents } from '../../shared/storage/eventbridge-events.js';
 import { S3BlobStore } from '../../shared/storage/s3-blob-store.js';
+import { S3UploadSigner } from '../../shared/storage/s3-upload-signer.js';
 import { SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
 import { codeOfAsync } from '../helpers/errors.js';
 
@@ -228,5 +230,25 @@ describe('EventBridgeArticleEvents', () => {
       ['event not published', { articleId: 'a1', code: 'InternalFailure', reason: 'x' }],
       ['event not published', { articleId: 'a1', error: 'connect ETIMEDOUT' }],
     ]);
+  });
+});
+
+describe('S3UploadSigner', () => {
+  const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+  const sign = (client: S3Client) =>
+    new S3UploadSigner(client).signPut('bucket', 'incoming/a.html', {
+      contentType: 'text/html',
+      contentLength: 1234,
+      expiresInSeconds: 300,
+    });
+
+  it('signs a URL with no checksum in it, the size and type as headers', async () => {
+    const url = new URL(await sign(presigningS3Client({ region: 'eu-west-1', credentials })));
+    expect([...url.searchParams.keys()].filter((name) => /checksum/i.test(name))).toEqual([]);
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
+  });
+
+  it('hands out no URL that signs the checksum of no bytes, as a client left with the SDK’s default would', async () => {
+    await expect(sign(new S3Client({ region: 'eu-west-1', credentials }))).rejects.toThrow(/WHEN_REQUIRED/);
   });
 });
