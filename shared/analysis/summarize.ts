@@ -1,4 +1,5 @@
 import type { Summary } from '../article.js';
+import { OPENING_MARK, quotations } from './quotes.js';
 import { isProse, type Sentence, splitSentences, wordTokens } from './sentences.js';
 
 /** Function words of the languages precis reads most; other languages lean on in-document IDF alone. */
@@ -57,7 +58,17 @@ export const DEFAULT_WEIGHTS: RankingWeights = {
 };
 
 const DEPENDENT_START =
-  /^(?:["'“‘«]|(?:he|she|it|they|this|that|these|those|but|and|however|also|so|yet|then|his|her|their|its|there)\b)/iu;
+  /^(?:["'“‘«„»‹]|(?:he|she|it|they|this|that|these|those|but|and|however|also|so|yet|then|his|her|their|its|there)\b)/iu;
+/**
+ * The same in French, German, Spanish and Arabic: a pronoun or a
+ * conjunction first ("Il a ajouté…", "Er sagte…", "Además…"), or a verb of
+ * saying with no subject ("وأضاف أن…", "and he added that").
+ */
+const DEPENDENT_START_OTHER =
+  /^(?:(?:il|elle|ils|elles|mais|et|er|sie|aber|doch|und|auch|außerdem|zudem|él|ella|ellos|ellas|pero|además|también)(?!\p{L})|[وف]?(?:قال|أضاف|تابع|أوضح|أكد|أشار|لفت|بين|اعتبر)ت?\s*(?:أن|إن|بأن|:))/iu;
+/** A sentence that opens with "and he said" or "said": the rest of a report, never a headline ("وقال…", "Añadió…"). */
+const SAID_FIRST =
+  /^(?:[وف](?:قال|أضاف|تابع|أوضح|أكد|أشار|لفت|بين|اعتبر|أعلن)ت?|(?:añadió|agregó|dijo|aseguró|sagte|ajoute|a ajouté)(?!\p{L}))/iu;
 
 /**
  * A short sentence with a pronoun or a "that long" refers back to what came
@@ -73,7 +84,10 @@ type Vector = Map<string, number>;
 function isQuotedHeading(sentence: Sentence, sentencesInParagraph: Map<number, number>): boolean {
   const alone = sentencesInParagraph.get(sentence.paragraph) === 1;
   return (
-    alone && /^["“«]/u.test(sentence.text) && /["”»]$/u.test(sentence.text) && sentence.text.split(/\s+/).length <= 12
+    alone &&
+    OPENING_MARK.test(sentence.text) &&
+    /["”“»«]$/u.test(sentence.text) &&
+    sentence.text.split(/\s+/).length <= 12
   );
 }
 
@@ -130,7 +144,8 @@ function sentenceFeatures(text: string, language?: string | null): SentenceFeatu
   const all = splitSentences(text, language);
   const perParagraph = new Map<number, number>();
   for (const s of all) perParagraph.set(s.paragraph, (perParagraph.get(s.paragraph) ?? 0) + 1);
-  const candidates = all.filter((s) => isProse(s) && !isQuotedHeading(s, perParagraph));
+  // Half a quotation (one that runs on into the next paragraph) is no bullet: it would end or start inside it.
+  const candidates = all.filter((s) => isProse(s) && !s.partialQuote && !isQuotedHeading(s, perParagraph));
   const pool = candidates.length > 0 ? candidates : all;
   const tokens = pool.map((s) => wordTokens(s.text, language).filter((w) => !STOPWORDS.has(w) && !/^\d+$/.test(w)));
   const df = new Map<string, number>();
@@ -165,7 +180,7 @@ function sentenceFeatures(text: string, language?: string | null): SentenceFeatu
     words: s.text.split(/\s+/).length,
     centroid: (centroidSims[i] as number) / maxCentroid,
     centrality: (centrality[i] as number) / maxCentrality,
-    dependent: DEPENDENT_START.test(s.text) || leansOnContext(s.text),
+    dependent: DEPENDENT_START.test(s.text) || DEPENDENT_START_OTHER.test(s.text) || leansOnContext(s.text),
   }));
 }
 
@@ -226,15 +241,21 @@ const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
 const DATELINE = /^\p{Lu}{3,}(?:[ -]\p{Lu}{2,})*(?:,[^—–]{1,30})?\s+[—–-]{1,2}\s+/u;
 
 /**
- * A headline that is a sentence, never a cut one: the best sentence if it is
- * short enough, else its main clause (up to its first comma or dash past
- * eight words) with a full stop, else the best short one among the next
- * best. Only when none of these is there is the best sentence clipped.
+ * A headline that is a sentence, never a cut one, and one that stands
+ * alone: no quotation, no sentence that leans on the one before or opens
+ * with "and he said" ("وقال…"). The best such sentence if it is short
+ * enough, else its main clause (up to its first comma or dash past eight
+ * words) with a full stop, else the best short one among the next best.
+ * Only when none of these is there is the best sentence clipped.
  */
 function headlineOf(byScore: RankedSentence[], maxWords = 30): string {
-  const top = byScore[0] as RankedSentence;
+  const standalone = byScore.filter(
+    (s) => !s.dependent && !s.partialQuote && !OPENING_MARK.test(s.text) && !SAID_FIRST.test(s.text),
+  );
+  const pool = standalone.length > 0 ? standalone : byScore;
+  const top = pool[0] as RankedSentence;
   const bare = (s: RankedSentence) => s.text.replace(DATELINE, '');
-  const fits = (s: RankedSentence) => !s.dependent && wordCount(bare(s)) <= maxWords;
+  const fits = (s: RankedSentence) => wordCount(bare(s)) <= maxWords;
   const text = bare(top);
   if (fits(top)) return text;
   const words = text.split(/\s+/);
@@ -242,10 +263,12 @@ function headlineOf(byScore: RankedSentence[], maxWords = 30): string {
   for (const [i, word] of words.entries()) {
     offset += word.length + 1;
     if (i + 1 >= 8 && i + 1 <= maxWords && /[,;:]$|^[—–]$/u.test(word)) {
-      return `${text.slice(0, offset - 1).replace(/[\s,;:—–]+$/u, '')}.`;
+      const clause = text.slice(0, offset - 1).replace(/[\s,;:—–]+$/u, '');
+      // Never a clause that ends inside a quotation.
+      if (quotations(clause).unclosed.length === 0) return `${clause}.`;
     }
   }
-  const whole = byScore.slice(1, 3).find(fits);
+  const whole = pool.slice(1, 3).find(fits);
   return whole ? bare(whole) : clip(text, maxWords);
 }
 
