@@ -11,9 +11,9 @@
 export interface Quotations {
   /** Matched quotations: `open` and `close` are the offsets of the two marks. */
   spans: { open: number; close: number }[];
-  /** Opening marks whose quotation does not close on their line. */
+  /** Opening marks whose quotation does not close on their line, in the text's order. */
   unclosed: number[];
-  /** Closing marks that close nothing on their line (a quotation opened in an earlier paragraph). */
+  /** Closing marks that close nothing on their line (a quotation opened in an earlier paragraph), in order. */
   unopened: number[];
 }
 
@@ -63,9 +63,32 @@ export function quotations(text: string): Quotations {
   return out;
 }
 
-/** True when offset `at` lies inside a matched quotation (after its opening mark, up to and with its closing one). */
-export function insideQuotation(spans: Quotations['spans'], at: number): boolean {
-  return spans.some((s) => s.open < at && at <= s.close);
+/**
+ * Whether an offset lies inside a matched quotation (after its opening mark,
+ * up to and with its closing one), answered in constant time from counts
+ * made once: a long text asks this at every sentence boundary.
+ */
+export function insideQuotations(text: string, q: Quotations): (at: number) => boolean {
+  if (q.spans.length === 0) return () => false;
+  const depth = new Int32Array(text.length + 2);
+  for (const { open, close } of q.spans) {
+    depth[open + 1] = (depth[open + 1] as number) + 1;
+    depth[close + 1] = (depth[close + 1] as number) - 1;
+  }
+  for (let i = 1; i < depth.length; i++) depth[i] = (depth[i] as number) + (depth[i - 1] as number);
+  return (at) => (depth[at] ?? 0) > 0;
+}
+
+/** Whether a sorted list of offsets has one in lo..hi−1 (binary search). */
+function anyWithin(sorted: readonly number[], lo: number, hi: number): boolean {
+  let left = 0;
+  let right = sorted.length;
+  while (left < right) {
+    const mid = (left + right) >> 1;
+    if ((sorted[mid] as number) < lo) left = mid + 1;
+    else right = mid;
+  }
+  return left < sorted.length && (sorted[left] as number) < hi;
 }
 
 /**
@@ -74,10 +97,11 @@ export function insideQuotation(spans: Quotations['spans'], at: number): boolean
  * mark on its line from `start` on closes a quotation opened before the line.
  */
 export function partOfQuotation(text: string, q: Quotations, start: number, end: number): boolean {
+  if (q.unclosed.length === 0 && q.unopened.length === 0) return false;
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
   const nextBreak = text.indexOf('\n', end);
   const lineEnd = nextBreak < 0 ? text.length : nextBreak;
-  return q.unclosed.some((at) => at >= lineStart && at < end) || q.unopened.some((at) => at >= start && at < lineEnd);
+  return anyWithin(q.unclosed, lineStart, end) || anyWithin(q.unopened, start, lineEnd);
 }
 
 /** Opening marks, any language: a sentence that starts with one is a quotation. */

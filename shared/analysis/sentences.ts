@@ -1,5 +1,5 @@
 import { segments } from '../segment.js';
-import { insideQuotation, partOfQuotation, quotations } from './quotes.js';
+import { insideQuotations, partOfQuotation, quotations } from './quotes.js';
 
 /** A sentence of the cleaned text, with its character offsets: `text.slice(start, end) === sentence.text`. */
 export interface Sentence {
@@ -77,6 +77,7 @@ export function splitSentences(text: string, language?: string | null): Sentence
     end: s.index + s.segment.length,
   }));
   const quotes = quotations(text);
+  const inside = insideQuotations(text, quotes);
   const merged: { start: number; end: number }[] = [];
   for (let i = 0; i < raw.length; i++) {
     const current = { ...(raw[i] as { start: number; end: number }) };
@@ -86,9 +87,7 @@ export function splitSentences(text: string, language?: string | null): Sentence
       if (seg.includes('\n')) break;
       const nextText = text.slice(next.start, next.end);
       const join =
-        insideQuotation(quotes.spans, next.start) ||
-        endsWithAbbreviation(seg, nextText) ||
-        continuesAfterExclamation(seg, nextText);
+        inside(next.start) || endsWithAbbreviation(seg, nextText) || continuesAfterExclamation(seg, nextText);
       if (!join) break;
       current.end = next.end;
       i++;
