@@ -62,9 +62,13 @@ const ES_WHEN =
 /** "el presidente de la Confederación", "la Federación de Regantes", "Encarna Ruiz". */
 const ES_ROLE_NAME = `(?:(?:[Ee]l|[Ll]a|[Ll]os|[Ll]as)\\s+[\\p{Ll}][\\p{L}-]+(?:\\s+(?:de|del|de la|de los)\\s+[\\p{L}-]+)*(?:\\s+${NAME})?|(?:(?:[Ee]l|[Ll]a|[Ll]os|[Ll]as)\\s+)?${NAME})`;
 
-/** Arabic reporting verbs, with the conjunction و or ف they often carry; the feminine ending ت kept apart. */
+/**
+ * Arabic reporting verbs, with the conjunction و or ف they often carry, and the feminine ending ت.
+ * Without its shadda "بين" is "between", and "تابع" alone is "affiliated": the first is read only
+ * as بيّن, the second only after و or ف ("وتابع", "and he went on").
+ */
 const QALA =
-  '(?:[وف]?(?:قال|أعلن|أضاف|أكد|أوضح|ذكر|صرح|أشار|بين|بيّن|لفت|شدد|كشف|أفاد|تابع|اعتبر|نفى|حذر|أفادت|نفت)(?:ت)?)';
+  '(?:(?:[وف]?(?:قال|أعلن|أضاف|أكد|أوضح|ذكر|صرح|أشار|بيّن|لفت|شدد|كشف|أفاد|اعتبر|نفى|حذر|أفادت|نفت)|[وف]تابع)(?:ت)?)';
 /** Where the subject after an Arabic verb ends: a comma or colon, "that", "in", a time, "to the agency", a quotation. */
 const AR_STOP =
   '(?=\\s*[،,:.؛"«“]|\\s+(?:إن|أن|بأن|ان|في|خلال|يوم|اليوم|أمس|عبر|إلى|الى|ل(?:وكالة|لصحفيين|لصحفي|شفق|قناة|موقع)\\S*)(?:\\s|$)|$)';
@@ -191,8 +195,7 @@ export function pronounOf(word: string, context = ''): Pronoun {
   if (w === 'it') return 'it';
   // A verb ending in ت is a woman or an organisation.
   if (/ت$/u.test(w)) return 'anyone';
-  if (/^[وف]?(?:قال|أعلن|أضاف|أكد|أوضح|ذكر|صرح|أشار|بين|بيّن|لفت|شدد|كشف|أفاد|تابع|اعتبر|نفى|حذر)$/u.test(w))
-    return 'he';
+  if (/^[وف]?(?:قال|أعلن|أضاف|أكد|أوضح|ذكر|صرح|أشار|بيّن|لفت|شدد|كشف|أفاد|تابع|اعتبر|نفى|حذر)$/u.test(w)) return 'he';
   return 'anyone';
 }
 

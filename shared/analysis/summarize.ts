@@ -68,10 +68,10 @@ const DEPENDENT_START =
  * saying with no subject ("وأضاف أن…", "and he added that").
  */
 const DEPENDENT_START_OTHER =
-  /^(?:(?:il|elle|ils|elles|mais|et|er|sie|aber|doch|und|auch|außerdem|zudem|él|ella|ellos|ellas|pero|además|también)(?!\p{L})|[وف]?(?:قال|أضاف|تابع|أوضح|أكد|أشار|لفت|بين|اعتبر)ت?\s*(?:أن|إن|بأن|:))/iu;
+  /^(?:(?:il|elle|ils|elles|mais|et|er|sie|aber|doch|und|auch|außerdem|zudem|él|ella|ellos|ellas|pero|además|también)(?!\p{L})|[وف]?(?:قال|أضاف|تابع|أوضح|أكد|أشار|لفت|بيّن|اعتبر)ت?\s*(?:أن|إن|بأن|:))/iu;
 /** A sentence that opens with "and he said" or "said": the rest of a report, never a headline ("وقال…", "Añadió…"). */
 const SAID_FIRST =
-  /^(?:[وف](?:قال|أضاف|تابع|أوضح|أكد|أشار|لفت|بين|اعتبر|أعلن)ت?|(?:añadió|agregó|dijo|aseguró|sagte|ajoute|a ajouté)(?!\p{L}))/iu;
+  /^(?:[وف](?:قال|أضاف|تابع|أوضح|أكد|أشار|لفت|بيّن|اعتبر)ت?(?!\p{L})|(?:añadió|agregó|dijo|aseguró|sagte|ajoute|a ajouté)(?!\p{L}))/iu;
 
 /**
  * A short sentence with a pronoun or a "that long" refers back to what came

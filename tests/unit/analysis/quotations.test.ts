@@ -35,6 +35,15 @@ describe('sentences and quotations', () => {
     expect(sentencesOf(text, language)).toEqual(expected);
   });
 
+  it('keeps quotations whole in a paragraph longer than the windows the segmenter reads in', () => {
+    const quote = '"The quay is full. We cannot keep unloading. Ships wait 23 days," said Kadhim Jabbar. ';
+    const text = quote.repeat(150);
+    expect(text.length).toBeGreaterThan(3 * 4096);
+    const sentences = sentencesOf(text);
+    expect(sentences).toHaveLength(150);
+    expect(new Set(sentences)).toEqual(new Set([quote.trim()]));
+  });
+
   it('goes on after a quoted question or exclamation when the sentence does', () => {
     expect(sentencesOf('"Why now?" asked Kadhim. "Stop!" he said.')).toEqual([
       '"Why now?" asked Kadhim.',
@@ -100,6 +109,13 @@ describe('speakers across sentences', () => {
     expect(speakers('Jabbar told reporters the backlog was the worst since 2017. "Ships now wait 23 days."')).toEqual([
       'Jabbar',
       'Jabbar',
+    ]);
+  });
+
+  it('takes no "between" for a verb of saying in Arabic', () => {
+    expect(speakers('وارتفعت الأسعار بين البلدين بنسبة 15% منذ بداية العام.', 'ar')).toEqual([null]);
+    expect(speakers('وبيّن المتحدث باسم الوزارة أحمد موسى أن الطلب ارتفع.', 'ar')).toEqual([
+      'المتحدث باسم الوزارة أحمد موسى',
     ]);
   });
 
