@@ -17,17 +17,20 @@ const EVENT =
 
 /**
  * A piece of a sentence, not a sentence: a list item that ends on a
- * semicolon or comma ("running water in half of the shops;"), a line that
- * starts in the middle of one, or a list item with no full stop. A list
- * item that is a whole sentence ("- The ministry allocated 25 billion
- * dinars.") is none.
+ * semicolon or comma ("running water in half of the shops;"), a list item
+ * with no full stop, or one that starts with a small letter, as the items
+ * of a list run on from its lead-in ("The inspection found:") do, with or
+ * without markers. A list item that is a whole sentence ("- The ministry
+ * allocated 25 billion dinars.") is none; nor is a text written all in
+ * small letters, which has no other way to start its sentences.
  */
-export function isFragment(sentence: Pick<Sentence, 'text' | 'listItem'>): boolean {
+export function isFragment(sentence: Pick<Sentence, 'text' | 'listItem'>, before?: Pick<Sentence, 'text'>): boolean {
   const text = sentence.text.trim();
-  // A small letter first (not "iPhone", "al-Sudani" or "de Gaulle"): the line starts half-way through a sentence.
-  if (/^[^\p{L}\p{N}]*\p{Ll}(?!\p{L}*[-’'\s]?\p{Lu})/u.test(text)) return true;
   const end = text.replace(/["”“»«’')\]]+$/u, '');
   if (/[,;:،؛–—-]$/u.test(end)) return true;
+  // A small letter first (not "iPhone", "al-Sudani" or "de Gaulle") in a list, or after a line that leads into one.
+  const small = /^[^\p{L}\p{N}]*\p{Ll}(?!\p{L}*[-’'\s]?\p{Lu})/u.test(text);
+  if (small && (sentence.listItem || /[:;,]$/u.test(before?.text.trim() ?? ''))) return true;
   return sentence.listItem && !/[.!?…。！？؟]$/u.test(end);
 }
 
@@ -119,7 +122,7 @@ export function extractClaims(text: string, language?: string | null, options: C
     const words = sentence.text.split(/\s+/).length;
     if (words < 5 && !/[\p{Nd}]/u.test(sentence.text)) continue;
     // Half a quotation, a list fragment or a furniture line is never a claim on its own.
-    if (sentence.partialQuote || isFragment(sentence) || isFurniture(sentence.text)) continue;
+    if (sentence.partialQuote || isFragment(sentence, sentences[i - 1]) || isFurniture(sentence.text)) continue;
     const f = signals(sentence.text);
     const speaker = speakers[i] ?? null;
     const score = checkworthiness(sentence.text, { signals: f, language });

@@ -130,6 +130,13 @@ describe('speakers across sentences', () => {
 });
 
 describe('claims', () => {
+  it('takes the items of a list without markers for fragments, after the line that leads into it', () => {
+    const text =
+      'The inspection found:\nrunning water in half of the shops;\nno working sewer line since 2019.\n\nthe council met on monday and approved 14 new schools for the district.';
+    const sentences = splitSentences(text, 'en');
+    expect(sentences.map((s, i) => isFragment(s, sentences[i - 1]))).toEqual([true, true, true, false]);
+  });
+
   it.each([
     [{ text: 'running water in half of the shops;', listItem: true }, true],
     [{ text: 'Running water in half of the shops;', listItem: true }, true],
