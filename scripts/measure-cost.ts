@@ -28,7 +28,7 @@ import { UsageMeter } from '../shared/analysis/usage.js';
 import { analyzeEnvSchema, loadConfig } from '../shared/config.js';
 import { analyzeDocument } from '../shared/usecases/analyze-document.js';
 import { startStubOpenAI } from '../tests/helpers/stub-openai.js';
-import { SCENARIOS } from '../tests/helpers/stub-scenarios.js';
+import { scenarios } from '../tests/helpers/stub-scenarios.js';
 
 const { values } = parseArgs({
   options: { target: { type: 'string', default: 'ar,fr' }, profiles: { type: 'boolean' } },
@@ -62,7 +62,7 @@ async function profiles() {
   console.log(`One article on each stand-in profile, target languages: ${targets.join(', ') || 'none'}\n`);
   console.log('| profile | article | ends | engine (fallback) | billed calls | refused | billed USD | recorded USD |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const [name, scenario] of Object.entries(SCENARIOS)) {
+  for (const [name, scenario] of scenarios()) {
     const stub = await startStubOpenAI(scenario.stub);
     try {
       const engine = selectEngine(

@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { type ProviderProfile, type StubOptions, startStubOpenAI } from '../tests/helpers/stub-openai.js';
-import { SCENARIOS } from '../tests/helpers/stub-scenarios.js';
+import { SCENARIOS, type Scenario } from '../tests/helpers/stub-scenarios.js';
 
 const PROVIDERS: Record<ProviderProfile, string> = {
   openai: 'PRECIS_LLM_PROVIDER=openai',
@@ -27,7 +27,7 @@ const { values } = parseArgs({
   options: { profile: { type: 'string', default: 'openai' }, context: { type: 'string' }, think: { type: 'boolean' } },
 });
 const name = values.profile ?? 'openai';
-const scenario = SCENARIOS[name as keyof typeof SCENARIOS];
+const scenario: Scenario | undefined = SCENARIOS[name as keyof typeof SCENARIOS];
 if (!scenario && !(name in PROVIDERS)) {
   console.error(`--profile must be one of ${[...Object.keys(PROVIDERS), ...Object.keys(SCENARIOS)].join(', ')}`);
   process.exit(2);

@@ -91,7 +91,8 @@ export function createLlmEngine(
       concurrency: config.PRECIS_LLM_CONCURRENCY,
       warn,
       answers,
-      directory: new ServerModels(client, provider),
+      // With no LLM configured there is no server to ask (`precis models` still answers from the table).
+      directory: llmConfigured(config, apiKey) ? new ServerModels(client, provider) : undefined,
       now,
     },
   );

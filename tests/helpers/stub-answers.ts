@@ -34,7 +34,7 @@ export interface Recorded {
   headers: IncomingMessage['headers'];
   at: number;
   /** The schema the request asked for, or the task recognised from the prompt in JSON mode. */
-  task: 'article_analysis' | 'summary_merge' | 'summary_repair' | 'summary_judge' | 'translation' | 'unknown';
+  task: 'article_analysis' | 'summary_merge' | 'summary_repair' | 'summary_judge' | 'translation' | 'probe' | 'unknown';
 }
 
 export const ARTICLE = /=====BEGIN ARTICLE (\S+)=====\n([\s\S]*)\n=====END ARTICLE \1=====/;
@@ -45,7 +45,8 @@ export function taskOf(schemaName: string | undefined, system: string): Recorded
     schemaName === 'summary_merge' ||
     schemaName === 'summary_repair' ||
     schemaName === 'summary_judge' ||
-    schemaName === 'translation'
+    schemaName === 'translation' ||
+    schemaName === 'probe'
   ) {
     return schemaName;
   }
@@ -54,6 +55,7 @@ export function taskOf(schemaName: string | undefined, system: string): Recorded
   if (system.startsWith('You check a summary')) return 'summary_judge';
   if (system.startsWith('You merge the summaries')) return 'summary_merge';
   if (system.startsWith('You translate')) return 'translation';
+  if (system.startsWith('You check that a service is reachable')) return 'probe';
   return 'unknown';
 }
 
@@ -185,6 +187,8 @@ function faithfulAnswer(request: Recorded): Record<string, unknown> {
         claims,
       };
     }
+    case 'probe':
+      return { ok: true };
     default:
       return {};
   }

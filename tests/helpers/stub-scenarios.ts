@@ -63,4 +63,9 @@ export const SCENARIOS = {
     env: { PRECIS_MODEL: 'llama3.1:8b' },
     article: 'long',
   },
-} satisfies Record<string, Scenario> as Record<string, Scenario>;
+} satisfies Record<string, Scenario>;
+
+export type ScenarioName = keyof typeof SCENARIOS;
+
+/** The situations, each as a Scenario. */
+export const scenarios = (): [ScenarioName, Scenario][] => Object.entries(SCENARIOS) as [ScenarioName, Scenario][];

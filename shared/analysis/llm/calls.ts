@@ -175,7 +175,10 @@ export class LlmCalls {
         return (billed) => run.budget.settle(ticket, billed ? { costUsd: costOf(caps.price, billed) } : null);
       },
       // OpenAI and Azure refuse a prompt over the context; they never cut one.
-      judgeTruncation: this.settings.provider !== 'openai' && this.settings.provider !== 'azure',
+      judgeTruncation:
+        this.settings.provider === 'openai' || this.settings.provider === 'azure'
+          ? false
+          : { allowCachedPrefix: this.knowledge.windowKnown(model) },
     });
     run.modes.add(result.mode);
     return result.value;

@@ -1,5 +1,6 @@
 import type { Price } from '../../config.js';
 import type { ModelDirectory, ServerModelInfo } from '../ports.js';
+import { MODEL_TABLE } from './model-table.js';
 import { type CapabilityOverrides, capabilitiesOf, type ModelCapabilities, shutdownNotice } from './models.js';
 
 export interface KnowledgeSettings {
@@ -73,6 +74,20 @@ export class ModelKnowledge {
     const learned = this.learnedContext.get(model);
     if (learned) caps.contextTokens = Math.min(caps.contextTokens, learned);
     return caps;
+  }
+
+  /**
+   * Whether the model's context window is known rather than guessed: set by
+   * configuration, reported by the server, learnt from it, or the table's
+   * row for a hosted model (an open-weight family's window is the server's
+   * to choose, and the unknown model's is a guess).
+   */
+  windowKnown(model: string): boolean {
+    const s = this.settings;
+    if (s.capabilities[model]?.contextTokens || s.contextTokens) return true;
+    if (this.told.get(model)?.contextTokens || this.learnedContext.has(model)) return true;
+    const family = this.capabilitiesOf(model).family;
+    return family !== 'unknown' && !MODEL_TABLE[family]?.prefix;
   }
 
   /** A context window the server showed by refusing or cutting a prompt. */

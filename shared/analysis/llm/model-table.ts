@@ -146,6 +146,8 @@ export const MODEL_TABLE: Record<string, ModelRow> = {
   'gpt-6.1-sol': million(current(2, 0.1, 10, page('gpt-6.1-sol')), ['low', 'medium', 'high', 'xhigh', 'max']),
   // Sol's page calls $4 / $20 a promotional price "until at least 2026-11-21"; no later price was found.
   'gpt-5.6-sol': million(current(4, 0.4, 20, page('gpt-5.6-sol')), GPT56_EFFORTS),
+  /** "The gpt-5.6 alias routes requests to GPT-5.6 Sol." */
+  'gpt-5.6': million(current(4, 0.4, 20, page('gpt-5.6-sol')), GPT56_EFFORTS),
   // Terra's page lists no cached rate: cached input is priced as fresh input until one is known.
   'gpt-5.6-terra': million(current(2, undefined, 12, page('gpt-5.6-terra')), GPT56_EFFORTS),
   'gpt-5.6-luna': million(current(0.2, 0.02, 1.2, page('gpt-5.6-luna')), GPT56_EFFORTS),

@@ -40,8 +40,12 @@ export interface StructuredRequest<T> {
    * spend); the release says what was billed, or null when nothing was.
    */
   admit?: (call: { promptTokens: number; maxOutputTokens: number }) => Promise<(billed: CallUsage | null) => void>;
-  /** Whether a prompt the server counted short is taken as cut (servers that refuse long prompts never cut them). */
-  judgeTruncation: boolean;
+  /**
+   * Whether a prompt the server counted short is taken as cut (servers that
+   * refuse long prompts never cut them), and whether the beginning it shares
+   * with an earlier prompt may be missing from the count (truncation.ts).
+   */
+  judgeTruncation: false | { allowCachedPrefix: boolean };
 }
 
 export interface StructuredResult<T> {
@@ -158,7 +162,7 @@ export class StructuredCaller {
         counted: answer.usage.inputTokens,
         cached: answer.usage.cachedInputTokens,
         reportedCache: answer.reportedCache,
-        earlier,
+        earlier: request.judgeTruncation.allowCachedPrefix ? earlier : [],
       });
       if (cut) {
         throw new LlmError(

@@ -66,6 +66,16 @@ export function providerOf(baseURL: string | undefined): Provider {
   return 'compatible';
 }
 
+/**
+ * The output cap's name before a model teaches another: OpenAI's for OpenAI
+ * and Azure, whose reasoning models refuse max_tokens; the older name
+ * elsewhere, the only one most other servers know (Ollama ignores the
+ * other). A gateway in front of OpenAI refuses it, and teaches the other.
+ */
+export function defaultCapName(provider: Provider): CapName {
+  return provider === 'openai' || provider === 'azure' ? 'max_completion_tokens' : 'max_tokens';
+}
+
 type Body = Record<string, unknown>;
 
 /** Chat Completions, with each provider's names for the output cap and the effort. */
@@ -78,17 +88,11 @@ export class ChatTransport implements Transport {
     private readonly extraBody: Body = {},
   ) {}
 
-  /** The cap's name before a model teaches another: OpenAI's for OpenAI and Azure, the older one elsewhere. */
-  get defaultCapName(): CapName {
-    // OpenAI's reasoning models refuse max_tokens; most other servers know only max_tokens (Ollama ignores the other).
-    return this.provider === 'openai' || this.provider === 'azure' ? 'max_completion_tokens' : 'max_tokens';
-  }
-
   async send(request: LlmRequest, options: { signal?: AbortSignal; timeoutMs: number }): Promise<LlmAnswer> {
     const body: Body = {
       model: request.model,
       messages: request.messages,
-      [request.capName ?? this.defaultCapName]: request.maxOutputTokens,
+      [request.capName ?? defaultCapName(this.provider)]: request.maxOutputTokens,
       ...(request.mode === 'json_schema'
         ? {
             response_format: {

@@ -15,10 +15,15 @@ import type { Message } from './transport.js';
  * everything; the tokenizer is loaded the first time a count is close.
  *
  * Tokens the server read from its prompt cache are added back: where the
- * usage reports them (`cached_tokens`), as reported; where it does not (some
+ * usage reports them (`cached_tokens`), as reported. Where it does not (some
  * Ollama versions leave KV-cached tokens out of `prompt_tokens` and say
- * nothing), the longest prefix this prompt shares with one sent before to
- * the same model is allowed to be missing.
+ * nothing), and the model's window is known to hold the prompt (configured,
+ * or reported by the server), the longest prefix this prompt shares with one
+ * sent before to the same model is allowed to be missing. With the window
+ * unknown that allowance is not made: a cut of that size would pass unseen,
+ * and an undercount taken for a cut only makes the article go in parts.
+ * (The caller judges only a conversation's first call: a repair repeats a
+ * prompt the server holds.)
  */
 
 /** The share of precis's count a server must have read. */
@@ -61,7 +66,7 @@ export interface Reading {
   /** The cached tokens its usage reported, and whether it reported any such field. */
   cached: number;
   reportedCache: boolean;
-  /** Prompts sent to the same model before, as `promptText` gives them. */
+  /** Prompts sent to the same model before, as `promptText` gives them, whose beginning the server may hold. */
   earlier: readonly string[];
 }
 
