@@ -110,7 +110,7 @@ export function autoAnswer(request: Recorded): Record<string, unknown> {
   try {
     return faithfulAnswer(request);
   } catch {
-    // A prompt cut by the server's context no longer parses: a model would answer nonsense.
+    // A prompt that no longer parses at all: a model would answer nonsense.
     return {};
   }
 }
@@ -119,7 +119,8 @@ function faithfulAnswer(request: Recorded): Record<string, unknown> {
   const user = request.body.messages.filter((m) => m.role === 'user').at(0)?.content ?? '';
   switch (request.task) {
     case 'article_analysis': {
-      const text = ARTICLE.exec(user)?.[2] ?? '';
+      // A prompt the server cut lost its beginning: the model analyses the tail it was given.
+      const text = ARTICLE.exec(user)?.[2] ?? /^([\s\S]*)\n=====END ARTICLE \S+=====/.exec(user)?.[1] ?? '';
       const summary = summarize(text);
       const sentences = splitSentences(text).map((s) => s.text);
       return {

@@ -3,6 +3,7 @@ import { countTokens } from 'gpt-tokenizer';
 import { listen } from '../../local/listen.js';
 import { autoAnswer, type ChatMessage, type ChatRequest, type Recorded, taskOf } from './stub-answers.js';
 import { billOf, hostedModel, localModel, type ServedModel } from './stub-models.js';
+import { openaiError, outputCap, type Refusal, refusalOf } from './stub-rules.js';
 import {
   type Answer,
   chatBody,
@@ -159,12 +160,6 @@ const REASONING_SPENT: Record<string, number> = {
 
 const THOUGHT = 'The user wants JSON. Let me read the article first and find the figures.';
 
-interface Refusal {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
 const newLedger = (): Ledger => ({
   billed: 0,
   refused: 0,
@@ -246,11 +241,6 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     return extra ?? hostedModel(model);
   }
 
-  const openaiError = (status: number, message: string, extra: Record<string, unknown> = {}): Refusal => ({
-    status,
-    body: { error: { message, type: 'invalid_request_error', param: null, code: null, ...extra } },
-  });
-
   /** Refills the quota's bucket to now. */
   function available(now: number): number {
     const tpm = options.tpm;
@@ -276,136 +266,11 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     };
   }
 
-  /** What the provider refuses before answering, as its documentation says. */
-  function validate(recorded: Recorded, model: ServedModel | null): Refusal | null {
-    const { body } = recorded;
-    const p = profile();
-    if (options.apiKey) {
-      const bearer = /^Bearer (.+)$/.exec(String(recorded.headers.authorization ?? ''))?.[1];
-      const key = p === 'azure' ? (recorded.headers['api-key'] ?? bearer) : bearer;
-      if (key !== options.apiKey) {
-        return openaiError(401, 'Incorrect API key provided: sk-wr****ng.', { code: 'invalid_api_key' });
-      }
-    }
-    if (!model) {
-      return p === 'azure'
-        ? openaiError(404, 'The API deployment for this resource does not exist.', { code: 'DeploymentNotFound' })
-        : openaiError(404, `The model \`${body.model}\` does not exist or you do not have access to it.`, {
-            code: 'model_not_found',
-          });
-    }
-    if (p === 'lmstudio' && body.response_format?.type === 'json_object') {
-      return { status: 400, body: { error: "'response_format.type' must be 'json_schema' or 'text'" } };
-    }
-    if (options.refuseJsonSchema && body.response_format?.type === 'json_schema') {
-      return openaiError(400, "response_format 'json_schema' is not supported", { param: 'response_format' });
-    }
-    if (openaiLike()) {
-      if (recorded.api === 'chat' && model.api === 'responses') {
-        return openaiError(404, 'This model is only supported in v1/responses and not in v1/chat/completions.');
-      }
-      const reasons = model.efforts.length > 0 || model.defaultEffort !== null;
-      if (body.max_tokens !== undefined && reasons) {
-        return openaiError(
-          400,
-          "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
-          { param: 'max_tokens', code: 'unsupported_parameter' },
-        );
-      }
-      if (body.reasoning_effort !== undefined) {
-        if (model.efforts.length === 0) {
-          return openaiError(400, "Unsupported parameter: 'reasoning_effort' is not supported with this model.", {
-            param: 'reasoning_effort',
-            code: 'unsupported_parameter',
-          });
-        }
-        if (!model.efforts.includes(body.reasoning_effort)) {
-          const listed = model.efforts.map((e) => `'${e}'`);
-          const values = `${listed.slice(0, -1).join(', ')}, and ${listed.at(-1)}`;
-          return openaiError(
-            400,
-            `Unsupported value: '${body.reasoning_effort}' is not supported with the '${body.model}' model. Supported values are: ${values}.`,
-            { param: 'reasoning_effort', code: 'unsupported_value' },
-          );
-        }
-      }
-      if (p === 'azure' && options.filterPrompt?.test(body.messages.map((m) => m.content).join('\n'))) {
-        return {
-          status: 400,
-          body: {
-            error: {
-              message:
-                "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry.",
-              type: null,
-              param: 'prompt',
-              code: 'content_filter',
-              status: 400,
-              innererror: {
-                code: 'ResponsibleAIPolicyViolation',
-                content_filter_result: { violence: { filtered: true, severity: 'medium' } },
-              },
-            },
-          },
-        };
-      }
-    }
-    return contextRefusal(body, model);
-  }
-
-  /** What OpenAI, vLLM and llama.cpp answer a prompt over the context (Ollama cuts it instead). */
-  function contextRefusal(body: ChatRequest, model: ServedModel): Refusal | null {
-    const p = profile();
-    const prompt = promptTokensOf(body.messages);
-    const cap = outputCap(body) ?? 0;
-    if (openaiLike() && prompt + cap > model.contextTokens) {
-      return openaiError(
-        400,
-        `This model's maximum context length is ${model.contextTokens} tokens. However, your messages resulted in ${prompt} tokens. Please reduce the length of the messages.`,
-        { param: 'messages', code: 'context_length_exceeded' },
-      );
-    }
-    if (p === 'vllm' && prompt + cap > model.contextTokens) {
-      return {
-        status: 400,
-        // vLLM's current error body (older versions sent the same fields without the `error` wrapper).
-        body: {
-          error: {
-            message: `This model's maximum context length is ${model.contextTokens} tokens. However, you requested ${prompt + cap} tokens (${prompt} in the messages, ${cap} in the completion). Please reduce the length of the messages or completion.`,
-            type: 'BadRequestError',
-            param: null,
-            code: 400,
-          },
-        },
-      };
-    }
-    if (p === 'llamacpp' && prompt > model.contextTokens) {
-      return {
-        status: 400,
-        body: {
-          error: {
-            code: 400,
-            message: 'the request exceeds the available context size, try increasing it',
-            type: 'exceed_context_size_error',
-            n_prompt_tokens: prompt,
-            n_ctx: model.contextTokens,
-          },
-        },
-      };
-    }
-    return null;
-  }
-
-  /** The output cap the provider honours: Ollama knows `max_tokens` only. */
-  function outputCap(body: ChatRequest): number | undefined {
-    if (profile() === 'ollama') return body.max_tokens;
-    return body.max_completion_tokens ?? body.max_tokens;
-  }
-
   /** The quota's check: the prompt plus the output cap must be available, else 429. */
   function admit(recorded: Recorded, now: number): Refusal | null {
     const tpm = options.tpm;
     if (!tpm) return null;
-    const cost = promptTokensOf(recorded.body.messages) + (outputCap(recorded.body) ?? 4096);
+    const cost = promptTokensOf(recorded.body.messages) + (outputCap(recorded.body, profile()) ?? 4096);
     const left = available(now);
     if (bucket && left >= cost) {
       bucket.tokens -= cost;
@@ -495,7 +360,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     const misrouted =
       profile() === 'lmstudio' && reasoning > 0 && recorded.body.response_format?.type === 'json_schema';
     let contentTokens = content ? countTokens(content) : 0;
-    const cap = outputCap(recorded.body);
+    const cap = outputCap(recorded.body, profile());
     if (cap !== undefined && reasoning + contentTokens > cap && content !== null) {
       // The cap ran out: reasoning first, then as much of the answer as fits.
       finish = 'length';
@@ -583,7 +448,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     requests.push(recorded);
     const now = Date.now();
     const model = served(body.model);
-    const refused = validate(recorded, model) ?? admit(recorded, now);
+    const refused = refusalOf(recorded, model, profile(), options) ?? admit(recorded, now);
     if (refused || !model) {
       ledger.refused++;
       const r = refused ?? openaiError(404, 'unknown model');
