@@ -28,22 +28,18 @@ export interface DayParts {
 export const MAX_DATE_SCAN_CHARS = 40_000;
 
 type Parser = { parse: typeof chrono.casual.parse };
+/**
+ * The languages read for dates: those whose pastes precis reads most (as
+ * the cleaner's date reader, shared/cleaning/dates.ts). Other languages are
+ * read as English: their month names are not read, their digits are.
+ */
 const PARSERS: Record<string, Parser> = {
   en: chrono.casual,
   de: chrono.de.casual,
   es: chrono.es.casual,
-  fi: chrono.fi.casual,
   fr: chrono.fr.casual,
-  id: chrono.id.casual,
   it: chrono.it.casual,
-  ja: chrono.ja.casual,
-  nl: chrono.nl.casual,
   pt: chrono.pt.casual,
-  ru: chrono.ru.casual,
-  sv: chrono.sv.casual,
-  uk: chrono.uk.casual,
-  vi: chrono.vi.casual,
-  zh: chrono.zh.casual,
   ar: chrono.ar.casual,
 };
 
