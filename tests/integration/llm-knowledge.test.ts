@@ -95,6 +95,30 @@ describe("the server's context window", () => {
   });
 });
 
+describe("OpenRouter's model list", () => {
+  it('gives the context window and output cap of the model, as its providers serve it', async () => {
+    stub.setOptions({
+      profile: 'openrouter',
+      listed: ['acme/long-7b'],
+      models: {
+        'acme/long-7b': {
+          efforts: [],
+          defaultEffort: null,
+          contextTokens: 65_536,
+          maxOutputTokens: 8_192,
+          api: 'chat',
+          price: { input: 0.1, output: 0.3 },
+        },
+      },
+    });
+    const llm = engine({ PRECIS_LLM_PROVIDER: 'openrouter', PRECIS_MODEL: 'acme/long-7b' });
+    const result = await llm.analyze(article('kirkuk-checkpoints.txt'), { targetLanguages: [] });
+    expect(result.status).toBe('DONE');
+    expect(llm.calls.capabilitiesOf('acme/long-7b')).toMatchObject({ contextTokens: 65_536, maxOutputTokens: 8_192 });
+    expect(stub.requests[0]?.body.max_tokens).toBeLessThanOrEqual(8_192);
+  });
+});
+
 describe('a 400 that names a parameter', () => {
   it('takes an effort the server lists for the model, and remembers it', async () => {
     const warnings: string[] = [];

@@ -7,6 +7,9 @@ const ASK_TIMEOUT_MS = 5_000;
 
 type Entry = Record<string, unknown>;
 
+/** What a server said, or null when it said nothing. */
+const said = (info: ServerModelInfo | null) => (info && Object.values(info).some((v) => v !== undefined) ? info : null);
+
 const positive = (value: unknown) => (typeof value === 'number' && value > 0 ? Math.floor(value) : undefined);
 const day = (value: unknown) =>
   typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)
@@ -41,11 +44,8 @@ export class ServerModels implements ModelDirectory {
   ) {}
 
   async describe(model: string): Promise<ServerModelInfo | null> {
-    const info =
-      this.provider === 'openai' || this.provider === 'azure'
-        ? await this.retrieve(model)
-        : ((await this.listed(model)) ?? (await this.lmStudio(model)));
-    return info && Object.values(info).some((v) => v !== undefined) ? info : null;
+    if (this.provider === 'openai' || this.provider === 'azure') return said(await this.retrieve(model));
+    return said(await this.listed(model)) ?? said(await this.lmStudio(model));
   }
 
   private get<T>(path: string): Promise<T | null> {
