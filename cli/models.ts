@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Io } from './main.js';
+import { escapeControls, jsonLine, terminalSafe } from './terminal.js';
 import { UsageError } from './usage.js';
 
 const OPTIONS = { probe: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
@@ -71,7 +72,7 @@ export async function modelsMain(argv: string[], io: Io): Promise<number> {
   if (values.probe && !configured) {
     throw new UsageError('--probe needs an LLM: set OPENAI_API_KEY, or OPENAI_BASE_URL for a compatible server');
   }
-  const warn = (message: string) => io.stderr.write(`precis: ${message}\n`);
+  const warn = (message: string) => io.stderr.write(`precis: ${escapeControls(message)}\n`);
   const engine = createLlmEngine(config, undefined, warn);
   const provider =
     config.PRECIS_LLM_PROVIDER === 'auto' ? providerOf(config.OPENAI_BASE_URL) : config.PRECIS_LLM_PROVIDER;
@@ -97,7 +98,8 @@ export async function modelsMain(argv: string[], io: Io): Promise<number> {
       });
       if (!description.probe.accepted) refused++;
     }
-    io.stdout.write(io.stdout.isTTY ? `${text(description)}\n\n` : `${JSON.stringify(description)}\n`);
+    // A model's name, a server's message: text the CLI did not write is escaped as everywhere else.
+    io.stdout.write(io.stdout.isTTY ? `${text(terminalSafe(description))}\n\n` : `${jsonLine(description)}\n`);
   }
   return refused > 0 ? 1 : 0;
 }
