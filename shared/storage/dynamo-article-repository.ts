@@ -3,15 +3,12 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import {
   type AnalysisResult,
   type ArticleError,
-  type ArticleListing,
   type ArticleRecord,
   isTerminal,
   type StageUsage,
@@ -34,9 +31,10 @@ import type {
   SourceRef,
 } from '../ports.js';
 import { type CursorCodec, processCursorCodec } from './cursor.js';
+import { listArticles, pendingArticles } from './dynamo-article-queries.js';
 import { DynamoContentClaims } from './dynamo-content-claims.js';
-import { assignments, isConditionFailure, keyOf, padSequencer, positionOf, toRecord } from './dynamo-expressions.js';
-import { LIST_PARTITION, TABLE_SCHEMA } from './table.js';
+import { assignments, isConditionFailure, padSequencer, toRecord } from './dynamo-expressions.js';
+import { LIST_PARTITION } from './table.js';
 
 export { padSequencer };
 
@@ -420,74 +418,12 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     });
   }
 
-  async list(query: ListQuery): Promise<ArticlePage> {
-    const index = query.status ? TABLE_SCHEMA.byStatus : TABLE_SCHEMA.byReceived;
-    // Every ISO 8601 instant of this era sorts between the two defaults.
-    const from = query.receivedFrom ?? '0';
-    const before = query.receivedBefore ?? '\uffff';
-    const ranged = query.receivedFrom !== undefined || query.receivedBefore !== undefined;
-    // A cursor is good for the query that made it only.
-    const scope = `${index.indexName}:${query.status ?? LIST_PARTITION}${ranged ? `:${from}:${before}` : ''}`;
-    const input: QueryCommandInput = {
-      TableName: this.tableName,
-      IndexName: index.indexName,
-      KeyConditionExpression: ranged ? '#pk = :pk AND #sk BETWEEN :from AND :before' : '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.partitionKey, ...(ranged ? { '#sk': index.sortKey } : {}) },
-      ExpressionAttributeValues: {
-        ':pk': query.status ?? LIST_PARTITION,
-        ...(ranged ? { ':from': from, ':before': before } : {}),
-      },
-      ScanIndexForward: false,
-      // One more than the page: a page that ends the list carries no cursor to an empty one.
-      Limit: query.limit + 1,
-      ExclusiveStartKey: query.cursor ? await this.cursors.decode(scope, query.cursor) : undefined,
-    };
-    const { Items = [], LastEvaluatedKey } = await this.call('list', () => this.db.send(new QueryCommand(input)));
-    const page = Items.slice(0, query.limit);
-    const last = page.at(-1);
-    // More follow when the extra item came back, or when DynamoDB stopped at its 1 MB cap before it.
-    const next =
-      Items.length > query.limit && last
-        ? {
-            [TABLE_SCHEMA.partitionKey]: last[TABLE_SCHEMA.partitionKey],
-            [index.partitionKey]: last[index.partitionKey],
-            [index.sortKey]: last[index.sortKey],
-          }
-        : LastEvaluatedKey;
-    // BETWEEN takes both ends; the range's end is not in it.
-    const items = page.filter((item) => !ranged || String(item.receivedAt) < before).map(toRecord<ArticleListing>);
-    return { items, nextCursor: await this.cursors.encode(scope, next) };
+  list(query: ListQuery): Promise<ArticlePage> {
+    return this.call('list', () => listArticles(this.db, this.tableName, this.cursors, query));
   }
 
-  async pending(query: PendingQuery): Promise<PendingPage> {
-    const index = TABLE_SCHEMA.byPending;
-    const from = query.from ?? null;
-    const { Items = [], LastEvaluatedKey } = await this.call('find waiting articles', () =>
-      this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index.indexName,
-          KeyConditionExpression: from ? '#pk = :pk AND #sk BETWEEN :from AND :before' : '#pk = :pk AND #sk < :before',
-          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-          ExpressionAttributeValues: {
-            ':pk': query.pending,
-            ':before': query.before,
-            ...(from ? { ':from': from } : {}),
-          },
-          ScanIndexForward: true,
-          Limit: query.limit,
-          ExclusiveStartKey: keyOf(query.after),
-        }),
-      ),
-    );
-    return {
-      // BETWEEN takes both ends; the window's end is the next window's start.
-      items: Items.filter((item) => String(item.updatedAt) < query.before).map((item) => ({
-        id: String(item.id),
-        updatedAt: String(item.updatedAt),
-      })),
-      next: positionOf(LastEvaluatedKey),
-    };
+  pending(query: PendingQuery): Promise<PendingPage> {
+    return this.call('find waiting articles', () => pendingArticles(this.db, this.tableName, query));
   }
 
   async markPublished(id: string, finishedAt: string): Promise<boolean> {

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { contextSchema } from '../../infra/context.js';
 import { DEPLOY_MODES, LONGEST_STACK_NAME, limitsOf } from '../../scripts/deploy-check.js';
 import { resourcePolicy, type TemplateJson } from '../../scripts/lib/template-limits.js';
 import { analyzeEnvSchema, ingestEnvSchema, loadConfig } from '../../shared/config.js';
@@ -117,6 +120,15 @@ describe('a deploy that keeps working', () => {
     asked.hasResourceProperties('AWS::ApiGateway::Stage', {
       MethodSettings: [Match.objectLike({ MetricsEnabled: true })],
     });
+  });
+
+  it('deploys with the defaults the stack states: cdk.json names each parameter at its default', () => {
+    const cdk = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../cdk.json'), 'utf8')) as {
+      context: Record<string, unknown>;
+    };
+    const given = Object.fromEntries(Object.entries(cdk.context).map(([k, v]) => [k, String(v)]));
+    expect(Object.keys(cdk.context).sort()).toEqual(Object.keys(contextSchema.shape).sort());
+    expect(contextSchema.parse(given)).toEqual(contextSchema.parse({}));
   });
 
   it('stays under every limit with a 41-character stack name and every option on, and says how far', () => {
