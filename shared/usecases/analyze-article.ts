@@ -39,13 +39,15 @@ export interface AnalyzeDeps {
 
 /**
  * How long a message whose article is free again waits before it comes
- * back, by the receive that failed: 30 s, 2 min, 8 min, then 15 min. Without
- * it the message waits out its whole visibility timeout (six times the
- * function's, 30 min in AWS; the lease and 5 s locally), though the lease was
- * given up at once; growing, so the receives still span a provider's outage.
+ * back, by the receive that failed: a tenth of the lease, then four times
+ * longer each time, three leases at most (with AWS's 5-minute lease: 30 s,
+ * 2 min, 8 min, then 15 min). Without it the message waits out its whole
+ * visibility timeout (six leases in AWS, 30 min; the lease and 5 s locally),
+ * though the lease was given up at once; growing, so that the receives still
+ * span an outage of the provider.
  */
-export function redeliveryDelayMs(attempt: number): number {
-  return Math.min(30_000 * 4 ** Math.max(0, attempt - 1), 15 * 60_000);
+export function redeliveryDelayMs(attempt: number, leaseMs: number): number {
+  return Math.min((leaseMs / 10) * 4 ** Math.max(0, attempt - 1), 3 * leaseMs);
 }
 
 /** A message held back by a live lease comes back this long after the lease ends. */
@@ -191,7 +193,7 @@ export async function analyzeArticle(
       const languages = Object.entries(result.translations)
         .filter(([, t]) => t.status !== 'done')
         .map(([lang]) => lang);
-      const delayMs = redeliveryDelayMs(delivery.attempt);
+      const delayMs = redeliveryDelayMs(delivery.attempt, config.leaseMs);
       return { outcome: 'retry-pending', articleId, languages, delayMs, analyzeMs, spent: meter.spent };
     }
     return { outcome: 'analyzed', articleId, status: result.status, analyzeMs, spent: meter.spent };
@@ -204,7 +206,10 @@ export async function analyzeArticle(
       await articles.releaseAnalysis(articleId, leaseToken, usage, clock()).catch(() => false);
       const asked = (error as { retryAfterMs?: number }).retryAfterMs;
       const { code, message } = toErrorInfo(error);
-      const delayMs = error instanceof PrecisError && asked !== undefined ? asked : redeliveryDelayMs(delivery.attempt);
+      const delayMs =
+        error instanceof PrecisError && asked !== undefined
+          ? asked
+          : redeliveryDelayMs(delivery.attempt, config.leaseMs);
       return { outcome: 'retry-later', articleId, delayMs, code, message, spent: meter.spent };
     }
     const { code } = await failOrRethrow(error, {

@@ -76,7 +76,9 @@ describe('a message whose article is free again', () => {
     expect(release?.UpdateExpression).toContain('leaseUntil = :now');
     expect(ddbMock.commandCalls(UpdateCommand)).toHaveLength(2);
     expect(visibility()).toEqual([30, 120]);
-    expect([1, 2, 3, 4, 5].map(redeliveryDelayMs)).toEqual([30_000, 120_000, 480_000, 900_000, 900_000]);
+    expect([1, 2, 3, 4, 5].map((n) => redeliveryDelayMs(n, 300_000))).toEqual([
+      30_000, 120_000, 480_000, 900_000, 900_000,
+    ]);
   });
 
   it('comes back when the lease holding it ends, so a holder that died is taken over then', async () => {
