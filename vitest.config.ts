@@ -29,6 +29,8 @@ export default defineConfig({
             'tests/infra/stack.test.ts',
             'tests/infra/entries.test.ts',
             'tests/infra/deploy-check.test.ts',
+            'tests/infra/deploys.test.ts',
+            'tests/infra/data-lifetime.test.ts',
           ],
         },
       },

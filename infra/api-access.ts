@@ -81,7 +81,7 @@ function apiKeys(stack: Stack, restApi: RestApi, context: PrecisContext): Access
   const plan = restApi.addUsagePlan('UsagePlan', {
     name: `${stack.stackName}-plan`,
     throttle: { rateLimit: context.apiRateLimit, burstLimit: context.apiRateLimit * 2 },
-    quota: { limit: context.apiMonthlyQuota, period: Period.MONTH },
+    ...(context.apiMonthlyQuota > 0 ? { quota: { limit: context.apiMonthlyQuota, period: Period.MONTH } } : {}),
     apiStages: [{ api: restApi, stage: restApi.deploymentStage }],
   });
   const outputs: AccessOutputs = {};
@@ -238,6 +238,32 @@ const MANAGED_RULE_GROUPS = [
 /** Requests from one address in 5 minutes before the web ACL blocks it. */
 const RATE_LIMIT_PER_5_MIN = 2000;
 
+/**
+ * The common rule set's rules that read the request body. An article is a web page: posted
+ * inline to `POST /articles` it has scripts, relative links and addresses, which these
+ * rules take for an attack. They only count (and label) in the group; BodyRulesOutsideUploads
+ * then blocks what they labelled on every other route.
+ */
+const BODY_RULES = ['CrossSiteScripting_BODY', 'GenericLFI_BODY', 'GenericRFI_BODY', 'EC2MetaDataSSRF_BODY'] as const;
+const bodyLabel = (rule: string) => `awswaf:managed:aws:core-rule-set:${rule.replace(/_BODY$/, '_Body')}`;
+
+/** The upload route, as WAF sees its path (the stage's, or a custom domain's without it). */
+function uploadRoute() {
+  const match = (fieldToMatch: Record<string, unknown>, positionalConstraint: string, searchString: string) => ({
+    byteMatchStatement: {
+      fieldToMatch,
+      positionalConstraint,
+      searchString,
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  });
+  return {
+    andStatement: {
+      statements: [match({ method: {} }, 'EXACTLY', 'POST'), match({ uriPath: {} }, 'ENDS_WITH', '/articles')],
+    },
+  };
+}
+
 function attachWaf(stack: Stack, restApi: RestApi, context: PrecisContext): void {
   if (!context.waf) return;
   const visibility = (name: string) => ({
@@ -252,9 +278,10 @@ function attachWaf(stack: Stack, restApi: RestApi, context: PrecisContext): void
           defaultAction: { allow: {} },
           visibilityConfig: visibility(`${stack.stackName}-api`),
           rules: [
-            ...MANAGED_RULE_GROUPS.map((name, priority) => ({
+            ...MANAGED_RULE_GROUPS.map((name, i) => ({
               name,
-              priority,
+              // The body rule runs right after the common rule set, whose labels it reads.
+              priority: i < 2 ? i : i + 1,
               overrideAction: { none: {} },
               statement: {
                 managedRuleGroupStatement: {
@@ -262,15 +289,40 @@ function attachWaf(stack: Stack, restApi: RestApi, context: PrecisContext): void
                   name,
                   // Request bodies are JSON the function checks; bodies over 8 KB are not an attack here.
                   ...(name === 'AWSManagedRulesCommonRuleSet'
-                    ? { ruleActionOverrides: [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }] }
+                    ? {
+                        ruleActionOverrides: ['SizeRestrictions_BODY', ...BODY_RULES].map((rule) => ({
+                          name: rule,
+                          actionToUse: { count: {} },
+                        })),
+                      }
                     : {}),
                 },
               },
               visibilityConfig: visibility(name),
             })),
             {
+              name: 'BodyRulesOutsideUploads',
+              priority: 2,
+              action: { block: {} },
+              statement: {
+                andStatement: {
+                  statements: [
+                    {
+                      orStatement: {
+                        statements: BODY_RULES.map((rule) => ({
+                          labelMatchStatement: { scope: 'LABEL', key: bodyLabel(rule) },
+                        })),
+                      },
+                    },
+                    { notStatement: { statement: uploadRoute() } },
+                  ],
+                },
+              },
+              visibilityConfig: visibility('BodyRulesOutsideUploads'),
+            },
+            {
               name: 'RatePerAddress',
-              priority: MANAGED_RULE_GROUPS.length,
+              priority: MANAGED_RULE_GROUPS.length + 1,
               action: { block: {} },
               statement: { rateBasedStatement: { limit: RATE_LIMIT_PER_5_MIN, aggregateKeyType: 'IP' } },
               visibilityConfig: visibility('RatePerAddress'),

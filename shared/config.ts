@@ -183,14 +183,23 @@ const storageEnv = {
   PRECIS_BUCKET: z.string().min(1),
 };
 
+/** Days a finished article is kept before the table's TTL deletes it (0: kept until deleted). */
+const PRECIS_RECORD_RETENTION_DAYS = z.coerce.number().int().min(0).default(0);
+
 /** Where terminal states are published: an EventBridge bus's name or ARN (the account's default bus). */
 const PRECIS_EVENT_BUS = z.string().min(1).default('default');
 
-/** Receives of one message before it goes to the dead-letter queue (the queue's maxReceiveCount). */
-const PRECIS_MAX_RECEIVES = positiveInt(3);
+/**
+ * Receives of one message before it goes to the dead-letter queue (the
+ * queue's maxReceiveCount). AWS asks for 5 at least behind Lambda: a
+ * throttled receive counts as one.
+ */
+export const DEFAULT_MAX_RECEIVES = 5;
+const PRECIS_MAX_RECEIVES = positiveInt(DEFAULT_MAX_RECEIVES);
 
 export const ingestEnvSchema = z.object({
   ...storageEnv,
+  PRECIS_RECORD_RETENTION_DAYS,
   PRECIS_EVENT_BUS,
   PRECIS_MAX_RECEIVES,
   PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
@@ -201,6 +210,7 @@ export const ingestEnvSchema = z.object({
 
 export const analyzeEnvSchema = z.object({
   ...storageEnv,
+  PRECIS_RECORD_RETENTION_DAYS,
   PRECIS_EVENT_BUS,
   PRECIS_MAX_RECEIVES,
   ...engineEnv,
@@ -213,8 +223,16 @@ export const sweepEnvSchema = z.object({
   /** Where an upload whose S3 event was lost, or an article stuck in RECEIVED, is sent. */
   PRECIS_INGEST_QUEUE_URL: z.string().min(1),
   PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
+  /** Where the events a dead function did not get out are published. */
+  PRECIS_EVENT_BUS,
   /** An article unchanged this long in RECEIVED, CLEANED or ANALYZING is driven again; above every lease. */
   PRECIS_SWEEP_STALE_MS: positiveInt(30 * 60_000),
+  /** How long one run works before it saves where it stopped; keep it below the function's timeout. */
+  PRECIS_SWEEP_BUDGET_MS: positiveInt(4 * 60_000),
+  /** A finished article whose event is not out this long after it ended has it published by the sweep. */
+  PRECIS_SWEEP_EVENT_GRACE_MS: positiveInt(5 * 60_000),
+  /** Pages of 1,000 uploads the rolling pass over incoming/ lists in one run. */
+  PRECIS_SWEEP_UPLOAD_PAGES: positiveInt(1),
 });
 
 export const apiEnvSchema = z.object({
