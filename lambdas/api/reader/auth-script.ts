@@ -152,7 +152,8 @@ const cognitoAuth = {
 
 const iamAuth = {
   async start() {
-    $('#aside-body').hidden = true;
+    $('#aside').hidden = true;
+    document.body.classList.add('no-list');
     $('#article').replaceChildren(el('div', { class: 'notice', id: 'unusable' },
       el('p', {}, 'This API is deployed with auth=iam: every request must carry a SigV4 signature made with AWS credentials, which a page in a browser cannot make.'),
       el('p', {}, 'The page needs API keys (deploy with -c auth=apiKey) or Cognito sign-in (-c auth=cognito). With IAM, use the precis command, which signs with your AWS credentials: precis list --stack NAME.')));

@@ -44,17 +44,15 @@ const BODY = `
 </header>
 <main>
   <aside id="aside" aria-label="Articles">
-    <div id="aside-body">
-      <button id="list-toggle" type="button" aria-expanded="true" aria-controls="list-body">Hide the articles</button>
-      <div id="list-body">
-        <div id="drop"><p>Drop articles here (.html, .txt, .md, .json)</p>
-          <label>or choose files <input id="file" type="file" multiple accept=".html,.htm,.txt,.md,.markdown,.json"></label></div>
-        <div id="uploads"></div>
-        <label class="small">Status <select id="status"><option value="">all</option><option>DONE</option><option>PARTIAL</option>
-          <option>FAILED</option><option>ANALYZING</option><option>CLEANED</option><option>RECEIVED</option></select></label>
-        <ul id="list" aria-label="Articles, newest first (↑ ↓ to move)"></ul>
-        <button id="more" type="button" hidden>More</button>
-      </div>
+    <button id="list-toggle" type="button" aria-expanded="true" aria-controls="list-body">Hide the articles</button>
+    <div id="list-body">
+      <div id="drop"><p>Drop articles here (.html, .txt, .md, .json)</p>
+        <label>or choose files <input id="file" type="file" multiple accept=".html,.htm,.txt,.md,.markdown,.json"></label></div>
+      <div id="uploads"></div>
+      <label class="small">Status <select id="status"><option value="">all</option><option>DONE</option><option>PARTIAL</option>
+        <option>FAILED</option><option>ANALYZING</option><option>CLEANED</option><option>RECEIVED</option></select></label>
+      <ul id="list" aria-label="Articles, newest first (↑ ↓ to move)"></ul>
+      <button id="more" type="button" hidden>More</button>
     </div>
   </aside>
   <section id="article" aria-live="polite" aria-label="Article"></section>

@@ -64,6 +64,7 @@ mark { background: var(--mark); color: inherit; cursor: pointer; } mark.on { bac
   section#article { overflow: auto; padding: 1rem 1.5rem; }
   section#article > * { max-width: 60rem; }
 }
+@media (min-width: 50rem) { body.no-list main { grid-template-columns: minmax(0, 1fr); } }
 @media (min-width: 90rem) {
   main { grid-template-columns: minmax(18rem, 24rem) minmax(0, 1fr); }
   section#article > * { max-width: none; }
