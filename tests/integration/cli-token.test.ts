@@ -121,7 +121,7 @@ describe('the Cognito token the CLI gets itself', () => {
 
     beforeAll(async () => {
       // The API behind the authorizer: one article, for any caller the gateway lets through.
-      upstream = createServer((req, res) => {
+      upstream = createServer((_, res) => {
         const items = [
           { id: 'a'.repeat(24), sourceKey: 'incoming/x.html', status: 'DONE', title: 'X', language: 'en' },
         ];
