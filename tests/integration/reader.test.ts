@@ -204,7 +204,7 @@ describe.skipIf(!CHROMIUM)('the reader page in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
-  it('is one column with a list that folds away at 360 px, two panes at 400 px and up, and claims beside the text at 1,600 px', async () => {
+  it('is one column with a list that folds away at 360 and 400 px, two panes at 1,280 px, and claims beside the text at 1,600 px', async () => {
     const widthOf = (selector: string) => page.locator(selector).evaluate((n) => n.getBoundingClientRect().width);
     const overflows = () => inPage<boolean>('document.documentElement.scrollWidth > window.innerWidth');
 
