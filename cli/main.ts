@@ -158,6 +158,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return 2;
     }
   }
+  if (remote === 'models' && !argv.includes('--help') && !argv.includes('-h')) {
+    try {
+      const { modelsMain } = await import('./models.js');
+      return await modelsMain(argv.toSpliced(at, 1), io);
+    } catch (failure) {
+      if (!(failure instanceof UsageError) && (failure as Error).name !== 'ConfigError') throw failure;
+      error(`precis: ${(failure as Error).message}\n(precis --help shows every option.)`);
+      return 2;
+    }
+  }
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });

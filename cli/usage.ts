@@ -52,6 +52,9 @@ export const USAGE = `Usage:
   precis analyze [options] FILE|FOLDER...   the article record of each file: summary, claims, translations
   precis claims --all FILE|FOLDER...        every sentence of each file with its check-worthiness (0–1), in
                                             order: {"file", "start", "end", "text", "checkworthiness", …}
+  precis models [MODEL] [--probe]           what precis knows about the configured model (or MODEL) and what
+                                            it will send: context, output cap, effort, price, API, shutdown
+                                            date; --probe makes one small call to confirm the server takes it
   precis verify < pairs.jsonl               check summaries against their articles, no model needed:
                                             {"article": …, "summary": …} per line in, one verdict per line
                                             out, {"supported": …, "unsupported": [{"text": …, "reason": …}]}

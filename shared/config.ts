@@ -39,11 +39,25 @@ const flag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((value) => ['true', '1', 'yes'].includes(value));
 
-/** USD per million tokens. */
+/**
+ * USD per million tokens. `cacheWrite` is what a token written to the
+ * provider's prompt cache costs (when the answer's usage says how many were);
+ * `longContext` raises the whole request's rates when its prompt is over
+ * `aboveInputTokens` (OpenAI's 272k rule: input and cache ×2, output ×1.5).
+ */
 export const priceSchema = z.object({
   input: z.number().nonnegative(),
   output: z.number().nonnegative(),
   cachedInput: z.number().nonnegative().optional(),
+  cacheWrite: z.number().nonnegative().optional(),
+  longContext: z
+    .object({
+      aboveInputTokens: z.number().int().positive(),
+      input: z.number().positive(),
+      output: z.number().positive(),
+    })
+    .strict()
+    .optional(),
 });
 export type Price = z.infer<typeof priceSchema>;
 
@@ -64,7 +78,7 @@ export const jsonValue = <S extends z.ZodType>(schema: S, fallback: string) =>
 
 const jsonPrices = jsonValue(z.record(z.string(), priceSchema), '{}');
 
-export const REASONING_EFFORT_VALUES = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+export const REASONING_EFFORT_VALUES = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
 
 /** Fields of the capability table a user may set for a model (PRECIS_MODEL_CAPABILITIES). */
 export const capabilityOverrideSchema = z
@@ -76,6 +90,9 @@ export const capabilityOverrideSchema = z
     maxOutputTokens: z.number().int().positive(),
     structuredOutputs: z.boolean(),
     api: z.enum(['chat', 'responses']),
+    /** The day the provider stops serving the model (YYYY-MM-DD), and what it names instead. */
+    shutdownDate: z.iso.date().nullable(),
+    replacement: z.string().min(1).nullable(),
   })
   .partial()
   .strict();
@@ -110,6 +127,18 @@ const llmEnv = {
   PRECIS_REASONING_EFFORT: z.enum(REASONING_EFFORT_VALUES).optional(),
   /** The answer's output cap in tokens, before room for reasoning is added. */
   PRECIS_MAX_OUTPUT_TOKENS: positiveInt(4096),
+  /**
+   * Billed LLM calls one article may make, over all its deliveries: the normal
+   * path makes one analysis call, a repair or two and one call per language;
+   * a long article a few more per part.
+   */
+  PRECIS_MAX_CALLS_PER_ARTICLE: positiveInt(40),
+  /**
+   * USD one article may cost at most, over all its deliveries: a call is sent
+   * only when its worst case (prompt and full output cap, at list price) fits
+   * what is left. Models without a known price are held by the call ceiling.
+   */
+  PRECIS_MAX_COST_PER_ARTICLE: z.coerce.number().positive().default(2),
   /** One call's time limit. */
   PRECIS_LLM_TIMEOUT_MS: positiveInt(60_000),
   /** Retries of one call on 5xx, timeouts and connection errors, with backoff (429s wait within the budget). */

@@ -31,6 +31,8 @@ export const ERROR_CODES = {
     "The LLM server cut the prompt to fit its context window, or refused it as too long even in parts; raise the server's context and PRECIS_CONTEXT_TOKENS.",
   LLM_RATE_LIMITED:
     "The LLM server asked to wait longer than the article's time budget; the article goes back to the queue for that long.",
+  LLM_BUDGET_EXCEEDED:
+    'The article reached its ceiling on billed LLM calls or spend (PRECIS_MAX_CALLS_PER_ARTICLE, PRECIS_MAX_COST_PER_ARTICLE).',
   INTERNAL_ERROR: 'An unexpected error occurred.',
   // Requests: the API and the CLI answer these; no article is marked with them.
   FILE_UNREADABLE: 'The file could not be read (it does not exist, or permission is denied).',

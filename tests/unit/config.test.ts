@@ -125,6 +125,8 @@ const SAMPLES: Record<string, string> = {
   PRECIS_CONTEXT_TOKENS: '16384',
   PRECIS_MODEL_CAPABILITIES: '{"my-model": {"contextTokens": 8192}}',
   PRECIS_MAX_OUTPUT_TOKENS: '2048',
+  PRECIS_MAX_CALLS_PER_ARTICLE: '12',
+  PRECIS_MAX_COST_PER_ARTICLE: '0.5',
   PRECIS_LLM_CONCURRENCY: '3',
   PRECIS_CORS_ORIGINS: 'https://dashboard.example',
   PRECIS_CURSOR_KEY: 'a-cursor-key-of-some-length',

@@ -1,3 +1,4 @@
+import { type DayParts, withoutAllowedDates } from './dates.js';
 import { figuresAbsentFrom } from './numbers.js';
 
 /** Why one sentence of a summary is not supported by its article. */
@@ -69,8 +70,19 @@ export interface SentenceMeasure {
   novelShare: number;
 }
 
-/** Each sentence of a summary measured against its article; `judge` applies the thresholds. */
-export function measureSummary(article: string, summary: string): SentenceMeasure[] {
+/** The dates an article allows (dates.ts), with its language: a date it allows is no invention. */
+export interface AllowedDates {
+  allowed: DayParts[];
+  language: string | null;
+}
+
+/**
+ * Each sentence of a summary measured against its article; `judge` applies
+ * the thresholds. Given the dates the article allows, a sentence is measured
+ * without them: "on Sunday" written as its date is neither an absent figure
+ * nor an absent word.
+ */
+export function measureSummary(article: string, summary: string, dates?: AllowedDates): SentenceMeasure[] {
   const vocabulary = new Set(contentWords(article));
   // Pairs of content words the article writes near each other (within three content words).
   const near = new Set<string>();
@@ -84,13 +96,14 @@ export function measureSummary(article: string, summary: string): SentenceMeasur
   }
   const absentFigures = figuresAbsentFrom(article);
   return sentencesOf(summary).map((text) => {
-    const words = contentWords(text);
+    const read = dates ? withoutAllowedDates(text, dates.allowed, dates.language) : text;
+    const words = contentWords(read);
     const absent = [...new Set(words.filter((w) => !vocabulary.has(w)))];
     const pairs = words.slice(1).map((w, i) => `${words[i]} ${w}`);
     const novel = pairs.filter((pair) => !near.has(pair));
     return {
       text,
-      figures: absentFigures(text),
+      figures: absentFigures(read),
       absent,
       absentShare: words.length === 0 ? 0 : absent.length / new Set(words).size,
       novel,
@@ -125,8 +138,13 @@ export function judge(measures: readonly SentenceMeasure[], options: VerifyOptio
  * article that do not belong together), makes the sentence unsupported.
  * It catches invented figures, names and facts, and many recombinations; it
  * cannot see a negation or a swapped subject built from the article's own
- * nearby words.
+ * nearby words. Given the dates the article allows, a date it allows passes.
  */
-export function verifySummary(article: string, summary: string, options: VerifyOptions = DEFAULT_VERIFY): Verification {
-  return judge(measureSummary(article, summary), options);
+export function verifySummary(
+  article: string,
+  summary: string,
+  options: VerifyOptions = DEFAULT_VERIFY,
+  dates?: AllowedDates,
+): Verification {
+  return judge(measureSummary(article, summary, dates), options);
 }
