@@ -29,6 +29,7 @@ export default defineConfig({
             'tests/infra/stack.test.ts',
             'tests/infra/entries.test.ts',
             'tests/infra/deploy-check.test.ts',
+            'tests/infra/reader-sign-in.test.ts',
           ],
         },
       },
