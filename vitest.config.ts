@@ -31,6 +31,7 @@ export default defineConfig({
             'tests/infra/deploy-check.test.ts',
             'tests/infra/deploys.test.ts',
             'tests/infra/data-lifetime.test.ts',
+            'tests/infra/reader-sign-in.test.ts',
           ],
         },
       },

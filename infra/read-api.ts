@@ -108,7 +108,11 @@ export function createReadApi(stack: Stack, storage: Storage, pipeline: Pipeline
     validateRequestParameters: true,
     validateRequestBody: true,
   });
-  const access = createApiAccess(stack, restApi, context);
+  // The page's URL from the API's id and the stage's name as given: the stage's own URL would refer to
+  // the stage, which waits on the methods, which wait on the function that is told this URL.
+  const pageUrl = `https://${restApi.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/v1/`;
+  const access = createApiAccess(stack, restApi, context, pageUrl);
+  for (const [name, value] of Object.entries(access.pageEnvironment)) api.fn.addEnvironment(name, value);
   // One permission for the whole API (any stage, method and path): one per method would fill the
   // function's 20 KB resource policy as routes are added.
   const integration = new LambdaIntegration(api.fn, { scopePermissionToMethod: false });

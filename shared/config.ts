@@ -262,6 +262,14 @@ export const apiEnvSchema = z.object({
         .map((origin) => origin.trim())
         .filter(Boolean),
     ),
+  /** How the stack authorizes callers (its `-c auth`): what the reader page asks for, a key or a sign-in. */
+  PRECIS_AUTH: z.enum(['apiKey', 'iam', 'cognito']).default('apiKey'),
+  /** With PRECIS_AUTH=cognito: the user pool domain's base URL, where the page signs users in. */
+  PRECIS_COGNITO_DOMAIN: z.url({ protocol: /^https?$/ }).optional(),
+  /** With PRECIS_AUTH=cognito: the page's app client (public: no secret, PKCE instead). */
+  PRECIS_COGNITO_CLIENT_ID: z.string().min(1).optional(),
+  /** With PRECIS_AUTH=cognito: the page's own URL, the client's callback and sign-out URL. */
+  PRECIS_READER_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /** The `precis` command on local files: cleaning and the engine, no storage. */

@@ -135,6 +135,10 @@ const SAMPLES: Record<string, string> = {
   PRECIS_CORS_ORIGINS: 'https://dashboard.example',
   PRECIS_CURSOR_KEY: 'a-cursor-key-of-some-length',
   PRECIS_CURSOR_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:cursor',
+  PRECIS_AUTH: 'iam',
+  PRECIS_COGNITO_DOMAIN: 'https://precis-api-1a2b3c.auth.eu-west-1.amazoncognito.com',
+  PRECIS_COGNITO_CLIENT_ID: '3n4b5urk1ft4fl3mg5e62d9ado',
+  PRECIS_READER_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/',
 };
 
 /** What AWS sets for every function: the names the stack gives. */
