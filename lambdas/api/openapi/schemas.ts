@@ -72,6 +72,10 @@ const provenance = z
     cleanerVersion: z.string(),
     chunks: z.number().int().optional(),
     cacheHit: z.boolean().optional(),
+    stub: z
+      .boolean()
+      .optional()
+      .meta({ description: "Answered by precis's stand-in LLM: its translations are filler, not translations." }),
     fallback: z.object({ from: z.string(), code: z.string(), message: z.string() }).optional(),
     llm: z
       .object({
