@@ -9,7 +9,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../shared/article.js';
-import { BUNDLING } from '../bundling.js';
+import { BUNDLING, workerBundleCommand } from '../bundling.js';
 
 export interface PrecisFunctionProps {
   /** The entry file under lambdas/, e.g. `lambdas/ingest/index.ts`. */
@@ -21,6 +21,8 @@ export interface PrecisFunctionProps {
   logLevel?: string;
   /** The function cleans or checks text: CLD3's runtime goes beside its bundle (BUNDLING.languageModels). */
   languageModels?: boolean;
+  /** Worker threads the function starts: each entry (from the project's root) bundled into its own file beside the function's. */
+  workers?: { from: string; to: string }[];
 }
 
 /**
@@ -78,13 +80,17 @@ export class PrecisFunction extends Construct {
         externalModules: [],
         banner: BUNDLING.banner,
         forceDockerBundling: false,
-        ...(props.languageModels
+        ...(props.languageModels || props.workers?.length
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) =>
-                  BUNDLING.languageModels.map(({ from, to }) => `cp "${inputDir}/${from}" "${outputDir}/${to}"`),
+                afterBundling: (inputDir: string, outputDir: string) => [
+                  ...(props.languageModels
+                    ? BUNDLING.languageModels.map(({ from, to }) => `cp "${inputDir}/${from}" "${outputDir}/${to}"`)
+                    : []),
+                  ...(props.workers ?? []).map((worker) => workerBundleCommand(inputDir, outputDir, worker)),
+                ],
               },
             }
           : {}),

@@ -14,6 +14,7 @@ import { sqsRedelivery } from '../../lambdas/sqs-batch.js';
 import { LlmError } from '../../shared/analysis/llm/structured.js';
 import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
 import { articleIdFor } from '../../shared/article.js';
+import { inProcessCleaner } from '../../shared/cleaning/cleaner.js';
 import type { ArticleRepository } from '../../shared/ports.js';
 import { S3UploadSigner } from '../../shared/storage/s3-upload-signer.js';
 import { SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
@@ -38,6 +39,7 @@ function ingestHandler() {
     ...adapters(),
     ...observability('test-ingest'),
     analyzeQueue: new SqsMessageQueue(new SQSClient({ region }), 'https://sqs.local/analyze'),
+    cleaner: inProcessCleaner,
     clock: () => new Date('2026-01-01T00:00:00Z'),
     maxReceives: 3,
     config: { bucket: BUCKET, maxObjectBytes: 5 * 1024 * 1024, leaseMs: 30_000 },
