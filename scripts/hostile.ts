@@ -3,11 +3,14 @@
  * measures its peak memory, each in a fresh process so that one input's
  * memory is not another's:
  *
- *   npm run hostile [-- --only deep-divs,md-stars] [--timeout 60] [--heap 4096]
+ *   npm run hostile [-- --only deep-divs,md-stars] [--timeout 60] [--heap 4096] [--worker]
  *
- * A process that runs past --timeout seconds is killed and reported so; one
- * that exhausts its --heap (MB) is reported as out of memory. Prints a
- * Markdown table: input, outcome (code), seconds, peak RSS.
+ * Cleaning is the library's, in the measuring process (cleanDocument), or
+ * with --worker as the ingest function cleans: in a warm worker thread with
+ * its 512 MB heap cap (lambdas/ingest/worker-cleaner.ts). A process that runs
+ * past --timeout seconds is killed and reported so; one that exhausts its
+ * --heap (MB) is reported as out of memory. Prints a Markdown table: input,
+ * outcome (code), seconds, peak RSS of the whole process.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -21,6 +24,7 @@ const { values } = parseArgs({
     timeout: { type: 'string', default: '60' },
     heap: { type: 'string', default: '4096' },
     one: { type: 'string' },
+    worker: { type: 'boolean', default: false },
   },
 });
 
@@ -34,16 +38,26 @@ if (values.one) {
   // The child: clean one input in process, as the library does, and say what it cost.
   const input = HOSTILE_INPUTS.find((i) => i.name === values.one);
   if (!input) throw new Error(`no hostile input named ${values.one}`);
-  const { cleanDocument, loadLanguageModels } = await import('../shared/cleaning/index.js');
   const { toErrorInfo } = await import('../shared/errors.js');
+  const { WorkerCleaner } = await import('../lambdas/ingest/worker-cleaner.js');
+  const { CLEANER_HEAP_MB } = await import('../lambdas/ingest/deps.js');
+  // In process, the library; with --worker, nothing of it in this thread (as in the ingest function).
+  const { cleanDocument, loadLanguageModels } = values.worker
+    ? { cleanDocument: null, loadLanguageModels: async () => {} }
+    : await import('../shared/cleaning/index.js');
   await loadLanguageModels();
+  const worker = values.worker ? new WorkerCleaner({ workers: 1, heapMb: CLEANER_HEAP_MB }) : null;
+  await worker?.warm();
   const bytes = input.bytes();
-  // The parent's clock starts here: loading the models is not cleaning.
+  // The parent's clock starts here: loading the models (and starting the worker) is not cleaning.
   process.stdout.write('ready\n');
   const started = performance.now();
   let outcome: string;
   try {
-    const cleaned = cleanDocument(bytes, { name: input.file, maxWords: 100_000 });
+    const request = { name: input.file, maxWords: 100_000 };
+    const cleaned = worker
+      ? await worker.clean(bytes, { ...request, budgetMs: 50_000, endBy: Date.now() + 50_000 })
+      : (cleanDocument as NonNullable<typeof cleanDocument>)(bytes, request);
     outcome = `cleaned (${cleaned.wordCount} words)`;
   } catch (error) {
     outcome = toErrorInfo(error).code;
@@ -53,6 +67,7 @@ if (values.one) {
   const ms = performance.now() - started;
   const peakMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(`${JSON.stringify({ outcome, ms, peakMb } satisfies Measured)}\n`);
+  await worker?.close();
   process.exit(0);
 }
 

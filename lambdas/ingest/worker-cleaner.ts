@@ -53,6 +53,9 @@ interface Slot {
   error: (Error & { code?: string }) | null;
 }
 
+/** A delay setTimeout takes as given: past 2^31 - 1 ms (24 days) it would fire at once. */
+const timerDelay = (ms: number) => Math.min(2 ** 31 - 1, Math.max(0, ms));
+
 /** The bundle beside this module when there is one (Lambda), else one built from the sources (local stack, tests). */
 function defaultScript(): WorkerScript {
   const beside = new URL(`./${CLEAN_WORKER.to}`, import.meta.url);
@@ -109,7 +112,7 @@ export class WorkerCleaner implements Cleaner {
             if (at >= 0) this.waiting.splice(at, 1);
             job.reject(cutShort());
           },
-          Math.max(0, request.endBy - Date.now()),
+          timerDelay(request.endBy - Date.now()),
         ),
       };
       this.waiting.push(job);
@@ -160,10 +163,14 @@ export class WorkerCleaner implements Cleaner {
     }
     clearTimeout(job.expiry);
     const id = ++this.nextId;
-    const timer = setTimeout(() => void this.stop(slot, 'deadline'), deadline - now + (this.options.graceMs ?? 1_000));
+    const timer = setTimeout(
+      () => void this.stop(slot, 'deadline'),
+      timerDelay(deadline - now + (this.options.graceMs ?? 1_000)),
+    );
     slot.running = Object.assign(job, { id, ownBudget, timer });
-    // A copy of its own, moved to the worker: the caller's bytes may share their buffer with others.
-    const bytes = job.bytes.slice();
+    // A copy of its own, moved to the worker: the caller's bytes may share their buffer with others (a
+    // Buffer's slice() would be a view on it, and moving that would empty the caller's).
+    const bytes = new Uint8Array(job.bytes);
     const message: CleanJob = { id, bytes: bytes.buffer, options: cleanOptions(job.request, deadline) };
     slot.worker.postMessage(message, [bytes.buffer]);
   }

@@ -14,15 +14,18 @@ export class Budget {
   constructor(
     /** Epoch ms; none: no deadline. */
     private readonly deadline?: number,
-    private readonly started = Date.now(),
+    private readonly now: () => number = Date.now,
+    private readonly started = now(),
   ) {}
 
   /** Throws STAGE_TIMEOUT, naming `step`, when the deadline has passed. */
   check(step: string): void {
-    if (this.deadline !== undefined && Date.now() > this.deadline) {
+    if (this.deadline === undefined) return;
+    const now = this.now();
+    if (now > this.deadline) {
       throw new InvalidInputError(
         'STAGE_TIMEOUT',
-        `Cleaning ran out of its time budget after ${Date.now() - this.started} ms, at ${step}.`,
+        `Cleaning ran out of its time budget after ${now - this.started} ms, at ${step}.`,
       );
     }
   }

@@ -111,15 +111,15 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
     code: 'TOO_COMPLEX',
     bytes: () =>
       utf8(
-        `# Hostile\n\n${PROSE}\n\n${Array.from({ length: 150_000 }, (_, i) => `[l${i}]: https://example.com/${i}\n`).join('')}`,
+        `# Hostile\n\n${PROSE}\n\n${Array.from({ length: 150_000 }, (_, i) => `[l${i}]: https://x.io/${i}\n`).join('')}`,
       ),
   },
   {
     name: 'md-front-matter-open',
     file: 'md-front-matter-open.md',
-    what: 'Markdown front matter never closed: 500,000 key: value lines',
+    what: 'Markdown front matter never closed: 450,000 key: value lines',
     code: 'TOO_COMPLEX',
-    bytes: () => utf8(`---\ntitle: Hostile\n${'key: value\n'.repeat(500_000)}\n${PROSE}\n`),
+    bytes: () => utf8(`---\ntitle: Hostile\n${'key: value\n'.repeat(450_000)}\n${PROSE}\n`),
   },
   {
     name: 'md-stars',
@@ -168,7 +168,7 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
     file: 'one-word-lines.txt',
     what: '130,000 one-word lines (260 KB)',
     code: 'TOO_LONG',
-    bytes: () => utf8('word\n'.repeat(130_000)),
+    bytes: () => utf8('a\n'.repeat(130_000)),
   },
   {
     name: 'escapes-html',

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerCleaner, type WorkerScript } from '../../lambdas/ingest/worker-cleaner.js';
-import { PrecisError } from '../../shared/errors.js';
+import type { PrecisError } from '../../shared/errors.js';
 import type { CleanRequest } from '../../shared/ports.js';
 
 /** A stand-in worker: ready at once, then `onJob` (source run with `job` and `post` in scope) for each job. */
@@ -58,6 +58,17 @@ describe('the cleaning workers', () => {
     // Assess
     expect(results.map((r) => r.text)).toEqual(['a.html:5', 'b.md:5', 'c.txt:5']);
     expect(cleaner.started).toBe(1);
+  });
+
+  it('leave the caller’s bytes as they were, even a view on a buffer shared with others', async () => {
+    // Prepare: a small Buffer, a view on Node's shared pool.
+    const shared = Buffer.from('hello, world');
+    const cleaner = pool(ECHO);
+    // Act
+    const result = await cleaner.clean(shared.subarray(0, 5), request('a.txt'));
+    // Assess
+    expect(result.text).toBe('a.txt:5');
+    expect(shared.toString()).toBe('hello, world');
   });
 
   it('stop a worker that runs past its budget: STAGE_TIMEOUT, and the next upload gets a new worker', async () => {
@@ -114,7 +125,9 @@ describe('the cleaning workers', () => {
     await cleaner.warm();
     // Act
     const slow = cleaner.clean(bytes('x'), request('slow.html'));
-    const starved = await failure(cleaner.clean(bytes('x'), { name: 'late.html', budgetMs: 60_000, endBy: Date.now() }));
+    const starved = await failure(
+      cleaner.clean(bytes('x'), { name: 'late.html', budgetMs: 60_000, endBy: Date.now() }),
+    );
     // Assess
     expect(starved).toMatchObject({ code: 'STAGE_TIMEOUT', permanent: false });
     expect((await slow).text).toBe('slow.html');

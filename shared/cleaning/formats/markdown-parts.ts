@@ -101,12 +101,12 @@ const labelKey = (label: string) =>
     .toLowerCase()
     .toUpperCase();
 
-/** The body's parts, each to parse alone, in order. */
-export function markdownParts(body: string, budget: Budget): string[] {
+/** The body's parts, each to parse alone, in order; a part ends at the first place it may once `partChars` long. */
+export function markdownParts(body: string, budget: Budget, partChars = PART_CHARS): string[] {
   const lines = body.split('\n');
   const parts: { lines: string[]; defined: Set<string> }[] = [];
   let part: { lines: string[]; defined: Set<string> } = { lines: [], defined: new Set() };
-  let partChars = 0;
+  let size = 0;
   /** Each definition's label, by key: the first wins, as in CommonMark. */
   const definitions = new Map<string, string>();
   let markup = 0;
@@ -128,14 +128,14 @@ export function markdownParts(body: string, budget: Budget): string[] {
       first !== 0x20 &&
       first !== 0x09 &&
       first !== 0x3e;
-    if (splittable && partChars >= PART_CHARS) {
+    if (splittable && size >= partChars) {
       parts.push(part);
       part = { lines: [], defined: new Set() };
-      partChars = 0;
+      size = 0;
     }
     part.lines.push(line);
-    partChars += line.length + 1;
-    if (partChars > LIMITS.markdown.blockChars) {
+    size += line.length + 1;
+    if (size > LIMITS.markdown.blockChars) {
       throw tooComplex('a stretch of Markdown with no blank line to end it (characters)', LIMITS.markdown.blockChars);
     }
     previousBlank = blank;
