@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HOSTILE_INPUTS } from '../tests/helpers/hostile.js';
+import { HOSTILE_INPUTS, TERMINAL_CONTROLS } from '../tests/helpers/hostile.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,26 +39,32 @@ if (values.one) {
   const input = HOSTILE_INPUTS.find((i) => i.name === values.one);
   if (!input) throw new Error(`no hostile input named ${values.one}`);
   const { toErrorInfo } = await import('../shared/errors.js');
-  const { WorkerCleaner } = await import('../lambdas/ingest/worker-cleaner.js');
-  const { CLEANER_HEAP_MB } = await import('../lambdas/ingest/deps.js');
-  // In process, the library; with --worker, nothing of it in this thread (as in the ingest function).
-  const { cleanDocument, loadLanguageModels } = values.worker
-    ? { cleanDocument: null, loadLanguageModels: async () => {} }
-    : await import('../shared/cleaning/index.js');
-  await loadLanguageModels();
-  const worker = values.worker ? new WorkerCleaner({ workers: 1, heapMb: CLEANER_HEAP_MB }) : null;
-  await worker?.warm();
+  // In process, the library; with --worker, the ingest function's worker and nothing of cleaning in this thread.
+  type Cleaned = { wordCount: number; text: string; title: string | null; byline: string | null; site: string | null };
+  let clean: (bytes: Uint8Array, request: { name: string; maxWords: number }) => Promise<Cleaned>;
+  let close = async () => {};
+  if (values.worker) {
+    const { WorkerCleaner } = await import('../lambdas/ingest/worker-cleaner.js');
+    const { CLEANER_HEAP_MB } = await import('../lambdas/ingest/deps.js');
+    const worker = new WorkerCleaner({ workers: 1, heapMb: CLEANER_HEAP_MB });
+    await worker.warm();
+    clean = (bytes, request) => worker.clean(bytes, { ...request, budgetMs: 50_000, endBy: Date.now() + 50_000 });
+    close = () => worker.close();
+  } else {
+    const { cleanDocument, loadLanguageModels } = await import('../shared/cleaning/index.js');
+    await loadLanguageModels();
+    clean = async (bytes, request) => cleanDocument(bytes, request);
+  }
   const bytes = input.bytes();
   // The parent's clock starts here: loading the models (and starting the worker) is not cleaning.
   process.stdout.write('ready\n');
   const started = performance.now();
   let outcome: string;
   try {
-    const request = { name: input.file, maxWords: 100_000 };
-    const cleaned = worker
-      ? await worker.clean(bytes, { ...request, budgetMs: 50_000, endBy: Date.now() + 50_000 })
-      : (cleanDocument as NonNullable<typeof cleanDocument>)(bytes, request);
-    outcome = `cleaned (${cleaned.wordCount} words)`;
+    const cleaned = await clean(bytes, { name: input.file, maxWords: 100_000 });
+    const { text, title, byline, site } = cleaned;
+    const controls = [text, title, byline, site].join('').match(new RegExp(TERMINAL_CONTROLS, 'g'))?.length ?? 0;
+    outcome = `cleaned (${cleaned.wordCount} words, ${controls} terminal control characters kept)`;
   } catch (error) {
     outcome = toErrorInfo(error).code;
     if (outcome === 'INTERNAL_ERROR')
@@ -67,7 +73,7 @@ if (values.one) {
   const ms = performance.now() - started;
   const peakMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(`${JSON.stringify({ outcome, ms, peakMb } satisfies Measured)}\n`);
-  await worker?.close();
+  await close();
   process.exit(0);
 }
 
