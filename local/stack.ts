@@ -30,6 +30,7 @@ import {
   type SweepConfig,
   sweepEnvSchema,
 } from '../shared/config.js';
+import type { Cleaner } from '../shared/ports.js';
 import { sweep } from '../shared/usecases/sweep.js';
 import { ensureTable, startDynamo } from './dynamodb.js';
 import { FileArticleEvents } from './events-file.js';
@@ -93,6 +94,8 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   /** Replaces the configured analysis engine (tests). */
   engine?: AnalysisEngine;
+  /** Replaces the ingest function's cleaning worker (tests). */
+  cleaner?: Cleaner;
 }
 
 /**
@@ -265,8 +268,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const ingestDeps = buildIngestDeps(ingestConfig, {
       ...clients,
       analyzeQueue: { send: async (message) => analyzeQueue.send(JSON.stringify(message)) },
+      cleaner: options.cleaner,
     });
     const ingest = createIngestHandler(ingestDeps);
+    // Its cleaning worker: ready before the first upload, stopped after the queues (stops run last pushed first).
+    stops.push(() => ingestDeps.cleaner.close());
+    await ingestDeps.cleaner.warm();
     // Leases still held belong to a stack that died (this one holds the folder now): end them, so the
     // messages that come back at once (see LocalQueue) are taken up at once, not after the lease.
     for (const status of ['RECEIVED', 'ANALYZING'] as const) {
