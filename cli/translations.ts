@@ -28,7 +28,7 @@ export function translationHelp(article: Pick<ArticleRecord, 'id' | 'provenance'
       `The offline engine analysed ${article.id}, and it does not translate. For translations, run the stack`,
       'with an LLM and the languages to translate into, then analyse the article again:',
       `  TARGET_LANGUAGES=${lang} OPENAI_API_KEY=sk-… npm start      (OpenAI; or OPENAI_BASE_URL=… for any OpenAI-compatible server)`,
-      `  npm run stub:llm, then TARGET_LANGUAGES=${lang} OPENAI_BASE_URL=http://127.0.0.1:11435/v1 npm start`,
+      `  npm run stub:llm, then TARGET_LANGUAGES=${lang} OPENAI_BASE_URL=http://127.0.0.1:11435/v1 PRECIS_LLM_PROVIDER=openai npm start`,
       `                                          (no network, no key: its "translations" are filler, marked as a stub's)`,
       `  precis reprocess ${article.id}`,
     ].join('\n');

@@ -54,13 +54,14 @@ describe('loadConfig', () => {
   });
 });
 
-// ── The README's configuration table, walked ─────────────────────────────
+// ── The configuration table of docs/configuration.md, walked ─────────────
 
-const README = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+const DOCS = resolve(import.meta.dirname, '../../docs');
 
-/** The rows of the first Markdown table after `heading`: cells, backticks stripped. */
-function tableAfter(heading: string): string[][] {
-  const section = README.slice(README.indexOf(heading));
+/** The rows of the first Markdown table after `heading` in a doc: cells, backticks stripped. */
+function tableAfter(doc: string, heading: string): string[][] {
+  const text = readFileSync(resolve(DOCS, doc), 'utf8');
+  const section = text.slice(text.indexOf(heading));
   const lines = section.split('\n');
   const first = lines.findIndex((l) => l.startsWith('|'));
   const rows: string[][] = [];
@@ -151,12 +152,12 @@ const AWS_NAMES = {
   PRECIS_INGEST_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/id',
 };
 
-const rows = tableAfter('## Configuration').map(([name, usedBy]) => ({
+const rows = tableAfter('configuration.md', '## Configuration').map(([name, usedBy]) => ({
   name: name as string,
   usedBy: (usedBy ?? '').split(',').map((s) => s.trim()) as Runtime[],
 }));
 
-describe("the README's configuration table", () => {
+describe('the configuration table of docs/configuration.md', () => {
   it('lists every variable the functions and the CLI read, and who reads it', () => {
     const read = new Set(Object.values(SCHEMAS).flatMap((schema) => Object.keys(schema.shape)));
     expect(new Set(rows.map((r) => r.name))).toEqual(read);
@@ -167,7 +168,7 @@ describe("the README's configuration table", () => {
   });
 
   it('lists every setting of the local stack itself', () => {
-    const local = tableAfter('## The local stack').flatMap((row) => row.at(-1)?.split(/[ ,]+/) ?? []);
+    const local = tableAfter('operations.md', '## The local stack').flatMap((row) => row.at(-1)?.split(/[ ,]+/) ?? []);
     for (const name of Object.keys(localEnvSchema.shape)) expect(local, name).toContain(name);
   });
 

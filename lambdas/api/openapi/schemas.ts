@@ -265,7 +265,7 @@ export const problem = z
       .meta({ description: "The HTTP status; absent only in API Gateway's catch-all answers." }),
     detail: z.string(),
     instance: z.string().optional(),
-    code: errorCode.optional().meta({ description: 'precis\'s error code (README, "Error codes").' }),
+    code: errorCode.optional().meta({ description: 'precis\'s error code (docs/api.md, "Error codes").' }),
   })
   .meta({ id: 'Problem', description: 'An RFC 9457 problem document.' });
 
