@@ -132,8 +132,8 @@ export function stubNote(articles: ArticleRecord[]): string | null {
   const stubbed = articles.filter((a) => a.provenance?.stub).length;
   if (stubbed === 0) return null;
   return [
-    `${stubbed} article${stubbed === 1 ? ' was' : 's were'} analysed by precis's stand-in LLM: each ${STUB_TRANSLATION}, but`,
-    'filler words in the script of the language, figures kept. For real ones, set OPENAI_API_KEY (or OPENAI_BASE_URL',
-    'of a real OpenAI-compatible server) instead.',
+    `${stubbed} article${stubbed === 1 ? ' was' : 's were'} analysed by precis's stand-in LLM (${STUB_TRANSLATION}): the`,
+    'translations are filler words in the script of the language, figures kept. For real ones, set OPENAI_API_KEY',
+    '(or the OPENAI_BASE_URL of a real OpenAI-compatible server) instead.',
   ].join('\n');
 }

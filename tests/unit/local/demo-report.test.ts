@@ -40,7 +40,7 @@ describe("the demo's report of an article", () => {
     expect(real).toContain('Translations: ar, fr done');
     expect(real).not.toContain('stub');
     expect(stubNote([analysed(true), analysed(false)])).toMatch(
-      /^1 article was analysed by precis's stand-in LLM: each stub translation: not a real translation[\s\S]*OPENAI_API_KEY/,
+      /^1 article was analysed by precis's stand-in LLM \(stub translation: not a real translation\): the\ntranslations are filler[\s\S]*OPENAI_API_KEY/,
     );
     expect(stubNote([analysed(false)])).toBeNull();
   });
