@@ -167,6 +167,32 @@ describe('the configuration table of docs/configuration.md', () => {
     }
   });
 
+  it('states the default each variable takes when unset, where it names a value', () => {
+    // Prepare
+    const checked: string[] = [];
+    const parsedBy = (usedBy: Runtime[], env: Record<string, string>) => {
+      const lambda = usedBy.find((r) => r !== 'CLI');
+      return (lambda ? loadConfig(SCHEMAS[lambda], { ...AWS_NAMES, ...env }) : cliConfig(env)) as Record<
+        string,
+        unknown
+      >;
+    };
+    // Act
+    const doc = readFileSync(resolve(DOCS, 'configuration.md'), 'utf8');
+    for (const [name = '', usedBy = '', stated = ''] of tableAfter('configuration.md', '## Configuration')) {
+      // A number, or a value in backticks that is not another variable's name (`PRECIS_MODEL`); not words ("none").
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${name}\` `)) ?? '';
+      const value =
+        /^\d+$/.test(stated) || (row.split('|')[3]?.trim() === `\`${stated}\`` && !/^[A-Z_]+$/.test(stated));
+      if (!value) continue;
+      const readers = usedBy.split(',').map((r) => r.trim()) as Runtime[];
+      // Assess: the value the table states is the one the schema takes when the variable is unset.
+      expect(parsedBy(readers, { [name]: stated })[name], name).toEqual(parsedBy(readers, {})[name]);
+      checked.push(name);
+    }
+    expect(checked.length).toBeGreaterThan(20);
+  });
+
   it('lists every setting of the local stack itself', () => {
     const local = tableAfter('operations.md', '## The local stack').flatMap((row) => row.at(-1)?.split(/[ ,]+/) ?? []);
     for (const name of Object.keys(localEnvSchema.shape)) expect(local, name).toContain(name);
