@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { countTokens } from 'gpt-tokenizer';
 import { listen } from '../../local/listen.js';
+import { STUB_SERVER } from '../../shared/analysis/llm/transport.js';
 import { autoAnswer, type ChatMessage, type ChatRequest, type Recorded, taskOf } from './stub-answers.js';
 import { billOf, hostedModel, localModel, type ServedModel } from './stub-models.js';
 import { openaiError, outputCap, type Refusal, refusalOf } from './stub-rules.js';
@@ -112,6 +113,12 @@ export interface StubOptions {
   models?: Record<string, ServedModel>;
   /** The model names `GET /models` lists (local servers and OpenRouter list what they serve). */
   listed?: string[];
+  /**
+   * The `Server` header of every answer: the stand-in's own name by default
+   * (STUB_SERVER), so precis marks what it wrote as a stub's; another name
+   * stands for a real server.
+   */
+  server?: string;
 }
 
 export interface Ledger {
@@ -421,7 +428,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
 
   const server: Server = createServer(async (req, res) => {
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.writeHead(status, { 'content-type': 'application/json', server: options.server ?? STUB_SERVER, ...headers });
       res.end(JSON.stringify(body));
     };
     const path = (req.url ?? '').replace(/\?.*$/, '');

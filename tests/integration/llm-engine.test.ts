@@ -105,10 +105,22 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
       model: 'gpt-5.4-mini',
       promptVersion: PROMPT_VERSION,
       chunks: 1,
+      // The answers came from the stand-in server: its "translations" are filler.
+      stub: true,
       llm: { api: 'chat', provider: 'openai', outputMode: 'json_schema', reasoningEffort: null },
     });
     // Every call carries an output cap, by the name OpenAI wants.
     for (const r of stub.requests) expect(r.body.max_completion_tokens).toBeGreaterThan(0);
+  });
+
+  it('marks nothing as a stub when another server answers', async () => {
+    // Prepare: the same answers, from a server that does not name itself precis's stand-in.
+    stub.setOptions({ server: 'uvicorn' });
+    // Act
+    const result = await llm().analyze(article('basra-water.html'), { targetLanguages: ['ar'] });
+    // Assess
+    expect(result.translations.ar?.status).toBe('done');
+    expect(result.provenance.stub).toBeUndefined();
   });
 
   it('repairs an answer that is not JSON, and one that breaks the schema, with one repair request each', async () => {

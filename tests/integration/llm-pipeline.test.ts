@@ -74,6 +74,7 @@ describe('the pipeline with an LLM configured', () => {
       engine: 'openai',
       model: 'gpt-5.4-mini',
       promptVersion: PROMPT_VERSION,
+      stub: true,
     });
     expect(article.translations?.ar?.status).toBe('done');
     expect(article.translations?.fr?.status).toBe('done');

@@ -146,9 +146,14 @@ describe.skipIf(!CHROMIUM)('the reader page in Chromium', () => {
     await expect.poll(claimTexts).toEqual(claims.map((c) => arabic.claims.find((t) => t.id === c.id)?.text));
     expect(await page.locator('#claims .claim-text').first().getAttribute('dir')).toBe('rtl');
     expect(await page.locator('#claims .claim-text').first().getAttribute('lang')).toBe('ar');
+    // The stand-in LLM wrote it: the page says it is no translation.
+    expect(await page.locator('#stub-note').textContent()).toMatch(/^stub translation: not a real translation/);
+    expect(await page.locator('#stub-note').getAttribute('dir')).toBe('ltr');
+    expect(await page.locator('[data-fact="Engine"]').textContent()).toMatch(/on the stub LLM$/);
     await shot('2-arabic');
     await page.click('.langs button[data-lang="en"]');
     await expect.poll(claimTexts).toEqual(claims.map((c) => c.text));
+    expect(await page.locator('#stub-note').count()).toBe(0); // the original is the article's own
 
     // Every grounded claim's evidence is marked in the text, at its offsets, verbatim.
     const marks = await page

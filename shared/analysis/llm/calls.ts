@@ -181,6 +181,7 @@ export class LlmCalls {
           : { allowCachedPrefix: this.knowledge.windowKnown(model) },
     });
     run.modes.add(result.mode);
+    if (result.stub) run.stub = true;
     return result.value;
   }
 }

@@ -290,6 +290,8 @@ export class LlmEngine implements AnalysisEngine {
       ...(s.translationModel !== s.analysisModel ? { translationModel: s.translationModel } : {}),
       promptVersion: PROMPT_VERSION,
       chunks,
+      // A retry that made no call keeps what the first delivery was answered by.
+      ...(run.stub || previous?.provenance.stub ? { stub: true } : {}),
       llm: {
         api: this.calls.apiOf(caps),
         provider: s.provider,

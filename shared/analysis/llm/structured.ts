@@ -8,7 +8,7 @@ import { Lessons, type ModelLessons } from './lessons.js';
 import type { ReasoningEffort } from './models.js';
 import { jsonModeInstruction } from './prompts.js';
 import { RateGovernor, sleep } from './rate-governor.js';
-import type { LlmAnswer, Message, OutputMode, Transport } from './transport.js';
+import { fromStub, type LlmAnswer, type Message, type OutputMode, type Transport } from './transport.js';
 import { promptText, promptTokens, shortRead } from './truncation.js';
 
 export { jsonText } from './answers.js';
@@ -52,6 +52,8 @@ export interface StructuredResult<T> {
   value: T;
   /** How the answer was constrained. */
   mode: OutputMode;
+  /** The answer came from precis's stand-in server (fromStub). */
+  stub: boolean;
 }
 
 export interface CallerSettings {
@@ -125,7 +127,7 @@ export class StructuredCaller {
     ];
     const first = await this.answer(request, messages);
     const checked = checkAnswer(first.content, request.validate);
-    if (checked.ok) return { value: checked.value, mode: first.mode };
+    if (checked.ok) return { value: checked.value, mode: first.mode, stub: first.stub };
 
     const repair: Message[] = [
       ...messages,
@@ -139,7 +141,7 @@ export class StructuredCaller {
     ];
     const second = await this.answer(request, repair);
     const rechecked = checkAnswer(second.content, request.validate);
-    if (rechecked.ok) return { value: rechecked.value, mode: second.mode };
+    if (rechecked.ok) return { value: rechecked.value, mode: second.mode, stub: second.stub };
     throw new LlmError(
       'LLM_INVALID_OUTPUT',
       `The model's answer failed validation twice (${rechecked.problems}).`,
@@ -151,7 +153,7 @@ export class StructuredCaller {
   private async answer<T>(
     request: StructuredRequest<T>,
     messages: Message[],
-  ): Promise<{ content: string; mode: OutputMode }> {
+  ): Promise<{ content: string; mode: OutputMode; stub: boolean }> {
     const { answer, mode, sent } = await this.send(request, messages);
     request.onUsage(answer.usage);
     const earlier = this.recent.get(request.model) ?? [];
@@ -186,7 +188,7 @@ export class StructuredCaller {
         PERMANENT,
       );
     }
-    return { content: answer.content ?? '', mode };
+    return { content: answer.content ?? '', mode, stub: fromStub(answer.headers) };
   }
 
   /** Sends until an answer comes, within the deadline: lessons are learnt, 5xx retry, 429s wait. */
