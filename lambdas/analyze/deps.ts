@@ -75,6 +75,7 @@ export function createLlmEngine(
       provider,
       api: config.PRECIS_LLM_API,
       reasoningEffort: config.PRECIS_REASONING_EFFORT,
+      translationEffort: config.PRECIS_TRANSLATION_EFFORT === 'default' ? undefined : config.PRECIS_TRANSLATION_EFFORT,
       maxOutputTokens: config.PRECIS_MAX_OUTPUT_TOKENS,
       maxCallsPerArticle: config.PRECIS_MAX_CALLS_PER_ARTICLE,
       maxCostPerArticle: config.PRECIS_MAX_COST_PER_ARTICLE,

@@ -105,12 +105,31 @@ const LANGUAGE_WORDS: Record<string, string[]> = {
 };
 
 /**
- * How many o200k tokens a translation of English news takes for each token
- * of the source: an assumption (parallel news text counted with o200k), so
- * that a stand-in translation is as long, in tokens, as a model's.
+ * How many o200k tokens a translation of English takes for each token of
+ * the source, so that a stand-in translation is as long, in tokens, as a
+ * model's: the o200k counts of one sentence in each language that OpenAI
+ * published with GPT-4o (English 24 tokens; French 28, Arabic 26, …), taken
+ * as ratios. One sentence is a small sample: an assumption, not a measure.
  */
-const TOKEN_RATIO: Record<string, number> = { fr: 1.2, es: 1.15, it: 1.2, pt: 1.15, de: 1.3, ar: 1.35 };
-const DEFAULT_RATIO = 1.3;
+const TOKEN_RATIO: Record<string, number> = {
+  fr: 1.17,
+  es: 1.08,
+  de: 1.21,
+  it: 1.17,
+  pt: 1.13,
+  pl: 1.17,
+  ar: 1.08,
+  fa: 1.33,
+  ur: 1.38,
+  ru: 0.96,
+  zh: 1,
+  ja: 1.08,
+  ko: 1.13,
+  hi: 1.29,
+  tr: 1.25,
+  vi: 1.25,
+};
+const DEFAULT_RATIO = 1.15;
 
 /**
  * Every word replaced by a common word of the target language, in turn;
@@ -171,6 +190,18 @@ function sentencesOf(starts: { n: number; at: number }[], start: number, end: nu
   return [...(first ? [first] : []), ...inside].map((s) => s.n);
 }
 
+/**
+ * The numbers of the sentences of the request's article that a passage lies
+ * in, as a model citing it would give them; empty when the passage is not in
+ * the article. For tests that script a claim by the passage that states it.
+ */
+export function citing(request: Recorded, passage: string): number[] {
+  const user = request.body.messages.filter((m) => m.role === 'user').at(0)?.content ?? '';
+  const { text, starts } = articleOf(user);
+  const at = text.indexOf(passage);
+  return at < 0 ? [] : sentencesOf(starts, at, at + passage.length);
+}
+
 /** The first line of a message that is a JSON object: the data a translation request sends. */
 function jsonLine(text: string): unknown {
   const line = text.split('\n').find((l) => l.trimStart().startsWith('{')) ?? text;
@@ -205,7 +236,8 @@ function faithfulAnswer(request: Recorded): Record<string, unknown> {
           speaker: c.speaker,
           kind: c.kind,
           checkworthinessReason: 'Of public interest, harmful if false, and verifiable against official figures.',
-          checkworthiness: c.checkworthiness,
+          // A model writes a score with two decimals.
+          checkworthiness: Math.round(c.checkworthiness * 100) / 100,
         })),
       };
     }
@@ -240,11 +272,11 @@ function faithfulAnswer(request: Recorded): Record<string, unknown> {
       };
     }
     case 'translation': {
-      // The target language is named "into Arabic (ar)", in the system message or after the data.
-      const named = request.body.messages.map((m) =>
-        /\binto [^()\n]+ \(([a-z]{2,3}(?:-[a-z0-9]+)?)\)/i.exec(m.content),
-      );
-      const lang = named.find(Boolean)?.[1] ?? 'xx';
+      // The target language is named "into Arabic (ar)": in the line after the data, or in the system message.
+      const naming = /\binto [^()\n]+ \(([a-z]{2,3}(?:-[a-z0-9]+)?)\)/i;
+      const system = request.body.messages.find((m) => m.role === 'system')?.content ?? '';
+      const after = user.split('\n').filter((line) => !line.trimStart().startsWith('{'));
+      const lang = (naming.exec(after.at(-1) ?? '') ?? naming.exec(system))?.[1] ?? 'xx';
       return translated(jsonLine(user), lang) as Record<string, unknown>;
     }
     case 'probe':

@@ -93,7 +93,7 @@ describe('the pipeline with an LLM configured', () => {
     let frFailures = 0;
     stub.setOptions({
       route: (r) => {
-        if (r.task === 'translation' && r.body.messages[0]?.content.includes('(fr)') && frFailures === 0) {
+        if (r.task === 'translation' && r.body.messages.at(-1)?.content.includes('(fr)') && frFailures === 0) {
           frFailures++;
           return { kind: 'status', status: 500 };
         }
