@@ -53,10 +53,16 @@ export function documentClient(dynamodb: DynamoDBClient): DynamoDBDocumentClient
   });
 }
 
-export function storageAdapters(clients: StorageClients, tableName: string, options: { cursors?: CursorCodec } = {}) {
+export function storageAdapters(
+  clients: StorageClients,
+  tableName: string,
+  options: { cursors?: CursorCodec; recordRetentionDays?: number } = {},
+) {
   return {
     blobs: new S3BlobStore(clients.s3),
-    articles: new DynamoArticleRepository(documentClient(clients.dynamodb), tableName, options.cursors),
+    articles: new DynamoArticleRepository(documentClient(clients.dynamodb), tableName, options.cursors, {
+      recordRetentionDays: options.recordRetentionDays,
+    }),
   };
 }
 

@@ -188,14 +188,23 @@ const storageEnv = {
   PRECIS_BUCKET: z.string().min(1),
 };
 
+/** Days a finished article is kept before the table's TTL deletes it (0: kept until deleted). */
+const PRECIS_RECORD_RETENTION_DAYS = z.coerce.number().int().min(0).default(0);
+
 /** Where terminal states are published: an EventBridge bus's name or ARN (the account's default bus). */
 const PRECIS_EVENT_BUS = z.string().min(1).default('default');
 
-/** Receives of one message before it goes to the dead-letter queue (the queue's maxReceiveCount). */
-const PRECIS_MAX_RECEIVES = positiveInt(3);
+/**
+ * Receives of one message before it goes to the dead-letter queue (the
+ * queue's maxReceiveCount). AWS asks for 5 at least behind Lambda: a
+ * throttled receive counts as one.
+ */
+export const DEFAULT_MAX_RECEIVES = 5;
+const PRECIS_MAX_RECEIVES = positiveInt(DEFAULT_MAX_RECEIVES);
 
 export const ingestEnvSchema = z.object({
   ...storageEnv,
+  PRECIS_RECORD_RETENTION_DAYS,
   PRECIS_EVENT_BUS,
   PRECIS_MAX_RECEIVES,
   PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
@@ -206,6 +215,7 @@ export const ingestEnvSchema = z.object({
 
 export const analyzeEnvSchema = z.object({
   ...storageEnv,
+  PRECIS_RECORD_RETENTION_DAYS,
   PRECIS_EVENT_BUS,
   PRECIS_MAX_RECEIVES,
   ...engineEnv,
@@ -218,8 +228,16 @@ export const sweepEnvSchema = z.object({
   /** Where an upload whose S3 event was lost, or an article stuck in RECEIVED, is sent. */
   PRECIS_INGEST_QUEUE_URL: z.string().min(1),
   PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
+  /** Where the events a dead function did not get out are published. */
+  PRECIS_EVENT_BUS,
   /** An article unchanged this long in RECEIVED, CLEANED or ANALYZING is driven again; above every lease. */
   PRECIS_SWEEP_STALE_MS: positiveInt(30 * 60_000),
+  /** How long one run works before it saves where it stopped; keep it below the function's timeout. */
+  PRECIS_SWEEP_BUDGET_MS: positiveInt(4 * 60_000),
+  /** A finished article whose event is not out this long after it ended has it published by the sweep. */
+  PRECIS_SWEEP_EVENT_GRACE_MS: positiveInt(5 * 60_000),
+  /** Pages of 1,000 uploads the rolling pass over incoming/ lists in one run. */
+  PRECIS_SWEEP_UPLOAD_PAGES: positiveInt(1),
 });
 
 export const apiEnvSchema = z.object({
@@ -249,6 +267,14 @@ export const apiEnvSchema = z.object({
         .map((origin) => origin.trim())
         .filter(Boolean),
     ),
+  /** How the stack authorizes callers (its `-c auth`): what the reader page asks for, a key or a sign-in. */
+  PRECIS_AUTH: z.enum(['apiKey', 'iam', 'cognito']).default('apiKey'),
+  /** With PRECIS_AUTH=cognito: the user pool domain's base URL, where the page signs users in. */
+  PRECIS_COGNITO_DOMAIN: z.url({ protocol: /^https?$/ }).optional(),
+  /** With PRECIS_AUTH=cognito: the page's app client (public: no secret, PKCE instead). */
+  PRECIS_COGNITO_CLIENT_ID: z.string().min(1).optional(),
+  /** With PRECIS_AUTH=cognito: the page's own URL, the client's callback and sign-out URL. */
+  PRECIS_READER_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /** The `precis` command on local files: cleaning and the engine, no storage. */

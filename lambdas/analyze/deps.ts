@@ -153,7 +153,9 @@ export function buildAnalyzeDeps(
   clients: AnalyzeClients,
   overrides: { engine?: AnalysisEngine; observe?: Observability } = {},
 ): AnalyzeHandlerDeps {
-  const adapters = storageAdapters(clients, config.PRECIS_TABLE);
+  const adapters = storageAdapters(clients, config.PRECIS_TABLE, {
+    recordRetentionDays: config.PRECIS_RECORD_RETENTION_DAYS,
+  });
   const cache = new BlobAnalysisCache(adapters.blobs, config.PRECIS_BUCKET);
   const observe = overrides.observe ?? observability('precis-analyze');
   return {

@@ -9,6 +9,12 @@ import { ARTICLE_ID, STATUSES } from '../../shared/article.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import { LANGUAGE_CODE } from '../../shared/languages.js';
 
+/**
+ * The OAuth scopes a Cognito access token needs (`-c auth=cognito`): `read`
+ * for every GET, `reprocess` for every POST (uploads, reprocessing, redrives).
+ */
+export const API_SCOPES = { read: 'precis/read', reprocess: 'precis/reprocess' } as const;
+
 /** Articles one bulk reprocess call looks at, at most: well inside the function's time. */
 export const BULK_LIMIT = 50;
 

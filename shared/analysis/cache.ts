@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AnalysisResult } from '../article.js';
 import { TransientError } from '../errors.js';
+import { objectKeys } from '../layout.js';
 import type { BlobStore, ContentClaims } from '../ports.js';
 import type {
   AnalysisCache,
@@ -119,7 +120,7 @@ class JsonBlobs<T> {
 /** The cache as JSON objects under `cache/` in the article bucket. Best effort: a failed read is a miss. */
 export class BlobAnalysisCache extends JsonBlobs<AnalysisResult> implements AnalysisCache {
   constructor(blobs: BlobStore, bucket: string) {
-    super(blobs, bucket, 'cache/');
+    super(blobs, bucket, objectKeys.cachePrefix);
   }
 
   override async put(key: string, result: AnalysisResult): Promise<void> {
@@ -138,7 +139,7 @@ export class BlobAnalysisCache extends JsonBlobs<AnalysisResult> implements Anal
  */
 export class BlobAnswerStore extends JsonBlobs<KeptAnswer> implements AnswerStore {
   constructor(blobs: BlobStore, bucket: string) {
-    super(blobs, bucket, 'answers/');
+    super(blobs, bucket, objectKeys.answersPrefix);
   }
 }
 

@@ -391,9 +391,10 @@ describe('the local pipeline', () => {
     const article = await finished(key, 15_000);
     expect(article).toMatchObject({
       status: 'FAILED',
-      error: { code: 'ANALYSIS_FAILED', stage: 'analyze', attempts: 3 },
+      error: { code: 'ANALYSIS_FAILED', stage: 'analyze', attempts: 5 },
     });
-    expect(engine.calls.get(article.contentHash as string)).toBe(3);
+    // Five receives (PRECIS_MAX_RECEIVES), each after a delay that grows, not after a visibility timeout.
+    expect(engine.calls.get(article.contentHash as string)).toBe(5);
     await expect.poll(() => stack.queues.analyze.deadLetters.length).toBe(deadBefore + 1);
     expect(JSON.parse(stack.queues.analyze.deadLetters.at(-1)?.body ?? '{}')).toEqual({ articleId: article.id });
   });

@@ -172,7 +172,7 @@ describe('analyze handler', () => {
     Attributes: { id: 'a1', status: 'ANALYZING', textKey, contentHash: 'h', language: 'en', title: 'T' },
   });
 
-  it('analyses a cleaned article, writes its result and sets DONE', async () => {
+  it('analyses a cleaned article and sets DONE, the record being the result', async () => {
     ddbMock.on(UpdateCommand).resolvesOnce(claimed('cleaned/a1.txt')).resolves({});
     const text = 'Kirkuk police opened 12 new checkpoints on Monday, the police chief said. '.repeat(3);
     s3Mock.on(GetObjectCommand).resolves({ Body: body(text) });
@@ -180,8 +180,8 @@ describe('analyze handler', () => {
     const response = await analyzeHandler()(sqsEvent(sqsRecord({ articleId: 'a1' })), context());
 
     expect(response.batchItemFailures).toEqual([]);
-    const result = s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input;
-    expect(result?.Key).toBe('results/a1.json');
+    // No copy of the result in the bucket: nothing read it.
+    expect(s3Mock.commandCalls(PutObjectCommand)).toEqual([]);
     const save = ddbMock.commandCalls(UpdateCommand)[1]?.args[0].input;
     expect(save?.ExpressionAttributeValues).toMatchObject({
       ':status': 'DONE',
