@@ -72,6 +72,10 @@ const provenance = z
     cleanerVersion: z.string(),
     chunks: z.number().int().optional(),
     cacheHit: z.boolean().optional(),
+    duplicateOf: z
+      .object({ contentHash: z.string(), similarity: z.number() })
+      .optional()
+      .describe('Reused from the analysis of a near copy of this text (a syndicated story): nothing was paid for it.'),
     fallback: z.object({ from: z.string(), code: z.string(), message: z.string() }).optional(),
     llm: z
       .object({
