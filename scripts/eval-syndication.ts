@@ -39,35 +39,40 @@ const rows = readFileSync(CNNDM, 'utf8')
 
 await loadLanguageModels();
 const engine = new OfflineEngine();
-const originals: { text: string; entry: SyndicationEntry }[] = [];
+const originals: { text: string; language: string | null; entry: SyndicationEntry }[] = [];
 for (const row of rows) {
   const input = cleanDocument(Buffer.from(row.article), { name: `${row.id}.txt` });
   const result = await engine.analyze(input, { targetLanguages: [] });
   originals.push({
     text: input.text,
+    language: input.language,
     entry: {
       contentHash: createHash('sha256').update(input.text).digest('hex'),
       sketch: sketchOf(input.text),
       figures: figures(input.text).map((f) => f.text),
+      language: input.language,
+      publishedDay: null,
       result,
     },
   });
 }
 
 type Kind = 'refurnished' | 'paragraph' | 'figure' | 'other story';
-const cases: { kind: Kind; copy: boolean; text: string; of: SyndicationEntry }[] = [];
-originals.forEach(({ text, entry }, i) => {
-  cases.push({ kind: 'refurnished', copy: true, text: refurnished(text, i), of: entry });
+const cases: { kind: Kind; copy: boolean; text: string; language: string | null; of: SyndicationEntry }[] = [];
+originals.forEach(({ text, language, entry }, i) => {
+  cases.push({ kind: 'refurnished', copy: true, text: refurnished(text, i), language, of: entry });
   const paragraph = oneParagraphChanged(text);
-  if (paragraph) cases.push({ kind: 'paragraph', copy: true, text: paragraph, of: entry });
+  if (paragraph) cases.push({ kind: 'paragraph', copy: true, text: paragraph, language, of: entry });
   const figure = oneFigureChanged(text);
-  if (figure) cases.push({ kind: 'figure', copy: false, text: figure, of: entry });
+  if (figure) cases.push({ kind: 'figure', copy: false, text: figure, language, of: entry });
   // The nearest other story: the hardest one to tell apart.
   const nearest = originals
     .filter((_, j) => j !== i)
     .map((o) => ({ o, score: similarity(entry.sketch, o.entry.sketch) }))
     .sort((a, b) => b.score - a.score)[0];
-  if (nearest) cases.push({ kind: 'other story', copy: false, text: nearest.o.text, of: entry });
+  if (nearest) {
+    cases.push({ kind: 'other story', copy: false, text: nearest.o.text, language: nearest.o.language, of: entry });
+  }
 });
 const scored = cases.map((c) => ({ ...c, score: similarity(sketchOf(c.text), c.of.sketch) }));
 
@@ -76,7 +81,10 @@ const kinds: Kind[] = ['refurnished', 'paragraph', 'figure', 'other story'];
 console.log(`| threshold | precision | recall | ${kinds.map((k) => `${k} reused`).join(' | ')} |`);
 console.log(`| --- | --- | --- | ${kinds.map(() => '---').join(' | ')} |`);
 for (let t = 0.3; t <= 0.951; t += 0.05) {
-  const reused = scored.map((c) => ({ ...c, reused: c.score >= t && reuseFor(c.text, c.of, c.score) !== null }));
+  const reused = scored.map((c) => ({
+    ...c,
+    reused: c.score >= t && reuseFor({ text: c.text, language: c.language, publishedAt: null }, c.of, c.score) !== null,
+  }));
   const right = reused.filter((c) => c.reused && c.copy).length;
   const all = reused.filter((c) => c.reused).length;
   const copies = reused.filter((c) => c.copy).length;

@@ -76,6 +76,9 @@ export interface SyndicationEntry {
   sketch: number[];
   /** The figures of the text, as written (checks/numbers.ts), each as often as it occurs. */
   figures: string[];
+  /** The text's language and the day it was published (as the metadata gives it), which its dates were resolved against. */
+  language: string | null;
+  publishedDay: string | null;
   result: AnalysisResult;
 }
 

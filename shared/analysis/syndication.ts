@@ -10,6 +10,9 @@ import { bandKeys, type Sketch, similarity, sketchOf } from './sketch.js';
  */
 export const SYNDICATION_THRESHOLD = 0.65;
 
+/** The day of a publication time as written (its own offset), or null. */
+const dayOf = (publishedAt: string | null) => publishedAt?.slice(0, 10) ?? null;
+
 /** The figures of a text as written, each as often as it occurs. */
 const figureTexts = (text: string) => figures(text).map((f) => f.text);
 
@@ -42,7 +45,8 @@ function within(some: readonly string[], all: readonly string[]): boolean {
 
 /**
  * An earlier analysis made to fit a near copy of its text, or null when it
- * cannot be reused:
+ * cannot be reused. The copy must be in the same language and published
+ * the same day (as its metadata says; both unknown counts as the same), then:
  *
  * 1. The copy must state the original's figures, as often, and no other
  *    outside lines as short as furniture (a dateline's time): a copy that
@@ -52,7 +56,14 @@ function within(some: readonly string[], all: readonly string[]): boolean {
  *    its new offsets; the others are dropped, and their translations with
  *    them.
  */
-export function reuseFor(text: string, entry: SyndicationEntry, score: number): AnalysisResult | null {
+export function reuseFor(
+  input: Pick<AnalysisInput, 'text' | 'language' | 'publishedAt'>,
+  entry: SyndicationEntry,
+  score: number,
+): AnalysisResult | null {
+  const { text } = input;
+  // Relative dates were made absolute from the original's publication day: a copy of another day is new.
+  if (entry.language !== input.language || entry.publishedDay !== dayOf(input.publishedAt)) return null;
   if (!sameFigures(entry.figures, text)) return null;
   const { result } = entry;
   const summaryText = [result.summary.headline, result.summary.short, ...result.summary.bullets].join('\n');
@@ -134,24 +145,31 @@ export class SyndicatedEngine implements FingerprintedEngine {
     if (options.previous || options.fresh) return this.inner.analyze(input, options);
     const sketch = sketchOf(input.text);
     const bands = bandKeys(sketch, this.inner.fingerprint(options));
-    const reused = await this.match(input.text, sketch, bands);
+    const reused = await this.match(input, sketch, bands);
     if (reused) return { ...reused, usage: options.meter?.usage ?? {} };
     const result = await this.inner.analyze(input, options);
     if (result.status === 'DONE' && !result.provenance.cacheHit && !result.provenance.duplicateOf) {
-      const entry = { contentHash: input.contentHash, sketch, figures: figureTexts(input.text), result };
+      const entry: SyndicationEntry = {
+        contentHash: input.contentHash,
+        sketch,
+        figures: figureTexts(input.text),
+        language: input.language,
+        publishedDay: dayOf(input.publishedAt),
+        result,
+      };
       await this.index.add(bands, entry).catch(() => undefined);
     }
     return result;
   }
 
-  private async match(text: string, sketch: Sketch, bands: string[]): Promise<AnalysisResult | null> {
+  private async match(input: AnalysisInput, sketch: Sketch, bands: string[]): Promise<AnalysisResult | null> {
     const candidates = await this.index.candidates(bands).catch(() => []);
     const ranked = candidates
       .map((entry) => ({ entry, score: similarity(sketch, entry.sketch) }))
       .filter((c) => c.score >= this.threshold)
       .sort((a, b) => b.score - a.score);
     for (const { entry, score } of ranked) {
-      const reused = reuseFor(text, entry, score);
+      const reused = reuseFor(input, entry, score);
       if (reused) return reused;
     }
     return null;

@@ -92,6 +92,19 @@ describe('syndicated stories', () => {
     expect(stub.requests.map((r) => r.task)).toContain('article_analysis');
   });
 
+  it('analyses as new a copy published another day: its relative dates mean other days', async () => {
+    const syndicated = engine();
+    await syndicated.analyze(original, { targetLanguages: [] });
+    stub.reset();
+    const text = refurnished(original.text, 3);
+    const later = await syndicated.analyze(
+      { ...variant(text, 'Another headline'), publishedAt: '2024-07-15T08:00:00+03:00' },
+      { targetLanguages: [] },
+    );
+    expect(later.provenance.duplicateOf).toBeUndefined();
+    expect(stub.requests.map((r) => r.task)).toContain('article_analysis');
+  });
+
   it('is not used by a reprocess: a fresh run pays again', async () => {
     const syndicated = engine();
     await syndicated.analyze(original, { targetLanguages: [] });
