@@ -152,6 +152,7 @@ export const contextSchema = z.object({
   [BUCKET_LAYOUT.cleaned.contextKey]: retention(BUCKET_LAYOUT.cleaned),
   [BUCKET_LAYOUT.cache.contextKey]: retention(BUCKET_LAYOUT.cache),
   [BUCKET_LAYOUT.answers.contextKey]: retention(BUCKET_LAYOUT.answers),
+  [BUCKET_LAYOUT.sketches.contextKey]: retention(BUCKET_LAYOUT.sketches),
   [BUCKET_LAYOUT.history.contextKey]: retention(BUCKET_LAYOUT.history),
   /** Days a finished article's record is kept before the table's TTL deletes it (0: until deleted). */
   [RECORD_RETENTION.contextKey]: retention(RECORD_RETENTION),

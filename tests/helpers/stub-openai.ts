@@ -192,6 +192,12 @@ function sharedPrefix(text: string, seen: readonly string[]): string {
   return text.slice(0, longest);
 }
 
+/** The structured-outputs schema a request sends, as text ('' when it sends none). */
+function schemaText(body: ChatRequest): string {
+  const format = body.response_format;
+  return format?.type === 'json_schema' && format.json_schema ? JSON.stringify(format.json_schema) : '';
+}
+
 /** Ollama cuts a prompt over its context silently, keeping the end: the article loses its beginning. */
 function truncateForOllama(messages: ChatMessage[], room: number): ChatMessage[] {
   if (promptTokensOf(messages) <= room) return messages;
@@ -301,9 +307,13 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     };
   }
 
-  /** Tokens of the prompt a server read from its cache, and remembers this prompt for the next. */
-  function cacheOf(messages: ChatMessage[]): { cached: number; kept: number } {
-    const text = messages.map((m) => `${m.role}\n${m.content}`).join('\n');
+  /**
+   * Tokens of the prompt a server read from its cache, and remembers this
+   * prompt for the next. The structured-outputs schema comes first: OpenAI
+   * puts it before the system message, and caches it with it.
+   */
+  function cacheOf(messages: ChatMessage[], schema: string): { cached: number; kept: number } {
+    const text = `${schema}\n${messages.map((m) => `${m.role}\n${m.content}`).join('\n')}`;
     const prefix = sharedPrefix(text, seenPrompts);
     seenPrompts = [...seenPrompts.slice(-49), text];
     const tokens = prefix ? countTokens(prefix) : 0;
@@ -333,8 +343,10 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
       messages = cut;
     }
     const effective: Recorded = { ...recorded, body: { ...recorded.body, messages } };
-    const whole = promptTokensOf(messages);
-    const cache = cacheOf(messages);
+    // The structured-outputs schema is part of the prompt the provider bills (local servers turn it into a grammar).
+    const schema = openaiLike() ? schemaText(recorded.body) : '';
+    const whole = promptTokensOf(messages) + (schema ? countTokens(schema) : 0);
+    const cache = cacheOf(messages, schema);
     const promptTokens = options.undercountCached ? Math.max(1, whole - cache.kept) : whole;
     const reasoning = reasoningOf(model, recorded);
 

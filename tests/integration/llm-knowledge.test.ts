@@ -126,6 +126,7 @@ describe('a 400 that names a parameter', () => {
       {
         PRECIS_MODEL: 'o3',
         PRECIS_REASONING_EFFORT: 'xhigh',
+        PRECIS_TRANSLATION_EFFORT: 'default',
         // A table that thought o3 took xhigh: the server knows better.
         PRECIS_MODEL_CAPABILITIES: '{"o3": {"efforts": ["low", "medium", "high", "xhigh"]}}',
       },

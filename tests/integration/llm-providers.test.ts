@@ -87,10 +87,10 @@ describe('requests each provider accepts', () => {
     ] as const) {
       stub.reset();
       const warnings: string[] = [];
-      const result = await engine({ PRECIS_MODEL: model, PRECIS_REASONING_EFFORT: wanted }, warnings).analyze(
-        article('kirkuk-checkpoints.txt'),
-        { targetLanguages: ['fr'] },
-      );
+      const result = await engine(
+        { PRECIS_MODEL: model, PRECIS_REASONING_EFFORT: wanted, PRECIS_TRANSLATION_EFFORT: 'default' },
+        warnings,
+      ).analyze(article('kirkuk-checkpoints.txt'), { targetLanguages: ['fr'] });
       expect(result.status, model).toBe('DONE');
       expect(stub.ledger.refused, model).toBe(0);
       for (const r of stub.requests) {
@@ -226,8 +226,9 @@ describe('answers read as they are', () => {
     expect(translations[1]?.body.max_completion_tokens).toBeGreaterThan(
       translations[0]?.body.max_completion_tokens ?? 0,
     );
-    const claimsOnly = JSON.parse(translations[3]?.body.messages[1]?.content ?? '{}');
-    expect(Object.keys(claimsOnly)).toEqual(['claims']);
+    const sent = translations[3]?.body.messages[1]?.content ?? '';
+    const claimsOnly = JSON.parse(sent.split('\n').find((line) => line.startsWith('{')) ?? '{}');
+    expect(Object.keys(claimsOnly)).toEqual(['claims', 'speakers']);
     const ar = result.translations.ar;
     expect(ar?.status === 'done' && ar.claims.map((c) => c.id)).toEqual(result.claims.map((c) => c.id));
     expectBilled(result.usage);

@@ -76,6 +76,10 @@ const provenance = z
       .boolean()
       .optional()
       .meta({ description: "Answered by precis's stand-in LLM: its translations are filler, not translations." }),
+    duplicateOf: z
+      .object({ contentHash: z.string(), similarity: z.number() })
+      .optional()
+      .describe('Reused from the analysis of a near copy of this text (a syndicated story): nothing was paid for it.'),
     fallback: z.object({ from: z.string(), code: z.string(), message: z.string() }).optional(),
     llm: z
       .object({
