@@ -35,6 +35,8 @@ export interface LocalQueueOptions {
   statePath?: string;
   pollIntervalMs?: number;
   onDeadLetter?: (message: QueuedMessage) => void;
+  /** Epoch ms now; the system clock by default (tests pass their own). */
+  clock?: () => number;
 }
 
 /**
@@ -57,15 +59,17 @@ export class LocalQueue {
   private timer: NodeJS.Timeout | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
   readonly arn: string;
+  private readonly now: () => number;
 
   constructor(private readonly options: LocalQueueOptions) {
+    this.now = options.clock ?? Date.now;
     this.arn = `arn:aws:sqs:us-east-1:000000000000:${options.name}`;
     if (options.statePath) this.load(options.statePath);
   }
 
   /** Adds a message; it is on disk before this returns, as SQS has it once SendMessage answers. */
   send(body: string, delayMs = 0): void {
-    const now = Date.now();
+    const now = this.now();
     this.messages.push({
       messageId: randomUUID(),
       body,
@@ -102,9 +106,29 @@ export class LocalQueue {
     const [messageId, receive] = receiptHandle.split('#');
     const message = this.messages.find((m) => m.messageId === messageId && String(m.receiveCount) === receive);
     if (!message || !this.inFlight.has(message.messageId)) return;
-    message.visibleAt = Date.now() + timeoutMs;
+    message.visibleAt = this.now() + timeoutMs;
     message.delayed = true;
     this.changed();
+  }
+
+  /**
+   * Makes every message that waits out a visibility timeout or a delay (not
+   * one in flight) visible now, as if its time had passed; returns how many.
+   * Tests drive redeliveries with it instead of waiting on the clock.
+   */
+  expireVisibility(): number {
+    const now = this.now();
+    let expired = 0;
+    for (const m of this.messages) {
+      if (this.inFlight.has(m.messageId) || m.visibleAt <= now) continue;
+      m.visibleAt = now;
+      expired++;
+    }
+    if (expired > 0) {
+      this.changed();
+      this.pump();
+    }
+    return expired;
   }
 
   /** The messages waiting or in flight, with when each comes back (for inspection). */
@@ -126,7 +150,7 @@ export class LocalQueue {
    * `hideMs` unless deleted: SQS's receive on the dead-letter queue.
    */
   receiveDead(max: number, hideMs = 30_000): { body: string; handle: string }[] {
-    const now = Date.now();
+    const now = this.now();
     const taken = this.dead.filter((m) => (this.deadHiddenUntil.get(m.messageId) ?? 0) <= now).slice(0, max);
     for (const m of taken) this.deadHiddenUntil.set(m.messageId, now + hideMs);
     return taken.map((m) => ({ body: m.body, handle: m.messageId }));
@@ -139,7 +163,7 @@ export class LocalQueue {
   }
 
   stats() {
-    const now = Date.now();
+    const now = this.now();
     return {
       visible: this.messages.filter((m) => !this.inFlight.has(m.messageId) && m.visibleAt <= now).length,
       waiting: this.messages.filter((m) => !this.inFlight.has(m.messageId) && m.visibleAt > now).length,
@@ -152,7 +176,7 @@ export class LocalQueue {
   private pump(): void {
     if (!this.consumer) return;
     while (this.running.size < this.options.concurrency) {
-      const now = Date.now();
+      const now = this.now();
       const batch = this.messages
         .filter((m) => !this.inFlight.has(m.messageId) && m.visibleAt <= now)
         .slice(0, this.options.batchSize);
@@ -166,7 +190,7 @@ export class LocalQueue {
   }
 
   private async deliver(batch: QueuedMessage[], consumer: Consumer): Promise<void> {
-    const now = Date.now();
+    const now = this.now();
     for (const m of batch) {
       this.inFlight.add(m.messageId);
       m.receiveCount++;
@@ -251,7 +275,7 @@ export class LocalQueue {
     // The process that received these messages is gone (one stack per data folder), so a message
     // it was handling, or waiting to retry, is visible again at once; one a server asked to delay
     // keeps its delay. The stack expires the dead process's leases on the articles too.
-    const now = Date.now();
+    const now = this.now();
     this.messages = (state.messages ?? []).map((m) =>
       m.delayed ? m : { ...m, visibleAt: Math.min(m.visibleAt, now) },
     );

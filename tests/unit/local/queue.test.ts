@@ -10,27 +10,35 @@ afterEach(async () => {
   for (const q of queues.splice(0)) await q.stop();
 });
 
+/** The queues' clock: it moves only when a test moves it, so no outcome hangs on the machine's pace. */
+let now = 1_000_000;
+
 function queue(options: Partial<ConstructorParameters<typeof LocalQueue>[0]> = {}) {
   const q = new LocalQueue({
     name: 'test',
-    visibilityTimeoutMs: 100,
+    visibilityTimeoutMs: 60_000,
     maxReceives: 3,
     batchSize: 10,
     concurrency: 1,
     pollIntervalMs: 10,
+    clock: () => now,
     ...options,
   });
   queues.push(q);
   return q;
 }
 
-const until = async (check: () => boolean, ms = 3000) => {
+/** Waits for the queue to get somewhere: a wait for progress, long enough for any slow spell. */
+const until = async (check: () => boolean, ms = 30_000) => {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 10));
   }
 };
+
+/** Lets the queue poll a few times. */
+const polls = (n = 5) => new Promise((r) => setTimeout(r, 10 * n));
 
 describe('LocalQueue', () => {
   it('delivers SQS events and deletes the messages the consumer accepts', async () => {
@@ -54,13 +62,53 @@ describe('LocalQueue', () => {
     const q = queue({ onDeadLetter: (m) => dead.push(m) });
     q.send('poison');
     q.start(async (event) => {
-      for (const r of event.Records) receives.push({ count: r.attributes.ApproximateReceiveCount, at: Date.now() });
+      for (const r of event.Records) receives.push({ count: r.attributes.ApproximateReceiveCount, at: now });
       return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
     });
+    await until(() => receives.length === 1 && q.stats().inFlight === 0);
+    // Until its timeout has passed on the queue's clock, it stays away, however long the machine takes.
+    await polls();
+    expect(q.stats()).toMatchObject({ visible: 0, waiting: 1, inFlight: 0 });
+    now += 59_999;
+    await polls();
+    expect(receives).toHaveLength(1);
+    now += 1;
+    await until(() => receives.length === 2 && q.stats().inFlight === 0);
+    now += 60_000;
     await until(() => dead.length === 1);
     expect(receives.map((r) => r.count)).toEqual(['1', '2', '3']);
-    expect((receives[1]?.at ?? 0) - (receives[0]?.at ?? 0)).toBeGreaterThanOrEqual(90);
     expect(q.deadLetters.map((m) => m.body)).toEqual(['poison']);
+  });
+
+  it('brings the messages waiting out a timeout or a delay back at once when told their time has passed', async () => {
+    // Prepare: one message failed once, one delayed by its sender, one in flight.
+    const seen: string[] = [];
+    let release: () => void = () => undefined;
+    const q = queue({ concurrency: 2, batchSize: 1 });
+    q.send('failed');
+    q.send('delayed', 120_000);
+    q.start(async (event) => {
+      const record = event.Records[0];
+      seen.push(record?.body ?? '');
+      if (record?.body === 'held') await new Promise<void>((r) => (release = r));
+      const fail = record?.body === 'failed' && seen.length === 1;
+      return { batchItemFailures: fail ? [{ itemIdentifier: record.messageId }] : [] };
+    });
+    await until(() => seen.length === 1 && q.stats().inFlight === 0);
+    q.send('held');
+    await until(() => seen.includes('held'));
+    expect(q.stats()).toMatchObject({ waiting: 2, inFlight: 1 });
+
+    // Act
+    const expired = q.expireVisibility();
+
+    // Assess: both waiting ones come back; the one in flight is not delivered twice.
+    expect(expired).toBe(2);
+    await until(() => seen.length === 4 && q.stats().inFlight === 1);
+    expect(seen.sort()).toEqual(['delayed', 'failed', 'failed', 'held']);
+    release();
+    await until(() => q.stats().inFlight === 0);
+    expect(q.stats()).toMatchObject({ visible: 0, waiting: 0, deleted: 3 });
   });
 
   it('fails the whole batch when the consumer throws, and keeps only the failed items otherwise', async () => {
@@ -75,6 +123,8 @@ describe('LocalQueue', () => {
         batchItemFailures: event.Records.filter((r) => r.body === 'b').map((r) => ({ itemIdentifier: r.messageId })),
       };
     });
+    await until(() => calls === 1 && q.stats().inFlight === 0);
+    now += 60_000;
     await until(() => q.stats().dead === 1);
     expect(q.deadLetters.map((m) => [m.body, m.receiveCount])).toEqual([['b', 2]]);
   });
