@@ -19,6 +19,8 @@ export default defineConfig({
     setupFiles: ['tests/setup/language-models.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // A poll waits for the stack or a page, whose pace is the machine's: a busy shared machine stalls for seconds.
+    expect: { poll: { timeout: 20_000 } },
     projects: [
       {
         extends: true,
@@ -37,6 +39,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts', 'tests/infra/synth.test.ts'],
+          // Stacks, subprocesses and a browser take two or three times as long on a loaded machine.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],

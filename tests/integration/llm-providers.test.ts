@@ -383,7 +383,8 @@ describe('time', () => {
     const error = await failure(
       engine({ PRECIS_ARTICLE_BUDGET_MS: '15000' }).analyze(article('kirkuk-checkpoints.txt'), { targetLanguages: [] }),
     );
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Far less than the 120 s asked for, however busy the machine.
+    expect(Date.now() - started).toBeLessThan(60_000);
     expect(error.code).toBe('LLM_RATE_LIMITED');
     expect(error.permanent).toBe(false);
     expect((error as { retryAfterMs?: number }).retryAfterMs).toBe(120_000);

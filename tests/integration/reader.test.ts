@@ -150,7 +150,7 @@ describe.skipIf(!CHROMIUM)('the reader page in Chromium', () => {
     await page.dispatchEvent('#drop', 'drop', { dataTransfer });
     const row = page.locator('[data-upload="mosul old city.md"]');
     await expect.poll(() => row.locator('[data-status]').textContent(), { timeout: 20_000 }).toBe('DONE');
-    await expect.poll(() => page.locator('#title').textContent(), { timeout: 5_000 }).toMatch(/Mosul/);
+    await expect.poll(() => page.locator('#title').textContent(), { timeout: 20_000 }).toMatch(/Mosul/);
     expect(new URL(page.url()).hash).toMatch(/^#\/articles\/[a-f0-9]{24}$/);
     await shot('4-uploaded');
   });
