@@ -10,12 +10,8 @@ import { createAnalyzeHandler } from '../lambdas/analyze/handler.js';
 import { buildApiDeps } from '../lambdas/api/deps.js';
 import { createApiHandler } from '../lambdas/api/handler.js';
 import { buildIngestDeps } from '../lambdas/ingest/deps.js';
-import {
-  createIngestHandler,
-  encodeS3EventKey,
-  type IngestHandlerDeps,
-  s3EventBody,
-} from '../lambdas/ingest/handler.js';
+import { createIngestHandler, type IngestHandlerDeps, s3EventBody } from '../lambdas/ingest/handler.js';
+import { sourcesOf } from '../lambdas/ingest/s3-event.js';
 import { buildSweepDeps } from '../lambdas/sweep/deps.js';
 import type { AnalysisEngine } from '../shared/analysis/engine.js';
 import {
@@ -182,6 +178,15 @@ export interface LocalStack {
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
+/** The S3 keys an ingest message carries (none for a body that is not an S3 event). */
+function uploadKeys(body: string): string[] {
+  try {
+    return sourcesOf(body).map((source) => source.key);
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Starts precis on this machine: s3rver as S3, dynalite as DynamoDB,
  * in-process queues with SQS semantics, and the HTTP API, wired to the same
@@ -220,8 +225,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       maxReceives: ingestConfig.PRECIS_MAX_RECEIVES,
       batchSize: 10,
       concurrency: 2,
-      statePath: join(options.dataDir, 'queues', 'ingest.json'),
+      statePath: join(options.dataDir, 'queues', 'ingest.jsonl'),
       onDeadLetter: deadLetter('ingest'),
+      // The sweep asks whether an upload's event is already waiting.
+      keysOf: uploadKeys,
     });
     const analyzeQueue = new LocalQueue({
       name: 'precis-analyze',
@@ -229,7 +236,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       maxReceives: analyzeConfig.PRECIS_MAX_RECEIVES,
       batchSize: 1,
       concurrency: options.analyzeConcurrency,
-      statePath: join(options.dataDir, 'queues', 'analyze.json'),
+      statePath: join(options.dataDir, 'queues', 'analyze.jsonl'),
       onDeadLetter: deadLetter('analyze'),
     });
 
@@ -312,8 +319,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     const runSweep = async (atStart = false) => {
       // At start no event is on its way but those in the ingest queue: every other upload with no article was lost.
-      const queued = (key: string) =>
-        ingestQueue.pending.some((m) => m.body.includes(JSON.stringify(encodeS3EventKey(key))));
+      const queued = (key: string) => ingestQueue.holds(key);
       const report = await sweep(sweepDeps, atStart ? { uploadsOlderThanMs: 0, queued } : {}).catch((error: Error) => {
         options.log?.(`sweep failed: ${error.message}`);
         return null;
