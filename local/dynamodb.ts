@@ -1,12 +1,5 @@
 import type { Server } from 'node:http';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  type DynamoDBClient,
-  ResourceInUseException,
-} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { TABLE_SCHEMA } from '../shared/storage/table.js';
 import { listen } from './listen.js';
 
 export interface LocalDynamo {
@@ -14,7 +7,7 @@ export interface LocalDynamo {
   close(): Promise<void>;
 }
 
-/** dynalite on loopback, persisted in `directory` (LevelDB). */
+/** dynalite on loopback, persisted in `directory` (LevelDB). The local stack runs it in a worker thread of its own. */
 export async function startDynamo(options: { port: number; directory: string }): Promise<LocalDynamo> {
   const server: Server = dynalite({ path: options.directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const port = await listen(server, options.port);
@@ -22,41 +15,4 @@ export async function startDynamo(options: { port: number; directory: string }):
     endpoint: `http://127.0.0.1:${port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
-}
-
-/** The article table with the key schema and indexes the deployed stack has. */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const { byReceived, byStatus } = TABLE_SCHEMA;
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: TABLE_SCHEMA.partitionKey, AttributeType: 'S' },
-          { AttributeName: byReceived.partitionKey, AttributeType: 'S' },
-          { AttributeName: byReceived.sortKey, AttributeType: 'S' },
-          { AttributeName: byStatus.partitionKey, AttributeType: 'S' },
-        ],
-        KeySchema: [{ AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: [byReceived, byStatus].map((index) => ({
-          IndexName: index.indexName,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: 'HASH' },
-            { AttributeName: index.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        })),
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
-  }
-  // The SDK's waiter polls every 20 s at least; the emulator is ready within milliseconds.
-  for (let i = 0; i < 500; i++) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`The local table ${tableName} did not become ACTIVE.`);
 }

@@ -7,12 +7,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { buildAnalyzeDeps } from '../lambdas/analyze/deps.js';
 import { createAnalyzeHandler } from '../lambdas/analyze/handler.js';
-import { buildApiDeps } from '../lambdas/api/deps.js';
-import { createApiHandler } from '../lambdas/api/handler.js';
 import { buildIngestDeps } from '../lambdas/ingest/deps.js';
-import { createIngestHandler, type IngestHandlerDeps, s3EventBody } from '../lambdas/ingest/handler.js';
-import { sourcesOf } from '../lambdas/ingest/s3-event.js';
-import { buildSweepDeps } from '../lambdas/sweep/deps.js';
+import { createIngestHandler, type IngestHandlerDeps } from '../lambdas/ingest/handler.js';
 import type { AnalysisEngine } from '../shared/analysis/engine.js';
 import {
   type AnalyzeConfig,
@@ -25,13 +21,13 @@ import {
   type SweepConfig,
   sweepEnvSchema,
 } from '../shared/config.js';
-import { sweep } from '../shared/usecases/sweep.js';
-import { ensureTable, startDynamo } from './dynamodb.js';
+import { ensureTable } from './dynamo-table.js';
 import { FileArticleEvents } from './events-file.js';
-import { startHttpApi } from './http-api.js';
 import { lambdaContext } from './lambda-context.js';
 import { LocalQueue, type QueuedMessage } from './queue.js';
-import { startS3 } from './s3.js';
+import { startServices } from './services.js';
+import { articleOf, startLocalSweep, uploadKeys } from './sweep-timer.js';
+import type { WorkerService } from './worker-host.js';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
 
@@ -163,6 +159,8 @@ function apiKeyFor(options: LocalStackOptions): string {
 
 export interface LocalStack {
   endpoints: { s3: string; dynamodb: string; api: string };
+  /** The emulators, each in a worker thread of its own (an outage can be staged on them). */
+  emulators: { s3: WorkerService; dynamodb: WorkerService };
   apiKey: string;
   bucket: string;
   dataDir: string;
@@ -178,20 +176,17 @@ export interface LocalStack {
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-/** The S3 keys an ingest message carries (none for a body that is not an S3 event). */
-function uploadKeys(body: string): string[] {
-  try {
-    return sourcesOf(body).map((source) => source.key);
-  } catch {
-    return [];
-  }
-}
-
 /**
  * Starts precis on this machine: s3rver as S3, dynalite as DynamoDB,
  * in-process queues with SQS semantics, and the HTTP API, wired to the same
  * handlers that run in Lambda. Uploads under `incoming/` reach the ingest
  * handler as SQS-wrapped S3 event records.
+ *
+ * S3, DynamoDB and the HTTP API (with the api function) each run in a worker
+ * thread of their own; this thread holds the queues and runs the ingest and
+ * analyze functions, as Lambda runs them apart from their event sources. So
+ * the API answers at once, and the emulators keep pace, whatever backlog the
+ * functions work through.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { ingest: ingestConfig, analyze: analyzeConfig } = options;
@@ -206,15 +201,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   try {
-    const dynamo = await startDynamo({ port: options.dynamoPort, directory: join(options.dataDir, 'dynamodb') });
-    stops.push(dynamo.close);
-    const dynamodb = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'us-east-1',
-      credentials: LOCAL_CREDENTIALS,
-    });
-    await ensureTable(dynamodb, ingestConfig.PRECIS_TABLE);
-
     const deadLetter = (queue: string) => (m: QueuedMessage) =>
       options.log?.(
         `${queue}: message ${m.messageId} moved to the dead-letter list after ${m.receiveCount} receives (${m.lastError})`,
@@ -238,21 +224,43 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       concurrency: options.analyzeConcurrency,
       statePath: join(options.dataDir, 'queues', 'analyze.jsonl'),
       onDeadLetter: deadLetter('analyze'),
+      keysOf: articleOf,
     });
+    stops.push(
+      () => ingestQueue.stop(),
+      () => analyzeQueue.stop(),
+    );
 
-    const s3Server = await startS3({
-      port: options.s3Port,
-      directory: join(options.dataDir, 's3'),
+    const services = await startServices({
+      dataDir: options.dataDir,
       bucket,
-      onObjectCreated: (record) => ingestQueue.send(JSON.stringify({ Records: [record] })),
+      ports: { s3: options.s3Port, dynamodb: options.dynamoPort, api: options.apiPort },
+      apiKey,
+      // Cursors stay good across restarts: their key is kept with the data, like the API key.
+      api: {
+        ...options.api,
+        PRECIS_CURSOR_KEY: options.api.PRECIS_CURSOR_KEY ?? keptSecret(options, 'cursor-key', 32),
+      },
+      credentials: LOCAL_CREDENTIALS,
+      queues: { ingest: ingestQueue, analyze: analyzeQueue },
+      onExit: (why) => options.log?.(`${why} The stack cannot go on without it: stop it and start it again.`),
     });
-    stops.push(s3Server.close);
+    // Stopped after the queues' consumers (last in, first out), the API first.
+    stops.splice(1, 0, services.dynamodb.close, services.s3.close);
+    stops.push(services.api.close);
+    const region = 'us-east-1';
+    const dynamodb = new DynamoDBClient({
+      endpoint: services.dynamodb.endpoint,
+      region,
+      credentials: LOCAL_CREDENTIALS,
+    });
     const s3 = new S3Client({
-      endpoint: s3Server.endpoint,
-      region: 'us-east-1',
+      endpoint: services.s3.endpoint,
+      region,
       forcePathStyle: true,
       credentials: LOCAL_CREDENTIALS,
     });
+    await ensureTable(dynamodb, ingestConfig.PRECIS_TABLE);
 
     // The event bus: EventBridge's envelope, one line each, in the data folder.
     const eventsFile = join(options.dataDir, 'events.jsonl');
@@ -275,77 +283,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...buildAnalyzeDeps(analyzeConfig, clients, { engine: options.engine }),
       redelivery: { delay: async (record, delayMs) => analyzeQueue.changeVisibility(record.receiptHandle, delayMs) },
     });
-    // Cursors stay good across restarts: their key is kept with the data, like the API key.
-    const deadLetters = (queue: LocalQueue) => ({
-      receive: async (max: number) => queue.receiveDead(max),
-      delete: async (handle: string) => queue.deleteDead(handle),
-    });
-    const api = createApiHandler(
-      buildApiDeps(
-        { ...options.api, PRECIS_CURSOR_KEY: options.api.PRECIS_CURSOR_KEY ?? keptSecret(options, 'cursor-key', 32) },
-        {
-          ...clients,
-          queues: {
-            ingest: { sendBody: async (body) => ingestQueue.send(body) },
-            analyze: { send: async (message) => analyzeQueue.send(JSON.stringify(message)) },
-            deadLetters: { ingest: deadLetters(ingestQueue), analyze: deadLetters(analyzeQueue) },
-          },
-        },
-      ),
-    );
 
     ingestQueue.start((event) => ingest(event, lambdaContext('precis-ingest')));
     analyzeQueue.start((event) =>
       analyze(event, lambdaContext('precis-analyze', analyzeConfig.PRECIS_ANALYZE_LEASE_MS)),
     );
-    stops.push(
-      () => ingestQueue.stop(),
-      () => analyzeQueue.stop(),
-    );
 
-    const http = await startHttpApi({ port: options.apiPort, apiKey, handler: api });
-    stops.push(http.close);
-
-    // The sweep, as the scheduled function runs in AWS: at start (an upload made while the stack was
-    // down has no event), then on an interval.
-    const sweepDeps = buildSweepDeps(
-      options.sweep,
-      {
-        ...clients,
-        ingestQueue: { sendBody: async (body) => ingestQueue.send(body) },
-        analyzeQueue: { send: async (message) => analyzeQueue.send(JSON.stringify(message)) },
-      },
-      s3EventBody,
-    );
-    const runSweep = async (atStart = false) => {
-      // At start no event is on its way but those in the ingest queue: every other upload with no article was lost.
-      const queued = (key: string) => ingestQueue.holds(key);
-      const report = await sweep(sweepDeps, atStart ? { uploadsOlderThanMs: 0, queued } : {}).catch((error: Error) => {
-        options.log?.(`sweep failed: ${error.message}`);
-        return null;
-      });
-      const driven = report ? report.unknown.length + report.reingested.length + report.reanalyzed.length : 0;
-      if (report && driven > 0) {
-        options.log?.(
-          `sweep: ${report.unknown.length} upload(s) with no article and ${driven - report.unknown.length} stuck article(s) driven again`,
-        );
-      }
-    };
-    let sweeping = runSweep(true);
-    const timer =
-      options.sweepIntervalMs > 0
-        ? setInterval(() => {
-            sweeping = sweeping.then(() => runSweep());
-          }, options.sweepIntervalMs)
-        : null;
-    timer?.unref();
-    stops.push(async () => {
-      if (timer) clearInterval(timer);
-      await sweeping;
+    const sweeper = startLocalSweep({
+      config: options.sweep,
+      clients,
+      queues: { ingest: ingestQueue, analyze: analyzeQueue },
+      intervalMs: options.sweepIntervalMs,
+      log: options.log,
     });
+    stops.push(sweeper.stop);
 
     return {
-      endpoints: { s3: s3Server.endpoint, dynamodb: dynamo.endpoint, api: http.endpoint },
+      endpoints: { s3: services.s3.endpoint, dynamodb: services.dynamodb.endpoint, api: services.api.endpoint },
+      emulators: { s3: services.s3, dynamodb: services.dynamodb },
       apiKey,
       bucket,
       dataDir: options.dataDir,
