@@ -11,6 +11,8 @@ export default defineConfig({
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      // As the local entry points have it (local/process-env.ts): no async hook on every promise for traces that are off.
+      AWS_XRAY_MANUAL_MODE: 'true',
       AWS_REGION: 'us-east-1',
       // Skips CloudFormation schema validation in template tests; cdk-nag still runs.
       CDK_VALIDATION: 'false',
