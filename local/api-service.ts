@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { buildApiDeps } from '../lambdas/api/deps.js';
 import { createApiHandler } from '../lambdas/api/handler.js';
+import { presigningS3Client } from '../lambdas/runtime.js';
 import type { ApiConfig } from '../shared/config.js';
 import { startHttpApi } from './http-api.js';
 import type { Service } from './worker-host.js';
@@ -34,7 +35,9 @@ export async function startApiService(options: ApiServiceOptions): Promise<Servi
   const region = 'us-east-1';
   const { credentials } = options;
   const endpoints = await options.emulatorEndpoints();
-  const s3 = new S3Client({ endpoint: endpoints.s3, region, forcePathStyle: true, credentials });
+  const s3Config = { endpoint: endpoints.s3, region, forcePathStyle: true, credentials };
+  const s3 = new S3Client(s3Config);
+  const presign = presigningS3Client(s3Config);
   const dynamodb = new DynamoDBClient({ endpoint: endpoints.dynamodb, region, credentials });
   const deadLetters = (queue: 'ingest' | 'analyze') => ({
     receive: (max: number) => options.receiveDead(queue, max),
@@ -44,6 +47,7 @@ export async function startApiService(options: ApiServiceOptions): Promise<Servi
     buildApiDeps(options.config, {
       s3,
       dynamodb,
+      presign,
       queues: {
         ingest: { sendBody: (body) => options.sendIngestBody(body) },
         analyze: { send: (message) => options.sendAnalyze(message) },
@@ -57,6 +61,7 @@ export async function startApiService(options: ApiServiceOptions): Promise<Servi
     close: async () => {
       await http.close();
       s3.destroy();
+      presign.destroy();
       dynamodb.destroy();
     },
   };

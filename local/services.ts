@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { ApiConfig } from '../shared/config.js';
 import type { ApiServiceOptions } from './api-service.js';
 import type { LocalQueue } from './queue.js';
+import type { S3ServiceOptions } from './s3-service.js';
 import { startInWorker, type WorkerService } from './worker-host.js';
 
 /** The local stack's servers, each in a worker thread of its own. */
@@ -43,10 +44,28 @@ export async function startServices(options: ServicesOptions): Promise<StackServ
     {},
     onExit,
   );
+  // Known once the API listens: the reader page's origins, which the bucket's CORS lets PUT to presigned URLs.
+  let listening: (endpoint: string) => void = () => undefined;
+  const apiEndpoint = new Promise<string>((resolve) => {
+    listening = resolve;
+  });
+  const s3Options: Omit<S3ServiceOptions, 'onObjectCreated' | 'pageOrigins'> = {
+    port: options.ports.s3,
+    directory: join(options.dataDir, 's3'),
+    bucket: options.bucket,
+    credentials: options.credentials,
+    corsOrigins: options.api.PRECIS_CORS_ORIGINS,
+  };
   const s3 = startInWorker(
-    { module: module('./s3.ts'), start: 'startS3', name: 'S3' },
-    { port: options.ports.s3, directory: join(options.dataDir, 's3'), bucket: options.bucket },
-    { onObjectCreated: (record: Record<string, unknown>) => queues.ingest.send(JSON.stringify({ Records: [record] })) },
+    { module: module('./s3-service.ts'), start: 'startS3Service', name: 'S3' },
+    s3Options,
+    {
+      onObjectCreated: (record: Record<string, unknown>) => queues.ingest.send(JSON.stringify({ Records: [record] })),
+      pageOrigins: async () => {
+        const { port } = new URL(await apiEndpoint);
+        return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+      },
+    },
     onExit,
   );
   const endpoints = Promise.all([s3, dynamodb]).then(([s, d]) => ({ s3: s.endpoint, dynamodb: d.endpoint }));
@@ -68,6 +87,7 @@ export async function startServices(options: ServicesOptions): Promise<StackServ
     },
     onExit,
   );
+  api.then((service) => listening(service.endpoint)).catch(() => undefined);
   const results = await Promise.allSettled([s3, dynamodb, api]);
   const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error & { code?: string }] : []));
   if (failed.length > 0) {

@@ -174,7 +174,12 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+/**
+ * The credentials the local S3 takes, and no others (README, "The local
+ * stack"): what a user gives the AWS CLI or an SDK for it, and what the
+ * stack's own clients sign with.
+ */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
 
 /**
  * Starts precis on this machine: s3rver as S3, dynalite as DynamoDB,

@@ -34,6 +34,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { LOCAL_CREDENTIALS } from '../local/stack.js';
 import { killLocalProcess, startLocalProcess } from '../tests/helpers/local-process.js';
 import { startStubOpenAI } from '../tests/helpers/stub-openai.js';
 import { PaidTwice } from './lib/soak-faults.js';
@@ -112,7 +113,7 @@ async function start(dataDir: string, baseURL: string): Promise<Stack> {
       endpoint: stack.s3,
       region: 'us-east-1',
       forcePathStyle: true,
-      credentials: { accessKeyId: 'soak', secretAccessKey: 'soak' },
+      credentials: LOCAL_CREDENTIALS,
     }),
   };
 }

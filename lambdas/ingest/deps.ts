@@ -27,7 +27,7 @@ export function buildIngestDeps(
   observe: Observability = observability('precis-ingest'),
 ): IngestHandlerDeps {
   return {
-    ...storageAdapters(clients, config.PRECIS_TABLE),
+    ...storageAdapters(clients, config.PRECIS_TABLE, { recordRetentionDays: config.PRECIS_RECORD_RETENTION_DAYS }),
     ...observe,
     analyzeQueue: clients.analyzeQueue,
     events: clients.events ?? eventBus(config.PRECIS_EVENT_BUS, observe.logger, observe.tracer),

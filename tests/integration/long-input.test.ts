@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.js';
@@ -76,7 +78,7 @@ describe('long and odd uploads', () => {
   }, 90_000);
 
   it('refuses, with a 400, a key its file store cannot keep, and goes on working', async () => {
-    for (const key of [`incoming/${'a'.repeat(900)}.txt`, `incoming/${'é'.repeat(520)}`, 'incoming/../../escape.txt']) {
+    for (const key of [`incoming/${'a'.repeat(900)}.txt`, `incoming/${'é'.repeat(520)}`]) {
       const refused = await upload(key, 'text').then(
         () => null,
         (error: { $metadata?: { httpStatusCode?: number }; name?: string }) => error,
@@ -85,5 +87,12 @@ describe('long and odd uploads', () => {
     }
     await upload('incoming/after-long-keys.txt', paste(300).join('\n\n'));
     expect((await finished('incoming/after-long-keys.txt')).status).toBe('DONE');
+  });
+
+  it('keeps a key with .. as S3 does, as a key: it becomes an article and writes nothing outside the bucket', async () => {
+    const key = 'incoming/../../escape.txt';
+    await upload(key, paste(300).join('\n\n'));
+    expect(await finished(key)).toMatchObject({ status: 'DONE', sourceKey: key });
+    expect(existsSync(join(stack.dataDir, 's3', 'escape.txt'))).toBe(false);
   });
 });
