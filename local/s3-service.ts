@@ -1,5 +1,5 @@
-import type { Credentials } from './s3-authorization.js';
 import { startS3, uploadCorsRule } from './s3.js';
+import type { Credentials } from './s3-authorization.js';
 import type { Service } from './worker-host.js';
 
 export interface S3ServiceOptions {

@@ -3,6 +3,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 /** Waits `ms`; rejects when `signal` aborts. */
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
 
+/** The time calls are paced by, and the waits between them: the system's, or a test's virtual one. */
+export interface PaceClock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const SYSTEM_CLOCK: PaceClock = { now: () => Date.now(), sleep };
+
 /**
  * Paces one process's calls to one model so a rate-limited quota stays busy
  * without 429s taking articles down.
@@ -29,6 +37,7 @@ export class RateGovernor {
   constructor(
     private readonly maxConcurrency: number,
     private readonly now: () => number = Date.now,
+    private readonly pause: PaceClock['sleep'] = sleep,
   ) {
     this.window = Math.min(maxConcurrency, 4);
   }
@@ -57,7 +66,7 @@ export class RateGovernor {
       }
       if (waitMs > 0) {
         if (now + waitMs > deadline) return { waitMs };
-        await sleep(waitMs, signal);
+        await this.pause(waitMs, signal);
         continue;
       }
       if (this.inFlight >= Math.floor(this.window)) {
