@@ -17,8 +17,8 @@ export interface LocalQueueOptions {
   /** Receives before a message moves to the dead-letter list (SQS's maxReceiveCount). */
   maxReceives: number;
   batchSize: number;
-  /** Batches handled at once (the function's concurrency). */
-  concurrency: number;
+  /** Batches handled at once (the function's concurrency): a number, or read before each receive. */
+  concurrency: number | (() => number);
   /** The journal that keeps the queue's messages across restarts (JSON lines); in memory only when absent. */
   statePath?: string;
   pollIntervalMs?: number;
@@ -184,7 +184,8 @@ export class LocalQueue {
 
   private pump(): void {
     if (!this.consumer) return;
-    while (this.running.size < this.options.concurrency) {
+    const { concurrency } = this.options;
+    while (this.running.size < (typeof concurrency === 'number' ? concurrency : concurrency())) {
       const now = this.now();
       const batch: Held[] = [];
       for (

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -21,6 +20,7 @@ import {
   type SweepConfig,
   sweepEnvSchema,
 } from '../shared/config.js';
+import { AnalysisConcurrency } from './analysis-concurrency.js';
 import { ensureTable } from './dynamo-table.js';
 import { FileArticleEvents } from './events-file.js';
 import { lambdaContext } from './lambda-context.js';
@@ -40,8 +40,13 @@ export const localEnvSchema = z.object({
   PRECIS_DATA_DIR: z.string().min(1).default('.precis'),
   /** How often the sweep runs (it also runs at start); 0 runs it at start only. */
   PRECIS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
-  /** Articles analysed at once (the analyze function's concurrency); the machine's cores by default. */
-  PRECIS_ANALYZE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
+  /**
+   * Articles analysed at once (the analyze function's concurrency): `auto` (the default) follows the
+   * LLM provider's budget as the rate governors see it (AnalysisConcurrency); a number fixes it.
+   */
+  PRECIS_ANALYZE_CONCURRENCY: z
+    .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)])
+    .default('auto'),
 });
 
 /**
@@ -75,8 +80,8 @@ export interface LocalStackOptions {
   sweep: SweepConfig;
   /** How often the sweep runs after the one at start; 0: at start only. */
   sweepIntervalMs: number;
-  /** Articles analysed at once. */
-  analyzeConcurrency: number;
+  /** Articles analysed at once: a number, or `auto` (from the provider's budget). */
+  analyzeConcurrency: number | 'auto';
   /** How long after a failure a message comes back; must exceed the leases, as in AWS. */
   ingestVisibilityMs: number;
   analyzeVisibilityMs: number;
@@ -221,12 +226,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // The sweep asks whether an upload's event is already waiting.
       keysOf: uploadKeys,
     });
+    const budget = options.analyzeConcurrency === 'auto' ? new AnalysisConcurrency() : null;
+    const analyzeConcurrency = budget ? () => budget.current : (options.analyzeConcurrency as number);
+    if (budget) {
+      const unfollow = budget.follow();
+      stops.push(async () => unfollow());
+    }
     const analyzeQueue = new LocalQueue({
       name: 'precis-analyze',
       visibilityTimeoutMs: options.analyzeVisibilityMs,
       maxReceives: analyzeConfig.PRECIS_MAX_RECEIVES,
       batchSize: 1,
-      concurrency: options.analyzeConcurrency,
+      concurrency: analyzeConcurrency,
       statePath: join(options.dataDir, 'queues', 'analyze.jsonl'),
       onDeadLetter: deadLetter('analyze'),
       keysOf: articleOf,
