@@ -2,10 +2,12 @@
  * Where precis spends time, each figure next to an anchor measured in the
  * same run (timings on a shared machine drift; ratios do not):
  *
- *   npm run bench [-- --only cleaning,scaling,starts,uploads] [--rounds 5]
+ *   npm run bench [-- --only cleaning,worker,scaling,starts,uploads] [--rounds 5]
  *
  * cleaning: CPU per page on the extraction benchmark's 181 pages against
  * plain Readability on linkedom (skipped without ../shared/eval-data).
+ * worker: wall time per page in the ingest function's warm cleaning worker
+ * against in process, on the same pages.
  * scaling: time per word at 80k words against 5k, for cleaning, the offline
  * engine and chunking. starts: each function's bundle, built as CDK builds
  * it, imported in a fresh process against a spike bundle of the bare
@@ -23,8 +25,9 @@ import { type Row, table } from './lib/report.js';
 import { benchScaling } from './scaling.js';
 import { benchStarts } from './starts.js';
 import { benchUploads } from './uploads.js';
+import { benchWorker } from './worker.js';
 
-const PARTS = ['cleaning', 'scaling', 'starts', 'uploads'] as const;
+const PARTS = ['cleaning', 'worker', 'scaling', 'starts', 'uploads'] as const;
 const { values } = parseArgs({
   options: { only: { type: 'string' }, rounds: { type: 'string', default: '5' } },
 });
@@ -49,6 +52,7 @@ const rows: Row[] = [];
 const outDir = mkdtempSync(join(tmpdir(), 'precis-bench-'));
 try {
   if (only.includes('cleaning')) rows.push(...(await benchCleaning(rounds, log)));
+  if (only.includes('worker')) rows.push(...(await benchWorker(rounds, log)));
   if (only.includes('scaling')) rows.push(...(await benchScaling(Math.max(1, Math.ceil(rounds / 2)), log)));
   if (only.includes('starts')) rows.push(...(await benchStarts(rounds + 2, outDir, log)));
   if (only.includes('uploads')) rows.push(...(await benchUploads(log)));

@@ -34,3 +34,34 @@ export const BUNDLING = {
    */
   languageModels: [{ from: `node_modules/${CLD3_RUNTIME}`, to: CLD3_RUNTIME_BESIDE_BUNDLE }],
 } as const;
+
+/** A word for a POSIX shell, quoted. */
+const quoted = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
+
+/**
+ * The command that bundles a worker thread's entry (`from`, from the
+ * project's root) into its own file beside a function's bundle (`to`, in
+ * `outputDir`), with the same options as the function's bundle: a worker is
+ * started from a file, so it cannot live inside the function's. Run by the
+ * CDK construct after bundling, with esbuild as CDK runs it.
+ */
+export function workerBundleCommand(inputDir: string, outputDir: string, worker: { from: string; to: string }): string {
+  return [
+    'npx',
+    '--no-install',
+    'esbuild',
+    '--bundle',
+    `${inputDir}/${worker.from}`,
+    `--outfile=${outputDir}/${worker.to}`,
+    '--platform=node',
+    `--format=${BUNDLING.format}`,
+    `--target=${BUNDLING.target}`,
+    `--main-fields=${BUNDLING.mainFields.join(',')}`,
+    ...(BUNDLING.minify ? ['--minify'] : []),
+    ...(BUNDLING.sourceMap ? ['--sourcemap'] : []),
+    `--banner:js=${BUNDLING.banner}`,
+    '--log-level=error',
+  ]
+    .map(quoted)
+    .join(' ');
+}

@@ -6,6 +6,7 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { CLEAN_WORKER } from '../lambdas/ingest/clean-worker-file.js';
 import { DEFAULT_MAX_OBJECT_BYTES } from '../shared/config.js';
 import { BUCKET_LAYOUT, type PrefixLayout } from '../shared/layout.js';
 import { SWEEP_STATE_ID, TABLE_SCHEMA } from '../shared/storage/table.js';
@@ -61,6 +62,8 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
     entry: resolve(ROOT, 'lambdas/ingest/index.ts'),
     serviceName: 'precis-ingest',
     languageModels: true,
+    // Uploads are cleaned in a worker thread with a heap cap (lambdas/ingest/worker-cleaner.ts).
+    workers: [CLEAN_WORKER],
     timeout: ingestTimeout,
     memorySize: 1024,
     environment: {

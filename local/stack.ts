@@ -20,6 +20,7 @@ import {
   type SweepConfig,
   sweepEnvSchema,
 } from '../shared/config.js';
+import type { Cleaner } from '../shared/ports.js';
 import { AnalysisConcurrency } from './analysis-concurrency.js';
 import { ensureTable } from './dynamo-table.js';
 import { FileArticleEvents } from './events-file.js';
@@ -44,9 +45,7 @@ export const localEnvSchema = z.object({
    * Articles analysed at once (the analyze function's concurrency): `auto` (the default) follows the
    * LLM provider's budget as the rate governors see it (AnalysisConcurrency); a number fixes it.
    */
-  PRECIS_ANALYZE_CONCURRENCY: z
-    .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)])
-    .default('auto'),
+  PRECIS_ANALYZE_CONCURRENCY: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default('auto'),
 });
 
 /**
@@ -89,6 +88,8 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   /** Replaces the configured analysis engine (tests). */
   engine?: AnalysisEngine;
+  /** Replaces the ingest function's cleaning worker (tests). */
+  cleaner?: Cleaner;
 }
 
 /**
@@ -242,10 +243,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       onDeadLetter: deadLetter('analyze'),
       keysOf: articleOf,
     });
-    stops.push(
-      () => ingestQueue.stop(),
-      () => analyzeQueue.stop(),
-    );
+    const stopIngestQueue = () => ingestQueue.stop();
+    stops.push(stopIngestQueue, () => analyzeQueue.stop());
 
     const services = await startServices({
       dataDir: options.dataDir,
@@ -284,8 +283,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const ingestDeps = buildIngestDeps(ingestConfig, {
       ...clients,
       analyzeQueue: { send: async (message) => analyzeQueue.send(JSON.stringify(message)) },
+      cleaner: options.cleaner,
     });
     const ingest = createIngestHandler(ingestDeps);
+    // Its cleaning worker: ready before the first upload, stopped after the queues' consumers (stops run
+    // last pushed first).
+    stops.splice(stops.indexOf(stopIngestQueue), 0, () => ingestDeps.cleaner.close());
+    await ingestDeps.cleaner.warm();
     // Leases still held belong to a stack that died (this one holds the folder now): end them, so the
     // messages that come back at once (see LocalQueue) are taken up at once, not after the lease.
     for (const status of ['RECEIVED', 'ANALYZING'] as const) {

@@ -15,6 +15,10 @@ export const ERROR_CODES = {
   TEXT_TOO_SHORT: 'The article text is too short to summarise.',
   TOO_LONG: 'The article text is longer than the word limit (PRECIS_MAX_WORDS).',
   STAGE_TIMEOUT: 'A stage ran out of its time budget on this input, and would again.',
+  TOO_COMPLEX:
+    "The document's structure is past what cleaning works within (nesting, elements, attributes, table cells, link definitions), or cleaning it exhausted its memory.",
+  INGEST_INTERRUPTED:
+    'An earlier attempt to clean this upload stopped without finishing (its process died); it is not cleaned again unless reprocessed.',
   SOURCE_NOT_FOUND: 'The uploaded object no longer exists (deleted before it was read).',
   STORAGE_UNAVAILABLE: 'Storage (S3 or DynamoDB) could not be reached; the work is retried.',
   QUEUE_UNAVAILABLE: 'The analysis queue could not be reached; the work is retried.',

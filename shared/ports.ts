@@ -9,6 +9,7 @@ import type {
   StageUsage,
   Status,
 } from './article.js';
+import type { CleanedArticle } from './cleaning/index.js';
 import type { ErrorCode, Stage } from './errors.js';
 
 /** Object storage (S3 in AWS, s3rver locally). */
@@ -55,6 +56,12 @@ export interface SourceRef {
 export type IngestClaim =
   /** This delivery owns the ingest of this version. */
   | { outcome: 'claimed' }
+  /**
+   * This delivery owns it, taken over from an earlier one that started and
+   * never ended (no CLEANED, no FAILED, not let go): its process died on
+   * this upload, and would again.
+   */
+  | { outcome: 'interrupted' }
   /** This version is already cleaned (or further); nothing to redo. */
   | { outcome: 'done'; status: Status }
   /** A newer upload of the key superseded this event. */
@@ -133,8 +140,13 @@ export interface PendingPage {
  */
 export interface ArticleRepository extends ContentClaims {
   get(id: string): Promise<ArticleRecord | undefined>;
-  /** Starts (or restarts) the ingest of one object version; `busy` while another live delivery holds it. */
+  /**
+   * Starts (or restarts) the ingest of one object version, marking an attempt under way until it ends;
+   * `busy` while another live delivery holds it, `interrupted` when the last attempt never ended.
+   */
   claimIngest(id: string, source: SourceRef, now: Date, leaseMs: number): Promise<IngestClaim>;
+  /** Lets go of this version after a failure the queue retries: free to claim, no attempt under way. */
+  releaseIngest(id: string, sequencer: string, now: Date): Promise<boolean>;
   /** RECEIVED → CLEANED, only for the same object version. Returns false if superseded. */
   saveCleaned(id: string, sequencer: string, fields: CleanedFields, now: Date): Promise<boolean>;
   /** CLEANED (or PARTIAL with a retry pending) → ANALYZING under a lease; `busy` while another delivery holds one. */
@@ -293,4 +305,37 @@ export interface ArticleFinished {
  */
 export interface ArticleEvents {
   finished(event: ArticleFinished): Promise<void>;
+}
+
+/** One cleaning: the upload's name (its extension tells the format), the language and word limits, and its time. */
+export interface CleanRequest {
+  name: string;
+  /** Languages to choose among (ISO 639-1); the default list when omitted. */
+  languages?: readonly string[];
+  /** More words than this is TOO_LONG; no limit when omitted. */
+  maxWords?: number;
+  /** How long the cleaning may run once it has started: past it, STAGE_TIMEOUT. */
+  budgetMs: number;
+  /**
+   * Epoch ms by which it must have ended whatever its budget (the delivery's lease): a cleaning that
+   * waited behind others and is cut short by it, or never started, throws a TransientError, so that
+   * the queue brings the upload back to be cleaned with its whole budget.
+   */
+  endBy: number;
+}
+
+/**
+ * Turns an upload's bytes into an article (shared/cleaning): in this thread
+ * (unit tests), or in workers each with a heap cap and stopped at its
+ * deadline, so that a hostile upload costs a worker, never the process.
+ * Throws what cleaning throws (bad input with its code); a worker stopped by
+ * its heap cap, or killed by what it was cleaning, is TOO_COMPLEX; one
+ * stopped at its deadline, STAGE_TIMEOUT.
+ */
+export interface Cleaner {
+  clean(bytes: Uint8Array, request: CleanRequest): Promise<CleanedArticle>;
+  /** Gets what cleaning needs ready (a worker, the language models), so that the first upload does not wait for it. */
+  warm(): Promise<void>;
+  /** Stops what it holds (its workers); a cleaning still under way is refused, for the queue to bring back. */
+  close(): Promise<void>;
 }

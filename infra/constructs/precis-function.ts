@@ -10,7 +10,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../shared/article.js';
 import { type Part, prefixesOf } from '../../shared/layout.js';
-import { BUNDLING } from '../bundling.js';
+import { BUNDLING, workerBundleCommand } from '../bundling.js';
 
 export interface PrecisFunctionProps {
   /** The entry file under lambdas/, e.g. `lambdas/ingest/index.ts`. */
@@ -22,6 +22,8 @@ export interface PrecisFunctionProps {
   logLevel?: string;
   /** The function cleans or checks text: CLD3's runtime goes beside its bundle (BUNDLING.languageModels). */
   languageModels?: boolean;
+  /** Worker threads the function starts: each entry (from the project's root) bundled into its own file beside the function's. */
+  workers?: { from: string; to: string }[];
 }
 
 /**
@@ -79,13 +81,17 @@ export class PrecisFunction extends Construct {
         externalModules: [],
         banner: BUNDLING.banner,
         forceDockerBundling: false,
-        ...(props.languageModels
+        ...(props.languageModels || props.workers?.length
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) =>
-                  BUNDLING.languageModels.map(({ from, to }) => `cp "${inputDir}/${from}" "${outputDir}/${to}"`),
+                afterBundling: (inputDir: string, outputDir: string) => [
+                  ...(props.languageModels
+                    ? BUNDLING.languageModels.map(({ from, to }) => `cp "${inputDir}/${from}" "${outputDir}/${to}"`)
+                    : []),
+                  ...(props.workers ?? []).map((worker) => workerBundleCommand(inputDir, outputDir, worker)),
+                ],
               },
             }
           : {}),

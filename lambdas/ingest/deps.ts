@@ -1,5 +1,5 @@
 import type { IngestConfig } from '../../shared/config.js';
-import type { ArticleEvents, MessageQueue } from '../../shared/ports.js';
+import type { ArticleEvents, Cleaner, MessageQueue } from '../../shared/ports.js';
 import {
   eventBus,
   type Observability,
@@ -9,12 +9,23 @@ import {
   systemClock,
 } from '../runtime.js';
 import type { IngestHandlerDeps } from './handler.js';
+import { WorkerCleaner } from './worker-cleaner.js';
+
+/**
+ * The cleaning worker's heap cap. The function has 1,024 MB: the handler's
+ * thread (SDK clients, the upload's bytes) takes under 200 MB, so a worker
+ * stopped at 512 MB of heap leaves the function standing. The slowest
+ * document inside the structure limits needs about 250 MB.
+ */
+export const CLEANER_HEAP_MB = 512;
 
 export interface IngestClients extends StorageClients {
   /** Where a cleaned article goes next: SQS in AWS, the in-process queue locally. */
   analyzeQueue: MessageQueue;
   /** Where a failed upload is announced: the configured EventBridge bus when absent. */
   events?: ArticleEvents;
+  /** What cleans the uploads: one worker thread with a heap cap (CLEANER_HEAP_MB) when absent. */
+  cleaner?: Cleaner;
 }
 
 /**
@@ -30,6 +41,15 @@ export function buildIngestDeps(
     ...storageAdapters(clients, config.PRECIS_TABLE, { recordRetentionDays: config.PRECIS_RECORD_RETENTION_DAYS }),
     ...observe,
     analyzeQueue: clients.analyzeQueue,
+    // One worker: Lambda gives an instance one invocation at a time and about one core, and the uploads of
+    // a batch are cleaned in turn; the local stack's backlog is served the same way.
+    cleaner:
+      clients.cleaner ??
+      new WorkerCleaner({
+        workers: 1,
+        heapMb: CLEANER_HEAP_MB,
+        log: (message, details) => observe.logger.error(message, details),
+      }),
     events: clients.events ?? eventBus(config.PRECIS_EVENT_BUS, observe.logger, observe.tracer),
     clock: systemClock,
     maxReceives: config.PRECIS_MAX_RECEIVES,

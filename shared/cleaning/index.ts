@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ArticleMetadata, SourceFormat } from '../article.js';
 import { InvalidInputError } from '../errors.js';
 import { LANGUAGE_CODE } from '../languages.js';
+import { Budget } from './budget.js';
 import { decodeBytes } from './decode.js';
 import type { ParsedDocument } from './document.js';
 import { parseHtml } from './formats/html.js';
@@ -33,7 +34,7 @@ export interface CleanOptions {
   languages?: readonly string[];
   /** More words than this is TOO_LONG; no limit when omitted. */
   maxWords?: number;
-  /** Epoch ms the cleaning must end by: checked between its steps, past it is STAGE_TIMEOUT. */
+  /** Epoch ms the cleaning must end by: checked between its steps and in its long loops, past it is STAGE_TIMEOUT. */
   deadline?: number;
 }
 
@@ -68,7 +69,7 @@ function pageLanguage(lang: string | null | undefined, candidates?: readonly str
 }
 
 /** Each format's parser: paragraphs and what the document states about itself. */
-const PARSERS: Record<SourceFormat, (text: string) => ParsedDocument> = {
+const PARSERS: Record<SourceFormat, (text: string, budget: Budget) => ParsedDocument> = {
   html: parseHtml,
   markdown: parseMarkdown,
   json: parseJsonArticle,
@@ -80,30 +81,40 @@ const PARSERS: Record<SourceFormat, (text: string) => ParsedDocument> = {
  *
  * 1. Refuse empty and binary input; decode the bytes (BOM, declared charset, UTF-8, detection).
  * 2. Tell the format from the name, else from the content.
- * 3. Parse: HTML main content with Readability; Markdown to paragraphs; JSON by its fields.
- * 4. Remove pasted artifacts (repeated headline, timestamp, dateline, site name, share lines).
+ * 3. Parse: HTML main content with Readability; Markdown to paragraphs; JSON by its fields. A document
+ *    past a structure limit (limits.ts) is refused before it is parsed (TOO_COMPLEX).
+ * 4. Remove pasted artifacts (repeated headline, timestamp, dateline, site name, share lines) and
+ *    the control characters a terminal acts on.
  * 5. Detect the language from the text, hash the text, count its words.
  *
+ * The deadline is checked between the steps and inside their long loops (STAGE_TIMEOUT). A stack
+ * overflow or an array past V8's limits is the document's shape, and would recur: TOO_COMPLEX.
  * The language models must be loaded first: `await loadLanguageModels()`, once.
  */
 export function cleanDocument(bytes: Uint8Array, options: CleanOptions): CleanedArticle {
   if (bytes.length === 0) throw new InvalidInputError('EMPTY_OBJECT', 'The file is empty (0 bytes).');
-  const started = Date.now();
-  const inTime = (step: string) => {
-    if (options.deadline !== undefined && Date.now() > options.deadline) {
+  try {
+    return clean(bytes, options, new Budget(options.deadline));
+  } catch (error) {
+    if (error instanceof RangeError) {
       throw new InvalidInputError(
-        'STAGE_TIMEOUT',
-        `Cleaning ran out of its time budget after ${Date.now() - started} ms, at ${step}.`,
+        'TOO_COMPLEX',
+        `The document is too complex to clean: reading it overflowed the parser (${error.message}).`,
+        error,
       );
     }
-  };
+    throw error;
+  }
+}
+
+function clean(bytes: Uint8Array, options: CleanOptions, budget: Budget): CleanedArticle {
   const named = formatFromName(options.name);
   const decoded = decodeBytes(bytes, { html: named === null || named === 'html' || named === 'json' });
   const format = named ?? sniffFormat(decoded.text);
-  inTime('parsing');
-  const parsed = PARSERS[format](decoded.text);
+  budget.check('parsing');
+  const parsed = PARSERS[format](decoded.text, budget);
   const stated = parsed.metadata;
-  inTime('removing pasted artifacts');
+  budget.check('removing pasted artifacts');
 
   const known: Partial<PasteFindings> = {
     title: stated.title ? normalizeLine(stated.title) : null,
@@ -119,10 +130,10 @@ export function cleanDocument(bytes: Uint8Array, options: CleanOptions): Cleaned
   if (options.maxWords !== undefined && text.length > options.maxWords * MAX_CHARS_PER_WORD) {
     throw tooLong(null, options.maxWords);
   }
-  inTime('detecting the language');
+  budget.check('detecting the language');
   // The text decides; a page's lang attribute only speaks when the text is too short to tell.
   const language = detectLanguage(text, options.languages) ?? pageLanguage(stated.lang, options.languages);
-  inTime('counting words');
+  budget.check('counting words');
   const wordCount = countWords(text, language);
   if (options.maxWords !== undefined && wordCount > options.maxWords) throw tooLong(wordCount, options.maxWords);
   return {
@@ -133,7 +144,7 @@ export function cleanDocument(bytes: Uint8Array, options: CleanOptions): Cleaned
     byline: cleaned.byline,
     publishedAt: cleaned.publishedAt,
     site: cleaned.site,
-    url: stated.url ?? null,
+    url: stated.url ? normalizeLine(stated.url) || null : null,
     language,
     contentHash: createHash('sha256').update(text).digest('hex'),
     wordCount,

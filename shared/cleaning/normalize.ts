@@ -2,12 +2,16 @@ import { segments } from '../segment.js';
 
 /**
  * Characters that carry no text: zero-width spaces, word joiners, the BOM,
- * soft hyphens and bidi controls left by copy and paste. ZWNJ and ZWJ stay:
- * Persian, Kurdish and Indic scripts need them.
+ * soft hyphens and bidi controls left by copy and paste; and the control
+ * characters a terminal acts on (C0 but line feed and white space, DEL, C1:
+ * ESC, BEL, CSI…), so that no output of precis can drive the terminal that
+ * prints it. ZWNJ and ZWJ stay: Persian, Kurdish and Indic scripts need them.
  */
-const INVISIBLE = /[\u00ad\u200b\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-/** Every space that is not a plain space or a line break. */
-const ODD_SPACES = /[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
+const INVISIBLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is what this pattern is for.
+  /[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f\u00ad\u200b\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** Every space that is not a plain space or a line break (tab, vertical tab, form feed, CR and NEL among them). */
+const ODD_SPACES = /[\t\v\f\r\u0085\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
 
 /** One line of text: Unicode NFC, no invisible characters, single spaces, trimmed. */
 export function normalizeLine(line: string): string {

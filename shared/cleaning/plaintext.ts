@@ -1,4 +1,5 @@
 import { isBoilerplateLine } from './boilerplate.js';
+import { type Budget, NO_DEADLINE } from './budget.js';
 import { normalizeLine, normalizeNewlines } from './normalize.js';
 import { bylineOf } from './paste-rules.js';
 
@@ -10,11 +11,12 @@ const TERMINAL = /[.!?:;…"”’'»)\]。！？؟]$/u;
  * a block, hard-wrapped lines (a column of similar widths) are rejoined,
  * while short independent lines (headings, list items) stay apart.
  */
-export function splitParagraphs(raw: string): string[] {
+export function splitParagraphs(raw: string, budget: Budget = NO_DEADLINE): string[] {
   const lines = normalizeNewlines(raw).split('\n').map(normalizeLine);
   const blocks: string[][] = [];
   let current: string[] = [];
   for (const line of lines) {
+    budget.tick('splitting the text into paragraphs');
     if (line === '') {
       if (current.length > 0) blocks.push(current);
       current = [];
@@ -49,7 +51,9 @@ function apartFurniture(lines: string[]): string[][] {
 function unwrapBlock(lines: string[]): string[] {
   if (lines.length === 1) return lines;
   if (lines.every((line) => BULLET.test(line))) return [lines.join('\n')];
-  const width = Math.max(...lines.map((l) => l.length));
+  // A loop, not Math.max(...lines): a block of 130,000 lines would overflow the stack as arguments.
+  let width = 0;
+  for (const line of lines) if (line.length > width) width = line.length;
   const body = lines.slice(0, -1);
   const wrapped =
     width >= 40 && width <= 120 && body.filter((l) => l.length >= width * 0.6).length >= body.length * 0.6;

@@ -104,7 +104,7 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     const sequencer = padSequencer(source.sequencer);
     const at = now.toISOString();
     try {
-      await this.call('claim ingest', () =>
+      const { Attributes: before } = await this.call('claim ingest', () =>
         this.db.send(
           new PutCommand({
             TableName: this.tableName,
@@ -122,15 +122,21 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
               updatedAt: at,
               leaseToken: randomUUID(),
               leaseUntil: now.getTime() + leaseMs,
+              // An attempt under way: removed when it ends (CLEANED, FAILED, or let go for the queue to retry).
+              ingestStartedAt: at,
             },
             ConditionExpression:
               'attribute_not_exists(id) OR sourceSequencer < :seq OR (sourceSequencer = :seq AND #status = :received AND leaseUntil < :now)',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':seq': sequencer, ':received': 'RECEIVED', ':now': now.getTime() },
+            ReturnValues: 'ALL_OLD',
           }),
         ),
       );
-      return { outcome: 'claimed' };
+      // The same version taken over from a delivery that started and never ended: its process died on it.
+      const interrupted =
+        before?.sourceSequencer === sequencer && before.status === 'RECEIVED' && before.ingestStartedAt !== undefined;
+      return { outcome: interrupted ? 'interrupted' : 'claimed' };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
@@ -145,6 +151,21 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     return { outcome: 'done', status };
   }
 
+  async releaseIngest(id: string, sequencer: string, now: Date): Promise<boolean> {
+    return this.conditionalUpdate('release ingest', {
+      Key: { id },
+      // Expired from now: the message that comes back claims it at once, and finds no attempt under way.
+      UpdateExpression: 'SET leaseUntil = :expired REMOVE ingestStartedAt',
+      ConditionExpression: 'sourceSequencer = :seq AND #status = :received',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':expired': now.getTime() - 1,
+        ':seq': padSequencer(sequencer),
+        ':received': 'RECEIVED',
+      },
+    });
+  }
+
   async saveCleaned(id: string, sequencer: string, fields: CleanedFields, now: Date): Promise<boolean> {
     const { ingestMs, ...rest } = fields;
     const update = assignments({
@@ -157,7 +178,7 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     });
     return this.conditionalUpdate('save cleaned', {
       Key: { id },
-      UpdateExpression: `SET ${update.set} REMOVE leaseToken, leaseUntil`,
+      UpdateExpression: `SET ${update.set} REMOVE leaseToken, leaseUntil, ingestStartedAt`,
       ConditionExpression: 'sourceSequencer = :seq AND #status = :received',
       ExpressionAttributeNames: update.names,
       ExpressionAttributeValues: { ...update.values, ':seq': padSequencer(sequencer), ':received': 'RECEIVED' },
@@ -295,7 +316,7 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     }
     return this.conditionalUpdate('mark failed', {
       Key: { id },
-      UpdateExpression: `SET ${set} REMOVE leaseToken, leaseUntil`,
+      UpdateExpression: `SET ${set} REMOVE leaseToken, leaseUntil, ingestStartedAt`,
       ConditionExpression: condition,
       ExpressionAttributeNames: {
         '#status': 'status',

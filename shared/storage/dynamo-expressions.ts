@@ -2,7 +2,15 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { ArticleRecord } from '../article.js';
 
 /** Fields that exist for the table's sake, not the reader's. */
-const INTERNAL_FIELDS = ['listPk', 'leaseToken', 'leaseUntil', 'retryPending', 'pending', 'expiresAt'] as const;
+const INTERNAL_FIELDS = [
+  'listPk',
+  'leaseToken',
+  'leaseUntil',
+  'retryPending',
+  'pending',
+  'expiresAt',
+  'ingestStartedAt',
+] as const;
 
 /** S3 sequencers are hex strings of varying length: padded, they compare as strings in a condition. */
 export function padSequencer(sequencer: string): string {

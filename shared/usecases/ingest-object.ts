@@ -1,13 +1,14 @@
 import { articleIdFor, objectKeys } from '../article.js';
-import { cleanDocument, loadLanguageModels } from '../cleaning/index.js';
 import { InvalidInputError, tooLargeMessage } from '../errors.js';
-import type { ArticleEvents, ArticleRepository, BlobStore, Clock, MessageQueue, SourceRef } from '../ports.js';
+import type { ArticleEvents, ArticleRepository, BlobStore, Cleaner, Clock, MessageQueue, SourceRef } from '../ports.js';
 import { type Delivery, failOrRethrow } from './delivery.js';
 
 export interface IngestDeps {
   blobs: BlobStore;
   articles: ArticleRepository;
   analyzeQueue: MessageQueue;
+  /** Cleans the bytes: in a worker with a heap cap at the edge, in process in unit tests. */
+  cleaner: Cleaner;
   /** Told when an upload ends FAILED here. */
   events?: ArticleEvents;
   clock: Clock;
@@ -37,21 +38,30 @@ export type IngestOutcome =
 
 /** Time kept back from the lease for writing the cleaned text and the item after cleaning. */
 const SAVE_MARGIN_MS = 10_000;
+/**
+ * How long one upload's cleaning may run once started (STAGE_TIMEOUT past it). The slowest document
+ * inside the structure limits takes about 6 s of CPU (shared/cleaning/limits.ts); the uploads of one
+ * batch are cleaned one after another inside one lease, so one slow upload leaves the others time.
+ */
+const CLEAN_BUDGET_MS = 20_000;
 
 /**
  * Ingests one uploaded object.
  *
  * 1. Ignore keys outside `incoming/`, and folder markers (`incoming/x/`, as the S3 console makes them).
  * 2. Claim the object version on the article item (RECEIVED); a duplicate or stale event stops here,
- *    and one whose version another delivery holds is `busy`.
+ *    and one whose version another delivery holds is `busy`. One whose last attempt started and
+ *    never ended (its process died on it) ends FAILED, INGEST_INTERRUPTED, instead of being cleaned
+ *    again: an upload that kills its process must not kill the next one too.
  * 3. Refuse an empty or too-large object by its size, before reading it.
- * 4. Read the bytes; clean them (decode, format, main text, artifacts, metadata, language, hash).
+ * 4. Read the bytes; clean them with the cleaner (decode, format, main text, artifacts, metadata,
+ *    language, hash), within CLEAN_BUDGET_MS once started and the lease less SAVE_MARGIN_MS.
  * 5. Write the cleaned text to `cleaned/<id>.txt`; set the item CLEANED with its metadata.
  * 6. Send `{articleId}` to the analyze queue.
  *
- * Bad input ends the article FAILED at once with its code. Other failures are
- * thrown for the queue to redeliver; on the last receive the article is
- * marked FAILED first.
+ * Bad input ends the article FAILED at once with its code (a worker that its upload stopped, by
+ * the heap cap or the deadline, included). Other failures let go of the claim and are thrown for
+ * the queue to redeliver; on the last receive the article is marked FAILED first.
  */
 export async function ingestObject(source: SourceRef, delivery: Delivery, deps: IngestDeps): Promise<IngestOutcome> {
   if (!source.key.startsWith(objectKeys.incomingPrefix) || source.key.endsWith('/')) {
@@ -70,21 +80,25 @@ export async function ingestObject(source: SourceRef, delivery: Delivery, deps: 
   }
 
   try {
+    if (claim.outcome === 'interrupted') {
+      throw new InvalidInputError(
+        'INGEST_INTERRUPTED',
+        'An earlier attempt to clean this upload stopped without finishing: its process died (out of memory or time, or stopped) while it held it. It is not cleaned again; reprocess the article to try once more.',
+      );
+    }
     if (source.size === 0) throw new InvalidInputError('EMPTY_OBJECT', 'The uploaded object is empty (0 bytes).');
     if (source.size !== null && source.size > config.maxObjectBytes) {
       throw new InvalidInputError('TOO_LARGE', tooLargeMessage(source.size, config.maxObjectBytes));
     }
     const bytes = await blobs.get(source.bucket, source.key, { maxBytes: config.maxObjectBytes });
-    await loadLanguageModels();
-    const cleaned = cleanDocument(bytes, {
+    // The cleaner measures real time: what the delivery already spent is taken off the lease.
+    const window = Math.max(config.leaseMs - SAVE_MARGIN_MS, config.leaseMs / 2);
+    const cleaned = await deps.cleaner.clean(bytes, {
       name: source.key,
       languages: config.languages,
       maxWords: config.maxWords,
-      // Cleaning measures real time; what the delivery already spent is taken off its budget.
-      deadline:
-        Date.now() +
-        Math.max(config.leaseMs - SAVE_MARGIN_MS, config.leaseMs / 2) -
-        (clock().getTime() - started.getTime()),
+      budgetMs: Math.min(CLEAN_BUDGET_MS, window),
+      endBy: Date.now() + window - (clock().getTime() - started.getTime()),
     });
     const textKey = objectKeys.cleaned(articleId);
     await blobs.put(config.bucket, textKey, cleaned.text, 'text/plain; charset=utf-8');
@@ -104,6 +118,10 @@ export async function ingestObject(source: SourceRef, delivery: Delivery, deps: 
       sequencer: source.sequencer,
       events: deps.events,
       article: { sourceBucket: source.bucket, sourceKey: source.key },
+    }).catch(async (rethrown: unknown) => {
+      // Retried by the queue: this attempt ended, and the next one must not take it for one that died.
+      await articles.releaseIngest(articleId, source.sequencer, clock()).catch(() => false);
+      throw rethrown;
     });
     return { outcome: 'failed', articleId, code };
   }

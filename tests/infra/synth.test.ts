@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLEAN_WORKER } from '../../lambdas/ingest/clean-worker-file.js';
 import { cld3From } from '../../shared/cleaning/cld3.js';
 import { FUNCTION_ENV } from '../helpers/function-env.js';
+import { SAMPLES_DIR } from '../helpers/samples.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -53,6 +55,33 @@ describe('cdk synth', () => {
     expect(
       cld3.findLanguage('Le conseil municipal a voté le budget de la ville pour l’année prochaine.').language,
     ).toBe('fr');
+    // The ingest function's cleaning worker is bundled beside it, and cleans an upload in a worker thread from there.
+    const withWorker = bundles.filter((bundle) => existsSync(join(bundle, '..', CLEAN_WORKER.to)));
+    expect(withWorker).toHaveLength(1);
+    const cleaned = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { Worker } from 'node:worker_threads';
+         import { readFileSync } from 'node:fs';
+         const worker = new Worker(${JSON.stringify(join(withWorker[0] as string, '..', CLEAN_WORKER.to))}, { execArgv: [] });
+         worker.on('message', (message) => {
+           if (message.type === 'ready') {
+             const bytes = new Uint8Array(readFileSync(${JSON.stringify(join(SAMPLES_DIR, 'basra-water.html'))})).buffer;
+             worker.postMessage({ id: 1, bytes, options: { name: 'basra-water.html' } }, [bytes]);
+           } else {
+             console.log(JSON.stringify(message));
+             void worker.terminate();
+           }
+         });`,
+      ],
+      { env: { ...env, ...FUNCTION_ENV } },
+    );
+    expect(JSON.parse(cleaned.stdout)).toMatchObject({
+      type: 'cleaned',
+      article: { language: 'en', title: expect.stringMatching(/Basra/) },
+    });
     for (const bundle of bundles) {
       const { stdout } = await run(
         process.execPath,

@@ -14,7 +14,9 @@ import { sqsRedelivery } from '../../lambdas/sqs-batch.js';
 import { LlmError } from '../../shared/analysis/llm/structured.js';
 import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
 import { articleIdFor } from '../../shared/article.js';
+import { inProcessCleaner } from '../../shared/cleaning/cleaner.js';
 import type { ArticleRepository } from '../../shared/ports.js';
+import { padSequencer } from '../../shared/storage/dynamo-article-repository.js';
 import { S3UploadSigner } from '../../shared/storage/s3-upload-signer.js';
 import { SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
 import { context, restEvent, s3Notification, sqsEvent, sqsRecord } from '../helpers/events.js';
@@ -38,6 +40,7 @@ function ingestHandler() {
     ...adapters(),
     ...observability('test-ingest'),
     analyzeQueue: new SqsMessageQueue(new SQSClient({ region }), 'https://sqs.local/analyze'),
+    cleaner: inProcessCleaner,
     clock: () => new Date('2026-01-01T00:00:00Z'),
     maxReceives: 3,
     config: { bucket: BUCKET, maxObjectBytes: 5 * 1024 * 1024, leaseMs: 30_000 },
@@ -140,6 +143,53 @@ describe('ingest handler', () => {
       code: 'STORAGE_UNAVAILABLE',
       attempts: 3,
     });
+  });
+
+  it('ends an upload whose last attempt never ended (its process died on it) FAILED, without cleaning it again', async () => {
+    // Prepare: the claim takes over a version whose earlier attempt is still marked under way.
+    ddbMock.on(PutCommand).resolves({
+      Attributes: {
+        id: 'x',
+        status: 'RECEIVED',
+        sourceSequencer: padSequencer('0062E99A88DC407460'),
+        ingestStartedAt: '2025-12-31T23:50:00.000Z',
+      },
+    });
+    // Act
+    const response = await ingestHandler()(
+      sqsEvent(sqsRecord(s3Notification('incoming/poison.html', 55_000))),
+      context(),
+    );
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(s3Mock.commandCalls(GetObjectCommand)).toHaveLength(0);
+    expect(failedUpdates()[0]?.ExpressionAttributeValues?.[':error']).toMatchObject({
+      code: 'INGEST_INTERRUPTED',
+      stage: 'ingest',
+      message: expect.stringMatching(/process died .* not cleaned again; reprocess/),
+    });
+  });
+
+  it('lets go of its claim before the queue retries, so the retry is not taken for an attempt that died', async () => {
+    // Prepare
+    s3Mock.on(GetObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'SlowDown',
+        $fault: 'server',
+        message: 'slow',
+        $metadata: { httpStatusCode: 503 },
+      }),
+    );
+    // Act
+    const response = await ingestHandler()(
+      sqsEvent(sqsRecord(s3Notification('incoming/a.txt', 100), { messageId: 'm', receiveCount: 1 })),
+      context(),
+    );
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm' }]);
+    const release = ddbMock.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(release?.UpdateExpression).toBe('SET leaseUntil = :expired REMOVE ingestStartedAt');
+    expect(release?.ConditionExpression).toBe('sourceSequencer = :seq AND #status = :received');
   });
 
   it('fails a malformed message for the dead-letter queue instead of dropping it', async () => {

@@ -111,6 +111,27 @@ describe('DynamoArticleRepository', () => {
     });
   });
 
+  it('marks the attempt under way, and tells a takeover of an attempt that never ended from one of an older version', async () => {
+    // Prepare: what each put replaced.
+    ddbMock
+      .on(PutCommand)
+      .resolvesOnce({
+        Attributes: { sourceSequencer: padSequencer('ABC'), status: 'RECEIVED', ingestStartedAt: 'then' },
+      })
+      .resolvesOnce({
+        Attributes: { sourceSequencer: padSequencer('AB0'), status: 'RECEIVED', ingestStartedAt: 'then' },
+      })
+      .resolvesOnce({ Attributes: { sourceSequencer: padSequencer('ABC'), status: 'RECEIVED' } });
+    // Act
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push((await repo().claimIngest('id1', source, now, 1000)).outcome);
+    // Assess: a dead attempt on this version; a newer upload of the key; an attempt let go for a retry.
+    expect(outcomes).toEqual(['interrupted', 'claimed', 'claimed']);
+    const input = ddbMock.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(input?.ReturnValues).toBe('ALL_OLD');
+    expect(input?.Item).toMatchObject({ ingestStartedAt: now.toISOString() });
+  });
+
   it('reports a duplicate event as done, an older event as stale, and a live claim as busy', async () => {
     ddbMock.on(PutCommand).rejects(conditionFailed());
     ddbMock

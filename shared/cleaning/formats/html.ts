@@ -1,11 +1,13 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { InvalidInputError } from '../../errors.js';
+import { type Budget, NO_DEADLINE } from '../budget.js';
 import { parseDate } from '../dates.js';
 import type { ParsedDocument } from '../document.js';
 import { type El, pageMetadata } from '../page-metadata.js';
 import { bylineOf } from '../paste-rules.js';
-import { pipeTable } from './pipe-table.js';
+import { scanHtml } from './html-scan.js';
+import { pipeTable, widest } from './pipe-table.js';
 
 const BLOCK_TAGS = new Set([
   'address',
@@ -79,7 +81,7 @@ function dataTable(table: El): string | null {
       .filter((cell) => /^t[dh]$/i.test(cell.localName ?? ''))
       .map((cell) => (cell.textContent ?? '').replace(/\s+/g, ' ').trim()),
   );
-  const width = Math.max(0, ...rows.map((row) => row.length));
+  const width = widest(rows);
   // Long cells, counted as printed (a pipe escaped), make it a layout table.
   const long = rows.flat().some((cell) => cell.length + cell.split('|').length - 1 > 200);
   if (rows.length < 2 || width < 2 || long) return null;
@@ -91,7 +93,7 @@ function dataTable(table: El): string | null {
  * `<br>`-separated run of inline content is one block, with how much of its
  * text is link text.
  */
-export function htmlToBlocks(root: El): Block[] {
+export function htmlToBlocks(root: El, budget: Budget = NO_DEADLINE): Block[] {
   const out: Block[] = [];
   let buffer = '';
   let linked = 0;
@@ -103,6 +105,7 @@ export function htmlToBlocks(root: El): Block[] {
   };
   const walk = (node: El, inLink: boolean) => {
     for (const child of Array.from(node.childNodes) as El[]) {
+      budget.tick('reading the article’s blocks');
       if (child.nodeType === 3) {
         const text = child.textContent ?? '';
         buffer += text;
@@ -137,8 +140,8 @@ export function htmlToBlocks(root: El): Block[] {
 }
 
 /** Paragraphs of an HTML fragment, without the blocks that are mostly links (menus, "more stories" lists). */
-export function htmlToParagraphs(root: El): string[] {
-  return htmlToBlocks(root)
+export function htmlToParagraphs(root: El, budget: Budget = NO_DEADLINE): string[] {
+  return htmlToBlocks(root, budget)
     .filter((block) => {
       const chars = block.text.replace(/\s+/g, '').length;
       const ratio = chars === 0 ? 1 : block.linkChars / chars;
@@ -158,9 +161,10 @@ const FURNITURE =
  * article (so a container named, say, "article-related-wrapper" that holds
  * the whole article stays).
  */
-function removeFurniture(body: El): void {
+function removeFurniture(body: El, budget: Budget): void {
   const total = (body.textContent ?? '').length;
   for (const el of Array.from(body.querySelectorAll('[class], [id]')) as El[]) {
+    budget.tick('removing page furniture');
     // Readability's article element is not in a document: isConnected is false throughout it.
     if (!body.contains(el)) continue;
     const names = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
@@ -242,10 +246,11 @@ const FALLBACK_MIN_CHARS = 250;
  * the most text: where a page keeps its article when Readability's scoring
  * finds none. Null when no element has FALLBACK_MIN_CHARS of such text.
  */
-export function densestContainer(root: El | null): El | null {
+export function densestContainer(root: El | null, budget: Budget = NO_DEADLINE): El | null {
   if (!root) return null;
   let best: { el: El; chars: number } | null = null;
   for (const el of Array.from(root.querySelectorAll('article, main, section, div, td')) as El[]) {
+    budget.tick('looking for the densest container');
     let chars = 0;
     for (const child of Array.from(el.children) as El[]) {
       if (child.localName?.toLowerCase() !== 'p') continue;
@@ -279,7 +284,14 @@ function asDocument(html: string): string {
   // A document without its <html> or <body> tag, as HTML allows them to be left out: linkedom needs both.
   const open = hasHtml ? (/<html[^>]*>/i.exec(doc)?.[0] ?? '<html>') : '<html>';
   let inner = doc.replace(/^\s*<!doctype[^>]*>/i, '');
-  if (hasHtml) inner = inner.replace(/<html[^>]*>/i, '').replace(/<\/html\s*>(?![\s\S]*<\/html)/i, '');
+  if (hasHtml) {
+    inner = inner.replace(/<html[^>]*>/i, '');
+    // The last </html> goes (found from the end: a pattern that looks ahead from each one costs the square of their number).
+    const last = /<\/html\s*>/gi;
+    let end: RegExpExecArray | null = null;
+    for (let m = last.exec(inner); m !== null; m = last.exec(inner)) end = m;
+    if (end) inner = inner.slice(0, end.index) + inner.slice(end.index + end[0].length);
+  }
   if (!hasBody) {
     const headEnd = /<\/head\s*>/i.exec(inner);
     const cut = headEnd ? headEnd.index + headEnd[0].length : 0;
@@ -293,12 +305,14 @@ function asDocument(html: string): string {
  * linkedom, and its metadata from meta tags and JSON-LD. Throws
  * NO_ARTICLE_TEXT when the page has no article in it.
  */
-export function parseHtml(html: string): ParsedDocument {
+export function parseHtml(html: string, budget: Budget = NO_DEADLINE): ParsedDocument {
   let first: ParsedDocument | null = null;
   let refusal: unknown = null;
   try {
-    first = readPage(html);
+    first = readPage(html, budget);
   } catch (error) {
+    // Only the absence of an article is worth a second reading; a page past a limit or the deadline is not.
+    if (!(error instanceof InvalidInputError && error.code === 'NO_ARTICLE_TEXT')) throw error;
     refusal = error;
   }
   if ((first && textLength(first.paragraphs) >= FALLBACK_MIN_CHARS) || !/<noscript[\s>]/i.test(html)) {
@@ -308,18 +322,21 @@ export function parseHtml(html: string): ParsedDocument {
   // Little or no text, and <noscript> blocks: a page that builds its article with JavaScript often
   // prints it there for readers without it (Blogger does). Read again with them as plain blocks.
   try {
-    const again = readPage(html.replace(/<(\/?)noscript(?=[\s>])[^>]*>/gi, '<$1div>'));
+    const again = readPage(html.replace(/<(\/?)noscript(?=[\s>])[^>]*>/gi, '<$1div>'), budget);
     if (!first || textLength(again.paragraphs) > textLength(first.paragraphs)) return again;
-  } catch {
-    // No better for it: the first reading stands.
+  } catch (error) {
+    // No better for it: the first reading stands (unless time is up).
+    if (error instanceof InvalidInputError && error.code === 'STAGE_TIMEOUT') throw error;
   }
   if (first) return first;
   throw refusal;
 }
 
 /** One reading of a page by Readability, with the fallbacks; throws NO_ARTICLE_TEXT when it has no article text. */
-function readPage(html: string): ParsedDocument {
+function readPage(html: string, budget: Budget): ParsedDocument {
   const prepared = asDocument(stripInert(html));
+  // Refused here, before linkedom builds a node: a page past the structure limits (TOO_COMPLEX).
+  scanHtml(prepared, budget);
   const { document } = parseHTML(prepared);
   const found = pageMetadata(document);
   // Readability's article element itself, not its HTML: serialising it and parsing that again cost a third of the time.
@@ -329,12 +346,13 @@ function readPage(html: string): ParsedDocument {
     disableJSONLD: true,
     serializer: (el) => el as unknown as El,
   }).parse();
+  budget.check('reading the article');
   let body = article?.content ?? null;
   let paragraphs: string[] = [];
   const linky = body !== null && linkDensity(body) > 0.5;
   if (body) {
-    removeFurniture(body);
-    paragraphs = htmlToParagraphs(body);
+    removeFurniture(body, budget);
+    paragraphs = htmlToParagraphs(body, budget);
     // Mostly links (a blog's front page, a list of posts): its paragraphs that are not links are the
     // article only if there are enough of them; a menu's stray words are not.
     if (linky && textLength(paragraphs) < FALLBACK_MIN_CHARS) paragraphs = [];
@@ -343,10 +361,10 @@ function readPage(html: string): ParsedDocument {
     // Readability found nothing it trusts, or a scrap (a cookie notice): the container with the most
     // paragraph text, read from the page afresh (Readability changes the document as it parses), if it
     // has enough of it.
-    const dense = densestContainer(parseHTML(prepared).document.body as unknown as El | null);
+    const dense = densestContainer(parseHTML(prepared).document.body as unknown as El | null, budget);
     if (dense) {
-      removeFurniture(dense);
-      const found = htmlToParagraphs(dense);
+      removeFurniture(dense, budget);
+      const found = htmlToParagraphs(dense, budget);
       if (textLength(found) > textLength(paragraphs)) [body, paragraphs] = [dense, found];
     }
   }

@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { InvalidInputError } from '../../errors.js';
+import type { Budget } from '../budget.js';
 import { parseDate } from '../dates.js';
 import type { DocumentMetadata, ParsedDocument } from '../document.js';
+import { LIMITS, tooComplex } from '../limits.js';
 import { parseHtml } from './html.js';
 import { parseText } from './text.js';
 
@@ -25,7 +27,8 @@ const jsonArticleSchema = z
  * the body as pasted text, or the html as a web page; what the JSON states
  * wins over what is read from its content. Throws INVALID_JSON otherwise.
  */
-export function parseJsonArticle(text: string): ParsedDocument {
+export function parseJsonArticle(text: string, budget?: Budget): ParsedDocument {
+  checkJsonDepth(text);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -48,8 +51,22 @@ export function parseJsonArticle(text: string): ParsedDocument {
     byline: (doc.byline ?? doc.author)?.trim() || null,
     site: doc.site?.trim() || null,
   };
-  const inner = doc.html?.trim() ? parseHtml(doc.html) : parseText(doc.body ?? '');
+  const inner = doc.html?.trim() ? parseHtml(doc.html, budget) : parseText(doc.body ?? '', budget);
   const metadata: DocumentMetadata = { ...inner.metadata };
   for (const [key, value] of Object.entries(given)) if (value) metadata[key as keyof typeof given] = value;
   return { ...inner, metadata };
+}
+
+/** Throws TOO_COMPLEX when arrays and objects nest deeper than LIMITS.json.depth (brackets in strings do not count). */
+function checkJsonDepth(text: string): void {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: to its closing quote, past escaped characters.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > LIMITS.json.depth) throw tooComplex('how deep the JSON nests', LIMITS.json.depth);
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
 }

@@ -2,9 +2,11 @@ import type { Nodes, RootContent } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
+import { type Budget, NO_DEADLINE } from '../budget.js';
 import { parseDate } from '../dates.js';
 import type { DocumentMetadata, ParsedDocument } from '../document.js';
 import { normalizeNewlines } from '../normalize.js';
+import { markdownParts } from './markdown-parts.js';
 import { pipeTable } from './pipe-table.js';
 
 /** Inline content as plain text: links keep their text, images and markup go. */
@@ -90,7 +92,7 @@ function frontMatter(source: string): { fields: Record<string, string>; body: st
  * matter's title) is the title; other headings, paragraphs, list items and
  * quotes become paragraphs; images, link targets and markup are dropped.
  */
-export function parseMarkdown(source: string): ParsedDocument {
+export function parseMarkdown(source: string, budget: Budget = NO_DEADLINE): ParsedDocument {
   const { fields, body } = frontMatter(normalizeNewlines(source));
   const found: DocumentMetadata = {
     title: fields.title ?? null,
@@ -100,7 +102,11 @@ export function parseMarkdown(source: string): ParsedDocument {
     site: fields.site ?? fields.source ?? null,
   };
   const paragraphs: string[] = [];
-  const tree = fromMarkdown(body, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
-  for (const node of tree.children) blockParagraphs(node, paragraphs, found);
+  // A part at a time (see markdownParts): memory grows with the largest part, not with the document.
+  for (const part of markdownParts(body, budget)) {
+    budget.check('parsing the Markdown');
+    const tree = fromMarkdown(part, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
+    for (const node of tree.children) blockParagraphs(node, paragraphs, found);
+  }
   return { paragraphs, metadata: found, page: false };
 }

@@ -1,0 +1,279 @@
+import type { Budget } from '../budget.js';
+import { LIMITS, tooComplex } from '../limits.js';
+
+/**
+ * The tree htmlparser2 (linkedom's parser) will build from a page, counted
+ * without building it: one pass over the markup with htmlparser2's own rules
+ * for tags, raw text, implied end tags and void elements, refusing the page
+ * (TOO_COMPLEX) as soon as it passes a limit. The parse that follows then
+ * builds at most that much, and Readability walks at most that much.
+ *
+ * Where this reading could differ from the parser's, it counts more, never
+ * less: text inside raw-text elements is skipped only as the parser skips it.
+ */
+
+/** Elements that never have children (htmlparser2's list). */
+const VOID = new Set([
+  'area',
+  'base',
+  'basefont',
+  'br',
+  'col',
+  'command',
+  'embed',
+  'frame',
+  'hr',
+  'img',
+  'input',
+  'isindex',
+  'keygen',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+]);
+/** Elements whose content is text up to their end tag. */
+const RAW_TEXT = new Set(['script', 'style', 'title', 'textarea', 'xmp']);
+const FOREIGN = new Set(['math', 'svg']);
+const INTEGRATION = new Set(['mi', 'mo', 'mn', 'ms', 'mtext', 'annotation-xml', 'foreignobject', 'desc', 'title']);
+
+const P = ['p'];
+const FORM = ['input', 'option', 'optgroup', 'select', 'button', 'datalist', 'textarea'];
+/** The open elements a start tag ends while they are the current one (htmlparser2's openImpliesClose). */
+const IMPLIES_CLOSE = new Map<string, ReadonlySet<string>>(
+  (
+    [
+      ['tr', ['tr', 'th', 'td']],
+      ['th', ['th']],
+      ['td', ['thead', 'th', 'td']],
+      ['body', ['head', 'link', 'script']],
+      ['li', ['li']],
+      ['option', ['option']],
+      ['optgroup', ['optgroup', 'option']],
+      ['dd', ['dd', 'dt']],
+      ['dt', ['dd', 'dt']],
+      ['rt', ['rt', 'rp']],
+      ['rp', ['rt', 'rp']],
+      ['tbody', ['thead', 'tbody']],
+      ['tfoot', ['thead', 'tbody']],
+      ...['select', 'input', 'output', 'button', 'datalist', 'textarea'].map((tag) => [tag, FORM]),
+      ...[
+        'p',
+        'h1',
+        'h2',
+        'h3',
+        'h4',
+        'h5',
+        'h6',
+        'address',
+        'article',
+        'aside',
+        'blockquote',
+        'details',
+        'div',
+        'dl',
+        'fieldset',
+        'figcaption',
+        'figure',
+        'footer',
+        'form',
+        'header',
+        'hr',
+        'main',
+        'nav',
+        'ol',
+        'pre',
+        'section',
+        'table',
+        'ul',
+      ].map((tag) => [tag, P]),
+    ] as [string, string[]][]
+  ).map(([tag, closes]) => [tag, new Set(closes)]),
+);
+
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
+const isAlpha = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+/** Ends a tag name: white space, `/` or `>`. */
+const endsName = (c: number) => c === 0x2f || c === 0x3e || isSpace(c);
+
+/** Where the text of a raw-text element ends: its `</name` followed by white space or `>`, else the end. */
+function rawTextEnd(html: string, from: number, name: string): number {
+  for (let at = html.indexOf('</', from); at >= 0; at = html.indexOf('</', at + 2)) {
+    const after = at + 2 + name.length;
+    const next = html.charCodeAt(after);
+    if ((next === 0x3e || isSpace(next)) && html.slice(at + 2, after).toLowerCase() === name) return at;
+  }
+  return html.length;
+}
+
+/** The shape counted so far; the scan throws when a limit is passed. */
+class Shape {
+  elements = 0;
+  depth = 0;
+  nesting = 0;
+  attributes = 0;
+  /** Open elements, the current one last. */
+  readonly stack: string[] = [];
+  /** Whether each open foreign-content boundary is foreign (svg, math) or HTML again (their text elements). */
+  readonly foreign: boolean[] = [false];
+
+  constructor(private readonly budget: Budget) {}
+
+  open(name: string): void {
+    const closes = IMPLIES_CLOSE.get(name);
+    if (closes) while (this.stack.length > 0 && closes.has(this.stack.at(-1) as string)) this.stack.pop();
+    if (++this.elements > LIMITS.html.elements) throw tooComplex('the number of HTML elements', LIMITS.html.elements);
+    const depth = this.stack.length + 1;
+    if (depth > LIMITS.html.depth) throw tooComplex('how deep HTML elements nest', LIMITS.html.depth);
+    if (depth > this.depth) this.depth = depth;
+    this.nesting += depth;
+    if (this.nesting > LIMITS.html.nesting) {
+      throw tooComplex('the sum of the HTML elements’ depths', LIMITS.html.nesting);
+    }
+    if (VOID.has(name)) return;
+    this.stack.push(name);
+    if (FOREIGN.has(name)) this.foreign.push(true);
+    else if (INTEGRATION.has(name)) this.foreign.push(false);
+    this.budget.tick('reading the HTML’s structure');
+  }
+
+  close(name: string): void {
+    if ((FOREIGN.has(name) || INTEGRATION.has(name)) && this.foreign.length > 1) this.foreign.pop();
+    if (VOID.has(name)) {
+      // `</br>` is read as a <br>.
+      if (name === 'br') this.open('br');
+      return;
+    }
+    const at = this.stack.lastIndexOf(name);
+    if (at >= 0) this.stack.length = at;
+    // `</p>` with no <p> open is read as an empty <p>.
+    else if (name === 'p') {
+      this.open('p');
+      this.stack.pop();
+    }
+  }
+
+  /** One more attribute, the `count`th of its element; `classes`, the value of a class attribute. */
+  attribute(count: number, classes: string | null): void {
+    if (count > LIMITS.html.attributesPerElement) {
+      throw tooComplex('the number of attributes on one HTML element', LIMITS.html.attributesPerElement);
+    }
+    if (++this.attributes > LIMITS.html.attributes) {
+      throw tooComplex('the number of HTML attributes', LIMITS.html.attributes);
+    }
+    if (classes !== null && classes.length > LIMITS.html.classNames) {
+      // Split at white space and at entities (`&#32;` is a space once decoded): never fewer names than the parser finds.
+      let names = 0;
+      for (const _ of classes.matchAll(/[^\s&]+/g)) {
+        if (++names > LIMITS.html.classNames) {
+          throw tooComplex('the number of names in one class attribute', LIMITS.html.classNames);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Reads a start tag's attributes from `i` (just after its name); returns
+ * where the tag ends (after its `>`) and whether it closed itself (`/>`).
+ */
+function readAttributes(html: string, i: number, shape: Shape): { end: number; selfClosing: boolean } {
+  const n = html.length;
+  let count = 0;
+  let slash = false;
+  while (i < n) {
+    const c = html.charCodeAt(i);
+    if (c === 0x3e) return { end: i + 1, selfClosing: slash };
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    if (c === 0x2f) {
+      slash = true;
+      i++;
+      continue;
+    }
+    slash = false;
+    // An attribute's name runs to `=`, white space, `/` or `>` (a name may start with `=`).
+    const nameStart = i;
+    i++;
+    while (i < n && html.charCodeAt(i) !== 0x3d && !endsName(html.charCodeAt(i))) i++;
+    const isClass = i - nameStart === 5 && html.slice(nameStart, i).toLowerCase() === 'class';
+    while (i < n && isSpace(html.charCodeAt(i))) i++;
+    let [valueStart, valueEnd] = [i, i];
+    if (html.charCodeAt(i) === 0x3d) {
+      i++;
+      while (i < n && isSpace(html.charCodeAt(i))) i++;
+      const quote = html.charCodeAt(i);
+      if (quote === 0x22 || quote === 0x27) {
+        const close = html.indexOf(quote === 0x22 ? '"' : "'", i + 1);
+        [valueStart, valueEnd] = [i + 1, close < 0 ? n : close];
+        i = valueEnd + 1;
+      } else {
+        valueStart = i;
+        while (i < n && html.charCodeAt(i) !== 0x3e && !isSpace(html.charCodeAt(i))) i++;
+        valueEnd = i;
+      }
+    }
+    shape.attribute(++count, isClass ? html.slice(valueStart, valueEnd) : null);
+  }
+  return { end: n, selfClosing: false };
+}
+
+/** What the parser would build: elements, the deepest nesting, the sum of depths, attributes. */
+export interface HtmlShape {
+  elements: number;
+  depth: number;
+  nesting: number;
+  attributes: number;
+}
+
+/** The shape of the tree the page parses to; throws TOO_COMPLEX when it would pass a limit of LIMITS.html. */
+export function scanHtml(html: string, budget: Budget): HtmlShape {
+  const shape = new Shape(budget);
+  const n = html.length;
+  let i = 0;
+  for (;;) {
+    const lt = html.indexOf('<', i);
+    if (lt < 0 || lt + 1 >= n) {
+      return { elements: shape.elements, depth: shape.depth, nesting: shape.nesting, attributes: shape.attributes };
+    }
+    const c = html.charCodeAt(lt + 1);
+    if (isAlpha(c)) {
+      let j = lt + 2;
+      while (j < n && !endsName(html.charCodeAt(j))) j++;
+      const name = html.slice(lt + 1, j).toLowerCase();
+      shape.open(name);
+      const { end, selfClosing } = readAttributes(html, j, shape);
+      // `<x/>` closes itself in SVG and MathML only; in HTML it is an open element (and no raw text).
+      if (selfClosing && shape.foreign.at(-1) && shape.stack.at(-1) === name) shape.stack.pop();
+      i = !selfClosing && RAW_TEXT.has(name) ? rawTextEnd(html, end, name) : end;
+    } else if (c === 0x2f) {
+      let j = lt + 2;
+      while (j < n && isSpace(html.charCodeAt(j))) j++;
+      if (j < n && isAlpha(html.charCodeAt(j))) {
+        const start = j;
+        while (j < n && html.charCodeAt(j) !== 0x3e && !isSpace(html.charCodeAt(j))) j++;
+        shape.close(html.slice(start, j).toLowerCase());
+      }
+      const gt = html.indexOf('>', j);
+      i = gt < 0 ? n : gt + 1;
+    } else if (c === 0x21) {
+      // <!-- comment -->, <![CDATA[ … ]]>, or a declaration to its `>`.
+      const [open, close] = html.startsWith('<!--', lt)
+        ? ['<!', '-->']
+        : html.startsWith('<![CDATA[', lt)
+          ? ['<![CDATA[', ']]>']
+          : ['<!', '>'];
+      const end = html.indexOf(close, lt + open.length);
+      i = end < 0 ? n : end + close.length;
+    } else if (c === 0x3f) {
+      const gt = html.indexOf('>', lt);
+      i = gt < 0 ? n : gt + 1;
+    } else {
+      i = lt + 1;
+    }
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Uploads built to hurt a cleaner (tests/helpers/hostile.ts), cleaned in
+ * process: each ends with its code in well under a second, refused by a
+ * scan of its source before a parser builds anything; real pages pass the
+ * same scans; and nothing a terminal acts on survives cleaning.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { Parser } from 'htmlparser2';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
+import { gfmTable } from 'micromark-extension-gfm-table';
+import { describe, expect, it } from 'vitest';
+import { Budget, NO_DEADLINE } from '../../../shared/cleaning/budget.js';
+import { scanHtml } from '../../../shared/cleaning/formats/html-scan.js';
+import { parseMarkdown } from '../../../shared/cleaning/formats/markdown.js';
+import { markdownParts } from '../../../shared/cleaning/formats/markdown-parts.js';
+import { cleanDocument } from '../../../shared/cleaning/index.js';
+import { splitParagraphs } from '../../../shared/cleaning/plaintext.js';
+import { PrecisError } from '../../../shared/errors.js';
+import { DEFAULT_MAX_OBJECT_BYTES } from '../../../shared/limits.js';
+import { HOSTILE_INPUTS, TERMINAL_CONTROLS } from '../../helpers/hostile.js';
+import { SAMPLES_DIR, sharedFile } from '../../helpers/samples.js';
+
+const FIXTURES = join(import.meta.dirname, '../../fixtures/pages');
+
+function outcome(bytes: Uint8Array, name: string): string {
+  try {
+    cleanDocument(bytes, { name, maxWords: 100_000 });
+    return 'cleaned';
+  } catch (error) {
+    return error instanceof PrecisError ? error.code : `${(error as Error).name}: ${(error as Error).message}`;
+  }
+}
+
+describe('an upload built to hurt the cleaner', () => {
+  it.each(HOSTILE_INPUTS.filter((input) => input.code !== null).map((input) => [input.what, input] as const))(
+    '%s ends with its code',
+    (_what, input) => {
+      const bytes = input.bytes();
+      // Past the size limit it would be refused unread, and prove nothing.
+      expect(bytes.length).toBeLessThanOrEqual(DEFAULT_MAX_OBJECT_BYTES);
+      expect(outcome(bytes, input.file)).toBe(input.code);
+    },
+  );
+
+  it.each(HOSTILE_INPUTS.filter((input) => input.code === null).map((input) => [input.what, input] as const))(
+    '%s is cleaned without a character a terminal acts on',
+    (_what, input) => {
+      const cleaned = cleanDocument(input.bytes(), { name: input.file });
+      for (const field of [cleaned.title, cleaned.byline, cleaned.site, cleaned.text]) {
+        expect(field).toBeTruthy();
+        expect(field).not.toMatch(TERMINAL_CONTROLS);
+      }
+      // What was around the controls stays, paragraphs stay apart.
+      expect(cleaned.title).toMatch(/^Council.*meets$/);
+      expect(cleaned.byline).toBe('Jane[0m Doe');
+      expect(cleaned.text.split('\n\n').length).toBeGreaterThan(1);
+    },
+  );
+
+  it('names the limit it passed', () => {
+    const deep = HOSTILE_INPUTS.find((input) => input.name === 'deep-divs');
+    expect(() => cleanDocument(deep?.bytes() ?? new Uint8Array(), { name: 'a.html' })).toThrow(
+      /too complex to clean: how deep HTML elements nest is past the limit of 128/,
+    );
+  });
+});
+
+/** What htmlparser2 (linkedom's parser) builds from a page: elements, the deepest one, the sum of depths, attributes. */
+function parsedShape(html: string) {
+  const shape = { elements: 0, depth: 0, nesting: 0, attributes: 0 };
+  let depth = 0;
+  new Parser(
+    {
+      onopentagname() {
+        shape.elements++;
+        depth++;
+        shape.depth = Math.max(shape.depth, depth);
+        shape.nesting += depth;
+      },
+      onattribute() {
+        shape.attributes++;
+      },
+      onclosetag() {
+        depth--;
+      },
+    },
+    { decodeEntities: true },
+  ).end(html);
+  return shape;
+}
+
+/** The real pages at hand: the samples and fixtures, and the ScrapingHub set when the evaluation data is beside the project. */
+function realPages(): [string, string][] {
+  const pages: [string, string][] = [];
+  for (const dir of [SAMPLES_DIR, FIXTURES]) {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.html'))) {
+      pages.push([file, readFileSync(join(dir, file), 'utf8')]);
+    }
+  }
+  const extraction = sharedFile('eval-data/extraction/scrapinghub-aeb/html');
+  for (const file of extraction ? readdirSync(extraction).filter((f) => f.endsWith('.html.gz')) : []) {
+    pages.push([file, gunzipSync(readFileSync(join(extraction as string, file))).toString('utf8')]);
+  }
+  return pages;
+}
+
+describe('the scan of a page before it is parsed', () => {
+  it('counts the tree the parser builds, on every real page at hand, and lets each through', () => {
+    for (const [name, html] of realPages()) {
+      expect(scanHtml(html, NO_DEADLINE), name).toEqual(parsedShape(html));
+    }
+  });
+
+  it('counts what the parser’s rules make of tricky markup', () => {
+    const tricky = [
+      // Implied ends: <p> by a block, <li> by <li>, cells and rows by their next one.
+      '<div><p>a<div>b</div><ul><li>1<li>2</ul><table><tr><td>x<td>y<tr><td>z</table></div>',
+      // Raw text: tags in scripts, styles, titles and textareas are text; `</script` needs a delimiter after it.
+      '<title><b>x</b></title><script>if (a < b) "<div><div>"; </scripts> </script><textarea><p></textarea><p>',
+      // Self-closing tags nest in HTML, close themselves in SVG; void elements never nest; </br> is a <br>.
+      '<div/><span/><svg><path/><g/></svg><br><img src=x></br></p>',
+      // Attributes: quoted with > inside, unquoted, without a value, repeated.
+      '<a href="x>y" title=\'a"b\' data-x=1 hidden hidden class="a  b">t</a>',
+      // Comments, declarations, CDATA, processing instructions and stray <.
+      '<!doctype html><!-- <div> --><![CDATA[<p>]]><?php echo "<div>"; ?>a < b <3 </ p> <>',
+    ];
+    for (const html of tricky) expect(scanHtml(html, NO_DEADLINE), html).toEqual(parsedShape(html));
+  });
+});
+
+/** A Markdown text's blocks as micromark reads it, without positions and definitions. */
+function blocksOf(markdown: string): unknown[] {
+  const tree = fromMarkdown(markdown, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
+  return JSON.parse(JSON.stringify(tree.children, (key, value) => (key === 'position' ? undefined : value))).filter(
+    (node: { type: string }) => node.type !== 'definition',
+  );
+}
+
+describe('Markdown in parts', () => {
+  it('parses a long document part by part as it would whole: references, code, quotes, lists, tables', () => {
+    // Prepare: a long article whose references are defined far from their use.
+    const block = [
+      'A paragraph with a [reference link][far] and *emphasis*, and `code`.',
+      '```\nfenced code\n\nwith a blank line, and [far] inside\n```',
+      '> a quote\n> over two lines',
+      '1. one\n2. two',
+      '| a | b |\n| - | - |\n| 1 | 2 |',
+      '<!-- a comment\n\nover a blank line -->',
+      'Text after [Far] and [near][].',
+    ].join('\n\n');
+    const body = `${Array.from({ length: 12 }, (_, i) => `## Part ${i}\n\n${block}`).join('\n\n')}\n\n[far]: https://example.com/far\n[near]: https://example.com/near\n`;
+    // Act: parts of about 1,000 characters (32,000 in use).
+    const parts = markdownParts(body, NO_DEADLINE, 1_000);
+    // Assess: many parts, whose trees together are the whole's (definitions aside: precis keeps no link targets).
+    expect(parts.length).toBeGreaterThan(3);
+    expect(parts.flatMap(blocksOf)).toEqual(blocksOf(body));
+    const { paragraphs } = parseMarkdown(body);
+    expect(paragraphs).toContain('A paragraph with a reference link and emphasis, and code.');
+    expect(paragraphs).toContain('Text after Far and near.');
+  });
+});
+
+describe('the deadline', () => {
+  it('is checked inside a long loop, not only between the steps', () => {
+    // Prepare: a clock that moves a millisecond each time it is read, and 10 ms to go.
+    let now = 0;
+    const budget = new Budget(10, () => now++);
+    // Act
+    const run = () => splitParagraphs('a line\n'.repeat(100_000), budget);
+    // Assess
+    expect(run).toThrow(/ran out of its time budget after \d+ ms, at splitting the text into paragraphs/);
+  });
+});
