@@ -37,7 +37,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_CREDENTIALS } from '../local/stack.js';
 import { killLocalProcess, startLocalProcess } from '../tests/helpers/local-process.js';
 import { startStubOpenAI } from '../tests/helpers/stub-openai.js';
-import { PaidTwice } from './lib/soak-faults.js';
+import { CALL_TIMEOUT_MS, PaidTwice } from './lib/soak-faults.js';
 import { startApiProbe } from './lib/soak-probe.js';
 import { cpuSeconds, loadAverage, percentile, perMinute, rssMb, TerminalEvents } from './lib/soak-watch.js';
 
@@ -90,10 +90,12 @@ async function start(dataDir: string, baseURL: string): Promise<Stack> {
     PRECIS_LLM_PROVIDER: 'openai',
     TARGET_LANGUAGES: 'fr',
     PRECIS_LLM_RETRIES: '1',
-    PRECIS_LLM_TIMEOUT_MS: '5000',
+    // A call's timeout and an article's budget far above the slow fault (3 s), so a loaded machine does not
+    // turn a slow answer into a timeout and a second, paid ask; the budget stays under the lease.
+    PRECIS_LLM_TIMEOUT_MS: String(CALL_TIMEOUT_MS),
     PRECIS_INGEST_LEASE_MS: '15000',
     PRECIS_ANALYZE_LEASE_MS: '60000',
-    PRECIS_ARTICLE_BUDGET_MS: '15000',
+    PRECIS_ARTICLE_BUDGET_MS: '50000',
     // The sweep drives what a kill left stuck a minute or two later; each run reads every upload, so not too often.
     PRECIS_SWEEP_INTERVAL_MS: '60000',
     PRECIS_SWEEP_STALE_MS: '60000',

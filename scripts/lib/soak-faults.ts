@@ -15,8 +15,9 @@ const FAULTS: (() => Step)[] = [
   () => ({ kind: 'refusal', refusal: "I can't help with that." }),
 ];
 
-/** The longest a call can be in flight (the slow fault, under the call timeout). */
-const IN_FLIGHT_MS = 5000;
+/** The soak's call timeout (PRECIS_LLM_TIMEOUT_MS): the longest a call can be in flight. */
+export const CALL_TIMEOUT_MS = 30_000;
+const IN_FLIGHT_MS = CALL_TIMEOUT_MS;
 
 /**
  * The stub LLM's faults for a soak (a share of the calls, each fault as

@@ -28,7 +28,8 @@ function config(env: Record<string, string> = {}) {
     PRECIS_LLM_PROVIDER: 'openai',
     OPENAI_API_KEY: 'sk-test',
     PRECIS_LLM_RETRIES: '1',
-    PRECIS_LLM_TIMEOUT_MS: '5000',
+    // Minutes: a call a busy machine answers slowly is not a timeout (tests of timeouts set their own).
+    PRECIS_LLM_TIMEOUT_MS: '120000',
     ...env,
   });
 }

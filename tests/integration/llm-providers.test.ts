@@ -31,7 +31,8 @@ function engine(env: Record<string, string> = {}, warnings: string[] = []) {
     OPENAI_API_KEY: 'sk-test',
     PRECIS_LLM_PROVIDER: 'openai',
     PRECIS_LLM_RETRIES: '1',
-    PRECIS_LLM_TIMEOUT_MS: '5000',
+    // Minutes: a call a busy machine answers slowly is not a timeout (tests of timeouts set their own).
+    PRECIS_LLM_TIMEOUT_MS: '120000',
     ...env,
   });
   return createLlmEngine(config, config.OPENAI_API_KEY, (m) => warnings.push(m));
