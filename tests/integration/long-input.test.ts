@@ -60,9 +60,12 @@ const upload = (key: string, body: string) =>
 
 describe('long and odd uploads', () => {
   it('takes an 85,000-word paste to DONE, a page of 700,000 words to TOO_LONG, and ignores a folder marker', async () => {
-    const html = `<html><body><article>${paste(700_000)
-      .map((p) => `<p>${p}</p>`)
-      .join('')}</article></body></html>`;
+    // Five paragraphs to an element: a page of short ones would pass the element limit (TOO_COMPLEX) first.
+    const paragraphs = paste(700_000);
+    const blocks = Array.from({ length: Math.ceil(paragraphs.length / 5) }, (_, i) =>
+      paragraphs.slice(i * 5, i * 5 + 5).join(' '),
+    );
+    const html = `<html><body><article>${blocks.map((p) => `<p>${p}</p>`).join('')}</article></body></html>`;
     expect(html.length).toBeLessThan(5 * 1024 * 1024);
     await Promise.all([
       upload('incoming/long/paste.txt', paste(85_000).join('\n\n')),
