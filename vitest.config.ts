@@ -31,6 +31,7 @@ export default defineConfig({
           include: [
             'tests/unit/**/*.test.ts',
             'tests/infra/stack.test.ts',
+            'tests/infra/analyze-concurrency.test.ts',
             'tests/infra/entries.test.ts',
             'tests/infra/deploy-check.test.ts',
             'tests/infra/deploys.test.ts',
