@@ -24,20 +24,21 @@ export const DEFAULT_ANALYZE_CONCURRENCY = 5;
  *
  * (Little's law: as many articles at once as the quota lets finish a minute,
  * times the minute's share each one is in flight, plus the headroom.) With
- * `analyzeConcurrency` given, it is used as it is; with neither quota given,
- * 5.
+ * `analyzeConcurrency` given (not 0), it is used as it is; with neither quota
+ * given (0 or absent), 5.
  */
 export function analyzeConcurrencyFor(budget: {
   analyzeConcurrency?: number;
   llmTokensPerMinute?: number;
   llmRequestsPerMinute?: number;
 }): number {
-  if (budget.analyzeConcurrency !== undefined) return budget.analyzeConcurrency;
-  const { llmTokensPerMinute: tpm, llmRequestsPerMinute: rpm } = budget;
-  if (tpm === undefined && rpm === undefined) return DEFAULT_ANALYZE_CONCURRENCY;
+  if (budget.analyzeConcurrency) return budget.analyzeConcurrency;
+  const tpm = budget.llmTokensPerMinute || null;
+  const rpm = budget.llmRequestsPerMinute || null;
+  if (tpm === null && rpm === null) return DEFAULT_ANALYZE_CONCURRENCY;
   const perMinute = Math.min(
-    tpm === undefined ? Number.POSITIVE_INFINITY : tpm / ARTICLE_DEMAND.tokens,
-    rpm === undefined ? Number.POSITIVE_INFINITY : rpm / ARTICLE_DEMAND.calls,
+    tpm === null ? Number.POSITIVE_INFINITY : tpm / ARTICLE_DEMAND.tokens,
+    rpm === null ? Number.POSITIVE_INFINITY : rpm / ARTICLE_DEMAND.calls,
   );
   const concurrency = Math.ceil(((perMinute * ARTICLE_DEMAND.seconds) / 60) * HEADROOM);
   return Math.min(BOUNDS.max, Math.max(BOUNDS.min, concurrency));

@@ -198,10 +198,12 @@ async function main(): Promise<number> {
           // Let work get under way, then kill the stack mid-flight and start it again on the same data.
           await Promise.all(burst.splice(0));
           await sleep(1500);
-          paid.killed();
           cpu.killed += cpuSeconds(stack.child.pid) ?? cpu.current;
           cpu.current = 0;
           await killLocalProcess(stack);
+          // Once it is gone: an ask the stub read while the process was dying (a loaded machine takes a while)
+          // was in flight at the kill.
+          paid.killed();
           console.error(`soak: killed the stack after ${j} uploads; restarting`);
           stack = await start(dataDir, stub.baseURL);
           probe.target(stack.api, stack.apiKey);
