@@ -6,6 +6,7 @@ import type { AnalysisEngine } from '../../shared/analysis/engine.js';
 import { FallbackEngine } from '../../shared/analysis/fallback.js';
 import { apiKeyFromSecret, KeyedEngine } from '../../shared/analysis/keyed-engine.js';
 import { LlmEngine } from '../../shared/analysis/llm/engine.js';
+import type { PaceClock } from '../../shared/analysis/llm/rate-governor.js';
 import { ServerModels } from '../../shared/analysis/llm/server-models.js';
 import { ChatTransport, providerOf, ResponsesTransport } from '../../shared/analysis/llm/transport.js';
 import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
@@ -57,6 +58,7 @@ export function createLlmEngine(
   warn: (message: string) => void = (message) => console.warn(message),
   answers?: AnswerStore,
   now?: () => Date,
+  clock?: PaceClock,
 ): LlmEngine {
   const client = new OpenAI({
     // Local servers (Ollama, vLLM, llama.cpp) take any key; the client insists on one.
@@ -99,6 +101,7 @@ export function createLlmEngine(
       // With no LLM configured there is no server to ask (`precis models` still answers from the table).
       directory: llmConfigured(config, apiKey) ? new ServerModels(client, provider) : undefined,
       now,
+      clock,
     },
   );
 }

@@ -103,6 +103,8 @@ export interface StubOptions {
   think?: boolean;
   /** A tokens-per-minute quota, charged at admission with the prompt plus the output cap. `windowMs` scales the minute. */
   tpm?: { limit: number; windowMs?: number };
+  /** The time the quota refills by (ms); the system's by default, a test's virtual clock to keep the machine's pace out of it. */
+  clock?: () => number;
   /** Azure: a prompt matching this is refused by the content filter. */
   filterPrompt?: RegExp;
   /** When set, requests must carry this key. */
@@ -253,6 +255,8 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     if (local()) return extra ?? localModel(model, options.contextTokens ?? 32_768);
     return extra ?? hostedModel(model);
   }
+
+  const quotaNow = () => (options.clock ?? Date.now)();
 
   /** Refills the quota's bucket to now. */
   function available(now: number): number {
@@ -465,7 +469,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
       task: taskOf(body.response_format?.json_schema?.name, body.messages[0]?.content ?? ''),
     };
     requests.push(recorded);
-    const now = Date.now();
+    const now = quotaNow();
     const model = served(body.model);
     const refused = refusalOf(recorded, model, profile(), options) ?? admit(recorded, now);
     if (refused || !model) {
@@ -497,7 +501,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
             code: step.code ?? null,
           },
         },
-        { ...rateHeaders(Date.now()), ...step.headers },
+        { ...rateHeaders(quotaNow()), ...step.headers },
       );
       return;
     }
@@ -507,7 +511,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     send(
       200,
       api === 'chat' ? chatBody(profile(), body.model, a, id) : responsesBody(body.model, a, id),
-      rateHeaders(Date.now()),
+      rateHeaders(quotaNow()),
     );
   });
   const port = await listen(server, listenPort);

@@ -225,7 +225,8 @@ function renderText(text, claims) {
     at = claim.end;
   }
   parts.push(text.slice(at));
-  $('#text').replaceChildren(...parts);
+  // The pane may have been replaced (another view opened) while the text was on its way.
+  $('#text')?.replaceChildren(...parts);
 }
 
 /** Marks a claim and its evidence, and brings the other one into view. */

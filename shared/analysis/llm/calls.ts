@@ -4,6 +4,7 @@ import type { ModelKnowledge } from './knowledge.js';
 import { effortFor, type ModelCapabilities, REASONING_ROOM, type ReasoningEffort } from './models.js';
 import { costOf, worstCaseCost } from './prices.js';
 import type { Run } from './run.js';
+import type { PaceClock } from './rate-governor.js';
 import { StructuredCaller } from './structured.js';
 import { estimateTokens } from './tokens.js';
 import type { OutputMode, Provider, Transport } from './transport.js';
@@ -20,6 +21,8 @@ export interface CallLayerSettings {
   timeoutMs: number;
   retries: number;
   concurrency: number;
+  /** What calls are paced by; the system's clock by default (tests pass a virtual one). */
+  clock?: PaceClock;
 }
 
 export interface CallRequest<T> {
@@ -72,6 +75,7 @@ export class LlmCalls {
       timeoutMs: settings.timeoutMs,
       retries: settings.retries,
       concurrency: settings.concurrency,
+      clock: settings.clock,
     };
     this.callers = {
       chat: new StructuredCaller(transports.chat, callerSettings),

@@ -7,7 +7,7 @@ import { classify } from './failures.js';
 import { Lessons, type ModelLessons } from './lessons.js';
 import type { ReasoningEffort } from './models.js';
 import { jsonModeInstruction } from './prompts.js';
-import { RateGovernor, sleep } from './rate-governor.js';
+import { type PaceClock, RateGovernor, SYSTEM_CLOCK } from './rate-governor.js';
 import { fromStub, type LlmAnswer, type Message, type OutputMode, type Transport } from './transport.js';
 import { promptText, promptTokens, shortRead } from './truncation.js';
 
@@ -63,6 +63,8 @@ export interface CallerSettings {
   retries: number;
   /** Calls at once per model at most. */
   concurrency: number;
+  /** What calls are paced by (the rate governor's time and waits); the system's by default. */
+  clock?: PaceClock;
 }
 
 /** Time kept back from the deadline for what follows a call (saving the result). */
@@ -259,7 +261,7 @@ export class StructuredCaller {
           const late = Date.now() + waitMs > request.deadline - MARGIN_MS;
           if (rateLimit && late) throw rateLimited(waitMs, error);
           if (exhausted || late) throw unavailable(failure.status, failure.message, error);
-          await this.wait(() => sleep(waitMs, request.signal), request.signal);
+          await this.wait(() => this.clock.sleep(waitMs, request.signal), request.signal);
           continue;
         }
         if (failure.kind === 'cap-name' || failure.kind === 'effort') {
@@ -287,10 +289,14 @@ export class StructuredCaller {
     }
   }
 
+  private get clock(): PaceClock {
+    return this.settings.clock ?? SYSTEM_CLOCK;
+  }
+
   private governorOf(model: string): RateGovernor {
     let governor = this.governors.get(model);
     if (!governor) {
-      governor = new RateGovernor(this.settings.concurrency);
+      governor = new RateGovernor(this.settings.concurrency, this.clock.now, this.clock.sleep);
       this.governors.set(model, governor);
     }
     return governor;
