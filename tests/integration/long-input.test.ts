@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.js';
-import type { ArticleRecord } from '../../shared/article.js';
 import { sample } from '../helpers/samples.js';
 import { startTestStack } from '../helpers/stack.js';
+import { terminalRecord } from '../helpers/terminal.js';
 
 /**
  * Very long and oddly shaped uploads through the local stack with the
@@ -28,18 +28,7 @@ async function api<T>(path: string): Promise<T> {
 }
 
 // Ten minutes: a loaded machine takes long over an 85,000-word paste, and only a lost article takes that long.
-async function finished(key: string, timeoutMs = 600_000): Promise<ArticleRecord> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const { items } = await api<{ items: { id: string; status: string }[] }>(
-      `/articles?key=${encodeURIComponent(key)}`,
-    );
-    const item = items[0];
-    if (item && ['DONE', 'PARTIAL', 'FAILED'].includes(item.status)) return api<ArticleRecord>(`/articles/${item.id}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${key} did not reach a terminal state in ${timeoutMs} ms`);
-}
+const finished = (key: string, timeoutMs = 600_000) => terminalRecord(api, key, timeoutMs);
 
 /** Paragraphs of a sample, numbered so that none repeats, to about `words` words. */
 function paste(words: number): string[] {
