@@ -34,12 +34,19 @@ export function withinBatchRun<T>(run: BatchRun, work: () => Promise<T>): Promis
   return current.run(run, work);
 }
 
-/** The identity of a request: its API and body, as sent. */
+const MARKER = /=====BEGIN ARTICLE (\S+)=====/g;
+
+/**
+ * The identity of a request: its API and body, as sent, but for the random
+ * token of the article's marker lines (prompts.ts), drawn anew each time the
+ * prompt is built: the same call of a later run has the same key.
+ */
 export function requestKey(api: 'chat' | 'responses', body: Record<string, unknown>): string {
-  return createHash('sha256')
-    .update(JSON.stringify([api, body]))
-    .digest('hex')
-    .slice(0, 32);
+  let text = JSON.stringify([api, body]);
+  for (const token of new Set([...text.matchAll(MARKER)].map((m) => m[1] as string))) {
+    text = text.replaceAll(token, '<token>');
+  }
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
 const CUSTOM_ID = /^([a-f0-9]{24})\/([^/]+)\/([a-f0-9]{32})$/;
