@@ -169,6 +169,10 @@ describe('batch mode', () => {
     };
     await expect(collectBatches(deps)).rejects.toThrow('killed');
     const billedBefore = stub.ledger.billed;
+    // The run again: the 80 it moved are only sent on (their messages died with it), the other 120 collected.
+    const again = await stack.batch.run();
+    expect(again?.collect.collected).toEqual([expect.objectContaining({ batchId, realtime: [] })]);
+    expect(again?.collect.collected[0]?.answered).toHaveLength(200);
     const all = await driveToEnd(ids);
 
     // Assess: every article DONE, each line paid once, and all of it at the batch price.
