@@ -19,17 +19,17 @@ describe('the batch function (batch mode)', () => {
     );
 
     // Assess: a schedule targets it every ten minutes, with no retry of a failed run (the next run redoes it).
-    expect(fn).toBeDefined();
+    if (!fn) throw new Error('no precis-batch function in the stack');
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: `rate(${BATCH_SCHEDULE_MINUTES} minutes)`,
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [id, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })],
     });
-    const vars = (fn?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const vars = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(vars.PRECIS_LLM_MODE).toBe('batch');
     const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : 'arn:x']));
     expect(() => loadConfig(batchEnvSchema, env)).not.toThrow();
     // It reads the pending index, writes its jobs and the articles, and sends to the analyze queue.
-    const role = (fn?.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const role = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const policies = resources('AWS::IAM::Policy').filter(([, p]) =>
       JSON.stringify(p.Properties.Roles).includes(`"${role}"`),
     );
