@@ -404,7 +404,7 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     const at = now.toISOString();
     const fields: Record<string, unknown> = { updatedAt: at, reprocess: reopen.request };
     // Back on its way: it waits for a message again, and is not for the TTL.
-    let remove = ['#error', 'leaseToken', 'leaseUntil', 'expiresAt', 'batch'];
+    let remove = ['#error', 'leaseToken', 'leaseUntil', 'expiresAt', '#batch'];
     if (reopen.to === 'ingest') {
       // Free to claim at once: the ingest claim takes a RECEIVED version whose lease has ended.
       Object.assign(fields, {
@@ -413,7 +413,7 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
         leaseToken: randomUUID(),
         leaseUntil: 0,
       });
-      remove = ['#error', 'expiresAt', 'batch'];
+      remove = ['#error', 'expiresAt', '#batch'];
     } else if (reopen.to === 'analysis') {
       Object.assign(fields, { status: 'CLEANED' satisfies Status, pending: 'CLEANED' satisfies Pending });
       remove.push(
@@ -438,7 +438,8 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
       Key: { id },
       UpdateExpression: `SET ${update.set} REMOVE ${remove.join(', ')}`,
       ConditionExpression: '#status = :expected AND #updatedAt = :expectedAt',
-      ExpressionAttributeNames: { ...update.names, '#error': 'error' },
+      // `batch` is one of DynamoDB's reserved words.
+      ExpressionAttributeNames: { ...update.names, '#error': 'error', '#batch': 'batch' },
       ExpressionAttributeValues: { ...update.values, ':expected': expected.status, ':expectedAt': expected.updatedAt },
     });
   }
