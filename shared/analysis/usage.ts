@@ -81,12 +81,14 @@ export class UsageMeter {
   /** The sum over stages; cost null when any stage's is unknown. */
   static sum(stages: Record<string, StageUsage>): StageUsage {
     const all = Object.values(stages);
+    const batchCalls = all.reduce((s, u) => s + (u.batchCalls ?? 0), 0);
     return {
       inputTokens: all.reduce((s, u) => s + u.inputTokens, 0),
       outputTokens: all.reduce((s, u) => s + u.outputTokens, 0),
       cachedInputTokens: all.reduce((s, u) => s + (u.cachedInputTokens ?? 0), 0),
       reasoningTokens: all.reduce((s, u) => s + (u.reasoningTokens ?? 0), 0),
       calls: all.reduce((s, u) => s + (u.calls ?? 0), 0),
+      ...(batchCalls > 0 ? { batchCalls } : {}),
       costUsd: all.some((u) => u.costUsd === null) ? null : round(all.reduce((s, u) => s + (u.costUsd ?? 0), 0)),
     };
   }
