@@ -56,8 +56,10 @@ export function markdownTable({ head, rows }: FigureTable): string {
   return [line(first as string[]), `| ${width.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rest.map(line)].join('\n');
 }
 
+/** The command with --write-docs added to its options. */
+const writing = (command: string) => `${command}${command.includes(' -- ') ? '' : ' --'} --write-docs`;
 const begin = (record: Pick<FigureRecord, 'name' | 'command'>, table: string) =>
-  `<!-- figures ${record.name}/${table}: written by \`${record.command} -- --write-docs\` -->`;
+  `<!-- figures ${record.name}/${table}: written by \`${writing(record.command)}\` -->`;
 const END = '<!-- figures end -->';
 const BEGIN_PATTERN = /<!-- figures ([\w.-]+)\/([\w.-]+): written by `[^`]*` -->/g;
 
