@@ -5,6 +5,7 @@
  *   npm run measure:cost -- --out after.json      # …and the figures as JSON
  *   npm run measure:cost -- --compare before.json # …beside the figures of another run, with the ratio of costs
  *   npm run measure:cost -- --profiles            # one article on each stand-in profile: calls and cost billed
+ *   npm run measure:cost -- --batch               # …and each model and corpus again in batch mode
  *
  * The first report: the samples and the 100 dev CNN/DM articles
  * (../shared/eval-data, skipped when absent) through the LLM engine with
@@ -21,6 +22,11 @@
  * per article, the share of summaries the model-free verifier flags, and the
  * share of translations that passed their checks.
  *
+ * `--batch` adds, per model and corpus, the same articles through the
+ * Batch API (batch mode): each article's calls put off, sent as a batch to
+ * the stand-in's Batch API, and its run taken again from the answers, as
+ * the batch function does it; priced at the model's batch share.
+ *
  * It uses only what every version of the engine has, so copying this file and
  * tests/helpers/ into an older checkout measures that version the same way.
  *
@@ -29,11 +35,19 @@
  * stand-in billed (answered calls, USD at the provider's prices) and what
  * the article's record says it cost.
  */
+
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import OpenAI from 'openai';
 import { createLlmEngine, selectEngine } from '../lambdas/analyze/deps.js';
+import { OpenAiBatchApi } from '../shared/analysis/llm/batch-api.js';
+import { type BatchRun, parseCustomId, withinBatchRun } from '../shared/analysis/llm/deferred.js';
+import { capabilitiesOf } from '../shared/analysis/llm/models.js';
+import { costOf } from '../shared/analysis/llm/prices.js';
 import { UsageMeter } from '../shared/analysis/usage.js';
+import type { BookEntry } from '../shared/batch/ports.js';
 import { analyzeEnvSchema, loadConfig } from '../shared/config.js';
 import { analyzeDocument, type DocumentAnalysis } from '../shared/usecases/analyze-document.js';
 import { startStubOpenAI } from '../tests/helpers/stub-openai.js';
@@ -48,6 +62,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     compare: { type: 'string' },
     profiles: { type: 'boolean' },
+    batch: { type: 'boolean' },
   },
 });
 const targets = (values.target ?? '').split(',').filter(Boolean);
@@ -173,6 +188,72 @@ async function realTime(corpusName: string, docs: Doc[], model: string): Promise
   }
 }
 
+/**
+ * The same articles in batch mode: each run's calls put off, sent as one
+ * batch to the stand-in's Batch API, driven to its end, and its answers
+ * given to the next run, until the article ends; each answer counted once,
+ * at the batch price, as the batch function counts it.
+ */
+async function batchMode(corpusName: string, docs: Doc[], model: string): Promise<Measured> {
+  const stub = await startStubOpenAI();
+  try {
+    const config = loadConfig(analyzeEnvSchema, {
+      ...base,
+      OPENAI_BASE_URL: stub.baseURL,
+      PRECIS_LLM_PROVIDER: 'openai',
+      OPENAI_API_KEY: 'measure',
+      PRECIS_MODEL: model,
+    });
+    const engine = createLlmEngine(config, 'measure', () => undefined);
+    const api = new OpenAiBatchApi(new OpenAI({ apiKey: 'measure', baseURL: stub.baseURL, maxRetries: 0 }), 'openai');
+    const price = capabilitiesOf(model).price;
+    const analyse = async (doc: Doc): Promise<DocumentAnalysis> => {
+      const book = new Map<string, BookEntry>();
+      const meter = new UsageMeter();
+      const articleId = createHash('sha256').update(doc.name).digest('hex').slice(0, 24);
+      for (let round = 0; round < 10; round++) {
+        const run: BatchRun = { articleId, answers: book, mode: 'defer', deferred: [] };
+        // A call put off stops the analysis (a thrown CallDeferred): the batch answers it, and the run goes again.
+        const record = await withinBatchRun(run, () =>
+          analyzeDocument(doc.bytes, { name: doc.name, engine, targetLanguages: targets }),
+        ).catch((error: unknown) => {
+          if (run.deferred.length === 0) throw error;
+          return null;
+        });
+        if (record && run.deferred.length === 0) return { ...record, usage: meter.usage };
+        const file = await api.upload(run.deferred, run.deferred[0]?.api ?? 'chat');
+        const batch = await api.create(file, run.deferred[0]?.api ?? 'chat');
+        stub.batches.finish();
+        const ended = await api.retrieve(batch.id);
+        const { lines } = ended.outputFileId ? await api.results(ended.outputFileId) : { lines: [] };
+        for (const line of lines) {
+          const id = parseCustomId(line.customId);
+          if (!line.ok || !id) continue;
+          book.set(id.key, { key: id.key, stage: id.stage, api: 'chat', body: line.body });
+          meter.add(id.stage, line.usage, costOf(price, line.usage));
+        }
+      }
+      throw new Error(`${doc.name} did not end within 10 batches`);
+    };
+    await analyse({ name: 'warm-up.txt', bytes: WARM_UP });
+    const start = { ...stub.ledger, batch: { ...stub.ledger.batch } };
+    const records: DocumentAnalysis[] = [];
+    for (const doc of docs) records.push(await analyse(doc));
+    const f = figures(records);
+    return {
+      corpus: corpusName,
+      model,
+      mode: 'batch',
+      articles: docs.length,
+      perThousand: f.cost === null ? null : (f.cost / docs.length) * 1000,
+      billedPerThousand: ((stub.ledger.costUsd - start.costUsd) / docs.length) * 1000,
+      ...f,
+    };
+  } finally {
+    await stub.close();
+  }
+}
+
 const pct = (n: number) => `${(100 * n).toFixed(1)} %`;
 
 function table(rows: Measured[], before: Measured[] | null) {
@@ -202,7 +283,15 @@ async function costs() {
       continue;
     }
     for (const model of models) {
-      rows.push(await realTime(name, docs, model));
+      const now = await realTime(name, docs, model);
+      rows.push(now);
+      if (values.batch) {
+        const batched = await batchMode(name, docs, model);
+        rows.push(batched);
+        if (now.perThousand && batched.perThousand !== null) {
+          console.log(`${name} ${model}: batch ${(batched.perThousand / now.perThousand).toFixed(3)}× real-time`);
+        }
+      }
     }
   }
   console.log(
