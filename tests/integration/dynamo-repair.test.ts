@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../lambdas/runtime.js';
 import { repairIndexes } from '../../local/dynamo-repair.js';
 import { articleIdFor } from '../../shared/article.js';
 import type { ArticleRepository, SourceRef } from '../../shared/ports.js';
