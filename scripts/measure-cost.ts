@@ -6,6 +6,7 @@
  *   npm run measure:cost -- --compare before.json # …beside the figures of another run, with the ratio of costs
  *   npm run measure:cost -- --profiles            # one article on each stand-in profile: calls and cost billed
  *   npm run measure:cost -- --batch               # …and each model and corpus again in batch mode
+ *   npm run measure:cost -- --compare before.json --batch --write-docs   # the tables docs/llm-providers.md shows
  *
  * The first report: the samples and the 100 dev CNN/DM articles
  * (../shared/eval-data, skipped when absent) through the LLM engine with
@@ -52,6 +53,7 @@ import { analyzeEnvSchema, loadConfig } from '../shared/config.js';
 import { analyzeDocument, type DocumentAnalysis } from '../shared/usecases/analyze-document.js';
 import { startStubOpenAI } from '../tests/helpers/stub-openai.js';
 import { scenarios } from '../tests/helpers/stub-scenarios.js';
+import { type FigureTable, markdownTable, measuredHere, writeFiguresAndSay } from './lib/doc-figures.js';
 
 const { values } = parseArgs({
   options: {
@@ -63,6 +65,8 @@ const { values } = parseArgs({
     compare: { type: 'string' },
     profiles: { type: 'boolean' },
     batch: { type: 'boolean' },
+    /** Write the tables into docs/llm-providers.md (docs/figures/measure-cost.json); not with --profiles. */
+    'write-docs': { type: 'boolean' },
   },
 });
 const targets = (values.target ?? '').split(',').filter(Boolean);
@@ -256,21 +260,53 @@ async function batchMode(corpusName: string, docs: Doc[], model: string): Promis
 
 const pct = (n: number) => `${(100 * n).toFixed(1)} %`;
 
-function table(rows: Measured[], before: Measured[] | null) {
+function table(rows: Measured[], before: Measured[] | null): FigureTable {
   const match = (r: Measured) =>
     before?.find((b) => b.corpus === r.corpus && b.model === r.model && b.mode === 'real-time') ?? null;
-  console.log(
-    '| corpus | model | mode | USD / 1,000 articles | stand-in billed | vs before | input tokens / article | cached | output tokens / article | reasoning / article | claims grounded | claims / article | summaries flagged | translations passed | not DONE |',
-  );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  const out: FigureTable = {
+    head: [
+      'corpus',
+      'model',
+      'mode',
+      'USD / 1,000 articles',
+      'stand-in billed',
+      'vs before',
+      'input tokens / article',
+      'cached',
+      'output tokens / article',
+      'reasoning / article',
+      'claims grounded',
+      'claims / article',
+      'summaries flagged',
+      'translations passed',
+      'not DONE',
+    ],
+    rows: [],
+  };
   for (const r of rows) {
     const b = match(r);
     const ratio = b?.perThousand && r.perThousand !== null ? `${(r.perThousand / b.perThousand).toFixed(2)}×` : '—';
-    const per = (n: number) => Math.round(n / r.articles);
-    console.log(
-      `| ${r.corpus} | ${r.model} | ${r.mode} | ${r.perThousand === null ? '—' : `$${r.perThousand.toFixed(2)}`} | $${r.billedPerThousand.toFixed(2)} | ${ratio} | ${per(r.inputTokens)} | ${pct(r.inputTokens === 0 ? 0 : r.cachedInputTokens / r.inputTokens)} | ${per(r.outputTokens)} | ${per(r.reasoningTokens)} | ${pct(r.grounded)} | ${r.claimsPerArticle.toFixed(2)} | ${pct(r.flagged)} | ${pct(r.translationsPassed)} | ${r.notDone} |`,
-    );
+    const per = (n: number) => String(Math.round(n / r.articles));
+    out.rows.push([
+      r.corpus,
+      r.model,
+      r.mode,
+      r.perThousand === null ? '—' : `$${r.perThousand.toFixed(2)}`,
+      `$${r.billedPerThousand.toFixed(2)}`,
+      ratio,
+      per(r.inputTokens),
+      pct(r.inputTokens === 0 ? 0 : r.cachedInputTokens / r.inputTokens),
+      per(r.outputTokens),
+      per(r.reasoningTokens),
+      pct(r.grounded),
+      r.claimsPerArticle.toFixed(2),
+      pct(r.flagged),
+      pct(r.translationsPassed),
+      String(r.notDone),
+    ]);
   }
+  console.log(markdownTable(out));
+  return out;
 }
 
 async function costs() {
@@ -297,13 +333,25 @@ async function costs() {
   console.log(
     `USD per 1,000 articles at each model's default effort, translated into ${targets.join(', ') || 'none'}\n`,
   );
+  const tables: Record<string, FigureTable> = {};
   if (before) {
     console.log(`Before (${values.compare}):\n`);
-    table(before, null);
+    tables.before = table(before, null);
     console.log('\nNow:\n');
   }
-  table(rows, before);
+  tables.now = table(rows, before);
   if (values.out) writeFileSync(values.out, `${JSON.stringify(rows, null, 2)}\n`);
+  if (values['write-docs']) {
+    const options = [values.compare ? `--compare ${values.compare}` : '', values.batch ? '--batch' : '']
+      .filter(Boolean)
+      .join(' ');
+    writeFiguresAndSay({
+      name: 'measure-cost',
+      command: `npm run measure:cost${options ? ` -- ${options}` : ''}`,
+      measured: measuredHere(),
+      tables,
+    });
+  }
 }
 
 /** The English samples joined, three times over: an article longer than a small context. */
