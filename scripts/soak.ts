@@ -12,7 +12,7 @@
  *
  *   npm run soak -- --articles 2000 --rate 6 --burst 100 --crash 2 --outage dynamo:20
  *                   [--fault-rate 0.2] [--timeout 300] [--concurrency N] [--seed 1] [--max-paid-twice 0]
- *                   [--cpu-prof DIR] [--heap-prof DIR] [--stack-log FILE]
+ *                   [--cpu-prof DIR] [--heap-prof DIR] [--stack-log FILE] [--write-docs]
  *
  * Uploads go up in bursts of `--burst` at once, `--rate` a second on average
  * (a burst every burst/rate seconds); `--rate 0` uploads one after the other
@@ -38,6 +38,7 @@ import { LOCAL_CREDENTIALS } from '../local/stack.js';
 import { killLocalProcess, startLocalProcess } from '../tests/helpers/local-process.js';
 import { startStubOpenAI } from '../tests/helpers/stub-openai.js';
 import { CALL_TIMEOUT_MS, PaidTwice } from './lib/soak-faults.js';
+import { writeSoakFigures } from './lib/soak-figures.js';
 import { startApiProbe } from './lib/soak-probe.js';
 import { cpuSeconds, loadAverage, percentile, perMinute, rssMb, TerminalEvents } from './lib/soak-watch.js';
 
@@ -60,6 +61,8 @@ const { values } = parseArgs({
     'heap-prof': { type: 'string' },
     /** A file the stack's output (every start's) is appended to, for reading what it did. */
     'stack-log': { type: 'string' },
+    /** Keep this run's row in docs/figures/soak.json and write the Guarantees table (scripts/lib/soak-figures.ts). */
+    'write-docs': { type: 'boolean' },
     /** Texts paid for twice that still pass (default 0). */
     'max-paid-twice': { type: 'string', default: '0' },
   },
@@ -313,6 +316,10 @@ async function main(): Promise<number> {
       wallSeconds: Math.round((Date.now() - started) / 1000),
     };
     console.log(JSON.stringify(report, null, 2));
+    if (values['write-docs']) {
+      const typed = process.argv.slice(2).filter((a) => a !== '--write-docs' && a !== '--');
+      writeSoakFigures(typed.join(' '), report);
+    }
     paid.explain(started);
     if (lost.length) console.error(`lost: ${lost.slice(0, 10).join(', ')}`);
     if (lost.length || stuck.length) console.error(`the stack's last lines:\n${stack.output().slice(-3000)}`);
