@@ -177,16 +177,7 @@ async function realTime(corpusName: string, docs: Doc[], model: string): Promise
     for (const doc of docs) {
       records.push(await analyzeDocument(doc.bytes, { name: doc.name, engine, targetLanguages: targets }));
     }
-    const f = figures(records);
-    return {
-      corpus: corpusName,
-      model,
-      mode: 'real-time',
-      articles: docs.length,
-      perThousand: f.cost === null ? null : (f.cost / docs.length) * 1000,
-      billedPerThousand: ((stub.ledger.costUsd - start.costUsd) / docs.length) * 1000,
-      ...f,
-    };
+    return measured(corpusName, model, 'real-time', records, stub.ledger.costUsd - start.costUsd);
   } finally {
     await stub.close();
   }
@@ -243,19 +234,30 @@ async function batchMode(corpusName: string, docs: Doc[], model: string): Promis
     const start = { ...stub.ledger, batch: { ...stub.ledger.batch } };
     const records: DocumentAnalysis[] = [];
     for (const doc of docs) records.push(await analyse(doc));
-    const f = figures(records);
-    return {
-      corpus: corpusName,
-      model,
-      mode: 'batch',
-      articles: docs.length,
-      perThousand: f.cost === null ? null : (f.cost / docs.length) * 1000,
-      billedPerThousand: ((stub.ledger.costUsd - start.costUsd) / docs.length) * 1000,
-      ...f,
-    };
+    return measured(corpusName, model, 'batch', records, stub.ledger.costUsd - start.costUsd);
   } finally {
     await stub.close();
   }
+}
+
+/** One corpus on one model in one mode: per 1,000 articles, as the records say and as the stand-in billed. */
+function measured(
+  corpus: string,
+  model: string,
+  mode: Measured['mode'],
+  records: DocumentAnalysis[],
+  billedUsd: number,
+): Measured {
+  const f = figures(records);
+  return {
+    corpus,
+    model,
+    mode,
+    articles: records.length,
+    perThousand: f.cost === null ? null : (f.cost / records.length) * 1000,
+    billedPerThousand: (billedUsd / records.length) * 1000,
+    ...f,
+  };
 }
 
 const pct = (n: number) => `${(100 * n).toFixed(1)} %`;
