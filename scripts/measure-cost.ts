@@ -65,7 +65,7 @@ const { values } = parseArgs({
     compare: { type: 'string' },
     profiles: { type: 'boolean' },
     batch: { type: 'boolean' },
-    /** Write the tables into docs/llm-providers.md (docs/figures/measure-cost.json); not with --profiles. */
+    /** Write the tables into docs/llm-providers.md (docs/figures/measure-cost.json, or measure-cost-profiles.json). */
     'write-docs': { type: 'boolean' },
   },
 });
@@ -368,8 +368,10 @@ function longArticle(): Buffer {
 
 async function profiles() {
   console.log(`One article on each stand-in profile, target languages: ${targets.join(', ') || 'none'}\n`);
-  console.log('| profile | article | ends | engine (fallback) | billed calls | refused | billed USD | recorded USD |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  const table: FigureTable = {
+    head: ['profile', 'article', 'ends', 'engine (fallback)', 'billed calls', 'refused', 'billed USD', 'recorded USD'],
+    rows: [],
+  };
   for (const [name, scenario] of scenarios()) {
     const stub = await startStubOpenAI(scenario.stub);
     try {
@@ -387,12 +389,29 @@ async function profiles() {
       );
       const total = UsageMeter.sum(record.usage);
       const fallback = record.provenance.fallback ? ` (${record.provenance.fallback.code})` : '';
-      console.log(
-        `| ${name} | ${scenario.article} | ${record.status} | ${record.provenance.engine}${fallback} | ${stub.ledger.billed - before.billed} | ${stub.ledger.refused - before.refused} | ${usd(stub.ledger.costUsd - before.costUsd)} | ${usd(total.costUsd)} |`,
-      );
+      table.rows.push([
+        name,
+        scenario.article,
+        record.status,
+        `${record.provenance.engine}${fallback}`,
+        String(stub.ledger.billed - before.billed),
+        String(stub.ledger.refused - before.refused),
+        usd(stub.ledger.costUsd - before.costUsd),
+        usd(total.costUsd),
+      ]);
+      console.log(`${name}: ${record.status}`);
     } finally {
       await stub.close();
     }
+  }
+  console.log(`\n${markdownTable(table)}`);
+  if (values['write-docs']) {
+    writeFiguresAndSay({
+      name: 'measure-cost-profiles',
+      command: 'npm run measure:cost -- --profiles',
+      measured: measuredHere(),
+      tables: { profiles: table },
+    });
   }
 }
 
