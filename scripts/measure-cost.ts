@@ -159,25 +159,30 @@ function figures(records: DocumentAnalysis[]) {
   };
 }
 
+/** The LLM engine as the analyze function builds it, on `model` at the stand-in. */
+function engineOn(baseURL: string, model: string) {
+  const config = loadConfig(analyzeEnvSchema, {
+    ...base,
+    OPENAI_BASE_URL: baseURL,
+    PRECIS_LLM_PROVIDER: 'openai',
+    OPENAI_API_KEY: 'measure',
+    PRECIS_MODEL: model,
+  });
+  return createLlmEngine(config, 'measure', () => undefined);
+}
+
 async function realTime(corpusName: string, docs: Doc[], model: string): Promise<Measured> {
   const stub = await startStubOpenAI();
   try {
-    const config = loadConfig(analyzeEnvSchema, {
-      ...base,
-      OPENAI_BASE_URL: stub.baseURL,
-      PRECIS_LLM_PROVIDER: 'openai',
-      OPENAI_API_KEY: 'measure',
-      PRECIS_MODEL: model,
-    });
-    const engine = createLlmEngine(config, 'measure', () => undefined);
+    const engine = engineOn(stub.baseURL, model);
     // A stack that analyses articles all day reads its prompts' shared head from a warm cache: warm it first.
     await analyzeDocument(WARM_UP, { name: 'warm-up.txt', engine, targetLanguages: targets });
-    const start = { ...stub.ledger };
+    const billedBefore = stub.ledger.costUsd;
     const records: DocumentAnalysis[] = [];
     for (const doc of docs) {
       records.push(await analyzeDocument(doc.bytes, { name: doc.name, engine, targetLanguages: targets }));
     }
-    return measured(corpusName, model, 'real-time', records, stub.ledger.costUsd - start.costUsd);
+    return measured(corpusName, model, 'real-time', records, stub.ledger.costUsd - billedBefore);
   } finally {
     await stub.close();
   }
@@ -192,14 +197,7 @@ async function realTime(corpusName: string, docs: Doc[], model: string): Promise
 async function batchMode(corpusName: string, docs: Doc[], model: string): Promise<Measured> {
   const stub = await startStubOpenAI();
   try {
-    const config = loadConfig(analyzeEnvSchema, {
-      ...base,
-      OPENAI_BASE_URL: stub.baseURL,
-      PRECIS_LLM_PROVIDER: 'openai',
-      OPENAI_API_KEY: 'measure',
-      PRECIS_MODEL: model,
-    });
-    const engine = createLlmEngine(config, 'measure', () => undefined);
+    const engine = engineOn(stub.baseURL, model);
     const api = new OpenAiBatchApi(new OpenAI({ apiKey: 'measure', baseURL: stub.baseURL, maxRetries: 0 }), 'openai');
     const price = capabilitiesOf(model).price;
     const analyse = async (doc: Doc): Promise<DocumentAnalysis> => {
@@ -231,10 +229,10 @@ async function batchMode(corpusName: string, docs: Doc[], model: string): Promis
       throw new Error(`${doc.name} did not end within 10 batches`);
     };
     await analyse({ name: 'warm-up.txt', bytes: WARM_UP });
-    const start = { ...stub.ledger, batch: { ...stub.ledger.batch } };
+    const billedBefore = stub.ledger.costUsd;
     const records: DocumentAnalysis[] = [];
     for (const doc of docs) records.push(await analyse(doc));
-    return measured(corpusName, model, 'batch', records, stub.ledger.costUsd - start.costUsd);
+    return measured(corpusName, model, 'batch', records, stub.ledger.costUsd - billedBefore);
   } finally {
     await stub.close();
   }
