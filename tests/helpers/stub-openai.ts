@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { countTokens } from 'gpt-tokenizer';
-import { listen } from '../../local/listen.js';
+import { closeNow, listen } from '../../local/listen.js';
 import { STUB_SERVER } from '../../shared/analysis/llm/transport.js';
 import { autoAnswer, type ChatMessage, type ChatRequest, type Recorded, taskOf } from './stub-answers.js';
 import { createStubBatches, type StubBatchControl } from './stub-batches.js';
@@ -603,10 +603,6 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
       bucket = null;
       Object.assign(ledger, newLedger());
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeNow(server),
   };
 }
