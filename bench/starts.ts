@@ -35,9 +35,11 @@ async function bundle(name: Bundle, outDir: string): Promise<string> {
 /** Milliseconds a fresh Node process takes to import a file, measured inside it. */
 function importMs(file: string): number {
   const script = `const t = performance.now(); await import(process.env.BENCH_FILE); process.stdout.write(String(performance.now() - t));`;
+  // As in Lambda: the X-Ray SDK in its default (automatic) mode, whatever the local stack's settings say.
+  const { AWS_XRAY_MANUAL_MODE: _local, ...inherited } = process.env;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
     env: {
-      ...process.env,
+      ...inherited,
       ...FUNCTION_ENV,
       // In Lambda, as Powertools tells by this name: the tracer wraps the clients at import.
       AWS_LAMBDA_FUNCTION_NAME: 'bench',
