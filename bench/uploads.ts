@@ -116,7 +116,7 @@ export async function benchUploads(log: (line: string) => void): Promise<Row[]> 
         ratio: p50 / alone,
         goal: '≤ 1 s',
         met: p50 <= 1000,
-        note: `${over(p50, 1000)}; the local stack is one process (emulators, queues and handlers on one thread): the articles wait for the CPU`,
+        note: `${over(p50, 1000)}; the handlers share one thread of the local stack (the emulators and the API have one each): the articles wait for the CPU, and the machine's other work`,
       },
     ];
   } finally {
