@@ -21,10 +21,7 @@ export const LOCAL_ANALYSIS_BOUNDS: ConcurrencyBounds = { initial: 4, min: 1, ma
  * - a 429 halves it, once per round (the 429s of calls sent together are one
  *   signal), down to `min`;
  * - an answer while calls wait in a governor leaves it as it is: articles
- *   more would only wait there too;
- * - so does an answer while this thread has had no time to spare
- *   (`threadBusy`): the handlers run on it, and articles more at once would
- *   only wait for it, each taking longer, none ending sooner.
+ *   more would only wait there too.
  *
  * With no LLM (the offline engine) nothing is published and it stays at
  * `initial`: the work is the machine's, not a provider's.
@@ -34,11 +31,7 @@ export class AnalysisConcurrency {
   /** Answers since the last decrease: a round is `limit` of them. */
   private sinceDecrease = Number.POSITIVE_INFINITY;
 
-  constructor(
-    private readonly bounds: ConcurrencyBounds = LOCAL_ANALYSIS_BOUNDS,
-    /** Whether the thread the analyses run on is saturated now (eventLoopBusy); never, by default. */
-    private readonly threadBusy: () => boolean = () => false,
-  ) {
+  constructor(private readonly bounds: ConcurrencyBounds = LOCAL_ANALYSIS_BOUNDS) {
     this.limit = bounds.initial;
   }
 
@@ -59,8 +52,7 @@ export class AnalysisConcurrency {
     this.sinceDecrease++;
     if (signal.status >= 400) return;
     const room = signal.tokensLeft === null || signal.tokensLeft > 0;
-    if (signal.queued === 0 && room && !this.threadBusy())
-      this.limit = Math.min(this.bounds.max, this.limit + 1 / this.current);
+    if (signal.queued === 0 && room) this.limit = Math.min(this.bounds.max, this.limit + 1 / this.current);
   }
 
   /** Follows every rate governor of this process; returns what stops it. */
@@ -69,24 +61,4 @@ export class AnalysisConcurrency {
     RATE_SIGNALS.subscribe(listener);
     return () => RATE_SIGNALS.unsubscribe(listener);
   }
-}
-
-/**
- * Whether this thread's event loop was busy more than `share` of the time
- * over the last `windowMs` or so (Node's event loop utilization), measured
- * at most once a window: cheap enough to ask at every answer.
- */
-export function eventLoopBusy(share = 0.9, windowMs = 500): () => boolean {
-  let since = performance.eventLoopUtilization();
-  let measuredAt = performance.now();
-  let busy = false;
-  return () => {
-    const now = performance.now();
-    if (now - measuredAt < windowMs) return busy;
-    const current = performance.eventLoopUtilization();
-    busy = performance.eventLoopUtilization(current, since).utilization > share;
-    since = current;
-    measuredAt = now;
-    return busy;
-  };
 }

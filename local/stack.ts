@@ -23,7 +23,7 @@ import {
   sweepEnvSchema,
 } from '../shared/config.js';
 import type { Cleaner } from '../shared/ports.js';
-import { AnalysisConcurrency, eventLoopBusy, LOCAL_ANALYSIS_BOUNDS } from './analysis-concurrency.js';
+import { AnalysisConcurrency } from './analysis-concurrency.js';
 import { type LocalBatch, startLocalBatch } from './batch-timer.js';
 import { repairIndexes } from './dynamo-repair.js';
 import { ensureTable } from './dynamo-table.js';
@@ -242,8 +242,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // The sweep asks whether an upload's event is already waiting.
       keysOf: uploadKeys,
     });
-    const budget =
-      options.analyzeConcurrency === 'auto' ? new AnalysisConcurrency(LOCAL_ANALYSIS_BOUNDS, eventLoopBusy()) : null;
+    const budget = options.analyzeConcurrency === 'auto' ? new AnalysisConcurrency() : null;
     const analyzeConcurrency = budget ? () => budget.current : (options.analyzeConcurrency as number);
     if (budget) {
       const unfollow = budget.follow();

@@ -30,20 +30,6 @@ describe('articles analysed at once, from the provider budget', () => {
     expect(concurrency.current).toBe(8);
   });
 
-  it('stops growing while the thread the analyses run on has no time to spare', () => {
-    // Prepare
-    let busy = true;
-    const concurrency = new AnalysisConcurrency({ initial: 4, min: 1, max: 64 }, () => busy);
-    // Act: rounds of answers with the thread saturated, then with room.
-    for (let i = 0; i < 40; i++) concurrency.observe(answer);
-    const whileBusy = concurrency.current;
-    busy = false;
-    for (let i = 0; i < 4; i++) concurrency.observe(answer);
-    // Assess
-    expect(whileBusy).toBe(4);
-    expect(concurrency.current).toBe(5);
-  });
-
   it('never passes its bounds', () => {
     const concurrency = new AnalysisConcurrency({ initial: 2, min: 2, max: 5 });
     for (let i = 0; i < 500; i++) concurrency.observe(answer);
