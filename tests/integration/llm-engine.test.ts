@@ -78,8 +78,8 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
       'text',
       'speaker',
       'kind',
-      'checkworthinessReason',
-      'checkworthiness',
+      'reason',
+      'score',
     ]);
     expect(result.claims[0]?.checkworthinessReason).toMatch(/public interest/i);
     // The publication time goes with the article, so "on Sunday" can become a date.
@@ -235,8 +235,8 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
             kind: 'event',
             // The article has no sentence 9,999.
             sentences: [9_999],
-            checkworthinessReason: 'Of public interest.',
-            checkworthiness: 0.9,
+            reason: 'Of public interest.',
+            score: 90,
           },
         ],
       }),
@@ -341,7 +341,7 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
   it('grounds a claim only when its evidence states it: a changed figure or a name the evidence lacks is flagged', async () => {
     const evidence =
       "Salt levels measured at the Al-Bradi'iya intake reached 8,200 parts per million on Saturday, more than four times the 2,000 ppm limit the plants were designed for, according to figures released by the directorate.";
-    const claim = (text: string) => ({ text, speaker: null, kind: 'statistic', evidence, checkworthiness: 0.9 });
+    const claim = (text: string) => ({ text, speaker: null, kind: 'statistic', evidence, score: 90 });
     stub.script({
       kind: 'transform',
       edit: (answer: Record<string, unknown>, request) => ({
@@ -375,8 +375,8 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
       text: claim,
       speaker,
       kind: 'statistic',
-      checkworthinessReason: 'Public interest, harmful if false, verifiable.',
-      checkworthiness: 0.9,
+      reason: 'Public interest, harmful if false, verifiable.',
+      score: 90,
     });
     stub.script({
       kind: 'transform',
@@ -432,8 +432,8 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
           text,
           speaker: null,
           kind: 'event',
-          checkworthinessReason: 'Of public interest.',
-          checkworthiness: 0.8,
+          reason: 'Of public interest.',
+          score: 80,
         });
         return {
           ...answer,
