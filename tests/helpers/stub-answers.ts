@@ -246,7 +246,10 @@ function faithfulAnswer(request: Recorded): Record<string, unknown> {
           speaker: c.speaker,
           kind: c.kind,
           // What the model knows of a claim, under each name a schema may ask for it by (an older engine's too).
-          ...scored(c.checkworthiness, 'Of public interest, harmful if false, and verifiable against official figures.'),
+          ...scored(
+            c.checkworthiness,
+            'Of public interest, harmful if false, and verifiable against official figures.',
+          ),
         })),
       };
     }
