@@ -602,6 +602,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
       seenPrompts = [];
       bucket = null;
       Object.assign(ledger, newLedger());
+      batches.control.reset();
     },
     close: () => closeNow(server),
   };
