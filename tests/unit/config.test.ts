@@ -11,6 +11,7 @@ import { LOCAL_NAMES, localEnvSchema, localOptions } from '../../local/stack.js'
 import {
   analyzeEnvSchema,
   apiEnvSchema,
+  batchEnvSchema,
   ConfigError,
   cliEnvSchema,
   ingestEnvSchema,
@@ -81,6 +82,7 @@ const SCHEMAS = {
   ingest: ingestEnvSchema,
   analyze: analyzeEnvSchema,
   sweep: sweepEnvSchema,
+  batch: batchEnvSchema,
   api: apiEnvSchema,
   CLI: cliEnvSchema,
 };
