@@ -54,6 +54,7 @@ import { analyzeDocument, type DocumentAnalysis } from '../shared/usecases/analy
 import { startStubOpenAI } from '../tests/helpers/stub-openai.js';
 import { scenarios } from '../tests/helpers/stub-scenarios.js';
 import { type FigureTable, markdownTable, measuredHere, writeFiguresAndSay } from './lib/doc-figures.js';
+import { type OutputFields, outputFields } from './lib/output-fields.js';
 
 const { values } = parseArgs({
   options: {
@@ -134,6 +135,8 @@ export interface Measured {
   translationsPassed: number;
   /** Articles that did not end DONE on the LLM engine. */
   notDone: number;
+  /** Output tokens per article by call and field (real time; lib/output-fields.ts). */
+  output?: OutputFields;
 }
 
 /** The figures of a set of records. */
@@ -178,11 +181,13 @@ async function realTime(corpusName: string, docs: Doc[], model: string): Promise
     // A stack that analyses articles all day reads its prompts' shared head from a warm cache: warm it first.
     await analyzeDocument(WARM_UP, { name: 'warm-up.txt', engine, targetLanguages: targets });
     const billedBefore = stub.ledger.costUsd;
+    const from = stub.requests.length;
     const records: DocumentAnalysis[] = [];
     for (const doc of docs) {
       records.push(await analyzeDocument(doc.bytes, { name: doc.name, engine, targetLanguages: targets }));
     }
-    return measured(corpusName, model, 'real-time', records, stub.ledger.costUsd - billedBefore);
+    const output = outputFields(stub.requests.slice(from), docs.length);
+    return { ...measured(corpusName, model, 'real-time', records, stub.ledger.costUsd - billedBefore), output };
   } finally {
     await stub.close();
   }
@@ -309,6 +314,37 @@ function table(rows: Measured[], before: Measured[] | null): FigureTable {
   return out;
 }
 
+/** Order of the calls in the output table: the analysis, then each translation, then the others. */
+const callRank = (call: string) => (call === 'analysis' ? 0 : call.startsWith('translation:') ? 1 : 2);
+const fieldRank = (field: string) => (field === '(whole answer)' ? 0 : field.startsWith('(') ? 2 : 1);
+
+/** Output tokens per article by call and field, one column per corpus and model (real time). */
+function outputTable(rows: Measured[]): FigureTable {
+  const measuredRows = rows.filter((r) => r.mode === 'real-time' && r.output);
+  const keys = [...new Set(measuredRows.flatMap((r) => Object.keys(r.output ?? {})))].map((key) => {
+    const [call = '', ...rest] = key.split(' ');
+    return { key, call, field: rest.join(' ') };
+  });
+  keys.sort(
+    (a, b) =>
+      callRank(a.call) - callRank(b.call) ||
+      a.call.localeCompare(b.call) ||
+      fieldRank(a.field) - fieldRank(b.field) ||
+      a.field.localeCompare(b.field),
+  );
+  const out: FigureTable = {
+    head: ['call', 'field', ...measuredRows.map((r) => `${r.corpus}, ${r.model}`)],
+    rows: keys.map(({ key, call, field }) => [
+      call,
+      field,
+      ...measuredRows.map((r) => (r.output?.[key] === undefined ? '—' : r.output[key].toFixed(1))),
+    ]),
+  };
+  out.rows.push(['all calls', 'reasoning', ...measuredRows.map((r) => (r.reasoningTokens / r.articles).toFixed(1))]);
+  console.log(markdownTable(out));
+  return out;
+}
+
 async function costs() {
   const before = values.compare ? (JSON.parse(readFileSync(values.compare, 'utf8')) as Measured[]) : null;
   const rows: Measured[] = [];
@@ -340,6 +376,8 @@ async function costs() {
     console.log('\nNow:\n');
   }
   tables.now = table(rows, before);
+  console.log('\nOutput tokens per article, by call and field (real time):\n');
+  tables.output = outputTable(rows);
   if (values.out) writeFileSync(values.out, `${JSON.stringify(rows, null, 2)}\n`);
   if (values['write-docs']) {
     const options = [values.compare ? `--compare ${values.compare}` : '', values.batch ? '--batch' : '']

@@ -39,6 +39,8 @@ export interface Recorded {
   api: 'chat' | 'responses';
   headers: IncomingMessage['headers'];
   at: number;
+  /** What the stand-in answered (the message's content as billed), once it answered. */
+  answer?: string;
   /** The schema the request asked for, or the task recognised from the prompt in JSON mode. */
   task: 'article_analysis' | 'summary_merge' | 'summary_repair' | 'summary_judge' | 'translation' | 'probe' | 'unknown';
 }

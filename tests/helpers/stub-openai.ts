@@ -402,6 +402,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     }
     const spent = Math.min(reasoning, cap ?? reasoning);
     const outputTokens = contentTokens + spent;
+    if (content !== null) recorded.answer = content;
     return {
       content: misrouted ? '' : content,
       refusal,
