@@ -7,6 +7,7 @@
  *   npm run measure:cost -- --profiles            # one article on each stand-in profile: calls and cost billed
  *   npm run measure:cost -- --batch               # …and each model and corpus again in batch mode
  *   npm run measure:cost -- --compare before.json --batch --write-docs   # the tables docs/llm-providers.md shows
+ *   npm run measure:cost -- --env PRECIS_CLAIM_REASONS=false             # …with a setting of the engine changed
  *
  * The first report: the samples and the 100 dev CNN/DM articles
  * (../shared/eval-data, skipped when absent) through the LLM engine with
@@ -66,6 +67,8 @@ const { values } = parseArgs({
     compare: { type: 'string' },
     profiles: { type: 'boolean' },
     batch: { type: 'boolean' },
+    /** A setting of the engine, `NAME=value`, on top of the defaults (repeatable). */
+    env: { type: 'string', multiple: true },
     /** Write the tables into docs/llm-providers.md (docs/figures/measure-cost.json, or measure-cost-profiles.json). */
     'write-docs': { type: 'boolean' },
   },
@@ -76,6 +79,13 @@ const SAMPLES = resolve(import.meta.dirname, '../samples');
 const CNNDM = resolve(import.meta.dirname, '../../shared/eval-data/summarization/cnndm-dev.jsonl');
 const usd = (n: number | null) => (n === null ? '—' : `$${n.toFixed(4)}`);
 const base = { PRECIS_TABLE: '-', PRECIS_BUCKET: '-' };
+const settings = Object.fromEntries(
+  (values.env ?? []).map((pair) => {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`--env takes NAME=value, not ${pair}`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }),
+);
 
 /** An article no corpus holds, analysed first and not counted: it warms the stand-in's prompt cache. */
 const WARM_UP = Buffer.from(
@@ -170,6 +180,7 @@ function engineOn(baseURL: string, model: string) {
     PRECIS_LLM_PROVIDER: 'openai',
     OPENAI_API_KEY: 'measure',
     PRECIS_MODEL: model,
+    ...settings,
   });
   return createLlmEngine(config, 'measure', () => undefined);
 }
@@ -380,7 +391,11 @@ async function costs() {
   tables.output = outputTable(rows);
   if (values.out) writeFileSync(values.out, `${JSON.stringify(rows, null, 2)}\n`);
   if (values['write-docs']) {
-    const options = [values.compare ? `--compare ${values.compare}` : '', values.batch ? '--batch' : '']
+    const options = [
+      values.compare ? `--compare ${values.compare}` : '',
+      values.batch ? '--batch' : '',
+      ...(values.env ?? []).map((pair) => `--env ${pair}`),
+    ]
       .filter(Boolean)
       .join(' ');
     writeFiguresAndSay({

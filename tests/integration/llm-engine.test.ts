@@ -115,6 +115,29 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     for (const r of stub.requests) expect(r.body.max_completion_tokens).toBeGreaterThan(0);
   });
 
+  it('scores claims without writing their reasons when PRECIS_CLAIM_REASONS=false, for less output', async () => {
+    // Prepare: the same article with the reasons asked for, and without.
+    const input = article('basra-water.html');
+    const withReasons = await llm().analyze(input, { targetLanguages: [] });
+    const schemaOf = () =>
+      JSON.stringify((stub.requests.find((r) => r.task === 'article_analysis')?.body.response_format as object) ?? {});
+    expect(schemaOf()).toContain('"reason"');
+    stub.reset();
+
+    // Act
+    const without = await llm({ PRECIS_CLAIM_REASONS: 'false' }).analyze(input, { targetLanguages: [] });
+
+    // Assess: the same claims, scored, with no reason asked or kept, and fewer output tokens billed.
+    expect(schemaOf()).not.toContain('"reason"');
+    expect(without.claims.map((c) => [c.text, c.checkworthiness])).toEqual(
+      withReasons.claims.map((c) => [c.text, c.checkworthiness]),
+    );
+    expect(withReasons.claims.every((c) => c.checkworthinessReason)).toBe(true);
+    expect(without.claims.some((c) => c.checkworthinessReason !== undefined)).toBe(false);
+    const output = (r: typeof without) => Object.values(r.usage).reduce((sum, u) => sum + u.outputTokens, 0);
+    expect(output(without)).toBeLessThan(output(withReasons) * 0.9);
+  });
+
   it('marks nothing as a stub when another server answers', async () => {
     // Prepare: the same answers, from a server that does not name itself precis's stand-in.
     stub.setOptions({ server: 'uvicorn' });

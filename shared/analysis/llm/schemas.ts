@@ -70,6 +70,11 @@ export const analysisWire = z.object({
   claims: z.array(wireClaim).max(MAX_CLAIMS),
 });
 
+/** The same without the claims' reasons (PRECIS_CLAIM_REASONS=false): the score alone, weighed by the same rubric. */
+export const analysisWireNoReasons = analysisWire.extend({
+  claims: z.array(wireClaim.omit({ reason: true })).max(MAX_CLAIMS),
+});
+
 const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 
 /**
