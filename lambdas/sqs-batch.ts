@@ -64,7 +64,6 @@ export function sqsBatchHandler(
   deps: Observability & { maxReceives: number; redelivery?: Redelivery },
 ) {
   const { logger, metrics } = deps;
-  const processor = new BatchProcessor(EventType.SQS);
   const process = async (record: SQSRecord) => {
     const outcomes = await handleRecord(record, deliveryOf(record, deps.maxReceives));
     const back = outcomes.find((o) => REDELIVER.has(o.outcome));
@@ -83,7 +82,12 @@ export function sqsBatchHandler(
     .use(captureLambdaHandler(deps.tracer))
     .use(injectLambdaContext(logger))
     .use(publishMetrics(metrics))
+    // A processor per batch: it keeps the batch's failures as state, and the local stack hands one handler
+    // several batches at once (a function's concurrency), which would report each other's failures.
     .handler((event, context) =>
-      processPartialResponse(event, process, processor, { context, throwOnFullBatchFailure: false }),
+      processPartialResponse(event, process, new BatchProcessor(EventType.SQS), {
+        context,
+        throwOnFullBatchFailure: false,
+      }),
     );
 }
