@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import S3rver from 's3rver';
@@ -100,6 +101,10 @@ export async function startS3(options: {
   const address = await server.run();
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
-    close: () => server.close(),
+    // Kept-alive connections closed too (see startDynamo).
+    close: () => {
+      (server as unknown as { httpServer?: Server }).httpServer?.closeAllConnections();
+      return server.close();
+    },
   };
 }
