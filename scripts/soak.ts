@@ -122,6 +122,8 @@ async function start(dataDir: string, baseURL: string): Promise<Stack> {
   });
   const log = values['stack-log'];
   if (log) {
+    // What it printed while starting (repairs, leases released) first, then everything as it comes.
+    appendFileSync(log, `${stack.output()}\n`);
     const keep = (chunk: Buffer) => appendFileSync(log, chunk);
     stack.child.stdout?.on('data', keep);
     stack.child.stderr?.on('data', keep);
