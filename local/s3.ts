@@ -8,6 +8,7 @@ import { authMiddleware } from './s3-auth.js';
 import type { Credentials } from './s3-authorization.js';
 import { type CorsRule, corsMiddleware } from './s3-cors.js';
 import { s3Error } from './s3-errors.js';
+import { sealListingTokensWithAes } from './s3-list-tokens.js';
 import { KeyPreservingStore, unstorableKey } from './s3-store.js';
 
 export { encodeS3EventKey };
@@ -56,6 +57,7 @@ export async function startS3(options: {
   /** The time presigned URLs expire by and signed requests are dated against; the system clock by default. */
   clock?: () => Date;
 }): Promise<LocalS3> {
+  sealListingTokensWithAes();
   const server = new S3rver({
     address: '127.0.0.1',
     port: options.port,
