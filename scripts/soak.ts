@@ -38,7 +38,7 @@ import { LOCAL_CREDENTIALS } from '../local/stack.js';
 import { killLocalProcess, startLocalProcess } from '../tests/helpers/local-process.js';
 import { startStubOpenAI } from '../tests/helpers/stub-openai.js';
 import { CALL_TIMEOUT_MS, PaidTwice } from './lib/soak-faults.js';
-import { writeSoakFigures } from './lib/soak-figures.js';
+import { runOptions, writeSoakFigures } from './lib/soak-figures.js';
 import { startApiProbe } from './lib/soak-probe.js';
 import { cpuSeconds, loadAverage, percentile, perMinute, rssMb, TerminalEvents } from './lib/soak-watch.js';
 
@@ -319,8 +319,7 @@ async function main(): Promise<number> {
     };
     console.log(JSON.stringify(report, null, 2));
     if (values['write-docs']) {
-      const typed = process.argv.slice(2).filter((a) => a !== '--write-docs' && a !== '--');
-      writeSoakFigures(typed.join(' '), report);
+      writeSoakFigures(runOptions(process.argv.slice(2)), report);
     }
     paid.explain(started);
     if (lost.length) console.error(`lost: ${lost.slice(0, 10).join(', ')}`);
