@@ -247,6 +247,8 @@ export const sweepEnvSchema = lazily(() =>
     ...storageEnv(),
     /** Where an upload whose S3 event was lost, or an article stuck in RECEIVED, is sent. */
     PRECIS_INGEST_QUEUE_URL: z.string().min(1),
+    /** Read for ingest messages that died before their upload had a record, to send them again. */
+    PRECIS_INGEST_DLQ_URL: z.string().min(1),
     PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
     /** Where the events a dead function did not get out are published. */
     PRECIS_EVENT_BUS: PRECIS_EVENT_BUS(),
