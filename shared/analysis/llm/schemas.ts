@@ -108,6 +108,18 @@ const claimOutput = () =>
       checkworthiness: Math.min(1, Math.max(0, score / 100)),
     }));
 
+/** The summary's bounds that a schema cannot state to every provider: the short summary's length and the bullets' count. */
+function checkSummary(value: { short: string; bullets: string[] }, ctx: z.RefinementCtx): void {
+  if (words(value.short) > 75) ctx.addIssue({ code: 'custom', path: ['short'], message: 'must be at most 60 words' });
+  if (value.bullets.length < MIN_BULLETS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['bullets'],
+      message: `must have 3 to 5 items, not ${value.bullets.length}`,
+    });
+  }
+}
+
 export const analysisOutput = lazily(() =>
   z
     .object({
@@ -119,15 +131,7 @@ export const analysisOutput = lazily(() =>
     .superRefine((value, ctx) => {
       if (value.headline.trim() === '')
         ctx.addIssue({ code: 'custom', path: ['headline'], message: 'must not be empty' });
-      if (words(value.short) > 75)
-        ctx.addIssue({ code: 'custom', path: ['short'], message: 'must be at most 60 words' });
-      if (value.bullets.length < MIN_BULLETS) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['bullets'],
-          message: `must have 3 to 5 items, not ${value.bullets.length}`,
-        });
-      }
+      checkSummary(value, ctx);
     })
     .transform((value) => ({ ...value, bullets: value.bullets.slice(0, MAX_BULLETS) })),
 );
@@ -174,15 +178,7 @@ export const summaryOutput = lazily(() =>
   z
     .object({ headline: z.string(), short: z.string(), bullets: z.array(z.string()) })
     .superRefine((value, ctx) => {
-      if (words(value.short) > 75)
-        ctx.addIssue({ code: 'custom', path: ['short'], message: 'must be at most 60 words' });
-      if (value.bullets.length < MIN_BULLETS) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['bullets'],
-          message: `must have 3 to 5 items, not ${value.bullets.length}`,
-        });
-      }
+      checkSummary(value, ctx);
     })
     .transform((value) => ({ ...value, bullets: value.bullets.slice(0, MAX_BULLETS) })),
 );
