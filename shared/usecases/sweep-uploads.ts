@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { articleIdFor } from '../article.js';
 import { PrecisError } from '../errors.js';
 import { dayOf, objectKeys } from '../layout.js';
@@ -71,7 +72,7 @@ async function* listResuming(deps: SweepDeps, prefix: string, startAfter: string
     } catch (error) {
       const wait = LIST_RETRY_MS[failures++];
       if (wait === undefined || (error instanceof PrecisError && error.permanent)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await delay(wait);
     }
   }
 }
