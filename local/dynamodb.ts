@@ -1,6 +1,34 @@
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import dynalite from 'dynalite';
 import { closeNow, listen } from './listen.js';
+
+/**
+ * dynalite reads a query or a scan through a stream over a LevelDB iterator,
+ * and closes the iterator when the stream ends or is cut short by calling
+ * its `return()`, which the iterators of abstract-level 3 (dynalite 4's
+ * `level`) do not have: every query left its iterator open. An open iterator
+ * stays in the database's list of resources, with what it had read ahead,
+ * and holds the LevelDB state of its moment (memtables, table files) from
+ * being freed, so the emulator's memory grew with every query and write (by
+ * some 260 MB in 3,000 writes and 1,800 queries, flat with this). Given
+ * `return()`, the stream closes its iterator.
+ */
+function closeIteratorsOnReturn(): void {
+  const level = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+  const { AbstractValueIterator } = createRequire(level.resolve('level'))('abstract-level') as {
+    AbstractValueIterator: { prototype: object };
+  };
+  // The base of abstract-level's iterators (entries, keys, values).
+  const common = Object.getPrototypeOf(AbstractValueIterator.prototype) as {
+    return?: () => Promise<void>;
+    close(): Promise<void>;
+  };
+  common.return ??= function (this: { close(): Promise<void> }) {
+    return this.close();
+  };
+}
+closeIteratorsOnReturn();
 
 export interface LocalDynamo {
   endpoint: string;
