@@ -52,7 +52,13 @@ export async function startInWorker(
   onExit: (why: string) => void = () => undefined,
 ): Promise<WorkerService> {
   const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
-    workerData: { module: spec.module.href, start: spec.start, options, callbacks: Object.keys(callbacks) },
+    workerData: {
+      module: spec.module.href,
+      start: spec.start,
+      name: spec.name,
+      options,
+      callbacks: Object.keys(callbacks),
+    },
     execArgv: profilingFlags(process.execArgv),
   });
   let stopping = false;

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { answerMemoryMeasures } from './thread-memory.js';
 import type { Service } from './worker-host.js';
 
 /**
@@ -8,14 +9,17 @@ import type { Service } from './worker-host.js';
  * pauses it (closed) and resumes it (started again on the same port), when
  * the parent says so.
  */
-const { module, start, options, callbacks } = workerData as {
+const { module, start, name, options, callbacks } = workerData as {
   module: string;
   start: string;
+  name: string;
   options: Record<string, unknown>;
   callbacks: string[];
 };
 const port = parentPort;
 if (!port) throw new Error('worker-main runs in a worker thread');
+// The soak asks every thread for its memory after a collection (thread-memory.ts).
+answerMemoryMeasures(name);
 
 const calls = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 let nextCall = 0;

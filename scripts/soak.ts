@@ -29,12 +29,13 @@
  */
 import '../local/process-env.js';
 import type { ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_CREDENTIALS } from '../local/stack.js';
+import type { StackMemory } from '../local/thread-memory.js';
 import { killLocalProcess, startLocalProcess } from '../tests/helpers/local-process.js';
 import { startStubOpenAI } from '../tests/helpers/stub-openai.js';
 import { CALL_TIMEOUT_MS, PaidTwice } from './lib/soak-faults.js';
@@ -59,6 +60,8 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     /** A folder for sampling heap profiles of the stack (`node --heap-prof`): what is still held when it stops. */
     'heap-prof': { type: 'string' },
+    /** A folder for heap snapshots of each of the stack's threads, once 200 articles have ended and once all have. */
+    'heap-snapshots': { type: 'string' },
     /** A file the stack's output (every start's) is appended to, for reading what it did. */
     'stack-log': { type: 'string' },
     /** Keep this run's row in docs/figures/soak.json and write the Guarantees table (scripts/lib/soak-figures.ts). */
@@ -110,11 +113,11 @@ async function start(dataDir: string, baseURL: string): Promise<Stack> {
     PRECIS_SWEEP_STALE_MS: '60000',
     ...(values.concurrency ? { PRECIS_ANALYZE_CONCURRENCY: values.concurrency } : {}),
   };
-  // An outage needs the stack to take orders: `npm start` with a control channel.
+  // `npm start` with a control channel: for an outage, and to measure the stack's memory.
   const cpuProfile = values['cpu-prof'];
   const heapProfile = values['heap-prof'];
   const stack = await startLocalProcess(env, {
-    entry: OUTAGE ? 'scripts/soak-stack.ts' : undefined,
+    entry: 'scripts/soak-stack.ts',
     nodeArgs: [
       ...(cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', resolve(cpuProfile)] : []),
       ...(heapProfile ? ['--heap-prof', '--heap-prof-dir', resolve(heapProfile)] : []),
@@ -183,6 +186,34 @@ function upload(i: number): { keys: string[]; body: string } {
   return { keys, body };
 }
 
+/**
+ * The stack's memory after a garbage collection in each of its threads (scripts/soak-stack.ts), with each
+ * thread's heap snapshot written under `--heap-snapshots` as `<tag>-<thread>.heapsnapshot`; null when it did
+ * not answer within a minute (it was killed meanwhile).
+ */
+function measureMemory(stack: Stack, tag: string): Promise<StackMemory | null> {
+  const snapshots = values['heap-snapshots'];
+  if (snapshots) mkdirSync(snapshots, { recursive: true });
+  return new Promise((resolvePromise) => {
+    const done = (memory: StackMemory | null) => {
+      clearTimeout(timer);
+      stack.child.off('message', onMessage);
+      stack.child.off('exit', onExit);
+      resolvePromise(memory);
+    };
+    const onMessage = (message: { memory?: StackMemory & { tag: string } }) => {
+      if (message.memory?.tag !== tag) return;
+      const { tag: _tag, ...memory } = message.memory;
+      done(memory);
+    };
+    const onExit = () => done(null);
+    const timer = setTimeout(() => done(null), 60_000);
+    stack.child.on('message', onMessage);
+    stack.child.once('exit', onExit);
+    stack.child.send?.({ memory: { tag, snapshotDir: snapshots ? resolve(snapshots) : undefined } });
+  });
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<number> {
@@ -196,6 +227,11 @@ async function main(): Promise<number> {
   probe.target(stack.api, stack.apiKey);
   const uploadedAt = new Map<string, number>();
   const memory = { at200: null as number | null, atAll: null as number | null, peak: 0 };
+  /** The same moments, after a garbage collection in each thread (the figure that does not hang on when it last ran). */
+  const collected = {
+    at200: null as Promise<StackMemory | null> | null,
+    atAll: null as Promise<StackMemory | null> | null,
+  };
   /** The CPU the stacks used: each killed one's last reading, and the running one's. */
   const cpu = { killed: 0, current: 0 };
   const expected = ARTICLES + Math.floor((ARTICLES + 4) / 10);
@@ -204,7 +240,10 @@ async function main(): Promise<number> {
     cpu.current = cpuSeconds(stack.child.pid) ?? cpu.current;
     const rss = rssMb(stack.child.pid) ?? 0;
     memory.peak = Math.max(memory.peak, rss);
-    if (memory.at200 === null && events.endedAt.size >= 200) memory.at200 = rss;
+    if (memory.at200 === null && events.endedAt.size >= 200) {
+      memory.at200 = rss;
+      collected.at200 = measureMemory(stack, 'at200');
+    }
     if (memory.atAll === null && events.endedAt.size >= expected) memory.atAll = rss;
   }, 500);
   const crashAt = new Set(Array.from({ length: CRASHES }, (_, k) => Math.floor(((k + 1) * ARTICLES) / (CRASHES + 1))));
@@ -268,6 +307,8 @@ async function main(): Promise<number> {
     const api = await probe.stop();
     events.poll();
     memory.atAll ??= rssMb(stack.child.pid);
+    collected.atAll = measureMemory(stack, 'atAll');
+    const afterGc = { after200: await collected.at200, afterAll: await collected.atAll };
     const stackCpu = cpu.killed + (cpuSeconds(stack.child.pid) ?? cpu.current);
 
     const byKey = new Map(listed.map((a) => [a.sourceKey, a]));
@@ -312,6 +353,8 @@ async function main(): Promise<number> {
       // The newest 20 articles every 200 ms and the page every second, from a process of its own.
       apiMs: api,
       memoryMB: { after200: memory.at200, afterAll: memory.atAll, peak: memory.peak },
+      // RSS and each thread's heap once every thread has collected its garbage.
+      memoryAfterGcMB: afterGc,
       // The stack's own CPU (every thread, user and system): what a busy shared machine does not change much.
       stackCpuSecondsPerArticle: Number((stackCpu / Math.max(1, ended.length)).toFixed(3)),
       loadAverage: { start: loadAtStart, end: loadAverage() },

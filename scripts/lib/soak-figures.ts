@@ -19,6 +19,8 @@ export interface SoakReport {
   throughput: { articlesPerSecond: number };
   uploadToEndSeconds: { p50: number; p95: number; max: number };
   memoryMB: { after200: number | null; afterAll: number | null };
+  /** The stack's RSS at the same moments once each of its threads has collected its garbage. */
+  memoryAfterGcMB?: { after200: { rssMB: number } | null; afterAll: { rssMB: number } | null };
   apiMs: { p99?: number } | null;
   loadAverage: { start: number; end: number };
   wallSeconds: number;
@@ -35,6 +37,7 @@ const HEAD = [
   'p50 / p95 / max upload→end',
   'articles / s',
   'memory at 200 → at the end',
+  'after a collection',
   'API p99',
   'wall',
 ];
@@ -46,7 +49,7 @@ const ended = (report: SoakReport, status: string) =>
     .reduce((sum, [, n]) => sum + n, 0);
 
 /** Options that say where a run's output went, not what it did: left out of its row's name. */
-const OUTPUT_OPTIONS = new Set(['--write-docs', '--stack-log', '--cpu-prof', '--heap-prof']);
+const OUTPUT_OPTIONS = new Set(['--write-docs', '--stack-log', '--cpu-prof', '--heap-prof', '--heap-snapshots']);
 
 /** The options a run was typed with after `npm run soak --`, less those of OUTPUT_OPTIONS (and their values). */
 export function runOptions(argv: readonly string[]): string {
@@ -80,9 +83,18 @@ export function soakRow(options: string, report: SoakReport, date: string): stri
     `${Math.round(p50)} s / ${Math.round(p95)} s / ${Math.round(max)} s`,
     report.throughput.articlesPerSecond.toFixed(2),
     memory.after200 === null ? `— → ${memory.afterAll ?? '—'} MB` : `${memory.after200} → ${memory.afterAll ?? '—'} MB`,
+    afterCollection(report),
     report.apiMs?.p99 === undefined ? '—' : `${Math.round(report.apiMs.p99)} ms`,
     `${report.wallSeconds} s`,
   ];
+}
+
+/** RSS after a collection in every thread, at 200 ended and at the end, and their ratio. */
+function afterCollection(report: SoakReport): string {
+  const at200 = report.memoryAfterGcMB?.after200?.rssMB;
+  const atAll = report.memoryAfterGcMB?.afterAll?.rssMB;
+  if (at200 === undefined || atAll === undefined) return '—';
+  return `${at200} → ${atAll} MB (${(atAll / at200).toFixed(2)}×)`;
 }
 
 /** Keeps this run's row beside the others kept (one per set of options) and writes the table. */
@@ -91,7 +103,10 @@ export function writeSoakFigures(options: string, report: SoakReport): void {
   const kept = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as FigureRecord) : null;
   const measured = measuredHere();
   const row = soakRow(options, report, measured.date);
-  const others = (kept?.tables.runs?.rows ?? []).filter((r) => !r[0]?.startsWith(`\`${options}\` (`));
+  const others = (kept?.tables.runs?.rows ?? [])
+    .filter((r) => !r[0]?.startsWith(`\`${options}\` (`))
+    // Rows kept from before the column after a collection: not measured then.
+    .map((r) => (r.length === HEAD.length - 1 ? [...r.slice(0, 10), '—', ...r.slice(10)] : r));
   writeFiguresAndSay({
     name: 'soak',
     command: 'npm run soak',

@@ -6,5 +6,6 @@ describe("a soak run's name in the Guarantees table", () => {
     const argv = ['--', '--articles', '2000', '--stack-log', '/tmp/x.log', '--outage', 'dynamo:20', '--write-docs'];
     expect(runOptions(argv)).toBe('--articles 2000 --outage dynamo:20');
     expect(runOptions(['--crash', '3', '--cpu-prof=/tmp/p', '--heap-prof', 'DIR'])).toBe('--crash 3');
+    expect(runOptions(['--articles', '600', '--heap-snapshots', '/tmp/s'])).toBe('--articles 600');
   });
 });
