@@ -4,6 +4,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { PrecisError } from '../shared/errors.js';
 import type { Delivery } from '../shared/usecases/delivery.js';
 import { publishMetrics } from './metrics.js';
 import type { Observability } from './runtime.js';
@@ -56,24 +57,48 @@ class Redeliver extends Error {
  * failure, so SQS brings it back (and moves it to the dead-letter queue after
  * the receive limit): after the delay the outcome asks, when it asks one
  * (its article is free again by then: a lease ends, or was given up), else
- * after its visibility timeout. Every other record is done and deleted. One bad message never fails the others (the event source
- * mapping needs `reportBatchItemFailures`).
+ * after its visibility timeout. A record whose handling threw an error that
+ * may pass (storage or a queue down: a transient PrecisError) comes back
+ * after `retryDelayMs` of its receive when given, sooner than its
+ * visibility timeout, which outlasts a whole delivery (six times the
+ * function's timeout in AWS). Every other record is done and deleted. One
+ * bad message never fails the others (the event source mapping needs
+ * `reportBatchItemFailures`).
  */
 export function sqsBatchHandler(
   handleRecord: (record: SQSRecord, delivery: Delivery) => Promise<readonly { outcome: string; delayMs?: number }[]>,
-  deps: Observability & { maxReceives: number; redelivery?: Redelivery },
+  deps: Observability & {
+    maxReceives: number;
+    redelivery?: Redelivery;
+    /** How long a record whose handling threw a transient error waits, by its receive (1, 2, …). */
+    retryDelayMs?: (attempt: number) => number;
+  },
 ) {
   const { logger, metrics } = deps;
+  const delay = async (record: SQSRecord, delayMs: number) => {
+    try {
+      await deps.redelivery?.delay(record, delayMs);
+    } catch (error) {
+      logger.warn('could not delay the message; it comes back after its visibility timeout', { error });
+    }
+  };
   const process = async (record: SQSRecord) => {
-    const outcomes = await handleRecord(record, deliveryOf(record, deps.maxReceives));
+    const delivery = deliveryOf(record, deps.maxReceives);
+    let outcomes: readonly { outcome: string; delayMs?: number }[];
+    try {
+      outcomes = await handleRecord(record, delivery);
+    } catch (error) {
+      // The failure passes with its cause (an outage ends): the message comes back when it may have, not after a
+      // whole visibility timeout. Not after the last receive: the message goes to the dead-letter queue then.
+      const transient = error instanceof PrecisError && !error.permanent;
+      if (transient && deps.retryDelayMs && deps.redelivery && delivery.attempt < delivery.maxAttempts)
+        await delay(record, deps.retryDelayMs(delivery.attempt));
+      throw error;
+    }
     const back = outcomes.find((o) => REDELIVER.has(o.outcome));
     if (!back) return;
     if (back.delayMs !== undefined && deps.redelivery) {
-      try {
-        await deps.redelivery.delay(record, back.delayMs);
-      } catch (error) {
-        logger.warn('could not delay the message; it comes back after its visibility timeout', { error });
-      }
+      await delay(record, back.delayMs);
       throw new Redeliver(`${back.outcome}: the message comes back in ${Math.ceil(back.delayMs / 1000)} s`);
     }
     throw new Redeliver(`${back.outcome}: the message comes back after its visibility timeout`);

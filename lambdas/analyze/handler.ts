@@ -3,7 +3,12 @@ import type { SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { UsageMeter } from '../../shared/analysis/usage.js';
 import type { StageUsage } from '../../shared/article.js';
-import { type AnalyzeDeps, type AnalyzeOutcome, analyzeArticle } from '../../shared/usecases/analyze-article.js';
+import {
+  type AnalyzeDeps,
+  type AnalyzeOutcome,
+  analyzeArticle,
+  redeliveryDelayMs,
+} from '../../shared/usecases/analyze-article.js';
 import type { Delivery } from '../../shared/usecases/delivery.js';
 import { METRICS } from '../metrics.js';
 import type { Observability } from '../runtime.js';
@@ -67,5 +72,10 @@ export function createAnalyzeHandler(deps: AnalyzeHandlerDeps) {
     }
   };
 
-  return sqsBatchHandler(recordHandler, deps);
+  // A delivery that threw before it held the article (the table down at its claim) comes back as one whose
+  // lease was given up does: soon, then later each time, so the receives still span an outage.
+  return sqsBatchHandler(recordHandler, {
+    ...deps,
+    retryDelayMs: (attempt) => redeliveryDelayMs(attempt, deps.config.leaseMs),
+  });
 }

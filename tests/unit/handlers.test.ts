@@ -424,6 +424,37 @@ describe('analyze handler', () => {
     expect(failedUpdates()).toHaveLength(0);
   });
 
+  it('brings a message back soon after the table was down at its claim, later at each receive, and not after the last', async () => {
+    // Prepare: DynamoDB does not answer, so no delivery can claim the article.
+    ddbMock.on(UpdateCommand).rejects(new Error('connect ECONNREFUSED 127.0.0.1:8000'));
+    sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
+    const handler = createAnalyzeHandler({
+      ...adapters(),
+      ...observability('test-analyze'),
+      engine: new OfflineEngine(),
+      redelivery: sqsRedelivery(new SQSClient({ region })),
+      clock: () => new Date('2026-01-01T00:00:00Z'),
+      maxReceives: 3,
+      config: { bucket: BUCKET, targetLanguages: [], leaseMs: 60_000 },
+    });
+    // Act: the first, second and last receive of the message.
+    const responses = [];
+    for (const receiveCount of [1, 2, 3]) {
+      const record = sqsRecord({ articleId: 'a1' }, { messageId: `down-${receiveCount}`, receiveCount });
+      responses.push(await handler(sqsEvent(record), context()));
+    }
+    // Assess: each failed; the first two come back in a tenth of the lease, then four times that, instead of
+    // the queue's visibility timeout; the last is left to go to the dead-letter queue.
+    expect(responses.map((r) => r.batchItemFailures)).toEqual([
+      [{ itemIdentifier: 'down-1' }],
+      [{ itemIdentifier: 'down-2' }],
+      [{ itemIdentifier: 'down-3' }],
+    ]);
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input.VisibilityTimeout)).toEqual([
+      6, 24,
+    ]);
+  });
+
   it('ends a text too short to summarise FAILED with TEXT_TOO_SHORT', async () => {
     ddbMock.on(UpdateCommand).resolvesOnce(claimed('cleaned/a1.txt')).resolves({});
     s3Mock.on(GetObjectCommand).resolves({ Body: body('Breaking: a short note.') });
