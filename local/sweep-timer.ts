@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { s3EventBody, sourcesOf } from '../lambdas/ingest/s3-event.js';
+import { resendsOf, s3EventBody, sourcesOf } from '../lambdas/ingest/s3-event.js';
 import { buildSweepDeps } from '../lambdas/sweep/deps.js';
 import type { SweepConfig } from '../shared/config.js';
 import { type SweepReport, sweep } from '../shared/usecases/sweep.js';
@@ -71,6 +71,7 @@ export function startLocalSweep(options: {
           delete: async (handle) => ingest.deleteDead(handle),
         },
         sourcesOf,
+        resendsOf,
       },
     },
     s3EventBody,

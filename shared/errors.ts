@@ -19,6 +19,8 @@ export const ERROR_CODES = {
     "The document's structure is past what cleaning works within (nesting, elements, attributes, table cells, link definitions), or cleaning it exhausted its memory.",
   INGEST_INTERRUPTED:
     'An earlier attempt to clean this upload stopped without finishing (its process died); it is not cleaned again unless reprocessed.',
+  INGEST_ABANDONED:
+    'Every delivery of this upload to ingest failed before it had a record, also after the sweep sent it again several times; it is not sent again unless reprocessed.',
   SOURCE_NOT_FOUND: 'The uploaded object no longer exists (deleted before it was read).',
   STORAGE_UNAVAILABLE: 'Storage (S3 or DynamoDB) could not be reached; the work is retried.',
   QUEUE_UNAVAILABLE: 'The analysis queue could not be reached; the work is retried.',

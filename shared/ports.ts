@@ -40,7 +40,8 @@ export interface MessageQueue {
 
 /** The ingest queue, as a sweep drives an upload whose S3 event was lost. */
 export interface IngestQueue {
-  send(source: SourceRef): Promise<void>;
+  /** `resends`: how many times the sweep has sent this upload again from the dead letters (carried by the message). */
+  send(source: SourceRef, options?: { resends?: number }): Promise<void>;
 }
 
 /** What identifies one version of an uploaded object. */

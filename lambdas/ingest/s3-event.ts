@@ -37,9 +37,14 @@ export function encodeS3EventKey(key: string): string {
     .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** The SQS body S3 would send for an upload: what a sweep sends for one whose event was lost. */
-export function s3EventBody(source: SourceRef): string {
+/**
+ * The SQS body S3 would send for an upload: what a sweep sends for one whose
+ * event was lost. One the sweep sends again from the dead letters says how
+ * many times it has (`precisResends`, which S3 never sends; see resendsOf).
+ */
+export function s3EventBody(source: SourceRef, resends = 0): string {
   return JSON.stringify({
+    ...(resends > 0 ? { precisResends: resends } : {}),
     Records: [
       {
         eventName: 'ObjectCreated:Put',
@@ -73,4 +78,16 @@ export function sourcesOf(body: string): SourceRef[] {
     size: r.s3.object.size ?? null,
     sequencer: r.s3.object.sequencer ?? '0',
   }));
+}
+
+/** How many times the sweep has sent this body's upload again from the dead letters (0 for S3's own event). */
+export function resendsOf(body: string): number {
+  try {
+    const { precisResends } = JSON.parse(body) as { precisResends?: unknown };
+    return typeof precisResends === 'number' && Number.isInteger(precisResends) && precisResends > 0
+      ? precisResends
+      : 0;
+  } catch {
+    return 0;
+  }
 }

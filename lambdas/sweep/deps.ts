@@ -20,7 +20,7 @@ export interface SweepClients extends StorageClients {
    * The ingest queue's dead-letter queue (SQS in AWS, the local queue's dead-letter list locally),
    * with how its messages name their uploads.
    */
-  ingestDeadLetters?: { queue: DeadLetterQueue; sourcesOf(body: string): SourceRef[] };
+  ingestDeadLetters?: { queue: DeadLetterQueue; sourcesOf(body: string): SourceRef[]; resendsOf(body: string): number };
   /** Where events a dead function did not get out are published: the configured EventBridge bus when absent. */
   events?: ArticleEvents;
 }
@@ -34,7 +34,7 @@ export interface SweepHandlerDeps extends SweepDeps, Observability {}
 export function buildSweepDeps(
   config: SweepConfig,
   clients: SweepClients,
-  encode: (source: Parameters<IngestQueue['send']>[0]) => string,
+  encode: (source: Parameters<IngestQueue['send']>[0], resends?: number) => string,
   observe: Observability = observability('precis-sweep'),
 ): SweepHandlerDeps {
   return {
@@ -42,7 +42,7 @@ export function buildSweepDeps(
     ...observe,
     state: new DynamoSweepState(documentClient(clients.dynamodb), config.PRECIS_TABLE),
     events: clients.events ?? eventBus(config.PRECIS_EVENT_BUS, observe.logger, observe.tracer),
-    ingestQueue: { send: (source) => clients.ingestQueue.sendBody(encode(source)) },
+    ingestQueue: { send: (source, options) => clients.ingestQueue.sendBody(encode(source, options?.resends)) },
     analyzeQueue: clients.analyzeQueue,
     ...(clients.ingestDeadLetters ? { ingestDeadLetters: clients.ingestDeadLetters } : {}),
     clock: systemClock,

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { articleIdFor } from '../article.js';
-import { PrecisError } from '../errors.js';
+import { ERROR_CODES, PrecisError } from '../errors.js';
 import { dayOf, objectKeys } from '../layout.js';
 import type { SourceRef } from '../ports.js';
 import type { Run, SweepDeps } from './sweep.js';
@@ -21,7 +21,22 @@ const PAST_DATED = `${DATED_ROOT}\u{10FFFF}`;
 
 export type Upload = { key: string; size: number; etag: string | null; lastModified: Date | null };
 
-/** Step 5: the ingest dead letters whose uploads have no record, sent to ingest again. */
+/**
+ * Times the sweep sends an upload to ingest again from the dead letters: a
+ * message that dies once more after that gives its upload a FAILED record.
+ * Each round is the queue's receives (five, each after a visibility timeout)
+ * and the wait for the next run, so the upload is given hours, not minutes.
+ */
+export const MAX_RESENDS = 3;
+
+/** How long the sweep holds an upload it gives up on, between its claim and its FAILED mark. */
+const GIVE_UP_LEASE_MS = 60_000;
+
+/**
+ * Step 5: the ingest dead letters whose uploads have no record, sent to
+ * ingest again, each message saying how many times it was; after
+ * MAX_RESENDS, the upload is ended FAILED (`INGEST_ABANDONED`) instead.
+ */
 export async function deadIngestMessages(run: Run): Promise<boolean> {
   const { deps, report } = run;
   const dead = deps.ingestDeadLetters;
@@ -43,14 +58,45 @@ export async function deadIngestMessages(run: Run): Promise<boolean> {
         if (!(await deps.articles.get(articleIdFor(source.bucket, source.key)))) unknown.push(source);
       }
       if (unknown.length === 0) continue;
+      const resends = dead.resendsOf(message.body);
       for (const source of unknown) {
-        await deps.ingestQueue.send(source);
-        report.deadLettered.push(articleIdFor(source.bucket, source.key));
+        const id = articleIdFor(source.bucket, source.key);
+        if (resends >= MAX_RESENDS) {
+          if (await abandon(run, source, resends)) report.abandoned.push(id);
+          continue;
+        }
+        await deps.ingestQueue.send(source, { resends: resends + 1 });
+        report.deadLettered.push(id);
       }
       await dead.queue.delete(message.handle);
     }
   }
   return true;
+}
+
+/**
+ * Gives an upload that ingest never took in a FAILED record, as its last
+ * delivery would have: claimed (which writes the record), then marked
+ * FAILED; its event is published by the sweep's pass over finished
+ * articles. False when a delivery holds it now or it has a record after all
+ * (ingest works again: nothing to give up on).
+ */
+async function abandon(run: Run, source: SourceRef, resends: number): Promise<boolean> {
+  const { articles, clock } = run.deps;
+  const id = articleIdFor(source.bucket, source.key);
+  const claim = await articles.claimIngest(id, source, clock(), GIVE_UP_LEASE_MS);
+  if (claim.outcome !== 'claimed' && claim.outcome !== 'interrupted') return false;
+  return articles.markFailed(
+    id,
+    {
+      code: 'INGEST_ABANDONED',
+      message: `${ERROR_CODES.INGEST_ABANDONED} Sent to ingest ${resends + 1} times.`,
+      stage: 'ingest',
+      attempts: resends + 1,
+    },
+    clock(),
+    { sequencer: source.sequencer },
+  );
 }
 
 /**

@@ -27,7 +27,12 @@ export interface SweepDeps {
    * messages name: a message that died before its upload had a record
    * (storage down through every receive) is driven again from there.
    */
-  ingestDeadLetters?: { queue: DeadLetterQueue; sourcesOf(body: string): SourceRef[] };
+  ingestDeadLetters?: {
+    queue: DeadLetterQueue;
+    sourcesOf(body: string): SourceRef[];
+    /** How many times the sweep has sent the message's uploads again (see IngestQueue.send). */
+    resendsOf(body: string): number;
+  };
   /** Where a finished article's event goes when the function that ended it did not get it out. */
   events?: ArticleEvents;
   clock: Clock;
@@ -52,6 +57,8 @@ export interface SweepReport {
   unknown: string[];
   /** Uploads whose ingest message died before they had a record, sent to ingest again. */
   deadLettered: string[];
+  /** Uploads whose ingest message died with no record after MAX_RESENDS resends: ended FAILED (INGEST_ABANDONED). */
+  abandoned: string[];
   /** Articles stuck in RECEIVED, sent to ingest again. */
   reingested: string[];
   /** Articles stuck in CLEANED or ANALYZING, or reopened for their translations, sent to analyze again. */
@@ -120,9 +127,13 @@ const emptyPosition = (): SweepPosition => ({
  *    had no record (the table was down through every receive, so no
  *    delivery could mark it FAILED) is the upload's only trace once steps 3
  *    and 4 have looked at it, so each upload it names with no record is
- *    sent to ingest again and the dead message deleted. A dead message whose
- *    uploads all have a record stays for the operator: its article was
- *    marked FAILED on the last receive, or is stuck and driven by step 1.
+ *    sent to ingest again and the dead message deleted. The message sent
+ *    says how many times it was sent so; one that died again after
+ *    MAX_RESENDS of them gives its upload a FAILED record
+ *    (`INGEST_ABANDONED`) instead, so no upload goes round for ever. A dead
+ *    message whose uploads all have a record stays for the operator: its
+ *    article was marked FAILED on the last receive, or is stuck and driven
+ *    by step 1.
  *
  * Each part checks the time budget as it goes; one that runs out stops the
  * run, and where every part stopped is saved for the next. A part that fails
@@ -138,6 +149,7 @@ export async function sweep(deps: SweepDeps, options: SweepOptions = {}): Promis
     objects: 0,
     unknown: [],
     deadLettered: [],
+    abandoned: [],
     reingested: [],
     reanalyzed: [],
     published: [],

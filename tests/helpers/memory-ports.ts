@@ -130,7 +130,38 @@ export class MemoryArticles {
     return this.records.get(id)?.pending;
   }
 
-  readonly port: Pick<ArticleRepository, 'get' | 'pending' | 'markPublished'> = {
+  readonly port: Pick<ArticleRepository, 'get' | 'pending' | 'markPublished' | 'claimIngest' | 'markFailed'> = {
+    // As the table's: a record made RECEIVED under a lease when there is none; a live lease makes it busy.
+    claimIngest: async (id, source, now) => {
+      this.ledger.charge('write');
+      const entry = this.records.get(id);
+      if (entry && isTerminal(entry.record.status)) return { outcome: 'done', status: entry.record.status };
+      if (entry) return { outcome: 'busy' };
+      const at = now.toISOString();
+      this.records.set(id, {
+        record: {
+          id,
+          sourceBucket: source.bucket,
+          sourceKey: source.key,
+          sourceEtag: source.etag,
+          sourceSize: source.size,
+          sourceSequencer: source.sequencer,
+          status: 'RECEIVED',
+          receivedAt: at,
+          updatedAt: at,
+        },
+        pending: 'RECEIVED',
+      });
+      return { outcome: 'claimed' };
+    },
+    markFailed: async (id, error, now) => {
+      this.ledger.charge('write');
+      const entry = this.records.get(id);
+      if (!entry || entry.record.status === 'DONE' || entry.record.status === 'PARTIAL') return false;
+      Object.assign(entry.record, { status: 'FAILED', error, updatedAt: now.toISOString() });
+      entry.pending = 'EVENT';
+      return true;
+    },
     get: async (id) => {
       this.ledger.charge('get');
       return structuredClone(this.records.get(id)?.record);

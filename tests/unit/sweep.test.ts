@@ -3,6 +3,7 @@ import { type ArticleRecord, articleIdFor, type Status } from '../../shared/arti
 import { objectKeys } from '../../shared/layout.js';
 import type { ArticleRepository, Pending, SourceRef } from '../../shared/ports.js';
 import { type SweepDeps, sweep } from '../../shared/usecases/sweep.js';
+import { MAX_RESENDS } from '../../shared/usecases/sweep-uploads.js';
 import { articleRecord } from '../helpers/articles.js';
 import { Ledger, MemoryArticles, MemoryBlobs, MemoryEvents, MemorySweepState } from '../helpers/memory-ports.js';
 
@@ -19,16 +20,17 @@ function world(options: { start?: Date; budgetMs?: number; uploadPages?: number 
   const articles = new MemoryArticles(ledger);
   const state = new MemorySweepState(ledger);
   const events = new MemoryEvents();
-  const sent = { ingest: [] as SourceRef[], analyze: [] as string[] };
+  const sent = { ingest: [] as SourceRef[], resends: [] as number[], analyze: [] as string[] };
   const deps: SweepDeps = {
     blobs,
     articles: articles.port as unknown as ArticleRepository,
     state,
     events,
     ingestQueue: {
-      send: async (source) => {
+      send: async (source, options) => {
         ledger.charge('send');
         sent.ingest.push(source);
+        sent.resends.push(options?.resends ?? 0);
       },
     },
     analyzeQueue: {
@@ -159,13 +161,47 @@ describe('the sweep', () => {
         },
       },
       sourcesOf: (body) => [JSON.parse(body)],
+      resendsOf: () => 0,
     };
     // Act
     const report = await sweep(w.deps);
-    // Assess
+    // Assess: sent again, saying it is the first time.
     expect(report.deadLettered).toEqual([articleIdFor(BUCKET, lost.key)]);
     expect(w.sent.ingest).toEqual([lost]);
+    expect(w.sent.resends).toEqual([1]);
     expect([...dead.keys()]).toEqual(['h2']);
+  });
+
+  it('gives an upload whose ingest message keeps dying with no record a FAILED record after the last resend', async () => {
+    // Prepare: the same upload's message, dead once more after each resend the sweep made.
+    const w = world();
+    const lost = { bucket: BUCKET, key: 'incoming/never.txt', etag: '"1"', size: 5, sequencer: '0' };
+    const id = articleIdFor(BUCKET, lost.key);
+    const dead = new Map<string, { source: SourceRef; resends: number }>();
+    w.deps.ingestDeadLetters = {
+      queue: {
+        receive: async (max) => [...dead].slice(0, max).map(([handle]) => ({ handle, body: handle })),
+        delete: async (handle) => {
+          dead.delete(handle);
+        },
+      },
+      sourcesOf: (body) => [dead.get(body)?.source ?? lost],
+      resendsOf: (body) => dead.get(body)?.resends ?? 0,
+    };
+    // Act: a run after each death; ingest never gets the upload a record.
+    const reports = [];
+    for (let round = 0; round <= MAX_RESENDS; round++) {
+      dead.set(`death-${round}`, { source: lost, resends: w.sent.resends.at(-1) ?? 0 });
+      reports.push(await sweep(w.deps));
+    }
+    // Assess: sent again MAX_RESENDS times, each saying which time it is; then FAILED with its code, its event
+    // left to the pass over finished articles, and the dead message gone: no round after it.
+    expect(w.sent.resends).toEqual(Array.from({ length: MAX_RESENDS }, (_, i) => i + 1));
+    expect(reports.at(-1)?.abandoned).toEqual([id]);
+    const failed = await w.articles.port.get(id);
+    expect(failed).toMatchObject({ status: 'FAILED', sourceKey: lost.key, error: { code: 'INGEST_ABANDONED' } });
+    expect(w.articles.pendingOf(id)).toBe('EVENT');
+    expect(dead.size).toBe(0);
   });
 
   it('stops on its time budget, saves where it stopped, and the next run resumes there', async () => {
