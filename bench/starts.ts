@@ -26,9 +26,12 @@ async function bundle(name: Bundle, outDir: string): Promise<string> {
   const outfile = join(outDir, name, 'index.mjs');
   mkdirSync(join(outDir, name), { recursive: true });
   await build({ ...esbuildOptions(join(ROOT, ENTRIES[name]), outfile), logLevel: 'error' });
-  if (name === 'ingest' || name === 'analyze') {
-    for (const { from, to } of BUNDLING.languageModels) copyFileSync(join(ROOT, from), join(outDir, name, to));
-  }
+  // Beside each bundle, the files the CDK construct puts there (infra/pipeline.ts).
+  const beside = [
+    ...(name === 'ingest' || name === 'analyze' ? BUNDLING.languageModels : []),
+    ...(name === 'analyze' ? BUNDLING.claimModel : []),
+  ];
+  for (const { from, to } of beside) copyFileSync(join(ROOT, from), join(outDir, name, to));
   return outfile;
 }
 

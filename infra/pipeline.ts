@@ -83,6 +83,7 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
     entry: resolve(ROOT, 'lambdas/analyze/index.ts'),
     serviceName: 'precis-analyze',
     languageModels: true,
+    claimModel: true,
     timeout: analyzeTimeout,
     memorySize: 1024,
     environment: {
