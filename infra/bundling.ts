@@ -1,5 +1,5 @@
 import type { BuildOptions } from 'esbuild';
-import { CLAIM_MODEL_FILE } from '../shared/analysis/checkworthiness.js';
+import { CLAIM_MODEL_FILE } from '../shared/analysis/claim-model-file.js';
 import { CLD3_RUNTIME, CLD3_RUNTIME_BESIDE_BUNDLE } from '../shared/cleaning/cld3.js';
 import { FRANC_DATA, FRANC_DATA_BESIDE_BUNDLE } from '../shared/cleaning/franc.js';
 

@@ -15,10 +15,10 @@
  * language's lists (checkworthiness-concepts.ts), how many figures, and the
  * length (checkworthiness-concepts-weights.json).
  */
-
 import { readFileSync } from 'node:fs';
 import { type ConceptLanguage, conceptLanguage, conceptsOf } from './checkworthiness-concepts.js';
 import CONCEPT_WEIGHTS from './checkworthiness-concepts-weights.json' with { type: 'json' };
+import { CLAIM_MODEL_FILE } from './claim-model-file.js';
 import { FIGURE } from './figures.js';
 
 const NUMBER_WORDS =
@@ -145,9 +145,6 @@ export function probability(model: Model, features: readonly string[]): number {
   for (const f of features) z += model.weights[f] ?? 0;
   return 1 / (1 + Math.exp(-z));
 }
-
-/** The English model's weights, by this name beside this module in the sources and beside the bundle (infra/bundling.ts). */
-export const CLAIM_MODEL_FILE = 'checkworthiness-weights.json';
 
 let wordModel: Model | null = null;
 
