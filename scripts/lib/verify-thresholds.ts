@@ -54,7 +54,11 @@ for (const maxAbsent of [0.1, 0.15, 0.2, 0.25, 0.3, 1]) {
   }
 }
 
-export function chooseThresholds(judged: readonly Judged[], grid: readonly VerifyOptions[] = GRID): VerifyOptions {
+export function chooseThresholds(
+  judged: readonly Judged[],
+  grid: readonly VerifyOptions[] = GRID,
+  wanted = PRECISION_WANTED,
+): VerifyOptions {
   const scored = grid.map((options) => ({
     options,
     ...prf(
@@ -64,7 +68,7 @@ export function chooseThresholds(judged: readonly Judged[], grid: readonly Verif
       })),
     ),
   }));
-  const precise = scored.filter((s) => s.precision >= PRECISION_WANTED);
+  const precise = scored.filter((s) => s.precision >= wanted);
   const best =
     precise.length > 0
       ? precise.sort((a, b) => b.recall - a.recall)[0]
