@@ -6,86 +6,14 @@ import { parseDate } from '../dates.js';
 import type { ParsedDocument } from '../document.js';
 import { type El, pageMetadata } from '../page-metadata.js';
 import { bylineOf } from '../paste-rules.js';
+import { BLOCK_TAGS, dataTable, SKIP_TAGS } from './blocks.js';
+import { extractArticle } from './extract.js';
 import { scanHtml } from './html-scan.js';
-import { pipeTable, widest } from './pipe-table.js';
-
-const BLOCK_TAGS = new Set([
-  'address',
-  'article',
-  'aside',
-  'blockquote',
-  'dd',
-  'details',
-  'div',
-  'dl',
-  'dt',
-  'figcaption',
-  'figure',
-  'footer',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'header',
-  'hr',
-  'li',
-  'main',
-  'nav',
-  'ol',
-  'p',
-  'pre',
-  'section',
-  'summary',
-  'table',
-  'tbody',
-  'td',
-  'tfoot',
-  'th',
-  'thead',
-  'tr',
-  'ul',
-  'caption',
-]);
-const SKIP_TAGS = new Set([
-  'figure',
-  'figcaption',
-  'script',
-  'style',
-  'noscript',
-  'template',
-  'svg',
-  'canvas',
-  'iframe',
-  'button',
-  'select',
-  'form',
-]);
 
 export interface Block {
   text: string;
   /** Characters of the block's text that sit inside links. */
   linkChars: number;
-}
-
-/**
- * A table of data as Markdown pipes, one row per line (the first row the
- * header); null for a layout table (nested tables or paragraphs in its
- * cells, one column, or long cells), whose text is read as text.
- */
-function dataTable(table: El): string | null {
-  if (table.querySelector('table, p, div, ul, ol, h1, h2, h3, blockquote')) return null;
-  const rows = (Array.from(table.querySelectorAll('tr')) as El[]).map((tr) =>
-    (Array.from(tr.children) as El[])
-      .filter((cell) => /^t[dh]$/i.test(cell.localName ?? ''))
-      .map((cell) => (cell.textContent ?? '').replace(/\s+/g, ' ').trim()),
-  );
-  const width = widest(rows);
-  // Long cells, counted as printed (a pipe escaped), make it a layout table.
-  const long = rows.flat().some((cell) => cell.length + cell.split('|').length - 1 > 200);
-  if (rows.length < 2 || width < 2 || long) return null;
-  return pipeTable(rows);
 }
 
 /**
@@ -238,6 +166,9 @@ function nameOfByline(byline: string | null): string | null {
 
 const textLength = (paragraphs: string[]) => paragraphs.reduce((sum, p) => sum + p.length, 0);
 
+/** Characters of good text from which precis's own reading of the page is taken without asking Readability. */
+const TRUSTED_CHARS = 1500;
+
 /** Fewest characters of paragraph text the fallback takes as an article. */
 const FALLBACK_MIN_CHARS = 250;
 
@@ -339,6 +270,13 @@ function readPage(html: string, budget: Budget): ParsedDocument {
   scanHtml(prepared, budget);
   const { document } = parseHTML(prepared);
   const found = pageMetadata(document);
+  // precis's own reading of the page's blocks first; Readability when it finds too little.
+  const own = document.body ? extractArticle(document.body as unknown as El, budget) : null;
+  const ownDocument = (): ParsedDocument | null =>
+    own && own.chars >= FALLBACK_MIN_CHARS
+      ? { paragraphs: own.paragraphs, page: true, metadata: { ...found, byline: nameOfByline(found.byline ?? null) } }
+      : null;
+  if (own && own.chars >= TRUSTED_CHARS) return ownDocument() as ParsedDocument;
   // Readability's article element itself, not its HTML: serialising it and parsing that again cost a third of the time.
   const article = new Readability<El>(document as unknown as ConstructorParameters<typeof Readability>[0], {
     keepClasses: true,
@@ -367,6 +305,10 @@ function readPage(html: string, budget: Budget): ParsedDocument {
       const found = htmlToParagraphs(dense, budget);
       if (textLength(found) > textLength(paragraphs)) [body, paragraphs] = [dense, found];
     }
+  }
+  if (textLength(paragraphs) < FALLBACK_MIN_CHARS) {
+    const mine = ownDocument();
+    if (mine) return mine;
   }
   if (!body || paragraphs.length === 0) {
     throw new InvalidInputError(
