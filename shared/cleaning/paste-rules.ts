@@ -31,11 +31,27 @@ const BYLINE =
 /** "بقلم علي حسن", "كتب: علي حسن": Arabic names have no capitals, so the line must be short. */
 const ARABIC_BYLINE = /^(?:بقلم|كتب|كتبت|إعداد)\s*:?\s*((?:\p{L}+\s*){1,4})$/u;
 
+/** The separators a byline puts between the name and what follows it (a date, a role). */
+const BYLINE_TAIL = /\s*[·•|]\s*|\s+[–—-]\s+/u;
+
 /** The byline's name, or null when the line is not one. */
 export function bylineOf(line: string): string | null {
+  return bylineParts(line)?.name ?? null;
+}
+
+/**
+ * A byline's name and the date it prints after it ("By Samir Yousif ·
+ * February 18, 2025, 8:15 AM"), or null when the line is not a byline.
+ */
+export function bylineParts(line: string): { name: string; publishedAt: string | null } | null {
   if (line.length >= 100) return null;
-  const match = BYLINE.exec(line) ?? ARABIC_BYLINE.exec(line);
-  return match?.[1]?.trim() ?? null;
+  const [head = '', ...tail] = line.split(BYLINE_TAIL);
+  const match = BYLINE.exec(head) ?? ARABIC_BYLINE.exec(head) ?? BYLINE.exec(line) ?? ARABIC_BYLINE.exec(line);
+  const name = match?.[1]?.trim();
+  if (!name) return null;
+  let publishedAt: string | null = null;
+  for (const part of tail) publishedAt ??= bareTimestamp(part);
+  return { name, publishedAt };
 }
 
 /**
@@ -173,6 +189,8 @@ export const PASTE_RULES: readonly PasteRule[] = [
       'spanish-furniture',
       'arabic-furniture',
       'agency-line',
+      'byline-no-blank-lines',
+      'timestamp-under-byline',
     ],
     apply(state) {
       const { paragraphs } = state;
@@ -185,9 +203,10 @@ export const PASTE_RULES: readonly PasteRule[] = [
           state.publishedAt ??= timestamp;
           continue;
         }
-        const by = bylineOf(p);
+        const by = bylineParts(p);
         if (by) {
-          state.byline ??= by;
+          state.byline ??= by.name;
+          state.publishedAt ??= by.publishedAt;
           // A credit line under it ("Reuters", "AFP"): one to three words, no sentence; the source, not the text.
           const next = paragraphs[index + 1];
           if (

@@ -1,10 +1,12 @@
 import { isBoilerplateLine } from './boilerplate.js';
 import { type Budget, NO_DEADLINE } from './budget.js';
+import { bareTimestamp } from './dates.js';
 import { normalizeLine, normalizeNewlines } from './normalize.js';
 import { bylineOf } from './paste-rules.js';
 
 const BULLET = /^(?:[-*•·▪◦‣–]|\d{1,2}[.)])\s+/;
-const TERMINAL = /[.!?:;…"”’'»)\]。！？؟]$/u;
+/** A line that ends a sentence: its stop, then any closing quotes or brackets ('nothing,"' ends none). */
+const TERMINAL = /[.!?…。！？؟]["”’'»)\]]*$/u;
 
 /**
  * Splits pasted text into paragraphs. Blank lines separate paragraphs; inside
@@ -29,16 +31,17 @@ export function splitParagraphs(raw: string, budget: Budget = NO_DEADLINE): stri
 }
 
 /**
- * A "Read also: …" or "Share on Facebook" line, or a "By Jane Doe" byline, is
- * a paragraph of its own, never joined to its neighbours as a wrapped line
- * would be: the rules that remove or read them see it whole.
+ * A "Read also: …" or "Share on Facebook" line, a "By Jane Doe" byline or a
+ * timestamp line is a paragraph of its own, never joined to its neighbours
+ * as a wrapped line would be: the rules that remove or read them see it
+ * whole (and a headline above them stays the headline alone).
  */
 function apartFurniture(lines: string[]): string[][] {
   if (lines.length === 1) return [lines];
   const out: string[][] = [];
   let run: string[] = [];
   for (const line of lines) {
-    if (isBoilerplateLine(line) || bylineOf(line) !== null) {
+    if (isBoilerplateLine(line) || bylineOf(line) !== null || bareTimestamp(line) !== null) {
       if (run.length > 0) out.push(run);
       out.push([line]);
       run = [];
@@ -70,8 +73,11 @@ function unwrapBlock(lines: string[]): string[] {
     // A line that ends a sentence while the next line's first word would have fitted on it
     // was ended by hand, not by the wrap: a paragraph ends there. So does a line before a bullet.
     const nextWord = next?.split(' ')[0] ?? '';
+    // The next line must start as a sentence does: one that goes on in lower case is the same sentence.
     const endsParagraph =
-      next === undefined || (TERMINAL.test(line) && line.length + 1 + nextWord.length <= width) || BULLET.test(next);
+      next === undefined ||
+      (TERMINAL.test(line) && line.length + 1 + nextWord.length <= width && !/^\p{Ll}/u.test(next)) ||
+      BULLET.test(next);
     if (endsParagraph) {
       paragraphs.push(paragraph);
       paragraph = '';

@@ -3,9 +3,9 @@ import { parseHTML } from 'linkedom';
 import { InvalidInputError } from '../../errors.js';
 import { type Budget, NO_DEADLINE } from '../budget.js';
 import { parseDate } from '../dates.js';
-import type { ParsedDocument } from '../document.js';
+import type { DocumentMetadata, ParsedDocument } from '../document.js';
 import { type El, pageMetadata } from '../page-metadata.js';
-import { bylineOf } from '../paste-rules.js';
+import { bylineOf, bylineParts } from '../paste-rules.js';
 import { BLOCK_TAGS, dataTable, SKIP_TAGS } from './blocks.js';
 import { extractArticle } from './extract.js';
 import { scanHtml } from './html-scan.js';
@@ -158,6 +158,26 @@ function stripInert(html: string): string {
   return kept.join('');
 }
 
+/** The element a page prints its byline in (the extractor leaves it out of the text as furniture). */
+const BYLINE_ELEMENT = '[class*="byline" i], [rel="author"], [itemprop="author"], [class*="author" i]';
+
+/**
+ * The page's metadata, with the name and date of the byline it prints
+ * ("By Samir Yousif · February 18, 2025, 8:15 AM") where its meta tags and
+ * JSON-LD say nothing.
+ */
+function withPrintedByline(found: DocumentMetadata, document: Pick<El, 'querySelector'>): DocumentMetadata {
+  const byline = nameOfByline(found.byline ?? null);
+  if (byline && found.publishedAt) return { ...found, byline };
+  const printed = document.querySelector(BYLINE_ELEMENT)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+  const parts = printed ? bylineParts(printed) : null;
+  return {
+    ...found,
+    byline: byline ?? parts?.name ?? null,
+    publishedAt: found.publishedAt ?? parts?.publishedAt ?? null,
+  };
+}
+
 function nameOfByline(byline: string | null): string | null {
   const trimmed = byline?.replace(/\s+/g, ' ').trim();
   if (!trimmed) return null;
@@ -269,13 +289,12 @@ function readPage(html: string, budget: Budget): ParsedDocument {
   // Refused here, before linkedom builds a node: a page past the structure limits (TOO_COMPLEX).
   scanHtml(prepared, budget);
   const { document } = parseHTML(prepared);
-  const found = pageMetadata(document);
+  // Read before Readability, which takes the byline's element out of the document.
+  const found = withPrintedByline(pageMetadata(document), document as unknown as El);
   // precis's own reading of the page's blocks first; Readability when it finds too little.
   const own = document.body ? extractArticle(document.body as unknown as El, budget) : null;
   const ownDocument = (): ParsedDocument | null =>
-    own && own.chars >= FALLBACK_MIN_CHARS
-      ? { paragraphs: own.paragraphs, page: true, metadata: { ...found, byline: nameOfByline(found.byline ?? null) } }
-      : null;
+    own && own.chars >= FALLBACK_MIN_CHARS ? { paragraphs: own.paragraphs, page: true, metadata: found } : null;
   if (own && own.chars >= TRUSTED_CHARS) return ownDocument() as ParsedDocument;
   // Readability's article element itself, not its HTML: serialising it and parsing that again cost a third of the time.
   const article = new Readability<El>(document as unknown as ConstructorParameters<typeof Readability>[0], {
@@ -325,9 +344,12 @@ function readPage(html: string, budget: Budget): ParsedDocument {
       ...found,
       title: found.title ?? article?.title ?? null,
       // "By Jane Arraf" as a page prints it: the name, as a paste's byline gives it.
-      byline: nameOfByline(found.byline ?? article?.byline ?? null),
+      byline: found.byline ?? nameOfByline(article?.byline ?? null),
       site: found.site ?? article?.siteName ?? null,
-      publishedAt: found.publishedAt ?? (article?.publishedTime ? parseDate(article.publishedTime) : null),
+      publishedAt:
+        found.publishedAt ??
+        (article?.publishedTime ? parseDate(article.publishedTime) : null) ??
+        (article?.byline ? (bylineParts(article.byline.replace(/\s+/g, ' ').trim())?.publishedAt ?? null) : null),
     },
   };
 }

@@ -37,6 +37,17 @@ const METADATA: Record<string, Record<string, string | null>> = {
     publishedAt: '2025-08-12T17:40:00',
   },
   'trailing-source-name': { title: 'Basra port handles record container traffic', site: 'Shafaq News' },
+  // Headline, timestamp and byline on consecutive lines, then a hard-wrapped paragraph with a quotation.
+  'byline-no-blank-lines': {
+    title: 'Port workers strike at Umm Qasr over unpaid wages',
+    byline: 'Noor Abbas',
+    publishedAt: '2025-02-18T08:15:00',
+  },
+  'timestamp-under-byline': {
+    title: 'Basra council approves new water plant',
+    byline: 'Noor Abbas',
+    publishedAt: '2025-02-18T08:15:00',
+  },
 };
 
 describe('dirty pastes and their clean text', () => {

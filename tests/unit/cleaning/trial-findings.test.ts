@@ -53,6 +53,18 @@ describe('a page that prints its byline and date', () => {
   });
 });
 
+describe('a byline element with its date', () => {
+  it.each(['byline-element.html', 'byline-element-long.html'])(
+    '%s: the byline leaves the text and fills the author and the published date',
+    (name) => {
+      const result = cleanDocument(page(name), { name });
+      expect(result).toMatchObject({ byline: 'Samir Yousif', publishedAt: '2025-02-18T08:15:00' });
+      expect(result.text).toMatch(/^Dock workers at Umm Qasr port/);
+      expect(result.text).not.toMatch(/Samir Yousif|February 18/);
+    },
+  );
+});
+
 describe('tables and lists', () => {
   it.each(['data-table.html', 'table-and-list.md'])('%s keeps its table as rows of pipes', (name) => {
     const { text } = cleanDocument(page(name), { name });
