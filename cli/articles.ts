@@ -14,6 +14,7 @@ import type { ArticleListItem, SummaryView } from '../shared/usecases/read-artic
 import type { UploadTicket } from '../shared/usecases/upload.js';
 import { ApiCallError, type ApiTarget, apiTarget, callApi, callOrReport, TARGET_OPTIONS } from './client.js';
 import { expand, type Io, readError } from './main.js';
+import { escapeControls, jsonLine, terminalSafe } from './terminal.js';
 import { RemoteUsageError } from './usage.js';
 
 const OPTIONS = {
@@ -102,8 +103,9 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
   const format = values.format ?? (tty ? (command === 'get' ? 'text' : 'table') : 'json');
   const formats = command === 'get' ? ['json', 'text', 'md'] : ['json', 'table'];
   if (!formats.includes(format)) throw new RemoteUsageError(`--format must be ${formats.join(', ')}, not "${format}"`);
+  // Human formats show server text escaped (terminal.ts); JSON lines escape it as JSON.
   const out = (text: string) => io.stdout.write(`${text}\n`);
-  const note = (text: string) => io.stderr.write(`${text}\n`);
+  const note = (text: string) => io.stderr.write(`${escapeControls(text)}\n`);
   const paint = painter(io);
 
   if (command === 'upload') return upload(positionals, values, io);
@@ -126,7 +128,7 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
       type Page = { items: ArticleListItem[]; nextCursor: string | null };
       const page: Page | null = await callOrReport(() => callApi<Page>(target, 'GET', `/articles?${query}`), note);
       if (!page) return 1;
-      if (format === 'json') for (const item of page.items) out(JSON.stringify(item));
+      if (format === 'json') for (const item of page.items) out(jsonLine(item));
       items.push(...page.items);
       cursor = values.all ? page.nextCursor : null;
     } while (cursor);
@@ -136,7 +138,7 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
         out(
           await table(
             ['id', 'status', 'lang', 'received', 'title'],
-            items.map((a) => [
+            terminalSafe(items).map((a) => [
               a.id,
               paint.status(a.status),
               a.language ?? '–',
@@ -161,13 +163,13 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
   if (command === 'claims') {
     const answer = await callOrReport(() => callApi<{ claims: Claim[] }>(target, 'GET', `${path}/claims`), note);
     if (!answer) return 1;
-    if (format === 'json') for (const claim of answer.claims) out(JSON.stringify(claim));
+    if (format === 'json') for (const claim of answer.claims) out(jsonLine(claim));
     else if (answer.claims.length === 0) note('No claims.');
     else {
       out(
         await table(
           ['#', 'kind', 'worth', 'speaker', 'found', 'claim'],
-          answer.claims.map((c, i) => [
+          terminalSafe(answer.claims).map((c, i) => [
             String(i + 1),
             c.kind,
             c.checkworthiness.toFixed(2),
@@ -177,10 +179,8 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
           ]),
         ),
       );
-      note(
-        paint.dim(
-          'found: ✓ the evidence is in the text and supports the claim, ~ found but not all of it, ✗ not found.',
-        ),
+      io.stderr.write(
+        `${paint.dim('found: ✓ the evidence is in the text and supports the claim, ~ found but not all of it, ✗ not found.')}\n`,
       );
     }
     return 0;
@@ -202,10 +202,10 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
     if (!view) return 1;
   }
   if (format === 'json') {
-    out(JSON.stringify(view ?? article));
+    out(jsonLine(view ?? article));
     return 0;
   }
-  out((format === 'md' ? markdown : text)(article, view, paint));
+  out((format === 'md' ? markdown : text)(terminalSafe(article), terminalSafe(view), paint));
   return 0;
 }
 
@@ -300,8 +300,8 @@ async function upload(
     throw new RemoteUsageError(`${paths.join(', ')} holds no article file (.html, .htm, .txt, .md, .json)`);
   }
   const target = await apiTarget(values, io.env);
-  const line = (value: object) => io.stdout.write(`${JSON.stringify(value)}\n`);
-  const note = (text: string) => io.stderr.write(`${text}\n`);
+  const line = (value: object) => io.stdout.write(`${jsonLine(value)}\n`);
+  const note = (text: string) => io.stderr.write(`${escapeControls(text)}\n`);
   const bar =
     io.stderr.isTTY && (files.length > 1 || values.wait)
       ? new (await import('cli-progress')).SingleBar({
@@ -314,7 +314,7 @@ async function upload(
   const sent: { file: string; id: string }[] = [];
   bar?.start(files.length, 0, { phase: 'uploading', file: '' });
   for (const { file, unreadable } of files) {
-    bar?.update({ file: basename(file) });
+    bar?.update({ file: escapeControls(basename(file)) });
     let bytes: Buffer | null = null;
     let reason = unreadable;
     if (!reason) {
@@ -381,7 +381,7 @@ async function upload(
       });
       if (!article || !TERMINAL.includes(article.status)) continue;
       pending.delete(id);
-      bar?.increment({ file: basename(file) });
+      bar?.increment({ file: escapeControls(basename(file)) });
       if (article.status === 'FAILED') failed++;
       line({
         file,

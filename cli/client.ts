@@ -1,7 +1,8 @@
 /**
  * How the `precis` commands reach a running stack's HTTP API: where it is,
  * how a request is authorized (an API key, SigV4 for `-c auth=iam`, or a
- * bearer token for `-c auth=cognito`), and what a failed call means.
+ * bearer token for `-c auth=cognito`: given, or got by the command itself
+ * with an app client's credentials), and what a failed call means.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,10 +36,12 @@ type Authorize = (request: {
   body?: string;
 }) => Promise<Record<string, string>>;
 
+type AuthKind = 'key' | 'iam' | 'token' | 'client';
+
 export interface ApiTarget {
   url: string;
-  /** How the calls are authorized, for messages: `key`, `iam` or `token`. */
-  auth: 'key' | 'iam' | 'token';
+  /** How the calls are authorized, for messages: a key, SigV4, a token given, or tokens got with client credentials. */
+  auth: AuthKind;
   authorize: Authorize;
 }
 
@@ -58,8 +61,64 @@ const withKey =
   async ({ headers }) => ({ ...headers, 'x-api-key': key });
 
 const withToken =
-  (token: string): Authorize =>
-  async ({ headers }) => ({ ...headers, authorization: `Bearer ${token}` });
+  (token: string | (() => Promise<string>)): Authorize =>
+  async ({ headers }) => ({
+    ...headers,
+    authorization: `Bearer ${typeof token === 'string' ? token : await token()}`,
+  });
+
+/** The user pool's token endpoint and an app client's id and secret, from the environment: all three, or none. */
+function clientFromEnv(env: Io['env']): { tokenUrl?: string; clientId?: string; clientSecret?: string } | null {
+  const { PRECIS_TOKEN_URL: tokenUrl, PRECIS_CLIENT_ID: clientId, PRECIS_CLIENT_SECRET: clientSecret } = env;
+  return tokenUrl || clientId || clientSecret ? { tokenUrl, clientId, clientSecret } : null;
+}
+
+/** Bearer tokens got by the client credentials grant, kept for the process (and on disk) and renewed before they expire. */
+async function withClientCredentials(
+  credentials: { tokenUrl?: string; clientId?: string; clientSecret?: string },
+  env: Io['env'],
+): Promise<Authorize> {
+  const { tokenUrl, clientId, clientSecret } = credentials;
+  if (!tokenUrl || !clientId || !clientSecret) {
+    const missing = Object.entries({
+      PRECIS_TOKEN_URL: tokenUrl,
+      PRECIS_CLIENT_ID: clientId,
+      PRECIS_CLIENT_SECRET: clientSecret,
+    })
+      .filter(([, value]) => !value)
+      .map(([name]) => name);
+    throw new RemoteUsageError(
+      `a Cognito token needs the token URL, the client id and its secret: ${missing.join(' and ')} not set (README, "The precis command")`,
+    );
+  }
+  if (!/^https?:\/\/[^/]/.test(tokenUrl))
+    throw new RemoteUsageError(`PRECIS_TOKEN_URL must be an http(s) URL, not "${tokenUrl}"`);
+  const { ClientCredentialsTokens, tokenCacheDir } = await import('./cognito-token.js');
+  const tokens = new ClientCredentialsTokens(
+    { tokenUrl, clientId, clientSecret, ...(env.PRECIS_TOKEN_SCOPE ? { scope: env.PRECIS_TOKEN_SCOPE } : {}) },
+    { cacheDir: tokenCacheDir(env) },
+  );
+  return withToken(() => tokens.token());
+}
+
+/** The secret of the stack's machine client, as its ApiClientSecretCommand output reads it. */
+async function clientSecretOf(userPoolId: string, clientId: string, config: { region?: string }): Promise<string> {
+  const { CognitoIdentityProviderClient, DescribeUserPoolClientCommand } = await import(
+    '@aws-sdk/client-cognito-identity-provider'
+  );
+  const answer = await new CognitoIdentityProviderClient(config)
+    .send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }))
+    .catch((error: Error) => {
+      throw new ApiCallError(
+        'STACK_UNREADABLE',
+        `The stack's app client secret could not be read: ${error.message}`,
+        null,
+      );
+    });
+  const secret = answer.UserPoolClient?.ClientSecret;
+  if (!secret) throw new ApiCallError('STACK_UNREADABLE', `The app client ${clientId} has no secret.`, null);
+  return secret;
+}
 
 /** The region of an execute-api URL (`https://abc.execute-api.eu-west-1.amazonaws.com/v1`). */
 function regionOf(url: string, fallback?: string): string {
@@ -102,7 +161,12 @@ async function withSigV4(url: string, region?: string): Promise<Authorize> {
 async function fromStack(
   name: string,
   region: string | undefined,
-): Promise<{ url: string; key?: string; auth: 'key' | 'iam' | 'token' }> {
+): Promise<{
+  url: string;
+  key?: string;
+  auth: 'key' | 'iam' | 'token';
+  cognito?: { tokenUrl?: string; clientId?: string; userPoolId?: string };
+}> {
   const [{ CloudFormationClient, DescribeStacksCommand }, { APIGatewayClient, GetApiKeyCommand }] = await Promise.all([
     import('@aws-sdk/client-cloudformation'),
     import('@aws-sdk/client-api-gateway'),
@@ -132,13 +196,21 @@ async function fromStack(
     return { url, key: key.value, auth: 'key' };
   }
   if (outputs.ApiReadPolicyArn) return { url, auth: 'iam' };
-  return { url, auth: 'token' };
+  return {
+    url,
+    auth: 'token',
+    cognito: { tokenUrl: outputs.TokenUrl, clientId: outputs.ApiClientId, userPoolId: outputs.UserPoolId },
+  };
 }
 
 /**
  * Where the API is and how to authorize: `--stack` reads both from a
  * deployed stack's outputs; otherwise flags, then the environment, then the
- * local stack (its URL, and the key it keeps in its data folder).
+ * local stack (its URL, and the key it keeps in its data folder). A stack
+ * that takes Cognito tokens gets them from its token endpoint with its
+ * machine client (whose secret the outputs' command reads), or with the
+ * client PRECIS_CLIENT_ID and PRECIS_CLIENT_SECRET name; a token given with
+ * --token is used as it is.
  */
 export async function apiTarget(values: TargetFlags, env: Io['env']): Promise<ApiTarget> {
   if (values.stack !== undefined) {
@@ -148,12 +220,23 @@ export async function apiTarget(values: TargetFlags, env: Io['env']): Promise<Ap
     if (found.auth === 'key' && found.key) return { url, auth: 'key', authorize: withKey(found.key) };
     if (found.auth === 'iam') return { url, auth: 'iam', authorize: await withSigV4(url, values.region) };
     const token = values.token ?? env.PRECIS_API_TOKEN;
-    if (!token) {
+    if (token) return { url, auth: 'token', authorize: withToken(token) };
+    const { tokenUrl, clientId, userPoolId } = found.cognito ?? {};
+    const own = clientFromEnv(env);
+    if (!tokenUrl || (!own && (!clientId || !userPoolId))) {
       throw new RemoteUsageError(
-        `the stack "${values.stack}" takes Cognito tokens: give --token or PRECIS_API_TOKEN (README, "Calling the API")`,
+        `the stack "${values.stack}" takes Cognito tokens but has no TokenUrl, ApiClientId and UserPoolId outputs: give --token or PRECIS_API_TOKEN (README, "The precis command")`,
       );
     }
-    return { url, auth: 'token', authorize: withToken(token) };
+    const region = values.region ?? env.AWS_REGION;
+    const credentials = own
+      ? { tokenUrl, ...own }
+      : {
+          tokenUrl,
+          clientId,
+          clientSecret: await clientSecretOf(userPoolId ?? '', clientId ?? '', region ? { region } : {}),
+        };
+    return { url, auth: 'client', authorize: await withClientCredentials(credentials, env) };
   }
   const url = (values.api ?? env.PRECIS_API_URL ?? `http://127.0.0.1:${env.PRECIS_API_PORT || 3000}`).replace(
     /\/+$/,
@@ -163,6 +246,8 @@ export async function apiTarget(values: TargetFlags, env: Io['env']): Promise<Ap
   if (values.iam) return { url, auth: 'iam', authorize: await withSigV4(url, values.region ?? env.AWS_REGION) };
   const token = values.token ?? env.PRECIS_API_TOKEN;
   if (token) return { url, auth: 'token', authorize: withToken(token) };
+  const client = clientFromEnv(env);
+  if (client) return { url, auth: 'client', authorize: await withClientCredentials(client, env) };
   let key = values.key ?? env.PRECIS_API_KEY;
   if (!key) {
     const kept = join(env.PRECIS_DATA_DIR || '.precis', 'api-key');
@@ -219,6 +304,8 @@ export async function callApi<T>(target: ApiTarget, method: 'GET' | 'POST', path
       key: 'the key: check --key or PRECIS_API_KEY',
       iam: 'the signature: check your AWS credentials and policy',
       token: 'the token: check --token or PRECIS_API_TOKEN',
+      client:
+        "the client's token: check that its app client has the scopes precis/read (and precis/reprocess to upload or reprocess)",
     }[target.auth];
     throw new ApiCallError('FORBIDDEN', `The API at ${target.url} refused ${how}.`, response.status);
   }

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatFromName } from '../shared/cleaning/formats/names.js';
 import { type ERROR_CODES, PrecisError, toErrorInfo, tooLargeMessage } from '../shared/errors.js';
+import { escapeControls, jsonLine } from './terminal.js';
 import { REMOTE_USAGE, RemoteUsageError, USAGE, UsageError } from './usage.js';
 
 // Everything else is imported by the command that needs it: `precis --help` loads no model, no SDK and no zod.
@@ -101,7 +102,7 @@ async function verifyLines(io: Io): Promise<number> {
       const message = failure instanceof SyntaxError ? 'The line is not JSON.' : `${(failure as Error).message}.`;
       out = { error: { code: 'INVALID_JSON' satisfies keyof typeof ERROR_CODES, message } };
     }
-    io.stdout.write(`${JSON.stringify(out)}\n`);
+    io.stdout.write(`${jsonLine(out)}\n`);
   };
   for await (const chunk of io.stdin ?? []) {
     buffered += chunk.toString();
@@ -123,7 +124,8 @@ const OPTIONS = {
 } as const;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
-  const error = (text: string) => io.stderr.write(`${text}\n`);
+  // Messages echo file names, flags and servers' words: shown escaped (terminal.ts).
+  const error = (text: string) => io.stderr.write(`${escapeControls(text)}\n`);
   // The commands on a running stack take their own options.
   const at = argv.findIndex((arg) => !arg.startsWith('-'));
   const remote = argv[at];
@@ -153,6 +155,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       }
       if (!(failure instanceof RemoteUsageError)) throw failure;
       error(`precis: ${failure.message}\n\nUsage:\n${REMOTE_USAGE}`);
+      return 2;
+    }
+  }
+  if (remote === 'models' && !argv.includes('--help') && !argv.includes('-h')) {
+    try {
+      const { modelsMain } = await import('./models.js');
+      return await modelsMain(argv.toSpliced(at, 1), io);
+    } catch (failure) {
+      if (!(failure instanceof UsageError) && (failure as Error).name !== 'ConfigError') throw failure;
+      error(`precis: ${(failure as Error).message}\n(precis --help shows every option.)`);
       return 2;
     }
   }
@@ -210,7 +222,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     bar?.start(files.length, 0, { file: '' });
     let unreadable = 0;
     for (const { file, unreadable: reason } of files) {
-      bar?.update({ file });
+      bar?.update({ file: escapeControls(file) });
       let line: object;
       let bytes: Buffer | null = null;
       if (reason) {
@@ -235,7 +247,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             if (scoreSentences) {
               // One line per sentence, in the text's order: offsets count in the cleaned text (`clean` prints it).
               for (const sentence of scoreSentences(cleaned.text, cleaned.language)) {
-                io.stdout.write(`${JSON.stringify({ file, language: cleaned.language, ...sentence })}\n`);
+                io.stdout.write(`${jsonLine({ file, language: cleaned.language, ...sentence })}\n`);
               }
               bar?.increment();
               continue;
@@ -248,7 +260,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         }
       }
       bar?.increment();
-      io.stdout.write(`${JSON.stringify(line)}\n`);
+      io.stdout.write(`${jsonLine(line)}\n`);
     }
     bar?.stop();
     if (unreadable > 0) error(`precis: ${unreadable} of ${files.length} files could not be read.`);

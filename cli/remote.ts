@@ -7,6 +7,7 @@ import * as z from 'zod';
 import type { BulkReport, RedriveReport, Reprocessed } from '../shared/usecases/reprocess.js';
 import { ApiCallError, apiTarget, callApi, callOrReport, TARGET_OPTIONS } from './client.js';
 import type { Io } from './main.js';
+import { escapeControls, jsonLine } from './terminal.js';
 import { RemoteUsageError } from './usage.js';
 
 const OPTIONS = {
@@ -34,8 +35,8 @@ const instant = z
 
 /** Runs `precis reprocess …` or `precis redrive …`; returns the exit status. */
 export async function remoteMain(command: 'reprocess' | 'redrive', argv: string[], io: Io): Promise<number> {
-  const line = (value: object) => io.stdout.write(`${JSON.stringify(value)}\n`);
-  const note = (text: string) => io.stderr.write(`${text}\n`);
+  const line = (value: object) => io.stdout.write(`${jsonLine(value)}\n`);
+  const note = (text: string) => io.stderr.write(`${escapeControls(text)}\n`);
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });

@@ -28,6 +28,12 @@ Where the API is, and how to call it (every command above):
   --iam                  sign requests with SigV4 and your AWS credentials (a stack deployed with auth=iam)
   --token TOKEN          a Cognito access token (a stack deployed with auth=cognito; or $PRECIS_API_TOKEN)
 
+With auth=cognito and no token given, the command gets one itself by the client credentials
+grant, from the stack's TokenUrl with its machine client (--stack), or with $PRECIS_TOKEN_URL,
+$PRECIS_CLIENT_ID and $PRECIS_CLIENT_SECRET ($PRECIS_TOKEN_SCOPE to ask for fewer scopes); it
+keeps the token until shortly before it expires, in $PRECIS_TOKEN_CACHE (default
+~/.cache/precis; "off" keeps none), a file only you can read.
+
 Options of upload:
   --wait                 wait for each article to end, with a progress bar on a terminal
   --timeout S            how long --wait waits, in seconds (default 600)
@@ -46,6 +52,9 @@ export const USAGE = `Usage:
   precis analyze [options] FILE|FOLDER...   the article record of each file: summary, claims, translations
   precis claims --all FILE|FOLDER...        every sentence of each file with its check-worthiness (0–1), in
                                             order: {"file", "start", "end", "text", "checkworthiness", …}
+  precis models [MODEL] [--probe]           what precis knows about the configured model (or MODEL) and what
+                                            it will send: context, output cap, effort, price, API, shutdown
+                                            date; --probe makes one small call to confirm the server takes it
   precis verify < pairs.jsonl               check summaries against their articles, no model needed:
                                             {"article": …, "summary": …} per line in, one verdict per line
                                             out, {"supported": …, "unsupported": [{"text": …, "reason": …}]}

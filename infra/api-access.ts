@@ -1,4 +1,4 @@
-import { RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import {
   AuthorizationType,
   CognitoUserPoolsAuthorizer,
@@ -8,14 +8,19 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import {
   AccountRecovery,
+  CfnManagedLoginBranding,
+  FeaturePlan,
+  ManagedLoginVersion,
   Mfa,
   OAuthScope,
   ResourceServerScope,
   UserPool,
+  UserPoolClientIdentityProvider,
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { API_SCOPES } from '../lambdas/api/routes.js';
 import type { PrecisContext } from './context.js';
 import { stackIdSuffix } from './storage.js';
 
@@ -28,6 +33,8 @@ export type AccessOutputs = Record<string, { value: string; description?: string
 export interface ApiAccess {
   /** The authorization of a method of this kind. */
   methodOptions(access: Access): MethodOptions;
+  /** What the api function tells the reader page: the auth mode and, with Cognito, where and how to sign in. */
+  pageEnvironment: Record<string, string>;
   /** Called once every method exists: what needs the deployed stage (usage plans, WAF). */
   finish(): AccessOutputs;
 }
@@ -41,19 +48,35 @@ export interface ApiAccess {
  *   the old one).
  * - `iam`: SigV4-signed requests; two managed policies grant callers
  *   reading, or reading and reprocessing.
- * - `cognito`: a user pool with no users and a client-credentials app
- *   client for machine callers; its tokens carry the scopes `precis/read`
- *   and `precis/reprocess`, which the methods require.
+ * - `cognito`: a user pool whose users an administrator adds, a
+ *   client-credentials app client for machine callers, and a public client
+ *   for the reader page (authorization code with PKCE, through the managed
+ *   login pages); tokens carry the scopes `precis/read` and
+ *   `precis/reprocess`, which the methods require.
  *
  * With `-c waf=managed` the stage gets a web ACL of AWS's managed rule
  * groups and a per-address rate limit; `-c waf=<web ACL ARN>` attaches an
  * existing one.
  */
-export function createApiAccess(stack: Stack, restApi: RestApi, context: PrecisContext): ApiAccess {
+export function createApiAccess(
+  stack: Stack,
+  restApi: RestApi,
+  context: PrecisContext,
+  /** The reader page's URL (the stage's root), where sign-in comes back to. */
+  pageUrl: string,
+): ApiAccess {
   const access =
-    context.auth === 'iam' ? iamAccess(stack, restApi) : context.auth === 'cognito' ? cognitoAccess(stack) : null;
+    context.auth === 'iam'
+      ? iamAccess(stack, restApi)
+      : context.auth === 'cognito'
+        ? cognitoAccess(stack, pageUrl)
+        : null;
   return {
     methodOptions: (kind) => access?.methodOptions(kind) ?? { apiKeyRequired: true },
+    pageEnvironment: {
+      PRECIS_AUTH: context.auth,
+      ...(access && 'pageEnvironment' in access ? access.pageEnvironment : {}),
+    },
     finish: () => {
       attachWaf(stack, restApi, context);
       acknowledge(restApi, context);
@@ -81,7 +104,7 @@ function apiKeys(stack: Stack, restApi: RestApi, context: PrecisContext): Access
   const plan = restApi.addUsagePlan('UsagePlan', {
     name: `${stack.stackName}-plan`,
     throttle: { rateLimit: context.apiRateLimit, burstLimit: context.apiRateLimit * 2 },
-    quota: { limit: context.apiMonthlyQuota, period: Period.MONTH },
+    ...(context.apiMonthlyQuota > 0 ? { quota: { limit: context.apiMonthlyQuota, period: Period.MONTH } } : {}),
     apiStages: [{ api: restApi, stage: restApi.deploymentStage }],
   });
   const outputs: AccessOutputs = {};
@@ -161,11 +184,13 @@ function nagName(stack: Stack, value: string): string {
   return render(stack.resolve(value));
 }
 
-function cognitoAccess(stack: Stack) {
+function cognitoAccess(stack: Stack, pageUrl: string) {
   const pool = new UserPool(stack, 'ApiUsers', {
     userPoolName: `${stack.stackName}-api`,
-    // Machines only: no sign-up, no users; app clients get tokens with their secret.
+    // No sign-up: an administrator adds the people who read in the page; machines get tokens with their secret.
     selfSignUpEnabled: false,
+    // Essentials: the managed login pages, which walk a new user through the TOTP the pool requires.
+    featurePlan: FeaturePlan.ESSENTIALS,
     passwordPolicy: {
       minLength: 14,
       requireLowercase: true,
@@ -178,6 +203,8 @@ function cognitoAccess(stack: Stack) {
     accountRecovery: AccountRecovery.NONE,
     removalPolicy: RemovalPolicy.DESTROY,
   });
+  // The scopes the methods check (lambdas/api/routes.ts): `<identifier>/read` and `<identifier>/reprocess`.
+  const identifier = API_SCOPES.read.split('/')[0] ?? '';
   const scopes = {
     read: new ResourceServerScope({
       scopeName: 'read',
@@ -188,7 +215,7 @@ function cognitoAccess(stack: Stack) {
       scopeDescription: 'Reprocess articles and redrive dead letters',
     }),
   };
-  const server = pool.addResourceServer('ApiScopes', { identifier: 'precis', scopes: Object.values(scopes) });
+  const server = pool.addResourceServer('ApiScopes', { identifier, scopes: Object.values(scopes) });
   const client = pool.addClient('MachineClient', {
     userPoolClientName: `${stack.stackName}-machine`,
     generateSecret: true,
@@ -198,27 +225,64 @@ function cognitoAccess(stack: Stack) {
       scopes: Object.values(scopes).map((scope) => OAuthScope.resourceServer(server, scope)),
     },
   });
-  // The token endpoint's host: unique per stack (its stack id), with none of the words Cognito refuses.
+  // The reader page's: public (it keeps no secret), the authorization code grant (the page always sends
+  // a PKCE challenge), back to the page only, tokens for the API's scopes; the refresh token lasts a
+  // working day, the access token an hour.
+  const page = pool.addClient('ReaderPageClient', {
+    userPoolClientName: `${stack.stackName}-reader-page`,
+    generateSecret: false,
+    authFlows: {},
+    preventUserExistenceErrors: true,
+    supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+    oAuth: {
+      flows: { authorizationCodeGrant: true },
+      scopes: [OAuthScope.OPENID, ...Object.values(scopes).map((scope) => OAuthScope.resourceServer(server, scope))],
+      callbackUrls: [pageUrl],
+      logoutUrls: [pageUrl],
+    },
+    accessTokenValidity: Duration.hours(1),
+    idTokenValidity: Duration.hours(1),
+    refreshTokenValidity: Duration.hours(12),
+  });
+  // The token endpoint's and the sign-in pages' host: unique per stack (its stack id), with none of the
+  // words Cognito refuses.
   const domain: UserPoolDomain = pool.addDomain('TokenDomain', {
     cognitoDomain: {
       domainPrefix: `precis-api-${stackIdSuffix()}`,
     },
+    managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+  });
+  // The managed login pages show a client only with a style: Cognito's own.
+  new CfnManagedLoginBranding(stack, 'ReaderPageLogin', {
+    userPoolId: pool.userPoolId,
+    clientId: page.userPoolClientId,
+    useCognitoProvidedValues: true,
   });
   const authorizer = new CognitoUserPoolsAuthorizer(stack, 'ApiAuthorizer', { cognitoUserPools: [pool] });
-  const machinesOnly =
-    'No user signs in: machine clients get tokens by client credentials, which threat protection (the Plus plan) does not cover.';
+  const noPlus =
+    'Threat protection needs the Plus plan, billed per monthly active user: the users are few and added by an administrator (no sign-up), with 14-character passwords and TOTP required, and machine clients (client credentials) are outside it.';
   Validations.of(pool).acknowledge(
-    { id: 'AwsSolutions-COG3', reason: machinesOnly },
-    { id: 'AwsSolutions-COG8', reason: machinesOnly },
+    { id: 'AwsSolutions-COG3', reason: noPlus },
+    { id: 'AwsSolutions-COG8', reason: noPlus },
   );
   return {
     methodOptions: (access: Access): MethodOptions => ({
       authorizationType: AuthorizationType.COGNITO,
       authorizer,
-      authorizationScopes: [`precis/${access}`],
+      authorizationScopes: [API_SCOPES[access]],
     }),
+    pageEnvironment: {
+      PRECIS_COGNITO_DOMAIN: domain.baseUrl(),
+      PRECIS_COGNITO_CLIENT_ID: page.userPoolClientId,
+      PRECIS_READER_URL: pageUrl,
+    },
     outputs: (): AccessOutputs => ({
       UserPoolId: { value: pool.userPoolId },
+      ReaderClientId: { value: page.userPoolClientId, description: "the reader page's app client (sign-in at ApiUrl)" },
+      AddUserCommand: {
+        value: `aws cognito-idp admin-create-user --user-pool-id ${pool.userPoolId} --username NAME --user-attributes Name=email,Value=EMAIL Name=email_verified,Value=true`,
+        description: 'adds someone who signs in to the reader page (a temporary password is emailed)',
+      },
       ApiClientId: { value: client.userPoolClientId },
       TokenUrl: { value: `${domain.baseUrl()}/oauth2/token`, description: 'POST grant_type=client_credentials here' },
       ApiClientSecretCommand: {
@@ -238,6 +302,32 @@ const MANAGED_RULE_GROUPS = [
 /** Requests from one address in 5 minutes before the web ACL blocks it. */
 const RATE_LIMIT_PER_5_MIN = 2000;
 
+/**
+ * The common rule set's rules that read the request body. An article is a web page: posted
+ * inline to `POST /articles` it has scripts, relative links and addresses, which these
+ * rules take for an attack. They only count (and label) in the group; BodyRulesOutsideUploads
+ * then blocks what they labelled on every other route.
+ */
+const BODY_RULES = ['CrossSiteScripting_BODY', 'GenericLFI_BODY', 'GenericRFI_BODY', 'EC2MetaDataSSRF_BODY'] as const;
+const bodyLabel = (rule: string) => `awswaf:managed:aws:core-rule-set:${rule.replace(/_BODY$/, '_Body')}`;
+
+/** The upload route, as WAF sees its path (the stage's, or a custom domain's without it). */
+function uploadRoute() {
+  const match = (fieldToMatch: Record<string, unknown>, positionalConstraint: string, searchString: string) => ({
+    byteMatchStatement: {
+      fieldToMatch,
+      positionalConstraint,
+      searchString,
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  });
+  return {
+    andStatement: {
+      statements: [match({ method: {} }, 'EXACTLY', 'POST'), match({ uriPath: {} }, 'ENDS_WITH', '/articles')],
+    },
+  };
+}
+
 function attachWaf(stack: Stack, restApi: RestApi, context: PrecisContext): void {
   if (!context.waf) return;
   const visibility = (name: string) => ({
@@ -252,9 +342,10 @@ function attachWaf(stack: Stack, restApi: RestApi, context: PrecisContext): void
           defaultAction: { allow: {} },
           visibilityConfig: visibility(`${stack.stackName}-api`),
           rules: [
-            ...MANAGED_RULE_GROUPS.map((name, priority) => ({
+            ...MANAGED_RULE_GROUPS.map((name, i) => ({
               name,
-              priority,
+              // The body rule runs right after the common rule set, whose labels it reads.
+              priority: i < 2 ? i : i + 1,
               overrideAction: { none: {} },
               statement: {
                 managedRuleGroupStatement: {
@@ -262,15 +353,40 @@ function attachWaf(stack: Stack, restApi: RestApi, context: PrecisContext): void
                   name,
                   // Request bodies are JSON the function checks; bodies over 8 KB are not an attack here.
                   ...(name === 'AWSManagedRulesCommonRuleSet'
-                    ? { ruleActionOverrides: [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }] }
+                    ? {
+                        ruleActionOverrides: ['SizeRestrictions_BODY', ...BODY_RULES].map((rule) => ({
+                          name: rule,
+                          actionToUse: { count: {} },
+                        })),
+                      }
                     : {}),
                 },
               },
               visibilityConfig: visibility(name),
             })),
             {
+              name: 'BodyRulesOutsideUploads',
+              priority: 2,
+              action: { block: {} },
+              statement: {
+                andStatement: {
+                  statements: [
+                    {
+                      orStatement: {
+                        statements: BODY_RULES.map((rule) => ({
+                          labelMatchStatement: { scope: 'LABEL', key: bodyLabel(rule) },
+                        })),
+                      },
+                    },
+                    { notStatement: { statement: uploadRoute() } },
+                  ],
+                },
+              },
+              visibilityConfig: visibility('BodyRulesOutsideUploads'),
+            },
+            {
               name: 'RatePerAddress',
-              priority: MANAGED_RULE_GROUPS.length,
+              priority: MANAGED_RULE_GROUPS.length + 1,
               action: { block: {} },
               statement: { rateBasedStatement: { limit: RATE_LIMIT_PER_5_MIN, aggregateKeyType: 'IP' } },
               visibilityConfig: visibility('RatePerAddress'),

@@ -1,6 +1,7 @@
 import type { App } from 'aws-cdk-lib';
 import { z } from 'zod';
-import { analyzeEnvSchema, jsonValue, languageList } from '../shared/config.js';
+import { analyzeEnvSchema, DEFAULT_MAX_RECEIVES, jsonValue, languageList } from '../shared/config.js';
+import { BUCKET_LAYOUT, RECORD_RETENTION } from '../shared/layout.js';
 
 /**
  * The LLM engine's settings a deployment may give the analyze function
@@ -47,6 +48,20 @@ const llmSettings = jsonValue(
   }
   return env;
 });
+
+/** Days, from the layout's default for that data (0: kept until deleted). */
+const retention = (layout: { retentionDays: number | null }) =>
+  z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(layout.retentionDays ?? 0);
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true');
 
 /**
  * The deployment's parameters, from CDK context: defaults in cdk.json,
@@ -121,9 +136,25 @@ export const contextSchema = z.object({
     }, 'comma-separated names (a letter, then letters and digits), each with an optional @generation number, none twice, e.g. "web,etl@2"'),
   /** A web ACL on the API: `managed` (AWS's managed rule groups and a rate limit), the ARN of an existing one, or none. */
   waf: z.union([z.literal(''), z.literal('managed'), z.string().startsWith('arn:')]).default(''),
-  /** Requests per second the usage plan allows, and per month. */
+  /**
+   * Requests per second the usage plan allows, and per month per key: none by default (0), as
+   * a consumer that reads each of 10,000 articles a day a few times passes any small quota
+   * in days; the rate limit bounds a key either way.
+   */
   apiRateLimit: z.coerce.number().positive().default(20),
-  apiMonthlyQuota: z.coerce.number().int().positive().default(100_000),
+  apiMonthlyQuota: z.coerce.number().int().min(0).default(0),
+  /** CloudWatch metrics per API method (billed per metric); the stage's own metrics are there either way. */
+  apiDetailedMetrics: flag(false),
+  /** Receives of a message before its dead-letter queue: 5 at least behind Lambda, where a throttle counts as one. */
+  maxReceives: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_RECEIVES),
+  /** How long each kind of data lives, in days (0: until deleted); see shared/layout.ts. */
+  [BUCKET_LAYOUT.incoming.contextKey]: retention(BUCKET_LAYOUT.incoming),
+  [BUCKET_LAYOUT.cleaned.contextKey]: retention(BUCKET_LAYOUT.cleaned),
+  [BUCKET_LAYOUT.cache.contextKey]: retention(BUCKET_LAYOUT.cache),
+  [BUCKET_LAYOUT.answers.contextKey]: retention(BUCKET_LAYOUT.answers),
+  [BUCKET_LAYOUT.history.contextKey]: retention(BUCKET_LAYOUT.history),
+  /** Days a finished article's record is kept before the table's TTL deletes it (0: until deleted). */
+  [RECORD_RETENTION.contextKey]: retention(RECORD_RETENTION),
 });
 
 export type PrecisContext = z.infer<typeof contextSchema>;

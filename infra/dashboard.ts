@@ -42,10 +42,9 @@ export function createDashboard(
   });
   const byStageOf = (name: string) =>
     STAGES.map((stage) => precis(name, analyze, 'Sum', { stage }).with({ label: stage }) as IMetric);
-  const dashboard = new Dashboard(stack, 'Dashboard', {
-    dashboardName: `${stack.stackName}-precis`,
-    defaultInterval: Duration.hours(6),
-  });
+  // Named by CloudFormation: dashboard names are account-wide, so a fixed one would collide with
+  // the same stack in a second region.
+  const dashboard = new Dashboard(stack, 'Dashboard', { defaultInterval: Duration.hours(6) });
   dashboard.addWidgets(
     new TextWidget({
       markdown: `# precis: ${stack.stackName}\nArticles, stage latency, LLM spending, dead letters and function health.`,

@@ -8,14 +8,13 @@ import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { CLEAN_WORKER } from '../lambdas/ingest/clean-worker-file.js';
 import { DEFAULT_MAX_OBJECT_BYTES } from '../shared/config.js';
-import { TABLE_SCHEMA } from '../shared/storage/table.js';
+import { BUCKET_LAYOUT, type PrefixLayout } from '../shared/layout.js';
+import { SWEEP_STATE_ID, TABLE_SCHEMA } from '../shared/storage/table.js';
 import { PrecisFunction } from './constructs/precis-function.js';
 import type { PrecisContext } from './context.js';
 import type { Storage } from './storage.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-/** Receives of a message before its dead-letter queue; the functions read it as PRECIS_MAX_RECEIVES. */
-const MAX_RECEIVES = 3;
 
 export interface Pipeline {
   ingest: PrecisFunction;
@@ -29,10 +28,13 @@ export interface Pipeline {
  * What turns an upload into an analysed article: uploads under `incoming/`
  * go to the ingest queue, the ingest function cleans them and sends each
  * article to the analyze queue, the analyze function analyses it; both
- * queues have a dead-letter queue after MAX_RECEIVES receives.
+ * queues have a dead-letter queue after `maxReceives` receives (the
+ * functions read it as PRECIS_MAX_RECEIVES).
  */
 export function createPipeline(stack: Stack, storage: Storage, context: PrecisContext): Pipeline {
   const { bucket, bucketArn, table, secret } = storage;
+  const maxReceives = context.maxReceives;
+  const recordRetention = { PRECIS_RECORD_RETENTION_DAYS: String(context.recordRetentionDays) };
   const ingestTimeout = Duration.seconds(60);
   const analyzeTimeout = Duration.minutes(5);
   const dlq = (name: string) =>
@@ -41,13 +43,14 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+  // Six times the consumer's timeout, as AWS advises for a Lambda event source.
+  const visibility = (consumerTimeout: Duration) => Duration.seconds(consumerTimeout.toSeconds() * 6);
   const queue = (name: string, deadLetterQueue: Queue, consumerTimeout: Duration) =>
     new Queue(stack, `${name}Queue`, {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      // Six times the consumer's timeout, as AWS advises for a Lambda event source.
-      visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),
-      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVES },
+      visibilityTimeout: visibility(consumerTimeout),
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: maxReceives },
     });
   const ingestDlq = dlq('Ingest');
   const ingestQueue = queue('Ingest', ingestDlq, ingestTimeout);
@@ -64,12 +67,13 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
     timeout: ingestTimeout,
     memorySize: 1024,
     environment: {
-      PRECIS_MAX_RECEIVES: String(MAX_RECEIVES),
+      PRECIS_MAX_RECEIVES: String(maxReceives),
       PRECIS_MAX_OBJECT_BYTES: String(DEFAULT_MAX_OBJECT_BYTES),
       PRECIS_INGEST_LEASE_MS: String(ingestTimeout.toMilliseconds()),
+      ...recordRetention,
     },
   })
-    .bindBucket(bucket, { get: ['incoming/'], put: ['cleaned/'], list: true })
+    .bindBucket(bucket, 'ingest')
     .bindTable(table, ['GetItem', 'PutItem', 'UpdateItem'])
     .bindAnalyzeQueue(analyzeQueue)
     .bindEventBus();
@@ -81,7 +85,8 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
     timeout: analyzeTimeout,
     memorySize: 1024,
     environment: {
-      PRECIS_MAX_RECEIVES: String(MAX_RECEIVES),
+      PRECIS_MAX_RECEIVES: String(maxReceives),
+      ...recordRetention,
       PRECIS_ENGINE: 'auto',
       PRECIS_MODEL: context.model,
       TARGET_LANGUAGES: context.targetLanguages.join(','),
@@ -92,7 +97,7 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
       PRECIS_ARTICLE_BUDGET_MS: String(analyzeTimeout.toMilliseconds() - 30_000),
     },
   })
-    .bindBucket(bucket, { get: ['cleaned/', 'cache/', 'answers/'], put: ['results/', 'cache/', 'answers/'] })
+    .bindBucket(bucket, 'analyze')
     .bindTable(table, ['GetItem', 'UpdateItem', 'DeleteItem'])
     .bindOpenAiSecret(secret, context.openAiSecretKmsKeyArn || undefined)
     .bindEventBus();
@@ -115,7 +120,7 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
       {
         event: 's3:ObjectCreated:*',
         queue: ingestQueue.queueArn,
-        filter: { s3Key: { rules: [{ name: 'prefix', value: 'incoming/' }] } },
+        filter: { s3Key: { rules: [{ name: 'prefix', value: BUCKET_LAYOUT.incoming.prefix }] } },
       },
     ],
   };
@@ -137,7 +142,8 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
     }),
   );
 
-  for (const prefix of ['incoming/', 'cleaned/', 'results/', 'cache/', 'answers/', 'history/']) {
+  for (const { prefix, readers, writers } of Object.values(BUCKET_LAYOUT as Record<string, PrefixLayout>)) {
+    if (readers.length + writers.length === 0) continue;
     Validations.of(stack).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(cfnBucket)}.Arn>/${prefix}*]`,
       reason: `Object keys are known only at run time: one action on the ${prefix} prefix of the stack's own bucket.`,
@@ -145,20 +151,25 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
   }
 
   // ── The sweep: what lost events and messages left behind, every 15 minutes ──
+  const sweepTimeout = Duration.minutes(5);
   const sweep = new PrecisFunction(stack, 'Sweep', {
     entry: resolve(ROOT, 'lambdas/sweep/index.ts'),
     serviceName: 'precis-sweep',
-    timeout: Duration.minutes(5),
+    timeout: sweepTimeout,
     memorySize: 512,
     environment: {
       PRECIS_INGEST_QUEUE_URL: ingestQueue.queueUrl,
       // Longer than the analyze lease and any visibility timeout: only what no delivery will pick up.
-      PRECIS_SWEEP_STALE_MS: String(Duration.minutes(30).toMilliseconds()),
+      PRECIS_SWEEP_STALE_MS: String(visibility(analyzeTimeout).plus(Duration.minutes(5)).toMilliseconds()),
+      // A minute kept back from the timeout to save where the run stopped.
+      PRECIS_SWEEP_BUDGET_MS: String(sweepTimeout.toMilliseconds() - 60_000),
     },
   })
-    .bindBucket(bucket, { list: true })
-    .bindTable(table, ['GetItem', 'Query'], [TABLE_SCHEMA.byStatus.indexName])
-    .bindAnalyzeQueue(analyzeQueue);
+    .bindBucket(bucket, 'sweep')
+    .bindTable(table, ['GetItem', 'Query'], [TABLE_SCHEMA.byPending.indexName])
+    .bindSweepWrites(table, SWEEP_STATE_ID, [TABLE_SCHEMA.partitionKey, 'pending', 'updatedAt'])
+    .bindAnalyzeQueue(analyzeQueue)
+    .bindEventBus();
   ingestQueue.grantSendMessages(sweep.fn);
   new Rule(stack, 'SweepSchedule', {
     description: 'precis: drive again uploads whose S3 event was lost and articles a lost message left stuck',

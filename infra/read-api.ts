@@ -54,9 +54,9 @@ export function createReadApi(stack: Stack, storage: Storage, pipeline: Pipeline
       ...(context.corsOrigins.length > 0 ? { PRECIS_CORS_ORIGINS: context.corsOrigins.join(',') } : {}),
     },
   })
-    // A reprocess keeps the record it replaces under history/.
-    // An upload posted to the API lands under incoming/, or is signed for it.
-    .bindBucket(storage.bucket, { get: ['cleaned/'], put: ['history/', 'incoming/'] })
+    // It reads the cleaned text; a reprocess keeps the record it replaces under history/; an upload
+    // posted to the API lands under incoming/, or is signed for it (shared/layout.ts).
+    .bindBucket(storage.bucket, 'api')
     .bindTable(storage.table, ['GetItem', 'Query', 'UpdateItem'], [byReceived.indexName, byStatus.indexName])
     .bindReprocessQueues(pipeline.queues, pipeline.deadLetters)
     .bindCursorKey(storage.cursorKey);
@@ -65,6 +65,7 @@ export function createReadApi(stack: Stack, storage: Storage, pipeline: Pipeline
     retention: RetentionDays.THREE_MONTHS,
     removalPolicy: RemovalPolicy.DESTROY,
   });
+  const stageName = 'v1';
   const restApi = new RestApi(stack, 'ReadApi', {
     restApiName: `${stack.stackName}-api`,
     description: 'precis: articles, summaries, claims and cleaned text',
@@ -74,10 +75,11 @@ export function createReadApi(stack: Stack, storage: Storage, pipeline: Pipeline
     ...(context.apiGatewayCloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
     ...(context.auth === 'apiKey' ? { apiKeySourceType: ApiKeySourceType.HEADER } : {}),
     deployOptions: {
-      stageName: 'v1',
+      stageName,
       accessLogDestination: new LogGroupLogDestination(apiLogs),
       accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
-      metricsEnabled: true,
+      // Per-method metrics are billed per metric (21 methods); the stage's own are there either way.
+      metricsEnabled: context.apiDetailedMetrics,
       loggingLevel: MethodLoggingLevel.ERROR,
       throttlingRateLimit: context.apiRateLimit,
       throttlingBurstLimit: context.apiRateLimit * 2,
@@ -92,14 +94,28 @@ export function createReadApi(stack: Stack, storage: Storage, pipeline: Pipeline
         }
       : {}),
   });
+  // API Gateway writes execution logs to this group, and would make it itself, kept for ever and left
+  // behind by a delete: made here first, with a retention, before the stage that logs to it.
+  const executionLogs = new LogGroup(stack, 'ApiExecutionLogs', {
+    logGroupName: `API-Gateway-Execution-Logs_${restApi.restApiId}/${stageName}`,
+    retention: RetentionDays.THREE_MONTHS,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  restApi.deploymentStage.node.addDependency(executionLogs);
   addGatewayProblems(restApi, context);
   const validator = new RequestValidator(stack, 'ApiRequestValidator', {
     restApi,
     validateRequestParameters: true,
     validateRequestBody: true,
   });
-  const access = createApiAccess(stack, restApi, context);
-  const integration = new LambdaIntegration(api.fn);
+  // The page's URL from the API's id and the stage's name as given: the stage's own URL would refer to
+  // the stage, which waits on the methods, which wait on the function that is told this URL.
+  const pageUrl = `https://${restApi.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/v1/`;
+  const access = createApiAccess(stack, restApi, context, pageUrl);
+  for (const [name, value] of Object.entries(access.pageEnvironment)) api.fn.addEnvironment(name, value);
+  // One permission for the whole API (any stage, method and path): one per method would fill the
+  // function's 20 KB resource policy as routes are added.
+  const integration = new LambdaIntegration(api.fn, { scopePermissionToMethod: false });
   // Every route of the contract (lambdas/api/routes.ts), and nothing else: the same table the function serves.
   const resources = new Map<string, IResource>([['/', restApi.root]]);
   const resourceOf = (path: string): IResource => {

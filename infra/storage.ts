@@ -1,8 +1,16 @@
 import { Aws, Duration, Fn, RemovalPolicy, SecretValue, type Stack, Validations } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  HttpMethods,
+  type LifecycleRule,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { TABLE_SCHEMA } from '../shared/storage/table.js';
+import { BUCKET_LAYOUT, type PrefixLayout } from '../shared/layout.js';
+import { nonKeyAttributes, TABLE_INDEXES, TABLE_SCHEMA } from '../shared/storage/table.js';
 import type { PrecisContext } from './context.js';
 
 export interface Storage {
@@ -58,6 +66,33 @@ export function assertBucketName(name: string, what: string): void {
   }
 }
 
+/** Days a prefix's objects live in this deployment: its context key, else the layout's default; null: kept. */
+export function retentionOf(layout: PrefixLayout, context: PrecisContext): number | null {
+  const days = layout.contextKey
+    ? (context as unknown as Record<string, number>)[layout.contextKey]
+    : layout.retentionDays;
+  return days ? days : null;
+}
+
+/**
+ * The bucket's lifecycle: each prefix of the layout expires after its retention; a version
+ * replaced or expired is kept 30 days more (the bucket is versioned, so a mistake can be
+ * undone), then goes, and so do the delete markers left with no version behind them.
+ */
+export function lifecycleRules(context: PrecisContext): LifecycleRule[] {
+  const expiring = Object.values(BUCKET_LAYOUT as Record<string, PrefixLayout>).flatMap((layout) => {
+    const days = retentionOf(layout, context);
+    return days
+      ? [{ id: `expire-${layout.prefix.slice(0, -1)}`, prefix: layout.prefix, expiration: Duration.days(days) }]
+      : [];
+  });
+  return [
+    { noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) },
+    { id: 'expired-delete-markers', expiredObjectDeleteMarker: true },
+    ...expiring,
+  ];
+}
+
 /**
  * What holds the data: the article bucket (with its access-log bucket), the
  * article table and the OpenAI key's secret. Created in the stack's own
@@ -88,10 +123,7 @@ export function createStorage(stack: Stack, context: PrecisContext): Storage {
     objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
     serverAccessLogsBucket: accessLogs,
     serverAccessLogsPrefix: 'articles/',
-    lifecycleRules: [
-      { noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) },
-      { prefix: 'cache/', expiration: Duration.days(90) },
-    ],
+    lifecycleRules: lifecycleRules(context),
     removalPolicy: KEEP_DATA,
     // The reader page, served by the API (its execute-api origin) or any -c corsOrigins origin, PUTs
     // uploads to presigned URLs: the browser needs the bucket's leave. The signature is the permission.
@@ -105,19 +137,26 @@ export function createStorage(stack: Stack, context: PrecisContext): Storage {
     ],
   });
 
-  const { byReceived, byStatus } = TABLE_SCHEMA;
   const table = new TableV2(stack, 'ArticleTable', {
     partitionKey: { name: TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
     billing: Billing.onDemand(),
     encryption: TableEncryptionV2.awsManagedKey(),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     deletionProtection: context.tableDeletionProtection,
+    // Items get the attribute only when a record retention is set (recordRetentionDays).
+    timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
     removalPolicy: KEEP_DATA,
-    globalSecondaryIndexes: [byReceived, byStatus].map((index) => ({
-      indexName: index.indexName,
-      partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: index.sortKey, type: AttributeType.STRING },
-    })),
+    globalSecondaryIndexes: TABLE_INDEXES.map((index) => {
+      const nonKey = nonKeyAttributes(index);
+      return {
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        ...(nonKey
+          ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: nonKey }
+          : { projectionType: ProjectionType.KEYS_ONLY }),
+      };
+    }),
   });
 
   const secret: ISecret = context.openAiSecretName

@@ -8,3 +8,23 @@ export const METRICS = {
   /** What a delivery's LLM calls spent, with the dimension `stage` (analysis, translation). */
   byStage: { inputTokens: 'InputTokens', outputTokens: 'OutputTokens', costUsd: 'CostUsd' },
 } as const;
+
+/** What the middleware needs of Powertools' `Metrics`. */
+interface StoredMetrics {
+  hasStoredMetrics(): boolean;
+  publishStoredMetrics(): unknown;
+}
+
+/**
+ * Publishes what an invocation stored, after it ends (or fails). Powertools'
+ * own `logMetrics` publishes unconditionally and warns "No application
+ * metrics to publish" for every invocation that stored none (a duplicate
+ * event, a message handed back): one line per message, thousands in a soak.
+ * An invocation with nothing to say here says nothing.
+ */
+export function publishMetrics(metrics: StoredMetrics) {
+  const publish = () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return { after: publish, onError: publish };
+}

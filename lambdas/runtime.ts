@@ -3,7 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ArticleEvents } from '../shared/ports.js';
 import type { CursorCodec } from '../shared/storage/cursor.js';
@@ -30,6 +30,18 @@ export function defaultStorageClients(tracer?: Tracer): StorageClients {
   return { s3: traced(tracer, new S3Client({})), dynamodb: traced(tracer, new DynamoDBClient({})) };
 }
 
+/**
+ * The S3 client that signs upload URLs. A presigned PUT is signed before its
+ * body exists: a client that adds its default checksum (CRC32, since SDK
+ * 3.729) signs the checksum of no bytes into the URL, and S3 then refuses
+ * every real upload to it as BadDigest. This one adds a checksum only where
+ * an operation requires one. The clients that read and write objects keep
+ * the default: their checksums are computed over the bytes they send.
+ */
+export function presigningS3Client(config: S3ClientConfig = {}): S3Client {
+  return new S3Client({ ...config, requestChecksumCalculation: 'WHEN_REQUIRED' });
+}
+
 /** An SDK client whose calls are X-Ray subsegments (a no-op outside Lambda, where tracing is off). */
 export function traced<T>(tracer: Tracer | undefined, client: T): T {
   return tracer ? tracer.captureAWSv3Client(client) : client;
@@ -41,10 +53,16 @@ export function documentClient(dynamodb: DynamoDBClient): DynamoDBDocumentClient
   });
 }
 
-export function storageAdapters(clients: StorageClients, tableName: string, options: { cursors?: CursorCodec } = {}) {
+export function storageAdapters(
+  clients: StorageClients,
+  tableName: string,
+  options: { cursors?: CursorCodec; recordRetentionDays?: number } = {},
+) {
   return {
     blobs: new S3BlobStore(clients.s3),
-    articles: new DynamoArticleRepository(documentClient(clients.dynamodb), tableName, options.cursors),
+    articles: new DynamoArticleRepository(documentClient(clients.dynamodb), tableName, options.cursors, {
+      recordRetentionDays: options.recordRetentionDays,
+    }),
   };
 }
 

@@ -1,11 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Delivery } from '../shared/usecases/delivery.js';
+import { publishMetrics } from './metrics.js';
 import type { Observability } from './runtime.js';
 
 /** Which receive of its message a record is, for the use cases' last-delivery rules. */
@@ -53,17 +53,14 @@ class Redeliver extends Error {
  * An SQS-triggered handler, and the one place that decides what the queue
  * does with each message: a record whose handling threw, or whose outcome is
  * `busy`, `retry-pending` or `retry-later`, is reported as a batch item
- * failure, so SQS brings it back after its visibility timeout (and moves it
- * to the dead-letter queue after the receive limit); for `retry-later` the
- * timeout is first set to the delay the outcome asks. Every other record is
- * done and deleted. One bad message never fails the others (the event source
+ * failure, so SQS brings it back (and moves it to the dead-letter queue after
+ * the receive limit): after the delay the outcome asks, when it asks one
+ * (its article is free again by then: a lease ends, or was given up), else
+ * after its visibility timeout. Every other record is done and deleted. One bad message never fails the others (the event source
  * mapping needs `reportBatchItemFailures`).
  */
 export function sqsBatchHandler(
-  handleRecord: (
-    record: SQSRecord,
-    delivery: Delivery,
-  ) => Promise<readonly ({ outcome: string } | { outcome: 'retry-later'; delayMs: number })[]>,
+  handleRecord: (record: SQSRecord, delivery: Delivery) => Promise<readonly { outcome: string; delayMs?: number }[]>,
   deps: Observability & { maxReceives: number; redelivery?: Redelivery },
 ) {
   const { logger, metrics } = deps;
@@ -72,7 +69,7 @@ export function sqsBatchHandler(
     const outcomes = await handleRecord(record, deliveryOf(record, deps.maxReceives));
     const back = outcomes.find((o) => REDELIVER.has(o.outcome));
     if (!back) return;
-    if ('delayMs' in back && deps.redelivery) {
+    if (back.delayMs !== undefined && deps.redelivery) {
       try {
         await deps.redelivery.delay(record, back.delayMs);
       } catch (error) {
@@ -85,7 +82,7 @@ export function sqsBatchHandler(
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(captureLambdaHandler(deps.tracer))
     .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
+    .use(publishMetrics(metrics))
     .handler((event, context) =>
       processPartialResponse(event, process, processor, { context, throwOnFullBatchFailure: false }),
     );

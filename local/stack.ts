@@ -16,6 +16,7 @@ import {
   type IngestHandlerDeps,
   s3EventBody,
 } from '../lambdas/ingest/handler.js';
+import { presigningS3Client } from '../lambdas/runtime.js';
 import { buildSweepDeps } from '../lambdas/sweep/deps.js';
 import type { AnalysisEngine } from '../shared/analysis/engine.js';
 import {
@@ -36,7 +37,7 @@ import { FileArticleEvents } from './events-file.js';
 import { startHttpApi } from './http-api.js';
 import { lambdaContext } from './lambda-context.js';
 import { LocalQueue, type QueuedMessage } from './queue.js';
-import { startS3 } from './s3.js';
+import { startS3, uploadCorsRule } from './s3.js';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
 
@@ -183,7 +184,12 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+/**
+ * The credentials the local S3 takes, and no others (README, "The local
+ * stack"): what a user gives the AWS CLI or an SDK for it, and what the
+ * stack's own clients sign with.
+ */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
 
 /**
  * Starts precis on this machine: s3rver as S3, dynalite as DynamoDB,
@@ -236,19 +242,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       onDeadLetter: deadLetter('analyze'),
     });
 
+    // The reader page PUTs uploads to presigned URLs from the API's origin (known once it listens) and
+    // from PRECIS_CORS_ORIGINS, as the bucket's CORS allows them in AWS; no other page may.
+    let pageOrigins: string[] = [];
     const s3Server = await startS3({
       port: options.s3Port,
       directory: join(options.dataDir, 's3'),
       bucket,
+      credentials: LOCAL_CREDENTIALS,
+      cors: () => [uploadCorsRule([...pageOrigins, ...options.api.PRECIS_CORS_ORIGINS])],
       onObjectCreated: (record) => ingestQueue.send(JSON.stringify({ Records: [record] })),
     });
     stops.push(s3Server.close);
-    const s3 = new S3Client({
+    const s3Config = {
       endpoint: s3Server.endpoint,
       region: 'us-east-1',
       forcePathStyle: true,
       credentials: LOCAL_CREDENTIALS,
-    });
+    };
+    const s3 = new S3Client(s3Config);
 
     // The event bus: EventBridge's envelope, one line each, in the data folder.
     const eventsFile = join(options.dataDir, 'events.jsonl');
@@ -285,6 +297,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         { ...options.api, PRECIS_CURSOR_KEY: options.api.PRECIS_CURSOR_KEY ?? keptSecret(options, 'cursor-key', 32) },
         {
           ...clients,
+          presign: presigningS3Client(s3Config),
           queues: {
             ingest: { sendBody: async (body) => ingestQueue.send(body) },
             analyze: { send: async (message) => analyzeQueue.send(JSON.stringify(message)) },
@@ -305,6 +318,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const http = await startHttpApi({ port: options.apiPort, apiKey, handler: api });
     stops.push(http.close);
+    const apiPort = new URL(http.endpoint).port;
+    pageOrigins = [`http://127.0.0.1:${apiPort}`, `http://localhost:${apiPort}`];
 
     // The sweep, as the scheduled function runs in AWS: at start (an upload made while the stack was
     // down has no event), then on an interval.

@@ -2,7 +2,7 @@
  * `npm start`: the local stack until Ctrl-C.
  */
 import './process-env.js';
-import { localOptions, startLocalStack } from './stack.js';
+import { LOCAL_CREDENTIALS, localOptions, startLocalStack } from './stack.js';
 
 const options = (() => {
   try {
@@ -30,7 +30,7 @@ console.log(`precis local stack is running (data in ${stack.dataDir})
 Try:
   open ${api}/ and drop an article on the page
   npm run -s precis -- upload --wait samples/        (and precis list, get, claims)
-  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws s3 cp samples/basra-water.html s3://${stack.bucket}/incoming/ --endpoint-url ${s3}
+  AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey} aws s3 cp samples/basra-water.html s3://${stack.bucket}/incoming/ --endpoint-url ${s3}
   curl -H 'x-api-key: ${stack.apiKey}' ${api}/articles
 
 Ctrl-C stops it; the data stays in ${stack.dataDir}.`);

@@ -29,6 +29,9 @@ declare module 's3rver' {
   }
   export default class S3rver extends EventEmitter {
     constructor(options?: S3rverOptions);
+    /** The object store; the request context's `store` is the same one. */
+    store: unknown;
+    context: { store: unknown };
     /** Koa's middleware stack, composed when the server starts. */
     middleware: ((ctx: unknown, next: () => Promise<unknown>) => Promise<unknown>)[];
     run(): Promise<AddressInfo>;

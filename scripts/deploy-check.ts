@@ -2,9 +2,12 @@
  * `npm run deploy:check`: what a deploy would get, without AWS. Synthesizes
  * the stack in each way it can be deployed and prints, per way, cdk-nag's
  * AWS Solutions findings before acknowledgements (raw) and after (open), the
- * acknowledgements, and the IAM statements on `Resource: "*"`. Exits
- * non-zero when any way has an open finding or a statement on "*" that is
- * not X-Ray's (whose actions take no resource).
+ * acknowledgements, the IAM statements on `Resource: "*"`, and the limits a
+ * deploy fails on that a synth does not check (scripts/lib/template-limits.ts):
+ * the template's size, the api function's resource policy, the closest
+ * others. Exits non-zero when any way has an open finding, a statement on
+ * "*" that is not X-Ray's (whose actions take no resource), or a limit
+ * passed.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -13,6 +16,10 @@ import type { IConstruct } from 'constructs';
 import { contextSchema } from '../infra/context.js';
 import { FEATURE_FLAGS } from '../infra/flags.js';
 import { PrecisStack } from '../infra/precis-stack.js';
+import { type Limit, type TemplateJson, templateLimits } from './lib/template-limits.js';
+
+/** The longest stack name the article bucket's name allows (S3's 63 characters). */
+export const LONGEST_STACK_NAME = `Precis${'X'.repeat(35)}`;
 
 /** The ways a deployment differs, as the context parameters that choose them. */
 export const DEPLOY_MODES: Record<string, Record<string, string>> = {
@@ -26,6 +33,23 @@ export const DEPLOY_MODES: Record<string, Record<string, string>> = {
     alarmEmail: 'ops@example.org',
     apiGatewayCloudWatchRole: 'false',
   },
+  'Every option on, a 41-character stack name': {
+    stackName: LONGEST_STACK_NAME,
+    targetLanguages: 'ar,fr,es,de,tr,fa,ku,ru,zh,en',
+    llmSettings: '{"PRECIS_MODEL_FAMILY": "gpt-5.4-mini", "PRECIS_LLM_HEADERS": {"X-Title": "precis"}}',
+    openAiBaseUrl: 'https://your-resource.openai.azure.com/openai/v1/',
+    openAiSecretName: 'team/openai',
+    openAiSecretKmsKeyArn: 'arn:aws:kms:ap-southeast-2:123456789012:key/11111111-2222-3333-4444-555555555555',
+    apiKeys: 'web,etl@1,etl@2,bi,ops',
+    waf: 'managed',
+    corsOrigins: 'https://dash.example,https://ops.example',
+    alarmEmail: 'ops@example.org',
+    apiDetailedMetrics: 'true',
+    apiMonthlyQuota: '3000000',
+    recordRetentionDays: '365',
+    uploadRetentionDays: '30',
+    tableDeletionProtection: 'true',
+  },
 };
 
 /** X-Ray's write actions take no resource: the one statement that may be on "*". */
@@ -36,7 +60,7 @@ function synth(context: Record<string, string>, acknowledge: boolean) {
   const original = Validations.prototype.acknowledge;
   if (!acknowledge) Validations.prototype.acknowledge = () => {};
   try {
-    const stack = new PrecisStack(app, 'Precis', {
+    const stack = new PrecisStack(app, context.stackName ?? 'Precis', {
       env: { account: '123456789012', region: 'eu-west-1' },
       context: contextSchema.parse(context),
     });
@@ -70,6 +94,17 @@ function starStatements(template: Template): { actions: string[]; allowed: boole
   );
 }
 
+/** The limits of a synthesized stack, and those passed. */
+export function limitsOf(
+  stack: PrecisStack,
+  template: Template,
+): { limits: Limit[]; passed: Limit[]; apiPolicy: Limit } {
+  const limits = templateLimits(template.toJSON() as TemplateJson, stack.stackName);
+  const apiId = stack.getLogicalId(stack.functions.api.fn.node.defaultChild as never);
+  const apiPolicy = limits.find((l) => l.what === `${apiId} resource policy`) as Limit;
+  return { limits, passed: limits.filter((l) => l.value > l.limit), apiPolicy };
+}
+
 export function checkDeployModes() {
   return Object.entries(DEPLOY_MODES).map(([mode, context]) => {
     const raw = findings(synth(context, false).stack);
@@ -81,9 +116,13 @@ export function checkDeployModes() {
       open: findings(stack),
       acknowledged: acknowledgements(stack),
       star: starStatements(template),
+      ...limitsOf(stack, template),
     };
   });
 }
+
+const share = (l: Limit) =>
+  `${l.value.toLocaleString('en')} of ${l.limit.toLocaleString('en')}${l.unit ? ` ${l.unit}` : ''}`;
 
 if (process.argv[1]?.endsWith('deploy-check.ts')) {
   let failed = false;
@@ -102,7 +141,14 @@ if (process.argv[1]?.endsWith('deploy-check.ts')) {
     const detail = [...kinds].map(([actions, n]) => `${n}× ${actions}`).join('; ');
     console.log(`  IAM statements on Resource "*": ${result.star.length}${detail ? ` (${detail})` : ''}`);
     for (const s of disallowed) console.log(`    not allowed: ${s.actions.join(', ')}`);
-    failed ||= result.open.length > 0 || disallowed.length > 0;
+    const closest = [...result.limits].sort((a, b) => b.value / b.limit - a.value / a.limit).slice(0, 3);
+    console.log(
+      `  limits: template ${share(result.limits[0] as Limit)}; api resource policy ${share(result.apiPolicy)}; closest: ${closest
+        .map((l) => `${l.what} ${Math.round((100 * l.value) / l.limit)} %`)
+        .join(', ')}`,
+    );
+    for (const l of result.passed) console.log(`    over: ${l.what} ${share(l)}`);
+    failed ||= result.open.length > 0 || disallowed.length > 0 || result.passed.length > 0;
   }
   process.exitCode = failed ? 1 : 0;
 }

@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { LOCAL_CREDENTIALS } from '../local/stack.js';
 import { killLocalProcess, startLocalProcess } from '../tests/helpers/local-process.js';
 import { type Step, type StubServer, startStubOpenAI } from '../tests/helpers/stub-openai.js';
 
@@ -121,7 +122,7 @@ async function start(dataDir: string, stub: StubServer): Promise<Stack> {
       endpoint: stack.s3,
       region: 'us-east-1',
       forcePathStyle: true,
-      credentials: { accessKeyId: 'soak', secretAccessKey: 'soak' },
+      credentials: LOCAL_CREDENTIALS,
     }),
   };
 }

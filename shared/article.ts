@@ -192,6 +192,7 @@ export interface ArticleRecord extends Partial<ArticleMetadata> {
   contentHash?: string;
   wordCount?: number;
   textKey?: string;
+  /** Where an earlier version copied the result (`results/`, retired): kept on the records it wrote. */
   resultKey?: string;
   summary?: Summary;
   claims?: Claim[];
@@ -225,9 +226,23 @@ export function isTerminal(status: Status): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
 
-/** Where the cleaned text and the results of an article live in the bucket. */
-export const objectKeys = {
-  incomingPrefix: 'incoming/',
-  cleaned: (id: string) => `cleaned/${id}.txt`,
-  result: (id: string) => `results/${id}.json`,
-};
+/**
+ * What a list shows of an article, and all that the list indexes project:
+ * enough to pick one, without its summary, claims or translations.
+ */
+export const LISTING_FIELDS = [
+  'id',
+  'sourceKey',
+  'status',
+  'title',
+  'language',
+  'publishedAt',
+  'receivedAt',
+  'updatedAt',
+  'error',
+] as const satisfies readonly (keyof ArticleRecord)[];
+
+export type ArticleListing = Pick<ArticleRecord, (typeof LISTING_FIELDS)[number]>;
+
+// The bucket's keys are named with its layout (shared/layout.ts); imported from here too.
+export { objectKeys } from './layout.js';

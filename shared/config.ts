@@ -39,11 +39,25 @@ const flag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((value) => ['true', '1', 'yes'].includes(value));
 
-/** USD per million tokens. */
+/**
+ * USD per million tokens. `cacheWrite` is what a token written to the
+ * provider's prompt cache costs (when the answer's usage says how many were);
+ * `longContext` raises the whole request's rates when its prompt is over
+ * `aboveInputTokens` (OpenAI's 272k rule: input and cache ×2, output ×1.5).
+ */
 export const priceSchema = z.object({
   input: z.number().nonnegative(),
   output: z.number().nonnegative(),
   cachedInput: z.number().nonnegative().optional(),
+  cacheWrite: z.number().nonnegative().optional(),
+  longContext: z
+    .object({
+      aboveInputTokens: z.number().int().positive(),
+      input: z.number().positive(),
+      output: z.number().positive(),
+    })
+    .strict()
+    .optional(),
 });
 export type Price = z.infer<typeof priceSchema>;
 
@@ -64,7 +78,7 @@ export const jsonValue = <S extends z.ZodType>(schema: S, fallback: string) =>
 
 const jsonPrices = jsonValue(z.record(z.string(), priceSchema), '{}');
 
-export const REASONING_EFFORT_VALUES = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+export const REASONING_EFFORT_VALUES = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
 
 /** Fields of the capability table a user may set for a model (PRECIS_MODEL_CAPABILITIES). */
 export const capabilityOverrideSchema = z
@@ -76,6 +90,9 @@ export const capabilityOverrideSchema = z
     maxOutputTokens: z.number().int().positive(),
     structuredOutputs: z.boolean(),
     api: z.enum(['chat', 'responses']),
+    /** The day the provider stops serving the model (YYYY-MM-DD), and what it names instead. */
+    shutdownDate: z.iso.date().nullable(),
+    replacement: z.string().min(1).nullable(),
   })
   .partial()
   .strict();
@@ -110,6 +127,18 @@ const llmEnv = {
   PRECIS_REASONING_EFFORT: z.enum(REASONING_EFFORT_VALUES).optional(),
   /** The answer's output cap in tokens, before room for reasoning is added. */
   PRECIS_MAX_OUTPUT_TOKENS: positiveInt(4096),
+  /**
+   * Billed LLM calls one article may make, over all its deliveries: the normal
+   * path makes one analysis call, a repair or two and one call per language;
+   * a long article a few more per part.
+   */
+  PRECIS_MAX_CALLS_PER_ARTICLE: positiveInt(40),
+  /**
+   * USD one article may cost at most, over all its deliveries: a call is sent
+   * only when its worst case (prompt and full output cap, at list price) fits
+   * what is left. Models without a known price are held by the call ceiling.
+   */
+  PRECIS_MAX_COST_PER_ARTICLE: z.coerce.number().positive().default(2),
   /** One call's time limit. */
   PRECIS_LLM_TIMEOUT_MS: positiveInt(60_000),
   /** Retries of one call on 5xx, timeouts and connection errors, with backoff (429s wait within the budget). */
@@ -154,14 +183,23 @@ const storageEnv = {
   PRECIS_BUCKET: z.string().min(1),
 };
 
+/** Days a finished article is kept before the table's TTL deletes it (0: kept until deleted). */
+const PRECIS_RECORD_RETENTION_DAYS = z.coerce.number().int().min(0).default(0);
+
 /** Where terminal states are published: an EventBridge bus's name or ARN (the account's default bus). */
 const PRECIS_EVENT_BUS = z.string().min(1).default('default');
 
-/** Receives of one message before it goes to the dead-letter queue (the queue's maxReceiveCount). */
-const PRECIS_MAX_RECEIVES = positiveInt(3);
+/**
+ * Receives of one message before it goes to the dead-letter queue (the
+ * queue's maxReceiveCount). AWS asks for 5 at least behind Lambda: a
+ * throttled receive counts as one.
+ */
+export const DEFAULT_MAX_RECEIVES = 5;
+const PRECIS_MAX_RECEIVES = positiveInt(DEFAULT_MAX_RECEIVES);
 
 export const ingestEnvSchema = z.object({
   ...storageEnv,
+  PRECIS_RECORD_RETENTION_DAYS,
   PRECIS_EVENT_BUS,
   PRECIS_MAX_RECEIVES,
   PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
@@ -172,6 +210,7 @@ export const ingestEnvSchema = z.object({
 
 export const analyzeEnvSchema = z.object({
   ...storageEnv,
+  PRECIS_RECORD_RETENTION_DAYS,
   PRECIS_EVENT_BUS,
   PRECIS_MAX_RECEIVES,
   ...engineEnv,
@@ -184,8 +223,16 @@ export const sweepEnvSchema = z.object({
   /** Where an upload whose S3 event was lost, or an article stuck in RECEIVED, is sent. */
   PRECIS_INGEST_QUEUE_URL: z.string().min(1),
   PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
+  /** Where the events a dead function did not get out are published. */
+  PRECIS_EVENT_BUS,
   /** An article unchanged this long in RECEIVED, CLEANED or ANALYZING is driven again; above every lease. */
   PRECIS_SWEEP_STALE_MS: positiveInt(30 * 60_000),
+  /** How long one run works before it saves where it stopped; keep it below the function's timeout. */
+  PRECIS_SWEEP_BUDGET_MS: positiveInt(4 * 60_000),
+  /** A finished article whose event is not out this long after it ended has it published by the sweep. */
+  PRECIS_SWEEP_EVENT_GRACE_MS: positiveInt(5 * 60_000),
+  /** Pages of 1,000 uploads the rolling pass over incoming/ lists in one run. */
+  PRECIS_SWEEP_UPLOAD_PAGES: positiveInt(1),
 });
 
 export const apiEnvSchema = z.object({
@@ -215,6 +262,14 @@ export const apiEnvSchema = z.object({
         .map((origin) => origin.trim())
         .filter(Boolean),
     ),
+  /** How the stack authorizes callers (its `-c auth`): what the reader page asks for, a key or a sign-in. */
+  PRECIS_AUTH: z.enum(['apiKey', 'iam', 'cognito']).default('apiKey'),
+  /** With PRECIS_AUTH=cognito: the user pool domain's base URL, where the page signs users in. */
+  PRECIS_COGNITO_DOMAIN: z.url({ protocol: /^https?$/ }).optional(),
+  /** With PRECIS_AUTH=cognito: the page's app client (public: no secret, PKCE instead). */
+  PRECIS_COGNITO_CLIENT_ID: z.string().min(1).optional(),
+  /** With PRECIS_AUTH=cognito: the page's own URL, the client's callback and sign-out URL. */
+  PRECIS_READER_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /** The `precis` command on local files: cleaning and the engine, no storage. */

@@ -35,6 +35,8 @@ export const ERROR_CODES = {
     "The LLM server cut the prompt to fit its context window, or refused it as too long even in parts; raise the server's context and PRECIS_CONTEXT_TOKENS.",
   LLM_RATE_LIMITED:
     "The LLM server asked to wait longer than the article's time budget; the article goes back to the queue for that long.",
+  LLM_BUDGET_EXCEEDED:
+    'The article reached its ceiling on billed LLM calls or spend (PRECIS_MAX_CALLS_PER_ARTICLE, PRECIS_MAX_COST_PER_ARTICLE).',
   INTERNAL_ERROR: 'An unexpected error occurred.',
   // Requests: the API and the CLI answer these; no article is marked with them.
   FILE_UNREADABLE: 'The file could not be read (it does not exist, or permission is denied).',
@@ -104,7 +106,29 @@ export function toErrorInfo(error: unknown): ErrorInfo {
   return { code: 'INTERNAL_ERROR', message: ERROR_CODES.INTERNAL_ERROR };
 }
 
-export function tooLargeMessage(size: number, maxBytes: number): string {
-  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `The object is ${mb(size)}; the limit is ${mb(maxBytes)}.`;
+const KB = 1024;
+const MB = 1024 * 1024;
+
+/** A size in the unit that suits it (bytes, KB under 1 MB, else MB), with `digits` more decimals than it needs alone. */
+function sizeText(bytes: number, digits: number): string {
+  if (bytes < KB) return `${bytes} bytes`;
+  if (bytes < MB) return `${(bytes / KB).toFixed(digits + (bytes < 10 * KB ? 1 : 0))} KB`;
+  return `${(bytes / MB).toFixed(digits + 1)} MB`;
+}
+
+/**
+ * "The object is 350 KB; the limit is 256 KB.": each size in its own unit,
+ * with as many decimals as it takes for the two to read differently (an
+ * object one byte over its limit is given in bytes). `limitFor` says which
+ * limit it is, when there are several.
+ */
+export function tooLargeMessage(size: number, maxBytes: number, limitFor = ''): string {
+  const say = (object: string, limit: string) =>
+    `The object is ${object}; the limit is ${limit}${limitFor ? ` ${limitFor}` : ''}.`;
+  for (let digits = 0; digits <= 2; digits++) {
+    const [object, limit] = [sizeText(size, digits), sizeText(maxBytes, digits)];
+    if (object !== limit) return say(object, limit);
+  }
+  const bytes = (n: number) => `${n.toLocaleString('en-US')} bytes`;
+  return say(bytes(size), bytes(maxBytes));
 }

@@ -1,6 +1,7 @@
 import type {
   AnalysisResult,
   ArticleError,
+  ArticleListing,
   ArticleMetadata,
   ArticleRecord,
   ReprocessRequest,
@@ -20,10 +21,15 @@ export interface BlobStore {
    */
   get(bucket: string, key: string, options?: { maxBytes?: number }): Promise<Uint8Array>;
   put(bucket: string, key: string, body: string | Uint8Array, contentType: string): Promise<void>;
-  /** The objects under `prefix`, a page at a time. */
+  /**
+   * The objects under `prefix` in key order (after `startAfter` when given),
+   * fetched a page of 1,000 at a time as they are read: a reader that stops
+   * early has paid for the pages it read.
+   */
   list(
     bucket: string,
     prefix: string,
+    options?: { startAfter?: string },
   ): AsyncIterable<{ key: string; size: number; etag: string | null; lastModified: Date | null }>;
 }
 
@@ -66,8 +72,8 @@ export type IngestClaim =
 export type AnalysisClaim =
   | { outcome: 'claimed'; article: ArticleRecord; leaseToken: string }
   | { outcome: 'skip'; reason: 'missing' | 'terminal' | 'not-cleaned' }
-  /** Another live delivery holds the article's lease: try again after it. */
-  | { outcome: 'busy' };
+  /** Another live delivery holds the article's lease, until `leaseUntil` (epoch ms): try again after it. */
+  | { outcome: 'busy'; leaseUntil: number | null };
 
 export interface CleanedFields extends ArticleMetadata {
   format: SourceFormat;
@@ -81,7 +87,6 @@ export interface CleanedFields extends ArticleMetadata {
 export interface AnalyzedFields {
   result: AnalysisResult;
   cleanerVersion: string;
-  resultKey: string;
   analyzeMs: number;
   /** A PARTIAL result whose failed translations are retried on redelivery. */
   retryPending: boolean;
@@ -98,8 +103,34 @@ export interface ListQuery {
 }
 
 export interface ArticlePage {
-  items: ArticleRecord[];
+  items: ArticleListing[];
   nextCursor: string | null;
+}
+
+/**
+ * What an article waits for, while it waits: a message to its next stage
+ * (its status: RECEIVED, CLEANED, ANALYZING, or PARTIAL when a reprocess
+ * reopened its translations), or, once finished, its event to be published
+ * (EVENT; RETRY for a PARTIAL article whose message comes back to retry its
+ * translations). A finished article whose event is out waits for nothing.
+ */
+export type Pending = 'RECEIVED' | 'CLEANED' | 'ANALYZING' | 'PARTIAL' | 'EVENT' | 'RETRY';
+
+export interface PendingQuery {
+  pending: Pending;
+  /** Only articles whose last change is at or after this instant (ISO 8601), when given. */
+  from?: string | null;
+  /** Only articles whose last change is before this instant (ISO 8601). */
+  before: string;
+  limit: number;
+  /** Where the previous page stopped (its `next`). */
+  after?: string | null;
+}
+
+export interface PendingPage {
+  items: { id: string; updatedAt: string }[];
+  /** Where the next page starts; null when this one ended the query. */
+  next: string | null;
 }
 
 /**
@@ -162,8 +193,45 @@ export interface ArticleRepository extends ContentClaims {
     reopen: Reopen,
     now: Date,
   ): Promise<boolean>;
-  /** Newest first. Throws INVALID_CURSOR for a cursor it did not return. */
+  /** Newest first, each article's listing fields. Throws INVALID_CURSOR for a cursor it did not return. */
   list(query: ListQuery): Promise<ArticlePage>;
+  /** Articles waiting as `pending` says since before `before`, oldest first, by key only: the sweep's view. */
+  pending(query: PendingQuery): Promise<PendingPage>;
+  /**
+   * A finished article's event is out: it waits for nothing more. Only if it
+   * is still the change that ended it (`finishedAt`, its updatedAt then);
+   * false otherwise.
+   */
+  markPublished(id: string, finishedAt: string): Promise<boolean>;
+}
+
+/**
+ * Where the sweep keeps how far it got, so that a run that stops on its
+ * time budget resumes there, and uploads it has looked at are not looked at
+ * again.
+ */
+export interface SweepPosition {
+  /**
+   * By what the articles wait for: the pass under way (the window of last
+   * changes it covers, and where it stopped), and the last one that ended
+   * (the window's end, and when the last pass over every waiting one ended).
+   */
+  pending: Partial<Record<Pending, { from: string | null; before: string; after: string | null }>>;
+  passed: Partial<Record<Pending, { before: string; fullAt: string }>>;
+  uploads: {
+    /** The last key the rolling pass over the uploads looked at; null at the start of a pass. */
+    startAfter: string | null;
+    /** When the pass under way started, and the one before it (ISO 8601). */
+    passStartedAt: string | null;
+    previousPassStartedAt: string | null;
+    /** Dated uploads modified before this instant have been looked at (ISO 8601). */
+    datedUntil: string | null;
+  };
+}
+
+export interface SweepState {
+  load(): Promise<SweepPosition | null>;
+  save(position: SweepPosition): Promise<void>;
 }
 
 /** Where a reopened article goes, and what it keeps. */
@@ -230,8 +298,10 @@ export interface ArticleFinished {
 
 /**
  * Where terminal states are published: EventBridge in AWS, a file locally.
- * Publishing never fails the article: an adapter that cannot publish logs
- * why and returns.
+ * `finished` resolves once the event is out and rejects when it is not; the
+ * record keeps the event pending (see Pending) until it is, so a caller
+ * that could not publish, or died before it did, leaves it to the sweep.
+ * Publishing never fails the article.
  */
 export interface ArticleEvents {
   finished(event: ArticleFinished): Promise<void>;

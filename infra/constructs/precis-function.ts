@@ -9,6 +9,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../shared/article.js';
+import { type Part, prefixesOf } from '../../shared/layout.js';
 import { BUNDLING, workerBundleCommand } from '../bundling.js';
 
 export interface PrecisFunctionProps {
@@ -104,18 +105,20 @@ export class PrecisFunction extends Construct {
   }
 
   /**
-   * PRECIS_BUCKET, and the object actions the code uses, on the prefixes it
-   * uses them on. `list` adds s3:ListBucket on the bucket: without it S3
-   * answers 403, not 404, for a key that does not exist, and a deleted upload
-   * would be retried as a failure instead of ending SOURCE_NOT_FOUND.
+   * PRECIS_BUCKET, and what the bucket's layout (shared/layout.ts) says
+   * `part` does, on the prefixes it does it on: s3:GetObject where it reads,
+   * s3:PutObject where it writes, s3:ListBucket limited (s3:prefix) to where
+   * it lists. A reader that may list gets 404, not 403, for a key that does
+   * not exist: a deleted upload ends SOURCE_NOT_FOUND instead of being
+   * retried as a failure.
    */
-  bindBucket(bucket: IBucket, grants: { get?: string[]; put?: string[]; list?: boolean }): this {
+  bindBucket(bucket: IBucket, part: Part): this {
     this.fn.addEnvironment('PRECIS_BUCKET', bucket.bucketName);
     for (const [action, prefixes] of [
-      ['s3:GetObject', grants.get],
-      ['s3:PutObject', grants.put],
+      ['s3:GetObject', prefixesOf(part, 'readers')],
+      ['s3:PutObject', prefixesOf(part, 'writers')],
     ] as const) {
-      if (!prefixes?.length) continue;
+      if (prefixes.length === 0) continue;
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
           effect: Effect.ALLOW,
@@ -124,11 +127,41 @@ export class PrecisFunction extends Construct {
         }),
       );
     }
-    if (grants.list) {
+    const listed = prefixesOf(part, 'listers');
+    if (listed.length > 0) {
       this.role.addToPrincipalPolicy(
-        new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          // S3 checks a GetObject of a missing key against ListBucket with the key as s3:prefix.
+          conditions: { StringLike: { 's3:prefix': listed.map((prefix) => `${prefix}*`) } },
+        }),
       );
     }
+    return this;
+  }
+
+  /**
+   * The only writes the sweep makes: its own item of the table (where it
+   * stopped, `stateId`), and an article's `pending` mark once its event is
+   * out (an update that names no other attribute than the ones it checks).
+   */
+  bindSweepWrites(table: ITableV2, stateId: string, published: string[]): this {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [stateId] } },
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': published } },
+      }),
+    );
     return this;
   }
 

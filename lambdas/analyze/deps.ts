@@ -5,9 +5,11 @@ import { type AnalysisCache, BlobAnalysisCache, BlobAnswerStore, CachedEngine } 
 import type { AnalysisEngine } from '../../shared/analysis/engine.js';
 import { FallbackEngine } from '../../shared/analysis/fallback.js';
 import { apiKeyFromSecret, KeyedEngine } from '../../shared/analysis/keyed-engine.js';
-import { type AnswerStore, LlmEngine } from '../../shared/analysis/llm/engine.js';
+import { LlmEngine } from '../../shared/analysis/llm/engine.js';
+import { ServerModels } from '../../shared/analysis/llm/server-models.js';
 import { ChatTransport, providerOf, ResponsesTransport } from '../../shared/analysis/llm/transport.js';
 import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
+import type { AnswerStore } from '../../shared/analysis/ports.js';
 import { type AnalyzeConfig, ConfigError, type EngineConfig } from '../../shared/config.js';
 import type { ArticleEvents, ContentClaims } from '../../shared/ports.js';
 import {
@@ -40,12 +42,17 @@ export interface EngineStores {
   answers?: AnswerStore;
 }
 
-/** The LLM engine alone (no cache, no fallback), on OpenAI or the configured compatible server. */
+/**
+ * The LLM engine alone (no cache, no fallback), on OpenAI or the configured
+ * compatible server. Building it reads the model's shutdown date: one past,
+ * or within 30 days, is said at once through `warn`.
+ */
 export function createLlmEngine(
   config: EngineConfig,
   apiKey = config.OPENAI_API_KEY,
   warn: (message: string) => void = (message) => console.warn(message),
   answers?: AnswerStore,
+  now?: () => Date,
 ): LlmEngine {
   const client = new OpenAI({
     // Local servers (Ollama, vLLM, llama.cpp) take any key; the client insists on one.
@@ -69,6 +76,8 @@ export function createLlmEngine(
       api: config.PRECIS_LLM_API,
       reasoningEffort: config.PRECIS_REASONING_EFFORT,
       maxOutputTokens: config.PRECIS_MAX_OUTPUT_TOKENS,
+      maxCallsPerArticle: config.PRECIS_MAX_CALLS_PER_ARTICLE,
+      maxCostPerArticle: config.PRECIS_MAX_COST_PER_ARTICLE,
       budgetMs: config.PRECIS_ARTICLE_BUDGET_MS,
       maxInputTokens: config.PRECIS_MAX_INPUT_TOKENS,
       dropUngrounded: config.PRECIS_DROP_UNGROUNDED,
@@ -82,6 +91,9 @@ export function createLlmEngine(
       concurrency: config.PRECIS_LLM_CONCURRENCY,
       warn,
       answers,
+      // With no LLM configured there is no server to ask (`precis models` still answers from the table).
+      directory: llmConfigured(config, apiKey) ? new ServerModels(client, provider) : undefined,
+      now,
     },
   );
 }
@@ -140,7 +152,9 @@ export function buildAnalyzeDeps(
   clients: AnalyzeClients,
   overrides: { engine?: AnalysisEngine; observe?: Observability } = {},
 ): AnalyzeHandlerDeps {
-  const adapters = storageAdapters(clients, config.PRECIS_TABLE);
+  const adapters = storageAdapters(clients, config.PRECIS_TABLE, {
+    recordRetentionDays: config.PRECIS_RECORD_RETENTION_DAYS,
+  });
   const cache = new BlobAnalysisCache(adapters.blobs, config.PRECIS_BUCKET);
   const observe = overrides.observe ?? observability('precis-analyze');
   return {

@@ -56,7 +56,9 @@ export function createAnalyzeHandler(deps: AnalyzeHandlerDeps) {
     const { articleId } = message.parse(JSON.parse(record.body));
     try {
       const result = await analyzeArticle(articleId, delivery, deps);
-      logger.info('analyze', { ...result });
+      if (result.outcome === 'retry-later')
+        logger.warn('analysis put off; the message comes back later', { ...result });
+      else logger.info('analyze', { ...result });
       recordMetrics(result, metrics);
       return [result];
     } catch (error) {

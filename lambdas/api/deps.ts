@@ -1,7 +1,8 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { ApiConfig } from '../../shared/config.js';
+import { type ApiConfig, ConfigError } from '../../shared/config.js';
 import type { DeadLetterQueue, MessageQueue } from '../../shared/ports.js';
 import { CursorCodec, processCursorCodec } from '../../shared/storage/cursor.js';
 import { S3UploadSigner } from '../../shared/storage/s3-upload-signer.js';
@@ -16,6 +17,8 @@ import {
   traced,
 } from '../runtime.js';
 import type { ApiHandlerDeps } from './handler.js';
+import type { ReaderConfig } from './reader/page.js';
+import { API_SCOPES } from './routes.js';
 
 /** The queues a reprocess and a redrive use: SQS in AWS, the in-process queues locally. */
 export interface ApiQueues {
@@ -26,6 +29,8 @@ export interface ApiQueues {
 }
 
 export interface ApiClients extends StorageClients {
+  /** The client upload URLs are signed with: one from presigningS3Client, which signs no checksum into them. */
+  presign: S3Client;
   secrets?: SecretsManagerClient;
   /** Made on SQS from the configured URLs when absent. */
   queues?: ApiQueues;
@@ -61,13 +66,44 @@ export function buildApiDeps(
     analyzeQueue: queues.analyze,
     deadLetters: queues.deadLetters,
     clock: systemClock,
-    uploads: new S3UploadSigner(clients.s3),
+    uploads: new S3UploadSigner(clients.presign),
     config: {
       bucket: config.PRECIS_BUCKET,
       targetLanguages: config.TARGET_LANGUAGES,
       maxObjectBytes: config.PRECIS_MAX_OBJECT_BYTES,
     },
     corsOrigins: config.PRECIS_CORS_ORIGINS,
+    reader: readerConfig(config),
+  };
+}
+
+/**
+ * What the reader page needs to authorize its calls: nothing more than the
+ * mode for API keys and IAM; for Cognito the user pool's domain, the page's
+ * public client and its own URL (where the hosted UI sends the user back),
+ * all three or the function does not start.
+ */
+export function readerConfig(config: ApiConfig): ReaderConfig {
+  if (config.PRECIS_AUTH !== 'cognito') return { auth: config.PRECIS_AUTH };
+  const { PRECIS_COGNITO_DOMAIN: domain, PRECIS_COGNITO_CLIENT_ID: clientId, PRECIS_READER_URL: redirectUri } = config;
+  if (!domain || !clientId || !redirectUri) {
+    const missing = Object.entries({
+      PRECIS_COGNITO_DOMAIN: domain,
+      PRECIS_COGNITO_CLIENT_ID: clientId,
+      PRECIS_READER_URL: redirectUri,
+    })
+      .filter(([, value]) => !value)
+      .map(([name]) => `${name} is not set (PRECIS_AUTH=cognito needs it)`);
+    throw new ConfigError(`Invalid configuration: ${missing.join('; ')}`);
+  }
+  return {
+    auth: 'cognito',
+    cognito: {
+      domain: domain.replace(/\/+$/, ''),
+      clientId,
+      redirectUri,
+      scopes: ['openid', API_SCOPES.read, API_SCOPES.reprocess],
+    },
   };
 }
 

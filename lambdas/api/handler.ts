@@ -18,7 +18,7 @@ import { type RedriveDeps, redrive, reprocessArticle, reprocessMatching } from '
 import { requestUpload, type UploadDeps } from '../../shared/usecases/upload.js';
 import type { Observability } from '../runtime.js';
 import { bodyOf, cut, headOf, json, MethodNotAllowed, problemResponses, queryOf, text, withEtag } from './http.js';
-import { READER_PAGE } from './reader/page.js';
+import { type ReaderConfig, readerPage } from './reader/page.js';
 import {
   allowedMethods,
   articleId,
@@ -47,13 +47,18 @@ export type ApiHandlerDeps = ReadDeps &
   RedriveDeps &
   UploadDeps &
   Pick<Observability, 'logger'> &
-  Partial<Pick<Observability, 'tracer'>> & { corsOrigins?: string[] };
+  Partial<Pick<Observability, 'tracer'>> & {
+    corsOrigins?: string[];
+    /** How the reader page authorizes its calls; API keys when absent. */
+    reader?: ReaderConfig;
+  };
 
 /** The read API: API Gateway REST proxy events → read use cases → JSON. */
 export function createApiHandler(deps: ApiHandlerDeps) {
   type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+  const page = readerPage(deps.reader ?? { auth: 'apiKey' });
   const operations: Record<OperationId, Handler> = {
-    readerPage: async () => ({ statusCode: 200, headers: READER_PAGE.headers, body: READER_PAGE.body }),
+    readerPage: async () => ({ statusCode: 200, headers: page.headers, body: page.body }),
     openApi: async () => json(openapi),
     uploadArticle: async (event) => json(await requestUpload(bodyOf(event, uploadBody), deps), 201),
     listArticles: async (event) => json(await listArticles(queryOf(event, listQuery), deps)),

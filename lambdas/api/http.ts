@@ -113,11 +113,28 @@ function parameters<S extends z.ZodType>(schema: S, value: unknown, whole: strin
   throw new PrecisError('INVALID_PARAMETER', detail);
 }
 
+/** A query value as the JSON a body would carry it: `true`, `25`, or the text. */
+function asJson(value: string | undefined): unknown {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value !== undefined && /^[0-9]{1,9}$/.test(value) ? Number(value) : (value ?? '');
+}
+
 /**
  * A JSON request body checked against a schema (no body is `{}`); malformed
- * JSON or a mismatch is INVALID_PARAMETER naming the field.
+ * JSON or a mismatch is INVALID_PARAMETER naming the field. A route with a
+ * body reads nothing from the query string: parameters sent there are
+ * refused with the body that would carry them, rather than ignored (or
+ * reported missing from the body, which they are).
  */
 export function bodyOf<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.infer<S> {
+  const query = Object.entries(event.queryStringParameters ?? {});
+  if (query.length > 0) {
+    const body = JSON.stringify(Object.fromEntries(query.map(([name, value]) => [name, asJson(value)])));
+    throw new PrecisError(
+      'INVALID_PARAMETER',
+      `${event.httpMethod} ${cut(event.path, 80)} takes its parameters in a JSON body, not in the query string: send ${cut(body, 200)} as the body (content-type: application/json).`,
+    );
+  }
   let value: unknown = {};
   const raw = event.body
     ? event.isBase64Encoded

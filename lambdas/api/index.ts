@@ -1,10 +1,14 @@
 import { apiEnvSchema, loadConfig } from '../../shared/config.js';
-import { defaultStorageClients, observability } from '../runtime.js';
+import { defaultStorageClients, observability, presigningS3Client } from '../runtime.js';
 import { buildApiDeps } from './deps.js';
 import { createApiHandler } from './handler.js';
 
 const observe = observability('precis-api');
 
 export const handler = createApiHandler(
-  buildApiDeps(loadConfig(apiEnvSchema), defaultStorageClients(observe.tracer), observe),
+  buildApiDeps(
+    loadConfig(apiEnvSchema),
+    { ...defaultStorageClients(observe.tracer), presign: presigningS3Client() },
+    observe,
+  ),
 );

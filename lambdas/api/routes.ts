@@ -9,6 +9,12 @@ import { ARTICLE_ID, STATUSES } from '../../shared/article.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import { LANGUAGE_CODE } from '../../shared/languages.js';
 
+/**
+ * The OAuth scopes a Cognito access token needs (`-c auth=cognito`): `read`
+ * for every GET, `reprocess` for every POST (uploads, reprocessing, redrives).
+ */
+export const API_SCOPES = { read: 'precis/read', reprocess: 'precis/reprocess' } as const;
+
 /** Articles one bulk reprocess call looks at, at most: well inside the function's time. */
 export const BULK_LIMIT = 50;
 
@@ -57,7 +63,9 @@ const scope = z
 export const reprocessBody = z.strictObject({ scope });
 const instant = z.iso.datetime({ offset: true });
 export const bulkBody = z.strictObject({
-  status: z.enum(['DONE', 'PARTIAL', 'FAILED']),
+  status: z.enum(['DONE', 'PARTIAL', 'FAILED'], {
+    error: (issue) => (issue.input === undefined ? 'required: one of "DONE", "PARTIAL" or "FAILED"' : undefined),
+  }),
   receivedFrom: instant.optional(),
   receivedBefore: instant.optional(),
   engine: z.string().min(1).max(100).optional(),
@@ -68,6 +76,16 @@ export const bulkBody = z.strictObject({
 });
 export const redriveBody = z.strictObject({ max: z.number().int().min(1).max(1000).optional() });
 
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const QUOTED = '"(?:[\\t !#-\\[\\]-~]|\\\\[\\t -~])*"';
+/**
+ * A media type as HTTP carries it (RFC 9110): `type/subtype`, then `;
+ * name=value` parameters, all in visible ASCII. It is sent back as the PUT's
+ * Content-Type header and stored as the object's: a character no header can
+ * carry must be refused here, before anything is stored or signed.
+ */
+const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|${QUOTED}))*$`);
+
 export const uploadBody = z
   .strictObject({
     filename: z
@@ -75,7 +93,15 @@ export const uploadBody = z
       .min(1)
       .max(255)
       .meta({ description: "The file's name; its extension tells the format (.html, .txt, .md, .json)." }),
-    contentType: z.string().min(1).max(200).optional(),
+    contentType: z
+      .string()
+      .max(200)
+      .regex(MEDIA_TYPE, 'a media type such as "text/html; charset=utf-8", in visible ASCII (it is sent as a header)')
+      .optional()
+      .meta({
+        description: "The file's media type, sent as the PUT's Content-Type; application/octet-stream when absent.",
+        example: 'text/html; charset=utf-8',
+      }),
     size: z
       .number()
       .int()

@@ -38,7 +38,7 @@ export function buildIngestDeps(
   observe: Observability = observability('precis-ingest'),
 ): IngestHandlerDeps {
   return {
-    ...storageAdapters(clients, config.PRECIS_TABLE),
+    ...storageAdapters(clients, config.PRECIS_TABLE, { recordRetentionDays: config.PRECIS_RECORD_RETENTION_DAYS }),
     ...observe,
     analyzeQueue: clients.analyzeQueue,
     // One worker: Lambda gives an instance one invocation at a time and about one core, and the uploads of

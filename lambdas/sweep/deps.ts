@@ -1,12 +1,23 @@
 import type { SweepConfig } from '../../shared/config.js';
-import type { IngestQueue, MessageQueue } from '../../shared/ports.js';
+import type { ArticleEvents, IngestQueue, MessageQueue } from '../../shared/ports.js';
+import { DynamoSweepState } from '../../shared/storage/dynamo-sweep-state.js';
 import type { SweepDeps } from '../../shared/usecases/sweep.js';
-import { type Observability, observability, type StorageClients, storageAdapters, systemClock } from '../runtime.js';
+import {
+  documentClient,
+  eventBus,
+  type Observability,
+  observability,
+  type StorageClients,
+  storageAdapters,
+  systemClock,
+} from '../runtime.js';
 
 export interface SweepClients extends StorageClients {
   /** Takes S3-event-shaped bodies: SQS in AWS, the in-process queue locally. */
   ingestQueue: { sendBody(body: string): Promise<void> };
   analyzeQueue: MessageQueue;
+  /** Where events a dead function did not get out are published: the configured EventBridge bus when absent. */
+  events?: ArticleEvents;
 }
 
 export interface SweepHandlerDeps extends SweepDeps, Observability {}
@@ -24,9 +35,17 @@ export function buildSweepDeps(
   return {
     ...storageAdapters(clients, config.PRECIS_TABLE),
     ...observe,
+    state: new DynamoSweepState(documentClient(clients.dynamodb), config.PRECIS_TABLE),
+    events: clients.events ?? eventBus(config.PRECIS_EVENT_BUS, observe.logger, observe.tracer),
     ingestQueue: { send: (source) => clients.ingestQueue.sendBody(encode(source)) },
     analyzeQueue: clients.analyzeQueue,
     clock: systemClock,
-    config: { bucket: config.PRECIS_BUCKET, staleAfterMs: config.PRECIS_SWEEP_STALE_MS },
+    config: {
+      bucket: config.PRECIS_BUCKET,
+      staleAfterMs: config.PRECIS_SWEEP_STALE_MS,
+      budgetMs: config.PRECIS_SWEEP_BUDGET_MS,
+      eventGraceMs: config.PRECIS_SWEEP_EVENT_GRACE_MS,
+      uploadPages: config.PRECIS_SWEEP_UPLOAD_PAGES,
+    },
   };
 }

@@ -7,7 +7,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { type SweepReport, sweep } from '../../shared/usecases/sweep.js';
 import type { SweepHandlerDeps } from './deps.js';
 
-/** The scheduled sweep: drives again what lost messages left behind, and says what it found. */
+/** The scheduled sweep: drives again what lost events and messages left behind, and says what it found. */
 export function createSweepHandler(deps: SweepHandlerDeps) {
   const { logger, metrics } = deps;
   return middy<ScheduledEvent, SweepReport, Error, Context>()
@@ -18,10 +18,11 @@ export function createSweepHandler(deps: SweepHandlerDeps) {
       const report = await sweep(deps);
       metrics.addMetric('UnknownUploadsDriven', MetricUnit.Count, report.unknown.length);
       metrics.addMetric('StuckArticlesDriven', MetricUnit.Count, report.reingested.length + report.reanalyzed.length);
-      if (report.unknown.length + report.reingested.length + report.reanalyzed.length > 0) {
+      metrics.addMetric('EventsPublishedBySweep', MetricUnit.Count, report.published.length);
+      if (report.unknown.length + report.reingested.length + report.reanalyzed.length + report.published.length > 0) {
         logger.warn('sweep drove lost work again', { ...report });
       } else {
-        logger.info('sweep found nothing lost', { objects: report.objects });
+        logger.info('sweep found nothing lost', { objects: report.objects, stopped: report.stopped });
       }
       return report;
     });

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { seeded } from '../../bench/lib/random.js';
-import { featuresOf, type Model, probability } from '../../shared/analysis/checkworthiness.js';
+import { conceptFeaturesOf, featuresOf, type Model, probability } from '../../shared/analysis/checkworthiness.js';
 
 export interface Labelled {
   id: number;
@@ -73,8 +73,14 @@ function bestThreshold(scores: number[], labels: (0 | 1)[]): number {
   return best.threshold;
 }
 
-export function train(data: Labelled[], seed = 7): Model {
-  const rows = data.map((d) => ({ features: featuresOf(d.text), label: d.label }));
+/** What a model reads of a sentence: the English words model's features by default. */
+export type Featurize = (text: string) => string[];
+
+/** The features the model for text other than English reads, taken from English text through the English lists. */
+export const conceptFeatures: Featurize = (text) => conceptFeaturesOf(text, 'en');
+
+export function train(data: Labelled[], seed = 7, featurize: Featurize = featuresOf): Model {
+  const rows = data.map((d) => ({ features: featurize(d.text), label: d.label }));
   const counts = new Map<string, number>();
   for (const row of rows) for (const f of row.features) counts.set(f, (counts.get(f) ?? 0) + 1);
   const kept = rows.map((row) => ({ ...row, features: row.features.filter((f) => (counts.get(f) ?? 0) >= MIN_COUNT) }));
@@ -109,7 +115,7 @@ export function train(data: Labelled[], seed = 7): Model {
     ),
     threshold: 0.5,
   };
-  const scores = data.map((d) => probability(model, featuresOf(d.text)));
+  const scores = rows.map((row) => probability(model, row.features));
   model.threshold = bestThreshold(
     scores,
     data.map((d) => d.label),

@@ -1,25 +1,35 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AnalysisResult } from '../article.js';
 import { TransientError } from '../errors.js';
+import { objectKeys } from '../layout.js';
 import type { BlobStore, ContentClaims } from '../ports.js';
-import type { AnalysisEngine, AnalysisInput, AnalysisOptions } from './engine.js';
-import type { AnswerStore, KeptAnswer } from './llm/engine.js';
+import type {
+  AnalysisCache,
+  AnalysisEngine,
+  AnalysisInput,
+  AnalysisOptions,
+  AnswerStore,
+  FingerprintedEngine,
+  KeptAnswer,
+} from './ports.js';
 
-/** Where finished analyses are kept by what produced them. */
-export interface AnalysisCache {
-  get(key: string): Promise<AnalysisResult | null>;
-  put(key: string, result: AnalysisResult): Promise<void>;
-}
+export type { AnalysisCache, FingerprintedEngine };
 
-/** An engine whose results depend only on the text and what `fingerprint` names. */
-export interface FingerprintedEngine extends AnalysisEngine {
-  fingerprint(options: AnalysisOptions): string;
+/**
+ * Everything of the input that goes into a prompt: the text (by its hash),
+ * the title and the publication time (the metadata line), and the language
+ * (the translation prompt names it). Two inputs that differ in any of these
+ * are different analyses: a title carrying an instruction, or another
+ * publication day for "yesterday", must never reach another upload's result.
+ */
+export function inputIdentity(input: AnalysisInput): unknown[] {
+  return [input.contentHash, input.title ?? null, input.publishedAt ?? null, input.language ?? null];
 }
 
 /** How long a message for the same text waits, at most, before it looks at the cache again. */
 export const CONTENT_WAIT_MS = 30_000;
 
-/** The same text is being analysed for another article: come back for its result. */
+/** The same input is being analysed for another article: come back for its result. */
 export class ContentInProgressError extends TransientError {
   constructor(readonly retryAfterMs: number) {
     super(
@@ -30,18 +40,19 @@ export class ContentInProgressError extends TransientError {
 }
 
 /**
- * Never pays twice for the same analysis: a result is reused when the
- * cleaned text (its hash) and the engine's fingerprint (models, prompt
- * version, languages, settings) are the same. Only complete (DONE) results
- * are kept; a reused one reports no usage and says it was a cache hit. A
- * fresh run (a reprocess) is not served from the cache, and replaces what
- * it holds.
+ * Never pays twice for the same analysis: a result is reused when
+ * everything that went into its prompts is the same: the input (its text's
+ * hash, title, publication time and language: `inputIdentity`) and the
+ * engine's fingerprint (models, prompt version, target languages, settings).
+ * Only complete (DONE) results are kept; a reused one reports no usage and
+ * says it was a cache hit. A fresh run (a reprocess) is not served from the
+ * cache, and replaces what it holds.
  *
- * With content claims, two articles with the same text at once do not both
- * pay: the first claims the text; the second, finding the claim held, is
- * told to come back later (ContentInProgressError, a retry-later), when the
- * result is in the cache. On the queue's last delivery it analyses anyway:
- * paying twice is better than an article that never ends.
+ * With content claims, two articles with the same input at once do not both
+ * pay: the first claims it; the second, finding the claim held, is told to
+ * come back later (ContentInProgressError, a retry-later), when the result
+ * is in the cache. On the queue's last delivery it analyses anyway: paying
+ * twice is better than an article that never ends.
  */
 export class CachedEngine implements AnalysisEngine {
   readonly name: string;
@@ -56,7 +67,7 @@ export class CachedEngine implements AnalysisEngine {
 
   key(input: AnalysisInput, options: AnalysisOptions): string {
     return createHash('sha256')
-      .update(`${input.contentHash}\u0000${this.inner.fingerprint(options)}`)
+      .update(JSON.stringify([...inputIdentity(input), this.inner.fingerprint(options)]))
       .digest('hex');
   }
 
@@ -109,7 +120,7 @@ class JsonBlobs<T> {
 /** The cache as JSON objects under `cache/` in the article bucket. Best effort: a failed read is a miss. */
 export class BlobAnalysisCache extends JsonBlobs<AnalysisResult> implements AnalysisCache {
   constructor(blobs: BlobStore, bucket: string) {
-    super(blobs, bucket, 'cache/');
+    super(blobs, bucket, objectKeys.cachePrefix);
   }
 
   override async put(key: string, result: AnalysisResult): Promise<void> {
@@ -122,13 +133,13 @@ export class BlobAnalysisCache extends JsonBlobs<AnalysisResult> implements Anal
 }
 
 /**
- * Analysis answers kept by text under `answers/` in the article bucket, for
- * the LLM engine (see AnswerStore). A failed read is a miss; a failed write
- * is the engine's to shrug off.
+ * Analysis answers kept by prompt under `answers/` in the article bucket,
+ * for the LLM engine (see AnswerStore). A failed read is a miss; a failed
+ * write is the engine's to shrug off.
  */
 export class BlobAnswerStore extends JsonBlobs<KeptAnswer> implements AnswerStore {
   constructor(blobs: BlobStore, bucket: string) {
-    super(blobs, bucket, 'answers/');
+    super(blobs, bucket, objectKeys.answersPrefix);
   }
 }
 

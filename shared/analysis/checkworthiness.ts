@@ -6,11 +6,17 @@
  * checked by 4-fold cross-validation in `npm run eval:claims`. The weights
  * are checked in (checkworthiness-weights.json) and read once.
  *
- * The lexical weights are English (ClaimBuster is); in other languages the
- * dense features, whose patterns cover French, Spanish, German and Arabic
- * too, carry the score.
+ * Its words are English (ClaimBuster is). Text in another language is
+ * scored by a second model, trained on the same sentences, that reads no
+ * words, only what every language has: the patterns below (which cover
+ * French, Spanish, German and Arabic too), word classes read through each
+ * language's lists (checkworthiness-concepts.ts), how many figures, and the
+ * length (checkworthiness-concepts-weights.json).
  */
+import { type ConceptLanguage, conceptLanguage, conceptsOf } from './checkworthiness-concepts.js';
+import CONCEPT_WEIGHTS from './checkworthiness-concepts-weights.json' with { type: 'json' };
 import WEIGHTS from './checkworthiness-weights.json' with { type: 'json' };
+import { FIGURE } from './figures.js';
 
 const NUMBER_WORDS =
   /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|quarter|double|triple|twice)\b/i;
@@ -81,9 +87,11 @@ export function signals(text: string): Signals {
   };
 }
 
+const TOKEN = new RegExp(`\\p{L}+(?:['’]\\p{L}+)?|${FIGURE.source}`, 'gu');
+
 /** The words of a sentence as the model counts them: lower-cased, figures as one token, years as another. */
 export function tokens(text: string): string[] {
-  return (text.toLowerCase().match(/\p{L}+(?:['’]\p{L}+)?|\p{Nd}+(?:[.,]\p{Nd}+)*/gu) ?? []).map((t) =>
+  return (text.toLowerCase().match(TOKEN) ?? []).map((t) =>
     /^\p{Nd}/u.test(t) ? (/^(?:19|20)\d{2}$/.test(t) ? '<year>' : '<num>') : t.replace('’', "'"),
   );
 }
@@ -97,18 +105,29 @@ export function featuresOf(text: string, s: Signals = signals(text)): string[] {
     if (i + 1 < words.length) out.add(`b:${words[i]} ${words[i + 1]}`);
   }
   for (const [name, on] of Object.entries(s)) if (on === true) out.add(`f:${name}`);
-  out.add(
-    s.words <= 5
-      ? 'len:<=5'
-      : s.words <= 10
-        ? 'len:<=10'
-        : s.words <= 20
-          ? 'len:<=20'
-          : s.words <= 40
-            ? 'len:<=40'
-            : 'len:>40',
-  );
+  out.add(lengthOf(s.words));
   return [...out];
+}
+
+const lengthOf = (words: number) =>
+  words <= 5 ? 'len:<=5' : words <= 10 ? 'len:<=10' : words <= 20 ? 'len:<=20' : words <= 40 ? 'len:<=40' : 'len:>40';
+
+/**
+ * The input of the model for text other than English: the patterns, the
+ * word classes the language's lists find (none for a language without
+ * lists), how many figures (0 to 3 or more), and the length.
+ */
+export function conceptFeaturesOf(
+  text: string,
+  language: ConceptLanguage | null,
+  s: Signals = signals(text),
+): string[] {
+  const out: string[] = [];
+  for (const [name, on] of Object.entries(s)) if (on === true) out.push(`f:${name}`);
+  if (language) for (const concept of conceptsOf(text, language)) out.push(`c:${concept}`);
+  out.push(`figures:${Math.min(3, text.match(FIGURE)?.length ?? 0)}`);
+  out.push(lengthOf(s.words));
+  return out;
 }
 
 export interface Model {
@@ -125,11 +144,27 @@ export function probability(model: Model, features: readonly string[]): number {
 }
 
 const MODEL = WEIGHTS as Model;
+const CONCEPT_MODEL = CONCEPT_WEIGHTS as Model;
 
-/** The probability, 0..1 to two places, that a sentence is a check-worthy factual claim. */
-export function checkworthiness(text: string, options: { model?: Model; signals?: Signals } = {}): number {
-  return Math.round(probability(options.model ?? MODEL, featuresOf(text, options.signals)) * 100) / 100;
+/** English (or a language not given) is scored by the model of English words; any other language by the word classes. */
+const byClasses = (language: string | null | undefined) => Boolean(language) && conceptLanguage(language) !== 'en';
+
+/** The probability, 0..1 to two places, that a sentence (in `language`, English if not given) is a check-worthy factual claim. */
+export function checkworthiness(
+  text: string,
+  options: { model?: Model; signals?: Signals; language?: string | null } = {},
+): number {
+  const features = byClasses(options.language)
+    ? conceptFeaturesOf(text, conceptLanguage(options.language), options.signals)
+    : featuresOf(text, options.signals);
+  const model = options.model ?? (byClasses(options.language) ? CONCEPT_MODEL : MODEL);
+  return Math.round(probability(model, features) * 100) / 100;
 }
 
 /** The probability from which the checked-in model calls a sentence check-worthy. */
 export const CHECKWORTHY = MODEL.threshold;
+
+/** The probability from which the model that scores `language` calls a sentence check-worthy. */
+export function checkworthyFrom(language: string | null | undefined): number {
+  return byClasses(language) ? CONCEPT_MODEL.threshold : MODEL.threshold;
+}

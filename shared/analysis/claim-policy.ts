@@ -1,3 +1,5 @@
+import { figuresIn } from './figures.js';
+
 /** The most claims an article record keeps, whichever engine found them. */
 export const MAX_CLAIMS = 20;
 
@@ -5,8 +7,8 @@ export const MAX_CLAIMS = 20;
 const SAME_CLAIM = 0.7;
 
 const wordSet = (text: string) => new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
-/** The figures of a claim: two claims that differ in one ("8,200" and "9,200") say different things. */
-const figures = (text: string) => (text.match(/\p{Nd}+(?:[.,]\p{Nd}+)*/gu) ?? []).sort().join(' ');
+/** The figures of a claim: two claims that differ in one ("8,200" and "9,200", "1 200" and "1 300") say different things. */
+const figures = (text: string) => figuresIn(text).sort().join(' ');
 
 function jaccard(a: Set<string>, b: Set<string>): number {
   let shared = 0;

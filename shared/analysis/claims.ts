@@ -1,7 +1,12 @@
 import type { Claim, ClaimKind } from '../article.js';
-import { CHECKWORTHY, checkworthiness, type Signals, signals } from './checkworthiness.js';
+import { checkworthiness, checkworthyFrom, type Signals, signals } from './checkworthiness.js';
+import { conceptLanguage, conceptsOf } from './checkworthiness-concepts.js';
 import { MAX_CLAIMS, selectClaims } from './claim-policy.js';
+import { quotations } from './quotes.js';
 import { type Sentence, splitSentences } from './sentences.js';
+import { speakersOf } from './speakers.js';
+
+export { findSpeaker } from './speakers.js';
 
 const PREDICTION =
   /\b(?:will|would|expected to|plans? to|planned|is set to|are set to|forecasts?|projected|by the end of|next year|next month|upcoming)\b|(?:^|\s)(?:و?تتوقع|و?يتوقع|سوف|سي)/iu;
@@ -10,90 +15,59 @@ const POLICY =
 const EVENT =
   /\b(?:killed|wounded|injured|arrested|attacked|opened|reopened|closed|launched|signed|elected|resigned|died|fell|rose|increased|decreased|destroyed|burned|exploded|withdrew|deployed|visited|met|held|ended)\b/i;
 
-const PERSON_TITLE =
-  '(?:(?:Major|Lieutenant|Brigadier|Colonel|Captain|General|Gen\\.|Lt\\.|Col\\.|Maj\\.|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Prof\\.|President|Prime Minister|Minister|Governor|Sheikh|Deputy|Commander|Spokesman|Spokeswoman)\\s+)*';
-const CAP = "(?:(?:al|el|bin|abu|ibn)-)?\\p{Lu}[\\p{L}'’-]+";
-/** A proper name, possibly with a title and "of" links: "Major General Kawa Gharib", "Ministry of Water Resources". */
-const NAME = `${PERSON_TITLE}${CAP}(?:\\s+(?:(?:of|for|the|and|bin|ibn|abu|de|van|von)\\s+)*${CAP}){0,5}`;
-const ROLE =
-  '(?:governor|minister|spokesman|spokeswoman|official|president|commander|chief|director|member|mayor|head|leader|lawmaker|MP)';
-const SAY =
-  '(?:said|says|told|announced|stated|added|noted|stressed|confirmed|denied|claimed|warned|explained|revealed|insisted|argued|estimated)';
-const SAY_AFTER =
-  '(?:said|says|announced|stated|added|noted|stressed|confirmed|denied|claimed|warned|explained|revealed|insisted|argued|estimated)';
-/** French reporting verbs, in the passé composé news French writes them in. */
-const DIRE = '(?:déclaré|affirmé|indiqué|annoncé|précisé|ajouté|expliqué|estimé|assuré|souligné|dit)';
-/** "the minister", "le ministre": a role that names a speaker when no name does. */
-const FR_ROLE_NAME = `(?:(?:le|la|l['’])\\s*[\\p{Ll}][\\p{L}'’-]+(?:\\s+(?:de|du|des|d['’]|de la)\\s*[\\p{L}'’-]+)*(?:\\s+${NAME})?|${NAME})`;
-const PRONOUN_SAYS = new RegExp(`(?:^|[\\s,])(?:he|she|they)\\s+(?:also\\s+)?${SAY}\\b`, 'iu');
-
 /**
- * "…, said Ahmed Jassim, the director…" / "Ahmed Jassim said…" / "according to the North Oil Company",
- * and the same in French and Arabic. The inverted "said X" only after a comma or a closing quote: in
- * "Minister Aoun Diab said Baghdad had asked…" Baghdad is what was said, not who said it.
+ * A piece of a sentence, not a sentence: a list item that ends on a
+ * semicolon or comma ("running water in half of the shops;"), a list item
+ * with no full stop, or one that starts with a small letter, as the items
+ * of a list run on from its lead-in ("The inspection found:") do, with or
+ * without markers. A list item that is a whole sentence ("- The ministry
+ * allocated 25 billion dinars.") is none; nor is a text written all in
+ * small letters, which has no other way to start its sentences.
  */
-const SPEAKER_PATTERNS: RegExp[] = [
-  new RegExp(`[,"”'’]\\s*${SAY_AFTER}\\s+((?:${CAP}\\s+)?${ROLE}\\s+${NAME})`, 'u'),
-  new RegExp(`[,"”'’]\\s*${SAY_AFTER}\\s+(${NAME})`, 'u'),
-  new RegExp(`(${NAME})(?:,\\s*([^,]{3,80}),)?\\s+${SAY}\\b`, 'u'),
-  // « … », a déclaré le ministre de l'Intérieur Ali Saleh. / Ali Saleh a déclaré que …
-  new RegExp(`[,"”»]\\s*a\\s+${DIRE}\\s+(${FR_ROLE_NAME})(?=\\s*[,.;]|$)`, 'u'),
-  new RegExp(`(${NAME})(?:,\\s*([^,]{3,80}),)?\\s+a\\s+${DIRE}(?!\\p{L})`, 'u'),
-  new RegExp(`(?:[Ss]elon|[Dd]['’]après)\\s+(${FR_ROLE_NAME})(?=\\s*[,.;]|$)`, 'u'),
-  new RegExp(`according to (?:a |an )?((?:the )?(?:${NAME}|[\\p{L}\\s'’-]{3,40}?))(?=[,.;]|$)`, 'u'),
-  new RegExp(`((?:[Tt]he|[Aa]n?) [\\p{Ll}\\p{Lu}][\\p{L}\\s'’-]{2,60}?)\\s+${SAY}\\b`, 'u'),
-  /(?:^|\s)(?:و?قال|و?قالت|و?أعلنت?|و?أضاف|و?أكد|و?أوضح)\s+((?:[^\s،,]+\s+){0,5}?[^\s،,]+?)(?=\s*[،,:]|\s+(?:في|إن|أن)\s)/u,
-  /(?:بحسب|وفقاً ل)\s*([^\s،,.]+(?:\s+[^\s،,.]+){0,3}?)(?=\s*[،,.]|$)/u,
-];
-const WHOLE_NAME = new RegExp(`^${NAME}$`, 'u');
-
-const SENTENCE_STARTERS = new Set([
-  'The',
-  'A',
-  'An',
-  'In',
-  'On',
-  'At',
-  'But',
-  'And',
-  'However',
-  'This',
-  'That',
-  'It',
-  'As',
-]);
-
-/** Who the sentence attributes its content to, if it names anyone. */
-export function findSpeaker(sentence: string): string | null {
-  for (const pattern of SPEAKER_PATTERNS) {
-    const match = pattern.exec(sentence);
-    let raw = match?.[1]?.trim();
-    if (!raw) continue;
-    // "Deputy Commander of Joint Operations, Lieutenant General Qais al-Muhammadawi, announced": the apposition names the person.
-    const apposition = match?.[2]?.trim();
-    if (apposition && WHOLE_NAME.test(apposition)) raw = apposition;
-    raw = raw.replace(/^(?:the\s+|le\s+|la\s+|les\s+|l['’]\s*)/i, '').replace(/[,;:.،]+$/u, '');
-    if (SENTENCE_STARTERS.has(raw)) continue;
-    // "The Duchess' pregnancy was announced", "the crime and told": the words before the verb are no speaker.
-    if (/(?:^|\s)(?:was|were|is|are|been|be|had|has|have|and|or|but)$/iu.test(raw)) continue;
-    if (/^(?:he|she|they|it|we|i)$/i.test(raw)) return null;
-    return raw;
-  }
-  return null;
+export function isFragment(sentence: Pick<Sentence, 'text' | 'listItem'>, before?: Pick<Sentence, 'text'>): boolean {
+  const text = sentence.text.trim();
+  const end = text.replace(/["”“»«’')\]]+$/u, '');
+  if (/[,;:،؛–—-]$/u.test(end)) return true;
+  // A small letter first (not "iPhone", "al-Sudani" or "de Gaulle") in a list, or after a line that leads into one.
+  const small = /^[^\p{L}\p{N}]*\p{Ll}(?!\p{L}*[-’'\s]?\p{Lu})/u.test(text);
+  if (small && (sentence.listItem || /[:;,]$/u.test(before?.text.trim() ?? ''))) return true;
+  return sentence.listItem && !/[.!?…。！？؟]$/u.test(end);
 }
 
-function kindOf(text: string, f: Signals, speaker: string | null): ClaimKind {
-  if (f.quote && speaker) return 'quote';
+/** How many words of a sentence stand inside quotation marks. */
+function quotedWords(text: string): number {
+  return quotations(text)
+    .spans.map(
+      (s) =>
+        text
+          .slice(s.open + 1, s.close)
+          .split(/\s+/)
+          .filter(Boolean).length,
+    )
+    .reduce((a, b) => a + b, 0);
+}
+
+/**
+ * A quotation someone is said to have spoken is a quote whatever figures it
+ * holds; a word or two in quotation marks ("« très perturbé »") is not. In
+ * French, German, Spanish and Arabic the future, institutions and deeds are
+ * read through their word lists.
+ */
+function kindOf(text: string, f: Signals, speaker: string | null, language?: string | null): ClaimKind {
+  const quoted = f.quote ? quotedWords(text) : 0;
+  if (quoted >= 4 && (speaker || f.attribution)) return 'quote';
   if (f.measure || f.digits) return 'statistic';
-  if (PREDICTION.test(text)) return 'prediction';
-  if (POLICY.test(text)) return 'policy';
-  if (EVENT.test(text) || f.date) return 'event';
-  if (f.quote) return 'quote';
+  const lang = conceptLanguage(language);
+  const concepts = lang && lang !== 'en' ? conceptsOf(text, lang) : [];
+  if (PREDICTION.test(text) || concepts.includes('future')) return 'prediction';
+  if (POLICY.test(text) || concepts.includes('institution')) return 'policy';
+  if (EVENT.test(text) || concepts.includes('deed') || f.date) return 'event';
+  if (quoted >= 4) return 'quote';
   return 'other';
 }
 
 export interface ClaimOptions {
-  /** The check-worthiness from which a sentence counts as a claim (the model's own threshold by default). */
+  /** The check-worthiness from which a sentence counts as a claim (the threshold of the language's model by default). */
   threshold?: number;
   /** Most claims kept (the most check-worthy). */
   max?: number;
@@ -133,32 +107,32 @@ const DATE_WORDS =
 
 /**
  * Check-worthy claims of a text: sentences that carry numbers, quantities,
- * dates, quotes or attributions. Each has its speaker where the text names
- * one (a "he said" takes the last named speaker), a kind, a score, and its
+ * dates, quotes or attributions, each a whole sentence (never a list
+ * fragment or half a quotation). Each has its speaker where the text names
+ * one or safely implies one (speakers.ts), a kind, a score, and its
  * evidence with exact offsets in the text.
  */
 export function extractClaims(text: string, language?: string | null, options: ClaimOptions = {}): Claim[] {
-  const threshold = options.threshold ?? CHECKWORTHY;
+  const threshold = options.threshold ?? checkworthyFrom(language);
   const max = options.max ?? MAX_CLAIMS;
   const sentences = splitSentences(text, language);
-  let lastSpeaker: string | null = null;
+  const speakers = speakersOf(sentences);
   const scored: { sentence: Sentence; claim: Omit<Claim, 'id'> }[] = [];
-  for (const sentence of sentences) {
+  for (const [i, sentence] of sentences.entries()) {
     const words = sentence.text.split(/\s+/).length;
     if (words < 5 && !/[\p{Nd}]/u.test(sentence.text)) continue;
-    if (isFurniture(sentence.text)) continue;
+    // Half a quotation, a list fragment or a furniture line is never a claim on its own.
+    if (sentence.partialQuote || isFragment(sentence, sentences[i - 1]) || isFurniture(sentence.text)) continue;
     const f = signals(sentence.text);
-    let speaker = f.attribution ? findSpeaker(sentence.text) : null;
-    if (!speaker && PRONOUN_SAYS.test(sentence.text)) speaker = lastSpeaker;
-    if (speaker && /^\p{Lu}/u.test(speaker)) lastSpeaker = speaker;
-    const score = checkworthiness(sentence.text, { signals: f });
+    const speaker = speakers[i] ?? null;
+    const score = checkworthiness(sentence.text, { signals: f, language });
     if (score < threshold) continue;
     scored.push({
       sentence,
       claim: {
         text: sentence.text,
         speaker,
-        kind: kindOf(sentence.text, f, speaker),
+        kind: kindOf(sentence.text, f, speaker, language),
         evidence: text.slice(sentence.start, sentence.end),
         start: sentence.start,
         end: sentence.end,
@@ -192,14 +166,15 @@ export interface ScoredSentence {
  * where an article record keeps only its top claims.
  */
 export function scoreSentences(text: string, language?: string | null): ScoredSentence[] {
+  const from = checkworthyFrom(language);
   return splitSentences(text, language).map((sentence) => {
-    const score = checkworthiness(sentence.text);
+    const score = checkworthiness(sentence.text, { language });
     return {
       start: sentence.start,
       end: sentence.end,
       text: sentence.text,
       checkworthiness: score,
-      checkworthy: score >= CHECKWORTHY,
+      checkworthy: score >= from,
     };
   });
 }

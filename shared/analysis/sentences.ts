@@ -1,4 +1,5 @@
 import { segments } from '../segment.js';
+import { insideQuotations, partOfQuotation, quotations } from './quotes.js';
 
 /** A sentence of the cleaned text, with its character offsets: `text.slice(start, end) === sentence.text`. */
 export interface Sentence {
@@ -9,18 +10,31 @@ export interface Sentence {
   paragraph: number;
   /** Index among all sentences. */
   index: number;
+  /** An item of a list (it had a list marker): a fragment unless it reads as a sentence of its own. */
+  listItem: boolean;
+  /**
+   * It holds part of a quotation only: the quotation runs on from the
+   * paragraph before or into the next one (or a mark was left alone).
+   */
+  partialQuote: boolean;
 }
 
 /** Abbreviations after which a period does not end the sentence. */
 const TITLES = new Set(
-  'mr mrs ms dr prof gen lt col maj capt cpt sgt cmdr adm brig st mt rev sen rep gov hon pres sr fr messrs mme mlle no nos vol op ft approx est dept univ inc corp co ltd vs'.split(
+  'mr mrs ms dr prof gen lt col maj capt cpt sgt cmdr adm brig st mt rev sen rep gov hon pres sr fr messrs mme mlle no nos vol op ft approx est dept univ inc corp co ltd vs sra srta dra nr bzw ca vgl str'.split(
     ' ',
   ),
 );
 const MONTHS = new Set('jan feb mar apr jun jul aug sep sept oct nov dec'.split(' '));
+/** "am 12. Oktober": a German ordinal day before its month is no sentence end. */
+const GERMAN_MONTH =
+  /^\s*(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)(?!\p{L})/u;
 
 function endsWithAbbreviation(segment: string, next: string): boolean {
   const trimmed = segment.trimEnd();
+  if (/(?:^|\s)\d{1,2}\.$/u.test(trimmed)) return GERMAN_MONTH.test(next) || /^\s*\p{Ll}/u.test(next);
+  // "z. B." (zum Beispiel).
+  if (/(?:^|\s)z\.\s?B\.$/u.test(trimmed)) return true;
   const last = /(?:^|[\s("'“])([\p{L}.]+)\.$/u.exec(trimmed)?.[1];
   if (!last) return false;
   const lower = last.toLowerCase();
@@ -41,23 +55,40 @@ const TABLE_ROW = /^\|.*\|$|^[^|\n]*(?:\|[^|\n]*){3,}$/u;
 const LIST_MARKER = /^(?:[-*•·▪◦‣–]|\d{1,2}[.)])\s+(?=\S)/u;
 
 /**
+ * A segment that ends a quoted question or exclamation which the sentence
+ * goes on after: "Why now?" asked Kadhim. (A full stop before a small
+ * letter is no break already; ICU breaks after ? and ! whatever follows.)
+ */
+function continuesAfterExclamation(segment: string, next: string): boolean {
+  return /[!?…]["”»’«]*\s*$/u.test(segment) && /^\s*\p{Ll}/u.test(next);
+}
+
+/**
  * Sentences of a text, by the Unicode sentence rules of `Intl.Segmenter`
- * (any script), with the periods of common abbreviations, initials and
- * acronyms mended. Line breaks always end a sentence, so headings and list
- * items stand alone.
+ * (any script), with the periods of common abbreviations, initials,
+ * acronyms and German ordinal dates mended. A sentence never ends inside a
+ * quotation that closes on its line ("The quay is full. We cannot…," said
+ * Kadhim. is one sentence). Line breaks always end a sentence, so headings
+ * and list items stand alone.
  */
 export function splitSentences(text: string, language?: string | null): Sentence[] {
   const raw = Array.from(segments(text, 'sentence', language ?? 'en'), (s) => ({
     start: s.index,
     end: s.index + s.segment.length,
   }));
+  const quotes = quotations(text);
+  const inside = insideQuotations(text, quotes);
   const merged: { start: number; end: number }[] = [];
   for (let i = 0; i < raw.length; i++) {
     const current = { ...(raw[i] as { start: number; end: number }) };
     while (i + 1 < raw.length) {
       const seg = text.slice(current.start, current.end);
       const next = raw[i + 1] as { start: number; end: number };
-      if (seg.includes('\n') || !endsWithAbbreviation(seg, text.slice(next.start, next.end))) break;
+      if (seg.includes('\n')) break;
+      const nextText = text.slice(next.start, next.end);
+      const join =
+        inside(next.start) || endsWithAbbreviation(seg, nextText) || continuesAfterExclamation(seg, nextText);
+      if (!join) break;
       current.end = next.end;
       i++;
     }
@@ -81,7 +112,15 @@ export function splitSentences(text: string, language?: string | null): Sentence
     const s = start + lead + marker;
     if (/\n\s*\n/.test(text.slice(lastEnd, s)) && sentences.length > 0) paragraph++;
     const e = s + trimmed.length;
-    sentences.push({ text: trimmed, start: s, end: e, paragraph, index: sentences.length });
+    sentences.push({
+      text: trimmed,
+      start: s,
+      end: e,
+      paragraph,
+      index: sentences.length,
+      listItem: marker > 0,
+      partialQuote: partOfQuotation(text, quotes, s, e),
+    });
     lastEnd = e;
   }
   return sentences;

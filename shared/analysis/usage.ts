@@ -8,6 +8,8 @@ export interface CallUsage {
   outputTokens: number;
   cachedInputTokens: number;
   reasoningTokens: number;
+  /** Input tokens written to the prompt cache, when the usage says (priced, not kept on the record). */
+  cacheWriteTokens?: number;
 }
 
 const round = (usd: number) => Math.round(usd * 1e8) / 1e8;

@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  ScanCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -29,58 +24,46 @@ import type {
   ContentClaims,
   IngestClaim,
   ListQuery,
+  Pending,
+  PendingPage,
+  PendingQuery,
   Reopen,
   SourceRef,
 } from '../ports.js';
 import { type CursorCodec, processCursorCodec } from './cursor.js';
-import { LIST_PARTITION, TABLE_SCHEMA } from './table.js';
+import { listArticles, pendingArticles } from './dynamo-article-queries.js';
+import { DynamoContentClaims } from './dynamo-content-claims.js';
+import { assignments, isConditionFailure, padSequencer, toRecord } from './dynamo-expressions.js';
+import { LIST_PARTITION } from './table.js';
 
-/** Fields that exist for the table's sake, not the reader's. */
-const INTERNAL_FIELDS = ['listPk', 'leaseToken', 'leaseUntil', 'retryPending', 'ingestStartedAt'] as const;
+export { padSequencer };
 
-/** S3 sequencers are hex strings of varying length: padded, they compare as strings in a condition. */
-export function padSequencer(sequencer: string): string {
-  return sequencer.toUpperCase().padStart(32, '0');
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error as { name?: string })?.name === 'ConditionalCheckFailedException'
-  );
-}
-
-/** `SET #a = :a, #b = :b` for each field, every name escaped (many words are reserved in DynamoDB). */
-function assignments(fields: Record<string, unknown>): {
-  set: string;
-  names: Record<string, string>;
-  values: Record<string, unknown>;
-} {
-  const keys = Object.keys(fields).filter((k) => fields[k] !== undefined);
-  return {
-    set: keys.map((k) => `#${k} = :${k}`).join(', '),
-    names: Object.fromEntries(keys.map((k) => [`#${k}`, k])),
-    values: Object.fromEntries(keys.map((k) => [`:${k}`, fields[k]])),
-  };
-}
-
-function toRecord(item: Record<string, unknown>): ArticleRecord {
-  const record = { ...item };
-  for (const field of INTERNAL_FIELDS) delete record[field];
-  return record as unknown as ArticleRecord;
-}
+const DAY_S = 86_400;
 
 /**
  * The article table on DynamoDB. Every transition is one conditional write:
- * the condition is what makes duplicate and concurrent deliveries safe.
+ * the condition is what makes duplicate and concurrent deliveries safe. Each
+ * also says what the article waits for next (`pending`, see Pending), which
+ * is what the sweep's index holds; a finished article waits for its event,
+ * until `markPublished`.
  */
 export class DynamoArticleRepository implements ArticleRepository, ContentClaims {
+  private readonly contentClaims: DynamoContentClaims;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     /** Seals list cursors; the API's is keyed from configuration so cursors work across instances. */
     private readonly cursors: CursorCodec = processCursorCodec(),
-  ) {}
+    private readonly options: {
+      /** Days a finished article is kept before the table's TTL deletes it; 0 or absent: kept until deleted. */
+      recordRetentionDays?: number;
+    } = {},
+  ) {
+    this.contentClaims = new DynamoContentClaims(db, tableName, (what, input) =>
+      this.conditionalUpdate(what, input as Omit<UpdateCommandInput, 'TableName'>),
+    );
+  }
 
   private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
     try {
@@ -102,8 +85,14 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     }
   }
 
+  /** When a finished article expires (epoch seconds), if a record retention is set. */
+  private expiresAt(now: Date): number | undefined {
+    const days = this.options.recordRetentionDays ?? 0;
+    return days > 0 ? Math.floor(now.getTime() / 1000) + days * DAY_S : undefined;
+  }
+
   async get(id: string): Promise<ArticleRecord | undefined> {
-    // Only articles: the table's other items (content claims) have a '#' in their id.
+    // Only articles: the table's other items (content claims, the sweep's state) have a '#' in their id.
     if (id.includes('#')) return undefined;
     const { Item } = await this.call('get', () =>
       this.db.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true })),
@@ -128,6 +117,7 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
               sourceSize: source.size,
               sourceSequencer: sequencer,
               status: 'RECEIVED' satisfies Status,
+              pending: 'RECEIVED' satisfies Pending,
               receivedAt: at,
               updatedAt: at,
               leaseToken: randomUUID(),
@@ -181,6 +171,7 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     const update = assignments({
       ...rest,
       status: 'CLEANED' satisfies Status,
+      pending: 'CLEANED' satisfies Pending,
       cleanedAt: now.toISOString(),
       updatedAt: now.toISOString(),
       timings: { ingestMs },
@@ -202,7 +193,8 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
           new UpdateCommand({
             TableName: this.tableName,
             Key: { id },
-            UpdateExpression: 'SET #status = :analyzing, leaseToken = :token, leaseUntil = :until, updatedAt = :at',
+            UpdateExpression:
+              'SET #status = :analyzing, pending = :analyzing, leaseToken = :token, leaseUntil = :until, updatedAt = :at REMOVE expiresAt',
             ConditionExpression:
               '#status = :cleaned OR (#status = :partial AND retryPending = :yes) OR (#status = :analyzing AND leaseUntil < :now)',
             ExpressionAttributeNames: { '#status': 'status' },
@@ -224,10 +216,15 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
-    const current = await this.get(id);
-    if (!current) return { outcome: 'skip', reason: 'missing' };
-    if (isTerminal(current.status)) return { outcome: 'skip', reason: 'terminal' };
-    if (current.status === 'ANALYZING') return { outcome: 'busy' };
+    const { Item } = await this.call('read after claim', () =>
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true })),
+    );
+    if (!Item) return { outcome: 'skip', reason: 'missing' };
+    const status = Item.status as Status;
+    if (isTerminal(status)) return { outcome: 'skip', reason: 'terminal' };
+    if (status === 'ANALYZING') {
+      return { outcome: 'busy', leaseUntil: typeof Item.leaseUntil === 'number' ? Item.leaseUntil : null };
+    }
     return { outcome: 'skip', reason: 'not-cleaned' };
   }
 
@@ -260,6 +257,8 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     const { result } = fields;
     const update = assignments({
       status: result.status,
+      // A retry's message comes back; if none does, the sweep publishes the PARTIAL article as it is.
+      pending: (fields.retryPending ? 'RETRY' : 'EVENT') satisfies Pending,
       summary: result.summary,
       claims: result.claims,
       translations: result.translations,
@@ -267,7 +266,7 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
       provenance: { ...result.provenance, cleanerVersion: fields.cleanerVersion },
       checks: result.checks,
       retryPending: fields.retryPending,
-      resultKey: fields.resultKey,
+      expiresAt: this.expiresAt(now),
       analyzedAt: now.toISOString(),
       updatedAt: now.toISOString(),
     });
@@ -293,6 +292,7 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
   ): Promise<boolean> {
     const values: Record<string, unknown> = {
       ':failed': 'FAILED',
+      ':event': 'EVENT' satisfies Pending,
       ':error': error,
       ':at': now.toISOString(),
       ':done': 'DONE',
@@ -303,10 +303,16 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
       condition += ' AND sourceSequencer = :seq';
       values[':seq'] = padSequencer(options.sequencer);
     }
-    let set = '#status = :failed, #error = :error, updatedAt = :at';
+    // Its event waits to be published (announce, or the sweep).
+    let set = '#status = :failed, pending = :event, #error = :error, updatedAt = :at';
     if (options.usage && Object.keys(options.usage).length > 0) {
       set += ', #usage = :usage';
       values[':usage'] = options.usage;
+    }
+    const expires = this.expiresAt(now);
+    if (expires !== undefined) {
+      set += ', expiresAt = :expires';
+      values[':expires'] = expires;
     }
     return this.conditionalUpdate('mark failed', {
       Key: { id },
@@ -343,65 +349,16 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     });
   }
 
-  /** Content claims live in the article table as items `content#<key>`, outside both list indexes. */
-  async claim(key: string, holder: string, now: Date, leaseMs: number): Promise<boolean> {
-    return this.conditionalUpdate('claim content', {
-      Key: { id: `content#${key}` },
-      UpdateExpression: 'SET holder = :holder, leaseUntil = :until',
-      ConditionExpression: 'attribute_not_exists(id) OR holder = :holder OR leaseUntil < :now',
-      ExpressionAttributeValues: { ':holder': holder, ':until': now.getTime() + leaseMs, ':now': now.getTime() },
-    });
+  claim(key: string, holder: string, now: Date, leaseMs: number): Promise<boolean> {
+    return this.contentClaims.claim(key, holder, now, leaseMs);
   }
 
-  async release(key: string, holder: string): Promise<void> {
-    try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { id: `content#${key}` },
-          ConditionExpression: 'holder = :holder',
-          ExpressionAttributeValues: { ':holder': holder },
-        }),
-      );
-    } catch {
-      // Released by its lease if not now.
-    }
+  release(key: string, holder: string): Promise<void> {
+    return this.contentClaims.release(key, holder);
   }
 
-  /** Every item of a paginated Scan or Query, page after page. */
-  private async *allItems(
-    what: string,
-    page: (
-      start: Record<string, unknown> | undefined,
-    ) => Promise<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>,
-  ): AsyncGenerator<Record<string, unknown>> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const { Items, LastEvaluatedKey } = await this.call(what, () => page(start));
-      yield* Items ?? [];
-      start = LastEvaluatedKey;
-    } while (start);
-  }
-
-  /** Ends every content claim (a scan: for the local stack at start, whose holders are all dead). */
-  async releaseAllContentClaims(): Promise<number> {
-    let released = 0;
-    const claims = this.allItems('find content claims', (start) =>
-      this.db.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'begins_with(id, :prefix)',
-          ExpressionAttributeValues: { ':prefix': 'content#' },
-          ProjectionExpression: 'id',
-          ExclusiveStartKey: start,
-        }),
-      ),
-    );
-    for await (const item of claims) {
-      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { id: item.id } }));
-      released++;
-    }
-    return released;
+  releaseAllContentClaims(): Promise<number> {
+    return this.contentClaims.releaseAllContentClaims();
   }
 
   /**
@@ -411,29 +368,26 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
    */
   async expireLeases(status: 'RECEIVED' | 'ANALYZING', now: Date): Promise<string[]> {
     const released: string[] = [];
-    const articles = this.allItems('find leases', (start) =>
-      this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TABLE_SCHEMA.byStatus.indexName,
-          KeyConditionExpression: '#status = :status',
-          ExpressionAttributeNames: { '#status': TABLE_SCHEMA.byStatus.partitionKey },
-          ExpressionAttributeValues: { ':status': status },
-          ExclusiveStartKey: start,
-        }),
-      ),
-    );
-    for await (const item of articles) {
-      const { id, leaseToken, leaseUntil } = item as { id: string; leaseToken?: string; leaseUntil?: number };
-      if (!leaseToken || (leaseUntil ?? 0) < now.getTime()) continue;
-      const done = await this.conditionalUpdate('expire lease', {
-        Key: { id },
-        UpdateExpression: 'SET leaseUntil = :expired',
-        ConditionExpression: 'leaseToken = :token',
-        ExpressionAttributeValues: { ':expired': now.getTime() - 1, ':token': leaseToken },
+    let after: string | null = null;
+    do {
+      const page: PendingPage = await this.pending({
+        pending: status,
+        before: '\uffff',
+        limit: 100,
+        after,
       });
-      if (done) released.push(id);
-    }
+      for (const { id } of page.items) {
+        const done = await this.conditionalUpdate('expire lease', {
+          Key: { id },
+          UpdateExpression: 'SET leaseUntil = :expired',
+          ConditionExpression: '#status = :status AND attribute_exists(leaseToken) AND leaseUntil >= :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':expired': now.getTime() - 1, ':status': status, ':now': now.getTime() },
+        });
+        if (done) released.push(id);
+      }
+      after = page.next;
+    } while (after);
     return released;
   }
 
@@ -445,13 +399,19 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
   ): Promise<boolean> {
     const at = now.toISOString();
     const fields: Record<string, unknown> = { updatedAt: at, reprocess: reopen.request };
-    let remove = ['#error', 'leaseToken', 'leaseUntil'];
+    // Back on its way: it waits for a message again, and is not for the TTL.
+    let remove = ['#error', 'leaseToken', 'leaseUntil', 'expiresAt'];
     if (reopen.to === 'ingest') {
       // Free to claim at once: the ingest claim takes a RECEIVED version whose lease has ended.
-      Object.assign(fields, { status: 'RECEIVED' satisfies Status, leaseToken: randomUUID(), leaseUntil: 0 });
-      remove = ['#error'];
+      Object.assign(fields, {
+        status: 'RECEIVED' satisfies Status,
+        pending: 'RECEIVED' satisfies Pending,
+        leaseToken: randomUUID(),
+        leaseUntil: 0,
+      });
+      remove = ['#error', 'expiresAt'];
     } else if (reopen.to === 'analysis') {
-      fields.status = 'CLEANED' satisfies Status;
+      Object.assign(fields, { status: 'CLEANED' satisfies Status, pending: 'CLEANED' satisfies Pending });
       remove.push(
         'summary',
         'claims',
@@ -463,7 +423,11 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
         'analyzedAt',
       );
     } else {
-      Object.assign(fields, { status: 'PARTIAL' satisfies Status, retryPending: true });
+      Object.assign(fields, {
+        status: 'PARTIAL' satisfies Status,
+        pending: 'PARTIAL' satisfies Pending,
+        retryPending: true,
+      });
     }
     const update = assignments(fields);
     return this.conditionalUpdate('reopen', {
@@ -475,42 +439,20 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     });
   }
 
-  async list(query: ListQuery): Promise<ArticlePage> {
-    const index = query.status ? TABLE_SCHEMA.byStatus : TABLE_SCHEMA.byReceived;
-    // Every ISO 8601 instant of this era sorts between the two defaults.
-    const from = query.receivedFrom ?? '0';
-    const before = query.receivedBefore ?? '\uffff';
-    const ranged = query.receivedFrom !== undefined || query.receivedBefore !== undefined;
-    // A cursor is good for the query that made it only.
-    const scope = `${index.indexName}:${query.status ?? LIST_PARTITION}${ranged ? `:${from}:${before}` : ''}`;
-    const input: QueryCommandInput = {
-      TableName: this.tableName,
-      IndexName: index.indexName,
-      KeyConditionExpression: ranged ? '#pk = :pk AND #sk BETWEEN :from AND :before' : '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.partitionKey, ...(ranged ? { '#sk': index.sortKey } : {}) },
-      ExpressionAttributeValues: {
-        ':pk': query.status ?? LIST_PARTITION,
-        ...(ranged ? { ':from': from, ':before': before } : {}),
-      },
-      ScanIndexForward: false,
-      // One more than the page: a page that ends the list carries no cursor to an empty one.
-      Limit: query.limit + 1,
-      ExclusiveStartKey: query.cursor ? await this.cursors.decode(scope, query.cursor) : undefined,
-    };
-    const { Items = [], LastEvaluatedKey } = await this.call('list', () => this.db.send(new QueryCommand(input)));
-    const page = Items.slice(0, query.limit);
-    const last = page.at(-1);
-    // More follow when the extra item came back, or when DynamoDB stopped at its 1 MB cap before it.
-    const next =
-      Items.length > query.limit && last
-        ? {
-            [TABLE_SCHEMA.partitionKey]: last[TABLE_SCHEMA.partitionKey],
-            [index.partitionKey]: last[index.partitionKey],
-            [index.sortKey]: last[index.sortKey],
-          }
-        : LastEvaluatedKey;
-    // BETWEEN takes both ends; the range's end is not in it.
-    const items = page.filter((item) => !ranged || String(item.receivedAt) < before).map(toRecord);
-    return { items, nextCursor: await this.cursors.encode(scope, next) };
+  list(query: ListQuery): Promise<ArticlePage> {
+    return this.call('list', () => listArticles(this.db, this.tableName, this.cursors, query));
+  }
+
+  pending(query: PendingQuery): Promise<PendingPage> {
+    return this.call('find waiting articles', () => pendingArticles(this.db, this.tableName, query));
+  }
+
+  async markPublished(id: string, finishedAt: string): Promise<boolean> {
+    return this.conditionalUpdate('mark published', {
+      Key: { id },
+      UpdateExpression: 'REMOVE pending',
+      ConditionExpression: 'pending IN (:event, :retry) AND updatedAt = :at',
+      ExpressionAttributeValues: { ':event': 'EVENT', ':retry': 'RETRY', ':at': finishedAt },
+    });
   }
 }

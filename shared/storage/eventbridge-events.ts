@@ -2,10 +2,16 @@ import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventb
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../article.js';
 import type { ArticleEvents, ArticleFinished } from '../ports.js';
 
+/** The bus did not take the event: the record keeps it pending, for the sweep. */
+export class EventNotPublishedError extends Error {
+  override readonly name = 'EventNotPublishedError';
+}
+
 /**
  * Terminal states on an EventBridge bus (the account's default one unless
  * named). The SDK retries throttling and 5xx; an entry the bus still refuses
- * is reported to `onError`, never thrown: the article is saved either way.
+ * is reported to `onError` and rejected (EventNotPublishedError), so the article
+ * keeps its event pending for the sweep: the article is saved either way.
  */
 export class EventBridgeArticleEvents implements ArticleEvents {
   constructor(
@@ -37,9 +43,12 @@ export class EventBridgeArticleEvents implements ArticleEvents {
           code: entry?.ErrorCode,
           reason: entry?.ErrorMessage,
         });
+        throw new EventNotPublishedError(`The event bus refused the event (${entry?.ErrorCode}).`);
       }
     } catch (error) {
+      if (error instanceof EventNotPublishedError) throw error;
       this.onError('event not published', { articleId: event.articleId, error: (error as Error).message });
+      throw new EventNotPublishedError('The event bus could not be reached.', { cause: error });
     }
   }
 }

@@ -23,13 +23,20 @@ export class S3BlobStore implements BlobStore {
   async *list(
     bucket: string,
     prefix: string,
+    options: { startAfter?: string } = {},
   ): AsyncIterable<{ key: string; size: number; etag: string | null; lastModified: Date | null }> {
     let token: string | undefined;
     do {
       let page: ListObjectsV2CommandOutput;
       try {
         page = await this.s3.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: prefix,
+            ContinuationToken: token,
+            // S3 ignores StartAfter once a continuation token is given.
+            ...(token || !options.startAfter ? {} : { StartAfter: options.startAfter }),
+          }),
         );
       } catch (error) {
         throw new TransientError('STORAGE_UNAVAILABLE', 'The bucket could not be listed.', error);

@@ -1,10 +1,11 @@
 import type { AnalysisEngine } from '../analysis/engine.js';
 import { UsageMeter } from '../analysis/usage.js';
-import { type AnalysisResult, type ArticleRecord, objectKeys, type StageUsage } from '../article.js';
+import type { AnalysisResult, ArticleRecord, StageUsage } from '../article.js';
 import { countWords } from '../cleaning/normalize.js';
 import { CLEANER_VERSION } from '../cleaning/version.js';
-import { InvalidInputError, PrecisError } from '../errors.js';
+import { InvalidInputError, PrecisError, toErrorInfo } from '../errors.js';
 import type { ArticleEvents, ArticleRepository, BlobStore, Clock } from '../ports.js';
+import { announce, finishedEvent } from './announce.js';
 import { type Delivery, failOrRethrow, isLastAttempt } from './delivery.js';
 
 /** Fewer words than this cannot be summarised. */
@@ -36,6 +37,22 @@ export interface AnalyzeDeps {
   };
 }
 
+/**
+ * How long a message whose article is free again waits before it comes
+ * back, by the receive that failed: a tenth of the lease, then four times
+ * longer each time, three leases at most (with AWS's 5-minute lease: 30 s,
+ * 2 min, 8 min, then 15 min). Without it the message waits out its whole
+ * visibility timeout (six leases in AWS, 30 min; the lease and 5 s locally),
+ * though the lease was given up at once; growing, so that the receives still
+ * span an outage of the provider.
+ */
+export function redeliveryDelayMs(attempt: number, leaseMs: number): number {
+  return Math.min((leaseMs / 10) * 4 ** Math.max(0, attempt - 1), 3 * leaseMs);
+}
+
+/** A message held back by a live lease comes back this long after the lease ends. */
+const AFTER_LEASE_MS = 1_000;
+
 /** What one delivery took and spent, for metrics: its time, and its billed calls by stage. */
 export interface DeliveryCost {
   analyzeMs: number;
@@ -46,18 +63,28 @@ export type AnalyzeOutcome =
   | ({ outcome: 'analyzed'; articleId: string; status: 'DONE' | 'PARTIAL' } & DeliveryCost)
   | ({ outcome: 'failed'; articleId: string; code: string } & Partial<DeliveryCost>)
   | { outcome: 'skipped'; articleId: string; reason: string }
-  /** Another live delivery holds the article: the message must come back later, so a crashed holder is taken over. */
-  | { outcome: 'busy'; articleId: string }
+  /**
+   * Another live delivery holds the article: the message must come back, when
+   * the holder's lease ends (`delayMs`), so a crashed holder is taken over then.
+   */
+  | { outcome: 'busy'; articleId: string; delayMs?: number }
   /**
    * A PARTIAL result was saved with deliveries left: the message must come
    * back, and only these failed translations are redone.
    */
-  | ({ outcome: 'retry-pending'; articleId: string; languages: string[] } & Partial<DeliveryCost>)
+  | ({ outcome: 'retry-pending'; articleId: string; languages: string[]; delayMs: number } & Partial<DeliveryCost>)
   /**
-   * The LLM server asked to wait longer than the delivery may: the lease is
-   * given up and the message must come back after `delayMs`.
+   * The lease is given up and the message must come back after `delayMs`:
+   * the LLM server asked to wait longer than the delivery may, or the
+   * delivery failed in a way that may pass (`message` says how).
    */
-  | ({ outcome: 'retry-later'; articleId: string; delayMs: number; code: string } & Partial<DeliveryCost>);
+  | ({
+      outcome: 'retry-later';
+      articleId: string;
+      delayMs: number;
+      code: string;
+      message?: string;
+    } & Partial<DeliveryCost>);
 
 /** The earlier result kept on an article, for an engine to build on. */
 function previousResult(article: ArticleRecord): AnalysisResult | undefined {
@@ -85,9 +112,10 @@ function previousResult(article: ArticleRecord): AnalysisResult | undefined {
  *    a retry, or those a delivery that died had not paid for yet). What it
  *    has paid for is kept on the article as it arrives. On the last delivery
  *    the engine may fall back.
- * 4. Write the full result to `results/<id>.json`; set DONE or PARTIAL, if
- *    the lease is still ours. A PARTIAL result with deliveries left is
- *    `retry-pending`.
+ * 4. Set DONE or PARTIAL, if the lease is still ours; the record is the
+ *    result. A PARTIAL result with deliveries left is `retry-pending`.
+ * 5. Publish the article's event (not for `retry-pending`: its retry does),
+ *    and mark it published; an event not published is the sweep's.
  *
  * Bad input ends the article FAILED at once. A server that asks to wait past
  * the lease gets its wait: the lease is given up and the outcome is
@@ -105,7 +133,11 @@ export async function analyzeArticle(
   const started = clock();
   const claim = await articles.claimAnalysis(articleId, started, config.leaseMs);
   if (claim.outcome === 'skip') return { outcome: 'skipped', articleId, reason: claim.reason };
-  if (claim.outcome === 'busy') return { outcome: 'busy', articleId };
+  if (claim.outcome === 'busy') {
+    const delayMs =
+      claim.leaseUntil === null ? undefined : Math.max(0, claim.leaseUntil - started.getTime()) + AFTER_LEASE_MS;
+    return { outcome: 'busy', articleId, delayMs };
+  }
   const { article, leaseToken } = claim;
   const meter = new UsageMeter(article.usage ?? {});
 
@@ -144,46 +176,41 @@ export async function analyzeArticle(
       },
     );
     const retryPending = result.status === 'PARTIAL' && !isLastAttempt(delivery) && !result.provenance.fallback;
-    const resultKey = objectKeys.result(articleId);
-    await blobs.put(config.bucket, resultKey, JSON.stringify({ articleId, ...result }, null, 2), 'application/json');
-    const analyzeMs = clock().getTime() - started.getTime();
+    const finished = clock();
+    const analyzeMs = finished.getTime() - started.getTime();
     const saved = await articles.saveAnalysis(
       articleId,
       leaseToken,
-      { result, cleanerVersion: CLEANER_VERSION, resultKey, analyzeMs, retryPending },
-      clock(),
+      { result, cleanerVersion: CLEANER_VERSION, analyzeMs, retryPending },
+      finished,
     );
     if (!saved) return { outcome: 'skipped', articleId, reason: 'superseded' };
     if (!retryPending) {
-      await deps.events?.finished({
-        articleId,
-        status: result.status,
-        sourceBucket: article.sourceBucket,
-        sourceKey: article.sourceKey,
-        title: article.title ?? null,
-        language: article.language ?? null,
-        engine: result.provenance.engine,
-        error: null,
-        finishedAt: clock().toISOString(),
-      });
+      const ended = { ...article, status: result.status, engine: result.provenance.engine, error: undefined };
+      await announce(deps, finishedEvent(ended, finished.toISOString()));
     }
     if (retryPending) {
       const languages = Object.entries(result.translations)
         .filter(([, t]) => t.status !== 'done')
         .map(([lang]) => lang);
-      return { outcome: 'retry-pending', articleId, languages, analyzeMs, spent: meter.spent };
+      const delayMs = redeliveryDelayMs(delivery.attempt, config.leaseMs);
+      return { outcome: 'retry-pending', articleId, languages, delayMs, analyzeMs, spent: meter.spent };
     }
     return { outcome: 'analyzed', articleId, status: result.status, analyzeMs, spent: meter.spent };
   } catch (error) {
     const usage = meter.usage;
     const permanent = error instanceof PrecisError && error.permanent;
     if (!permanent && !isLastAttempt(delivery)) {
-      // The next delivery claims the article at once and adds to what this one spent.
+      // The next delivery claims the article at once and adds to what this one spent: it comes back as soon
+      // as the server asked, or after a delay that grows with each receive.
       await articles.releaseAnalysis(articleId, leaseToken, usage, clock()).catch(() => false);
-      const delayMs = (error as { retryAfterMs?: number }).retryAfterMs;
-      if (error instanceof PrecisError && delayMs !== undefined) {
-        return { outcome: 'retry-later', articleId, delayMs, code: error.code, spent: meter.spent };
-      }
+      const asked = (error as { retryAfterMs?: number }).retryAfterMs;
+      const { code, message } = toErrorInfo(error);
+      const delayMs =
+        error instanceof PrecisError && asked !== undefined
+          ? asked
+          : redeliveryDelayMs(delivery.attempt, config.leaseMs);
+      return { outcome: 'retry-later', articleId, delayMs, code, message, spent: meter.spent };
     }
     const { code } = await failOrRethrow(error, {
       articleId,

@@ -1,6 +1,7 @@
 import type { ArticleError, ArticleRecord, StageUsage } from '../article.js';
 import { PrecisError, type Stage, toErrorInfo } from '../errors.js';
 import type { ArticleEvents, ArticleRepository, Clock, SourceRef } from '../ports.js';
+import { announce, finishedEvent } from './announce.js';
 
 /** Which receive of a queue message this is: the last one decides what a failure means. */
 export interface Delivery {
@@ -58,19 +59,11 @@ export async function failOrRethrow(
       ...(context.sequencer === undefined ? {} : { sequencer: context.sequencer }),
       ...(context.usage ? { usage: context.usage } : {}),
     };
-    const marked = await context.articles.markFailed(context.articleId, info, context.clock(), options);
+    const at = context.clock();
+    const marked = await context.articles.markFailed(context.articleId, info, at, options);
     if (marked) {
-      await context.events?.finished({
-        articleId: context.articleId,
-        status: 'FAILED',
-        sourceBucket: context.article.sourceBucket,
-        sourceKey: context.article.sourceKey,
-        title: context.article.title ?? null,
-        language: context.article.language ?? null,
-        engine: null,
-        error: { code: info.code, message: info.message, stage: info.stage },
-        finishedAt: context.clock().toISOString(),
-      });
+      const failed = { ...context.article, id: context.articleId, status: 'FAILED' as const, error: info };
+      await announce(context, finishedEvent(failed, at.toISOString()));
     }
     if (permanent) return { code: info.code };
   }

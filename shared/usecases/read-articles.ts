@@ -1,5 +1,6 @@
 import {
   type ArticleError,
+  type ArticleListing,
   type ArticleRecord,
   articleIdFor,
   type Status,
@@ -28,7 +29,7 @@ export interface ArticleListItem {
   error: ArticleError | null;
 }
 
-const listItem = (a: ArticleRecord): ArticleListItem => ({
+const listItem = (a: ArticleListing): ArticleListItem => ({
   id: a.id,
   sourceKey: a.sourceKey,
   status: a.status,

@@ -7,6 +7,7 @@ import {
   TERMINAL_STATUSES,
 } from '../article.js';
 import { PrecisError, toErrorInfo } from '../errors.js';
+import { objectKeys } from '../layout.js';
 import type {
   ArticleRepository,
   BlobStore,
@@ -46,7 +47,7 @@ export interface Reprocessed {
 }
 
 /** Where a record is kept when a reprocess replaces its analysis. */
-export const historyKey = (id: string, updatedAt: string) => `history/${id}/${updatedAt.replaceAll(':', '-')}.json`;
+export const historyKey = objectKeys.history;
 
 const isBusy = (article: ArticleRecord) =>
   `Article ${article.id} is ${article.status}; reprocess it once it ends ${TERMINAL_STATUSES.join(', ')}.`;
@@ -170,7 +171,10 @@ export async function reprocessMatching(filter: ReprocessFilter, deps: Reprocess
     nextCursor: page.nextCursor,
     dryRun: Boolean(filter.dryRun),
   };
-  for (const article of page.items) {
+  for (const listed of page.items) {
+    // The list index holds the listing only; the record, read as it is now, is what a reopen is checked against.
+    const article = await deps.articles.get(listed.id);
+    if (!article || article.status !== filter.status) continue;
     if (filter.engine !== undefined && article.provenance?.engine !== filter.engine) continue;
     report.matched++;
     try {

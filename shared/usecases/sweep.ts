@@ -1,23 +1,44 @@
-import { type ArticleRecord, articleIdFor, objectKeys } from '../article.js';
-import type { ArticleRepository, BlobStore, Clock, IngestQueue, MessageQueue } from '../ports.js';
+import { articleIdFor, isTerminal } from '../article.js';
+import { dayOf, objectKeys } from '../layout.js';
+import type {
+  ArticleEvents,
+  ArticleRepository,
+  BlobStore,
+  Clock,
+  IngestQueue,
+  MessageQueue,
+  Pending,
+  SweepPosition,
+  SweepState,
+} from '../ports.js';
+import { announce, finishedEvent } from './announce.js';
 import { uploadOf } from './delivery.js';
 
 export interface SweepDeps {
   blobs: BlobStore;
   articles: ArticleRepository;
+  state: SweepState;
   ingestQueue: IngestQueue;
   analyzeQueue: MessageQueue;
+  /** Where a finished article's event goes when the function that ended it did not get it out. */
+  events?: ArticleEvents;
   clock: Clock;
   config: {
     /** The article bucket, whose `incoming/` is swept. */
     bucket: string;
     /** An article untouched for longer than this in a state that should move is taken as stuck. */
     staleAfterMs: number;
+    /** How long one run may work; a run that runs out saves where it stopped, and the next resumes there. */
+    budgetMs: number;
+    /** A finished article whose event is not out this long after it ended has its event published here. */
+    eventGraceMs: number;
+    /** Pages of up to 1,000 uploads the rolling pass looks at in one run. */
+    uploadPages: number;
   };
 }
 
 export interface SweepReport {
-  /** Uploads under incoming/ looked at. */
+  /** Uploads listed in this run (dated and rolling). */
   objects: number;
   /** Uploads with no article (their S3 event never arrived), sent to ingest. */
   unknown: string[];
@@ -25,59 +46,122 @@ export interface SweepReport {
   reingested: string[];
   /** Articles stuck in CLEANED or ANALYZING, or reopened for their translations, sent to analyze again. */
   reanalyzed: string[];
+  /** Finished articles whose event the sweep published. */
+  published: string[];
+  /** The run stopped on its time budget: the next one resumes where it stopped. */
+  stopped: boolean;
 }
 
-/**
- * The statuses an article only leaves when a message drives it, and where
- * that message goes. A PARTIAL article moves only when a reprocess of its
- * translations reopened it (see `waitsForMessage`).
- */
-const MOVING = { RECEIVED: 'ingest', CLEANED: 'analyze', ANALYZING: 'analyze', PARTIAL: 'analyze' } as const;
+export interface SweepOptions {
+  /**
+   * Uploads younger than this may still have their event on the way, and
+   * are left alone (default: staleAfterMs). The local stack at start passes
+   * 0, with `queued` telling the uploads whose event waits in its queue.
+   */
+  uploadsOlderThanMs?: number;
+  queued?: (key: string) => boolean;
+}
 
-/** A PARTIAL article reopened for its translations and untouched since: its message was lost. */
-const waitsForMessage = (article: ArticleRecord) =>
-  article.status !== 'PARTIAL' || article.reprocess?.requestedAt === article.updatedAt;
+/** Where each waiting state is driven: the queue of the stage that moves it on. */
+const WAITING: [Pending, 'ingest' | 'analyze'][] = [
+  ['RECEIVED', 'ingest'],
+  ['CLEANED', 'analyze'],
+  ['ANALYZING', 'analyze'],
+  ['PARTIAL', 'analyze'],
+];
+
+/** Articles read from the index at once. */
+const PAGE = 100;
+/** Uploads S3 lists at once: a page of the rolling pass. */
+const LIST_PAGE = 1000;
+/** Past every key of the dated uploads (U+10FFFF sorts after any character S3 takes). */
+const DATED_ROOT = objectKeys.datedUploads('').slice(0, -1);
+const PAST_DATED = `${DATED_ROOT}\u{10FFFF}`;
+
+const emptyPosition = (): SweepPosition => ({
+  pending: {},
+  passed: {},
+  uploads: { startAfter: null, passStartedAt: null, previousPassStartedAt: null, datedUntil: null },
+});
+
+type Upload = { key: string; size: number; etag: string | null; lastModified: Date | null };
 
 /**
- * Drives again what a lost or delayed message left behind, so that no upload
- * stays unknown and no article stays stuck. Safe to run at any time and
- * twice at once: every stage claims its work with a conditional write, so a
- * message sent for an article another delivery is working on is a no-op.
+ * Drives again what a lost event or message left behind, and publishes what
+ * a dead function did not. Its work follows what is new or stuck, never the
+ * history: every read is of articles waiting (an index that holds only
+ * them) or of uploads not looked at before, so a run costs the same after a
+ * day and after a year. Safe to run at any time and twice at once: every
+ * stage claims its work with a conditional write, so a message sent for an
+ * article another delivery is working on is a no-op.
  *
- * 1. Every object under `incoming/` (folder markers aside) older than its
- *    event could still be on the way, that has no article, is sent to the
- *    ingest queue as its S3 event would have been, with the lowest
- *    sequencer: any real event for the key supersedes it.
- * 2. Every article RECEIVED, CLEANED or ANALYZING that has not changed for
+ * 1. Stuck articles first, by a keys-only query of the waiting index on
+ *    what they wait for and their last change: one RECEIVED, CLEANED or
+ *    ANALYZING (or PARTIAL, reopened for its translations) unchanged for
  *    `staleAfterMs` (longer than any lease and visibility timeout) is sent
- *    again to the queue of its next stage; so is a PARTIAL article a
- *    reprocess reopened for its translations and nothing touched since.
- *    (Otherwise PARTIAL is an end state: a queue retry of its translations
- *    whose message was lost leaves it PARTIAL, for a reprocess to redo.)
+ *    again to its next stage's queue. A run looks only at those that became
+ *    stuck since the last pass ended, unless that was `staleAfterMs` ago:
+ *    then at every one still stuck, so each is driven again once a period.
+ * 2. Finished articles whose event is not out `eventGraceMs` after they
+ *    ended (a PARTIAL one waiting for its retry: `staleAfterMs`) have it
+ *    published and marked so, by the same kind of pass.
+ * 3. Uploads the API made, listed by the day they were made: each is looked
+ *    at once, when it is older than its event could still be on the way; one
+ *    with no article is sent to the ingest queue as its S3 event would have
+ *    been, with the lowest sequencer (any real event for the key supersedes
+ *    it).
+ * 4. Every other upload, by a rolling pass over `incoming/` that lists
+ *    `uploadPages` pages a run from where the last one stopped; only uploads
+ *    made since the pass before are looked up, so an upload the pipeline has
+ *    seen costs a line of a listing once a pass, and no read.
+ *
+ * Each part checks the time budget as it goes; one that runs out stops the
+ * run, and where every part stopped is saved for the next. A part that fails
+ * does not stop the others: the run saves its place, then throws the first
+ * failure.
  */
-export async function sweep(
-  deps: SweepDeps,
-  options: {
-    /**
-     * Uploads younger than this may still have their event on the way, and
-     * are left alone (default: staleAfterMs). The local stack at start passes
-     * 0, with `queued` telling the uploads whose event waits in its queue.
-     */
-    uploadsOlderThanMs?: number;
-    queued?: (key: string) => boolean;
-  } = {},
-): Promise<SweepReport> {
-  const { blobs, articles, ingestQueue, analyzeQueue, clock, config } = deps;
-  const report: SweepReport = { objects: 0, unknown: [], reingested: [], reanalyzed: [] };
-  const uploadedBefore = clock().getTime() - (options.uploadsOlderThanMs ?? config.staleAfterMs);
+export async function sweep(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepReport> {
+  const { clock, config } = deps;
+  const started = clock().getTime();
+  const deadline = started + config.budgetMs;
+  const outOfTime = () => clock().getTime() >= deadline;
+  const report: SweepReport = {
+    objects: 0,
+    unknown: [],
+    reingested: [],
+    reanalyzed: [],
+    published: [],
+    stopped: false,
+  };
+  const position = (await deps.state.load()) ?? emptyPosition();
+  const staleBefore = new Date(started - config.staleAfterMs).toISOString();
+  position.passed ??= {};
+  const run = { deps, position, report, started, outOfTime };
+  const failures: unknown[] = [];
+  const part = async (work: () => Promise<boolean>) => {
+    if (report.stopped) return;
+    try {
+      report.stopped = !(await work());
+    } catch (error) {
+      failures.push(error);
+    }
+  };
 
-  for await (const object of blobs.list(config.bucket, objectKeys.incomingPrefix)) {
-    if (object.key.endsWith('/')) continue;
-    report.objects++;
-    if ((object.lastModified?.getTime() ?? 0) > uploadedBefore || options.queued?.(object.key)) continue;
+  for (const [pending, next] of WAITING) {
+    await part(() => drain(run, pending, staleBefore, (id) => drive(deps, report, id, next, staleBefore)));
+  }
+  const eventBefore = new Date(started - config.eventGraceMs).toISOString();
+  await part(() => drain(run, 'EVENT', eventBefore, (id) => publish(deps, report, id)));
+  await part(() => drain(run, 'RETRY', staleBefore, (id) => publish(deps, report, id)));
+
+  const cutoff = started - (options.uploadsOlderThanMs ?? config.staleAfterMs);
+  const lookUp = async (object: Upload, since: number) => {
+    if (object.key.endsWith('/')) return;
+    const modified = object.lastModified?.getTime() ?? 0;
+    if (modified < since || modified > cutoff || options.queued?.(object.key)) return;
     const id = articleIdFor(config.bucket, object.key);
-    if (await articles.get(id)) continue;
-    await ingestQueue.send({
+    if (await deps.articles.get(id)) return;
+    await deps.ingestQueue.send({
       bucket: config.bucket,
       key: object.key,
       etag: object.etag,
@@ -85,25 +169,147 @@ export async function sweep(
       sequencer: '0',
     });
     report.unknown.push(id);
-  }
+  };
+  await part(() => datedUploads(run, cutoff, lookUp));
+  await part(() => rollingPass(run, lookUp));
 
-  const staleBefore = clock().getTime() - config.staleAfterMs;
-  for (const [status, next] of Object.entries(MOVING) as [keyof typeof MOVING, 'ingest' | 'analyze'][]) {
-    let cursor: string | undefined;
-    do {
-      const page = await articles.list({ status, limit: 100, cursor });
-      for (const article of page.items) {
-        if (Date.parse(article.updatedAt) > staleBefore || !waitsForMessage(article)) continue;
-        if (next === 'ingest') {
-          await ingestQueue.send(uploadOf(article));
-          report.reingested.push(article.id);
-        } else {
-          await analyzeQueue.send({ articleId: article.id });
-          report.reanalyzed.push(article.id);
-        }
-      }
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-  }
+  await deps.state.save(position);
+  if (failures.length > 0) throw failures[0];
   return report;
+}
+
+type Run = {
+  deps: SweepDeps;
+  position: SweepPosition;
+  report: SweepReport;
+  started: number;
+  outOfTime: () => boolean;
+};
+
+/**
+ * The articles waiting as `pending` whose last change falls in this pass's
+ * window, a page at a time, from where the last run stopped. A new pass
+ * starts where the last one ended, or from the beginning once that was
+ * `staleAfterMs` ago. False when the time ran out.
+ */
+async function drain(
+  run: Run,
+  pending: Pending,
+  before: string,
+  handle: (id: string) => Promise<void>,
+): Promise<boolean> {
+  const { position } = run;
+  const last = position.passed[pending];
+  const recent = last && run.started - Date.parse(last.fullAt) < run.deps.config.staleAfterMs;
+  const pass = position.pending[pending] ?? { from: recent ? last.before : null, before, after: null };
+  position.pending[pending] = pass;
+  while (!pass.from || pass.from < pass.before) {
+    if (run.outOfTime()) return false;
+    const page = await run.deps.articles.pending({
+      pending,
+      from: pass.from,
+      before: pass.before,
+      limit: PAGE,
+      after: pass.after,
+    });
+    for (const { id } of page.items) await handle(id);
+    pass.after = page.next;
+    if (!pass.after) break;
+  }
+  delete position.pending[pending];
+  const fullAt = pass.from && last ? last.fullAt : new Date(run.started).toISOString();
+  position.passed[pending] = { before: pass.before, fullAt };
+  return true;
+}
+
+/** Sends a stuck article to the stage that moves it on. */
+async function drive(
+  deps: SweepDeps,
+  report: SweepReport,
+  id: string,
+  next: 'ingest' | 'analyze',
+  staleBefore: string,
+) {
+  if (next === 'analyze') {
+    await deps.analyzeQueue.send({ articleId: id });
+    report.reanalyzed.push(id);
+    return;
+  }
+  // The ingest message names the upload: read from the record, which also says it is still stuck.
+  const article = await deps.articles.get(id);
+  if (article?.status !== 'RECEIVED' || article.updatedAt >= staleBefore) return;
+  await deps.ingestQueue.send(uploadOf(article));
+  report.reingested.push(id);
+}
+
+/** Publishes a finished article's event, from its record as it is now. */
+async function publish(deps: SweepDeps, report: SweepReport, id: string) {
+  const article = await deps.articles.get(id);
+  if (!article || !isTerminal(article.status)) return;
+  const status = article.status as 'DONE' | 'PARTIAL' | 'FAILED';
+  const event = finishedEvent({ ...article, status, engine: article.provenance?.engine }, article.updatedAt);
+  if (await announce(deps, event)) report.published.push(id);
+}
+
+/**
+ * The uploads the API made (`incoming/uploads/<day>/`), by day, from where
+ * the last run looked up to `cutoff` (two days back at most: the rolling
+ * pass covers a sweep that stopped for longer), so each is looked at once,
+ * in the run after its event could have come.
+ */
+async function datedUploads(run: Run, cutoff: number, lookUp: (o: Upload, since: number) => Promise<void>) {
+  const { deps, position, report } = run;
+  const day = 86_400_000;
+  const since = Math.max(Date.parse(position.uploads.datedUntil ?? '') || 0, cutoff - 2 * day);
+  // From the day before: an upload named just before midnight lands just after it.
+  for (let at = since - (since % day) - day; at <= cutoff; at += day) {
+    for await (const object of deps.blobs.list(deps.config.bucket, objectKeys.datedUploads(dayOf(new Date(at))))) {
+      report.objects++;
+      await lookUp(object, since);
+      if (run.outOfTime()) return false;
+    }
+  }
+  position.uploads.datedUntil = new Date(cutoff).toISOString();
+  return true;
+}
+
+/**
+ * Every other upload, `uploadPages` pages a run from where the last run
+ * stopped, skipping the dated ones. An upload modified before the previous
+ * pass started was looked at by it: listed, not looked up. A pass that ends
+ * ends the run's part; the next run starts the next pass.
+ */
+async function rollingPass(run: Run, lookUp: (o: Upload, since: number) => Promise<void>) {
+  const { deps, position, report } = run;
+  const uploads = position.uploads;
+  uploads.passStartedAt ??= new Date(deps.clock().getTime()).toISOString();
+  const previous = Date.parse(uploads.previousPassStartedAt ?? '');
+  // Uploads older than the pass before were looked at by it (the margin covers those made while it ran).
+  const since = Number.isNaN(previous) ? Number.NEGATIVE_INFINITY : previous - deps.config.staleAfterMs;
+  let left = deps.config.uploadPages * LIST_PAGE;
+  let startAfter = uploads.startAfter ?? undefined;
+  for (;;) {
+    let ended = true;
+    for await (const object of deps.blobs.list(deps.config.bucket, objectKeys.incomingPrefix, { startAfter })) {
+      if (object.key.startsWith(DATED_ROOT)) {
+        startAfter = PAST_DATED;
+        ended = false;
+        break;
+      }
+      report.objects++;
+      left--;
+      startAfter = object.key;
+      await lookUp(object, since);
+      if (left === 0 || run.outOfTime()) {
+        uploads.startAfter = startAfter;
+        return !run.outOfTime();
+      }
+    }
+    if (ended) break;
+  }
+  // The pass reached the end of the listing.
+  uploads.previousPassStartedAt = uploads.passStartedAt;
+  uploads.passStartedAt = null;
+  uploads.startAfter = null;
+  return true;
 }

@@ -58,8 +58,8 @@ function uploadKey(filename: string, now: Date): string {
   return `${objectKeys.incomingPrefix}uploads/${day}/${randomBytes(6).toString('hex')}-${safeFilename(filename)}`;
 }
 
-function tooLarge(size: number, max: number, hint = ''): never {
-  throw new InvalidInputError('TOO_LARGE', `${tooLargeMessage(size, max)}${hint}`);
+function tooLarge(size: number, max: number, limitFor = '', hint = ''): never {
+  throw new InvalidInputError('TOO_LARGE', `${tooLargeMessage(size, max, limitFor)}${hint}`);
 }
 
 /**
@@ -83,7 +83,12 @@ export async function requestUpload(request: UploadRequest, deps: UploadDeps): P
   if (inline) {
     if (inline.length === 0) throw new InvalidInputError('EMPTY_OBJECT', 'The content is empty (0 bytes).');
     if (inline.length > DIRECT_UPLOAD_BYTES) {
-      tooLarge(inline.length, DIRECT_UPLOAD_BYTES, ' for content in the request; give its size for an upload URL.');
+      tooLarge(
+        inline.length,
+        DIRECT_UPLOAD_BYTES,
+        'for content in the request',
+        ' Give its size instead, for an upload URL, which takes up to the size limit.',
+      );
     }
     await deps.blobs.put(bucket, key, inline, contentType);
     return { id, key, upload: null };

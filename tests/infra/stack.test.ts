@@ -8,7 +8,7 @@ import { FEATURE_FLAGS } from '../../infra/flags.js';
 import { PrecisStack } from '../../infra/precis-stack.js';
 import { ROUTES } from '../../lambdas/api/routes.js';
 import { analyzeEnvSchema, apiEnvSchema, ingestEnvSchema, loadConfig, sweepEnvSchema } from '../../shared/config.js';
-import { TABLE_SCHEMA } from '../../shared/storage/table.js';
+import { TABLE_INDEXES } from '../../shared/storage/table.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
 
@@ -199,7 +199,7 @@ describe('the deployed system', () => {
     }
   });
 
-  it('has a dead-letter queue behind every consumed queue, 3 receives, and visibility over 6× the consumer timeout', () => {
+  it('has a dead-letter queue behind every consumed queue, 5 receives, and visibility over 6× the consumer timeout', () => {
     const timeouts = Object.fromEntries(
       resources('AWS::Lambda::Function').map(([id, r]) => [id, r.Properties.Timeout as number]),
     );
@@ -210,7 +210,7 @@ describe('the deployed system', () => {
       const queueId = ((mapping.Properties.EventSourceArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'] ??
         [])[0] as string;
       const queue = template.toJSON().Resources[queueId] as Resource;
-      expect(queue.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 3 });
+      expect(queue.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 5 });
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       const fnId = (mapping.Properties.FunctionName as { Ref: string }).Ref;
       expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (timeouts[fnId] as number));
@@ -237,9 +237,7 @@ describe('the deployed system', () => {
       BillingMode: 'PAY_PER_REQUEST',
       SSESpecification: { SSEEnabled: true },
       Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
-      GlobalSecondaryIndexes: [TABLE_SCHEMA.byReceived, TABLE_SCHEMA.byStatus].map((i) =>
-        Match.objectLike({ IndexName: i.indexName }),
-      ),
+      GlobalSecondaryIndexes: TABLE_INDEXES.map((i) => Match.objectLike({ IndexName: i.indexName })),
     });
   });
 
@@ -276,7 +274,7 @@ describe('the deployed system', () => {
     });
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
       Throttle: { RateLimit: 20, BurstLimit: 40 },
-      Quota: { Limit: 100000, Period: 'MONTH' },
+      Quota: Match.absent(),
     });
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
@@ -468,15 +466,28 @@ describe('the deployed system', () => {
     expect(summary(analyze).join('\n')).not.toMatch(/PutItem|incoming/);
     expect(JSON.stringify(statementsOf(analyze))).toContain('secretsmanager:GetSecretValue');
     expect(JSON.stringify(statementsOf(ingest))).not.toContain('secretsmanager');
-    // Ingest may list the bucket, so that a deleted upload is a 404 (SOURCE_NOT_FOUND), not a 403.
-    expect(statementsOf(ingest)).toContainEqual(expect.objectContaining({ Action: 's3:ListBucket' }));
+    // Ingest may list the uploads, so that a deleted upload is a 404 (SOURCE_NOT_FOUND), not a 403; nothing else.
+    expect(statementsOf(ingest)).toContainEqual(
+      expect.objectContaining({
+        Action: 's3:ListBucket',
+        Condition: { StringLike: { 's3:prefix': ['incoming/*'] } },
+      }),
+    );
     expect(JSON.stringify(statementsOf(api))).not.toContain('s3:ListBucket');
     // The analyze function delays a message an LLM server asked to wait for.
     expect(JSON.stringify(statementsOf(analyze))).toContain('sqs:ChangeMessageVisibility');
-    // The sweep lists the bucket, reads the table, and sends to both queues; it writes nothing.
-    const sweep = JSON.stringify(statementsOf(stack.functions.sweep));
+    // The sweep lists the uploads, reads the table, sends to both queues and publishes events; it writes
+    // only its own item and an article's `pending` mark.
+    const sweepStatements = statementsOf(stack.functions.sweep);
+    const sweep = JSON.stringify(sweepStatements);
     expect(sweep).toContain('s3:ListBucket');
-    expect(sweep).not.toMatch(/PutObject|GetObject|PutItem|UpdateItem|DeleteItem/);
+    expect(sweep).not.toMatch(/PutObject|GetObject|DeleteItem/);
+    expect(sweepStatements.find((s) => s.Action === 'dynamodb:PutItem')).toMatchObject({
+      Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['sweep#state'] } },
+    });
+    expect(sweepStatements.find((s) => s.Action === 'dynamodb:UpdateItem')).toMatchObject({
+      Condition: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['id', 'pending', 'updatedAt'] } },
+    });
     expect(sweep).toContain('sqs:SendMessage');
     const queues = resources('AWS::SQS::Queue')
       .map(([id]) => id)

@@ -349,6 +349,61 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     expect(result.checks?.claims).toMatchObject({ total: 3, grounded: 1, ungrounded: 2, unsupported: 2 });
   });
 
+  it('takes an answer written as the prompt asks (absolute dates, names for pronouns) as grounded, with no repair and no replacement', async () => {
+    // Published Sunday 2024-07-14: "on Sunday" is that day, "on Saturday" the 13th, "from Tuesday" the 16th.
+    const input = article('basra-water.html');
+    expect(input.publishedAt).toBe('2024-07-14T09:30:00+03:00');
+    const text = (evidence: string, claim: string, speaker: string | null = null) => ({
+      evidence,
+      text: claim,
+      speaker,
+      kind: 'statistic',
+      checkworthinessReason: 'Public interest, harmful if false, verifiable.',
+      checkworthiness: 0.9,
+    });
+    stub.script({
+      kind: 'transform',
+      edit: () => ({
+        headline: "Salinity shuts 40 of Basra's 112 water plants",
+        short:
+          "On July 14, 2024, Basra's water directorate said salinity had forced 40 of 112 treatment plants offline; the Ministry of Water Resources said Tigris releases would rise from July 16, 2024.",
+        bullets: [
+          "Salt at the Al-Bradi'iya intake reached 8,200 parts per million on July 13, 2024.",
+          'About 600,000 residents lack reliable tap water.',
+          'Releases from the Tigris rise by 50 cubic metres per second from Tuesday, July 16, 2024.',
+        ],
+        claims: [
+          text(
+            "Rising salinity in the Shatt al-Arab has forced 40 of Basra's 112 water treatment plants to stop pumping, the provincial water directorate said on Sunday",
+            "On July 14, 2024, the Basra water directorate said that rising salinity in the Shatt al-Arab had forced 40 of Basra's 112 water treatment plants to stop pumping.",
+            'Basra water directorate',
+          ),
+          text(
+            "Salt levels measured at the Al-Bradi'iya intake reached 8,200 parts per million on Saturday",
+            "Salt levels measured at the Al-Bradi'iya intake in Basra reached 8,200 parts per million on July 13, 2024.",
+          ),
+          text(
+            'The Ministry of Water Resources said in a statement that releases from the Tigris would be increased by 50 cubic metres per second from Tuesday.',
+            'The Ministry of Water Resources said that releases from the Tigris would be increased by 50 cubic metres per second from Tuesday, July 16, 2024.',
+            'Ministry of Water Resources',
+          ),
+          text(
+            '"Without more fresh water released from upstream, no treatment plant in the world could fix this."',
+            'Ahmed Jassim, the director of the Basra water directorate, said that without more fresh water released from upstream no treatment plant in the world could fix the shortage.',
+            'Ahmed Jassim',
+          ),
+        ],
+      }),
+    });
+    const result = await llm().analyze(input, { targetLanguages: [] });
+    expect(tasks()).toEqual(['article_analysis']);
+    expect(result.checks?.summary).toEqual({ verified: true, unsupportedFigures: [] });
+    expect(result.checks?.numbers.summaryNotInArticle).toEqual([]);
+    expect(result.summary.short).toContain('July 14, 2024');
+    expect(result.claims.map((c) => [c.grounded, c.unsupported])).toEqual(result.claims.map(() => [true, undefined]));
+    expect(result.checks?.claims).toMatchObject({ total: 4, grounded: 4, ungrounded: 0 });
+  });
+
   it('grounds evidence the model copied with other quotes, spacing or case', async () => {
     stub.script({
       kind: 'transform',

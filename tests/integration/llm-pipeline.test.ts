@@ -157,7 +157,8 @@ describe('the pipeline with an LLM configured', () => {
     });
     expect(article.summary?.bullets.length).toBeGreaterThanOrEqual(3);
     expect(article.translations?.ar?.status).toBe('failed');
-    expect(stub.requests.filter((r) => r.task === 'article_analysis')).toHaveLength(3);
+    // One ask a receive, five receives (PRECIS_MAX_RECEIVES).
+    expect(stub.requests.filter((r) => r.task === 'article_analysis')).toHaveLength(5);
   });
   // Last: the server's Retry-After pauses every call to the model in this process, as it should.
   it('gives a Retry-After past the lease back to the queue with that delay, and keeps the lease free', async () => {

@@ -175,18 +175,28 @@ describe('requests each provider accepts', () => {
 });
 
 describe('answers read as they are', () => {
-  it('splits an analysis whose answer hit the output cap, and never repairs it', async () => {
+  it('asks once more with the cap raised, then splits an analysis whose answer still hits it, and never repairs it', async () => {
+    stub.script({ kind: 'finish', reason: 'length' }, { kind: 'finish', reason: 'length' });
+    const result = await engine().analyze(longArticle(), { targetLanguages: [] });
+    expect(result.status).toBe('DONE');
+    const analyses = stub.requests.filter((r) => r.task === 'article_analysis');
+    const chunks = result.provenance.chunks ?? 0;
+    expect(chunks).toBeGreaterThanOrEqual(2);
+    // The cut answer, the same prompt with twice the cap, then one per part, then the merge.
+    expect(analyses[1]?.body.max_completion_tokens).toBe(2 * (analyses[0]?.body.max_completion_tokens ?? 0));
+    expect(analyses).toHaveLength(2 + chunks);
+    expect(stub.requests.at(-1)?.task).toBe('summary_merge');
+    // No request quoted a previous answer back (a repair would).
+    expect(stub.requests.every((r) => r.body.messages.every((m) => m.role !== 'assistant'))).toBe(true);
+    expectBilled(result.usage);
+  });
+
+  it('takes an answer that fits once the cap is raised, without splitting the article', async () => {
     stub.script({ kind: 'finish', reason: 'length' });
     const result = await engine().analyze(longArticle(), { targetLanguages: [] });
     expect(result.status).toBe('DONE');
-    const tasks = stub.requests.map((r) => r.task);
-    const chunks = result.provenance.chunks ?? 0;
-    expect(chunks).toBeGreaterThanOrEqual(2);
-    // The cut answer, then one per part, then the merge.
-    expect(tasks.filter((t) => t === 'article_analysis')).toHaveLength(1 + chunks);
-    expect(tasks.at(-1)).toBe('summary_merge');
-    // No request quoted a previous answer back (a repair would).
-    expect(stub.requests.every((r) => r.body.messages.every((m) => m.role !== 'assistant'))).toBe(true);
+    expect(result.provenance.chunks).toBe(1);
+    expect(stub.requests.map((r) => r.task)).toEqual(['article_analysis', 'article_analysis']);
     expectBilled(result.usage);
   });
 
@@ -203,21 +213,20 @@ describe('answers read as they are', () => {
     expectBilled(meter.usage);
   });
 
-  it('splits a translation whose answer hit the cap into the summary and the claims', async () => {
-    let cut = false;
+  it('splits a translation whose answer hit the cap, even raised, into the summary and the claims', async () => {
+    let cut = 0;
     stub.setOptions({
-      route: (r) => {
-        if (r.task !== 'translation' || cut) return undefined;
-        cut = true;
-        return { kind: 'finish', reason: 'length' };
-      },
+      route: (r) => (r.task === 'translation' && cut++ < 2 ? { kind: 'finish', reason: 'length' } : undefined),
     });
     const input = article('basra-water.html');
     const result = await engine().analyze(input, { targetLanguages: ['ar'] });
     expect(result.status).toBe('DONE');
     const translations = stub.requests.filter((r) => r.task === 'translation');
-    expect(translations).toHaveLength(3);
-    const claimsOnly = JSON.parse(translations[2]?.body.messages[1]?.content ?? '{}');
+    expect(translations).toHaveLength(4);
+    expect(translations[1]?.body.max_completion_tokens).toBeGreaterThan(
+      translations[0]?.body.max_completion_tokens ?? 0,
+    );
+    const claimsOnly = JSON.parse(translations[3]?.body.messages[1]?.content ?? '{}');
     expect(Object.keys(claimsOnly)).toEqual(['claims']);
     const ar = result.translations.ar;
     expect(ar?.status === 'done' && ar.claims.map((c) => c.id)).toEqual(result.claims.map((c) => c.id));
@@ -327,19 +336,48 @@ describe('output mode', () => {
 });
 
 describe('context', () => {
-  it('ends LLM_CONTEXT_TRUNCATED when Ollama cuts the prompt to its default context, with the tokens counted', async () => {
+  it('catches a prompt Ollama cut to its default context, learns the window from it, and ends DONE in parts', async () => {
+    stub.setOptions({ profile: 'ollama', contextTokens: 4096 });
+    // About 3,200 words: the server reads some 80 % of the prompt, a share no estimate can tell from a whole one.
+    const result = await engine({ PRECIS_LLM_PROVIDER: 'compatible', PRECIS_MODEL: 'llama3.1:8b' }).analyze(
+      longArticle(4),
+      { targetLanguages: [] },
+    );
+    expect(result.status).toBe('DONE');
+    expect(result.provenance.chunks).toBeGreaterThan(1);
+    // The first prompt was cut and thrown away; no part was cut after it.
+    expect(stub.ledger.cut).toBe(1);
+    expect(stub.requests[0]?.body.messages[1]?.content.length).toBeGreaterThan(
+      (stub.requests[1]?.body.messages[1]?.content.length ?? 0) * 1.5,
+    );
+    expectBilled(result.usage);
+  });
+
+  it('never bills an article past its ceiling: the article ends LLM_BUDGET_EXCEEDED with what it spent counted', async () => {
     stub.setOptions({ profile: 'ollama', contextTokens: 4096 });
     const { meter, error } = await spent((m) =>
-      engine({ PRECIS_LLM_PROVIDER: 'compatible', PRECIS_MODEL: 'llama3.1:8b' }).analyze(longArticle(5), {
+      engine({
+        PRECIS_LLM_PROVIDER: 'compatible',
+        PRECIS_MODEL: 'llama3.1:8b',
+        PRECIS_MAX_CALLS_PER_ARTICLE: '6',
+      }).analyze(longArticle(5), { targetLanguages: [], meter: m }),
+    );
+    expect(error?.code).toBe('LLM_BUDGET_EXCEEDED');
+    expect(error?.permanent).toBe(true);
+    expect(stub.ledger.billed).toBeLessThanOrEqual(6);
+    expectBilled(meter.usage);
+
+    // Spend: a model whose every call may cost more than what is left is not called at all.
+    stub.reset();
+    const pricey = await spent((m) =>
+      engine({ PRECIS_MODEL: 'gpt-5.4', PRECIS_MAX_COST_PER_ARTICLE: '0.01' }).analyze(article('basra-water.html'), {
         targetLanguages: [],
         meter: m,
       }),
     );
-    expect(error?.code).toBe('LLM_CONTEXT_TRUNCATED');
-    expect(error?.permanent).toBe(true);
-    expect(error?.message).toContain('PRECIS_CONTEXT_TOKENS');
-    expect(stub.requests).toHaveLength(1);
-    expectBilled(meter.usage);
+    expect(pricey.error?.code).toBe('LLM_BUDGET_EXCEEDED');
+    expect(pricey.error?.message).toContain('PRECIS_MAX_COST_PER_ARTICLE');
+    expect(stub.ledger.billed).toBe(0);
   });
 
   it('chunks to the context window configuration gives, so the server never cuts', async () => {
@@ -359,7 +397,9 @@ describe('context', () => {
           r.body.messages.length === 2,
       ),
     ).toBe(true);
-    for (const r of stub.requests) expect(r.body.max_tokens).toBeLessThanOrEqual(4096 * 0.4);
+    // No prompt was cut; a first try keeps 60 % of the window for the prompt (a raised cap only what the prompt leaves).
+    expect(stub.ledger.cut).toBe(0);
+    expect(stub.requests[0]?.body.max_tokens).toBeLessThanOrEqual(4096 * 0.4);
     expectBilled(result.usage);
   });
 
@@ -427,7 +467,9 @@ describe('the Responses API', () => {
   it('uses /responses by itself for the models served only there, and reads their refusals', async () => {
     stub.script({ kind: 'refusal', refusal: 'No.' });
     const error = await failure(
-      engine({ PRECIS_MODEL: 'o3-pro' }).analyze(article('kirkuk-checkpoints.txt'), { targetLanguages: [] }),
+      engine({ PRECIS_MODEL: 'o3-pro', PRECIS_MAX_COST_PER_ARTICLE: '5' }).analyze(article('kirkuk-checkpoints.txt'), {
+        targetLanguages: [],
+      }),
     );
     expect(error.code).toBe('LLM_REFUSED');
     expect(stub.requests.map((r) => r.api)).toEqual(['responses']);

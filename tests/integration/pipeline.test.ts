@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, localOptions, startLocalStack } from '../../local/stack.js';
+import { LOCAL_CREDENTIALS, type LocalStack, localOptions, startLocalStack } from '../../local/stack.js';
 import type { AnalysisEngine, AnalysisInput, AnalysisOptions } from '../../shared/analysis/engine.js';
 import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
 import { type ArticleRecord, articleIdFor, type Claim } from '../../shared/article.js';
@@ -226,8 +226,14 @@ describe('the local pipeline', () => {
     if (!upload) throw new Error('no upload URL');
     // Not yet uploaded: the id answers 404 until the cleaner has seen the file.
     expect((await api(`/articles/${ticket.body.id}`)).status).toBe(404);
+    // The URL is signed before the file exists: a checksum in it would be of no bytes, and S3 would refuse the file.
+    const signed = [...new URL(upload.url).searchParams].filter(([name]) => /^x-amz-(sdk-)?checksum-/i.test(name));
+    expect(signed).toEqual([]);
     const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: html });
     expect(put.status).toBe(200);
+    // The size and type are signed: the same URL takes no other file.
+    const other = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: `${html}<p>more</p>` });
+    expect(other.status).toBe(403);
     const article = await until(ticket.body.id);
     expect(article).toMatchObject({ status: 'DONE', format: 'html', sourceSize: html.length });
   });
@@ -300,7 +306,7 @@ describe('the local pipeline', () => {
       endpoint: stack.endpoints.s3,
       region: 'us-east-1',
       forcePathStyle: true,
-      credentials: { accessKeyId: 'any', secretAccessKey: 'any' },
+      credentials: LOCAL_CREDENTIALS,
     });
     const text = LONG_TEXT('Streamed upload reaches the pipeline');
     const key = 'incoming/keys/streamed.txt';
@@ -385,9 +391,10 @@ describe('the local pipeline', () => {
     const article = await finished(key, 15_000);
     expect(article).toMatchObject({
       status: 'FAILED',
-      error: { code: 'ANALYSIS_FAILED', stage: 'analyze', attempts: 3 },
+      error: { code: 'ANALYSIS_FAILED', stage: 'analyze', attempts: 5 },
     });
-    expect(engine.calls.get(article.contentHash as string)).toBe(3);
+    // Five receives (PRECIS_MAX_RECEIVES), each after a delay that grows, not after a visibility timeout.
+    expect(engine.calls.get(article.contentHash as string)).toBe(5);
     await expect.poll(() => stack.queues.analyze.deadLetters.length).toBe(deadBefore + 1);
     expect(JSON.parse(stack.queues.analyze.deadLetters.at(-1)?.body ?? '{}')).toEqual({ articleId: article.id });
   });

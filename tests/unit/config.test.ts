@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       PRECIS_BUCKET: 'b',
       TARGET_LANGUAGES: ' AR, fr ,',
     });
-    expect(config).toMatchObject({ TARGET_LANGUAGES: ['ar', 'fr'], PRECIS_MAX_RECEIVES: 3, PRECIS_ENGINE: 'auto' });
+    expect(config).toMatchObject({ TARGET_LANGUAGES: ['ar', 'fr'], PRECIS_MAX_RECEIVES: 5, PRECIS_ENGINE: 'auto' });
     // An empty entry between commas, or a code no language has, is named.
     for (const [list, why] of [
       ['xx,,ZZ', /"xx" is no language ICU knows.*an empty entry between commas.*"zz" is no language/],
@@ -95,10 +95,14 @@ const SAMPLES: Record<string, string> = {
   PRECIS_ANALYZE_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/analyze-dead-letters',
   PRECIS_INGEST_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ingest-dead-letters',
   PRECIS_SWEEP_STALE_MS: '600000',
+  PRECIS_SWEEP_BUDGET_MS: '90000',
+  PRECIS_SWEEP_EVENT_GRACE_MS: '120000',
+  PRECIS_SWEEP_UPLOAD_PAGES: '4',
+  PRECIS_RECORD_RETENTION_DAYS: '365',
   PRECIS_MAX_OBJECT_BYTES: '1000',
   PRECIS_MAX_WORDS: '5000',
   PRECIS_LANGUAGES: 'ar,ku',
-  PRECIS_MAX_RECEIVES: '5',
+  PRECIS_MAX_RECEIVES: '7',
   PRECIS_INGEST_LEASE_MS: '12345',
   PRECIS_ANALYZE_LEASE_MS: '23456',
   PRECIS_ENGINE: 'offline',
@@ -125,10 +129,16 @@ const SAMPLES: Record<string, string> = {
   PRECIS_CONTEXT_TOKENS: '16384',
   PRECIS_MODEL_CAPABILITIES: '{"my-model": {"contextTokens": 8192}}',
   PRECIS_MAX_OUTPUT_TOKENS: '2048',
+  PRECIS_MAX_CALLS_PER_ARTICLE: '12',
+  PRECIS_MAX_COST_PER_ARTICLE: '0.5',
   PRECIS_LLM_CONCURRENCY: '3',
   PRECIS_CORS_ORIGINS: 'https://dashboard.example',
   PRECIS_CURSOR_KEY: 'a-cursor-key-of-some-length',
   PRECIS_CURSOR_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:cursor',
+  PRECIS_AUTH: 'iam',
+  PRECIS_COGNITO_DOMAIN: 'https://precis-api-1a2b3c.auth.eu-west-1.amazoncognito.com',
+  PRECIS_COGNITO_CLIENT_ID: '3n4b5urk1ft4fl3mg5e62d9ado',
+  PRECIS_READER_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/',
 };
 
 /** What AWS sets for every function: the names the stack gives. */
@@ -208,18 +218,18 @@ describe('each function’s composition', () => {
       leaseMs: 12345,
       languages: ['ar', 'ku'],
     });
-    expect(deps.maxReceives).toBe(5);
+    expect(deps.maxReceives).toBe(7);
   });
 
   it('gives the analyze use case its bucket, languages and lease, and an engine that reads the key from the secret', () => {
     const deps = buildAnalyzeDeps(loadConfig(analyzeEnvSchema, env), clients);
     expect(deps.config).toEqual({ bucket: 'my-bucket', targetLanguages: ['ar', 'fr'], leaseMs: 23456 });
-    expect(deps.maxReceives).toBe(5);
+    expect(deps.maxReceives).toBe(7);
     expect(deps.engine.name).toBe('configured');
   });
 
   it('gives the api its bucket, target languages, size limit and CORS origins', () => {
-    const deps = buildApiDeps(loadConfig(apiEnvSchema, env), clients);
+    const deps = buildApiDeps(loadConfig(apiEnvSchema, env), { ...clients, presign: clients.s3 });
     expect(deps.config).toEqual({
       bucket: 'my-bucket',
       targetLanguages: ['ar', 'fr'],

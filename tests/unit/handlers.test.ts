@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAnalyzeHandler } from '../../lambdas/analyze/handler.js';
 import { createApiHandler } from '../../lambdas/api/handler.js';
 import { createIngestHandler, decodeS3Key, s3EventBody, sourcesOf } from '../../lambdas/ingest/handler.js';
-import { observability, storageAdapters } from '../../lambdas/runtime.js';
+import { observability, presigningS3Client, storageAdapters } from '../../lambdas/runtime.js';
 import { sqsRedelivery } from '../../lambdas/sqs-batch.js';
 import { LlmError } from '../../shared/analysis/llm/structured.js';
 import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
@@ -222,7 +222,7 @@ describe('analyze handler', () => {
     Attributes: { id: 'a1', status: 'ANALYZING', textKey, contentHash: 'h', language: 'en', title: 'T' },
   });
 
-  it('analyses a cleaned article, writes its result and sets DONE', async () => {
+  it('analyses a cleaned article and sets DONE, the record being the result', async () => {
     ddbMock.on(UpdateCommand).resolvesOnce(claimed('cleaned/a1.txt')).resolves({});
     const text = 'Kirkuk police opened 12 new checkpoints on Monday, the police chief said. '.repeat(3);
     s3Mock.on(GetObjectCommand).resolves({ Body: body(text) });
@@ -230,8 +230,8 @@ describe('analyze handler', () => {
     const response = await analyzeHandler()(sqsEvent(sqsRecord({ articleId: 'a1' })), context());
 
     expect(response.batchItemFailures).toEqual([]);
-    const result = s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input;
-    expect(result?.Key).toBe('results/a1.json');
+    // No copy of the result in the bucket: nothing read it.
+    expect(s3Mock.commandCalls(PutObjectCommand)).toEqual([]);
     const save = ddbMock.commandCalls(UpdateCommand)[1]?.args[0].input;
     expect(save?.ExpressionAttributeValues).toMatchObject({
       ':status': 'DONE',
@@ -251,6 +251,25 @@ describe('analyze handler', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'held' }]);
     expect(s3Mock.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(failedUpdates()).toHaveLength(0);
+  });
+
+  it('writes no empty-metrics warning for a message that publishes nothing', async () => {
+    // Prepare: the article is held by another delivery, so this one stores no metric.
+    ddbMock.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'held', $metadata: {} }));
+    ddbMock.on(GetCommand).resolves({ Item: { id: 'a1', status: 'ANALYZING', leaseUntil: Date.now() + 60_000 } });
+    const written: string[] = [];
+    const capture = (chunk: unknown) => {
+      written.push(String(chunk));
+      return true;
+    };
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    // Act
+    const response = await analyzeHandler()(sqsEvent(sqsRecord({ articleId: 'a1' }, { messageId: 'held' })), context());
+    vi.restoreAllMocks();
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'held' }]);
+    expect(written.join('')).not.toMatch(/No application metrics/);
   });
 
   it("publishes the ended status, the analysis time, and this delivery's tokens and USD by stage", async () => {
@@ -428,9 +447,10 @@ const apiQueues = {
     analyze: { receive: async () => [], delete: async () => {} },
   },
   clock: () => new Date(),
-  // A real presigner over a client with fixed credentials: nothing leaves the process to sign.
+  // A real presigner over a client built as the api function builds it, with fixed credentials:
+  // nothing leaves the process to sign.
   uploads: new S3UploadSigner(
-    new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } }),
+    presigningS3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } }),
   ),
   config: { bucket: BUCKET, targetLanguages: [], maxObjectBytes: 5 * 1024 * 1024 },
 };
@@ -579,16 +599,61 @@ describe('api handler: HTTP semantics', () => {
     expect(url.pathname).toContain(encodeURIComponent(key.split('/').at(-1)));
     expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
     expect(Number(url.searchParams.get('X-Amz-Expires'))).toBe(300);
+    // Signed before the file exists, the URL carries no checksum: one would be of no bytes, and S3 would refuse the file.
+    expect([...url.searchParams.keys()].filter((name) => /checksum/i.test(name))).toEqual([]);
 
     const tooBig = await api()(post('/articles', { filename: 'a.txt', size: 6 * 1024 * 1024 }), context());
     expect(tooBig.statusCode).toBe(413);
     expect(JSON.parse(tooBig.body).code).toBe('TOO_LARGE');
-    const bigInline = await api()(post('/articles', { filename: 'a.txt', content: 'x'.repeat(300_000) }), context());
+    const bigInline = await api()(post('/articles', { filename: 'a.txt', content: 'x'.repeat(350 * 1024) }), context());
     expect(bigInline.statusCode).toBe(413);
+    expect(JSON.parse(bigInline.body).detail).toBe(
+      'The object is 350 KB; the limit is 256 KB for content in the request. Give its size instead, for an upload URL, which takes up to the size limit.',
+    );
     for (const body of [{ filename: 'a.txt' }, { filename: 'a.txt', size: 3, content: 'abc' }, { size: 3 }]) {
       const bad = await api()(post('/articles', body), context());
       expect(bad.statusCode, JSON.stringify(body)).toBe(400);
     }
+  });
+});
+
+describe('api handler: what it refuses at the upload edge', () => {
+  const api = () => createApiHandler({ ...adapters(), logger: observability('test-api').logger, ...apiQueues });
+  const post = (path: string, body: unknown, query: Record<string, string> = {}) => ({
+    ...restEvent(path, query, 'POST'),
+    body: JSON.stringify(body),
+  });
+
+  it('refuses a content type no header can carry with a 400 on both paths, and stores nothing', async () => {
+    // Prepare
+    const types = ['text/ħtml', 'text/html\r\nx-amz-acl: public-read', 'html', 'text/plain; charset=ütf-8'];
+    // Act
+    const answers = [];
+    for (const contentType of types) {
+      answers.push(
+        await api()(post('/articles', { filename: 'a.txt', contentType, content: 'Some text.' }), context()),
+      );
+      answers.push(await api()(post('/articles', { filename: 'a.txt', contentType, size: 10 }), context()));
+    }
+    // Assess
+    for (const answer of answers) {
+      expect(answer.statusCode).toBe(400);
+      expect(JSON.parse(answer.body)).toMatchObject({
+        code: 'INVALID_PARAMETER',
+        detail: expect.stringMatching(/^contentType: a media type/),
+      });
+    }
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('names the body when a POST’s parameters come in the query string, instead of saying they are missing', async () => {
+    const response = await api()(post('/articles/reprocess', undefined, { status: 'DONE', dryRun: 'true' }), context());
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).detail).toBe(
+      'POST /articles/reprocess takes its parameters in a JSON body, not in the query string: send {"status":"DONE","dryRun":true} as the body (content-type: application/json).',
+    );
+    const missing = await api()(post('/articles/reprocess', {}), context());
+    expect(JSON.parse(missing.body).detail).toBe('status: required: one of "DONE", "PARTIAL" or "FAILED"');
   });
 });
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { ArticleRecord, Status } from '../../shared/article.js';
 import type { ArticleRepository, BlobStore, Reopen, SourceRef } from '../../shared/ports.js';
 import { type RedriveDeps, redrive, reprocessArticle, reprocessMatching } from '../../shared/usecases/reprocess.js';
-import { sweep } from '../../shared/usecases/sweep.js';
 import { articleRecord } from '../helpers/articles.js';
 import { codeOfAsync } from '../helpers/errors.js';
 
@@ -211,27 +210,5 @@ describe('the redrive', () => {
     const { deps } = redriveWorld([], { ingest: [], analyze: ['{"articleId":"x"}', '{"articleId":"y"}'] }, 600);
     const report = await redrive(deps, { deadline: NOW.getTime() + 1000 });
     expect(report.more).toBe(true);
-  });
-});
-
-describe('the sweep after a reprocess', () => {
-  it('sends on a PARTIAL article reopened for its translations whose message was lost, and no other PARTIAL', async () => {
-    const stale = '2026-11-30T11:00:00.000Z';
-    const reopened = article('incoming/r.html', 'PARTIAL', {
-      updatedAt: stale,
-      reprocess: { scope: 'translations', requestedAt: stale, from: 'DONE' },
-    });
-    const ended = article('incoming/p.html', 'PARTIAL', {
-      updatedAt: stale,
-      reprocess: { scope: 'translations', requestedAt: '2026-11-30T10:00:00.000Z', from: 'DONE' },
-    });
-    const { deps, sent } = world([reopened, ended]);
-    const report = await sweep({
-      ...deps,
-      blobs: { async *list() {} } as unknown as BlobStore,
-      config: { bucket: BUCKET, staleAfterMs: 30 * 60_000 },
-    });
-    expect(report.reanalyzed).toEqual([reopened.id]);
-    expect(sent.analyze).toEqual([reopened.id]);
   });
 });

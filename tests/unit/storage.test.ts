@@ -7,11 +7,13 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { presigningS3Client } from '../../lambdas/runtime.js';
 import { PrecisError } from '../../shared/errors.js';
 import type { ArticleFinished } from '../../shared/ports.js';
 import { DynamoArticleRepository, padSequencer } from '../../shared/storage/dynamo-article-repository.js';
-import { EventBridgeArticleEvents } from '../../shared/storage/eventbridge-events.js';
+import { EventBridgeArticleEvents, EventNotPublishedError } from '../../shared/storage/eventbridge-events.js';
 import { S3BlobStore } from '../../shared/storage/s3-blob-store.js';
+import { S3UploadSigner } from '../../shared/storage/s3-upload-signer.js';
 import { SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
 import { codeOfAsync } from '../helpers/errors.js';
 
@@ -104,6 +106,8 @@ describe('DynamoArticleRepository', () => {
       status: 'RECEIVED',
       sourceSequencer: padSequencer('ABC'),
       listPk: 'ARTICLE',
+      // It waits for its ingest: in the sweep's index until it moves on.
+      pending: 'RECEIVED',
     });
   });
 
@@ -165,11 +169,11 @@ describe('DynamoArticleRepository', () => {
     expect(page.items).toEqual([{ id: 'a', status: 'DONE', receivedAt: 'x' }]);
     // One more than the page is read, to know whether another page follows; the cursor starts after the last shown.
     const input = ddbMock.commandCalls(QueryCommand)[0]?.args[0].input;
-    expect(input).toMatchObject({ IndexName: 'byReceived', ScanIndexForward: false, Limit: 2 });
+    expect(input).toMatchObject({ IndexName: 'listByReceived', ScanIndexForward: false, Limit: 2 });
     expect(page.nextCursor).not.toContain('listPk');
     await articles.list({ limit: 1, cursor: page.nextCursor as string });
     expect(ddbMock.commandCalls(QueryCommand)[1]?.args[0].input).toMatchObject({
-      IndexName: 'byReceived',
+      IndexName: 'listByReceived',
       ExclusiveStartKey: { id: 'a', listPk: 'ARTICLE', receivedAt: 'x' },
     });
     // Another query, a forged cursor: a 400, and no query reaches the table.
@@ -236,18 +240,38 @@ describe('EventBridgeArticleEvents', () => {
     expect(errors).toEqual([]);
   });
 
-  it('reports a refused entry or an unreachable bus, and never throws', async () => {
+  it('reports a refused entry or an unreachable bus, and rejects, so the event stays pending for the sweep', async () => {
     const errors: unknown[][] = [];
     const events = new EventBridgeArticleEvents(new EventBridgeClient({}), 'default', (...a) => errors.push(a));
     bus
       .on(PutEventsCommand)
       .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }] });
-    await events.finished(event);
+    await expect(events.finished(event)).rejects.toBeInstanceOf(EventNotPublishedError);
     bus.on(PutEventsCommand).rejects(new Error('connect ETIMEDOUT'));
-    await events.finished(event);
+    await expect(events.finished(event)).rejects.toBeInstanceOf(EventNotPublishedError);
     expect(errors).toEqual([
       ['event not published', { articleId: 'a1', code: 'InternalFailure', reason: 'x' }],
       ['event not published', { articleId: 'a1', error: 'connect ETIMEDOUT' }],
     ]);
+  });
+});
+
+describe('S3UploadSigner', () => {
+  const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+  const sign = (client: S3Client) =>
+    new S3UploadSigner(client).signPut('bucket', 'incoming/a.html', {
+      contentType: 'text/html',
+      contentLength: 1234,
+      expiresInSeconds: 300,
+    });
+
+  it('signs a URL with no checksum in it, the size and type as headers', async () => {
+    const url = new URL(await sign(presigningS3Client({ region: 'eu-west-1', credentials })));
+    expect([...url.searchParams.keys()].filter((name) => /checksum/i.test(name))).toEqual([]);
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
+  });
+
+  it('hands out no URL that signs the checksum of no bytes, as a client left with the SDK’s default would', async () => {
+    await expect(sign(new S3Client({ region: 'eu-west-1', credentials }))).rejects.toThrow(/WHEN_REQUIRED/);
   });
 });

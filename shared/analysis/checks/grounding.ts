@@ -1,4 +1,5 @@
 import { distance } from 'fastest-levenshtein';
+import { type ArticleContext, allowedDates, type DayParts, withoutAllowedDates } from './dates.js';
 import { unsupportedFigures } from './numbers.js';
 
 export interface Span {
@@ -186,25 +187,46 @@ function names(text: string): string[] {
 const folded = (s: string) => fold(s).folded;
 
 /**
- * What a claim states that its evidence does not: its figures (by value,
- * any digits), and in scripts with capitals its names (capitalised words
- * after the first). The speaker's own name may stand just before the
- * evidence, where an attribution usually is (`before`: the text up to the
- * evidence's end). Empty when the evidence supports the claim.
+ * What a claim may take from its article besides its evidence, read once
+ * per article: the dates the article allows (dates.ts), and the names it
+ * gives anywhere, title included. The prompt asks for both: absolute dates
+ * for relative ones, and names in place of pronouns and "the ministry".
+ */
+export interface ArticleSupport {
+  dates: DayParts[];
+  language: string | null;
+  /** The article and its title, folded as evidence is. */
+  folded: string;
+}
+
+export function articleSupport(context: ArticleContext): ArticleSupport {
+  return {
+    dates: allowedDates(context),
+    language: context.language ?? null,
+    folded: folded(`${context.title ?? ''}\n${context.text}`),
+  };
+}
+
+/**
+ * What a claim states that its article does not support: its figures (by
+ * value, any digits) that its evidence lacks, and in scripts with capitals
+ * its names (capitalised words after the first) that neither the evidence
+ * nor the rest of the article gives. A date the article allows (one it
+ * states, one its relative dates resolve to from the publication time, the
+ * publication day) counts as stated, month and weekday names included.
+ * Empty when the claim is supported.
  */
 export function unsupportedByEvidence(
   claim: { text: string; speaker: string | null },
   evidence: string,
-  before = '',
+  support?: ArticleSupport,
 ): string[] {
-  const missing: string[] = unsupportedFigures(claim.text, evidence);
+  const text = support ? withoutAllowedDates(claim.text, support.dates, support.language) : claim.text;
+  const missing: string[] = unsupportedFigures(text, evidence);
   const inEvidence = folded(evidence);
-  const speaker = new Set((claim.speaker ? names(`x ${claim.speaker}`) : []).map((n) => folded(n)));
-  const nearby = folded(before.slice(-500));
-  for (const name of new Set(names(claim.text))) {
+  for (const name of new Set(names(text))) {
     const key = folded(name);
-    if (inEvidence.includes(key)) continue;
-    if (speaker.has(key) && nearby.includes(key)) continue;
+    if (inEvidence.includes(key) || support?.folded.includes(key)) continue;
     missing.push(name);
   }
   return [...new Set(missing)];

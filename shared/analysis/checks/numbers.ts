@@ -1,3 +1,5 @@
+import { joinSpacedThousands } from '../figures.js';
+
 /** The zero of each decimal digit block precis expects to read. */
 const DIGIT_ZEROS = [0x30, 0x660, 0x6f0, 0x966, 0x9e6, 0xa66, 0xae6, 0xbe6, 0xc66, 0xe50, 0x1040, 0xff10];
 
@@ -29,7 +31,7 @@ export interface Figure {
  * ambiguous ("1,500"), both readings are kept.
  */
 export function figures(text: string): Figure[] {
-  const ascii = asciiDigits(text).replace(/(?<![\d.,])(\d{1,3})[ \u00a0\u202f](?=\d{3}(?![\d]))/g, '$1');
+  const ascii = joinSpacedThousands(asciiDigits(text));
   const out: Figure[] = [];
   for (const match of ascii.matchAll(/\d+(?:[.,]\d+)*/g)) {
     const raw = match[0];

@@ -1,34 +1,61 @@
 import type { Price } from '../../config.js';
-import { MODEL_FAMILIES } from './models.js';
+import { MODEL_TABLE } from './model-table.js';
 
 export type { Price };
 
 /**
- * List prices by family (standard tier, USD per 1M tokens), from the
- * capability table with their date and source. Add or replace with
- * PRECIS_PRICES, e.g. `{"my-deployment": {"input": 0.75, "output": 4.5}}`.
+ * List prices by table row (USD per 1M tokens), with their date and source
+ * in the table. Add or replace with PRECIS_PRICES, e.g.
+ * `{"my-deployment": {"input": 0.75, "output": 4.5}}`.
  */
 export const DEFAULT_PRICES: Record<string, Price> = Object.fromEntries(
-  Object.entries(MODEL_FAMILIES).flatMap(([family, row]) =>
-    row.price
-      ? [[family, { input: row.price.input, output: row.price.output, cachedInput: row.price.cachedInput }]]
-      : [],
-  ),
+  Object.entries(MODEL_TABLE).flatMap(([family, row]) => {
+    if (!row.price) return [];
+    const { asOf: _asOf, source: _source, ...price } = row.price;
+    return [[family, price]];
+  }),
 );
+
+/** What one call is billed on: tokens as the provider's usage reports them. */
+export interface BilledTokens {
+  /** Input tokens, cached and written ones included. */
+  inputTokens: number;
+  /** Output tokens, reasoning included. */
+  outputTokens: number;
+  cachedInputTokens?: number;
+  /** Input tokens written to the prompt cache, when the usage says (OpenRouter's `cache_write_tokens`). */
+  cacheWriteTokens?: number;
+}
 
 /**
  * The cost of one call in USD, or null when the model's price is unknown.
- * Cached input is billed at the cached rate; reasoning tokens are part of
- * the output tokens and billed as output.
+ * Cached input is billed at the cached rate, input written to the cache at
+ * the write rate, the rest of the input at the input rate; reasoning tokens
+ * are part of the output tokens and billed as output. A prompt over the
+ * long-context threshold raises every rate of the request.
  */
-export function costOf(
-  price: Price | null,
-  usage: { inputTokens: number; outputTokens: number; cachedInputTokens?: number },
-): number | null {
+export function costOf(price: Price | null, usage: BilledTokens): number | null {
   if (!price) return null;
   const cached = Math.min(usage.cachedInputTokens ?? 0, usage.inputTokens);
-  const fresh = usage.inputTokens - cached;
+  const written = Math.min(usage.cacheWriteTokens ?? 0, usage.inputTokens - cached);
+  const fresh = usage.inputTokens - cached - written;
+  const long = price.longContext && usage.inputTokens > price.longContext.aboveInputTokens ? price.longContext : null;
+  const input =
+    fresh * price.input + cached * (price.cachedInput ?? price.input) + written * (price.cacheWrite ?? price.input);
+  const usd = (input * (long?.input ?? 1) + usage.outputTokens * price.output * (long?.output ?? 1)) / 1e6;
+  return Math.round(usd * 1e8) / 1e8;
+}
+
+/**
+ * The most one call can cost: its whole prompt fresh and its whole output
+ * cap spent, at the rates its prompt size brings. Null when the price is
+ * unknown.
+ */
+export function worstCaseCost(price: Price | null, promptTokens: number, maxOutputTokens: number): number | null {
+  if (!price) return null;
+  const dearestInput = Math.max(price.input, price.cacheWrite ?? 0);
+  const long = price.longContext && promptTokens > price.longContext.aboveInputTokens ? price.longContext : null;
   const usd =
-    (fresh * price.input + cached * (price.cachedInput ?? price.input) + usage.outputTokens * price.output) / 1e6;
+    (promptTokens * dearestInput * (long?.input ?? 1) + maxOutputTokens * price.output * (long?.output ?? 1)) / 1e6;
   return Math.round(usd * 1e8) / 1e8;
 }

@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { CallUsage } from '../usage.js';
 import type { ReasoningEffort } from './models.js';
 
@@ -18,6 +18,9 @@ export interface Message {
   content: string;
 }
 
+/** The names of the output cap on Chat Completions: OpenAI's reasoning models take only the second. */
+export type CapName = 'max_tokens' | 'max_completion_tokens';
+
 export interface LlmRequest {
   model: string;
   messages: Message[];
@@ -25,6 +28,8 @@ export interface LlmRequest {
   /** The schema's name and JSON Schema, for `json_schema` mode. */
   schema: { name: string; jsonSchema: Record<string, unknown> };
   maxOutputTokens: number;
+  /** Chat Completions: the cap's name, when the model taught it; else the provider's. */
+  capName?: CapName;
   effort?: ReasoningEffort;
 }
 
@@ -35,6 +40,8 @@ export interface LlmAnswer {
   usage: CallUsage;
   /** Whether the server reported usage at all (some local servers do not). */
   reportedUsage: boolean;
+  /** Whether the usage says how much of the prompt came from the server's cache (a `cached_tokens` field). */
+  reportedCache: boolean;
   headers: Headers | null;
 }
 
@@ -59,6 +66,16 @@ export function providerOf(baseURL: string | undefined): Provider {
   return 'compatible';
 }
 
+/**
+ * The output cap's name before a model teaches another: OpenAI's for OpenAI
+ * and Azure, whose reasoning models refuse max_tokens; the older name
+ * elsewhere, the only one most other servers know (Ollama ignores the
+ * other). A gateway in front of OpenAI refuses it, and teaches the other.
+ */
+export function defaultCapName(provider: Provider): CapName {
+  return provider === 'openai' || provider === 'azure' ? 'max_completion_tokens' : 'max_tokens';
+}
+
 type Body = Record<string, unknown>;
 
 /** Chat Completions, with each provider's names for the output cap and the effort. */
@@ -72,12 +89,10 @@ export class ChatTransport implements Transport {
   ) {}
 
   async send(request: LlmRequest, options: { signal?: AbortSignal; timeoutMs: number }): Promise<LlmAnswer> {
-    const openaiNamed = this.provider === 'openai' || this.provider === 'azure';
     const body: Body = {
       model: request.model,
       messages: request.messages,
-      // OpenAI's reasoning models refuse max_tokens; most other servers know only max_tokens (Ollama ignores the other).
-      [openaiNamed ? 'max_completion_tokens' : 'max_tokens']: request.maxOutputTokens,
+      [request.capName ?? defaultCapName(this.provider)]: request.maxOutputTokens,
       ...(request.mode === 'json_schema'
         ? {
             response_format: {
@@ -104,18 +119,21 @@ export class ChatTransport implements Transport {
       .withResponse();
     const choice = data.choices?.[0];
     const usage = data.usage;
+    const details = usage?.prompt_tokens_details as { cached_tokens?: number; cache_write_tokens?: number } | undefined;
     const finish = choice?.finish_reason;
     return {
-      content: choice?.message?.content ?? null,
+      content: answerText(choice?.message),
       refusal: choice?.message?.refusal ?? null,
       finish: finish === 'stop' || finish === 'length' || finish === 'content_filter' ? finish : 'other',
       usage: {
         inputTokens: usage?.prompt_tokens ?? 0,
         outputTokens: usage?.completion_tokens ?? 0,
-        cachedInputTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+        cachedInputTokens: details?.cached_tokens ?? 0,
         reasoningTokens: usage?.completion_tokens_details?.reasoning_tokens ?? 0,
+        ...(details?.cache_write_tokens ? { cacheWriteTokens: details.cache_write_tokens } : {}),
       },
       reportedUsage: Boolean(usage),
+      reportedCache: typeof details?.cached_tokens === 'number',
       headers: response.headers,
     };
   }
@@ -191,78 +209,26 @@ export class ResponsesTransport implements Transport {
         reasoningTokens: usage?.output_tokens_details?.reasoning_tokens ?? 0,
       },
       reportedUsage: Boolean(usage),
+      reportedCache: typeof usage?.input_tokens_details?.cached_tokens === 'number',
       headers: response.headers,
     };
   }
 }
 
-/** What a failed request means, read from the openai package's error and the server's words. */
-export type Failure =
-  | { kind: 'aborted' }
-  | { kind: 'retryable'; status: number | null; retryAfterMs: number | null; message: string }
-  | { kind: 'format'; message: string }
-  | { kind: 'context'; limit: number | null; message: string }
-  | { kind: 'filtered'; message: string }
-  | { kind: 'rejected'; status: number; message: string };
-
-/** The server's message without anything that looks like a credential, cut to a readable length. */
-export function serverMessage(error: unknown): string {
-  const raw = error instanceof Error ? error.message : String(error);
-  return raw
-    .replace(/\b(sk|rk|pk)-[\w*-]{4,}/g, '[redacted]')
-    .replace(/\b(Bearer|api[-_ ]?key[:=]?)\s+\S+/gi, '$1 [redacted]')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 300);
-}
-
-function retryAfterMs(headers: Headers | undefined): number | null {
-  const ms = Number(headers?.get('retry-after-ms'));
-  if (headers?.get('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return ms;
-  const after = headers?.get('retry-after');
-  if (!after) return null;
-  const seconds = Number(after);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(after);
-  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
-}
-
-const CONTEXT =
-  /maximum context length|context[_ ]length|exceeds? the (available )?context|context (size|window)|too many tokens|prompt is too long/i;
-const FORMAT = /response_format|json_schema|json_object|structured output|text\.format/i;
-
-export function classify(error: unknown): Failure {
-  if (error instanceof OpenAI.APIUserAbortError) return { kind: 'aborted' };
-  if (error instanceof OpenAI.APIConnectionError) {
-    // Timeouts included (APIConnectionTimeoutError is one).
-    return { kind: 'retryable', status: null, retryAfterMs: null, message: serverMessage(error) };
+/**
+ * The answer's text. A server that parses reasoning apart (LM Studio, vLLM
+ * with a reasoning parser, Ollama) puts it in `reasoning_content` or
+ * `reasoning`; LM Studio with a reasoning model and a JSON schema puts the
+ * answer itself there and leaves `content` empty (its bug tracker, #1698 and
+ * #1773, open). That field is read only then, and only for a JSON object:
+ * reasoning prose is never taken for the answer.
+ */
+function answerText(message: unknown): string | null {
+  const m = (message ?? {}) as { content?: string | null; reasoning_content?: unknown; reasoning?: unknown };
+  const content = m.content ?? null;
+  if (content !== null && content.trim() !== '') return content;
+  for (const field of [m.reasoning_content, m.reasoning]) {
+    if (typeof field === 'string' && /^\s*(?:```(?:json)?\s*)?\{[\s\S]*\}\s*(?:```)?\s*$/.test(field)) return field;
   }
-  if (!(error instanceof OpenAI.APIError) || typeof error.status !== 'number') {
-    return { kind: 'retryable', status: null, retryAfterMs: null, message: serverMessage(error) };
-  }
-  const status = error.status;
-  const message = serverMessage(error);
-  const code = String(error.code ?? '');
-  const type = String(error.type ?? '');
-  const shouldRetry = error.headers?.get('x-should-retry');
-  if (
-    shouldRetry === 'true' ||
-    (shouldRetry !== 'false' && (status === 408 || status === 409 || status === 429 || status >= 500))
-  ) {
-    return { kind: 'retryable', status, retryAfterMs: retryAfterMs(error.headers), message };
-  }
-  if (code === 'content_filter' || /content management policy|content_filter/i.test(message)) {
-    return { kind: 'filtered', message };
-  }
-  if (status === 400 || status === 413 || status === 422) {
-    if (code === 'context_length_exceeded' || type === 'exceed_context_size_error' || CONTEXT.test(message)) {
-      const limit =
-        /maximum context length is (\d+)/i.exec(message)?.[1] ??
-        /"?n_ctx"?\s*[:=]\s*(\d+)/.exec(JSON.stringify(error.error ?? ''))?.[1];
-      return { kind: 'context', limit: limit ? Number(limit) : null, message };
-    }
-    if (FORMAT.test(message) || String(error.param ?? '').startsWith('response_format'))
-      return { kind: 'format', message };
-  }
-  return { kind: 'rejected', status, message };
+  return content;
 }

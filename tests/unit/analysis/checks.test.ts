@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { extendSpan, locate, unsupportedByEvidence } from '../../../shared/analysis/checks/grounding.js';
+import {
+  articleSupport,
+  extendSpan,
+  locate,
+  unsupportedByEvidence,
+} from '../../../shared/analysis/checks/grounding.js';
 import { asciiDigits, compareFigures, figures, unsupportedFigures } from '../../../shared/analysis/checks/numbers.js';
 import { chunkText } from '../../../shared/analysis/llm/chunking.js';
 import { capabilitiesOf, effortFor, familyOf } from '../../../shared/analysis/llm/models.js';
@@ -148,12 +153,41 @@ describe('grounding that means support', () => {
     ).toEqual(['Aoun', 'Diab']);
   });
 
-  it("takes the speaker's name from just before the evidence, where the attribution stands", () => {
+  it('takes a name the article gives anywhere, or its title, as supported: the prompt asks for names in place of pronouns', () => {
     const text = 'Minister Aoun Diab spoke on Monday. "Baghdad asked for 3 new stations," he said.';
     const evidence = '"Baghdad asked for 3 new stations," he said.';
+    const support = articleSupport({ text, title: 'Grid talks with the Electricity Ministry', language: 'en' });
     const claim = { text: 'Minister Aoun Diab said Baghdad asked for 3 new stations.', speaker: 'Aoun Diab' };
-    expect(unsupportedByEvidence(claim, evidence, text)).toEqual([]);
-    // Not a name the claim gives someone else.
-    expect(unsupportedByEvidence({ ...claim, speaker: 'the ministry' }, evidence, text)).toEqual(['Aoun', 'Diab']);
+    expect(unsupportedByEvidence(claim, evidence, support)).toEqual([]);
+    expect(
+      unsupportedByEvidence(
+        { ...claim, text: 'The Electricity Ministry said Baghdad asked for 3 new stations.' },
+        evidence,
+        support,
+      ),
+    ).toEqual([]);
+    // A name the article never gives, and a figure its evidence lacks, are still caught.
+    expect(
+      unsupportedByEvidence(
+        { text: 'Minister Hassan Kareem said Baghdad asked for 4 new stations.', speaker: null },
+        evidence,
+        support,
+      ),
+    ).toEqual(['4', 'Hassan', 'Kareem']);
+  });
+
+  it('takes a date worked out from the publication time as supported, and an invented one not', () => {
+    const text =
+      'The ministry said on Sunday that the Tigris releases would rise from Tuesday. Turnout fell last year.';
+    const evidence = 'The ministry said on Sunday that the Tigris releases would rise from Tuesday.';
+    const support = articleSupport({ text, title: null, publishedAt: '2024-07-14T09:30:00+03:00', language: 'en' });
+    const claim = (t: string) => unsupportedByEvidence({ text: t, speaker: null }, evidence, support);
+    expect(
+      claim('On July 14, 2024, the ministry said the Tigris releases would rise from Tuesday, July 16, 2024.'),
+    ).toEqual([]);
+    expect(claim('On 14 July the ministry said the releases would rise.')).toEqual([]);
+    expect(claim('In 2023, turnout fell, the ministry said on July 14, 2024.')).toEqual([]);
+    expect(claim('On July 19, 2024, the ministry said the releases would rise.')).toEqual(['19', 'July']);
+    expect(claim('In 2021 the ministry said the releases would rise.')).toEqual(['2021']);
   });
 });

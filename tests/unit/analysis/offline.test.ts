@@ -106,7 +106,31 @@ describe('extractClaims', () => {
     ],
     ['Ali Saleh a affirmé que 40 stations étaient fermées.', 'Ali Saleh'],
     ["Selon le ministère de l'Électricité, la demande atteint 40 000 mégawatts.", "ministère de l'Électricité"],
-    ['وصرح المتحدث باسم الوزارة أحمد موسى، إن الطلب يبلغ 40 ألف ميغاواط.', null],
+    // "صرّح" (declared) reports too.
+    ['وصرح المتحدث باسم الوزارة أحمد موسى، إن الطلب يبلغ 40 ألف ميغاواط.', 'المتحدث باسم الوزارة أحمد موسى'],
+    // German, Spanish and Arabic, with the speaker before or after the verb.
+    [
+      '„Das war eine Warnung“, sagte Oberbürgermeister Jürgen Dupper (SPD) am Mittwoch.',
+      'Oberbürgermeister Jürgen Dupper',
+    ],
+    ['Am Montag sagte Dupper, die Stadt brauche 3 neue Pumpen.', 'Dupper'],
+    ['Dupper kritisierte die Pläne des Freistaats.', 'Dupper'],
+    ['Laut Polizei wurden 14 Menschen verletzt.', 'Polizei'],
+    ['Der Bau soll im März 2026 beginnen, teilte das Landratsamt mit.', 'Landratsamt'],
+    ['Dem Bund Naturschutz zufolge sind drei Brutplätze bedroht.', 'Bund Naturschutz'],
+    [
+      '"No hay agua", dijo el presidente de la Confederación, Ramón Villaescusa, en rueda de prensa.',
+      'Ramón Villaescusa',
+    ],
+    ['Según el Ministerio de Agricultura, la cosecha cayó un 20 %.', 'Ministerio de Agricultura'],
+    ['Un train sur deux circulera jeudi, a annoncé mercredi la SNCF.', 'SNCF'],
+    ['« Nous ne céderons pas », explique Marie Durand, porte-parole du syndicat.', 'Marie Durand'],
+    ['"إن الأرصفة امتلأت"، قال مدير الميناء كاظم جبار.', 'مدير الميناء كاظم جبار'],
+    // A pronoun names no one on its own: the sentences around it do (speakersOf).
+    ['„Die Mauer kostet 60 Prozent mehr“, sagte sie.', null],
+    ['« Les usagers ne peuvent pas être pris en otage », a-t-il déclaré.', null],
+    ['"Vamos a defender cada explotación", aseguró.', null],
+    ['وأضاف أن الشركة خسرت نحو 4,5 مليار دينار.', null],
   ])('names the speaker of %j', (sentence, speaker) => {
     expect(findSpeaker(sentence)).toBe(speaker);
   });

@@ -1,6 +1,14 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeS3Key } from '../../../lambdas/ingest/handler.js';
-import { decodeAwsChunked, encodeS3EventKey } from '../../../local/s3.js';
+import { encodeS3EventKey } from '../../../local/s3.js';
+import { authorizationOf, type WireRequest } from '../../../local/s3-authorization.js';
+import { checkIntegrity } from '../../../local/s3-checksums.js';
+import { parseAwsChunked } from '../../../local/s3-chunked.js';
+import { SignatureCheck } from '../../../local/s3-sigv4.js';
+import { decodeKeyPath, encodeKeyPath, unstorableKey } from '../../../local/s3-store.js';
 
 describe('S3 event keys', () => {
   it.each([
@@ -20,12 +28,183 @@ describe('S3 event keys', () => {
   });
 });
 
-describe('decodeAwsChunked', () => {
-  it('strips the chunk framing, signatures and trailers', () => {
+describe('the local store’s file names for keys', () => {
+  it('keeps every key a path would change: empty parts, a leading slash, dots, percent signs', () => {
+    // Prepare
+    const keys = ['incoming/a//b.txt', '/lead.txt', 'incoming/./x', 'incoming/../x', 'incoming/.hidden', 'a/100%.txt'];
+    // Act
+    const paths = keys.map(encodeKeyPath);
+    // Assess
+    expect(paths).toEqual([
+      'incoming/a/%/b.txt',
+      '%/lead.txt',
+      'incoming/%2E/x',
+      'incoming/%2E./x',
+      'incoming/%2Ehidden',
+      'a/100%25.txt',
+    ]);
+    expect(
+      paths.every(
+        (path) =>
+          !path
+            .split('/')
+            .slice(0, -1)
+            .some((part) => ['', '.', '..'].includes(part)),
+      ),
+    ).toBe(true);
+    expect(paths.map(decodeKeyPath)).toEqual(keys);
+  });
+
+  it('leaves an ordinary key as it was, so a data folder from before keeps its objects', () => {
+    expect(encodeKeyPath('incoming/uploads/2026-11-01/ab12-Basra water (1).html')).toBe(
+      'incoming/uploads/2026-11-01/ab12-Basra water (1).html',
+    );
+  });
+
+  it('decodes any key back, and keeps a prefix’s file name a prefix of its keys’ (listing relies on it)', () => {
+    const key = fc.string({ unit: fc.constantFrom('a', '/', '.', '%', '2', 'E', 'é') });
+    fc.assert(
+      fc.property(key, key, (a, b) => {
+        expect(decodeKeyPath(encodeKeyPath(a + b))).toBe(a + b);
+        expect(encodeKeyPath(a + b).startsWith(encodeKeyPath(a))).toBe(true);
+      }),
+    );
+  });
+
+  it('refuses only keys over S3’s limit, parts too long for a file name, and NUL', () => {
+    expect(unstorableKey('incoming/a//../b')).toBeNull();
+    expect(unstorableKey(`incoming/${'x'.repeat(1100)}`)).toMatch(/S3's limit of 1024 bytes/);
+    expect(unstorableKey(`incoming/${'%'.repeat(80)}`)).toMatch(/240 bytes as a file name/);
+    expect(unstorableKey('incoming/a\0b')).toMatch(/NUL/);
+  });
+});
+
+describe('aws-chunked bodies', () => {
+  it('reads the chunks, their signatures and the trailers', () => {
+    const sig = (c: string) => c.repeat(64);
     const framed = Buffer.from(
-      '5;chunk-signature=abc\r\nhello\r\n6\r\n world\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n',
+      `5;chunk-signature=${sig('a')}\r\nhello\r\n6;chunk-signature=${sig('b')}\r\n world\r\n0;chunk-signature=${sig('c')}\r\nx-amz-checksum-crc32:DUoRhQ==\r\nx-amz-trailer-signature:${sig('d')}\r\n\r\n`,
       'latin1',
     );
-    expect(decodeAwsChunked(framed).toString()).toBe('hello world');
+    const parsed = parseAwsChunked(framed);
+    expect(parsed.body.toString()).toBe('hello world');
+    expect(parsed.chunks.map((c) => c.signature)).toEqual([sig('a'), sig('b'), sig('c')]);
+    expect(parsed.trailers).toEqual({ 'x-amz-checksum-crc32': 'DUoRhQ==' });
+    expect(parsed.trailerText).toBe('x-amz-checksum-crc32:DUoRhQ==\n');
+    expect(parsed.trailerSignature).toBe(sig('d'));
+  });
+
+  it('refuses framing that does not add up with IncompleteBody', () => {
+    for (const bad of ['5\r\nhell', '5\r\nhello world\r\n0\r\n\r\n', 'zz\r\nhello\r\n', '5\r\nhello']) {
+      expect(() => parseAwsChunked(Buffer.from(bad)), bad).toThrow(expect.objectContaining({ code: 'IncompleteBody' }));
+    }
+  });
+});
+
+describe('checksums on an upload', () => {
+  const body = Buffer.from('hello world');
+
+  it('takes the checksum of the bytes in any algorithm S3 names', async () => {
+    await expect(checkIntegrity(body, { 'x-amz-checksum-crc32': 'DUoRhQ==' })).resolves.toBeUndefined();
+    await expect(
+      checkIntegrity(body, { 'x-amz-checksum-sha256': 'uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek=' }),
+    ).resolves.toBeUndefined();
+    await expect(checkIntegrity(body, { 'content-md5': 'XrY7u+Ae7tCTyyK7j1rNww==' })).resolves.toBeUndefined();
+  });
+
+  it('refuses the checksum of other bytes as BadDigest, as S3 does (the CRC32 of no bytes, say)', async () => {
+    await expect(checkIntegrity(body, { 'x-amz-checksum-crc32': 'AAAAAA==' })).rejects.toMatchObject({
+      code: 'BadDigest',
+      status: 400,
+      message: 'The CRC32 you specified did not match the calculated checksum.',
+    });
+    await expect(checkIntegrity(body, { 'content-md5': '1B2M2Y8AsgTpgAmY7PhCfg==' })).rejects.toMatchObject({
+      code: 'BadDigest',
+    });
+  });
+
+  it('refuses a value that cannot be a checksum, two checksums, and an announced one that never came', async () => {
+    await expect(checkIntegrity(body, { 'x-amz-checksum-crc32': 'not base64' })).rejects.toMatchObject({
+      code: 'InvalidRequest',
+    });
+    await expect(
+      checkIntegrity(body, { 'x-amz-checksum-crc32': 'DUoRhQ==', 'x-amz-checksum-crc32c': 'yZRlqg==' }),
+    ).rejects.toMatchObject({ code: 'InvalidRequest' });
+    await expect(checkIntegrity(body, { 'x-amz-trailer': 'x-amz-checksum-crc32' })).rejects.toMatchObject({
+      code: 'IncompleteBody',
+    });
+    // Settings, not values: a GET's checksum mode and a multipart upload's algorithm.
+    await expect(
+      checkIntegrity(body, { 'x-amz-checksum-mode': 'ENABLED', 'x-amz-checksum-algorithm': 'CRC32' }),
+    ).resolves.toBeUndefined();
+  });
+});
+
+describe('SigV4 checks', () => {
+  const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+  const signer = new SignatureV4({
+    service: 's3',
+    region: 'eu-west-1',
+    credentials,
+    sha256: Sha256,
+    uriEscapePath: false,
+  });
+  const signingDate = new Date('2026-11-01T10:00:00Z');
+
+  it('takes a signed aws-chunked stream and refuses a chunk whose bytes changed', async () => {
+    // Prepare: a header-signed request, then each chunk signed over the one before, as the AWS CLI streams one.
+    const signed = await signer.sign(
+      {
+        method: 'PUT',
+        protocol: 'http:',
+        hostname: '127.0.0.1',
+        path: '/b/incoming/a.txt',
+        headers: { host: '127.0.0.1:1', 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' },
+      },
+      { signingDate },
+    );
+    const request: WireRequest = { method: 'PUT', path: '/b/incoming/a.txt', query: '', headers: signed.headers };
+    const auth = authorizationOf(request);
+    if (!auth) throw new Error('no authorization');
+    const chunks: { data: Buffer; signature?: string }[] = [];
+    let previous = auth.signature;
+    for (const data of [Buffer.from('hello '), Buffer.from('world'), Buffer.alloc(0)]) {
+      const signature = await signer.sign(
+        { headers: new Uint8Array(0), payload: data },
+        { signingDate, priorSignature: previous },
+      );
+      chunks.push({ data, signature });
+      previous = signature;
+    }
+    const check = new SignatureCheck(credentials);
+    // Act, Assess
+    await expect(check.verifyRequest(auth, request)).resolves.toBeUndefined();
+    await expect(check.verifyChunks(auth, chunks)).resolves.toBeUndefined();
+    const tampered = chunks.map((c, i) => (i === 1 ? { ...c, data: Buffer.from('w0rld') } : c));
+    await expect(check.verifyChunks(auth, tampered)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+  });
+
+  it('reads no authorization from an anonymous request, and refuses SigV2 and two mechanisms at once', () => {
+    const request = (headers: Record<string, string>, query = ''): WireRequest => ({
+      method: 'GET',
+      path: '/b/k',
+      query,
+      headers,
+    });
+    expect(authorizationOf(request({}))).toBeNull();
+    expect(() => authorizationOf(request({ authorization: 'AWS test:abc' }))).toThrow(
+      expect.objectContaining({ code: 'InvalidRequest' }),
+    );
+    expect(() =>
+      authorizationOf(request({ authorization: 'AWS4-HMAC-SHA256 Credential=x' }, 'X-Amz-Algorithm=AWS4-HMAC-SHA256')),
+    ).toThrow(expect.objectContaining({ code: 'InvalidArgument' }));
+    expect(() =>
+      authorizationOf(
+        request(
+          {},
+          'X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=test%2F20261101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261101T100000Z&X-Amz-Expires=604801&X-Amz-SignedHeaders=host&X-Amz-Signature=00',
+        ),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'AuthorizationQueryParametersError' }));
   });
 });

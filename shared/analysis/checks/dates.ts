@@ -1,0 +1,122 @@
+import * as chrono from 'chrono-node';
+
+/**
+ * Dates the prompt asks the model to write: the analysis prompt asks for
+ * relative dates ("on Sunday", "last year") as the absolute dates they mean
+ * from the publication time. A date in a claim or a summary is supported
+ * when it is one the article states or one its relative dates resolve to
+ * (weekdays either way: "on Tuesday" may be last Tuesday or next), or the
+ * publication day itself. Its figures and its month and weekday names are
+ * then no invention.
+ */
+
+/** What the checks know of the article besides the sentence at hand. */
+export interface ArticleContext {
+  text: string;
+  title?: string | null;
+  publishedAt?: string | null;
+  language?: string | null;
+}
+
+export interface DayParts {
+  year: number | null;
+  month: number | null;
+  day: number | null;
+}
+
+/** The article's first characters read for dates: chrono reads about 100 KB a second here, and news is shorter. */
+export const MAX_DATE_SCAN_CHARS = 40_000;
+
+type Parser = { parse: typeof chrono.casual.parse };
+/**
+ * The languages read for dates: those whose pastes precis reads most (as
+ * the cleaner's date reader, shared/cleaning/dates.ts). Other languages are
+ * read as English: their month names are not read, their digits are.
+ */
+const PARSERS: Record<string, Parser> = {
+  en: chrono.casual,
+  de: chrono.de.casual,
+  es: chrono.es.casual,
+  fr: chrono.fr.casual,
+  it: chrono.it.casual,
+  pt: chrono.pt.casual,
+  ar: chrono.ar.casual,
+};
+
+const parserOf = (language: string | null | undefined): Parser =>
+  PARSERS[(language ?? 'en').toLowerCase().split('-')[0] ?? 'en'] ?? chrono.casual;
+
+/** The publication time as chrono's reference: its instant, in its own offset. */
+function referenceOf(publishedAt: string | null | undefined): chrono.ParsingReference | null {
+  if (!publishedAt) return null;
+  const instant = new Date(publishedAt);
+  if (Number.isNaN(instant.getTime())) return null;
+  const offset = /([+-])(\d{2}):?(\d{2})$/.exec(publishedAt);
+  const timezone = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) : 0;
+  return { instant, timezone };
+}
+
+function partsOf(result: chrono.ParsedResult, whole: boolean): DayParts {
+  const c = result.start;
+  const keep = (unit: 'year' | 'month' | 'day') => (whole || c.isCertain(unit) ? c.get(unit) : null);
+  return { year: keep('year'), month: keep('month'), day: keep('day') };
+}
+
+const utcDay = (parts: DayParts) => Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1);
+
+/** The same weekday a week later or earlier: the other reading of "on Tuesday". */
+function otherWeek(parts: DayParts, after: boolean): DayParts {
+  const at = new Date(utcDay(parts) + (after ? 7 : -7) * 86_400_000);
+  return { year: at.getUTCFullYear(), month: at.getUTCMonth() + 1, day: at.getUTCDate() };
+}
+
+/**
+ * The dates an article allows: the publication day, and every date its
+ * title and text state or imply from the publication time. A relative day
+ * ("yesterday", "on Sunday") gives a whole date; "last year" or "this month"
+ * only what it says.
+ */
+export function allowedDates(context: ArticleContext): DayParts[] {
+  const reference = referenceOf(context.publishedAt);
+  const allowed: DayParts[] = [];
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(context.publishedAt ?? '');
+  const published = day ? { year: Number(day[1]), month: Number(day[2]), day: Number(day[3]) } : null;
+  if (published) allowed.push(published);
+  const parser = parserOf(context.language);
+  const text = `${context.title ?? ''}\n${context.text.slice(0, MAX_DATE_SCAN_CHARS)}`;
+  for (const result of parser.parse(text, reference ?? undefined)) {
+    const c = result.start;
+    const dayOfWeek = c.isCertain('weekday') && !c.isCertain('day');
+    const parts = partsOf(result, c.isCertain('day') || dayOfWeek);
+    allowed.push(parts);
+    if (dayOfWeek && published) allowed.push(otherWeek(parts, utcDay(parts) <= utcDay(published)));
+  }
+  return allowed;
+}
+
+const matches = (claimed: DayParts, allowed: DayParts) =>
+  (['year', 'month', 'day'] as const).every((unit) => claimed[unit] === null || claimed[unit] === allowed[unit]);
+
+/**
+ * The text with every date it states that the article allows blanked out
+ * (spaces of the same length, so offsets hold): what remains is checked for
+ * figures and names. A year alone ("in 2025") is allowed when an allowed
+ * date is in it.
+ */
+export function withoutAllowedDates(text: string, allowed: DayParts[], language?: string | null): string {
+  if (allowed.length === 0) return text;
+  let out = text;
+  const blank = (start: number, end: number) => {
+    out = out.slice(0, start) + ' '.repeat(end - start) + out.slice(end);
+  };
+  for (const result of parserOf(language).parse(text)) {
+    const claimed = partsOf(result, false);
+    if (claimed.year === null && claimed.day === null) continue;
+    if (allowed.some((a) => matches(claimed, a))) blank(result.index, result.index + result.text.length);
+  }
+  const years = new Set(allowed.map((a) => a.year).filter((y): y is number => y !== null));
+  for (const m of out.matchAll(/(?<![\p{N}.,])(1[89]\d\d|2[01]\d\d)(?![\p{N}]|[.,]\d)/gu)) {
+    if (years.has(Number(m[1]))) blank(m.index, m.index + m[0].length);
+  }
+  return out;
+}

@@ -1,0 +1,152 @@
+import type { Summary } from '../../article.js';
+import type { AnalysisInput } from '../ports.js';
+import type { LlmCalls } from './calls.js';
+import { chunkText } from './chunking.js';
+import { isCode } from './errors.js';
+import { ANALYSIS_SYSTEM, articleMessage, MERGE_SYSTEM } from './prompts.js';
+import { MAX_SPLITS, mapLimit, PARALLEL_CALLS, type Run } from './run.js';
+import { type AnalysisOutput, analysisOutput, analysisWire, summaryOutput, summaryWire } from './schemas.js';
+import { estimateTokens } from './tokens.js';
+
+export interface AnalysisSettings {
+  analysisModel: string;
+  /** The answer's output cap, before room for reasoning. */
+  maxOutputTokens: number;
+}
+
+/** What the analysis stage returns before its checks: one summary, every part's claims, how many parts. */
+export interface RawAnalysis {
+  summary: Summary;
+  claims: AnalysisOutput['claims'];
+  chunks: number;
+}
+
+/** Output budget of the merge of part summaries. */
+export const MERGE_ANSWER_TOKENS = 1024;
+
+/**
+ * The analysis: summary and raw claims, by map-reduce.
+ *
+ * 1. An article within the input budget (PRECIS_MAX_INPUT_TOKENS, or what
+ *    the model's context window leaves) goes in one call; a longer one is
+ *    split on paragraphs and each part analysed.
+ * 2. A part whose answer hits its output cap is asked once more with the
+ *    cap raised; if it still does not fit, it is split in two and each half
+ *    analysed, up to MAX_SPLITS deep.
+ * 3. The parts' summaries are merged, in groups that fit one call.
+ * 4. A server that refuses the prompt as longer than its context, or cuts
+ *    it, is taken at its word once: its window is learnt and the article
+ *    split to fit it.
+ */
+export class Analyser {
+  constructor(
+    private readonly calls: LlmCalls,
+    private readonly settings: AnalysisSettings,
+  ) {}
+
+  /** Article tokens one analysis call may carry now. */
+  inputBudget(): number {
+    return this.calls.inputBudget(this.settings.analysisModel, this.settings.maxOutputTokens);
+  }
+
+  async analyse(input: AnalysisInput, run: Run): Promise<RawAnalysis> {
+    const model = this.settings.analysisModel;
+    await this.calls.knowledge.ready(model);
+    for (let attempt = 0; ; attempt++) {
+      const budget = this.inputBudget();
+      const parts = estimateTokens(input.text) <= budget ? [input.text] : chunkText(input.text, budget, input.language);
+      try {
+        const outputs = (
+          await mapLimit(parts, PARALLEL_CALLS, (part, i) =>
+            this.analysePart(input, part, parts.length > 1 ? { index: i + 1, of: parts.length } : undefined, run, 0),
+          )
+        ).flat();
+        return await this.merge(input, outputs, run);
+      } catch (error) {
+        const tooLong = isCode(error, 'LLM_CONTEXT_TRUNCATED') && error.contextLimit !== undefined;
+        if (!tooLong || attempt > 0) throw error;
+        const caps = this.calls.capabilitiesOf(model);
+        this.calls.knowledge.learnContext(model, error.contextLimit ?? Math.floor(caps.contextTokens / 2));
+      }
+    }
+  }
+
+  /** One part's analysis: raised once, then split, when its answer does not fit. */
+  private async analysePart(
+    input: AnalysisInput,
+    text: string,
+    part: { index: number; of: number } | undefined,
+    run: Run,
+    depth: number,
+    raisedCap?: number,
+  ): Promise<AnalysisOutput[]> {
+    const model = this.settings.analysisModel;
+    const request = {
+      name: 'article_analysis',
+      system: ANALYSIS_SYSTEM,
+      user: articleMessage(text, { title: input.title, publishedAt: input.publishedAt, part }),
+      wire: analysisWire,
+      validate: analysisOutput,
+      answerTokens: this.settings.maxOutputTokens,
+      ...(raisedCap ? { maxOutputTokens: raisedCap } : {}),
+    };
+    try {
+      return [await this.calls.call(run, 'analysis', model, request)];
+    } catch (error) {
+      if (!isCode(error, 'LLM_OUTPUT_TRUNCATED')) throw error;
+      if (depth === 0 && !raisedCap) {
+        const raised = this.calls.raisedCap(model, request.answerTokens, request);
+        if (raised) return this.analysePart(input, text, part, run, depth, raised);
+      }
+      if (depth >= MAX_SPLITS) throw error;
+      const halves = chunkText(text, Math.ceil(estimateTokens(text) / 2), input.language);
+      if (halves.length < 2) throw error;
+      const outputs = await mapLimit(halves, 2, (half) =>
+        this.analysePart(input, half, part ?? { index: 1, of: 1 }, run, depth + 1),
+      );
+      return outputs.flat();
+    }
+  }
+
+  /**
+   * One summary from the parts' summaries. When they do not fit one call
+   * (many parts, a small context window), they are merged in consecutive
+   * groups that fit, and the groups' summaries merged again.
+   */
+  private async merge(input: AnalysisInput, outputs: AnalysisOutput[], run: Run): Promise<RawAnalysis> {
+    const claims = outputs.flatMap((o) => o.claims);
+    let summaries: Summary[] = outputs.map((o) => ({ headline: o.headline, short: o.short, bullets: o.bullets }));
+    const budget = this.inputBudget();
+    while (summaries.length > 1) {
+      const groups: Summary[][] = [];
+      for (const summary of summaries) {
+        const group = groups.at(-1);
+        if (group && group.length > 0 && estimateTokens(JSON.stringify([...group, summary])) <= budget)
+          group.push(summary);
+        else groups.push([summary]);
+      }
+      // Groups of one cannot shrink: pair them so each round halves the list at least.
+      const rounds = groups.every((g) => g.length === 1)
+        ? Array.from({ length: Math.ceil(summaries.length / 2) }, (_, i) => summaries.slice(2 * i, 2 * i + 2))
+        : groups;
+      summaries = await mapLimit(rounds, PARALLEL_CALLS, (group) =>
+        group.length === 1 ? Promise.resolve(group[0] as Summary) : this.mergeCall(input, group, run),
+      );
+    }
+    return { summary: summaries[0] as Summary, claims, chunks: outputs.length };
+  }
+
+  private mergeCall(input: AnalysisInput, parts: Summary[], run: Run): Promise<Summary> {
+    return this.calls.call(run, 'analysis', this.settings.analysisModel, {
+      name: 'summary_merge',
+      system: MERGE_SYSTEM,
+      user: JSON.stringify({
+        title: input.title,
+        parts: parts.map((o, i) => ({ part: i + 1, headline: o.headline, short: o.short, bullets: o.bullets })),
+      }),
+      wire: summaryWire,
+      validate: summaryOutput,
+      answerTokens: MERGE_ANSWER_TOKENS,
+    });
+  }
+}

@@ -1,0 +1,163 @@
+import type { Faithfulness, Summary, SummaryCheck } from '../../article.js';
+import { withoutAllowedDates } from '../checks/dates.js';
+import { type ArticleSupport, extendSpan, locate, unsupportedByEvidence } from '../checks/grounding.js';
+import { figuresAbsentFrom } from '../checks/numbers.js';
+import { sentencesOf } from '../checks/verify.js';
+import type { AnalysisInput } from '../ports.js';
+import { summarize } from '../summarize.js';
+import type { LlmCalls } from './calls.js';
+import { articleMessage, JUDGE_SYSTEM, SUMMARY_REPAIR_SYSTEM, summaryRepairMessage } from './prompts.js';
+import { asSentences, type Run, summaryText } from './run.js';
+import { type AnalysisOutput, judgeWire, summaryOutput, summaryWire } from './schemas.js';
+import type { LocatedClaim } from './selection.js';
+import { estimateTokens } from './tokens.js';
+
+export interface CheckSettings {
+  analysisModel: string;
+  /** The answer's output cap, before room for reasoning. */
+  maxOutputTokens: number;
+}
+
+/** Output budget of a summary repair. */
+const REPAIR_ANSWER_TOKENS = 1024;
+
+/**
+ * The checks of the model's answer against its article, which accept what
+ * the prompt asks for (a date worked out from the publication time, a name
+ * the article gives anywhere) and nothing the article lacks:
+ *
+ * - grounding: each claim's evidence located in the text, and checked to
+ *   state the claim's figures, its names found in the article;
+ * - figures: a summary field with a figure the article lacks gets one repair
+ *   request, then is replaced by the offline engine's text;
+ * - the judge (PRECIS_VERIFY=llm): the model's verdict on each summary
+ *   sentence.
+ */
+export class AnswerChecks {
+  constructor(
+    private readonly calls: LlmCalls,
+    private readonly settings: CheckSettings,
+  ) {}
+
+  /**
+   * Locates each claim's evidence in the text (grown to whole tokens and
+   * closing punctuation) and checks that it states what the claim states.
+   */
+  ground(text: string, raw: AnalysisOutput['claims'], support: ArticleSupport): LocatedClaim[] {
+    return raw.map((claim) => {
+      const found = locate(text, claim.evidence);
+      if (!found) return { ...claim, start: null, end: null, grounded: false, match: null, matchScore: null };
+      const span = extendSpan(text, found);
+      const evidence = text.slice(span.start, span.end);
+      const unsupported = unsupportedByEvidence(claim, evidence, support);
+      return {
+        ...claim,
+        evidence,
+        start: span.start,
+        end: span.end,
+        grounded: unsupported.length === 0,
+        match: span.match,
+        matchScore: Math.round(span.score * 1000) / 1000,
+        ...(unsupported.length > 0 ? { unsupported } : {}),
+      };
+    });
+  }
+
+  /** The figures of a text that its article lacks, a date the article allows aside. */
+  absentFigures(input: AnalysisInput, support: ArticleSupport): (text: string) => string[] {
+    const absent = figuresAbsentFrom(input.text);
+    return (text) => absent(withoutAllowedDates(text, support.dates, support.language));
+  }
+
+  /**
+   * The summary with no figure the article lacks. A summary whose headline,
+   * short summary or bullets carry one gets one repair request that quotes
+   * the figures (when the article fits one call); a field that still carries
+   * one is replaced by the offline engine's text for it, and the check says
+   * which. A repair that fails counts as not repaired.
+   */
+  async checkedSummary(
+    input: AnalysisInput,
+    summary: Summary,
+    run: Run,
+    support: ArticleSupport,
+  ): Promise<{ summary: Summary; summaryCheck: SummaryCheck }> {
+    const absent = this.absentFigures(input, support);
+    const bad = absent(summaryText(summary));
+    if (bad.length === 0) return { summary, summaryCheck: { verified: true, unsupportedFigures: [] } };
+    const model = this.settings.analysisModel;
+    let repaired: Summary | null = null;
+    if (this.fitsOneCall(input)) {
+      try {
+        repaired = await this.calls.call(run, 'analysis', model, {
+          name: 'summary_repair',
+          system: SUMMARY_REPAIR_SYSTEM,
+          user: summaryRepairMessage(input.text, input, summary, bad),
+          wire: summaryWire,
+          validate: summaryOutput,
+          answerTokens: REPAIR_ANSWER_TOKENS,
+        });
+      } catch (error) {
+        // The deadline or the run's abort ends the analysis; any other failure leaves the figures to replace.
+        if (run.signal.aborted) throw error;
+      }
+    }
+    const candidate = repaired ?? summary;
+    if (absent(summaryText(candidate)).length === 0) {
+      return { summary: candidate, summaryCheck: { verified: true, unsupportedFigures: bad, repaired: true } };
+    }
+    const offline = summarize(input.text, input.language);
+    const replaced: string[] = [];
+    const keep = (field: string, value: string, fallback: string | undefined): string | null => {
+      if (absent(value).length === 0) return value;
+      replaced.push(field);
+      return fallback ?? null;
+    };
+    const fixed: Summary = {
+      headline: keep('headline', candidate.headline, offline.headline) ?? offline.headline,
+      short: keep('short', candidate.short, offline.short) ?? offline.short,
+      // A bullet with no offline counterpart is dropped rather than kept wrong.
+      bullets: candidate.bullets
+        .map((bullet, i) => keep(`bullets.${i}`, bullet, offline.bullets[i]))
+        .filter((b): b is string => b !== null),
+    };
+    return {
+      summary: fixed,
+      summaryCheck: { verified: false, unsupportedFigures: bad, repaired: repaired !== null, replaced },
+    };
+  }
+
+  /**
+   * The model's judgement of each summary sentence against the article
+   * (entailment), billed to the `verification` stage. An article that does
+   * not fit one call is judged on nothing: the judge says so.
+   */
+  async judged(input: AnalysisInput, summary: Summary, run: Run): Promise<NonNullable<Faithfulness['judge']>> {
+    const model = this.settings.analysisModel;
+    const sentences = sentencesOf(asSentences(summary));
+    if (!this.fitsOneCall(input)) {
+      return {
+        model,
+        supported: true,
+        unsupported: [{ text: '', reason: 'The article is too long to judge in one call.' }],
+      };
+    }
+    const verdict = await this.calls.call(run, 'verification', model, {
+      name: 'summary_judge',
+      system: JUDGE_SYSTEM,
+      user: `${articleMessage(input.text, input)}\n\nSummary sentences (JSON): ${JSON.stringify(sentences.map((text, i) => ({ index: i + 1, text })))}`,
+      wire: judgeWire,
+      validate: judgeWire,
+      answerTokens: Math.min(this.settings.maxOutputTokens, 200 + 80 * sentences.length),
+    });
+    const unsupported = verdict.sentences
+      .filter((s) => !s.supported)
+      .map((s) => ({ text: sentences[s.index - 1] ?? '', reason: s.reason }));
+    return { model, supported: unsupported.length === 0, unsupported };
+  }
+
+  private fitsOneCall(input: AnalysisInput): boolean {
+    const model = this.settings.analysisModel;
+    return estimateTokens(input.text) <= this.calls.inputBudget(model, this.settings.maxOutputTokens);
+  }
+}

@@ -1,0 +1,186 @@
+import type { ZodObject, ZodType } from 'zod';
+import type { CallUsage } from '../usage.js';
+import type { ModelKnowledge } from './knowledge.js';
+import { effortFor, type ModelCapabilities, REASONING_ROOM, type ReasoningEffort } from './models.js';
+import { costOf, worstCaseCost } from './prices.js';
+import type { Run } from './run.js';
+import { StructuredCaller } from './structured.js';
+import { estimateTokens } from './tokens.js';
+import type { OutputMode, Provider, Transport } from './transport.js';
+
+export interface CallLayerSettings {
+  /** Who serves the models (parameter names, and whether a short read means a cut). */
+  provider: Provider;
+  /** `auto`: the Responses API for the models served only there, Chat Completions for the rest. */
+  api: 'auto' | 'chat' | 'responses';
+  reasoningEffort?: ReasoningEffort;
+  /** Articles over this many tokens (or over what the context window leaves) are analysed in parts. */
+  maxInputTokens: number;
+  /** One request's time limit, retries of a failing one, and calls at once per model. */
+  timeoutMs: number;
+  retries: number;
+  concurrency: number;
+}
+
+export interface CallRequest<T> {
+  name: string;
+  system: string;
+  user: string;
+  wire: ZodObject;
+  validate: ZodType<T>;
+  /** The answer's own budget, before room for reasoning. */
+  answerTokens: number;
+  /** A second try of a request whose answer hit its cap: the cap as raised by `raisedCap`. */
+  maxOutputTokens?: number;
+}
+
+/** Tokens the instructions and markers take besides the article. */
+export const PROMPT_OVERHEAD_TOKENS = 700;
+/**
+ * The estimate (tokens.ts) is at least 0.92× of OpenAI's count, and other
+ * tokenizers count up to a tenth more: a call's worst case is priced on
+ * this much more than the estimate, so no server's count can pass it.
+ */
+const PROMPT_MARGIN = 1.25;
+
+/**
+ * The call layer: every LLM request of an article goes through `call`.
+ *
+ * - The request follows what is known of the model (knowledge.ts): the API
+ *   it answers on, the effort it takes (the configured one as the nearest
+ *   value it takes, or none), an output cap with room for the reasoning it
+ *   does by default or at that effort, within its limits.
+ * - The article's ceiling (budget.ts) admits each request; the rate governor
+ *   and retries are the structured caller's.
+ * - Each billed answer is counted at once, by stage, priced by its model; an
+ *   unknown price is recorded as null, with one warning.
+ */
+export class LlmCalls {
+  private readonly callers: Record<'chat' | 'responses', StructuredCaller>;
+
+  constructor(
+    transports: { chat: Transport; responses: Transport },
+    readonly knowledge: ModelKnowledge,
+    private readonly settings: CallLayerSettings,
+  ) {
+    const callerSettings = {
+      timeoutMs: settings.timeoutMs,
+      retries: settings.retries,
+      concurrency: settings.concurrency,
+    };
+    this.callers = {
+      chat: new StructuredCaller(transports.chat, callerSettings),
+      responses: new StructuredCaller(transports.responses, callerSettings),
+    };
+  }
+
+  capabilitiesOf(model: string): ModelCapabilities {
+    return this.knowledge.capabilitiesOf(model);
+  }
+
+  apiOf(caps: ModelCapabilities): 'chat' | 'responses' {
+    return this.settings.api === 'auto' ? caps.api : this.settings.api;
+  }
+
+  private callerOf(model: string): StructuredCaller {
+    return this.callers[this.apiOf(this.capabilitiesOf(model))];
+  }
+
+  /** The effort the configuration wants sent to a model, as the table says it takes it (warned once when changed). */
+  effortOf(model: string, caps = this.capabilitiesOf(model)): ReasoningEffort | undefined {
+    const wanted = this.settings.reasoningEffort;
+    const effort = effortFor(caps, wanted);
+    if (wanted && effort !== wanted) {
+      this.knowledge.warnOnce(
+        `effort:${model}`,
+        effort
+          ? `${model} does not take reasoning_effort "${wanted}"; "${effort}" is sent instead.`
+          : `${model} does not take reasoning_effort (or precis does not know which values it takes); PRECIS_REASONING_EFFORT is not sent to it.`,
+      );
+    }
+    return effort;
+  }
+
+  /** The effort that goes out to a model now: the configured one, as the table and the server's lessons allow. */
+  effortSent(model: string): ReasoningEffort | undefined {
+    return this.callerOf(model).effortSent(model, this.effortOf(model));
+  }
+
+  /** The output mode a model is asked in now. */
+  modeOf(model: string): OutputMode {
+    return this.callerOf(model).modeOf(model, this.capabilitiesOf(model).structuredOutputs);
+  }
+
+  /** What the server taught about a model (cap name, efforts, output mode). */
+  lessonsOf(model: string) {
+    return this.callerOf(model).lessonsOf(model);
+  }
+
+  /** The output cap of a call: the answer, room for the reasoning it will do, within the model's limits. */
+  outputCap(model: string, answerTokens: number): number {
+    const caps = this.capabilitiesOf(model);
+    const reasoning = this.effortSent(model) ?? caps.defaultEffort;
+    const wanted = answerTokens + (reasoning ? REASONING_ROOM[reasoning] : 0);
+    // A small context window leaves most of itself to the prompt.
+    return Math.max(256, Math.min(wanted, caps.maxOutputTokens, Math.floor(caps.contextTokens * 0.4)));
+  }
+
+  /**
+   * The cap for a second try of a request whose answer hit its cap: twice
+   * as much, within the model's output limit and what its context leaves
+   * after this prompt. Null when that is no more than before: the work is
+   * split instead.
+   */
+  raisedCap(model: string, answerTokens: number, prompt: { system: string; user: string }): number | null {
+    const caps = this.capabilitiesOf(model);
+    const before = this.outputCap(model, answerTokens);
+    const left = caps.contextTokens - estimateTokens(prompt.system) - estimateTokens(prompt.user) - 64;
+    const raised = Math.min(2 * before, caps.maxOutputTokens, left);
+    return raised > before ? raised : null;
+  }
+
+  /** Article tokens one call of `model` may carry. */
+  inputBudget(model: string, answerTokens: number): number {
+    const caps = this.capabilitiesOf(model);
+    const cap = this.outputCap(model, answerTokens);
+    return Math.max(400, Math.min(this.settings.maxInputTokens, caps.contextTokens - cap - PROMPT_OVERHEAD_TOKENS));
+  }
+
+  /** One structured call on the model's API, admitted by the article's ceiling, counted, within its deadline. */
+  async call<T>(run: Run, stage: string, model: string, request: CallRequest<T>): Promise<T> {
+    await this.knowledge.ready(model);
+    const caps = this.capabilitiesOf(model);
+    if (!caps.price) {
+      this.knowledge.warnOnce(
+        `price:${model}`,
+        `No price is known for ${model}: its cost is recorded as null (set PRECIS_PRICES), and only PRECIS_MAX_CALLS_PER_ARTICLE limits it.`,
+      );
+    }
+    const result = await this.callerOf(model).call({
+      model,
+      name: request.name,
+      system: request.system,
+      user: request.user,
+      wire: request.wire,
+      validate: request.validate,
+      maxOutputTokens: request.maxOutputTokens ?? this.outputCap(model, request.answerTokens),
+      effort: this.effortOf(model, caps),
+      structuredOutputs: caps.structuredOutputs,
+      signal: run.signal,
+      deadline: run.deadline,
+      onUsage: (usage: CallUsage) => run.meter.add(stage, usage, costOf(caps.price, usage)),
+      admit: async (call) => {
+        const worst = worstCaseCost(caps.price, Math.ceil(call.promptTokens * PROMPT_MARGIN), call.maxOutputTokens);
+        const ticket = await run.budget.reserve(worst, run.signal);
+        return (billed) => run.budget.settle(ticket, billed ? { costUsd: costOf(caps.price, billed) } : null);
+      },
+      // OpenAI and Azure refuse a prompt over the context; they never cut one.
+      judgeTruncation:
+        this.settings.provider === 'openai' || this.settings.provider === 'azure'
+          ? false
+          : { allowCachedPrefix: this.knowledge.windowKnown(model) },
+    });
+    run.modes.add(result.mode);
+    return result.value;
+  }
+}

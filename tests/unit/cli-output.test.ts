@@ -1,0 +1,139 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
+import { jsonLine } from '../../cli/terminal.js';
+
+const ID = '0123456789abcdef01234567';
+/** What an article can carry into a terminal: retitle the window, clear the screen, ring, an 8-bit CSI, DEL. */
+const HOSTILE = (label: string) => `\u001b]0;owned\u0007${label}\u001b[2J\u009b31m\r\u007f`;
+
+const claim = {
+  id: 'c1',
+  text: HOSTILE('The council approved 14 schools'),
+  speaker: HOSTILE('the speaker'),
+  kind: 'statistic',
+  evidence: HOSTILE('approved 14 schools'),
+  start: 0,
+  end: 10,
+  grounded: true,
+  match: 'exact',
+  matchScore: 1,
+  checkworthiness: 0.9,
+};
+const record = {
+  id: ID,
+  sourceKey: 'incoming/x.html',
+  status: 'DONE',
+  title: HOSTILE('Council votes'),
+  byline: HOSTILE('A. Writer'),
+  site: HOSTILE('news.example'),
+  language: 'en',
+  publishedAt: '2026-11-01T00:00:00Z',
+  summary: { headline: HOSTILE('Headline'), short: HOSTILE('Short'), bullets: [HOSTILE('A bullet')] },
+  claims: [claim],
+  provenance: { engine: HOSTILE('offline'), model: null, promptVersion: null, cleanerVersion: '1' },
+  receivedAt: '2026-11-01T00:00:00.000Z',
+  updatedAt: '2026-11-01T00:00:00.000Z',
+};
+const listItem = {
+  id: ID,
+  sourceKey: 'incoming/x.html',
+  status: 'DONE',
+  title: record.title,
+  language: 'en',
+  publishedAt: null,
+  receivedAt: record.receivedAt,
+  updatedAt: record.updatedAt,
+  error: null,
+};
+
+/** An API that serves the article as another server might have stored it. */
+let server: Server;
+let url: string;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const body =
+      path === '/articles'
+        ? { items: [listItem], nextCursor: null }
+        : path === `/articles/${ID}/claims`
+          ? { articleId: ID, language: 'en', claims: [claim] }
+          : path === `/articles/${ID}`
+            ? record
+            : null;
+    if (!body) {
+      res.writeHead(404, { 'content-type': 'application/problem+json' });
+      res.end(JSON.stringify({ status: 404, code: 'ARTICLE_NOT_FOUND', detail: HOSTILE('No such article') }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+/** `precis …` with its output on a terminal (or not), as a user sees it. */
+async function precis(tty: boolean, env: Record<string, string>, ...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const errors = Object.assign(new PassThrough(), { isTTY: tty });
+  errors.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await main(args, {
+    env: { PRECIS_API_URL: url, PRECIS_API_KEY: 'k', ...env },
+    stdout: {
+      isTTY: tty,
+      write: (text: string) => {
+        stdout += text;
+        return true;
+      },
+    },
+    stderr: errors,
+  });
+  return { code, stdout, stderr };
+}
+
+/** C0 but newline, DEL and C1: none may reach the terminal. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this looks for.
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+/** The colours precis itself paints (SGR), the only escape sequences it writes. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the sequences this finds.
+const OWN_COLOURS = /\u001b\[[0-9;]*m/g;
+
+describe('what precis writes to a terminal', () => {
+  it.each([
+    ['list', []],
+    ['get', [ID]],
+    ['get', [ID, '--format', 'md']],
+    ['claims', [ID]],
+  ] as const)('%s %j writes no control character an article carries, only its own colours', async (command, args) => {
+    // Act
+    const plain = await precis(true, { NO_COLOR: '1' }, command, ...args);
+    const coloured = await precis(true, {}, command, ...args);
+    // Assess
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain('\\x1b]0;owned\\x07');
+    expect(plain.stdout).not.toMatch(CONTROL);
+    expect(plain.stderr).not.toMatch(CONTROL);
+    expect(coloured.stdout.replace(OWN_COLOURS, '')).not.toMatch(CONTROL);
+  });
+
+  it('escapes a server’s message on stderr', async () => {
+    const { code, stderr } = await precis(true, {}, 'get', 'ffffffffffffffffffffffff');
+    expect(code).toBe(1);
+    expect(stderr).toContain('ARTICLE_NOT_FOUND: \\x1b]0;owned\\x07No such article');
+    expect(stderr).not.toMatch(CONTROL);
+  });
+
+  it('writes JSON lines with every control character escaped, and the same values parsed back', async () => {
+    const { stdout } = await precis(false, {}, 'get', ID);
+    expect(stdout).not.toMatch(CONTROL);
+    expect(JSON.parse(stdout)).toEqual(record);
+    expect(jsonLine({ a: '\u009b\u007f' })).toBe('{"a":"\\u009b\\u007f"}');
+  });
+});
