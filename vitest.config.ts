@@ -11,6 +11,8 @@ export default defineConfig({
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      // As the local entry points have it (local/process-env.ts): no async hook on every promise for traces that are off.
+      AWS_XRAY_MANUAL_MODE: 'true',
       AWS_REGION: 'us-east-1',
       // Skips CloudFormation schema validation in template tests; cdk-nag still runs.
       CDK_VALIDATION: 'false',
@@ -19,6 +21,8 @@ export default defineConfig({
     setupFiles: ['tests/setup/language-models.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // A poll waits for the stack or a page, whose pace is the machine's: a busy shared machine stalls for seconds.
+    expect: { poll: { timeout: 20_000 } },
     projects: [
       {
         extends: true,
@@ -27,6 +31,7 @@ export default defineConfig({
           include: [
             'tests/unit/**/*.test.ts',
             'tests/infra/stack.test.ts',
+            'tests/infra/analyze-concurrency.test.ts',
             'tests/infra/entries.test.ts',
             'tests/infra/deploy-check.test.ts',
             'tests/infra/deploys.test.ts',
@@ -40,6 +45,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts', 'tests/infra/synth.test.ts'],
+          // Stacks, subprocesses and a browser take two or three times as long on a loaded machine.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],

@@ -1,4 +1,4 @@
-import { chunkText } from '../shared/analysis/llm/chunking.js';
+import { numberArticle, splitRange } from '../shared/analysis/llm/numbered.js';
 import { estimateTokens } from '../shared/analysis/llm/tokens.js';
 import { OfflineEngine } from '../shared/analysis/offline-engine.js';
 import { cleanDocument, loadLanguageModels } from '../shared/cleaning/index.js';
@@ -35,7 +35,8 @@ export async function benchScaling(rounds: number, log: (line: string) => void):
         { targetLanguages: [] },
       ),
     // As the engine splits an article it cannot answer in one call: in halves.
-    chunking: (a) => chunkText(a.text, Math.ceil(estimateTokens(a.text) / 2), 'en'),
+    chunking: (a) =>
+      splitRange(numberArticle(a.text, 'en'), { start: 0, end: a.text.length }, Math.ceil(estimateTokens(a.text) / 2)),
   };
   const perWord: Record<string, number> = {};
   for (const [stage, run] of Object.entries(stages)) {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { BUNDLING } from '../infra/bundling.js';
+import { BUNDLING, esbuildOptions } from '../infra/bundling.js';
 import { FUNCTION_ENV } from '../tests/helpers/function-env.js';
 import type { Row } from './lib/report.js';
 import { kb, ms, over } from './lib/report.js';
@@ -25,19 +25,7 @@ type Bundle = keyof typeof ENTRIES;
 async function bundle(name: Bundle, outDir: string): Promise<string> {
   const outfile = join(outDir, name, 'index.mjs');
   mkdirSync(join(outDir, name), { recursive: true });
-  await build({
-    entryPoints: [join(ROOT, ENTRIES[name])],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: BUNDLING.format,
-    target: BUNDLING.target,
-    mainFields: [...BUNDLING.mainFields],
-    minify: BUNDLING.minify,
-    sourcemap: BUNDLING.sourceMap,
-    banner: { js: BUNDLING.banner },
-    logLevel: 'error',
-  });
+  await build({ ...esbuildOptions(join(ROOT, ENTRIES[name]), outfile), logLevel: 'error' });
   if (name === 'ingest' || name === 'analyze') {
     for (const { from, to } of BUNDLING.languageModels) copyFileSync(join(ROOT, from), join(outDir, name, to));
   }

@@ -15,6 +15,7 @@ import type { UploadTicket } from '../shared/usecases/upload.js';
 import { ApiCallError, type ApiTarget, apiTarget, callApi, callOrReport, TARGET_OPTIONS } from './client.js';
 import { expand, type Io, readError } from './main.js';
 import { escapeControls, jsonLine, terminalSafe } from './terminal.js';
+import { STUB_TRANSLATION, stubNotice, translationHelp } from './translations.js';
 import { RemoteUsageError } from './usage.js';
 
 const OPTIONS = {
@@ -67,6 +68,7 @@ function painter(io: Io) {
     dim: paint('dim'),
     status: (status: string) => paint(statusColour[status] ?? 'cyan')(status),
     ok: paint('green'),
+    warn: paint('yellow'),
   };
 }
 
@@ -195,11 +197,16 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
   if (!article) return 1;
   let view: SummaryView | null = null;
   if (lang) {
-    view = await callOrReport(
-      () => callApi<SummaryView>(target, 'GET', `${path}/summary?lang=${encodeURIComponent(lang)}`),
-      note,
-    );
-    if (!view) return 1;
+    try {
+      view = await callApi<SummaryView>(target, 'GET', `${path}/summary?lang=${encodeURIComponent(lang)}`);
+    } catch (error) {
+      if (!(error instanceof ApiCallError)) throw error;
+      note(`precis: ${error.code}: ${error.message}`);
+      if (error.code === 'TRANSLATION_NOT_FOUND') note(translationHelp(article, lang));
+      return 1;
+    }
+    // The offline engine's "unavailable": the answer says why, this what to do.
+    if (!view.original && view.status === 'unavailable') note(translationHelp(article, lang));
   }
   if (format === 'json') {
     out(jsonLine(view ?? article));
@@ -230,7 +237,7 @@ function facts(article: ArticleRecord): string[] {
     article.language,
     article.status,
     article.provenance
-      ? `${article.provenance.engine}${article.provenance.model ? ` (${article.provenance.model})` : ''}`
+      ? `${article.provenance.engine}${article.provenance.model ? ` (${article.provenance.model})` : ''}${article.provenance.stub ? ' on the stub LLM' : ''}`
       : null,
     cost(article),
   ].filter((f): f is string => Boolean(f));
@@ -251,6 +258,8 @@ function text(article: ArticleRecord, view: SummaryView | null, paint: Paint): s
   else {
     // A right-to-left summary is marked so, for terminals that lay it out by the Unicode bidi rules.
     const mark = rtl ? '\u200f' : '';
+    const stub = view && !view.original ? stubNotice(article) : null;
+    if (stub) lines.push('', paint.warn(stub));
     lines.push(
       '',
       paint.bold(`${mark}${summary.headline}`),
@@ -268,7 +277,10 @@ function markdown(article: ArticleRecord, view: SummaryView | null): string {
   const summary = summaryOf(article, view);
   const lines = [`# ${article.title ?? article.sourceKey}`, '', `_${facts(article).join(' · ')}_`, ''];
   if ('missing' in summary) lines.push(summary.missing ?? '');
-  else lines.push(`## ${summary.headline}`, '', summary.short, '', ...summary.bullets.map((b) => `- ${b}`));
+  else {
+    if (view && !view.original && article.provenance?.stub) lines.push(`> **${STUB_TRANSLATION}**`, '');
+    lines.push(`## ${summary.headline}`, '', summary.short, '', ...summary.bullets.map((b) => `- ${b}`));
+  }
   const claims = article.claims ?? [];
   if (claims.length > 0) {
     lines.push('', '## Claims', '');

@@ -88,7 +88,7 @@ async function withClientCredentials(
       .filter(([, value]) => !value)
       .map(([name]) => name);
     throw new RemoteUsageError(
-      `a Cognito token needs the token URL, the client id and its secret: ${missing.join(' and ')} not set (README, "The precis command")`,
+      `a Cognito token needs the token URL, the client id and its secret: ${missing.join(' and ')} not set (docs/api.md, "The precis command")`,
     );
   }
   if (!/^https?:\/\/[^/]/.test(tokenUrl))
@@ -225,7 +225,7 @@ export async function apiTarget(values: TargetFlags, env: Io['env']): Promise<Ap
     const own = clientFromEnv(env);
     if (!tokenUrl || (!own && (!clientId || !userPoolId))) {
       throw new RemoteUsageError(
-        `the stack "${values.stack}" takes Cognito tokens but has no TokenUrl, ApiClientId and UserPoolId outputs: give --token or PRECIS_API_TOKEN (README, "The precis command")`,
+        `the stack "${values.stack}" takes Cognito tokens but has no TokenUrl, ApiClientId and UserPoolId outputs: give --token or PRECIS_API_TOKEN (docs/api.md, "The precis command")`,
       );
     }
     const region = values.region ?? env.AWS_REGION;

@@ -76,7 +76,7 @@ Options of clean and analyze:
   -h, --help             this help
 
 Every other setting (the LLM, its model, timeouts) is read from the environment, as the
-analyze function reads it: see the README's configuration table.`;
+analyze function reads it: see docs/configuration.md.`;
 
 /** A command line that does not make sense: the usage follows the message. */
 export class UsageError extends Error {}

@@ -1,3 +1,4 @@
+import type { BuildOptions } from 'esbuild';
 import { CLD3_RUNTIME, CLD3_RUNTIME_BESIDE_BUNDLE } from '../shared/cleaning/cld3.js';
 
 /**
@@ -28,12 +29,37 @@ export const BUNDLING = {
     'const __dirname = __pathDirname(__filename);',
   ].join(' '),
   /**
+   * Packages bundled from another of their entries. emscripten-wasm-loader
+   * (CLD3's loader) is taken from its CommonJS build: its ESM build, which
+   * `module` would pick, calls the namespace imports of nanoid and unixify
+   * as functions, which esbuild warns would crash at run time; the CommonJS
+   * build requires them, which works.
+   */
+  alias: { 'emscripten-wasm-loader': 'emscripten-wasm-loader/dist/cjs/index.js' },
+  /**
    * Files put beside the bundle of a function that cleans text, from the
    * project's root: CLD3's 1 MB runtime, required on first use instead of
    * parsed at every cold start (shared/cleaning/cld3.ts).
    */
   languageModels: [{ from: `node_modules/${CLD3_RUNTIME}`, to: CLD3_RUNTIME_BESIDE_BUNDLE }],
 } as const;
+
+/** The options of esbuild's build() that make the bundle CDK makes of `entry` (npm run bench, the bundle test). */
+export function esbuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: BUNDLING.format,
+    target: BUNDLING.target,
+    mainFields: [...BUNDLING.mainFields],
+    minify: BUNDLING.minify,
+    sourcemap: BUNDLING.sourceMap,
+    banner: { js: BUNDLING.banner },
+    alias: { ...BUNDLING.alias },
+  };
+}
 
 /** A word for a POSIX shell, quoted. */
 const quoted = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
@@ -60,6 +86,7 @@ export function workerBundleCommand(inputDir: string, outputDir: string, worker:
     ...(BUNDLING.minify ? ['--minify'] : []),
     ...(BUNDLING.sourceMap ? ['--sourcemap'] : []),
     `--banner:js=${BUNDLING.banner}`,
+    ...Object.entries(BUNDLING.alias).map(([name, to]) => `--alias:${name}=${to}`),
     '--log-level=error',
   ]
     .map(quoted)

@@ -77,8 +77,21 @@ export const contextSchema = z.object({
   llmSettings,
   /** An existing Secrets Manager secret holding the key; a new empty one is created when absent. */
   openAiSecretName: z.string().default(''),
-  /** Analyses running at once: the LLM rate budget (SQS event source maxConcurrency, 2–1000). */
-  analyzeConcurrency: z.coerce.number().int().min(2).max(1000).default(5),
+  /**
+   * Analyses running at once (SQS event source maxConcurrency, 2–1000). 0 (the default): from the
+   * provider's budget (llmTokensPerMinute, llmRequestsPerMinute; see analyze-concurrency.ts), or 5.
+   */
+  analyzeConcurrency: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .refine((n) => n === 0 || n >= 2, 'is 0 (from the budget) or from 2 to 1000')
+    .default(0),
+  /** The LLM provider's tokens per minute for the model (the account's TPM limit); 0: not given. */
+  llmTokensPerMinute: z.coerce.number().int().min(0).default(0),
+  /** The LLM provider's requests per minute for the model (the account's RPM limit); 0: not given. */
+  llmRequestsPerMinute: z.coerce.number().int().min(0).default(0),
   /** Ingest batches running at once (SQS event source maxConcurrency, 2–1000): a burst of uploads cannot take the account's Lambda concurrency. */
   ingestConcurrency: z.coerce.number().int().min(2).max(1000).default(10),
   /** The KMS key of an existing secret (openAiSecretName) encrypted with a customer-managed key: analyze may decrypt with it, through Secrets Manager only. */
@@ -152,6 +165,7 @@ export const contextSchema = z.object({
   [BUCKET_LAYOUT.cleaned.contextKey]: retention(BUCKET_LAYOUT.cleaned),
   [BUCKET_LAYOUT.cache.contextKey]: retention(BUCKET_LAYOUT.cache),
   [BUCKET_LAYOUT.answers.contextKey]: retention(BUCKET_LAYOUT.answers),
+  [BUCKET_LAYOUT.sketches.contextKey]: retention(BUCKET_LAYOUT.sketches),
   [BUCKET_LAYOUT.history.contextKey]: retention(BUCKET_LAYOUT.history),
   /** Days a finished article's record is kept before the table's TTL deletes it (0: until deleted). */
   [RECORD_RETENTION.contextKey]: retention(RECORD_RETENTION),

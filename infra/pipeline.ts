@@ -10,6 +10,7 @@ import { CLEAN_WORKER } from '../lambdas/ingest/clean-worker-file.js';
 import { DEFAULT_MAX_OBJECT_BYTES } from '../shared/config.js';
 import { BUCKET_LAYOUT, type PrefixLayout } from '../shared/layout.js';
 import { SWEEP_STATE_ID, TABLE_SCHEMA } from '../shared/storage/table.js';
+import { analyzeConcurrencyFor } from './analyze-concurrency.js';
 import { PrecisFunction } from './constructs/precis-function.js';
 import type { PrecisContext } from './context.js';
 import type { Storage } from './storage.js';
@@ -138,7 +139,7 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
     new SqsEventSource(analyzeQueue, {
       batchSize: 1,
       reportBatchItemFailures: true,
-      maxConcurrency: context.analyzeConcurrency,
+      maxConcurrency: analyzeConcurrencyFor(context),
     }),
   );
 

@@ -36,9 +36,9 @@ const VARY = 'Origin, Access-Control-Request-Headers, Access-Control-Request-Met
  * 403 CORSResponse, so the browser never sends the request); a request from
  * an allowed origin gets the headers that let the page read the answer.
  * `rules` is read at each request: the page's origin is known only once the
- * API listens.
+ * API listens (in the local stack, in another thread: hence a promise).
  */
-export function corsMiddleware(rules: () => readonly CorsRule[]) {
+export function corsMiddleware(rules: () => readonly CorsRule[] | Promise<readonly CorsRule[]>) {
   return async (ctx: unknown, next: () => Promise<unknown>): Promise<unknown> => {
     const c = ctx as Context;
     const origin = c.get('origin');
@@ -51,7 +51,7 @@ export function corsMiddleware(rules: () => readonly CorsRule[]) {
         .split(',')
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean);
-      const rule = rules().find(
+      const rule = (await rules()).find(
         (r) =>
           r.allowedOrigins.some((o) => matches(o, origin)) &&
           r.allowedMethods.includes(method.toUpperCase()) &&
@@ -74,7 +74,7 @@ export function corsMiddleware(rules: () => readonly CorsRule[]) {
       return undefined;
     }
     if (origin) {
-      const rule = rules().find(
+      const rule = (await rules()).find(
         (r) => r.allowedOrigins.some((o) => matches(o, origin)) && r.allowedMethods.includes(c.method.toUpperCase()),
       );
       if (rule) {

@@ -50,7 +50,7 @@ export async function startS3(options: {
   directory: string;
   bucket: string;
   credentials: Credentials;
-  cors: () => readonly CorsRule[];
+  cors: () => readonly CorsRule[] | Promise<readonly CorsRule[]>;
   onObjectCreated: (record: Record<string, unknown>) => void;
   /** The time presigned URLs expire by and signed requests are dated against; the system clock by default. */
   clock?: () => Date;

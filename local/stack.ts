@@ -1,23 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { buildAnalyzeDeps } from '../lambdas/analyze/deps.js';
 import { createAnalyzeHandler } from '../lambdas/analyze/handler.js';
-import { buildApiDeps } from '../lambdas/api/deps.js';
-import { createApiHandler } from '../lambdas/api/handler.js';
 import { buildIngestDeps } from '../lambdas/ingest/deps.js';
-import {
-  createIngestHandler,
-  encodeS3EventKey,
-  type IngestHandlerDeps,
-  s3EventBody,
-} from '../lambdas/ingest/handler.js';
-import { presigningS3Client } from '../lambdas/runtime.js';
-import { buildSweepDeps } from '../lambdas/sweep/deps.js';
+import { createIngestHandler, type IngestHandlerDeps } from '../lambdas/ingest/handler.js';
 import type { AnalysisEngine } from '../shared/analysis/engine.js';
 import {
   type AnalyzeConfig,
@@ -31,13 +21,14 @@ import {
   sweepEnvSchema,
 } from '../shared/config.js';
 import type { Cleaner } from '../shared/ports.js';
-import { sweep } from '../shared/usecases/sweep.js';
-import { ensureTable, startDynamo } from './dynamodb.js';
+import { AnalysisConcurrency } from './analysis-concurrency.js';
+import { ensureTable } from './dynamo-table.js';
 import { FileArticleEvents } from './events-file.js';
-import { startHttpApi } from './http-api.js';
 import { lambdaContext } from './lambda-context.js';
 import { LocalQueue, type QueuedMessage } from './queue.js';
-import { startS3, uploadCorsRule } from './s3.js';
+import { startServices } from './services.js';
+import { articleOf, startLocalSweep, uploadKeys } from './sweep-timer.js';
+import type { WorkerService } from './worker-host.js';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
 
@@ -50,8 +41,11 @@ export const localEnvSchema = z.object({
   PRECIS_DATA_DIR: z.string().min(1).default('.precis'),
   /** How often the sweep runs (it also runs at start); 0 runs it at start only. */
   PRECIS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
-  /** Articles analysed at once (the analyze function's concurrency); the machine's cores by default. */
-  PRECIS_ANALYZE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
+  /**
+   * Articles analysed at once (the analyze function's concurrency): `auto` (the default) follows the
+   * LLM provider's budget as the rate governors see it (AnalysisConcurrency); a number fixes it.
+   */
+  PRECIS_ANALYZE_CONCURRENCY: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default('auto'),
 });
 
 /**
@@ -85,8 +79,8 @@ export interface LocalStackOptions {
   sweep: SweepConfig;
   /** How often the sweep runs after the one at start; 0: at start only. */
   sweepIntervalMs: number;
-  /** Articles analysed at once. */
-  analyzeConcurrency: number;
+  /** Articles analysed at once: a number, or `auto` (from the provider's budget). */
+  analyzeConcurrency: number | 'auto';
   /** How long after a failure a message comes back; must exceed the leases, as in AWS. */
   ingestVisibilityMs: number;
   analyzeVisibilityMs: number;
@@ -171,6 +165,8 @@ function apiKeyFor(options: LocalStackOptions): string {
 
 export interface LocalStack {
   endpoints: { s3: string; dynamodb: string; api: string };
+  /** The emulators, each in a worker thread of its own (an outage can be staged on them). */
+  emulators: { s3: WorkerService; dynamodb: WorkerService };
   apiKey: string;
   bucket: string;
   dataDir: string;
@@ -196,6 +192,12 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' 
  * in-process queues with SQS semantics, and the HTTP API, wired to the same
  * handlers that run in Lambda. Uploads under `incoming/` reach the ingest
  * handler as SQS-wrapped S3 event records.
+ *
+ * S3, DynamoDB and the HTTP API (with the api function) each run in a worker
+ * thread of their own; this thread holds the queues and runs the ingest and
+ * analyze functions, as Lambda runs them apart from their event sources. So
+ * the API answers at once, and the emulators keep pace, whatever backlog the
+ * functions work through.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { ingest: ingestConfig, analyze: analyzeConfig } = options;
@@ -210,15 +212,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   try {
-    const dynamo = await startDynamo({ port: options.dynamoPort, directory: join(options.dataDir, 'dynamodb') });
-    stops.push(dynamo.close);
-    const dynamodb = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'us-east-1',
-      credentials: LOCAL_CREDENTIALS,
-    });
-    await ensureTable(dynamodb, ingestConfig.PRECIS_TABLE);
-
     const deadLetter = (queue: string) => (m: QueuedMessage) =>
       options.log?.(
         `${queue}: message ${m.messageId} moved to the dead-letter list after ${m.receiveCount} receives (${m.lastError})`,
@@ -229,38 +222,60 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       maxReceives: ingestConfig.PRECIS_MAX_RECEIVES,
       batchSize: 10,
       concurrency: 2,
-      statePath: join(options.dataDir, 'queues', 'ingest.json'),
+      statePath: join(options.dataDir, 'queues', 'ingest.jsonl'),
       onDeadLetter: deadLetter('ingest'),
+      // The sweep asks whether an upload's event is already waiting.
+      keysOf: uploadKeys,
     });
+    const budget = options.analyzeConcurrency === 'auto' ? new AnalysisConcurrency() : null;
+    const analyzeConcurrency = budget ? () => budget.current : (options.analyzeConcurrency as number);
+    if (budget) {
+      const unfollow = budget.follow();
+      stops.push(async () => unfollow());
+    }
     const analyzeQueue = new LocalQueue({
       name: 'precis-analyze',
       visibilityTimeoutMs: options.analyzeVisibilityMs,
       maxReceives: analyzeConfig.PRECIS_MAX_RECEIVES,
       batchSize: 1,
-      concurrency: options.analyzeConcurrency,
-      statePath: join(options.dataDir, 'queues', 'analyze.json'),
+      concurrency: analyzeConcurrency,
+      statePath: join(options.dataDir, 'queues', 'analyze.jsonl'),
       onDeadLetter: deadLetter('analyze'),
+      keysOf: articleOf,
     });
+    const stopIngestQueue = () => ingestQueue.stop();
+    stops.push(stopIngestQueue, () => analyzeQueue.stop());
 
-    // The reader page PUTs uploads to presigned URLs from the API's origin (known once it listens) and
-    // from PRECIS_CORS_ORIGINS, as the bucket's CORS allows them in AWS; no other page may.
-    let pageOrigins: string[] = [];
-    const s3Server = await startS3({
-      port: options.s3Port,
-      directory: join(options.dataDir, 's3'),
+    const services = await startServices({
+      dataDir: options.dataDir,
       bucket,
+      ports: { s3: options.s3Port, dynamodb: options.dynamoPort, api: options.apiPort },
+      apiKey,
+      // Cursors stay good across restarts: their key is kept with the data, like the API key.
+      api: {
+        ...options.api,
+        PRECIS_CURSOR_KEY: options.api.PRECIS_CURSOR_KEY ?? keptSecret(options, 'cursor-key', 32),
+      },
       credentials: LOCAL_CREDENTIALS,
-      cors: () => [uploadCorsRule([...pageOrigins, ...options.api.PRECIS_CORS_ORIGINS])],
-      onObjectCreated: (record) => ingestQueue.send(JSON.stringify({ Records: [record] })),
+      queues: { ingest: ingestQueue, analyze: analyzeQueue },
+      onExit: (why) => options.log?.(`${why} The stack cannot go on without it: stop it and start it again.`),
     });
-    stops.push(s3Server.close);
-    const s3Config = {
-      endpoint: s3Server.endpoint,
-      region: 'us-east-1',
+    // Stopped after the queues' consumers (last in, first out), the API first.
+    stops.splice(1, 0, services.dynamodb.close, services.s3.close);
+    stops.push(services.api.close);
+    const region = 'us-east-1';
+    const dynamodb = new DynamoDBClient({
+      endpoint: services.dynamodb.endpoint,
+      region,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const s3 = new S3Client({
+      endpoint: services.s3.endpoint,
+      region,
       forcePathStyle: true,
       credentials: LOCAL_CREDENTIALS,
-    };
-    const s3 = new S3Client(s3Config);
+    });
+    await ensureTable(dynamodb, ingestConfig.PRECIS_TABLE);
 
     // The event bus: EventBridge's envelope, one line each, in the data folder.
     const eventsFile = join(options.dataDir, 'events.jsonl');
@@ -271,8 +286,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       cleaner: options.cleaner,
     });
     const ingest = createIngestHandler(ingestDeps);
-    // Its cleaning worker: ready before the first upload, stopped after the queues (stops run last pushed first).
-    stops.push(() => ingestDeps.cleaner.close());
+    // Its cleaning worker: ready before the first upload, stopped after the queues' consumers (stops run
+    // last pushed first).
+    stops.splice(stops.indexOf(stopIngestQueue), 0, () => ingestDeps.cleaner.close());
     await ingestDeps.cleaner.warm();
     // Leases still held belong to a stack that died (this one holds the folder now): end them, so the
     // messages that come back at once (see LocalQueue) are taken up at once, not after the lease.
@@ -287,81 +303,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...buildAnalyzeDeps(analyzeConfig, clients, { engine: options.engine }),
       redelivery: { delay: async (record, delayMs) => analyzeQueue.changeVisibility(record.receiptHandle, delayMs) },
     });
-    // Cursors stay good across restarts: their key is kept with the data, like the API key.
-    const deadLetters = (queue: LocalQueue) => ({
-      receive: async (max: number) => queue.receiveDead(max),
-      delete: async (handle: string) => queue.deleteDead(handle),
-    });
-    const api = createApiHandler(
-      buildApiDeps(
-        { ...options.api, PRECIS_CURSOR_KEY: options.api.PRECIS_CURSOR_KEY ?? keptSecret(options, 'cursor-key', 32) },
-        {
-          ...clients,
-          presign: presigningS3Client(s3Config),
-          queues: {
-            ingest: { sendBody: async (body) => ingestQueue.send(body) },
-            analyze: { send: async (message) => analyzeQueue.send(JSON.stringify(message)) },
-            deadLetters: { ingest: deadLetters(ingestQueue), analyze: deadLetters(analyzeQueue) },
-          },
-        },
-      ),
-    );
 
     ingestQueue.start((event) => ingest(event, lambdaContext('precis-ingest')));
     analyzeQueue.start((event) =>
       analyze(event, lambdaContext('precis-analyze', analyzeConfig.PRECIS_ANALYZE_LEASE_MS)),
     );
-    stops.push(
-      () => ingestQueue.stop(),
-      () => analyzeQueue.stop(),
-    );
 
-    const http = await startHttpApi({ port: options.apiPort, apiKey, handler: api });
-    stops.push(http.close);
-    const apiPort = new URL(http.endpoint).port;
-    pageOrigins = [`http://127.0.0.1:${apiPort}`, `http://localhost:${apiPort}`];
-
-    // The sweep, as the scheduled function runs in AWS: at start (an upload made while the stack was
-    // down has no event), then on an interval.
-    const sweepDeps = buildSweepDeps(
-      options.sweep,
-      {
-        ...clients,
-        ingestQueue: { sendBody: async (body) => ingestQueue.send(body) },
-        analyzeQueue: { send: async (message) => analyzeQueue.send(JSON.stringify(message)) },
-      },
-      s3EventBody,
-    );
-    const runSweep = async (atStart = false) => {
-      // At start no event is on its way but those in the ingest queue: every other upload with no article was lost.
-      const queued = (key: string) =>
-        ingestQueue.pending.some((m) => m.body.includes(JSON.stringify(encodeS3EventKey(key))));
-      const report = await sweep(sweepDeps, atStart ? { uploadsOlderThanMs: 0, queued } : {}).catch((error: Error) => {
-        options.log?.(`sweep failed: ${error.message}`);
-        return null;
-      });
-      const driven = report ? report.unknown.length + report.reingested.length + report.reanalyzed.length : 0;
-      if (report && driven > 0) {
-        options.log?.(
-          `sweep: ${report.unknown.length} upload(s) with no article and ${driven - report.unknown.length} stuck article(s) driven again`,
-        );
-      }
-    };
-    let sweeping = runSweep(true);
-    const timer =
-      options.sweepIntervalMs > 0
-        ? setInterval(() => {
-            sweeping = sweeping.then(() => runSweep());
-          }, options.sweepIntervalMs)
-        : null;
-    timer?.unref();
-    stops.push(async () => {
-      if (timer) clearInterval(timer);
-      await sweeping;
+    const sweeper = startLocalSweep({
+      config: options.sweep,
+      clients,
+      queues: { ingest: ingestQueue, analyze: analyzeQueue },
+      intervalMs: options.sweepIntervalMs,
+      log: options.log,
     });
+    stops.push(sweeper.stop);
 
     return {
-      endpoints: { s3: s3Server.endpoint, dynamodb: dynamo.endpoint, api: http.endpoint },
+      endpoints: { s3: services.s3.endpoint, dynamodb: services.dynamodb.endpoint, api: services.api.endpoint },
+      emulators: { s3: services.s3, dynamodb: services.dynamodb },
       apiKey,
       bucket,
       dataDir: options.dataDir,

@@ -7,8 +7,11 @@
  * the template's size, the api function's resource policy, the closest
  * others. Exits non-zero when any way has an open finding, a statement on
  * "*" that is not X-Ray's (whose actions take no resource), or a limit
- * passed.
+ * passed. `--write-docs` also writes the report into docs/deploying.md,
+ * between its markers; a test fails when the two differ.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -124,31 +127,67 @@ export function checkDeployModes() {
 const share = (l: Limit) =>
   `${l.value.toLocaleString('en')} of ${l.limit.toLocaleString('en')}${l.unit ? ` ${l.unit}` : ''}`;
 
-if (process.argv[1]?.endsWith('deploy-check.ts')) {
-  let failed = false;
-  for (const result of checkDeployModes()) {
+/** What the command prints: per way, its findings, the statements on "*" and its limits. */
+export function deployReport(results: ReturnType<typeof checkDeployModes>): string {
+  const out: string[] = [];
+  for (const result of results) {
     const flags = Object.entries(result.context)
       .map(([k, v]) => `-c ${k}=${v}`)
       .join(' ');
-    const disallowed = result.star.filter((s) => !s.allowed);
-    console.log(`${result.mode}${flags ? ` (${flags})` : ''}`);
-    console.log(
+    out.push(`${result.mode}${flags ? ` (${flags})` : ''}`);
+    out.push(
       `  cdk-nag AwsSolutions: ${result.raw} raw, ${result.open.length} open, ${result.acknowledged.length} acknowledged`,
     );
-    for (const finding of result.open) console.log(`    open: ${finding}`);
+    for (const finding of result.open) out.push(`    open: ${finding}`);
     const kinds = new Map<string, number>();
     for (const s of result.star) kinds.set(s.actions.join(', '), (kinds.get(s.actions.join(', ')) ?? 0) + 1);
     const detail = [...kinds].map(([actions, n]) => `${n}× ${actions}`).join('; ');
-    console.log(`  IAM statements on Resource "*": ${result.star.length}${detail ? ` (${detail})` : ''}`);
-    for (const s of disallowed) console.log(`    not allowed: ${s.actions.join(', ')}`);
+    out.push(`  IAM statements on Resource "*": ${result.star.length}${detail ? ` (${detail})` : ''}`);
+    for (const s of result.star.filter((s) => !s.allowed)) out.push(`    not allowed: ${s.actions.join(', ')}`);
     const closest = [...result.limits].sort((a, b) => b.value / b.limit - a.value / a.limit).slice(0, 3);
-    console.log(
+    out.push(
       `  limits: template ${share(result.limits[0] as Limit)}; api resource policy ${share(result.apiPolicy)}; closest: ${closest
         .map((l) => `${l.what} ${Math.round((100 * l.value) / l.limit)} %`)
         .join(', ')}`,
     );
-    for (const l of result.passed) console.log(`    over: ${l.what} ${share(l)}`);
-    failed ||= result.open.length > 0 || disallowed.length > 0 || result.passed.length > 0;
+    for (const l of result.passed) out.push(`    over: ${l.what} ${share(l)}`);
   }
+  return out.join('\n');
+}
+
+/** Where docs/deploying.md keeps the report, written by `npm run deploy:check -- --write-docs`. */
+export const DEPLOY_DOC = resolve(import.meta.dirname, '../docs/deploying.md');
+const BEGIN = '<!-- deploy:check begin: written by `npm run deploy:check -- --write-docs` -->';
+const END = '<!-- deploy:check end -->';
+
+/** The report as docs/deploying.md holds it, between its markers (null when the markers are missing). */
+export function reportInDocs(doc: string): string | null {
+  const start = doc.indexOf(BEGIN);
+  const end = doc.indexOf(END);
+  if (start < 0 || end < start) return null;
+  return doc
+    .slice(start + BEGIN.length, end)
+    .replace(/^\n```text\n/, '')
+    .replace(/\n```\n$/, '');
+}
+
+/** The doc with `report` between its markers. */
+export function withReport(doc: string, report: string): string {
+  const block = `${BEGIN}\n\`\`\`text\n${report}\n\`\`\`\n${END}`;
+  const start = doc.indexOf(BEGIN);
+  const end = doc.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`${DEPLOY_DOC} has no ${BEGIN} … ${END} markers`);
+  return doc.slice(0, start) + block + doc.slice(end + END.length);
+}
+
+if (process.argv[1]?.endsWith('deploy-check.ts')) {
+  const results = checkDeployModes();
+  const report = deployReport(results);
+  console.log(report);
+  if (process.argv.includes('--write-docs')) {
+    writeFileSync(DEPLOY_DOC, withReport(readFileSync(DEPLOY_DOC, 'utf8'), report));
+    console.log(`Wrote the report into ${DEPLOY_DOC}.`);
+  }
+  const failed = results.some((r) => r.open.length > 0 || r.star.some((s) => !s.allowed) || r.passed.length > 0);
   process.exitCode = failed ? 1 : 0;
 }

@@ -1,54 +1,223 @@
 /**
- * What a run costs, measured against the stub server (tests/helpers).
+ * What a run costs, measured against the stand-in server (tests/helpers).
  *
- *   npm run measure:cost [-- --target ar,fr]   # tokens and USD per sample for current models
- *   npm run measure:cost -- --profiles         # one article on each stand-in profile: calls and cost billed
+ *   npm run measure:cost                          # USD per 1,000 articles, cache share and quality, per model and corpus
+ *   npm run measure:cost -- --out after.json      # …and the figures as JSON
+ *   npm run measure:cost -- --compare before.json # …beside the figures of another run, with the ratio of costs
+ *   npm run measure:cost -- --profiles            # one article on each stand-in profile: calls and cost billed
  *
- * The first table: each sample through the LLM engine for several current
- * models at their default reasoning effort. The requests are the real
- * prompts, built for each model (output cap, effort); the answers come from
- * the stub, shaped and sized like a model's, its usage counted with
- * gpt-tokenizer. Reasoning tokens are the stub's fixed allowance per call
- * at each effort (none 0, minimal 48, low 200, medium 800, high 2,400):
- * an assumption, not a measurement.
+ * The first report: the samples and the 100 dev CNN/DM articles
+ * (../shared/eval-data, skipped when absent) through the LLM engine with
+ * translations into ar and fr, for gpt-5.4-mini and gpt-5.6-luna at their
+ * default effort. The requests are the real prompts; the answers come from
+ * the stand-in, written in the shape each request's schema asks for and
+ * sized like a model's, their usage counted with the o200k tokenizer, the
+ * cache as OpenAI's (a shared prefix of 1,024 tokens or more, in steps of
+ * 128, the schema first), warmed by one article first as a stack that
+ * analyses all day finds it. Reasoning tokens are the stand-in's fixed
+ * allowance per call at each effort (none 0, low 200, medium 800, high
+ * 2,400): an assumption, not a measurement. Beside the cost go the quality
+ * figures a cheaper run must not lower: the share of claims grounded, claims
+ * per article, the share of summaries the model-free verifier flags, and the
+ * share of translations that passed their checks.
+ *
+ * It uses only what every version of the engine has, so copying this file and
+ * tests/helpers/ into an older checkout measures that version the same way.
  *
  * The second: one article on each situation of tests/helpers/stub-scenarios.ts
  * (as its configuration would run it, with the offline fallback), what the
  * stand-in billed (answered calls, USD at the provider's prices) and what
- * the article's record says it cost. It uses only what every version of the
- * engine has, so copying this file and tests/helpers/ into an older checkout
- * measures that version the same way.
+ * the article's record says it cost.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLlmEngine, selectEngine } from '../lambdas/analyze/deps.js';
-import { capabilitiesOf } from '../shared/analysis/llm/models.js';
 import { UsageMeter } from '../shared/analysis/usage.js';
 import { analyzeEnvSchema, loadConfig } from '../shared/config.js';
-import { analyzeDocument } from '../shared/usecases/analyze-document.js';
+import { analyzeDocument, type DocumentAnalysis } from '../shared/usecases/analyze-document.js';
 import { startStubOpenAI } from '../tests/helpers/stub-openai.js';
 import { scenarios } from '../tests/helpers/stub-scenarios.js';
 
 const { values } = parseArgs({
-  options: { target: { type: 'string', default: 'ar,fr' }, profiles: { type: 'boolean' } },
+  options: {
+    target: { type: 'string', default: 'ar,fr' },
+    models: { type: 'string', default: 'gpt-5.4-mini,gpt-5.6-luna' },
+    corpora: { type: 'string', default: 'samples,cnndm' },
+    limit: { type: 'string' },
+    out: { type: 'string' },
+    compare: { type: 'string' },
+    profiles: { type: 'boolean' },
+  },
 });
 const targets = (values.target ?? '').split(',').filter(Boolean);
-const MODELS = [
-  'gpt-6-luna',
-  'gpt-5.6-luna',
-  'gpt-5.4-nano',
-  'gpt-5.4-mini',
-  'gpt-5.6-terra',
-  'gpt-5.4',
-  'gpt-5.6-sol',
-];
+const models = (values.models ?? '').split(',').filter(Boolean);
 const SAMPLES = resolve(import.meta.dirname, '../samples');
-const names = readdirSync(SAMPLES).sort();
+const CNNDM = resolve(import.meta.dirname, '../../shared/eval-data/summarization/cnndm-dev.jsonl');
 const usd = (n: number | null) => (n === null ? '—' : `$${n.toFixed(4)}`);
 const base = { PRECIS_TABLE: '-', PRECIS_BUCKET: '-' };
 
-/** The English samples joined, four times over: an article longer than a small context. */
+/** An article no corpus holds, analysed first and not counted: it warms the stand-in's prompt cache. */
+const WARM_UP = Buffer.from(
+  'The city council met on Monday to discuss the new budget for road repairs, which it had postponed twice. ' +
+    'Council members approved 4.2 million dollars for the work, the mayor said after the meeting. ' +
+    'Residents had complained for months about potholes on the main roads into the centre. ' +
+    'The repairs are due to start in the spring and to last about six months, according to the city engineer.',
+);
+
+interface Doc {
+  name: string;
+  bytes: Buffer;
+}
+
+/** The articles of a corpus, or null when it is not here (a fresh clone has no ../shared). */
+function corpus(name: string): Doc[] | null {
+  const limit = values.limit ? Number(values.limit) : Number.POSITIVE_INFINITY;
+  if (name === 'samples') {
+    return readdirSync(SAMPLES)
+      .sort()
+      .map((file) => ({ name: file, bytes: readFileSync(join(SAMPLES, file)) }))
+      .slice(0, limit);
+  }
+  if (name === 'cnndm') {
+    if (!existsSync(CNNDM)) return null;
+    return readFileSync(CNNDM, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; article: string })
+      .slice(0, limit)
+      .map((a) => ({ name: `${a.id}.txt`, bytes: Buffer.from(a.article) }));
+  }
+  throw new Error(`--corpora takes samples and cnndm, not ${name}`);
+}
+
+/** One model on one corpus: what the records say it cost and how good it is, and what the stand-in billed. */
+export interface Measured {
+  corpus: string;
+  model: string;
+  mode: 'real-time' | 'batch';
+  articles: number;
+  /** USD per 1,000 articles, from the records; null when a record's cost is unknown. */
+  perThousand: number | null;
+  /** USD per 1,000 articles, from the stand-in's ledger. */
+  billedPerThousand: number;
+  calls: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  /** Of the claims kept, the share grounded. */
+  grounded: number;
+  claimsPerArticle: number;
+  /** The share of summaries the model-free verifier flags. */
+  flagged: number;
+  /** Of the translations asked for, the share done (each passed its checks). */
+  translationsPassed: number;
+  /** Articles that did not end DONE on the LLM engine. */
+  notDone: number;
+}
+
+/** The figures of a set of records. */
+function figures(records: DocumentAnalysis[]) {
+  const claims = records.flatMap((r) => r.claims);
+  const translations = records.flatMap((r) =>
+    targets.filter((lang) => lang !== r.language).map((lang) => r.translations[lang]),
+  );
+  const totals = records.map((r) => UsageMeter.sum(r.usage));
+  return {
+    cost: totals.some((t) => t.costUsd === null) ? null : totals.reduce((s, t) => s + (t.costUsd ?? 0), 0),
+    calls: totals.reduce((s, t) => s + (t.calls ?? 0), 0),
+    inputTokens: totals.reduce((s, t) => s + t.inputTokens, 0),
+    cachedInputTokens: totals.reduce((s, t) => s + (t.cachedInputTokens ?? 0), 0),
+    outputTokens: totals.reduce((s, t) => s + t.outputTokens, 0),
+    reasoningTokens: totals.reduce((s, t) => s + (t.reasoningTokens ?? 0), 0),
+    grounded: claims.length === 0 ? 1 : claims.filter((c) => c.grounded).length / claims.length,
+    claimsPerArticle: claims.length / records.length,
+    flagged: records.filter((r) => r.checks?.faithfulness?.supported === false).length / records.length,
+    translationsPassed:
+      translations.length === 0 ? 1 : translations.filter((t) => t?.status === 'done').length / translations.length,
+    notDone: records.filter((r) => r.status !== 'DONE' || r.provenance.engine !== 'openai').length,
+  };
+}
+
+async function realTime(corpusName: string, docs: Doc[], model: string): Promise<Measured> {
+  const stub = await startStubOpenAI();
+  try {
+    const config = loadConfig(analyzeEnvSchema, {
+      ...base,
+      OPENAI_BASE_URL: stub.baseURL,
+      PRECIS_LLM_PROVIDER: 'openai',
+      OPENAI_API_KEY: 'measure',
+      PRECIS_MODEL: model,
+    });
+    const engine = createLlmEngine(config, 'measure', () => undefined);
+    // A stack that analyses articles all day reads its prompts' shared head from a warm cache: warm it first.
+    await analyzeDocument(WARM_UP, { name: 'warm-up.txt', engine, targetLanguages: targets });
+    const start = { ...stub.ledger };
+    const records: DocumentAnalysis[] = [];
+    for (const doc of docs) {
+      records.push(await analyzeDocument(doc.bytes, { name: doc.name, engine, targetLanguages: targets }));
+    }
+    const f = figures(records);
+    return {
+      corpus: corpusName,
+      model,
+      mode: 'real-time',
+      articles: docs.length,
+      perThousand: f.cost === null ? null : (f.cost / docs.length) * 1000,
+      billedPerThousand: ((stub.ledger.costUsd - start.costUsd) / docs.length) * 1000,
+      ...f,
+    };
+  } finally {
+    await stub.close();
+  }
+}
+
+const pct = (n: number) => `${(100 * n).toFixed(1)} %`;
+
+function table(rows: Measured[], before: Measured[] | null) {
+  const match = (r: Measured) =>
+    before?.find((b) => b.corpus === r.corpus && b.model === r.model && b.mode === 'real-time') ?? null;
+  console.log(
+    '| corpus | model | mode | USD / 1,000 articles | stand-in billed | vs before | input tokens / article | cached | output tokens / article | reasoning / article | claims grounded | claims / article | summaries flagged | translations passed | not DONE |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) {
+    const b = match(r);
+    const ratio = b?.perThousand && r.perThousand !== null ? `${(r.perThousand / b.perThousand).toFixed(2)}×` : '—';
+    const per = (n: number) => Math.round(n / r.articles);
+    console.log(
+      `| ${r.corpus} | ${r.model} | ${r.mode} | ${r.perThousand === null ? '—' : `$${r.perThousand.toFixed(2)}`} | $${r.billedPerThousand.toFixed(2)} | ${ratio} | ${per(r.inputTokens)} | ${pct(r.inputTokens === 0 ? 0 : r.cachedInputTokens / r.inputTokens)} | ${per(r.outputTokens)} | ${per(r.reasoningTokens)} | ${pct(r.grounded)} | ${r.claimsPerArticle.toFixed(2)} | ${pct(r.flagged)} | ${pct(r.translationsPassed)} | ${r.notDone} |`,
+    );
+  }
+}
+
+async function costs() {
+  const before = values.compare ? (JSON.parse(readFileSync(values.compare, 'utf8')) as Measured[]) : null;
+  const rows: Measured[] = [];
+  for (const name of (values.corpora ?? '').split(',').filter(Boolean)) {
+    const docs = corpus(name);
+    if (!docs) {
+      console.log(`(${name}: ${CNNDM} is not here; skipped)`);
+      continue;
+    }
+    for (const model of models) {
+      rows.push(await realTime(name, docs, model));
+    }
+  }
+  console.log(
+    `USD per 1,000 articles at each model's default effort, translated into ${targets.join(', ') || 'none'}\n`,
+  );
+  if (before) {
+    console.log(`Before (${values.compare}):\n`);
+    table(before, null);
+    console.log('\nNow:\n');
+  }
+  table(rows, before);
+  if (values.out) writeFileSync(values.out, `${JSON.stringify(rows, null, 2)}\n`);
+}
+
+/** The English samples joined, three times over: an article longer than a small context. */
 function longArticle(): Buffer {
   const english = ['basra-water.html', 'kirkuk-checkpoints.txt', 'mosul-old-city.md'];
   return Buffer.from(
@@ -88,63 +257,5 @@ async function profiles() {
   }
 }
 
-async function models() {
-  const stub = await startStubOpenAI();
-  try {
-    console.log(
-      `Tokens and USD per article at each model's default effort, target languages: ${targets.join(', ') || 'none'}\n`,
-    );
-    const perModel: Record<string, { cost: number[]; reasoning: number }> = {};
-    const perArticle: Record<string, { words: number; input: number; output: number }> = {};
-    for (const model of MODELS) {
-      const config = loadConfig(analyzeEnvSchema, {
-        ...base,
-        OPENAI_BASE_URL: stub.baseURL,
-        PRECIS_LLM_PROVIDER: 'openai',
-        OPENAI_API_KEY: 'measure',
-        PRECIS_MODEL: model,
-      });
-      const engine = createLlmEngine(config, 'measure', () => undefined);
-      perModel[model] = { cost: [], reasoning: 0 };
-      for (const name of names) {
-        const record = await analyzeDocument(readFileSync(join(SAMPLES, name)), {
-          name,
-          engine,
-          targetLanguages: targets,
-        });
-        const total = UsageMeter.sum(record.usage);
-        perModel[model].cost.push(total.costUsd ?? 0);
-        perModel[model].reasoning += total.reasoningTokens ?? 0;
-        // Visible tokens do not depend on the model: keep one model's.
-        perArticle[name] ??= {
-          words: record.wordCount,
-          input: total.inputTokens,
-          output: total.outputTokens - (total.reasoningTokens ?? 0),
-        };
-      }
-    }
-    console.log(`| article | words | input tokens | output tokens | ${MODELS.join(' | ')} |`);
-    console.log(`| --- | --- | --- | --- | ${MODELS.map(() => '---').join(' | ')} |`);
-    names.forEach((name, i) => {
-      const a = perArticle[name] as { words: number; input: number; output: number };
-      console.log(
-        `| ${name} | ${a.words} | ${a.input} | ${a.output} | ${MODELS.map((m) => usd(perModel[m]?.cost[i] ?? null)).join(' | ')} |`,
-      );
-    });
-    console.log('\n| model | default effort | reasoning tokens per article | USD per 1,000 articles |');
-    console.log('| --- | --- | --- | --- |');
-    for (const model of MODELS) {
-      const m = perModel[model] as { cost: number[]; reasoning: number };
-      const mean = m.cost.reduce((s, c) => s + c, 0) / m.cost.length;
-      console.log(
-        `| ${model} | ${capabilitiesOf(model).defaultEffort ?? '—'} | ${Math.round(m.reasoning / names.length)} | $${(mean * 1000).toFixed(2)} |`,
-      );
-    }
-    console.log(`\n${stub.requests.length} requests.`);
-  } finally {
-    await stub.close();
-  }
-}
-
 if (values.profiles) await profiles();
-else await models();
+else await costs();

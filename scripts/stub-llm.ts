@@ -48,6 +48,9 @@ const env = scenario
 const stub = await startStubOpenAI(options, Number(process.env.PRECIS_STUB_PORT ?? 11435));
 console.log(`OpenAI-compatible stub answering as ${name} on ${stub.baseURL} (Ctrl-C stops it)`);
 if (scenario) console.log(`(${scenario.about})`);
+console.log(
+  'Its "translations" are filler words in the script of the language: precis marks what it answers as a stub\'s (stub translation: not a real translation).',
+);
 console.log(`Use it with: OPENAI_BASE_URL=${stub.baseURL} ${env}`);
 setInterval(() => {
   const n = stub.requests.length;

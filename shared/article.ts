@@ -90,6 +90,18 @@ export interface Provenance {
   chunks?: number;
   /** The result was reused from an identical earlier analysis: nothing was paid for it. */
   cacheHit?: boolean;
+  /**
+   * The LLM's answers came from precis's stand-in server (`npm run stub:llm`):
+   * the summary is extractive, and the translations are filler words in the
+   * language's script, not translations.
+   */
+  stub?: boolean;
+  /**
+   * The result was reused from an earlier analysis of a near copy of this text
+   * (a syndicated story): that text's hash and the sketches' similarity.
+   * Nothing was paid for it; claims whose evidence is not in this text were dropped.
+   */
+  duplicateOf?: { contentHash: string; similarity: number };
   /** The LLM kept failing, so these are the offline engine's results; the LLM's error is kept. */
   fallback?: { from: string; code: string; message: string };
   /** How the LLM was asked: the API, who served it, how the answer was constrained, the effort sent. */

@@ -125,6 +125,11 @@ const llmEnv = {
   PRECIS_MODEL_CAPABILITIES: jsonValue(z.record(z.string(), capabilityOverrideSchema), '{}'),
   /** Sent only to models that take it, as the nearest value they take. */
   PRECIS_REASONING_EFFORT: z.enum(REASONING_EFFORT_VALUES).optional(),
+  /**
+   * The effort translations are asked at, as the nearest value the model takes;
+   * `default`: the same as the analysis (PRECIS_REASONING_EFFORT, or the model's own).
+   */
+  PRECIS_TRANSLATION_EFFORT: z.enum(['default', ...REASONING_EFFORT_VALUES]).default('none'),
   /** The answer's output cap in tokens, before room for reasoning is added. */
   PRECIS_MAX_OUTPUT_TOKENS: positiveInt(4096),
   /**

@@ -67,6 +67,17 @@ export const BUCKET_LAYOUT = {
     contextKey: 'answersRetentionDays',
     why: "A delivery that dies after paying resumes from the kept answer; every delivery of an article ends within the queue's receives, hours at most.",
   },
+  sketches: {
+    prefix: 'sketches/',
+    holds:
+      "finished analyses by their texts' MinHash sketches (`sketches/entries/`, `sketches/bands/`), so a syndicated copy is not paid for again",
+    writers: ['analyze'],
+    readers: ['analyze'],
+    listers: ['analyze'],
+    retentionDays: 90,
+    contextKey: 'sketchRetentionDays',
+    why: 'Wire stories are republished within days; a miss only costs a new analysis. As long as the cache.',
+  },
   history: {
     prefix: 'history/',
     holds: 'the record a reprocess replaced (`history/<id>/<time>.json`)',
@@ -110,6 +121,8 @@ export const objectKeys = {
     `${BUCKET_LAYOUT.history.prefix}${id}/${updatedAt.replaceAll(':', '-')}.json`,
   cachePrefix: BUCKET_LAYOUT.cache.prefix,
   answersPrefix: BUCKET_LAYOUT.answers.prefix,
+  sketchEntry: (contentHash: string) => `${BUCKET_LAYOUT.sketches.prefix}entries/${contentHash}.json`,
+  sketchBand: (band: string) => `${BUCKET_LAYOUT.sketches.prefix}bands/${band}/`,
 };
 
 /** The prefixes `part` touches in the way `how` names. */

@@ -80,6 +80,7 @@ export class PrecisFunction extends Construct {
         // The SDK is bundled at the version the code was tested with, not the runtime's.
         externalModules: [],
         banner: BUNDLING.banner,
+        esbuildArgs: { '--alias': Object.entries(BUNDLING.alias).map(([name, to]) => `${name}=${to}`) },
         forceDockerBundling: false,
         ...(props.languageModels || props.workers?.length
           ? {

@@ -6,10 +6,13 @@ import type { AnalysisEngine } from '../../shared/analysis/engine.js';
 import { FallbackEngine } from '../../shared/analysis/fallback.js';
 import { apiKeyFromSecret, KeyedEngine } from '../../shared/analysis/keyed-engine.js';
 import { LlmEngine } from '../../shared/analysis/llm/engine.js';
+import type { PaceClock } from '../../shared/analysis/llm/rate-governor.js';
 import { ServerModels } from '../../shared/analysis/llm/server-models.js';
 import { ChatTransport, providerOf, ResponsesTransport } from '../../shared/analysis/llm/transport.js';
 import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
-import type { AnswerStore } from '../../shared/analysis/ports.js';
+import type { AnswerStore, SketchIndex } from '../../shared/analysis/ports.js';
+import { BlobSketchIndex } from '../../shared/analysis/sketch-index.js';
+import { SyndicatedEngine } from '../../shared/analysis/syndication.js';
 import { type AnalyzeConfig, ConfigError, type EngineConfig } from '../../shared/config.js';
 import type { ArticleEvents, ContentClaims } from '../../shared/ports.js';
 import {
@@ -40,6 +43,8 @@ export interface EngineStores {
   claims?: { store: ContentClaims; leaseMs: number };
   /** Analysis answers kept by text, so no delivery pays for one twice. */
   answers?: AnswerStore;
+  /** Finished analyses by their texts' sketches, so a syndicated copy reuses its original's. */
+  sketches?: SketchIndex;
 }
 
 /**
@@ -53,6 +58,7 @@ export function createLlmEngine(
   warn: (message: string) => void = (message) => console.warn(message),
   answers?: AnswerStore,
   now?: () => Date,
+  clock?: PaceClock,
 ): LlmEngine {
   const client = new OpenAI({
     // Local servers (Ollama, vLLM, llama.cpp) take any key; the client insists on one.
@@ -75,6 +81,7 @@ export function createLlmEngine(
       provider,
       api: config.PRECIS_LLM_API,
       reasoningEffort: config.PRECIS_REASONING_EFFORT,
+      translationEffort: config.PRECIS_TRANSLATION_EFFORT === 'default' ? undefined : config.PRECIS_TRANSLATION_EFFORT,
       maxOutputTokens: config.PRECIS_MAX_OUTPUT_TOKENS,
       maxCallsPerArticle: config.PRECIS_MAX_CALLS_PER_ARTICLE,
       maxCostPerArticle: config.PRECIS_MAX_COST_PER_ARTICLE,
@@ -94,6 +101,7 @@ export function createLlmEngine(
       // With no LLM configured there is no server to ask (`precis models` still answers from the table).
       directory: llmConfigured(config, apiKey) ? new ServerModels(client, provider) : undefined,
       now,
+      clock,
     },
   );
 }
@@ -101,8 +109,9 @@ export function createLlmEngine(
 /**
  * The engine configuration asks for, with a key known now. With an LLM
  * configured (and PRECIS_ENGINE not `offline`): the LLM engine, behind the
- * analysis cache when one is given, with the offline engine as the
- * last-delivery fallback. Otherwise the offline engine.
+ * sketch index of syndicated copies and the analysis cache when they are
+ * given, with the offline engine as the last-delivery fallback. Otherwise
+ * the offline engine.
  */
 export function selectEngine(config: EngineConfig, deps: EngineStores & { apiKey?: string } = {}) {
   const offline = new OfflineEngine();
@@ -113,7 +122,9 @@ export function selectEngine(config: EngineConfig, deps: EngineStores & { apiKey
     throw new ConfigError('PRECIS_ENGINE=openai needs OPENAI_API_KEY, or OPENAI_BASE_URL for a compatible server.');
   }
   const llm = createLlmEngine(config, apiKey, undefined, deps.answers);
-  return new FallbackEngine(deps.cache ? new CachedEngine(llm, deps.cache, deps.claims) : llm, offline);
+  // The same text is found in the cache first (and waited for when it is being analysed); a near copy next.
+  const syndicated = deps.sketches ? new SyndicatedEngine(llm, deps.sketches) : llm;
+  return new FallbackEngine(deps.cache ? new CachedEngine(syndicated, deps.cache, deps.claims) : syndicated, offline);
 }
 
 /**
@@ -168,6 +179,7 @@ export function buildAnalyzeDeps(
         secrets: clients.secrets,
         claims: { store: adapters.articles, leaseMs: config.PRECIS_ANALYZE_LEASE_MS },
         answers: new BlobAnswerStore(adapters.blobs, config.PRECIS_BUCKET),
+        sketches: new BlobSketchIndex(adapters.blobs, config.PRECIS_BUCKET),
       }),
     clock: systemClock,
     maxReceives: config.PRECIS_MAX_RECEIVES,

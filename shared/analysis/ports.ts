@@ -69,6 +69,26 @@ export interface FingerprintedEngine extends AnalysisEngine {
   fingerprint(options: AnalysisOptions): string;
 }
 
+/** A finished analysis, kept with its text's sketch and figures, for near copies of the text to reuse. */
+export interface SyndicationEntry {
+  contentHash: string;
+  /** The MinHash sketch of the cleaned text (sketch.ts). */
+  sketch: number[];
+  /** The figures of the text, as written (checks/numbers.ts), each as often as it occurs. */
+  figures: string[];
+  /** The text's language and the day it was published (as the metadata gives it), which its dates were resolved against. */
+  language: string | null;
+  publishedDay: string | null;
+  result: AnalysisResult;
+}
+
+/** Where analyses are found by their texts' sketches: by band keys (sketch.ts), each bound to the engine's settings. */
+export interface SketchIndex {
+  /** The entries that share at least one of `bands`. */
+  candidates(bands: readonly string[]): Promise<SyndicationEntry[]>;
+  add(bands: readonly string[], entry: SyndicationEntry): Promise<void>;
+}
+
 /** Where finished analyses are kept by what produced them. */
 export interface AnalysisCache {
   get(key: string): Promise<AnalysisResult | null>;

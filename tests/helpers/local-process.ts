@@ -16,13 +16,18 @@ export interface LocalProcess {
 /**
  * Starts the local stack as a user does (`npm start`, a child process that can
  * be killed), with these variables on top of this process's; resolves once it
- * says it is running, rejects with its output if it exits first.
+ * says it is running, rejects with its output if it exits first. Another
+ * `entry` that prints what `npm start` prints runs with an IPC channel, for
+ * the orders it takes; `nodeArgs` go to Node (`--cpu-prof`).
  */
-export function startLocalProcess(env: Record<string, string>): Promise<LocalProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local/start.ts')], {
+export function startLocalProcess(
+  env: Record<string, string>,
+  { entry, nodeArgs = [] }: { entry?: string; nodeArgs?: string[] } = {},
+): Promise<LocalProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, entry ?? 'local/start.ts')], {
     cwd: ROOT,
     env: { ...process.env, PRECIS_S3_PORT: '0', PRECIS_DYNAMODB_PORT: '0', PRECIS_API_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', ...(entry ? ['ipc' as const] : [])],
   });
   let output = '';
   let after = '';

@@ -1,14 +1,20 @@
 import type { IncomingMessage } from 'node:http';
+import { countTokens } from 'gpt-tokenizer';
 import { extractClaims } from '../../shared/analysis/claims.js';
 import { splitSentences } from '../../shared/analysis/sentences.js';
 import { summarize } from '../../shared/analysis/summarize.js';
+import { render, requestedSchema } from './stub-schema.js';
 
 /**
  * What the stand-in server answers, as a careful model would: an extractive
  * analysis of the article between the markers, a merge of part summaries,
  * a repair from the article itself, a judge that finds a faithful summary
  * faithful, or a "translation" written in the target language's script with
- * the figures kept. The requests it answers are recorded as chat requests.
+ * the figures kept, as long in tokens as a translation. Each is written in
+ * the shape the request's schema asks for (stub-schema.ts): a claim's
+ * evidence copied when a string is asked for, the numbers of the sentences
+ * the prompt numbered when integers are. The requests it answers are
+ * recorded as chat requests.
  */
 
 export interface ChatMessage {
@@ -98,29 +104,125 @@ const LANGUAGE_WORDS: Record<string, string[]> = {
   sw: ['na', 'ya', 'wa', 'kwa', 'katika', 'ni', 'la', 'za', 'hiyo', 'kuwa', 'alisema', 'cha'],
 };
 
-/** Every word replaced by a common word of the target language, in turn; figures and punctuation kept. */
-function fakeTranslate(text: string, lang: string): string {
-  const words = LANGUAGE_WORDS[lang.split('-')[0] ?? lang] ?? [`${lang}word`];
+/**
+ * How many o200k tokens a translation of English takes for each token of
+ * the source, so that a stand-in translation is as long, in tokens, as a
+ * model's: the o200k counts of one sentence in each language that OpenAI
+ * published with GPT-4o (English 24 tokens; French 28, Arabic 26, …), taken
+ * as ratios. One sentence is a small sample: an assumption, not a measure.
+ */
+const TOKEN_RATIO: Record<string, number> = {
+  fr: 1.17,
+  es: 1.08,
+  de: 1.21,
+  it: 1.17,
+  pt: 1.13,
+  pl: 1.17,
+  ar: 1.08,
+  fa: 1.33,
+  ur: 1.38,
+  ru: 0.96,
+  zh: 1,
+  ja: 1.08,
+  ko: 1.13,
+  hi: 1.29,
+  tr: 1.25,
+  vi: 1.25,
+};
+const DEFAULT_RATIO = 1.15;
+
+/**
+ * Every word replaced by a common word of the target language, in turn;
+ * figures and punctuation kept; then words of the language added before
+ * the closing punctuation until the text is as long, in tokens, as a
+ * translation would be.
+ */
+export function fakeTranslate(text: string, lang: string): string {
+  const base = lang.split('-')[0] ?? lang;
+  const words = LANGUAGE_WORDS[base] ?? [`${lang}word`];
   let i = 0;
-  return text.replace(/\p{L}[\p{L}\p{M}]*/gu, () => words[i++ % words.length] as string);
+  const replaced = text.replace(/\p{L}[\p{L}\p{M}]*/gu, () => words[i++ % words.length] as string);
+  const want = Math.round(countTokens(text) * (TOKEN_RATIO[base] ?? DEFAULT_RATIO));
+  const [, body = replaced, close = ''] = /^([\s\S]*?)([.!?؟。]*)$/u.exec(replaced) ?? [];
+  let grown = body;
+  while (countTokens(`${grown}${close}`) < want && /\p{L}/u.test(grown)) grown += ` ${words[i++ % words.length]}`;
+  return `${grown}${close}`;
 }
 
 /** The answer a faithful model would give to the request (an empty object to a request it cannot read). */
 export function autoAnswer(request: Recorded): Record<string, unknown> {
   try {
-    return faithfulAnswer(request);
+    const known = faithfulAnswer(request);
+    const schema = requestedSchema(request);
+    return (schema ? render(schema, known) : known) as Record<string, unknown>;
   } catch {
     // A prompt that no longer parses at all: a model would answer nonsense.
     return {};
   }
 }
 
+/** A sentence number the prompt puts before a sentence of the article: `[12] `. */
+const SENTENCE_MARK = /(?<=^|\s)\[(\d{1,5})\] /g;
+
+/**
+ * The article as the prompt gives it, and where each numbered sentence
+ * starts in it once the numbers are taken out (none when the prompt does
+ * not number its sentences).
+ */
+export function articleOf(user: string): { text: string; starts: { n: number; at: number }[] } {
+  // A prompt the server cut lost its beginning: the model reads the tail it was given.
+  const given = ARTICLE.exec(user)?.[2] ?? /^([\s\S]*)\n=====END ARTICLE \S+=====/.exec(user)?.[1] ?? '';
+  const starts: { n: number; at: number }[] = [];
+  let text = '';
+  let last = 0;
+  for (const mark of given.matchAll(SENTENCE_MARK)) {
+    text += given.slice(last, mark.index);
+    starts.push({ n: Number(mark[1]), at: text.length });
+    last = mark.index + mark[0].length;
+  }
+  return { text: text + given.slice(last), starts };
+}
+
+/** The numbers of the sentences a span of the article lies in. */
+function sentencesOf(starts: { n: number; at: number }[], start: number, end: number): number[] {
+  const first = starts.filter((s) => s.at <= start).at(-1);
+  const inside = starts.filter((s) => s.at > start && s.at < end);
+  return [...(first ? [first] : []), ...inside].map((s) => s.n);
+}
+
+/**
+ * The numbers of the sentences of the request's article that a passage lies
+ * in, as a model citing it would give them; empty when the passage is not in
+ * the article. For tests that script a claim by the passage that states it.
+ */
+export function citing(request: Recorded, passage: string): number[] {
+  const user = request.body.messages.filter((m) => m.role === 'user').at(0)?.content ?? '';
+  const { text, starts } = articleOf(user);
+  const at = text.indexOf(passage);
+  return at < 0 ? [] : sentencesOf(starts, at, at + passage.length);
+}
+
+/** The first line of a message that is a JSON object: the data a translation request sends. */
+function jsonLine(text: string): unknown {
+  const line = text.split('\n').find((l) => l.trimStart().startsWith('{')) ?? text;
+  return JSON.parse(line);
+}
+
+/** Every string of a value translated, ids kept. */
+function translated(value: unknown, lang: string, key = ''): unknown {
+  if (typeof value === 'string') return key === 'id' ? value : fakeTranslate(value, lang);
+  if (Array.isArray(value)) return value.map((v) => translated(v, lang));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, translated(v, lang, k)]));
+  }
+  return value;
+}
+
 function faithfulAnswer(request: Recorded): Record<string, unknown> {
   const user = request.body.messages.filter((m) => m.role === 'user').at(0)?.content ?? '';
   switch (request.task) {
     case 'article_analysis': {
-      // A prompt the server cut lost its beginning: the model analyses the tail it was given.
-      const text = ARTICLE.exec(user)?.[2] ?? /^([\s\S]*)\n=====END ARTICLE \S+=====/.exec(user)?.[1] ?? '';
+      const { text, starts } = articleOf(user);
       const summary = summarize(text);
       const sentences = splitSentences(text).map((s) => s.text);
       return {
@@ -128,18 +230,20 @@ function faithfulAnswer(request: Recorded): Record<string, unknown> {
         short: summary.short,
         bullets: pad(summary.bullets, sentences),
         claims: extractClaims(text).map((c) => ({
+          evidence: c.evidence,
+          ...(starts.length > 0 ? { sentences: sentencesOf(starts, c.start ?? 0, c.end ?? 0) } : {}),
           text: c.text,
           speaker: c.speaker,
           kind: c.kind,
-          evidence: c.evidence,
           checkworthinessReason: 'Of public interest, harmful if false, and verifiable against official figures.',
-          checkworthiness: c.checkworthiness,
+          // A model writes a score with two decimals.
+          checkworthiness: Math.round(c.checkworthiness * 100) / 100,
         })),
       };
     }
     case 'summary_repair': {
       // A faithful model rewrites the summary from the article itself.
-      const text = ARTICLE.exec(user)?.[2] ?? '';
+      const { text } = articleOf(user);
       const summary = summarize(text);
       return {
         headline: summary.headline,
@@ -168,25 +272,12 @@ function faithfulAnswer(request: Recorded): Record<string, unknown> {
       };
     }
     case 'translation': {
-      const lang = /\(([a-z-]+)\)/.exec(request.body.messages[0]?.content ?? '')?.[1] ?? 'xx';
-      const source = JSON.parse(user) as {
-        headline?: string;
-        short?: string;
-        bullets?: string[];
-        claims: { id: string; text: string; speaker?: string | null }[];
-      };
-      const claims = source.claims.map((c) => ({
-        id: c.id,
-        text: fakeTranslate(c.text, lang),
-        speaker: c.speaker ? fakeTranslate(c.speaker, lang) : null,
-      }));
-      if (source.headline === undefined) return { claims };
-      return {
-        headline: fakeTranslate(source.headline, lang),
-        short: fakeTranslate(source.short ?? '', lang),
-        bullets: (source.bullets ?? []).map((b) => fakeTranslate(b, lang)),
-        claims,
-      };
+      // The target language is named "into Arabic (ar)": in the line after the data, or in the system message.
+      const naming = /\binto [^()\n]+ \(([a-z]{2,3}(?:-[a-z0-9]+)?)\)/i;
+      const system = request.body.messages.find((m) => m.role === 'system')?.content ?? '';
+      const after = user.split('\n').filter((line) => !line.trimStart().startsWith('{'));
+      const lang = (naming.exec(after.at(-1) ?? '') ?? naming.exec(system))?.[1] ?? 'xx';
+      return translated(jsonLine(user), lang) as Record<string, unknown>;
     }
     case 'probe':
       return { ok: true };

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { countTokens } from 'gpt-tokenizer';
 import { listen } from '../../local/listen.js';
+import { STUB_SERVER } from '../../shared/analysis/llm/transport.js';
 import { autoAnswer, type ChatMessage, type ChatRequest, type Recorded, taskOf } from './stub-answers.js';
 import { billOf, hostedModel, localModel, type ServedModel } from './stub-models.js';
 import { openaiError, outputCap, type Refusal, refusalOf } from './stub-rules.js';
@@ -102,6 +103,8 @@ export interface StubOptions {
   think?: boolean;
   /** A tokens-per-minute quota, charged at admission with the prompt plus the output cap. `windowMs` scales the minute. */
   tpm?: { limit: number; windowMs?: number };
+  /** The time the quota refills by (ms); the system's by default, a test's virtual clock to keep the machine's pace out of it. */
+  clock?: () => number;
   /** Azure: a prompt matching this is refused by the content filter. */
   filterPrompt?: RegExp;
   /** When set, requests must carry this key. */
@@ -112,6 +115,12 @@ export interface StubOptions {
   models?: Record<string, ServedModel>;
   /** The model names `GET /models` lists (local servers and OpenRouter list what they serve). */
   listed?: string[];
+  /**
+   * The `Server` header of every answer: the stand-in's own name by default
+   * (STUB_SERVER), so precis marks what it wrote as a stub's; another name
+   * stands for a real server.
+   */
+  server?: string;
 }
 
 export interface Ledger {
@@ -185,6 +194,12 @@ function sharedPrefix(text: string, seen: readonly string[]): string {
   return text.slice(0, longest);
 }
 
+/** The structured-outputs schema a request sends, as text ('' when it sends none). */
+function schemaText(body: ChatRequest): string {
+  const format = body.response_format;
+  return format?.type === 'json_schema' && format.json_schema ? JSON.stringify(format.json_schema) : '';
+}
+
 /** Ollama cuts a prompt over its context silently, keeping the end: the article loses its beginning. */
 function truncateForOllama(messages: ChatMessage[], room: number): ChatMessage[] {
   if (promptTokensOf(messages) <= room) return messages;
@@ -241,6 +256,8 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     return extra ?? hostedModel(model);
   }
 
+  const quotaNow = () => (options.clock ?? Date.now)();
+
   /** Refills the quota's bucket to now. */
   function available(now: number): number {
     const tpm = options.tpm;
@@ -294,9 +311,13 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     };
   }
 
-  /** Tokens of the prompt a server read from its cache, and remembers this prompt for the next. */
-  function cacheOf(messages: ChatMessage[]): { cached: number; kept: number } {
-    const text = messages.map((m) => `${m.role}\n${m.content}`).join('\n');
+  /**
+   * Tokens of the prompt a server read from its cache, and remembers this
+   * prompt for the next. The structured-outputs schema comes first: OpenAI
+   * puts it before the system message, and caches it with it.
+   */
+  function cacheOf(messages: ChatMessage[], schema: string): { cached: number; kept: number } {
+    const text = `${schema}\n${messages.map((m) => `${m.role}\n${m.content}`).join('\n')}`;
     const prefix = sharedPrefix(text, seenPrompts);
     seenPrompts = [...seenPrompts.slice(-49), text];
     const tokens = prefix ? countTokens(prefix) : 0;
@@ -326,8 +347,10 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
       messages = cut;
     }
     const effective: Recorded = { ...recorded, body: { ...recorded.body, messages } };
-    const whole = promptTokensOf(messages);
-    const cache = cacheOf(messages);
+    // The structured-outputs schema is part of the prompt the provider bills (local servers turn it into a grammar).
+    const schema = openaiLike() ? schemaText(recorded.body) : '';
+    const whole = promptTokensOf(messages) + (schema ? countTokens(schema) : 0);
+    const cache = cacheOf(messages, schema);
     const promptTokens = options.undercountCached ? Math.max(1, whole - cache.kept) : whole;
     const reasoning = reasoningOf(model, recorded);
 
@@ -421,7 +444,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
 
   const server: Server = createServer(async (req, res) => {
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.writeHead(status, { 'content-type': 'application/json', server: options.server ?? STUB_SERVER, ...headers });
       res.end(JSON.stringify(body));
     };
     const path = (req.url ?? '').replace(/\?.*$/, '');
@@ -446,7 +469,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
       task: taskOf(body.response_format?.json_schema?.name, body.messages[0]?.content ?? ''),
     };
     requests.push(recorded);
-    const now = Date.now();
+    const now = quotaNow();
     const model = served(body.model);
     const refused = refusalOf(recorded, model, profile(), options) ?? admit(recorded, now);
     if (refused || !model) {
@@ -478,7 +501,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
             code: step.code ?? null,
           },
         },
-        { ...rateHeaders(Date.now()), ...step.headers },
+        { ...rateHeaders(quotaNow()), ...step.headers },
       );
       return;
     }
@@ -488,7 +511,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     send(
       200,
       api === 'chat' ? chatBody(profile(), body.model, a, id) : responsesBody(body.model, a, id),
-      rateHeaders(Date.now()),
+      rateHeaders(quotaNow()),
     );
   });
   const port = await listen(server, listenPort);

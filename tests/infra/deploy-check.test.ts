@@ -1,12 +1,19 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkDeployModes, DEPLOY_MODES } from '../../scripts/deploy-check.js';
+import { checkDeployModes, DEPLOY_DOC, DEPLOY_MODES, deployReport, reportInDocs } from '../../scripts/deploy-check.js';
 import { rotationPlan } from '../../scripts/rotate-api-key.js';
 
 describe('npm run deploy:check', () => {
+  /** Ten synths: made once for the tests below. */
+  let checked: ReturnType<typeof checkDeployModes> | undefined;
+  const results = () => {
+    checked ??= checkDeployModes();
+    return checked;
+  };
+
   it('finds no open cdk-nag finding and no IAM statement on "*" but X-Ray\'s, in every way the stack deploys', () => {
-    const results = checkDeployModes();
-    expect(results.map((r) => r.mode)).toEqual(Object.keys(DEPLOY_MODES));
-    for (const result of results) {
+    expect(results().map((r) => r.mode)).toEqual(Object.keys(DEPLOY_MODES));
+    for (const result of results()) {
       expect(result.open, result.mode).toEqual([]);
       expect(
         result.star.filter((s) => !s.allowed),
@@ -16,6 +23,12 @@ describe('npm run deploy:check', () => {
       expect(result.raw, result.mode).toBeGreaterThan(0);
       expect(result.acknowledged.length, result.mode).toBeGreaterThan(0);
     }
+  }, 120_000);
+
+  it('prints what docs/deploying.md shows (npm run deploy:check -- --write-docs writes it there)', () => {
+    const shown = reportInDocs(readFileSync(DEPLOY_DOC, 'utf8'));
+    expect(shown, 'docs/deploying.md has the deploy:check markers').not.toBeNull();
+    expect(shown).toBe(deployReport(results()));
   }, 120_000);
 });
 

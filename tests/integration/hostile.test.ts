@@ -7,6 +7,7 @@ import { type ArticleRecord, articleIdFor } from '../../shared/article.js';
 import type { Cleaner } from '../../shared/ports.js';
 import { HOSTILE_INPUTS, TERMINAL_CONTROLS } from '../helpers/hostile.js';
 import { startTestStack } from '../helpers/stack.js';
+import { terminalRecord } from '../helpers/terminal.js';
 
 /**
  * The hostile corpus uploaded through the local stack's S3: every upload
@@ -48,18 +49,7 @@ async function api<T>(path: string): Promise<T> {
   return (await (path.endsWith('/text') ? response.text() : response.json())) as T;
 }
 
-async function finished(key: string, timeoutMs = 120_000): Promise<ArticleRecord> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const { items } = await api<{ items: { id: string; status: string }[] }>(
-      `/articles?key=${encodeURIComponent(key)}`,
-    );
-    const item = items[0];
-    if (item && ['DONE', 'PARTIAL', 'FAILED'].includes(item.status)) return api<ArticleRecord>(`/articles/${item.id}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${key} did not reach a terminal state in ${timeoutMs} ms`);
-}
+const finished = (key: string, timeoutMs = 120_000) => terminalRecord(api, key, timeoutMs);
 
 const upload = (key: string, body: Uint8Array | string) =>
   stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: body }));

@@ -10,6 +10,7 @@ import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';
 import { scriptShare } from '../../shared/scripts.js';
 import { failure } from '../helpers/errors.js';
 import { sample } from '../helpers/samples.js';
+import { articleOf, citing } from '../helpers/stub-answers.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 
 let stub: StubServer;
@@ -28,7 +29,8 @@ function config(env: Record<string, string> = {}) {
     PRECIS_LLM_PROVIDER: 'openai',
     OPENAI_API_KEY: 'sk-test',
     PRECIS_LLM_RETRIES: '1',
-    PRECIS_LLM_TIMEOUT_MS: '5000',
+    // Minutes: a call a busy machine answers slowly is not a timeout (tests of timeouts set their own).
+    PRECIS_LLM_TIMEOUT_MS: '120000',
     ...env,
   });
 }
@@ -67,12 +69,12 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     expect(result.checks?.numbers.summaryNotInArticle).toEqual([]);
     // The model-free verifier read the stored summary too: a summary made of the article's sentences passes.
     expect(result.checks?.faithfulness).toEqual({ supported: true, unsupported: [] });
-    // A claim is written after its evidence, and scored after its reason: the schema's order is the model's.
+    // A claim is written after the sentences that state it, and scored after its reason: the schema's order is the model's.
     const format = analysisRequest?.body.response_format as
       | { json_schema: { schema: { properties: { claims: { items: { properties: Record<string, unknown> } } } } } }
       | undefined;
     expect(Object.keys(format?.json_schema.schema.properties.claims.items.properties ?? {})).toEqual([
-      'evidence',
+      'sentences',
       'text',
       'speaker',
       'kind',
@@ -105,10 +107,22 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
       model: 'gpt-5.4-mini',
       promptVersion: PROMPT_VERSION,
       chunks: 1,
+      // The answers came from the stand-in server: its "translations" are filler.
+      stub: true,
       llm: { api: 'chat', provider: 'openai', outputMode: 'json_schema', reasoningEffort: null },
     });
     // Every call carries an output cap, by the name OpenAI wants.
     for (const r of stub.requests) expect(r.body.max_completion_tokens).toBeGreaterThan(0);
+  });
+
+  it('marks nothing as a stub when another server answers', async () => {
+    // Prepare: the same answers, from a server that does not name itself precis's stand-in.
+    stub.setOptions({ server: 'uvicorn' });
+    // Act
+    const result = await llm().analyze(article('basra-water.html'), { targetLanguages: ['ar'] });
+    // Assess
+    expect(result.translations.ar?.status).toBe('done');
+    expect(result.provenance.stub).toBeUndefined();
   });
 
   it('repairs an answer that is not JSON, and one that breaks the schema, with one repair request each', async () => {
@@ -171,19 +185,20 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
   });
 
   it("stops at the article's time budget", async () => {
-    stub.script({ kind: 'slow', delayMs: 3000 });
+    // An answer a minute away: only a stop at the budget ends the call in well under that, however busy the machine.
+    stub.script({ kind: 'slow', delayMs: 60_000 });
     const started = Date.now();
     const error = await failure(
       llm({ PRECIS_ARTICLE_BUDGET_MS: '400' }).analyze(article('kirkuk-checkpoints.txt'), { targetLanguages: [] }),
     );
     expect(error.code).toBe('LLM_TIMEOUT');
-    expect(Date.now() - started).toBeLessThan(2500);
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 
   it('keeps a partial result when one translation fails, and retries only that language', async () => {
     stub.setOptions({
       route: (r) =>
-        r.task === 'translation' && r.body.messages[0]?.content.includes('(fr)')
+        r.task === 'translation' && r.body.messages.at(-1)?.content.includes('(fr)')
           ? { kind: 'status', status: 500 }
           : undefined,
     });
@@ -200,14 +215,14 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     stub.reset();
     const retried = await engine.analyze(input, { targetLanguages: ['ar', 'fr'], previous: partial });
     expect(tasks()).toEqual(['translation']);
-    expect(stub.requests[0]?.body.messages[0]?.content).toContain('(fr)');
+    expect(stub.requests[0]?.body.messages.at(-1)?.content).toContain('(fr)');
     expect(retried.status).toBe('DONE');
     expect(retried.summary).toEqual(partial.summary);
     expect(retried.translations.ar).toEqual(partial.translations.ar);
     expect(retried.usage['translation:fr']?.inputTokens).toBeGreaterThan(0);
   });
 
-  it('flags a claim whose evidence is not in the article, and drops it when configured to', async () => {
+  it('flags a claim that cites no sentence of the article, and drops it when configured to', async () => {
     const invent = {
       kind: 'transform' as const,
       edit: (answer: Record<string, unknown>) => ({
@@ -218,7 +233,9 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
             text: 'The governor resigned.',
             speaker: null,
             kind: 'event',
-            evidence: 'Governor Asaad al-Eidani resigned on Sunday after the minister accused him of corruption.',
+            // The article has no sentence 9,999.
+            sentences: [9_999],
+            checkworthinessReason: 'Of public interest.',
             checkworthiness: 0.9,
           },
         ],
@@ -327,13 +344,13 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     const claim = (text: string) => ({ text, speaker: null, kind: 'statistic', evidence, checkworthiness: 0.9 });
     stub.script({
       kind: 'transform',
-      edit: (answer: Record<string, unknown>) => ({
+      edit: (answer: Record<string, unknown>, request) => ({
         ...answer,
         claims: [
           claim("Salt levels at the Al-Bradi'iya intake reached 8,200 parts per million on Saturday."),
           claim("Salt levels at the Al-Bradi'iya intake reached 9,200 parts per million on Saturday."),
           claim('Minister Hassan Kareem said salt levels reached 8,200 parts per million.'),
-        ],
+        ].map((c) => ({ ...c, sentences: citing(request, c.evidence) })),
       }),
     });
     const result = await llm().analyze(article('basra-water.html'), { targetLanguages: [] });
@@ -342,7 +359,7 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     );
     expect(right).toMatchObject({ grounded: true, match: 'exact', matchScore: 1 });
     expect(right?.unsupported).toBeUndefined();
-    // Found in the text, with its span, but not supported by it.
+    // Its span taken from the sentence it cites, but not supported by it.
     expect(wrongFigure).toMatchObject({ grounded: false, match: 'exact', unsupported: ['9,200'] });
     expect(wrongFigure?.start).not.toBeNull();
     expect(wrongName).toMatchObject({ grounded: false, unsupported: ['Hassan', 'Kareem'] });
@@ -363,7 +380,7 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     });
     stub.script({
       kind: 'transform',
-      edit: () => ({
+      edit: (_answer, request) => ({
         headline: "Salinity shuts 40 of Basra's 112 water plants",
         short:
           "On July 14, 2024, Basra's water directorate said salinity had forced 40 of 112 treatment plants offline; the Ministry of Water Resources said Tigris releases would rise from July 16, 2024.",
@@ -392,7 +409,7 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
             'Ahmed Jassim, the director of the Basra water directorate, said that without more fresh water released from upstream no treatment plant in the world could fix the shortage.',
             'Ahmed Jassim',
           ),
-        ],
+        ].map((c) => ({ ...c, sentences: citing(request, c.evidence) })),
       }),
     });
     const result = await llm().analyze(input, { targetLanguages: [] });
@@ -404,28 +421,42 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     expect(result.checks?.claims).toMatchObject({ total: 4, grounded: 4, ungrounded: 0 });
   });
 
-  it('grounds evidence the model copied with other quotes, spacing or case', async () => {
+  it("takes a claim's evidence from the sentences it cites: consecutive ones together, a far one left out, one not in the article ignored", async () => {
+    const passage = 'Two drivers were killed and five tankers were burned in the attacks';
     stub.script({
       kind: 'transform',
-      edit: (answer) => ({
-        ...answer,
-        claims: [
-          {
-            text: 'Drivers were killed.',
-            speaker: null,
-            kind: 'event',
-            evidence: '"two drivers were  killed and five tankers were burned in the attacks"',
-            checkworthiness: 0.8,
-          },
-        ],
-      }),
+      edit: (answer, request) => {
+        const [n = 0] = citing(request, passage);
+        const claim = (text: string, sentences: number[]) => ({
+          sentences,
+          text,
+          speaker: null,
+          kind: 'event',
+          checkworthinessReason: 'Of public interest.',
+          checkworthiness: 0.8,
+        });
+        return {
+          ...answer,
+          claims: [
+            claim('Two drivers were killed in the attacks.', [n, 9_999]),
+            claim('Five tankers were burned in the attacks.', [n, n + 1]),
+            claim('Two drivers were killed, and five tankers burned.', [n, n + 7]),
+          ],
+        };
+      },
     });
     const input = article('kirkuk-checkpoints.txt');
     const result = await llm().analyze(input, { targetLanguages: [] });
-    const [claim] = result.claims;
-    expect(claim?.grounded).toBe(true);
-    expect(claim?.evidence).toBe('Two drivers were killed and five tankers were burned in the attacks');
-    expect(input.text.slice(claim?.start ?? 0, claim?.end ?? 0)).toBe(claim?.evidence);
+    const [alone, pair, far] = result.claims;
+    expect(alone?.grounded).toBe(true);
+    expect(alone?.evidence).toContain(passage);
+    expect(input.text.slice(alone?.start ?? 0, alone?.end ?? 0)).toBe(alone?.evidence);
+    // Two consecutive sentences make one span that starts with the first.
+    expect(pair?.start).toBe(alone?.start);
+    expect(pair?.end ?? 0).toBeGreaterThan(alone?.end ?? 0);
+    expect(input.text.slice(pair?.start ?? 0, pair?.end ?? 0)).toBe(pair?.evidence);
+    // A sentence more than three away is not part of the evidence: the first one alone is.
+    expect(far).toMatchObject({ start: alone?.start, end: alone?.end, evidence: alone?.evidence });
   });
 
   it('repairs a translation that changed a figure, quoting it, and fails one that keeps changing it', async () => {
@@ -500,7 +531,7 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     // Every paragraph went to the model in some part: nothing was truncated.
     const sent = stub.requests
       .filter((r) => r.task === 'article_analysis')
-      .map((r) => r.body.messages[1]?.content ?? '');
+      .map((r) => articleOf(r.body.messages[1]?.content ?? '').text);
     for (const paragraph of text.split('\n\n')) expect(sent.some((s) => s.includes(paragraph))).toBe(true);
     const [first = '', second = ''] = parts;
     expect(result.claims.some((c) => (c.start ?? 0) > first.length + second.length)).toBe(true);

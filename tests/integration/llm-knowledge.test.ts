@@ -12,7 +12,7 @@ import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
  * What precis learns about a model besides its table row: from the
  * server's model list (a context window, a shutdown date), from a 400 that
  * names a parameter, and from configuration describing a model no table
- * holds yet (the README's example, run as written).
+ * holds yet (the example in docs/llm-providers.md, run as written).
  */
 
 let stub: StubServer;
@@ -126,6 +126,7 @@ describe('a 400 that names a parameter', () => {
       {
         PRECIS_MODEL: 'o3',
         PRECIS_REASONING_EFFORT: 'xhigh',
+        PRECIS_TRANSLATION_EFFORT: 'default',
         // A table that thought o3 took xhigh: the server knows better.
         PRECIS_MODEL_CAPABILITIES: '{"o3": {"efforts": ["low", "medium", "high", "xhigh"]}}',
       },
@@ -151,9 +152,9 @@ describe('a 400 that names a parameter', () => {
   });
 });
 
-describe("the README's example of a model no table holds yet", () => {
-  const README = readFileSync(join(resolve(import.meta.dirname, '../..'), 'README.md'), 'utf8');
-  const block = /<!-- example: new-model -->\n```sh\n([\s\S]*?)```/.exec(README)?.[1] ?? '';
+describe('the example of docs/llm-providers.md of a model no table holds yet', () => {
+  const PROVIDERS_DOC = readFileSync(join(resolve(import.meta.dirname, '../..'), 'docs/llm-providers.md'), 'utf8');
+  const block = /<!-- example: new-model -->\n```sh\n([\s\S]*?)```/.exec(PROVIDERS_DOC)?.[1] ?? '';
   const env: Record<string, string> = {};
   for (const [, key, raw = ''] of block.matchAll(/export (\w+)=('[^']*'|\S+)/g)) {
     env[key as string] = raw.replace(/^'([\s\S]*)'$/, '$1');

@@ -23,15 +23,14 @@ beforeAll(async () => {
       OPENAI_BASE_URL: stub.baseURL,
       PRECIS_LLM_PROVIDER: 'openai',
       PRECIS_LLM_RETRIES: '0',
-      PRECIS_LLM_TIMEOUT_MS: '2000',
-      PRECIS_ARTICLE_BUDGET_MS: '2500',
-      PRECIS_ANALYZE_LEASE_MS: '3000',
+      // The calls' own time limit and the function's lease and visibility timeout (minutes), so a slow spell of a
+      // busy machine changes no outcome; the budget is under the 120 s Retry-After of the last test.
+      PRECIS_ARTICLE_BUDGET_MS: '60000',
       PRECIS_S3_PORT: '0',
       PRECIS_DYNAMODB_PORT: '0',
       PRECIS_API_PORT: '0',
       PRECIS_DATA_DIR: dataDir,
     }),
-    analyzeVisibilityMs: 3100,
   });
 });
 afterAll(async () => {
@@ -41,7 +40,16 @@ afterAll(async () => {
 });
 beforeEach(() => stub.reset());
 
-async function record(key: string, until: (a: ArticleRecord) => boolean, timeoutMs = 20_000): Promise<ArticleRecord> {
+/**
+ * The article once `until` holds. With `redeliver`, a message waiting out its
+ * visibility timeout comes back at once: the test drives redeliveries, it does
+ * not wait minutes for them.
+ */
+async function record(
+  key: string,
+  until: (a: ArticleRecord) => boolean,
+  { redeliver = () => false, timeoutMs = 90_000 }: { redeliver?: () => boolean; timeoutMs?: number } = {},
+): Promise<ArticleRecord> {
   const deadline = Date.now() + timeoutMs;
   const headers = { 'x-api-key': stack.apiKey };
   while (Date.now() < deadline) {
@@ -57,6 +65,7 @@ async function record(key: string, until: (a: ArticleRecord) => boolean, timeout
       ).json()) as ArticleRecord;
       if (until(article)) return article;
     }
+    if (redeliver()) stack.queues.analyze.expireVisibility();
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${key}: not there within ${timeoutMs} ms`);
@@ -74,6 +83,7 @@ describe('the pipeline with an LLM configured', () => {
       engine: 'openai',
       model: 'gpt-5.4-mini',
       promptVersion: PROMPT_VERSION,
+      stub: true,
     });
     expect(article.translations?.ar?.status).toBe('done');
     expect(article.translations?.fr?.status).toBe('done');
@@ -93,7 +103,7 @@ describe('the pipeline with an LLM configured', () => {
     let frFailures = 0;
     stub.setOptions({
       route: (r) => {
-        if (r.task === 'translation' && r.body.messages[0]?.content.includes('(fr)') && frFailures === 0) {
+        if (r.task === 'translation' && r.body.messages.at(-1)?.content.includes('(fr)') && frFailures === 0) {
           frFailures++;
           return { kind: 'status', status: 500 };
         }
@@ -105,7 +115,7 @@ describe('the pipeline with an LLM configured', () => {
     expect(partial.translations?.fr).toMatchObject({ status: 'failed' });
     expect(partial.translations?.ar?.status).toBe('done');
 
-    const done = await record('incoming/llm/kirkuk.txt', (a) => a.status === 'DONE');
+    const done = await record('incoming/llm/kirkuk.txt', (a) => a.status === 'DONE', { redeliver: () => true });
     expect(done.translations?.fr?.status).toBe('done');
     expect(done.summary).toEqual(partial.summary);
     const tasks = stub.requests.map((r) => r.task);
@@ -137,10 +147,19 @@ describe('the pipeline with an LLM configured', () => {
     stub.setOptions({ route: (r) => (r.task === 'article_analysis' ? { kind: 'slow', delayMs: 800 } : undefined) });
     const text = `${sample('mosul-old-city.md').toString()}\n\nThe market will stay open during Ramadan, the council said.\n`;
     await Promise.all([upload('incoming/llm/twin-a.md', text), upload('incoming/llm/twin-b.md', text)]);
-    const [a, b] = await Promise.all([
-      record('incoming/llm/twin-a.md', (x) => x.status === 'DONE'),
-      record('incoming/llm/twin-b.md', (x) => x.status === 'DONE'),
-    ]);
+    // The twin that waits comes back once the other is DONE (its result is in the cache then), not before: an
+    // earlier redelivery would find the text still claimed and spend a receive.
+    let first: 'a' | 'b' | null = null;
+    const twin = (name: 'a' | 'b') =>
+      record(
+        `incoming/llm/twin-${name}.md`,
+        (x) => {
+          if (x.status === 'DONE') first ??= name;
+          return x.status === 'DONE';
+        },
+        { redeliver: () => first !== null },
+      );
+    const [a, b] = await Promise.all([twin('a'), twin('b')]);
     expect(stub.requests.filter((r) => r.task === 'article_analysis')).toHaveLength(1);
     expect([a.provenance?.cacheHit, b.provenance?.cacheHit].filter(Boolean)).toHaveLength(1);
     expect(a.summary).toEqual(b.summary);
@@ -148,8 +167,12 @@ describe('the pipeline with an LLM configured', () => {
 
   it('falls back to the offline results after the last receive when the provider keeps failing', async () => {
     stub.setOptions({ route: () => ({ kind: 'status', status: 502 }) });
-    await upload('incoming/llm/mosul.md', sample('mosul-old-city.md'));
-    const article = await record('incoming/llm/mosul.md', finished, 30_000);
+    // New content: a text analysed before (or a near copy of one) would be reused, with no call to fail.
+    await upload(
+      'incoming/llm/mosul.md',
+      `${sample('mosul-old-city.md').toString()}\n\nThe mayor said on Monday that 14 more streets of the old city would reopen to traffic by the end of the month.\n`,
+    );
+    const article = await record('incoming/llm/mosul.md', finished, { redeliver: () => true });
     expect(article.status).toBe('PARTIAL');
     expect(article.provenance).toMatchObject({
       engine: 'offline',
@@ -161,7 +184,7 @@ describe('the pipeline with an LLM configured', () => {
     expect(stub.requests.filter((r) => r.task === 'article_analysis')).toHaveLength(5);
   });
   // Last: the server's Retry-After pauses every call to the model in this process, as it should.
-  it('gives a Retry-After past the lease back to the queue with that delay, and keeps the lease free', async () => {
+  it('gives a Retry-After past the budget back to the queue with that delay, and keeps the lease free', async () => {
     stub.setOptions({
       route: (r) =>
         r.task === 'article_analysis' ? { kind: 'status', status: 429, headers: { 'retry-after': '120' } } : undefined,
@@ -170,14 +193,17 @@ describe('the pipeline with an LLM configured', () => {
     const text = `${sample('kirkuk-checkpoints.txt').toString()}\n\nThe governor said the road would reopen on Thursday.\n`;
     await upload('incoming/llm/later.txt', text);
     const article = await record('incoming/llm/later.txt', (a) => a.status === 'ANALYZING' && stub.requests.length > 0);
-    let message: { receiveCount: number; visibleAt: number } | undefined;
-    for (let i = 0; i < 100 && !(message && message.visibleAt - Date.now() > 100_000); i++) {
-      message = stack.queues.analyze.pending.find((m) => m.body.includes(article.id));
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // Back in the server's 120 s, not after the queue's visibility timeout (305 s): the delay is set when the
+    // delivery ends, so it is looked for until then.
+    const delayed = () => {
+      const message = stack.queues.analyze.pending.find((m) => m.body.includes(article.id));
+      return message && message.visibleAt - Date.now() <= 120_000 ? message : undefined;
+    };
+    await expect.poll(delayed, { timeout: 60_000 }).toBeDefined();
+    const message = delayed();
     expect(message?.receiveCount).toBe(1);
-    // Back in about 120 s, not after the 3 s visibility timeout.
-    expect((message?.visibleAt ?? 0) - Date.now()).toBeGreaterThan(100_000);
+    // A busy machine only brings the end of the wait nearer: it is still a minute or more away.
+    expect((message?.visibleAt ?? 0) - Date.now()).toBeGreaterThan(60_000);
     const now = await record('incoming/llm/later.txt', () => true);
     expect(now.status).toBe('ANALYZING');
     expect(stub.requests).toHaveLength(1);

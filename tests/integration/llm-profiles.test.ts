@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectEngine } from '../../lambdas/analyze/deps.js';
+import { ANALYSIS_ANSWER_TOKENS } from '../../shared/analysis/llm/schemas.js';
 import { UsageMeter } from '../../shared/analysis/usage.js';
 import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';
 import { analyzeDocument } from '../../shared/usecases/analyze-document.js';
@@ -109,7 +110,8 @@ describe('what each profile teaches', () => {
     });
     const [request] = stub.requests;
     expect(request?.body.reasoning_effort).toBeUndefined();
-    expect(request?.body.max_completion_tokens).toBe(4096 + 16_384);
+    // The answer's budget follows from the schema's bounds (20 claims, 5 bullets), with room for medium reasoning.
+    expect(request?.body.max_completion_tokens).toBe(ANALYSIS_ANSWER_TOKENS + 16_384);
     const usage = record.usage.analysis;
     expect(usage?.reasoningTokens).toBe(800);
     expect(usage?.costUsd).toBeCloseTo(((usage?.inputTokens ?? 0) * 0.2 + (usage?.outputTokens ?? 0) * 1.2) / 1e6, 8);

@@ -31,7 +31,8 @@ function engine(env: Record<string, string> = {}, warnings: string[] = []) {
     OPENAI_API_KEY: 'sk-test',
     PRECIS_LLM_PROVIDER: 'openai',
     PRECIS_LLM_RETRIES: '1',
-    PRECIS_LLM_TIMEOUT_MS: '5000',
+    // Minutes: a call a busy machine answers slowly is not a timeout (tests of timeouts set their own).
+    PRECIS_LLM_TIMEOUT_MS: '120000',
     ...env,
   });
   return createLlmEngine(config, config.OPENAI_API_KEY, (m) => warnings.push(m));
@@ -87,10 +88,10 @@ describe('requests each provider accepts', () => {
     ] as const) {
       stub.reset();
       const warnings: string[] = [];
-      const result = await engine({ PRECIS_MODEL: model, PRECIS_REASONING_EFFORT: wanted }, warnings).analyze(
-        article('kirkuk-checkpoints.txt'),
-        { targetLanguages: ['fr'] },
-      );
+      const result = await engine(
+        { PRECIS_MODEL: model, PRECIS_REASONING_EFFORT: wanted, PRECIS_TRANSLATION_EFFORT: 'default' },
+        warnings,
+      ).analyze(article('kirkuk-checkpoints.txt'), { targetLanguages: ['fr'] });
       expect(result.status, model).toBe('DONE');
       expect(stub.ledger.refused, model).toBe(0);
       for (const r of stub.requests) {
@@ -226,8 +227,9 @@ describe('answers read as they are', () => {
     expect(translations[1]?.body.max_completion_tokens).toBeGreaterThan(
       translations[0]?.body.max_completion_tokens ?? 0,
     );
-    const claimsOnly = JSON.parse(translations[3]?.body.messages[1]?.content ?? '{}');
-    expect(Object.keys(claimsOnly)).toEqual(['claims']);
+    const sent = translations[3]?.body.messages[1]?.content ?? '';
+    const claimsOnly = JSON.parse(sent.split('\n').find((line) => line.startsWith('{')) ?? '{}');
+    expect(Object.keys(claimsOnly)).toEqual(['claims', 'speakers']);
     const ar = result.translations.ar;
     expect(ar?.status === 'done' && ar.claims.map((c) => c.id)).toEqual(result.claims.map((c) => c.id));
     expectBilled(result.usage);
@@ -423,7 +425,8 @@ describe('time', () => {
     const error = await failure(
       engine({ PRECIS_ARTICLE_BUDGET_MS: '15000' }).analyze(article('kirkuk-checkpoints.txt'), { targetLanguages: [] }),
     );
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Far less than the 120 s asked for, however busy the machine.
+    expect(Date.now() - started).toBeLessThan(60_000);
     expect(error.code).toBe('LLM_RATE_LIMITED');
     expect(error.permanent).toBe(false);
     expect((error as { retryAfterMs?: number }).retryAfterMs).toBe(120_000);

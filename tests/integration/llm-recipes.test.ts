@@ -9,14 +9,14 @@ import { analyzeDocument } from '../../shared/usecases/analyze-document.js';
 import { type ProviderProfile, type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 
 /**
- * The README's provider recipes, run as written: each block's variables,
+ * The provider recipes of docs/llm-providers.md, run as written: each block's variables,
  * with the base URL pointed at the stand-in server answering as that
  * provider (and with the context the recipe starts the server with), analyse
  * every sample to DONE, on the LLM engine, with usage equal to the bill.
  */
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const PROVIDERS_DOC = readFileSync(join(ROOT, 'docs/llm-providers.md'), 'utf8');
 const SAMPLES = join(ROOT, 'samples');
 
 interface Recipe {
@@ -27,7 +27,7 @@ interface Recipe {
 }
 
 function recipes(): Recipe[] {
-  return [...README.matchAll(/<!-- recipe: (\w+) -->\n```sh\n([\s\S]*?)```/g)].map(([, name, block = '']) => {
+  return [...PROVIDERS_DOC.matchAll(/<!-- recipe: (\w+) -->\n```sh\n([\s\S]*?)```/g)].map(([, name, block = '']) => {
     const env: Record<string, string> = {};
     for (const line of block.split('\n')) {
       if (!line.startsWith('export ')) continue;
@@ -50,7 +50,7 @@ beforeAll(async () => {
 });
 afterAll(async () => stub?.close());
 
-describe("the README's provider recipes", () => {
+describe('the provider recipes of docs/llm-providers.md', () => {
   const all = recipes();
 
   it('cover OpenAI, Azure OpenAI, Ollama, vLLM, LM Studio, llama.cpp and OpenRouter', () => {

@@ -35,6 +35,8 @@ const LONG_TEXT = (topic: string) =>
 
 let stack: LocalStack;
 let dataDir: string;
+/** A lease no slow spell outlasts: the deliveries below must overlap, whatever the machine's load. */
+const LEASE_MS = 300_000;
 const engine = new CountingEngine();
 
 async function api<T = unknown>(
@@ -51,7 +53,12 @@ async function upload(key: string, body: Uint8Array | string, client: S3Client =
   await client.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: body }));
 }
 
-async function finished(key: string, timeoutMs = 20_000): Promise<ArticleRecord> {
+/**
+ * The article once terminal. With `redeliver`, a message waiting out its
+ * visibility timeout comes back at once (the queues' timeouts are AWS's
+ * minutes here: a test drives redeliveries, it does not wait for them).
+ */
+async function finished(key: string, { redeliver = false, timeoutMs = 90_000 } = {}): Promise<ArticleRecord> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const { body } = await api<{ items: { id: string; status: string }[] }>(`/articles?key=${encodeURIComponent(key)}`);
@@ -59,6 +66,7 @@ async function finished(key: string, timeoutMs = 20_000): Promise<ArticleRecord>
     if (item && ['DONE', 'PARTIAL', 'FAILED'].includes(item.status)) {
       return (await api<ArticleRecord>(`/articles/${item.id}`)).body;
     }
+    if (redeliver) stack.queues.analyze.expireVisibility();
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${key} did not reach a terminal state in ${timeoutMs} ms`);
@@ -66,18 +74,15 @@ async function finished(key: string, timeoutMs = 20_000): Promise<ArticleRecord>
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'precis-it-'));
+  // The functions' own leases and visibility timeouts (minutes): a slow spell of a busy machine changes no outcome.
   stack = await startLocalStack({
     ...localOptions({
       TARGET_LANGUAGES: 'ar',
-      PRECIS_INGEST_LEASE_MS: '1500',
-      PRECIS_ANALYZE_LEASE_MS: '1500',
       PRECIS_S3_PORT: '0',
       PRECIS_DYNAMODB_PORT: '0',
       PRECIS_API_PORT: '0',
       PRECIS_DATA_DIR: dataDir,
     }),
-    ingestVisibilityMs: 1600,
-    analyzeVisibilityMs: 1600,
     engine,
   });
 });
@@ -208,7 +213,7 @@ describe('the local pipeline', () => {
       };
     };
     const until = async (id: string) => {
-      for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 90_000; Date.now() < deadline; ) {
         const { status, body } = await api<ArticleRecord>(`/articles/${id}`);
         if (status === 200 && ['DONE', 'PARTIAL', 'FAILED'].includes(body.status)) return body;
         await new Promise((r) => setTimeout(r, 50));
@@ -340,7 +345,7 @@ describe('the local pipeline', () => {
     stack.queues.ingest.send(JSON.stringify({ Records: [record] }));
     // Both duplicates are consumed (deleted, not failed), and nothing reaches the analyze queue.
     await expect
-      .poll(() => stack.queues.ingest.stats().deleted, { timeout: 10_000 })
+      .poll(() => stack.queues.ingest.stats().deleted, { timeout: 30_000 })
       .toBeGreaterThanOrEqual(consumedBefore + 2);
     expect(stack.queues.ingest.stats()).toMatchObject({ visible: 0, waiting: 0, inFlight: 0 });
     expect(stack.queues.analyze.stats()).toMatchObject({ visible: 0, waiting: 0, inFlight: 0 });
@@ -356,7 +361,7 @@ describe('the local pipeline', () => {
     const id = articleIdFor(stack.bucket, key);
     const text = LONG_TEXT('Concurrent deliveries for the Kut dam').split('\n\n')[1] as string;
     const source = { bucket: stack.bucket, key, etag: null, size: text.length, sequencer: 'A1' };
-    expect(await articles.claimIngest(id, source, new Date(), 1500)).toEqual({ outcome: 'claimed' });
+    expect(await articles.claimIngest(id, source, new Date(), LEASE_MS)).toEqual({ outcome: 'claimed' });
     await blobs.put(stack.bucket, `cleaned/${id}.txt`, text, 'text/plain');
     const fields = { title: 'Kut', byline: null, publishedAt: null, site: null, url: null, language: 'en' };
     const cleaned = { ...fields, format: 'text' as const, encoding: 'utf-8', contentHash: 'kut-hash', wordCount: 50 };
@@ -368,7 +373,7 @@ describe('the local pipeline', () => {
       blobs,
       engine,
       clock: () => new Date(),
-      config: { bucket: stack.bucket, targetLanguages: [], leaseMs: 1500 },
+      config: { bucket: stack.bucket, targetLanguages: [], leaseMs: LEASE_MS },
     };
     const delivery = { attempt: 1, maxAttempts: 3 };
 
@@ -388,14 +393,14 @@ describe('the local pipeline', () => {
     const key = 'incoming/retry/outage.txt';
     const deadBefore = stack.queues.analyze.deadLetters.length;
     await upload(key, LONG_TEXT('PROVIDER-OUTAGE in Diyala'));
-    const article = await finished(key, 15_000);
+    const article = await finished(key, { redeliver: true });
     expect(article).toMatchObject({
       status: 'FAILED',
       error: { code: 'ANALYSIS_FAILED', stage: 'analyze', attempts: 5 },
     });
     // Five receives (PRECIS_MAX_RECEIVES), each after a delay that grows, not after a visibility timeout.
     expect(engine.calls.get(article.contentHash as string)).toBe(5);
-    await expect.poll(() => stack.queues.analyze.deadLetters.length).toBe(deadBefore + 1);
+    await expect.poll(() => stack.queues.analyze.deadLetters.length, { timeout: 30_000 }).toBe(deadBefore + 1);
     expect(JSON.parse(stack.queues.analyze.deadLetters.at(-1)?.body ?? '{}')).toEqual({ articleId: article.id });
   });
 });
@@ -418,7 +423,7 @@ describe('the local stack across a restart', () => {
           Body: LONG_TEXT('Kept across a restart'),
         }),
       );
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 90_000;
       let status = '';
       while (status !== 'DONE' && Date.now() < deadline) {
         const response = await fetch(`${first.endpoints.api}/articles?key=incoming/kept.txt`, {

@@ -149,7 +149,8 @@ describe.skipIf(!CHROMIUM)('the reader page behind Cognito, in Chromium', () => 
     );
     await page.reload();
     await expect.poll(() => page.locator('#title').textContent()).toMatch(/Basra/);
-    expect(grants('refresh_token').map((r) => r.status)).toEqual([200]);
+    // The refresh runs beside the page's first calls (the old token is still good for 30 s): wait for it.
+    await expect.poll(() => grants('refresh_token').map((r) => r.status)).toEqual([200]);
     expect(await page.locator('#sign-out').isVisible()).toBe(true);
   });
 

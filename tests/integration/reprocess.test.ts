@@ -40,7 +40,7 @@ async function articleWhen(
   stack: LocalStack,
   id: string,
   until: (a: ArticleRecord) => boolean,
-  timeoutMs = 20_000,
+  timeoutMs = 90_000,
 ): Promise<ArticleRecord> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -211,7 +211,7 @@ describe('the dead-letter redrive', () => {
     const failed = await articleWhen(stack, id, (a) => a.status === 'FAILED');
     expect(failed.error?.code).toBe('LLM_UNAVAILABLE');
     stack.queues.ingest.send('not an S3 event');
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 60_000;
     while (stack.queues.analyze.stats().dead + stack.queues.ingest.stats().dead < 2 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -28,16 +28,16 @@ describe('the soak', () => {
         '--crash',
         '1',
         '--timeout',
-        '120',
+        '300',
       ],
       {
         cwd: ROOT,
         env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-        timeout: 170_000,
+        timeout: 360_000,
       },
     );
     const report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as Record<string, number>;
     expect(report).toMatchObject({ uploaded: 26, lost: 0, stuck: 0 });
     expect(Object.values(report.terminal as unknown as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(26);
-  }, 180_000);
+  }, 400_000);
 });

@@ -54,13 +54,14 @@ describe('loadConfig', () => {
   });
 });
 
-// ── The README's configuration table, walked ─────────────────────────────
+// ── The configuration table of docs/configuration.md, walked ─────────────
 
-const README = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+const DOCS = resolve(import.meta.dirname, '../../docs');
 
-/** The rows of the first Markdown table after `heading`: cells, backticks stripped. */
-function tableAfter(heading: string): string[][] {
-  const section = README.slice(README.indexOf(heading));
+/** The rows of the first Markdown table after `heading` in a doc: cells, backticks stripped. */
+function tableAfter(doc: string, heading: string): string[][] {
+  const text = readFileSync(resolve(DOCS, doc), 'utf8');
+  const section = text.slice(text.indexOf(heading));
   const lines = section.split('\n');
   const first = lines.findIndex((l) => l.startsWith('|'));
   const rows: string[][] = [];
@@ -114,6 +115,7 @@ const SAMPLES: Record<string, string> = {
   PRECIS_ANALYSIS_MODEL: 'gpt-4.1',
   PRECIS_TRANSLATION_MODEL: 'gpt-4.1-nano',
   PRECIS_REASONING_EFFORT: 'low',
+  PRECIS_TRANSLATION_EFFORT: 'low',
   PRECIS_LLM_TIMEOUT_MS: '1234',
   PRECIS_LLM_RETRIES: '0',
   PRECIS_ARTICLE_BUDGET_MS: '4321',
@@ -151,12 +153,12 @@ const AWS_NAMES = {
   PRECIS_INGEST_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/id',
 };
 
-const rows = tableAfter('## Configuration').map(([name, usedBy]) => ({
+const rows = tableAfter('configuration.md', '## Configuration').map(([name, usedBy]) => ({
   name: name as string,
   usedBy: (usedBy ?? '').split(',').map((s) => s.trim()) as Runtime[],
 }));
 
-describe("the README's configuration table", () => {
+describe('the configuration table of docs/configuration.md', () => {
   it('lists every variable the functions and the CLI read, and who reads it', () => {
     const read = new Set(Object.values(SCHEMAS).flatMap((schema) => Object.keys(schema.shape)));
     expect(new Set(rows.map((r) => r.name))).toEqual(read);
@@ -166,8 +168,34 @@ describe("the README's configuration table", () => {
     }
   });
 
+  it('states the default each variable takes when unset, where it names a value', () => {
+    // Prepare
+    const checked: string[] = [];
+    const parsedBy = (usedBy: Runtime[], env: Record<string, string>) => {
+      const lambda = usedBy.find((r) => r !== 'CLI');
+      return (lambda ? loadConfig(SCHEMAS[lambda], { ...AWS_NAMES, ...env }) : cliConfig(env)) as Record<
+        string,
+        unknown
+      >;
+    };
+    // Act
+    const doc = readFileSync(resolve(DOCS, 'configuration.md'), 'utf8');
+    for (const [name = '', usedBy = '', stated = ''] of tableAfter('configuration.md', '## Configuration')) {
+      // A number, or a value in backticks that is not another variable's name (`PRECIS_MODEL`); not words ("none").
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${name}\` `)) ?? '';
+      const value =
+        /^\d+$/.test(stated) || (row.split('|')[3]?.trim() === `\`${stated}\`` && !/^[A-Z_]+$/.test(stated));
+      if (!value) continue;
+      const readers = usedBy.split(',').map((r) => r.trim()) as Runtime[];
+      // Assess: the value the table states is the one the schema takes when the variable is unset.
+      expect(parsedBy(readers, { [name]: stated })[name], name).toEqual(parsedBy(readers, {})[name]);
+      checked.push(name);
+    }
+    expect(checked.length).toBeGreaterThan(20);
+  });
+
   it('lists every setting of the local stack itself', () => {
-    const local = tableAfter('## The local stack').flatMap((row) => row.at(-1)?.split(/[ ,]+/) ?? []);
+    const local = tableAfter('operations.md', '## The local stack').flatMap((row) => row.at(-1)?.split(/[ ,]+/) ?? []);
     for (const name of Object.keys(localEnvSchema.shape)) expect(local, name).toContain(name);
   });
 

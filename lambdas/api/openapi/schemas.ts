@@ -72,6 +72,14 @@ const provenance = z
     cleanerVersion: z.string(),
     chunks: z.number().int().optional(),
     cacheHit: z.boolean().optional(),
+    stub: z
+      .boolean()
+      .optional()
+      .meta({ description: "Answered by precis's stand-in LLM: its translations are filler, not translations." }),
+    duplicateOf: z
+      .object({ contentHash: z.string(), similarity: z.number() })
+      .optional()
+      .describe('Reused from the analysis of a near copy of this text (a syndicated story): nothing was paid for it.'),
     fallback: z.object({ from: z.string(), code: z.string(), message: z.string() }).optional(),
     llm: z
       .object({
@@ -261,7 +269,7 @@ export const problem = z
       .meta({ description: "The HTTP status; absent only in API Gateway's catch-all answers." }),
     detail: z.string(),
     instance: z.string().optional(),
-    code: errorCode.optional().meta({ description: 'precis\'s error code (README, "Error codes").' }),
+    code: errorCode.optional().meta({ description: 'precis\'s error code (docs/api.md, "Error codes").' }),
   })
   .meta({ id: 'Problem', description: 'An RFC 9457 problem document.' });
 

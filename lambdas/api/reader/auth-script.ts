@@ -118,7 +118,10 @@ const cognitoAuth = {
   async headers() {
     if (this.tokens && this.tokens.expiresAt - 60000 < Date.now()) {
       if (!this.tokens.refresh) { this.signedOut('Your session has ended: sign in again.'); throw new Error('Signed out.'); }
-      try { await this.tokenRequest({ grant_type: 'refresh_token', refresh_token: this.tokens.refresh }); }
+      // One refresh for the calls that find the token due together: the page asks for the list and an article at once.
+      this.refreshing = this.refreshing || this.tokenRequest({ grant_type: 'refresh_token', refresh_token: this.tokens.refresh })
+        .finally(() => { this.refreshing = null; });
+      try { await this.refreshing; }
       catch { this.signedOut('Your session has ended: sign in again.'); throw new Error('Signed out.'); }
     }
     if (!this.tokens) throw new Error('Sign in to see the articles.');

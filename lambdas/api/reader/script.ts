@@ -151,7 +151,7 @@ function facts(article) {
     ['Status', statusBadge(article.status)],
     ['Site', article.site], ['By', article.byline], ['Published', article.publishedAt], ['Received', article.receivedAt],
     ['Language', article.language], ['Words', article.wordCount],
-    ['Engine', p.engine ? p.engine + (p.model ? ' (' + p.model + ')' : '') : null],
+    ['Engine', p.engine ? p.engine + (p.model ? ' (' + p.model + ')' : '') + (p.stub ? ' on the stub LLM' : '') : null],
     ['Cost', cost(article)], ['Prompt', p.promptVersion], ['Cleaner', p.cleanerVersion],
     ['Fallback', p.fallback ? p.fallback.code + ': ' + p.fallback.message : null],
     ['Error', article.error ? article.error.code + ': ' + article.error.message : null],
@@ -161,7 +161,10 @@ function facts(article) {
     .flatMap(([name, value]) => [el('dt', {}, name), el('dd', { 'data-fact': name }, value)]));
 }
 
-function renderSummary(view, lang) {
+/** Said over a translation that precis's stand-in LLM wrote: filler words in the language's script. */
+const STUB_NOTE = 'stub translation: not a real translation';
+
+function renderSummary(view, lang, stub) {
   const box = $('#summary');
   box.setAttribute('lang', lang || '');
   box.setAttribute('dir', direction(lang));
@@ -169,7 +172,10 @@ function renderSummary(view, lang) {
     box.replaceChildren(el('p', { class: 'muted' }, 'No summary in ' + lang + ': ' + view.reason));
     return;
   }
-  box.replaceChildren(el('h3', { id: 'headline' }, view.headline), el('p', { id: 'short' }, view.short),
+  box.replaceChildren(
+    ...(stub ? [el('p', { id: 'stub-note', class: 'notice', lang: 'en', dir: 'ltr' }, el('strong', {}, STUB_NOTE),
+      ': the stand-in LLM (npm run stub:llm) writes filler words in the script of the language, figures kept.')] : []),
+    el('h3', { id: 'headline' }, view.headline), el('p', { id: 'short' }, view.short),
     el('ul', { id: 'bullets' }, view.bullets.map((b) => el('li', {}, b))));
 }
 
@@ -203,7 +209,7 @@ async function showLanguage(article, lang) {
   try { view = await api('/articles/' + article.id + '/summary?lang=' + encodeURIComponent(lang)); }
   catch (error) { if (shown === state.shown) $('#summary').replaceChildren(el('p', { class: 'error' }, error.message)); return; }
   if (shown !== state.shown) return; // another article or language was asked for meanwhile
-  renderSummary(view, lang);
+  renderSummary(view, lang, Boolean(article.provenance && article.provenance.stub));
   renderClaims(claims, view, lang);
 }
 
@@ -219,7 +225,8 @@ function renderText(text, claims) {
     at = claim.end;
   }
   parts.push(text.slice(at));
-  $('#text').replaceChildren(...parts);
+  // The pane may have been replaced (another view opened) while the text was on its way.
+  $('#text')?.replaceChildren(...parts);
 }
 
 /** Marks a claim and its evidence, and brings the other one into view. */

@@ -1,16 +1,25 @@
+import * as z from 'zod';
 import type { Summary } from '../../article.js';
 import type { AnalysisInput } from '../ports.js';
 import type { LlmCalls } from './calls.js';
-import { chunkText } from './chunking.js';
 import { isCode } from './errors.js';
-import { ANALYSIS_SYSTEM, articleMessage, MERGE_SYSTEM } from './prompts.js';
+import { type NumberedArticle, numberedText, splitRange, type TextRange } from './numbered.js';
+import { ANALYSIS_SYSTEM, ANALYSIS_SYSTEM_COMPACT, articleMessage, MERGE_SYSTEM } from './prompts.js';
 import { MAX_SPLITS, mapLimit, PARALLEL_CALLS, type Run } from './run.js';
-import { type AnalysisOutput, analysisOutput, analysisWire, summaryOutput, summaryWire } from './schemas.js';
+import {
+  ANALYSIS_ANSWER_TOKENS,
+  type AnalysisOutput,
+  analysisOutput,
+  analysisWire,
+  answerBudget,
+  summaryOutput,
+  summaryWire,
+} from './schemas.js';
 import { estimateTokens } from './tokens.js';
 
 export interface AnalysisSettings {
   analysisModel: string;
-  /** The answer's output cap, before room for reasoning. */
+  /** The answer's output cap, before room for reasoning: the most an answer's budget may be. */
   maxOutputTokens: number;
 }
 
@@ -25,11 +34,21 @@ export interface RawAnalysis {
 export const MERGE_ANSWER_TOKENS = 1024;
 
 /**
+ * What an analysis prompt takes besides the article: the instructions, the
+ * schema the server puts before them, and the markers and metadata line.
+ */
+const overhead = (system: string) =>
+  estimateTokens(system) + estimateTokens(JSON.stringify(z.toJSONSchema(analysisWire))) + 200;
+const OVERHEAD_TOKENS = { cached: overhead(ANALYSIS_SYSTEM), compact: overhead(ANALYSIS_SYSTEM_COMPACT) };
+
+/**
  * The analysis: summary and raw claims, by map-reduce.
  *
  * 1. An article within the input budget (PRECIS_MAX_INPUT_TOKENS, or what
- *    the model's context window leaves) goes in one call; a longer one is
- *    split on paragraphs and each part analysed.
+ *    the model's context window leaves) goes in one call, its sentences
+ *    numbered; a longer one is split on paragraphs (between sentences when
+ *    a paragraph is too long) and each part analysed, its sentences keeping
+ *    their numbers in the whole article.
  * 2. A part whose answer hits its output cap is asked once more with the
  *    cap raised; if it still does not fit, it is split in two and each half
  *    analysed, up to MAX_SPLITS deep.
@@ -44,21 +63,39 @@ export class Analyser {
     private readonly settings: AnalysisSettings,
   ) {}
 
-  /** Article tokens one analysis call may carry now. */
-  inputBudget(): number {
-    return this.calls.inputBudget(this.settings.analysisModel, this.settings.maxOutputTokens);
+  /** Article tokens one analysis call of an article in `language` may carry now, beside its instructions and schema. */
+  inputBudget(language: string | null): number {
+    const answer = answerBudget(ANALYSIS_ANSWER_TOKENS, language, this.settings.maxOutputTokens);
+    const model = this.settings.analysisModel;
+    return this.calls.inputBudget(model, answer, OVERHEAD_TOKENS[this.calls.cachingPays(model) ? 'cached' : 'compact']);
   }
 
-  async analyse(input: AnalysisInput, run: Run): Promise<RawAnalysis> {
+  /** The instructions: the long ones, cached, where caching pays; else the compact ones. */
+  private system(): string {
+    return this.calls.cachingPays(this.settings.analysisModel) ? ANALYSIS_SYSTEM : ANALYSIS_SYSTEM_COMPACT;
+  }
+
+  /**
+   * The article's summary and raw claims, its sentences numbered as the
+   * model reads them (numbered.ts); each claim cites sentence numbers of the
+   * whole article, whatever part it came from.
+   */
+  async analyse(input: AnalysisInput, article: NumberedArticle, run: Run): Promise<RawAnalysis> {
     const model = this.settings.analysisModel;
     await this.calls.knowledge.ready(model);
     for (let attempt = 0; ; attempt++) {
-      const budget = this.inputBudget();
-      const parts = estimateTokens(input.text) <= budget ? [input.text] : chunkText(input.text, budget, input.language);
+      const parts = splitRange(article, { start: 0, end: article.text.length }, this.inputBudget(input.language));
       try {
         const outputs = (
           await mapLimit(parts, PARALLEL_CALLS, (part, i) =>
-            this.analysePart(input, part, parts.length > 1 ? { index: i + 1, of: parts.length } : undefined, run, 0),
+            this.analysePart(
+              input,
+              article,
+              part,
+              parts.length > 1 ? { index: i + 1, of: parts.length } : undefined,
+              run,
+              0,
+            ),
           )
         ).flat();
         return await this.merge(input, outputs, run);
@@ -74,7 +111,8 @@ export class Analyser {
   /** One part's analysis: raised once, then split, when its answer does not fit. */
   private async analysePart(
     input: AnalysisInput,
-    text: string,
+    article: NumberedArticle,
+    range: TextRange,
     part: { index: number; of: number } | undefined,
     run: Run,
     depth: number,
@@ -83,11 +121,15 @@ export class Analyser {
     const model = this.settings.analysisModel;
     const request = {
       name: 'article_analysis',
-      system: ANALYSIS_SYSTEM,
-      user: articleMessage(text, { title: input.title, publishedAt: input.publishedAt, part }),
+      system: this.system(),
+      user: articleMessage(numberedText(article, range), {
+        title: input.title,
+        publishedAt: input.publishedAt,
+        part,
+      }),
       wire: analysisWire,
       validate: analysisOutput,
-      answerTokens: this.settings.maxOutputTokens,
+      answerTokens: answerBudget(ANALYSIS_ANSWER_TOKENS, input.language, this.settings.maxOutputTokens),
       ...(raisedCap ? { maxOutputTokens: raisedCap } : {}),
     };
     try {
@@ -96,13 +138,14 @@ export class Analyser {
       if (!isCode(error, 'LLM_OUTPUT_TRUNCATED')) throw error;
       if (depth === 0 && !raisedCap) {
         const raised = this.calls.raisedCap(model, request.answerTokens, request);
-        if (raised) return this.analysePart(input, text, part, run, depth, raised);
+        if (raised) return this.analysePart(input, article, range, part, run, depth, raised);
       }
       if (depth >= MAX_SPLITS) throw error;
-      const halves = chunkText(text, Math.ceil(estimateTokens(text) / 2), input.language);
+      const size = estimateTokens(numberedText(article, range));
+      const halves = splitRange(article, range, Math.ceil(size / 2));
       if (halves.length < 2) throw error;
       const outputs = await mapLimit(halves, 2, (half) =>
-        this.analysePart(input, half, part ?? { index: 1, of: 1 }, run, depth + 1),
+        this.analysePart(input, article, half, part ?? { index: 1, of: 1 }, run, depth + 1),
       );
       return outputs.flat();
     }
@@ -116,7 +159,7 @@ export class Analyser {
   private async merge(input: AnalysisInput, outputs: AnalysisOutput[], run: Run): Promise<RawAnalysis> {
     const claims = outputs.flatMap((o) => o.claims);
     let summaries: Summary[] = outputs.map((o) => ({ headline: o.headline, short: o.short, bullets: o.bullets }));
-    const budget = this.inputBudget();
+    const budget = this.inputBudget(input.language);
     while (summaries.length > 1) {
       const groups: Summary[][] = [];
       for (const summary of summaries) {

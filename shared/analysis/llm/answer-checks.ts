@@ -1,11 +1,12 @@
 import type { Faithfulness, Summary, SummaryCheck } from '../../article.js';
 import { withoutAllowedDates } from '../checks/dates.js';
-import { type ArticleSupport, extendSpan, locate, unsupportedByEvidence } from '../checks/grounding.js';
+import { type ArticleSupport, unsupportedByEvidence } from '../checks/grounding.js';
 import { figuresAbsentFrom } from '../checks/numbers.js';
 import { sentencesOf } from '../checks/verify.js';
 import type { AnalysisInput } from '../ports.js';
 import { summarize } from '../summarize.js';
 import type { LlmCalls } from './calls.js';
+import { type NumberedArticle, spanOf } from './numbered.js';
 import { articleMessage, JUDGE_SYSTEM, SUMMARY_REPAIR_SYSTEM, summaryRepairMessage } from './prompts.js';
 import { asSentences, type Run, summaryText } from './run.js';
 import { type AnalysisOutput, judgeWire, summaryOutput, summaryWire } from './schemas.js';
@@ -26,8 +27,8 @@ const REPAIR_ANSWER_TOKENS = 1024;
  * the prompt asks for (a date worked out from the publication time, a name
  * the article gives anywhere) and nothing the article lacks:
  *
- * - grounding: each claim's evidence located in the text, and checked to
- *   state the claim's figures, its names found in the article;
+ * - grounding: each claim's evidence taken from the sentences it cites, and
+ *   checked to state the claim's figures, its names found in the article;
  * - figures: a summary field with a figure the article lacks gets one repair
  *   request, then is replaced by the offline engine's text;
  * - the judge (PRECIS_VERIFY=llm): the model's verdict on each summary
@@ -40,15 +41,18 @@ export class AnswerChecks {
   ) {}
 
   /**
-   * Locates each claim's evidence in the text (grown to whole tokens and
-   * closing punctuation) and checks that it states what the claim states.
+   * Takes each claim's evidence from the sentences it cites (its span and
+   * offsets are the article's own, exact by construction) and checks that
+   * it states what the claim states: its figures, and its names found in
+   * the article. A claim that cites no sentence of the article has no
+   * evidence and no offsets.
    */
-  ground(text: string, raw: AnalysisOutput['claims'], support: ArticleSupport): LocatedClaim[] {
-    return raw.map((claim) => {
-      const found = locate(text, claim.evidence);
-      if (!found) return { ...claim, start: null, end: null, grounded: false, match: null, matchScore: null };
-      const span = extendSpan(text, found);
-      const evidence = text.slice(span.start, span.end);
+  ground(article: NumberedArticle, raw: AnalysisOutput['claims'], support: ArticleSupport): LocatedClaim[] {
+    return raw.map(({ sentences, ...claim }) => {
+      const span = spanOf(article, sentences);
+      if (!span)
+        return { ...claim, evidence: '', start: null, end: null, grounded: false, match: null, matchScore: null };
+      const evidence = article.text.slice(span.start, span.end);
       const unsupported = unsupportedByEvidence(claim, evidence, support);
       return {
         ...claim,
@@ -56,8 +60,8 @@ export class AnswerChecks {
         start: span.start,
         end: span.end,
         grounded: unsupported.length === 0,
-        match: span.match,
-        matchScore: Math.round(span.score * 1000) / 1000,
+        match: 'exact' as const,
+        matchScore: 1,
         ...(unsupported.length > 0 ? { unsupported } : {}),
       };
     });

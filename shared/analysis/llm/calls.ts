@@ -3,6 +3,7 @@ import type { CallUsage } from '../usage.js';
 import type { ModelKnowledge } from './knowledge.js';
 import { effortFor, type ModelCapabilities, REASONING_ROOM, type ReasoningEffort } from './models.js';
 import { costOf, worstCaseCost } from './prices.js';
+import type { PaceClock } from './rate-governor.js';
 import type { Run } from './run.js';
 import { StructuredCaller } from './structured.js';
 import { estimateTokens } from './tokens.js';
@@ -20,6 +21,8 @@ export interface CallLayerSettings {
   timeoutMs: number;
   retries: number;
   concurrency: number;
+  /** What calls are paced by; the system's clock by default (tests pass a virtual one). */
+  clock?: PaceClock;
 }
 
 export interface CallRequest<T> {
@@ -32,9 +35,14 @@ export interface CallRequest<T> {
   answerTokens: number;
   /** A second try of a request whose answer hit its cap: the cap as raised by `raisedCap`. */
   maxOutputTokens?: number;
+  /** The effort this request wants, when not the configured one (translations: PRECIS_TRANSLATION_EFFORT). */
+  effort?: ReasoningEffort;
 }
 
-/** Tokens the instructions and markers take besides the article. */
+/** The smallest window where the long instructions are sent: below it they would crowd out the article. */
+const CACHED_HEAD_MIN_CONTEXT = 32_000;
+
+/** Tokens a prompt takes besides the article, where the caller does not say (instructions, markers, metadata). */
 export const PROMPT_OVERHEAD_TOKENS = 700;
 /**
  * The estimate (tokens.ts) is at least 0.92× of OpenAI's count, and other
@@ -67,6 +75,7 @@ export class LlmCalls {
       timeoutMs: settings.timeoutMs,
       retries: settings.retries,
       concurrency: settings.concurrency,
+      clock: settings.clock,
     };
     this.callers = {
       chat: new StructuredCaller(transports.chat, callerSettings),
@@ -78,6 +87,23 @@ export class LlmCalls {
     return this.knowledge.capabilitiesOf(model);
   }
 
+  /**
+   * Whether a long, fixed head of instructions pays for itself on `model`:
+   * its provider bills cached input below fresh input (a head read from the
+   * cache costs a tenth or so) and its window has room to spare. Elsewhere
+   * the compact instructions are sent.
+   */
+  cachingPays(model: string): boolean {
+    const caps = this.capabilitiesOf(model);
+    const price = caps.price;
+    return (
+      price !== null &&
+      price.cachedInput !== undefined &&
+      price.cachedInput < price.input &&
+      caps.contextTokens >= CACHED_HEAD_MIN_CONTEXT
+    );
+  }
+
   apiOf(caps: ModelCapabilities): 'chat' | 'responses' {
     return this.settings.api === 'auto' ? caps.api : this.settings.api;
   }
@@ -86,8 +112,14 @@ export class LlmCalls {
     return this.callers[this.apiOf(this.capabilitiesOf(model))];
   }
 
-  /** The effort the configuration wants sent to a model, as the table says it takes it (warned once when changed). */
-  effortOf(model: string, caps = this.capabilitiesOf(model)): ReasoningEffort | undefined {
+  /**
+   * The effort the configuration wants sent to a model, as the table says it
+   * takes it (warned once when changed). A stage's own effort (`stage`) is
+   * taken as the nearest the model takes without a warning: it is asked of
+   * every model, not chosen for this one.
+   */
+  effortOf(model: string, caps = this.capabilitiesOf(model), stage?: ReasoningEffort): ReasoningEffort | undefined {
+    if (stage) return effortFor(caps, stage);
     const wanted = this.settings.reasoningEffort;
     const effort = effortFor(caps, wanted);
     if (wanted && effort !== wanted) {
@@ -101,9 +133,9 @@ export class LlmCalls {
     return effort;
   }
 
-  /** The effort that goes out to a model now: the configured one, as the table and the server's lessons allow. */
-  effortSent(model: string): ReasoningEffort | undefined {
-    return this.callerOf(model).effortSent(model, this.effortOf(model));
+  /** The effort that goes out to a model now: the configured one (or a stage's), as the table and the server's lessons allow. */
+  effortSent(model: string, stage?: ReasoningEffort): ReasoningEffort | undefined {
+    return this.callerOf(model).effortSent(model, this.effortOf(model, undefined, stage));
   }
 
   /** The output mode a model is asked in now. */
@@ -117,9 +149,9 @@ export class LlmCalls {
   }
 
   /** The output cap of a call: the answer, room for the reasoning it will do, within the model's limits. */
-  outputCap(model: string, answerTokens: number): number {
+  outputCap(model: string, answerTokens: number, stage?: ReasoningEffort): number {
     const caps = this.capabilitiesOf(model);
-    const reasoning = this.effortSent(model) ?? caps.defaultEffort;
+    const reasoning = this.effortSent(model, stage) ?? caps.defaultEffort;
     const wanted = answerTokens + (reasoning ? REASONING_ROOM[reasoning] : 0);
     // A small context window leaves most of itself to the prompt.
     return Math.max(256, Math.min(wanted, caps.maxOutputTokens, Math.floor(caps.contextTokens * 0.4)));
@@ -131,19 +163,23 @@ export class LlmCalls {
    * after this prompt. Null when that is no more than before: the work is
    * split instead.
    */
-  raisedCap(model: string, answerTokens: number, prompt: { system: string; user: string }): number | null {
+  raisedCap(
+    model: string,
+    answerTokens: number,
+    prompt: { system: string; user: string; effort?: ReasoningEffort },
+  ): number | null {
     const caps = this.capabilitiesOf(model);
-    const before = this.outputCap(model, answerTokens);
+    const before = this.outputCap(model, answerTokens, prompt.effort);
     const left = caps.contextTokens - estimateTokens(prompt.system) - estimateTokens(prompt.user) - 64;
     const raised = Math.min(2 * before, caps.maxOutputTokens, left);
     return raised > before ? raised : null;
   }
 
-  /** Article tokens one call of `model` may carry. */
-  inputBudget(model: string, answerTokens: number): number {
+  /** Article tokens one call of `model` may carry, besides `overheadTokens` of instructions, schema and markers. */
+  inputBudget(model: string, answerTokens: number, overheadTokens = PROMPT_OVERHEAD_TOKENS): number {
     const caps = this.capabilitiesOf(model);
     const cap = this.outputCap(model, answerTokens);
-    return Math.max(400, Math.min(this.settings.maxInputTokens, caps.contextTokens - cap - PROMPT_OVERHEAD_TOKENS));
+    return Math.max(400, Math.min(this.settings.maxInputTokens, caps.contextTokens - cap - overheadTokens));
   }
 
   /** One structured call on the model's API, admitted by the article's ceiling, counted, within its deadline. */
@@ -163,8 +199,8 @@ export class LlmCalls {
       user: request.user,
       wire: request.wire,
       validate: request.validate,
-      maxOutputTokens: request.maxOutputTokens ?? this.outputCap(model, request.answerTokens),
-      effort: this.effortOf(model, caps),
+      maxOutputTokens: request.maxOutputTokens ?? this.outputCap(model, request.answerTokens, request.effort),
+      effort: this.effortOf(model, caps, request.effort),
       structuredOutputs: caps.structuredOutputs,
       signal: run.signal,
       deadline: run.deadline,
@@ -181,6 +217,7 @@ export class LlmCalls {
           : { allowCachedPrefix: this.knowledge.windowKnown(model) },
     });
     run.modes.add(result.mode);
+    if (result.stub) run.stub = true;
     return result.value;
   }
 }

@@ -20,7 +20,8 @@ import { AnswerChecks } from './answer-checks.js';
 import { ArticleBudget } from './budget.js';
 import { type CallLayerSettings, LlmCalls } from './calls.js';
 import { type KnowledgeSettings, ModelKnowledge } from './knowledge.js';
-import { shutdownNotice } from './models.js';
+import { type ReasoningEffort, shutdownNotice } from './models.js';
+import { type NumberedArticle, numberArticle } from './numbered.js';
 import { PROMPT_VERSION } from './prompts.js';
 import { asSentences, emptyChecks, mapLimit, PARALLEL_CALLS, type Run, summaryText, translatableText } from './run.js';
 import { keepClaims } from './selection.js';
@@ -40,6 +41,12 @@ export interface LlmEngineSettings extends CallLayerSettings, KnowledgeSettings 
   maxCallsPerArticle: number;
   maxCostPerArticle: number;
   dropUngrounded: boolean;
+  /**
+   * The effort translations are asked at (PRECIS_TRANSLATION_EFFORT), as the
+   * nearest the model takes; undefined: the analysis's. Translating needs no
+   * reasoning, and a reasoning model's default would bill it in every language.
+   */
+  translationEffort?: ReasoningEffort;
   /** Ask the model to judge each summary sentence against the article (PRECIS_VERIFY=llm). */
   judge?: boolean;
   /** Where the engine says what a user should know once (a model shutting down, an unpriced model, an effort not taken). */
@@ -61,9 +68,9 @@ const MODE_ORDER: OutputMode[] = ['json_schema', 'json_object', 'prompt'];
  *    map-reduce), kept by prompt as soon as they arrive (AnswerStore); the
  *    summary's figures are checked, and repaired or replaced, and the judge
  *    asked when configured (answer-checks.ts), each kept as it is settled.
- * 2. Each claim's evidence is located and checked against the article;
- *    ungrounded claims are flagged or dropped; the policy selects the rest
- *    (selection.ts).
+ * 2. Each claim's evidence is taken from the sentences it cites and checked
+ *    against the article; ungrounded claims are flagged or dropped; the
+ *    policy selects the rest (selection.ts).
  * 3. One call per target language translates the summary and claims
  *    (translator.ts); a failed language makes the result PARTIAL, and a
  *    later delivery retries only those.
@@ -87,7 +94,7 @@ export class LlmEngine implements AnalysisEngine {
     this.calls = new LlmCalls(transports, knowledge, settings);
     this.analyser = new Analyser(this.calls, settings);
     this.checker = new AnswerChecks(this.calls, settings);
-    this.translator = new Translator(this.calls, settings.translationModel);
+    this.translator = new Translator(this.calls, settings.translationModel, settings.translationEffort);
     // Configuration is read at cold start: a model shut down, or shutting down within 30 days, is said then.
     for (const model of new Set([settings.analysisModel, settings.translationModel])) {
       const notice = shutdownNotice(model, knowledge.capabilitiesOf(model).shutdown, now());
@@ -107,6 +114,7 @@ export class LlmEngine implements AnalysisEngine {
       s.maxInputTokens,
       s.dropUngrounded,
       s.reasoningEffort ?? null,
+      s.translationEffort ?? null,
     ]);
   }
 
@@ -209,8 +217,9 @@ export class LlmEngine implements AnalysisEngine {
     fresh: string | undefined,
   ): Promise<{ summary: Summary; claims: Claim[]; checks: Checks; chunks: number }> {
     const support = articleSupport(input);
-    const answer = await this.keptAnswer(input, run, fresh, support);
-    const grounded = keepClaims(this.checker.ground(input.text, answer.claims, support), this.settings.dropUngrounded);
+    const article = numberArticle(input.text, input.language);
+    const answer = await this.keptAnswer(input, article, run, fresh, support);
+    const grounded = keepClaims(this.checker.ground(article, answer.claims, support), this.settings.dropUngrounded);
     const dates = { allowed: support.dates, language: support.language };
     return {
       summary: answer.summary,
@@ -240,6 +249,7 @@ export class LlmEngine implements AnalysisEngine {
    */
   private async keptAnswer(
     input: AnalysisInput,
+    article: NumberedArticle,
     run: Run,
     fresh: string | undefined,
     support: ReturnType<typeof articleSupport>,
@@ -263,7 +273,8 @@ export class LlmEngine implements AnalysisEngine {
       await store?.put(key, answer).catch(() => undefined);
       return answer;
     };
-    let answer = (await store?.get(key).catch(() => null)) ?? (await keep(await this.analyser.analyse(input, run)));
+    let answer =
+      (await store?.get(key).catch(() => null)) ?? (await keep(await this.analyser.analyse(input, article, run)));
     if (!answer.summaryCheck) {
       answer = await keep({ ...answer, ...(await this.checker.checkedSummary(input, answer.summary, run, support)) });
     }
@@ -290,6 +301,8 @@ export class LlmEngine implements AnalysisEngine {
       ...(s.translationModel !== s.analysisModel ? { translationModel: s.translationModel } : {}),
       promptVersion: PROMPT_VERSION,
       chunks,
+      // A retry that made no call keeps what the first delivery was answered by.
+      ...(run.stub || previous?.provenance.stub ? { stub: true } : {}),
       llm: {
         api: this.calls.apiOf(caps),
         provider: s.provider,

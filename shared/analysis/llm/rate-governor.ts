@@ -1,7 +1,29 @@
+import { channel } from 'node:diagnostics_channel';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /** Waits `ms`; rejects when `signal` aborts. */
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
+
+/** The time calls are paced by, and the waits between them: the system's, or a test's virtual one. */
+export interface PaceClock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const SYSTEM_CLOCK: PaceClock = { now: () => Date.now(), sleep };
+
+/** What a governor saw at the end of each call (RateSignal), for whoever paces work by the provider's budget. */
+export const RATE_SIGNALS = channel('precis:llm-rate');
+
+export interface RateSignal {
+  /** The call's HTTP status (200 for an answer, 429 when the quota refused it). */
+  status: number;
+  /** Calls waiting for a slot or for tokens, after this one ended. */
+  queued: number;
+  /** Tokens the server's bucket has now, as the governor reckons; null when the server says nothing of it. */
+  tokensLeft: number | null;
+  tokensMax: number | null;
+}
 
 /**
  * Paces one process's calls to one model so a rate-limited quota stays busy
@@ -25,10 +47,13 @@ export class RateGovernor {
   private bucket: { remaining: number; at: number; max: number; perMs: number } | null = null;
   private pausedUntil = 0;
   private waiters: (() => void)[] = [];
+  /** Calls inside `acquire`, not yet let through. */
+  private queued = 0;
 
   constructor(
     private readonly maxConcurrency: number,
     private readonly now: () => number = Date.now,
+    private readonly pause: PaceClock['sleep'] = sleep,
   ) {
     this.window = Math.min(maxConcurrency, 4);
   }
@@ -44,6 +69,15 @@ export class RateGovernor {
    * the caller can hand the work back instead of sleeping through its budget.
    */
   async acquire(tokens: number, deadline: number, signal?: AbortSignal): Promise<{ waitMs: number } | null> {
+    this.queued++;
+    try {
+      return await this.admit(tokens, deadline, signal);
+    } finally {
+      this.queued--;
+    }
+  }
+
+  private async admit(tokens: number, deadline: number, signal?: AbortSignal): Promise<{ waitMs: number } | null> {
     for (;;) {
       signal?.throwIfAborted();
       const now = this.now();
@@ -57,7 +91,7 @@ export class RateGovernor {
       }
       if (waitMs > 0) {
         if (now + waitMs > deadline) return { waitMs };
-        await sleep(waitMs, signal);
+        await this.pause(waitMs, signal);
         continue;
       }
       if (this.inFlight >= Math.floor(this.window)) {
@@ -84,6 +118,15 @@ export class RateGovernor {
       this.window = Math.min(this.maxConcurrency, this.window + 1 / this.window);
     }
     for (const wake of this.waiters.splice(0)) wake();
+    if (RATE_SIGNALS.hasSubscribers) {
+      const left = this.available(now);
+      RATE_SIGNALS.publish({
+        status: outcome.status ?? 200,
+        queued: this.queued,
+        tokensLeft: Number.isFinite(left) ? left : null,
+        tokensMax: this.bucket?.max ?? null,
+      } satisfies RateSignal);
+    }
   }
 
   private available(now: number): number {

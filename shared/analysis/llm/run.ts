@@ -12,6 +12,8 @@ export interface Run {
   budget: ArticleBudget;
   /** The output modes its calls were answered in. */
   modes: Set<OutputMode>;
+  /** Some call was answered by precis's stand-in server. */
+  stub?: boolean;
 }
 
 /** How often an answer that did not fit is split again before the stage gives up. */

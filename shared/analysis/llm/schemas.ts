@@ -1,23 +1,26 @@
 import * as z from 'zod';
 import { CLAIM_KINDS } from '../../article.js';
+import { compareFigures } from '../checks/numbers.js';
+import { MAX_CLAIMS } from '../claim-policy.js';
+import { MAX_EVIDENCE_SENTENCES } from './numbered.js';
+import { estimateTokens } from './tokens.js';
 
 /**
  * What the model is asked to return. The wire schemas go to the server as
  * JSON Schema (structured outputs): plain types only, every field required,
- * nullable instead of optional. The checks that JSON Schema cannot say
- * portably (counts, lengths, ranges) are refinements, applied when the
- * answer is validated; a failure gets one repair request.
+ * nullable instead of optional, arrays bounded (`minItems`, `maxItems`) and
+ * numbers ranged (`minimum`, `maximum`), which OpenAI's structured outputs
+ * take. Lengths in words are said in the descriptions only (OpenAI takes no
+ * length on a string) and checked when the answer is validated, with the
+ * other refinements; a failure gets one repair request.
  */
 
-/**
- * One claim, its fields in the order a model writes them (structured outputs
- * generate in schema order): the evidence first, then the claim made from
- * it, then the check-worthiness reasoned before it is scored.
- */
-const wireClaim = z.object({
-  evidence: z
-    .string()
-    .describe('The sentence or two of the article that state the fact, copied character for character.'),
+/** The most bullets of a summary, and the fewest. */
+export const MAX_BULLETS = 5;
+export const MIN_BULLETS = 3;
+
+/** The claim's fields the model writes besides its evidence, in the order it writes them. */
+const claimFields = {
   text: z
     .string()
     .describe(
@@ -28,78 +31,169 @@ const wireClaim = z.object({
   checkworthinessReason: z
     .string()
     .describe('One line: is it of public interest, would it mislead or harm if false, can it be verified?'),
-  checkworthiness: z.number().describe('0 to 1, by the rubric: how much a fact-checker would want to verify it.'),
+};
+
+/**
+ * One claim, its fields in the order a model writes them (structured outputs
+ * generate in schema order): the numbers of the sentences that state it
+ * first, then the claim made from them, then the check-worthiness reasoned
+ * before it is scored. The evidence is pointed at, not copied: precis takes
+ * its span from its own sentences (numbered.ts).
+ */
+const wireClaim = z.object({
+  sentences: z
+    .array(z.number().int().min(1).max(99_999))
+    .min(1)
+    .max(MAX_EVIDENCE_SENTENCES)
+    .describe('The numbers of the sentence, or the two or three consecutive sentences, of the article that state it.'),
+  ...claimFields,
+  checkworthiness: z
+    .number()
+    .min(0)
+    .max(1)
+    .describe('0 to 1, by the rubric: how much a fact-checker would want to verify it.'),
 });
 
+/**
+ * What the server is told to produce: every array bounded, so that an
+ * answer never runs past what precis keeps (20 claims, 5 bullets), and the
+ * answer's budget follows from the bounds (ANALYSIS_ANSWER_TOKENS).
+ */
 export const analysisWire = z.object({
   headline: z.string().describe('At most 15 words.'),
   short: z.string().describe('At most 60 words.'),
-  bullets: z.array(z.string()).describe('3 to 5 bullets.'),
-  claims: z.array(wireClaim),
+  bullets: z.array(z.string()).min(MIN_BULLETS).max(MAX_BULLETS).describe('3 to 5 bullets.'),
+  claims: z.array(wireClaim).max(MAX_CLAIMS),
 });
 
 const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 
-/** A server that only follows the schema in the prompt may leave the reason out: the claim stands without it. */
-const claimOutput = wireClaim.extend({ checkworthinessReason: z.string().nullable().default(null) });
-
-export const analysisOutput = analysisWire.extend({ claims: z.array(claimOutput) }).superRefine((value, ctx) => {
-  if (value.headline.trim() === '') ctx.addIssue({ code: 'custom', path: ['headline'], message: 'must not be empty' });
-  if (words(value.short) > 75) ctx.addIssue({ code: 'custom', path: ['short'], message: 'must be at most 60 words' });
-  if (value.bullets.length < 3 || value.bullets.length > 5) {
-    ctx.addIssue({ code: 'custom', path: ['bullets'], message: `must have 3 to 5 items, not ${value.bullets.length}` });
-  }
-  value.claims.forEach((claim, i) => {
-    if (claim.checkworthiness < 0 || claim.checkworthiness > 1) {
-      ctx.addIssue({ code: 'custom', path: ['claims', i, 'checkworthiness'], message: 'must be between 0 and 1' });
-    }
-    if (claim.evidence.trim() === '')
-      ctx.addIssue({ code: 'custom', path: ['claims', i, 'evidence'], message: 'must not be empty' });
-  });
+/**
+ * What an answer must satisfy. A server that ignores the bounds is cut
+ * after the answer rather than asked again: bullets past five and cited
+ * sentences past three are dropped, claims past twenty are left to the
+ * selection (selection.ts), a score outside 0..1 is clamped. A server that
+ * only follows the schema in the prompt may leave the reason out: the claim
+ * stands without it.
+ */
+const claimOutput = z.object({
+  sentences: z.array(z.number()).min(1, { error: 'must cite at least one sentence number' }),
+  ...claimFields,
+  checkworthinessReason: z.string().nullable().default(null),
+  checkworthiness: z.number().transform((n) => Math.min(1, Math.max(0, n))),
 });
+
+export const analysisOutput = z
+  .object({
+    headline: z.string(),
+    short: z.string(),
+    bullets: z.array(z.string()),
+    claims: z.array(claimOutput),
+  })
+  .superRefine((value, ctx) => {
+    if (value.headline.trim() === '')
+      ctx.addIssue({ code: 'custom', path: ['headline'], message: 'must not be empty' });
+    if (words(value.short) > 75) ctx.addIssue({ code: 'custom', path: ['short'], message: 'must be at most 60 words' });
+    if (value.bullets.length < MIN_BULLETS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bullets'],
+        message: `must have 3 to 5 items, not ${value.bullets.length}`,
+      });
+    }
+  })
+  .transform((value) => ({ ...value, bullets: value.bullets.slice(0, MAX_BULLETS) }));
 export type AnalysisOutput = z.infer<typeof analysisOutput>;
+
+/**
+ * Output tokens an analysis answer can need, from its bounds: the summary
+ * (a 15-word headline, 60 words, five bullets) and twenty claims (their
+ * text, speaker, kind, reason, score and sentence numbers, with the JSON
+ * around them), in English. A script that takes more tokens a word gets
+ * half as much again (answerBudget).
+ */
+export const ANALYSIS_ANSWER_TOKENS = 40 + 110 + MAX_BULLETS * 50 + MAX_CLAIMS * 150;
+
+/** Whether a language is written in the Latin script (CLDR's likely script), the one the allowances are sized for. */
+function latinScript(language: string | null): boolean {
+  if (!language) return true;
+  try {
+    return new Intl.Locale(language).maximize().script === 'Latn';
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * An answer's output budget from the tokens its bounds allow in English:
+ * half as much again for a language in another script (more tokens a word),
+ * and never more than the configured cap (PRECIS_MAX_OUTPUT_TOKENS).
+ */
+export function answerBudget(tokens: number, language: string | null, cap: number): number {
+  return Math.min(cap, Math.ceil(tokens * (latinScript(language) ? 1 : 1.5)));
+}
 
 /** The judge's verdict per summary sentence: the reason is written before the verdict. */
 export const judgeWire = z.object({
   sentences: z.array(z.object({ index: z.number(), reason: z.string(), supported: z.boolean() })),
 });
 
-/** The merge step of a long article: one summary from the summaries of its parts. */
+/** The merge step of a long article, and the repair of a summary: the summary alone. */
 export const summaryWire = analysisWire.pick({ headline: true, short: true, bullets: true });
-export const summaryOutput = summaryWire.superRefine((value, ctx) => {
-  if (words(value.short) > 75) ctx.addIssue({ code: 'custom', path: ['short'], message: 'must be at most 60 words' });
-  if (value.bullets.length < 3 || value.bullets.length > 5) {
-    ctx.addIssue({ code: 'custom', path: ['bullets'], message: `must have 3 to 5 items, not ${value.bullets.length}` });
-  }
-});
+export const summaryOutput = z
+  .object({ headline: z.string(), short: z.string(), bullets: z.array(z.string()) })
+  .superRefine((value, ctx) => {
+    if (words(value.short) > 75) ctx.addIssue({ code: 'custom', path: ['short'], message: 'must be at most 60 words' });
+    if (value.bullets.length < MIN_BULLETS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bullets'],
+        message: `must have 3 to 5 items, not ${value.bullets.length}`,
+      });
+    }
+  })
+  .transform((value) => ({ ...value, bullets: value.bullets.slice(0, MAX_BULLETS) }));
 export type SummaryOutput = z.infer<typeof summaryWire>;
 
+/**
+ * A translation, as compact as its content: the claims as their texts and
+ * the speakers as the distinct names, each in the order given (precis keeps
+ * the ids and which claim each speaker belongs to), so that no id, no key
+ * and no name said twice is paid for in every language. The bounds are
+ * fixed (not the article's counts) so the schema, the head of the prompt,
+ * is the same for every article and read from the provider's cache.
+ */
 export const translationWire = z.object({
   headline: z.string(),
   short: z.string(),
-  bullets: z.array(z.string()),
-  claims: z.array(
-    z.object({
-      id: z.string(),
-      text: z.string(),
-      speaker: z
-        .string()
-        .nullable()
-        .describe('The speaker as the target language writes the name; null when the source has none.'),
-    }),
-  ),
+  bullets: z.array(z.string()).max(MAX_BULLETS),
+  claims: z.array(z.string()).max(MAX_CLAIMS).describe('Each claim translated, in the order given.'),
+  speakers: z
+    .array(z.string())
+    .max(MAX_CLAIMS)
+    .describe('Each name or role translated as the target language writes it, in the order given.'),
 });
 export type TranslationOutput = z.infer<typeof translationWire>;
 
 /** The claims alone: what is asked when a translation is split because its answer did not fit. */
-export const claimsTranslationWire = translationWire.pick({ claims: true });
+export const claimsTranslationWire = translationWire.pick({ claims: true, speakers: true });
+
+/** What a translation is asked to render: the summary (when given), the claims' texts, the distinct speakers. */
+export interface TranslationSource {
+  headline?: string;
+  short?: string;
+  bullets?: string[];
+  claims: string[];
+  speakers: string[];
+}
 
 /**
- * A translation must keep the shape of its source: as many bullets, the same
- * claim ids. A source without a summary (claims only) is answered with claims
- * only.
+ * A translation must keep the shape of its source: as many bullets, claims
+ * and speakers, in order, and each claim the figures of the claim it
+ * translates (a claim put in another's place is caught by its figures). A
+ * source without a summary (claims only) is answered with claims only.
  */
-export function translationOutput(source: { bullets?: string[]; claims: { id: string }[] }) {
+export function translationOutput(source: TranslationSource) {
   const wire = source.bullets ? translationWire : claimsTranslationWire;
   return wire.superRefine((value, ctx) => {
     const bullets = (value as Partial<TranslationOutput>).bullets;
@@ -110,14 +204,34 @@ export function translationOutput(source: { bullets?: string[]; claims: { id: st
         message: `must have ${source.bullets.length} items, as the source`,
       });
     }
-    const want = source.claims.map((c) => c.id).sort();
-    const got = value.claims.map((c) => c.id).sort();
-    if (JSON.stringify(want) !== JSON.stringify(got)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['claims'],
-        message: `must translate exactly the claims ${want.join(', ')}`,
-      });
+    for (const field of ['claims', 'speakers'] as const) {
+      if (value[field].length !== source[field].length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `must have ${source[field].length} items, one for each in the source, in its order`,
+        });
+      }
     }
+    value.claims.forEach((claim, i) => {
+      const { missing } = compareFigures(source.claims[i] ?? '', claim);
+      if (missing.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['claims', i],
+          message: `must translate claim ${i + 1} of the source in its place (it lacks ${missing.join(', ')})`,
+        });
+      }
+    });
   });
+}
+
+/**
+ * A translation's output budget: the source's tokens (estimated, so above
+ * o200k's count) half as much again in a language in the Latin script,
+ * two and a half times in another, and room for the JSON around them.
+ */
+export function translationBudget(source: TranslationSource, lang: string): number {
+  const tokens = estimateTokens(JSON.stringify(source));
+  return Math.max(512, Math.ceil(tokens * (latinScript(lang) ? 1.5 : 2.5)) + 128);
 }

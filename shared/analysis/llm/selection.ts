@@ -2,8 +2,9 @@ import type { Checks, Claim } from '../../article.js';
 import { selectClaims } from '../claim-policy.js';
 import type { AnalysisOutput } from './schemas.js';
 
-/** A raw claim after grounding: where its evidence is, and whether it states what the claim states. */
-export type LocatedClaim = AnalysisOutput['claims'][number] & {
+/** A raw claim after grounding: its evidence, where it is, and whether it states what the claim states. */
+export type LocatedClaim = Omit<AnalysisOutput['claims'][number], 'sentences'> & {
+  evidence: string;
   start: number | null;
   end: number | null;
   grounded: boolean;

@@ -7,8 +7,8 @@ import { classify } from './failures.js';
 import { Lessons, type ModelLessons } from './lessons.js';
 import type { ReasoningEffort } from './models.js';
 import { jsonModeInstruction } from './prompts.js';
-import { RateGovernor, sleep } from './rate-governor.js';
-import type { LlmAnswer, Message, OutputMode, Transport } from './transport.js';
+import { type PaceClock, RateGovernor, SYSTEM_CLOCK } from './rate-governor.js';
+import { fromStub, type LlmAnswer, type Message, type OutputMode, type Transport } from './transport.js';
 import { promptText, promptTokens, shortRead } from './truncation.js';
 
 export { jsonText } from './answers.js';
@@ -52,6 +52,8 @@ export interface StructuredResult<T> {
   value: T;
   /** How the answer was constrained. */
   mode: OutputMode;
+  /** The answer came from precis's stand-in server (fromStub). */
+  stub: boolean;
 }
 
 export interface CallerSettings {
@@ -61,6 +63,8 @@ export interface CallerSettings {
   retries: number;
   /** Calls at once per model at most. */
   concurrency: number;
+  /** What calls are paced by (the rate governor's time and waits); the system's by default. */
+  clock?: PaceClock;
 }
 
 /** Time kept back from the deadline for what follows a call (saving the result). */
@@ -125,7 +129,7 @@ export class StructuredCaller {
     ];
     const first = await this.answer(request, messages);
     const checked = checkAnswer(first.content, request.validate);
-    if (checked.ok) return { value: checked.value, mode: first.mode };
+    if (checked.ok) return { value: checked.value, mode: first.mode, stub: first.stub };
 
     const repair: Message[] = [
       ...messages,
@@ -139,7 +143,7 @@ export class StructuredCaller {
     ];
     const second = await this.answer(request, repair);
     const rechecked = checkAnswer(second.content, request.validate);
-    if (rechecked.ok) return { value: rechecked.value, mode: second.mode };
+    if (rechecked.ok) return { value: rechecked.value, mode: second.mode, stub: second.stub };
     throw new LlmError(
       'LLM_INVALID_OUTPUT',
       `The model's answer failed validation twice (${rechecked.problems}).`,
@@ -151,7 +155,7 @@ export class StructuredCaller {
   private async answer<T>(
     request: StructuredRequest<T>,
     messages: Message[],
-  ): Promise<{ content: string; mode: OutputMode }> {
+  ): Promise<{ content: string; mode: OutputMode; stub: boolean }> {
     const { answer, mode, sent } = await this.send(request, messages);
     request.onUsage(answer.usage);
     const earlier = this.recent.get(request.model) ?? [];
@@ -186,7 +190,7 @@ export class StructuredCaller {
         PERMANENT,
       );
     }
-    return { content: answer.content ?? '', mode };
+    return { content: answer.content ?? '', mode, stub: fromStub(answer.headers) };
   }
 
   /** Sends until an answer comes, within the deadline: lessons are learnt, 5xx retry, 429s wait. */
@@ -257,7 +261,7 @@ export class StructuredCaller {
           const late = Date.now() + waitMs > request.deadline - MARGIN_MS;
           if (rateLimit && late) throw rateLimited(waitMs, error);
           if (exhausted || late) throw unavailable(failure.status, failure.message, error);
-          await this.wait(() => sleep(waitMs, request.signal), request.signal);
+          await this.wait(() => this.clock.sleep(waitMs, request.signal), request.signal);
           continue;
         }
         if (failure.kind === 'cap-name' || failure.kind === 'effort') {
@@ -285,10 +289,14 @@ export class StructuredCaller {
     }
   }
 
+  private get clock(): PaceClock {
+    return this.settings.clock ?? SYSTEM_CLOCK;
+  }
+
   private governorOf(model: string): RateGovernor {
     let governor = this.governors.get(model);
     if (!governor) {
-      governor = new RateGovernor(this.settings.concurrency);
+      governor = new RateGovernor(this.settings.concurrency, this.clock.now, this.clock.sleep);
       this.governors.set(model, governor);
     }
     return governor;

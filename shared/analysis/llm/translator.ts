@@ -2,19 +2,29 @@ import type { Claim, Summary, Translation } from '../../article.js';
 import { languageName, loadLanguageDetector, translationProblems } from '../checks/translation.js';
 import type { LlmCalls } from './calls.js';
 import { isCode } from './errors.js';
-import { translationSystem } from './prompts.js';
+import type { ReasoningEffort } from './models.js';
+import { TRANSLATION_SYSTEM, TRANSLATION_SYSTEM_COMPACT, translationMessage } from './prompts.js';
 import { MAX_SPLITS, mapLimit, type Run, translatableText } from './run.js';
-import { claimsTranslationWire, translationOutput, translationWire } from './schemas.js';
-import { estimateTokens } from './tokens.js';
+import {
+  claimsTranslationWire,
+  type TranslationSource,
+  translationBudget,
+  translationOutput,
+  translationWire,
+} from './schemas.js';
 
 type ClaimSource = { id: string; text: string; speaker: string | null };
 type TranslationPiece = { summary?: Summary; claims: ClaimSource[] };
 
 /**
  * The translator: the summary and the claims into one language, in one call
- * when the answer fits. Each answer is checked as a translation (its
- * language, its script, every figure kept) and a failure gets the one
- * repair request, quoting why. An answer that hits its cap is asked once
+ * when the answer fits, sent compactly (the claims' texts in order, each
+ * speaker once; schemas.ts) after instructions that name no language, so
+ * the call reads its head from the provider's cache and the calls for the
+ * other languages of the article read the data too (translation-prompt.ts).
+ * Each answer is checked as a translation (its language, its script, every
+ * figure kept, each claim in its place) and a failure gets the one repair
+ * request, quoting why. An answer that hits its cap is asked once
  * more with the cap raised, then split: the summary apart from the claims,
  * then the claims in halves.
  */
@@ -22,6 +32,8 @@ export class Translator {
   constructor(
     private readonly calls: LlmCalls,
     private readonly model: string,
+    /** The effort translations are asked at (PRECIS_TRANSLATION_EFFORT); the analysis's when undefined. */
+    private readonly effort?: ReasoningEffort,
   ) {}
 
   async translate(
@@ -63,35 +75,46 @@ export class Translator {
     raisedCap?: number,
   ): Promise<TranslationPiece> {
     const detector = await loadLanguageDetector();
-    const source = piece.summary ? { ...piece.summary, claims: piece.claims } : { claims: piece.claims };
-    const sourceText = translatableText(source);
+    // The speakers once each, not once a claim: a ministry quoted five times is translated once.
+    const speakers = [...new Set(piece.claims.flatMap((c) => (c.speaker ? [c.speaker] : [])))];
+    const source: TranslationSource = {
+      ...(piece.summary ?? {}),
+      claims: piece.claims.map((c) => c.text),
+      speakers,
+    };
+    const sourceText = translatableText({ ...source, claims: source.claims.map((text) => ({ text })) });
     // Checked as a translation, not only as a script: a failure gets the one repair request, quoting why.
-    const validate = translationOutput({ bullets: piece.summary?.bullets, claims: piece.claims }).superRefine(
-      (value, ctx) => {
-        const output = translatableText(value as Partial<Summary> & { claims: ClaimSource[] });
-        for (const message of translationProblems(sourceText, output, lang, sourceLanguage, detector)) {
-          ctx.addIssue({ code: 'custom', path: [], message });
-        }
-      },
-    );
+    const validate = translationOutput(source).superRefine((value, ctx) => {
+      const output = translatableText({ ...value, claims: value.claims.map((text) => ({ text })) });
+      for (const message of translationProblems(sourceText, output, lang, sourceLanguage, detector)) {
+        ctx.addIssue({ code: 'custom', path: [], message });
+      }
+    });
     const request = {
       name: 'translation',
-      system: translationSystem(languageName(lang), lang, sourceLanguage ? languageName(sourceLanguage) : null),
-      user: JSON.stringify(source),
+      // The long instructions, read from the cache, where caching pays; else the compact ones.
+      system: this.calls.cachingPays(this.model) ? TRANSLATION_SYSTEM : TRANSLATION_SYSTEM_COMPACT,
+      user: translationMessage(
+        source,
+        { code: lang, name: languageName(lang) },
+        sourceLanguage ? { code: sourceLanguage, name: languageName(sourceLanguage) } : null,
+      ),
       wire: piece.summary ? translationWire : claimsTranslationWire,
       validate,
-      answerTokens: Math.max(1024, estimateTokens(JSON.stringify(source)) * 3 + 256),
+      answerTokens: translationBudget(source, lang),
+      ...(this.effort ? { effort: this.effort } : {}),
       ...(raisedCap ? { maxOutputTokens: raisedCap } : {}),
     };
     try {
-      const value = (await this.calls.call(run, `translation:${lang}`, this.model, request)) as Partial<Summary> & {
-        claims: ClaimSource[];
-      };
+      const value = (await this.calls.call(run, `translation:${lang}`, this.model, request)) as Partial<Summary> &
+        Pick<TranslationSource, 'claims' | 'speakers'>;
+      const speakerOf = (speaker: string | null) =>
+        speaker === null ? null : (value.speakers[speakers.indexOf(speaker)] ?? speaker);
       return {
         ...(piece.summary
           ? { summary: { headline: value.headline ?? '', short: value.short ?? '', bullets: value.bullets ?? [] } }
           : {}),
-        claims: value.claims,
+        claims: piece.claims.map((c, i) => ({ id: c.id, text: value.claims[i] ?? '', speaker: speakerOf(c.speaker) })),
       };
     } catch (error) {
       if (!isCode(error, 'LLM_OUTPUT_TRUNCATED')) throw error;

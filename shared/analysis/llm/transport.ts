@@ -45,6 +45,16 @@ export interface LlmAnswer {
   headers: Headers | null;
 }
 
+/**
+ * The `Server` header of precis's stand-in LLM (`npm run stub:llm`, the
+ * tests' server). Its summaries are extractive and its "translations" filler
+ * words in the language's script, so what it answered is marked as a stub's.
+ */
+export const STUB_SERVER = 'precis-stub';
+
+/** Whether an answer came from the stand-in server. */
+export const fromStub = (headers: Headers | null | undefined): boolean => headers?.get('server') === STUB_SERVER;
+
 export interface Transport {
   readonly api: 'chat' | 'responses';
   send(request: LlmRequest, options: { signal?: AbortSignal; timeoutMs: number }): Promise<LlmAnswer>;

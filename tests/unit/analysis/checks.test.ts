@@ -6,8 +6,8 @@ import {
   unsupportedByEvidence,
 } from '../../../shared/analysis/checks/grounding.js';
 import { asciiDigits, compareFigures, figures, unsupportedFigures } from '../../../shared/analysis/checks/numbers.js';
-import { chunkText } from '../../../shared/analysis/llm/chunking.js';
 import { capabilitiesOf, effortFor, familyOf } from '../../../shared/analysis/llm/models.js';
+import { numberArticle, numberedText, splitRange } from '../../../shared/analysis/llm/numbered.js';
 import { costOf } from '../../../shared/analysis/llm/prices.js';
 import { estimateTokens } from '../../../shared/analysis/llm/tokens.js';
 
@@ -61,12 +61,18 @@ describe('figures', () => {
 
 describe('chunking and prices', () => {
   it('splits on paragraphs within the token budget and drops nothing', () => {
-    const paragraphs = Array.from({ length: 12 }, (_, i) => `Paragraph ${i}: ${'words that take tokens '.repeat(20)}.`);
+    const paragraphs = Array.from(
+      { length: 12 },
+      (_, i) => `Paragraph ${i} opens here. ${'Words that take tokens. '.repeat(20)}It ends.`,
+    );
     const text = paragraphs.join('\n\n');
-    const chunks = chunkText(text, 300);
-    expect(chunks.length).toBeGreaterThan(2);
-    for (const chunk of chunks) expect(estimateTokens(chunk)).toBeLessThanOrEqual(300);
-    expect(chunks.join('\n\n')).toBe(text);
+    const article = numberArticle(text, 'en');
+    const parts = splitRange(article, { start: 0, end: text.length }, 300);
+    expect(parts.length).toBeGreaterThan(2);
+    for (const part of parts) expect(estimateTokens(numberedText(article, part))).toBeLessThanOrEqual(300);
+    expect(parts.map((p) => text.slice(p.start, p.end)).join('')).toBe(text);
+    // Where a paragraph fits, a part starts with one.
+    for (const part of parts.slice(1)) expect(text.slice(part.start - 2, part.start)).toBe('\n\n');
   });
 
   it('prices calls from the table, dated and vendor-prefixed names included, and says null for unknown models', () => {

@@ -1,6 +1,6 @@
 import { countTokens } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
-import { chunkText } from '../../../shared/analysis/llm/chunking.js';
+import { numberArticle, numberedText, splitRange } from '../../../shared/analysis/llm/numbered.js';
 import { estimateTokens } from '../../../shared/analysis/llm/tokens.js';
 import { cleanDocument } from '../../../shared/cleaning/index.js';
 import { sample } from '../../helpers/samples.js';
@@ -48,11 +48,14 @@ describe('estimateTokens (the token count that decides splitting, without the 2.
     expect(whole).toBeGreaterThanOrEqual(parts - paragraphs.length);
   });
 
-  it('keeps chunking linear: each paragraph is counted once, and every part stays within the budget', () => {
+  it('keeps splitting linear: each sentence is counted once, and every part stays within the budget', () => {
     const text = Array.from({ length: 400 }, (_, i) => `${TEXTS.en} (${i})`).join('\n\n');
-    const parts = chunkText(text, 1000, 'en');
-    expect(parts.join('\n\n')).toBe(text);
-    for (const part of parts) expect(estimateTokens(part)).toBeLessThanOrEqual(1000);
-    expect(parts.length).toBeLessThanOrEqual(Math.ceil(estimateTokens(text) / 1000) + 1);
+    const article = numberArticle(text, 'en');
+    const parts = splitRange(article, { start: 0, end: text.length }, 1000);
+    expect(parts.map((p) => text.slice(p.start, p.end)).join('')).toBe(text);
+    for (const part of parts) expect(estimateTokens(numberedText(article, part))).toBeLessThanOrEqual(1000);
+    expect(parts.length).toBeLessThanOrEqual(
+      Math.ceil(estimateTokens(numberedText(article, { start: 0, end: text.length })) / 1000) + 2,
+    );
   });
 });

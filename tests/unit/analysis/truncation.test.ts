@@ -6,8 +6,10 @@ import { promptText, promptTokens, shortRead } from '../../../shared/analysis/ll
 
 const paragraph =
   'Kirkuk police have opened 12 new checkpoints along the road to the Bai Hassan oil field after three attacks on fuel convoys in the past month, the province’s police chief said on Monday.';
+// A system prompt of some 450 tokens: the checks are about the article's share of the prompt, not this text.
+const SYSTEM = ANALYSIS_SYSTEM.slice(0, 2000);
 const prompt = (text: string): Message[] => [
-  { role: 'system', content: ANALYSIS_SYSTEM },
+  { role: 'system', content: SYSTEM },
   { role: 'user', content: articleMessage(text, { title: 'Checkpoints', publishedAt: '2024-05-06' }) },
 ];
 const sent = prompt(Array.from({ length: 40 }, () => paragraph).join('\n\n'));
@@ -35,7 +37,7 @@ describe('a prompt the server read short', () => {
     const before = prompt(Array.from({ length: 3 }, () => 'An earlier article, another day.').join('\n\n'));
     const earlier = [promptText(before)];
     // The system prompt and the start of the user message were in the server's KV cache, and not counted.
-    const counted = exact - countTokens(ANALYSIS_SYSTEM) - 10;
+    const counted = exact - countTokens(SYSTEM) - 10;
     expect(await shortRead({ sent, counted, cached: 0, reportedCache: false, earlier })).toBeNull();
     // Without that allowance (a window not known to hold the prompt), the same count is a cut.
     expect(await shortRead({ sent, counted, cached: 0, reportedCache: false, earlier: [] })).not.toBeNull();

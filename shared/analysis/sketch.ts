@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A MinHash sketch of a text: the least hash, under each of HASHES
+ * functions, of the text's word shingles (SHINGLE consecutive words,
+ * folded to lower case, punctuation dropped). Two sketches agree in about
+ * the share of positions that the texts' shingle sets overlap (their
+ * Jaccard similarity), whatever the texts' lengths. The sketch is cut into
+ * BANDS bands of ROWS values: two texts that share a whole band are
+ * candidates (locality-sensitive hashing), found by the band's key without
+ * comparing every pair; a candidate is then judged by its whole sketch.
+ *
+ * No npm package with MinHash is among those this project may use, and it
+ * is a few lines: written here.
+ */
+
+export const SHINGLE = 5;
+export const BANDS = 16;
+export const ROWS = 4;
+const HASHES = BANDS * ROWS;
+
+/** A text's sketch: HASHES 32-bit values. */
+export type Sketch = number[];
+
+/** The words of a text, folded: letters and digits of any script, lower case. */
+function words(text: string): string[] {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+/** FNV-1a over a string's UTF-16 units, with a seed: 32 bits. */
+function fnv(text: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  // A final mix (murmur3's), so that near strings spread over the whole range.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * The sketch of a text. Each shingle is hashed twice (h1, h2) and the i-th
+ * function taken as h1 + i·h2 (Kirsch–Mitzenmacher), which is as good as
+ * HASHES independent ones for this use. A text shorter than one shingle is
+ * one shingle.
+ */
+export function sketchOf(text: string): Sketch {
+  const w = words(text);
+  const shingles = new Set<string>();
+  for (let i = 0; i + SHINGLE <= w.length; i++) shingles.add(w.slice(i, i + SHINGLE).join(' '));
+  if (shingles.size === 0) shingles.add(w.join(' '));
+  const sketch = new Array<number>(HASHES).fill(0xffffffff);
+  for (const shingle of shingles) {
+    const h1 = fnv(shingle, 0);
+    const h2 = fnv(shingle, 0x9e3779b9) | 1;
+    for (let i = 0; i < HASHES; i++) {
+      const h = (h1 + Math.imul(i, h2)) >>> 0;
+      if (h < (sketch[i] as number)) sketch[i] = h;
+    }
+  }
+  return sketch;
+}
+
+/** The estimated Jaccard similarity of two texts: the share of their sketches' positions that agree. */
+export function similarity(a: Sketch, b: Sketch): number {
+  let same = 0;
+  for (let i = 0; i < HASHES; i++) if (a[i] === b[i]) same++;
+  return same / HASHES;
+}
+
+/**
+ * The keys of a sketch's bands, each bound to `scope` (the engine's
+ * settings): texts analysed under other settings never meet.
+ */
+export function bandKeys(sketch: Sketch, scope: string): string[] {
+  return Array.from({ length: BANDS }, (_, band) =>
+    createHash('sha256')
+      .update(`${scope}\n${band}\n${sketch.slice(band * ROWS, (band + 1) * ROWS).join(',')}`)
+      .digest('hex')
+      .slice(0, 32),
+  );
+}

@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUNDLING, esbuildOptions } from '../../infra/bundling.js';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../..');
+const out = mkdtempSync(join(tmpdir(), 'precis-bundles-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** Builds `entry` as CDK bundles a function (infra/bundling.ts), with CLD3's runtime beside it. */
+async function bundle(entry: string, name: string) {
+  const outfile = join(out, `${name}.mjs`);
+  const result = await build({ ...esbuildOptions(join(ROOT, entry), outfile), logLevel: 'silent', metafile: true });
+  for (const { from, to } of BUNDLING.languageModels) copyFileSync(join(ROOT, from), join(out, to));
+  return { outfile, result };
+}
+
+describe('the functions as CDK bundles them', () => {
+  it('bundles the ingest function with no warning, CLD3 loaded through the CommonJS build of its loader', async () => {
+    // Act
+    const { result } = await bundle('lambdas/ingest/index.ts', 'ingest');
+    // Assess: nothing a synth would print (it warned that calling nanoid would crash at run time).
+    expect(result.warnings.map((w) => `${w.text} (${w.location?.file})`)).toEqual([]);
+    const loader = Object.keys(result.metafile?.inputs ?? {}).filter((f) => f.includes('emscripten-wasm-loader/dist'));
+    expect(loader.length).toBeGreaterThan(0);
+    expect(loader.every((f) => f.includes('/dist/cjs/'))).toBe(true);
+  }, 120_000);
+
+  it('detects languages with the bundled detector and CLD3 beside it, as the ingest function does', async () => {
+    // Prepare: the ingest function's detector, bundled the same way, CLD3's runtime beside it.
+    const { outfile } = await bundle('shared/cleaning/language.ts', 'language');
+    const texts = {
+      fr: 'Le conseil municipal a voté le budget de la ville pour l’année prochaine, a indiqué le maire mardi soir.',
+      es: 'El consejo municipal aprobó el presupuesto de la ciudad para el próximo año, según dijo el alcalde el martes.',
+      pt: 'A câmara municipal aprovou o orçamento da cidade para o próximo ano, disse o prefeito na terça-feira.',
+    };
+    const script = `const m = await import(${JSON.stringify(outfile)});
+await m.loadLanguageModels();
+const texts = ${JSON.stringify(texts)};
+console.log(JSON.stringify(Object.fromEntries(Object.entries(texts).map(([k, t]) => [k, m.detectLanguage(t)]))));`;
+    // Act: in a fresh Node process, as Lambda loads it.
+    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: out });
+    // Assess
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout)).toEqual({ fr: 'fr', es: 'es', pt: 'pt' });
+  }, 120_000);
+});
