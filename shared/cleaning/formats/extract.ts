@@ -30,8 +30,14 @@ export const THRESHOLDS = {
   /** Function words' share of a block's words: prose at or above `high`, near-good from `low`. */
   functionLow: 0.2,
   functionHigh: 0.28,
+  /** Below this share even a long sentence is not prose (a list of names, a product table). */
+  functionFloor: 0.12,
+  /** Prose may link this much of its text and still be near-good. */
+  maxProseLinkDensity: 0.6,
   /** Distance (characters) a heading may sit before good text and still belong to it. */
   headingReach: 200,
+  /** Distance (characters) a near-good lead may sit before good text and still belong to it. */
+  leadReach: 160,
   /** Weight of bad text against good text when the article's element is chosen. */
   badWeight: 0.5,
   /** The named body is taken when it holds at least this share of the chosen element's good text. */
@@ -61,13 +67,19 @@ function classify(block: PageBlock, furniture: boolean): Cls {
   const density = block.chars === 0 ? 1 : block.linkChars / block.chars;
   // A sentence may link a few of its words; a menu or a teaser is its links.
   const sentence = block.chars >= THRESHOLDS.lengthLow && /[.!?。؟]["”»’)]?$/.test(block.text);
-  if (density > (sentence ? THRESHOLDS.maxSentenceLinkDensity : THRESHOLDS.maxLinkDensity)) return 'bad';
   if (/©|&copy;|\(c\) \d{4}/i.test(block.text)) return 'bad';
+  if (density > (sentence ? THRESHOLDS.maxSentenceLinkDensity : THRESHOLDS.maxLinkDensity)) {
+    // Prose that links many of its words (a deals post, a sourced paragraph) is near-good: its
+    // neighbours decide, so that a teaser's linked title and summary stay out.
+    const prose = sentence && density <= THRESHOLDS.maxProseLinkDensity;
+    return prose && functionShare(block.text) >= THRESHOLDS.functionHigh ? 'near' : 'bad';
+  }
   if (block.chars < THRESHOLDS.lengthLow) return block.linkChars > 0 ? 'bad' : 'short';
   const share = functionShare(block.text);
   if (share >= THRESHOLDS.functionHigh) return block.chars > THRESHOLDS.lengthHigh ? 'good' : 'near';
   if (share >= THRESHOLDS.functionLow) return 'near';
-  return 'bad';
+  // A long sentence full of names (a quoted executive and their title) is prose too, if the text around it is.
+  return sentence && block.chars > THRESHOLDS.lengthHigh && share >= THRESHOLDS.functionFloor ? 'near' : 'bad';
 }
 
 /** For each block, the class of the nearest block before (step -1) or after (+1) that is good or bad, or near too. */
@@ -97,6 +109,28 @@ function promoteHeadings(blocks: PageBlock[], classes: Cls[], from: (c: Cls, i: 
       goodAt = i;
       between = 0;
     } else between += block.chars;
+  }
+}
+
+/**
+ * A near-good sentence shortly before good text is the article's lead, kept
+ * apart from its body by a dateline, a photo credit or a "view all" link:
+ * good. Only before (teasers under a linked title follow an article). Linear.
+ */
+function promoteLeads(blocks: PageBlock[], first: Cls[], final: Cls[]): void {
+  let between = Number.POSITIVE_INFINITY;
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const block = blocks[i] as PageBlock;
+    if (final[i] === 'good') {
+      between = 0;
+      continue;
+    }
+    if (first[i] === 'near' && between <= THRESHOLDS.leadReach && /[.!?。؟]["”»’)]?$/.test(block.text)) {
+      final[i] = 'good';
+      between = 0;
+      continue;
+    }
+    between += block.chars;
   }
 }
 
@@ -131,6 +165,7 @@ function revise(blocks: PageBlock[], first: Cls[]): Cls[] {
   const n2 = neighbours(revised, 1, false);
   const final = revised.map((c, i) => (c !== 'near' ? c : p2[i] === 'bad' && n2[i] === 'bad' ? 'bad' : 'good'));
   promoteHeadings(blocks, final, (c, i) => c === 'bad' && first[i] !== 'bad', 'good');
+  promoteLeads(blocks, first, final);
   return final;
 }
 
@@ -197,6 +232,26 @@ export function classifyBlocks(page: PageBlocks, furniture: boolean[]): { first:
   return { first, final: revise(page.blocks, first) };
 }
 
+/** Longest run of other text (characters) the article's range steps over to a good block beside it: a "view all" link, a credit. */
+const GAP_CHARS = 24;
+
+/** The range's end moved over the good blocks beside it, and over short gaps between them. */
+function extend(blocks: PageBlock[], classes: Cls[], from: number, step: 1 | -1): number {
+  if (from < 0) return from;
+  let at = from;
+  let gap = 0;
+  for (let i = from + step; i >= 0 && i < blocks.length; i += step) {
+    if (classes[i] === 'good') {
+      at = i;
+      gap = 0;
+      continue;
+    }
+    gap += (blocks[i] as PageBlock).chars;
+    if (gap > GAP_CHARS) break;
+  }
+  return at;
+}
+
 export interface Extracted {
   paragraphs: string[];
   /** Characters of good text on the whole page, and in the chosen element. */
@@ -246,8 +301,8 @@ export function extractArticle(root: El, budget: Budget): Extracted {
     // paragraph the page keeps in a sibling element).
     let first = page.blocks.findIndex((b) => inside(b.owner));
     let last = page.blocks.findLastIndex((b) => inside(b.owner));
-    while (first > 0 && classes[first - 1] === 'good') first--;
-    while (last >= 0 && last < page.blocks.length - 1 && classes[last + 1] === 'good') last++;
+    first = extend(page.blocks, classes, first, -1);
+    last = extend(page.blocks, classes, last, 1);
     const paragraphs: string[] = [];
     let chars = 0;
     for (let i = Math.max(0, first); i <= last; i++) {
