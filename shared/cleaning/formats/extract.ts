@@ -36,6 +36,8 @@ export const THRESHOLDS = {
   maxProseLinkDensity: 0.6,
   /** Distance (characters) a heading may sit before good text and still belong to it. */
   headingReach: 200,
+  /** Distance (characters) from which good text no longer decides a short or near-good block's class. */
+  goodReach: 800,
   /** Distance (characters) a near-good lead may sit before good text and still belong to it. */
   leadReach: 160,
   /** Weight of bad text against good text when the article's element is chosen. */
@@ -83,15 +85,19 @@ function classify(block: PageBlock, furniture: boolean): Cls {
 }
 
 /** For each block, the class of the nearest block before (step -1) or after (+1) that is good or bad, or near too. */
-function neighbours(classes: Cls[], step: 1 | -1, withNear: boolean): Cls[] {
+function neighbours(blocks: PageBlock[], classes: Cls[], step: 1 | -1, withNear: boolean): Cls[] {
   const out: Cls[] = new Array(classes.length);
   let last: Cls = 'bad';
+  // Text since the last good block: good text far away does not vouch for a block (a rail of teasers
+  // between an article and its last paragraph of notes).
+  let since = 0;
   const n = classes.length;
   for (let k = 0; k < n; k++) {
     const i = step === 1 ? n - 1 - k : k;
-    out[i] = last;
+    out[i] = last === 'good' && since > THRESHOLDS.goodReach ? 'bad' : last;
     const c = classes[i] as Cls;
     if (c === 'good' || c === 'bad' || (withNear && c === 'near')) last = c;
+    since = c === 'good' ? 0 : since + (blocks[i] as PageBlock).chars;
   }
   return out;
 }
@@ -103,9 +109,10 @@ function promoteHeadings(blocks: PageBlock[], classes: Cls[], from: (c: Cls, i: 
   let between = 0;
   for (let i = blocks.length - 1; i >= 0; i--) {
     const block = blocks[i] as PageBlock;
-    if (block.heading && from(classes[i] as Cls, i) && goodAt >= 0 && between <= THRESHOLDS.headingReach)
-      classes[i] = to;
-    if (classes[i] === 'good') {
+    const promoted = block.heading && from(classes[i] as Cls, i) && goodAt >= 0 && between <= THRESHOLDS.headingReach;
+    // A promoted heading does not carry the reach on: a rail of kickers over headlines is not a chain of headings.
+    if (promoted) classes[i] = to;
+    if (classes[i] === 'good' && !promoted) {
       goodAt = i;
       between = 0;
     } else between += block.chars;
@@ -126,9 +133,8 @@ function promoteLeads(blocks: PageBlock[], first: Cls[], final: Cls[]): void {
       continue;
     }
     if (first[i] === 'near' && between <= THRESHOLDS.leadReach && /[.!?。؟]["”»’)]?$/.test(block.text)) {
+      // It does not carry the reach on: a rail of teasers is not a chain of leads.
       final[i] = 'good';
-      between = 0;
-      continue;
     }
     between += block.chars;
   }
@@ -138,10 +144,10 @@ function promoteLeads(blocks: PageBlock[], first: Cls[], final: Cls[]): void {
 function revise(blocks: PageBlock[], first: Cls[]): Cls[] {
   const classes = [...first];
   promoteHeadings(blocks, classes, (c) => c === 'short', 'near');
-  const prev = neighbours(classes, -1, false);
-  const next = neighbours(classes, 1, false);
-  const prevAny = neighbours(classes, -1, true);
-  const nextAny = neighbours(classes, 1, true);
+  const prev = neighbours(blocks, classes, -1, false);
+  const next = neighbours(blocks, classes, 1, false);
+  const prevAny = neighbours(blocks, classes, -1, true);
+  const nextAny = neighbours(blocks, classes, 1, true);
   const revised = classes.map((c, i) => {
     if (c !== 'short') return c;
     const [p, n] = [prev[i], next[i]];
@@ -161,8 +167,8 @@ function revise(blocks: PageBlock[], first: Cls[]): Cls[] {
     if (j - i >= 2 && chars > THRESHOLDS.lengthHigh) revised.fill('good', i, j);
     i = j;
   }
-  const p2 = neighbours(revised, -1, false);
-  const n2 = neighbours(revised, 1, false);
+  const p2 = neighbours(blocks, revised, -1, false);
+  const n2 = neighbours(blocks, revised, 1, false);
   const final = revised.map((c, i) => (c !== 'near' ? c : p2[i] === 'bad' && n2[i] === 'bad' ? 'bad' : 'good'));
   promoteHeadings(blocks, final, (c, i) => c === 'bad' && first[i] !== 'bad', 'good');
   promoteLeads(blocks, first, final);
