@@ -191,17 +191,40 @@ function namedBody(
   const at = page.bonus.indexOf(2);
   if (at < 0) return null;
   const last = page.end[at] as number;
-  const paragraphs: string[] = [];
-  let chars = 0;
+  const kept: PageBlock[] = [];
   page.blocks.forEach((block, i) => {
     if (block.owner < at || block.owner > last || furniture[block.owner]) return;
-    const kept =
+    if (
       classes[i] === 'good' ||
-      (!linkBlock(block) && !/©|&copy;/.test(block.text) && (i === 0 || !linkBlock(page.blocks[i - 1] as PageBlock)));
-    if (!kept) return;
+      (!linkBlock(block) && !/©|&copy;/.test(block.text) && (i === 0 || !linkBlock(page.blocks[i - 1] as PageBlock)))
+    )
+      kept.push(block);
+  });
+  return joined(kept);
+}
+
+const SENTENCE_END = /[.!?。؟:;)"”»’]$/;
+
+/**
+ * The kept blocks' text, less a heading or two short lines at the end: an
+ * article does not end on a heading or a label ("More news", "Tags", "No
+ * comments"), the section after it does.
+ */
+function joined(kept: PageBlock[]): { paragraphs: string[]; chars: number } {
+  let end = kept.length;
+  while (end > 1) {
+    const block = kept[end - 1] as PageBlock;
+    if (!(block.heading || (block.chars < THRESHOLDS.lengthLow && !SENTENCE_END.test(block.text)))) break;
+    end--;
+  }
+  // A longer run of short lines is the article's own list (tour dates, a recipe's last steps).
+  if (kept.length - end > 2) end = kept.length;
+  const paragraphs: string[] = [];
+  let chars = 0;
+  for (const block of kept.slice(0, end)) {
     paragraphs.push(block.text);
     chars += block.chars;
-  });
+  }
   return { paragraphs, chars };
 }
 
@@ -309,14 +332,9 @@ export function extractArticle(root: El, budget: Budget): Extracted {
     let last = page.blocks.findLastIndex((b) => inside(b.owner));
     first = extend(page.blocks, classes, first, -1);
     last = extend(page.blocks, classes, last, 1);
-    const paragraphs: string[] = [];
-    let chars = 0;
-    for (let i = Math.max(0, first); i <= last; i++) {
-      const block = page.blocks[i] as PageBlock;
-      if (classes[i] !== 'good') continue;
-      paragraphs.push(block.text);
-      chars += block.chars;
-    }
+    const kept: PageBlock[] = [];
+    for (let i = Math.max(0, first); i <= last; i++) if (classes[i] === 'good') kept.push(page.blocks[i] as PageBlock);
+    const { paragraphs, chars } = joined(kept);
     const named = namedBody(page, marks, classes);
     // The element the page names as its body, as trafilatura prefers it, when it holds text enough.
     if (named && named.chars >= Math.max(FALLBACK_CHARS, THRESHOLDS.namedShare * chars)) return { ...named, pageChars };
