@@ -89,6 +89,8 @@ export interface PageBlocks {
   end: number[];
   /** Each block element's tag, class, id or role names page furniture (menus, sharing, related stories). */
   furniture: boolean[];
+  /** Each block element's name is a lead's as much as a teaser's ("teaser-text", "intro"), or it sits inside one. */
+  lead: boolean[];
   /** Characters of text inside each block element. */
   chars: number[];
   /** What each block element's name says: 2 the article's body by class, id or itemprop; 1 an <article> or <main>; else 0. */
@@ -121,6 +123,9 @@ const FURNITURE_NAMES =
 const BODY_NAMES =
   /(^|[\s_-])(article-?body|articlebody|article-?content|article-?text|articletext|story-?body|story-?content|storycontent|post-?content|postcontent|post-?body|entry-?content|entry-?body|body-?text|bodytext|main-?content|content-?body|text-?content|post-?text|article__body|article__content|rich-?text|field-body|fulltext|td-post-content|single-content)([\s_-]|$)/i;
 
+/** Class and id words a page gives its lead as well as its teasers. */
+const LEAD_NAMES = /(^|[\s_-])(teaser|teaser-?text|intro|lead|standfirst|summary|excerpt)([\s_-]|$)/i;
+
 const names = (el: El) => `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
 
 function hidden(el: El): boolean {
@@ -141,6 +146,7 @@ export function pageBlocks(root: El, budget: Budget): PageBlocks {
   const end: number[] = [];
   const bonus: number[] = [];
   const furnitureNamed: boolean[] = [];
+  const lead: boolean[] = [];
   let buffer = '';
   let linked = 0;
   let owner = -1;
@@ -174,6 +180,7 @@ export function pageBlocks(root: El, budget: Budget): PageBlocks {
         FURNITURE_ROLES.test(el.getAttribute('role') ?? '') ||
         (FURNITURE_NAMES.test(named) && !/embed|tweet|quote/i.test(named)),
     );
+    lead.push(LEAD_NAMES.test(named) || (lead[owner] ?? false));
     bonus.push(
       el.getAttribute('itemprop') === 'articleBody' || BODY_NAMES.test(named)
         ? 2
@@ -234,5 +241,5 @@ export function pageBlocks(root: El, budget: Budget): PageBlocks {
     const up = parent[id] as number;
     if (up >= 0) chars[up] = (chars[up] ?? 0) + (chars[id] ?? 0);
   }
-  return { blocks, parent, end, bonus, furniture: furnitureNamed, chars };
+  return { blocks, parent, end, bonus, furniture: furnitureNamed, lead, chars };
 }

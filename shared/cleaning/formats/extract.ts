@@ -63,9 +63,11 @@ function functionShare(text: string): number {
 }
 
 /** A block's class from itself alone. */
-function classify(block: PageBlock, furniture: boolean): Cls {
+function classify(block: PageBlock, furniture: boolean, lead = false): Cls {
   if (block.table) return 'near';
-  if (furniture) return 'bad';
+  // A page's lead is often named "teaser" or "intro" as its teasers are: long prose under such a
+  // name is near-good, and the article around it decides.
+  if (furniture) return lead && classify(block, false) === 'good' ? 'near' : 'bad';
   const density = block.chars === 0 ? 1 : block.linkChars / block.chars;
   // A sentence may link a few of its words; a menu or a teaser is its links.
   const sentence = block.chars >= THRESHOLDS.lengthLow && /[.!?。؟]["”»’)]?$/.test(block.text);
@@ -257,7 +259,9 @@ export function furnitureMarks(page: PageBlocks): boolean[] {
 
 /** Each block's class from itself (`first`), then from its neighbours (`final`). */
 export function classifyBlocks(page: PageBlocks, furniture: boolean[]): { first: Cls[]; final: Cls[] } {
-  const first = page.blocks.map((b) => classify(b, b.owner >= 0 && (furniture[b.owner] ?? false)));
+  const first = page.blocks.map((b) =>
+    classify(b, b.owner >= 0 && (furniture[b.owner] ?? false), b.owner >= 0 && (page.lead[b.owner] ?? false)),
+  );
   return { first, final: revise(page.blocks, first) };
 }
 
