@@ -189,6 +189,14 @@ const textLength = (paragraphs: string[]) => paragraphs.reduce((sum, p) => sum +
 /** Characters of good text from which precis's own reading of the page is taken without asking Readability. */
 const TRUSTED_CHARS = 1500;
 
+/**
+ * Up to this many characters precis's own reading is checked against
+ * Readability's, which replaces it when it finds a fifth more text (an
+ * article split into sibling blocks, short lines the block classes drop).
+ */
+const CHECKED_CHARS = 2500;
+const LONGER = 1.2;
+
 /** Fewest characters of paragraph text the fallback takes as an article. */
 const FALLBACK_MIN_CHARS = 250;
 
@@ -295,7 +303,7 @@ function readPage(html: string, budget: Budget): ParsedDocument {
   const own = document.body ? extractArticle(document.body as unknown as El, budget) : null;
   const ownDocument = (): ParsedDocument | null =>
     own && own.chars >= FALLBACK_MIN_CHARS ? { paragraphs: own.paragraphs, page: true, metadata: found } : null;
-  if (own && own.chars >= TRUSTED_CHARS) return ownDocument() as ParsedDocument;
+  if (own && own.chars >= CHECKED_CHARS) return ownDocument() as ParsedDocument;
   // Readability's article element itself, not its HTML: serialising it and parsing that again cost a third of the time.
   const article = new Readability<El>(document as unknown as ConstructorParameters<typeof Readability>[0], {
     keepClasses: true,
@@ -325,7 +333,11 @@ function readPage(html: string, budget: Budget): ParsedDocument {
       if (textLength(found) > textLength(paragraphs)) [body, paragraphs] = [dense, found];
     }
   }
-  if (textLength(paragraphs) < FALLBACK_MIN_CHARS) {
+  const trusted = own !== null && own.chars >= TRUSTED_CHARS;
+  if (
+    textLength(paragraphs) < FALLBACK_MIN_CHARS ||
+    (trusted && textLength(paragraphs) <= LONGER * textLength(own.paragraphs))
+  ) {
     const mine = ownDocument();
     if (mine) return mine;
   }
