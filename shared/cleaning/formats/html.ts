@@ -81,7 +81,7 @@ export function htmlToParagraphs(root: El, budget: Budget = NO_DEADLINE): string
 
 /** Class and id words of page furniture inside an article container. */
 const FURNITURE =
-  /(^|[\s_-])(share|sharing|social|related|newsletter|promo|sponsor(ed)?|advert|ads?|tags?|caption|credits?|byline|dateline|timestamp|comments?|subscribe|signup|recommend(ed|ations)?|breadcrumbs?|toolbar|more-stories|read-more|see-also|author-bio|bio)([\s_-]|$)/i;
+  /(^|[\s_-])(share|sharing|social|related|newsletter|promo|sponsor(ed)?|advert|ads?|tags?|caption|credits?|byline|dateline|timestamp|comments?|subscribe|signup|recommend(ed|ations)?|breadcrumbs?|toolbar|more-stories|read-more|see-also|rail|trending|most-?read|most-?viewed|popular|author-bio|bio)([\s_-]|$)/i;
 
 /**
  * Removes the furniture Readability keeps inside the article container:
