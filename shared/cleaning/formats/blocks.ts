@@ -121,7 +121,7 @@ const FURNITURE_NAMES =
   /(^|[\s_-])(share|sharing|social|related|newsletter|promo|sponsor(ed)?|advert|ads?|tags?|tag-list|caption|credits?|byline|dateline|timestamp|comments?|comment-list|subscribe|signup|recommend(ed|ations)?|breadcrumbs?|toolbar|more-stories|read-more|see-also|author-bio|author|about-author|author-box|authorbox|author-info|bio|sidebar|widget|menu|nav|navbar|navigation|footer|cookies?|consent|popup|modal|teaser|most-popular|outbrain|taboola|rail|trending|most-?read|most-?viewed|popular|paywall|hidden|hide|sr-only|visually-hidden|print-only|skip-link|disclaimer|meta|post-meta|entry-meta|article-meta)([\s_-]|$)/i;
 /** Class and id words of an article's body. */
 const BODY_NAMES =
-  /(^|[\s_-])(article-?body|articlebody|article-?content|article-?text|articletext|story-?body|story-?content|storycontent|post-?content|postcontent|post-?body|entry-?content|entry-?body|body-?text|bodytext|main-?content|content-?body|text-?content|post-?text|article__body|article__content|rich-?text|field-body|fulltext|td-post-content|single-content)([\s_-]|$)/i;
+  /(^|[\s_-])(article[-_]{0,2}(body|content|text)|story[-_]{0,2}(body|content|text)|post[-_]{0,2}(content|body|text)|entry[-_]{0,2}(content|body|text)|body[-_]{0,2}text|main[-_]{0,2}content|content[-_]{0,2}(body|text)|text[-_]{0,2}content|news[-_]{0,2}(body|text)|rich[-_]{0,2}text|field[-_]{0,2}body|fulltext|td-post-content|single[-_]{0,2}content)([\s_-]|$)/i;
 
 /** Class and id words a page gives its lead as well as its teasers. */
 const LEAD_NAMES = /(^|[\s_-])(teaser|teaser-?text|intro|lead|standfirst|summary|excerpt)([\s_-]|$)/i;

@@ -193,15 +193,24 @@ function namedBody(
   const at = page.bonus.indexOf(2);
   if (at < 0) return null;
   const last = page.end[at] as number;
+  const inside = (block: PageBlock) => block.owner >= at && block.owner <= last;
+  // Its blocks, and the good blocks right before it (a lead the page prints above its body; what
+  // follows a named body is the page's, not the article's).
+  const from = extend(page.blocks, classes, page.blocks.findIndex(inside), -1);
+  const to = page.blocks.findLastIndex(inside);
   const kept: PageBlock[] = [];
-  page.blocks.forEach((block, i) => {
-    if (block.owner < at || block.owner > last || furniture[block.owner]) return;
-    if (
-      classes[i] === 'good' ||
-      (!linkBlock(block) && !/©|&copy;/.test(block.text) && (i === 0 || !linkBlock(page.blocks[i - 1] as PageBlock)))
+  for (let i = Math.max(0, from); i <= to; i++) {
+    const block = page.blocks[i] as PageBlock;
+    if (classes[i] === 'good') kept.push(block);
+    else if (
+      inside(block) &&
+      !furniture[block.owner] &&
+      !linkBlock(block) &&
+      !/©|&copy;/.test(block.text) &&
+      (i === 0 || !linkBlock(page.blocks[i - 1] as PageBlock))
     )
       kept.push(block);
-  });
+  }
   return joined(kept);
 }
 
