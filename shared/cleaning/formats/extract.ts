@@ -44,6 +44,8 @@ export const THRESHOLDS = {
   badWeight: 0.5,
   /** The named body is taken when it holds at least this share of the chosen element's good text. */
   namedShare: 0.5,
+  /** A named body keeps the blocks the classes rejected while they are at most this share of its good text. */
+  namedOther: 1,
 };
 
 type Cls = 'good' | 'near' | 'short' | 'bad';
@@ -199,19 +201,28 @@ function namedBody(
   const from = extend(page.blocks, classes, page.blocks.findIndex(inside), -1);
   const to = page.blocks.findLastIndex(inside);
   const kept: PageBlock[] = [];
+  const good: PageBlock[] = [];
+  let [goodChars, otherChars] = [0, 0];
   for (let i = Math.max(0, from); i <= to; i++) {
     const block = page.blocks[i] as PageBlock;
-    if (classes[i] === 'good') kept.push(block);
-    else if (
+    if (classes[i] === 'good') {
+      kept.push(block);
+      good.push(block);
+      goodChars += block.chars;
+    } else if (
       inside(block) &&
       !furniture[block.owner] &&
       !linkBlock(block) &&
       !/©|&copy;/.test(block.text) &&
       (i === 0 || !linkBlock(page.blocks[i - 1] as PageBlock))
-    )
+    ) {
       kept.push(block);
+      otherChars += block.chars;
+    }
   }
-  return joined(kept);
+  // A body mostly of what the block classes rejected is a page's whole content area (comments,
+  // teasers, listings), not an article with its short lines: its good blocks only, then.
+  return joined(otherChars > THRESHOLDS.namedOther * goodChars ? good : kept);
 }
 
 const SENTENCE_END = /[.!?。؟:;)"”»’]$/;
