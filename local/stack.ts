@@ -22,6 +22,7 @@ import {
 } from '../shared/config.js';
 import type { Cleaner } from '../shared/ports.js';
 import { AnalysisConcurrency } from './analysis-concurrency.js';
+import { repairIndexes } from './dynamo-repair.js';
 import { ensureTable } from './dynamo-table.js';
 import { FileArticleEvents } from './events-file.js';
 import { lambdaContext } from './lambda-context.js';
@@ -131,14 +132,15 @@ function keptSecret(options: LocalStackOptions, name: string, bytes: number): st
 /**
  * Takes the data folder for this process: a second stack on the same folder
  * would share its database files and crash on them. A lock left by a process
- * that died is taken over.
+ * that died is taken over (`tookOver`: what it wrote may be half done).
  */
-function lockDataDir(dataDir: string): () => void {
+function lockDataDir(dataDir: string): { unlock: () => void; tookOver: boolean } {
   const path = join(dataDir, 'stack.pid');
+  let tookOver = false;
   for (;;) {
     try {
       writeFileSync(path, String(process.pid), { flag: 'wx' });
-      return () => rmSync(path, { force: true });
+      return { unlock: () => rmSync(path, { force: true }), tookOver };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
@@ -155,6 +157,7 @@ function lockDataDir(dataDir: string): () => void {
       );
     }
     rmSync(path, { force: true });
+    tookOver = true;
   }
 }
 
@@ -203,7 +206,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const { ingest: ingestConfig, analyze: analyzeConfig } = options;
   const bucket = ingestConfig.PRECIS_BUCKET;
   mkdirSync(options.dataDir, { recursive: true });
-  const unlock = lockDataDir(options.dataDir);
+  const { unlock, tookOver } = lockDataDir(options.dataDir);
   const apiKey = apiKeyFor(options);
   const stops: (() => Promise<void>)[] = [async () => unlock()];
   const stop = async () => {
@@ -276,6 +279,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       credentials: LOCAL_CREDENTIALS,
     });
     await ensureTable(dynamodb, ingestConfig.PRECIS_TABLE);
+    // A stack killed between the emulator's index entries and their item left entries that lie.
+    if (tookOver) {
+      const repair = await repairIndexes(dynamodb, ingestConfig.PRECIS_TABLE);
+      if (repair.stale + repair.rewritten > 0)
+        options.log?.(
+          `repaired the table's indexes after a stopped stack: ${repair.stale} stale entries removed, ${repair.rewritten} articles indexed again`,
+        );
+    }
 
     // The event bus: EventBridge's envelope, one line each, in the data folder.
     const eventsFile = join(options.dataDir, 'events.jsonl');

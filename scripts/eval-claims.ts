@@ -15,11 +15,12 @@ import { bootstrap, formatInterval } from '../bench/lib/cv.js';
 import { seeded } from '../bench/lib/random.js';
 import { featuresOf, probability, signals } from '../shared/analysis/checkworthiness.js';
 import { claimBusterFile, conceptFeatures, prf, readClaimBuster, shuffle, train } from './lib/claims-model.js';
+import { type FigureTable, markdownTable, measuredHere, writeFiguresAndSay } from './lib/doc-figures.js';
 
 const FOLDS = 4;
 const GOAL = 0.72;
 
-const { values } = parseArgs({ options: { data: { type: 'string' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, 'write-docs': { type: 'boolean' } } });
 const FILE = claimBusterFile(values.data);
 if (!existsSync(FILE)) {
   console.log(`Skipped: ${FILE} is absent (the evaluation data sits beside the project, in ../shared/eval-data).`);
@@ -104,20 +105,32 @@ const row = (name: string, p: Map<number, boolean>) => {
     data.map((d) => p.get(d.id) as boolean),
     labels,
   );
-  return `| ${name} | ${precision.toFixed(3)} | ${recall.toFixed(3)} | ${formatInterval(f1Of(p), { digits: 3 })} |`;
+  return [name, precision.toFixed(3), recall.toFixed(3), formatInterval(f1Of(p), { digits: 3 })];
 };
 const model = f1Of(predicted.model);
+const scorers: FigureTable = {
+  head: [`scorer (ClaimBuster, ${FOLDS}-fold CV)`, 'precision', 'recall', 'F1 [95 % interval]'],
+  rows: [
+    row('precis model', predicted.model),
+    row('precis model for other languages (word classes)', predicted.classes),
+    row('a digit in the sentence', predicted.digit),
+    row('hand-weighted patterns (precis before)', predicted.hand),
+  ],
+};
 console.log(
   `ClaimBuster, ${data.length} sentences (${positives.length} check-worthy), ${FOLDS}-fold cross-validation:\n`,
 );
-console.log('| scorer | precision | recall | F1 [95 % bootstrap interval] |\n| --- | --- | --- | --- |');
-console.log(row('precis model (learned)', predicted.model));
-console.log(row('precis model for other languages (word classes)', predicted.classes));
-console.log(row('a digit in the sentence', predicted.digit));
-console.log(row('hand-weighted patterns (before)', predicted.hand));
+console.log(markdownTable(scorers));
 console.log(`\n${perFold.join('\n')}`);
 console.log(
   model.low >= GOAL
     ? `\nGoal met: F1 ${model.value.toFixed(3)}, its interval's lower end ${model.low.toFixed(3)} ≥ ${GOAL}.`
     : `\nGoal missed: F1 ${model.value.toFixed(3)}, its interval's lower end ${model.low.toFixed(3)} < ${GOAL}.`,
 );
+if (values['write-docs'])
+  writeFiguresAndSay({
+    name: 'eval-claims',
+    command: 'npm run eval:claims',
+    measured: measuredHere(),
+    tables: { scorers },
+  });

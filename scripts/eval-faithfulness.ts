@@ -11,7 +11,7 @@
  * lower end of its interval clears it. The anchors of the data's README are
  * computed on the same rows.
  *
- *   npm run eval:faithfulness [-- --folds 5] [--data DIR]
+ *   npm run eval:faithfulness [-- --folds 5] [--data DIR] [--write-docs]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -19,11 +19,14 @@ import { parseArgs } from 'node:util';
 import { bootstrap, foldsOf, formatInterval, groupBy } from '../bench/lib/cv.js';
 import { unsupportedFigures } from '../shared/analysis/checks/numbers.js';
 import { DEFAULT_VERIFY, judge } from '../shared/analysis/checks/verify.js';
+import { type FigureTable, markdownTable, measuredHere, writeFiguresAndSay } from './lib/doc-figures.js';
 import { chooseThresholds, type Judged, judged, PRECISION_WANTED, prf } from './lib/verify-thresholds.js';
 
 const GOAL = 0.8;
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, folds: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: { data: { type: 'string' }, folds: { type: 'string', default: '5' }, 'write-docs': { type: 'boolean' } },
+});
 const dir = values.data ?? resolve(import.meta.dirname, '../../shared/eval-data/summarization');
 const judgements = resolve(dir, 'frank-cnndm-dev.jsonl');
 const articlesFile = resolve(dir, 'cnndm-dev.jsonl');
@@ -51,13 +54,17 @@ const textOf = (r: Judged) => articles.get(r.article) as string;
 
 type Flagged = { article: string; flagged: boolean; unfaithful: boolean };
 
+const flaggers: FigureTable = {
+  head: ['flags a summary when', 'precision [95 % interval]', 'recall [95 % interval]', 'flagged'],
+  rows: [],
+};
 /** Precision and recall over some flagged summaries, with intervals from resampling their articles. */
 function report(name: string, flagged: Flagged[]) {
   const byArticle = groupBy(flagged, (f) => f.article);
   const p = bootstrap(byArticle, (items) => prf(items).precision);
   const r = bootstrap(byArticle, (items) => prf(items).recall);
   const count = flagged.filter((f) => f.flagged).length;
-  console.log(`${name.padEnd(48)} P ${formatInterval(p)}  R ${formatInterval(r)}  (${count} flagged)`);
+  flaggers.rows.push([name, formatInterval(p), formatInterval(r), String(count)]);
   return p;
 }
 const flag = (set: Judged[], verdict: (r: Judged) => boolean): Flagged[] =>
@@ -90,13 +97,14 @@ const unfaithful = rows.filter((r) => r.unfaithful).length;
 console.log(
   `FRANK (CNN/DM): ${rows.length} summaries of ${articles.size} articles (${unfaithful} unfaithful), ${k}-fold cross-validation by article; [95 % bootstrap interval over the articles]\n`,
 );
-const precision = report('precis verify, thresholds chosen in folds', crossValidated);
+const precision = report(`precis verify, thresholds chosen in the other ${k - 1} folds`, crossValidated);
 report(
   'precis verify, shipped thresholds (in-sample)',
   flag(rows, (r) => !judge(r.measures, DEFAULT_VERIFY).supported),
 );
 report('any figure absent from the article', flag(rows, figureAbsent));
 report('> 10 % of content words absent', flag(rows, contentAbsent));
+console.log(markdownTable(flaggers));
 console.log(
   `\nGoal, precision ≥ ${GOAL} on summaries whose articles chose nothing: ${precision.low >= GOAL ? 'met' : 'missed'} (lower end ${precision.low.toFixed(2)})`,
 );
@@ -106,3 +114,12 @@ console.log(
 console.log(
   `Chosen the same way on all ${rows.length}: ${JSON.stringify(chooseThresholds(rows))}; shipped: ${JSON.stringify(DEFAULT_VERIFY)}`,
 );
+if (values['write-docs']) {
+  if (values.data) throw new Error('--write-docs writes the run on ../shared/eval-data only');
+  writeFiguresAndSay({
+    name: 'eval-faithfulness',
+    command: `npm run eval:faithfulness${k === 5 ? '' : ` -- --folds ${k}`}`,
+    measured: measuredHere(),
+    tables: { flaggers },
+  });
+}

@@ -4,14 +4,17 @@
  * detectors; then the same on whole articles (each language's sentences
  * joined), and the detector's import time and memory.
  *
- *   npm run eval:language
+ *   npm run eval:language [-- --errors LANG|all] [--data DIR] [--write-docs]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type FigureTable, markdownTable, measuredHere, writeFiguresAndSay } from './lib/doc-figures.js';
 
 const DATA = resolve(import.meta.dirname, '../../shared/eval-data/multilingual');
-const { values } = parseArgs({ options: { data: { type: 'string' }, errors: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { data: { type: 'string' }, errors: { type: 'string' }, 'write-docs': { type: 'boolean' } },
+});
 const dir = values.data ?? DATA;
 if (!existsSync(resolve(dir, 'sentences-dev.jsonl'))) {
   console.log(`Skipped: ${dir} is absent (the evaluation data sits beside the project, in ../shared/eval-data).`);
@@ -63,9 +66,7 @@ for (const lang of langs) {
   console.log(`${lang.padEnd(5)} ${acc.toFixed(1).padStart(6)}   ${confused}`);
 }
 const mean = sum / langs.length;
-console.log(
-  `\nmean  ${mean.toFixed(2)}  (published means on these languages: langdetect 99.0, Lingua high 97.9, langid 97.0, CLD3 96.1, Lingua low 95.8, CLD2 95.7)`,
-);
+console.log(`\nmean  ${mean.toFixed(2)}`);
 // Whole articles: a language's sentences joined, in chunks of 10 sentences.
 let articles = 0;
 let articlesOk = 0;
@@ -76,9 +77,27 @@ for (const lang of langs) {
     if (detectLanguage(texts.slice(i, i + 10).join(' ')) === lang) articlesOk++;
   }
 }
-console.log(
-  `whole articles (10 sentences each): ${articlesOk}/${articles} = ${((100 * articlesOk) / articles).toFixed(1)} %`,
-);
-console.log(
-  `import and first call ${importMs.toFixed(0)} ms, heap +${heapMb.toFixed(1)} MB, rss +${rssMb.toFixed(1)} MB, ${msPerSentence.toFixed(2)} ms per sentence`,
-);
+const summary: FigureTable = {
+  head: ['measure', 'precis', 'published, other detectors'],
+  rows: [
+    [
+      `sentence accuracy, mean of ${langs.length} languages (${rows.length} sentences)`,
+      `${mean.toFixed(1)} %`,
+      'langdetect 99.0, Lingua high 97.9, langid 97.0, CLD3 96.1, CLD2 95.7',
+    ],
+    [`whole articles (10 sentences each, ${articles})`, `${((100 * articlesOk) / articles).toFixed(1)} %`, ''],
+    ['import and first call', `${importMs.toFixed(0)} ms`, ''],
+    ['memory (heap / RSS added)', `${heapMb.toFixed(1)} / ${rssMb.toFixed(1)} MB`, ''],
+    ['time per sentence', `${msPerSentence.toFixed(2)} ms`, ''],
+  ],
+};
+console.log(`\n${markdownTable(summary)}`);
+if (values['write-docs']) {
+  if (values.data) throw new Error('--write-docs writes the run on ../shared/eval-data only');
+  writeFiguresAndSay({
+    name: 'eval-language',
+    command: 'npm run eval:language',
+    measured: measuredHere(),
+    tables: { summary },
+  });
+}

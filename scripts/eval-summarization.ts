@@ -8,7 +8,7 @@
  * with 95 % bootstrap intervals over them, and a goal counts as met only
  * when the lower end of each margin's interval is above zero.
  *
- *   npm run eval:summary [-- --folds 5] [--weights '{"position":1.2}'] [--search] [--data FILE]
+ *   npm run eval:summary [-- --folds 5] [--weights '{"position":1.2}'] [--search] [--data FILE] [--write-docs]
  *
  * --weights scores those weights (over the code's) on every article, with nothing chosen;
  * --search prints the weights the same search chooses on all the articles (what the code ships).
@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { foldsOf, formatInterval, type Interval, mean, meanInterval } from '../bench/lib/cv.js';
 import type { RougeScores } from '../bench/lib/rouge.js';
 import { DEFAULT_WEIGHTS, type RankingWeights } from '../shared/analysis/summarize.js';
+import { type FigureTable, markdownTable, measuredHere, writeFiguresAndSay } from './lib/doc-figures.js';
 import { readArticles, SEARCH_START, scoreArticles, search } from './lib/summary-search.js';
 
 const DATA = resolve(import.meta.dirname, '../../shared/eval-data/summarization/cnndm-dev.jsonl');
@@ -29,8 +30,14 @@ const { values } = parseArgs({
     data: { type: 'string' },
     search: { type: 'boolean' },
     folds: { type: 'string', default: '5' },
+    /** Write the tables into the docs (docs/figures/eval-summary.json); only for the cross-validated run. */
+    'write-docs': { type: 'boolean' },
   },
 });
+if (values['write-docs'] && (values.weights || values.data || values.search)) {
+  console.error('--write-docs writes the cross-validated run on the dev articles only');
+  process.exit(2);
+}
 const path = values.data ?? DATA;
 if (!existsSync(path)) {
   console.log(`Skipped: ${path} is absent (the evaluation data sits beside the project, in ../shared/eval-data).`);
@@ -70,28 +77,27 @@ const scored = articles.map((a) => byArticle.get(a.id) as ReturnType<typeof scor
 const SYSTEMS = {
   lead3: 'Lead-3 (baseline)',
   bullets: 'precis bullets (3–5)',
-  sameLead: 'lead, as long as the short',
-  short: 'precis short (≤60 words)',
+  sameLead: 'the lead, as many words as the short',
+  short: 'precis short summary (≤60 words)',
 } as const;
 const METRICS = ['rouge1', 'rouge2', 'rougeL'] as const;
-const pct = (x: number) => (100 * x).toFixed(2).padStart(6);
+const pct = (x: number) => (100 * x).toFixed(2);
 
+const how = values.weights ? `fixed weights, ${articles.length} articles` : `${k}-fold CV, ${articles.length} articles`;
+const systems: FigureTable = {
+  head: [`system (${how})`, 'R-1', 'R-2', 'R-L', 'words'],
+  rows: (Object.entries(SYSTEMS) as [keyof typeof SYSTEMS, string][]).map(([system, name]) => [
+    name,
+    ...METRICS.map((m) => pct(mean(scored.map((s) => s[system][m])))),
+    mean(scored.map((s) => s.words[system])).toFixed(0),
+  ]),
+};
 console.log(
   values.weights
-    ? `ROUGE F1, ${articles.length} CNN/DailyMail articles, fixed weights ${JSON.stringify(JSON.parse(values.weights))} (nothing chosen)`
-    : `ROUGE F1, ${articles.length} CNN/DailyMail articles, ${k}-fold cross-validation (each fold summarised with weights chosen on the other ${k - 1})`,
+    ? `ROUGE F1, ${articles.length} CNN/DailyMail articles, fixed weights ${JSON.stringify(JSON.parse(values.weights))} (nothing chosen)\n`
+    : `ROUGE F1, ${articles.length} CNN/DailyMail articles, ${k}-fold cross-validation (each fold summarised with weights chosen on the other ${k - 1})\n`,
 );
-console.log('system'.padEnd(30), 'R-1'.padStart(6), 'R-2'.padStart(6), 'R-L'.padStart(6), 'words'.padStart(6));
-for (const [system, name] of Object.entries(SYSTEMS) as [keyof typeof SYSTEMS, string][]) {
-  const figures = METRICS.map((m) => pct(mean(scored.map((s) => s[system][m]))));
-  console.log(
-    name.padEnd(30),
-    ...figures,
-    mean(scored.map((s) => s.words[system]))
-      .toFixed(0)
-      .padStart(6),
-  );
-}
+console.log(markdownTable(systems));
 
 /** The margin of a system over a baseline on each figure: mean of the per-article differences, with its interval. */
 function margins(system: keyof typeof SYSTEMS, baseline: keyof typeof SYSTEMS): Record<keyof RougeScores, Interval> {
@@ -99,14 +105,28 @@ function margins(system: keyof typeof SYSTEMS, baseline: keyof typeof SYSTEMS): 
     METRICS.map((m) => [m, meanInterval(scored.map((s) => s[system][m] - s[baseline][m]))]),
   ) as Record<keyof RougeScores, Interval>;
 }
-const goal = (name: string, m: Record<keyof RougeScores, Interval>) => {
+const GOALS = [
+  ['bullets − Lead-3', margins('bullets', 'lead3')],
+  ['short − the lead of its own length', margins('short', 'sameLead')],
+] as const;
+const marginTable: FigureTable = {
+  head: ['margin, mean [95 % interval]', 'R-1', 'R-2', 'R-L'],
+  rows: GOALS.map(([name, m]) => [name, ...METRICS.map((key) => formatInterval(m[key], { scale: 100, signed: true }))]),
+};
+console.log(`\nMargins, mean over the ${articles.length} articles [95 % bootstrap interval over them]:\n`);
+console.log(markdownTable(marginTable));
+for (const [name, m] of GOALS) {
   const met = METRICS.every((key) => m[key].low > 0);
   const above = METRICS.every((key) => m[key].value > 0);
-  const figures = METRICS.map((key) => `${key} ${formatInterval(m[key], { scale: 100, signed: true })}`).join(', ');
   const verdict = met ? 'met' : above ? 'missed (above on average, but an interval reaches below zero)' : 'missed';
-  console.log(`Goal, ${name} on all three: ${verdict}\n  ${figures}`);
-};
-console.log(`\nMargins, mean over the ${articles.length} articles [95 % bootstrap interval over them]:`);
-goal('bullets above Lead-3', margins('bullets', 'lead3'));
-goal('short above the lead of its own length', margins('short', 'sameLead'));
+  console.log(`Goal, ${name} > 0 on all three: ${verdict}`);
+}
 if (chosen.length > 0) console.log(`\nWeights chosen in each fold, on the other folds only:\n  ${chosen.join('\n  ')}`);
+if (values['write-docs']) {
+  writeFiguresAndSay({
+    name: 'eval-summary',
+    command: `npm run eval:summary${k === 5 ? '' : ` -- --folds ${k}`}`,
+    measured: measuredHere(),
+    tables: { systems, margins: marginTable },
+  });
+}

@@ -24,8 +24,11 @@ import { similarity, sketchOf } from '../shared/analysis/sketch.js';
 import { reuseFor } from '../shared/analysis/syndication.js';
 import { cleanDocument, loadLanguageModels } from '../shared/cleaning/index.js';
 import { oneFigureChanged, oneParagraphChanged, refurnished } from '../tests/helpers/syndication-variants.js';
+import { type FigureTable, markdownTable, measuredHere, writeFiguresAndSay } from './lib/doc-figures.js';
 
-const { values } = parseArgs({ options: { limit: { type: 'string', default: '100' } } });
+const { values } = parseArgs({
+  options: { limit: { type: 'string', default: '100' }, 'write-docs': { type: 'boolean' } },
+});
 const CNNDM = resolve(import.meta.dirname, '../../shared/eval-data/summarization/cnndm-dev.jsonl');
 if (!existsSync(CNNDM)) {
   console.log(`${CNNDM} is not here: nothing to evaluate.`);
@@ -78,8 +81,10 @@ const scored = cases.map((c) => ({ ...c, score: similarity(sketchOf(c.text), c.o
 
 console.log(`${originals.length} dev articles, ${cases.length} variants\n`);
 const kinds: Kind[] = ['refurnished', 'paragraph', 'figure', 'other story'];
-console.log(`| threshold | precision | recall | ${kinds.map((k) => `${k} reused`).join(' | ')} |`);
-console.log(`| --- | --- | --- | ${kinds.map(() => '---').join(' | ')} |`);
+const thresholds: FigureTable = {
+  head: ['threshold', 'precision', 'recall', ...kinds.map((k) => `${k} reused`)],
+  rows: [],
+};
 for (let t = 0.3; t <= 0.951; t += 0.05) {
   const reused = scored.map((c) => ({
     ...c,
@@ -92,12 +97,32 @@ for (let t = 0.3; t <= 0.951; t += 0.05) {
     const of = reused.filter((c) => c.kind === k);
     return `${of.filter((c) => c.reused).length}/${of.length}`;
   };
-  console.log(
-    `| ${t.toFixed(2)} | ${all === 0 ? '—' : (right / all).toFixed(3)} | ${(right / copies).toFixed(3)} | ${kinds.map(share).join(' | ')} |`,
-  );
+  thresholds.rows.push([
+    t.toFixed(2),
+    all === 0 ? '—' : (right / all).toFixed(3),
+    (right / copies).toFixed(3),
+    ...kinds.map(share),
+  ]);
 }
+console.log(markdownTable(thresholds));
 const lowest = (k: Kind) => Math.min(...scored.filter((c) => c.kind === k).map((c) => c.score));
 const highest = (k: Kind) => Math.max(...scored.filter((c) => c.kind === k).map((c) => c.score));
-console.log(
-  `\nsimilarity: refurnished ≥ ${lowest('refurnished').toFixed(3)}, one paragraph changed ≥ ${lowest('paragraph').toFixed(3)}, one figure changed ≥ ${lowest('figure').toFixed(3)}, nearest other story ≤ ${highest('other story').toFixed(3)}`,
-);
+const similarities: FigureTable = {
+  head: ['variant', 'should be reused', 'similarity, lowest', 'similarity, highest'],
+  rows: kinds.map((k) => [
+    k,
+    k === 'refurnished' || k === 'paragraph' ? 'yes' : 'no',
+    lowest(k).toFixed(3),
+    highest(k).toFixed(3),
+  ]),
+};
+console.log(`\n${markdownTable(similarities)}`);
+if (values['write-docs']) {
+  const limit = Number(values.limit);
+  writeFiguresAndSay({
+    name: 'eval-syndication',
+    command: `npm run eval:syndication${limit === 100 ? '' : ` -- --limit ${limit}`}`,
+    measured: measuredHere(),
+    tables: { thresholds, similarities },
+  });
+}

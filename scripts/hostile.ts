@@ -3,20 +3,26 @@
  * measures its peak memory, each in a fresh process so that one input's
  * memory is not another's:
  *
- *   npm run hostile [-- --only deep-divs,md-stars] [--timeout 60] [--heap 4096] [--worker]
+ *   npm run hostile [-- --only deep-divs,md-stars] [--timeout 60] [--heap 4096] [--worker] [--out FILE]
+ *   npm run hostile -- --write-docs [--before FILE]
  *
  * Cleaning is the library's, in the measuring process (cleanDocument), or
  * with --worker as the ingest function cleans: in a warm worker thread with
  * its 512 MB heap cap (lambdas/ingest/worker-cleaner.ts). A process that runs
  * past --timeout seconds is killed and reported so; one that exhausts its
  * --heap (MB) is reported as out of memory. Prints a Markdown table: input,
- * outcome (code), seconds, peak RSS of the whole process.
+ * outcome (code), seconds, peak RSS of the whole process. --out keeps the
+ * run's figures as JSON, so that a run of an earlier checkout can be the
+ * "before" of a later one. --write-docs measures both ways (in process and in
+ * the worker), beside --before's figures where given, and writes the table
+ * into docs/configuration.md (scripts/lib/doc-figures.ts).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HOSTILE_INPUTS, TERMINAL_CONTROLS } from '../tests/helpers/hostile.js';
+import { type FigureTable, markdownTable, measuredHere, writeFiguresAndSay } from './lib/doc-figures.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +31,9 @@ const { values } = parseArgs({
     heap: { type: 'string', default: '4096' },
     one: { type: 'string' },
     worker: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    before: { type: 'string' },
+    'write-docs': { type: 'boolean', default: false },
   },
 });
 
@@ -81,7 +90,7 @@ const timeoutMs = Number(values.timeout) * 1000;
 const only = values.only?.split(',');
 const inputs = HOSTILE_INPUTS.filter((i) => !only || only.includes(i.name));
 
-function measure(name: string): Promise<Measured> {
+function measure(name: string, worker: boolean): Promise<Measured> {
   return new Promise((done) => {
     const child = spawn(
       process.execPath,
@@ -92,6 +101,7 @@ function measure(name: string): Promise<Measured> {
         resolve(import.meta.dirname, 'hostile.ts'),
         '--one',
         name,
+        ...(worker ? ['--worker'] : []),
       ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -136,10 +146,65 @@ function measure(name: string): Promise<Measured> {
   });
 }
 
-console.log('| input | outcome | cleaning | peak RSS |');
-console.log('| --- | --- | --- | --- |');
-for (const input of inputs) {
-  const m = await measure(input.name);
-  const peak = Number.isNaN(m.peakMb) ? '—' : `${m.outcome.startsWith('killed') ? '≥ ' : ''}${Math.round(m.peakMb)} MB`;
-  console.log(`| ${input.name}: ${input.what} | ${m.outcome} | ${(m.ms / 1000).toFixed(2)} s | ${peak} |`);
+const peak = (m: Measured) =>
+  Number.isNaN(m.peakMb) ? '—' : `${m.outcome.startsWith('killed') ? '≥ ' : ''}${Math.round(m.peakMb)} MB`;
+const seconds = (m: Measured) => `${(m.ms / 1000).toFixed(2)} s`;
+const what = (name: string) => {
+  const input = HOSTILE_INPUTS.find((i) => i.name === name);
+  return input ? `${input.name}: ${input.what.replaceAll('<', '&lt;').replaceAll('>', '&gt;')}` : name;
+};
+
+/** Each input measured one after the other, a line printed as each ends. */
+async function run(worker: boolean): Promise<Record<string, Measured>> {
+  const measured: Record<string, Measured> = {};
+  for (const input of inputs) {
+    const m = await measure(input.name, worker);
+    measured[input.name] = m;
+    console.error(`${worker ? 'in the worker' : 'in process'}: ${input.name} ${m.outcome}, ${seconds(m)}, ${peak(m)}`);
+  }
+  return measured;
+}
+
+if (!values['write-docs']) {
+  const measured = await run(values.worker);
+  console.log(
+    markdownTable({
+      head: ['input', 'outcome', 'cleaning', 'peak RSS'],
+      rows: Object.entries(measured).map(([name, m]) => [what(name), m.outcome, seconds(m), peak(m)]),
+    }),
+  );
+  if (values.out) writeFileSync(values.out, `${JSON.stringify(measured, null, 2)}\n`);
+} else {
+  if (values.only) throw new Error('--write-docs measures every input; leave --only out');
+  const before = values.before
+    ? (JSON.parse(readFileSync(values.before, 'utf8')) as Record<string, Measured>)
+    : undefined;
+  const inProcess = await run(false);
+  const inWorker = await run(true);
+  const cells = (m: Measured | undefined) => (m ? [m.outcome, seconds(m), peak(m)] : ['—', '—', '—']);
+  const inputsTable: FigureTable = {
+    head: [
+      'input',
+      ...(before ? ['before: outcome', 'before: time', 'before: peak RSS'] : []),
+      'outcome',
+      'time',
+      'peak RSS',
+      'in the worker: outcome',
+      'in the worker: time',
+      'in the worker: peak RSS',
+    ],
+    rows: inputs.map((i) => [
+      what(i.name),
+      ...(before ? cells(before[i.name]) : []),
+      ...cells(inProcess[i.name]),
+      ...cells(inWorker[i.name]),
+    ]),
+  };
+  console.log(markdownTable(inputsTable));
+  writeFiguresAndSay({
+    name: 'hostile',
+    command: `npm run hostile${values.before ? ` -- --before ${values.before}` : ''}`,
+    measured: measuredHere(),
+    tables: { inputs: inputsTable },
+  });
 }

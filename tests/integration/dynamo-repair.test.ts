@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '../../lambdas/runtime.js';
+import { repairIndexes } from '../../local/dynamo-repair.js';
+import { ensureTable } from '../../local/dynamo-table.js';
+import { type LocalDynamo, startDynamo } from '../../local/dynamodb.js';
+import { articleIdFor } from '../../shared/article.js';
+import type { ArticleRepository, SourceRef } from '../../shared/ports.js';
+import { DynamoArticleRepository } from '../../shared/storage/dynamo-article-repository.js';
+
+/**
+ * The emulator writes an item's index entries first and the item after, each
+ * on its own. A stack killed between the two leaves entries that lie: these
+ * tests stop the emulator's write at that point (the step it takes next never
+ * runs, as in a kill) and check that the repair a restarted stack runs gives
+ * each article one true entry again.
+ */
+
+type IndexWriter = (store: unknown, table: unknown, before: unknown, after: unknown, cb: (e?: Error) => void) => void;
+/** The emulator's own module (CommonJS), whose index writer its actions look up at each write. */
+const emulator = createRequire(import.meta.url)('dynalite/db/index.js') as {
+  updateIndexes: IndexWriter;
+  validationError: (message: string) => Error;
+};
+
+const TABLE = 'articles';
+let dir: string;
+let dynamo: LocalDynamo;
+let client: DynamoDBClient;
+let articles: ArticleRepository;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'precis-repair-'));
+  dynamo = await startDynamo({ port: 0, directory: join(dir, 'db') });
+  client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  await ensureTable(client, TABLE);
+  articles = new DynamoArticleRepository(documentClient(client), TABLE);
+});
+afterAll(async () => {
+  await dynamo?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `write` with the emulator stopped after it wrote the index entries and before it wrote the item. */
+async function killedMidWrite<T>(write: () => Promise<T>) {
+  const original = emulator.updateIndexes;
+  emulator.updateIndexes = (store, table, before, after, cb) =>
+    // An error the emulator answers with at once: the caller goes on, and the item is never written.
+    original(store, table, before, after, () => cb(emulator.validationError('the process was killed here')));
+  try {
+    return await write().catch(() => undefined);
+  } finally {
+    emulator.updateIndexes = original;
+  }
+}
+
+const source = (key: string): SourceRef => ({ bucket: 'b', key, etag: '"e"', size: 10, sequencer: '01' });
+const error = {
+  code: 'INGEST_INTERRUPTED' as const,
+  message: 'The process died while it cleaned this upload.',
+  stage: 'ingest' as const,
+  attempts: 1,
+};
+const listed = async () => (await articles.list({ limit: 100 })).items.map((a) => `${a.sourceKey} ${a.status}`);
+const withStatus = async (status: 'RECEIVED' | 'FAILED') =>
+  (await articles.list({ limit: 100, status })).items.map((a) => a.sourceKey);
+
+describe('the index repair after a killed stack', () => {
+  it('removes the entry a claim cut short left, so an article is listed once, in the state it is in', async () => {
+    // Prepare: the first claim dies after its index entries; the restarted stack claims and ends the article.
+    const key = 'incoming/cut-claim.md';
+    const id = articleIdFor('b', key);
+    await killedMidWrite(() => articles.claimIngest(id, source(key), new Date('2026-12-01T10:00:00Z'), 60_000));
+    await articles.claimIngest(id, source(key), new Date('2026-12-01T10:01:00Z'), 60_000);
+    await articles.markFailed(id, error, new Date('2026-12-01T10:01:01Z'), { sequencer: '01' });
+    expect(await listed()).toEqual([`${key} FAILED`, `${key} RECEIVED`]);
+    expect(await withStatus('RECEIVED')).toEqual([key]);
+
+    // Act
+    const repair = await repairIndexes(client, TABLE);
+
+    // Assess
+    expect(repair.stale).toBeGreaterThan(0);
+    expect(await listed()).toEqual([`${key} FAILED`]);
+    expect(await withStatus('RECEIVED')).toEqual([]);
+    expect(await withStatus('FAILED')).toEqual([key]);
+    expect((await articles.get(id))?.status).toBe('FAILED');
+  });
+
+  it('makes the entries an ending cut short agree with the article again, and leaves a whole table as it was', async () => {
+    // Prepare: the stack dies while it ends an article: the index says FAILED, the article is still RECEIVED.
+    const key = 'incoming/cut-ending.md';
+    const id = articleIdFor('b', key);
+    await articles.claimIngest(id, source(key), new Date('2026-12-01T11:00:00Z'), 60_000);
+    await killedMidWrite(() => articles.markFailed(id, error, new Date('2026-12-01T11:00:01Z'), { sequencer: '01' }));
+    expect((await articles.get(id))?.status).toBe('RECEIVED');
+    expect(await listed()).toContain(`${key} FAILED`);
+    expect(await withStatus('FAILED')).toContain(key);
+
+    // Act
+    const first = await repairIndexes(client, TABLE);
+    const second = await repairIndexes(client, TABLE);
+
+    // Assess: what the restarted stack finds is the article as it is, which it then ends itself.
+    expect(first.stale + first.rewritten).toBeGreaterThan(0);
+    expect(await listed()).toContain(`${key} RECEIVED`);
+    expect(await listed()).not.toContain(`${key} FAILED`);
+    expect(await withStatus('FAILED')).not.toContain(key);
+    expect(await withStatus('RECEIVED')).toEqual([key]);
+    expect(second).toEqual({ stale: 0, rewritten: 0 });
+  });
+});
