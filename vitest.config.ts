@@ -37,6 +37,7 @@ export default defineConfig({
             'tests/infra/deploys.test.ts',
             'tests/infra/data-lifetime.test.ts',
             'tests/infra/reader-sign-in.test.ts',
+            'tests/infra/batch.test.ts',
           ],
         },
       },

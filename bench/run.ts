@@ -2,7 +2,7 @@
  * Where precis spends time, each figure next to an anchor measured in the
  * same run (timings on a shared machine drift; ratios do not):
  *
- *   npm run bench [-- --only cleaning,worker,scaling,starts,uploads] [--rounds 5]
+ *   npm run bench [-- --only cleaning,worker,scaling,starts,uploads] [--rounds 5] [--write-docs]
  *
  * cleaning: CPU per page on the extraction benchmark's 181 pages against
  * plain Readability on linkedom (skipped without ../shared/eval-data).
@@ -20,8 +20,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { markdownTable, measuredHere, writeFiguresAndSay } from '../scripts/lib/doc-figures.js';
 import { benchCleaning } from './cleaning.js';
-import { type Row, table } from './lib/report.js';
+import { figureTable, type Row } from './lib/report.js';
 import { benchScaling } from './scaling.js';
 import { benchStarts } from './starts.js';
 import { benchUploads } from './uploads.js';
@@ -29,7 +30,7 @@ import { benchWorker } from './worker.js';
 
 const PARTS = ['cleaning', 'worker', 'scaling', 'starts', 'uploads'] as const;
 const { values } = parseArgs({
-  options: { only: { type: 'string' }, rounds: { type: 'string', default: '5' } },
+  options: { only: { type: 'string' }, rounds: { type: 'string', default: '5' }, 'write-docs': { type: 'boolean' } },
 });
 const only = values.only ? values.only.split(',') : [...PARTS];
 const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
@@ -40,6 +41,10 @@ if (unknown.length > 0) {
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) {
   console.error('--rounds must be a whole number of at least 1');
+  process.exit(2);
+}
+if (values['write-docs'] && values.only) {
+  console.error('--write-docs writes the whole table: leave --only out');
   process.exit(2);
 }
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -63,6 +68,14 @@ const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
 console.log(
   `npm run bench, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpu}, ${rounds} rounds\n`,
 );
-console.log(table(rows));
+console.log(markdownTable(figureTable(rows)));
 const missed = rows.filter((r) => !r.met).length;
 console.log(`\n${rows.length - missed} of ${rows.length} goals met.`);
+if (values['write-docs']) {
+  writeFiguresAndSay({
+    name: 'bench',
+    command: `npm run bench -- --rounds ${rounds}`,
+    measured: measuredHere(),
+    tables: { rows: figureTable(rows) },
+  });
+}

@@ -64,9 +64,11 @@ function runMs(args: string[]): number {
 
 /** What a bundle's import does beyond the spike's, from CPU profiles of the import (README, "Speed"). */
 const IMPORT_COSTS: Record<Exclude<Bundle, 'spike'>, string> = {
-  api: "zod's schemas built at import, the SQS and Secrets Manager clients, Powertools and the X-Ray SDK",
-  ingest: "franc's trigram tables (about 90 ms), linkedom's CSS module loading ICU data, zod's schemas",
-  analyze: "zod's schemas built at import, the SQS and Secrets Manager clients, Powertools and the X-Ray SDK",
+  api: 'zod and the request and configuration schemas, the SQS and Secrets Manager clients, Powertools and the X-Ray SDK',
+  ingest:
+    'zod and the configuration schemas, the SQS and EventBridge clients, Powertools and the X-Ray SDK (cleaning, with linkedom, is in its worker)',
+  analyze:
+    "more to parse (gzip about 3× the spike's): franc's data (its tables are built on first use), the claim model's weights, chrono-node; zod, Powertools and the X-Ray SDK",
 };
 
 const GOALS: Record<Exclude<Bundle, 'spike'>, { importRatio: number; gzipBytes: number }> = {

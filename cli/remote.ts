@@ -12,6 +12,7 @@ import { RemoteUsageError } from './usage.js';
 
 const OPTIONS = {
   translations: { type: 'boolean' },
+  batch: { type: 'boolean' },
   status: { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
@@ -48,7 +49,7 @@ export async function remoteMain(command: 'reprocess' | 'redrive', argv: string[
   const bulkOnly = (['since', 'until', 'engine', 'dry-run'] as const).filter((flag) => values[flag] !== undefined);
 
   if (command === 'redrive') {
-    if (ids.length > 0 || values.status || values.translations || bulkOnly.length > 0) {
+    if (ids.length > 0 || values.status || values.translations || values.batch || bulkOnly.length > 0) {
       throw new RemoteUsageError('redrive takes only --api, --key, --token, --iam, --stack and --region');
     }
     const target = await apiTarget(values, io.env);
@@ -93,6 +94,7 @@ export async function remoteMain(command: 'reprocess' | 'redrive', argv: string[
             status,
             scope,
             dryRun,
+            ...(values.batch ? { batch: true } : {}),
             ...(since.data ? { receivedFrom: since.data } : {}),
             ...(until.data ? { receivedBefore: until.data } : {}),
             ...(values.engine ? { engine: values.engine } : {}),
@@ -118,7 +120,8 @@ export async function remoteMain(command: 'reprocess' | 'redrive', argv: string[
   let failed = 0;
   for (const id of new Set(ids)) {
     try {
-      line(await callApi<Reprocessed>(target, 'POST', `/articles/${encodeURIComponent(id)}/reprocess`, { scope }));
+      const body = { scope, ...(values.batch ? { batch: true } : {}) };
+      line(await callApi<Reprocessed>(target, 'POST', `/articles/${encodeURIComponent(id)}/reprocess`, body));
     } catch (error) {
       if (!(error instanceof ApiCallError)) throw error;
       if (error.status === null || error.status === 403) {

@@ -40,6 +40,7 @@ Options of upload:
 
 Options of reprocess and redrive:
   --translations         (reprocess) redo only the translations that are not done (default: everything)
+  --batch                (reprocess) through the provider's Batch API: half price, answered within 24 hours
   --since TIME           (reprocess --status) received at or after TIME (ISO 8601, e.g. 2026-11-01)
   --until TIME           (reprocess --status) received before TIME
   --engine NAME          (reprocess --status) analysed by this engine, e.g. offline (with its fallbacks)

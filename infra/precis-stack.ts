@@ -3,6 +3,7 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { createAlarms } from './alarms.js';
+import { createBatchFunction } from './batch.js';
 import type { PrecisFunction } from './constructs/precis-function.js';
 import type { PrecisContext } from './context.js';
 import { createDashboard } from './dashboard.js';
@@ -23,7 +24,13 @@ export interface PrecisStackProps extends StackProps {
 export class PrecisStack extends Stack {
   readonly bucket: Bucket;
   readonly table: TableV2;
-  readonly functions: { ingest: PrecisFunction; analyze: PrecisFunction; sweep: PrecisFunction; api: PrecisFunction };
+  readonly functions: {
+    ingest: PrecisFunction;
+    analyze: PrecisFunction;
+    sweep: PrecisFunction;
+    batch: PrecisFunction;
+    api: PrecisFunction;
+  };
 
   constructor(scope: Construct, id: string, props: PrecisStackProps) {
     super(scope, id, props);
@@ -32,9 +39,16 @@ export class PrecisStack extends Stack {
     const storage = createStorage(this, context);
     const pipeline = createPipeline(this, storage, context);
     const readApi = createReadApi(this, storage, pipeline, context);
+    const batch = createBatchFunction(this, storage, pipeline, context);
     this.bucket = storage.bucket;
     this.table = storage.table;
-    this.functions = { ingest: pipeline.ingest, analyze: pipeline.analyze, sweep: pipeline.sweep, api: readApi.api };
+    this.functions = {
+      ingest: pipeline.ingest,
+      analyze: pipeline.analyze,
+      sweep: pipeline.sweep,
+      batch,
+      api: readApi.api,
+    };
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { PUBLIC_PATHS } from '../lambdas/api/routes.js';
 import { lambdaContext } from './lambda-context.js';
-import { listen } from './listen.js';
+import { closeNow, listen } from './listen.js';
 
 type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -144,10 +144,6 @@ export async function startHttpApi(options: { port: number; apiKey: string; hand
   const port = await listen(server, options.port);
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeNow(server),
   };
 }

@@ -8,3 +8,11 @@ export function listen(server: Server, port: number): Promise<number> {
     server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 }
+
+/** Stops a server at once: its connections, kept-alive ones included, are closed rather than waited for. */
+export function closeNow(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}

@@ -78,6 +78,12 @@ interface FilesystemStoreClass {
     rootDirectory: string;
     getBucketPath(bucket: string): string;
     getMetadata(bucket: string, key: string): Promise<Record<string, unknown>>;
+    getBucket(bucket: string): Promise<unknown>;
+    putBucket(bucket: string): Promise<unknown>;
+    deleteBucket(bucket: string): Promise<void>;
+    getSubresource(bucket: string, key: string | undefined, type: string): Promise<unknown>;
+    putSubresource(bucket: string, key: string | undefined, resource: { type: string }): Promise<void>;
+    deleteSubresource(bucket: string, key: string | undefined, type: string): Promise<void>;
   };
 }
 
@@ -93,8 +99,78 @@ const S3Object = require('s3rver/lib/models/object.js') as new (
 /** Keys in S3's order: by their UTF-8 bytes. */
 const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
-/** s3rver's file store, with every key kept as written (see encodeKeyPath). */
+/**
+ * s3rver's file store, with every key kept as written (see encodeKeyPath),
+ * and the bucket and its configurations (CORS, website) held in memory once
+ * read: s3rver asks for all three at every request, each a file read, which
+ * was a third of the emulator's work under a backlog. They change only
+ * through this store, which forgets what it changes.
+ */
 export class KeyPreservingStore extends FilesystemStore {
+  private readonly buckets = new Map<string, Promise<unknown>>();
+  private readonly configurations = new Map<string, Promise<unknown>>();
+
+  override getBucket(bucket: string): Promise<unknown> {
+    let found = this.buckets.get(bucket);
+    if (!found) {
+      found = super.getBucket(bucket);
+      this.buckets.set(bucket, found);
+      // A bucket not there (or not readable) is asked again next time.
+      found.then(
+        (b) => b ?? this.buckets.delete(bucket),
+        () => this.buckets.delete(bucket),
+      );
+    }
+    return found;
+  }
+
+  override async putBucket(bucket: string): Promise<unknown> {
+    this.forget(bucket);
+    return super.putBucket(bucket);
+  }
+
+  override async deleteBucket(bucket: string): Promise<void> {
+    try {
+      await super.deleteBucket(bucket);
+    } finally {
+      this.forget(bucket);
+    }
+  }
+
+  override getSubresource(bucket: string, key: string | undefined, type: string): Promise<unknown> {
+    // An object's own subresources (none that precis uses) are read each time.
+    if (key) return super.getSubresource(bucket, key, type);
+    const name = `${bucket}/${type}`;
+    let found = this.configurations.get(name);
+    if (!found) {
+      found = super.getSubresource(bucket, key, type);
+      this.configurations.set(name, found);
+      found.catch(() => this.configurations.delete(name));
+    }
+    return found;
+  }
+
+  override async putSubresource(bucket: string, key: string | undefined, resource: { type: string }): Promise<void> {
+    try {
+      await super.putSubresource(bucket, key, resource);
+    } finally {
+      this.configurations.delete(`${bucket}/${resource.type}`);
+    }
+  }
+
+  override async deleteSubresource(bucket: string, key: string | undefined, type: string): Promise<void> {
+    try {
+      await super.deleteSubresource(bucket, key, type);
+    } finally {
+      this.configurations.delete(`${bucket}/${type}`);
+    }
+  }
+
+  private forget(bucket: string): void {
+    this.buckets.delete(bucket);
+    for (const name of this.configurations.keys()) if (name.startsWith(`${bucket}/`)) this.configurations.delete(name);
+  }
+
   getResourcePath(bucket: string, key = '', resource: string): string {
     const parts = encodeKeyPath(key).split('/');
     const last = parts.pop() ?? '';

@@ -14,6 +14,8 @@ import {
   type ApiConfig,
   analyzeEnvSchema,
   apiEnvSchema,
+  type BatchConfig,
+  batchEnvSchema,
   type IngestConfig,
   ingestEnvSchema,
   loadConfig,
@@ -22,6 +24,7 @@ import {
 } from '../shared/config.js';
 import type { Cleaner } from '../shared/ports.js';
 import { AnalysisConcurrency } from './analysis-concurrency.js';
+import { type LocalBatch, startLocalBatch } from './batch-timer.js';
 import { repairIndexes } from './dynamo-repair.js';
 import { ensureTable } from './dynamo-table.js';
 import { FileArticleEvents } from './events-file.js';
@@ -42,6 +45,8 @@ export const localEnvSchema = z.object({
   PRECIS_DATA_DIR: z.string().min(1).default('.precis'),
   /** How often the sweep runs (it also runs at start); 0 runs it at start only. */
   PRECIS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
+  /** How often the batch function runs (batch mode: collect ended batches, submit calls put off); 0: never by itself. */
+  PRECIS_BATCH_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   /**
    * Articles analysed at once (the analyze function's concurrency): `auto` (the default) follows the
    * LLM provider's budget as the rate governors see it (AnalysisConcurrency); a number fixes it.
@@ -80,6 +85,9 @@ export interface LocalStackOptions {
   sweep: SweepConfig;
   /** How often the sweep runs after the one at start; 0: at start only. */
   sweepIntervalMs: number;
+  batch: BatchConfig;
+  /** How often the batch function runs; 0: only when asked (`LocalStack.batch.run`). */
+  batchIntervalMs: number;
   /** Articles analysed at once: a number, or `auto` (from the provider's budget). */
   analyzeConcurrency: number | 'auto';
   /** How long after a failure a message comes back; must exceed the leases, as in AWS. */
@@ -114,6 +122,8 @@ export function localOptions(env: Record<string, string | undefined> = process.e
     api: loadConfig(apiEnvSchema, functionEnv),
     sweep: loadConfig(sweepEnvSchema, functionEnv),
     sweepIntervalMs: local.PRECIS_SWEEP_INTERVAL_MS,
+    batch: loadConfig(batchEnvSchema, functionEnv),
+    batchIntervalMs: local.PRECIS_BATCH_INTERVAL_MS,
     analyzeConcurrency: local.PRECIS_ANALYZE_CONCURRENCY,
     ingestVisibilityMs: ingest.PRECIS_INGEST_LEASE_MS + VISIBILITY_MARGIN_MS,
     analyzeVisibilityMs: analyze.PRECIS_ANALYZE_LEASE_MS + VISIBILITY_MARGIN_MS,
@@ -176,6 +186,8 @@ export interface LocalStack {
   /** An S3 client for the emulator, as a user's script would configure one. */
   s3: S3Client;
   queues: { ingest: LocalQueue; analyze: LocalQueue };
+  /** The batch function (batch mode): runs on its timer, or now when asked. */
+  batch: LocalBatch;
   /** The storage adapters the handlers use, for tools and tests that work beside them. */
   adapters: Pick<IngestHandlerDeps, 'blobs' | 'articles'>;
   /** Where each article's terminal state is appended as an EventBridge event (JSON lines). */
@@ -277,6 +289,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       region,
       forcePathStyle: true,
       credentials: LOCAL_CREDENTIALS,
+      // Each command's middleware stack resolved once per kind of command, not at every call (a tenth of this
+      // thread's work under a backlog). The functions' S3 calls add no middleware of their own. Not for
+      // DynamoDB: the document client's commands carry their input in theirs.
+      cacheMiddleware: true,
     });
     await ensureTable(dynamodb, ingestConfig.PRECIS_TABLE);
     // A stack killed between the emulator's index entries and their item left entries that lie.
@@ -328,6 +344,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       log: options.log,
     });
     stops.push(sweeper.stop);
+    const batch = startLocalBatch({
+      config: options.batch,
+      clients: { s3, dynamodb },
+      analyze: analyzeQueue,
+      intervalMs: options.batchIntervalMs,
+      log: options.log,
+    });
+    stops.push(batch.stop);
 
     return {
       endpoints: { s3: services.s3.endpoint, dynamodb: services.dynamodb.endpoint, api: services.api.endpoint },
@@ -337,6 +361,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dataDir: options.dataDir,
       s3,
       queues: { ingest: ingestQueue, analyze: analyzeQueue },
+      batch,
       adapters: { blobs: ingestDeps.blobs, articles: ingestDeps.articles },
       eventsFile,
       stop,

@@ -18,12 +18,30 @@ import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { type PageScore, scorePage, summarise } from '../bench/lib/shingles.js';
 import { cleanDocument, loadLanguageModels } from '../shared/cleaning/index.js';
+import { type FigureTable, measuredHere, writeFiguresAndSay } from './lib/doc-figures.js';
 
 const DATA = resolve(import.meta.dirname, '../../shared/eval-data/extraction/scrapinghub-aeb');
 const TRAFILATURA = resolve(import.meta.dirname, '../../shared/eval-data/extraction/trafilatura-eval-dev');
 const { values } = parseArgs({
-  options: { below: { type: 'string', default: '0.8' }, data: { type: 'string' }, trafilatura: { type: 'string' } },
+  options: {
+    below: { type: 'string', default: '0.8' },
+    data: { type: 'string' },
+    trafilatura: { type: 'string' },
+    'write-docs': { type: 'boolean' },
+  },
 });
+/** The tables docs/api.md shows, as this run fills them. */
+const tables: Record<'scrapinghub' | 'trafilatura', FigureTable> = {
+  scrapinghub: { head: ['system', 'F1', 'precision', 'recall'], rows: [] },
+  trafilatura: { head: ['system', 'F', 'precision', 'recall'], rows: [] },
+};
+const figure = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(3));
+/** The two halves as rows: the one the rules are written from, and the one they are checked on. */
+const halfRows = (table: FigureTable, tune: number, tuneN: number, held: number, heldN: number) =>
+  table.rows.push(
+    [`precis clean, the half rules are written from (${tuneN} pages)`, figure(tune), '—', '—'],
+    [`precis clean, the half not looked at (${heldN} pages)`, figure(held), '—', '—'],
+  );
 /** The goals: F1 on ScrapingHub's pages, F on trafilatura's multilingual set. */
 const GOALS = { scrapinghub: 0.975, trafilatura: 0.93 };
 const dir = values.data ?? DATA;
@@ -60,10 +78,12 @@ try {
     return { id, error: record?.error?.code, ...scorePage(truth[id]?.articleBody ?? '', record?.text ?? '') };
   });
   const s = summarise(scored);
-  const row = (name: string, f1: number, p?: number, r?: number) =>
+  const row = (name: string, f1: number, p?: number, r?: number) => {
+    tables.scrapinghub.rows.push([name, figure(f1), figure(p), figure(r)]);
     console.log(
       `${name.padEnd(26)} ${f1.toFixed(3)}  ${p === undefined ? '  -  ' : p.toFixed(3)}  ${r === undefined ? '  -  ' : r.toFixed(3)}`,
     );
+  };
   console.log(`Article body extraction on ${ids.length} pages (${dir})\n`);
   console.log(`${'system'.padEnd(30)} F1     P      R`);
   row('precis clean', s.f1, s.precision, s.recall);
@@ -75,15 +95,22 @@ try {
       return scorePage(truth[id]?.articleBody ?? '', article?.textContent ?? '');
     }),
   );
-  row('Readability.js, linkedom', plain.f1, plain.precision, plain.recall);
-  row('trafilatura 2.0.0 (pub.)', 0.958, 0.938, 0.978);
-  row('Readability.js 0.6.0 (pub.)', 0.947, 0.914, 0.982);
-  row('newspaper4k 0.9.3.1 (pub.)', 0.949, 0.964, 0.934);
-  row('whole-page text (pub.)', 0.665, 0.499, 0.994);
+  row('Readability.js on linkedom, plain (same run)', plain.f1, plain.precision, plain.recall);
+  row('trafilatura 2.0.0 (published)', 0.958, 0.938, 0.978);
+  row('Readability.js 0.6.0 (published)', 0.947, 0.914, 0.982);
+  row('newspaper4k 0.9.3.1 (published)', 0.949, 0.964, 0.934);
+  row('whole-page text (published)', 0.665, 0.499, 0.994);
   console.log(goal('ScrapingHub F1', s.f1, GOALS.scrapinghub));
   const tuneScores = scored.filter((x) => scrapinghubTune(x.id));
   const heldScores = scored.filter((x) => !scrapinghubTune(x.id));
   console.log(halves(summarise(tuneScores).f1, tuneScores.length, summarise(heldScores).f1, heldScores.length));
+  halfRows(
+    tables.scrapinghub,
+    summarise(tuneScores).f1,
+    tuneScores.length,
+    summarise(heldScores).f1,
+    heldScores.length,
+  );
   const below = (key: 'precision' | 'recall') => scored.filter((x) => x[key] < 0.9).length;
   console.log(
     `Where precis misses: precision ${s.precision.toFixed(3)} (text the benchmark leaves out; ${below('precision')} pages below 0.9), ` +
@@ -122,6 +149,15 @@ try {
   const total = performance.now() - started;
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] as number;
+  if (values['write-docs']) {
+    if (values.data || values.trafilatura) throw new Error('--write-docs writes the run on ../shared/eval-data only');
+    writeFiguresAndSay({
+      name: 'eval-extraction',
+      command: 'npm run eval:extraction',
+      measured: measuredHere(),
+      tables,
+    });
+  }
   console.log(
     `\nSpeed: median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms per page, ${((ids.length / total) * 1000).toFixed(1)} pages/s (one core, Node ${process.version})`,
   );
@@ -232,18 +268,21 @@ function trafilaturaSet(dir: string): void {
       return '';
     }
   });
-  const line = (name: string, x: { f: number; p?: number; r?: number }) =>
+  const line = (name: string, x: { f: number; p?: number; r?: number }) => {
+    tables.trafilatura.rows.push([name, figure(x.f), figure(x.p), figure(x.r)]);
     console.log(
       `${name.padEnd(30)} ${x.f.toFixed(3)}  ${x.p === undefined ? '  -  ' : x.p.toFixed(3)}  ${x.r === undefined ? '  -  ' : x.r.toFixed(3)}`,
     );
+  };
   console.log(`\ntrafilatura's multilingual benchmark, ${pages.length} pages (${dir})\n`);
   console.log(`${'system'.padEnd(30)} F      P      R`);
   line('precis clean', precis);
-  line('Readability.js, linkedom', plain);
-  line('trafilatura 2.2.0 (pub., 990)', { f: 0.924, p: 0.906, r: 0.943 });
-  line('readability-lxml (pub., 990)', { f: 0.826 });
+  line('Readability.js on linkedom, plain (same run)', plain);
+  line('trafilatura 2.2.0 (published, all 990)', { f: 0.924, p: 0.906, r: 0.943 });
+  line('readability-lxml (published, all 990)', { f: 0.826 });
   console.log(goal("trafilatura's set F", precis.f, GOALS.trafilatura));
   console.log(halves(precis.tune.f, precis.tune.n, precis.held.f, precis.held.n));
+  halfRows(tables.trafilatura, precis.tune.f, precis.tune.n, precis.held.f, precis.held.n);
   console.log(
     `Where precis misses: ${misses.refused} pages refused (NO_ARTICLE_TEXT; ${misses.refusedFn} segments), ` +
       `${misses.wrongPart} pages read from the wrong part of the page (every segment missed; ${misses.wrongPartFn}), ` +

@@ -5,6 +5,8 @@
  *   npm run measure:cost -- --out after.json      # …and the figures as JSON
  *   npm run measure:cost -- --compare before.json # …beside the figures of another run, with the ratio of costs
  *   npm run measure:cost -- --profiles            # one article on each stand-in profile: calls and cost billed
+ *   npm run measure:cost -- --batch               # …and each model and corpus again in batch mode
+ *   npm run measure:cost -- --compare before.json --batch --write-docs   # the tables docs/llm-providers.md shows
  *
  * The first report: the samples and the 100 dev CNN/DM articles
  * (../shared/eval-data, skipped when absent) through the LLM engine with
@@ -21,6 +23,11 @@
  * per article, the share of summaries the model-free verifier flags, and the
  * share of translations that passed their checks.
  *
+ * `--batch` adds, per model and corpus, the same articles through the
+ * Batch API (batch mode): each article's calls put off, sent as a batch to
+ * the stand-in's Batch API, and its run taken again from the answers, as
+ * the batch function does it; priced at the model's batch share.
+ *
  * It uses only what every version of the engine has, so copying this file and
  * tests/helpers/ into an older checkout measures that version the same way.
  *
@@ -29,15 +36,24 @@
  * stand-in billed (answered calls, USD at the provider's prices) and what
  * the article's record says it cost.
  */
+
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import OpenAI from 'openai';
 import { createLlmEngine, selectEngine } from '../lambdas/analyze/deps.js';
+import { OpenAiBatchApi } from '../shared/analysis/llm/batch-api.js';
+import { type BatchRun, parseCustomId, withinBatchRun } from '../shared/analysis/llm/deferred.js';
+import { capabilitiesOf } from '../shared/analysis/llm/models.js';
+import { costOf } from '../shared/analysis/llm/prices.js';
 import { UsageMeter } from '../shared/analysis/usage.js';
+import type { BookEntry } from '../shared/batch/ports.js';
 import { analyzeEnvSchema, loadConfig } from '../shared/config.js';
 import { analyzeDocument, type DocumentAnalysis } from '../shared/usecases/analyze-document.js';
 import { startStubOpenAI } from '../tests/helpers/stub-openai.js';
 import { scenarios } from '../tests/helpers/stub-scenarios.js';
+import { type FigureTable, markdownTable, measuredHere, writeFiguresAndSay } from './lib/doc-figures.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,6 +64,9 @@ const { values } = parseArgs({
     out: { type: 'string' },
     compare: { type: 'string' },
     profiles: { type: 'boolean' },
+    batch: { type: 'boolean' },
+    /** Write the tables into docs/llm-providers.md (docs/figures/measure-cost.json, or measure-cost-profiles.json). */
+    'write-docs': { type: 'boolean' },
   },
 });
 const targets = (values.target ?? '').split(',').filter(Boolean);
@@ -140,56 +159,154 @@ function figures(records: DocumentAnalysis[]) {
   };
 }
 
+/** The LLM engine as the analyze function builds it, on `model` at the stand-in. */
+function engineOn(baseURL: string, model: string) {
+  const config = loadConfig(analyzeEnvSchema, {
+    ...base,
+    OPENAI_BASE_URL: baseURL,
+    PRECIS_LLM_PROVIDER: 'openai',
+    OPENAI_API_KEY: 'measure',
+    PRECIS_MODEL: model,
+  });
+  return createLlmEngine(config, 'measure', () => undefined);
+}
+
 async function realTime(corpusName: string, docs: Doc[], model: string): Promise<Measured> {
   const stub = await startStubOpenAI();
   try {
-    const config = loadConfig(analyzeEnvSchema, {
-      ...base,
-      OPENAI_BASE_URL: stub.baseURL,
-      PRECIS_LLM_PROVIDER: 'openai',
-      OPENAI_API_KEY: 'measure',
-      PRECIS_MODEL: model,
-    });
-    const engine = createLlmEngine(config, 'measure', () => undefined);
+    const engine = engineOn(stub.baseURL, model);
     // A stack that analyses articles all day reads its prompts' shared head from a warm cache: warm it first.
     await analyzeDocument(WARM_UP, { name: 'warm-up.txt', engine, targetLanguages: targets });
-    const start = { ...stub.ledger };
+    const billedBefore = stub.ledger.costUsd;
     const records: DocumentAnalysis[] = [];
     for (const doc of docs) {
       records.push(await analyzeDocument(doc.bytes, { name: doc.name, engine, targetLanguages: targets }));
     }
-    const f = figures(records);
-    return {
-      corpus: corpusName,
-      model,
-      mode: 'real-time',
-      articles: docs.length,
-      perThousand: f.cost === null ? null : (f.cost / docs.length) * 1000,
-      billedPerThousand: ((stub.ledger.costUsd - start.costUsd) / docs.length) * 1000,
-      ...f,
-    };
+    return measured(corpusName, model, 'real-time', records, stub.ledger.costUsd - billedBefore);
   } finally {
     await stub.close();
   }
 }
 
+/**
+ * The same articles in batch mode: each run's calls put off, sent as one
+ * batch to the stand-in's Batch API, driven to its end, and its answers
+ * given to the next run, until the article ends; each answer counted once,
+ * at the batch price, as the batch function counts it.
+ */
+async function batchMode(corpusName: string, docs: Doc[], model: string): Promise<Measured> {
+  const stub = await startStubOpenAI();
+  try {
+    const engine = engineOn(stub.baseURL, model);
+    const api = new OpenAiBatchApi(new OpenAI({ apiKey: 'measure', baseURL: stub.baseURL, maxRetries: 0 }), 'openai');
+    const price = capabilitiesOf(model).price;
+    const analyse = async (doc: Doc): Promise<DocumentAnalysis> => {
+      const book = new Map<string, BookEntry>();
+      const meter = new UsageMeter();
+      const articleId = createHash('sha256').update(doc.name).digest('hex').slice(0, 24);
+      for (let round = 0; round < 10; round++) {
+        const run: BatchRun = { articleId, answers: book, mode: 'defer', deferred: [] };
+        // A call put off stops the analysis (a thrown CallDeferred): the batch answers it, and the run goes again.
+        const record = await withinBatchRun(run, () =>
+          analyzeDocument(doc.bytes, { name: doc.name, engine, targetLanguages: targets }),
+        ).catch((error: unknown) => {
+          if (run.deferred.length === 0) throw error;
+          return null;
+        });
+        if (record && run.deferred.length === 0) return { ...record, usage: meter.usage };
+        const file = await api.upload(run.deferred, run.deferred[0]?.api ?? 'chat');
+        const batch = await api.create(file, run.deferred[0]?.api ?? 'chat');
+        stub.batches.finish();
+        const ended = await api.retrieve(batch.id);
+        const { lines } = ended.outputFileId ? await api.results(ended.outputFileId) : { lines: [] };
+        for (const line of lines) {
+          const id = parseCustomId(line.customId);
+          if (!line.ok || !id) continue;
+          book.set(id.key, { key: id.key, stage: id.stage, api: 'chat', body: line.body });
+          meter.add(id.stage, line.usage, costOf(price, line.usage));
+        }
+      }
+      throw new Error(`${doc.name} did not end within 10 batches`);
+    };
+    await analyse({ name: 'warm-up.txt', bytes: WARM_UP });
+    const billedBefore = stub.ledger.costUsd;
+    const records: DocumentAnalysis[] = [];
+    for (const doc of docs) records.push(await analyse(doc));
+    return measured(corpusName, model, 'batch', records, stub.ledger.costUsd - billedBefore);
+  } finally {
+    await stub.close();
+  }
+}
+
+/** One corpus on one model in one mode: per 1,000 articles, as the records say and as the stand-in billed. */
+function measured(
+  corpus: string,
+  model: string,
+  mode: Measured['mode'],
+  records: DocumentAnalysis[],
+  billedUsd: number,
+): Measured {
+  const f = figures(records);
+  return {
+    corpus,
+    model,
+    mode,
+    articles: records.length,
+    perThousand: f.cost === null ? null : (f.cost / records.length) * 1000,
+    billedPerThousand: (billedUsd / records.length) * 1000,
+    ...f,
+  };
+}
+
 const pct = (n: number) => `${(100 * n).toFixed(1)} %`;
 
-function table(rows: Measured[], before: Measured[] | null) {
+function table(rows: Measured[], before: Measured[] | null): FigureTable {
   const match = (r: Measured) =>
     before?.find((b) => b.corpus === r.corpus && b.model === r.model && b.mode === 'real-time') ?? null;
-  console.log(
-    '| corpus | model | mode | USD / 1,000 articles | stand-in billed | vs before | input tokens / article | cached | output tokens / article | reasoning / article | claims grounded | claims / article | summaries flagged | translations passed | not DONE |',
-  );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  const out: FigureTable = {
+    head: [
+      'corpus',
+      'model',
+      'mode',
+      'USD / 1,000 articles',
+      'stand-in billed',
+      'vs before',
+      'input tokens / article',
+      'cached',
+      'output tokens / article',
+      'reasoning / article',
+      'claims grounded',
+      'claims / article',
+      'summaries flagged',
+      'translations passed',
+      'not DONE',
+    ],
+    rows: [],
+  };
   for (const r of rows) {
     const b = match(r);
     const ratio = b?.perThousand && r.perThousand !== null ? `${(r.perThousand / b.perThousand).toFixed(2)}×` : '—';
-    const per = (n: number) => Math.round(n / r.articles);
-    console.log(
-      `| ${r.corpus} | ${r.model} | ${r.mode} | ${r.perThousand === null ? '—' : `$${r.perThousand.toFixed(2)}`} | $${r.billedPerThousand.toFixed(2)} | ${ratio} | ${per(r.inputTokens)} | ${pct(r.inputTokens === 0 ? 0 : r.cachedInputTokens / r.inputTokens)} | ${per(r.outputTokens)} | ${per(r.reasoningTokens)} | ${pct(r.grounded)} | ${r.claimsPerArticle.toFixed(2)} | ${pct(r.flagged)} | ${pct(r.translationsPassed)} | ${r.notDone} |`,
-    );
+    const per = (n: number) => String(Math.round(n / r.articles));
+    out.rows.push([
+      r.corpus,
+      r.model,
+      r.mode,
+      r.perThousand === null ? '—' : `$${r.perThousand.toFixed(2)}`,
+      `$${r.billedPerThousand.toFixed(2)}`,
+      ratio,
+      per(r.inputTokens),
+      pct(r.inputTokens === 0 ? 0 : r.cachedInputTokens / r.inputTokens),
+      per(r.outputTokens),
+      per(r.reasoningTokens),
+      pct(r.grounded),
+      r.claimsPerArticle.toFixed(2),
+      pct(r.flagged),
+      pct(r.translationsPassed),
+      String(r.notDone),
+    ]);
   }
+  console.log(markdownTable(out));
+  return out;
 }
 
 async function costs() {
@@ -202,19 +319,39 @@ async function costs() {
       continue;
     }
     for (const model of models) {
-      rows.push(await realTime(name, docs, model));
+      const now = await realTime(name, docs, model);
+      rows.push(now);
+      if (values.batch) {
+        const batched = await batchMode(name, docs, model);
+        rows.push(batched);
+        if (now.perThousand && batched.perThousand !== null) {
+          console.log(`${name} ${model}: batch ${(batched.perThousand / now.perThousand).toFixed(3)}× real-time`);
+        }
+      }
     }
   }
   console.log(
     `USD per 1,000 articles at each model's default effort, translated into ${targets.join(', ') || 'none'}\n`,
   );
+  const tables: Record<string, FigureTable> = {};
   if (before) {
     console.log(`Before (${values.compare}):\n`);
-    table(before, null);
+    tables.before = table(before, null);
     console.log('\nNow:\n');
   }
-  table(rows, before);
+  tables.now = table(rows, before);
   if (values.out) writeFileSync(values.out, `${JSON.stringify(rows, null, 2)}\n`);
+  if (values['write-docs']) {
+    const options = [values.compare ? `--compare ${values.compare}` : '', values.batch ? '--batch' : '']
+      .filter(Boolean)
+      .join(' ');
+    writeFiguresAndSay({
+      name: 'measure-cost',
+      command: `npm run measure:cost${options ? ` -- ${options}` : ''}`,
+      measured: measuredHere(),
+      tables,
+    });
+  }
 }
 
 /** The English samples joined, three times over: an article longer than a small context. */
@@ -229,8 +366,10 @@ function longArticle(): Buffer {
 
 async function profiles() {
   console.log(`One article on each stand-in profile, target languages: ${targets.join(', ') || 'none'}\n`);
-  console.log('| profile | article | ends | engine (fallback) | billed calls | refused | billed USD | recorded USD |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  const table: FigureTable = {
+    head: ['profile', 'article', 'ends', 'engine (fallback)', 'billed calls', 'refused', 'billed USD', 'recorded USD'],
+    rows: [],
+  };
   for (const [name, scenario] of scenarios()) {
     const stub = await startStubOpenAI(scenario.stub);
     try {
@@ -248,12 +387,29 @@ async function profiles() {
       );
       const total = UsageMeter.sum(record.usage);
       const fallback = record.provenance.fallback ? ` (${record.provenance.fallback.code})` : '';
-      console.log(
-        `| ${name} | ${scenario.article} | ${record.status} | ${record.provenance.engine}${fallback} | ${stub.ledger.billed - before.billed} | ${stub.ledger.refused - before.refused} | ${usd(stub.ledger.costUsd - before.costUsd)} | ${usd(total.costUsd)} |`,
-      );
+      table.rows.push([
+        name,
+        scenario.article,
+        record.status,
+        `${record.provenance.engine}${fallback}`,
+        String(stub.ledger.billed - before.billed),
+        String(stub.ledger.refused - before.refused),
+        usd(stub.ledger.costUsd - before.costUsd),
+        usd(total.costUsd),
+      ]);
+      console.log(`${name}: ${record.status}`);
     } finally {
       await stub.close();
     }
+  }
+  console.log(`\n${markdownTable(table)}`);
+  if (values['write-docs']) {
+    writeFiguresAndSay({
+      name: 'measure-cost-profiles',
+      command: 'npm run measure:cost -- --profiles',
+      measured: measuredHere(),
+      tables: { profiles: table },
+    });
   }
 }
 

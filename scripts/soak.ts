@@ -12,7 +12,7 @@
  *
  *   npm run soak -- --articles 2000 --rate 6 --burst 100 --crash 2 --outage dynamo:20
  *                   [--fault-rate 0.2] [--timeout 300] [--concurrency N] [--seed 1] [--max-paid-twice 0]
- *                   [--cpu-prof DIR]
+ *                   [--cpu-prof DIR] [--heap-prof DIR] [--stack-log FILE] [--write-docs]
  *
  * Uploads go up in bursts of `--burst` at once, `--rate` a second on average
  * (a burst every burst/rate seconds); `--rate 0` uploads one after the other
@@ -29,7 +29,7 @@
  */
 import '../local/process-env.js';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,6 +38,7 @@ import { LOCAL_CREDENTIALS } from '../local/stack.js';
 import { killLocalProcess, startLocalProcess } from '../tests/helpers/local-process.js';
 import { startStubOpenAI } from '../tests/helpers/stub-openai.js';
 import { CALL_TIMEOUT_MS, PaidTwice } from './lib/soak-faults.js';
+import { writeSoakFigures } from './lib/soak-figures.js';
 import { startApiProbe } from './lib/soak-probe.js';
 import { cpuSeconds, loadAverage, percentile, perMinute, rssMb, TerminalEvents } from './lib/soak-watch.js';
 
@@ -56,6 +57,12 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     /** A folder for CPU profiles of the stack (`node --cpu-prof`); the stack is then stopped, not killed, at the end. */
     'cpu-prof': { type: 'string' },
+    /** A folder for sampling heap profiles of the stack (`node --heap-prof`): what is still held when it stops. */
+    'heap-prof': { type: 'string' },
+    /** A file the stack's output (every start's) is appended to, for reading what it did. */
+    'stack-log': { type: 'string' },
+    /** Keep this run's row in docs/figures/soak.json and write the Guarantees table (scripts/lib/soak-figures.ts). */
+    'write-docs': { type: 'boolean' },
     /** Texts paid for twice that still pass (default 0). */
     'max-paid-twice': { type: 'string', default: '0' },
   },
@@ -77,6 +84,8 @@ const TERMINAL = ['DONE', 'PARTIAL', 'FAILED'];
 
 interface Stack {
   child: ChildProcess;
+  /** What the stack printed (its start, then the most recent lines). */
+  output: () => string;
   s3: S3Client;
   api: string;
   apiKey: string;
@@ -102,13 +111,24 @@ async function start(dataDir: string, baseURL: string): Promise<Stack> {
     ...(values.concurrency ? { PRECIS_ANALYZE_CONCURRENCY: values.concurrency } : {}),
   };
   // An outage needs the stack to take orders: `npm start` with a control channel.
-  const profile = values['cpu-prof'];
+  const cpuProfile = values['cpu-prof'];
+  const heapProfile = values['heap-prof'];
   const stack = await startLocalProcess(env, {
     entry: OUTAGE ? 'scripts/soak-stack.ts' : undefined,
-    nodeArgs: profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(profile)] : [],
+    nodeArgs: [
+      ...(cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', resolve(cpuProfile)] : []),
+      ...(heapProfile ? ['--heap-prof', '--heap-prof-dir', resolve(heapProfile)] : []),
+    ],
   });
+  const log = values['stack-log'];
+  if (log) {
+    const keep = (chunk: Buffer) => appendFileSync(log, chunk);
+    stack.child.stdout?.on('data', keep);
+    stack.child.stderr?.on('data', keep);
+  }
   return {
     child: stack.child,
+    output: stack.output,
     api: stack.api,
     apiKey: stack.apiKey,
     s3: new S3Client({
@@ -296,8 +316,13 @@ async function main(): Promise<number> {
       wallSeconds: Math.round((Date.now() - started) / 1000),
     };
     console.log(JSON.stringify(report, null, 2));
+    if (values['write-docs']) {
+      const typed = process.argv.slice(2).filter((a) => a !== '--write-docs' && a !== '--');
+      writeSoakFigures(typed.join(' '), report);
+    }
     paid.explain(started);
     if (lost.length) console.error(`lost: ${lost.slice(0, 10).join(', ')}`);
+    if (lost.length || stuck.length) console.error(`the stack's last lines:\n${stack.output().slice(-3000)}`);
     if (stuck.length)
       console.error(
         `stuck: ${stuck
@@ -310,7 +335,7 @@ async function main(): Promise<number> {
   } finally {
     clearInterval(watch);
     probe.kill();
-    if (values['cpu-prof'] && stack.child.exitCode === null) {
+    if ((values['cpu-prof'] || values['heap-prof']) && stack.child.exitCode === null) {
       // A profile is written when the process exits on its own.
       const exited = new Promise((r) => stack.child.once('exit', r));
       stack.child.kill('SIGTERM');

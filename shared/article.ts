@@ -75,6 +75,8 @@ export interface StageUsage {
   reasoningTokens?: number;
   /** Answers the provider returned (and billed) for this stage. */
   calls?: number;
+  /** Of those, the ones answered through the provider's Batch API (billed at its batch price, in `costUsd`). */
+  batchCalls?: number;
   /** Null when the model's price is unknown (a local model, say). */
   costUsd: number | null;
 }
@@ -187,6 +189,36 @@ export interface ReprocessRequest {
   requestedAt: string;
   /** The status the article had before. */
   from: Status;
+  /** Its calls go through the provider's Batch API (at the batch price), answered within 24 hours. */
+  batch?: boolean;
+}
+
+/**
+ * An article whose calls wait on the provider's Batch API (batch mode),
+ * while it is ANALYZING: `queued` until the batch function submits them,
+ * `submitted` in batch `id` until `deadline`; `collected` once that batch
+ * ended and the article's next run takes its answers; `realtime` when the
+ * batch expired, failed or was cancelled, or some of its calls failed: the
+ * article goes on on the normal path, and only the calls the batch did not
+ * answer are made (and paid for) at once. Kept after the article ends, as
+ * the last state it had.
+ */
+export interface BatchWait {
+  state: 'queued' | 'submitted' | 'collected' | 'realtime';
+  /** The provider's batch id; null until submitted. */
+  id: string | null;
+  /** The input file the batch was made from, which names its job in the table; null until submitted. */
+  job: string | null;
+  /** When the provider expires the batch (ISO 8601); null until submitted, or when it never expires. */
+  deadline: string | null;
+  /** Calls waiting in this round. */
+  requests: number;
+  /** Batches the article went through so far. */
+  rounds: number;
+  /** When its calls were put off (ISO 8601), which names this round. */
+  queuedAt: string;
+  /** Why it went back to the normal path (`realtime`): the batch's status, or its failed calls. */
+  reason?: string;
 }
 
 /** One item per article in the table. Optional fields fill in as it moves through the stages. */
@@ -212,6 +244,8 @@ export interface ArticleRecord extends Partial<ArticleMetadata> {
   usage?: Record<string, StageUsage>;
   provenance?: Provenance;
   checks?: Checks;
+  /** Batch mode: what the article's calls wait on in the provider's Batch API (see BatchWait). */
+  batch?: BatchWait;
   /** Set while a reprocess asked for is under way; the last one asked for stays after it ends. */
   reprocess?: ReprocessRequest;
   /** Milliseconds each stage took, by stage name. */

@@ -50,6 +50,8 @@ export const priceSchema = z.object({
   output: z.number().nonnegative(),
   cachedInput: z.number().nonnegative().optional(),
   cacheWrite: z.number().nonnegative().optional(),
+  /** What a call through the provider's Batch API costs, as a share of every rate above (OpenAI and Azure: 0.5). */
+  batch: z.number().positive().max(1).optional(),
   longContext: z
     .object({
       aboveInputTokens: z.number().int().positive(),
@@ -111,6 +113,11 @@ const llmEnv = {
    * OPENAI_BASE_URL (OpenAI, Azure OpenAI, OpenRouter, else a compatible server).
    */
   PRECIS_LLM_PROVIDER: z.enum(['auto', 'openai', 'azure', 'openrouter', 'compatible']).default('auto'),
+  /**
+   * `batch`: every analysis goes through the provider's Batch API at its batch price (half, on OpenAI and
+   * Azure), answered within 24 hours; for a stack that never needs answers within minutes.
+   */
+  PRECIS_LLM_MODE: z.enum(['realtime', 'batch']).default('realtime'),
   /** Chat Completions or the Responses API; `auto` uses Responses for the models served only there. */
   PRECIS_LLM_API: z.enum(['auto', 'chat', 'responses']).default('auto'),
   /** The model for every stage, unless a stage names its own. */
@@ -240,6 +247,14 @@ export const sweepEnvSchema = z.object({
   PRECIS_SWEEP_UPLOAD_PAGES: positiveInt(1),
 });
 
+/** The scheduled batch function: submits the calls put off to the Batch API, and collects what batches answered. */
+export const batchEnvSchema = z.object({
+  ...storageEnv,
+  /** Where an article whose batch ended is sent, for its next run. */
+  PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
+  ...engineEnv,
+});
+
 export const apiEnvSchema = z.object({
   ...storageEnv,
   /** Where a reprocess sends an article to be cleaned again from its upload. */
@@ -284,6 +299,7 @@ export type IngestConfig = z.infer<typeof ingestEnvSchema>;
 export type AnalyzeConfig = z.infer<typeof analyzeEnvSchema>;
 export type ApiConfig = z.infer<typeof apiEnvSchema>;
 export type SweepConfig = z.infer<typeof sweepEnvSchema>;
+export type BatchConfig = z.infer<typeof batchEnvSchema>;
 export type CliConfig = z.infer<typeof cliEnvSchema>;
 /** What the engine's composition reads: the same in the analyze function and the CLI. */
 export type EngineConfig = Pick<AnalyzeConfig, keyof typeof engineEnv>;

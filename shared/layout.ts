@@ -7,7 +7,7 @@
  */
 
 /** Who touches a prefix: a function of the stack, or a person. */
-export type Part = 'uploader' | 'ingest' | 'analyze' | 'api' | 'sweep' | 'operator';
+export type Part = 'uploader' | 'ingest' | 'analyze' | 'api' | 'sweep' | 'batch' | 'operator';
 
 export interface PrefixLayout {
   readonly prefix: string;
@@ -78,6 +78,16 @@ export const BUCKET_LAYOUT = {
     contextKey: 'sketchRetentionDays',
     why: 'Wire stories are republished within days; a miss only costs a new analysis. As long as the cache.',
   },
+  batches: {
+    prefix: 'batches/',
+    holds:
+      "batch mode: each article's calls put off for the Batch API (`batches/requests/`) and the answers its batches brought (`batches/answers/`)",
+    writers: ['analyze', 'batch'],
+    readers: ['analyze', 'batch'],
+    listers: ['analyze'],
+    retentionDays: 30,
+    why: "A batch ends within 24 hours and an article's rounds within days; only the article's next run reads them.",
+  },
   history: {
     prefix: 'history/',
     holds: 'the record a reprocess replaced (`history/<id>/<time>.json`)',
@@ -123,6 +133,9 @@ export const objectKeys = {
   answersPrefix: BUCKET_LAYOUT.answers.prefix,
   sketchEntry: (contentHash: string) => `${BUCKET_LAYOUT.sketches.prefix}entries/${contentHash}.json`,
   sketchBand: (band: string) => `${BUCKET_LAYOUT.sketches.prefix}bands/${band}/`,
+  batchRequests: (id: string, queuedAt: string) =>
+    `${BUCKET_LAYOUT.batches.prefix}requests/${id}/${queuedAt.replaceAll(':', '-')}.json`,
+  batchAnswersPrefix: (id: string) => `${BUCKET_LAYOUT.batches.prefix}answers/${id}/`,
 };
 
 /** The prefixes `part` touches in the way `how` names. */

@@ -71,7 +71,8 @@ export type IngestClaim =
 
 export type AnalysisClaim =
   | { outcome: 'claimed'; article: ArticleRecord; leaseToken: string }
-  | { outcome: 'skip'; reason: 'missing' | 'terminal' | 'not-cleaned' }
+  /** `batch`: it waits on the Batch API; the batch function sends it on when its batch ends. */
+  | { outcome: 'skip'; reason: 'missing' | 'terminal' | 'not-cleaned' | 'batch' }
   /** Another live delivery holds the article's lease, until `leaseUntil` (epoch ms): try again after it. */
   | { outcome: 'busy'; leaseUntil: number | null };
 
@@ -114,7 +115,19 @@ export interface ArticlePage {
  * (EVENT; RETRY for a PARTIAL article whose message comes back to retry its
  * translations). A finished article whose event is out waits for nothing.
  */
-export type Pending = 'RECEIVED' | 'CLEANED' | 'ANALYZING' | 'PARTIAL' | 'EVENT' | 'RETRY';
+export type Pending =
+  | 'RECEIVED'
+  | 'CLEANED'
+  | 'ANALYZING'
+  | 'PARTIAL'
+  | 'EVENT'
+  | 'RETRY'
+  /** Batch mode: calls put off, waiting to be submitted to the Batch API (the batch function's, not the sweep's). */
+  | 'BATCH_QUEUED'
+  /** Batch mode: waiting on a submitted batch. */
+  | 'BATCH_WAIT'
+  /** A batch job (not an article) that is not collected yet. */
+  | 'BATCH';
 
 export interface PendingQuery {
   pending: Pending;

@@ -19,15 +19,17 @@ export const times = (ratio: number) => `${ratio.toFixed(2)}×`;
 /** How far a measure is past its goal (both in the same unit, lower is better), as a note's start. */
 export const over = (value: number, goal: number) => `${Math.round((value / goal - 1) * 100)} % over the goal`;
 
-/** The rows as a Markdown table, for the terminal and the README alike. */
-export function table(rows: readonly Row[]): string {
-  const lines = [
-    '| measure | anchor (same run) | precis | ratio | goal | met |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...rows.map(
-      (r) =>
-        `| ${r.measure} | ${r.anchor} | ${r.value} | ${r.ratio === null ? '–' : times(r.ratio)} | ${r.goal} | ${r.met ? 'yes' : `**no**${r.note ? `: ${r.note}` : ''}`} |`,
-    ),
-  ];
-  return lines.join('\n');
+/** The rows as a table of figures, for the terminal and the docs alike. */
+export function figureTable(rows: readonly Row[]): { head: string[]; rows: string[][] } {
+  return {
+    head: ['measure', 'anchor (same run)', 'precis', 'ratio', 'goal', 'met'],
+    rows: rows.map((r) => [
+      r.measure,
+      r.anchor,
+      r.value,
+      r.ratio === null ? '–' : times(r.ratio),
+      r.goal,
+      r.met ? 'yes' : `**no**${r.note ? `: ${r.note}` : ''}`,
+    ]),
+  };
 }

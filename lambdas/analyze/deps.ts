@@ -5,6 +5,7 @@ import { type AnalysisCache, BlobAnalysisCache, BlobAnswerStore, CachedEngine } 
 import type { AnalysisEngine } from '../../shared/analysis/engine.js';
 import { FallbackEngine } from '../../shared/analysis/fallback.js';
 import { apiKeyFromSecret, KeyedEngine } from '../../shared/analysis/keyed-engine.js';
+import { DeferringTransport } from '../../shared/analysis/llm/deferred.js';
 import { LlmEngine } from '../../shared/analysis/llm/engine.js';
 import type { PaceClock } from '../../shared/analysis/llm/rate-governor.js';
 import { ServerModels } from '../../shared/analysis/llm/server-models.js';
@@ -15,7 +16,10 @@ import { BlobSketchIndex } from '../../shared/analysis/sketch-index.js';
 import { SyndicatedEngine } from '../../shared/analysis/syndication.js';
 import { type AnalyzeConfig, ConfigError, type EngineConfig } from '../../shared/config.js';
 import type { ArticleEvents, ContentClaims } from '../../shared/ports.js';
+import { BlobBatchFiles } from '../../shared/storage/batch-files.js';
+import { DynamoBatchTable } from '../../shared/storage/dynamo-batch-table.js';
 import {
+  documentClient,
   eventBus,
   type Observability,
   observability,
@@ -27,6 +31,22 @@ import type { AnalyzeHandlerDeps } from './handler.js';
 
 /** How long a key read from the secret is reused: a key put in later is used within this, with no redeploy. */
 const SECRET_MAX_AGE_S = 300;
+
+/** The OpenAI client configuration asks for: OpenAI's, or the compatible server's at OPENAI_BASE_URL. */
+export function openAiClient(config: EngineConfig, apiKey = config.OPENAI_API_KEY): OpenAI {
+  return new OpenAI({
+    // Local servers (Ollama, vLLM, llama.cpp) take any key; the client insists on one.
+    apiKey: apiKey ?? 'no-key',
+    baseURL: config.OPENAI_BASE_URL,
+    // Retries are the engine's own, so that no wait passes the article's budget.
+    maxRetries: 0,
+    defaultHeaders: config.PRECIS_LLM_HEADERS,
+  });
+}
+
+/** Who serves the models: configured, or read from OPENAI_BASE_URL. */
+export const providerFor = (config: EngineConfig) =>
+  config.PRECIS_LLM_PROVIDER === 'auto' ? providerOf(config.OPENAI_BASE_URL) : config.PRECIS_LLM_PROVIDER;
 
 /** Whether configuration names an LLM: an OpenAI key, or an OpenAI-compatible server. */
 export function llmConfigured(
@@ -60,20 +80,13 @@ export function createLlmEngine(
   now?: () => Date,
   clock?: PaceClock,
 ): LlmEngine {
-  const client = new OpenAI({
-    // Local servers (Ollama, vLLM, llama.cpp) take any key; the client insists on one.
-    apiKey: apiKey ?? 'no-key',
-    baseURL: config.OPENAI_BASE_URL,
-    // Retries are the engine's own, so that no wait passes the article's budget.
-    maxRetries: 0,
-    defaultHeaders: config.PRECIS_LLM_HEADERS,
-  });
-  const provider =
-    config.PRECIS_LLM_PROVIDER === 'auto' ? providerOf(config.OPENAI_BASE_URL) : config.PRECIS_LLM_PROVIDER;
+  const client = openAiClient(config, apiKey);
+  const provider = providerFor(config);
+  // In a batch-mode run, calls are answered from the article's batches or put off (deferred.ts); else sent.
   return new LlmEngine(
     {
-      chat: new ChatTransport(client, provider, config.PRECIS_LLM_BODY),
-      responses: new ResponsesTransport(client, config.PRECIS_LLM_BODY),
+      chat: new DeferringTransport(new ChatTransport(client, provider, config.PRECIS_LLM_BODY)),
+      responses: new DeferringTransport(new ResponsesTransport(client, config.PRECIS_LLM_BODY)),
     },
     {
       analysisModel: config.PRECIS_ANALYSIS_MODEL ?? config.PRECIS_MODEL,
@@ -181,6 +194,11 @@ export function buildAnalyzeDeps(
         answers: new BlobAnswerStore(adapters.blobs, config.PRECIS_BUCKET),
         sketches: new BlobSketchIndex(adapters.blobs, config.PRECIS_BUCKET),
       }),
+    batch: {
+      mode: config.PRECIS_LLM_MODE,
+      table: new DynamoBatchTable(documentClient(clients.dynamodb), config.PRECIS_TABLE),
+      files: new BlobBatchFiles(adapters.blobs, config.PRECIS_BUCKET),
+    },
     clock: systemClock,
     maxReceives: config.PRECIS_MAX_RECEIVES,
     config: {

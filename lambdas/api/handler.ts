@@ -66,8 +66,10 @@ export function createApiHandler(deps: ApiHandlerDeps) {
     getSummary: async (event) => json(await getSummary(idOf(event), queryOf(event, summaryQuery).lang, deps)),
     getClaims: async (event) => json(await getClaims(idOf(event), deps)),
     getText: async (event) => text(await getText(idOf(event), deps)),
-    reprocessArticle: async (event) =>
-      json(await reprocessArticle(idOf(event), bodyOf(event, reprocessBody).scope, deps), 202),
+    reprocessArticle: async (event) => {
+      const { scope, batch } = bodyOf(event, reprocessBody);
+      return json(await reprocessArticle(idOf(event), scope, deps, { batch }), 202);
+    },
     reprocessMatching: async (event) => {
       const filter = bodyOf(event, bulkBody);
       return json(await reprocessMatching(filter, deps), filter.dryRun ? 200 : 202);

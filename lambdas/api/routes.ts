@@ -60,7 +60,11 @@ const scope = z
   .enum(['all', 'translations'])
   .default('all')
   .meta({ description: '`all` redoes the analysis; `translations` only the translations not done.' });
-export const reprocessBody = z.strictObject({ scope });
+const batch = z.boolean().default(false).meta({
+  description:
+    "Through the provider's Batch API, at its batch price (half, on OpenAI and Azure), answered within 24 hours: for backfills.",
+});
+export const reprocessBody = z.strictObject({ scope, batch });
 const instant = z.iso.datetime({ offset: true });
 export const bulkBody = z.strictObject({
   status: z.enum(['DONE', 'PARTIAL', 'FAILED'], {
@@ -70,6 +74,7 @@ export const bulkBody = z.strictObject({
   receivedBefore: instant.optional(),
   engine: z.string().min(1).max(100).optional(),
   scope,
+  batch,
   limit: z.number().int().min(1).max(BULK_LIMIT).default(25),
   cursor: z.string().min(1).optional(),
   dryRun: z.boolean().default(false),

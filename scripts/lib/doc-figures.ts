@@ -134,11 +134,11 @@ export function writeFigures(record: FigureRecord, docsDir = DOCS_DIR): { writte
   writeFileSync(join(docsDir, 'figures', `${record.name}.json`), `${JSON.stringify(record, null, 2)}\n`);
   const written = new Set<string>();
   const found = new Set<string>();
-  for (const file of markdownFiles(docsDir)) {
+  const blocks = blocksInDocs(docsDir).filter((b) => b.name === record.name && record.tables[b.table]);
+  for (const file of new Set(blocks.map((b) => b.file))) {
     const doc = readFileSync(file, 'utf8');
     let next = doc;
-    for (const block of blocksInDocs(docsDir).filter((b) => b.file === file && b.name === record.name)) {
-      if (!record.tables[block.table]) continue;
+    for (const block of blocks.filter((b) => b.file === file)) {
       found.add(block.table);
       next = next.replace(block.text, renderBlock(record, block.table));
     }

@@ -1,6 +1,7 @@
 import type { AnalysisResult } from '../article.js';
 import { PrecisError, toErrorInfo } from '../errors.js';
 import type { AnalysisEngine, AnalysisInput, AnalysisOptions } from './engine.js';
+import { CallDeferred } from './llm/deferred.js';
 import { UsageMeter } from './usage.js';
 
 /**
@@ -26,6 +27,8 @@ export class FallbackEngine implements AnalysisEngine {
     try {
       return await this.primary.analyze(input, { ...options, meter });
     } catch (error) {
+      // A call put off to a batch is not a failure: the article waits for the batch, not for the fallback.
+      if (error instanceof CallDeferred) throw error;
       const permanent = error instanceof PrecisError && error.permanent;
       if (!options.lastAttempt && !permanent) throw error;
       const { code, message } = toErrorInfo(error);

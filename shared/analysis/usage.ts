@@ -10,6 +10,13 @@ export interface CallUsage {
   reasoningTokens: number;
   /** Input tokens written to the prompt cache, when the usage says (priced, not kept on the record). */
   cacheWriteTokens?: number;
+  /**
+   * An answer a Batch API line brought, read again: the batch's collection
+   * counted it on the article once, so it is not counted again.
+   */
+  prepaid?: boolean;
+  /** Answered through the provider's Batch API (counted in `batchCalls`, priced at the batch rate). */
+  batch?: boolean;
 }
 
 const round = (usd: number) => Math.round(usd * 1e8) / 1e8;
@@ -50,6 +57,7 @@ export class UsageMeter {
 
   /** Counts one answered call; `costUsd` is null when its model's price is unknown. */
   add(stage: string, call: CallUsage, costUsd: number | null): void {
+    if (call.prepaid) return;
     const before = this.stages[stage];
     this.stages[stage] = {
       inputTokens: (before?.inputTokens ?? 0) + call.inputTokens,
@@ -57,6 +65,7 @@ export class UsageMeter {
       cachedInputTokens: (before?.cachedInputTokens ?? 0) + call.cachedInputTokens,
       reasoningTokens: (before?.reasoningTokens ?? 0) + call.reasoningTokens,
       calls: (before?.calls ?? 0) + 1,
+      ...(call.batch || before?.batchCalls ? { batchCalls: (before?.batchCalls ?? 0) + (call.batch ? 1 : 0) } : {}),
       // One unpriced call makes the stage's cost unknown, rather than wrong.
       costUsd:
         costUsd === null || (before !== undefined && before.costUsd === null)
@@ -72,12 +81,14 @@ export class UsageMeter {
   /** The sum over stages; cost null when any stage's is unknown. */
   static sum(stages: Record<string, StageUsage>): StageUsage {
     const all = Object.values(stages);
+    const batchCalls = all.reduce((s, u) => s + (u.batchCalls ?? 0), 0);
     return {
       inputTokens: all.reduce((s, u) => s + u.inputTokens, 0),
       outputTokens: all.reduce((s, u) => s + u.outputTokens, 0),
       cachedInputTokens: all.reduce((s, u) => s + (u.cachedInputTokens ?? 0), 0),
       reasoningTokens: all.reduce((s, u) => s + (u.reasoningTokens ?? 0), 0),
       calls: all.reduce((s, u) => s + (u.calls ?? 0), 0),
+      ...(batchCalls > 0 ? { batchCalls } : {}),
       costUsd: all.some((u) => u.costUsd === null) ? null : round(all.reduce((s, u) => s + (u.costUsd ?? 0), 0)),
     };
   }

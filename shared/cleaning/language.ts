@@ -1,6 +1,6 @@
-import { francAll } from 'franc';
 import { LANGUAGE_SCRIPTS, SCRIPT_LETTERS, type Script } from '../scripts.js';
 import { type Cld3, loadCld3 } from './cld3.js';
+import { francAll } from './franc.js';
 
 /**
  * Google's CLD3 (a small neural model compiled to WebAssembly): the second

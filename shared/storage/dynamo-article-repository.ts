@@ -195,10 +195,13 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
             Key: { id },
             UpdateExpression:
               'SET #status = :analyzing, pending = :analyzing, leaseToken = :token, leaseUntil = :until, updatedAt = :at REMOVE expiresAt',
+            // An article waiting on a batch is the batch function's: no delivery takes it until its batch ends.
             ConditionExpression:
-              '#status = :cleaned OR (#status = :partial AND retryPending = :yes) OR (#status = :analyzing AND leaseUntil < :now)',
+              '#status = :cleaned OR (#status = :partial AND retryPending = :yes) OR (#status = :analyzing AND leaseUntil < :now AND NOT pending IN (:queued, :waiting))',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
+              ':queued': 'BATCH_QUEUED' satisfies Pending,
+              ':waiting': 'BATCH_WAIT' satisfies Pending,
               ':analyzing': 'ANALYZING',
               ':cleaned': 'CLEANED',
               ':partial': 'PARTIAL',
@@ -222,6 +225,7 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     if (!Item) return { outcome: 'skip', reason: 'missing' };
     const status = Item.status as Status;
     if (isTerminal(status)) return { outcome: 'skip', reason: 'terminal' };
+    if (Item.pending === 'BATCH_QUEUED' || Item.pending === 'BATCH_WAIT') return { outcome: 'skip', reason: 'batch' };
     if (status === 'ANALYZING') {
       return { outcome: 'busy', leaseUntil: typeof Item.leaseUntil === 'number' ? Item.leaseUntil : null };
     }
@@ -400,7 +404,7 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     const at = now.toISOString();
     const fields: Record<string, unknown> = { updatedAt: at, reprocess: reopen.request };
     // Back on its way: it waits for a message again, and is not for the TTL.
-    let remove = ['#error', 'leaseToken', 'leaseUntil', 'expiresAt'];
+    let remove = ['#error', 'leaseToken', 'leaseUntil', 'expiresAt', '#batch'];
     if (reopen.to === 'ingest') {
       // Free to claim at once: the ingest claim takes a RECEIVED version whose lease has ended.
       Object.assign(fields, {
@@ -409,7 +413,7 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
         leaseToken: randomUUID(),
         leaseUntil: 0,
       });
-      remove = ['#error', 'expiresAt'];
+      remove = ['#error', 'expiresAt', '#batch'];
     } else if (reopen.to === 'analysis') {
       Object.assign(fields, { status: 'CLEANED' satisfies Status, pending: 'CLEANED' satisfies Pending });
       remove.push(
@@ -434,7 +438,8 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
       Key: { id },
       UpdateExpression: `SET ${update.set} REMOVE ${remove.join(', ')}`,
       ConditionExpression: '#status = :expected AND #updatedAt = :expectedAt',
-      ExpressionAttributeNames: { ...update.names, '#error': 'error' },
+      // `batch` is one of DynamoDB's reserved words.
+      ExpressionAttributeNames: { ...update.names, '#error': 'error', '#batch': 'batch' },
       ExpressionAttributeValues: { ...update.values, ':expected': expected.status, ':expectedAt': expected.updatedAt },
     });
   }

@@ -1,4 +1,5 @@
 import type { AnalysisEngine } from '../analysis/engine.js';
+import type { BatchRun } from '../analysis/llm/deferred.js';
 import { UsageMeter } from '../analysis/usage.js';
 import type { AnalysisResult, ArticleRecord, StageUsage } from '../article.js';
 import { countWords } from '../cleaning/normalize.js';
@@ -6,6 +7,7 @@ import { CLEANER_VERSION } from '../cleaning/version.js';
 import { InvalidInputError, PrecisError, toErrorInfo } from '../errors.js';
 import type { ArticleEvents, ArticleRepository, BlobStore, Clock } from '../ports.js';
 import { announce, finishedEvent } from './announce.js';
+import { type BatchModeDeps, batchRunFor, putOff, withinBatchRun } from './batch-round.js';
 import { type Delivery, failOrRethrow, isLastAttempt } from './delivery.js';
 
 /** Fewer words than this cannot be summarised. */
@@ -28,6 +30,8 @@ export interface AnalyzeDeps {
   engine: AnalysisEngine;
   /** Told when an article ends DONE, PARTIAL or FAILED. */
   events?: ArticleEvents;
+  /** Batch mode: where calls put off wait, and the answers batches brought; absent, every call is made at once. */
+  batch?: BatchModeDeps;
   clock: Clock;
   config: {
     bucket: string;
@@ -63,6 +67,8 @@ export type AnalyzeOutcome =
   | ({ outcome: 'analyzed'; articleId: string; status: 'DONE' | 'PARTIAL' } & DeliveryCost)
   | ({ outcome: 'failed'; articleId: string; code: string } & Partial<DeliveryCost>)
   | { outcome: 'skipped'; articleId: string; reason: string }
+  /** Batch mode: the run put `requests` calls off; the article waits for the batch function. */
+  | { outcome: 'batched'; articleId: string; requests: number }
   /**
    * Another live delivery holds the article: the message must come back, when
    * the holder's lease ends (`delayMs`), so a crashed holder is taken over then.
@@ -117,6 +123,10 @@ function previousResult(article: ArticleRecord): AnalysisResult | undefined {
  * 5. Publish the article's event (not for `retry-pending`: its retry does),
  *    and mark it published; an event not published is the sweep's.
  *
+ * In batch mode the run takes the answers the article's batches brought,
+ * and a call with none is put off: the article then waits to be submitted
+ * (`batched`), and runs again, further each time, when its batch ends.
+ *
  * Bad input ends the article FAILED at once. A server that asks to wait past
  * the lease gets its wait: the lease is given up and the outcome is
  * `retry-later` with the delay. Other failures are thrown for the queue to
@@ -140,6 +150,13 @@ export async function analyzeArticle(
   }
   const { article, leaseToken } = claim;
   const meter = new UsageMeter(article.usage ?? {});
+  let batch: BatchRun | null = null;
+  const putOffIfDeferred = async (): Promise<AnalyzeOutcome | null> => {
+    if (!batch || batch.deferred.length === 0 || !deps.batch) return null;
+    const queued = await putOff(article, leaseToken, batch, deps.batch, clock());
+    if (!queued) return { outcome: 'skipped', articleId, reason: 'superseded' };
+    return { outcome: 'batched', articleId, requests: batch.deferred.length };
+  };
 
   try {
     if (!article.textKey || !article.contentHash) {
@@ -147,34 +164,40 @@ export async function analyzeArticle(
     }
     const text = new TextDecoder().decode(await blobs.get(config.bucket, article.textKey));
     assertSummarisable(text, article.language);
-    const result = await engine.analyze(
-      {
-        text,
-        title: article.title ?? null,
-        language: article.language ?? null,
-        publishedAt: article.publishedAt ?? null,
-        contentHash: article.contentHash,
-      },
-      {
-        targetLanguages: config.targetLanguages,
-        signal: AbortSignal.timeout(config.leaseMs),
-        deadline: started.getTime() + config.leaseMs,
-        meter,
-        // What is paid for is kept on the article at once: a delivery that dies after paying is resumed, not repaid.
-        onProgress: async (partial) => {
-          await articles.saveProgress(
-            articleId,
-            leaseToken,
-            { result: partial, cleanerVersion: CLEANER_VERSION },
-            clock(),
-          );
+    const contentHash = article.contentHash;
+    batch = await batchRunFor(article, deps.batch);
+    const run = () =>
+      engine.analyze(
+        {
+          text,
+          title: article.title ?? null,
+          language: article.language ?? null,
+          publishedAt: article.publishedAt ?? null,
+          contentHash,
         },
-        lastAttempt: isLastAttempt(delivery),
-        previous: previousResult(article),
-        // A reprocess of everything pays anew: no earlier run's answer is reused, only this run's own.
-        fresh: article.reprocess?.scope === 'all' ? article.reprocess.requestedAt : undefined,
-      },
-    );
+        {
+          targetLanguages: config.targetLanguages,
+          signal: AbortSignal.timeout(config.leaseMs),
+          deadline: started.getTime() + config.leaseMs,
+          meter,
+          // What is paid for is kept on the article at once: a delivery that dies after paying is resumed, not repaid.
+          onProgress: async (partial) => {
+            await articles.saveProgress(
+              articleId,
+              leaseToken,
+              { result: partial, cleanerVersion: CLEANER_VERSION },
+              clock(),
+            );
+          },
+          lastAttempt: isLastAttempt(delivery),
+          previous: previousResult(article),
+          // A reprocess of everything pays anew: no earlier run's answer is reused, only this run's own.
+          fresh: article.reprocess?.scope === 'all' ? article.reprocess.requestedAt : undefined,
+        },
+      );
+    const result = batch ? await withinBatchRun(batch, run) : await run();
+    const deferred = await putOffIfDeferred();
+    if (deferred) return deferred;
     const retryPending = result.status === 'PARTIAL' && !isLastAttempt(delivery) && !result.provenance.fallback;
     const finished = clock();
     const analyzeMs = finished.getTime() - started.getTime();
@@ -198,6 +221,9 @@ export async function analyzeArticle(
     }
     return { outcome: 'analyzed', articleId, status: result.status, analyzeMs, spent: meter.spent };
   } catch (error) {
+    // A call put off to a batch stops the run: the article waits for the batch, it has not failed.
+    const deferred = await putOffIfDeferred();
+    if (deferred) return deferred;
     const usage = meter.usage;
     const permanent = error instanceof PrecisError && error.permanent;
     if (!permanent && !isLastAttempt(delivery)) {

@@ -90,10 +90,17 @@ function planFor(article: ArticleRecord, scope: ReprocessScope, deps: ReprocessD
  *   translations that are not done (failed, unavailable, or added since) are
  *   redone.
  *
+ * With `batch`, its calls go through the provider's Batch API (batch mode).
+ *
  * The change is a conditional write on the record as read: an article that
  * moved on meanwhile is ARTICLE_BUSY, as is one still being processed.
  */
-async function reopenArticle(article: ArticleRecord, scope: ReprocessScope, deps: ReprocessDeps): Promise<Reprocessed> {
+async function reopenArticle(
+  article: ArticleRecord,
+  scope: ReprocessScope,
+  deps: ReprocessDeps,
+  batch = false,
+): Promise<Reprocessed> {
   const plan = planFor(article, scope, deps);
   const now = deps.clock();
   let previousKey: string | null = null;
@@ -101,7 +108,7 @@ async function reopenArticle(article: ArticleRecord, scope: ReprocessScope, deps
     previousKey = historyKey(article.id, article.updatedAt);
     await deps.blobs.put(deps.config.bucket, previousKey, JSON.stringify(article, null, 2), 'application/json');
   }
-  const request = { scope, requestedAt: now.toISOString(), from: article.status };
+  const request = { scope, requestedAt: now.toISOString(), from: article.status, ...(batch ? { batch: true } : {}) };
   const reopened = await deps.articles.reopen(article.id, article, { to: plan.next, request }, now);
   if (!reopened) {
     throw new PrecisError('ARTICLE_BUSY', `Article ${article.id} changed while it was being reopened; try again.`);
@@ -116,10 +123,15 @@ async function reopenArticle(article: ArticleRecord, scope: ReprocessScope, deps
 }
 
 /** Reprocesses one article by id (POST /articles/{id}/reprocess). */
-export async function reprocessArticle(id: string, scope: ReprocessScope, deps: ReprocessDeps): Promise<Reprocessed> {
+export async function reprocessArticle(
+  id: string,
+  scope: ReprocessScope,
+  deps: ReprocessDeps,
+  options: { batch?: boolean } = {},
+): Promise<Reprocessed> {
   const article = await deps.articles.get(id);
   if (!article) throw new PrecisError('ARTICLE_NOT_FOUND', `There is no article with id ${id}.`);
-  return reopenArticle(article, scope, deps);
+  return reopenArticle(article, scope, deps, options.batch);
 }
 
 /** Which articles a bulk reprocess takes: one status, a window of receipt times, the engine that analysed them. */
@@ -137,6 +149,11 @@ export interface ReprocessFilter {
   cursor?: string;
   /** List what would be reprocessed, change nothing. */
   dryRun?: boolean;
+  /**
+   * Through the provider's Batch API, at its batch price (half, on OpenAI and
+   * Azure), answered within 24 hours: for backfills.
+   */
+  batch?: boolean;
 }
 
 export interface BulkReport {
@@ -179,7 +196,7 @@ export async function reprocessMatching(filter: ReprocessFilter, deps: Reprocess
     report.matched++;
     try {
       if (filter.dryRun) report.reprocessed.push({ ...planFor(article, filter.scope, deps), previousKey: null });
-      else report.reprocessed.push(await reopenArticle(article, filter.scope, deps));
+      else report.reprocessed.push(await reopenArticle(article, filter.scope, deps, filter.batch));
     } catch (error) {
       const { code, message } = toErrorInfo(error);
       if (!(error instanceof PrecisError && error.permanent)) throw error;

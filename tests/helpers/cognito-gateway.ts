@@ -9,6 +9,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { API_SCOPES } from '../../lambdas/api/routes.js';
+import { closeNow } from '../../local/listen.js';
 import type { CognitoStandIn } from './cognito-stand-in.js';
 
 export interface CognitoGateway {
@@ -63,10 +64,6 @@ export async function startCognitoGateway(options: {
   self = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: self,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeNow(server),
   };
 }

@@ -23,6 +23,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeNow } from '../../local/listen.js';
 
 export interface StandInClient {
   id: string;
@@ -284,10 +285,6 @@ export async function startCognitoStandIn(options: {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     tokenRequests,
     verify,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeNow(server),
   };
 }

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import { countTokens } from 'gpt-tokenizer';
-import { listen } from '../../local/listen.js';
+import { closeNow, listen } from '../../local/listen.js';
 import { STUB_SERVER } from '../../shared/analysis/llm/transport.js';
 import { autoAnswer, type ChatMessage, type ChatRequest, type Recorded, taskOf } from './stub-answers.js';
+import { createStubBatches, type StubBatchControl } from './stub-batches.js';
 import { billOf, hostedModel, localModel, type ServedModel } from './stub-models.js';
 import { openaiError, outputCap, type Refusal, refusalOf } from './stub-rules.js';
 import {
@@ -17,6 +18,7 @@ import {
 } from './stub-wire.js';
 
 export { autoAnswer, type ChatMessage, type ChatRequest, type Recorded } from './stub-answers.js';
+export type { StubBatchControl } from './stub-batches.js';
 export type { ServedModel } from './stub-models.js';
 export type { ProviderProfile } from './stub-wire.js';
 
@@ -73,6 +75,9 @@ export type { ProviderProfile } from './stub-wire.js';
  *
  * The ledger adds up what the server would bill: the usage of every answer
  * it sent (errors are not billed), priced as the provider prices it.
+ *
+ * OpenAI-like profiles serve the Files and Batches endpoints too
+ * (stub-batches.ts), whose batches move when the test says (`batches`).
  */
 
 export type Step =
@@ -141,6 +146,8 @@ export interface Ledger {
   charged: number;
   /** When each request was admitted under the quota, and what it was charged. */
   admissions: { at: number; tokens: number }[];
+  /** The answers of Batch API lines among those billed, and what they cost (at half the price, in `costUsd` too). */
+  batch: { billed: number; costUsd: number };
 }
 
 export interface StubServer {
@@ -149,6 +156,8 @@ export interface StubServer {
   baseURL: string;
   requests: Recorded[];
   ledger: Ledger;
+  /** Drives the batches it was given (validation, progress, expiry), and lists them. */
+  batches: StubBatchControl;
   /** Steps for the next requests, in order; when they run out, requests are answered automatically. */
   script(...steps: Step[]): void;
   setOptions(options: StubOptions): void;
@@ -180,6 +189,7 @@ const newLedger = (): Ledger => ({
   cut: 0,
   charged: 0,
   admissions: [],
+  batch: { billed: 0, costUsd: 0 },
 });
 
 /** The longest prefix `text` shares with one of `seen`. */
@@ -405,8 +415,14 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     };
   }
 
-  function bill(a: Answer, api: 'chat' | 'responses') {
+  function bill(a: Answer, api: 'chat' | 'responses', batch = false) {
     ledger.billed++;
+    if (batch) {
+      // "Batch API: save 50% on inputs and outputs."
+      ledger.batch.billed++;
+      ledger.batch.costUsd += a.costUsd / 2;
+      ledger.costUsd -= a.costUsd / 2;
+    }
     ledger.inputTokens += a.promptTokens;
     ledger.cachedInputTokens += a.cached;
     ledger.outputTokens += a.contentTokens + a.reasoning;
@@ -442,12 +458,64 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     return { status: 200, body: { object: 'list', data: (options.listed ?? []).map(entry) } };
   }
 
+  /** One Batch API line answered as a call would be (a scripted status or refusal included), billed at the batch price. */
+  function completeLine(api: 'chat' | 'responses', raw: Record<string, unknown>) {
+    const body = api === 'chat' ? (raw as unknown as ChatRequest) : fromResponsesRequest(raw);
+    const recorded: Recorded = {
+      body,
+      raw,
+      api,
+      headers: {},
+      at: Date.now(),
+      task: taskOf(body.response_format?.json_schema?.name, body.messages[0]?.content ?? ''),
+    };
+    requests.push(recorded);
+    const model = served(body.model);
+    const refused = refusalOf(recorded, model, profile(), options);
+    if (refused || !model) {
+      ledger.refused++;
+      const r = refused ?? openaiError(404, 'unknown model');
+      return { status: r.status, body: r.body };
+    }
+    let step: Step = options.route?.(recorded) ?? { kind: 'auto' };
+    while (step.kind === 'slow') step = step.then ?? { kind: 'auto' };
+    if (step.kind === 'status') {
+      ledger.refused++;
+      return {
+        status: step.status,
+        body: {
+          error: {
+            message: step.message ?? `stub error ${step.status}`,
+            type: 'server_error',
+            code: step.code ?? null,
+          },
+        },
+      };
+    }
+    const a = answer(recorded, model, step.kind === 'reset' ? { kind: 'auto' } : step);
+    bill(a, api, true);
+    const id = ++counter;
+    return {
+      status: 200,
+      body: api === 'chat' ? chatBody(profile(), body.model, a, id) : responsesBody(body.model, a, id),
+    };
+  }
+  const batches = createStubBatches({ complete: completeLine, now: quotaNow, azure: () => profile() === 'azure' });
+
   const server: Server = createServer(async (req, res) => {
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', server: options.server ?? STUB_SERVER, ...headers });
       res.end(JSON.stringify(body));
     };
     const path = (req.url ?? '').replace(/\?.*$/, '');
+    const batchAnswer = openaiLike() ? await batches.handle(req, path) : null;
+    if (batchAnswer) {
+      if (batchAnswer.raw) {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', server: options.server ?? STUB_SERVER });
+        res.end(batchAnswer.raw);
+      } else send(batchAnswer.status, batchAnswer.body);
+      return;
+    }
     if (req.method === 'GET' && /\/v1\/models(\/.*)?$/.test(path)) {
       const listed = modelList(path);
       send(listed.status, listed.body);
@@ -521,6 +589,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     baseURL: `${url}/v1`,
     requests,
     ledger,
+    batches: batches.control,
     script: (...more) => steps.push(...more),
     setOptions: (next) => {
       options = next;
@@ -534,10 +603,6 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
       bucket = null;
       Object.assign(ledger, newLedger());
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeNow(server),
   };
 }

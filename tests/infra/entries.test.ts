@@ -35,6 +35,7 @@ describe('the Lambda entry modules', () => {
     ['precis-ingest', '../../lambdas/ingest/index.js'],
     ['precis-analyze', '../../lambdas/analyze/index.js'],
     ['precis-api', '../../lambdas/api/index.js'],
+    ['precis-batch', '../../lambdas/batch/index.js'],
   ])('%s starts cold with exactly the environment the stack gives it', async (service, entry) => {
     const env = environments()[service];
     expect(env).toBeDefined();

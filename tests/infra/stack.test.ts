@@ -155,7 +155,7 @@ describe('the deployed system', () => {
 
   it('runs every function on Node.js 22, ARM64, with a log group kept a month and Powertools settings', () => {
     const functions = resources('AWS::Lambda::Function');
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
       expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
@@ -418,7 +418,7 @@ describe('the deployed system', () => {
       (s) => JSON.stringify(s.Resource) === '"*"' || JSON.stringify(s.Resource).includes('"*"'),
     );
     // X-Ray's write actions take no resource; nothing else may be on "*".
-    expect(onStar).toHaveLength(4);
+    expect(onStar).toHaveLength(5);
     for (const s of onStar)
       expect([s.Action].flat().sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
     template.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
@@ -503,8 +503,8 @@ describe('the deployed system', () => {
   it('alarms on dead letters, function errors and throttles', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName);
     expect(alarms.filter((m) => m === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
-    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(4);
-    expect(alarms.filter((m) => m === 'Throttles')).toHaveLength(4);
+    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(5);
+    expect(alarms.filter((m) => m === 'Throttles')).toHaveLength(5);
     template.resourceCountIs('AWS::SNS::Topic', 1);
   });
 

@@ -51,7 +51,7 @@ describe('cdk synth', () => {
     const bundles = readdirSync(out)
       .filter((d) => d.startsWith('asset.'))
       .map((d) => join(out, d, 'index.mjs'));
-    expect(bundles).toHaveLength(4);
+    expect(bundles).toHaveLength(5);
     // CLD3's 1 MB runtime sits beside the bundles that clean text, not inside them, and loads from there.
     const withModels = bundles.filter((bundle) => existsSync(join(bundle, '../cld3.cjs')));
     expect(withModels).toHaveLength(2);

@@ -1,16 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../lambdas/runtime.js';
 import { repairIndexes } from '../../local/dynamo-repair.js';
-import { ensureTable } from '../../local/dynamo-table.js';
-import { type LocalDynamo, startDynamo } from '../../local/dynamodb.js';
 import { articleIdFor } from '../../shared/article.js';
 import type { ArticleRepository, SourceRef } from '../../shared/ports.js';
-import { DynamoArticleRepository } from '../../shared/storage/dynamo-article-repository.js';
+
+import { type LocalTable, startLocalTable } from '../helpers/local-table.js';
 
 /**
  * The emulator writes an item's index entries first and the item after, each
@@ -28,26 +23,15 @@ const emulator = createRequire(import.meta.url)('dynalite/db/index.js') as {
 };
 
 const TABLE = 'articles';
-let dir: string;
-let dynamo: LocalDynamo;
+let local: LocalTable;
 let client: DynamoDBClient;
 let articles: ArticleRepository;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'precis-repair-'));
-  dynamo = await startDynamo({ port: 0, directory: join(dir, 'db') });
-  client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  await ensureTable(client, TABLE);
-  articles = new DynamoArticleRepository(documentClient(client), TABLE);
+  local = await startLocalTable(TABLE, 'precis-repair-');
+  ({ client, articles } = local);
 });
-afterAll(async () => {
-  await dynamo?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => local?.close());
 
 /** Runs `write` with the emulator stopped after it wrote the index entries and before it wrote the item. */
 async function killedMidWrite<T>(write: () => Promise<T>) {

@@ -1,18 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../lambdas/runtime.js';
-import { ensureTable } from '../../local/dynamo-table.js';
-import { type LocalDynamo, startDynamo } from '../../local/dynamodb.js';
 import { articleIdFor } from '../../shared/article.js';
 import type { ArticleRepository, SourceRef } from '../../shared/ports.js';
-import { DynamoArticleRepository } from '../../shared/storage/dynamo-article-repository.js';
 import { DynamoSweepState } from '../../shared/storage/dynamo-sweep-state.js';
 import { type SweepDeps, sweep } from '../../shared/usecases/sweep.js';
+import { type LocalTable, startLocalTable } from '../helpers/local-table.js';
 import { MemoryEvents } from '../helpers/memory-ports.js';
 
 /**
@@ -27,26 +23,15 @@ const TABLE = 'articles';
 const BUCKET = 'b';
 const TEXT = 'The council approved 14 new schools on Monday, the mayor said, and work starts in March. '.repeat(6);
 
-let dir: string;
-let dynamo: LocalDynamo;
+let local: LocalTable;
 let client: DynamoDBClient;
 let articles: ArticleRepository;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'precis-outbox-'));
-  dynamo = await startDynamo({ port: 0, directory: join(dir, 'db') });
-  client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  await ensureTable(client, TABLE);
-  articles = new DynamoArticleRepository(documentClient(client), TABLE);
+  local = await startLocalTable(TABLE, 'precis-outbox-');
+  ({ client, articles } = local);
 });
-afterAll(async () => {
-  await dynamo?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => local?.close());
 
 /** An article cleaned at `at`, its message on its way. */
 async function cleaned(key: string, at: Date): Promise<string> {
@@ -97,7 +82,7 @@ describe('events never lost', () => {
     const id = await cleaned('incoming/killed.txt', new Date());
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'tests/helpers/analyze-until-publish.ts'), dynamo.endpoint, TABLE, id],
+      ['--import', 'tsx', join(ROOT, 'tests/helpers/analyze-until-publish.ts'), local.endpoint, TABLE, id],
       { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
     );
     child.stdin.end(TEXT);

@@ -89,6 +89,7 @@ type Runtime = keyof typeof SCHEMAS;
 /** A value for each variable that differs from its default. A variable added to the table needs one here. */
 const SAMPLES: Record<string, string> = {
   PRECIS_TABLE: 'my-table',
+  PRECIS_LLM_MODE: 'batch',
   PRECIS_BUCKET: 'my-bucket',
   PRECIS_EVENT_BUS: 'news-team',
   PRECIS_ANALYZE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/analyze',

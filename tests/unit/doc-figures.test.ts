@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   blocksInDocs,
   comparable,
+  DOCS_DIR,
   type FigureRecord,
   markdownTable,
   readRecords,
@@ -29,6 +30,16 @@ describe('the docs’ tables of figures', () => {
         comparable(renderBlock(record as FigureRecord, block.table)),
       );
     }
+  });
+
+  it('leave no table of measured figures typed by hand (marked as measured, not written by its command)', () => {
+    for (const file of [
+      resolve(DOCS_DIR, '../README.md'),
+      ...readdirSync(DOCS_DIR)
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => join(DOCS_DIR, f)),
+    ])
+      expect(readFileSync(file, 'utf8'), file).not.toMatch(/<!-- measured:/);
   });
 
   it('leave no kept table out of the docs', () => {

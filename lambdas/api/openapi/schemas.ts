@@ -59,6 +59,7 @@ const stageUsage = z
     cachedInputTokens: z.number().int().optional(),
     reasoningTokens: z.number().int().optional(),
     calls: z.number().int().optional(),
+    batchCalls: z.number().int().optional(),
     costUsd: z.number().nullable(),
   })
   .meta({ id: 'StageUsage' });
@@ -158,7 +159,26 @@ export const articleRecord = z
     usage: z.record(z.string(), stageUsage).optional(),
     provenance: provenance.optional(),
     checks: checks.optional(),
-    reprocess: z.object({ scope: reprocessScope, requestedAt: instant, from: status }).optional(),
+    batch: z
+      .object({
+        state: z.enum(['queued', 'submitted', 'collected', 'realtime']),
+        id: z.string().nullable(),
+        job: z.string().nullable(),
+        deadline: instant.nullable(),
+        requests: z.number().int(),
+        rounds: z.number().int(),
+        queuedAt: instant,
+        reason: z.string().optional(),
+      })
+      .optional()
+      .meta({
+        id: 'BatchWait',
+        description:
+          "Batch mode: what the article's calls wait on in the provider's Batch API (the batch's id and deadline), or went through.",
+      }),
+    reprocess: z
+      .object({ scope: reprocessScope, requestedAt: instant, from: status, batch: z.boolean().optional() })
+      .optional(),
     timings: z.record(z.string(), z.number()).optional(),
     receivedAt: instant,
     updatedAt: instant,

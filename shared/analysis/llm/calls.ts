@@ -195,6 +195,7 @@ export class LlmCalls {
     const result = await this.callerOf(model).call({
       model,
       name: request.name,
+      stage,
       system: request.system,
       user: request.user,
       wire: request.wire,

@@ -80,6 +80,8 @@ const price = (
   input,
   ...(cachedInput === undefined ? {} : { cachedInput }),
   output,
+  // "Batch API: save 50% on inputs and outputs" (the pricing page), cached input included.
+  batch: 0.5,
   asOf: '2026-11-30',
   source: PRICES,
   ...more,

@@ -25,14 +25,20 @@ export interface BilledTokens {
   cachedInputTokens?: number;
   /** Input tokens written to the prompt cache, when the usage says (OpenRouter's `cache_write_tokens`). */
   cacheWriteTokens?: number;
+  /** Answered through the provider's Batch API: every rate times the price's `batch` share. */
+  batch?: boolean;
 }
+
+/** The share of the real-time price a batch call costs when a price does not say: OpenAI's and Azure's half. */
+export const DEFAULT_BATCH_SHARE = 0.5;
 
 /**
  * The cost of one call in USD, or null when the model's price is unknown.
  * Cached input is billed at the cached rate, input written to the cache at
  * the write rate, the rest of the input at the input rate; reasoning tokens
  * are part of the output tokens and billed as output. A prompt over the
- * long-context threshold raises every rate of the request.
+ * long-context threshold raises every rate of the request. A batch call
+ * pays the price's batch share of every rate.
  */
 export function costOf(price: Price | null, usage: BilledTokens): number | null {
   if (!price) return null;
@@ -42,7 +48,8 @@ export function costOf(price: Price | null, usage: BilledTokens): number | null 
   const long = price.longContext && usage.inputTokens > price.longContext.aboveInputTokens ? price.longContext : null;
   const input =
     fresh * price.input + cached * (price.cachedInput ?? price.input) + written * (price.cacheWrite ?? price.input);
-  const usd = (input * (long?.input ?? 1) + usage.outputTokens * price.output * (long?.output ?? 1)) / 1e6;
+  const share = usage.batch ? (price.batch ?? DEFAULT_BATCH_SHARE) : 1;
+  const usd = ((input * (long?.input ?? 1) + usage.outputTokens * price.output * (long?.output ?? 1)) * share) / 1e6;
   return Math.round(usd * 1e8) / 1e8;
 }
 

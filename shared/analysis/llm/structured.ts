@@ -2,6 +2,7 @@ import { zodResponseFormat } from 'openai/helpers/zod';
 import * as z from 'zod';
 import type { CallUsage } from '../usage.js';
 import { checkAnswer } from './answers.js';
+import { CallDeferred } from './deferred.js';
 import { finalError, LlmError, PERMANENT, rateLimited, TRANSIENT, timeUp, unavailable } from './errors.js';
 import { classify } from './failures.js';
 import { Lessons, type ModelLessons } from './lessons.js';
@@ -28,6 +29,8 @@ export interface StructuredRequest<T> {
   /** The output cap, reasoning room included. */
   maxOutputTokens: number;
   effort?: ReasoningEffort;
+  /** The stage the call is counted under, passed to the transport (a batch line's call kind). */
+  stage?: string;
   /** Whether the model does JSON-schema structured outputs (the capability table). */
   structuredOutputs: boolean;
   signal?: AbortSignal;
@@ -239,11 +242,17 @@ export class StructuredCaller {
             maxOutputTokens: request.maxOutputTokens,
             capName: lessons.capName,
             effort: this.effortSent(request.model, request.effort),
+            ...(request.stage ? { stage: request.stage } : {}),
           },
           { signal: request.signal, timeoutMs: Math.min(this.settings.timeoutMs, remaining) },
         );
       } catch (error) {
         release(null);
+        // A call put off to a batch is no failure of the server's: the run stops here, for the batch to answer.
+        if (error instanceof CallDeferred) {
+          governor.release({ headers: null, status: 200 });
+          throw error;
+        }
         const failure = classify(error);
         const status = failure.kind === 'retryable' || failure.kind === 'rejected' ? failure.status : 400;
         governor.release({

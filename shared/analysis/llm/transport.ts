@@ -31,6 +31,8 @@ export interface LlmRequest {
   /** Chat Completions: the cap's name, when the model taught it; else the provider's. */
   capName?: CapName;
   effort?: ReasoningEffort;
+  /** The stage the call is counted under (`analysis`, `translation:ar`): a batch line's call kind. */
+  stage?: string;
 }
 
 export interface LlmAnswer {
@@ -58,6 +60,14 @@ export const fromStub = (headers: Headers | null | undefined): boolean => header
 export interface Transport {
   readonly api: 'chat' | 'responses';
   send(request: LlmRequest, options: { signal?: AbortSignal; timeoutMs: number }): Promise<LlmAnswer>;
+}
+
+/** A transport whose request body and answer can be written and read apart from a call: a Batch API line's. */
+export interface WiredTransport extends Transport {
+  /** The request's body as this API takes it. */
+  bodyOf(request: LlmRequest): Record<string, unknown>;
+  /** An answer's body as this API returns it, read as a call's answer. */
+  answerOf(data: unknown, headers: Headers | null): LlmAnswer;
 }
 
 /** The provider a base URL points at. */
@@ -89,7 +99,7 @@ export function defaultCapName(provider: Provider): CapName {
 type Body = Record<string, unknown>;
 
 /** Chat Completions, with each provider's names for the output cap and the effort. */
-export class ChatTransport implements Transport {
+export class ChatTransport implements WiredTransport {
   readonly api = 'chat' as const;
 
   constructor(
@@ -99,7 +109,18 @@ export class ChatTransport implements Transport {
   ) {}
 
   async send(request: LlmRequest, options: { signal?: AbortSignal; timeoutMs: number }): Promise<LlmAnswer> {
-    const body: Body = {
+    const { data, response } = await this.client.chat.completions
+      .create(this.bodyOf(request) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, {
+        signal: options.signal,
+        timeout: options.timeoutMs,
+        maxRetries: 0,
+      })
+      .withResponse();
+    return this.answerOf(data, response.headers);
+  }
+
+  bodyOf(request: LlmRequest): Body {
+    return {
       model: request.model,
       messages: request.messages,
       [request.capName ?? defaultCapName(this.provider)]: request.maxOutputTokens,
@@ -120,13 +141,10 @@ export class ChatTransport implements Transport {
         : {}),
       ...this.extraBody,
     };
-    const { data, response } = await this.client.chat.completions
-      .create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, {
-        signal: options.signal,
-        timeout: options.timeoutMs,
-        maxRetries: 0,
-      })
-      .withResponse();
+  }
+
+  answerOf(body: unknown, headers: Headers | null): LlmAnswer {
+    const data = body as OpenAI.ChatCompletion;
     const choice = data.choices?.[0];
     const usage = data.usage;
     const details = usage?.prompt_tokens_details as { cached_tokens?: number; cache_write_tokens?: number } | undefined;
@@ -144,13 +162,13 @@ export class ChatTransport implements Transport {
       },
       reportedUsage: Boolean(usage),
       reportedCache: typeof details?.cached_tokens === 'number',
-      headers: response.headers,
+      headers,
     };
   }
 }
 
 /** The Responses API (the only one some models answer on), with the same schemas. */
-export class ResponsesTransport implements Transport {
+export class ResponsesTransport implements WiredTransport {
   readonly api = 'responses' as const;
 
   constructor(
@@ -159,8 +177,19 @@ export class ResponsesTransport implements Transport {
   ) {}
 
   async send(request: LlmRequest, options: { signal?: AbortSignal; timeoutMs: number }): Promise<LlmAnswer> {
+    const { data, response } = await this.client.responses
+      .create(this.bodyOf(request) as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming, {
+        signal: options.signal,
+        timeout: options.timeoutMs,
+        maxRetries: 0,
+      })
+      .withResponse();
+    return this.answerOf(data, response.headers);
+  }
+
+  bodyOf(request: LlmRequest): Body {
     const [system, ...rest] = request.messages;
-    const body: Body = {
+    return {
       model: request.model,
       instructions: system?.content,
       input: rest.map((m) => ({ role: m.role, content: m.content })),
@@ -183,13 +212,10 @@ export class ResponsesTransport implements Transport {
       ...(request.effort ? { reasoning: { effort: request.effort } } : {}),
       ...this.extraBody,
     };
-    const { data, response } = await this.client.responses
-      .create(body as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming, {
-        signal: options.signal,
-        timeout: options.timeoutMs,
-        maxRetries: 0,
-      })
-      .withResponse();
+  }
+
+  answerOf(body: unknown, headers: Headers | null): LlmAnswer {
+    const data = body as OpenAI.Responses.Response;
     let text = '';
     let refusal: string | null = null;
     for (const item of data.output ?? []) {
@@ -220,7 +246,7 @@ export class ResponsesTransport implements Transport {
       },
       reportedUsage: Boolean(usage),
       reportedCache: typeof usage?.input_tokens_details?.cached_tokens === 'number',
-      headers: response.headers,
+      headers,
     };
   }
 }

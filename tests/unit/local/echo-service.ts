@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { listen } from '../../../local/listen.js';
+import { closeNow, listen } from '../../../local/listen.js';
 import type { Service } from '../../../local/worker-host.js';
 
 /** A service for the worker host's tests: answers each request with what the parent's `answer` callback says. */
@@ -10,10 +10,6 @@ export async function startEcho(options: { port: number; answer(path: string): P
   const port = await listen(server, options.port);
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeNow(server),
   };
 }

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import fc from 'fast-check';
@@ -8,7 +12,7 @@ import { authorizationOf, type WireRequest } from '../../../local/s3-authorizati
 import { checkIntegrity } from '../../../local/s3-checksums.js';
 import { parseAwsChunked } from '../../../local/s3-chunked.js';
 import { SignatureCheck } from '../../../local/s3-sigv4.js';
-import { decodeKeyPath, encodeKeyPath, unstorableKey } from '../../../local/s3-store.js';
+import { decodeKeyPath, encodeKeyPath, KeyPreservingStore, unstorableKey } from '../../../local/s3-store.js';
 
 describe('S3 event keys', () => {
   it.each([
@@ -206,5 +210,42 @@ describe('SigV4 checks', () => {
         ),
       ),
     ).toThrow(expect.objectContaining({ code: 'AuthorizationQueryParametersError' }));
+  });
+});
+
+describe('the local store’s bucket and its configurations, held once read', () => {
+  const require = createRequire(import.meta.url);
+  const { S3CorsConfiguration } = require('s3rver/lib/models/config.js') as {
+    S3CorsConfiguration: new (xml: string) => { type: string; rules: unknown[] };
+  };
+  const corsXml = (origin: string) =>
+    `<CORSConfiguration><CORSRule><AllowedOrigin>${origin}</AllowedOrigin><AllowedMethod>PUT</AllowedMethod></CORSRule></CORSConfiguration>`;
+
+  it('answers a configuration or a bucket changed through it with the change, not with what it read before', async () => {
+    // Prepare
+    const root = mkdtempSync(join(tmpdir(), 'precis-store-'));
+    const store = new KeyPreservingStore(root);
+    try {
+      expect(await store.getBucket('b')).toBeNull();
+      await store.putBucket('b');
+      expect(await store.getSubresource('b', undefined, 'cors')).toBeNull();
+
+      // Act
+      await store.putSubresource('b', undefined, new S3CorsConfiguration(corsXml('https://one.example')));
+      const first = await store.getSubresource('b', undefined, 'cors');
+      await store.putSubresource('b', undefined, new S3CorsConfiguration(corsXml('https://two.example')));
+      const second = await store.getSubresource('b', undefined, 'cors');
+      await store.deleteSubresource('b', undefined, 'cors');
+      const deleted = await store.getSubresource('b', undefined, 'cors');
+      await store.deleteBucket('b');
+
+      // Assess
+      expect(JSON.stringify(first)).toContain('https://one.example');
+      expect(JSON.stringify(second)).toContain('https://two.example');
+      expect(deleted).toBeNull();
+      expect(await store.getBucket('b')).toBeNull();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,90 @@
+import { data } from 'franc/data.js';
+import { expressions } from 'franc/expressions.js';
+import { asTuples } from 'trigram-utils';
+
+/**
+ * franc's `francAll` (franc 6.2.0, MIT, Titus Wormer), run on the same data
+ * and giving the same answers, with one change: a language's trigram table
+ * is built the first time a text in its script is ranked against it, not at
+ * import. franc builds the tables of all its 187 languages when it is
+ * imported (about 90 ms of every cold start of a function that bundles it);
+ * precis asks for a few dozen, and a function that never detects a language
+ * builds none.
+ */
+
+/** franc's limits: the sample it reads, and the distance of a trigram a model lacks. */
+const MAX_LENGTH = 2048;
+const MAX_DIFFERENCE = 300;
+
+/** A language (ISO 639-3) and its score, 1 the best. */
+export type Ranked = [string, number];
+
+type Model = Map<string, number>;
+
+const models = new Map<string, Model>();
+
+/** One language's trigram table: each trigram's rank in its model (franc's data lists the most frequent last). */
+function model(script: string, language: string): Model {
+  const key = `${script}/${language}`;
+  let table = models.get(key);
+  if (!table) {
+    const trigrams = (data[script]?.[language] ?? '').split('|');
+    table = new Map();
+    // From the last, as franc does: a trigram listed twice keeps its first rank.
+    for (let rank = trigrams.length - 1; rank >= 0; rank--) table.set(trigrams[rank] as string, rank);
+    models.set(key, table);
+  }
+  return table;
+}
+
+/** The script most of the value's characters are written in (franc's own expressions, in franc's order). */
+function topScript(value: string): [string | undefined, number] {
+  let top: string | undefined;
+  let topShare = -1;
+  for (const [script, expression] of Object.entries(expressions)) {
+    const share = (value.match(expression)?.length ?? 0) / value.length || 0;
+    if (share > topShare) {
+      topShare = share;
+      top = script;
+    }
+  }
+  return [top, topShare];
+}
+
+function distance(trigrams: [string, number][], table: Model): number {
+  let sum = 0;
+  for (const [trigram, count] of trigrams) {
+    const rank = table.get(trigram);
+    sum += rank === undefined ? MAX_DIFFERENCE : Math.abs(count - rank - 1);
+  }
+  return sum;
+}
+
+/**
+ * The languages `value` may be written in among `only` (all of franc's when
+ * empty), best first, scored 0–1 as franc scores them; `[['und', 1]]` when
+ * the value is shorter than `minLength` or no language fits.
+ */
+export function francAll(value: string, options: { only?: readonly string[]; minLength?: number } = {}): Ranked[] {
+  const only = options.only ?? [];
+  const minLength = options.minLength ?? 10;
+  if (!value || value.length < minLength) return [['und', 1]];
+  const sample = value.slice(0, MAX_LENGTH);
+  const [script, share] = topScript(sample);
+  const allowed = (language: string) => only.length === 0 || only.includes(language);
+  const languages = script === undefined ? undefined : data[script];
+  if (script === undefined || !languages) {
+    // A script only one language is written in names that language (franc keys those scripts by it).
+    if (script === undefined || share === 0 || !allowed(script)) return [['und', 1]];
+    return [[script, 1]];
+  }
+  const trigrams = asTuples(sample);
+  const distances: Ranked[] = Object.keys(languages)
+    .filter(allowed)
+    .map((language) => [language, distance(trigrams, model(script, language))]);
+  if (distances.length === 0) return [['und', 1]];
+  distances.sort((a, b) => a[1] - b[1]);
+  const min = (distances[0] as Ranked)[1];
+  const max = sample.length * MAX_DIFFERENCE - min;
+  return distances.map(([language, d]) => [language, 1 - (d - min) / max || 0]);
+}
