@@ -89,6 +89,12 @@ export interface PageBlocks {
   end: number[];
   /** Each block element's tag, class, id or role names page furniture (menus, sharing, related stories). */
   furniture: boolean[];
+  /**
+   * Each block element is named as a page's comments or its lists of other
+   * stories, and holds neither the page's first <h1> nor an element named
+   * as its body: furniture however much text it holds.
+   */
+  sure: boolean[];
   /** Each block element's name is a lead's as much as a teaser's ("teaser-text", "intro"), or it sits inside one. */
   lead: boolean[];
   /** Characters of text inside each block element. */
@@ -119,6 +125,10 @@ export function dataTable(table: El): string | null {
 /** Class and id words of page furniture: sharing, menus, related stories, comments, bylines, notices. */
 const FURNITURE_NAMES =
   /(^|[\s_-])(share|sharing|social|related|newsletter|promo|sponsor(ed)?|advert|ads?|tags?|tag-list|caption|credits?|byline|dateline|timestamp|comments?|comment-list|subscribe|signup|recommend(ed|ations)?|breadcrumbs?|toolbar|more-stories|read-more|see-also|author-bio|author|about-author|author-box|authorbox|author-info|bio|sidebar|widget|menu|nav|navbar|navigation|footer|cookies?|consent|popup|modal|teaser|most-popular|outbrain|taboola|rail|trending|most-?read|most-?viewed|popular|paywall|hidden|hide|sr-only|visually-hidden|print-only|skip-link|disclaimer|meta|post-meta|entry-meta|article-meta)([\s_-]|$)/i;
+/** Class and id words of a page's comments and lists of other stories: never the article, however long. */
+const SURE_NAMES =
+  /(^|[\s_-])(comments?|comment-list|comments-area|comment-section|discussion|disqus|replies|outbrain|taboola|related-(posts|articles|stories|content)|more-stories|recommendations|most-?read|most-?viewed)([\s_-]|$)/i;
+
 /** Class and id words of an article's body. */
 const BODY_NAMES =
   /(^|[\s_-])(article[-_]{0,2}(body|content|text)|story[-_]{0,2}(body|content|text)|post[-_]{0,2}(content|body|text)|entry[-_]{0,2}(content|body|text)|body[-_]{0,2}text|main[-_]{0,2}content|content[-_]{0,2}(body|text)|text[-_]{0,2}content|news[-_]{0,2}(body|text)|rich[-_]{0,2}text|field[-_]{0,2}body|fulltext|td-post-content|single[-_]{0,2}content)([\s_-]|$)/i;
@@ -147,6 +157,9 @@ export function pageBlocks(root: El, budget: Budget): PageBlocks {
   const bonus: number[] = [];
   const furnitureNamed: boolean[] = [];
   const lead: boolean[] = [];
+  const sureNamed: boolean[] = [];
+  /** The block element of the page's first <h1>, or -1. */
+  let h1 = -1;
   let buffer = '';
   let linked = 0;
   let owner = -1;
@@ -181,6 +194,8 @@ export function pageBlocks(root: El, budget: Budget): PageBlocks {
         (FURNITURE_NAMES.test(named) && !/embed|tweet|quote/i.test(named)),
     );
     lead.push(LEAD_NAMES.test(named) || (lead[owner] ?? false));
+    sureNamed.push(SURE_NAMES.test(named) && !/embed|tweet|quote/i.test(named));
+    if (tag === 'h1' && h1 < 0) h1 = id;
     bonus.push(
       el.getAttribute('itemprop') === 'articleBody' || BODY_NAMES.test(named)
         ? 2
@@ -241,5 +256,12 @@ export function pageBlocks(root: El, budget: Budget): PageBlocks {
     const up = parent[id] as number;
     if (up >= 0) chars[up] = (chars[up] ?? 0) + (chars[id] ?? 0);
   }
-  return { blocks, parent, end, bonus, furniture: furnitureNamed, lead, chars };
+  // An element that holds the page's heading or its named body is the article's wrapper, whatever its name.
+  const core = parent.map((_, id) => id === h1 || bonus[id] === 2);
+  for (let id = parent.length - 1; id > 0; id--) {
+    const up = parent[id] as number;
+    if (up >= 0 && core[id]) core[up] = true;
+  }
+  const sure = sureNamed.map((named, id) => named && !core[id]);
+  return { blocks, parent, end, bonus, furniture: furnitureNamed, sure, lead, chars };
 }

@@ -84,6 +84,8 @@ function classify(block: PageBlock, furniture: boolean, lead = false): Cls {
   const share = functionShare(block.text);
   if (share >= THRESHOLDS.functionHigh) return block.chars > THRESHOLDS.lengthHigh ? 'good' : 'near';
   if (share >= THRESHOLDS.functionLow) return 'near';
+  // A lead ("intro", "chapo") is one or two sentences dense with names: its neighbours decide.
+  if (lead && block.linkChars === 0) return 'near';
   // A long sentence full of names (a quoted executive and their title) is prose too, if the text around it is.
   return sentence && block.chars > THRESHOLDS.lengthHigh && share >= THRESHOLDS.functionFloor ? 'near' : 'bad';
 }
@@ -271,7 +273,8 @@ export function furnitureMarks(page: PageBlocks): boolean[] {
   for (let id = 0; id < page.parent.length; id++) {
     const up = page.parent[id] as number;
     const inherited = up >= 0 && (marks[up] ?? false);
-    const own = (page.furniture[id] ?? false) && (page.chars[id] ?? 0) < FURNITURE_SHARE * total;
+    const own =
+      ((page.furniture[id] ?? false) && (page.chars[id] ?? 0) < FURNITURE_SHARE * total) || (page.sure[id] ?? false);
     marks.push(page.bonus[id] !== 2 && (inherited || own));
   }
   return marks;
@@ -310,6 +313,8 @@ export interface Extracted {
   /** Characters of good text on the whole page, and in the chosen element. */
   pageChars: number;
   chars: number;
+  /** Characters of all the page's blocks, good or not. */
+  allChars: number;
 }
 
 /**
@@ -321,6 +326,8 @@ export function extractArticle(root: El, budget: Budget): Extracted {
   const page = pageBlocks(root, budget);
   const furniture = furnitureMarks(page);
   const none = page.parent.map(() => false);
+  let allChars = 0;
+  for (const block of page.blocks) allChars += block.chars;
   const run = (ignoreFurniture: boolean): Extracted => {
     const marks = ignoreFurniture ? none : furniture;
     const { final: classes } = classifyBlocks(page, marks);
@@ -347,8 +354,14 @@ export function extractArticle(root: El, budget: Budget): Extracted {
       const score = (good[id] as number) - THRESHOLDS.badWeight * (bad[id] as number);
       if (score > bestScore) [best, bestScore] = [id, score];
     }
-    // Text outside any block element (straight in <body>) has no element to choose: the whole page then.
-    const loose = page.blocks.some((b, i) => b.owner < 0 && classes[i] === 'good');
+    // Text outside any block element (straight in <body>, or in elements this reading does not know as
+    // blocks) has no element to choose: the whole page then, if it outweighs the best element; a stray
+    // notice in <body> does not make the page's every good block the article.
+    let looseChars = 0;
+    page.blocks.forEach((b, i) => {
+      if (b.owner < 0 && classes[i] === 'good') looseChars += b.chars;
+    });
+    const loose = looseChars > 0 && looseChars >= bestScore;
     const inside = (owner: number) => loose || (best >= 0 && owner >= best && owner <= (page.end[best] as number));
     // The element's blocks, joined with the good blocks right before and after it (a lead or a last
     // paragraph the page keeps in a sibling element).
@@ -361,8 +374,9 @@ export function extractArticle(root: El, budget: Budget): Extracted {
     const { paragraphs, chars } = joined(kept);
     const named = namedBody(page, marks, classes);
     // The element the page names as its body, as trafilatura prefers it, when it holds text enough.
-    if (named && named.chars >= Math.max(FALLBACK_CHARS, THRESHOLDS.namedShare * chars)) return { ...named, pageChars };
-    return { paragraphs, pageChars, chars };
+    if (named && named.chars >= Math.max(FALLBACK_CHARS, THRESHOLDS.namedShare * chars))
+      return { ...named, pageChars, allChars };
+    return { paragraphs, pageChars, chars, allChars };
   };
   const found = run(false);
   // Furniture names are guesses: a page whose every block sits under one ("has-sidebar") is read without them.

@@ -197,6 +197,15 @@ const TRUSTED_CHARS = 1500;
 const CHECKED_CHARS = 2500;
 const LONGER = 1.2;
 
+/**
+ * A reading that keeps this share of all the page's text has likely taken
+ * the page rather than its article (its comments, its other stories): it is
+ * checked against Readability's whatever its length, and Readability's
+ * replaces it when it is shorter by a tenth. Only those pages pay for both.
+ */
+const WHOLE_PAGE_SHARE = 0.85;
+const SHORTER = 0.9;
+
 /** Fewest characters of paragraph text the fallback takes as an article. */
 const FALLBACK_MIN_CHARS = 250;
 
@@ -303,7 +312,8 @@ function readPage(html: string, budget: Budget): ParsedDocument {
   const own = document.body ? extractArticle(document.body as unknown as El, budget) : null;
   const ownDocument = (): ParsedDocument | null =>
     own && own.chars >= FALLBACK_MIN_CHARS ? { paragraphs: own.paragraphs, page: true, metadata: found } : null;
-  if (own && own.chars >= CHECKED_CHARS) return ownDocument() as ParsedDocument;
+  const wholePage = own !== null && own.chars >= WHOLE_PAGE_SHARE * own.allChars;
+  if (own && own.chars >= CHECKED_CHARS && !wholePage) return ownDocument() as ParsedDocument;
   // Readability's article element itself, not its HTML: serialising it and parsing that again cost a third of the time.
   const article = new Readability<El>(document as unknown as ConstructorParameters<typeof Readability>[0], {
     keepClasses: true,
@@ -334,9 +344,12 @@ function readPage(html: string, budget: Budget): ParsedDocument {
     }
   }
   const trusted = own !== null && own.chars >= TRUSTED_CHARS;
+  const [theirs, ownLength] = [textLength(paragraphs), own ? textLength(own.paragraphs) : 0];
   if (
-    textLength(paragraphs) < FALLBACK_MIN_CHARS ||
-    (trusted && textLength(paragraphs) <= LONGER * textLength(own.paragraphs))
+    theirs < FALLBACK_MIN_CHARS ||
+    (trusted &&
+      theirs <= LONGER * ownLength &&
+      !(wholePage && own.chars >= CHECKED_CHARS && theirs < SHORTER * ownLength))
   ) {
     const mine = ownDocument();
     if (mine) return mine;
