@@ -200,7 +200,7 @@ function namedBody(
   const inside = (block: PageBlock) => block.owner >= at && block.owner <= last;
   // Its blocks, and the good blocks right before it (a lead the page prints above its body; what
   // follows a named body is the page's, not the article's).
-  const from = extend(page.blocks, classes, page.blocks.findIndex(inside), -1);
+  const from = extend(page, classes, page.blocks.findIndex(inside), -1);
   const to = page.blocks.findLastIndex(inside);
   const kept: PageBlock[] = [];
   const good: PageBlock[] = [];
@@ -292,18 +292,22 @@ export function classifyBlocks(page: PageBlocks, furniture: boolean[]): { first:
 const GAP_CHARS = 24;
 
 /** The range's end moved over the good blocks beside it, and over short gaps between them. */
-function extend(blocks: PageBlock[], classes: Cls[], from: number, step: 1 | -1): number {
+function extend(page: PageBlocks, classes: Cls[], from: number, step: 1 | -1): number {
+  const blocks = page.blocks;
   if (from < 0) return from;
   let at = from;
   let gap = 0;
   for (let i = from + step; i >= 0 && i < blocks.length; i += step) {
-    if (classes[i] === 'good') {
+    const block = blocks[i] as PageBlock;
+    // Before the article, a lead the page names as one ("intro", "excerpt") may sit further off, past
+    // a byline, a date or a photo credit.
+    if (classes[i] === 'good' && (gap <= GAP_CHARS || (step === -1 && (page.lead[block.owner] ?? false)))) {
       at = i;
       gap = 0;
       continue;
     }
-    gap += (blocks[i] as PageBlock).chars;
-    if (gap > GAP_CHARS) break;
+    gap += block.chars;
+    if (gap > (step === -1 ? THRESHOLDS.leadReach : GAP_CHARS)) break;
   }
   return at;
 }
@@ -367,8 +371,8 @@ export function extractArticle(root: El, budget: Budget): Extracted {
     // paragraph the page keeps in a sibling element).
     let first = page.blocks.findIndex((b) => inside(b.owner));
     let last = page.blocks.findLastIndex((b) => inside(b.owner));
-    first = extend(page.blocks, classes, first, -1);
-    last = extend(page.blocks, classes, last, 1);
+    first = extend(page, classes, first, -1);
+    last = extend(page, classes, last, 1);
     const kept: PageBlock[] = [];
     for (let i = Math.max(0, first); i <= last; i++) if (classes[i] === 'good') kept.push(page.blocks[i] as PageBlock);
     const { paragraphs, chars } = joined(kept);

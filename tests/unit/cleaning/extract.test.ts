@@ -74,4 +74,22 @@ ${notice}
     expect(text).not.toContain('regional orchestra');
     expect(text).not.toContain('We use cookies');
   });
+
+  it('keeps the lead a page names as one, printed above the article past its byline and a photo credit', () => {
+    const lead =
+      'Engineers found cracks in two supports of the old bridge after the winter floods, and the council now wants it closed to cars before the spring market opens.';
+    const html = `<!doctype html><html><head><title>Bridge to close</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<header><h1>Bridge to close for repairs</h1><div class="intro"><p>${lead}</p></div>
+<div class="byline"><a href="/staff/jane">By Jane Roe</a> · 4 March 2025, 08:15</div></header>
+<div class="photo-credit">Photo: Town Paper archive / Jane Roe</div>
+<div class="story">${body}</div>
+<footer>© 2025 The Town Paper</footer></body></html>`;
+
+    const text = cleaned(html);
+
+    expect(text.startsWith(lead)).toBe(true);
+    for (const p of LONG) expect(text).toContain(p);
+    expect(text).not.toContain('By Jane Roe');
+  });
 });
