@@ -7,7 +7,7 @@ import type { DocumentMetadata, ParsedDocument } from '../document.js';
 import { type El, pageMetadata } from '../page-metadata.js';
 import { bylineOf, bylineParts } from '../paste-rules.js';
 import { BLOCK_TAGS, dataTable, SKIP_TAGS } from './blocks.js';
-import { type Extracted, extractArticle } from './extract.js';
+import { extractArticle } from './extract.js';
 import { scanHtml } from './html-scan.js';
 
 export interface Block {
@@ -198,30 +198,13 @@ const CHECKED_CHARS = 2500;
 const LONGER = 1.2;
 
 /**
- * From CHECKED_CHARS on, precis's own reading stands alone unless it looks
- * like too much: it keeps this share of all the page's text (it has likely
- * taken the page, with its comments or its other stories, rather than the
- * article), or it is this long. Only those pages pay for Readability too,
- * whose text then replaces precis's when it is shorter by a tenth (the
- * first case) or by half (the second): Readability's choice of one
- * container rarely keeps too much, precis's joining of blocks can.
+ * A reading that keeps this share of all the page's text has likely taken
+ * the page rather than its article (its comments, its other stories): it is
+ * checked against Readability's whatever its length, and Readability's
+ * replaces it when it is shorter by a tenth. Only those pages pay for both.
  */
 const WHOLE_PAGE_SHARE = 0.85;
-const LONG_CHARS = 5000;
-const SHORTER = { wholePage: 0.9, long: 0.5 };
-/** Fewest characters of Readability's text that replace a long reading of precis's (a scrap does not). */
-const REPLACING_CHARS = 1000;
-
-/**
- * Readability's paragraphs are mostly (by their text) among precis's: it
- * found a part of what precis kept, not another part of the page.
- */
-function within(theirs: string[], mine: string[]): boolean {
-  const all = mine.join('\n');
-  let found = 0;
-  for (const p of theirs) if (all.includes(p)) found += p.length;
-  return found >= 0.8 * textLength(theirs);
-}
+const SHORTER = 0.9;
 
 /** Fewest characters of paragraph text the fallback takes as an article. */
 const FALLBACK_MIN_CHARS = 250;
@@ -330,8 +313,7 @@ function readPage(html: string, budget: Budget): ParsedDocument {
   const ownDocument = (): ParsedDocument | null =>
     own && own.chars >= FALLBACK_MIN_CHARS ? { paragraphs: own.paragraphs, page: true, metadata: found } : null;
   const wholePage = own !== null && own.chars >= WHOLE_PAGE_SHARE * own.allChars;
-  const checked = own !== null && own.chars >= CHECKED_CHARS;
-  if (checked && !wholePage && own.chars < LONG_CHARS) return ownDocument() as ParsedDocument;
+  if (own && own.chars >= CHECKED_CHARS && !wholePage) return ownDocument() as ParsedDocument;
   // Readability's article element itself, not its HTML: serialising it and parsing that again cost a third of the time.
   const article = new Readability<El>(document as unknown as ConstructorParameters<typeof Readability>[0], {
     keepClasses: true,
@@ -363,12 +345,12 @@ function readPage(html: string, budget: Budget): ParsedDocument {
   }
   const trusted = own !== null && own.chars >= TRUSTED_CHARS;
   const [theirs, ownLength] = [textLength(paragraphs), own ? textLength(own.paragraphs) : 0];
-  const keepOwn = checked
-    ? theirs >= (wholePage ? SHORTER.wholePage : SHORTER.long) * ownLength ||
-      theirs < REPLACING_CHARS ||
-      !within(paragraphs, (own as Extracted).paragraphs)
-    : trusted && theirs <= LONGER * ownLength;
-  if (theirs < FALLBACK_MIN_CHARS || keepOwn) {
+  if (
+    theirs < FALLBACK_MIN_CHARS ||
+    (trusted &&
+      theirs <= LONGER * ownLength &&
+      !(wholePage && own.chars >= CHECKED_CHARS && theirs < SHORTER * ownLength))
+  ) {
     const mine = ownDocument();
     if (mine) return mine;
   }
