@@ -21,7 +21,8 @@ const STAGES = ['analysis', 'translation'] as const;
 
 /**
  * One page for an operator: articles ended by status, each stage's latency,
- * tokens and USD by stage, the dead-letter queues' depths, and each
+ * tokens and USD by stage, the dead-letter queues' depths, the batch
+ * function's batches, lines and articles sent back to real time, and each
  * function's errors and throttles.
  */
 export function createDashboard(
@@ -47,7 +48,7 @@ export function createDashboard(
   const dashboard = new Dashboard(stack, 'Dashboard', { defaultInterval: Duration.hours(6) });
   dashboard.addWidgets(
     new TextWidget({
-      markdown: `# precis: ${stack.stackName}\nArticles, stage latency, LLM spending, dead letters and function health.`,
+      markdown: `# precis: ${stack.stackName}\nArticles, stage latency, LLM spending, dead letters, batch mode and function health.`,
       width: 24,
       height: 2,
     }),
@@ -86,6 +87,28 @@ export function createDashboard(
     new GraphWidget({ title: 'Input tokens, by stage', left: byStageOf(byStage.inputTokens), width: 8 }),
     new GraphWidget({ title: 'Output tokens, by stage', left: byStageOf(byStage.outputTokens), width: 8 }),
     new GraphWidget({ title: 'LLM spending (USD), by stage', left: byStageOf(byStage.costUsd), width: 8 }),
+  );
+  const batch = 'precis-batch';
+  const batchSum = (name: string, label: string) => precis(name, batch, 'Sum').with({ label }) as IMetric;
+  dashboard.addWidgets(
+    new GraphWidget({
+      title: 'Batch mode: batches submitted and collected',
+      left: [
+        batchSum(METRICS.batch.submitted, 'batches submitted'),
+        batchSum(METRICS.batch.collected, 'batches collected'),
+      ],
+      right: [batchSum(METRICS.batch.realtime, 'articles sent back to real time')],
+      width: 12,
+    }),
+    new GraphWidget({
+      title: 'Batch mode: lines',
+      left: [
+        batchSum(METRICS.batch.requests, 'submitted'),
+        batchSum(METRICS.batch.answered, 'answered'),
+        batchSum(METRICS.batch.failed, 'expired or failed'),
+      ],
+      width: 12,
+    }),
   );
   dashboard.addWidgets(
     new GraphWidget({

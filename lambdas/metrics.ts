@@ -7,6 +7,15 @@ export const METRICS = {
   latency: { ingest: 'IngestLatency', analyze: 'AnalyzeLatency' },
   /** What a delivery's LLM calls spent, with the dimension `stage` (analysis, translation). */
   byStage: { inputTokens: 'InputTokens', outputTokens: 'OutputTokens', costUsd: 'CostUsd' },
+  /** The batch function's run: batches and lines submitted, batches collected, their lines, articles sent back. */
+  batch: {
+    submitted: 'BatchesSubmitted',
+    requests: 'BatchRequestsSubmitted',
+    collected: 'BatchesCollected',
+    answered: 'BatchLinesAnswered',
+    failed: 'BatchLinesFailed',
+    realtime: 'BatchArticlesSentToRealtime',
+  },
 } as const;
 
 /** What the middleware needs of Powertools' `Metrics`. */

@@ -7,6 +7,7 @@
  *   npm run measure:cost -- --profiles            # one article on each stand-in profile: calls and cost billed
  *   npm run measure:cost -- --batch               # …and each model and corpus again in batch mode
  *   npm run measure:cost -- --compare before.json --batch --write-docs   # the tables docs/llm-providers.md shows
+ *   npm run measure:cost -- --env PRECIS_CLAIM_REASONS=false             # …with a setting of the engine changed
  *
  * The first report: the samples and the 100 dev CNN/DM articles
  * (../shared/eval-data, skipped when absent) through the LLM engine with
@@ -54,6 +55,7 @@ import { analyzeDocument, type DocumentAnalysis } from '../shared/usecases/analy
 import { startStubOpenAI } from '../tests/helpers/stub-openai.js';
 import { scenarios } from '../tests/helpers/stub-scenarios.js';
 import { type FigureTable, markdownTable, measuredHere, writeFiguresAndSay } from './lib/doc-figures.js';
+import { type OutputFields, outputFields } from './lib/output-fields.js';
 
 const { values } = parseArgs({
   options: {
@@ -65,6 +67,8 @@ const { values } = parseArgs({
     compare: { type: 'string' },
     profiles: { type: 'boolean' },
     batch: { type: 'boolean' },
+    /** A setting of the engine, `NAME=value`, on top of the defaults (repeatable). */
+    env: { type: 'string', multiple: true },
     /** Write the tables into docs/llm-providers.md (docs/figures/measure-cost.json, or measure-cost-profiles.json). */
     'write-docs': { type: 'boolean' },
   },
@@ -75,6 +79,13 @@ const SAMPLES = resolve(import.meta.dirname, '../samples');
 const CNNDM = resolve(import.meta.dirname, '../../shared/eval-data/summarization/cnndm-dev.jsonl');
 const usd = (n: number | null) => (n === null ? '—' : `$${n.toFixed(4)}`);
 const base = { PRECIS_TABLE: '-', PRECIS_BUCKET: '-' };
+const settings = Object.fromEntries(
+  (values.env ?? []).map((pair) => {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`--env takes NAME=value, not ${pair}`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }),
+);
 
 /** An article no corpus holds, analysed first and not counted: it warms the stand-in's prompt cache. */
 const WARM_UP = Buffer.from(
@@ -134,6 +145,8 @@ export interface Measured {
   translationsPassed: number;
   /** Articles that did not end DONE on the LLM engine. */
   notDone: number;
+  /** Output tokens per article by call and field (real time; lib/output-fields.ts). */
+  output?: OutputFields;
 }
 
 /** The figures of a set of records. */
@@ -167,6 +180,7 @@ function engineOn(baseURL: string, model: string) {
     PRECIS_LLM_PROVIDER: 'openai',
     OPENAI_API_KEY: 'measure',
     PRECIS_MODEL: model,
+    ...settings,
   });
   return createLlmEngine(config, 'measure', () => undefined);
 }
@@ -178,11 +192,13 @@ async function realTime(corpusName: string, docs: Doc[], model: string): Promise
     // A stack that analyses articles all day reads its prompts' shared head from a warm cache: warm it first.
     await analyzeDocument(WARM_UP, { name: 'warm-up.txt', engine, targetLanguages: targets });
     const billedBefore = stub.ledger.costUsd;
+    const from = stub.requests.length;
     const records: DocumentAnalysis[] = [];
     for (const doc of docs) {
       records.push(await analyzeDocument(doc.bytes, { name: doc.name, engine, targetLanguages: targets }));
     }
-    return measured(corpusName, model, 'real-time', records, stub.ledger.costUsd - billedBefore);
+    const output = outputFields(stub.requests.slice(from), docs.length);
+    return { ...measured(corpusName, model, 'real-time', records, stub.ledger.costUsd - billedBefore), output };
   } finally {
     await stub.close();
   }
@@ -309,6 +325,37 @@ function table(rows: Measured[], before: Measured[] | null): FigureTable {
   return out;
 }
 
+/** Order of the calls in the output table: the analysis, then each translation, then the others. */
+const callRank = (call: string) => (call === 'analysis' ? 0 : call.startsWith('translation:') ? 1 : 2);
+const fieldRank = (field: string) => (field === '(whole answer)' ? 0 : field.startsWith('(') ? 2 : 1);
+
+/** Output tokens per article by call and field, one column per corpus and model (real time). */
+function outputTable(rows: Measured[]): FigureTable {
+  const measuredRows = rows.filter((r) => r.mode === 'real-time' && r.output);
+  const keys = [...new Set(measuredRows.flatMap((r) => Object.keys(r.output ?? {})))].map((key) => {
+    const [call = '', ...rest] = key.split(' ');
+    return { key, call, field: rest.join(' ') };
+  });
+  keys.sort(
+    (a, b) =>
+      callRank(a.call) - callRank(b.call) ||
+      a.call.localeCompare(b.call) ||
+      fieldRank(a.field) - fieldRank(b.field) ||
+      a.field.localeCompare(b.field),
+  );
+  const out: FigureTable = {
+    head: ['call', 'field', ...measuredRows.map((r) => `${r.corpus}, ${r.model}`)],
+    rows: keys.map(({ key, call, field }) => [
+      call,
+      field,
+      ...measuredRows.map((r) => (r.output?.[key] === undefined ? '—' : r.output[key].toFixed(1))),
+    ]),
+  };
+  out.rows.push(['all calls', 'reasoning', ...measuredRows.map((r) => (r.reasoningTokens / r.articles).toFixed(1))]);
+  console.log(markdownTable(out));
+  return out;
+}
+
 async function costs() {
   const before = values.compare ? (JSON.parse(readFileSync(values.compare, 'utf8')) as Measured[]) : null;
   const rows: Measured[] = [];
@@ -340,9 +387,15 @@ async function costs() {
     console.log('\nNow:\n');
   }
   tables.now = table(rows, before);
+  console.log('\nOutput tokens per article, by call and field (real time):\n');
+  tables.output = outputTable(rows);
   if (values.out) writeFileSync(values.out, `${JSON.stringify(rows, null, 2)}\n`);
   if (values['write-docs']) {
-    const options = [values.compare ? `--compare ${values.compare}` : '', values.batch ? '--batch' : '']
+    const options = [
+      values.compare ? `--compare ${values.compare}` : '',
+      values.batch ? '--batch' : '',
+      ...(values.env ?? []).map((pair) => `--env ${pair}`),
+    ]
       .filter(Boolean)
       .join(' ');
     writeFiguresAndSay({

@@ -163,6 +163,8 @@ const llmEnv = {
   PRECIS_MAX_INPUT_TOKENS: positiveInt(24_000),
   /** Drop claims whose evidence is not in the text, instead of flagging them. */
   PRECIS_DROP_UNGROUNDED: flag(false),
+  /** Ask the model for each claim's check-worthiness reason (`checkworthinessReason`), written before its score. */
+  PRECIS_CLAIM_REASONS: flag(true),
   /** `llm`: the model also judges each summary sentence against the article (one more call, counted in the cost). */
   PRECIS_VERIFY: z.enum(['off', 'llm']).default('off'),
   /** Prices (USD per 1M tokens) added to or replacing the defaults, as JSON. */

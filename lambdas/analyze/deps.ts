@@ -101,6 +101,7 @@ export function createLlmEngine(
       budgetMs: config.PRECIS_ARTICLE_BUDGET_MS,
       maxInputTokens: config.PRECIS_MAX_INPUT_TOKENS,
       dropUngrounded: config.PRECIS_DROP_UNGROUNDED,
+      claimReasons: config.PRECIS_CLAIM_REASONS,
       judge: config.PRECIS_VERIFY === 'llm',
       family: config.PRECIS_MODEL_FAMILY,
       contextTokens: config.PRECIS_CONTEXT_TOKENS,

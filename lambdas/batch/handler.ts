@@ -5,6 +5,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { type BatchReport, runBatches } from '../../shared/usecases/batch-run.js';
+import { METRICS } from '../metrics.js';
 import type { BatchHandlerDeps } from './deps.js';
 
 /** The scheduled batch function: collects the batches that ended, then submits the calls put off since. */
@@ -16,10 +17,19 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
     .use(logMetrics(metrics))
     .handler(async () => {
       const report = await runBatches(deps);
-      const requests = report.submit.submitted.reduce((sum, s) => sum + s.requests, 0);
-      const back = report.collect.collected.reduce((sum, c) => sum + c.realtime.length, 0);
-      metrics.addMetric('BatchRequestsSubmitted', MetricUnit.Count, requests);
-      metrics.addMetric('BatchArticlesSentToRealtime', MetricUnit.Count, back);
+      const { submitted, collected } = { ...report.submit, ...report.collect };
+      const sum = <T>(items: T[], of: (item: T) => number) => items.reduce((total, item) => total + of(item), 0);
+      const back = sum(collected, (c) => c.realtime.length);
+      const counts: [string, number][] = [
+        [METRICS.batch.submitted, submitted.length],
+        [METRICS.batch.requests, sum(submitted, (s) => s.requests)],
+        [METRICS.batch.collected, collected.length],
+        [METRICS.batch.answered, sum(collected, (c) => c.lines.answered)],
+        [METRICS.batch.failed, sum(collected, (c) => c.lines.failed)],
+        [METRICS.batch.realtime, back],
+      ];
+      // Every run says all six, zeros included: a graph of them shows an idle function as idle, not as missing.
+      for (const [name, value] of counts) metrics.addMetric(name, MetricUnit.Count, value);
       if (back > 0) logger.warn('batch articles sent back to the normal path', { ...report });
       else logger.info('batch run', { ...report });
       return report;

@@ -20,6 +20,8 @@ export interface CollectReport {
     answered: string[];
     /** Sent back to the normal path: the batch expired, failed or was cancelled, or some of their calls failed. */
     realtime: string[];
+    /** The batch's lines: answered, and ended without an answer (expired, failed). */
+    lines: { answered: number; failed: number };
   }[];
   /** Batches still under way. */
   waiting: { batchId: string; status: BatchStatus['status']; counts: BatchStatus['counts'] }[];
@@ -124,7 +126,14 @@ export async function collectBatches(deps: BatchDeps): Promise<CollectReport> {
     const output = await linesOf(status.outputFileId, deps);
     const errors = await linesOf(status.errorFileId, deps);
     const lines = { lines: [...output.lines, ...errors.lines], stub: output.stub || errors.stub };
-    const done = { batchId: job.batchId, status: status.status, answered: [] as string[], realtime: [] as string[] };
+    const failed = lines.lines.filter((line) => !line.ok).length;
+    const done = {
+      batchId: job.batchId,
+      status: status.status,
+      answered: [] as string[],
+      realtime: [] as string[],
+      lines: { answered: lines.lines.length - failed, failed },
+    };
     for (const entry of job.articles) {
       const outcome = await collectArticle(job, entry, status, lines, deps);
       if (outcome !== 'gone') done[outcome].push(entry.id);

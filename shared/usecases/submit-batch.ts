@@ -73,7 +73,11 @@ async function ensureBatch(job: BatchJob, deps: BatchDeps, recovering: boolean):
  *    told is told. So a run killed anywhere pays for no batch twice.
  * 2. Reads the queued articles, oldest first, and the calls each put off.
  * 3. Groups them by API and model (a batch takes one endpoint and one
- *    model); an article's calls of another group wait for its next round.
+ *    model). One run of an article puts off the calls of one stage
+ *    (analysis, checks, translations), each asked of one model, so an
+ *    article whose translations go to another model takes no extra round;
+ *    were a run to mix them, its calls of another group would wait for
+ *    its next round.
  * 4. Per group: uploads one JSONL file, records the job under the file's
  *    id, creates the batch (24-hour window), records its id and deadline.
  * 5. Marks each article submitted (the batch's id and deadline), only if it

@@ -39,6 +39,8 @@ export interface Recorded {
   api: 'chat' | 'responses';
   headers: IncomingMessage['headers'];
   at: number;
+  /** What the stand-in answered (the message's content as billed), once it answered. */
+  answer?: string;
   /** The schema the request asked for, or the task recognised from the prompt in JSON mode. */
   task: 'article_analysis' | 'summary_merge' | 'summary_repair' | 'summary_judge' | 'translation' | 'probe' | 'unknown';
 }
@@ -218,6 +220,16 @@ function translated(value: unknown, lang: string, key = ''): unknown {
   return value;
 }
 
+/**
+ * A claim's check-worthiness as a model gives it: its reason, then its
+ * score, two decimals between 0 and 1 where the schema asks for
+ * `checkworthiness`, a whole percentage where it asks for `score`.
+ */
+function scored(checkworthiness: number, reason: string) {
+  const percent = Math.round(checkworthiness * 100);
+  return { checkworthinessReason: reason, reason, checkworthiness: percent / 100, score: percent };
+}
+
 function faithfulAnswer(request: Recorded): Record<string, unknown> {
   const user = request.body.messages.filter((m) => m.role === 'user').at(0)?.content ?? '';
   switch (request.task) {
@@ -235,9 +247,11 @@ function faithfulAnswer(request: Recorded): Record<string, unknown> {
           text: c.text,
           speaker: c.speaker,
           kind: c.kind,
-          checkworthinessReason: 'Of public interest, harmful if false, and verifiable against official figures.',
-          // A model writes a score with two decimals.
-          checkworthiness: Math.round(c.checkworthiness * 100) / 100,
+          // What the model knows of a claim, under each name a schema may ask for it by (an older engine's too).
+          ...scored(
+            c.checkworthiness,
+            'Of public interest, harmful if false, and verifiable against official figures.',
+          ),
         })),
       };
     }

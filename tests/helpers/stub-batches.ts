@@ -115,6 +115,8 @@ export interface StubBatchControl {
   expire(options?: { answered?: number }): void;
   /** Requests received on the files and batches endpoints, by method and path. */
   calls: string[];
+  /** Forgets every file, batch and request: what a new server would hold (the server's `reset`). */
+  reset(): void;
 }
 
 const TERMINAL: Status[] = ['failed', 'completed', 'expired', 'cancelled'];
@@ -292,6 +294,11 @@ export function createStubBatches(options: {
       }
     },
     calls,
+    reset: () => {
+      files.clear();
+      batches.clear();
+      calls.length = 0;
+    },
   };
 
   /** Answers a request on the files and batches endpoints; null when the path is not one of theirs. */

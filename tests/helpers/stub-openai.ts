@@ -402,6 +402,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     }
     const spent = Math.min(reasoning, cap ?? reasoning);
     const outputTokens = contentTokens + spent;
+    if (content !== null) recorded.answer = content;
     return {
       content: misrouted ? '' : content,
       refusal,
@@ -602,6 +603,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
       seenPrompts = [];
       bucket = null;
       Object.assign(ledger, newLedger());
+      batches.control.reset();
     },
     close: () => closeNow(server),
   };

@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { BATCH_SCHEDULE_MINUTES } from '../../infra/batch.js';
+import { METRICS } from '../../lambdas/metrics.js';
 import { batchEnvSchema, loadConfig } from '../../shared/config.js';
 import { TABLE_SCHEMA } from '../../shared/storage/table.js';
 import { build } from './build.js';
@@ -48,5 +49,18 @@ describe('the batch function (batch mode)', () => {
     // cdk-nag stays clean with it in the stack.
     const report = new AwsSolutionsChecks().validateScope(stack);
     expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+  });
+
+  it("graphs the batch function's metrics on the dashboard: batches, lines and articles sent back to real time", () => {
+    // Prepare
+    const { resources } = build({});
+
+    // Act
+    const [[, dashboard] = []] = resources('AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+
+    // Assess: every metric the function publishes, under its service.
+    for (const name of Object.values(METRICS.batch)) expect(body, name).toContain(name);
+    expect(body).toContain('precis-batch');
   });
 });

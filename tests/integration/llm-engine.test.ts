@@ -78,8 +78,8 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
       'text',
       'speaker',
       'kind',
-      'checkworthinessReason',
-      'checkworthiness',
+      'reason',
+      'score',
     ]);
     expect(result.claims[0]?.checkworthinessReason).toMatch(/public interest/i);
     // The publication time goes with the article, so "on Sunday" can become a date.
@@ -113,6 +113,29 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     });
     // Every call carries an output cap, by the name OpenAI wants.
     for (const r of stub.requests) expect(r.body.max_completion_tokens).toBeGreaterThan(0);
+  });
+
+  it('scores claims without writing their reasons when PRECIS_CLAIM_REASONS=false, for less output', async () => {
+    // Prepare: the same article with the reasons asked for, and without.
+    const input = article('basra-water.html');
+    const withReasons = await llm().analyze(input, { targetLanguages: [] });
+    const schemaOf = () =>
+      JSON.stringify((stub.requests.find((r) => r.task === 'article_analysis')?.body.response_format as object) ?? {});
+    expect(schemaOf()).toContain('"reason"');
+    stub.reset();
+
+    // Act
+    const without = await llm({ PRECIS_CLAIM_REASONS: 'false' }).analyze(input, { targetLanguages: [] });
+
+    // Assess: the same claims, scored, with no reason asked or kept, and fewer output tokens billed.
+    expect(schemaOf()).not.toContain('"reason"');
+    expect(without.claims.map((c) => [c.text, c.checkworthiness])).toEqual(
+      withReasons.claims.map((c) => [c.text, c.checkworthiness]),
+    );
+    expect(withReasons.claims.every((c) => c.checkworthinessReason)).toBe(true);
+    expect(without.claims.some((c) => c.checkworthinessReason !== undefined)).toBe(false);
+    const output = (r: typeof without) => Object.values(r.usage).reduce((sum, u) => sum + u.outputTokens, 0);
+    expect(output(without)).toBeLessThan(output(withReasons) * 0.9);
   });
 
   it('marks nothing as a stub when another server answers', async () => {
@@ -235,8 +258,8 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
             kind: 'event',
             // The article has no sentence 9,999.
             sentences: [9_999],
-            checkworthinessReason: 'Of public interest.',
-            checkworthiness: 0.9,
+            reason: 'Of public interest.',
+            score: 90,
           },
         ],
       }),
@@ -341,7 +364,7 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
   it('grounds a claim only when its evidence states it: a changed figure or a name the evidence lacks is flagged', async () => {
     const evidence =
       "Salt levels measured at the Al-Bradi'iya intake reached 8,200 parts per million on Saturday, more than four times the 2,000 ppm limit the plants were designed for, according to figures released by the directorate.";
-    const claim = (text: string) => ({ text, speaker: null, kind: 'statistic', evidence, checkworthiness: 0.9 });
+    const claim = (text: string) => ({ text, speaker: null, kind: 'statistic', evidence, score: 90 });
     stub.script({
       kind: 'transform',
       edit: (answer: Record<string, unknown>, request) => ({
@@ -375,8 +398,8 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
       text: claim,
       speaker,
       kind: 'statistic',
-      checkworthinessReason: 'Public interest, harmful if false, verifiable.',
-      checkworthiness: 0.9,
+      reason: 'Public interest, harmful if false, verifiable.',
+      score: 90,
     });
     stub.script({
       kind: 'transform',
@@ -432,8 +455,8 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
           text,
           speaker: null,
           kind: 'event',
-          checkworthinessReason: 'Of public interest.',
-          checkworthiness: 0.8,
+          reason: 'Of public interest.',
+          score: 80,
         });
         return {
           ...answer,

@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import type { ScheduledEvent } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import { createBatchHandler } from '../../lambdas/batch/handler.js';
+import { METRICS } from '../../lambdas/metrics.js';
+import { observability } from '../../lambdas/runtime.js';
 import { costOf } from '../../shared/analysis/llm/prices.js';
 import type { ArticleRecord, BatchWait, StageUsage } from '../../shared/article.js';
 import type {
@@ -14,6 +18,7 @@ import type {
 import type { Price } from '../../shared/config.js';
 import { collectBatches } from '../../shared/usecases/collect-batch.js';
 import { type BatchDeps, submitBatches } from '../../shared/usecases/submit-batch.js';
+import { context } from '../helpers/events.js';
 
 /** The batch use cases on ports held in memory: the table, the bucket's files, the provider's Batch API. */
 
@@ -248,5 +253,36 @@ describe('collecting ended batches', () => {
     // Assess
     expect(report.waiting).toEqual([expect.objectContaining({ batchId: 'batch_1', status: 'validating' })]);
     expect(m.sent).toEqual([]);
+  });
+});
+
+describe('the batch function', () => {
+  it('publishes what each run did: batches submitted and collected, their lines, and the articles sent back', async () => {
+    // Prepare: a batch of three lines, two of them expired.
+    const m = memory();
+    const observe = observability('precis-batch');
+    const added: Record<string, number> = {};
+    vi.spyOn(observe.metrics, 'addMetric').mockImplementation((name, _unit, value) => {
+      added[name] = (added[name] ?? 0) + value;
+      return observe.metrics;
+    });
+    vi.spyOn(observe.metrics, 'publishStoredMetrics').mockImplementation(() => observe.metrics);
+    const handler = createBatchHandler({ ...m.deps, ...observe });
+    m.queueArticles();
+    await handler({} as ScheduledEvent, context());
+    m.end('expired', { [ids[1] as string]: 'batch_expired', [ids[2] as string]: 'batch_expired' });
+
+    // Act
+    await handler({} as ScheduledEvent, context());
+
+    // Assess: over the two runs, one batch of three lines submitted, collected with one answered, two sent back.
+    expect(added).toEqual({
+      [METRICS.batch.submitted]: 1,
+      [METRICS.batch.requests]: 3,
+      [METRICS.batch.collected]: 1,
+      [METRICS.batch.answered]: 1,
+      [METRICS.batch.failed]: 2,
+      [METRICS.batch.realtime]: 2,
+    });
   });
 });

@@ -11,6 +11,7 @@ import { LOCAL_NAMES, localEnvSchema, localOptions } from '../../local/stack.js'
 import {
   analyzeEnvSchema,
   apiEnvSchema,
+  batchEnvSchema,
   ConfigError,
   cliEnvSchema,
   ingestEnvSchema,
@@ -81,6 +82,7 @@ const SCHEMAS = {
   ingest: ingestEnvSchema,
   analyze: analyzeEnvSchema,
   sweep: sweepEnvSchema,
+  batch: batchEnvSchema,
   api: apiEnvSchema,
   CLI: cliEnvSchema,
 };
@@ -122,6 +124,7 @@ const SAMPLES: Record<string, string> = {
   PRECIS_ARTICLE_BUDGET_MS: '4321',
   PRECIS_MAX_INPUT_TOKENS: '999',
   PRECIS_DROP_UNGROUNDED: 'true',
+  PRECIS_CLAIM_REASONS: 'false',
   PRECIS_VERIFY: 'llm',
   PRECIS_PRICES: '{"my-model": {"input": 1, "output": 2}}',
   PRECIS_LLM_PROVIDER: 'azure',

@@ -9,7 +9,7 @@ import { DATA_RULE } from './data-rule.js';
  * after, in the user message. The rubric and the worked example that make
  * them that long are what a careful annotator would be given.
  */
-const CORE = `You analyse news articles for a newsroom that checks facts.
+const core = (scoring: string) => `You analyse news articles for a newsroom that checks facts.
 
 ${DATA_RULE}
 
@@ -24,27 +24,41 @@ Return one JSON object with:
   - "text": one fact per claim (split a sentence that states several), written so that it stands alone: a reader who sees only this sentence knows who, what, where and when. Replace pronouns and phrases like "the ministry" with the names the article gives, write relative dates ("on Tuesday", "last year") as absolute dates from the publication time when it is given, keep the attribution inside the claim ("The health ministry said that …"), and keep every number exactly;
   - "speaker": who makes it, as the article names them, or null;
   - "kind": statistic, quote, event, policy, prediction or other;
-  - "checkworthinessReason": one line weighing three questions: is it of public interest, would it mislead or harm if it were false, can it be verified?
-  - "checkworthiness": 0 to 1 by that reasoning: 0.8 to 1 when all three hold, 0.5 to 0.79 when two do, below 0.5 otherwise.`;
+${scoring}`;
+
+/** How a claim is scored: a reason in one line, then the score that follows from it; or the score alone. */
+const SCORING = {
+  reasons: `  - "reason": why it is or is not worth checking, in one line weighing three questions: is it of public interest, would it mislead or harm if it were false, can it be verified?
+  - "score": its check-worthiness as a whole number from 0 to 100, by that reasoning: 80 to 100 when all three hold, 50 to 79 when two do, below 50 otherwise.`,
+  alone: `  - "score": its check-worthiness as a whole number from 0 to 100, weighing three questions: is it of public interest, would it mislead or harm if it were false, can it be verified? 80 to 100 when all three hold, 50 to 79 when two do, below 50 otherwise.`,
+};
 
 /** How to choose claims, and a worked example: what makes the instructions long enough to be cached. */
-const RUBRIC = `Choosing claims:
+const rubric = (reasons: boolean) => `Choosing claims:
 - Take the facts a reader would want checked first: counts of people killed, hurt, arrested or displaced; sums of money, prices and budgets; percentages and rates; dates and deadlines; decisions of governments, courts, companies and armed groups; what officials, witnesses and experts said, with who they are.
 - One fact per claim: "The ministry said 12 people died and 40 were hurt" is two claims. A fact the article repeats is one claim; cite the sentence that states it most fully.
 - Never make a claim of the headline repeated in the text, a caption, a byline, a dateline, a "read more" or "share" line, an advertisement, or a sentence about the publication itself.
 - Kinds: "statistic" when the fact is a figure; "quote" when it is someone's own words in quotation marks; "event" for something that happened; "policy" for a decision, law, budget or rule; "prediction" for what someone expects or plans; "other" for the rest.
 
 A worked example. The article, published on 14 March 2024, reads: "[6] Basra's water directorate said on Tuesday that 40 of the city's 120 pumping stations had been repaired. [7] 'The rest will be working by June,' said Ali Hassan, its director." Two claims:
-{"sentences": [6], "text": "Basra's water directorate said on 12 March 2024 that 40 of Basra's 120 pumping stations had been repaired.", "speaker": "Basra's water directorate", "kind": "statistic", "checkworthinessReason": "Of public interest, misleading if false, verifiable against the directorate's records.", "checkworthiness": 0.9}
-{"sentences": [6, 7], "text": "Ali Hassan, director of Basra's water directorate, said the rest of Basra's pumping stations would be working by June 2024.", "speaker": "Ali Hassan", "kind": "prediction", "checkworthinessReason": "Of public interest and verifiable later; a promise rather than a fact.", "checkworthiness": 0.6}`;
+{"sentences": [6], "text": "Basra's water directorate said on 12 March 2024 that 40 of Basra's 120 pumping stations had been repaired.", "speaker": "Basra's water directorate", "kind": "statistic"${reasons ? ', "reason": "Of public interest, misleading if false, verifiable against the directorate\'s records."' : ''}, "score": 90}
+{"sentences": [6, 7], "text": "Ali Hassan, director of Basra's water directorate, said the rest of Basra's pumping stations would be working by June 2024.", "speaker": "Ali Hassan", "kind": "prediction"${reasons ? ', "reason": "Of public interest and verifiable later; a promise rather than a fact."' : ''}, "score": 60}`;
 
 const CLOSING = `Write the headline, summary, bullets and claim texts in the language of the article. Use only what the article says: add no facts, keep every number exactly as the article gives it, and attribute claims as the article does. Keep the article's hedges and attributions ("allegedly", "according to", "police said"). When the metadata gives the publication time, write relative dates ("yesterday", "last Tuesday") as the absolute dates they mean.`;
 
-export const ANALYSIS_SYSTEM = `${CORE}\n\n${RUBRIC}\n\n${CLOSING}`;
+export const ANALYSIS_SYSTEM = `${core(SCORING.reasons)}\n\n${rubric(true)}\n\n${CLOSING}`;
 
 /**
  * The instructions without the rubric and the example, for a model whose
  * provider caches nothing or whose window is small: there the long head is
  * paid in full on every call, or leaves too little room for the article.
  */
-export const ANALYSIS_SYSTEM_COMPACT = `${CORE}\n\n${CLOSING}`;
+export const ANALYSIS_SYSTEM_COMPACT = `${core(SCORING.reasons)}\n\n${CLOSING}`;
+
+/**
+ * Both without the claims' reasons (PRECIS_CLAIM_REASONS=false): the score
+ * alone, weighed by the same three questions. About a sixth of the analysis
+ * answer is the reasons.
+ */
+export const ANALYSIS_SYSTEM_NO_REASONS = `${core(SCORING.alone)}\n\n${rubric(false)}\n\n${CLOSING}`;
+export const ANALYSIS_SYSTEM_COMPACT_NO_REASONS = `${core(SCORING.alone)}\n\n${CLOSING}`;

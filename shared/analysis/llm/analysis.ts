@@ -4,13 +4,21 @@ import type { AnalysisInput } from '../ports.js';
 import type { LlmCalls } from './calls.js';
 import { isCode } from './errors.js';
 import { type NumberedArticle, numberedText, splitRange, type TextRange } from './numbered.js';
-import { ANALYSIS_SYSTEM, ANALYSIS_SYSTEM_COMPACT, articleMessage, MERGE_SYSTEM } from './prompts.js';
+import {
+  ANALYSIS_SYSTEM,
+  ANALYSIS_SYSTEM_COMPACT,
+  ANALYSIS_SYSTEM_COMPACT_NO_REASONS,
+  ANALYSIS_SYSTEM_NO_REASONS,
+  articleMessage,
+  MERGE_SYSTEM,
+} from './prompts.js';
 import { MAX_SPLITS, mapLimit, PARALLEL_CALLS, type Run } from './run.js';
 import {
   ANALYSIS_ANSWER_TOKENS,
   type AnalysisOutput,
   analysisOutput,
   analysisWire,
+  analysisWireNoReasons,
   answerBudget,
   summaryOutput,
   summaryWire,
@@ -21,6 +29,8 @@ export interface AnalysisSettings {
   analysisModel: string;
   /** The answer's output cap, before room for reasoning: the most an answer's budget may be. */
   maxOutputTokens: number;
+  /** Ask for each claim's check-worthiness reason (PRECIS_CLAIM_REASONS); false: the score alone. */
+  claimReasons?: boolean;
 }
 
 /** What the analysis stage returns before its checks: one summary, every part's claims, how many parts. */
@@ -70,9 +80,13 @@ export class Analyser {
     return this.calls.inputBudget(model, answer, OVERHEAD_TOKENS[this.calls.cachingPays(model) ? 'cached' : 'compact']);
   }
 
-  /** The instructions: the long ones, cached, where caching pays; else the compact ones. */
+  /** The instructions: the long ones, cached, where caching pays; else the compact ones; with the claims' reasons or not. */
   private system(): string {
-    return this.calls.cachingPays(this.settings.analysisModel) ? ANALYSIS_SYSTEM : ANALYSIS_SYSTEM_COMPACT;
+    const cached = this.calls.cachingPays(this.settings.analysisModel);
+    if (this.settings.claimReasons === false) {
+      return cached ? ANALYSIS_SYSTEM_NO_REASONS : ANALYSIS_SYSTEM_COMPACT_NO_REASONS;
+    }
+    return cached ? ANALYSIS_SYSTEM : ANALYSIS_SYSTEM_COMPACT;
   }
 
   /**
@@ -127,7 +141,7 @@ export class Analyser {
         publishedAt: input.publishedAt,
         part,
       }),
-      wire: analysisWire,
+      wire: this.settings.claimReasons === false ? analysisWireNoReasons : analysisWire,
       validate: analysisOutput,
       answerTokens: answerBudget(ANALYSIS_ANSWER_TOKENS, input.language, this.settings.maxOutputTokens),
       ...(raisedCap ? { maxOutputTokens: raisedCap } : {}),

@@ -69,6 +69,19 @@ export class ArticleBudget {
     }
   }
 
+  /**
+   * Ends a call put off to a batch: what it may cost there stays counted for
+   * the rest of the run, as if billed, so the calls put off with it must fit
+   * beside it. The batch's real bill is what the next run starts from.
+   */
+  putOff(ticket: Ticket): void {
+    this.heldCalls--;
+    this.heldUsd -= ticket.worstUsd;
+    this.calls++;
+    this.costUsd += ticket.worstUsd;
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
   /** Ends a call: what it was billed (null when nothing was), at its cost (null when unpriced). */
   settle(ticket: Ticket, billed: { costUsd: number | null } | null): void {
     this.heldCalls--;

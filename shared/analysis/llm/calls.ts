@@ -1,5 +1,6 @@
 import type { ZodObject, ZodType } from 'zod';
 import type { CallUsage } from '../usage.js';
+import { puttingOff } from './deferred.js';
 import type { ModelKnowledge } from './knowledge.js';
 import { effortFor, type ModelCapabilities, REASONING_ROOM, type ReasoningEffort } from './models.js';
 import { costOf, worstCaseCost } from './prices.js';
@@ -207,9 +208,14 @@ export class LlmCalls {
       deadline: run.deadline,
       onUsage: (usage: CallUsage) => run.meter.add(stage, usage, costOf(caps.price, usage)),
       admit: async (call) => {
-        const worst = worstCaseCost(caps.price, Math.ceil(call.promptTokens * PROMPT_MARGIN), call.maxOutputTokens);
+        // A call that will be put off is held at the batch price, what the batch will bill it.
+        const prompt = Math.ceil(call.promptTokens * PROMPT_MARGIN);
+        const worst = worstCaseCost(caps.price, prompt, call.maxOutputTokens, puttingOff());
         const ticket = await run.budget.reserve(worst, run.signal);
-        return (billed) => run.budget.settle(ticket, billed ? { costUsd: costOf(caps.price, billed) } : null);
+        return (billed) =>
+          billed === 'deferred'
+            ? run.budget.putOff(ticket)
+            : run.budget.settle(ticket, billed ? { costUsd: costOf(caps.price, billed) } : null);
       },
       // OpenAI and Azure refuse a prompt over the context; they never cut one.
       judgeTruncation:

@@ -34,6 +34,11 @@ export function withinBatchRun<T>(run: BatchRun, work: () => Promise<T>): Promis
   return current.run(run, work);
 }
 
+/** Whether a call made now, without an answer in its article's book, is put off to a batch rather than sent. */
+export function puttingOff(): boolean {
+  return current.getStore()?.mode === 'defer';
+}
+
 const MARKER = /=====BEGIN ARTICLE (\S+)=====/g;
 
 /**
@@ -72,6 +77,11 @@ export class DeferringTransport implements Transport {
 
   get api(): 'chat' | 'responses' {
     return this.inner.api;
+  }
+
+  prepaid(request: LlmRequest): boolean {
+    const run = current.getStore();
+    return run?.answers.has(requestKey(this.api, this.inner.bodyOf(request))) ?? false;
   }
 
   async send(request: LlmRequest, options: { signal?: AbortSignal; timeoutMs: number }): Promise<LlmAnswer> {

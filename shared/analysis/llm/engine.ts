@@ -41,6 +41,8 @@ export interface LlmEngineSettings extends CallLayerSettings, KnowledgeSettings 
   maxCallsPerArticle: number;
   maxCostPerArticle: number;
   dropUngrounded: boolean;
+  /** Ask for each claim's check-worthiness reason (PRECIS_CLAIM_REASONS); false: the score alone. */
+  claimReasons?: boolean;
   /**
    * The effort translations are asked at (PRECIS_TRANSLATION_EFFORT), as the
    * nearest the model takes; undefined: the analysis's. Translating needs no
@@ -114,6 +116,8 @@ export class LlmEngine implements AnalysisEngine {
       s.maxInputTokens,
       s.dropUngrounded,
       s.reasoningEffort ?? null,
+      // Only when off, so that the analyses kept before it existed still match.
+      ...(s.claimReasons === false ? ['no-reasons'] : []),
       s.translationEffort ?? null,
     ]);
   }

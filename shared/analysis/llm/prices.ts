@@ -55,14 +55,22 @@ export function costOf(price: Price | null, usage: BilledTokens): number | null 
 
 /**
  * The most one call can cost: its whole prompt fresh and its whole output
- * cap spent, at the rates its prompt size brings. Null when the price is
- * unknown.
+ * cap spent, at the rates its prompt size brings, and at the price's batch
+ * share when it goes through the Batch API. Null when the price is unknown.
  */
-export function worstCaseCost(price: Price | null, promptTokens: number, maxOutputTokens: number): number | null {
+export function worstCaseCost(
+  price: Price | null,
+  promptTokens: number,
+  maxOutputTokens: number,
+  batch = false,
+): number | null {
   if (!price) return null;
+  const share = batch ? (price.batch ?? DEFAULT_BATCH_SHARE) : 1;
   const dearestInput = Math.max(price.input, price.cacheWrite ?? 0);
   const long = price.longContext && promptTokens > price.longContext.aboveInputTokens ? price.longContext : null;
   const usd =
-    (promptTokens * dearestInput * (long?.input ?? 1) + maxOutputTokens * price.output * (long?.output ?? 1)) / 1e6;
+    ((promptTokens * dearestInput * (long?.input ?? 1) + maxOutputTokens * price.output * (long?.output ?? 1)) *
+      share) /
+    1e6;
   return Math.round(usd * 1e8) / 1e8;
 }

@@ -2,9 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { DATA_RULE } from './data-rule.js';
 
 /** Bumped whenever a prompt changes what the model returns; part of the cache key. */
-export const PROMPT_VERSION = 'p3';
+export const PROMPT_VERSION = 'p4';
 
-export { ANALYSIS_SYSTEM, ANALYSIS_SYSTEM_COMPACT } from './analysis-prompt.js';
+export {
+  ANALYSIS_SYSTEM,
+  ANALYSIS_SYSTEM_COMPACT,
+  ANALYSIS_SYSTEM_COMPACT_NO_REASONS,
+  ANALYSIS_SYSTEM_NO_REASONS,
+} from './analysis-prompt.js';
 export { TRANSLATION_SYSTEM, TRANSLATION_SYSTEM_COMPACT, translationMessage } from './translation-prompt.js';
 
 export const MERGE_SYSTEM = `You merge the summaries of consecutive parts of one long news article into one summary of the whole article.

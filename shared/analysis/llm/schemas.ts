@@ -28,9 +28,9 @@ const claimFields = {
     ),
   speaker: z.string().nullable().describe('Who makes the claim, as the article names them; null if nobody is named.'),
   kind: z.enum(CLAIM_KINDS),
-  checkworthinessReason: z
+  reason: z
     .string()
-    .describe('One line: is it of public interest, would it mislead or harm if false, can it be verified?'),
+    .describe('Why it is or is not worth checking, in one line: public interest, harm if false, verifiable?'),
 };
 
 /**
@@ -38,7 +38,10 @@ const claimFields = {
  * generate in schema order): the numbers of the sentences that state it
  * first, then the claim made from them, then the check-worthiness reasoned
  * before it is scored. The evidence is pointed at, not copied: precis takes
- * its span from its own sentences (numbered.ts).
+ * its span from its own sentences (numbered.ts). The keys are short words
+ * (`reason`, `score`), every one written once a claim, and the score a whole
+ * percentage (one token, where 0.85 is three): precis keeps the score to two
+ * decimals, so nothing is lost (claimOutput turns them back).
  */
 const wireClaim = z.object({
   sentences: z
@@ -47,11 +50,12 @@ const wireClaim = z.object({
     .max(MAX_EVIDENCE_SENTENCES)
     .describe('The numbers of the sentence, or the two or three consecutive sentences, of the article that state it.'),
   ...claimFields,
-  checkworthiness: z
+  score: z
     .number()
+    .int()
     .min(0)
-    .max(1)
-    .describe('0 to 1, by the rubric: how much a fact-checker would want to verify it.'),
+    .max(100)
+    .describe('Check-worthiness, 0 to 100, by the rubric: how much a fact-checker would want to verify it.'),
 });
 
 /**
@@ -66,22 +70,33 @@ export const analysisWire = z.object({
   claims: z.array(wireClaim).max(MAX_CLAIMS),
 });
 
+/** The same without the claims' reasons (PRECIS_CLAIM_REASONS=false): the score alone, weighed by the same rubric. */
+export const analysisWireNoReasons = analysisWire.extend({
+  claims: z.array(wireClaim.omit({ reason: true })).max(MAX_CLAIMS),
+});
+
 const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 
 /**
  * What an answer must satisfy. A server that ignores the bounds is cut
  * after the answer rather than asked again: bullets past five and cited
  * sentences past three are dropped, claims past twenty are left to the
- * selection (selection.ts), a score outside 0..1 is clamped. A server that
+ * selection (selection.ts), a score outside 0..100 is clamped. A server that
  * only follows the schema in the prompt may leave the reason out: the claim
  * stands without it.
  */
-const claimOutput = z.object({
-  sentences: z.array(z.number()).min(1, { error: 'must cite at least one sentence number' }),
-  ...claimFields,
-  checkworthinessReason: z.string().nullable().default(null),
-  checkworthiness: z.number().transform((n) => Math.min(1, Math.max(0, n))),
-});
+const claimOutput = z
+  .object({
+    sentences: z.array(z.number()).min(1, { error: 'must cite at least one sentence number' }),
+    ...claimFields,
+    reason: z.string().nullable().default(null),
+    score: z.number(),
+  })
+  .transform(({ reason, score, ...claim }) => ({
+    ...claim,
+    checkworthinessReason: reason,
+    checkworthiness: Math.min(1, Math.max(0, score / 100)),
+  }));
 
 export const analysisOutput = z
   .object({

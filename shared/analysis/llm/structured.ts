@@ -9,7 +9,14 @@ import { Lessons, type ModelLessons } from './lessons.js';
 import type { ReasoningEffort } from './models.js';
 import { jsonModeInstruction } from './prompts.js';
 import { type PaceClock, RateGovernor, SYSTEM_CLOCK } from './rate-governor.js';
-import { fromStub, type LlmAnswer, type Message, type OutputMode, type Transport } from './transport.js';
+import {
+  fromStub,
+  type LlmAnswer,
+  type LlmRequest,
+  type Message,
+  type OutputMode,
+  type Transport,
+} from './transport.js';
 import { promptText, promptTokens, shortRead } from './truncation.js';
 
 export { jsonText } from './answers.js';
@@ -40,9 +47,13 @@ export interface StructuredRequest<T> {
   onUsage: (usage: CallUsage) => void;
   /**
    * Held before each request goes out (the article's ceiling on calls and
-   * spend); the release says what was billed, or null when nothing was.
+   * spend); the release says what was billed, null when nothing was, or
+   * `deferred` when the call was put off to a batch, to be billed there.
    */
-  admit?: (call: { promptTokens: number; maxOutputTokens: number }) => Promise<(billed: CallUsage | null) => void>;
+  admit?: (call: {
+    promptTokens: number;
+    maxOutputTokens: number;
+  }) => Promise<(billed: CallUsage | null | 'deferred') => void>;
   /**
    * Whether a prompt the server counted short is taken as cut (servers that
    * refuse long prompts never cut them), and whether the beginning it shares
@@ -213,7 +224,18 @@ export class StructuredCaller {
       const remaining = request.deadline - Date.now() - MARGIN_MS;
       if (remaining <= 0) throw timeUp();
       const tokens = promptTokens(sent);
-      const admit = request.admit;
+      const wired: LlmRequest = {
+        model: request.model,
+        messages: sent,
+        mode,
+        schema: { name: request.name, jsonSchema },
+        maxOutputTokens: request.maxOutputTokens,
+        capName: lessons.capName,
+        effort: this.effortSent(request.model, request.effort),
+        ...(request.stage ? { stage: request.stage } : {}),
+      };
+      // An answer a batch brought was paid when it was collected: it needs no room under the ceiling.
+      const admit = this.transport.prepaid?.(wired) ? undefined : request.admit;
       const release = admit
         ? await this.wait(
             () => admit({ promptTokens: tokens, maxOutputTokens: request.maxOutputTokens }),
@@ -233,26 +255,19 @@ export class StructuredCaller {
       }
       let answer: LlmAnswer;
       try {
-        answer = await this.transport.send(
-          {
-            model: request.model,
-            messages: sent,
-            mode,
-            schema: { name: request.name, jsonSchema },
-            maxOutputTokens: request.maxOutputTokens,
-            capName: lessons.capName,
-            effort: this.effortSent(request.model, request.effort),
-            ...(request.stage ? { stage: request.stage } : {}),
-          },
-          { signal: request.signal, timeoutMs: Math.min(this.settings.timeoutMs, remaining) },
-        );
+        answer = await this.transport.send(wired, {
+          signal: request.signal,
+          timeoutMs: Math.min(this.settings.timeoutMs, remaining),
+        });
       } catch (error) {
-        release(null);
         // A call put off to a batch is no failure of the server's: the run stops here, for the batch to answer.
+        // What it may cost stays held against the article's ceiling: the batch will bill it.
         if (error instanceof CallDeferred) {
+          release('deferred');
           governor.release({ headers: null, status: 200 });
           throw error;
         }
+        release(null);
         const failure = classify(error);
         const status = failure.kind === 'retryable' || failure.kind === 'rejected' ? failure.status : 400;
         governor.release({

@@ -60,6 +60,8 @@ export const fromStub = (headers: Headers | null | undefined): boolean => header
 export interface Transport {
   readonly api: 'chat' | 'responses';
   send(request: LlmRequest, options: { signal?: AbortSignal; timeoutMs: number }): Promise<LlmAnswer>;
+  /** Whether the request's answer is already paid for (a batch brought it): sending it bills nothing. */
+  prepaid?(request: LlmRequest): boolean;
 }
 
 /** A transport whose request body and answer can be written and read apart from a call: a Batch API line's. */
