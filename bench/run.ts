@@ -16,6 +16,8 @@
  *
  * It reports and never fails on a missed goal: the table says which are met.
  */
+// The local stack's settings, before anything loads the SDK or Powertools (as `npm start` has them).
+import '../local/process-env.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { articleIdFor, isTerminal } from '../shared/article.js';
+import type { EventEnvelope } from '../local/events-file.js';
+import { articleIdFor } from '../shared/article.js';
+import type { ArticleFinished } from '../shared/ports.js';
 import { startTestStack } from '../tests/helpers/stack.js';
 import { longArticle } from './lib/long-article.js';
 import type { Row } from './lib/report.js';
@@ -30,6 +33,36 @@ async function startStub(): Promise<{ baseURL: string; stop: () => void }> {
 }
 
 /**
+ * The terminal states the stack has published since the last read, from its
+ * event file (EventBridge's envelope, one a line): each with its record's
+ * updatedAt. Read from where the last read stopped, so that watching costs
+ * the stack nothing; asking the table for each article every few
+ * milliseconds took a share of the very thread the uploads wait for.
+ */
+function eventsOf(file: string): { read: () => ArticleFinished[] } {
+  let offset = 0;
+  let partial = '';
+  return {
+    read: () => {
+      if (!existsSync(file)) return [];
+      const size = statSync(file).size;
+      if (size <= offset) return [];
+      const buffer = Buffer.alloc(size - offset);
+      const fd = openSync(file, 'r');
+      try {
+        readSync(fd, buffer, 0, buffer.length, offset);
+      } finally {
+        closeSync(fd);
+      }
+      offset = size;
+      const lines = (partial + buffer.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      return lines.filter(Boolean).map((line) => (JSON.parse(line) as EventEnvelope).detail);
+    },
+  };
+}
+
+/**
  * Concurrent uploads through the local stack with an LLM that answers at
  * once (the stub, no latency, in its own process): from each upload's start
  * to its terminal write. The anchor is one upload alone, in the same run.
@@ -43,6 +76,7 @@ export async function benchUploads(log: (line: string) => void): Promise<Row[]> 
     TARGET_LANGUAGES: 'ar,fr',
     PRECIS_SWEEP_INTERVAL_MS: '0',
   });
+  const events = eventsOf(stack.eventsFile);
   let seed = 100;
   /** Uploads `count` different articles at once; each one's milliseconds from upload to its terminal write. */
   const batch = async (count: number): Promise<number[]> => {
@@ -56,16 +90,13 @@ export async function benchUploads(log: (line: string) => void): Promise<Row[]> 
         stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: body })),
       ),
     );
-    const keys = uploads.map((u) => u.key);
-    const ids = keys.map((key) => articleIdFor(stack.bucket, key));
+    const ids = new Set(uploads.map((u) => articleIdFor(stack.bucket, u.key)));
     const done = new Map<string, number>();
     const deadline = Date.now() + 120_000;
-    while (done.size < ids.length) {
-      if (Date.now() > deadline) throw new Error(`${ids.length - done.size} uploads did not end in 120 s`);
-      for (const id of ids) {
-        if (done.has(id)) continue;
-        const record = await stack.adapters.articles.get(id);
-        if (record && isTerminal(record.status)) done.set(id, Date.parse(record.updatedAt) - started);
+    while (done.size < ids.size) {
+      if (Date.now() > deadline) throw new Error(`${ids.size - done.size} uploads did not end in 120 s`);
+      for (const event of events.read()) {
+        if (ids.has(event.articleId)) done.set(event.articleId, Date.parse(event.finishedAt) - started);
       }
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -85,7 +116,7 @@ export async function benchUploads(log: (line: string) => void): Promise<Row[]> 
         ratio: p50 / alone,
         goal: '≤ 1 s',
         met: p50 <= 1000,
-        note: `${over(p50, 1000)}; the local stack is one process (emulators, queues and handlers on one thread): the articles wait for the CPU`,
+        note: `${over(p50, 1000)}; the handlers share one thread of the local stack (the emulators and the API have one each): the articles wait for the CPU, and the machine's other work`,
       },
     ];
   } finally {

@@ -172,6 +172,9 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
     .bindAnalyzeQueue(analyzeQueue)
     .bindEventBus();
   ingestQueue.grantSendMessages(sweep.fn);
+  // An ingest message that died before its upload had a record is sent again from there.
+  sweep.fn.addEnvironment('PRECIS_INGEST_DLQ_URL', ingestDlq.queueUrl);
+  ingestDlq.grant(sweep.fn, 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility');
   new Rule(stack, 'SweepSchedule', {
     description: 'precis: drive again uploads whose S3 event was lost and articles a lost message left stuck',
     schedule: Schedule.rate(Duration.minutes(15)),

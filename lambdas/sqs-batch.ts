@@ -64,7 +64,6 @@ export function sqsBatchHandler(
   deps: Observability & { maxReceives: number; redelivery?: Redelivery },
 ) {
   const { logger, metrics } = deps;
-  const processor = new BatchProcessor(EventType.SQS);
   const process = async (record: SQSRecord) => {
     const outcomes = await handleRecord(record, deliveryOf(record, deps.maxReceives));
     const back = outcomes.find((o) => REDELIVER.has(o.outcome));
@@ -79,11 +78,18 @@ export function sqsBatchHandler(
     }
     throw new Redeliver(`${back.outcome}: the message comes back after its visibility timeout`);
   };
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
-    .use(captureLambdaHandler(deps.tracer))
-    .use(injectLambdaContext(logger))
-    .use(publishMetrics(metrics))
-    .handler((event, context) =>
-      processPartialResponse(event, process, processor, { context, throwOnFullBatchFailure: false }),
-    );
+  return (
+    middy<SQSEvent, SQSBatchResponse, Error, Context>()
+      .use(captureLambdaHandler(deps.tracer))
+      .use(injectLambdaContext(logger))
+      .use(publishMetrics(metrics))
+      // A processor per batch: it keeps the batch's failures as state, and the local stack hands one handler
+      // several batches at once (a function's concurrency), which would report each other's failures.
+      .handler((event, context) =>
+        processPartialResponse(event, process, new BatchProcessor(EventType.SQS), {
+          context,
+          throwOnFullBatchFailure: false,
+        }),
+      )
+  );
 }

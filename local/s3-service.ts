@@ -1,3 +1,4 @@
+import { BUCKET_LAYOUT } from '../shared/layout.js';
 import { startS3, uploadCorsRule } from './s3.js';
 import type { Credentials } from './s3-authorization.js';
 import type { Service } from './worker-host.js';
@@ -17,7 +18,8 @@ export interface S3ServiceOptions {
 /**
  * The local S3 as the stack runs it in a worker thread: the bucket's CORS
  * lets the reader page's origins (asked of the stack once, then kept) and
- * PRECIS_CORS_ORIGINS PUT to presigned URLs, as in AWS.
+ * PRECIS_CORS_ORIGINS PUT to presigned URLs, as in AWS; objects created
+ * under incoming/ are reported, as the bucket's notification has it.
  */
 export async function startS3Service(options: S3ServiceOptions): Promise<Service> {
   let pageOrigins: readonly string[] | null = null;
@@ -25,5 +27,14 @@ export async function startS3Service(options: S3ServiceOptions): Promise<Service
     pageOrigins ??= await options.pageOrigins();
     return [uploadCorsRule([...pageOrigins, ...options.corsOrigins])];
   };
-  return startS3({ ...options, cors: rules });
+  return startS3({
+    ...options,
+    cors: rules,
+    // As the bucket's notification in AWS (infra/pipeline.ts): uploads under incoming/ alone reach the ingest
+    // queue, not the texts and results the functions write (a score of events per article, each one ignored).
+    onObjectCreated: (record) => {
+      const key = (record as { s3?: { object?: { key?: string } } }).s3?.object?.key ?? '';
+      if (key.startsWith(BUCKET_LAYOUT.incoming.prefix)) options.onObjectCreated(record);
+    },
+  });
 }

@@ -1,4 +1,4 @@
-import { readdirSync, rmdirSync, unlinkSync } from 'node:fs';
+import { type Dirent, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -209,7 +209,15 @@ export class KeyPreservingStore extends FilesystemStore {
     const wanted = encodeKeyPath(prefix);
     const keys: string[] = [];
     const walk = (folder: string) => {
-      for (const entry of readdirSync(join(bucketPath, folder), { withFileTypes: true })) {
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(join(bucketPath, folder), { withFileTypes: true });
+      } catch (error) {
+        // A folder its last object's delete removed while the walk went: nothing in it to list.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT' && folder) return;
+        throw error;
+      }
+      for (const entry of entries) {
         const name = entry.name;
         const path = folder ? `${folder}/${name}` : name;
         if (entry.isDirectory()) {
@@ -245,7 +253,9 @@ export class KeyPreservingStore extends FilesystemStore {
         try {
           return new S3Object(bucket, key, null, await this.getMetadata(bucket, key));
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+          // Gone since the walk, or still being written (its metadata file half there): S3 lists an object
+          // once its PUT has answered, so one whose PUT is under way is not listed yet.
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT' || error instanceof SyntaxError) return null;
           throw error;
         }
       }),

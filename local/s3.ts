@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import S3rver from 's3rver';
@@ -7,6 +8,7 @@ import { authMiddleware } from './s3-auth.js';
 import type { Credentials } from './s3-authorization.js';
 import { type CorsRule, corsMiddleware } from './s3-cors.js';
 import { s3Error } from './s3-errors.js';
+import { sealListingTokensWithAes } from './s3-list-tokens.js';
 import { KeyPreservingStore, unstorableKey } from './s3-store.js';
 
 export { encodeS3EventKey };
@@ -55,6 +57,7 @@ export async function startS3(options: {
   /** The time presigned URLs expire by and signed requests are dated against; the system clock by default. */
   clock?: () => Date;
 }): Promise<LocalS3> {
+  sealListingTokensWithAes();
   const server = new S3rver({
     address: '127.0.0.1',
     port: options.port,
@@ -100,6 +103,10 @@ export async function startS3(options: {
   const address = await server.run();
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
-    close: () => server.close(),
+    // Kept-alive connections closed too (see startDynamo).
+    close: () => {
+      (server as unknown as { httpServer?: Server }).httpServer?.closeAllConnections();
+      return server.close();
+    },
   };
 }

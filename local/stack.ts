@@ -23,6 +23,7 @@ import {
   sweepEnvSchema,
 } from '../shared/config.js';
 import type { Cleaner } from '../shared/ports.js';
+import type { SweepReport } from '../shared/usecases/sweep.js';
 import { AnalysisConcurrency } from './analysis-concurrency.js';
 import { type LocalBatch, startLocalBatch } from './batch-timer.js';
 import { repairIndexes } from './dynamo-repair.js';
@@ -188,6 +189,8 @@ export interface LocalStack {
   queues: { ingest: LocalQueue; analyze: LocalQueue };
   /** The batch function (batch mode): runs on its timer, or now when asked. */
   batch: LocalBatch;
+  /** The sweep: runs at start and on its timer, or now when asked (null when the run failed; its line is logged). */
+  sweep: { run(): Promise<SweepReport | null> };
   /** The storage adapters the handlers use, for tools and tests that work beside them. */
   adapters: Pick<IngestHandlerDeps, 'blobs' | 'articles'>;
   /** Where each article's terminal state is appended as an EventBridge event (JSON lines). */
@@ -362,6 +365,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       s3,
       queues: { ingest: ingestQueue, analyze: analyzeQueue },
       batch,
+      sweep: { run: sweeper.run },
       adapters: { blobs: ingestDeps.blobs, articles: ingestDeps.articles },
       eventsFile,
       stop,

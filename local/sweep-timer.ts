@@ -3,7 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { s3EventBody, sourcesOf } from '../lambdas/ingest/s3-event.js';
 import { buildSweepDeps } from '../lambdas/sweep/deps.js';
 import type { SweepConfig } from '../shared/config.js';
-import { sweep } from '../shared/usecases/sweep.js';
+import { type SweepReport, sweep } from '../shared/usecases/sweep.js';
 import type { LocalQueue } from './queue.js';
 
 /** The article an analyze message names (what the analyze queue finds its messages by). */
@@ -34,7 +34,9 @@ export function uploadKeys(body: string): string[] {
  * waits in the ingest queue is not an upload whose event was lost, and an
  * article whose message waits in a queue is not stuck, however long the
  * backlog makes it wait. The sweep sends nothing for those (a second message
- * would only deliver the same work twice).
+ * would only deliver the same work twice). It reads the ingest queue's
+ * dead-letter list as the scheduled function reads the dead-letter queue.
+ * `run` runs one now (after the one under way), as a test drives it.
  */
 export function startLocalSweep(options: {
   config: SweepConfig;
@@ -42,7 +44,7 @@ export function startLocalSweep(options: {
   queues: { ingest: LocalQueue; analyze: LocalQueue };
   intervalMs: number;
   log?: (line: string) => void;
-}): { stop(): Promise<void> } {
+}): { run(): Promise<SweepReport | null>; stop(): Promise<void> } {
   const { ingest, analyze } = options.queues;
   let driven = 0;
   const deps = buildSweepDeps(
@@ -63,6 +65,13 @@ export function startLocalSweep(options: {
           driven++;
         },
       },
+      ingestDeadLetters: {
+        queue: {
+          receive: async (max) => ingest.receiveDead(max),
+          delete: async (handle) => ingest.deleteDead(handle),
+        },
+        sourcesOf,
+      },
     },
     s3EventBody,
   );
@@ -71,16 +80,19 @@ export function startLocalSweep(options: {
     driven = 0;
     // At start no event is on its way but those in the ingest queue: every other upload with no article was lost.
     const report = await sweep(deps, atStart ? { uploadsOlderThanMs: 0, queued } : { queued }).catch((error: Error) => {
-      options.log?.(`sweep failed: ${error.message}`);
+      const cause = error.cause instanceof Error ? ` (${error.cause.name}: ${error.cause.message})` : '';
+      options.log?.(`sweep failed: ${error.message}${cause}`);
       return null;
     });
     if (report && driven > 0) {
+      const lost = report.unknown.length + report.deadLettered.length;
       options.log?.(
-        `sweep: ${report.unknown.length} upload(s) with no article and ${driven - report.unknown.length} stuck article(s) driven again`,
+        `sweep: ${report.unknown.length} upload(s) with no article, ${report.deadLettered.length} dead-lettered before they had one, and ${driven - lost} stuck article(s) driven again`,
       );
     }
+    return report;
   };
-  let running = run(true);
+  let running: Promise<SweepReport | null> = run(true);
   const timer =
     options.intervalMs > 0
       ? setInterval(() => {
@@ -89,6 +101,10 @@ export function startLocalSweep(options: {
       : null;
   timer?.unref();
   return {
+    run: () => {
+      running = running.then(() => run(false));
+      return running;
+    },
     stop: async () => {
       if (timer) clearInterval(timer);
       await running;

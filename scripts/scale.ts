@@ -228,6 +228,7 @@ const config = loadConfig(sweepEnvSchema, {
   PRECIS_TABLE: TABLE,
   PRECIS_BUCKET: BUCKET,
   PRECIS_INGEST_QUEUE_URL: 'local:ingest',
+  PRECIS_INGEST_DLQ_URL: 'local:ingest-dead-letters',
   PRECIS_ANALYZE_QUEUE_URL: 'local:analyze',
 });
 const articles = new DynamoArticleRepository(documentClient(ddb.client), TABLE, processCursorCodec());

@@ -38,7 +38,7 @@ import { LOCAL_CREDENTIALS } from '../local/stack.js';
 import { killLocalProcess, startLocalProcess } from '../tests/helpers/local-process.js';
 import { startStubOpenAI } from '../tests/helpers/stub-openai.js';
 import { CALL_TIMEOUT_MS, PaidTwice } from './lib/soak-faults.js';
-import { writeSoakFigures } from './lib/soak-figures.js';
+import { runOptions, writeSoakFigures } from './lib/soak-figures.js';
 import { startApiProbe } from './lib/soak-probe.js';
 import { cpuSeconds, loadAverage, percentile, perMinute, rssMb, TerminalEvents } from './lib/soak-watch.js';
 
@@ -122,6 +122,8 @@ async function start(dataDir: string, baseURL: string): Promise<Stack> {
   });
   const log = values['stack-log'];
   if (log) {
+    // What it printed while starting (repairs, leases released) first, then everything as it comes.
+    appendFileSync(log, `${stack.output()}\n`);
     const keep = (chunk: Buffer) => appendFileSync(log, chunk);
     stack.child.stdout?.on('data', keep);
     stack.child.stderr?.on('data', keep);
@@ -317,8 +319,7 @@ async function main(): Promise<number> {
     };
     console.log(JSON.stringify(report, null, 2));
     if (values['write-docs']) {
-      const typed = process.argv.slice(2).filter((a) => a !== '--write-docs' && a !== '--');
-      writeSoakFigures(typed.join(' '), report);
+      writeSoakFigures(runOptions(process.argv.slice(2)), report);
     }
     paid.explain(started);
     if (lost.length) console.error(`lost: ${lost.slice(0, 10).join(', ')}`);

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { LANGUAGE_CODE, languageName, splitLanguageList } from './languages.js';
+import { lazily } from './lazily.js';
 import { DEFAULT_MAX_OBJECT_BYTES } from './limits.js';
 
 /**
@@ -7,7 +8,8 @@ import { DEFAULT_MAX_OBJECT_BYTES } from './limits.js';
  * or malformed variable fails with its name, never silently defaults to ''.
  * An empty variable counts as unset. The Lambda entries, the local stack and
  * the CLI all read their settings through these schemas, so a variable means
- * the same everywhere.
+ * the same everywhere. Each schema is built on first use (shared/lazily.ts):
+ * a function's cold start builds its own and not the others'.
  */
 
 export { DEFAULT_MAX_OBJECT_BYTES };
@@ -17,21 +19,23 @@ export const DEFAULT_MAX_WORDS = 100_000;
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-export const languageList = z
-  .string()
-  .default('')
-  .transform(splitLanguageList)
-  .pipe(
-    z.array(
-      z
-        .string()
-        .min(1, { error: 'an empty entry between commas', abort: true })
-        .regex(LANGUAGE_CODE, { error: 'a language code such as "ar" or "pt-br"', abort: true })
-        .refine((code) => languageName(code) !== undefined, {
-          error: (issue) => `"${issue.input}" is no language ICU knows`,
-        }),
+export const languageList = lazily(() =>
+  z
+    .string()
+    .default('')
+    .transform(splitLanguageList)
+    .pipe(
+      z.array(
+        z
+          .string()
+          .min(1, { error: 'an empty entry between commas', abort: true })
+          .regex(LANGUAGE_CODE, { error: 'a language code such as "ar" or "pt-br"', abort: true })
+          .refine((code) => languageName(code) !== undefined, {
+            error: (issue) => `"${issue.input}" is no language ICU knows`,
+          }),
+      ),
     ),
-  );
+);
 
 const flag = (fallback: boolean) =>
   z
@@ -45,22 +49,24 @@ const flag = (fallback: boolean) =>
  * `longContext` raises the whole request's rates when its prompt is over
  * `aboveInputTokens` (OpenAI's 272k rule: input and cache ×2, output ×1.5).
  */
-export const priceSchema = z.object({
-  input: z.number().nonnegative(),
-  output: z.number().nonnegative(),
-  cachedInput: z.number().nonnegative().optional(),
-  cacheWrite: z.number().nonnegative().optional(),
-  /** What a call through the provider's Batch API costs, as a share of every rate above (OpenAI and Azure: 0.5). */
-  batch: z.number().positive().max(1).optional(),
-  longContext: z
-    .object({
-      aboveInputTokens: z.number().int().positive(),
-      input: z.number().positive(),
-      output: z.number().positive(),
-    })
-    .strict()
-    .optional(),
-});
+export const priceSchema = lazily(() =>
+  z.object({
+    input: z.number().nonnegative(),
+    output: z.number().nonnegative(),
+    cachedInput: z.number().nonnegative().optional(),
+    cacheWrite: z.number().nonnegative().optional(),
+    /** What a call through the provider's Batch API costs, as a share of every rate above (OpenAI and Azure: 0.5). */
+    batch: z.number().positive().max(1).optional(),
+    longContext: z
+      .object({
+        aboveInputTokens: z.number().int().positive(),
+        input: z.number().positive(),
+        output: z.number().positive(),
+      })
+      .strict()
+      .optional(),
+  }),
+);
 export type Price = z.infer<typeof priceSchema>;
 
 /** A variable holding JSON, parsed and then checked against `schema`. */
@@ -78,32 +84,32 @@ export const jsonValue = <S extends z.ZodType>(schema: S, fallback: string) =>
     })
     .pipe(schema);
 
-const jsonPrices = jsonValue(z.record(z.string(), priceSchema), '{}');
-
 export const REASONING_EFFORT_VALUES = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
 
 /** Fields of the capability table a user may set for a model (PRECIS_MODEL_CAPABILITIES). */
-export const capabilityOverrideSchema = z
-  .object({
-    family: z.string().min(1),
-    efforts: z.array(z.enum(REASONING_EFFORT_VALUES)),
-    defaultEffort: z.enum(REASONING_EFFORT_VALUES).nullable(),
-    contextTokens: z.number().int().positive(),
-    maxOutputTokens: z.number().int().positive(),
-    structuredOutputs: z.boolean(),
-    api: z.enum(['chat', 'responses']),
-    /** The day the provider stops serving the model (YYYY-MM-DD), and what it names instead. */
-    shutdownDate: z.iso.date().nullable(),
-    replacement: z.string().min(1).nullable(),
-  })
-  .partial()
-  .strict();
+export const capabilityOverrideSchema = lazily(() =>
+  z
+    .object({
+      family: z.string().min(1),
+      efforts: z.array(z.enum(REASONING_EFFORT_VALUES)),
+      defaultEffort: z.enum(REASONING_EFFORT_VALUES).nullable(),
+      contextTokens: z.number().int().positive(),
+      maxOutputTokens: z.number().int().positive(),
+      structuredOutputs: z.boolean(),
+      api: z.enum(['chat', 'responses']),
+      /** The day the provider stops serving the model (YYYY-MM-DD), and what it names instead. */
+      shutdownDate: z.iso.date().nullable(),
+      replacement: z.string().min(1).nullable(),
+    })
+    .partial()
+    .strict(),
+);
 
 /**
  * The LLM engine: on OpenAI when OPENAI_API_KEY is set, on any
  * OpenAI-compatible server when OPENAI_BASE_URL is.
  */
-const llmEnv = {
+const llmEnv = () => ({
   OPENAI_API_KEY: z.string().min(1).optional(),
   /** In AWS the key lives in Secrets Manager, never in a plain variable: the secret's ARN. */
   PRECIS_OPENAI_SECRET_ARN: z.string().startsWith('arn:').optional(),
@@ -168,40 +174,40 @@ const llmEnv = {
   /** `llm`: the model also judges each summary sentence against the article (one more call, counted in the cost). */
   PRECIS_VERIFY: z.enum(['off', 'llm']).default('off'),
   /** Prices (USD per 1M tokens) added to or replacing the defaults, as JSON. */
-  PRECIS_PRICES: jsonPrices,
+  PRECIS_PRICES: jsonValue(z.record(z.string(), priceSchema), '{}'),
   /** HTTP headers for every LLM request, as JSON (OpenRouter's HTTP-Referer and X-Title, a gateway's key). */
   PRECIS_LLM_HEADERS: jsonValue(z.record(z.string(), z.string()), '{}'),
   /** Fields added to every LLM request body, as JSON (OpenRouter's `provider` routing, say). */
   PRECIS_LLM_BODY: jsonValue(z.record(z.string(), z.unknown()), '{}'),
-};
+});
 
 /** What chooses and configures the analysis engine: the analyze function and `precis analyze`. */
-export const engineEnv = {
+const engineEnv = () => ({
   /** `auto` picks the LLM engine when one is configured, else the offline engine. */
   PRECIS_ENGINE: z.enum(['auto', 'offline', 'openai']).default('auto'),
-  ...llmEnv,
+  ...llmEnv(),
   TARGET_LANGUAGES: languageList,
-};
+});
 
 /** What reading and cleaning an upload needs: the ingest function and `precis clean|analyze`. */
-const cleaningEnv = {
+const cleaningEnv = () => ({
   PRECIS_MAX_OBJECT_BYTES: positiveInt(DEFAULT_MAX_OBJECT_BYTES),
   /** Articles with more words than this end TOO_LONG instead of being analysed. */
   PRECIS_MAX_WORDS: positiveInt(DEFAULT_MAX_WORDS),
   /** Languages the detector chooses among (ISO 639-1); the default list when empty. */
   PRECIS_LANGUAGES: languageList,
-};
+});
 
-const storageEnv = {
+const storageEnv = () => ({
   PRECIS_TABLE: z.string().min(1),
   PRECIS_BUCKET: z.string().min(1),
-};
+});
 
 /** Days a finished article is kept before the table's TTL deletes it (0: kept until deleted). */
-const PRECIS_RECORD_RETENTION_DAYS = z.coerce.number().int().min(0).default(0);
+const PRECIS_RECORD_RETENTION_DAYS = () => z.coerce.number().int().min(0).default(0);
 
 /** Where terminal states are published: an EventBridge bus's name or ARN (the account's default bus). */
-const PRECIS_EVENT_BUS = z.string().min(1).default('default');
+const PRECIS_EVENT_BUS = () => z.string().min(1).default('default');
 
 /**
  * Receives of one message before it goes to the dead-letter queue (the
@@ -209,93 +215,105 @@ const PRECIS_EVENT_BUS = z.string().min(1).default('default');
  * throttled receive counts as one.
  */
 export const DEFAULT_MAX_RECEIVES = 5;
-const PRECIS_MAX_RECEIVES = positiveInt(DEFAULT_MAX_RECEIVES);
+const PRECIS_MAX_RECEIVES = () => positiveInt(DEFAULT_MAX_RECEIVES);
 
-export const ingestEnvSchema = z.object({
-  ...storageEnv,
-  PRECIS_RECORD_RETENTION_DAYS,
-  PRECIS_EVENT_BUS,
-  PRECIS_MAX_RECEIVES,
-  PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
-  ...cleaningEnv,
-  /** How long an ingest delivery owns an object version before another may take over. */
-  PRECIS_INGEST_LEASE_MS: positiveInt(60_000),
-});
+export const ingestEnvSchema = lazily(() =>
+  z.object({
+    ...storageEnv(),
+    PRECIS_RECORD_RETENTION_DAYS: PRECIS_RECORD_RETENTION_DAYS(),
+    PRECIS_EVENT_BUS: PRECIS_EVENT_BUS(),
+    PRECIS_MAX_RECEIVES: PRECIS_MAX_RECEIVES(),
+    PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
+    ...cleaningEnv(),
+    /** How long an ingest delivery owns an object version before another may take over. */
+    PRECIS_INGEST_LEASE_MS: positiveInt(60_000),
+  }),
+);
 
-export const analyzeEnvSchema = z.object({
-  ...storageEnv,
-  PRECIS_RECORD_RETENTION_DAYS,
-  PRECIS_EVENT_BUS,
-  PRECIS_MAX_RECEIVES,
-  ...engineEnv,
-  /** How long an analysis delivery owns an article; keep it at or below the function timeout. */
-  PRECIS_ANALYZE_LEASE_MS: positiveInt(300_000),
-});
+export const analyzeEnvSchema = lazily(() =>
+  z.object({
+    ...storageEnv(),
+    PRECIS_RECORD_RETENTION_DAYS: PRECIS_RECORD_RETENTION_DAYS(),
+    PRECIS_EVENT_BUS: PRECIS_EVENT_BUS(),
+    PRECIS_MAX_RECEIVES: PRECIS_MAX_RECEIVES(),
+    ...engineEnv(),
+    /** How long an analysis delivery owns an article; keep it at or below the function timeout. */
+    PRECIS_ANALYZE_LEASE_MS: positiveInt(300_000),
+  }),
+);
 
-export const sweepEnvSchema = z.object({
-  ...storageEnv,
-  /** Where an upload whose S3 event was lost, or an article stuck in RECEIVED, is sent. */
-  PRECIS_INGEST_QUEUE_URL: z.string().min(1),
-  PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
-  /** Where the events a dead function did not get out are published. */
-  PRECIS_EVENT_BUS,
-  /** An article unchanged this long in RECEIVED, CLEANED or ANALYZING is driven again; above every lease. */
-  PRECIS_SWEEP_STALE_MS: positiveInt(30 * 60_000),
-  /** How long one run works before it saves where it stopped; keep it below the function's timeout. */
-  PRECIS_SWEEP_BUDGET_MS: positiveInt(4 * 60_000),
-  /** A finished article whose event is not out this long after it ended has it published by the sweep. */
-  PRECIS_SWEEP_EVENT_GRACE_MS: positiveInt(5 * 60_000),
-  /** Pages of 1,000 uploads the rolling pass over incoming/ lists in one run. */
-  PRECIS_SWEEP_UPLOAD_PAGES: positiveInt(1),
-});
+export const sweepEnvSchema = lazily(() =>
+  z.object({
+    ...storageEnv(),
+    /** Where an upload whose S3 event was lost, or an article stuck in RECEIVED, is sent. */
+    PRECIS_INGEST_QUEUE_URL: z.string().min(1),
+    /** Read for ingest messages that died before their upload had a record, to send them again. */
+    PRECIS_INGEST_DLQ_URL: z.string().min(1),
+    PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
+    /** Where the events a dead function did not get out are published. */
+    PRECIS_EVENT_BUS: PRECIS_EVENT_BUS(),
+    /** An article unchanged this long in RECEIVED, CLEANED or ANALYZING is driven again; above every lease. */
+    PRECIS_SWEEP_STALE_MS: positiveInt(30 * 60_000),
+    /** How long one run works before it saves where it stopped; keep it below the function's timeout. */
+    PRECIS_SWEEP_BUDGET_MS: positiveInt(4 * 60_000),
+    /** A finished article whose event is not out this long after it ended has it published by the sweep. */
+    PRECIS_SWEEP_EVENT_GRACE_MS: positiveInt(5 * 60_000),
+    /** Pages of 1,000 uploads the rolling pass over incoming/ lists in one run. */
+    PRECIS_SWEEP_UPLOAD_PAGES: positiveInt(1),
+  }),
+);
 
 /** The scheduled batch function: submits the calls put off to the Batch API, and collects what batches answered. */
-export const batchEnvSchema = z.object({
-  ...storageEnv,
-  /** Where an article whose batch ended is sent, for its next run. */
-  PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
-  ...engineEnv,
-});
+export const batchEnvSchema = lazily(() =>
+  z.object({
+    ...storageEnv(),
+    /** Where an article whose batch ended is sent, for its next run. */
+    PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
+    ...engineEnv(),
+  }),
+);
 
-export const apiEnvSchema = z.object({
-  ...storageEnv,
-  /** Where a reprocess sends an article to be cleaned again from its upload. */
-  PRECIS_INGEST_QUEUE_URL: z.string().min(1),
-  /** Where a reprocess sends an article to be analysed again. */
-  PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
-  /** The dead-letter queues a redrive reads. */
-  PRECIS_INGEST_DLQ_URL: z.string().min(1),
-  PRECIS_ANALYZE_DLQ_URL: z.string().min(1),
-  /** The analyze function's TARGET_LANGUAGES: what a reprocess of translations redoes. */
-  TARGET_LANGUAGES: languageList,
-  /** The ingest function's size limit: an upload URL is not signed for a larger file. */
-  PRECIS_MAX_OBJECT_BYTES: positiveInt(DEFAULT_MAX_OBJECT_BYTES),
-  /** Seals the list cursors (any secret string); in AWS it is read from a generated secret instead. */
-  PRECIS_CURSOR_KEY: z.string().min(16).optional(),
-  /** The Secrets Manager secret holding the cursor key (AWS). */
-  PRECIS_CURSOR_SECRET_ARN: z.string().startsWith('arn:').optional(),
-  /** Origins browsers may call the API from, comma-separated; no CORS headers when empty. */
-  PRECIS_CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    ),
-  /** How the stack authorizes callers (its `-c auth`): what the reader page asks for, a key or a sign-in. */
-  PRECIS_AUTH: z.enum(['apiKey', 'iam', 'cognito']).default('apiKey'),
-  /** With PRECIS_AUTH=cognito: the user pool domain's base URL, where the page signs users in. */
-  PRECIS_COGNITO_DOMAIN: z.url({ protocol: /^https?$/ }).optional(),
-  /** With PRECIS_AUTH=cognito: the page's app client (public: no secret, PKCE instead). */
-  PRECIS_COGNITO_CLIENT_ID: z.string().min(1).optional(),
-  /** With PRECIS_AUTH=cognito: the page's own URL, the client's callback and sign-out URL. */
-  PRECIS_READER_URL: z.url({ protocol: /^https?$/ }).optional(),
-});
+export const apiEnvSchema = lazily(() =>
+  z.object({
+    ...storageEnv(),
+    /** Where a reprocess sends an article to be cleaned again from its upload. */
+    PRECIS_INGEST_QUEUE_URL: z.string().min(1),
+    /** Where a reprocess sends an article to be analysed again. */
+    PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
+    /** The dead-letter queues a redrive reads. */
+    PRECIS_INGEST_DLQ_URL: z.string().min(1),
+    PRECIS_ANALYZE_DLQ_URL: z.string().min(1),
+    /** The analyze function's TARGET_LANGUAGES: what a reprocess of translations redoes. */
+    TARGET_LANGUAGES: languageList,
+    /** The ingest function's size limit: an upload URL is not signed for a larger file. */
+    PRECIS_MAX_OBJECT_BYTES: positiveInt(DEFAULT_MAX_OBJECT_BYTES),
+    /** Seals the list cursors (any secret string); in AWS it is read from a generated secret instead. */
+    PRECIS_CURSOR_KEY: z.string().min(16).optional(),
+    /** The Secrets Manager secret holding the cursor key (AWS). */
+    PRECIS_CURSOR_SECRET_ARN: z.string().startsWith('arn:').optional(),
+    /** Origins browsers may call the API from, comma-separated; no CORS headers when empty. */
+    PRECIS_CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      ),
+    /** How the stack authorizes callers (its `-c auth`): what the reader page asks for, a key or a sign-in. */
+    PRECIS_AUTH: z.enum(['apiKey', 'iam', 'cognito']).default('apiKey'),
+    /** With PRECIS_AUTH=cognito: the user pool domain's base URL, where the page signs users in. */
+    PRECIS_COGNITO_DOMAIN: z.url({ protocol: /^https?$/ }).optional(),
+    /** With PRECIS_AUTH=cognito: the page's app client (public: no secret, PKCE instead). */
+    PRECIS_COGNITO_CLIENT_ID: z.string().min(1).optional(),
+    /** With PRECIS_AUTH=cognito: the page's own URL, the client's callback and sign-out URL. */
+    PRECIS_READER_URL: z.url({ protocol: /^https?$/ }).optional(),
+  }),
+);
 
 /** The `precis` command on local files: cleaning and the engine, no storage. */
-export const cliEnvSchema = z.object({ ...cleaningEnv, ...engineEnv });
+export const cliEnvSchema = lazily(() => z.object({ ...cleaningEnv(), ...engineEnv() }));
 
 export type IngestConfig = z.infer<typeof ingestEnvSchema>;
 export type AnalyzeConfig = z.infer<typeof analyzeEnvSchema>;
@@ -304,7 +322,7 @@ export type SweepConfig = z.infer<typeof sweepEnvSchema>;
 export type BatchConfig = z.infer<typeof batchEnvSchema>;
 export type CliConfig = z.infer<typeof cliEnvSchema>;
 /** What the engine's composition reads: the same in the analyze function and the CLI. */
-export type EngineConfig = Pick<AnalyzeConfig, keyof typeof engineEnv>;
+export type EngineConfig = Pick<AnalyzeConfig, keyof ReturnType<typeof engineEnv>>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

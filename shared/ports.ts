@@ -57,9 +57,11 @@ export type IngestClaim =
   /** This delivery owns the ingest of this version. */
   | { outcome: 'claimed' }
   /**
-   * This delivery owns it, taken over from an earlier one that started and
-   * never ended (no CLEANED, no FAILED, not let go): its process died on
-   * this upload, and would again.
+   * This delivery owns it, taken over from earlier ones that started
+   * cleaning and never ended (no CLEANED, no FAILED, not let go), twice:
+   * their processes died on this upload, and would again. After one such
+   * death the upload is cleaned once more (`claimed`): the process may have
+   * died of something else (stopped, killed).
    */
   | { outcome: 'interrupted' }
   /** This version is already cleaned (or further); nothing to redo. */
@@ -154,10 +156,16 @@ export interface PendingPage {
 export interface ArticleRepository extends ContentClaims {
   get(id: string): Promise<ArticleRecord | undefined>;
   /**
-   * Starts (or restarts) the ingest of one object version, marking an attempt under way until it ends;
-   * `busy` while another live delivery holds it, `interrupted` when the last attempt never ended.
+   * Starts (or restarts) the ingest of one object version; `busy` while another live delivery holds it,
+   * `interrupted` when the attempts before died while cleaning it (see IngestClaim).
    */
   claimIngest(id: string, source: SourceRef, now: Date, leaseMs: number): Promise<IngestClaim>;
+  /**
+   * Marks this version's cleaning under way, until the attempt ends (CLEANED, FAILED, or let go): only a
+   * death while cleaning counts against the upload, not one before (a claim whose answer an outage lost).
+   * False when a newer upload superseded it.
+   */
+  startCleaning(id: string, sequencer: string, now: Date): Promise<boolean>;
   /** Lets go of this version after a failure the queue retries: free to claim, no attempt under way. */
   releaseIngest(id: string, sequencer: string, now: Date): Promise<boolean>;
   /** RECEIVED → CLEANED, only for the same object version. Returns false if superseded. */

@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { ARTICLE_ID, STATUSES } from '../../shared/article.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import { LANGUAGE_CODE } from '../../shared/languages.js';
+import { lazily } from '../../shared/lazily.js';
 
 /**
  * The OAuth scopes a Cognito access token needs (`-c auth=cognito`): `read`
@@ -34,52 +35,64 @@ export const articleId = z.string().regex(ARTICLE_ID).meta({
   example: '5f1d7c0a9b3e4d2a1c6b8e70',
 });
 
-export const listQuery = z.object({
-  limit: queryInt(1, 100, 20),
-  cursor: z.string().min(1).max(4096).optional().meta({ description: "The previous page's nextCursor." }),
-  status: z.enum(STATUSES).optional(),
-  key: z
-    .string()
-    .min(1)
-    .max(1024)
-    .optional()
-    .meta({ description: 'The S3 key an article was uploaded under: finds that one article.' }),
-});
-
-export const summaryQuery = z.object({
-  lang: z
-    .string()
-    .max(16)
-    .transform((lang) => lang.toLowerCase())
-    .pipe(z.string().regex(LANGUAGE_CODE, 'a language code such as "ar" or "pt-br"'))
-    .optional()
-    .meta({ description: "A target language's code; the article's own language when absent." }),
-});
-
-const scope = z
-  .enum(['all', 'translations'])
-  .default('all')
-  .meta({ description: '`all` redoes the analysis; `translations` only the translations not done.' });
-const batch = z.boolean().default(false).meta({
-  description:
-    "Through the provider's Batch API, at its batch price (half, on OpenAI and Azure), answered within 24 hours: for backfills.",
-});
-export const reprocessBody = z.strictObject({ scope, batch });
-const instant = z.iso.datetime({ offset: true });
-export const bulkBody = z.strictObject({
-  status: z.enum(['DONE', 'PARTIAL', 'FAILED'], {
-    error: (issue) => (issue.input === undefined ? 'required: one of "DONE", "PARTIAL" or "FAILED"' : undefined),
+/*
+ * The request schemas are built on first use (shared/lazily.ts): a cold
+ * start that serves one route builds that route's alone.
+ */
+export const listQuery = lazily(() =>
+  z.object({
+    limit: queryInt(1, 100, 20),
+    cursor: z.string().min(1).max(4096).optional().meta({ description: "The previous page's nextCursor." }),
+    status: z.enum(STATUSES).optional(),
+    key: z
+      .string()
+      .min(1)
+      .max(1024)
+      .optional()
+      .meta({ description: 'The S3 key an article was uploaded under: finds that one article.' }),
   }),
-  receivedFrom: instant.optional(),
-  receivedBefore: instant.optional(),
-  engine: z.string().min(1).max(100).optional(),
-  scope,
-  batch,
-  limit: z.number().int().min(1).max(BULK_LIMIT).default(25),
-  cursor: z.string().min(1).optional(),
-  dryRun: z.boolean().default(false),
-});
-export const redriveBody = z.strictObject({ max: z.number().int().min(1).max(1000).optional() });
+);
+
+export const summaryQuery = lazily(() =>
+  z.object({
+    lang: z
+      .string()
+      .max(16)
+      .transform((lang) => lang.toLowerCase())
+      .pipe(z.string().regex(LANGUAGE_CODE, 'a language code such as "ar" or "pt-br"'))
+      .optional()
+      .meta({ description: "A target language's code; the article's own language when absent." }),
+  }),
+);
+
+const scope = () =>
+  z
+    .enum(['all', 'translations'])
+    .default('all')
+    .meta({ description: '`all` redoes the analysis; `translations` only the translations not done.' });
+const batch = () =>
+  z.boolean().default(false).meta({
+    description:
+      "Through the provider's Batch API, at its batch price (half, on OpenAI and Azure), answered within 24 hours: for backfills.",
+  });
+export const reprocessBody = lazily(() => z.strictObject({ scope: scope(), batch: batch() }));
+const instant = () => z.iso.datetime({ offset: true });
+export const bulkBody = lazily(() =>
+  z.strictObject({
+    status: z.enum(['DONE', 'PARTIAL', 'FAILED'], {
+      error: (issue) => (issue.input === undefined ? 'required: one of "DONE", "PARTIAL" or "FAILED"' : undefined),
+    }),
+    receivedFrom: instant().optional(),
+    receivedBefore: instant().optional(),
+    engine: z.string().min(1).max(100).optional(),
+    scope: scope(),
+    batch: batch(),
+    limit: z.number().int().min(1).max(BULK_LIMIT).default(25),
+    cursor: z.string().min(1).optional(),
+    dryRun: z.boolean().default(false),
+  }),
+);
+export const redriveBody = lazily(() => z.strictObject({ max: z.number().int().min(1).max(1000).optional() }));
 
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const QUOTED = '"(?:[\\t !#-\\[\\]-~]|\\\\[\\t -~])*"';
@@ -91,34 +104,36 @@ const QUOTED = '"(?:[\\t !#-\\[\\]-~]|\\\\[\\t -~])*"';
  */
 const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|${QUOTED}))*$`);
 
-export const uploadBody = z
-  .strictObject({
-    filename: z
-      .string()
-      .min(1)
-      .max(255)
-      .meta({ description: "The file's name; its extension tells the format (.html, .txt, .md, .json)." }),
-    contentType: z
-      .string()
-      .max(200)
-      .regex(MEDIA_TYPE, 'a media type such as "text/html; charset=utf-8", in visible ASCII (it is sent as a header)')
-      .optional()
-      .meta({
-        description: "The file's media type, sent as the PUT's Content-Type; application/octet-stream when absent.",
-        example: 'text/html; charset=utf-8',
-      }),
-    size: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .meta({ description: "The file's size in bytes: asks for an upload URL signed for exactly this size." }),
-    content: z.string().optional().meta({ description: 'The article as text (at most 256 KB), stored at once.' }),
-    contentBase64: z.base64().optional().meta({ description: 'The article as base64 (at most 256 KB decoded).' }),
-  })
-  .refine((body) => [body.size, body.content, body.contentBase64].filter((v) => v !== undefined).length === 1, {
-    message: 'give exactly one of size (for an upload URL), content or contentBase64',
-  });
+export const uploadBody = lazily(() =>
+  z
+    .strictObject({
+      filename: z
+        .string()
+        .min(1)
+        .max(255)
+        .meta({ description: "The file's name; its extension tells the format (.html, .txt, .md, .json)." }),
+      contentType: z
+        .string()
+        .max(200)
+        .regex(MEDIA_TYPE, 'a media type such as "text/html; charset=utf-8", in visible ASCII (it is sent as a header)')
+        .optional()
+        .meta({
+          description: "The file's media type, sent as the PUT's Content-Type; application/octet-stream when absent.",
+          example: 'text/html; charset=utf-8',
+        }),
+      size: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .meta({ description: "The file's size in bytes: asks for an upload URL signed for exactly this size." }),
+      content: z.string().optional().meta({ description: 'The article as text (at most 256 KB), stored at once.' }),
+      contentBase64: z.base64().optional().meta({ description: 'The article as base64 (at most 256 KB decoded).' }),
+    })
+    .refine((body) => [body.size, body.content, body.contentBase64].filter((v) => v !== undefined).length === 1, {
+      message: 'give exactly one of size (for an upload URL), content or contentBase64',
+    }),
+);
 
 /** What a route answers on success: JSON (by its schema's name in responses.ts), text or HTML. */
 export type Success = { status: 200 | 201 | 202; body: 'json' | 'text' | 'html'; schema?: string };

@@ -1,5 +1,5 @@
 import type { SweepConfig } from '../../shared/config.js';
-import type { ArticleEvents, IngestQueue, MessageQueue } from '../../shared/ports.js';
+import type { ArticleEvents, DeadLetterQueue, IngestQueue, MessageQueue, SourceRef } from '../../shared/ports.js';
 import { DynamoSweepState } from '../../shared/storage/dynamo-sweep-state.js';
 import type { SweepDeps } from '../../shared/usecases/sweep.js';
 import {
@@ -16,6 +16,11 @@ export interface SweepClients extends StorageClients {
   /** Takes S3-event-shaped bodies: SQS in AWS, the in-process queue locally. */
   ingestQueue: { sendBody(body: string): Promise<void> };
   analyzeQueue: MessageQueue;
+  /**
+   * The ingest queue's dead-letter queue (SQS in AWS, the local queue's dead-letter list locally),
+   * with how its messages name their uploads.
+   */
+  ingestDeadLetters?: { queue: DeadLetterQueue; sourcesOf(body: string): SourceRef[] };
   /** Where events a dead function did not get out are published: the configured EventBridge bus when absent. */
   events?: ArticleEvents;
 }
@@ -39,6 +44,7 @@ export function buildSweepDeps(
     events: clients.events ?? eventBus(config.PRECIS_EVENT_BUS, observe.logger, observe.tracer),
     ingestQueue: { send: (source) => clients.ingestQueue.sendBody(encode(source)) },
     analyzeQueue: clients.analyzeQueue,
+    ...(clients.ingestDeadLetters ? { ingestDeadLetters: clients.ingestDeadLetters } : {}),
     clock: systemClock,
     config: {
       bucket: config.PRECIS_BUCKET,

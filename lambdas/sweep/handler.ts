@@ -16,10 +16,11 @@ export function createSweepHandler(deps: SweepHandlerDeps) {
     .use(logMetrics(metrics))
     .handler(async () => {
       const report = await sweep(deps);
-      metrics.addMetric('UnknownUploadsDriven', MetricUnit.Count, report.unknown.length);
+      metrics.addMetric('UnknownUploadsDriven', MetricUnit.Count, report.unknown.length + report.deadLettered.length);
       metrics.addMetric('StuckArticlesDriven', MetricUnit.Count, report.reingested.length + report.reanalyzed.length);
       metrics.addMetric('EventsPublishedBySweep', MetricUnit.Count, report.published.length);
-      if (report.unknown.length + report.reingested.length + report.reanalyzed.length + report.published.length > 0) {
+      const driven = report.unknown.length + report.deadLettered.length;
+      if (driven + report.reingested.length + report.reanalyzed.length + report.published.length > 0) {
         logger.warn('sweep drove lost work again', { ...report });
       } else {
         logger.info('sweep found nothing lost', { objects: report.objects, stopped: report.stopped });

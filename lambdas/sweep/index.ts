@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig, sweepEnvSchema } from '../../shared/config.js';
-import { SqsBodyQueue, SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
-import { s3EventBody } from '../ingest/s3-event.js';
+import { SqsBodyQueue, SqsDeadLetterQueue, SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
+import { s3EventBody, sourcesOf } from '../ingest/s3-event.js';
 import { defaultStorageClients, observability, traced } from '../runtime.js';
 import { buildSweepDeps } from './deps.js';
 import { createSweepHandler } from './handler.js';
@@ -17,6 +17,7 @@ export const handler = createSweepHandler(
       ...defaultStorageClients(observe.tracer),
       ingestQueue: new SqsBodyQueue(sqs, config.PRECIS_INGEST_QUEUE_URL),
       analyzeQueue: new SqsMessageQueue(sqs, config.PRECIS_ANALYZE_QUEUE_URL),
+      ingestDeadLetters: { queue: new SqsDeadLetterQueue(sqs, config.PRECIS_INGEST_DLQ_URL), sourcesOf },
     },
     s3EventBody,
     observe,

@@ -45,6 +45,26 @@ const ended = (report: SoakReport, status: string) =>
     .filter(([what]) => what === status || what.startsWith(`${status} `))
     .reduce((sum, [, n]) => sum + n, 0);
 
+/** Options that say where a run's output went, not what it did: left out of its row's name. */
+const OUTPUT_OPTIONS = new Set(['--write-docs', '--stack-log', '--cpu-prof', '--heap-prof']);
+
+/** The options a run was typed with after `npm run soak --`, less those of OUTPUT_OPTIONS (and their values). */
+export function runOptions(argv: readonly string[]): string {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [name] = arg.split('=');
+    if (arg === '--') continue;
+    if (OUTPUT_OPTIONS.has(name as string)) {
+      // A value given apart (`--stack-log FILE`) goes with its option; `--write-docs` takes none.
+      if (name !== '--write-docs' && !arg.includes('=') && !(argv[i + 1] ?? '--').startsWith('--')) i++;
+      continue;
+    }
+    kept.push(arg);
+  }
+  return kept.join(' ');
+}
+
 /** The row of one run: `options` as typed after `npm run soak --`. */
 export function soakRow(options: string, report: SoakReport, date: string): string[] {
   const { p50, p95, max } = report.uploadToEndSeconds;

@@ -176,17 +176,23 @@ const LEXICON: Record<Concept, Record<ConceptLanguage, Lexicon>> = {
   },
 };
 
-const LISTS = Object.fromEntries(
-  Object.entries(LEXICON).map(([concept, byLanguage]) => [
-    concept,
-    Object.fromEntries(
-      Object.entries(byLanguage).map(([lang, lexicon]) => [
-        lang,
-        { words: new Set(lexicon.words.split(' ')), pattern: lexicon.pattern },
-      ]),
-    ),
-  ]),
-) as Record<Concept, Record<ConceptLanguage, { words: Set<string>; pattern?: RegExp }>>;
+type Lists = Record<Concept, Record<ConceptLanguage, { words: Set<string>; pattern?: RegExp }>>;
+let lists: Lists | undefined;
+/** The word sets, built at the first text read, not at every cold start. */
+const LISTS = (): Lists => {
+  lists ??= Object.fromEntries(
+    Object.entries(LEXICON).map(([concept, byLanguage]) => [
+      concept,
+      Object.fromEntries(
+        Object.entries(byLanguage).map(([lang, lexicon]) => [
+          lang,
+          { words: new Set(lexicon.words.split(' ')), pattern: lexicon.pattern },
+        ]),
+      ),
+    ]),
+  ) as Lists;
+  return lists;
+};
 
 /** The forms an Arabic word takes with its clitics: و/ف "and", ب/ل/ك "in, for, as", ال "the". */
 function arabicForms(word: string): string[] {
@@ -207,7 +213,7 @@ export function conceptsOf(text: string, language: ConceptLanguage): Concept[] {
   const forms = new Set(language === 'ar' ? words.flatMap(arabicForms) : words);
   const found: Concept[] = [];
   for (const concept of CONCEPTS) {
-    const { words: list, pattern } = LISTS[concept][language];
+    const { words: list, pattern } = LISTS()[concept][language];
     if (pattern?.test(lower) || [...forms].some((w) => list.has(w))) found.push(concept);
   }
   return found;

@@ -3,7 +3,7 @@ import type { BlobStore } from '../ports.js';
 import type { SketchIndex, SyndicationEntry } from './ports.js';
 
 /** The most candidates read for one article: a band shared by very many texts (a boilerplate page) is not searched through. */
-const MAX_CANDIDATES = 20;
+export const MAX_CANDIDATES = 20;
 
 /**
  * The sketch index in the article bucket: each entry once

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { PrecisError } from '../errors.js';
+import { lazily } from '../lazily.js';
 
 /**
  * Page cursors that a client can hold but neither read nor forge: the
@@ -13,7 +14,8 @@ import { PrecisError } from '../errors.js';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-const sealed = z.object({ q: z.string(), k: z.record(z.string(), z.union([z.string(), z.number()])) });
+// Built at the first cursor opened (shared/lazily.ts), not at every cold start.
+const sealed = lazily(() => z.object({ q: z.string(), k: z.record(z.string(), z.union([z.string(), z.number()])) }));
 
 function invalid(): PrecisError {
   return new PrecisError('INVALID_CURSOR', 'The cursor is not one this API returned, or belongs to another query.');

@@ -39,6 +39,12 @@ import { LIST_PARTITION } from './table.js';
 export { padSequencer };
 
 const DAY_S = 86_400;
+/**
+ * Deaths while cleaning one upload before it ends FAILED (INGEST_INTERRUPTED). Cleaning runs in a worker
+ * with a heap cap and a time budget, so an upload rarely takes its process down; one death may be a stop
+ * or a kill from outside, and the upload gets one more attempt. One that kills twice is not tried again.
+ */
+const CLEANING_DEATHS = 2;
 
 /**
  * The article table on DynamoDB. Every transition is one conditional write:
@@ -122,8 +128,6 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
               updatedAt: at,
               leaseToken: randomUUID(),
               leaseUntil: now.getTime() + leaseMs,
-              // An attempt under way: removed when it ends (CLEANED, FAILED, or let go for the queue to retry).
-              ingestStartedAt: at,
             },
             ConditionExpression:
               'attribute_not_exists(id) OR sourceSequencer < :seq OR (sourceSequencer = :seq AND #status = :received AND leaseUntil < :now)',
@@ -133,10 +137,24 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
           }),
         ),
       );
-      // The same version taken over from a delivery that started and never ended: its process died on it.
-      const interrupted =
-        before?.sourceSequencer === sequencer && before.status === 'RECEIVED' && before.ingestStartedAt !== undefined;
-      return { outcome: interrupted ? 'interrupted' : 'claimed' };
+      // The same version taken over from deliveries that started cleaning and never ended: their processes died.
+      const same = before?.sourceSequencer === sequencer && before.status === 'RECEIVED';
+      const deaths = same ? Number(before.cleaningDeaths ?? 0) + (before.ingestStartedAt === undefined ? 0 : 1) : 0;
+      if (deaths >= CLEANING_DEATHS) return { outcome: 'interrupted' };
+      // The put replaced the item: the deaths so far are kept on it (rarely: only after a process died).
+      if (deaths > 0) {
+        await this.call('claim ingest', () =>
+          this.db.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { id },
+              UpdateExpression: 'SET cleaningDeaths = :deaths',
+              ExpressionAttributeValues: { ':deaths': deaths },
+            }),
+          ),
+        );
+      }
+      return { outcome: 'claimed' };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
@@ -149,6 +167,17 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     const status = Item.status as Status;
     if (status === 'RECEIVED') return { outcome: 'busy' };
     return { outcome: 'done', status };
+  }
+
+  async startCleaning(id: string, sequencer: string, now: Date): Promise<boolean> {
+    return this.conditionalUpdate('start cleaning', {
+      Key: { id },
+      // Removed when the attempt ends (CLEANED, FAILED, or let go for the queue to retry).
+      UpdateExpression: 'SET ingestStartedAt = :at',
+      ConditionExpression: 'sourceSequencer = :seq AND #status = :received',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':at': now.toISOString(), ':seq': padSequencer(sequencer), ':received': 'RECEIVED' },
+    });
   }
 
   async releaseIngest(id: string, sequencer: string, now: Date): Promise<boolean> {

@@ -88,7 +88,11 @@ export class S3BlobStore implements BlobStore {
 
   async put(bucket: string, key: string, body: string | Uint8Array, contentType: string): Promise<void> {
     try {
-      await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+      // The length given: the SDK measures no empty body (an index's marker) and warns of a stream of unknown length.
+      const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+      await this.s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ContentLength: length }),
+      );
     } catch (error) {
       throw new TransientError('STORAGE_UNAVAILABLE', `Writing s3://${bucket}/${key} failed.`, error);
     }

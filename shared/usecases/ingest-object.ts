@@ -50,11 +50,12 @@ const CLEAN_BUDGET_MS = 20_000;
  *
  * 1. Ignore keys outside `incoming/`, and folder markers (`incoming/x/`, as the S3 console makes them).
  * 2. Claim the object version on the article item (RECEIVED); a duplicate or stale event stops here,
- *    and one whose version another delivery holds is `busy`. One whose last attempt started and
- *    never ended (its process died on it) ends FAILED, INGEST_INTERRUPTED, instead of being cleaned
- *    again: an upload that kills its process must not kill the next one too.
+ *    and one whose version another delivery holds is `busy`. One whose attempts died twice while
+ *    cleaning it (their process died on it) ends FAILED, INGEST_INTERRUPTED, instead of being
+ *    cleaned again: an upload that kills its process must not go on killing the next ones. A death
+ *    before cleaning started (a claim whose answer an outage lost) does not count.
  * 3. Refuse an empty or too-large object by its size, before reading it.
- * 4. Read the bytes; clean them with the cleaner (decode, format, main text, artifacts, metadata,
+ * 4. Read the bytes; mark cleaning started; clean them with the cleaner (decode, format, main text, artifacts, metadata,
  *    language, hash), within CLEAN_BUDGET_MS once started and the lease less SAVE_MARGIN_MS.
  * 5. Write the cleaned text to `cleaned/<id>.txt`; set the item CLEANED with its metadata.
  * 6. Send `{articleId}` to the analyze queue.
@@ -83,7 +84,7 @@ export async function ingestObject(source: SourceRef, delivery: Delivery, deps: 
     if (claim.outcome === 'interrupted') {
       throw new InvalidInputError(
         'INGEST_INTERRUPTED',
-        'An earlier attempt to clean this upload stopped without finishing: its process died (out of memory or time, or stopped) while it held it. It is not cleaned again; reprocess the article to try once more.',
+        'Two attempts to clean this upload stopped without finishing: their process died (out of memory or time, or stopped) while cleaning it. It is not cleaned again; reprocess the article to try once more.',
       );
     }
     if (source.size === 0) throw new InvalidInputError('EMPTY_OBJECT', 'The uploaded object is empty (0 bytes).');
@@ -91,6 +92,8 @@ export async function ingestObject(source: SourceRef, delivery: Delivery, deps: 
       throw new InvalidInputError('TOO_LARGE', tooLargeMessage(source.size, config.maxObjectBytes));
     }
     const bytes = await blobs.get(source.bucket, source.key, { maxBytes: config.maxObjectBytes });
+    // From here a death of the process counts against the upload (see step 2).
+    if (!(await articles.startCleaning(articleId, source.sequencer, clock()))) return { outcome: 'stale', articleId };
     // The cleaner measures real time: what the delivery already spent is taken off the lease.
     const window = Math.max(config.leaseMs - SAVE_MARGIN_MS, config.leaseMs / 2);
     const cleaned = await deps.cleaner.clean(bytes, {

@@ -1,18 +1,20 @@
 import { articleIdFor, isTerminal } from '../article.js';
-import { dayOf, objectKeys } from '../layout.js';
 import type {
   ArticleEvents,
   ArticleRepository,
   BlobStore,
   Clock,
+  DeadLetterQueue,
   IngestQueue,
   MessageQueue,
   Pending,
+  SourceRef,
   SweepPosition,
   SweepState,
 } from '../ports.js';
 import { announce, finishedEvent } from './announce.js';
 import { uploadOf } from './delivery.js';
+import { datedUploads, deadIngestMessages, rollingPass, type Upload } from './sweep-uploads.js';
 
 export interface SweepDeps {
   blobs: BlobStore;
@@ -20,6 +22,12 @@ export interface SweepDeps {
   state: SweepState;
   ingestQueue: IngestQueue;
   analyzeQueue: MessageQueue;
+  /**
+   * The ingest queue's dead-letter queue, and how to read the uploads its
+   * messages name: a message that died before its upload had a record
+   * (storage down through every receive) is driven again from there.
+   */
+  ingestDeadLetters?: { queue: DeadLetterQueue; sourcesOf(body: string): SourceRef[] };
   /** Where a finished article's event goes when the function that ended it did not get it out. */
   events?: ArticleEvents;
   clock: Clock;
@@ -42,6 +50,8 @@ export interface SweepReport {
   objects: number;
   /** Uploads with no article (their S3 event never arrived), sent to ingest. */
   unknown: string[];
+  /** Uploads whose ingest message died before they had a record, sent to ingest again. */
+  deadLettered: string[];
   /** Articles stuck in RECEIVED, sent to ingest again. */
   reingested: string[];
   /** Articles stuck in CLEANED or ANALYZING, or reopened for their translations, sent to analyze again. */
@@ -72,19 +82,11 @@ const WAITING: [Pending, 'ingest' | 'analyze'][] = [
 
 /** Articles read from the index at once. */
 const PAGE = 100;
-/** Uploads S3 lists at once: a page of the rolling pass. */
-const LIST_PAGE = 1000;
-/** Past every key of the dated uploads (U+10FFFF sorts after any character S3 takes). */
-const DATED_ROOT = objectKeys.datedUploads('').slice(0, -1);
-const PAST_DATED = `${DATED_ROOT}\u{10FFFF}`;
-
 const emptyPosition = (): SweepPosition => ({
   pending: {},
   passed: {},
   uploads: { startAfter: null, passStartedAt: null, previousPassStartedAt: null, datedUntil: null },
 });
-
-type Upload = { key: string; size: number; etag: string | null; lastModified: Date | null };
 
 /**
  * Drives again what a lost event or message left behind, and publishes what
@@ -114,6 +116,13 @@ type Upload = { key: string; size: number; etag: string | null; lastModified: Da
  *    `uploadPages` pages a run from where the last one stopped; only uploads
  *    made since the pass before are looked up, so an upload the pipeline has
  *    seen costs a line of a listing once a pass, and no read.
+ * 5. The ingest queue's dead letters: a message that died while its upload
+ *    had no record (the table was down through every receive, so no
+ *    delivery could mark it FAILED) is the upload's only trace once steps 3
+ *    and 4 have looked at it, so each upload it names with no record is
+ *    sent to ingest again and the dead message deleted. A dead message whose
+ *    uploads all have a record stays for the operator: its article was
+ *    marked FAILED on the last receive, or is stuck and driven by step 1.
  *
  * Each part checks the time budget as it goes; one that runs out stops the
  * run, and where every part stopped is saved for the next. A part that fails
@@ -128,6 +137,7 @@ export async function sweep(deps: SweepDeps, options: SweepOptions = {}): Promis
   const report: SweepReport = {
     objects: 0,
     unknown: [],
+    deadLettered: [],
     reingested: [],
     reanalyzed: [],
     published: [],
@@ -172,13 +182,14 @@ export async function sweep(deps: SweepDeps, options: SweepOptions = {}): Promis
   };
   await part(() => datedUploads(run, cutoff, lookUp));
   await part(() => rollingPass(run, lookUp));
+  await part(() => deadIngestMessages(run));
 
   await deps.state.save(position);
   if (failures.length > 0) throw failures[0];
   return report;
 }
 
-type Run = {
+export type Run = {
   deps: SweepDeps;
   position: SweepPosition;
   report: SweepReport;
@@ -249,67 +260,4 @@ async function publish(deps: SweepDeps, report: SweepReport, id: string) {
   const status = article.status as 'DONE' | 'PARTIAL' | 'FAILED';
   const event = finishedEvent({ ...article, status, engine: article.provenance?.engine }, article.updatedAt);
   if (await announce(deps, event)) report.published.push(id);
-}
-
-/**
- * The uploads the API made (`incoming/uploads/<day>/`), by day, from where
- * the last run looked up to `cutoff` (two days back at most: the rolling
- * pass covers a sweep that stopped for longer), so each is looked at once,
- * in the run after its event could have come.
- */
-async function datedUploads(run: Run, cutoff: number, lookUp: (o: Upload, since: number) => Promise<void>) {
-  const { deps, position, report } = run;
-  const day = 86_400_000;
-  const since = Math.max(Date.parse(position.uploads.datedUntil ?? '') || 0, cutoff - 2 * day);
-  // From the day before: an upload named just before midnight lands just after it.
-  for (let at = since - (since % day) - day; at <= cutoff; at += day) {
-    for await (const object of deps.blobs.list(deps.config.bucket, objectKeys.datedUploads(dayOf(new Date(at))))) {
-      report.objects++;
-      await lookUp(object, since);
-      if (run.outOfTime()) return false;
-    }
-  }
-  position.uploads.datedUntil = new Date(cutoff).toISOString();
-  return true;
-}
-
-/**
- * Every other upload, `uploadPages` pages a run from where the last run
- * stopped, skipping the dated ones. An upload modified before the previous
- * pass started was looked at by it: listed, not looked up. A pass that ends
- * ends the run's part; the next run starts the next pass.
- */
-async function rollingPass(run: Run, lookUp: (o: Upload, since: number) => Promise<void>) {
-  const { deps, position, report } = run;
-  const uploads = position.uploads;
-  uploads.passStartedAt ??= new Date(deps.clock().getTime()).toISOString();
-  const previous = Date.parse(uploads.previousPassStartedAt ?? '');
-  // Uploads older than the pass before were looked at by it (the margin covers those made while it ran).
-  const since = Number.isNaN(previous) ? Number.NEGATIVE_INFINITY : previous - deps.config.staleAfterMs;
-  let left = deps.config.uploadPages * LIST_PAGE;
-  let startAfter = uploads.startAfter ?? undefined;
-  for (;;) {
-    let ended = true;
-    for await (const object of deps.blobs.list(deps.config.bucket, objectKeys.incomingPrefix, { startAfter })) {
-      if (object.key.startsWith(DATED_ROOT)) {
-        startAfter = PAST_DATED;
-        ended = false;
-        break;
-      }
-      report.objects++;
-      left--;
-      startAfter = object.key;
-      await lookUp(object, since);
-      if (left === 0 || run.outOfTime()) {
-        uploads.startAfter = startAfter;
-        return !run.outOfTime();
-      }
-    }
-    if (ended) break;
-  }
-  // The pass reached the end of the listing.
-  uploads.previousPassStartedAt = uploads.passStartedAt;
-  uploads.passStartedAt = null;
-  uploads.startAfter = null;
-  return true;
 }

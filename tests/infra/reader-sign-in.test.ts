@@ -20,7 +20,7 @@ function build(context: Record<string, string>) {
 /** The api function's environment (the function whose handler serves GET /). */
 function apiEnvironment(template: Template): Record<string, unknown> {
   const functions = Object.values(template.findResources('AWS::Lambda::Function')) as Resource[];
-  const api = functions.find((f) => JSON.stringify(f.Properties.Environment ?? {}).includes('PRECIS_INGEST_DLQ_URL'));
+  const api = functions.find((f) => JSON.stringify(f.Properties.Environment ?? {}).includes('PRECIS_ANALYZE_DLQ_URL'));
   if (!api) throw new Error('no api function');
   return (api.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 }

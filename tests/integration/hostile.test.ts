@@ -137,12 +137,16 @@ describe('hostile uploads through the local stack', () => {
     expect((await finished('incoming/poison/after.txt')).status).not.toBe('FAILED');
   }, 180_000);
 
-  it('end an upload whose process died while cleaning it FAILED, without cleaning it again', async () => {
-    // Prepare: a delivery claimed this version two minutes ago and never ended (its process died).
+  it('end an upload whose process died twice while cleaning it FAILED, without cleaning it again', async () => {
+    // Prepare: two deliveries, four and two minutes ago, each started cleaning this version and never ended.
     const key = 'incoming/died/page.html';
     const source = { bucket: stack.bucket, key, etag: null, size: 100, sequencer: '00FF' };
     const id = articleIdFor(stack.bucket, key);
-    await stack.adapters.articles.claimIngest(id, source, new Date(Date.now() - 120_000), 60_000);
+    for (const minutesAgo of [4, 2]) {
+      const at = new Date(Date.now() - minutesAgo * 60_000);
+      expect(await stack.adapters.articles.claimIngest(id, source, at, 60_000)).toEqual({ outcome: 'claimed' });
+      await stack.adapters.articles.startCleaning(id, source.sequencer, at);
+    }
     // Act: its message comes back.
     stack.queues.ingest.send(s3EventBody(source));
     const article = await finished(key);

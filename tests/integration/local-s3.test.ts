@@ -251,6 +251,24 @@ describe('keys', () => {
     expect(await read('incoming/double//slash.txt')).toBe('NoSuchKey');
   });
 
+  it('list a page at a time past the first page, each continuation token taking up where its page ended', async () => {
+    // Prepare
+    const paged = ['incoming/pages/a.txt', 'incoming/pages/b.txt', 'incoming/pages/c.txt', 'incoming/pages/d.txt'];
+    for (const key of paged) await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: key }));
+    // Act
+    const pages: string[][] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'incoming/pages/', MaxKeys: 3, ContinuationToken: token }),
+      );
+      pages.push((page.Contents ?? []).map((o) => o.Key ?? ''));
+      token = page.NextContinuationToken;
+    } while (token);
+    // Assess
+    expect(pages).toEqual([paged.slice(0, 3), paged.slice(3)]);
+  });
+
   it('take a streamed upload from a default SDK client (aws-chunked, checksum trailer) byte for byte', async () => {
     const text = 'A streamed upload reaches the bucket whole.';
     await client.send(

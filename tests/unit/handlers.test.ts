@@ -145,14 +145,15 @@ describe('ingest handler', () => {
     });
   });
 
-  it('ends an upload whose last attempt never ended (its process died on it) FAILED, without cleaning it again', async () => {
-    // Prepare: the claim takes over a version whose earlier attempt is still marked under way.
+  it('ends an upload whose attempts died twice while cleaning it (their process died on it) FAILED, without cleaning it again', async () => {
+    // Prepare: the claim takes over a version whose earlier attempt is still marked cleaning, after one that died.
     ddbMock.on(PutCommand).resolves({
       Attributes: {
         id: 'x',
         status: 'RECEIVED',
         sourceSequencer: padSequencer('0062E99A88DC407460'),
         ingestStartedAt: '2025-12-31T23:50:00.000Z',
+        cleaningDeaths: 1,
       },
     });
     // Act

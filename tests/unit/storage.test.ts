@@ -111,25 +111,26 @@ describe('DynamoArticleRepository', () => {
     });
   });
 
-  it('marks the attempt under way, and tells a takeover of an attempt that never ended from one of an older version', async () => {
+  it('tells a takeover of attempts that died twice while cleaning from one that died once, or before cleaning, or of an older version', async () => {
     // Prepare: what each put replaced.
+    const received = { sourceSequencer: padSequencer('ABC'), status: 'RECEIVED' };
     ddbMock
       .on(PutCommand)
-      .resolvesOnce({
-        Attributes: { sourceSequencer: padSequencer('ABC'), status: 'RECEIVED', ingestStartedAt: 'then' },
-      })
-      .resolvesOnce({
-        Attributes: { sourceSequencer: padSequencer('AB0'), status: 'RECEIVED', ingestStartedAt: 'then' },
-      })
-      .resolvesOnce({ Attributes: { sourceSequencer: padSequencer('ABC'), status: 'RECEIVED' } });
+      .resolvesOnce({ Attributes: { ...received, ingestStartedAt: 'then', cleaningDeaths: 1 } })
+      .resolvesOnce({ Attributes: { ...received, ingestStartedAt: 'then' } })
+      .resolvesOnce({ Attributes: { ...received, sourceSequencer: padSequencer('AB0'), ingestStartedAt: 'then' } })
+      .resolvesOnce({ Attributes: received });
     // Act
     const outcomes = [];
-    for (let i = 0; i < 3; i++) outcomes.push((await repo().claimIngest('id1', source, now, 1000)).outcome);
-    // Assess: a dead attempt on this version; a newer upload of the key; an attempt let go for a retry.
-    expect(outcomes).toEqual(['interrupted', 'claimed', 'claimed']);
+    for (let i = 0; i < 4; i++) outcomes.push((await repo().claimIngest('id1', source, now, 1000)).outcome);
+    // Assess: a second death on this version; a first one (cleaned once more, the death kept); a newer
+    // upload of the key; an attempt let go for a retry, or whose claim's answer was lost before cleaning.
+    expect(outcomes).toEqual(['interrupted', 'claimed', 'claimed', 'claimed']);
     const input = ddbMock.commandCalls(PutCommand)[0]?.args[0].input;
     expect(input?.ReturnValues).toBe('ALL_OLD');
-    expect(input?.Item).toMatchObject({ ingestStartedAt: now.toISOString() });
+    expect(input?.Item).not.toHaveProperty('ingestStartedAt');
+    const kept = ddbMock.commandCalls(UpdateCommand).map((c) => c.args[0].input.ExpressionAttributeValues);
+    expect(kept).toEqual([{ ':deaths': 1 }]);
   });
 
   it('reports a duplicate event as done, an older event as stale, and a live claim as busy', async () => {

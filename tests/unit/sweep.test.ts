@@ -138,6 +138,36 @@ describe('the sweep', () => {
     expect(calls.list).toBeLessThanOrEqual(5);
   });
 
+  it('sends again an upload whose ingest message died before it had a record, and leaves dead messages of articles with one', async () => {
+    // Prepare: two dead messages; one upload never got a record, the other was marked FAILED on its last receive.
+    const w = world();
+    const lost = { bucket: BUCKET, key: 'incoming/lost.txt', etag: '"1"', size: 5, sequencer: '00AB' };
+    const failed = { ...lost, key: 'incoming/failed.txt' };
+    w.record(failed.key, 'FAILED', ago(10 * MINUTE));
+    const dead = new Map([
+      ['h1', JSON.stringify(lost)],
+      ['h2', JSON.stringify(failed)],
+    ]);
+    w.deps.ingestDeadLetters = {
+      queue: {
+        receive: async (max) => {
+          const taken = [...dead].slice(0, max);
+          return taken.map(([handle, body]) => ({ handle, body }));
+        },
+        delete: async (handle) => {
+          dead.delete(handle);
+        },
+      },
+      sourcesOf: (body) => [JSON.parse(body)],
+    };
+    // Act
+    const report = await sweep(w.deps);
+    // Assess
+    expect(report.deadLettered).toEqual([articleIdFor(BUCKET, lost.key)]);
+    expect(w.sent.ingest).toEqual([lost]);
+    expect([...dead.keys()]).toEqual(['h2']);
+  });
+
   it('stops on its time budget, saves where it stopped, and the next run resumes there', async () => {
     // Prepare: more stuck articles than a run's budget drives.
     const w = world({ budgetMs: 200 });

@@ -49,7 +49,12 @@ export const MERGE_ANSWER_TOKENS = 1024;
  */
 const overhead = (system: string) =>
   estimateTokens(system) + estimateTokens(JSON.stringify(z.toJSONSchema(analysisWire))) + 200;
-const OVERHEAD_TOKENS = { cached: overhead(ANALYSIS_SYSTEM), compact: overhead(ANALYSIS_SYSTEM_COMPACT) };
+/** Counted at the first analysis, not at import: the schema and the estimate's patterns are built then. */
+let overheadTokens: { cached: number; compact: number } | undefined;
+const OVERHEAD_TOKENS = () => {
+  overheadTokens ??= { cached: overhead(ANALYSIS_SYSTEM), compact: overhead(ANALYSIS_SYSTEM_COMPACT) };
+  return overheadTokens;
+};
 
 /**
  * The analysis: summary and raw claims, by map-reduce.
@@ -77,7 +82,11 @@ export class Analyser {
   inputBudget(language: string | null): number {
     const answer = answerBudget(ANALYSIS_ANSWER_TOKENS, language, this.settings.maxOutputTokens);
     const model = this.settings.analysisModel;
-    return this.calls.inputBudget(model, answer, OVERHEAD_TOKENS[this.calls.cachingPays(model) ? 'cached' : 'compact']);
+    return this.calls.inputBudget(
+      model,
+      answer,
+      OVERHEAD_TOKENS()[this.calls.cachingPays(model) ? 'cached' : 'compact'],
+    );
   }
 
   /** The instructions: the long ones, cached, where caching pays; else the compact ones; with the claims' reasons or not. */

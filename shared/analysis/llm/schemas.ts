@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CLAIM_KINDS } from '../../article.js';
+import { lazily } from '../../lazily.js';
 import { compareFigures } from '../checks/numbers.js';
 import { MAX_CLAIMS } from '../claim-policy.js';
 import { MAX_EVIDENCE_SENTENCES } from './numbered.js';
@@ -12,7 +13,8 @@ import { estimateTokens } from './tokens.js';
  * numbers ranged (`minimum`, `maximum`), which OpenAI's structured outputs
  * take. Lengths in words are said in the descriptions only (OpenAI takes no
  * length on a string) and checked when the answer is validated, with the
- * other refinements; a failure gets one repair request.
+ * other refinements; a failure gets one repair request. Each is built on
+ * first use (shared/lazily.ts), not at every cold start.
  */
 
 /** The most bullets of a summary, and the fewest. */
@@ -20,7 +22,7 @@ export const MAX_BULLETS = 5;
 export const MIN_BULLETS = 3;
 
 /** The claim's fields the model writes besides its evidence, in the order it writes them. */
-const claimFields = {
+const claimFields = () => ({
   text: z
     .string()
     .describe(
@@ -31,7 +33,7 @@ const claimFields = {
   reason: z
     .string()
     .describe('Why it is or is not worth checking, in one line: public interest, harm if false, verifiable?'),
-};
+});
 
 /**
  * One claim, its fields in the order a model writes them (structured outputs
@@ -43,37 +45,44 @@ const claimFields = {
  * percentage (one token, where 0.85 is three): precis keeps the score to two
  * decimals, so nothing is lost (claimOutput turns them back).
  */
-const wireClaim = z.object({
-  sentences: z
-    .array(z.number().int().min(1).max(99_999))
-    .min(1)
-    .max(MAX_EVIDENCE_SENTENCES)
-    .describe('The numbers of the sentence, or the two or three consecutive sentences, of the article that state it.'),
-  ...claimFields,
-  score: z
-    .number()
-    .int()
-    .min(0)
-    .max(100)
-    .describe('Check-worthiness, 0 to 100, by the rubric: how much a fact-checker would want to verify it.'),
-});
+const wireClaim = () =>
+  z.object({
+    sentences: z
+      .array(z.number().int().min(1).max(99_999))
+      .min(1)
+      .max(MAX_EVIDENCE_SENTENCES)
+      .describe(
+        'The numbers of the sentence, or the two or three consecutive sentences, of the article that state it.',
+      ),
+    ...claimFields(),
+    score: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .describe('Check-worthiness, 0 to 100, by the rubric: how much a fact-checker would want to verify it.'),
+  });
 
 /**
  * What the server is told to produce: every array bounded, so that an
  * answer never runs past what precis keeps (20 claims, 5 bullets), and the
  * answer's budget follows from the bounds (ANALYSIS_ANSWER_TOKENS).
  */
-export const analysisWire = z.object({
-  headline: z.string().describe('At most 15 words.'),
-  short: z.string().describe('At most 60 words.'),
-  bullets: z.array(z.string()).min(MIN_BULLETS).max(MAX_BULLETS).describe('3 to 5 bullets.'),
-  claims: z.array(wireClaim).max(MAX_CLAIMS),
-});
+export const analysisWire = lazily(() =>
+  z.object({
+    headline: z.string().describe('At most 15 words.'),
+    short: z.string().describe('At most 60 words.'),
+    bullets: z.array(z.string()).min(MIN_BULLETS).max(MAX_BULLETS).describe('3 to 5 bullets.'),
+    claims: z.array(wireClaim()).max(MAX_CLAIMS),
+  }),
+);
 
 /** The same without the claims' reasons (PRECIS_CLAIM_REASONS=false): the score alone, weighed by the same rubric. */
-export const analysisWireNoReasons = analysisWire.extend({
-  claims: z.array(wireClaim.omit({ reason: true })).max(MAX_CLAIMS),
-});
+export const analysisWireNoReasons = lazily(() =>
+  analysisWire.extend({
+    claims: z.array(wireClaim().omit({ reason: true })).max(MAX_CLAIMS),
+  }),
+);
 
 const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 
@@ -85,39 +94,47 @@ const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
  * only follows the schema in the prompt may leave the reason out: the claim
  * stands without it.
  */
-const claimOutput = z
-  .object({
-    sentences: z.array(z.number()).min(1, { error: 'must cite at least one sentence number' }),
-    ...claimFields,
-    reason: z.string().nullable().default(null),
-    score: z.number(),
-  })
-  .transform(({ reason, score, ...claim }) => ({
-    ...claim,
-    checkworthinessReason: reason,
-    checkworthiness: Math.min(1, Math.max(0, score / 100)),
-  }));
+const claimOutput = () =>
+  z
+    .object({
+      sentences: z.array(z.number()).min(1, { error: 'must cite at least one sentence number' }),
+      ...claimFields(),
+      reason: z.string().nullable().default(null),
+      score: z.number(),
+    })
+    .transform(({ reason, score, ...claim }) => ({
+      ...claim,
+      checkworthinessReason: reason,
+      checkworthiness: Math.min(1, Math.max(0, score / 100)),
+    }));
 
-export const analysisOutput = z
-  .object({
-    headline: z.string(),
-    short: z.string(),
-    bullets: z.array(z.string()),
-    claims: z.array(claimOutput),
-  })
-  .superRefine((value, ctx) => {
-    if (value.headline.trim() === '')
-      ctx.addIssue({ code: 'custom', path: ['headline'], message: 'must not be empty' });
-    if (words(value.short) > 75) ctx.addIssue({ code: 'custom', path: ['short'], message: 'must be at most 60 words' });
-    if (value.bullets.length < MIN_BULLETS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['bullets'],
-        message: `must have 3 to 5 items, not ${value.bullets.length}`,
-      });
-    }
-  })
-  .transform((value) => ({ ...value, bullets: value.bullets.slice(0, MAX_BULLETS) }));
+/** The summary's bounds that a schema cannot state to every provider: the short summary's length and the bullets' count. */
+function checkSummary(value: { short: string; bullets: string[] }, ctx: z.RefinementCtx): void {
+  if (words(value.short) > 75) ctx.addIssue({ code: 'custom', path: ['short'], message: 'must be at most 60 words' });
+  if (value.bullets.length < MIN_BULLETS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['bullets'],
+      message: `must have 3 to 5 items, not ${value.bullets.length}`,
+    });
+  }
+}
+
+export const analysisOutput = lazily(() =>
+  z
+    .object({
+      headline: z.string(),
+      short: z.string(),
+      bullets: z.array(z.string()),
+      claims: z.array(claimOutput()),
+    })
+    .superRefine((value, ctx) => {
+      if (value.headline.trim() === '')
+        ctx.addIssue({ code: 'custom', path: ['headline'], message: 'must not be empty' });
+      checkSummary(value, ctx);
+    })
+    .transform((value) => ({ ...value, bullets: value.bullets.slice(0, MAX_BULLETS) })),
+);
 export type AnalysisOutput = z.infer<typeof analysisOutput>;
 
 /**
@@ -149,25 +166,22 @@ export function answerBudget(tokens: number, language: string | null, cap: numbe
 }
 
 /** The judge's verdict per summary sentence: the reason is written before the verdict. */
-export const judgeWire = z.object({
-  sentences: z.array(z.object({ index: z.number(), reason: z.string(), supported: z.boolean() })),
-});
+export const judgeWire = lazily(() =>
+  z.object({
+    sentences: z.array(z.object({ index: z.number(), reason: z.string(), supported: z.boolean() })),
+  }),
+);
 
 /** The merge step of a long article, and the repair of a summary: the summary alone. */
-export const summaryWire = analysisWire.pick({ headline: true, short: true, bullets: true });
-export const summaryOutput = z
-  .object({ headline: z.string(), short: z.string(), bullets: z.array(z.string()) })
-  .superRefine((value, ctx) => {
-    if (words(value.short) > 75) ctx.addIssue({ code: 'custom', path: ['short'], message: 'must be at most 60 words' });
-    if (value.bullets.length < MIN_BULLETS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['bullets'],
-        message: `must have 3 to 5 items, not ${value.bullets.length}`,
-      });
-    }
-  })
-  .transform((value) => ({ ...value, bullets: value.bullets.slice(0, MAX_BULLETS) }));
+export const summaryWire = lazily(() => analysisWire.pick({ headline: true, short: true, bullets: true }));
+export const summaryOutput = lazily(() =>
+  z
+    .object({ headline: z.string(), short: z.string(), bullets: z.array(z.string()) })
+    .superRefine((value, ctx) => {
+      checkSummary(value, ctx);
+    })
+    .transform((value) => ({ ...value, bullets: value.bullets.slice(0, MAX_BULLETS) })),
+);
 export type SummaryOutput = z.infer<typeof summaryWire>;
 
 /**
@@ -178,20 +192,22 @@ export type SummaryOutput = z.infer<typeof summaryWire>;
  * fixed (not the article's counts) so the schema, the head of the prompt,
  * is the same for every article and read from the provider's cache.
  */
-export const translationWire = z.object({
-  headline: z.string(),
-  short: z.string(),
-  bullets: z.array(z.string()).max(MAX_BULLETS),
-  claims: z.array(z.string()).max(MAX_CLAIMS).describe('Each claim translated, in the order given.'),
-  speakers: z
-    .array(z.string())
-    .max(MAX_CLAIMS)
-    .describe('Each name or role translated as the target language writes it, in the order given.'),
-});
+export const translationWire = lazily(() =>
+  z.object({
+    headline: z.string(),
+    short: z.string(),
+    bullets: z.array(z.string()).max(MAX_BULLETS),
+    claims: z.array(z.string()).max(MAX_CLAIMS).describe('Each claim translated, in the order given.'),
+    speakers: z
+      .array(z.string())
+      .max(MAX_CLAIMS)
+      .describe('Each name or role translated as the target language writes it, in the order given.'),
+  }),
+);
 export type TranslationOutput = z.infer<typeof translationWire>;
 
 /** The claims alone: what is asked when a translation is split because its answer did not fit. */
-export const claimsTranslationWire = translationWire.pick({ claims: true, speakers: true });
+export const claimsTranslationWire = lazily(() => translationWire.pick({ claims: true, speakers: true }));
 
 /** What a translation is asked to render: the summary (when given), the claims' texts, the distinct speakers. */
 export interface TranslationSource {
