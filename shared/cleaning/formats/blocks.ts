@@ -99,6 +99,8 @@ export interface PageBlocks {
   lead: boolean[];
   /** Characters of text inside each block element. */
   chars: number[];
+  /** Each block element is a <p>. */
+  paragraph: boolean[];
   /** What each block element's name says: 2 the article's body by class, id or itemprop; 1 an <article> or <main>; else 0. */
   bonus: number[];
 }
@@ -158,6 +160,7 @@ export function pageBlocks(root: El, budget: Budget): PageBlocks {
   const furnitureNamed: boolean[] = [];
   const lead: boolean[] = [];
   const sureNamed: boolean[] = [];
+  const paragraph: boolean[] = [];
   /** The block element of the page's first <h1>, or -1. */
   let h1 = -1;
   let buffer = '';
@@ -195,6 +198,7 @@ export function pageBlocks(root: El, budget: Budget): PageBlocks {
     );
     lead.push(LEAD_NAMES.test(named) || (lead[owner] ?? false));
     sureNamed.push(SURE_NAMES.test(named) && !/embed|tweet|quote/i.test(named));
+    paragraph.push(tag === 'p');
     if (tag === 'h1' && h1 < 0) h1 = id;
     bonus.push(
       el.getAttribute('itemprop') === 'articleBody' || BODY_NAMES.test(named)
@@ -263,5 +267,5 @@ export function pageBlocks(root: El, budget: Budget): PageBlocks {
     if (up >= 0 && core[id]) core[up] = true;
   }
   const sure = sureNamed.map((named, id) => named && !core[id]);
-  return { blocks, parent, end, bonus, furniture: furnitureNamed, sure, lead, chars };
+  return { blocks, parent, end, bonus, furniture: furnitureNamed, sure, lead, chars, paragraph };
 }

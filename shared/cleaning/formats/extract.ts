@@ -193,7 +193,7 @@ function namedBody(
   page: PageBlocks,
   furniture: boolean[],
   classes: Cls[],
-): { paragraphs: string[]; chars: number } | null {
+): Joined | null {
   const at = page.bonus.indexOf(2);
   if (at < 0) return null;
   const last = page.end[at] as number;
@@ -234,7 +234,13 @@ const SENTENCE_END = /[.!?。؟:;)"”»’]$/;
  * article does not end on a heading or a label ("More news", "Tags", "No
  * comments"), the section after it does.
  */
-function joined(kept: PageBlock[]): { paragraphs: string[]; chars: number } {
+interface Joined {
+  paragraphs: string[];
+  chars: number;
+  blocks: PageBlock[];
+}
+
+function joined(kept: PageBlock[]): Joined {
   let end = kept.length;
   while (end > 1) {
     const block = kept[end - 1] as PageBlock;
@@ -249,7 +255,7 @@ function joined(kept: PageBlock[]): { paragraphs: string[]; chars: number } {
     paragraphs.push(block.text);
     chars += block.chars;
   }
-  return { paragraphs, chars };
+  return { paragraphs, chars, blocks: kept.slice(0, end) };
 }
 
 /** A block that is mostly its links. */
@@ -319,6 +325,22 @@ export interface Extracted {
   chars: number;
   /** Characters of all the page's blocks, good or not. */
   allChars: number;
+  /** Each paragraph lies inside the element whose own <p> children hold the most text. */
+  inDense: boolean[];
+}
+
+/** The element whose own <p> children (mostly not links) hold the most text, or -1. */
+function densest(page: PageBlocks): number {
+  const own = new Float64Array(page.parent.length);
+  for (const block of page.blocks) {
+    const p = block.owner;
+    if (p < 0 || !page.paragraph[p] || block.linkChars >= 0.3 * block.chars) continue;
+    const up = page.parent[p] as number;
+    if (up >= 0) own[up] = (own[up] ?? 0) + block.chars;
+  }
+  let best = -1;
+  for (let id = 0; id < own.length; id++) if ((own[id] as number) > (best < 0 ? 0 : (own[best] as number))) best = id;
+  return best;
 }
 
 /**
@@ -330,6 +352,7 @@ export function extractArticle(root: El, budget: Budget): Extracted {
   const page = pageBlocks(root, budget);
   const furniture = furnitureMarks(page);
   const none = page.parent.map(() => false);
+  const dense = densest(page);
   let allChars = 0;
   for (const block of page.blocks) allChars += block.chars;
   const run = (ignoreFurniture: boolean): Extracted => {
@@ -375,12 +398,12 @@ export function extractArticle(root: El, budget: Budget): Extracted {
     last = extend(page, classes, last, 1);
     const kept: PageBlock[] = [];
     for (let i = Math.max(0, first); i <= last; i++) if (classes[i] === 'good') kept.push(page.blocks[i] as PageBlock);
-    const { paragraphs, chars } = joined(kept);
+    const own = joined(kept);
     const named = namedBody(page, marks, classes);
     // The element the page names as its body, as trafilatura prefers it, when it holds text enough.
-    if (named && named.chars >= Math.max(FALLBACK_CHARS, THRESHOLDS.namedShare * chars))
-      return { ...named, pageChars, allChars };
-    return { paragraphs, pageChars, chars, allChars };
+    const chosen = named && named.chars >= Math.max(FALLBACK_CHARS, THRESHOLDS.namedShare * own.chars) ? named : own;
+    const inDense = chosen.blocks.map((b) => dense >= 0 && b.owner >= dense && b.owner <= (page.end[dense] as number));
+    return { paragraphs: chosen.paragraphs, chars: chosen.chars, pageChars, allChars, inDense };
   };
   const found = run(false);
   // Furniture names are guesses: a page whose every block sits under one ("has-sidebar") is read without them.

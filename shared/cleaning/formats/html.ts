@@ -7,6 +7,7 @@ import type { DocumentMetadata, ParsedDocument } from '../document.js';
 import { type El, pageMetadata } from '../page-metadata.js';
 import { bylineOf, bylineParts } from '../paste-rules.js';
 import { BLOCK_TAGS, dataTable, SKIP_TAGS } from './blocks.js';
+import { cutAtAgreement, runsPast } from './agreement.js';
 import { extractArticle } from './extract.js';
 import { scanHtml } from './html-scan.js';
 
@@ -313,7 +314,10 @@ function readPage(html: string, budget: Budget): ParsedDocument {
   const ownDocument = (): ParsedDocument | null =>
     own && own.chars >= FALLBACK_MIN_CHARS ? { paragraphs: own.paragraphs, page: true, metadata: found } : null;
   const wholePage = own !== null && own.chars >= WHOLE_PAGE_SHARE * own.allChars;
-  if (own && own.chars >= CHECKED_CHARS && !wholePage) return ownDocument() as ParsedDocument;
+  // A reading that runs far past the element whose own paragraphs hold the most text (a cheap second
+  // reading) is checked against Readability's: only those pages pay for both.
+  const long = own !== null && own.chars >= CHECKED_CHARS && !wholePage;
+  if (long && !runsPast(own.paragraphs, own.inDense)) return ownDocument() as ParsedDocument;
   // Readability's article element itself, not its HTML: serialising it and parsing that again cost a third of the time.
   const article = new Readability<El>(document as unknown as ConstructorParameters<typeof Readability>[0], {
     keepClasses: true,
@@ -347,12 +351,15 @@ function readPage(html: string, budget: Budget): ParsedDocument {
   const [theirs, ownLength] = [textLength(paragraphs), own ? textLength(own.paragraphs) : 0];
   if (
     theirs < FALLBACK_MIN_CHARS ||
+    // A long reading asks Readability only where it ends (below).
+    long ||
     (trusted &&
       theirs <= LONGER * ownLength &&
       !(wholePage && own.chars >= CHECKED_CHARS && theirs < SHORTER * ownLength))
   ) {
     const mine = ownDocument();
-    if (mine) return mine;
+    // What precis keeps far past the end of Readability's article is the page's, not the article's.
+    if (mine) return { ...mine, paragraphs: cutAtAgreement(mine.paragraphs, paragraphs) };
   }
   if (!body || paragraphs.length === 0) {
     throw new InvalidInputError(
