@@ -189,11 +189,7 @@ const FALLBACK_CHARS = 250;
  * links (list items, a recipe's lines, a specification) unless it follows
  * one that is (a teaser's summary under its linked title).
  */
-function namedBody(
-  page: PageBlocks,
-  furniture: boolean[],
-  classes: Cls[],
-): Joined | null {
+function namedBody(page: PageBlocks, furniture: boolean[], classes: Cls[]): Joined | null {
   const at = page.bonus.indexOf(2);
   if (at < 0) return null;
   const last = page.end[at] as number;

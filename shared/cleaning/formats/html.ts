@@ -6,8 +6,8 @@ import { parseDate } from '../dates.js';
 import type { DocumentMetadata, ParsedDocument } from '../document.js';
 import { type El, pageMetadata } from '../page-metadata.js';
 import { bylineOf, bylineParts } from '../paste-rules.js';
-import { BLOCK_TAGS, dataTable, SKIP_TAGS } from './blocks.js';
 import { cutAtAgreement, runsPast } from './agreement.js';
+import { BLOCK_TAGS, dataTable, SKIP_TAGS } from './blocks.js';
 import { extractArticle } from './extract.js';
 import { scanHtml } from './html-scan.js';
 
