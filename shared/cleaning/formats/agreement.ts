@@ -28,13 +28,21 @@ export function runsPast(paragraphs: string[], shared: boolean[]): boolean {
 
 const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
 
+/** Characters of a paragraph's start that find it in another reading's text (which may join or space its paragraphs otherwise). */
+const PROBE = 40;
+
+/** Which of `ours` the text of another reading holds too. */
+export function sharedWith(ours: string[], theirs: string): boolean[] {
+  const text = collapse(theirs);
+  return ours.map((p) => text.includes(collapse(p).slice(0, PROBE)));
+}
+
 /**
  * `ours` without what it keeps past the last paragraph `theirs` keeps too,
  * when that tail runs past (above); else `ours` as it is.
  */
 export function cutAtAgreement(ours: string[], theirs: string[]): string[] {
   if (ours.reduce((sum, p) => sum + p.length, 0) < TAIL_CHARS) return ours;
-  const text = collapse(theirs.join(' '));
-  const shared = ours.map((p) => text.includes(collapse(p)));
+  const shared = sharedWith(ours, theirs.join(' '));
   return runsPast(ours, shared) ? ours.slice(0, shared.lastIndexOf(true) + 1) : ours;
 }
