@@ -41,6 +41,20 @@ describe('precis’s own reading of a page', () => {
     expect(text).not.toContain('Reader 1 wrote');
   });
 
+  it('ends the article where Readability’s ends when it runs on into unnamed comments longer than itself', () => {
+    const sections = Array.from({ length: 40 }, (_, i) => `<li><a href="/s${i}">Section number ${i + 1} of the paper</a></li>`);
+    const html = `<!doctype html><html><head><title>Bridge to close</title></head><body>
+<ul class="top">${sections.join('')}</ul>
+<div class="wrap"><article><h1>Bridge to close for repairs</h1><div class="story">${body}</div></article>
+<div class="c-list"><h3>Your say</h3>${COMMENTS.map((c, i) => `<div class="c-item"><b>reader${i}</b> <span>2 days ago</span><p>${c}</p><a href="#r${i}">Reply</a></div>`).join('\n')}</div>
+</div></body></html>`;
+
+    const text = cleaned(html);
+
+    for (const p of LONG) expect(text).toContain(p);
+    expect(text).not.toContain('Reader 1 wrote');
+  });
+
   it('keeps an article whose wrapper is named after its comments when it holds the page’s heading', () => {
     const html = `<!doctype html><html><head><title>Bridge to close</title></head><body>
 <nav><a href="/">Home</a> <a href="/news">News</a></nav>
