@@ -42,7 +42,10 @@ describe('precis’s own reading of a page', () => {
   });
 
   it('ends the article where Readability’s ends when it runs on into unnamed comments longer than itself', () => {
-    const sections = Array.from({ length: 40 }, (_, i) => `<li><a href="/s${i}">Section number ${i + 1} of the paper</a></li>`);
+    const sections = Array.from(
+      { length: 40 },
+      (_, i) => `<li><a href="/s${i}">Section number ${i + 1} of the paper</a></li>`,
+    );
     const html = `<!doctype html><html><head><title>Bridge to close</title></head><body>
 <ul class="top">${sections.join('')}</ul>
 <div class="wrap"><article><h1>Bridge to close for repairs</h1><div class="story">${body}</div></article>
