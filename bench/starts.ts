@@ -26,9 +26,12 @@ async function bundle(name: Bundle, outDir: string): Promise<string> {
   const outfile = join(outDir, name, 'index.mjs');
   mkdirSync(join(outDir, name), { recursive: true });
   await build({ ...esbuildOptions(join(ROOT, ENTRIES[name]), outfile), logLevel: 'error' });
-  if (name === 'ingest' || name === 'analyze') {
-    for (const { from, to } of BUNDLING.languageModels) copyFileSync(join(ROOT, from), join(outDir, name, to));
-  }
+  // Beside each bundle, the files the CDK construct puts there (infra/pipeline.ts).
+  const beside = [
+    ...(name === 'ingest' || name === 'analyze' ? BUNDLING.languageModels : []),
+    ...(name === 'analyze' ? BUNDLING.claimModel : []),
+  ];
+  for (const { from, to } of beside) copyFileSync(join(ROOT, from), join(outDir, name, to));
   return outfile;
 }
 
@@ -70,7 +73,7 @@ const IMPORT_COSTS: Record<Exclude<Bundle, 'spike'>, string> = {
   ingest:
     'zod and its configuration schema, the SQS and EventBridge clients, Powertools and the X-Ray SDK (cleaning, with linkedom, is in its worker)',
   analyze:
-    "more to parse (gzip about 3× the spike's): franc's data (its tables are built on first use), the claim model's weights, chrono-node; zod and its configuration schema (the LLM's schemas wait for the first analysis), Powertools and the X-Ray SDK",
+    "more to parse: chrono-node, zod (with the v3 copy the OpenAI client's helpers import) and its configuration schema (the LLM's schemas wait for the first analysis), Powertools and the X-Ray SDK; franc's data and the claim model's weights are files beside the bundle, read on first use",
 };
 
 const GOALS: Record<Exclude<Bundle, 'spike'>, { importRatio: number; gzipBytes: number }> = {

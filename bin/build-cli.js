@@ -4,13 +4,16 @@
 // newest and the sources it was built from, with their modification times.
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { build } from 'esbuild';
 
 const ROOT = new URL('../', import.meta.url);
 const CURRENT = new URL('dist/cli/current.json', ROOT);
 /** Older builds are removed after this long: a command still running from one has loaded its modules by then. */
 const KEEP_MS = 24 * 60 * 60 * 1000;
+/** Read at run time from beside the module that reads them (shared/analysis/checkworthiness.ts). */
+const BESIDE = ['shared/analysis/checkworthiness-weights.json'];
 
 export async function buildCli() {
   const dir = `dist/cli/${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
@@ -29,8 +32,10 @@ export async function buildCli() {
     metafile: true,
     logLevel: 'error',
   });
+  // Files a module reads beside itself at run time (the claim model's weights): beside the build's modules too.
+  for (const file of BESIDE) copyFileSync(new URL(file, ROOT), new URL(`${dir}/${basename(file)}`, ROOT));
   const inputs = Object.fromEntries(
-    Object.keys(result.metafile.inputs).map((file) => [file, statSync(new URL(file, ROOT)).mtimeMs]),
+    [...Object.keys(result.metafile.inputs), ...BESIDE].map((file) => [file, statSync(new URL(file, ROOT)).mtimeMs]),
   );
   // A new name, then a rename: a command starting meanwhile reads the old pointer or the new one, never half of one.
   mkdirSync(new URL('dist/cli/', ROOT), { recursive: true });

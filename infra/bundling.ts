@@ -1,5 +1,7 @@
 import type { BuildOptions } from 'esbuild';
+import { CLAIM_MODEL_FILE } from '../shared/analysis/claim-model-file.js';
 import { CLD3_RUNTIME, CLD3_RUNTIME_BESIDE_BUNDLE } from '../shared/cleaning/cld3.js';
+import { FRANC_DATA, FRANC_DATA_BESIDE_BUNDLE } from '../shared/cleaning/franc.js';
 
 /**
  * How every function is bundled: one description read by the CDK construct
@@ -37,11 +39,22 @@ export const BUNDLING = {
    */
   alias: { 'emscripten-wasm-loader': 'emscripten-wasm-loader/dist/cjs/index.js' },
   /**
-   * Files put beside the bundle of a function that cleans text, from the
-   * project's root: CLD3's 1 MB runtime, required on first use instead of
-   * parsed at every cold start (shared/cleaning/cld3.ts).
+   * Files put beside the bundle of a function that cleans or checks text,
+   * from the project's root, loaded on first use instead of parsed at every
+   * cold start: CLD3's 1 MB runtime (shared/cleaning/cld3.ts) and franc's
+   * trigrams, 347 KB (shared/cleaning/franc.ts).
    */
-  languageModels: [{ from: `node_modules/${CLD3_RUNTIME}`, to: CLD3_RUNTIME_BESIDE_BUNDLE }],
+  languageModels: [
+    { from: `node_modules/${CLD3_RUNTIME}`, to: CLD3_RUNTIME_BESIDE_BUNDLE },
+    { from: `node_modules/${FRANC_DATA}`, to: FRANC_DATA_BESIDE_BUNDLE },
+  ],
+  /**
+   * Put beside the bundle of a function that may run the offline engine: the
+   * claim model's weights (184 KB), read the first time a sentence is scored
+   * (shared/analysis/checkworthiness.ts), so an analysis by the LLM never
+   * parses them.
+   */
+  claimModel: [{ from: `shared/analysis/${CLAIM_MODEL_FILE}`, to: CLAIM_MODEL_FILE }],
 } as const;
 
 /** The options of esbuild's build() that make the bundle CDK makes of `entry` (npm run bench, the bundle test). */

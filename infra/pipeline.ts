@@ -83,6 +83,7 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
     entry: resolve(ROOT, 'lambdas/analyze/index.ts'),
     serviceName: 'precis-analyze',
     languageModels: true,
+    claimModel: true,
     timeout: analyzeTimeout,
     memorySize: 1024,
     environment: {
@@ -96,10 +97,12 @@ export function createPipeline(stack: Stack, storage: Storage, context: PrecisCo
       // The lease is the function's timeout; the LLM budget leaves time to save the result.
       PRECIS_ANALYZE_LEASE_MS: String(analyzeTimeout.toMilliseconds()),
       PRECIS_ARTICLE_BUDGET_MS: String(analyzeTimeout.toMilliseconds() - 30_000),
+      // The sketch index's bands (table items) live as long as its entries (sketches/ in the bucket).
+      PRECIS_SKETCH_RETENTION_DAYS: String(context[BUCKET_LAYOUT.sketches.contextKey]),
     },
   })
     .bindBucket(bucket, 'analyze')
-    .bindTable(table, ['GetItem', 'UpdateItem', 'DeleteItem'])
+    .bindTable(table, ['GetItem', 'BatchGetItem', 'UpdateItem', 'DeleteItem'])
     .bindOpenAiSecret(secret, context.openAiSecretKmsKeyArn || undefined)
     .bindEventBus();
 

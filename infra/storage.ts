@@ -143,7 +143,8 @@ export function createStorage(stack: Stack, context: PrecisContext): Storage {
     encryption: TableEncryptionV2.awsManagedKey(),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     deletionProtection: context.tableDeletionProtection,
-    // Items get the attribute only when a record retention is set (recordRetentionDays).
+    // Articles get the attribute only when a record retention is set (recordRetentionDays); the sketch
+    // index's bands when its retention is (sketchRetentionDays).
     timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
     removalPolicy: KEEP_DATA,
     globalSecondaryIndexes: TABLE_INDEXES.map((index) => {

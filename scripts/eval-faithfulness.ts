@@ -4,7 +4,7 @@
  * summaries people found unfaithful (factuality < 1), in k-fold
  * cross-validation by article. In each fold the verifier's thresholds are
  * chosen on the other folds only (scripts/lib/verify-thresholds.ts: the best
- * recall at precision ≥ 0.85 there), and the fold's summaries are flagged
+ * recall at precision ≥ 0.88 there), and the fold's summaries are flagged
  * with them; every summary is judged once by thresholds chosen without its
  * article. The figures pool those judgements, with 95 % bootstrap intervals
  * over the articles; the goal (precision ≥ 0.80) counts as met only when the
@@ -23,6 +23,7 @@ import { type FigureTable, markdownTable, measuredHere, writeFiguresAndSay } fro
 import { chooseThresholds, type Judged, judged, PRECISION_WANTED, prf } from './lib/verify-thresholds.js';
 
 const GOAL = 0.8;
+const ASKED_BEFORE = 0.85;
 
 const { values } = parseArgs({
   options: { data: { type: 'string' }, folds: { type: 'string', default: '5' }, 'write-docs': { type: 'boolean' } },
@@ -74,15 +75,20 @@ const fold = foldsOf(
   rows.map((r) => r.article),
   k,
 );
-const crossValidated: Flagged[] = [];
-const chosen: string[] = [];
-for (let f = 0; f < k; f++) {
-  const train = rows.filter((r) => fold.get(r.article) !== f);
-  const test = rows.filter((r) => fold.get(r.article) === f);
-  const options = chooseThresholds(train);
-  chosen.push(`fold ${f + 1} (${test.length} summaries): ${JSON.stringify(options)}`);
-  crossValidated.push(...flag(test, (r) => !judge(r.measures, options).supported));
+/** Every summary flagged by thresholds chosen on the other folds, asking them for this precision. */
+function crossValidate(wanted: number) {
+  const flagged: Flagged[] = [];
+  const chosen: string[] = [];
+  for (let f = 0; f < k; f++) {
+    const train = rows.filter((r) => fold.get(r.article) !== f);
+    const test = rows.filter((r) => fold.get(r.article) === f);
+    const options = chooseThresholds(train, undefined, wanted);
+    chosen.push(`fold ${f + 1} (${test.length} summaries): ${JSON.stringify(options)}`);
+    flagged.push(...flag(test, (r) => !judge(r.measures, options).supported));
+  }
+  return { flagged, chosen };
 }
+const { flagged: crossValidated, chosen } = crossValidate(PRECISION_WANTED);
 
 const STOP =
   /^(?:a|an|the|and|or|of|to|in|on|at|for|with|by|is|was|are|were|be|has|have|had|it|its|he|she|they|his|her|their|that|this|as|from|said|s)$/;
@@ -98,6 +104,11 @@ console.log(
   `FRANK (CNN/DM): ${rows.length} summaries of ${articles.size} articles (${unfaithful} unfaithful), ${k}-fold cross-validation by article; [95 % bootstrap interval over the articles]\n`,
 );
 const precision = report(`precis verify, thresholds chosen in the other ${k - 1} folds`, crossValidated);
+// The precision asked of the folds was 0.85 before: what the same measures give with that ask.
+report(
+  `precis verify, the other ${k - 1} folds asked for precision ≥ ${ASKED_BEFORE}`,
+  crossValidate(ASKED_BEFORE).flagged,
+);
 report(
   'precis verify, shipped thresholds (in-sample)',
   flag(rows, (r) => !judge(r.measures, DEFAULT_VERIFY).supported),
@@ -106,7 +117,7 @@ report('any figure absent from the article', flag(rows, figureAbsent));
 report('> 10 % of content words absent', flag(rows, contentAbsent));
 console.log(markdownTable(flaggers));
 console.log(
-  `\nGoal, precision ≥ ${GOAL} on summaries whose articles chose nothing: ${precision.low >= GOAL ? 'met' : 'missed'} (lower end ${precision.low.toFixed(2)})`,
+  `\nGoal, precision ≥ ${GOAL} on summaries whose articles chose nothing: ${precision.low >= GOAL ? 'met' : 'missed'} (lower end ${precision.low.toFixed(3)})`,
 );
 console.log(
   `\nThresholds chosen in each fold (best recall at precision ≥ ${PRECISION_WANTED} on the other folds):\n  ${chosen.join('\n  ')}`,

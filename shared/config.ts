@@ -239,6 +239,11 @@ export const analyzeEnvSchema = lazily(() =>
     ...engineEnv(),
     /** How long an analysis delivery owns an article; keep it at or below the function timeout. */
     PRECIS_ANALYZE_LEASE_MS: positiveInt(300_000),
+    /**
+     * Days a band of the sketch index outlives its last text (the table's TTL), as the bucket keeps the entries
+     * (BUCKET_LAYOUT.sketches, not imported: the layout's text would load with every function's configuration); 0: kept.
+     */
+    PRECIS_SKETCH_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
   }),
 );
 

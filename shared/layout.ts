@@ -70,10 +70,10 @@ export const BUCKET_LAYOUT = {
   sketches: {
     prefix: 'sketches/',
     holds:
-      "finished analyses by their texts' MinHash sketches (`sketches/entries/`, `sketches/bands/`), so a syndicated copy is not paid for again",
+      "finished analyses by their texts' MinHash sketches (`sketches/entries/`; the bands that find them are items of the table), so a syndicated copy is not paid for again",
     writers: ['analyze'],
     readers: ['analyze'],
-    listers: ['analyze'],
+    listers: [],
     retentionDays: 90,
     contextKey: 'sketchRetentionDays',
     why: 'Wire stories are republished within days; a miss only costs a new analysis. As long as the cache.',
@@ -132,7 +132,6 @@ export const objectKeys = {
   cachePrefix: BUCKET_LAYOUT.cache.prefix,
   answersPrefix: BUCKET_LAYOUT.answers.prefix,
   sketchEntry: (contentHash: string) => `${BUCKET_LAYOUT.sketches.prefix}entries/${contentHash}.json`,
-  sketchBand: (band: string) => `${BUCKET_LAYOUT.sketches.prefix}bands/${band}/`,
   batchRequests: (id: string, queuedAt: string) =>
     `${BUCKET_LAYOUT.batches.prefix}requests/${id}/${queuedAt.replaceAll(':', '-')}.json`,
   batchAnswersPrefix: (id: string) => `${BUCKET_LAYOUT.batches.prefix}answers/${id}/`,

@@ -20,8 +20,10 @@ export interface PrecisFunctionProps {
   memorySize: number;
   environment: Record<string, string>;
   logLevel?: string;
-  /** The function cleans or checks text: CLD3's runtime goes beside its bundle (BUNDLING.languageModels). */
+  /** The function cleans or checks text: CLD3's runtime and franc's data go beside its bundle (BUNDLING.languageModels). */
   languageModels?: boolean;
+  /** The function may run the offline engine: the claim model's weights go beside its bundle (BUNDLING.claimModel). */
+  claimModel?: boolean;
   /** Worker threads the function starts: each entry (from the project's root) bundled into its own file beside the function's. */
   workers?: { from: string; to: string }[];
 }
@@ -82,15 +84,16 @@ export class PrecisFunction extends Construct {
         banner: BUNDLING.banner,
         esbuildArgs: { '--alias': Object.entries(BUNDLING.alias).map(([name, to]) => `${name}=${to}`) },
         forceDockerBundling: false,
-        ...(props.languageModels || props.workers?.length
+        ...(props.languageModels || props.claimModel || props.workers?.length
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
                 afterBundling: (inputDir: string, outputDir: string) => [
-                  ...(props.languageModels
-                    ? BUNDLING.languageModels.map(({ from, to }) => `cp "${inputDir}/${from}" "${outputDir}/${to}"`)
-                    : []),
+                  ...[
+                    ...(props.languageModels ? BUNDLING.languageModels : []),
+                    ...(props.claimModel ? BUNDLING.claimModel : []),
+                  ].map(({ from, to }) => `cp "${inputDir}/${from}" "${outputDir}/${to}"`),
                   ...(props.workers ?? []).map((worker) => workerBundleCommand(inputDir, outputDir, worker)),
                 ],
               },

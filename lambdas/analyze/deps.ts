@@ -12,12 +12,12 @@ import { ServerModels } from '../../shared/analysis/llm/server-models.js';
 import { ChatTransport, providerOf, ResponsesTransport } from '../../shared/analysis/llm/transport.js';
 import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
 import type { AnswerStore, SketchIndex } from '../../shared/analysis/ports.js';
-import { BlobSketchIndex } from '../../shared/analysis/sketch-index.js';
 import { SyndicatedEngine } from '../../shared/analysis/syndication.js';
 import { type AnalyzeConfig, ConfigError, type EngineConfig } from '../../shared/config.js';
 import type { ArticleEvents, ContentClaims } from '../../shared/ports.js';
 import { BlobBatchFiles } from '../../shared/storage/batch-files.js';
 import { DynamoBatchTable } from '../../shared/storage/dynamo-batch-table.js';
+import { DynamoSketchIndex } from '../../shared/storage/dynamo-sketch-index.js';
 import {
   documentClient,
   eventBus,
@@ -193,7 +193,13 @@ export function buildAnalyzeDeps(
         secrets: clients.secrets,
         claims: { store: adapters.articles, leaseMs: config.PRECIS_ANALYZE_LEASE_MS },
         answers: new BlobAnswerStore(adapters.blobs, config.PRECIS_BUCKET),
-        sketches: new BlobSketchIndex(adapters.blobs, config.PRECIS_BUCKET),
+        sketches: new DynamoSketchIndex(
+          documentClient(clients.dynamodb),
+          config.PRECIS_TABLE,
+          adapters.blobs,
+          config.PRECIS_BUCKET,
+          { retentionDays: config.PRECIS_SKETCH_RETENTION_DAYS },
+        ),
       }),
     batch: {
       mode: config.PRECIS_LLM_MODE,

@@ -24,8 +24,13 @@ export function judged(article: string, articleText: string, summary: string, un
   return { article, summary, unfaithful, measures: measureSummary(articleText, summary) };
 }
 
-/** Chosen for this precision on the summaries it is chosen on, so that it holds near 0.80 on others. */
-export const PRECISION_WANTED = 0.85;
+/**
+ * Chosen for this precision on the summaries it is chosen on, so that the
+ * lower end of its interval on others holds at 0.80: the verifier flags
+ * some 75 of FRANK's 500 summaries, and at that count the 95 % interval
+ * over articles reaches about 0.08 below the precision.
+ */
+export const PRECISION_WANTED = 0.88;
 
 export function prf(items: readonly { flagged: boolean; unfaithful: boolean }[]) {
   let tp = 0;
@@ -44,10 +49,16 @@ export function prf(items: readonly { flagged: boolean; unfaithful: boolean }[])
 
 export const GRID: VerifyOptions[] = [];
 for (const maxAbsent of [0.1, 0.15, 0.2, 0.25, 0.3, 1]) {
-  for (const maxNovelPairs of [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1]) GRID.push({ maxAbsent, maxNovelPairs });
+  for (const maxNovelPairs of [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1]) {
+    for (const pairWindow of [2, 3, 4]) GRID.push({ maxAbsent, maxNovelPairs, pairWindow });
+  }
 }
 
-export function chooseThresholds(judged: readonly Judged[], grid: readonly VerifyOptions[] = GRID): VerifyOptions {
+export function chooseThresholds(
+  judged: readonly Judged[],
+  grid: readonly VerifyOptions[] = GRID,
+  wanted = PRECISION_WANTED,
+): VerifyOptions {
   const scored = grid.map((options) => ({
     options,
     ...prf(
@@ -57,7 +68,7 @@ export function chooseThresholds(judged: readonly Judged[], grid: readonly Verif
       })),
     ),
   }));
-  const precise = scored.filter((s) => s.precision >= PRECISION_WANTED);
+  const precise = scored.filter((s) => s.precision >= wanted);
   const best =
     precise.length > 0
       ? precise.sort((a, b) => b.recall - a.recall)[0]

@@ -4,7 +4,9 @@
  * quotes, attribution, names, length), trained on ClaimBuster's labelled
  * debate sentences by `npm run train:claims` (scripts/train-claims.ts) and
  * checked by 4-fold cross-validation in `npm run eval:claims`. The weights
- * are checked in (checkworthiness-weights.json) and read once.
+ * are checked in (checkworthiness-weights.json) and read once, the first
+ * time a sentence is scored (a file beside the module, or beside the
+ * function's bundle: 184 KB that an analysis by the LLM never parses).
  *
  * Its words are English (ClaimBuster is). Text in another language is
  * scored by a second model, trained on the same sentences, that reads no
@@ -13,9 +15,10 @@
  * language's lists (checkworthiness-concepts.ts), how many figures, and the
  * length (checkworthiness-concepts-weights.json).
  */
+import { readFileSync } from 'node:fs';
 import { type ConceptLanguage, conceptLanguage, conceptsOf } from './checkworthiness-concepts.js';
 import CONCEPT_WEIGHTS from './checkworthiness-concepts-weights.json' with { type: 'json' };
-import WEIGHTS from './checkworthiness-weights.json' with { type: 'json' };
+import { CLAIM_MODEL_FILE } from './claim-model-file.js';
 import { FIGURE } from './figures.js';
 
 const NUMBER_WORDS =
@@ -143,7 +146,14 @@ export function probability(model: Model, features: readonly string[]): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-const MODEL = WEIGHTS as Model;
+let wordModel: Model | null = null;
+
+/** The model of English words, read on first use. */
+function englishModel(): Model {
+  wordModel ??= JSON.parse(readFileSync(new URL(`./${CLAIM_MODEL_FILE}`, import.meta.url), 'utf8')) as Model;
+  return wordModel;
+}
+
 const CONCEPT_MODEL = CONCEPT_WEIGHTS as Model;
 
 /** English (or a language not given) is scored by the model of English words; any other language by the word classes. */
@@ -157,14 +167,11 @@ export function checkworthiness(
   const features = byClasses(options.language)
     ? conceptFeaturesOf(text, conceptLanguage(options.language), options.signals)
     : featuresOf(text, options.signals);
-  const model = options.model ?? (byClasses(options.language) ? CONCEPT_MODEL : MODEL);
+  const model = options.model ?? (byClasses(options.language) ? CONCEPT_MODEL : englishModel());
   return Math.round(probability(model, features) * 100) / 100;
 }
 
-/** The probability from which the checked-in model calls a sentence check-worthy. */
-export const CHECKWORTHY = MODEL.threshold;
-
 /** The probability from which the model that scores `language` calls a sentence check-worthy. */
 export function checkworthyFrom(language: string | null | undefined): number {
-  return byClasses(language) ? CONCEPT_MODEL.threshold : MODEL.threshold;
+  return byClasses(language) ? CONCEPT_MODEL.threshold : englishModel().threshold;
 }

@@ -8,6 +8,8 @@
  * speakers.ts resolves to someone named before.
  */
 
+import { lazily } from '../lazily.js';
+
 /** Who a pronoun may stand for: a man, a woman, an organisation, or anyone (a verb with no pronoun). */
 export type Pronoun = 'he' | 'she' | 'it' | 'they' | 'anyone';
 
@@ -80,8 +82,10 @@ const reg = (source: string) => new RegExp(source, 'u');
  * before pronoun ones within a language, and the inverted "said X" only
  * after a comma or a closing quote in English and French: in "Minister Aoun
  * Diab said Baghdad had asked…" Baghdad is what was said, not who said it.
+ * Compiled on first use: a function that never attributes a sentence (the
+ * analyze function on the LLM) never parses them.
  */
-export const SPEAKER_PATTERNS: SpeakerPattern[] = [
+export const SPEAKER_PATTERNS: SpeakerPattern[] = lazily(() => [
   // English.
   { kind: 'name', re: reg(`[,"”'’]\\s*${SAY_AFTER}\\s+((?:${CAP}\\s+)?${ROLE}\\s+${NAME})`) },
   { kind: 'name', re: reg(`[,"”'’]\\s*${SAY_AFTER}\\s+(${NAME})`) },
@@ -180,7 +184,7 @@ export const SPEAKER_PATTERNS: SpeakerPattern[] = [
     re: reg(`(?:بحسب|حسب|وفقاً ل|وفقا ل|نقلاً عن|نقلا عن)\\s*([^\\s،,.]+(?:\\s+[^\\s،,.]+){0,5}?)(?=\\s*[،,.]|$)`),
   },
   { kind: 'pronoun', re: reg(`على حد (قوله|قولها)`) },
-];
+]);
 
 /**
  * What a pronoun word (or a verb that carries its subject) may stand for;

@@ -1,4 +1,5 @@
-import { data } from 'franc/data.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { expressions } from 'franc/expressions.js';
 import { asTuples } from 'trigram-utils';
 
@@ -9,8 +10,44 @@ import { asTuples } from 'trigram-utils';
  * import. franc builds the tables of all its 187 languages when it is
  * imported (about 90 ms of every cold start of a function that bundles it);
  * precis asks for a few dozen, and a function that never detects a language
- * builds none.
+ * builds none. Its data (the trigrams of every language, 347 KB of
+ * JavaScript) is imported by loadFrancData(), not with this module: a
+ * function that never detects a language never parses it.
  */
+
+/** franc's data module, with every language's trigrams, most frequent last. */
+export const FRANC_DATA = 'franc/data.js';
+/** Its name beside a function's bundle, where infra/bundling.ts puts it. */
+export const FRANC_DATA_BESIDE_BUNDLE = 'franc-data.mjs';
+
+type Data = Record<string, Record<string, string>>;
+
+let data: Data | null = null;
+let loading: Promise<void> | null = null;
+
+/**
+ * Imports franc's data once: from beside the bundle in Lambda, or from
+ * node_modules when run from the sources. francAll needs it loaded
+ * (loadLanguageModels awaits this).
+ */
+export function loadFrancData(): Promise<void> {
+  loading ??= (async () => {
+    const beside = new URL(`./${FRANC_DATA_BESIDE_BUNDLE}`, import.meta.url);
+    // A name in a variable: the bundler leaves this import to run time.
+    const specifier = existsSync(fileURLToPath(beside)) ? beside.href : FRANC_DATA;
+    data = ((await import(specifier)) as { data: Data }).data;
+  })().catch((error: unknown) => {
+    loading = null;
+    throw error;
+  });
+  return loading;
+}
+
+/** The loaded data, or an error saying what to await. */
+function loaded(): Data {
+  if (!data) throw new Error("franc's data is not loaded: await loadLanguageModels() before detecting.");
+  return data;
+}
 
 /** franc's limits: the sample it reads, and the distance of a trigram a model lacks. */
 const MAX_LENGTH = 2048;
@@ -28,7 +65,7 @@ function model(script: string, language: string): Model {
   const key = `${script}/${language}`;
   let table = models.get(key);
   if (!table) {
-    const trigrams = (data[script]?.[language] ?? '').split('|');
+    const trigrams = (loaded()[script]?.[language] ?? '').split('|');
     table = new Map();
     // From the last, as franc does: a trigram listed twice keeps its first rank.
     for (let rank = trigrams.length - 1; rank >= 0; rank--) table.set(trigrams[rank] as string, rank);
@@ -72,7 +109,7 @@ export function francAll(value: string, options: { only?: readonly string[]; min
   const sample = value.slice(0, MAX_LENGTH);
   const [script, share] = topScript(sample);
   const allowed = (language: string) => only.length === 0 || only.includes(language);
-  const languages = script === undefined ? undefined : data[script];
+  const languages = script === undefined ? undefined : loaded()[script];
   if (script === undefined || !languages) {
     // A script only one language is written in names that language (franc keys those scripts by it).
     if (script === undefined || share === 0 || !allowed(script)) return [['und', 1]];

@@ -1,6 +1,6 @@
 import { LANGUAGE_SCRIPTS, SCRIPT_LETTERS, type Script } from '../scripts.js';
 import { type Cld3, loadCld3 } from './cld3.js';
-import { francAll } from './franc.js';
+import { francAll, loadFrancData } from './franc.js';
 
 /**
  * Google's CLD3 (a small neural model compiled to WebAssembly): the second
@@ -12,10 +12,10 @@ import { francAll } from './franc.js';
 let cld3: Cld3 | null = null;
 let loading: Promise<void> | null = null;
 
-/** Loads the language models once; detectLanguage needs them loaded (cleanDocument's callers await this first). */
+/** Loads the language models (CLD3, franc's data) once; detectLanguage needs them loaded (cleanDocument's callers await this first). */
 export function loadLanguageModels(): Promise<void> {
-  loading ??= loadCld3().then(
-    (loaded) => {
+  loading ??= Promise.all([loadCld3(), loadFrancData()]).then(
+    ([loaded]) => {
       cld3 = loaded;
     },
     (error: unknown) => {

@@ -1,22 +1,25 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLING, esbuildOptions } from '../../infra/bundling.js';
+import { extractClaims } from '../../shared/analysis/claims.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
 const out = mkdtempSync(join(tmpdir(), 'precis-bundles-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-/** Builds `entry` as CDK bundles a function (infra/bundling.ts), with CLD3's runtime beside it. */
+/** Builds `entry` as CDK bundles a function (infra/bundling.ts), with the files the construct puts beside it. */
 async function bundle(entry: string, name: string) {
   const outfile = join(out, `${name}.mjs`);
   const result = await build({ ...esbuildOptions(join(ROOT, entry), outfile), logLevel: 'silent', metafile: true });
-  for (const { from, to } of BUNDLING.languageModels) copyFileSync(join(ROOT, from), join(out, to));
+  for (const { from, to } of [...BUNDLING.languageModels, ...BUNDLING.claimModel]) {
+    copyFileSync(join(ROOT, from), join(out, to));
+  }
   return { outfile, result };
 }
 
@@ -48,5 +51,23 @@ console.log(JSON.stringify(Object.fromEntries(Object.entries(texts).map(([k, t])
     // Assess
     expect(stderr).toBe('');
     expect(JSON.parse(stdout)).toEqual({ fr: 'fr', es: 'es', pt: 'pt' });
+  }, 120_000);
+
+  it("leaves franc's data and the claim model out of the analyze bundle, and scores claims from the file beside it", async () => {
+    // Prepare: the analyze function's bundle, and the offline engine's claim extraction bundled alone.
+    const { result } = await bundle('lambdas/analyze/index.ts', 'analyze');
+    const { outfile } = await bundle('shared/analysis/claims.ts', 'claims');
+    const text = readFileSync(join(ROOT, 'samples/basra-water.html'), 'utf8').replace(/<[^>]+>/g, ' ');
+    const script = `const m = await import(${JSON.stringify(outfile)});
+console.log(JSON.stringify(m.extractClaims(${JSON.stringify(text)}, 'en')));`;
+    // Act
+    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: out });
+    // Assess: neither is parsed at the function's start; the bundled extraction finds what the sources find.
+    const inputs = Object.keys(result.metafile?.inputs ?? {});
+    expect(inputs.filter((f) => f.endsWith('franc/data.js') || f.endsWith('checkworthiness-weights.json'))).toEqual([]);
+    expect(stderr).toBe('');
+    const claims = JSON.parse(stdout);
+    expect(claims.length).toBeGreaterThan(0);
+    expect(claims).toEqual(JSON.parse(JSON.stringify(extractClaims(text, 'en'))));
   }, 120_000);
 });

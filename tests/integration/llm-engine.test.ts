@@ -115,6 +115,52 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     for (const r of stub.requests) expect(r.body.max_completion_tokens).toBeGreaterThan(0);
   });
 
+  it('makes the short summary from the bullets, in the analysis and in each translation, without paying for it', async () => {
+    // Prepare
+    const input = article('basra-water.html');
+    // Act
+    const result = await llm().analyze(input, { targetLanguages: ['fr'] });
+    // Assess: no call asks for a short summary; the one stored is the leading bullets, in order, as one paragraph.
+    const [analysis, translation] = stub.requests;
+    expect(JSON.stringify(analysis?.body.response_format)).not.toContain('"short"');
+    expect(JSON.stringify(translation?.body.response_format)).not.toContain('"short"');
+    expect(translation?.body.messages.at(-1)?.content).not.toContain('"short"');
+    const { short, bullets } = result.summary;
+    expect(short.startsWith(bullets[0]?.replace(/[.!?]$/, '') ?? '-')).toBe(true);
+    expect(short.split(/\s+/).length).toBeLessThanOrEqual(60 + (bullets[0]?.split(/\s+/).length ?? 0));
+    const fr = result.translations.fr;
+    expect(fr?.status).toBe('done');
+    if (fr?.status === 'done') {
+      // The translated short takes as many translated bullets as the source's took: it says what the source says.
+      const taken = bullets.filter((b) => short.includes(b.replace(/[.!?]$/, ''))).length;
+      expect(fr.short).toBe(
+        fr.bullets
+          .slice(0, taken)
+          .map((b) => (/[.!?]$/.test(b) ? b : `${b}.`))
+          .join(' '),
+      );
+    }
+  });
+
+  it('translates a short summary a model wrote (an analysis kept from before) as it is', async () => {
+    // Prepare: the finished analysis of an earlier engine, whose short is its own, to be translated again.
+    const input = article('basra-water.html');
+    const done = await llm().analyze(input, { targetLanguages: [] });
+    const previous: AnalysisResult = {
+      ...done,
+      summary: { ...done.summary, short: 'Basra repaired 40 of its 120 pumping stations, its water directorate said.' },
+    };
+    stub.reset();
+    // Act
+    const result = await llm().analyze(input, { targetLanguages: ['fr'], previous });
+    // Assess: the short goes out and comes back translated, as the schema asks.
+    const translation = stub.requests.find((r) => r.task === 'translation');
+    expect(translation?.body.messages.at(-1)?.content).toContain('"short":"Basra repaired 40');
+    expect(JSON.stringify(translation?.body.response_format)).toContain('"short"');
+    const fr = result.translations.fr;
+    expect(fr?.status === 'done' && fr.short).toMatch(/40.*120/);
+  });
+
   it('scores claims without writing their reasons when PRECIS_CLAIM_REASONS=false, for less output', async () => {
     // Prepare: the same article with the reasons asked for, and without.
     const input = article('basra-water.html');
@@ -284,7 +330,9 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
       kind: 'transform' as const,
       edit: (answer: Record<string, unknown>) => ({
         ...answer,
-        short: `${answer.short} Some 4,750 families left, 37 % of the district.`,
+        bullets: (answer.bullets as string[]).map((b, i) =>
+          i === 0 ? `${b} Some 4,750 families left, 37 % of the district.` : b,
+        ),
       }),
     };
     stub.script(invent);
@@ -293,6 +341,7 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     expect(repair?.body.messages.at(-1)?.content).toContain('does not contain: 4,750, 37');
     expect(result.checks?.summary).toEqual({ verified: true, unsupportedFigures: ['4,750', '37'], repaired: true });
     expect(result.summary.short).not.toMatch(/4,750|37 %/);
+    expect(result.summary.bullets.join(' ')).not.toMatch(/4,750|37 %/);
     expect(result.checks?.numbers.summaryNotInArticle).toEqual([]);
     // The repair is billed to the analysis.
     expect(result.usage.analysis?.calls).toBe(2);
@@ -405,9 +454,8 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
       kind: 'transform',
       edit: (_answer, request) => ({
         headline: "Salinity shuts 40 of Basra's 112 water plants",
-        short:
-          "On July 14, 2024, Basra's water directorate said salinity had forced 40 of 112 treatment plants offline; the Ministry of Water Resources said Tigris releases would rise from July 16, 2024.",
         bullets: [
+          "On July 14, 2024, Basra's water directorate said salinity had forced 40 of 112 treatment plants offline.",
           "Salt at the Al-Bradi'iya intake reached 8,200 parts per million on July 13, 2024.",
           'About 600,000 residents lack reliable tap water.',
           'Releases from the Tigris rise by 50 cubic metres per second from Tuesday, July 16, 2024.',
@@ -485,7 +533,7 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
   it('repairs a translation that changed a figure, quoting it, and fails one that keeps changing it', async () => {
     const change = (answer: Record<string, unknown>) => ({
       ...answer,
-      short: String(answer.short).replace(/\b40\b/, '45'),
+      bullets: (answer.bullets as string[]).map((b) => b.replace(/\b40\b/, '45')),
     });
     // Once: the repair request names the figures, and the corrected answer is kept.
     let changes = 0;

@@ -97,6 +97,8 @@ describe.skipIf(!CHROMIUM)('the reader page behind Cognito, in Chromium', () => 
     redirect = `${gateway.url}/`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // Navigations wait on the stack and the stand-ins, whose pace is the machine's (Playwright's default is 30 s).
+    context.setDefaultTimeout(60_000);
     page = await context.newPage();
     page.on('pageerror', (error) => {
       throw error;
@@ -126,7 +128,7 @@ describe.skipIf(!CHROMIUM)('the reader page behind Cognito, in Chromium', () => 
     await signIn();
     await page.waitForURL(`${gateway.url}/`);
     // The code came back once, was exchanged with the verifier (the stand-in checks its S256), and left the address.
-    await expect.poll(() => page.locator('#list li[data-id]').count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => page.locator('#list li[data-id]').count()).toBe(1);
     expect(grants('authorization_code').map((r) => r.status)).toEqual([200]);
     expect(grants('authorization_code')[0]?.fields.code_verifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
     expect(page.url()).toBe(`${gateway.url}/`);
@@ -180,7 +182,7 @@ describe.skipIf(!CHROMIUM)('the reader page behind Cognito, in Chromium', () => 
     await page.fill('#username', USER.username);
     await page.fill('#password', USER.password);
     await page.click('#submit');
-    await expect.poll(() => page.locator('#list li[data-id]').count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => page.locator('#list li[data-id]').count()).toBe(1);
   });
 
   it('with auth=iam, says that the page needs API keys or Cognito, and calls nothing', async () => {

@@ -76,6 +76,8 @@ describe.skipIf(!CHROMIUM)('the reader page in Chromium', () => {
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Navigations wait on the stack, whose pace is the machine's (Playwright's default is 30 s).
+    page.setDefaultTimeout(60_000);
     page.on('pageerror', (error) => {
       throw error;
     });
@@ -271,8 +273,8 @@ describe.skipIf(!CHROMIUM)('the reader page in Chromium', () => {
     );
     await page.dispatchEvent('#drop', 'drop', { dataTransfer });
     const row = page.locator('[data-upload="mosul old city.md"]');
-    await expect.poll(() => row.locator('[data-status]').textContent(), { timeout: 20_000 }).toBe('DONE');
-    await expect.poll(() => page.locator('#title').textContent(), { timeout: 20_000 }).toMatch(/Mosul/);
+    await expect.poll(() => row.locator('[data-status]').textContent()).toBe('DONE');
+    await expect.poll(() => page.locator('#title').textContent()).toMatch(/Mosul/);
     expect(new URL(page.url()).hash).toMatch(/^#\/articles\/[a-f0-9]{24}$/);
     await shot('4-uploaded');
   });

@@ -18,6 +18,7 @@ import {
   loadConfig,
   sweepEnvSchema,
 } from '../../shared/config.js';
+import { BUCKET_LAYOUT } from '../../shared/layout.js';
 
 describe('loadConfig', () => {
   it('applies defaults and parses the language list', () => {
@@ -27,6 +28,8 @@ describe('loadConfig', () => {
       TARGET_LANGUAGES: ' AR, fr ,',
     });
     expect(config).toMatchObject({ TARGET_LANGUAGES: ['ar', 'fr'], PRECIS_MAX_RECEIVES: 5, PRECIS_ENGINE: 'auto' });
+    // The sketch index's bands live as long as its entries in the bucket, by default as with CDK's.
+    expect(config.PRECIS_SKETCH_RETENTION_DAYS).toBe(BUCKET_LAYOUT.sketches.retentionDays);
     // An empty entry between commas, or a code no language has, is named.
     for (const [list, why] of [
       ['xx,,ZZ', /"xx" is no language ICU knows.*an empty entry between commas.*"zz" is no language/],
@@ -103,6 +106,7 @@ const SAMPLES: Record<string, string> = {
   PRECIS_SWEEP_EVENT_GRACE_MS: '120000',
   PRECIS_SWEEP_UPLOAD_PAGES: '4',
   PRECIS_RECORD_RETENTION_DAYS: '365',
+  PRECIS_SKETCH_RETENTION_DAYS: '30',
   PRECIS_MAX_OBJECT_BYTES: '1000',
   PRECIS_MAX_WORDS: '5000',
   PRECIS_LANGUAGES: 'ar,ku',

@@ -17,8 +17,7 @@ Each sentence of the article begins with its number in square brackets: [1], [2]
 
 Return one JSON object with:
 - "headline": the article's main point in at most 15 words.
-- "short": a faithful summary in at most 60 words.
-- "bullets": 3 to 5 short bullets with the key facts, most important first.
+- "bullets": 3 to 5 short bullets with the key facts, most important first; read in order, the first ones are the article's summary, so each is a plain statement that stands alone.
 - "claims": up to 20 verifiable factual claims that a fact-checker could check against records. Select statements of fact: figures, quantities, dates, events, decisions and policies, and what named people or bodies said. An opinion, prediction or recommendation is a claim only as the fact that someone said it. Leave out background no one disputes, speculation, and the article's own framing. For each claim, in this order:
   - "sentences": the number of the sentence that states it, or the numbers of the two or three consecutive sentences that state it together: the sentences that give the fact itself, with its figures and its source, not one that only mentions the subject;
   - "text": one fact per claim (split a sentence that states several), written so that it stands alone: a reader who sees only this sentence knows who, what, where and when. Replace pronouns and phrases like "the ministry" with the names the article gives, write relative dates ("on Tuesday", "last year") as absolute dates from the publication time when it is given, keep the attribution inside the claim ("The health ministry said that …"), and keep every number exactly;
@@ -44,7 +43,7 @@ A worked example. The article, published on 14 March 2024, reads: "[6] Basra's w
 {"sentences": [6], "text": "Basra's water directorate said on 12 March 2024 that 40 of Basra's 120 pumping stations had been repaired.", "speaker": "Basra's water directorate", "kind": "statistic"${reasons ? ', "reason": "Of public interest, misleading if false, verifiable against the directorate\'s records."' : ''}, "score": 90}
 {"sentences": [6, 7], "text": "Ali Hassan, director of Basra's water directorate, said the rest of Basra's pumping stations would be working by June 2024.", "speaker": "Ali Hassan", "kind": "prediction"${reasons ? ', "reason": "Of public interest and verifiable later; a promise rather than a fact."' : ''}, "score": 60}`;
 
-const CLOSING = `Write the headline, summary, bullets and claim texts in the language of the article. Use only what the article says: add no facts, keep every number exactly as the article gives it, and attribute claims as the article does. Keep the article's hedges and attributions ("allegedly", "according to", "police said"). When the metadata gives the publication time, write relative dates ("yesterday", "last Tuesday") as the absolute dates they mean.`;
+const CLOSING = `Write the headline, bullets and claim texts in the language of the article. Use only what the article says: add no facts, keep every number exactly as the article gives it, and attribute claims as the article does. Keep the article's hedges and attributions ("allegedly", "according to", "police said"). When the metadata gives the publication time, write relative dates ("yesterday", "last Tuesday") as the absolute dates they mean.`;
 
 export const ANALYSIS_SYSTEM = `${core(SCORING.reasons)}\n\n${rubric(true)}\n\n${CLOSING}`;
 

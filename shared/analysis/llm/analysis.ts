@@ -23,6 +23,7 @@ import {
   summaryOutput,
   summaryWire,
 } from './schemas.js';
+import { withShort } from './short-summary.js';
 import { estimateTokens } from './tokens.js';
 
 export interface AnalysisSettings {
@@ -67,7 +68,8 @@ const OVERHEAD_TOKENS = () => {
  * 2. A part whose answer hits its output cap is asked once more with the
  *    cap raised; if it still does not fit, it is split in two and each half
  *    analysed, up to MAX_SPLITS deep.
- * 3. The parts' summaries are merged, in groups that fit one call.
+ * 3. The parts' summaries are merged, in groups that fit one call; the
+ *    short summary is made from the bullets (short-summary.ts).
  * 4. A server that refuses the prompt as longer than its context, or cuts
  *    it, is taken at its word once: its window is learnt and the article
  *    split to fit it.
@@ -181,7 +183,7 @@ export class Analyser {
    */
   private async merge(input: AnalysisInput, outputs: AnalysisOutput[], run: Run): Promise<RawAnalysis> {
     const claims = outputs.flatMap((o) => o.claims);
-    let summaries: Summary[] = outputs.map((o) => ({ headline: o.headline, short: o.short, bullets: o.bullets }));
+    let summaries: Summary[] = outputs.map((o) => withShort(o, input.language));
     const budget = this.inputBudget(input.language);
     while (summaries.length > 1) {
       const groups: Summary[][] = [];
@@ -202,17 +204,18 @@ export class Analyser {
     return { summary: summaries[0] as Summary, claims, chunks: outputs.length };
   }
 
-  private mergeCall(input: AnalysisInput, parts: Summary[], run: Run): Promise<Summary> {
-    return this.calls.call(run, 'analysis', this.settings.analysisModel, {
+  private async mergeCall(input: AnalysisInput, parts: Summary[], run: Run): Promise<Summary> {
+    const merged = await this.calls.call(run, 'analysis', this.settings.analysisModel, {
       name: 'summary_merge',
       system: MERGE_SYSTEM,
       user: JSON.stringify({
         title: input.title,
-        parts: parts.map((o, i) => ({ part: i + 1, headline: o.headline, short: o.short, bullets: o.bullets })),
+        parts: parts.map((o, i) => ({ part: i + 1, headline: o.headline, bullets: o.bullets })),
       }),
       wire: summaryWire,
       validate: summaryOutput,
       answerTokens: MERGE_ANSWER_TOKENS,
     });
+    return withShort(merged, input.language);
   }
 }

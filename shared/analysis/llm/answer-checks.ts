@@ -11,6 +11,7 @@ import { articleMessage, JUDGE_SYSTEM, SUMMARY_REPAIR_SYSTEM, summaryRepairMessa
 import { asSentences, type Run, summaryText } from './run.js';
 import { type AnalysisOutput, judgeWire, summaryOutput, summaryWire } from './schemas.js';
 import type { LocatedClaim } from './selection.js';
+import { withShort } from './short-summary.js';
 import { estimateTokens } from './tokens.js';
 
 export interface CheckSettings {
@@ -74,8 +75,8 @@ export class AnswerChecks {
   }
 
   /**
-   * The summary with no figure the article lacks. A summary whose headline,
-   * short summary or bullets carry one gets one repair request that quotes
+   * The summary with no figure the article lacks. A summary whose headline
+   * or bullets (and so its short) carry one gets one repair request that quotes
    * the figures (when the article fits one call); a field that still carries
    * one is replaced by the offline engine's text for it, and the check says
    * which. A repair that fails counts as not repaired.
@@ -93,7 +94,7 @@ export class AnswerChecks {
     let repaired: Summary | null = null;
     if (this.fitsOneCall(input)) {
       try {
-        repaired = await this.calls.call(run, 'analysis', model, {
+        const answer = await this.calls.call(run, 'analysis', model, {
           name: 'summary_repair',
           system: SUMMARY_REPAIR_SYSTEM,
           user: summaryRepairMessage(input.text, input, summary, bad),
@@ -101,6 +102,7 @@ export class AnswerChecks {
           validate: summaryOutput,
           answerTokens: REPAIR_ANSWER_TOKENS,
         });
+        repaired = withShort(answer, input.language);
       } catch (error) {
         // The deadline or the run's abort ends the analysis; any other failure leaves the figures to replace.
         if (run.signal.aborted) throw error;
@@ -117,14 +119,17 @@ export class AnswerChecks {
       replaced.push(field);
       return fallback ?? null;
     };
-    const fixed: Summary = {
-      headline: keep('headline', candidate.headline, offline.headline) ?? offline.headline,
-      short: keep('short', candidate.short, offline.short) ?? offline.short,
-      // A bullet with no offline counterpart is dropped rather than kept wrong.
-      bullets: candidate.bullets
-        .map((bullet, i) => keep(`bullets.${i}`, bullet, offline.bullets[i]))
-        .filter((b): b is string => b !== null),
-    };
+    // The short is made again from the bullets kept, so it carries no figure they lost.
+    const fixed: Summary = withShort(
+      {
+        headline: keep('headline', candidate.headline, offline.headline) ?? offline.headline,
+        // A bullet with no offline counterpart is dropped rather than kept wrong.
+        bullets: candidate.bullets
+          .map((bullet, i) => keep(`bullets.${i}`, bullet, offline.bullets[i]))
+          .filter((b): b is string => b !== null),
+      },
+      input.language,
+    );
     return {
       summary: fixed,
       summaryCheck: { verified: false, unsupportedFigures: bad, repaired: repaired !== null, replaced },

@@ -66,12 +66,12 @@ const wireClaim = () =>
 /**
  * What the server is told to produce: every array bounded, so that an
  * answer never runs past what precis keeps (20 claims, 5 bullets), and the
- * answer's budget follows from the bounds (ANALYSIS_ANSWER_TOKENS).
+ * answer's budget follows from the bounds (ANALYSIS_ANSWER_TOKENS). No
+ * short summary: precis makes it from the bullets (short-summary.ts).
  */
 export const analysisWire = lazily(() =>
   z.object({
     headline: z.string().describe('At most 15 words.'),
-    short: z.string().describe('At most 60 words.'),
     bullets: z.array(z.string()).min(MIN_BULLETS).max(MAX_BULLETS).describe('3 to 5 bullets.'),
     claims: z.array(wireClaim()).max(MAX_CLAIMS),
   }),
@@ -83,8 +83,6 @@ export const analysisWireNoReasons = lazily(() =>
     claims: z.array(wireClaim().omit({ reason: true })).max(MAX_CLAIMS),
   }),
 );
-
-const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
 
 /**
  * What an answer must satisfy. A server that ignores the bounds is cut
@@ -108,9 +106,8 @@ const claimOutput = () =>
       checkworthiness: Math.min(1, Math.max(0, score / 100)),
     }));
 
-/** The summary's bounds that a schema cannot state to every provider: the short summary's length and the bullets' count. */
-function checkSummary(value: { short: string; bullets: string[] }, ctx: z.RefinementCtx): void {
-  if (words(value.short) > 75) ctx.addIssue({ code: 'custom', path: ['short'], message: 'must be at most 60 words' });
+/** The summary's bound that a schema cannot state to every provider: the bullets' count. */
+function checkSummary(value: { bullets: string[] }, ctx: z.RefinementCtx): void {
   if (value.bullets.length < MIN_BULLETS) {
     ctx.addIssue({
       code: 'custom',
@@ -124,7 +121,6 @@ export const analysisOutput = lazily(() =>
   z
     .object({
       headline: z.string(),
-      short: z.string(),
       bullets: z.array(z.string()),
       claims: z.array(claimOutput()),
     })
@@ -139,12 +135,12 @@ export type AnalysisOutput = z.infer<typeof analysisOutput>;
 
 /**
  * Output tokens an analysis answer can need, from its bounds: the summary
- * (a 15-word headline, 60 words, five bullets) and twenty claims (their
+ * (a 15-word headline, five bullets) and twenty claims (their
  * text, speaker, kind, reason, score and sentence numbers, with the JSON
  * around them), in English. A script that takes more tokens a word gets
  * half as much again (answerBudget).
  */
-export const ANALYSIS_ANSWER_TOKENS = 40 + 110 + MAX_BULLETS * 50 + MAX_CLAIMS * 150;
+export const ANALYSIS_ANSWER_TOKENS = 40 + MAX_BULLETS * 50 + MAX_CLAIMS * 150;
 
 /** Whether a language is written in the Latin script (CLDR's likely script), the one the allowances are sized for. */
 function latinScript(language: string | null): boolean {
@@ -172,11 +168,11 @@ export const judgeWire = lazily(() =>
   }),
 );
 
-/** The merge step of a long article, and the repair of a summary: the summary alone. */
-export const summaryWire = lazily(() => analysisWire.pick({ headline: true, short: true, bullets: true }));
+/** The merge step of a long article, and the repair of a summary: the summary alone (its short made from the bullets). */
+export const summaryWire = lazily(() => analysisWire.pick({ headline: true, bullets: true }));
 export const summaryOutput = lazily(() =>
   z
-    .object({ headline: z.string(), short: z.string(), bullets: z.array(z.string()) })
+    .object({ headline: z.string(), bullets: z.array(z.string()) })
     .superRefine((value, ctx) => {
       checkSummary(value, ctx);
     })
@@ -188,14 +184,15 @@ export type SummaryOutput = z.infer<typeof summaryWire>;
  * A translation, as compact as its content: the claims as their texts and
  * the speakers as the distinct names, each in the order given (precis keeps
  * the ids and which claim each speaker belongs to), so that no id, no key
- * and no name said twice is paid for in every language. The bounds are
- * fixed (not the article's counts) so the schema, the head of the prompt,
- * is the same for every article and read from the provider's cache.
+ * and no name said twice is paid for in every language. No short summary:
+ * precis makes it from the translated bullets as it made the source's
+ * (short-summary.ts). The bounds are fixed (not the article's counts) so
+ * the schema, the head of the prompt, is the same for every article and
+ * read from the provider's cache.
  */
 export const translationWire = lazily(() =>
   z.object({
     headline: z.string(),
-    short: z.string(),
     bullets: z.array(z.string()).max(MAX_BULLETS),
     claims: z.array(z.string()).max(MAX_CLAIMS).describe('Each claim translated, in the order given.'),
     speakers: z
@@ -209,6 +206,21 @@ export type TranslationOutput = z.infer<typeof translationWire>;
 /** The claims alone: what is asked when a translation is split because its answer did not fit. */
 export const claimsTranslationWire = lazily(() => translationWire.pick({ claims: true, speakers: true }));
 
+/**
+ * With the short summary, for a summary whose short a model wrote (an
+ * analysis kept from before the short was made from the bullets): it is
+ * translated as it is.
+ */
+export const translationWireWithShort = lazily(() =>
+  z.object({
+    headline: z.string(),
+    short: z.string(),
+    bullets: translationWire.shape.bullets,
+    claims: translationWire.shape.claims,
+    speakers: translationWire.shape.speakers,
+  }),
+);
+
 /** What a translation is asked to render: the summary (when given), the claims' texts, the distinct speakers. */
 export interface TranslationSource {
   headline?: string;
@@ -218,6 +230,12 @@ export interface TranslationSource {
   speakers: string[];
 }
 
+/** The schema a translation of `source` is asked in: with the summary (and its short when sent), or the claims alone. */
+export function translationWireFor(source: TranslationSource) {
+  if (!source.bullets) return claimsTranslationWire;
+  return source.short === undefined ? translationWire : translationWireWithShort;
+}
+
 /**
  * A translation must keep the shape of its source: as many bullets, claims
  * and speakers, in order, and each claim the figures of the claim it
@@ -225,9 +243,9 @@ export interface TranslationSource {
  * source without a summary (claims only) is answered with claims only.
  */
 export function translationOutput(source: TranslationSource) {
-  const wire = source.bullets ? translationWire : claimsTranslationWire;
+  const wire = translationWireFor(source);
   return wire.superRefine((value, ctx) => {
-    const bullets = (value as Partial<TranslationOutput>).bullets;
+    const bullets = (value as { bullets?: string[] }).bullets;
     if (source.bullets && bullets?.length !== source.bullets.length) {
       ctx.addIssue({
         code: 'custom',

@@ -5,13 +5,8 @@ import { isCode } from './errors.js';
 import type { ReasoningEffort } from './models.js';
 import { TRANSLATION_SYSTEM, TRANSLATION_SYSTEM_COMPACT, translationMessage } from './prompts.js';
 import { MAX_SPLITS, mapLimit, type Run, translatableText } from './run.js';
-import {
-  claimsTranslationWire,
-  type TranslationSource,
-  translationBudget,
-  translationOutput,
-  translationWire,
-} from './schemas.js';
+import { type TranslationSource, translationBudget, translationOutput, translationWireFor } from './schemas.js';
+import { bulletsInShort, shortFromBullets, shortIsFromBullets } from './short-summary.js';
 
 type ClaimSource = { id: string; text: string; speaker: string | null };
 type TranslationPiece = { summary?: Summary; claims: ClaimSource[] };
@@ -19,7 +14,8 @@ type TranslationPiece = { summary?: Summary; claims: ClaimSource[] };
 /**
  * The translator: the summary and the claims into one language, in one call
  * when the answer fits, sent compactly (the claims' texts in order, each
- * speaker once; schemas.ts) after instructions that name no language, so
+ * speaker once; the short summary made from the translated bullets as
+ * the source's was, not sent; schemas.ts) after instructions that name no language, so
  * the call reads its head from the provider's cache and the calls for the
  * other languages of the article read the data too (translation-prompt.ts).
  * Each answer is checked as a translation (its language, its script, every
@@ -77,8 +73,17 @@ export class Translator {
     const detector = await loadLanguageDetector();
     // The speakers once each, not once a claim: a ministry quoted five times is translated once.
     const speakers = [...new Set(piece.claims.flatMap((c) => (c.speaker ? [c.speaker] : [])))];
+    const summary = piece.summary;
+    // A short made from the bullets is made again from their translations; a model's own (kept from before) is sent.
+    const ownShort = summary && !shortIsFromBullets(summary, sourceLanguage) ? summary.short : undefined;
     const source: TranslationSource = {
-      ...(piece.summary ?? {}),
+      ...(summary
+        ? {
+            headline: summary.headline,
+            ...(ownShort === undefined ? {} : { short: ownShort }),
+            bullets: summary.bullets,
+          }
+        : {}),
       claims: piece.claims.map((c) => c.text),
       speakers,
     };
@@ -99,7 +104,7 @@ export class Translator {
         { code: lang, name: languageName(lang) },
         sourceLanguage ? { code: sourceLanguage, name: languageName(sourceLanguage) } : null,
       ),
-      wire: piece.summary ? translationWire : claimsTranslationWire,
+      wire: translationWireFor(source),
       validate,
       answerTokens: translationBudget(source, lang),
       ...(this.effort ? { effort: this.effort } : {}),
@@ -110,9 +115,16 @@ export class Translator {
         Pick<TranslationSource, 'claims' | 'speakers'>;
       const speakerOf = (speaker: string | null) =>
         speaker === null ? null : (value.speakers[speakers.indexOf(speaker)] ?? speaker);
+      const bullets = value.bullets ?? [];
       return {
-        ...(piece.summary
-          ? { summary: { headline: value.headline ?? '', short: value.short ?? '', bullets: value.bullets ?? [] } }
+        ...(summary
+          ? {
+              summary: {
+                headline: value.headline ?? '',
+                short: value.short ?? shortFromBullets(bullets, lang, bulletsInShort(summary.bullets)),
+                bullets,
+              },
+            }
           : {}),
         claims: piece.claims.map((c, i) => ({ id: c.id, text: value.claims[i] ?? '', speaker: speakerOf(c.speaker) })),
       };

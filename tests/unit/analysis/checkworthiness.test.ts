@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type Labelled, prf, train } from '../../../scripts/lib/claims-model.js';
-import { CHECKWORTHY, checkworthiness, featuresOf } from '../../../shared/analysis/checkworthiness.js';
+import { checkworthiness, checkworthyFrom, featuresOf } from '../../../shared/analysis/checkworthiness.js';
 import { scoreSentences } from '../../../shared/analysis/claims.js';
+
+/** The probability from which the model of English words calls a sentence check-worthy. */
+const CHECKWORTHY = checkworthyFrom('en');
 
 describe('the check-worthiness model', () => {
   it('scores sentences a fact-checker would check over small talk and opinion', () => {

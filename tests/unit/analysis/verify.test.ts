@@ -26,9 +26,36 @@ describe('the summary verifier', () => {
     expect(result.supported).toBe(false);
     expect(result.unsupported.map((u) => u.reason)).toEqual([
       'figures not in the article: 45',
-      expect.stringMatching(/^words not in the article: hospital, mosul/),
+      expect.stringMatching(/^words not in the article: hospitals, mosul, closed/),
       expect.stringMatching(/^words the article never puts together/),
     ]);
+  });
+
+  it('reads a word in any of its forms, and a tokenised clitic as the word it belongs to', () => {
+    // Prepare: "stopped" for the article's "stop", and "did n't" as tokenised text writes it.
+    const summary = "Treatment plants stopped pumping. The governor did n't ask for money.";
+    const article = `${ARTICLE} The governor didn't ask for money.`;
+
+    // Act
+    const result = verifySummary(article, summary);
+
+    // Assess
+    expect(result).toEqual({ supported: true, unsupported: [] });
+  });
+
+  it('counts a pair of words as new when the article writes them further apart than the pair window', () => {
+    // Prepare: "asked" and "water" are three content words apart in the article's last sentence.
+    const summary = 'The governor asked for water.';
+
+    // Act
+    const narrow = verifySummary(ARTICLE, summary, { maxAbsent: 1, maxNovelPairs: 0.3, pairWindow: 2 });
+    const wide = verifySummary(ARTICLE, summary, { maxAbsent: 1, maxNovelPairs: 0.3, pairWindow: 4 });
+
+    // Assess
+    expect(narrow.unsupported.map((u) => u.reason)).toEqual([
+      expect.stringMatching(/^words the article never puts together: asked water/),
+    ]);
+    expect(wide.supported).toBe(true);
   });
 });
 

@@ -1,0 +1,141 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { SketchIndex, SyndicationEntry } from '../analysis/ports.js';
+import { MAX_CANDIDATES } from '../analysis/sketch-index.js';
+import { objectKeys } from '../layout.js';
+import type { BlobStore } from '../ports.js';
+
+/**
+ * The most texts a band's item names. A band shared by more is boilerplate
+ * (a look-up reads MAX_CANDIDATES at most anyway), and the item stays far
+ * below DynamoDB's 400 KB.
+ */
+export const MAX_HASHES_PER_BAND = 100;
+
+/** BatchGetItem's own limit on keys per request. */
+const BATCH_GET_KEYS = 100;
+/** Rounds of a batch's unprocessed keys (throttling) before the rest is given up: the index is best effort. */
+const BATCH_GET_ROUNDS = 3;
+
+const bandId = (band: string) => `sketch#${band}`;
+
+export interface DynamoSketchIndexOptions {
+  /** Days a band's item is kept after its last text (the table's TTL), as the bucket keeps the entries; 0: kept. */
+  retentionDays: number;
+  now?: () => Date;
+}
+
+/**
+ * The sketch index: each entry once in the article bucket
+ * (`sketches/entries/<hash>.json`), and one item per band in the article
+ * table (`sketch#<band>`, outside every index, as content claims are) with
+ * the set of texts that share it. A look-up is one BatchGetItem for all of
+ * an article's bands, then the entries it names; adding a text is one put
+ * and one UpdateItem per band, whose ADD to the set is atomic, so texts
+ * indexed at once all stay. A band's item stops taking texts at
+ * MAX_HASHES_PER_BAND (a conditional write). Best effort: an entry that
+ * cannot be read is skipped.
+ *
+ * It replaced an empty S3 object per band and text, which cost a listing
+ * per band on each look-up: 32 of an article's 52 requests.
+ */
+export class DynamoSketchIndex implements SketchIndex {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly blobs: BlobStore,
+    private readonly bucket: string,
+    private readonly options: DynamoSketchIndexOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async candidates(bands: readonly string[]): Promise<SyndicationEntry[]> {
+    const sets = await this.bandSets([...new Set(bands)]);
+    const hashes = new Set<string>();
+    // Bands in the sketch's order, each one's texts in key order, as a listing gave them.
+    for (const band of bands) {
+      for (const hash of [...(sets.get(band) ?? [])].sort()) {
+        if (hashes.size >= MAX_CANDIDATES) break;
+        hashes.add(hash);
+      }
+    }
+    const entries = await Promise.all(
+      [...hashes].map(async (hash) => {
+        try {
+          const body = await this.blobs.get(this.bucket, objectKeys.sketchEntry(hash));
+          return JSON.parse(new TextDecoder().decode(body)) as SyndicationEntry;
+        } catch {
+          return null;
+        }
+      }),
+    );
+    return entries.filter((e): e is SyndicationEntry => e !== null);
+  }
+
+  async add(bands: readonly string[], entry: SyndicationEntry): Promise<void> {
+    // The entry first: a band never names an entry that is not there.
+    await this.blobs.put(
+      this.bucket,
+      objectKeys.sketchEntry(entry.contentHash),
+      JSON.stringify(entry),
+      'application/json',
+    );
+    const days = this.options.retentionDays;
+    const expiresAt = days > 0 ? Math.floor(this.now().getTime() / 1000) + days * 86_400 : undefined;
+    await Promise.all(
+      [...new Set(bands)].map(async (band) => {
+        try {
+          await this.db.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { id: bandId(band) },
+              UpdateExpression:
+                expiresAt === undefined ? 'ADD hashes :hash' : 'ADD hashes :hash SET expiresAt = :expires',
+              ConditionExpression: 'attribute_not_exists(hashes) OR size(hashes) < :most OR contains(hashes, :one)',
+              ExpressionAttributeValues: {
+                ':hash': new Set([entry.contentHash]),
+                ':one': entry.contentHash,
+                ':most': MAX_HASHES_PER_BAND,
+                ...(expiresAt === undefined ? {} : { ':expires': expiresAt }),
+              },
+            }),
+          );
+        } catch (error) {
+          // A full band takes no more texts; anything else is the caller's to hear.
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      }),
+    );
+  }
+
+  /** Each band's set of texts, read in as few requests as BatchGetItem allows. */
+  private async bandSets(bands: string[]): Promise<Map<string, Set<string>>> {
+    const sets = new Map<string, Set<string>>();
+    for (let i = 0; i < bands.length; i += BATCH_GET_KEYS) {
+      let keys: Record<string, unknown>[] | undefined = bands
+        .slice(i, i + BATCH_GET_KEYS)
+        .map((band) => ({ id: bandId(band) }));
+      for (let round = 0; keys?.length && round < BATCH_GET_ROUNDS; round++) {
+        const page: BatchGetCommandOutput = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ProjectionExpression: 'id, hashes' } },
+          }),
+        );
+        for (const item of page.Responses?.[this.tableName] ?? []) {
+          const hashes = item.hashes as Set<string> | undefined;
+          if (hashes) sets.set(String(item.id).slice('sketch#'.length), hashes);
+        }
+        keys = page.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return sets;
+  }
+}
