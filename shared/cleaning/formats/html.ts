@@ -6,86 +6,15 @@ import { parseDate } from '../dates.js';
 import type { DocumentMetadata, ParsedDocument } from '../document.js';
 import { type El, pageMetadata } from '../page-metadata.js';
 import { bylineOf, bylineParts } from '../paste-rules.js';
+import { cutAtAgreement, runsPast } from './agreement.js';
+import { BLOCK_TAGS, dataTable, SKIP_TAGS } from './blocks.js';
+import { extractArticle } from './extract.js';
 import { scanHtml } from './html-scan.js';
-import { pipeTable, widest } from './pipe-table.js';
-
-const BLOCK_TAGS = new Set([
-  'address',
-  'article',
-  'aside',
-  'blockquote',
-  'dd',
-  'details',
-  'div',
-  'dl',
-  'dt',
-  'figcaption',
-  'figure',
-  'footer',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'header',
-  'hr',
-  'li',
-  'main',
-  'nav',
-  'ol',
-  'p',
-  'pre',
-  'section',
-  'summary',
-  'table',
-  'tbody',
-  'td',
-  'tfoot',
-  'th',
-  'thead',
-  'tr',
-  'ul',
-  'caption',
-]);
-const SKIP_TAGS = new Set([
-  'figure',
-  'figcaption',
-  'script',
-  'style',
-  'noscript',
-  'template',
-  'svg',
-  'canvas',
-  'iframe',
-  'button',
-  'select',
-  'form',
-]);
 
 export interface Block {
   text: string;
   /** Characters of the block's text that sit inside links. */
   linkChars: number;
-}
-
-/**
- * A table of data as Markdown pipes, one row per line (the first row the
- * header); null for a layout table (nested tables or paragraphs in its
- * cells, one column, or long cells), whose text is read as text.
- */
-function dataTable(table: El): string | null {
-  if (table.querySelector('table, p, div, ul, ol, h1, h2, h3, blockquote')) return null;
-  const rows = (Array.from(table.querySelectorAll('tr')) as El[]).map((tr) =>
-    (Array.from(tr.children) as El[])
-      .filter((cell) => /^t[dh]$/i.test(cell.localName ?? ''))
-      .map((cell) => (cell.textContent ?? '').replace(/\s+/g, ' ').trim()),
-  );
-  const width = widest(rows);
-  // Long cells, counted as printed (a pipe escaped), make it a layout table.
-  const long = rows.flat().some((cell) => cell.length + cell.split('|').length - 1 > 200);
-  if (rows.length < 2 || width < 2 || long) return null;
-  return pipeTable(rows);
 }
 
 /**
@@ -153,7 +82,7 @@ export function htmlToParagraphs(root: El, budget: Budget = NO_DEADLINE): string
 
 /** Class and id words of page furniture inside an article container. */
 const FURNITURE =
-  /(^|[\s_-])(share|sharing|social|related|newsletter|promo|sponsor(ed)?|advert|ads?|tags?|caption|credits?|byline|dateline|timestamp|comments?|subscribe|signup|recommend(ed|ations)?|breadcrumbs?|toolbar|more-stories|read-more|see-also|author-bio|bio)([\s_-]|$)/i;
+  /(^|[\s_-])(share|sharing|social|related|newsletter|promo|sponsor(ed)?|advert|ads?|tags?|caption|credits?|byline|dateline|timestamp|comments?|subscribe|signup|recommend(ed|ations)?|breadcrumbs?|toolbar|more-stories|read-more|see-also|rail|trending|most-?read|most-?viewed|popular|author-bio|bio)([\s_-]|$)/i;
 
 /**
  * Removes the furniture Readability keeps inside the article container:
@@ -230,7 +159,7 @@ function stripInert(html: string): string {
   return kept.join('');
 }
 
-/** The element a page prints its byline in (Readability takes it out of the article). */
+/** The element a page prints its byline in (the extractor leaves it out of the text as furniture). */
 const BYLINE_ELEMENT = '[class*="byline" i], [rel="author"], [itemprop="author"], [class*="author" i]';
 
 /**
@@ -257,6 +186,26 @@ function nameOfByline(byline: string | null): string | null {
 }
 
 const textLength = (paragraphs: string[]) => paragraphs.reduce((sum, p) => sum + p.length, 0);
+
+/** Characters of good text from which precis's own reading of the page is taken without asking Readability. */
+const TRUSTED_CHARS = 1500;
+
+/**
+ * Up to this many characters precis's own reading is checked against
+ * Readability's, which replaces it when it finds a fifth more text (an
+ * article split into sibling blocks, short lines the block classes drop).
+ */
+const CHECKED_CHARS = 2500;
+const LONGER = 1.2;
+
+/**
+ * A reading that keeps this share of all the page's text has likely taken
+ * the page rather than its article (its comments, its other stories): it is
+ * checked against Readability's whatever its length, and Readability's
+ * replaces it when it is shorter by a tenth. Only those pages pay for both.
+ */
+const WHOLE_PAGE_SHARE = 0.85;
+const SHORTER = 0.9;
 
 /** Fewest characters of paragraph text the fallback takes as an article. */
 const FALLBACK_MIN_CHARS = 250;
@@ -360,6 +309,15 @@ function readPage(html: string, budget: Budget): ParsedDocument {
   const { document } = parseHTML(prepared);
   // Read before Readability, which takes the byline's element out of the document.
   const found = withPrintedByline(pageMetadata(document), document as unknown as El);
+  // precis's own reading of the page's blocks first; Readability when it finds too little.
+  const own = document.body ? extractArticle(document.body as unknown as El, budget) : null;
+  const ownDocument = (): ParsedDocument | null =>
+    own && own.chars >= FALLBACK_MIN_CHARS ? { paragraphs: own.paragraphs, page: true, metadata: found } : null;
+  const wholePage = own !== null && own.chars >= WHOLE_PAGE_SHARE * own.allChars;
+  // A reading that runs far past the element whose own paragraphs hold the most text (a cheap second
+  // reading) is checked against Readability's: only those pages pay for both.
+  const long = own !== null && own.chars >= CHECKED_CHARS && !wholePage;
+  if (long && !runsPast(own.paragraphs, own.inDense)) return ownDocument() as ParsedDocument;
   // Readability's article element itself, not its HTML: serialising it and parsing that again cost a third of the time.
   const article = new Readability<El>(document as unknown as ConstructorParameters<typeof Readability>[0], {
     keepClasses: true,
@@ -388,6 +346,20 @@ function readPage(html: string, budget: Budget): ParsedDocument {
       const found = htmlToParagraphs(dense, budget);
       if (textLength(found) > textLength(paragraphs)) [body, paragraphs] = [dense, found];
     }
+  }
+  const trusted = own !== null && own.chars >= TRUSTED_CHARS;
+  const [theirs, ownLength] = [textLength(paragraphs), own ? textLength(own.paragraphs) : 0];
+  if (
+    theirs < FALLBACK_MIN_CHARS ||
+    // A long reading asks Readability only where it ends (below).
+    long ||
+    (trusted &&
+      theirs <= LONGER * ownLength &&
+      !(wholePage && own.chars >= CHECKED_CHARS && theirs < SHORTER * ownLength))
+  ) {
+    const mine = ownDocument();
+    // What precis keeps far past the end of Readability's article is the page's, not the article's.
+    if (mine) return { ...mine, paragraphs: cutAtAgreement(mine.paragraphs, paragraphs) };
   }
   if (!body || paragraphs.length === 0) {
     throw new InvalidInputError(
