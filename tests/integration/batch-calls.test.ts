@@ -6,9 +6,9 @@ import { OpenAiBatchApi } from '../../shared/analysis/llm/batch-api.js';
 import { type BatchRun, parseCustomId, withinBatchRun } from '../../shared/analysis/llm/deferred.js';
 import type { BookEntry, DeferredCall } from '../../shared/batch/ports.js';
 import { cleanDocument } from '../../shared/cleaning/index.js';
-import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';
 import type { PrecisError } from '../../shared/errors.js';
 import { failure } from '../helpers/errors.js';
+import { stubLlmConfig } from '../helpers/llm-config.js';
 import { sample } from '../helpers/samples.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 
@@ -33,12 +33,7 @@ const ARTICLE_ID = 'a'.repeat(24);
 const input = (): AnalysisInput => cleanDocument(sample('basra-water.html'), { name: 'basra-water.html' });
 
 function engine(maxCostUsd: number, env: Record<string, string> = {}) {
-  const config = loadConfig(analyzeEnvSchema, {
-    PRECIS_TABLE: 't',
-    PRECIS_BUCKET: 'b',
-    OPENAI_BASE_URL: stub.baseURL,
-    OPENAI_API_KEY: 'sk-test',
-    PRECIS_LLM_PROVIDER: 'openai',
+  const config = stubLlmConfig(stub.baseURL, {
     PRECIS_MODEL: 'gpt-5.4-mini',
     PRECIS_LLM_TIMEOUT_MS: '120000',
     PRECIS_MAX_COST_PER_ARTICLE: String(maxCostUsd),

@@ -5,7 +5,7 @@ import { AnalysisConcurrency } from '../../local/analysis-concurrency.js';
 import { LocalQueue } from '../../local/queue.js';
 import type { AnalysisInput } from '../../shared/analysis/engine.js';
 import { cleanDocument } from '../../shared/cleaning/index.js';
-import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';
+import { stubLlmConfig } from '../helpers/llm-config.js';
 import { sample } from '../helpers/samples.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 import { VirtualClock } from '../helpers/virtual-clock.js';
@@ -34,12 +34,7 @@ describe('a burst of 200 articles against a TPM quota', () => {
   it('drains with every article DONE, the quota at least 90 % busy, and the articles at once following the budget', async () => {
     // Prepare
     const engine = createLlmEngine(
-      loadConfig(analyzeEnvSchema, {
-        PRECIS_TABLE: 't',
-        PRECIS_BUCKET: 'b',
-        OPENAI_BASE_URL: stub.baseURL,
-        OPENAI_API_KEY: 'sk-test',
-        PRECIS_LLM_PROVIDER: 'openai',
+      stubLlmConfig(stub.baseURL, {
         // Budgets of minutes: no article's outcome depends on how long a busy machine takes.
         PRECIS_ARTICLE_BUDGET_MS: '600000',
         PRECIS_LLM_TIMEOUT_MS: '300000',

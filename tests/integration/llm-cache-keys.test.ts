@@ -3,7 +3,7 @@ import { createLlmEngine } from '../../lambdas/analyze/deps.js';
 import { CachedEngine, MemoryAnalysisCache } from '../../shared/analysis/cache.js';
 import type { AnalysisInput, KeptAnswer } from '../../shared/analysis/ports.js';
 import { cleanDocument } from '../../shared/cleaning/index.js';
-import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';
+import { stubLlmConfig } from '../helpers/llm-config.js';
 import { sample } from '../helpers/samples.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 
@@ -39,13 +39,7 @@ function engines() {
     get: async (key: string) => kept.get(key) ?? null,
     put: async (key: string, answer: KeptAnswer) => void kept.set(key, answer),
   };
-  const config = loadConfig(analyzeEnvSchema, {
-    PRECIS_TABLE: 't',
-    PRECIS_BUCKET: 'b',
-    OPENAI_BASE_URL: stub.baseURL,
-    OPENAI_API_KEY: 'sk-test',
-    PRECIS_LLM_PROVIDER: 'openai',
-  });
+  const config = stubLlmConfig(stub.baseURL);
   const llm = createLlmEngine(config, 'sk-test', () => undefined, answers);
   return { llm, cached: new CachedEngine(llm, new MemoryAnalysisCache()), kept };
 }

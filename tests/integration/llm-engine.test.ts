@@ -9,6 +9,7 @@ import { cleanDocument } from '../../shared/cleaning/index.js';
 import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';
 import { scriptShare } from '../../shared/scripts.js';
 import { failure } from '../helpers/errors.js';
+import { stubLlmConfig } from '../helpers/llm-config.js';
 import { sample } from '../helpers/samples.js';
 import { articleOf, citing } from '../helpers/stub-answers.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
@@ -21,13 +22,7 @@ afterAll(async () => stub?.close());
 beforeEach(() => stub.reset());
 
 function config(env: Record<string, string> = {}) {
-  return loadConfig(analyzeEnvSchema, {
-    PRECIS_TABLE: 't',
-    PRECIS_BUCKET: 'b',
-    OPENAI_BASE_URL: stub.baseURL,
-    // The stub answers as OpenAI does by default: OpenAI's parameter names.
-    PRECIS_LLM_PROVIDER: 'openai',
-    OPENAI_API_KEY: 'sk-test',
+  return stubLlmConfig(stub.baseURL, {
     PRECIS_LLM_RETRIES: '1',
     // Minutes: a call a busy machine answers slowly is not a timeout (tests of timeouts set their own).
     PRECIS_LLM_TIMEOUT_MS: '120000',

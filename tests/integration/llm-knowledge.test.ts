@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLlmEngine } from '../../lambdas/analyze/deps.js';
 import type { AnalysisInput } from '../../shared/analysis/ports.js';
 import { cleanDocument } from '../../shared/cleaning/index.js';
-import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';
+import { stubLlmConfig } from '../helpers/llm-config.js';
 import { sample } from '../helpers/samples.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 
@@ -23,14 +23,7 @@ afterAll(async () => stub?.close());
 beforeEach(() => stub.reset());
 
 function engine(env: Record<string, string>, warnings: string[] = [], now?: () => Date) {
-  const config = loadConfig(analyzeEnvSchema, {
-    PRECIS_TABLE: 't',
-    PRECIS_BUCKET: 'b',
-    OPENAI_BASE_URL: stub.baseURL,
-    OPENAI_API_KEY: 'sk-test',
-    PRECIS_LLM_PROVIDER: 'openai',
-    ...env,
-  });
+  const config = stubLlmConfig(stub.baseURL, env);
   return createLlmEngine(config, config.OPENAI_API_KEY, (m) => warnings.push(m), undefined, now);
 }
 

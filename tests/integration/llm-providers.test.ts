@@ -4,9 +4,9 @@ import type { AnalysisInput } from '../../shared/analysis/engine.js';
 import { UsageMeter } from '../../shared/analysis/usage.js';
 import type { StageUsage } from '../../shared/article.js';
 import { cleanDocument } from '../../shared/cleaning/index.js';
-import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';
 import { PrecisError } from '../../shared/errors.js';
 import { failure } from '../helpers/errors.js';
+import { stubLlmConfig } from '../helpers/llm-config.js';
 import { sample } from '../helpers/samples.js';
 import { type StubOptions, type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 
@@ -24,12 +24,7 @@ afterAll(async () => stub?.close());
 beforeEach(() => stub.reset());
 
 function engine(env: Record<string, string> = {}, warnings: string[] = []) {
-  const config = loadConfig(analyzeEnvSchema, {
-    PRECIS_TABLE: 't',
-    PRECIS_BUCKET: 'b',
-    OPENAI_BASE_URL: stub.baseURL,
-    OPENAI_API_KEY: 'sk-test',
-    PRECIS_LLM_PROVIDER: 'openai',
+  const config = stubLlmConfig(stub.baseURL, {
     PRECIS_LLM_RETRIES: '1',
     // Minutes: a call a busy machine answers slowly is not a timeout (tests of timeouts set their own).
     PRECIS_LLM_TIMEOUT_MS: '120000',
@@ -487,14 +482,7 @@ describe('answers kept by text', () => {
       get: async (key: string) => (kept.get(key) as never) ?? null,
       put: async (key: string, answer: unknown) => void kept.set(key, answer),
     };
-    const config = loadConfig(analyzeEnvSchema, {
-      PRECIS_TABLE: 't',
-      PRECIS_BUCKET: 'b',
-      OPENAI_BASE_URL: stub.baseURL,
-      OPENAI_API_KEY: 'k',
-      PRECIS_LLM_PROVIDER: 'openai',
-      PRECIS_LLM_RETRIES: '0',
-    });
+    const config = stubLlmConfig(stub.baseURL, { OPENAI_API_KEY: 'k', PRECIS_LLM_RETRIES: '0' });
     const llm = createLlmEngine(config, 'k', () => undefined, answers);
     // The answer arrives, then every translation fails: the delivery fails, the answer is kept.
     stub.setOptions({ route: (r) => (r.task === 'translation' ? { kind: 'status', status: 500 } : undefined) });
@@ -529,15 +517,10 @@ describe('cost truth', () => {
     // A fallback keeps what the LLM spent before it gave up.
     stub.reset();
     stub.setOptions({ route: (r) => (r.task === 'translation' ? undefined : { kind: 'refusal', refusal: 'No.' }) });
-    const fallen = await selectEngine(
-      loadConfig(analyzeEnvSchema, {
-        PRECIS_TABLE: 't',
-        PRECIS_BUCKET: 'b',
-        OPENAI_BASE_URL: stub.baseURL,
-        OPENAI_API_KEY: 'k',
-        PRECIS_LLM_PROVIDER: 'openai',
-      }),
-    ).analyze(article('kirkuk-checkpoints.txt'), { targetLanguages: ['ar'] });
+    const fallen = await selectEngine(stubLlmConfig(stub.baseURL, { OPENAI_API_KEY: 'k' })).analyze(
+      article('kirkuk-checkpoints.txt'),
+      { targetLanguages: ['ar'] },
+    );
     // A refusal is permanent: the fallback answers on the first delivery.
     expect(fallen.provenance.fallback?.code).toBe('LLM_REFUSED');
     expect(fallen.usage.analysis?.calls).toBe(1);

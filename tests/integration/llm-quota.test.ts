@@ -3,7 +3,7 @@ import { createLlmEngine } from '../../lambdas/analyze/deps.js';
 import type { AnalysisInput } from '../../shared/analysis/engine.js';
 import { UsageMeter } from '../../shared/analysis/usage.js';
 import { cleanDocument } from '../../shared/cleaning/index.js';
-import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';
+import { stubLlmConfig } from '../helpers/llm-config.js';
 import { sample } from '../helpers/samples.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 import { VirtualClock } from '../helpers/virtual-clock.js';
@@ -35,12 +35,7 @@ afterAll(async () => stub?.close());
 
 function engine() {
   return createLlmEngine(
-    loadConfig(analyzeEnvSchema, {
-      PRECIS_TABLE: 't',
-      PRECIS_BUCKET: 'b',
-      OPENAI_BASE_URL: stub.baseURL,
-      OPENAI_API_KEY: 'sk-test',
-      PRECIS_LLM_PROVIDER: 'openai',
+    stubLlmConfig(stub.baseURL, {
       // Budgets long enough that no article's outcome depends on how long a busy machine takes.
       PRECIS_ARTICLE_BUDGET_MS: '600000',
       PRECIS_LLM_TIMEOUT_MS: '300000',

@@ -7,7 +7,7 @@ import { MemorySketchIndex } from '../../shared/analysis/sketch-index.js';
 import { SyndicatedEngine } from '../../shared/analysis/syndication.js';
 import { UsageMeter } from '../../shared/analysis/usage.js';
 import { cleanDocument } from '../../shared/cleaning/index.js';
-import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';
+import { stubLlmConfig } from '../helpers/llm-config.js';
 import { sample } from '../helpers/samples.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 import { oneFigureChanged, oneParagraphChanged, refurnished } from '../helpers/syndication-variants.js';
@@ -21,15 +21,7 @@ beforeEach(() => stub.reset());
 
 /** The engine as the analyze function builds it: the cache in front of the sketch index in front of the LLM. */
 function engine() {
-  const llm = createLlmEngine(
-    loadConfig(analyzeEnvSchema, {
-      PRECIS_TABLE: 't',
-      PRECIS_BUCKET: 'b',
-      OPENAI_BASE_URL: stub.baseURL,
-      PRECIS_LLM_PROVIDER: 'openai',
-      OPENAI_API_KEY: 'sk-test',
-    }),
-  );
+  const llm = createLlmEngine(stubLlmConfig(stub.baseURL));
   return new CachedEngine(new SyndicatedEngine(llm, new MemorySketchIndex()), new MemoryAnalysisCache());
 }
 
