@@ -238,6 +238,24 @@ function pick(
 export const SHORT_MAX_WORDS = 60;
 
 /**
+ * How many of the bullets, from the first, a short summary takes: as many as
+ * fit in 60 words, one at least (clipped when it alone is longer). The
+ * offline summary's short and the one made from a model's bullets
+ * (llm/short-summary.ts) follow this one rule.
+ */
+export function bulletsInShort(bullets: readonly string[]): number {
+  let used = 0;
+  let taken = 0;
+  for (const bullet of bullets) {
+    const words = bullet.split(/\s+/).filter(Boolean).length;
+    if (taken > 0 && used + words > SHORT_MAX_WORDS) break;
+    taken++;
+    used += words;
+  }
+  return taken;
+}
+
+/**
  * An extractive summary: the best sentence as headline, 3–5 bullets, and a
  * short summary of at most about 60 words, which is the bullets in reading
  * order as far as they fit (the first one clipped only when it alone is
@@ -268,13 +286,7 @@ export function summarizePrepared(prepared: PreparedText, weights: RankingWeight
   // Every sentence leans on the one before (a text that is one quotation, say): the best one stands alone.
   const bullets = picked.length > 0 ? picked : byScore.slice(0, 1);
 
-  const lead: RankedSentence[] = [];
-  let used = 0;
-  for (const bullet of bullets) {
-    if (lead.length > 0 && used + bullet.words > SHORT_MAX_WORDS) break;
-    lead.push(bullet);
-    used += bullet.words;
-  }
+  const lead = bullets.slice(0, bulletsInShort(bullets.map((b) => b.text)));
   const short =
     lead.length === 1 ? clip((lead[0] as RankedSentence).text, SHORT_MAX_WORDS) : lead.map((b) => b.text).join(' ');
   return { headline: headlineOf(byScore), short, bullets: bullets.map((b) => b.text) };

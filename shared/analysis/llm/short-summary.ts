@@ -1,6 +1,6 @@
 import type { Summary } from '../../article.js';
 import { clip } from '../headline.js';
-import { SHORT_MAX_WORDS } from '../summarize.js';
+import { bulletsInShort, SHORT_MAX_WORDS } from '../summarize.js';
 
 /**
  * The short summary, made from the bullets rather than asked for: the
@@ -19,19 +19,6 @@ import { SHORT_MAX_WORDS } from '../summarize.js';
 const UNSPACED = new Set(['zh', 'ja']);
 
 const ENDS = /[.!?؟。…][”’"'»)\]]*$/u;
-
-/** How many of the bullets, from the first, the short summary takes: as many as fit in 60 words, one at least. */
-export function bulletsInShort(bullets: readonly string[]): number {
-  let used = 0;
-  let taken = 0;
-  for (const bullet of bullets) {
-    const words = bullet.split(/\s+/).filter(Boolean).length;
-    if (taken > 0 && used + words > SHORT_MAX_WORDS) break;
-    taken++;
-    used += words;
-  }
-  return taken;
-}
 
 /** The first `count` bullets as one paragraph in `language`; one bullet alone clipped to 60 words. */
 export function shortFromBullets(

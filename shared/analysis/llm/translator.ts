@@ -1,12 +1,13 @@
 import type { Claim, Summary, Translation } from '../../article.js';
 import { languageName, loadLanguageDetector, translationProblems } from '../checks/translation.js';
+import { bulletsInShort } from '../summarize.js';
 import type { LlmCalls } from './calls.js';
 import { isCode } from './errors.js';
 import type { ReasoningEffort } from './models.js';
 import { TRANSLATION_SYSTEM, TRANSLATION_SYSTEM_COMPACT, translationMessage } from './prompts.js';
 import { MAX_SPLITS, mapLimit, type Run, translatableText } from './run.js';
 import { type TranslationSource, translationBudget, translationOutput, translationWireFor } from './schemas.js';
-import { bulletsInShort, shortFromBullets, shortIsFromBullets } from './short-summary.js';
+import { shortFromBullets, shortIsFromBullets } from './short-summary.js';
 
 type ClaimSource = { id: string; text: string; speaker: string | null };
 type TranslationPiece = { summary?: Summary; claims: ClaimSource[] };

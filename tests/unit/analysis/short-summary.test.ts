@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  bulletsInShort,
-  shortFromBullets,
-  shortIsFromBullets,
-  withShort,
-} from '../../../shared/analysis/llm/short-summary.js';
+import { shortFromBullets, shortIsFromBullets, withShort } from '../../../shared/analysis/llm/short-summary.js';
+import { bulletsInShort } from '../../../shared/analysis/summarize.js';
 
 const words = (n: number, word = 'water') => Array.from({ length: n }, () => word).join(' ');
 
