@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -105,13 +104,7 @@ export async function measureStackMemory(
   return { rssMB: rssMB(), threads };
 }
 
-/** This process's resident memory in MB (Linux: /proc; elsewhere Node's figure). */
+/** This process's resident memory in MB: every thread's, native memory included. */
 function rssMB(): number {
-  try {
-    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    if (kb) return Math.round(Number(kb) / 1024);
-  } catch {
-    // Not Linux.
-  }
   return Math.round(process.memoryUsage.rss() / 1048576);
 }

@@ -34,11 +34,10 @@ import { type CursorCodec, processCursorCodec } from './cursor.js';
 import { listArticles, pendingArticles } from './dynamo-article-queries.js';
 import { DynamoContentClaims } from './dynamo-content-claims.js';
 import { assignments, isConditionFailure, padSequencer, toRecord } from './dynamo-expressions.js';
-import { LIST_PARTITION } from './table.js';
+import { expiryAfter, LIST_PARTITION } from './table.js';
 
 export { padSequencer };
 
-const DAY_S = 86_400;
 /**
  * Deaths while cleaning one upload before it ends FAILED (INGEST_INTERRUPTED). Cleaning runs in a worker
  * with a heap cap and a time budget, so an upload rarely takes its process down; one death may be a stop
@@ -93,8 +92,7 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
 
   /** When a finished article expires (epoch seconds), if a record retention is set. */
   private expiresAt(now: Date): number | undefined {
-    const days = this.options.recordRetentionDays ?? 0;
-    return days > 0 ? Math.floor(now.getTime() / 1000) + days * DAY_S : undefined;
+    return expiryAfter(now, this.options.recordRetentionDays ?? 0);
   }
 
   async get(id: string): Promise<ArticleRecord | undefined> {

@@ -9,6 +9,7 @@ import type { SketchIndex, SyndicationEntry } from '../analysis/ports.js';
 import { MAX_CANDIDATES } from '../analysis/sketch-index.js';
 import { objectKeys } from '../layout.js';
 import type { BlobStore } from '../ports.js';
+import { expiryAfter } from './table.js';
 
 /**
  * The most texts a band's item names. A band shared by more is boilerplate
@@ -88,8 +89,7 @@ export class DynamoSketchIndex implements SketchIndex {
       JSON.stringify(entry),
       'application/json',
     );
-    const days = this.options.retentionDays;
-    const expiresAt = days > 0 ? Math.floor(this.now().getTime() / 1000) + days * 86_400 : undefined;
+    const expiresAt = expiryAfter(this.now(), this.options.retentionDays);
     await Promise.all(
       [...new Set(bands)].map(async (band) => {
         try {

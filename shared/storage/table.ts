@@ -40,6 +40,11 @@ export const TABLE_SCHEMA = {
   ttlAttribute: 'expiresAt',
 } as const;
 
+/** The TTL attribute's value `days` from `now` (epoch seconds), or none when `days` is 0 (kept). */
+export function expiryAfter(now: Date, days: number): number | undefined {
+  return days > 0 ? Math.floor(now.getTime() / 1000) + days * 86_400 : undefined;
+}
+
 export type TableIndex = (typeof TABLE_SCHEMA)['byReceived' | 'byStatus' | 'byPending'];
 
 export const TABLE_INDEXES: readonly TableIndex[] = [
