@@ -50,7 +50,7 @@ export function buildIngestDeps(
         heapMb: CLEANER_HEAP_MB,
         log: (message, details) => observe.logger.error(message, details),
       }),
-    events: clients.events ?? eventBus(config.PRECIS_EVENT_BUS, observe.logger, observe.tracer),
+    events: clients.events ?? eventBus(config.PRECIS_EVENT_BUS, observe.logger, observe.tracing),
     clock: systemClock,
     maxReceives: config.PRECIS_MAX_RECEIVES,
     config: {
