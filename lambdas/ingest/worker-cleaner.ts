@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { besideTheBundle } from '../../shared/beside-bundle.js';
 import { cleaningDeadline, cleanOptions, cutShort } from '../../shared/cleaning/deadline.js';
 import type { CleanedArticle } from '../../shared/cleaning/index.js';
 import { InvalidInputError, type PrecisError, TransientError } from '../../shared/errors.js';
@@ -58,8 +57,7 @@ const timerDelay = (ms: number) => Math.min(2 ** 31 - 1, Math.max(0, ms));
 
 /** The bundle beside this module when there is one (Lambda), else one built from the sources (local stack, tests). */
 function defaultScript(): WorkerScript {
-  const beside = new URL(`./${CLEAN_WORKER.to}`, import.meta.url);
-  return { file: existsSync(fileURLToPath(beside)) ? beside : cleanWorkerBundle() };
+  return { file: besideTheBundle(CLEAN_WORKER.to) ?? cleanWorkerBundle() };
 }
 
 /**
