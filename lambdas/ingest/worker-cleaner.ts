@@ -8,6 +8,15 @@ import type { CleanJob, WorkerMessage } from './clean-worker.js';
 import { CLEAN_WORKER } from './clean-worker-file.js';
 import { cleanWorkerBundle } from './worker-bundle.js';
 
+/**
+ * The cleaning worker's heap cap, in the ingest function and the CLI alike.
+ * The function has 1,024 MB: the handler's thread (SDK clients, the
+ * upload's bytes) takes under 200 MB, so a worker stopped at 512 MB of heap
+ * leaves the function standing. The slowest document inside the structure
+ * limits needs about 250 MB.
+ */
+export const CLEANER_HEAP_MB = 512;
+
 /** How a worker is started: a file, or source code evaluated in it. */
 export type WorkerScript = { file: URL } | { source: string };
 
