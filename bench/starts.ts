@@ -64,7 +64,8 @@ function importMs(file: string): number {
     env: {
       ...inherited,
       ...FUNCTION_ENV,
-      // In Lambda, as Powertools tells by this name: the tracer wraps the clients at import.
+      // A function's name, as in Lambda. Tracing would not change the import: the tracer loads with the
+      // first traced invocation (lambdas/tracing.ts).
       AWS_LAMBDA_FUNCTION_NAME: 'bench',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       NODE_OPTIONS: '',
