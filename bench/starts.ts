@@ -90,9 +90,9 @@ function runMs(args: string[]): number {
 
 /** What a bundle's import does beyond the spike's, from CPU profiles of the import (README, "Speed"). */
 const IMPORT_COSTS: Record<Exclude<Bundle, 'spike'>, string> = {
-  api: 'zod (compiled and run for the configuration schema: most of what the api adds), Powertools logger and metrics, the SQS client; the tracer with the X-Ray SDK, the reader page, the OpenAPI document and the cursor secret’s provider are chunks read when first needed',
+  api: 'zod/mini (41 KB, compiled and run for the configuration schema), Powertools logger and metrics; the tracer with the X-Ray SDK, the SQS client, the reader page, the OpenAPI document and the cursor secret’s provider are chunks read when first needed',
   ingest:
-    'zod and its configuration schema, Powertools logger and metrics, the SQS and EventBridge clients (the tracer and the X-Ray SDK are a chunk read at the first traced invocation; cleaning, with linkedom, is in its worker)',
+    'zod/mini and its configuration schema, Powertools logger and metrics, the SQS and EventBridge clients (the tracer and the X-Ray SDK are a chunk read at the first traced invocation; cleaning, with linkedom and classic zod, is in its worker)',
   analyze:
     "more to parse: chrono-node, zod (with the v3 copy the OpenAI client's helpers import) and its configuration schema (the LLM's schemas wait for the first analysis), Powertools logger and metrics; the tracer is a chunk, franc's data and the claim model's weights are files beside the bundle, read on first use",
 };
