@@ -241,8 +241,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // One upload at a time, each cleaned, saved and handed to the analyze queue before the next is taken
       // up: the ingest and analyze functions share this thread (and the one cleaning worker), so uploads
       // taken up together only held back the analyses of those already cleaned, and a burst of uploads
-      // ended together, late, instead of one after another (20 at once: the first ended after a third of
-      // the burst's CPU time, against a tenth). A backlog drains as fast: the work is the CPU's either way.
+      // ended together, late, instead of one after another (20 at once: the first ended after 40 % of the
+      // burst's CPU time, against 12-20 %; see docs/development.md, "20 uploads").
       batchSize: 1,
       concurrency: 1,
       statePath: join(options.dataDir, 'queues', 'ingest.jsonl'),
