@@ -9,7 +9,7 @@ import { bylineOf, bylineParts } from '../paste-rules.js';
 import { cutAtAgreement, runsPast } from './agreement.js';
 import { BLOCK_TAGS, dataTable, SKIP_TAGS } from './blocks.js';
 import { extractArticle } from './extract.js';
-import { scanHtml } from './html-scan.js';
+import { withoutUnreadAttributes } from './html-scan.js';
 
 export interface Block {
   text: string;
@@ -340,9 +340,9 @@ function textOnly(reader: unknown, document: NodeMaker): void {
 
 /** One reading of a page by Readability, with the fallbacks; throws NO_ARTICLE_TEXT when it has no article text. */
 function readPage(html: string, budget: Budget): ParsedDocument {
-  const prepared = asDocument(stripInert(html));
-  // Refused here, before linkedom builds a node: a page past the structure limits (TOO_COMPLEX).
-  scanHtml(prepared, budget);
+  // Refused here, before linkedom builds a node: a page past the structure limits (TOO_COMPLEX). The
+  // attributes no reader uses go, as the parse costs per node.
+  const prepared = withoutUnreadAttributes(asDocument(stripInert(html)), budget);
   const { document } = parseHTML(prepared);
   // Read before Readability, which takes the byline's element out of the document.
   const found = withPrintedByline(pageMetadata(document), document as unknown as El);
