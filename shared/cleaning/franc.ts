@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { expressions } from 'franc/expressions.js';
 import { clean } from 'trigram-utils';
+import { besideTheBundle } from '../beside-bundle.js';
 
 /**
  * franc's `francAll` (franc 6.2.0, MIT, Titus Wormer), run on the same data
@@ -32,9 +31,8 @@ let loading: Promise<void> | null = null;
  */
 export function loadFrancData(): Promise<void> {
   loading ??= (async () => {
-    const beside = new URL(`./${FRANC_DATA_BESIDE_BUNDLE}`, import.meta.url);
     // A name in a variable: the bundler leaves this import to run time.
-    const specifier = existsSync(fileURLToPath(beside)) ? beside.href : FRANC_DATA;
+    const specifier = besideTheBundle(FRANC_DATA_BESIDE_BUNDLE)?.href ?? FRANC_DATA;
     data = ((await import(specifier)) as { data: Data }).data;
   })().catch((error: unknown) => {
     loading = null;
