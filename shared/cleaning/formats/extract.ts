@@ -64,6 +64,18 @@ function functionShare(text: string): number {
   return hits / words.length;
 }
 
+/** Each block's function-word share, computed once: a block is classed more than once (with and without its furniture marks). */
+const shares = new WeakMap<PageBlock, number>();
+
+function shareOf(block: PageBlock): number {
+  let share = shares.get(block);
+  if (share === undefined) {
+    share = functionShare(block.text);
+    shares.set(block, share);
+  }
+  return share;
+}
+
 /** A block's class from itself alone. */
 function classify(block: PageBlock, furniture: boolean, lead = false): Cls {
   if (block.table) return 'near';
@@ -78,10 +90,10 @@ function classify(block: PageBlock, furniture: boolean, lead = false): Cls {
     // Prose that links many of its words (a deals post, a sourced paragraph) is near-good: its
     // neighbours decide, so that a teaser's linked title and summary stay out.
     const prose = sentence && density <= THRESHOLDS.maxProseLinkDensity;
-    return prose && functionShare(block.text) >= THRESHOLDS.functionHigh ? 'near' : 'bad';
+    return prose && shareOf(block) >= THRESHOLDS.functionHigh ? 'near' : 'bad';
   }
   if (block.chars < THRESHOLDS.lengthLow) return block.linkChars > 0 ? 'bad' : 'short';
-  const share = functionShare(block.text);
+  const share = shareOf(block);
   if (share >= THRESHOLDS.functionHigh) return block.chars > THRESHOLDS.lengthHigh ? 'good' : 'near';
   if (share >= THRESHOLDS.functionLow) return 'near';
   // A lead ("intro", "chapo") is one or two sentences dense with names: its neighbours decide.
