@@ -1,6 +1,6 @@
 import WEIGHTS from './block-model-weights.json' with { type: 'json' };
 import type { PageBlock } from './blocks.js';
-import { type Cls, functionShare, type PageReading } from './extract.js';
+import { blockShare, type Cls, type PageReading } from './extract.js';
 
 /**
  * A learned reading of each block, in the way Dragnet and boilerpipe's
@@ -126,7 +126,7 @@ export function blockFeatures(r: PageReading, wanted: (i: number) => boolean = (
     out.push([
       Math.log1p(b.chars) / 8,
       density(b),
-      functionShare(b.text),
+      blockShare(b),
       b.chars >= 60 && SENTENCE.test(b.text) ? 1 : 0,
       b.heading ? 1 : 0,
       b.item ? 1 : 0,

@@ -56,13 +56,25 @@ const WORD = /[\p{L}\p{M}'’]+/gu;
 const UNLISTED =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Hebrew}\p{Script=Greek}\p{Script=Devanagari}]/u;
 
-export function functionShare(text: string): number {
+function functionShare(text: string): number {
   const words = text.match(WORD);
   if (!words || words.length === 0) return 0;
   if (UNLISTED.test(text)) return /[.!?。！？؟,，、]/.test(text) ? 1 : 0;
   let hits = 0;
   for (const word of words) if (FUNCTION_WORDS.has(word.toLowerCase())) hits++;
   return hits / words.length;
+}
+
+const shares = new WeakMap<PageBlock, number>();
+
+/** A block's share of function words, computed once: both readings of a page and the block model read it. */
+export function blockShare(block: PageBlock): number {
+  let share = shares.get(block);
+  if (share === undefined) {
+    share = functionShare(block.text);
+    shares.set(block, share);
+  }
+  return share;
 }
 
 /** A block's class from itself alone. */
@@ -79,10 +91,10 @@ function classify(block: PageBlock, furniture: boolean, lead = false): Cls {
     // Prose that links many of its words (a deals post, a sourced paragraph) is near-good: its
     // neighbours decide, so that a teaser's linked title and summary stay out.
     const prose = sentence && density <= THRESHOLDS.maxProseLinkDensity;
-    return prose && functionShare(block.text) >= THRESHOLDS.functionHigh ? 'near' : 'bad';
+    return prose && blockShare(block) >= THRESHOLDS.functionHigh ? 'near' : 'bad';
   }
   if (block.chars < THRESHOLDS.lengthLow) return block.linkChars > 0 ? 'bad' : 'short';
-  const share = functionShare(block.text);
+  const share = blockShare(block);
   if (share >= THRESHOLDS.functionHigh) return block.chars > THRESHOLDS.lengthHigh ? 'good' : 'near';
   if (share >= THRESHOLDS.functionLow) return 'near';
   // A lead ("intro", "chapo") is one or two sentences dense with names: its neighbours decide.
