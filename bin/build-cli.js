@@ -19,7 +19,9 @@ export async function buildCli() {
   const dir = `dist/cli/${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   const result = await build({
     absWorkingDir: new URL('.', ROOT).pathname,
-    entryPoints: { precis: 'cli/precis.ts' },
+    // The cleaning worker beside the command's modules, where worker-cleaner.ts looks for it (by the name
+    // lambdas/ingest/clean-worker-file.ts gives it): the command cleans files in it, with its heap cap.
+    entryPoints: { precis: 'cli/precis.ts', 'clean-worker': 'lambdas/ingest/clean-worker.ts' },
     outdir: dir,
     outExtension: { '.js': '.mjs' },
     bundle: true,

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatFromName } from '../shared/cleaning/formats/names.js';
 import { type ERROR_CODES, PrecisError, toErrorInfo, tooLargeMessage } from '../shared/errors.js';
+import type { Cleaner } from '../shared/ports.js';
 import { escapeControls, jsonLine } from './terminal.js';
 import { REMOTE_USAGE, RemoteUsageError, USAGE, UsageError } from './usage.js';
 
@@ -51,7 +52,7 @@ export function readError(file: string, reason: string) {
 }
 
 /** `analyze`'s engine from the configuration, and the use case that runs it on one file. */
-async function analyzer(config: import('../shared/config.js').CliConfig) {
+async function analyzer(config: import('../shared/config.js').CliConfig, cleaner: Cleaner) {
   const [{ buildAnalysisEngine }, { MemoryAnalysisCache }, { analyzeDocument }] = await Promise.all([
     import('../lambdas/analyze/deps.js'),
     import('../shared/analysis/cache.js'),
@@ -65,7 +66,19 @@ async function analyzer(config: import('../shared/config.js').CliConfig) {
       targetLanguages: config.TARGET_LANGUAGES,
       languages,
       maxWords: config.PRECIS_MAX_WORDS,
+      cleaner,
     });
+}
+
+/**
+ * What cleans the files: the ingest function's cleaner, one worker thread
+ * with its heap cap (CLEANER_HEAP_MB) and the function's budget per file, so
+ * that a hostile file stops its worker (TOO_COMPLEX, STAGE_TIMEOUT) and the
+ * command goes on to the next, as the stack does with an upload.
+ */
+async function boundedCleaner(): Promise<Cleaner> {
+  const { CLEANER_HEAP_MB, WorkerCleaner } = await import('../lambdas/ingest/worker-cleaner.js');
+  return new WorkerCleaner({ workers: 1, heapMb: CLEANER_HEAP_MB });
 }
 
 /** Where the command reads and writes: the process's own, or a test's. */
@@ -200,9 +213,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const config = cliConfig(io.env, values);
     const maxBytes = config.PRECIS_MAX_OBJECT_BYTES;
     const languages = config.PRECIS_LANGUAGES.length > 0 ? config.PRECIS_LANGUAGES : undefined;
-    const { cleanDocument, loadLanguageModels } = await import('../shared/cleaning/index.js');
+    const cleaner = await boundedCleaner();
+    const { cleanRequest } = await import('../shared/usecases/analyze-document.js');
     // Only analyze needs an engine (and its configuration checked): clean and claims --all do not.
-    const analyze = command === 'analyze' ? await analyzer(config) : null;
+    const analyze = command === 'analyze' ? await analyzer(config, cleaner) : null;
     const { scoreSentences } =
       command === 'claims' ? await import('../shared/analysis/claims.js') : { scoreSentences: null };
 
@@ -210,7 +224,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (files.length === 0) {
       throw new UsageError(`${paths.join(', ')} holds no article file (.html, .htm, .txt, .md, .json)`);
     }
-    await loadLanguageModels();
     const bar =
       io.stderr.isTTY && files.length > 1
         ? new (await import('cli-progress')).SingleBar({
@@ -221,46 +234,52 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         : null;
     bar?.start(files.length, 0, { file: '' });
     let unreadable = 0;
-    for (const { file, unreadable: reason } of files) {
-      bar?.update({ file: escapeControls(file) });
-      let line: object;
-      let bytes: Buffer | null = null;
-      if (reason) {
-        line = readError(file, reason);
-      } else {
-        try {
-          const size = statSync(file).size;
-          bytes = size > maxBytes ? null : readFileSync(file);
-          if (!bytes) line = { file, error: { code: 'TOO_LARGE', message: tooLargeMessage(size, maxBytes) } };
-          else line = { file };
-        } catch (error) {
-          line = readError(file, (error as NodeJS.ErrnoException).code ?? 'unreadable');
-        }
-      }
-      if ('error' in line && (line.error as { code: string }).code === 'FILE_UNREADABLE') unreadable++;
-      if (bytes) {
-        try {
-          if (analyze) {
-            line = { file, ...(await analyze(bytes, file, languages)) };
-          } else {
-            const cleaned = cleanDocument(bytes, { name: file, languages, maxWords: config.PRECIS_MAX_WORDS });
-            if (scoreSentences) {
-              // One line per sentence, in the text's order: offsets count in the cleaned text (`clean` prints it).
-              for (const sentence of scoreSentences(cleaned.text, cleaned.language)) {
-                io.stdout.write(`${jsonLine({ file, language: cleaned.language, ...sentence })}\n`);
-              }
-              bar?.increment();
-              continue;
-            }
-            line = { file, ...cleaned };
+    try {
+      for (const { file, unreadable: reason } of files) {
+        bar?.update({ file: escapeControls(file) });
+        let line: object;
+        let bytes: Buffer | null = null;
+        if (reason) {
+          line = readError(file, reason);
+        } else {
+          try {
+            const size = statSync(file).size;
+            bytes = size > maxBytes ? null : readFileSync(file);
+            if (!bytes) line = { file, error: { code: 'TOO_LARGE', message: tooLargeMessage(size, maxBytes) } };
+            else line = { file };
+          } catch (error) {
+            line = readError(file, (error as NodeJS.ErrnoException).code ?? 'unreadable');
           }
-        } catch (failure) {
-          if (!(failure instanceof PrecisError)) error(`precis: ${file}: ${(failure as Error).stack}`);
-          line = { file, error: toErrorInfo(failure) };
         }
+        if ('error' in line && (line.error as { code: string }).code === 'FILE_UNREADABLE') unreadable++;
+        if (bytes) {
+          try {
+            if (analyze) {
+              line = { file, ...(await analyze(bytes, file, languages)) };
+            } else {
+              const request = cleanRequest({ name: file, languages, maxWords: config.PRECIS_MAX_WORDS });
+              const cleaned = await cleaner.clean(bytes, request);
+              if (scoreSentences) {
+                // One line per sentence, in the text's order: offsets count in the cleaned text (`clean` prints it).
+                for (const sentence of scoreSentences(cleaned.text, cleaned.language)) {
+                  io.stdout.write(`${jsonLine({ file, language: cleaned.language, ...sentence })}\n`);
+                }
+                bar?.increment();
+                continue;
+              }
+              line = { file, ...cleaned };
+            }
+          } catch (failure) {
+            if (!(failure instanceof PrecisError)) error(`precis: ${file}: ${(failure as Error).stack}`);
+            line = { file, error: toErrorInfo(failure) };
+          }
+        }
+        bar?.increment();
+        io.stdout.write(`${jsonLine(line)}\n`);
       }
-      bar?.increment();
-      io.stdout.write(`${jsonLine(line)}\n`);
+    } finally {
+      // Its worker, if one started: a command run in a test's process leaves no thread behind.
+      await cleaner.close();
     }
     bar?.stop();
     if (unreadable > 0) error(`precis: ${unreadable} of ${files.length} files could not be read.`);

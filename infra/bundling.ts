@@ -15,6 +15,18 @@ export const BUNDLING = {
   mainFields: ['module', 'main'],
   minify: true,
   /**
+   * Code that a function loads with a dynamic import() (the tracer when
+   * tracing is on, a route's dependencies, the SDK's own credential
+   * providers) goes into chunks beside the bundle, read when first imported,
+   * instead of being parsed at every cold start. esbuild splits only into a
+   * directory (--outdir), and CDK's NodejsFunction gives it --outfile: the
+   * construct bundles the entry again, split, over CDK's single file
+   * (functionBundleCommand).
+   */
+  splitting: true,
+  /** The bundle's file, beside its chunks: the handler `index.handler`. */
+  entryName: 'index',
+  /**
    * Source maps beside the bundle, for reading a stack trace offline; not
    * read at run time (no NODE_OPTIONS=--enable-source-maps): that made every
    * import 40–70 % slower (npm run bench, starts), for stack traces the
@@ -57,11 +69,17 @@ export const BUNDLING = {
   claimModel: [{ from: `shared/analysis/${CLAIM_MODEL_FILE}`, to: CLAIM_MODEL_FILE }],
 } as const;
 
-/** The options of esbuild's build() that make the bundle CDK makes of `entry` (npm run bench, the bundle test). */
-export function esbuildOptions(entry: string, outfile: string): BuildOptions {
+/**
+ * The options of esbuild's build() that make the bundle the construct makes
+ * of `entry`, into `outdir` (`index.mjs` and its chunks), for npm run bench
+ * and the bundle tests.
+ */
+export function esbuildOptions(entry: string, outdir: string): BuildOptions {
   return {
-    entryPoints: [entry],
-    outfile,
+    entryPoints: { [BUNDLING.entryName]: entry },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    splitting: BUNDLING.splitting,
     bundle: true,
     platform: 'node',
     format: BUNDLING.format,
@@ -78,6 +96,21 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
 const quoted = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
 
 /**
+ * The command that bundles a function's entry (`entry`, from the project's
+ * root) into `outputDir` as esbuildOptions() does: `index.mjs` and its
+ * chunks, replacing the single file CDK's NodejsFunction wrote there. Run by
+ * the CDK construct after bundling, with esbuild as CDK runs it.
+ */
+export function functionBundleCommand(inputDir: string, outputDir: string, entry: string): string {
+  return esbuildCommand(`${inputDir}/${entry}`, [
+    `--outdir=${outputDir}`,
+    `--entry-names=${BUNDLING.entryName}`,
+    '--out-extension:.js=.mjs',
+    ...(BUNDLING.splitting ? ['--splitting'] : []),
+  ]);
+}
+
+/**
  * The command that bundles a worker thread's entry (`from`, from the
  * project's root) into its own file beside a function's bundle (`to`, in
  * `outputDir`), with the same options as the function's bundle: a worker is
@@ -85,13 +118,18 @@ const quoted = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
  * CDK construct after bundling, with esbuild as CDK runs it.
  */
 export function workerBundleCommand(inputDir: string, outputDir: string, worker: { from: string; to: string }): string {
+  return esbuildCommand(`${inputDir}/${worker.from}`, [`--outfile=${outputDir}/${worker.to}`]);
+}
+
+/** esbuild's command line for `entry` with the functions' options (BUNDLING) and `output`'s. */
+function esbuildCommand(entry: string, output: string[]): string {
   return [
     'npx',
     '--no-install',
     'esbuild',
     '--bundle',
-    `${inputDir}/${worker.from}`,
-    `--outfile=${outputDir}/${worker.to}`,
+    entry,
+    ...output,
     '--platform=node',
     `--format=${BUNDLING.format}`,
     `--target=${BUNDLING.target}`,

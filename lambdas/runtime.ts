@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
@@ -10,6 +9,7 @@ import type { CursorCodec } from '../shared/storage/cursor.js';
 import { DynamoArticleRepository } from '../shared/storage/dynamo-article-repository.js';
 import { EventBridgeArticleEvents } from '../shared/storage/eventbridge-events.js';
 import { S3BlobStore } from '../shared/storage/s3-blob-store.js';
+import { Tracing } from './tracing.js';
 
 /**
  * The clients every function's composition takes. The Lambda entries build
@@ -26,8 +26,8 @@ export interface StorageClients {
  * The storage clients every function needs, configured by the environment;
  * each call traced as a subsegment when the function runs with tracing.
  */
-export function defaultStorageClients(tracer?: Tracer): StorageClients {
-  return { s3: traced(tracer, new S3Client({})), dynamodb: traced(tracer, new DynamoDBClient({})) };
+export function defaultStorageClients(tracing?: Tracing): StorageClients {
+  return { s3: traced(tracing, new S3Client({})), dynamodb: traced(tracing, new DynamoDBClient({})) };
 }
 
 /**
@@ -43,8 +43,8 @@ export function presigningS3Client(config: S3ClientConfig = {}): S3Client {
 }
 
 /** An SDK client whose calls are X-Ray subsegments (a no-op outside Lambda, where tracing is off). */
-export function traced<T>(tracer: Tracer | undefined, client: T): T {
-  return tracer ? tracer.captureAWSv3Client(client) : client;
+export function traced<T extends object>(tracing: Tracing | undefined, client: T): T {
+  return tracing ? tracing.client(client) : client;
 }
 
 export function documentClient(dynamodb: DynamoDBClient): DynamoDBDocumentClient {
@@ -71,7 +71,7 @@ export function observability(serviceName: string) {
     logger: new Logger({ serviceName }),
     metrics: new Metrics({ namespace: 'precis', serviceName }),
     /** Off outside Lambda (the local stack, tests); in Lambda with active tracing, each invocation is traced. */
-    tracer: new Tracer({ serviceName }),
+    tracing: new Tracing(serviceName),
   };
 }
 
@@ -83,9 +83,8 @@ export const systemClock = () => new Date();
  * Terminal states on the configured EventBridge bus; an event the bus
  * refuses is logged as a warning (the article is saved either way).
  */
-export function eventBus(busName: string, logger: Logger, tracer?: Tracer): ArticleEvents {
-  const client = new EventBridgeClient({});
-  return new EventBridgeArticleEvents(tracer ? traced(tracer, client) : client, busName, (message, details) =>
+export function eventBus(busName: string, logger: Logger, tracing?: Tracing): ArticleEvents {
+  return new EventBridgeArticleEvents(traced(tracing, new EventBridgeClient({})), busName, (message, details) =>
     logger.warn(message, details),
   );
 }

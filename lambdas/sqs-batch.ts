@@ -1,6 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -105,7 +104,7 @@ export function sqsBatchHandler(
   };
   return (
     middy<SQSEvent, SQSBatchResponse, Error, Context>()
-      .use(captureLambdaHandler(deps.tracer))
+      .use(deps.tracing.middleware())
       .use(injectLambdaContext(logger))
       .use(publishMetrics(metrics))
       // A processor per batch: it keeps the batch's failures as state, and the local stack hands one handler

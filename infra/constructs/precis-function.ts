@@ -1,3 +1,4 @@
+import { relative, resolve } from 'node:path';
 import { type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -10,10 +11,13 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../shared/article.js';
 import { type Part, prefixesOf } from '../../shared/layout.js';
-import { BUNDLING, workerBundleCommand } from '../bundling.js';
+import { BUNDLING, functionBundleCommand, workerBundleCommand } from '../bundling.js';
+
+/** The project's root, from this file (infra/constructs/): where CDK's bundling runs. */
+const ROOT = resolve(import.meta.dirname, '../..');
 
 export interface PrecisFunctionProps {
-  /** The entry file under lambdas/, e.g. `lambdas/ingest/index.ts`. */
+  /** The entry file under lambdas/, e.g. `lambdas/ingest/index.ts` (absolute, or from the project's root). */
   entry: string;
   serviceName: string;
   timeout: Duration;
@@ -84,21 +88,19 @@ export class PrecisFunction extends Construct {
         banner: BUNDLING.banner,
         esbuildArgs: { '--alias': Object.entries(BUNDLING.alias).map(([name, to]) => `${name}=${to}`) },
         forceDockerBundling: false,
-        ...(props.languageModels || props.claimModel || props.workers?.length
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) => [
-                  ...[
-                    ...(props.languageModels ? BUNDLING.languageModels : []),
-                    ...(props.claimModel ? BUNDLING.claimModel : []),
-                  ].map(({ from, to }) => `cp "${inputDir}/${from}" "${outputDir}/${to}"`),
-                  ...(props.workers ?? []).map((worker) => workerBundleCommand(inputDir, outputDir, worker)),
-                ],
-              },
-            }
-          : {}),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            // The bundle again, split into chunks (BUNDLING.splitting): esbuild cannot split into CDK's --outfile.
+            functionBundleCommand(inputDir, outputDir, relative(ROOT, props.entry)),
+            ...[
+              ...(props.languageModels ? BUNDLING.languageModels : []),
+              ...(props.claimModel ? BUNDLING.claimModel : []),
+            ].map(({ from, to }) => `cp "${inputDir}/${from}" "${outputDir}/${to}"`),
+            ...(props.workers ?? []).map((worker) => workerBundleCommand(inputDir, outputDir, worker)),
+          ],
+        },
       },
     });
     Validations.of(this.role).acknowledge({

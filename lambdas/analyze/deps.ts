@@ -185,7 +185,7 @@ export function buildAnalyzeDeps(
   return {
     ...adapters,
     ...observe,
-    events: clients.events ?? eventBus(config.PRECIS_EVENT_BUS, observe.logger, observe.tracer),
+    events: clients.events ?? eventBus(config.PRECIS_EVENT_BUS, observe.logger, observe.tracing),
     engine:
       overrides.engine ??
       buildAnalysisEngine(config, {

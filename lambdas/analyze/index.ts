@@ -12,8 +12,8 @@ const observe = observability('precis-analyze');
 export const handler = createAnalyzeHandler({
   ...buildAnalyzeDeps(
     config,
-    { ...defaultStorageClients(observe.tracer), secrets: traced(observe.tracer, new SecretsManagerClient({})) },
+    { ...defaultStorageClients(observe.tracing), secrets: traced(observe.tracing, new SecretsManagerClient({})) },
     { observe },
   ),
-  redelivery: sqsRedelivery(traced(observe.tracer, new SQSClient({}))),
+  redelivery: sqsRedelivery(traced(observe.tracing, new SQSClient({}))),
 });

@@ -1,6 +1,5 @@
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type ApiConfig, ConfigError } from '../../shared/config.js';
 import type { DeadLetterQueue, MessageQueue } from '../../shared/ports.js';
@@ -54,13 +53,13 @@ function sqsQueues(config: ApiConfig, sqs: SQSClient): ApiQueues {
 export function buildApiDeps(
   config: ApiConfig,
   clients: ApiClients,
-  observe: Pick<Observability, 'logger' | 'tracer'> = observability('precis-api'),
+  observe: Pick<Observability, 'logger' | 'tracing'> = observability('precis-api'),
 ): ApiHandlerDeps {
-  const queues = clients.queues ?? sqsQueues(config, traced(observe.tracer, new SQSClient({})));
+  const queues = clients.queues ?? sqsQueues(config, traced(observe.tracing, new SQSClient({})));
   return {
     ...storageAdapters(clients, config.PRECIS_TABLE, { cursors: cursorCodec(config, clients.secrets) }),
     logger: observe.logger,
-    tracer: observe.tracer,
+    tracing: observe.tracing,
     ingestQueue: { send: (source) => queues.ingest.sendBody(s3EventBody(source)) },
     ingestMessages: { sourcesOf, sendBody: (body) => queues.ingest.sendBody(body) },
     analyzeQueue: queues.analyze,
@@ -117,6 +116,15 @@ function cursorCodec(config: ApiConfig, secrets?: SecretsManagerClient): CursorC
   if (config.PRECIS_CURSOR_KEY) return new CursorCodec(config.PRECIS_CURSOR_KEY);
   const arn = config.PRECIS_CURSOR_SECRET_ARN;
   if (!arn) return processCursorCodec();
-  const provider = new SecretsProvider({ awsSdkV3Client: secrets ?? new SecretsManagerClient({}) });
-  return new CursorCodec(async () => String((await provider.get(arn)) ?? ''));
+  // The provider and its client are imported with the first cursor (a chunk of their own), not at every cold start.
+  let provider: Promise<{ get(name: string): Promise<unknown> }> | null = null;
+  return new CursorCodec(async () => {
+    provider ??= Promise.all([
+      import('@aws-lambda-powertools/parameters/secrets'),
+      import('@aws-sdk/client-secrets-manager'),
+    ]).then(([{ SecretsProvider }, { SecretsManagerClient }]) => {
+      return new SecretsProvider({ awsSdkV3Client: secrets ?? new SecretsManagerClient({}) });
+    });
+    return String((await (await provider).get(arn)) ?? '');
+  });
 }

@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpRouterHandler, { type Route } from '@middy/http-router';
@@ -17,7 +16,7 @@ import { type RedriveDeps, redrive, reprocessArticle, reprocessMatching } from '
 import { requestUpload, type UploadDeps } from '../../shared/usecases/upload.js';
 import type { Observability } from '../runtime.js';
 import { bodyOf, cut, headOf, json, MethodNotAllowed, problemResponses, queryOf, text, withEtag } from './http.js';
-import { type ReaderConfig, readerPage } from './reader/page.js';
+import type { ReaderConfig } from './reader/page.js';
 import {
   allowedMethods,
   articleId,
@@ -46,7 +45,7 @@ export type ApiHandlerDeps = ReadDeps &
   RedriveDeps &
   UploadDeps &
   Pick<Observability, 'logger'> &
-  Partial<Pick<Observability, 'tracer'>> & {
+  Partial<Pick<Observability, 'tracing'>> & {
     corsOrigins?: string[];
     /** How the reader page authorizes its calls; API keys when absent. */
     reader?: ReaderConfig;
@@ -55,9 +54,13 @@ export type ApiHandlerDeps = ReadDeps &
 /** The read API: API Gateway REST proxy events → read use cases → JSON. */
 export function createApiHandler(deps: ApiHandlerDeps) {
   type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
-  const page = readerPage(deps.reader ?? { auth: 'apiKey' });
+  // Made at the first request for it (a chunk of its own, 40 KB of script and style), not at every cold start.
+  let page: ReturnType<typeof import('./reader/page.js').readerPage> | null = null;
   const operations: Record<OperationId, Handler> = {
-    readerPage: async () => ({ statusCode: 200, headers: page.headers, body: page.body }),
+    readerPage: async () => {
+      page ??= (await import('./reader/page.js')).readerPage(deps.reader ?? { auth: 'apiKey' });
+      return { statusCode: 200, headers: page.headers, body: page.body };
+    },
     // Read at the first request for it, not parsed into every cold start (45 KB).
     openApi: async () => json((await import('../../openapi.json', { with: { type: 'json' } })).default),
     uploadArticle: async (event) => json(await requestUpload(bodyOf(event, uploadBody), deps), 201),
@@ -100,7 +103,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       ? [httpCors({ origins: corsOrigins, headers: 'content-type,x-api-key,if-none-match', methods: 'GET,HEAD,POST' })]
       : [];
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(deps.tracer ? [captureLambdaHandler(deps.tracer)] : [])
+    .use(deps.tracing?.middleware() ?? [])
     .use(injectLambdaContext(deps.logger))
     .use(cors)
     .use(problemResponses(deps.logger))

@@ -8,7 +8,7 @@ const observe = observability('precis-api');
 export const handler = createApiHandler(
   buildApiDeps(
     loadConfig(apiEnvSchema),
-    { ...defaultStorageClients(observe.tracer), presign: presigningS3Client() },
+    { ...defaultStorageClients(observe.tracing), presign: presigningS3Client() },
     observe,
   ),
 );

@@ -1,7 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { type BatchReport, runBatches } from '../../shared/usecases/batch-run.js';
@@ -12,7 +11,7 @@ import type { BatchHandlerDeps } from './deps.js';
 export function createBatchHandler(deps: BatchHandlerDeps) {
   const { logger, metrics } = deps;
   return middy<ScheduledEvent, BatchReport, Error, Context>()
-    .use(captureLambdaHandler(deps.tracer))
+    .use(deps.tracing.middleware())
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .handler(async () => {

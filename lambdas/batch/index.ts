@@ -13,9 +13,9 @@ export const handler = createBatchHandler(
   buildBatchDeps(
     config,
     {
-      ...defaultStorageClients(observe.tracer),
-      analyzeQueue: new SqsMessageQueue(traced(observe.tracer, new SQSClient({})), config.PRECIS_ANALYZE_QUEUE_URL),
-      secrets: traced(observe.tracer, new SecretsManagerClient({})),
+      ...defaultStorageClients(observe.tracing),
+      analyzeQueue: new SqsMessageQueue(traced(observe.tracing, new SQSClient({})), config.PRECIS_ANALYZE_QUEUE_URL),
+      secrets: traced(observe.tracing, new SecretsManagerClient({})),
     },
     { observe },
   ),

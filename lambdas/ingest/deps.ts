@@ -9,15 +9,9 @@ import {
   systemClock,
 } from '../runtime.js';
 import type { IngestHandlerDeps } from './handler.js';
-import { WorkerCleaner } from './worker-cleaner.js';
+import { CLEANER_HEAP_MB, WorkerCleaner } from './worker-cleaner.js';
 
-/**
- * The cleaning worker's heap cap. The function has 1,024 MB: the handler's
- * thread (SDK clients, the upload's bytes) takes under 200 MB, so a worker
- * stopped at 512 MB of heap leaves the function standing. The slowest
- * document inside the structure limits needs about 250 MB.
- */
-export const CLEANER_HEAP_MB = 512;
+export { CLEANER_HEAP_MB };
 
 export interface IngestClients extends StorageClients {
   /** Where a cleaned article goes next: SQS in AWS, the in-process queue locally. */
@@ -50,7 +44,7 @@ export function buildIngestDeps(
         heapMb: CLEANER_HEAP_MB,
         log: (message, details) => observe.logger.error(message, details),
       }),
-    events: clients.events ?? eventBus(config.PRECIS_EVENT_BUS, observe.logger, observe.tracer),
+    events: clients.events ?? eventBus(config.PRECIS_EVENT_BUS, observe.logger, observe.tracing),
     clock: systemClock,
     maxReceives: config.PRECIS_MAX_RECEIVES,
     config: {

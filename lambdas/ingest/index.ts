@@ -12,8 +12,8 @@ export const handler = createIngestHandler(
   buildIngestDeps(
     config,
     {
-      ...defaultStorageClients(observe.tracer),
-      analyzeQueue: new SqsMessageQueue(traced(observe.tracer, new SQSClient({})), config.PRECIS_ANALYZE_QUEUE_URL),
+      ...defaultStorageClients(observe.tracing),
+      analyzeQueue: new SqsMessageQueue(traced(observe.tracing, new SQSClient({})), config.PRECIS_ANALYZE_QUEUE_URL),
     },
     observe,
   ),

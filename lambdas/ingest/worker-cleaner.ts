@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { besideTheBundle } from '../../shared/beside-bundle.js';
 import { cleaningDeadline, cleanOptions, cutShort } from '../../shared/cleaning/deadline.js';
 import type { CleanedArticle } from '../../shared/cleaning/index.js';
 import { InvalidInputError, type PrecisError, TransientError } from '../../shared/errors.js';
@@ -8,6 +7,15 @@ import type { Cleaner, CleanRequest } from '../../shared/ports.js';
 import type { CleanJob, WorkerMessage } from './clean-worker.js';
 import { CLEAN_WORKER } from './clean-worker-file.js';
 import { cleanWorkerBundle } from './worker-bundle.js';
+
+/**
+ * The cleaning worker's heap cap, in the ingest function and the CLI alike.
+ * The function has 1,024 MB: the handler's thread (SDK clients, the
+ * upload's bytes) takes under 200 MB, so a worker stopped at 512 MB of heap
+ * leaves the function standing. The slowest document inside the structure
+ * limits needs about 250 MB.
+ */
+export const CLEANER_HEAP_MB = 512;
 
 /** How a worker is started: a file, or source code evaluated in it. */
 export type WorkerScript = { file: URL } | { source: string };
@@ -58,8 +66,7 @@ const timerDelay = (ms: number) => Math.min(2 ** 31 - 1, Math.max(0, ms));
 
 /** The bundle beside this module when there is one (Lambda), else one built from the sources (local stack, tests). */
 function defaultScript(): WorkerScript {
-  const beside = new URL(`./${CLEAN_WORKER.to}`, import.meta.url);
-  return { file: existsSync(fileURLToPath(beside)) ? beside : cleanWorkerBundle() };
+  return { file: besideTheBundle(CLEAN_WORKER.to) ?? cleanWorkerBundle() };
 }
 
 /**

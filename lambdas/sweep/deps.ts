@@ -41,7 +41,7 @@ export function buildSweepDeps(
     ...storageAdapters(clients, config.PRECIS_TABLE),
     ...observe,
     state: new DynamoSweepState(documentClient(clients.dynamodb), config.PRECIS_TABLE),
-    events: clients.events ?? eventBus(config.PRECIS_EVENT_BUS, observe.logger, observe.tracer),
+    events: clients.events ?? eventBus(config.PRECIS_EVENT_BUS, observe.logger, observe.tracing),
     ingestQueue: { send: (source, options) => clients.ingestQueue.sendBody(encode(source, options?.resends)) },
     analyzeQueue: clients.analyzeQueue,
     ...(clients.ingestDeadLetters ? { ingestDeadLetters: clients.ingestDeadLetters } : {}),

@@ -1,7 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { type SweepReport, sweep } from '../../shared/usecases/sweep.js';
@@ -11,7 +10,7 @@ import type { SweepHandlerDeps } from './deps.js';
 export function createSweepHandler(deps: SweepHandlerDeps) {
   const { logger, metrics } = deps;
   return middy<ScheduledEvent, SweepReport, Error, Context>()
-    .use(captureLambdaHandler(deps.tracer))
+    .use(deps.tracing.middleware())
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .handler(async () => {

@@ -8,13 +8,13 @@ import { createSweepHandler } from './handler.js';
 
 const config = loadConfig(sweepEnvSchema);
 const observe = observability('precis-sweep');
-const sqs = traced(observe.tracer, new SQSClient({}));
+const sqs = traced(observe.tracing, new SQSClient({}));
 
 export const handler = createSweepHandler(
   buildSweepDeps(
     config,
     {
-      ...defaultStorageClients(observe.tracer),
+      ...defaultStorageClients(observe.tracing),
       ingestQueue: new SqsBodyQueue(sqs, config.PRECIS_INGEST_QUEUE_URL),
       analyzeQueue: new SqsMessageQueue(sqs, config.PRECIS_ANALYZE_QUEUE_URL),
       ingestDeadLetters: {

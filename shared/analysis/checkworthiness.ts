@@ -16,6 +16,7 @@
  * length (checkworthiness-concepts-weights.json).
  */
 import { readFileSync } from 'node:fs';
+import { besideTheBundle } from '../beside-bundle.js';
 import { type ConceptLanguage, conceptLanguage, conceptsOf } from './checkworthiness-concepts.js';
 import CONCEPT_WEIGHTS from './checkworthiness-concepts-weights.json' with { type: 'json' };
 import { CLAIM_MODEL_FILE } from './claim-model-file.js';
@@ -150,7 +151,8 @@ let wordModel: Model | null = null;
 
 /** The model of English words, read on first use. */
 function englishModel(): Model {
-  wordModel ??= JSON.parse(readFileSync(new URL(`./${CLAIM_MODEL_FILE}`, import.meta.url), 'utf8')) as Model;
+  const file = besideTheBundle(CLAIM_MODEL_FILE) ?? new URL(`./${CLAIM_MODEL_FILE}`, import.meta.url);
+  wordModel ??= JSON.parse(readFileSync(file, 'utf8')) as Model;
   return wordModel;
 }
 

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { cldLoader } from 'cld3-asm/dist/cjs/cldLoader.js';
 import { getModuleLoader } from 'emscripten-wasm-loader';
+import { besideTheBundle } from '../beside-bundle.js';
 
 /** Google's CLD3 as precis uses it: one identifier reading at most 1,000 bytes of a text. */
 export interface Cld3 {
@@ -21,9 +21,9 @@ export const CLD3_RUNTIME_BESIDE_BUNDLE = 'cld3.cjs';
  */
 export async function loadCld3(): Promise<Cld3> {
   const require = createRequire(import.meta.url);
-  const beside = fileURLToPath(new URL(`./${CLD3_RUNTIME_BESIDE_BUNDLE}`, import.meta.url));
+  const beside = besideTheBundle(CLD3_RUNTIME_BESIDE_BUNDLE);
   // A name in a variable: the bundler leaves this require to run time.
-  return cld3From(require(existsSync(beside) ? beside : CLD3_RUNTIME));
+  return cld3From(require(beside ? fileURLToPath(beside) : CLD3_RUNTIME));
 }
 
 /** CLD3 started from its runtime module, wherever that was required from. */

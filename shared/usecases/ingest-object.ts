@@ -1,5 +1,6 @@
 import { articleIdFor, objectKeys } from '../article.js';
 import { InvalidInputError, tooLargeMessage } from '../errors.js';
+import { CLEAN_BUDGET_MS } from '../limits.js';
 import type { ArticleEvents, ArticleRepository, BlobStore, Cleaner, Clock, MessageQueue, SourceRef } from '../ports.js';
 import { type Delivery, failOrRethrow } from './delivery.js';
 
@@ -38,12 +39,6 @@ export type IngestOutcome =
 
 /** Time kept back from the lease for writing the cleaned text and the item after cleaning. */
 const SAVE_MARGIN_MS = 10_000;
-/**
- * How long one upload's cleaning may run once started (STAGE_TIMEOUT past it). The slowest document
- * inside the structure limits takes about 6 s of CPU (shared/cleaning/limits.ts); the uploads of one
- * batch are cleaned one after another inside one lease, so one slow upload leaves the others time.
- */
-const CLEAN_BUDGET_MS = 20_000;
 
 /**
  * Ingests one uploaded object.

@@ -1,26 +1,45 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLING, esbuildOptions } from '../../infra/bundling.js';
 import { extractClaims } from '../../shared/analysis/claims.js';
+import { FUNCTION_ENV } from '../helpers/function-env.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
 const out = mkdtempSync(join(tmpdir(), 'precis-bundles-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-/** Builds `entry` as CDK bundles a function (infra/bundling.ts), with the files the construct puts beside it. */
+/** Builds `entry` as the construct bundles a function (infra/bundling.ts), with the files it puts beside it. */
 async function bundle(entry: string, name: string) {
-  const outfile = join(out, `${name}.mjs`);
-  const result = await build({ ...esbuildOptions(join(ROOT, entry), outfile), logLevel: 'silent', metafile: true });
+  const dir = join(out, name);
+  const result = await build({
+    ...esbuildOptions(join(ROOT, entry), dir),
+    absWorkingDir: ROOT,
+    logLevel: 'silent',
+    metafile: true,
+  });
   for (const { from, to } of [...BUNDLING.languageModels, ...BUNDLING.claimModel]) {
-    copyFileSync(join(ROOT, from), join(out, to));
+    copyFileSync(join(ROOT, from), join(dir, to));
   }
-  return { outfile, result };
+  return { outfile: join(dir, `${BUNDLING.entryName}.mjs`), result };
+}
+
+/** The sources an import of the bundle reads: its entry's, and those of the chunks it imports statically. */
+function readAtImport(result: Metafile, outfile: string): string[] {
+  const outputs = result.outputs;
+  const seen = new Set<string>();
+  const visit = (output: string) => {
+    if (seen.has(output) || !outputs[output]) return;
+    seen.add(output);
+    for (const imported of outputs[output].imports) if (imported.kind === 'import-statement') visit(imported.path);
+  };
+  visit(relative(ROOT, outfile));
+  return [...seen].flatMap((output) => Object.keys(outputs[output]?.inputs ?? {}));
 }
 
 describe('the functions as CDK bundles them', () => {
@@ -69,5 +88,30 @@ console.log(JSON.stringify(m.extractClaims(${JSON.stringify(text)}, 'en')));`;
     const claims = JSON.parse(stdout);
     expect(claims.length).toBeGreaterThan(0);
     expect(claims).toEqual(JSON.parse(JSON.stringify(extractClaims(text, 'en'))));
+  }, 120_000);
+
+  it('loads the X-Ray SDK, the OpenAPI document and the reader page only when they are first needed', async () => {
+    // Prepare
+    const { outfile, result } = await bundle('lambdas/api/index.ts', 'api');
+    const script = `const m = await import(${JSON.stringify(outfile)});
+const get = (path) => ({ httpMethod: 'GET', path, resource: path, headers: {}, pathParameters: null, queryStringParameters: null, body: null, requestContext: {} });
+const spec = await m.handler(get('/openapi.json'), {});
+const page = await m.handler(get('/'), {});
+console.log(JSON.stringify([spec.statusCode, JSON.parse(spec.body).openapi, page.statusCode, page.body.slice(0, 15)]));`;
+    // Act: the bundle's handler, in a fresh Node process, as the function's configuration gives it.
+    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: out,
+      env: {
+        ...process.env,
+        ...FUNCTION_ENV,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      },
+    });
+    // Assess: none of the three is read at import; each is there, in a chunk, when asked for.
+    const atImport = readAtImport(result.metafile as Metafile, outfile);
+    expect(atImport.filter((f) => /aws-xray-sdk-core|openapi\.json|lambdas\/api\/reader\/script/.test(f))).toEqual([]);
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout)).toEqual([200, '3.1.0', 200, '<!doctype html>']);
   }, 120_000);
 });

@@ -65,9 +65,9 @@ function functionShare(text: string): number {
   return hits / words.length;
 }
 
+/** Each block's function-word share, computed once: a block is classed more than once (with and without its furniture marks), and the block model reads it too. */
 const shares = new WeakMap<PageBlock, number>();
 
-/** A block's share of function words, computed once: both readings of a page and the block model read it. */
 export function blockShare(block: PageBlock): number {
   let share = shares.get(block);
   if (share === undefined) {
