@@ -159,6 +159,11 @@ function stripInert(html: string): string {
   return kept.join('');
 }
 
+/** A page's <body> as the extractor reads it (inert markup out, in a document's frame): for the block model's trainer. */
+export function pageBody(html: string): El | null {
+  return parseHTML(asDocument(stripInert(html))).document.body as unknown as El | null;
+}
+
 /** The element a page prints its byline in (the extractor leaves it out of the text as furniture). */
 const BYLINE_ELEMENT = '[class*="byline" i], [rel="author"], [itemprop="author"], [class*="author" i]';
 
