@@ -62,12 +62,31 @@ function eventsOf(file: string): { read: () => ArticleFinished[] } {
   };
 }
 
+/** One upload's end: milliseconds from the uploads' start, and this process's CPU time spent by then. */
+export interface UploadEnd {
+  ms: number;
+  cpuMs: number;
+}
+
+export interface BenchUploadsOptions {
+  /** Uploads at once (20). */
+  atOnce?: number;
+  /** Told as each part begins, and when the uploads at once have all ended (the stack still up). */
+  onPhase?: (phase: 'warm' | 'alone' | 'together' | 'done') => void;
+  /**
+   * Told each end of the uploads at once, in order. The CPU time at each end says what a wall time on a
+   * busy machine cannot: how much of the burst's work was done before each article ended.
+   */
+  onEnds?: (ends: UploadEnd[]) => void;
+}
+
 /**
  * Concurrent uploads through the local stack with an LLM that answers at
  * once (the stub, no latency, in its own process): from each upload's start
  * to its terminal write. The anchor is one upload alone, in the same run.
  */
-export async function benchUploads(log: (line: string) => void): Promise<Row[]> {
+export async function benchUploads(log: (line: string) => void, options: BenchUploadsOptions = {}): Promise<Row[]> {
+  const atOnce = options.atOnce ?? AT_ONCE;
   const stub = await startStub();
   const { stack, close } = await startTestStack({
     OPENAI_BASE_URL: stub.baseURL,
@@ -78,39 +97,51 @@ export async function benchUploads(log: (line: string) => void): Promise<Row[]> 
   });
   const events = eventsOf(stack.eventsFile);
   let seed = 100;
-  /** Uploads `count` different articles at once; each one's milliseconds from upload to its terminal write. */
-  const batch = async (count: number): Promise<number[]> => {
+  /** Uploads `count` different articles at once; each one's end (its terminal write), in order. */
+  const batch = async (count: number): Promise<UploadEnd[]> => {
     const uploads = Array.from({ length: count }, () => {
       seed++;
       return { key: `incoming/bench-${seed}.html`, body: longArticle(WORDS, seed).html };
     });
     const started = Date.now();
+    const cpuAtStart = process.cpuUsage();
     await Promise.all(
       uploads.map(({ key, body }) =>
         stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: body })),
       ),
     );
     const ids = new Set(uploads.map((u) => articleIdFor(stack.bucket, u.key)));
-    const done = new Map<string, number>();
+    const done = new Map<string, UploadEnd>();
     const deadline = Date.now() + 120_000;
     while (done.size < ids.size) {
       if (Date.now() > deadline) throw new Error(`${ids.size - done.size} uploads did not end in 120 s`);
       for (const event of events.read()) {
-        if (ids.has(event.articleId)) done.set(event.articleId, Date.parse(event.finishedAt) - started);
+        if (!ids.has(event.articleId)) continue;
+        const cpu = process.cpuUsage(cpuAtStart);
+        done.set(event.articleId, {
+          ms: Date.parse(event.finishedAt) - started,
+          cpuMs: (cpu.user + cpu.system) / 1000,
+        });
       }
       await new Promise((r) => setTimeout(r, 25));
     }
-    return [...done.values()];
+    return [...done.values()].sort((a, b) => a.ms - b.ms);
   };
+  const times = (ends: UploadEnd[]) => ends.map((end) => end.ms);
   try {
-    log('uploads: one at a time (the anchor), then 20 at once');
+    log(`uploads: one at a time (the anchor), then ${atOnce} at once`);
+    options.onPhase?.('warm');
     await batch(1); // warm: models loaded, connections open
-    const alone = median([...(await batch(1)), ...(await batch(1)), ...(await batch(1))]);
-    const together = await batch(AT_ONCE);
-    const p50 = median(together);
+    options.onPhase?.('alone');
+    const alone = median(times([...(await batch(1)), ...(await batch(1)), ...(await batch(1))]));
+    options.onPhase?.('together');
+    const together = await batch(atOnce);
+    options.onPhase?.('done');
+    options.onEnds?.(together);
+    const p50 = median(times(together));
     return [
       {
-        measure: `${AT_ONCE} concurrent uploads, zero-latency LLM, local: p50 upload to terminal state`,
+        measure: `${atOnce} concurrent uploads, zero-latency LLM, local: p50 upload to terminal state`,
         anchor: `one upload alone: ${ms(alone)}`,
         value: ms(p50),
         ratio: p50 / alone,

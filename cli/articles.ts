@@ -369,7 +369,7 @@ async function upload(
       failed++;
       if (error.status === 403 || error.code === 'API_UNREACHABLE') {
         bar?.stop();
-        note(`precis: ${error.message}`);
+        note(`precis: ${error.code}: ${error.message}`);
         return 1;
       }
       line({ file, error: { code: error.code, message: error.message } });

@@ -238,8 +238,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       name: 'precis-ingest',
       visibilityTimeoutMs: options.ingestVisibilityMs,
       maxReceives: ingestConfig.PRECIS_MAX_RECEIVES,
-      batchSize: 10,
-      concurrency: 2,
+      // One upload at a time, each cleaned, saved and handed to the analyze queue before the next is taken
+      // up: the ingest and analyze functions share this thread (and the one cleaning worker), so uploads
+      // taken up together only held back the analyses of those already cleaned, and a burst of uploads
+      // ended together, late, instead of one after another (20 at once: the first ended after 40 % of the
+      // burst's CPU time, against 12-20 %; see docs/development.md, "20 uploads").
+      batchSize: 1,
+      concurrency: 1,
       statePath: join(options.dataDir, 'queues', 'ingest.jsonl'),
       onDeadLetter: deadLetter('ingest'),
       // The sweep asks whether an upload's event is already waiting.

@@ -8,7 +8,6 @@
  *   npm run eval:extraction [-- --below 0.8]
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +18,7 @@ import { parseHTML } from 'linkedom';
 import { type PageScore, scorePage, summarise } from '../bench/lib/shingles.js';
 import { cleanDocument, loadLanguageModels } from '../shared/cleaning/index.js';
 import { type FigureTable, measuredHere, writeFiguresAndSay } from './lib/doc-figures.js';
+import { scrapinghubTune, trafilaturaTune } from './lib/extraction-halves.js';
 
 const DATA = resolve(import.meta.dirname, '../../shared/eval-data/extraction/scrapinghub-aeb');
 const TRAFILATURA = resolve(import.meta.dirname, '../../shared/eval-data/extraction/trafilatura-eval-dev');
@@ -171,16 +171,6 @@ function tryClean(bytes: Uint8Array) {
   } catch {
     // Refused pages count in the timing too.
   }
-}
-
-/** The half of ScrapingHub's pages the rules were written from: ids that start with an even hex digit. */
-function scrapinghubTune(id: string): boolean {
-  return Number.parseInt(id[0] ?? '1', 16) % 2 === 0;
-}
-
-/** The half of trafilatura's pages the rules were written from: ids whose SHA-1 starts with an even byte. */
-function trafilaturaTune(id: string): boolean {
-  return Number.parseInt(createHash('sha1').update(id).digest('hex').slice(0, 2), 16) % 2 === 0;
 }
 
 /** The two halves side by side: rules are written from the first; the second says whether they hold. */

@@ -6,6 +6,7 @@
  *
  *   npm run stub:llm [-- --profile ollama --context 4096]   # prints the environment to use
  *   npm run stub:llm -- --profile qwen3-thinking             # a situation: see tests/helpers/stub-scenarios.ts
+ *   npm run stub:llm -- --batch-step 2                       # its batches take a step every 2 s (default 10)
  *   OPENAI_BASE_URL=http://127.0.0.1:11435/v1 PRECIS_LLM_PROVIDER=openai npm run demo
  */
 import { parseArgs } from 'node:util';
@@ -24,7 +25,12 @@ const PROVIDERS: Record<ProviderProfile, string> = {
 };
 
 const { values } = parseArgs({
-  options: { profile: { type: 'string', default: 'openai' }, context: { type: 'string' }, think: { type: 'boolean' } },
+  options: {
+    profile: { type: 'string', default: 'openai' },
+    context: { type: 'string' },
+    think: { type: 'boolean' },
+    'batch-step': { type: 'string', default: '10' },
+  },
 });
 const name = values.profile ?? 'openai';
 const scenario: Scenario | undefined = SCENARIOS[name as keyof typeof SCENARIOS];
@@ -52,6 +58,14 @@ console.log(
   'Its "translations" are filler words in the script of the language: precis marks what it answers as a stub\'s (stub translation: not a real translation).',
 );
 console.log(`Use it with: OPENAI_BASE_URL=${stub.baseURL} ${env}`);
+// The helper's batches move only when told (tests drive them); here each takes a step every few seconds, so a
+// batch-mode article ends in about a minute instead of waiting for ever: validating, in progress, finalizing, completed.
+const step = Number(values['batch-step']);
+if (!(step > 0)) {
+  console.error('--batch-step must be a number of seconds above 0');
+  process.exit(2);
+}
+setInterval(() => stub.batches.advance(), step * 1000).unref();
 setInterval(() => {
   const n = stub.requests.length;
   if (n > 0) console.log(`${n} requests so far: ${stub.requests.map((r) => r.task).join(', ')}`);

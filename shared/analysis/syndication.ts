@@ -1,5 +1,8 @@
 import type { AnalysisResult, Claim, Translation } from '../article.js';
+import { articleSupport } from './checks/grounding.js';
 import { figures, figuresAbsentFrom } from './checks/numbers.js';
+import { verifySummary } from './checks/verify.js';
+import { asSentences } from './llm/run.js';
 import type { AnalysisInput, AnalysisOptions, FingerprintedEngine, SketchIndex, SyndicationEntry } from './ports.js';
 import { bandKeys, type Sketch, similarity, sketchOf } from './sketch.js';
 
@@ -51,13 +54,18 @@ function within(some: readonly string[], all: readonly string[]): boolean {
  * 1. The copy must state the original's figures, as often, and no other
  *    outside lines as short as furniture (a dateline's time): a copy that
  *    changed or added a figure says something else, and is analysed as new.
- * 2. Every figure of the summary must be in the copy.
+ * 2. Every figure of the summary must be in the copy, and the verifier
+ *    (checks/verify.ts) must find no sentence of it unsupported by the copy
+ *    that it found supported by the original: a copy that differs in a
+ *    sentence the summary tells (a near copy uploaded first, with one
+ *    sentence changed) is analysed as new, not told what it does not say.
+ *    The record's verdict is the one on the copy.
  * 3. Each claim whose evidence is found again in the copy keeps it with
  *    its new offsets; the others are dropped, and their translations with
  *    them.
  */
 export function reuseFor(
-  input: Pick<AnalysisInput, 'text' | 'language' | 'publishedAt'>,
+  input: Pick<AnalysisInput, 'text' | 'language' | 'publishedAt'> & Partial<Pick<AnalysisInput, 'title'>>,
   entry: SyndicationEntry,
   score: number,
 ): AnalysisResult | null {
@@ -68,6 +76,13 @@ export function reuseFor(
   const { result } = entry;
   const summaryText = [result.summary.headline, result.summary.short, ...result.summary.bullets].join('\n');
   if (figuresAbsentFrom(text)(summaryText).length > 0) return null;
+  const support = articleSupport(input);
+  const verdict = verifySummary(text, asSentences(result.summary), undefined, {
+    allowed: support.dates,
+    language: support.language,
+  });
+  const before = new Set((result.checks?.faithfulness?.unsupported ?? []).map((u) => u.text));
+  if (verdict.unsupported.some((u) => !before.has(u.text))) return null;
   const claims: Claim[] = [];
   for (const claim of result.claims) {
     const at = claim.evidence ? text.indexOf(claim.evidence) : -1;
@@ -91,6 +106,7 @@ export function reuseFor(
       ? {
           checks: {
             ...result.checks,
+            faithfulness: verdict,
             claims: {
               ...result.checks.claims,
               total: claims.length,

@@ -73,12 +73,16 @@ function sniffUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
   return null;
 }
 
+/** The characters garbageRatio counts: most texts have none, which one regular expression tells faster than the loop. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is what this pattern is for.
+const GARBAGE = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f\ufffd]/;
+
 /**
  * Share of characters that no text contains: C0/C1 controls other than white
  * space, and U+FFFD from bytes the decoder could not map.
  */
 function garbageRatio(text: string): number {
-  if (text.length === 0) return 0;
+  if (text.length === 0 || !GARBAGE.test(text)) return 0;
   let bad = 0;
   // UTF-16 code units: the characters counted are all in the Basic Multilingual Plane.
   for (let i = 0; i < text.length; i++) {

@@ -1,5 +1,5 @@
 import { expressions } from 'franc/expressions.js';
-import { asTuples } from 'trigram-utils';
+import { clean } from 'trigram-utils';
 import { besideTheBundle } from '../beside-bundle.js';
 
 /**
@@ -86,11 +86,40 @@ function topScript(value: string): [string | undefined, number] {
   return [top, topShare];
 }
 
-function distance(trigrams: [string, number][], table: Model): number {
+/** A text's trigrams and how often each occurs, in two lists. */
+interface Trigrams {
+  grams: string[];
+  counts: number[];
+}
+
+/**
+ * The trigrams of the text as trigram-utils' asTuples finds them (cleaned,
+ * padded with a space), counted in a Map: asTuples counts them in an object
+ * and sorts them, which the distance below does not need.
+ */
+function trigramsOf(value: string): Trigrams {
+  const padded = ` ${clean(value)} `;
+  const index = new Map<string, number>();
+  const grams: string[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i + 3 <= padded.length; i++) {
+    const gram = padded.slice(i, i + 3);
+    const at = index.get(gram);
+    if (at === undefined) {
+      index.set(gram, grams.length);
+      grams.push(gram);
+      counts.push(1);
+    } else counts[at] = (counts[at] as number) + 1;
+  }
+  return { grams, counts };
+}
+
+function distance(trigrams: Trigrams, table: Model): number {
+  const { grams, counts } = trigrams;
   let sum = 0;
-  for (const [trigram, count] of trigrams) {
-    const rank = table.get(trigram);
-    sum += rank === undefined ? MAX_DIFFERENCE : Math.abs(count - rank - 1);
+  for (let i = 0; i < grams.length; i++) {
+    const rank = table.get(grams[i] as string);
+    sum += rank === undefined ? MAX_DIFFERENCE : Math.abs((counts[i] as number) - rank - 1);
   }
   return sum;
 }
@@ -113,7 +142,7 @@ export function francAll(value: string, options: { only?: readonly string[]; min
     if (script === undefined || share === 0 || !allowed(script)) return [['und', 1]];
     return [[script, 1]];
   }
-  const trigrams = asTuples(sample);
+  const trigrams = trigramsOf(sample);
   const distances: Ranked[] = Object.keys(languages)
     .filter(allowed)
     .map((language) => [language, distance(trigrams, model(script, language))]);

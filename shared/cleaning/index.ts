@@ -11,6 +11,7 @@ import { parseMarkdown } from './formats/markdown.js';
 import { formatFromName } from './formats/names.js';
 import { parseText } from './formats/text.js';
 import { detectLanguage, loadLanguageModels } from './language.js';
+import { bounded, METADATA_MAX_CHARS } from './metadata-bounds.js';
 import { countWords, joinParagraphs, normalizeLine } from './normalize.js';
 import { cleanParagraphs, type PasteFindings } from './paste-rules.js';
 import { CLEANER_VERSION } from './version.js';
@@ -116,11 +117,12 @@ function clean(bytes: Uint8Array, options: CleanOptions, budget: Budget): Cleane
   const stated = parsed.metadata;
   budget.check('removing pasted artifacts');
 
+  // What a document says of itself is bounded (metadata-bounds.ts): a hostile title must not outgrow its record.
   const known: Partial<PasteFindings> = {
-    title: stated.title ? normalizeLine(stated.title) : null,
-    byline: stated.byline ? normalizeLine(stated.byline) : null,
+    title: stated.title ? bounded(normalizeLine(stated.title), METADATA_MAX_CHARS.title) : null,
+    byline: stated.byline ? bounded(normalizeLine(stated.byline), METADATA_MAX_CHARS.byline) : null,
     publishedAt: stated.publishedAt ?? null,
-    site: stated.site ? normalizeLine(stated.site) : null,
+    site: stated.site ? bounded(normalizeLine(stated.site), METADATA_MAX_CHARS.site) : null,
   };
   const cleaned = cleanParagraphs(parsed.paragraphs.map(normalizeLine), known, { page: parsed.page });
   const text = joinParagraphs(cleaned.paragraphs);
@@ -140,11 +142,11 @@ function clean(bytes: Uint8Array, options: CleanOptions, budget: Budget): Cleane
     text,
     format,
     encoding: decoded.encoding,
-    title: cleaned.title,
-    byline: cleaned.byline,
+    title: cleaned.title === null ? null : bounded(cleaned.title, METADATA_MAX_CHARS.title),
+    byline: cleaned.byline === null ? null : bounded(cleaned.byline, METADATA_MAX_CHARS.byline),
     publishedAt: cleaned.publishedAt,
-    site: cleaned.site,
-    url: stated.url ? normalizeLine(stated.url) || null : null,
+    site: cleaned.site === null ? null : bounded(cleaned.site, METADATA_MAX_CHARS.site),
+    url: stated.url ? bounded(normalizeLine(stated.url), METADATA_MAX_CHARS.url) || null : null,
     language,
     contentHash: createHash('sha256').update(text).digest('hex'),
     wordCount,

@@ -8,9 +8,9 @@ export type El = ReturnType<Doc['createElement']>;
 /** The meta tags of a page by attribute, read in one pass: the first tag of each property, name or itemprop. */
 type MetaTags = Record<'property' | 'name' | 'itemprop', Map<string, string>>;
 
-function metaTags(document: Doc): MetaTags {
+function metaTags(metas: El[]): MetaTags {
   const tags: MetaTags = { property: new Map(), name: new Map(), itemprop: new Map() };
-  for (const el of Array.from(document.getElementsByTagName('meta')) as El[]) {
+  for (const el of metas) {
     const content = el.getAttribute('content') ?? '';
     for (const attribute of ['property', 'name', 'itemprop'] as const) {
       const key = el.getAttribute(attribute);
@@ -18,6 +18,55 @@ function metaTags(document: Doc): MetaTags {
     }
   }
   return tags;
+}
+
+/** The elements the metadata is read from, each as the selector beside it finds it. */
+interface Sources {
+  /** `meta`, every one (inside a <template> too). */
+  metas: El[];
+  /** `script[type="application/ld+json"]`. */
+  scripts: El[];
+  /** The first `time[datetime]`, `h1`, `title` and `link[rel="canonical"]`. */
+  time: El | null;
+  h1: El | null;
+  title: El | null;
+  canonical: El | null;
+}
+
+/** An attribute equal to a lower-case value in any case, as a selector compares the `type` and `rel` of HTML. */
+function equalsInAnyCase(value: string | null, lower: string): boolean {
+  return value !== null && value.length === lower.length && value.toLowerCase() === lower;
+}
+
+/**
+ * The page's metadata elements in one walk of the document: a querySelector
+ * walks the whole document once per call, and there were seven. The content
+ * of a <template> is skipped as querySelector skips it, but for its meta
+ * tags, which getElementsByTagName finds.
+ */
+function sources(document: Doc): Sources {
+  const found: Sources = { metas: [], scripts: [], time: null, h1: null, title: null, canonical: null };
+  const element = (el: El, inTemplate: boolean) => {
+    const tag = el.localName;
+    if (tag === 'meta') found.metas.push(el);
+    else if (!inTemplate) {
+      if (tag === 'script') {
+        if (equalsInAnyCase(el.getAttribute('type'), 'application/ld+json')) found.scripts.push(el);
+      } else if (tag === 'time') {
+        if (found.time === null && el.hasAttribute('datetime')) found.time = el;
+      } else if (tag === 'h1') found.h1 ??= el;
+      else if (tag === 'title') found.title ??= el;
+      else if (tag === 'link' && found.canonical === null && equalsInAnyCase(el.getAttribute('rel'), 'canonical'))
+        found.canonical = el;
+    }
+    const inside = inTemplate || tag === 'template';
+    for (let child = el.firstChild as El | null; child !== null; child = child.nextSibling as El | null) {
+      if (child.nodeType === 1) element(child, inside);
+    }
+  };
+  // The document's own children as a list: the doctype ends the chain of next siblings.
+  for (const child of Array.from(document.childNodes) as El[]) if (child.nodeType === 1) element(child, false);
+  return found;
 }
 
 /** The first of some names a meta tag gives content to, by property, then name, then itemprop. */
@@ -32,7 +81,7 @@ function meta(tags: MetaTags, ...names: string[]): string | null {
 type JsonLd = Record<string, unknown>;
 
 /** The JSON-LD objects that describe an article (NewsArticle, BlogPosting, …), flattened out of @graph. */
-function jsonLdArticles(document: Doc): JsonLd[] {
+function jsonLdArticles(scripts: El[]): JsonLd[] {
   const found: JsonLd[] = [];
   const visit = (value: unknown) => {
     if (Array.isArray(value)) {
@@ -45,7 +94,7 @@ function jsonLdArticles(document: Doc): JsonLd[] {
     const types = ([] as unknown[]).concat(obj['@type'] ?? []).map(String);
     if (types.some((t) => /Article|BlogPosting|Report|NewsArticle|WebPage/.test(t))) found.push(obj);
   };
-  for (const script of Array.from(document.querySelectorAll('script[type="application/ld+json"]')) as El[]) {
+  for (const script of scripts) {
     try {
       visit(JSON.parse(script.textContent ?? ''));
     } catch {
@@ -68,10 +117,11 @@ function nameOf(value: unknown): string | null {
 
 /** Metadata from meta tags and JSON-LD, read before Readability rewrites the document. */
 export function pageMetadata(document: Doc): DocumentMetadata {
-  const tags = metaTags(document);
-  const [ld] = jsonLdArticles(document);
+  const found = sources(document);
+  const tags = metaTags(found.metas);
+  const [ld] = jsonLdArticles(found.scripts);
   const str = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : null);
-  const timeEl = document.querySelector('time[datetime]')?.getAttribute('datetime') ?? null;
+  const timeEl = found.time?.getAttribute('datetime') ?? null;
   const published =
     meta(
       tags,
@@ -89,17 +139,13 @@ export function pageMetadata(document: Doc): DocumentMetadata {
     title:
       str(ld?.headline) ??
       meta(tags, 'og:title', 'twitter:title') ??
-      document.querySelector('h1')?.textContent?.trim() ??
-      document.querySelector('title')?.textContent?.trim() ??
+      found.h1?.textContent?.trim() ??
+      found.title?.textContent?.trim() ??
       null,
     byline: nameOf(ld?.author) ?? meta(tags, 'author', 'article:author', 'byl', 'dc.creator'),
     publishedAt: published ? parseDate(published) : null,
     site: meta(tags, 'og:site_name', 'application-name') ?? nameOf(ld?.publisher),
-    url:
-      document.querySelector('link[rel="canonical"]')?.getAttribute('href') ??
-      meta(tags, 'og:url') ??
-      str(ld?.url) ??
-      null,
+    url: found.canonical?.getAttribute('href') ?? meta(tags, 'og:url') ?? str(ld?.url) ?? null,
     lang: document.documentElement?.getAttribute('lang')?.trim() || null,
   };
 }

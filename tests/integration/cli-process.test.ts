@@ -27,4 +27,19 @@ describe('the precis executable', () => {
     expect(failure.code).toBe(2);
     expect(failure.stderr).toContain('Usage:');
   });
+
+  it.each([['upload', join(SAMPLES_DIR, 'kirkuk-checkpoints.txt')], ['list']])(
+    '%s names the code when no API answers, as every command does',
+    async (...args) => {
+      // Port 9 (discard) has no API on it: the connection is refused at once.
+      const failure = await run(process.execPath, [BIN, ...args, '--api', 'http://127.0.0.1:9', '--key', 'k']).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(failure.code).toBe(1);
+      expect(failure.stderr).toMatch(
+        /^precis: API_UNREACHABLE: The API at http:\/\/127\.0\.0\.1:9 could not be reached/,
+      );
+    },
+  );
 });

@@ -10,7 +10,7 @@ import { cleanDocument } from '../../shared/cleaning/index.js';
 import { stubLlmConfig } from '../helpers/llm-config.js';
 import { sample } from '../helpers/samples.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
-import { oneFigureChanged, oneParagraphChanged, refurnished } from '../helpers/syndication-variants.js';
+import { oneFigureChanged, refurnished } from '../helpers/syndication-variants.js';
 
 let stub: StubServer;
 beforeAll(async () => {
@@ -56,15 +56,39 @@ describe('syndicated stories', () => {
   it('drops the claims whose evidence the copy no longer has, and their translations', async () => {
     const syndicated = engine();
     const first = await syndicated.analyze(original, { targetLanguages: ['fr'] });
-    const text = oneParagraphChanged(original.text) ?? '';
+    // A sentence no summary field tells, reworded around its figures: its claim's evidence is no longer in the copy.
+    const text = original.text.replace(
+      'Doctors at Basra Teaching Hospital reported',
+      'Doctors at the city hospital saw',
+    );
     const copy = await syndicated.analyze(variant(text, original.title ?? ''), { targetLanguages: ['fr'] });
     expect(copy.provenance.duplicateOf?.contentHash).toBe(original.contentHash);
     const gone = first.claims.filter((c) => !text.includes(c.evidence));
+    expect(gone.length).toBe(1);
     expect(copy.claims.map((c) => c.id)).toEqual(first.claims.filter((c) => !gone.includes(c)).map((c) => c.id));
     for (const claim of copy.claims) expect(text.slice(claim.start ?? 0, claim.end ?? 0)).toBe(claim.evidence);
     const fr = copy.translations.fr;
     expect(fr?.status === 'done' && fr.claims.map((c) => c.id)).toEqual(copy.claims.map((c) => c.id));
     expect(copy.checks?.claims.total).toBe(copy.claims.length);
+  });
+
+  it('analyses as new a story whose near copy, uploaded first, put words in the summary this text does not say', async () => {
+    const learn = await engine().analyze(original, { targetLanguages: [] });
+    const said = learn.summary.bullets.find((b) => !/\d/.test(b) && original.text.includes(b)) ?? '';
+    expect(said).not.toBe('');
+    // The same story, a sentence of its summary swapped for an accusation with no figure in it.
+    const poisoned = original.text.replace(
+      said,
+      'The governor was arrested on charges of selling the water contracts to his cousins.',
+    );
+    const syndicated = engine();
+    const planted = await syndicated.analyze(variant(poisoned, original.title ?? ''), { targetLanguages: [] });
+    expect(planted.summary.bullets.join(' ')).toContain('arrested');
+    stub.reset();
+    const real = await syndicated.analyze(original, { targetLanguages: [] });
+    expect(real.provenance.duplicateOf).toBeUndefined();
+    expect(real.summary.bullets.join(' ')).not.toContain('arrested');
+    expect(stub.requests.map((r) => r.task)).toContain('article_analysis');
   });
 
   it('analyses as new a copy with one figure changed, and another story', async () => {

@@ -1,6 +1,7 @@
 import { ara, dan, deu, eng, fas, fra, ita, nld, nob, pol, por, rus, spa, swe, tur, ukr } from 'stopword';
 import type { Budget } from '../budget.js';
 import type { El } from '../page-metadata.js';
+import { activeBlockModel, type BlockModel, modelClasses } from './block-model.js';
 import { type PageBlock, type PageBlocks, pageBlocks } from './blocks.js';
 
 /**
@@ -48,7 +49,7 @@ export const THRESHOLDS = {
   namedOther: 1,
 };
 
-type Cls = 'good' | 'near' | 'short' | 'bad';
+export type Cls = 'good' | 'near' | 'short' | 'bad';
 
 const WORD = /[\p{L}\p{M}'’]+/gu;
 /** Scripts whose words the function-word lists do not cover: sentence punctuation stands for them. */
@@ -62,6 +63,18 @@ function functionShare(text: string): number {
   let hits = 0;
   for (const word of words) if (FUNCTION_WORDS.has(word.toLowerCase())) hits++;
   return hits / words.length;
+}
+
+/** Each block's function-word share, computed once: a block is classed more than once (with and without its furniture marks), and the block model reads it too. */
+const shares = new WeakMap<PageBlock, number>();
+
+export function blockShare(block: PageBlock): number {
+  let share = shares.get(block);
+  if (share === undefined) {
+    share = functionShare(block.text);
+    shares.set(block, share);
+  }
+  return share;
 }
 
 /** A block's class from itself alone. */
@@ -78,10 +91,10 @@ function classify(block: PageBlock, furniture: boolean, lead = false): Cls {
     // Prose that links many of its words (a deals post, a sourced paragraph) is near-good: its
     // neighbours decide, so that a teaser's linked title and summary stay out.
     const prose = sentence && density <= THRESHOLDS.maxProseLinkDensity;
-    return prose && functionShare(block.text) >= THRESHOLDS.functionHigh ? 'near' : 'bad';
+    return prose && blockShare(block) >= THRESHOLDS.functionHigh ? 'near' : 'bad';
   }
   if (block.chars < THRESHOLDS.lengthLow) return block.linkChars > 0 ? 'bad' : 'short';
-  const share = functionShare(block.text);
+  const share = blockShare(block);
   if (share >= THRESHOLDS.functionHigh) return block.chars > THRESHOLDS.lengthHigh ? 'good' : 'near';
   if (share >= THRESHOLDS.functionLow) return 'near';
   // A lead ("intro", "chapo") is one or two sentences dense with names: its neighbours decide.
@@ -339,13 +352,90 @@ function densest(page: PageBlocks): number {
   return best;
 }
 
+/** The article's blocks as one set of classes chooses them, and the good text of the page. */
+interface Selection {
+  chosen: Joined;
+  pageChars: number;
+}
+
+/**
+ * The element whose good text most outweighs its bad text (one pass up the
+ * tree of block elements, preorder, so a child's index is above its
+ * parent's), joined with the good blocks beside it; or the element the page
+ * names as its body when it holds text enough.
+ */
+function select(page: PageBlocks, marks: boolean[], classes: Cls[]): Selection {
+  const n = page.parent.length;
+  const good = new Float64Array(n);
+  const bad = new Float64Array(n);
+  let pageChars = 0;
+  page.blocks.forEach((block, i) => {
+    if (block.owner < 0) return;
+    if (classes[i] === 'good') {
+      good[block.owner] = (good[block.owner] ?? 0) + block.chars;
+      pageChars += block.chars;
+    } else bad[block.owner] = (bad[block.owner] ?? 0) + block.chars;
+  });
+  for (let id = n - 1; id > 0; id--) {
+    const up = page.parent[id] as number;
+    if (up < 0) continue;
+    good[up] = (good[up] ?? 0) + (good[id] ?? 0);
+    bad[up] = (bad[up] ?? 0) + (bad[id] ?? 0);
+  }
+  let best = -1;
+  let bestScore = 0;
+  for (let id = 0; id < n; id++) {
+    const score = (good[id] as number) - THRESHOLDS.badWeight * (bad[id] as number);
+    if (score > bestScore) [best, bestScore] = [id, score];
+  }
+  // Text outside any block element (straight in <body>, or in elements this reading does not know as
+  // blocks) has no element to choose: the whole page then, if it outweighs the best element; a stray
+  // notice in <body> does not make the page's every good block the article.
+  let looseChars = 0;
+  page.blocks.forEach((b, i) => {
+    if (b.owner < 0 && classes[i] === 'good') looseChars += b.chars;
+  });
+  const loose = looseChars > 0 && looseChars >= bestScore;
+  const inside = (owner: number) => loose || (best >= 0 && owner >= best && owner <= (page.end[best] as number));
+  // The element's blocks, joined with the good blocks right before and after it (a lead or a last
+  // paragraph the page keeps in a sibling element).
+  let first = page.blocks.findIndex((b) => inside(b.owner));
+  let last = page.blocks.findLastIndex((b) => inside(b.owner));
+  first = extend(page, classes, first, -1);
+  last = extend(page, classes, last, 1);
+  const kept: PageBlock[] = [];
+  for (let i = Math.max(0, first); i <= last; i++) if (classes[i] === 'good') kept.push(page.blocks[i] as PageBlock);
+  const own = joined(kept);
+  const named = namedBody(page, marks, classes);
+  // The element the page names as its body, as trafilatura prefers it, when it holds text enough.
+  const chosen = named && named.chars >= Math.max(FALLBACK_CHARS, THRESHOLDS.namedShare * own.chars) ? named : own;
+  return { chosen, pageChars };
+}
+
+/** What the block model reads of a page: its blocks, marks, both passes' classes and the rules' choice. */
+export interface PageReading {
+  page: PageBlocks;
+  marks: boolean[];
+  first: Cls[];
+  final: Cls[];
+  /** The blocks the rules' selection keeps. */
+  kept: Set<PageBlock>;
+  /** The element whose own <p> children hold the most text, or -1. */
+  dense: number;
+}
+
 /**
  * The article's paragraphs in `root`: one walk for the blocks, linear passes
- * for their classes, and one pass up the tree of block elements (preorder,
- * so a child's index is above its parent's) to weigh each element.
+ * for their classes, one pass up the tree to weigh each element; then the
+ * block model's reading of each block (from the same figures) and the same
+ * selection on its classes, when a model is given.
  */
-export function extractArticle(root: El, budget: Budget): Extracted {
-  const page = pageBlocks(root, budget);
+export function extractArticle(root: El, budget: Budget, model: BlockModel | null = activeBlockModel()): Extracted {
+  return extractFromBlocks(pageBlocks(root, budget), model);
+}
+
+/** The article's paragraphs from a page's blocks (above). */
+export function extractFromBlocks(page: PageBlocks, model: BlockModel | null = activeBlockModel()): Extracted {
   const furniture = furnitureMarks(page);
   const none = page.parent.map(() => false);
   const dense = densest(page);
@@ -353,55 +443,25 @@ export function extractArticle(root: El, budget: Budget): Extracted {
   for (const block of page.blocks) allChars += block.chars;
   const run = (ignoreFurniture: boolean): Extracted => {
     const marks = ignoreFurniture ? none : furniture;
-    const { final: classes } = classifyBlocks(page, marks);
-    const n = page.parent.length;
-    const good = new Float64Array(n);
-    const bad = new Float64Array(n);
-    let pageChars = 0;
-    page.blocks.forEach((block, i) => {
-      if (block.owner < 0) return;
-      if (classes[i] === 'good') {
-        good[block.owner] = (good[block.owner] ?? 0) + block.chars;
-        pageChars += block.chars;
-      } else bad[block.owner] = (bad[block.owner] ?? 0) + block.chars;
-    });
-    for (let id = n - 1; id > 0; id--) {
-      const up = page.parent[id] as number;
-      if (up < 0) continue;
-      good[up] = (good[up] ?? 0) + (good[id] ?? 0);
-      bad[up] = (bad[up] ?? 0) + (bad[id] ?? 0);
+    const { first, final } = classifyBlocks(page, marks);
+    let selected = select(page, marks, final);
+    if (model) {
+      const reading = { page, marks, first, final, kept: new Set(selected.chosen.blocks), dense };
+      selected = select(page, marks, modelClasses(model, reading));
     }
-    let best = -1;
-    let bestScore = 0;
-    for (let id = 0; id < n; id++) {
-      const score = (good[id] as number) - THRESHOLDS.badWeight * (bad[id] as number);
-      if (score > bestScore) [best, bestScore] = [id, score];
-    }
-    // Text outside any block element (straight in <body>, or in elements this reading does not know as
-    // blocks) has no element to choose: the whole page then, if it outweighs the best element; a stray
-    // notice in <body> does not make the page's every good block the article.
-    let looseChars = 0;
-    page.blocks.forEach((b, i) => {
-      if (b.owner < 0 && classes[i] === 'good') looseChars += b.chars;
-    });
-    const loose = looseChars > 0 && looseChars >= bestScore;
-    const inside = (owner: number) => loose || (best >= 0 && owner >= best && owner <= (page.end[best] as number));
-    // The element's blocks, joined with the good blocks right before and after it (a lead or a last
-    // paragraph the page keeps in a sibling element).
-    let first = page.blocks.findIndex((b) => inside(b.owner));
-    let last = page.blocks.findLastIndex((b) => inside(b.owner));
-    first = extend(page, classes, first, -1);
-    last = extend(page, classes, last, 1);
-    const kept: PageBlock[] = [];
-    for (let i = Math.max(0, first); i <= last; i++) if (classes[i] === 'good') kept.push(page.blocks[i] as PageBlock);
-    const own = joined(kept);
-    const named = namedBody(page, marks, classes);
-    // The element the page names as its body, as trafilatura prefers it, when it holds text enough.
-    const chosen = named && named.chars >= Math.max(FALLBACK_CHARS, THRESHOLDS.namedShare * own.chars) ? named : own;
+    const { chosen, pageChars } = selected;
     const inDense = chosen.blocks.map((b) => dense >= 0 && b.owner >= dense && b.owner <= (page.end[dense] as number));
     return { paragraphs: chosen.paragraphs, chars: chosen.chars, pageChars, allChars, inDense };
   };
   const found = run(false);
   // Furniture names are guesses: a page whose every block sits under one ("has-sidebar") is read without them.
   return found.chars >= FALLBACK_CHARS ? found : run(true);
+}
+
+/** The rules' reading of a page, for the block model's trainer. */
+export function readBlocks(page: PageBlocks): PageReading {
+  const furniture = furnitureMarks(page);
+  const { first, final } = classifyBlocks(page, furniture);
+  const kept = new Set(select(page, furniture, final).chosen.blocks);
+  return { page, marks: furniture, first, final, kept, dense: densest(page) };
 }

@@ -176,10 +176,69 @@ class Shape {
 }
 
 /**
+ * Attributes some reader of the page looks at: Readability 0.6 (class, id,
+ * style, hidden, ARIA hidden and modal, role, itemprop, rel, href, a data
+ * table's marks and spans, the document's lang and dir), the block reader
+ * and the metadata (type, datetime, the meta tags'). Every other attribute
+ * (data-*, title, alt, width, tabindex, event handlers…) only costs the
+ * parse a node.
+ */
+const READ_ATTRIBUTES = new Set([
+  'class',
+  'id',
+  'style',
+  'hidden',
+  'aria-hidden',
+  'aria-modal',
+  'role',
+  'itemprop',
+  'rel',
+  'href',
+  'type',
+  'datetime',
+  'lang',
+  'dir',
+  'datatable',
+  'summary',
+  'colspan',
+  'rowspan',
+  'content',
+  'name',
+  'property',
+  'is',
+]);
+/** Elements whose every attribute is read (Readability looks through an image's or an embed's for addresses). */
+const ALL_READ = new Set([
+  'img',
+  'picture',
+  'figure',
+  'source',
+  'video',
+  'audio',
+  'iframe',
+  'embed',
+  'object',
+  'param',
+  'meta',
+  'link',
+  'script',
+  'base',
+  'html',
+]);
+/** An attribute name dropped only when it is a plain one (a stray quote or `<` in a name stays for the parser). */
+const PLAIN_NAME = /^[a-z][a-z0-9_.:-]*$/i;
+
+/**
  * Reads a start tag's attributes from `i` (just after its name); returns
  * where the tag ends (after its `>`) and whether it closed itself (`/>`).
+ * With `cuts`, adds the start and end of each attribute no reader uses.
  */
-function readAttributes(html: string, i: number, shape: Shape): { end: number; selfClosing: boolean } {
+function readAttributes(
+  html: string,
+  i: number,
+  shape: Shape,
+  cuts: number[] | null,
+): { end: number; selfClosing: boolean } {
   const n = html.length;
   let count = 0;
   let slash = false;
@@ -202,6 +261,8 @@ function readAttributes(html: string, i: number, shape: Shape): { end: number; s
     while (i < n && html.charCodeAt(i) !== 0x3d && !endsName(html.charCodeAt(i))) i++;
     const isClass = i - nameStart === 5 && html.slice(nameStart, i).toLowerCase() === 'class';
     while (i < n && isSpace(html.charCodeAt(i))) i++;
+    const nameEnd = i;
+    let attributeEnd = nameEnd;
     let [valueStart, valueEnd] = [i, i];
     if (html.charCodeAt(i) === 0x3d) {
       i++;
@@ -216,8 +277,13 @@ function readAttributes(html: string, i: number, shape: Shape): { end: number; s
         while (i < n && html.charCodeAt(i) !== 0x3e && !isSpace(html.charCodeAt(i))) i++;
         valueEnd = i;
       }
+      attributeEnd = Math.min(i, n);
     }
     shape.attribute(++count, isClass ? html.slice(valueStart, valueEnd) : null);
+    if (cuts !== null) {
+      const name = html.slice(nameStart, nameEnd).toLowerCase();
+      if (!READ_ATTRIBUTES.has(name) && PLAIN_NAME.test(name)) cuts.push(nameStart, attributeEnd);
+    }
   }
   return { end: n, selfClosing: false };
 }
@@ -230,8 +296,31 @@ export interface HtmlShape {
   attributes: number;
 }
 
-/** The shape of the tree the page parses to; throws TOO_COMPLEX when it would pass a limit of LIMITS.html. */
-export function scanHtml(html: string, budget: Budget): HtmlShape {
+/**
+ * The page without the attributes no reader uses (READ_ATTRIBUTES), which
+ * the parse would make a node each of; throws TOO_COMPLEX as scanHtml does,
+ * the limits counting every attribute the page has.
+ */
+export function withoutUnreadAttributes(html: string, budget: Budget): string {
+  const cuts: number[] = [];
+  scanHtml(html, budget, cuts);
+  if (cuts.length === 0) return html;
+  const parts: string[] = [];
+  let from = 0;
+  for (let k = 0; k < cuts.length; k += 2) {
+    parts.push(html.slice(from, cuts[k]));
+    from = cuts[k + 1] as number;
+  }
+  parts.push(html.slice(from));
+  return parts.join('');
+}
+
+/**
+ * The shape of the tree the page parses to; throws TOO_COMPLEX when it would
+ * pass a limit of LIMITS.html. With `cuts`, collects where the attributes
+ * no reader uses are (withoutUnreadAttributes).
+ */
+export function scanHtml(html: string, budget: Budget, cuts: number[] | null = null): HtmlShape {
   const shape = new Shape(budget);
   const n = html.length;
   let i = 0;
@@ -246,7 +335,9 @@ export function scanHtml(html: string, budget: Budget): HtmlShape {
       while (j < n && !endsName(html.charCodeAt(j))) j++;
       const name = html.slice(lt + 1, j).toLowerCase();
       shape.open(name);
-      const { end, selfClosing } = readAttributes(html, j, shape);
+      // An <object>'s markup is searched whole for a video address: what is inside it keeps its attributes.
+      const keepAll = cuts === null || ALL_READ.has(name) || shape.stack.includes('object');
+      const { end, selfClosing } = readAttributes(html, j, shape, keepAll ? null : cuts);
       // `<x/>` closes itself in SVG and MathML only; in HTML it is an open element (and no raw text).
       if (selfClosing && shape.foreign.at(-1) && shape.stack.at(-1) === name) shape.stack.pop();
       i = !selfClosing && RAW_TEXT.has(name) ? rawTextEnd(html, end, name) : end;

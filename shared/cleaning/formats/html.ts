@@ -9,7 +9,7 @@ import { bylineOf, bylineParts } from '../paste-rules.js';
 import { cutAtAgreement, runsPast } from './agreement.js';
 import { BLOCK_TAGS, dataTable, SKIP_TAGS } from './blocks.js';
 import { extractArticle } from './extract.js';
-import { scanHtml } from './html-scan.js';
+import { withoutUnreadAttributes } from './html-scan.js';
 
 export interface Block {
   text: string;
@@ -159,6 +159,11 @@ function stripInert(html: string): string {
   return kept.join('');
 }
 
+/** A page's <body> as the extractor reads it (inert markup out, in a document's frame): for the block model's trainer. */
+export function pageBody(html: string): El | null {
+  return parseHTML(asDocument(stripInert(html))).document.body as unknown as El | null;
+}
+
 /** The element a page prints its byline in (the extractor leaves it out of the text as furniture). */
 const BYLINE_ELEMENT = '[class*="byline" i], [rel="author"], [itemprop="author"], [class*="author" i]';
 
@@ -301,11 +306,48 @@ export function parseHtml(html: string, budget: Budget = NO_DEADLINE): ParsedDoc
   throw refusal;
 }
 
+/** What makes the nodes a link is replaced with (the document). */
+interface NodeMaker {
+  createTextNode(text: string): unknown;
+  createElement(tag: string): unknown;
+}
+
+/** The step of Readability (0.6) that textOnly replaces: it runs on the article element as the last step. */
+interface UriStep {
+  _fixRelativeUris?: (article: El) => void;
+}
+
+/**
+ * Readability resolves each link and image address of the article against
+ * the page's (a URL parse per link, and a search of the whole document for
+ * a <base> element); precis reads only the article's text. Of that step, only
+ * what changes the text is kept: a `javascript:` link becomes its text, or a
+ * <span> of its children, so that its words no longer count as link text.
+ * If a later Readability names the step otherwise, its own runs.
+ */
+function textOnly(reader: unknown, document: NodeMaker): void {
+  const step = reader as UriStep;
+  if (typeof step._fixRelativeUris !== 'function') return;
+  step._fixRelativeUris = (article: El) => {
+    for (const link of Array.from(article.querySelectorAll('a')) as El[]) {
+      if (!link.getAttribute('href')?.startsWith('javascript:')) continue;
+      const parent = link.parentNode as El;
+      if (link.childNodes.length === 1 && (link.childNodes[0] as El).nodeType === 3) {
+        parent.replaceChild(document.createTextNode(link.textContent ?? '') as unknown as El, link);
+      } else {
+        const container = document.createElement('span') as unknown as El;
+        while (link.firstChild) container.appendChild(link.firstChild);
+        parent.replaceChild(container, link);
+      }
+    }
+  };
+}
+
 /** One reading of a page by Readability, with the fallbacks; throws NO_ARTICLE_TEXT when it has no article text. */
 function readPage(html: string, budget: Budget): ParsedDocument {
-  const prepared = asDocument(stripInert(html));
-  // Refused here, before linkedom builds a node: a page past the structure limits (TOO_COMPLEX).
-  scanHtml(prepared, budget);
+  // Refused here, before linkedom builds a node: a page past the structure limits (TOO_COMPLEX). The
+  // attributes no reader uses go, as the parse costs per node.
+  const prepared = withoutUnreadAttributes(asDocument(stripInert(html)), budget);
   const { document } = parseHTML(prepared);
   // Read before Readability, which takes the byline's element out of the document.
   const found = withPrintedByline(pageMetadata(document), document as unknown as El);
@@ -319,12 +361,14 @@ function readPage(html: string, budget: Budget): ParsedDocument {
   const long = own !== null && own.chars >= CHECKED_CHARS && !wholePage;
   if (long && !runsPast(own.paragraphs, own.inDense)) return ownDocument() as ParsedDocument;
   // Readability's article element itself, not its HTML: serialising it and parsing that again cost a third of the time.
-  const article = new Readability<El>(document as unknown as ConstructorParameters<typeof Readability>[0], {
+  const reader = new Readability<El>(document as unknown as ConstructorParameters<typeof Readability>[0], {
     keepClasses: true,
     // pageMetadata has read the page's JSON-LD already.
     disableJSONLD: true,
     serializer: (el) => el as unknown as El,
-  }).parse();
+  });
+  textOnly(reader, document as unknown as NodeMaker);
+  const article = reader.parse();
   budget.check('reading the article');
   let body = article?.content ?? null;
   let paragraphs: string[] = [];

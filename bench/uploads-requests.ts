@@ -1,0 +1,135 @@
+/**
+ * What one article costs the local stack: uploads articles at once (as
+ * `npm run bench -- --only uploads` does, the stub LLM answering at once)
+ * and prints, for those uploads only, the storage requests the functions
+ * sent (by service and operation, per article), the CPU time per article
+ * (the whole process, and each thread's share on Linux), and this process's
+ * CPU time spent by each article's end (which a busy machine does not
+ * change as it changes wall times).
+ *
+ *   npx tsx bench/uploads-requests.ts [--articles 20] [--sites]
+ *
+ * `--sites` splits the requests by the code that sent them. Run under
+ * `node --cpu-prof --import tsx bench/uploads-requests.ts` it profiles every
+ * thread of the stack too (the emulators' workers take the parent's
+ * profiling flags); the phases' times on stderr are on the profiles' clock.
+ */
+import '../local/process-env.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { benchUploads, type UploadEnd } from './uploads.js';
+
+const { values } = parseArgs({
+  options: { articles: { type: 'string', default: '20' }, sites: { type: 'boolean', default: false } },
+});
+const articles = Number(values.articles);
+if (!Number.isInteger(articles) || articles < 1) {
+  console.error('--articles must be a whole number of at least 1');
+  process.exit(2);
+}
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+
+/** Each thread's CPU time so far (ms, user + system), by thread id, from /proc (Linux; empty elsewhere). */
+function threadCpu(): Map<string, number> {
+  const threads = new Map<string, number>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return threads;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime, in clock ticks of 10 ms.
+      threads.set(tid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return threads;
+}
+
+/** The first few frames of our own code that led to a request. */
+function siteOf(): string {
+  return (new Error().stack ?? '')
+    .split('\n')
+    .filter((line) => /\/shared\//.test(line))
+    .slice(0, 3)
+    .map((line) =>
+      line
+        .trim()
+        .replace(/^at (async )?/, '')
+        .replace(/\(.*\/(shared\/[^)]*)\)/, '($1)'),
+    )
+    .join(' < ');
+}
+
+const counts = new Map<string, number>();
+let counting = false;
+/** Counts each command a client of `kind` sends, by its name, while `counting`. */
+function countSends(kind: string, prototype: { send: (...args: never[]) => unknown }): void {
+  const send = prototype.send;
+  prototype.send = function (this: unknown, ...args: never[]) {
+    if (counting) {
+      const command = args[0] as unknown as { constructor: { name: string } };
+      const name = `${kind} ${command.constructor.name.replace(/Command$/, '')}${values.sites ? ` ${siteOf()}` : ''}`;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    return send.apply(this, args);
+  };
+}
+countSends('S3', S3Client.prototype);
+countSends('DynamoDB', DynamoDBClient.prototype);
+countSends('DynamoDB', DynamoDBDocumentClient.prototype);
+
+let cpuAtStart = process.cpuUsage();
+let cpu = process.cpuUsage();
+let threadsAtStart = new Map<string, number>();
+let threadsAtEnd = new Map<string, number>();
+let ends: UploadEnd[] = [];
+const micros = () => process.hrtime.bigint() / 1000n;
+const rows = await benchUploads((line) => process.stderr.write(`${line}\n`), {
+  atOnce: articles,
+  onPhase: (phase) => {
+    // Only the uploads at once are counted: not the warm-up, not the anchor.
+    counting = phase === 'together';
+    if (phase === 'together') {
+      cpuAtStart = process.cpuUsage();
+      threadsAtStart = threadCpu();
+    }
+    if (phase === 'done') {
+      cpu = process.cpuUsage(cpuAtStart);
+      threadsAtEnd = threadCpu();
+    }
+    process.stderr.write(`phase ${phase} at ${micros()} µs\n`);
+  },
+  onEnds: (e) => {
+    ends = e;
+  },
+});
+
+// The uploads are the user's requests, not the stack's.
+for (const name of counts.keys()) {
+  if (name.startsWith('S3 PutObject') && !name.includes('shared/'))
+    counts.set(name, (counts.get(name) ?? 0) - articles);
+}
+const total = [...counts.values()].reduce((a, b) => a + b, 0);
+console.log(`${articles} articles at once: ${(total / articles).toFixed(1)} requests an article`);
+for (const [name, n] of [...counts].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1])) {
+  console.log(`  ${(n / articles).toFixed(2).padStart(6)}  ${name}`);
+}
+const perArticle = (ms: number) => `${(ms / articles).toFixed(0)} ms`;
+console.log(`CPU: ${perArticle((cpu.user + cpu.system) / 1000)} an article (this process, all threads); by thread:`);
+const busy = [...threadsAtEnd]
+  .map(([tid, ms]) => [tid, ms - (threadsAtStart.get(tid) ?? 0)] as const)
+  .filter(([, ms]) => ms >= articles)
+  .sort((a, b) => b[1] - a[1]);
+for (const [tid, ms] of busy) console.log(`  thread ${tid.padEnd(8)} ${perArticle(ms)}`);
+console.log(`CPU time (ms) at each end: ${ends.map((e) => e.cpuMs.toFixed(0)).join(' ')}`);
+console.log(`wall time (ms) at each end: ${ends.map((e) => e.ms).join(' ')}`);
+for (const row of rows) console.log(`${row.measure}: ${row.value} (${row.anchor})`);

@@ -1,0 +1,313 @@
+/**
+ * `npm run train:extractor`: trains the extractor's block model
+ * (shared/cleaning/formats/block-model.ts) on the halves of the two public
+ * extraction sets the rules were written from, and writes its weights
+ * beside it (checked in). Steps:
+ *
+ * 1. each looked-at page is read into blocks as the cleaner reads it, with
+ *    the rules' classes and selection;
+ * 2. each block is labelled by the gold text: on ScrapingHub's pages, the
+ *    share of its 3-token shingles found in the article's body (half or
+ *    more: content); on trafilatura's, holding a segment the article must
+ *    keep (content) or one it must leave out (boilerplate), else unlabelled;
+ * 3. a logistic regression (Newton's method, L2) is trained, and its
+ *    regularisation, threshold and use (in place of the rules' classes, or
+ *    as a veto on the blocks they keep) chosen by 5-fold cross-validation
+ *    over pages; each fold is scored end to end (the whole cleaner, as
+ *    `precis clean` runs, by each benchmark's own scoring), next to the
+ *    rules alone on the same folds, with the mean and a 95 % interval;
+ * 4. the chosen settings are trained on all looked-at pages and written.
+ *
+ * The half not looked at is never read here. Skips, saying why, without
+ * ../shared/eval-data.
+ *
+ *   npm run train:extractor [-- --dry-run]
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { type PageScore, scorePage, summarise } from '../bench/lib/shingles.js';
+import { NO_DEADLINE } from '../shared/cleaning/budget.js';
+import { decodeBytes } from '../shared/cleaning/decode.js';
+import { type BlockModel, blockFeatures, FEATURES, withBlockModel } from '../shared/cleaning/formats/block-model.js';
+import { type PageBlocks, pageBlocks } from '../shared/cleaning/formats/blocks.js';
+import { readBlocks } from '../shared/cleaning/formats/extract.js';
+import { pageBody } from '../shared/cleaning/formats/html.js';
+import { cleanDocument, loadLanguageModels } from '../shared/cleaning/index.js';
+import { scrapinghubTune, trafilaturaTune } from './lib/extraction-halves.js';
+
+const SH = resolve(import.meta.dirname, '../../shared/eval-data/extraction/scrapinghub-aeb');
+const TRAF = resolve(import.meta.dirname, '../../shared/eval-data/extraction/trafilatura-eval-dev');
+const OUT = new URL('../shared/cleaning/formats/block-model-weights.json', import.meta.url);
+const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean' } } });
+
+if (!existsSync(join(SH, 'ground-truth.json')) || !existsSync(join(TRAF, 'annotations.jsonl'))) {
+  console.log(
+    `Skipped: ${SH} or ${TRAF} is absent (the evaluation data sits beside the project, in ../shared/eval-data).`,
+  );
+  process.exit(0);
+}
+
+interface Page {
+  set: 'sh' | 'traf';
+  id: string;
+  bytes: Buffer;
+  blocks: PageBlocks;
+  gold?: string;
+  with?: string[];
+  without?: string[];
+}
+
+const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
+/** The page's bytes, and its blocks as the cleaner reads them (decoded, inert markup out). */
+const read = (file: string): { bytes: Buffer; blocks: PageBlocks } | null => {
+  const bytes = gunzipSync(readFileSync(file));
+  const body = pageBody(decodeBytes(bytes, { html: true }).text);
+  return body ? { bytes, blocks: pageBlocks(body, NO_DEADLINE) } : null;
+};
+
+const pages: Page[] = [];
+const truth = JSON.parse(readFileSync(join(SH, 'ground-truth.json'), 'utf8')) as Record<
+  string,
+  { articleBody: string }
+>;
+for (const file of readdirSync(join(SH, 'html')).filter((f) => f.endsWith('.html.gz'))) {
+  const id = file.replace('.html.gz', '');
+  if (!scrapinghubTune(id)) continue;
+  const page = read(join(SH, 'html', file));
+  if (page) pages.push({ set: 'sh', id, ...page, gold: truth[id]?.articleBody ?? '' });
+}
+type Annotation = { id: string; html_file: string; with: string[]; without: string[] };
+for (const line of readFileSync(join(TRAF, 'annotations.jsonl'), 'utf8').split('\n').filter(Boolean)) {
+  const a = JSON.parse(line) as Annotation;
+  if (!trafilaturaTune(a.id)) continue;
+  const page = read(join(TRAF, a.html_file));
+  if (page) pages.push({ set: 'traf', id: a.id, ...page, with: a.with, without: a.without });
+}
+
+/** Step 2: each block's label (1 content, 0 boilerplate, null unknown). */
+const TOKEN = /[\p{L}\p{N}_]+/gu;
+function labels(page: Page): (number | null)[] {
+  if (page.set === 'sh') {
+    const gold = (page.gold ?? '').toLowerCase().match(TOKEN) ?? [];
+    const shingles = new Set(gold.map((_, i) => gold.slice(i, i + 3).join(' ')));
+    const words = new Set(gold);
+    return page.blocks.blocks.map((b) => {
+      const tokens = b.text.toLowerCase().match(TOKEN) ?? [];
+      if (tokens.length === 0) return null;
+      if (tokens.length < 3) return tokens.every((t) => words.has(t)) ? 1 : 0;
+      let hits = 0;
+      for (let i = 0; i + 3 <= tokens.length; i++) if (shingles.has(tokens.slice(i, i + 3).join(' '))) hits++;
+      return hits / (tokens.length - 2) >= 0.5 ? 1 : 0;
+    });
+  }
+  const want = (page.with ?? []).map(collapse).filter(Boolean);
+  const unwanted = (page.without ?? []).map(collapse).filter(Boolean);
+  return page.blocks.blocks.map((b) => {
+    const text = collapse(b.text);
+    if (want.some((s) => text.includes(s) || (text.length >= 20 && s.includes(text)))) return 1;
+    if (unwanted.some((s) => text.includes(s) || (text.length >= 20 && s.includes(text)))) return 0;
+    return null;
+  });
+}
+
+interface Sample {
+  x: number[];
+  y: number;
+  w: number;
+}
+const samplesOf = new Map<Page, Sample[]>();
+for (const page of pages) {
+  const features = blockFeatures(readBlocks(page.blocks));
+  const ys = labels(page);
+  const samples: Sample[] = [];
+  page.blocks.blocks.forEach((b, i) => {
+    const y = ys[i];
+    if (y === null || y === undefined) return;
+    samples.push({ x: features[i] as number[], y, w: Math.log1p(b.chars) });
+  });
+  samplesOf.set(page, samples);
+}
+
+/** Step 3: logistic regression by Newton's method with an L2 penalty `lambda` (not on the bias). */
+function train(train: Page[], lambda: number, threshold: number, mode: BlockModel['mode'] = 'replace'): BlockModel {
+  const samples: Sample[] = [];
+  // Each set weighs the same in total: trafilatura's pages label a few blocks each, ScrapingHub's all.
+  for (const set of ['sh', 'traf'] as const) {
+    const own = train.filter((p) => p.set === set).flatMap((p) => samplesOf.get(p) ?? []);
+    const total = own.reduce((s, x) => s + x.w, 0);
+    for (const s of own) samples.push({ ...s, w: (s.w / total) * 1000 });
+  }
+  const d = FEATURES.length;
+  const mean = new Array<number>(d).fill(0);
+  const scale = new Array<number>(d).fill(0);
+  const W = samples.reduce((s, x) => s + x.w, 0);
+  for (const s of samples) for (let k = 0; k < d; k++) mean[k] = (mean[k] as number) + (s.w * (s.x[k] as number)) / W;
+  for (const s of samples)
+    for (let k = 0; k < d; k++)
+      scale[k] = (scale[k] as number) + (s.w * ((s.x[k] as number) - (mean[k] as number)) ** 2) / W;
+  for (let k = 0; k < d; k++) scale[k] = Math.sqrt(scale[k] as number) || 1;
+  const z = samples.map((s) => [1, ...s.x.map((v, k) => (v - (mean[k] as number)) / (scale[k] as number))]);
+  const beta = new Array<number>(d + 1).fill(0);
+  for (let iter = 0; iter < 25; iter++) {
+    const g = new Array<number>(d + 1).fill(0);
+    const H = Array.from({ length: d + 1 }, () => new Array<number>(d + 1).fill(0));
+    samples.forEach((s, n) => {
+      const zn = z[n] as number[];
+      let eta = 0;
+      for (let k = 0; k <= d; k++) eta += (beta[k] as number) * (zn[k] as number);
+      const p = 1 / (1 + Math.exp(-eta));
+      const r = s.w * (p - s.y);
+      const v = s.w * p * (1 - p);
+      for (let a = 0; a <= d; a++) {
+        g[a] = (g[a] as number) + r * (zn[a] as number);
+        const row = H[a] as number[];
+        for (let b = a; b <= d; b++) row[b] = (row[b] as number) + v * (zn[a] as number) * (zn[b] as number);
+      }
+    });
+    for (let a = 0; a <= d; a++) {
+      for (let b = 0; b < a; b++) (H[a] as number[])[b] = (H[b] as number[])[a] as number;
+      if (a > 0) {
+        g[a] = (g[a] as number) + lambda * (beta[a] as number);
+        (H[a] as number[])[a] = ((H[a] as number[])[a] as number) + lambda;
+      }
+    }
+    const step = solve(H, g);
+    let moved = 0;
+    for (let k = 0; k <= d; k++) {
+      beta[k] = (beta[k] as number) - (step[k] as number);
+      moved = Math.max(moved, Math.abs(step[k] as number));
+    }
+    if (moved < 1e-6) break;
+  }
+  const round = (v: number) => Math.round(v * 1e6) / 1e6;
+  return {
+    features: [...FEATURES],
+    mean: mean.map(round),
+    scale: scale.map(round),
+    weights: beta.slice(1).map(round),
+    bias: round(beta[0] as number),
+    threshold,
+    mode,
+  };
+}
+
+/** Gaussian elimination with partial pivoting. */
+function solve(A: number[][], b: number[]): number[] {
+  const n = b.length;
+  const M = A.map((row, i) => [...row, b[i] as number]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++)
+      if (Math.abs((M[r] as number[])[c] as number) > Math.abs((M[p] as number[])[c] as number)) p = r;
+    [M[c], M[p]] = [M[p] as number[], M[c] as number[]];
+    const pivot = (M[c] as number[])[c] as number;
+    if (Math.abs(pivot) < 1e-12) continue;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = ((M[r] as number[])[c] as number) / pivot;
+      if (f === 0) continue;
+      for (let k = c; k <= n; k++)
+        (M[r] as number[])[k] = ((M[r] as number[])[k] as number) - f * ((M[c] as number[])[k] as number);
+    }
+  }
+  return M.map((row, i) => (Math.abs(row[i] as number) < 1e-12 ? 0 : (row[n] as number) / (row[i] as number)));
+}
+
+/** The cleaner's text of a page, as `precis clean` gives it ('' when it refuses the page). */
+function clean(bytes: Buffer): string {
+  try {
+    return cleanDocument(bytes, { name: 'page.html' }).text;
+  } catch {
+    return '';
+  }
+}
+
+/** End-to-end scores of a model (null: the rules alone) on some pages: ScrapingHub's F1 and trafilatura's F. */
+function score(model: BlockModel | null, on: Page[]): { sh: number; traf: number } {
+  const sh: PageScore[] = [];
+  let [tp, fp, fn] = [0, 0, 0];
+  for (const page of on) {
+    const text = withBlockModel(model, () => clean(page.bytes));
+    if (page.set === 'sh') sh.push(scorePage(page.gold ?? '', text));
+    else {
+      const out = collapse(text);
+      const missed = (page.with ?? []).filter((s) => !out.includes(collapse(s))).length;
+      tp += (page.with?.length ?? 0) - missed;
+      fn += missed;
+      fp += (page.without ?? []).filter((s) => out.includes(collapse(s))).length;
+    }
+  }
+  const p = tp / Math.max(1, tp + fp);
+  const r = tp / Math.max(1, tp + fn);
+  return { sh: sh.length ? summarise(sh).f1 : 0, traf: p + r === 0 ? 0 : (2 * p * r) / (p + r) };
+}
+
+const K = 5;
+const fold = (p: Page) => Number.parseInt(createHash('sha1').update(`fold:${p.id}`).digest('hex').slice(0, 8), 16) % K;
+const LAMBDAS = [0.3];
+/** How the model's classes are used, and at which probability. */
+const SETTINGS: [BlockModel['mode'], number][] = [
+  ['replace', 0.6],
+  ['veto', 0.2],
+  ['veto', 0.35],
+  ['veto', 0.5],
+];
+
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+const interval = (xs: number[]) => {
+  const m = mean(xs);
+  const sd = Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
+  // Student's t for 4 degrees of freedom, 95 %.
+  const h = (2.776 * sd) / Math.sqrt(xs.length);
+  return `${m.toFixed(4)} [${(m - h).toFixed(4)}, ${(m + h).toFixed(4)}]`;
+};
+
+await loadLanguageModels();
+const labelled = [...samplesOf.values()].flat();
+console.log(
+  `Looked-at halves: ${pages.filter((p) => p.set === 'sh').length} ScrapingHub pages, ${pages.filter((p) => p.set === 'traf').length} trafilatura pages; ` +
+    `${labelled.length} labelled blocks (${labelled.filter((s) => s.y === 1).length} content).`,
+);
+const folds = Array.from({ length: K }, (_, k) => ({
+  train: pages.filter((p) => fold(p) !== k),
+  test: pages.filter((p) => fold(p) === k),
+}));
+const rules = folds.map((f) => score(null, f.test));
+console.log(
+  `Rules alone, ${K} folds: ScrapingHub ${interval(rules.map((r) => r.sh))}, trafilatura ${interval(rules.map((r) => r.traf))}`,
+);
+let best: {
+  lambda: number;
+  threshold: number;
+  mode: BlockModel['mode'];
+  cv: number;
+  sh: number[];
+  traf: number[];
+} | null = null;
+for (const lambda of LAMBDAS) {
+  const models = folds.map((f) => train(f.train, lambda, 0.5));
+  for (const [mode, threshold] of SETTINGS) {
+    const scores = folds.map((f, k) => score({ ...(models[k] as BlockModel), threshold, mode }, f.test));
+    const [sh, traf] = [scores.map((s) => s.sh), scores.map((s) => s.traf)];
+    const cv = (mean(sh) + mean(traf)) / 2;
+    console.log(
+      `  lambda ${lambda}, ${mode} at ${threshold}: ScrapingHub ${interval(sh)}, trafilatura ${interval(traf)}`,
+    );
+    if (!best || cv > best.cv) best = { lambda, threshold, mode, cv, sh, traf };
+  }
+}
+if (!best) throw new Error('no settings tried');
+console.log(
+  `Chosen: lambda ${best.lambda}, ${best.mode} at ${best.threshold}: ScrapingHub ${interval(best.sh)}, trafilatura ${interval(best.traf)} ` +
+    `(rules ${mean(rules.map((r) => r.sh)).toFixed(4)} / ${mean(rules.map((r) => r.traf)).toFixed(4)}).`,
+);
+const model = train(pages, best.lambda, best.threshold, best.mode);
+for (const [k, name] of FEATURES.entries())
+  console.log(`  ${name.padEnd(30)} ${(model.weights[k] as number).toFixed(3)}`);
+if (!values['dry-run']) {
+  writeFileSync(OUT, `${JSON.stringify(model, null, 2)}\n`);
+  console.log(`Wrote ${OUT.pathname}.`);
+}
