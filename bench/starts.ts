@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { BUNDLING, esbuildOptions } from '../infra/bundling.js';
+import { BUNDLING, esbuildOptions, outputsReadAtImport } from '../infra/bundling.js';
 import { FUNCTION_ENV } from '../tests/helpers/function-env.js';
 import type { Row } from './lib/report.js';
 import { kb, ms, over } from './lib/report.js';
@@ -38,21 +38,14 @@ async function bundle(name: Bundle, outDir: string): Promise<Built> {
     logLevel: 'error',
   });
   const outfile = join(dir, `${BUNDLING.entryName}.mjs`);
-  const outputs = metafile?.outputs ?? {};
-  const atImport = new Set<string>();
-  const visit = (output: string) => {
-    if (atImport.has(output) || !outputs[output]) return;
-    atImport.add(output);
-    for (const imported of outputs[output].imports) if (imported.kind === 'import-statement') visit(imported.path);
-  };
-  visit(relative(ROOT, outfile));
   // Beside each bundle, the files the CDK construct puts there (infra/pipeline.ts).
   const beside = [
     ...(name === 'ingest' || name === 'analyze' ? BUNDLING.languageModels : []),
     ...(name === 'analyze' ? BUNDLING.claimModel : []),
   ];
   for (const { from, to } of beside) copyFileSync(join(ROOT, from), join(outDir, name, to));
-  return { file: outfile, atImport: [...atImport].map((output) => join(ROOT, output)) };
+  const atImport = metafile ? outputsReadAtImport(metafile, relative(ROOT, outfile)) : [];
+  return { file: outfile, atImport: atImport.map((output) => join(ROOT, output)) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Metafile } from 'esbuild';
 import { CLAIM_MODEL_FILE } from '../shared/analysis/claim-model-file.js';
 import { CLD3_RUNTIME, CLD3_RUNTIME_BESIDE_BUNDLE } from '../shared/cleaning/cld3.js';
 import { FRANC_DATA, FRANC_DATA_BESIDE_BUNDLE } from '../shared/cleaning/franc.js';
@@ -142,4 +142,21 @@ function esbuildCommand(entry: string, output: string[]): string {
   ]
     .map(quoted)
     .join(' ');
+}
+
+/**
+ * The outputs (paths from the build's working directory) that importing
+ * `entryOutput` reads: the entry and, transitively, the chunks it imports
+ * statically; a dynamic import()'s chunk is read only when first needed.
+ */
+export function outputsReadAtImport(metafile: Metafile, entryOutput: string): string[] {
+  const seen = new Set<string>();
+  const visit = (output: string) => {
+    const found = metafile.outputs[output];
+    if (seen.has(output) || !found) return;
+    seen.add(output);
+    for (const imported of found.imports) if (imported.kind === 'import-statement') visit(imported.path);
+  };
+  visit(entryOutput);
+  return [...seen];
 }

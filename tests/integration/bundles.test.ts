@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUNDLING, esbuildOptions } from '../../infra/bundling.js';
+import { BUNDLING, esbuildOptions, outputsReadAtImport } from '../../infra/bundling.js';
 import { extractClaims } from '../../shared/analysis/claims.js';
 import { FUNCTION_ENV } from '../helpers/function-env.js';
 
@@ -31,15 +31,9 @@ async function bundle(entry: string, name: string) {
 
 /** The sources an import of the bundle reads: its entry's, and those of the chunks it imports statically. */
 function readAtImport(result: Metafile, outfile: string): string[] {
-  const outputs = result.outputs;
-  const seen = new Set<string>();
-  const visit = (output: string) => {
-    if (seen.has(output) || !outputs[output]) return;
-    seen.add(output);
-    for (const imported of outputs[output].imports) if (imported.kind === 'import-statement') visit(imported.path);
-  };
-  visit(relative(ROOT, outfile));
-  return [...seen].flatMap((output) => Object.keys(outputs[output]?.inputs ?? {}));
+  return outputsReadAtImport(result, relative(ROOT, outfile)).flatMap((output) =>
+    Object.keys(result.outputs[output]?.inputs ?? {}),
+  );
 }
 
 describe('the functions as CDK bundles them', () => {
