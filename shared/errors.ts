@@ -23,6 +23,8 @@ export const ERROR_CODES = {
     'Every delivery of this upload to ingest failed before it had a record, also after the sweep sent it again several times; it is not sent again unless reprocessed.',
   SOURCE_NOT_FOUND: 'The uploaded object no longer exists (deleted before it was read).',
   STORAGE_UNAVAILABLE: 'Storage (S3 or DynamoDB) could not be reached; the work is retried.',
+  STORAGE_REJECTED:
+    'The article table refused a write as invalid (a record past its size limit, or a malformed request); retrying would not help.',
   QUEUE_UNAVAILABLE: 'The analysis queue could not be reached; the work is retried.',
   ANALYSIS_FAILED: 'The analysis engine failed.',
   CONTENT_IN_PROGRESS:
