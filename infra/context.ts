@@ -31,24 +31,27 @@ export const LLM_SETTINGS = [
   'PRECIS_LLM_BODY',
 ] as const;
 
-const llmSettings = jsonValue(
-  z.partialRecord(
-    z.enum(LLM_SETTINGS),
-    z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())]),
+const llmSettings = z.pipe(
+  jsonValue(
+    z.partialRecord(
+      z.enum(LLM_SETTINGS),
+      z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())]),
+    ),
+    '{}',
   ),
-  '{}',
-).transform((settings, ctx) => {
-  // Objects (prices, headers, body) become the JSON their variables hold.
-  const env = Object.fromEntries(
-    Object.entries(settings).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
-  );
-  // Checked as the function will check them, so a bad value fails the synth, not the cold start.
-  const checked = analyzeEnvSchema.safeParse({ PRECIS_TABLE: 't', PRECIS_BUCKET: 'b', ...env });
-  for (const issue of checked.success ? [] : checked.error.issues) {
-    ctx.addIssue({ code: 'custom', message: `${String(issue.path[0])}: ${issue.message}` });
-  }
-  return env;
-});
+  z.transform((settings, ctx) => {
+    // Objects (prices, headers, body) become the JSON their variables hold.
+    const env = Object.fromEntries(
+      Object.entries(settings).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
+    );
+    // Checked as the function will check them, so a bad value fails the synth, not the cold start.
+    const checked = analyzeEnvSchema.safeParse({ PRECIS_TABLE: 't', PRECIS_BUCKET: 'b', ...env });
+    for (const issue of checked.success ? [] : checked.error.issues) {
+      ctx.addIssue({ code: 'custom', message: `${String(issue.path[0])}: ${issue.message}` });
+    }
+    return env;
+  }),
+);
 
 /** Days, from the layout's default for that data (0: kept until deleted). */
 const retention = (layout: { retentionDays: number | null }) =>

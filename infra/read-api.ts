@@ -14,7 +14,7 @@ import {
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { ZodObject } from 'zod';
+import { ZodMiniObject } from 'zod/mini';
 import { ROUTES, type RouteSpec } from '../lambdas/api/routes.js';
 import { DEFAULT_MAX_OBJECT_BYTES } from '../shared/limits.js';
 import { TABLE_SCHEMA } from '../shared/storage/table.js';
@@ -129,7 +129,7 @@ export function createReadApi(stack: Stack, storage: Storage, pipeline: Pipeline
   };
   for (const route of ROUTES as readonly RouteSpec[]) {
     const resource = resourceOf(route.path);
-    const query = route.query instanceof ZodObject ? Object.keys(route.query.shape) : [];
+    const query = route.query instanceof ZodMiniObject ? Object.keys(route.query.shape) : [];
     const path = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
     const method = resource.addMethod(route.method, integration, {
       // The page and the contract are public, as a browser first meets them; the page asks for a key.

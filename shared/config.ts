@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { LANGUAGE_CODE, languageName, splitLanguageList } from './languages.js';
 import { lazily } from './lazily.js';
 import { DEFAULT_MAX_OBJECT_BYTES } from './limits.js';
@@ -10,38 +11,43 @@ import { DEFAULT_MAX_OBJECT_BYTES } from './limits.js';
  * the CLI all read their settings through these schemas, so a variable means
  * the same everywhere. Each schema is built on first use (shared/lazily.ts):
  * a function's cold start builds its own and not the others'.
+ *
+ * Written with zod/mini, zod's functional API over the same core: classic
+ * zod's methods pull in all of zod at import, and every function reads its
+ * configuration at cold start (npm run bench, starts). zod/mini loads no
+ * locale of its own: English messages are set here, as classic zod sets them
+ * when imported.
  */
+z.config(en());
 
 export { DEFAULT_MAX_OBJECT_BYTES };
 
 /** Articles longer than this many words end TOO_LONG: about 150 pages, far past any news article. */
 export const DEFAULT_MAX_WORDS = 100_000;
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 
 export const languageList = lazily(() =>
-  z
-    .string()
-    .default('')
-    .transform(splitLanguageList)
-    .pipe(
-      z.array(
-        z
-          .string()
-          .min(1, { error: 'an empty entry between commas', abort: true })
-          .regex(LANGUAGE_CODE, { error: 'a language code such as "ar" or "pt-br"', abort: true })
-          .refine((code) => languageName(code) !== undefined, {
-            error: (issue) => `"${issue.input}" is no language ICU knows`,
-          }),
+  z.pipe(
+    z.pipe(z._default(z.string(), ''), z.transform(splitLanguageList)),
+    z.array(
+      z.string().check(
+        z.minLength(1, { error: 'an empty entry between commas', abort: true }),
+        z.regex(LANGUAGE_CODE, { error: 'a language code such as "ar" or "pt-br"', abort: true }),
+        z.refine((code) => languageName(code) !== undefined, {
+          error: (issue) => `"${issue.input}" is no language ICU knows`,
+        }),
       ),
     ),
+  ),
 );
 
+const FLAG_VALUES = ['true', 'false', '1', '0', 'yes', 'no'] as const;
 const flag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
-    .default(fallback ? 'true' : 'false')
-    .transform((value) => ['true', '1', 'yes'].includes(value));
+  z.pipe(
+    z._default(z.enum(FLAG_VALUES), fallback ? 'true' : 'false'),
+    z.transform((value: (typeof FLAG_VALUES)[number]) => ['true', '1', 'yes'].includes(value)),
+  );
 
 /**
  * USD per million tokens. `cacheWrite` is what a token written to the
@@ -51,58 +57,58 @@ const flag = (fallback: boolean) =>
  */
 export const priceSchema = lazily(() =>
   z.object({
-    input: z.number().nonnegative(),
-    output: z.number().nonnegative(),
-    cachedInput: z.number().nonnegative().optional(),
-    cacheWrite: z.number().nonnegative().optional(),
+    input: z.number().check(z.nonnegative()),
+    output: z.number().check(z.nonnegative()),
+    cachedInput: z.optional(z.number().check(z.nonnegative())),
+    cacheWrite: z.optional(z.number().check(z.nonnegative())),
     /** What a call through the provider's Batch API costs, as a share of every rate above (OpenAI and Azure: 0.5). */
-    batch: z.number().positive().max(1).optional(),
-    longContext: z
-      .object({
-        aboveInputTokens: z.number().int().positive(),
-        input: z.number().positive(),
-        output: z.number().positive(),
-      })
-      .strict()
-      .optional(),
+    batch: z.optional(z.number().check(z.positive(), z.lte(1))),
+    longContext: z.optional(
+      z.strictObject({
+        aboveInputTokens: z.number().check(z.int(), z.positive()),
+        input: z.number().check(z.positive()),
+        output: z.number().check(z.positive()),
+      }),
+    ),
   }),
 );
 export type Price = z.infer<typeof priceSchema>;
 
 /** A variable holding JSON, parsed and then checked against `schema`. */
-export const jsonValue = <S extends z.ZodType>(schema: S, fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((value, ctx) => {
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'not JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
+export const jsonValue = <S extends z.core.$ZodType>(schema: S, fallback: string) =>
+  z.pipe(
+    z.pipe(
+      z._default(z.string(), fallback),
+      z.transform((value: string, ctx) => {
+        try {
+          return JSON.parse(value) as unknown;
+        } catch {
+          ctx.issues.push({ code: 'custom', message: 'not JSON', input: value });
+          return z.NEVER;
+        }
+      }),
+    ),
+    schema,
+  );
 
 export const REASONING_EFFORT_VALUES = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
 
 /** Fields of the capability table a user may set for a model (PRECIS_MODEL_CAPABILITIES). */
 export const capabilityOverrideSchema = lazily(() =>
-  z
-    .object({
-      family: z.string().min(1),
+  z.partial(
+    z.strictObject({
+      family: z.string().check(z.minLength(1)),
       efforts: z.array(z.enum(REASONING_EFFORT_VALUES)),
-      defaultEffort: z.enum(REASONING_EFFORT_VALUES).nullable(),
-      contextTokens: z.number().int().positive(),
-      maxOutputTokens: z.number().int().positive(),
+      defaultEffort: z.nullable(z.enum(REASONING_EFFORT_VALUES)),
+      contextTokens: z.number().check(z.int(), z.positive()),
+      maxOutputTokens: z.number().check(z.int(), z.positive()),
       structuredOutputs: z.boolean(),
       api: z.enum(['chat', 'responses']),
       /** The day the provider stops serving the model (YYYY-MM-DD), and what it names instead. */
-      shutdownDate: z.iso.date().nullable(),
-      replacement: z.string().min(1).nullable(),
-    })
-    .partial()
-    .strict(),
+      shutdownDate: z.nullable(z.iso.date()),
+      replacement: z.nullable(z.string().check(z.minLength(1))),
+    }),
+  ),
 );
 
 /**
@@ -110,39 +116,39 @@ export const capabilityOverrideSchema = lazily(() =>
  * OpenAI-compatible server when OPENAI_BASE_URL is.
  */
 const llmEnv = () => ({
-  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_API_KEY: z.optional(z.string().check(z.minLength(1))),
   /** In AWS the key lives in Secrets Manager, never in a plain variable: the secret's ARN. */
-  PRECIS_OPENAI_SECRET_ARN: z.string().startsWith('arn:').optional(),
-  OPENAI_BASE_URL: z.url().optional(),
+  PRECIS_OPENAI_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
+  OPENAI_BASE_URL: z.optional(z.url()),
   /**
    * Who serves the models, which decides parameter names: `auto` reads it from
    * OPENAI_BASE_URL (OpenAI, Azure OpenAI, OpenRouter, else a compatible server).
    */
-  PRECIS_LLM_PROVIDER: z.enum(['auto', 'openai', 'azure', 'openrouter', 'compatible']).default('auto'),
+  PRECIS_LLM_PROVIDER: z._default(z.enum(['auto', 'openai', 'azure', 'openrouter', 'compatible']), 'auto'),
   /**
    * `batch`: every analysis goes through the provider's Batch API at its batch price (half, on OpenAI and
    * Azure), answered within 24 hours; for a stack that never needs answers within minutes.
    */
-  PRECIS_LLM_MODE: z.enum(['realtime', 'batch']).default('realtime'),
+  PRECIS_LLM_MODE: z._default(z.enum(['realtime', 'batch']), 'realtime'),
   /** Chat Completions or the Responses API; `auto` uses Responses for the models served only there. */
-  PRECIS_LLM_API: z.enum(['auto', 'chat', 'responses']).default('auto'),
+  PRECIS_LLM_API: z._default(z.enum(['auto', 'chat', 'responses']), 'auto'),
   /** The model for every stage, unless a stage names its own. */
-  PRECIS_MODEL: z.string().min(1).default('gpt-5.4-mini'),
-  PRECIS_ANALYSIS_MODEL: z.string().min(1).optional(),
-  PRECIS_TRANSLATION_MODEL: z.string().min(1).optional(),
+  PRECIS_MODEL: z._default(z.string().check(z.minLength(1)), 'gpt-5.4-mini'),
+  PRECIS_ANALYSIS_MODEL: z.optional(z.string().check(z.minLength(1))),
+  PRECIS_TRANSLATION_MODEL: z.optional(z.string().check(z.minLength(1))),
   /** The family of the configured models when their names do not say (Azure deployments, proxies). */
-  PRECIS_MODEL_FAMILY: z.string().min(1).optional(),
+  PRECIS_MODEL_FAMILY: z.optional(z.string().check(z.minLength(1))),
   /** The server's context window in tokens (a local server's, e.g. Ollama's OLLAMA_CONTEXT_LENGTH). */
-  PRECIS_CONTEXT_TOKENS: z.coerce.number().int().positive().optional(),
+  PRECIS_CONTEXT_TOKENS: z.optional(z.coerce.number().check(z.int(), z.positive())),
   /** Capability table fields by model name, as JSON: `{"my-model": {"contextTokens": 16384}}`. */
   PRECIS_MODEL_CAPABILITIES: jsonValue(z.record(z.string(), capabilityOverrideSchema), '{}'),
   /** Sent only to models that take it, as the nearest value they take. */
-  PRECIS_REASONING_EFFORT: z.enum(REASONING_EFFORT_VALUES).optional(),
+  PRECIS_REASONING_EFFORT: z.optional(z.enum(REASONING_EFFORT_VALUES)),
   /**
    * The effort translations are asked at, as the nearest value the model takes;
    * `default`: the same as the analysis (PRECIS_REASONING_EFFORT, or the model's own).
    */
-  PRECIS_TRANSLATION_EFFORT: z.enum(['default', ...REASONING_EFFORT_VALUES]).default('none'),
+  PRECIS_TRANSLATION_EFFORT: z._default(z.enum(['default', ...REASONING_EFFORT_VALUES]), 'none'),
   /** The answer's output cap in tokens, before room for reasoning is added. */
   PRECIS_MAX_OUTPUT_TOKENS: positiveInt(4096),
   /**
@@ -156,11 +162,11 @@ const llmEnv = () => ({
    * only when its worst case (prompt and full output cap, at list price) fits
    * what is left. Models without a known price are held by the call ceiling.
    */
-  PRECIS_MAX_COST_PER_ARTICLE: z.coerce.number().positive().default(2),
+  PRECIS_MAX_COST_PER_ARTICLE: z._default(z.coerce.number().check(z.positive()), 2),
   /** One call's time limit. */
   PRECIS_LLM_TIMEOUT_MS: positiveInt(60_000),
   /** Retries of one call on 5xx, timeouts and connection errors, with backoff (429s wait within the budget). */
-  PRECIS_LLM_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  PRECIS_LLM_RETRIES: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(10)), 2),
   /** LLM calls at once in one process at most; fewer while the server signals its rate limits. */
   PRECIS_LLM_CONCURRENCY: positiveInt(8),
   /** All calls of one article together; keep it below the function timeout and the analyze lease. */
@@ -172,7 +178,7 @@ const llmEnv = () => ({
   /** Ask the model for each claim's check-worthiness reason (`checkworthinessReason`), written before its score. */
   PRECIS_CLAIM_REASONS: flag(true),
   /** `llm`: the model also judges each summary sentence against the article (one more call, counted in the cost). */
-  PRECIS_VERIFY: z.enum(['off', 'llm']).default('off'),
+  PRECIS_VERIFY: z._default(z.enum(['off', 'llm']), 'off'),
   /** Prices (USD per 1M tokens) added to or replacing the defaults, as JSON. */
   PRECIS_PRICES: jsonValue(z.record(z.string(), priceSchema), '{}'),
   /** HTTP headers for every LLM request, as JSON (OpenRouter's HTTP-Referer and X-Title, a gateway's key). */
@@ -184,7 +190,7 @@ const llmEnv = () => ({
 /** What chooses and configures the analysis engine: the analyze function and `precis analyze`. */
 const engineEnv = () => ({
   /** `auto` picks the LLM engine when one is configured, else the offline engine. */
-  PRECIS_ENGINE: z.enum(['auto', 'offline', 'openai']).default('auto'),
+  PRECIS_ENGINE: z._default(z.enum(['auto', 'offline', 'openai']), 'auto'),
   ...llmEnv(),
   TARGET_LANGUAGES: languageList,
 });
@@ -199,15 +205,15 @@ const cleaningEnv = () => ({
 });
 
 const storageEnv = () => ({
-  PRECIS_TABLE: z.string().min(1),
-  PRECIS_BUCKET: z.string().min(1),
+  PRECIS_TABLE: z.string().check(z.minLength(1)),
+  PRECIS_BUCKET: z.string().check(z.minLength(1)),
 });
 
 /** Days a finished article is kept before the table's TTL deletes it (0: kept until deleted). */
-const PRECIS_RECORD_RETENTION_DAYS = () => z.coerce.number().int().min(0).default(0);
+const PRECIS_RECORD_RETENTION_DAYS = () => z._default(z.coerce.number().check(z.int(), z.gte(0)), 0);
 
 /** Where terminal states are published: an EventBridge bus's name or ARN (the account's default bus). */
-const PRECIS_EVENT_BUS = () => z.string().min(1).default('default');
+const PRECIS_EVENT_BUS = () => z._default(z.string().check(z.minLength(1)), 'default');
 
 /**
  * Receives of one message before it goes to the dead-letter queue (the
@@ -223,7 +229,7 @@ export const ingestEnvSchema = lazily(() =>
     PRECIS_RECORD_RETENTION_DAYS: PRECIS_RECORD_RETENTION_DAYS(),
     PRECIS_EVENT_BUS: PRECIS_EVENT_BUS(),
     PRECIS_MAX_RECEIVES: PRECIS_MAX_RECEIVES(),
-    PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
+    PRECIS_ANALYZE_QUEUE_URL: z.string().check(z.minLength(1)),
     ...cleaningEnv(),
     /** How long an ingest delivery owns an object version before another may take over. */
     PRECIS_INGEST_LEASE_MS: positiveInt(60_000),
@@ -243,7 +249,7 @@ export const analyzeEnvSchema = lazily(() =>
      * Days a band of the sketch index outlives its last text (the table's TTL), as the bucket keeps the entries
      * (BUCKET_LAYOUT.sketches, not imported: the layout's text would load with every function's configuration); 0: kept.
      */
-    PRECIS_SKETCH_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
+    PRECIS_SKETCH_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 90),
   }),
 );
 
@@ -251,10 +257,10 @@ export const sweepEnvSchema = lazily(() =>
   z.object({
     ...storageEnv(),
     /** Where an upload whose S3 event was lost, or an article stuck in RECEIVED, is sent. */
-    PRECIS_INGEST_QUEUE_URL: z.string().min(1),
+    PRECIS_INGEST_QUEUE_URL: z.string().check(z.minLength(1)),
     /** Read for ingest messages that died before their upload had a record, to send them again. */
-    PRECIS_INGEST_DLQ_URL: z.string().min(1),
-    PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
+    PRECIS_INGEST_DLQ_URL: z.string().check(z.minLength(1)),
+    PRECIS_ANALYZE_QUEUE_URL: z.string().check(z.minLength(1)),
     /** Where the events a dead function did not get out are published. */
     PRECIS_EVENT_BUS: PRECIS_EVENT_BUS(),
     /** An article unchanged this long in RECEIVED, CLEANED or ANALYZING is driven again; above every lease. */
@@ -273,7 +279,7 @@ export const batchEnvSchema = lazily(() =>
   z.object({
     ...storageEnv(),
     /** Where an article whose batch ended is sent, for its next run. */
-    PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
+    PRECIS_ANALYZE_QUEUE_URL: z.string().check(z.minLength(1)),
     ...engineEnv(),
   }),
 );
@@ -282,38 +288,38 @@ export const apiEnvSchema = lazily(() =>
   z.object({
     ...storageEnv(),
     /** Where a reprocess sends an article to be cleaned again from its upload. */
-    PRECIS_INGEST_QUEUE_URL: z.string().min(1),
+    PRECIS_INGEST_QUEUE_URL: z.string().check(z.minLength(1)),
     /** Where a reprocess sends an article to be analysed again. */
-    PRECIS_ANALYZE_QUEUE_URL: z.string().min(1),
+    PRECIS_ANALYZE_QUEUE_URL: z.string().check(z.minLength(1)),
     /** The dead-letter queues a redrive reads. */
-    PRECIS_INGEST_DLQ_URL: z.string().min(1),
-    PRECIS_ANALYZE_DLQ_URL: z.string().min(1),
+    PRECIS_INGEST_DLQ_URL: z.string().check(z.minLength(1)),
+    PRECIS_ANALYZE_DLQ_URL: z.string().check(z.minLength(1)),
     /** The analyze function's TARGET_LANGUAGES: what a reprocess of translations redoes. */
     TARGET_LANGUAGES: languageList,
     /** The ingest function's size limit: an upload URL is not signed for a larger file. */
     PRECIS_MAX_OBJECT_BYTES: positiveInt(DEFAULT_MAX_OBJECT_BYTES),
     /** Seals the list cursors (any secret string); in AWS it is read from a generated secret instead. */
-    PRECIS_CURSOR_KEY: z.string().min(16).optional(),
+    PRECIS_CURSOR_KEY: z.optional(z.string().check(z.minLength(16))),
     /** The Secrets Manager secret holding the cursor key (AWS). */
-    PRECIS_CURSOR_SECRET_ARN: z.string().startsWith('arn:').optional(),
+    PRECIS_CURSOR_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
     /** Origins browsers may call the API from, comma-separated; no CORS headers when empty. */
-    PRECIS_CORS_ORIGINS: z
-      .string()
-      .default('')
-      .transform((value) =>
+    PRECIS_CORS_ORIGINS: z.pipe(
+      z._default(z.string(), ''),
+      z.transform((value: string) =>
         value
           .split(',')
           .map((origin) => origin.trim())
           .filter(Boolean),
       ),
+    ),
     /** How the stack authorizes callers (its `-c auth`): what the reader page asks for, a key or a sign-in. */
-    PRECIS_AUTH: z.enum(['apiKey', 'iam', 'cognito']).default('apiKey'),
+    PRECIS_AUTH: z._default(z.enum(['apiKey', 'iam', 'cognito']), 'apiKey'),
     /** With PRECIS_AUTH=cognito: the user pool domain's base URL, where the page signs users in. */
-    PRECIS_COGNITO_DOMAIN: z.url({ protocol: /^https?$/ }).optional(),
+    PRECIS_COGNITO_DOMAIN: z.optional(z.url({ protocol: /^https?$/ })),
     /** With PRECIS_AUTH=cognito: the page's app client (public: no secret, PKCE instead). */
-    PRECIS_COGNITO_CLIENT_ID: z.string().min(1).optional(),
+    PRECIS_COGNITO_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
     /** With PRECIS_AUTH=cognito: the page's own URL, the client's callback and sign-out URL. */
-    PRECIS_READER_URL: z.url({ protocol: /^https?$/ }).optional(),
+    PRECIS_READER_URL: z.optional(z.url({ protocol: /^https?$/ })),
   }),
 );
 
@@ -333,12 +339,12 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export function loadConfig<S extends z.ZodType>(
+export function loadConfig<S extends z.core.$ZodType>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
 ): z.infer<S> {
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = schema.safeParse(set);
+  const parsed = z.safeParse(schema, set);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '');

@@ -1,20 +1,11 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { type ApiConfig, ConfigError } from '../../shared/config.js';
 import type { DeadLetterQueue, MessageQueue } from '../../shared/ports.js';
 import { CursorCodec, processCursorCodec } from '../../shared/storage/cursor.js';
 import { S3UploadSigner } from '../../shared/storage/s3-upload-signer.js';
-import { SqsBodyQueue, SqsDeadLetterQueue, SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
 import { s3EventBody, sourcesOf } from '../ingest/s3-event.js';
-import {
-  type Observability,
-  observability,
-  type StorageClients,
-  storageAdapters,
-  systemClock,
-  traced,
-} from '../runtime.js';
+import { type Observability, observability, type StorageClients, storageAdapters, systemClock } from '../runtime.js';
 import type { ApiHandlerDeps } from './handler.js';
 import type { ReaderConfig } from './reader/page.js';
 import { API_SCOPES } from './routes.js';
@@ -35,14 +26,25 @@ export interface ApiClients extends StorageClients {
   queues?: ApiQueues;
 }
 
-function sqsQueues(config: ApiConfig, sqs: SQSClient): ApiQueues {
+/**
+ * The queues on SQS, made with the first message sent or read: the client
+ * and its adapters are a chunk (sqs-queues.ts) imported then, not parsed at
+ * every cold start.
+ */
+function lazySqsQueues(config: ApiConfig, tracing: Observability['tracing']): ApiQueues {
+  let made: Promise<ApiQueues> | null = null;
+  const queues = () => {
+    made ??= import('./sqs-queues.js').then(({ sqsQueues }) => sqsQueues(config, tracing));
+    return made;
+  };
+  const deadLetters = (which: 'ingest' | 'analyze'): DeadLetterQueue => ({
+    receive: async (max) => (await queues()).deadLetters[which].receive(max),
+    delete: async (handle) => (await queues()).deadLetters[which].delete(handle),
+  });
   return {
-    ingest: new SqsBodyQueue(sqs, config.PRECIS_INGEST_QUEUE_URL),
-    analyze: new SqsMessageQueue(sqs, config.PRECIS_ANALYZE_QUEUE_URL),
-    deadLetters: {
-      ingest: new SqsDeadLetterQueue(sqs, config.PRECIS_INGEST_DLQ_URL),
-      analyze: new SqsDeadLetterQueue(sqs, config.PRECIS_ANALYZE_DLQ_URL),
-    },
+    ingest: { sendBody: async (body) => (await queues()).ingest.sendBody(body) },
+    analyze: { send: async (message) => (await queues()).analyze.send(message) },
+    deadLetters: { ingest: deadLetters('ingest'), analyze: deadLetters('analyze') },
   };
 }
 
@@ -55,7 +57,7 @@ export function buildApiDeps(
   clients: ApiClients,
   observe: Pick<Observability, 'logger' | 'tracing'> = observability('precis-api'),
 ): ApiHandlerDeps {
-  const queues = clients.queues ?? sqsQueues(config, traced(observe.tracing, new SQSClient({})));
+  const queues = clients.queues ?? lazySqsQueues(config, observe.tracing);
   return {
     ...storageAdapters(clients, config.PRECIS_TABLE, { cursors: cursorCodec(config, clients.secrets) }),
     logger: observe.logger,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { type ErrorCode, PrecisError } from '../../shared/errors.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -98,12 +98,12 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, { status: number; title: str
 };
 
 /** Query string parameters checked against a schema; a mismatch is INVALID_PARAMETER naming the parameter. */
-export function queryOf<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.infer<S> {
+export function queryOf<S extends z.ZodMiniType>(event: APIGatewayProxyEvent, schema: S): z.infer<S> {
   return parameters(schema, event.queryStringParameters ?? {}, '');
 }
 
 /** A request's parameters checked against a schema; a mismatch is INVALID_PARAMETER naming each field (`whole` for the value itself). */
-function parameters<S extends z.ZodType>(schema: S, value: unknown, whole: string): z.infer<S> {
+function parameters<S extends z.ZodMiniType>(schema: S, value: unknown, whole: string): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const detail = parsed.error.issues
@@ -126,7 +126,7 @@ function asJson(value: string | undefined): unknown {
  * refused with the body that would carry them, rather than ignored (or
  * reported missing from the body, which they are).
  */
-export function bodyOf<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.infer<S> {
+export function bodyOf<S extends z.ZodMiniType>(event: APIGatewayProxyEvent, schema: S): z.infer<S> {
   const query = Object.entries(event.queryStringParameters ?? {});
   if (query.length > 0) {
     const body = JSON.stringify(Object.fromEntries(query.map(([name, value]) => [name, asJson(value)])));

@@ -4,7 +4,7 @@
  * route can answer. The handler serves these routes and no others; the
  * OpenAPI document (openapi.json, `npm run openapi`) is generated from them.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ARTICLE_ID, STATUSES } from '../../shared/article.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import { LANGUAGE_CODE } from '../../shared/languages.js';
@@ -19,59 +19,75 @@ export const API_SCOPES = { read: 'precis/read', reprocess: 'precis/reprocess' }
 /** Articles one bulk reprocess call looks at, at most: well inside the function's time. */
 export const BULK_LIMIT = 50;
 
+/** The description and example a schema carries into the OpenAPI document (classic zod's `.meta()`). */
+const described = <S extends z.ZodMiniType>(schema: S, meta: z.core.GlobalMeta): S => {
+  z.globalRegistry.add(schema, meta);
+  return schema;
+};
+
 /** A whole positive number in decimal digits, as a query string gives it ("1e1", "0x10" and " 5" are not). */
 const queryInt = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^[0-9]{1,6}$/, 'a whole number in decimal digits')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
-    .optional()
-    .transform((n) => n ?? fallback)
-    .meta({ description: `From ${min} to ${max}; ${fallback} when absent.` });
+  described(
+    z.pipe(
+      z.optional(
+        z.pipe(
+          z.pipe(z.string().check(z.regex(/^[0-9]{1,6}$/, 'a whole number in decimal digits')), z.transform(Number)),
+          z.number().check(z.int(), z.gte(min), z.lte(max)),
+        ),
+      ),
+      z.transform((n: number | undefined) => n ?? fallback),
+    ),
+    { description: `From ${min} to ${max}; ${fallback} when absent.` },
+  );
 
-export const articleId = z.string().regex(ARTICLE_ID).meta({
+export const articleId = described(z.string().check(z.regex(ARTICLE_ID)), {
   description: 'The article id: 24 hex digits, derived from the bucket and key.',
   example: '5f1d7c0a9b3e4d2a1c6b8e70',
 });
 
 /*
  * The request schemas are built on first use (shared/lazily.ts): a cold
- * start that serves one route builds that route's alone.
+ * start that serves one route builds that route's alone. They are written
+ * with zod/mini, as the configuration (shared/config.ts): this file is on
+ * the api's import path, and classic zod's methods would pull in all of zod
+ * there.
  */
 export const listQuery = lazily(() =>
   z.object({
     limit: queryInt(1, 100, 20),
-    cursor: z.string().min(1).max(4096).optional().meta({ description: "The previous page's nextCursor." }),
-    status: z.enum(STATUSES).optional(),
-    key: z
-      .string()
-      .min(1)
-      .max(1024)
-      .optional()
-      .meta({ description: 'The S3 key an article was uploaded under: finds that one article.' }),
+    cursor: described(z.optional(z.string().check(z.minLength(1), z.maxLength(4096))), {
+      description: "The previous page's nextCursor.",
+    }),
+    status: z.optional(z.enum(STATUSES)),
+    key: described(z.optional(z.string().check(z.minLength(1), z.maxLength(1024))), {
+      description: 'The S3 key an article was uploaded under: finds that one article.',
+    }),
   }),
 );
 
 export const summaryQuery = lazily(() =>
   z.object({
-    lang: z
-      .string()
-      .max(16)
-      .transform((lang) => lang.toLowerCase())
-      .pipe(z.string().regex(LANGUAGE_CODE, 'a language code such as "ar" or "pt-br"'))
-      .optional()
-      .meta({ description: "A target language's code; the article's own language when absent." }),
+    lang: described(
+      z.optional(
+        z.pipe(
+          z.pipe(
+            z.string().check(z.maxLength(16)),
+            z.transform((lang: string) => lang.toLowerCase()),
+          ),
+          z.string().check(z.regex(LANGUAGE_CODE, 'a language code such as "ar" or "pt-br"')),
+        ),
+      ),
+      { description: "A target language's code; the article's own language when absent." },
+    ),
   }),
 );
 
 const scope = () =>
-  z
-    .enum(['all', 'translations'])
-    .default('all')
-    .meta({ description: '`all` redoes the analysis; `translations` only the translations not done.' });
+  described(z._default(z.enum(['all', 'translations']), 'all'), {
+    description: '`all` redoes the analysis; `translations` only the translations not done.',
+  });
 const batch = () =>
-  z.boolean().default(false).meta({
+  described(z._default(z.boolean(), false), {
     description:
       "Through the provider's Batch API, at its batch price (half, on OpenAI and Azure), answered within 24 hours: for backfills.",
   });
@@ -82,17 +98,19 @@ export const bulkBody = lazily(() =>
     status: z.enum(['DONE', 'PARTIAL', 'FAILED'], {
       error: (issue) => (issue.input === undefined ? 'required: one of "DONE", "PARTIAL" or "FAILED"' : undefined),
     }),
-    receivedFrom: instant().optional(),
-    receivedBefore: instant().optional(),
-    engine: z.string().min(1).max(100).optional(),
+    receivedFrom: z.optional(instant()),
+    receivedBefore: z.optional(instant()),
+    engine: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
     scope: scope(),
     batch: batch(),
-    limit: z.number().int().min(1).max(BULK_LIMIT).default(25),
-    cursor: z.string().min(1).optional(),
-    dryRun: z.boolean().default(false),
+    limit: z._default(z.number().check(z.int(), z.gte(1), z.lte(BULK_LIMIT)), 25),
+    cursor: z.optional(z.string().check(z.minLength(1))),
+    dryRun: z._default(z.boolean(), false),
   }),
 );
-export const redriveBody = lazily(() => z.strictObject({ max: z.number().int().min(1).max(1000).optional() }));
+export const redriveBody = lazily(() =>
+  z.strictObject({ max: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000))) }),
+);
 
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const QUOTED = '"(?:[\\t !#-\\[\\]-~]|\\\\[\\t -~])*"';
@@ -107,32 +125,41 @@ const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:$
 export const uploadBody = lazily(() =>
   z
     .strictObject({
-      filename: z
-        .string()
-        .min(1)
-        .max(255)
-        .meta({ description: "The file's name; its extension tells the format (.html, .txt, .md, .json)." }),
-      contentType: z
-        .string()
-        .max(200)
-        .regex(MEDIA_TYPE, 'a media type such as "text/html; charset=utf-8", in visible ASCII (it is sent as a header)')
-        .optional()
-        .meta({
+      filename: described(z.string().check(z.minLength(1), z.maxLength(255)), {
+        description: "The file's name; its extension tells the format (.html, .txt, .md, .json).",
+      }),
+      contentType: described(
+        z.optional(
+          z
+            .string()
+            .check(
+              z.maxLength(200),
+              z.regex(
+                MEDIA_TYPE,
+                'a media type such as "text/html; charset=utf-8", in visible ASCII (it is sent as a header)',
+              ),
+            ),
+        ),
+        {
           description: "The file's media type, sent as the PUT's Content-Type; application/octet-stream when absent.",
           example: 'text/html; charset=utf-8',
-        }),
-      size: z
-        .number()
-        .int()
-        .min(1)
-        .optional()
-        .meta({ description: "The file's size in bytes: asks for an upload URL signed for exactly this size." }),
-      content: z.string().optional().meta({ description: 'The article as text (at most 256 KB), stored at once.' }),
-      contentBase64: z.base64().optional().meta({ description: 'The article as base64 (at most 256 KB decoded).' }),
+        },
+      ),
+      size: described(z.optional(z.number().check(z.int(), z.gte(1))), {
+        description: "The file's size in bytes: asks for an upload URL signed for exactly this size.",
+      }),
+      content: described(z.optional(z.string()), {
+        description: 'The article as text (at most 256 KB), stored at once.',
+      }),
+      contentBase64: described(z.optional(z.base64()), {
+        description: 'The article as base64 (at most 256 KB decoded).',
+      }),
     })
-    .refine((body) => [body.size, body.content, body.contentBase64].filter((v) => v !== undefined).length === 1, {
-      message: 'give exactly one of size (for an upload URL), content or contentBase64',
-    }),
+    .check(
+      z.refine((body) => [body.size, body.content, body.contentBase64].filter((v) => v !== undefined).length === 1, {
+        message: 'give exactly one of size (for an upload URL), content or contentBase64',
+      }),
+    ),
 );
 
 /** What a route answers on success: JSON (by its schema's name in responses.ts), text or HTML. */
@@ -145,8 +172,8 @@ export interface RouteSpec {
   summary: string;
   /** Served without a key: the reader page and this contract. */
   public?: boolean;
-  query?: z.ZodType;
-  body?: z.ZodType;
+  query?: z.ZodMiniType;
+  body?: z.ZodMiniType;
   success: Success;
   /** Other successes (a dry run answers 200 where a bulk reprocess answers 202). */
   alsoSuccess?: Success[];

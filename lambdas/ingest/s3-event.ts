@@ -1,10 +1,12 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SourceRef } from '../../shared/ports.js';
 
 /**
  * S3 event notifications as they reach the ingest queue: read by the ingest
  * function, written by the sweep for an upload whose own event was lost. No
- * heavier import here: the sweep's bundle takes this file alone.
+ * heavier import here: the sweep's bundle takes this file alone, and the
+ * api's (which sends uploads to be cleaned again) at every cold start, hence
+ * zod/mini rather than classic zod.
  */
 
 const s3Record = z.object({
@@ -13,9 +15,9 @@ const s3Record = z.object({
     bucket: z.object({ name: z.string() }),
     object: z.object({
       key: z.string(),
-      size: z.number().int().nonnegative().optional(),
-      eTag: z.string().optional(),
-      sequencer: z.string().optional(),
+      size: z.optional(z.number().check(z.int(), z.nonnegative())),
+      eTag: z.optional(z.string()),
+      sequencer: z.optional(z.string()),
     }),
   }),
 });

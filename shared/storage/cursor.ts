@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PrecisError } from '../errors.js';
 import { lazily } from '../lazily.js';
 
@@ -14,7 +14,7 @@ import { lazily } from '../lazily.js';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-// Built at the first cursor opened (shared/lazily.ts), not at every cold start.
+// Built at the first cursor opened (shared/lazily.ts), not at every cold start; on zod/mini, as the api's configuration.
 const sealed = lazily(() => z.object({ q: z.string(), k: z.record(z.string(), z.union([z.string(), z.number()])) }));
 
 function invalid(): PrecisError {

@@ -254,6 +254,26 @@ describe('the deployed system', () => {
     ]);
     for (const [, method] of methods)
       expect(method.Properties).toMatchObject({ RequestValidatorId: expect.anything() });
+    // The query parameters a route's schema reads are declared on its method, each optional.
+    const declared = (method: string) =>
+      methods
+        .filter(
+          ([, m]) =>
+            m.Properties.HttpMethod === 'GET' &&
+            Object.keys(m.Properties.RequestParameters ?? {}).some((k) => k.includes(method)),
+        )
+        .map(([, m]) => m.Properties.RequestParameters);
+    expect(declared('querystring.limit')).toEqual([
+      {
+        'method.request.querystring.limit': false,
+        'method.request.querystring.cursor': false,
+        'method.request.querystring.status': false,
+        'method.request.querystring.key': false,
+      },
+    ]);
+    expect(declared('querystring.lang')).toEqual([
+      { 'method.request.querystring.lang': false, 'method.request.path.id': true },
+    ]);
     // Seven reads (the page and the contract among them), the upload and the three routes that send articles again.
     expect(methods.map(([, m]) => m.Properties.HttpMethod).sort()).toEqual([
       ...Array(paths.size).fill('ANY'),

@@ -90,7 +90,7 @@ console.log(JSON.stringify(m.extractClaims(${JSON.stringify(text)}, 'en')));`;
     expect(claims).toEqual(JSON.parse(JSON.stringify(extractClaims(text, 'en'))));
   }, 120_000);
 
-  it('loads the X-Ray SDK, the OpenAPI document and the reader page only when they are first needed', async () => {
+  it('loads the X-Ray SDK, the SQS client, the OpenAPI document and the reader page only when first needed, and no classic zod', async () => {
     // Prepare
     const { outfile, result } = await bundle('lambdas/api/index.ts', 'api');
     const script = `const m = await import(${JSON.stringify(outfile)});
@@ -108,9 +108,11 @@ console.log(JSON.stringify([spec.statusCode, JSON.parse(spec.body).openapi, page
         POWERTOOLS_LOG_LEVEL: 'SILENT',
       },
     });
-    // Assess: none of the three is read at import; each is there, in a chunk, when asked for.
+    // Assess: none of the three is read at import; each is there, in a chunk, when asked for. Nor are the SQS
+    // client (a chunk for the first reprocess or redrive) and classic zod (the schemas read at import are on zod/mini).
     const atImport = readAtImport(result.metafile as Metafile, outfile);
     expect(atImport.filter((f) => /aws-xray-sdk-core|openapi\.json|lambdas\/api\/reader\/script/.test(f))).toEqual([]);
+    expect(atImport.filter((f) => /@aws-sdk\/client-sqs|zod\/v4\/classic/.test(f))).toEqual([]);
     expect(stderr).toBe('');
     expect(JSON.parse(stdout)).toEqual([200, '3.1.0', 200, '<!doctype html>']);
   }, 120_000);
