@@ -1,5 +1,6 @@
 import type { LocalStack } from './stack.js';
 import { LOCAL_CREDENTIALS, localOptions, startLocalStack } from './stack.js';
+import { uploadCommand } from './try-command.js';
 
 /**
  * The local stack as `npm start` runs it: configured by the environment,
@@ -32,7 +33,7 @@ export async function runLocalStack(): Promise<LocalStack> {
 
 Try:
   open ${api}/ and drop an article on the page
-  npm run -s precis -- upload --wait samples/        (and precis list, get, claims)
+  ${uploadCommand(api, stack.dataDir)}        (and precis list, get, claims)
   AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey} aws s3 cp samples/basra-water.html s3://${stack.bucket}/incoming/ --endpoint-url ${s3}
   curl -H 'x-api-key: ${stack.apiKey}' ${api}/articles
 

@@ -16,13 +16,15 @@ export const ERROR_CODES = {
   TOO_LONG: 'The article text is longer than the word limit (PRECIS_MAX_WORDS).',
   STAGE_TIMEOUT: 'A stage ran out of its time budget on this input, and would again.',
   TOO_COMPLEX:
-    "The document's structure is past what cleaning works within (nesting, elements, attributes, table cells, link definitions), or cleaning it exhausted its memory.",
+    "The document's structure is past what cleaning works within (nesting, elements, links, attributes, table cells, link definitions), or cleaning it exhausted its memory.",
   INGEST_INTERRUPTED:
     'An earlier attempt to clean this upload stopped without finishing (its process died); it is not cleaned again unless reprocessed.',
   INGEST_ABANDONED:
     'Every delivery of this upload to ingest failed before it had a record, also after the sweep sent it again several times; it is not sent again unless reprocessed.',
   SOURCE_NOT_FOUND: 'The uploaded object no longer exists (deleted before it was read).',
   STORAGE_UNAVAILABLE: 'Storage (S3 or DynamoDB) could not be reached; the work is retried.',
+  STORAGE_REJECTED:
+    'The article table refused a write as invalid (a record past its size limit, or a malformed request); retrying would not help.',
   QUEUE_UNAVAILABLE: 'The analysis queue could not be reached; the work is retried.',
   ANALYSIS_FAILED: 'The analysis engine failed.',
   CONTENT_IN_PROGRESS:

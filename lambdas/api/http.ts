@@ -161,11 +161,12 @@ export function problemResponses(logger: Logger): MiddlewareObj<APIGatewayProxyE
   return {
     onError: async (request) => {
       const { error, event } = request;
-      const instance = event.path;
+      // The path is echoed as any value is: cut (a 5,000-character id is not sent back whole).
+      const instance = cut(event.path ?? '');
       const mapped = error instanceof PrecisError ? HTTP_STATUS[error.code] : undefined;
       if (error instanceof PrecisError && mapped) {
         request.response = problem(mapped.status, mapped.title, error.message, {
-          instance: cut(instance, 200),
+          instance,
           code: error.code,
         });
         if (error instanceof MethodNotAllowed)

@@ -33,9 +33,34 @@ export function binarySignature(bytes: Uint8Array): string | null {
   return null;
 }
 
-function decoderFor(label: string, fatal = false): InstanceType<typeof TextDecoder> | null {
+interface Decoder {
+  /** WHATWG encoding name. */
+  encoding: string;
+  decode(bytes: Uint8Array): string;
+}
+
+/**
+ * windows-1252's characters for bytes 0x80–0x9F (the WHATWG index; the other
+ * bytes are Latin-1's). Node 20's TextDecoder reads windows-1252, and every
+ * label for it (latin1, iso-8859-1, ascii), as Latin-1 and loses these bytes
+ * (nodejs/node#60888): a page's ’ “ ” – € would vanish.
+ */
+const WINDOWS_1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+const windows1252: Decoder = {
+  encoding: 'windows-1252',
+  decode: (bytes) =>
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      .toString('latin1')
+      .replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80] as string),
+};
+
+function decoderFor(label: string): Decoder | null {
   try {
-    return new TextDecoder(label, { fatal });
+    const decoder = new TextDecoder(label);
+    return decoder.encoding === 'windows-1252' ? windows1252 : decoder;
   } catch {
     return null;
   }
@@ -107,8 +132,11 @@ function stripBom(text: string): string {
 
 /**
  * Turns bytes into text. Order, as browsers do it: a byte-order mark, then
- * the charset the document declares (HTML/XML), then valid UTF-8, then
- * statistical detection. Binary files are refused by their signature first.
+ * the charset the document declares (HTML/XML) if the bytes read as it, then
+ * valid UTF-8, then statistical detection (chardet), then windows-1252, the
+ * WHATWG default for legacy pages. The encoding used is returned with the
+ * text. Binary files are refused by their signature first; bytes that read
+ * as text in none of these are UNDECODABLE_TEXT.
  */
 export function decodeBytes(bytes: Uint8Array, options: { html?: boolean } = {}): DecodedText {
   const signature = binarySignature(bytes);
@@ -142,11 +170,12 @@ export function decodeBytes(bytes: Uint8Array, options: { html?: boolean } = {})
     // Valid non-ASCII UTF-8 under a legacy declaration is a mislabelled page: legacy bytes are almost never valid UTF-8.
     if (declared && !(utf8 !== null && hasNonAscii && declared !== 'utf-8')) {
       // Declared UTF-8 has been decoded already, and so has ASCII under any label but the escape-based ones.
+      // A page that declares UTF-8 but is in a legacy encoding (a common mistake) is read on below.
       const decoded =
         utf8 !== null && (declared === 'utf-8' || (!hasNonAscii && !utf8.includes('\x1b')))
           ? { text: stripBom(utf8), encoding: declared }
-          : decodeWith(bytes, declared);
-      if (garbageRatio(decoded.text) <= MAX_GARBAGE) return decoded;
+          : readableAs(bytes, declared);
+      if (decoded && garbageRatio(decoded.text) <= MAX_GARBAGE) return decoded;
     }
   }
   if (utf8 !== null && garbageRatio(utf8) <= MAX_GARBAGE) return { text: stripBom(utf8), encoding: 'utf-8' };
@@ -160,6 +189,10 @@ export function decodeBytes(bytes: Uint8Array, options: { html?: boolean } = {})
     const text = decoder.decode(bytes);
     if (garbageRatio(text) <= MAX_GARBAGE) return { text: stripBom(text), encoding: decoder.encoding };
   }
+  // Not UTF-8, and detection is unsure (a short text): windows-1252, what the WHATWG encoding standard
+  // reads a legacy Latin page as when nothing else tells. Binary bytes decode to controls there, and stay refused.
+  const legacy = readableAs(bytes, 'windows-1252');
+  if (legacy) return legacy;
   throw new InvalidInputError(
     'UNDECODABLE_TEXT',
     'The bytes are not valid UTF-8 and no other encoding decodes them to readable text.',
@@ -185,6 +218,14 @@ function mostlyUtf8(bytes: Uint8Array): string | null {
   if (invalid === 0 || valid < 3 * invalid || invalid > Math.max(8, bytes.length / 200)) return null;
   // The replacement characters are counted above; the rest must be as clean as any text.
   return garbageRatio(text.replaceAll('\ufffd', '')) <= MAX_GARBAGE ? text : null;
+}
+
+/** The bytes decoded as `label`, or null when that gives no readable text. */
+function readableAs(bytes: Uint8Array, label: string): DecodedText | null {
+  const decoder = decoderFor(label);
+  if (!decoder) return null;
+  const text = stripBom(decoder.decode(bytes));
+  return garbageRatio(text) <= MAX_GARBAGE ? { text, encoding: decoder.encoding } : null;
 }
 
 function decodeWith(bytes: Uint8Array, label: string): DecodedText {

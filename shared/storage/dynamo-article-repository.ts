@@ -75,6 +75,13 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
       return await run();
     } catch (error) {
       if (isConditionFailure(error) || error instanceof PrecisError) throw error;
+      // DynamoDB refuses a malformed request or an item past 400 KB the same way every time: not an outage.
+      if ((error as { name?: unknown } | null)?.name === 'ValidationException') {
+        const reason = String((error as Error).message ?? '').slice(0, 200);
+        throw new PrecisError('STORAGE_REJECTED', `The article table refused the request (${what}): ${reason}`, {
+          cause: error,
+        });
+      }
       throw new TransientError('STORAGE_UNAVAILABLE', `The article table could not be reached (${what}).`, error);
     }
   }

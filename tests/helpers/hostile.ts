@@ -150,6 +150,20 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
     bytes: () => page(`<article>${'<p>a</p>'.repeat(600_000)}</article>`),
   },
   {
+    name: 'links',
+    file: 'links.html',
+    what: '20,000 links and no other text (360 KB)',
+    code: 'TOO_COMPLEX',
+    bytes: () => page('<a href=x>link</a>'.repeat(20_000)),
+  },
+  {
+    name: 'list-of-links',
+    file: 'list-of-links.html',
+    what: 'a sentence and 12,000 <li><a> items',
+    code: 'TOO_COMPLEX',
+    bytes: () => page(`<p>${PROSE}</p><ul>${'<li><a href=x>link</a></li>'.repeat(12_000)}</ul>`),
+  },
+  {
     name: 'many-attributes',
     file: 'many-attributes.html',
     what: 'one element with 400,000 attributes',

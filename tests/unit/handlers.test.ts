@@ -523,6 +523,17 @@ describe('api handler', () => {
     expect(JSON.parse(cursor.body)).toMatchObject({ status: 400, code: 'INVALID_CURSOR' });
   });
 
+  it('echoes a long path in the problem document cut to 80 characters, in instance as in detail', async () => {
+    ddbMock.on(GetCommand).resolves({});
+    const long = `/articles/${'a'.repeat(5_000)}`;
+    const response = await api()(restEvent(long), context());
+    const problem = JSON.parse(response.body) as { code: string; instance: string; detail: string };
+    expect(problem.code).toBe('ARTICLE_NOT_FOUND');
+    expect([...problem.instance]).toHaveLength(80);
+    expect(problem.instance).toBe(`${long.slice(0, 79)}…`);
+    expect(response.body.length).toBeLessThan(500);
+  });
+
   it('answers 409 for the summary of an article not yet analysed', async () => {
     ddbMock.on(GetCommand).resolves({ Item: { id, status: 'CLEANED' } });
     const response = await api()(restEvent(`/articles/${id}/summary`), context());

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -202,6 +202,24 @@ describe('DynamoArticleRepository', () => {
   it('turns an unreachable table into a retryable STORAGE_UNAVAILABLE', async () => {
     ddbMock.on(GetCommand).rejects(new Error('socket hang up'));
     expect(await codeOfAsync(repo().get('id1'))).toBe('STORAGE_UNAVAILABLE');
+  });
+
+  it('turns a write DynamoDB refuses as invalid into a permanent STORAGE_REJECTED, not an outage', async () => {
+    const refusal = new DynamoDBServiceException({
+      name: 'ValidationException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+      message: 'Item size has exceeded the maximum allowed size',
+    });
+    ddbMock.on(UpdateCommand).rejects(refusal);
+    const saving = repo().saveCleaned('id1', 'seq', { text: 'x' } as never, new Date('2026-01-01T00:00:00Z'));
+    const error = await saving.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PrecisError);
+    expect(error).toMatchObject({ code: 'STORAGE_REJECTED', permanent: true });
+    expect((error as Error).message).toMatch(/Item size has exceeded/);
   });
 });
 

@@ -111,6 +111,7 @@ function rawTextEnd(html: string, from: number, name: string): number {
 /** The shape counted so far; the scan throws when a limit is passed. */
 class Shape {
   elements = 0;
+  links = 0;
   depth = 0;
   nesting = 0;
   attributes = 0;
@@ -125,6 +126,7 @@ class Shape {
     const closes = IMPLIES_CLOSE.get(name);
     if (closes) while (this.stack.length > 0 && closes.has(this.stack.at(-1) as string)) this.stack.pop();
     if (++this.elements > LIMITS.html.elements) throw tooComplex('the number of HTML elements', LIMITS.html.elements);
+    if (name === 'a' && ++this.links > LIMITS.html.links) throw tooComplex('the number of links', LIMITS.html.links);
     const depth = this.stack.length + 1;
     if (depth > LIMITS.html.depth) throw tooComplex('how deep HTML elements nest', LIMITS.html.depth);
     if (depth > this.depth) this.depth = depth;
@@ -288,9 +290,10 @@ function readAttributes(
   return { end: n, selfClosing: false };
 }
 
-/** What the parser would build: elements, the deepest nesting, the sum of depths, attributes. */
+/** What the parser would build: elements, links, the deepest nesting, the sum of depths, attributes. */
 export interface HtmlShape {
   elements: number;
+  links: number;
   depth: number;
   nesting: number;
   attributes: number;
@@ -327,7 +330,8 @@ export function scanHtml(html: string, budget: Budget, cuts: number[] | null = n
   for (;;) {
     const lt = html.indexOf('<', i);
     if (lt < 0 || lt + 1 >= n) {
-      return { elements: shape.elements, depth: shape.depth, nesting: shape.nesting, attributes: shape.attributes };
+      const { elements, links, depth, nesting, attributes } = shape;
+      return { elements, links, depth, nesting, attributes };
     }
     const c = html.charCodeAt(lt + 1);
     if (isAlpha(c)) {

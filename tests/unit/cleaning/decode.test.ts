@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { declaredCharset, decodeBytes } from '../../../shared/cleaning/decode.js';
 import { encodeLegacy, utf16 } from '../../helpers/encode.js';
@@ -45,6 +46,19 @@ describe('decodeBytes', () => {
         new TextEncoder().encode('<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-6">'),
       ),
     ).toBe('iso-8859-6');
+  });
+
+  it('reads a page that declares UTF-8 but is windows-1252 as windows-1252, and says so', () => {
+    const html = `<!doctype html><html><head><meta charset="utf-8"><title>Café</title></head><body><p>${FRENCH}</p><p>Coût : 5 €, “trop” – dit-on.</p></body></html>`;
+    const decoded = decodeBytes(iconv.encode(html, 'windows-1252'), { html: true });
+    expect(decoded.text).toBe(html);
+    expect(decoded.encoding).toBe('windows-1252');
+    // Too short for detection to be sure: windows-1252 all the same.
+    const short = '<meta charset="utf-8"><p>Café à Noël</p>';
+    expect(decodeBytes(iconv.encode(short, 'windows-1252'), { html: true })).toEqual({
+      text: short,
+      encoding: 'windows-1252',
+    });
   });
 
   it('keeps UTF-8 when a page declares a legacy charset but its bytes are valid UTF-8', () => {

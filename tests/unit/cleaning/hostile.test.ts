@@ -68,14 +68,15 @@ describe('an upload built to hurt the cleaner', () => {
   });
 });
 
-/** What htmlparser2 (linkedom's parser) builds from a page: elements, the deepest one, the sum of depths, attributes. */
+/** What htmlparser2 (linkedom's parser) builds from a page: elements, links, the deepest one, the sum of depths, attributes. */
 function parsedShape(html: string) {
-  const shape = { elements: 0, depth: 0, nesting: 0, attributes: 0 };
+  const shape = { elements: 0, links: 0, depth: 0, nesting: 0, attributes: 0 };
   let depth = 0;
   new Parser(
     {
-      onopentagname() {
+      onopentagname(name) {
         shape.elements++;
+        if (name === 'a') shape.links++;
         depth++;
         shape.depth = Math.max(shape.depth, depth);
         shape.nesting += depth;
