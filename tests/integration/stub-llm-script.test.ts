@@ -20,20 +20,27 @@ afterAll(async () => {
   }
 });
 
-/** Starts the script on a free port with `args`, and resolves with its base URL once it prints it. */
+/**
+ * Starts the script on a free port with `args`, and resolves with its base URL
+ * once it prints it. Its output is read to the end, not left once the URL is
+ * found: a pipe closed under it would fail the script's next line (EPIPE).
+ */
 async function startScript(args: string[]): Promise<string> {
-  child = spawn(TSX, [resolve(ROOT, 'scripts/stub-llm.ts'), ...args], {
+  const started = spawn(TSX, [resolve(ROOT, 'scripts/stub-llm.ts'), ...args], {
     cwd: ROOT,
     env: { ...process.env, PRECIS_STUB_PORT: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  let out = '';
-  for await (const chunk of child.stdout ?? []) {
-    out += String(chunk);
-    const url = /on (http:\/\/\S+\/v1)/.exec(out)?.[1];
-    if (url) return url;
-  }
-  throw new Error(`the stub printed no URL: ${out}`);
+  child = started;
+  return new Promise((found, failed) => {
+    let out = '';
+    started.stdout?.on('data', (chunk) => {
+      out += String(chunk);
+      const url = /on (http:\/\/\S+\/v1)/.exec(out)?.[1];
+      if (url) found(url);
+    });
+    started.once('exit', () => failed(new Error(`the stub printed no URL: ${out}`)));
+  });
 }
 
 describe('npm run stub:llm', () => {
