@@ -228,12 +228,9 @@ function readableAs(bytes: Uint8Array, label: string): DecodedText | null {
   return garbageRatio(text) <= MAX_GARBAGE ? { text, encoding: decoder.encoding } : null;
 }
 
-function decodeWith(bytes: Uint8Array, label: string): DecodedText {
-  const decoder = decoderFor(label);
-  if (!decoder) throw new InvalidInputError('UNDECODABLE_TEXT', `The encoding ${label} is not supported.`);
-  const text = stripBom(decoder.decode(bytes));
-  if (garbageRatio(text) > MAX_GARBAGE) {
-    throw new InvalidInputError('UNDECODABLE_TEXT', `The bytes do not decode to readable text as ${decoder.encoding}.`);
-  }
-  return { text, encoding: decoder.encoding };
+/** The bytes decoded as a byte-order mark or the sniffed layout says (a label every decoder knows), or UNDECODABLE_TEXT. */
+function decodeWith(bytes: Uint8Array, label: 'utf-8' | 'utf-16le' | 'utf-16be'): DecodedText {
+  const decoded = readableAs(bytes, label);
+  if (decoded) return decoded;
+  throw new InvalidInputError('UNDECODABLE_TEXT', `The bytes do not decode to readable text as ${label}.`);
 }
