@@ -10,6 +10,7 @@ import type { ArticleRecord, Claim, Status } from '../shared/article.js';
 import { ARTICLE_ID, STATUSES } from '../shared/article.js';
 import { formatFromName } from '../shared/cleaning/formats/names.js';
 import { LANGUAGE_CODE } from '../shared/languages.js';
+import { truncate } from '../shared/truncate.js';
 import type { ArticleListItem, SummaryView } from '../shared/usecases/read-articles.js';
 import type { UploadTicket } from '../shared/usecases/upload.js';
 import { ApiCallError, type ApiTarget, apiTarget, callApi, callOrReport, TARGET_OPTIONS } from './client.js';
@@ -72,10 +73,8 @@ function painter(io: Io) {
   };
 }
 
-const cut = (text: string, max: number) => {
-  const chars = [...text.replace(/\s+/g, ' ')];
-  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
-};
+/** A cell's text on one line, cut to its column's width. */
+const cut = (text: string, max: number) => truncate(text.replace(/\s+/g, ' '), max);
 
 async function table(head: string[], rows: string[][]): Promise<string> {
   const { default: Table } = await import('cli-table3');

@@ -1,4 +1,5 @@
 import { PrecisError, TransientError } from '../errors.js';
+import { truncate } from '../truncate.js';
 
 /**
  * What a failed call to the article table means to the pipeline. DynamoDB
@@ -11,7 +12,7 @@ import { PrecisError, TransientError } from '../errors.js';
 export function tableError(what: string, error: unknown): PrecisError {
   if (error instanceof PrecisError) return error;
   if ((error as { name?: unknown } | null)?.name === 'ValidationException') {
-    const reason = String((error as Error).message ?? '').slice(0, 200);
+    const reason = truncate(String((error as Error).message ?? ''), 200);
     return new PrecisError('STORAGE_REJECTED', `The article table refused the request (${what}): ${reason}`, {
       cause: error,
     });
