@@ -109,11 +109,17 @@ async function verifyLines(io: Io): Promise<number> {
       if (typeof row.article !== 'string' || typeof row.summary !== 'string') {
         throw new Error('each line needs "article" and "summary" strings');
       }
+      // Against no text every sentence without a content word would pass: there is nothing to verify against.
+      if (!/[\p{L}\p{N}]/u.test(row.article)) {
+        throw new PrecisError(
+          'NO_ARTICLE_TEXT',
+          'The article is empty: there is nothing to verify the summary against.',
+        );
+      }
       out = verifySummary(row.article, row.summary);
     } catch (failure) {
       bad++;
-      const message = failure instanceof SyntaxError ? 'The line is not JSON.' : `${(failure as Error).message}.`;
-      out = { error: { code: 'INVALID_JSON' satisfies keyof typeof ERROR_CODES, message } };
+      out = { error: verifyError(failure) };
     }
     io.stdout.write(`${jsonLine(out)}\n`);
   };
@@ -125,6 +131,13 @@ async function verifyLines(io: Io): Promise<number> {
   }
   handle(buffered);
   return bad > 0 ? 1 : 0;
+}
+
+/** The error line of a verify line that could not be checked: not JSON, not the fields it needs, or no article text. */
+function verifyError(failure: unknown): { code: keyof typeof ERROR_CODES; message: string } {
+  if (failure instanceof PrecisError) return { code: failure.code, message: failure.message };
+  const message = failure instanceof SyntaxError ? 'The line is not JSON.' : `${(failure as Error).message}.`;
+  return { code: 'INVALID_JSON', message };
 }
 
 const OPTIONS = {
