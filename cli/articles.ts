@@ -18,6 +18,7 @@ import { expand, type Io, readError } from './main.js';
 import { escapeControls, jsonLine, terminalSafe } from './terminal.js';
 import { STUB_TRANSLATION, stubNotice, translationHelp } from './translations.js';
 import { RemoteUsageError } from './usage.js';
+import { waitingFor } from './waiting.js';
 
 const OPTIONS = {
   ...TARGET_OPTIONS,
@@ -209,6 +210,9 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
   }
   if (format === 'json') {
     out(jsonLine(view ?? article));
+    // The record says it too (status, batch); this says it to whoever reads the terminal.
+    const waiting = waitingFor(article);
+    if (waiting) note(waiting);
     return 0;
   }
   out((format === 'md' ? markdown : text)(terminalSafe(article), terminalSafe(view), paint));
@@ -224,7 +228,9 @@ function summaryOf(article: ArticleRecord, view: SummaryView | null) {
   return source
     ? { headline: source.headline, short: source.short, bullets: source.bullets }
     : {
-        missing: `No summary: the article is ${article.status}${article.error ? ` (${article.error.code}: ${article.error.message})` : ''}.`,
+        missing:
+          waitingFor(article) ??
+          `No summary: the article is ${article.status}${article.error ? ` (${article.error.code}: ${article.error.message})` : ''}.`,
       };
 }
 
