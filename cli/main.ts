@@ -9,7 +9,7 @@ import { formatFromName } from '../shared/cleaning/formats/names.js';
 import { type ERROR_CODES, PrecisError, toErrorInfo, tooLargeMessage } from '../shared/errors.js';
 import type { Cleaner } from '../shared/ports.js';
 import { escapeControls, jsonLine } from './terminal.js';
-import { REMOTE_USAGE, RemoteUsageError, USAGE, UsageError } from './usage.js';
+import { RemoteUsageError, USAGE, UsageError, usageMessage } from './usage.js';
 
 // Everything else is imported by the command that needs it: `precis --help` loads no model, no SDK and no zod.
 
@@ -180,7 +180,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return 1;
       }
       if (!(failure instanceof RemoteUsageError)) throw failure;
-      error(`precis: ${failure.message}\n\nUsage:\n${REMOTE_USAGE}`);
+      error(usageMessage(failure.message, remote));
       return 2;
     }
   }
@@ -198,7 +198,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
   } catch (failure) {
-    error(`precis: ${(failure as Error).message}\n\n${USAGE}`);
+    error(usageMessage((failure as Error).message, remote));
     return 2;
   }
   const { values, positionals } = parsed;
@@ -208,7 +208,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 0;
   }
   if (!command) {
-    error(USAGE);
+    error(usageMessage('no command given', undefined));
     return 2;
   }
 
@@ -300,7 +300,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (failure) {
     // ConfigError by name: its module is loaded only by the commands that read configuration.
     if (failure instanceof UsageError) {
-      error(`precis: ${failure.message}\n\n${USAGE}`);
+      error(usageMessage(failure.message, command));
       return 2;
     }
     // A flag's or a variable's value: the message names it; the whole usage would bury it.
