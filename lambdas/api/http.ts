@@ -87,6 +87,7 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, { status: number; title: str
   TRANSLATION_NOT_FOUND: { status: 404, title: 'Translation not found' },
   ROUTE_NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
   TOO_LARGE: { status: 413, title: 'Content too large' },
   EMPTY_OBJECT: { status: 400, title: 'Empty content' },
   NOT_ANALYSED: { status: 409, title: 'Not analysed' },
