@@ -203,6 +203,8 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
       if (!(error instanceof ApiCallError)) throw error;
       note(`precis: ${error.code}: ${error.message}`);
       if (error.code === 'TRANSLATION_NOT_FOUND') note(translationHelp(article, lang));
+      const waiting = error.code === 'NOT_ANALYSED' ? waitingFor(article) : null;
+      if (waiting) note(waiting);
       return 1;
     }
     // The offline engine's "unavailable": the answer says why, this what to do.

@@ -86,6 +86,11 @@ beforeAll(async () => {
             : path === `/articles/${WAITING_ID}`
               ? waiting
               : null;
+    if (path === `/articles/${WAITING_ID}/summary`) {
+      res.writeHead(409, { 'content-type': 'application/problem+json' });
+      res.end(JSON.stringify({ status: 409, code: 'NOT_ANALYSED', detail: 'The article is not analysed yet.' }));
+      return;
+    }
     if (!body) {
       res.writeHead(404, { 'content-type': 'application/problem+json' });
       res.end(JSON.stringify({ status: 404, code: 'ARTICLE_NOT_FOUND', detail: HOSTILE('No such article') }));
@@ -179,5 +184,13 @@ describe('precis get on an article that has not ended', () => {
     // Assess
     expect(JSON.parse(piped.stdout)).toEqual(waiting);
     expect(piped.stderr).toMatch(/^No summary yet: the article is ANALYZING in batch mode: .*batch_69a1/);
+  });
+
+  it('says what it waits for when a translation is asked of it too', async () => {
+    // Act
+    const asked = await precis(true, {}, 'get', '--lang', 'ar', WAITING_ID);
+    // Assess
+    expect(asked.code).toBe(1);
+    expect(asked.stderr).toMatch(/^precis: NOT_ANALYSED: .*\nNo summary yet: the article is ANALYZING in batch mode: /);
   });
 });
