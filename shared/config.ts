@@ -25,7 +25,22 @@ export { DEFAULT_MAX_OBJECT_BYTES };
 /** Articles longer than this many words end TOO_LONG: about 150 pages, far past any news article. */
 export const DEFAULT_MAX_WORDS = 100_000;
 
-const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
+/**
+ * A field schema built once and shared by every field of its kind: zod
+ * builds each schema's internals where it is declared, and a cold start
+ * pays for each one (npm run bench, starts). A schema is not changed by
+ * the schemas that wrap it, so one instance may sit in many places.
+ */
+const once = <T>(build: () => T) => {
+  let built: T | undefined;
+  return (): T => {
+    built ??= build();
+    return built;
+  };
+};
+const nonEmpty = once(() => z.string().check(z.minLength(1)));
+const positiveNumber = once(() => z.coerce.number().check(z.int(), z.positive()));
+const positiveInt = (fallback: number) => z._default(positiveNumber(), fallback);
 
 export const languageList = lazily(() =>
   z.pipe(
@@ -101,7 +116,7 @@ export const REASONING_EFFORT_VALUES = ['none', 'minimal', 'low', 'medium', 'hig
 export const capabilityOverrideSchema = lazily(() =>
   z.partial(
     z.strictObject({
-      family: z.string().check(z.minLength(1)),
+      family: nonEmpty(),
       efforts: z.array(z.enum(REASONING_EFFORT_VALUES)),
       defaultEffort: z.nullable(z.enum(REASONING_EFFORT_VALUES)),
       contextTokens: z.number().check(z.int(), z.positive()),
@@ -110,7 +125,7 @@ export const capabilityOverrideSchema = lazily(() =>
       api: z.enum(['chat', 'responses']),
       /** The day the provider stops serving the model (YYYY-MM-DD), and what it names instead. */
       shutdownDate: z.nullable(z.iso.date()),
-      replacement: z.nullable(z.string().check(z.minLength(1))),
+      replacement: z.nullable(nonEmpty()),
     }),
   ),
 );
@@ -120,7 +135,7 @@ export const capabilityOverrideSchema = lazily(() =>
  * OpenAI-compatible server when OPENAI_BASE_URL is.
  */
 const llmEnv = () => ({
-  OPENAI_API_KEY: z.optional(z.string().check(z.minLength(1))),
+  OPENAI_API_KEY: z.optional(nonEmpty()),
   /** In AWS the key lives in Secrets Manager, never in a plain variable: the secret's ARN. */
   PRECIS_OPENAI_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
   OPENAI_BASE_URL: z.optional(z.url()),
@@ -137,11 +152,11 @@ const llmEnv = () => ({
   /** Chat Completions or the Responses API; `auto` uses Responses for the models served only there. */
   PRECIS_LLM_API: z._default(z.enum(['auto', 'chat', 'responses']), 'auto'),
   /** The model for every stage, unless a stage names its own. */
-  PRECIS_MODEL: z._default(z.string().check(z.minLength(1)), 'gpt-5.4-mini'),
-  PRECIS_ANALYSIS_MODEL: z.optional(z.string().check(z.minLength(1))),
-  PRECIS_TRANSLATION_MODEL: z.optional(z.string().check(z.minLength(1))),
+  PRECIS_MODEL: z._default(nonEmpty(), 'gpt-5.4-mini'),
+  PRECIS_ANALYSIS_MODEL: z.optional(nonEmpty()),
+  PRECIS_TRANSLATION_MODEL: z.optional(nonEmpty()),
   /** The family of the configured models when their names do not say (Azure deployments, proxies). */
-  PRECIS_MODEL_FAMILY: z.optional(z.string().check(z.minLength(1))),
+  PRECIS_MODEL_FAMILY: z.optional(nonEmpty()),
   /** The server's context window in tokens (a local server's, e.g. Ollama's OLLAMA_CONTEXT_LENGTH). */
   PRECIS_CONTEXT_TOKENS: z.optional(z.coerce.number().check(z.int(), z.positive())),
   /** Capability table fields by model name, as JSON: `{"my-model": {"contextTokens": 16384}}`. */
@@ -221,15 +236,15 @@ const cleaningEnv = () => ({
 });
 
 const storageEnv = () => ({
-  PRECIS_TABLE: z.string().check(z.minLength(1)),
-  PRECIS_BUCKET: z.string().check(z.minLength(1)),
+  PRECIS_TABLE: nonEmpty(),
+  PRECIS_BUCKET: nonEmpty(),
 });
 
 /** Days a finished article is kept before the table's TTL deletes it (0: kept until deleted). */
 const PRECIS_RECORD_RETENTION_DAYS = () => z._default(z.coerce.number().check(z.int(), z.gte(0)), 0);
 
 /** Where terminal states are published: an EventBridge bus's name or ARN (the account's default bus). */
-const PRECIS_EVENT_BUS = () => z._default(z.string().check(z.minLength(1)), 'default');
+const PRECIS_EVENT_BUS = () => z._default(nonEmpty(), 'default');
 
 /**
  * Receives of one message before it goes to the dead-letter queue (the
@@ -245,7 +260,7 @@ export const ingestEnvSchema = lazily(() =>
     PRECIS_RECORD_RETENTION_DAYS: PRECIS_RECORD_RETENTION_DAYS(),
     PRECIS_EVENT_BUS: PRECIS_EVENT_BUS(),
     PRECIS_MAX_RECEIVES: PRECIS_MAX_RECEIVES(),
-    PRECIS_ANALYZE_QUEUE_URL: z.string().check(z.minLength(1)),
+    PRECIS_ANALYZE_QUEUE_URL: nonEmpty(),
     ...cleaningEnv(),
     /** How long an ingest delivery owns an object version before another may take over. */
     PRECIS_INGEST_LEASE_MS: positiveInt(60_000),
@@ -273,10 +288,10 @@ export const sweepEnvSchema = lazily(() =>
   z.object({
     ...storageEnv(),
     /** Where an upload whose S3 event was lost, or an article stuck in RECEIVED, is sent. */
-    PRECIS_INGEST_QUEUE_URL: z.string().check(z.minLength(1)),
+    PRECIS_INGEST_QUEUE_URL: nonEmpty(),
     /** Read for ingest messages that died before their upload had a record, to send them again. */
-    PRECIS_INGEST_DLQ_URL: z.string().check(z.minLength(1)),
-    PRECIS_ANALYZE_QUEUE_URL: z.string().check(z.minLength(1)),
+    PRECIS_INGEST_DLQ_URL: nonEmpty(),
+    PRECIS_ANALYZE_QUEUE_URL: nonEmpty(),
     /** Where the events a dead function did not get out are published. */
     PRECIS_EVENT_BUS: PRECIS_EVENT_BUS(),
     /** An article unchanged this long in RECEIVED, CLEANED or ANALYZING is driven again; above every lease. */
@@ -295,7 +310,7 @@ export const batchEnvSchema = lazily(() =>
   z.object({
     ...storageEnv(),
     /** Where an article whose batch ended is sent, for its next run. */
-    PRECIS_ANALYZE_QUEUE_URL: z.string().check(z.minLength(1)),
+    PRECIS_ANALYZE_QUEUE_URL: nonEmpty(),
     ...engineEnv(),
   }),
 );
@@ -304,12 +319,12 @@ export const apiEnvSchema = lazily(() =>
   z.object({
     ...storageEnv(),
     /** Where a reprocess sends an article to be cleaned again from its upload. */
-    PRECIS_INGEST_QUEUE_URL: z.string().check(z.minLength(1)),
+    PRECIS_INGEST_QUEUE_URL: nonEmpty(),
     /** Where a reprocess sends an article to be analysed again. */
-    PRECIS_ANALYZE_QUEUE_URL: z.string().check(z.minLength(1)),
+    PRECIS_ANALYZE_QUEUE_URL: nonEmpty(),
     /** The dead-letter queues a redrive reads. */
-    PRECIS_INGEST_DLQ_URL: z.string().check(z.minLength(1)),
-    PRECIS_ANALYZE_DLQ_URL: z.string().check(z.minLength(1)),
+    PRECIS_INGEST_DLQ_URL: nonEmpty(),
+    PRECIS_ANALYZE_DLQ_URL: nonEmpty(),
     /** The analyze function's TARGET_LANGUAGES: what a reprocess of translations redoes. */
     TARGET_LANGUAGES: languageList,
     /** The ingest function's size limit: an upload URL is not signed for a larger file. */
@@ -333,7 +348,7 @@ export const apiEnvSchema = lazily(() =>
     /** With PRECIS_AUTH=cognito: the user pool domain's base URL, where the page signs users in. */
     PRECIS_COGNITO_DOMAIN: z.optional(z.url({ protocol: /^https?$/ })),
     /** With PRECIS_AUTH=cognito: the page's app client (public: no secret, PKCE instead). */
-    PRECIS_COGNITO_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
+    PRECIS_COGNITO_CLIENT_ID: z.optional(nonEmpty()),
     /** With PRECIS_AUTH=cognito: the page's own URL, the client's callback and sign-out URL. */
     PRECIS_READER_URL: z.optional(z.url({ protocol: /^https?$/ })),
   }),
@@ -360,7 +375,9 @@ export function loadConfig<S extends z.core.$ZodType>(
   env: Record<string, string | undefined> = process.env,
 ): z.infer<S> {
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = z.safeParse(schema, set);
+  // Without zod's compiled fast path for objects: it writes and compiles a parser for the shape, which pays
+  // only over many parses, and a configuration is parsed once per cold start.
+  const parsed = z.safeParse(schema, set, { jitless: true });
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '');
