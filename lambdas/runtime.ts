@@ -66,13 +66,23 @@ export function storageAdapters(
   };
 }
 
-export function observability(serviceName: string) {
+/**
+ * The logger and tracing of a function that publishes no metrics (the api):
+ * without Powertools' Metrics, which its cold start would otherwise import
+ * and construct for nothing.
+ */
+export function logging(serviceName: string) {
   return {
     logger: new Logger({ serviceName }),
-    metrics: new Metrics({ namespace: 'precis', serviceName }),
     /** Off outside Lambda (the local stack, tests); in Lambda with active tracing, each invocation is traced. */
     tracing: new Tracing(serviceName),
   };
+}
+
+export type Logging = ReturnType<typeof logging>;
+
+export function observability(serviceName: string) {
+  return { ...logging(serviceName), metrics: new Metrics({ namespace: 'precis', serviceName }) };
 }
 
 export type Observability = ReturnType<typeof observability>;

@@ -1,11 +1,17 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type ApiConfig, ConfigError } from '../../shared/config.js';
-import type { DeadLetterQueue, MessageQueue } from '../../shared/ports.js';
+import type { DeadLetterQueue, MessageQueue, UploadSigner } from '../../shared/ports.js';
 import { CursorCodec, processCursorCodec } from '../../shared/storage/cursor.js';
-import { S3UploadSigner } from '../../shared/storage/s3-upload-signer.js';
 import { s3EventBody, sourcesOf } from '../ingest/s3-event.js';
-import { type Observability, observability, type StorageClients, storageAdapters, systemClock } from '../runtime.js';
+import {
+  type Logging,
+  logging,
+  presigningS3Client,
+  type StorageClients,
+  storageAdapters,
+  systemClock,
+} from '../runtime.js';
 import type { ApiHandlerDeps } from './handler.js';
 import type { ReaderConfig } from './reader/page.js';
 import { API_SCOPES } from './routes.js';
@@ -19,8 +25,11 @@ export interface ApiQueues {
 }
 
 export interface ApiClients extends StorageClients {
-  /** The client upload URLs are signed with: one from presigningS3Client, which signs no checksum into them. */
-  presign: S3Client;
+  /**
+   * The client upload URLs are signed with: one from presigningS3Client, which signs no checksum into them.
+   * When absent, one is made with the first upload URL asked for.
+   */
+  presign?: S3Client;
   secrets?: SecretsManagerClient;
   /** Made on SQS from the configured URLs when absent. */
   queues?: ApiQueues;
@@ -31,7 +40,7 @@ export interface ApiClients extends StorageClients {
  * and its adapters are a chunk (sqs-queues.ts) imported then, not parsed at
  * every cold start.
  */
-function lazySqsQueues(config: ApiConfig, tracing: Observability['tracing']): ApiQueues {
+function lazySqsQueues(config: ApiConfig, tracing: Logging['tracing']): ApiQueues {
   let made: Promise<ApiQueues> | null = null;
   const queues = () => {
     made ??= import('./sqs-queues.js').then(({ sqsQueues }) => sqsQueues(config, tracing));
@@ -49,13 +58,31 @@ function lazySqsQueues(config: ApiConfig, tracing: Observability['tracing']): Ap
 }
 
 /**
+ * Upload URLs signed by a client of their own (presigningS3Client), made
+ * with the first URL asked for: the signer and the presigner are a chunk
+ * imported then. Only an upload asks for one; every other request would
+ * pay for a second S3 client at each cold start.
+ */
+function signerOnFirstUse(presign: S3Client | undefined): UploadSigner {
+  let made: Promise<UploadSigner> | null = null;
+  return {
+    signPut: async (...args) => {
+      made ??= import('../../shared/storage/s3-upload-signer.js').then(
+        ({ S3UploadSigner }) => new S3UploadSigner(presign ?? presigningS3Client()),
+      );
+      return (await made).signPut(...args);
+    },
+  };
+}
+
+/**
  * The api function's dependencies from its configuration and clients: the
  * one composition the Lambda entry and the local stack share.
  */
 export function buildApiDeps(
   config: ApiConfig,
   clients: ApiClients,
-  observe: Pick<Observability, 'logger' | 'tracing'> = observability('precis-api'),
+  observe: Logging = logging('precis-api'),
 ): ApiHandlerDeps {
   const queues = clients.queues ?? lazySqsQueues(config, observe.tracing);
   return {
@@ -67,7 +94,7 @@ export function buildApiDeps(
     analyzeQueue: queues.analyze,
     deadLetters: queues.deadLetters,
     clock: systemClock,
-    uploads: new S3UploadSigner(clients.presign),
+    uploads: signerOnFirstUse(clients.presign),
     config: {
       bucket: config.PRECIS_BUCKET,
       targetLanguages: config.TARGET_LANGUAGES,
