@@ -1,7 +1,12 @@
 import type { BuildOptions, Metafile } from 'esbuild';
 import { CLAIM_MODEL_FILE } from '../shared/analysis/claim-model-file.js';
-import { CLD3_RUNTIME, CLD3_RUNTIME_BESIDE_BUNDLE } from '../shared/cleaning/cld3.js';
-import { FRANC_DATA, FRANC_DATA_BESIDE_BUNDLE } from '../shared/cleaning/franc.js';
+// The names only, not the loaders: the ingest function imports this description (its worker's bundle).
+import {
+  CLD3_RUNTIME,
+  CLD3_RUNTIME_BESIDE_BUNDLE,
+  FRANC_DATA,
+  FRANC_DATA_BESIDE_BUNDLE,
+} from '../shared/cleaning/model-files.js';
 
 /**
  * How every function is bundled: one description read by the CDK construct

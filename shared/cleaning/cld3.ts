@@ -3,16 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { cldLoader } from 'cld3-asm/dist/cjs/cldLoader.js';
 import { getModuleLoader } from 'emscripten-wasm-loader';
 import { besideTheBundle } from '../beside-bundle.js';
+import { CLD3_RUNTIME, CLD3_RUNTIME_BESIDE_BUNDLE } from './model-files.js';
 
 /** Google's CLD3 as precis uses it: one identifier reading at most 1,000 bytes of a text. */
 export interface Cld3 {
   findLanguage(text: string): { language: string; probability: number; is_reliable: boolean };
 }
 
-/** The emscripten runtime with CLD3's WebAssembly inside it, 1 MB of JavaScript. */
-export const CLD3_RUNTIME = 'cld3-asm/dist/cjs/lib/node/cld3.js';
-/** Its name beside a function's bundle, where infra/bundling.ts puts it. */
-export const CLD3_RUNTIME_BESIDE_BUNDLE = 'cld3.cjs';
+export { CLD3_RUNTIME, CLD3_RUNTIME_BESIDE_BUNDLE };
 
 /**
  * Loads CLD3: its runtime is required only now, from beside the bundle in

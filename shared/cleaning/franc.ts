@@ -1,6 +1,7 @@
 import { expressions } from 'franc/expressions.js';
 import { clean } from 'trigram-utils';
 import { besideTheBundle } from '../beside-bundle.js';
+import { FRANC_DATA, FRANC_DATA_BESIDE_BUNDLE } from './model-files.js';
 
 /**
  * franc's `francAll` (franc 6.2.0, MIT, Titus Wormer), run on the same data
@@ -14,10 +15,7 @@ import { besideTheBundle } from '../beside-bundle.js';
  * function that never detects a language never parses it.
  */
 
-/** franc's data module, with every language's trigrams, most frequent last. */
-export const FRANC_DATA = 'franc/data.js';
-/** Its name beside a function's bundle, where infra/bundling.ts puts it. */
-export const FRANC_DATA_BESIDE_BUNDLE = 'franc-data.mjs';
+export { FRANC_DATA, FRANC_DATA_BESIDE_BUNDLE };
 
 type Data = Record<string, Record<string, string>>;
 

@@ -38,15 +38,20 @@ function readAtImport(result: Metafile, outfile: string): string[] {
 }
 
 describe('the functions as CDK bundles them', () => {
-  it('bundles the ingest function with no warning, CLD3 loaded through the CommonJS build of its loader', async () => {
+  it('bundles the ingest function with no warning and no CLD3 (its worker detects languages), and the analyze function with CLD3 through the CommonJS build of its loader', async () => {
     // Act
-    const { result } = await bundle('lambdas/ingest/index.ts', 'ingest');
+    const ingest = (await bundle('lambdas/ingest/index.ts', 'ingest')).result;
+    const analyze = (await bundle('lambdas/analyze/index.ts', 'analyze')).result;
     // Assess: nothing a synth would print (it warned that calling nanoid would crash at run time).
-    expect(result.warnings.map((w) => `${w.text} (${w.location?.file})`)).toEqual([]);
-    const loader = Object.keys(result.metafile?.inputs ?? {}).filter((f) => f.includes('emscripten-wasm-loader/dist'));
-    expect(loader.length).toBeGreaterThan(0);
-    expect(loader.every((f) => f.includes('/dist/cjs/'))).toBe(true);
-  }, 120_000);
+    const loaderOf = (result: typeof ingest) =>
+      Object.keys(result.metafile?.inputs ?? {}).filter((f) => f.includes('emscripten-wasm-loader/dist'));
+    for (const result of [ingest, analyze]) {
+      expect(result.warnings.map((w) => `${w.text} (${w.location?.file})`)).toEqual([]);
+    }
+    expect(loaderOf(ingest)).toEqual([]);
+    expect(loaderOf(analyze).length).toBeGreaterThan(0);
+    expect(loaderOf(analyze).every((f) => f.includes('/dist/cjs/'))).toBe(true);
+  }, 240_000);
 
   it('detects languages with the bundled detector and CLD3 beside it, as the ingest function does', async () => {
     // Prepare: the ingest function's detector, bundled the same way, CLD3's runtime beside it.
@@ -126,10 +131,17 @@ console.log(JSON.stringify([spec.statusCode, JSON.parse(spec.body).openapi, page
       },
     });
     // Assess: none of the three is read at import; each is there, in a chunk, when asked for. Nor are the SQS
-    // client (a chunk for the first reprocess or redrive) and classic zod (the schemas read at import are on zod/mini).
+    // client (a chunk for the first reprocess or redrive), the presigner (for the first upload URL), Powertools'
+    // metrics (the api publishes none) and classic zod (the schemas read at import are on zod/mini).
     const atImport = readAtImport(result.metafile as Metafile, outfile);
     expect(atImport.filter((f) => /aws-xray-sdk-core|openapi\.json|lambdas\/api\/reader\/script/.test(f))).toEqual([]);
-    expect(atImport.filter((f) => /@aws-sdk\/client-sqs|zod\/v4\/classic/.test(f))).toEqual([]);
+    expect(
+      atImport.filter((f) =>
+        /@aws-sdk\/client-sqs|s3-request-presigner|@aws-lambda-powertools\/metrics\/lib\/esm\/Metrics\.js|zod\/v4\/classic/.test(
+          f,
+        ),
+      ),
+    ).toEqual([]);
     expect(stderr).toBe('');
     expect(JSON.parse(stdout)).toEqual([200, '3.1.0', 200, '<!doctype html>']);
   }, 120_000);
