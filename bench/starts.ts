@@ -89,9 +89,9 @@ function runMs(args: string[]): number {
 
 /** What a bundle's import does beyond the spike's, from CPU profiles of the import (README, "Speed"). */
 const IMPORT_COSTS: Record<Exclude<Bundle, 'spike'>, string> = {
-  api: 'zod/mini (41 KB, compiled and run for the configuration schema), Powertools logger and metrics; the tracer with the X-Ray SDK, the SQS client, the reader page, the OpenAPI document and the cursor secret’s provider are chunks read when first needed',
+  api: 'zod/mini (41 KB, compiled and run for the configuration schema), Powertools logger (no metrics: the api publishes none); the tracer with the X-Ray SDK, the SQS client, the upload signer with its S3 client, the reader page, the OpenAPI document and the cursor secret’s provider are chunks read when first needed',
   ingest:
-    'zod/mini and its configuration schema, Powertools logger and metrics, the SQS and EventBridge clients (the tracer and the X-Ray SDK are a chunk read at the first traced invocation; cleaning, with linkedom and classic zod, is in its worker)',
+    'zod/mini and its configuration schema, Powertools logger and metrics, the SQS and EventBridge clients (the tracer and the X-Ray SDK are a chunk read at the first traced invocation; cleaning, with linkedom, CLD3 and classic zod, is in its worker)',
   analyze:
     "more to parse: zod/mini with its JSON Schema output (the LLM's schemas wait for the first analysis) and the configuration schema, the LLM's prompts and checks, Powertools logger and metrics, the EventBridge and Secrets Manager clients; the tracer, the SQS client, the offline engine and each language of chrono-node are chunks, franc's data and the claim model's weights are files beside the bundle, read on first use",
 };
