@@ -7,6 +7,17 @@ export interface ConcurrencyBounds {
   max: number;
 }
 
+/**
+ * A rate governor's signal as the analyses' thread sends it on: with whether
+ * that thread was busy (its event loop hardly idle) since its last signal.
+ */
+export interface PacingSignal extends RateSignal {
+  threadBusy?: boolean;
+}
+
+/** Event-loop utilisation at or above which the analyses' thread counts as busy. */
+export const BUSY_UTILISATION = 0.9;
+
 /** Where the local stack starts, and how far it may go: what one process can hold, not what the provider allows. */
 export const LOCAL_ANALYSIS_BOUNDS: ConcurrencyBounds = { initial: 4, min: 1, max: 64 };
 
@@ -21,7 +32,13 @@ export const LOCAL_ANALYSIS_BOUNDS: ConcurrencyBounds = { initial: 4, min: 1, ma
  * - a 429 halves it, once per round (the 429s of calls sent together are one
  *   signal), down to `min`;
  * - an answer while calls wait in a governor leaves it as it is: articles
- *   more would only wait there too.
+ *   more would only wait there too;
+ * - an answer while the thread that runs the analyses had no time to spare
+ *   (`threadBusy`: an LLM that answers at once leaves the work to this
+ *   machine) narrows it by 1/limit, down to `min` (about one article fewer
+ *   a round): articles at once share that thread, and each ends later the
+ *   more there are, while the thread does no more. So it settles where the
+ *   thread is just busy: higher the longer the provider takes to answer.
  *
  * With no LLM (the offline engine) nothing is published and it stays at
  * `initial`: the work is the machine's, not a provider's.
@@ -41,7 +58,7 @@ export class AnalysisConcurrency {
     return Math.floor(this.limit + 1e-9);
   }
 
-  observe(signal: RateSignal): void {
+  observe(signal: PacingSignal): void {
     if (signal.status === 429) {
       if (this.sinceDecrease >= this.current) {
         this.limit = Math.max(this.bounds.min, this.limit / 2);
@@ -51,6 +68,10 @@ export class AnalysisConcurrency {
     }
     this.sinceDecrease++;
     if (signal.status >= 400) return;
+    if (signal.threadBusy) {
+      this.limit = Math.max(this.bounds.min, this.limit - 1 / this.current);
+      return;
+    }
     const room = signal.tokensLeft === null || signal.tokensLeft > 0;
     if (signal.queued === 0 && room) this.limit = Math.min(this.bounds.max, this.limit + 1 / this.current);
   }
