@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { RATE_SIGNALS, type RateSignal } from '../shared/analysis/llm/rate-governor.js';
 
 export interface ConcurrencyBounds {
@@ -8,8 +9,8 @@ export interface ConcurrencyBounds {
 }
 
 /**
- * A rate governor's signal as the analyses' thread sends it on: with whether
- * that thread was busy (its event loop hardly idle) since its last signal.
+ * A rate governor's signal, with whether the thread that runs the analyses
+ * was busy (its event loop hardly idle) since the signal before.
  */
 export interface PacingSignal extends RateSignal {
   threadBusy?: boolean;
@@ -17,6 +18,17 @@ export interface PacingSignal extends RateSignal {
 
 /** Event-loop utilisation at or above which the analyses' thread counts as busy. */
 export const BUSY_UTILISATION = 0.9;
+
+/** Whether this thread's event loop was busy (BUSY_UTILISATION) since the last time it was asked. */
+export function threadBusySinceLastAsked(): () => boolean {
+  let since = performance.eventLoopUtilization();
+  return () => {
+    const now = performance.eventLoopUtilization();
+    const busy = performance.eventLoopUtilization(now, since).utilization >= BUSY_UTILISATION;
+    since = now;
+    return busy;
+  };
+}
 
 /** Where the local stack starts, and how far it may go: what one process can hold, not what the provider allows. */
 export const LOCAL_ANALYSIS_BOUNDS: ConcurrencyBounds = { initial: 4, min: 1, max: 64 };
@@ -76,9 +88,13 @@ export class AnalysisConcurrency {
     if (signal.queued === 0 && room) this.limit = Math.min(this.bounds.max, this.limit + 1 / this.current);
   }
 
-  /** Follows every rate governor of this process; returns what stops it. */
-  follow(): () => void {
-    const listener = (message: unknown) => this.observe(message as RateSignal);
+  /**
+   * Follows every rate governor of this process, each signal with what `threadBusy` says (the stack: whether
+   * its thread, which runs the analyses, was busy since the last signal); returns what stops it.
+   */
+  follow(threadBusy?: () => boolean): () => void {
+    const listener = (message: unknown) =>
+      this.observe(threadBusy ? { ...(message as RateSignal), threadBusy: threadBusy() } : (message as RateSignal));
     RATE_SIGNALS.subscribe(listener);
     return () => RATE_SIGNALS.unsubscribe(listener);
   }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { type AnalyzeClients, buildAnalyzeDeps } from '../lambdas/analyze/deps.js';
+import { buildAnalyzeDeps } from '../lambdas/analyze/deps.js';
 import { createAnalyzeHandler } from '../lambdas/analyze/handler.js';
 import { buildIngestDeps } from '../lambdas/ingest/deps.js';
 import { createIngestHandler, type IngestHandlerDeps } from '../lambdas/ingest/handler.js';
@@ -24,10 +24,8 @@ import {
 } from '../shared/config.js';
 import type { Cleaner } from '../shared/ports.js';
 import type { SweepReport } from '../shared/usecases/sweep.js';
-import { AnalysisConcurrency, type PacingSignal } from './analysis-concurrency.js';
-import type { AnalyzeServiceOptions } from './analyze-service.js';
+import { AnalysisConcurrency, threadBusySinceLastAsked } from './analysis-concurrency.js';
 import { type LocalBatch, startLocalBatch } from './batch-timer.js';
-import { emulatorClients } from './clients.js';
 import { repairIndexes } from './dynamo-repair.js';
 import { ensureTable } from './dynamo-table.js';
 import { FileArticleEvents } from './events-file.js';
@@ -35,7 +33,7 @@ import { lambdaContext } from './lambda-context.js';
 import { LocalQueue, type QueuedMessage } from './queue.js';
 import { startServices } from './services.js';
 import { articleOf, startLocalSweep, uploadKeys } from './sweep-timer.js';
-import { startInWorker, type WorkerService } from './worker-host.js';
+import type { WorkerService } from './worker-host.js';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
 
@@ -207,39 +205,17 @@ export interface LocalStack {
  */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
 
-type AnalyzeAnswer = Promise<SQSBatchResponse | undefined>;
-
-/**
- * The analyze function in this thread, with an engine given in place of the configured one (tests: an
- * engine is an object of this thread, which a worker cannot be given).
- */
-function inProcessAnalyze(
-  config: AnalyzeConfig,
-  clients: AnalyzeClients,
-  engine: AnalysisEngine | undefined,
-  queue: LocalQueue,
-): (event: SQSEvent) => AnalyzeAnswer {
-  const analyze = createAnalyzeHandler({
-    ...buildAnalyzeDeps(config, clients, { engine }),
-    redelivery: { delay: async (record, delayMs) => queue.changeVisibility(record.receiptHandle, delayMs) },
-  });
-  return (event) => analyze(event, lambdaContext('precis-analyze', config.PRECIS_ANALYZE_LEASE_MS));
-}
-
 /**
  * Starts precis on this machine: s3rver as S3, dynalite as DynamoDB,
  * in-process queues with SQS semantics, and the HTTP API, wired to the same
  * handlers that run in Lambda. Uploads under `incoming/` reach the ingest
  * handler as SQS-wrapped S3 event records.
  *
- * S3, DynamoDB, the HTTP API (with the api function) and the analyze
- * function each run in a worker thread of their own; this thread holds the
- * queues and runs the ingest function (whose cleaning has a worker of its
- * own), as Lambda runs functions apart from their event sources. So the API
- * answers at once, the emulators keep pace, and an upload is cleaned while
- * the one before it is analysed, on another core, whatever backlog the
- * functions work through. Given an engine (tests), the analyze function runs
- * in this thread.
+ * S3, DynamoDB and the HTTP API (with the api function) each run in a worker
+ * thread of their own; this thread holds the queues and runs the ingest and
+ * analyze functions, as Lambda runs them apart from their event sources. So
+ * the API answers at once, and the emulators keep pace, whatever backlog the
+ * functions work through.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { ingest: ingestConfig, analyze: analyzeConfig } = options;
@@ -263,9 +239,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       visibilityTimeoutMs: options.ingestVisibilityMs,
       maxReceives: ingestConfig.PRECIS_MAX_RECEIVES,
       // One upload at a time, each cleaned, saved and handed to the analyze queue before the next is taken
-      // up, while the analyze function's thread analyses the ones before it: uploads taken up together
-      // ended together, late, instead of one after another (20 at once, ten by ten: all were read, claimed
-      // and cleaned before most analyses went on; see docs/development.md, "20 uploads").
+      // up: the ingest and analyze functions share this thread (and the one cleaning worker), so uploads
+      // taken up together only held back the analyses of those already cleaned, and a burst of uploads
+      // ended together, late, instead of one after another (20 at once: the first ended after 40 % of the
+      // burst's CPU time, against 12-20 %; see docs/development.md, "20 uploads").
       batchSize: 1,
       concurrency: 1,
       statePath: join(options.dataDir, 'queues', 'ingest.jsonl'),
@@ -276,7 +253,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const budget = options.analyzeConcurrency === 'auto' ? new AnalysisConcurrency() : null;
     const analyzeConcurrency = budget ? () => budget.current : (options.analyzeConcurrency as number);
     if (budget) {
-      const unfollow = budget.follow();
+      // This thread runs the analyses (and the ingest function): while it has no time to spare, fewer at once.
+      const unfollow = budget.follow(threadBusySinceLastAsked());
       stops.push(async () => unfollow());
     }
     const analyzeQueue = new LocalQueue({
@@ -309,34 +287,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Stopped after the queues' consumers (last in, first out), the API first.
     stops.splice(1, 0, services.dynamodb.close, services.s3.close);
     stops.push(services.api.close);
-    const { s3, dynamodb } = emulatorClients({
-      endpoints: { s3: services.s3.endpoint, dynamodb: services.dynamodb.endpoint },
+    const region = 'us-east-1';
+    const dynamodb = new DynamoDBClient({
+      endpoint: services.dynamodb.endpoint,
+      region,
       credentials: LOCAL_CREDENTIALS,
     });
-    // The event bus: EventBridge's envelope, one line each, in the data folder.
-    const eventsFile = join(options.dataDir, 'events.jsonl');
-    // The analyze function's thread loads its modules while this one readies the table and the cleaner.
-    const analyzeWorker = options.engine
-      ? null
-      : startInWorker(
-          { module: new URL('./analyze-service.ts', import.meta.url), start: 'startAnalyzeService', name: 'analyze' },
-          {
-            config: analyzeConfig,
-            endpoints: { s3: services.s3.endpoint, dynamodb: services.dynamodb.endpoint },
-            credentials: LOCAL_CREDENTIALS,
-            eventsFile,
-            followBudget: budget !== null,
-          } satisfies Omit<AnalyzeServiceOptions, 'changeVisibility' | 'rateSignal'>,
-          {
-            changeVisibility: (handle: string, delayMs: number) => analyzeQueue.changeVisibility(handle, delayMs),
-            rateSignal: (signal: PacingSignal) => budget?.observe(signal),
-          },
-          (why) => options.log?.(`${why} The stack cannot go on without it: stop it and start it again.`),
-        );
-    // Its failure is heard where it is awaited, below, not as an unhandled rejection meanwhile.
-    analyzeWorker?.catch(() => undefined);
-    // Stopped once the queues' consumers are (stops run last pushed first), and on a failed start.
-    stops.splice(stops.indexOf(stopIngestQueue), 0, async () => (await analyzeWorker)?.close());
+    const s3 = new S3Client({
+      endpoint: services.s3.endpoint,
+      region,
+      forcePathStyle: true,
+      credentials: LOCAL_CREDENTIALS,
+      // Each command's middleware stack resolved once per kind of command, not at every call (a tenth of this
+      // thread's work under a backlog). The functions' S3 calls add no middleware of their own. Not for
+      // DynamoDB: the document client's commands carry their input in theirs.
+      cacheMiddleware: true,
+    });
     await ensureTable(dynamodb, ingestConfig.PRECIS_TABLE);
     // A stack killed between the emulator's index entries and their item left entries that lie.
     if (tookOver) {
@@ -347,6 +313,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         );
     }
 
+    // The event bus: EventBridge's envelope, one line each, in the data folder.
+    const eventsFile = join(options.dataDir, 'events.jsonl');
     const clients = { s3, dynamodb, events: new FileArticleEvents(eventsFile) };
     const ingestDeps = buildIngestDeps(ingestConfig, {
       ...clients,
@@ -367,12 +335,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     // And the claims on texts being analysed, held by the same dead stack.
     await ingestDeps.articles.releaseAllContentClaims();
-    const analyze = analyzeWorker
-      ? await analyzeWorker.then((worker) => (event: SQSEvent) => worker.invoke('handle', event) as AnalyzeAnswer)
-      : inProcessAnalyze(analyzeConfig, clients, options.engine, analyzeQueue);
+    const analyze = createAnalyzeHandler({
+      ...buildAnalyzeDeps(analyzeConfig, clients, { engine: options.engine }),
+      redelivery: { delay: async (record, delayMs) => analyzeQueue.changeVisibility(record.receiptHandle, delayMs) },
+    });
 
     ingestQueue.start((event) => ingest(event, lambdaContext('precis-ingest')));
-    analyzeQueue.start(analyze);
+    analyzeQueue.start((event) =>
+      analyze(event, lambdaContext('precis-analyze', analyzeConfig.PRECIS_ANALYZE_LEASE_MS)),
+    );
 
     const sweeper = startLocalSweep({
       config: options.sweep,

@@ -4,8 +4,6 @@ import { Worker } from 'node:worker_threads';
 export interface Service {
   endpoint: string;
   close(): Promise<void>;
-  /** Functions the starting thread may call by name (`WorkerService.invoke`): a function's handler, say. */
-  calls?: Record<string, (...args: never[]) => unknown>;
 }
 
 /** A service running in a worker thread of its own. */
@@ -16,11 +14,6 @@ export interface WorkerService extends Service {
   resume(): Promise<void>;
   /** Paused for `ms`, then resumed: an outage, for soaks. */
   outage(ms: number): Promise<void>;
-  /**
-   * Calls one of the service's `calls` in its thread with `args` (plain data, copied) and resolves with
-   * what it returned; rejects with its error's message, or when the worker stops first.
-   */
-  invoke(name: string, ...args: unknown[]): Promise<unknown>;
 }
 
 /** Functions of this thread the service may call, by name; each call crosses the thread as a message. */
@@ -38,7 +31,6 @@ type FromWorker =
   | { type: 'ready'; endpoint: string }
   | { type: 'failed'; message: string; code?: string; port?: number }
   | { type: 'call'; id: number; name: string; args: unknown[] }
-  | { type: 'returned'; id: number; value?: unknown; error?: string }
   | { type: 'done'; of: Order };
 
 type Order = 'close' | 'pause' | 'resume';
@@ -71,9 +63,6 @@ export async function startInWorker(
   });
   let stopping = false;
   const waiting = new Map<Order, () => void>();
-  const invoked = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  let nextInvoke = 0;
-  let exited = false;
   const endpoint = await new Promise<string>((resolve, reject) => {
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'ready') resolve(message.endpoint);
@@ -81,21 +70,10 @@ export async function startInWorker(
         reject(Object.assign(new Error(message.message), { code: message.code, port: message.port }));
       } else if (message.type === 'done') waiting.get(message.of)?.();
       else if (message.type === 'call') answer(worker, callbacks, message);
-      else if (message.type === 'returned') {
-        const call = invoked.get(message.id);
-        invoked.delete(message.id);
-        if (message.error === undefined) call?.resolve(message.value);
-        else call?.reject(new Error(message.error));
-      }
     });
     worker.once('error', reject);
     worker.once('exit', (code) => {
-      exited = true;
       reject(new Error(`The ${spec.name} worker exited (${code}) before it listened.`));
-      // What it was doing ends with it: a caller waiting for an answer hears so.
-      for (const call of invoked.values())
-        call.reject(new Error(`The ${spec.name} worker stopped (exit code ${code}).`));
-      invoked.clear();
       if (!stopping) onExit(`The ${spec.name} worker stopped (exit code ${code}).`);
     });
   });
@@ -108,13 +86,6 @@ export async function startInWorker(
     endpoint,
     pause: () => order('pause'),
     resume: () => order('resume'),
-    invoke: (name, ...args) => {
-      if (exited) return Promise.reject(new Error(`The ${spec.name} worker has stopped.`));
-      const id = nextInvoke++;
-      const result = new Promise<unknown>((resolve, reject) => invoked.set(id, { resolve, reject }));
-      worker.postMessage({ type: 'invoke', id, name, args });
-      return result;
-    },
     outage: async (ms) => {
       await order('pause');
       await new Promise((resolve) => setTimeout(resolve, ms));

@@ -7,7 +7,7 @@ import type { Service } from './worker-host.js';
  * with the options (the parent's callbacks as functions that send a message
  * and wait for the answer), says where it listens, and then closes it, or
  * pauses it (closed) and resumes it (started again on the same port), when
- * the parent says so; and runs the service's `calls` the parent invokes.
+ * the parent says so.
  */
 const { module, start, name, options, callbacks } = workerData as {
   module: string;
@@ -39,35 +39,23 @@ const proxies = Object.fromEntries(
 
 // Listening from the start: the service may call back (and wait for the answer) while it starts.
 let service: Service | null = null;
-port.on(
-  'message',
-  async (message: { type: string; id?: number; name?: string; args?: unknown[]; value?: unknown; error?: string }) => {
-    if (message.type === 'invoke') {
-      const { id, name = '', args = [] } = message;
-      try {
-        const call = service?.calls?.[name] as ((...args: unknown[]) => unknown) | undefined;
-        if (!call) throw new Error(`The ${name} call is not one of this service's.`);
-        port.postMessage({ type: 'returned', id, value: await call(...args) });
-      } catch (error) {
-        port.postMessage({ type: 'returned', id, error: error instanceof Error ? error.message : String(error) });
-      }
-    } else if (message.type === 'result') {
-      const call = calls.get(message.id ?? -1);
-      calls.delete(message.id ?? -1);
-      if (message.error === undefined) call?.resolve(message.value);
-      else call?.reject(new Error(message.error));
-    } else if (message.type === 'close') {
-      await service?.close();
-      port.postMessage({ type: 'done', of: 'close' });
-    } else if (message.type === 'pause') {
-      await service?.close();
-      port.postMessage({ type: 'done', of: 'pause' });
-    } else if (message.type === 'resume' && service) {
-      service = await startService({ ...options, ...proxies, port: Number(new URL(service.endpoint).port) });
-      port.postMessage({ type: 'done', of: 'resume' });
-    }
-  },
-);
+port.on('message', async (message: { type: string; id?: number; value?: unknown; error?: string; ms?: number }) => {
+  if (message.type === 'result') {
+    const call = calls.get(message.id ?? -1);
+    calls.delete(message.id ?? -1);
+    if (message.error === undefined) call?.resolve(message.value);
+    else call?.reject(new Error(message.error));
+  } else if (message.type === 'close') {
+    await service?.close();
+    port.postMessage({ type: 'done', of: 'close' });
+  } else if (message.type === 'pause') {
+    await service?.close();
+    port.postMessage({ type: 'done', of: 'pause' });
+  } else if (message.type === 'resume' && service) {
+    service = await startService({ ...options, ...proxies, port: Number(new URL(service.endpoint).port) });
+    port.postMessage({ type: 'done', of: 'resume' });
+  }
+});
 
 const startService = (await import(module))[start] as (options: Record<string, unknown>) => Promise<Service>;
 try {

@@ -11,8 +11,8 @@ import '../local/process-env.js';
 import { runLocalStack } from '../local/run.js';
 import { measureStackMemory } from '../local/thread-memory.js';
 
-/** This thread, S3's, DynamoDB's, the API's and the analyze function's: the threads that answer (the cleaning worker does not). */
-const STACK_THREADS = 5;
+/** This thread, S3's, DynamoDB's and the API's: the threads that answer (the cleaning worker does not). */
+const STACK_THREADS = 4;
 
 const stack = await runLocalStack();
 process.on(

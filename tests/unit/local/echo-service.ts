@@ -2,10 +2,7 @@ import { createServer } from 'node:http';
 import { closeNow, listen } from '../../../local/listen.js';
 import type { Service } from '../../../local/worker-host.js';
 
-/**
- * A service for the worker host's tests: answers each request with what the parent's `answer` callback says;
- * its calls (`shout`, `fail`) run in its thread when the parent invokes them.
- */
+/** A service for the worker host's tests: answers each request with what the parent's `answer` callback says. */
 export async function startEcho(options: { port: number; answer(path: string): Promise<string> }): Promise<Service> {
   const server = createServer(async (req, res) => {
     res.end(await options.answer(req.url ?? ''));
@@ -14,11 +11,5 @@ export async function startEcho(options: { port: number; answer(path: string): P
   return {
     endpoint: `http://127.0.0.1:${port}`,
     close: () => closeNow(server),
-    calls: {
-      shout: async (word: string) => `${word.toUpperCase()} (from ${await options.answer('/shout')})`,
-      fail: () => {
-        throw new Error('refused in the worker');
-      },
-    },
   };
 }

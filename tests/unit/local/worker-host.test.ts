@@ -28,19 +28,6 @@ describe('a service in a worker thread', () => {
     expect(calls).toEqual(['/a', '/b']);
   });
 
-  it("runs the service's calls in its thread, with their answers and errors, and refuses a call it lacks", async () => {
-    // Prepare
-    const service = await start(0, async (path) => `parent at ${path}`);
-    // Act
-    const answer = await service.invoke('shout', 'hello');
-    const failed = service.invoke('fail');
-    const missing = service.invoke('whisper', 'hello');
-    // Assess: a call may itself call back into this thread while it runs.
-    expect(answer).toBe('HELLO (from parent at /shout)');
-    await expect(failed).rejects.toThrow('refused in the worker');
-    await expect(missing).rejects.toThrow('not one of');
-  });
-
   it('fails to start on a port in use with the error, its code and its port', async () => {
     const taken = createServer();
     const port = await listen(taken, 0);
