@@ -156,7 +156,7 @@ export async function benchUploads(log: (line: string) => void, options: BenchUp
         ratio: p50 / alone,
         goal: '≤ 1 s',
         met: p50 <= 1000,
-        note: `${over(p50, 1000)}; the stack's threads (ingest, analyze, S3, DynamoDB, and V8's compiler warming the code up) share the cores: the articles wait for the CPU, and the machine's other work`,
+        note: `${over(p50, 1000)}; the whole burst is bound by the CPU of all the stack's threads (the handlers', the emulators', V8's compiler warming the code up), which share the cores with the machine's other work`,
       },
     ];
   } finally {
