@@ -10,6 +10,7 @@ import type { ArticleRecord, Claim, Status } from '../shared/article.js';
 import { ARTICLE_ID, STATUSES } from '../shared/article.js';
 import { formatFromName } from '../shared/cleaning/formats/names.js';
 import { LANGUAGE_CODE } from '../shared/languages.js';
+import { truncate } from '../shared/truncate.js';
 import type { ArticleListItem, SummaryView } from '../shared/usecases/read-articles.js';
 import type { UploadTicket } from '../shared/usecases/upload.js';
 import { ApiCallError, type ApiTarget, apiTarget, callApi, callOrReport, TARGET_OPTIONS } from './client.js';
@@ -17,6 +18,7 @@ import { expand, type Io, readError } from './main.js';
 import { escapeControls, jsonLine, terminalSafe } from './terminal.js';
 import { STUB_TRANSLATION, stubNotice, translationHelp } from './translations.js';
 import { RemoteUsageError } from './usage.js';
+import { waitingFor } from './waiting.js';
 
 const OPTIONS = {
   ...TARGET_OPTIONS,
@@ -72,10 +74,8 @@ function painter(io: Io) {
   };
 }
 
-const cut = (text: string, max: number) => {
-  const chars = [...text.replace(/\s+/g, ' ')];
-  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
-};
+/** A cell's text on one line, cut to its column's width. */
+const cut = (text: string, max: number) => truncate(text.replace(/\s+/g, ' '), max);
 
 async function table(head: string[], rows: string[][]): Promise<string> {
   const { default: Table } = await import('cli-table3');
@@ -203,6 +203,8 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
       if (!(error instanceof ApiCallError)) throw error;
       note(`precis: ${error.code}: ${error.message}`);
       if (error.code === 'TRANSLATION_NOT_FOUND') note(translationHelp(article, lang));
+      const waiting = error.code === 'NOT_ANALYSED' ? waitingFor(article) : null;
+      if (waiting) note(waiting);
       return 1;
     }
     // The offline engine's "unavailable": the answer says why, this what to do.
@@ -210,6 +212,9 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
   }
   if (format === 'json') {
     out(jsonLine(view ?? article));
+    // The record says it too (status, batch); this says it to whoever reads the terminal.
+    const waiting = waitingFor(article);
+    if (waiting) note(waiting);
     return 0;
   }
   out((format === 'md' ? markdown : text)(terminalSafe(article), terminalSafe(view), paint));
@@ -225,7 +230,9 @@ function summaryOf(article: ArticleRecord, view: SummaryView | null) {
   return source
     ? { headline: source.headline, short: source.short, bullets: source.bullets }
     : {
-        missing: `No summary: the article is ${article.status}${article.error ? ` (${article.error.code}: ${article.error.message})` : ''}.`,
+        missing:
+          waitingFor(article) ??
+          `No summary: the article is ${article.status}${article.error ? ` (${article.error.code}: ${article.error.message})` : ''}.`,
       };
 }
 

@@ -9,7 +9,7 @@ import { formatFromName } from '../shared/cleaning/formats/names.js';
 import { type ERROR_CODES, PrecisError, toErrorInfo, tooLargeMessage } from '../shared/errors.js';
 import type { Cleaner } from '../shared/ports.js';
 import { escapeControls, jsonLine } from './terminal.js';
-import { REMOTE_USAGE, RemoteUsageError, USAGE, UsageError } from './usage.js';
+import { RemoteUsageError, USAGE, UsageError, usageMessage } from './usage.js';
 
 // Everything else is imported by the command that needs it: `precis --help` loads no model, no SDK and no zod.
 
@@ -109,11 +109,17 @@ async function verifyLines(io: Io): Promise<number> {
       if (typeof row.article !== 'string' || typeof row.summary !== 'string') {
         throw new Error('each line needs "article" and "summary" strings');
       }
+      // Against no text every sentence without a content word would pass: there is nothing to verify against.
+      if (!/[\p{L}\p{N}]/u.test(row.article)) {
+        throw new PrecisError(
+          'NO_ARTICLE_TEXT',
+          'The article is empty: there is nothing to verify the summary against.',
+        );
+      }
       out = verifySummary(row.article, row.summary);
     } catch (failure) {
       bad++;
-      const message = failure instanceof SyntaxError ? 'The line is not JSON.' : `${(failure as Error).message}.`;
-      out = { error: { code: 'INVALID_JSON' satisfies keyof typeof ERROR_CODES, message } };
+      out = { error: verifyError(failure) };
     }
     io.stdout.write(`${jsonLine(out)}\n`);
   };
@@ -125,6 +131,13 @@ async function verifyLines(io: Io): Promise<number> {
   }
   handle(buffered);
   return bad > 0 ? 1 : 0;
+}
+
+/** The error line of a verify line that could not be checked: not JSON, not the fields it needs, or no article text. */
+function verifyError(failure: unknown): { code: keyof typeof ERROR_CODES; message: string } {
+  if (failure instanceof PrecisError) return { code: failure.code, message: failure.message };
+  const message = failure instanceof SyntaxError ? 'The line is not JSON.' : `${(failure as Error).message}.`;
+  return { code: 'INVALID_JSON', message };
 }
 
 const OPTIONS = {
@@ -167,7 +180,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return 1;
       }
       if (!(failure instanceof RemoteUsageError)) throw failure;
-      error(`precis: ${failure.message}\n\nUsage:\n${REMOTE_USAGE}`);
+      error(usageMessage(failure.message, remote));
       return 2;
     }
   }
@@ -185,7 +198,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
   } catch (failure) {
-    error(`precis: ${(failure as Error).message}\n\n${USAGE}`);
+    error(usageMessage((failure as Error).message, remote));
     return 2;
   }
   const { values, positionals } = parsed;
@@ -195,7 +208,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 0;
   }
   if (!command) {
-    error(USAGE);
+    error(usageMessage('no command given', undefined));
     return 2;
   }
 
@@ -287,7 +300,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (failure) {
     // ConfigError by name: its module is loaded only by the commands that read configuration.
     if (failure instanceof UsageError) {
-      error(`precis: ${failure.message}\n\n${USAGE}`);
+      error(usageMessage(failure.message, command));
       return 2;
     }
     // A flag's or a variable's value: the message names it; the whole usage would bury it.

@@ -79,5 +79,35 @@ Options of clean and analyze:
 Every other setting (the LLM, its model, timeouts) is read from the environment, as the
 analyze function reads it: see docs/configuration.md.`;
 
-/** A command line that does not make sense: the usage follows the message. */
+/** A command line that does not make sense: the command's own usage lines follow the message. */
 export class UsageError extends Error {}
+
+/** The commands, in the order the usage lists them. */
+const COMMANDS = [...new Set([...USAGE.matchAll(/^ {2}precis (\w+)/gm)].map((m) => m[1]))];
+
+/** A command's lines of the usage, each with the lines that go on from it; none for an unknown command. */
+export function usageOf(command: string | undefined): string[] {
+  const lines = USAGE.split('\n');
+  const out: string[] = [];
+  let taking = false;
+  for (const line of lines) {
+    if (/^ {2}precis /.test(line)) taking = line.startsWith(`  precis ${command} `);
+    else if (!/^ {4,}\S/.test(line)) taking = false;
+    if (taking) out.push(line);
+  }
+  return out;
+}
+
+/**
+ * What a usage error prints: the message, then the usage of its command if
+ * it names one (else the list of commands), then where the rest is. The
+ * whole help would bury the one line that matters.
+ */
+export function usageMessage(message: string, command: string | undefined): string {
+  const own = usageOf(command);
+  return [
+    `precis: ${message}`,
+    ...(own.length > 0 ? ['Usage:', ...own] : [`Commands: ${COMMANDS.join(', ')}.`]),
+    '(precis --help shows every command and option.)',
+  ].join('\n');
+}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { PUBLIC_PATHS } from '../lambdas/api/routes.js';
+import { answerClientError } from './client-error.js';
 import { lambdaContext } from './lambda-context.js';
 import { closeNow, listen } from './listen.js';
 
@@ -138,6 +139,7 @@ export async function startHttpApi(options: { port: number; apiKey: string; hand
       );
     }
   });
+  server.on('clientError', answerClientError);
   // Node closes an idle kept-alive socket after 5 s; a client reusing it as a busy event loop runs the timer late
   // gets ECONNRESET. Clients (fetch, the SDKs) drop idle sockets after 4 s or so: 65 s leaves the closing to them.
   server.keepAliveTimeout = 65_000;

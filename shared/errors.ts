@@ -52,6 +52,8 @@ export const ERROR_CODES = {
   INVALID_PARAMETER: 'A query parameter or a field of the request body is malformed.',
   ROUTE_NOT_FOUND: 'There is no such route.',
   METHOD_NOT_ALLOWED: 'The route exists but does not take that method (the Allow header lists those it takes).',
+  HEADERS_TOO_LARGE:
+    "The request's URL and headers together are larger than the server reads (a query string of many kilobytes, say).",
   ARTICLE_BUSY: 'The article is being processed; it can be reprocessed once it ends DONE, PARTIAL or FAILED.',
   NOTHING_TO_REPROCESS: 'Nothing of the article is left to redo in that scope (every translation is done).',
 } as const;

@@ -4,6 +4,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { type ErrorCode, PrecisError } from '../../shared/errors.js';
+import { truncate } from '../../shared/truncate.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -17,8 +18,7 @@ export function text(body: string): APIGatewayProxyResult {
 
 /** A value echoed in a message, cut to `max` characters: a 5,000-character id is not sent back whole. */
 export function cut(value: string, max = 80): string {
-  const chars = [...value];
-  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
+  return truncate(value, max);
 }
 
 /** A method the path exists for but does not take: 405, with the methods it does take. */
@@ -87,6 +87,7 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, { status: number; title: str
   TRANSLATION_NOT_FOUND: { status: 404, title: 'Translation not found' },
   ROUTE_NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
   TOO_LARGE: { status: 413, title: 'Content too large' },
   EMPTY_OBJECT: { status: 400, title: 'Empty content' },
   NOT_ANALYSED: { status: 409, title: 'Not analysed' },

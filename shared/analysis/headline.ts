@@ -2,6 +2,7 @@
  * The headline of the offline summary, and the clipping of a sentence to a
  * word budget that the short summary also uses.
  */
+import { ellipsized } from '../truncate.js';
 import { OPENING_MARK, quotations } from './quotes.js';
 import type { RankedSentence } from './summarize.js';
 
@@ -53,5 +54,5 @@ export function clip(text: string, maxWords: number): string {
   const head = words.slice(0, maxWords).join(' ');
   const clause = head.search(/[,;:—–](?!.*[,;:—–])/u);
   const cut = clause > head.length * 0.5 ? head.slice(0, clause) : head;
-  return `${cut.replace(/[\s,;:—–]+$/u, '')}…`;
+  return ellipsized(cut.replace(/[\s,;:—–]+$/u, ''));
 }

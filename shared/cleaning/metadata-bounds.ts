@@ -1,3 +1,5 @@
+import { truncate } from '../truncate.js';
+
 /**
  * The most characters a document's own metadata keeps: far above any real
  * page's (headlines run to about 150 characters, bylines to a few names), and
@@ -16,15 +18,10 @@ export const METADATA_MAX_CHARS = {
 } as const;
 
 /**
- * `value` cut to `max` characters at most: at the last space before the cut
- * when there is one in its last fifth, and marked with an ellipsis. A cut never
- * splits a surrogate pair.
+ * `value` cut to `max` characters (code points) at most: at the last space
+ * before the cut when there is one in its last fifth, and marked with an
+ * ellipsis (see truncate).
  */
 export function bounded(value: string, max: number): string {
-  if (value.length <= max) return value;
-  let end = max - 1;
-  if (/[\uD800-\uDBFF]/.test(value[end - 1] ?? '')) end -= 1;
-  const space = value.lastIndexOf(' ', end);
-  const cut = space > end * 0.8 ? space : end;
-  return `${value.slice(0, cut).trimEnd()}…`;
+  return truncate(value, max, { atSpace: true });
 }

@@ -14,7 +14,6 @@ import {
   type StageUsage,
   type Status,
 } from '../article.js';
-import { PrecisError, TransientError } from '../errors.js';
 import type {
   AnalysisClaim,
   AnalyzedFields,
@@ -33,6 +32,7 @@ import type {
 import { type CursorCodec, processCursorCodec } from './cursor.js';
 import { listArticles, pendingArticles } from './dynamo-article-queries.js';
 import { DynamoContentClaims } from './dynamo-content-claims.js';
+import { tableError } from './dynamo-errors.js';
 import { assignments, isConditionFailure, padSequencer, toRecord } from './dynamo-expressions.js';
 import { expiryAfter, LIST_PARTITION } from './table.js';
 
@@ -74,15 +74,8 @@ export class DynamoArticleRepository implements ArticleRepository, ContentClaims
     try {
       return await run();
     } catch (error) {
-      if (isConditionFailure(error) || error instanceof PrecisError) throw error;
-      // DynamoDB refuses a malformed request or an item past 400 KB the same way every time: not an outage.
-      if ((error as { name?: unknown } | null)?.name === 'ValidationException') {
-        const reason = String((error as Error).message ?? '').slice(0, 200);
-        throw new PrecisError('STORAGE_REJECTED', `The article table refused the request (${what}): ${reason}`, {
-          cause: error,
-        });
-      }
-      throw new TransientError('STORAGE_UNAVAILABLE', `The article table could not be reached (${what}).`, error);
+      if (isConditionFailure(error)) throw error;
+      throw tableError(what, error);
     }
   }
 

@@ -1,9 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BatchWait, StageUsage } from '../article.js';
 import type { BatchJob, BatchTable } from '../batch/ports.js';
-import { TransientError } from '../errors.js';
 import type { Pending } from '../ports.js';
 import { pendingArticles } from './dynamo-article-queries.js';
+import { tableError } from './dynamo-errors.js';
 import { isConditionFailure } from './dynamo-expressions.js';
 
 /** A job's item id: outside the articles' ids (which have no '#'), so `get` never takes it for one. */
@@ -28,7 +28,7 @@ export class DynamoBatchTable implements BatchTable {
       return await run();
     } catch (error) {
       if (isConditionFailure(error)) throw error;
-      throw new TransientError('STORAGE_UNAVAILABLE', `The article table could not be reached (${what}).`, error);
+      throw tableError(what, error);
     }
   }
 

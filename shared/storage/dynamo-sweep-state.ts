@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { TransientError } from '../errors.js';
 import type { SweepPosition, SweepState } from '../ports.js';
+import { tableError } from './dynamo-errors.js';
 import { SWEEP_STATE_ID } from './table.js';
 
 /**
@@ -21,7 +21,7 @@ export class DynamoSweepState implements SweepState {
       );
       return (Item?.position as SweepPosition | undefined) ?? null;
     } catch (error) {
-      throw new TransientError('STORAGE_UNAVAILABLE', 'The sweep could not read where it stopped.', error);
+      throw tableError('read where the sweep stopped', error);
     }
   }
 
@@ -29,7 +29,7 @@ export class DynamoSweepState implements SweepState {
     try {
       await this.db.send(new PutCommand({ TableName: this.tableName, Item: { id: SWEEP_STATE_ID, position } }));
     } catch (error) {
-      throw new TransientError('STORAGE_UNAVAILABLE', 'The sweep could not save where it stopped.', error);
+      throw tableError('save where the sweep stopped', error);
     }
   }
 }

@@ -49,6 +49,27 @@ const listItem = {
   error: null,
 };
 
+/** An article whose analysis waits in the provider's Batch API (batch mode). */
+const WAITING_ID = 'abcdefabcdefabcdefabcdef';
+const waiting = {
+  id: WAITING_ID,
+  sourceKey: 'incoming/backfill.html',
+  status: 'ANALYZING',
+  title: 'Backfilled page',
+  language: 'en',
+  batch: {
+    state: 'submitted',
+    id: 'batch_69a1',
+    job: 'file-42',
+    deadline: '2026-11-02T09:00:00.000Z',
+    requests: 2,
+    rounds: 1,
+    queuedAt: '2026-11-01T09:00:00.000Z',
+  },
+  receivedAt: '2026-11-01T08:59:00.000Z',
+  updatedAt: '2026-11-01T09:01:00.000Z',
+};
+
 /** An API that serves the article as another server might have stored it. */
 let server: Server;
 let url: string;
@@ -62,7 +83,14 @@ beforeAll(async () => {
           ? { articleId: ID, language: 'en', claims: [claim] }
           : path === `/articles/${ID}`
             ? record
-            : null;
+            : path === `/articles/${WAITING_ID}`
+              ? waiting
+              : null;
+    if (path === `/articles/${WAITING_ID}/summary`) {
+      res.writeHead(409, { 'content-type': 'application/problem+json' });
+      res.end(JSON.stringify({ status: 409, code: 'NOT_ANALYSED', detail: 'The article is not analysed yet.' }));
+      return;
+    }
     if (!body) {
       res.writeHead(404, { 'content-type': 'application/problem+json' });
       res.end(JSON.stringify({ status: 404, code: 'ARTICLE_NOT_FOUND', detail: HOSTILE('No such article') }));
@@ -135,5 +163,34 @@ describe('what precis writes to a terminal', () => {
     expect(stdout).not.toMatch(CONTROL);
     expect(JSON.parse(stdout)).toEqual(record);
     expect(jsonLine({ a: '\u009b\u007f' })).toBe('{"a":"\\u009b\\u007f"}');
+  });
+});
+
+describe('precis get on an article that has not ended', () => {
+  it('says it waits in the Batch API, in which batch and until when, in place of a summary', async () => {
+    // Act
+    const shown = await precis(true, { NO_COLOR: '1' }, 'get', WAITING_ID);
+    // Assess
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(
+      "No summary yet: the article is ANALYZING in batch mode: its 2 LLM calls wait in the provider's Batch API, batch batch_69a1 (answered by 2026-11-02T09:00:00.000Z at the latest)",
+    );
+    expect(shown.stdout).not.toMatch(/No summary: the article is ANALYZING\./);
+  });
+
+  it('prints the record as it is when piped, and says what it waits for on stderr', async () => {
+    // Act
+    const piped = await precis(false, {}, 'get', WAITING_ID);
+    // Assess
+    expect(JSON.parse(piped.stdout)).toEqual(waiting);
+    expect(piped.stderr).toMatch(/^No summary yet: the article is ANALYZING in batch mode: .*batch_69a1/);
+  });
+
+  it('says what it waits for when a translation is asked of it too', async () => {
+    // Act
+    const asked = await precis(true, {}, 'get', '--lang', 'ar', WAITING_ID);
+    // Assess
+    expect(asked.code).toBe(1);
+    expect(asked.stderr).toMatch(/^precis: NOT_ANALYSED: .*\nNo summary yet: the article is ANALYZING in batch mode: /);
   });
 });

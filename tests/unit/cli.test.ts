@@ -73,6 +73,30 @@ describe('precis command', () => {
     expect(usage.stderr).toContain('unknown command');
   });
 
+  it('answers a usage error with its one line and the command’s own usage, not the whole help, and exit 2', async () => {
+    // Act
+    const unknown = await precis('nosuchcommand');
+    const none = await precis();
+    const missing = await precis('clean');
+    const remote = await precis('get');
+    // Assess
+    expect([unknown.code, none.code, missing.code, remote.code]).toEqual([2, 2, 2, 2]);
+    expect(unknown.stderr.trim().split('\n')).toEqual([
+      'precis: unknown command "nosuchcommand"',
+      'Commands: clean, analyze, claims, models, verify, upload, list, get, reprocess, redrive.',
+      '(precis --help shows every command and option.)',
+    ]);
+    expect(none.stderr).toMatch(/^precis: no command given\nCommands: /);
+    expect(missing.stderr.trim().split('\n')).toEqual([
+      'precis: clean needs at least one FILE or FOLDER',
+      'Usage:',
+      expect.stringMatching(/^ {2}precis clean \[options\] FILE\|FOLDER\.\.\. +cleaned text/),
+      '(precis --help shows every command and option.)',
+    ]);
+    expect(remote.stderr).toMatch(/^precis: get takes one article id\nUsage:\n {2}precis get /);
+    expect(remote.stderr).not.toContain('precis upload');
+  });
+
   it('names a bad flag as the flag, and reads --offline and --target as their variables', async () => {
     const bad = await precis('clean', '--max-bytes', 'lots', SAMPLES_DIR);
     expect(bad.code).toBe(2);

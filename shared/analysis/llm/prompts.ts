@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { truncate } from '../../truncate.js';
 import { DATA_RULE } from './data-rule.js';
 
 /** Bumped whenever a prompt changes what the model returns; part of the cache key. */
@@ -56,7 +57,7 @@ export function metadataField(value: string | null | undefined): string | null {
     .replace(/\s+/g, ' ')
     .trim();
   if (flat === '') return null;
-  return flat.length > MAX_METADATA_CHARS ? `${flat.slice(0, MAX_METADATA_CHARS - 1)}…` : flat;
+  return truncate(flat, MAX_METADATA_CHARS);
 }
 
 /**

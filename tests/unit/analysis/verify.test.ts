@@ -88,3 +88,38 @@ describe('precis verify', () => {
     expect(code).toBe(1);
   });
 });
+
+describe('precis verify against an empty article', () => {
+  it('answers that there is nothing to verify against, not that the summary is supported', async () => {
+    // Prepare
+    let stdout = '';
+    const lines = [
+      { article: '', summary: 'It was there.' },
+      { article: ' \n … ', summary: 'The governor asked Baghdad to release more water.' },
+      { article: ARTICLE, summary: 'The governor asked Baghdad to release more water.' },
+    ];
+    // Act
+    const code = await main(['verify'], {
+      env: {},
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: new PassThrough(),
+      stdin: (async function* () {
+        yield lines.map((l) => JSON.stringify(l)).join('\n');
+      })(),
+    });
+    // Assess
+    const nothing = {
+      error: {
+        code: 'NO_ARTICLE_TEXT',
+        message: 'The article is empty: there is nothing to verify the summary against.',
+      },
+    };
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([nothing, nothing, { supported: true, unsupported: [] }]);
+    expect(code).toBe(1);
+  });
+});

@@ -35,11 +35,16 @@ describe('the metadata of a hostile upload', () => {
     expect(cleaned.url?.length).toBeLessThanOrEqual(METADATA_MAX_CHARS.url);
   });
 
-  it('never splits a character outside the basic plane', () => {
+  it('counts characters outside the basic plane as one each, and never splits one', () => {
     const json = JSON.stringify({ title: '😀'.repeat(5_000), body: BODY });
     const title = cleanDocument(utf8(json), { name: 'a.json' }).title ?? '';
-    expect(title.length).toBeLessThanOrEqual(METADATA_MAX_CHARS.title);
+    expect(title).toBe(`${'😀'.repeat(METADATA_MAX_CHARS.title - 1)}…`);
     expect(title).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+
+  it('keeps a title of emoji within the limit whole', () => {
+    const json = JSON.stringify({ title: `Launch day ${'🚀'.repeat(600)}`, body: BODY });
+    expect(cleanDocument(utf8(json), { name: 'a.json' }).title).toBe(`Launch day ${'🚀'.repeat(600)}`);
   });
 
   it('leaves a real page’s metadata as it was', () => {

@@ -1,0 +1,37 @@
+import type { ArticleRecord, BatchWait } from '../shared/article.js';
+
+/**
+ * What an article that has not ended waits for, as `precis get` says it in
+ * place of the summary it does not have yet; null once it ended (DONE,
+ * PARTIAL, FAILED). An article in batch mode stays ANALYZING for up to a day:
+ * its `batch` field says on what (see docs/operations.md, Batch mode).
+ */
+export function waitingFor(article: Pick<ArticleRecord, 'id' | 'status' | 'batch'>): string | null {
+  const again = `precis get ${article.id} shows the summary once the article ends.`;
+  switch (article.status) {
+    case 'RECEIVED':
+      return `No summary yet: the article is RECEIVED, waiting to be cleaned. ${again}`;
+    case 'CLEANED':
+      return `No summary yet: the article is CLEANED, waiting for its analysis. ${again}`;
+    case 'ANALYZING':
+      return article.batch
+        ? `No summary yet: the article is ANALYZING in batch mode: ${batchWait(article.batch)} ${again}`
+        : `No summary yet: the article is ANALYZING. ${again}`;
+    default:
+      return null;
+  }
+}
+
+function batchWait(batch: BatchWait): string {
+  const calls = `${batch.requests} LLM call${batch.requests === 1 ? '' : 's'}`;
+  switch (batch.state) {
+    case 'queued':
+      return `its ${calls} wait to be sent to the provider's Batch API (put off at ${batch.queuedAt}); the batch function sends them on its next run.`;
+    case 'submitted':
+      return `its ${calls} wait in the provider's Batch API, batch ${batch.id}${batch.deadline ? ` (answered by ${batch.deadline} at the latest)` : ''}; the batch function collects the answers once the batch ends.`;
+    case 'collected':
+      return `its batch ${batch.id} has answered; the analysis goes on with the answers.`;
+    case 'realtime':
+      return `its batch ${batch.id ?? 'of calls'} did not answer them all${batch.reason ? ` (${batch.reason})` : ''}; the analysis goes on, the calls left made at once.`;
+  }
+}
