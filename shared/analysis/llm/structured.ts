@@ -1,4 +1,5 @@
 import type { ZodMiniObject, ZodMiniType } from 'zod/mini';
+import { truncate } from '../../truncate.js';
 import type { CallUsage } from '../usage.js';
 import { checkAnswer } from './answers.js';
 import { CallDeferred } from './deferred.js';
@@ -192,7 +193,7 @@ export class StructuredCaller {
     }
     this.recent.set(request.model, [...earlier.slice(1 - RECENT_PROMPTS), promptText(sent)]);
     if (answer.refusal) {
-      throw new LlmError('LLM_REFUSED', `The model refused: ${answer.refusal.slice(0, 300)}`, PERMANENT);
+      throw new LlmError('LLM_REFUSED', `The model refused: ${truncate(answer.refusal, 300)}`, PERMANENT);
     }
     if (answer.finish === 'content_filter') {
       throw new LlmError('LLM_REFUSED', "The provider's content filter withheld the answer.", PERMANENT);
