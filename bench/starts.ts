@@ -93,7 +93,7 @@ const IMPORT_COSTS: Record<Exclude<Bundle, 'spike'>, string> = {
   ingest:
     'zod/mini and its configuration schema, Powertools logger and metrics, the SQS and EventBridge clients (the tracer and the X-Ray SDK are a chunk read at the first traced invocation; cleaning, with linkedom and classic zod, is in its worker)',
   analyze:
-    "more to parse: chrono-node, zod (with the v3 copy the OpenAI client's helpers import) and its configuration schema (the LLM's schemas wait for the first analysis), Powertools logger and metrics; the tracer is a chunk, franc's data and the claim model's weights are files beside the bundle, read on first use",
+    "more to parse: zod/mini with its JSON Schema output (the LLM's schemas wait for the first analysis) and the configuration schema, the LLM's prompts and checks, Powertools logger and metrics, the EventBridge and Secrets Manager clients; the tracer, the SQS client, the offline engine and each language of chrono-node are chunks, franc's data and the claim model's weights are files beside the bundle, read on first use",
 };
 
 const GOALS: Record<Exclude<Bundle, 'spike'>, { importRatio: number; gzipBytes: number }> = {

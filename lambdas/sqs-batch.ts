@@ -1,6 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PrecisError } from '../shared/errors.js';
@@ -25,21 +24,20 @@ export interface Redelivery {
   delay(record: SQSRecord, delayMs: number): Promise<void>;
 }
 
-/** SQS's limit on a message's visibility timeout. */
-const MAX_VISIBILITY_S = 12 * 60 * 60;
-
-/** The Redelivery of a real SQS queue: the queue URL is read from the record's ARN. */
-export function sqsRedelivery(sqs: { send(command: ChangeMessageVisibilityCommand): Promise<unknown> }): Redelivery {
+/**
+ * A Redelivery loaded when a record is first delayed (`load`, a dynamic
+ * import): most deliveries never ask for a delay, and the SQS client that
+ * sends one would otherwise be parsed at every cold start of the function.
+ */
+export function redeliveryOnFirstUse(load: () => Promise<Redelivery>): Redelivery {
+  let loaded: Promise<Redelivery> | undefined;
   return {
     async delay(record, delayMs) {
-      const [, , , region, account, name] = record.eventSourceARN.split(':');
-      await sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: `https://sqs.${region}.amazonaws.com/${account}/${name}`,
-          ReceiptHandle: record.receiptHandle,
-          VisibilityTimeout: Math.min(MAX_VISIBILITY_S, Math.max(1, Math.ceil(delayMs / 1000))),
-        }),
-      );
+      loaded ??= load().catch((error: unknown) => {
+        loaded = undefined;
+        throw error;
+      });
+      await (await loaded).delay(record, delayMs);
     },
   };
 }

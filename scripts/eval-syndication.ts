@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { articleSupport } from '../shared/analysis/checks/grounding.js';
 import { figures } from '../shared/analysis/checks/numbers.js';
 import { OfflineEngine } from '../shared/analysis/offline-engine.js';
 import type { SyndicationEntry } from '../shared/analysis/ports.js';
@@ -77,7 +78,12 @@ originals.forEach(({ text, language, entry }, i) => {
     cases.push({ kind: 'other story', copy: false, text: nearest.o.text, language: nearest.o.language, of: entry });
   }
 });
-const scored = cases.map((c) => ({ ...c, score: similarity(sketchOf(c.text), c.of.sketch) }));
+const scored = await Promise.all(
+  cases.map(async (c) => {
+    const input = { text: c.text, language: c.language, publishedAt: null };
+    return { ...c, input, support: await articleSupport(input), score: similarity(sketchOf(c.text), c.of.sketch) };
+  }),
+);
 
 console.log(`${originals.length} dev articles, ${cases.length} variants\n`);
 const kinds: Kind[] = ['refurnished', 'paragraph', 'figure', 'other story'];
@@ -88,7 +94,7 @@ const thresholds: FigureTable = {
 for (let t = 0.3; t <= 0.951; t += 0.05) {
   const reused = scored.map((c) => ({
     ...c,
-    reused: c.score >= t && reuseFor({ text: c.text, language: c.language, publishedAt: null }, c.of, c.score) !== null,
+    reused: c.score >= t && reuseFor(c.input, c.of, c.score, c.support) !== null,
   }));
   const right = reused.filter((c) => c.reused && c.copy).length;
   const all = reused.filter((c) => c.reused).length;

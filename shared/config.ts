@@ -74,7 +74,11 @@ export const priceSchema = lazily(() =>
 );
 export type Price = z.infer<typeof priceSchema>;
 
-/** A variable holding JSON, parsed and then checked against `schema`. */
+/**
+ * A variable holding JSON, parsed and then checked against `schema`. A
+ * record's value schema is given through z.lazy: it is built the first time
+ * a variable names an entry, not with every configuration (most set none).
+ */
 export const jsonValue = <S extends z.core.$ZodType>(schema: S, fallback: string) =>
   z.pipe(
     z.pipe(
@@ -141,7 +145,13 @@ const llmEnv = () => ({
   /** The server's context window in tokens (a local server's, e.g. Ollama's OLLAMA_CONTEXT_LENGTH). */
   PRECIS_CONTEXT_TOKENS: z.optional(z.coerce.number().check(z.int(), z.positive())),
   /** Capability table fields by model name, as JSON: `{"my-model": {"contextTokens": 16384}}`. */
-  PRECIS_MODEL_CAPABILITIES: jsonValue(z.record(z.string(), capabilityOverrideSchema), '{}'),
+  PRECIS_MODEL_CAPABILITIES: jsonValue(
+    z.record(
+      z.string(),
+      z.lazy(() => capabilityOverrideSchema),
+    ),
+    '{}',
+  ),
   /** Sent only to models that take it, as the nearest value they take. */
   PRECIS_REASONING_EFFORT: z.optional(z.enum(REASONING_EFFORT_VALUES)),
   /**
@@ -180,7 +190,13 @@ const llmEnv = () => ({
   /** `llm`: the model also judges each summary sentence against the article (one more call, counted in the cost). */
   PRECIS_VERIFY: z._default(z.enum(['off', 'llm']), 'off'),
   /** Prices (USD per 1M tokens) added to or replacing the defaults, as JSON. */
-  PRECIS_PRICES: jsonValue(z.record(z.string(), priceSchema), '{}'),
+  PRECIS_PRICES: jsonValue(
+    z.record(
+      z.string(),
+      z.lazy(() => priceSchema),
+    ),
+    '{}',
+  ),
   /** HTTP headers for every LLM request, as JSON (OpenRouter's HTTP-Referer and X-Title, a gateway's key). */
   PRECIS_LLM_HEADERS: jsonValue(z.record(z.string(), z.string()), '{}'),
   /** Fields added to every LLM request body, as JSON (OpenRouter's `provider` routing, say). */

@@ -10,7 +10,6 @@ import { LlmEngine } from '../../shared/analysis/llm/engine.js';
 import type { PaceClock } from '../../shared/analysis/llm/rate-governor.js';
 import { ServerModels } from '../../shared/analysis/llm/server-models.js';
 import { ChatTransport, providerOf, ResponsesTransport } from '../../shared/analysis/llm/transport.js';
-import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
 import type { AnswerStore, SketchIndex } from '../../shared/analysis/ports.js';
 import { SyndicatedEngine } from '../../shared/analysis/syndication.js';
 import { type AnalyzeConfig, ConfigError, type EngineConfig } from '../../shared/config.js';
@@ -28,6 +27,7 @@ import {
   systemClock,
 } from '../runtime.js';
 import type { AnalyzeHandlerDeps } from './handler.js';
+import { OfflineEngineOnFirstUse } from './offline-engine.js';
 
 /** How long a key read from the secret is reused: a key put in later is used within this, with no redeploy. */
 const SECRET_MAX_AGE_S = 300;
@@ -128,7 +128,7 @@ export function createLlmEngine(
  * the offline engine.
  */
 export function selectEngine(config: EngineConfig, deps: EngineStores & { apiKey?: string } = {}) {
-  const offline = new OfflineEngine();
+  const offline = new OfflineEngineOnFirstUse();
   const apiKey = deps.apiKey ?? config.OPENAI_API_KEY;
   const configured = llmConfigured(config, apiKey);
   if (config.PRECIS_ENGINE === 'offline' || (config.PRECIS_ENGINE === 'auto' && !configured)) return offline;

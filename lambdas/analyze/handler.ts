@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { UsageMeter } from '../../shared/analysis/usage.js';
 import type { StageUsage } from '../../shared/article.js';
 import {
@@ -14,7 +14,7 @@ import { METRICS } from '../metrics.js';
 import type { Observability } from '../runtime.js';
 import { type Redelivery, sqsBatchHandler } from '../sqs-batch.js';
 
-const message = z.object({ articleId: z.string().min(1) });
+const message = z.object({ articleId: z.string().check(z.minLength(1)) });
 
 export interface AnalyzeHandlerDeps extends AnalyzeDeps, Observability {
   maxReceives: number;

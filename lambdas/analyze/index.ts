@@ -1,8 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';
 import { defaultStorageClients, observability, traced } from '../runtime.js';
-import { sqsRedelivery } from '../sqs-batch.js';
+import { redeliveryOnFirstUse } from '../sqs-batch.js';
 import { buildAnalyzeDeps } from './deps.js';
 import { createAnalyzeHandler } from './handler.js';
 
@@ -15,5 +14,12 @@ export const handler = createAnalyzeHandler({
     { ...defaultStorageClients(observe.tracing), secrets: traced(observe.tracing, new SecretsManagerClient({})) },
     { observe },
   ),
-  redelivery: sqsRedelivery(traced(observe.tracing, new SQSClient({}))),
+  // The SQS client, a chunk of its own, is imported with the first message that asks to come back later.
+  redelivery: redeliveryOnFirstUse(async () => {
+    const [{ SQSClient }, { sqsRedelivery }] = await Promise.all([
+      import('@aws-sdk/client-sqs'),
+      import('../sqs-redelivery.js'),
+    ]);
+    return sqsRedelivery(traced(observe.tracing, new SQSClient({})));
+  }),
 });

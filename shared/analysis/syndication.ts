@@ -1,5 +1,5 @@
 import type { AnalysisResult, Claim, Translation } from '../article.js';
-import { articleSupport } from './checks/grounding.js';
+import { type ArticleSupport, articleSupport } from './checks/grounding.js';
 import { figures, figuresAbsentFrom } from './checks/numbers.js';
 import { verifySummary } from './checks/verify.js';
 import { asSentences } from './llm/run.js';
@@ -63,11 +63,15 @@ function within(some: readonly string[], all: readonly string[]): boolean {
  * 3. Each claim whose evidence is found again in the copy keeps it with
  *    its new offsets; the others are dropped, and their translations with
  *    them.
+ *
+ * `support` is the copy's (articleSupport): the dates it allows, and its
+ * date reader.
  */
 export function reuseFor(
   input: Pick<AnalysisInput, 'text' | 'language' | 'publishedAt'> & Partial<Pick<AnalysisInput, 'title'>>,
   entry: SyndicationEntry,
   score: number,
+  support: ArticleSupport,
 ): AnalysisResult | null {
   const { text } = input;
   // Relative dates were made absolute from the original's publication day: a copy of another day is new.
@@ -76,10 +80,9 @@ export function reuseFor(
   const { result } = entry;
   const summaryText = [result.summary.headline, result.summary.short, ...result.summary.bullets].join('\n');
   if (figuresAbsentFrom(text)(summaryText).length > 0) return null;
-  const support = articleSupport(input);
   const verdict = verifySummary(text, asSentences(result.summary), undefined, {
     allowed: support.dates,
-    language: support.language,
+    reader: support.reader,
   });
   const before = new Set((result.checks?.faithfulness?.unsupported ?? []).map((u) => u.text));
   if (verdict.unsupported.some((u) => !before.has(u.text))) return null;
@@ -184,8 +187,10 @@ export class SyndicatedEngine implements FingerprintedEngine {
       .map((entry) => ({ entry, score: similarity(sketch, entry.sketch) }))
       .filter((c) => c.score >= this.threshold)
       .sort((a, b) => b.score - a.score);
+    if (ranked.length === 0) return null;
+    const support = await articleSupport(input);
     for (const { entry, score } of ranked) {
-      const reused = reuseFor(input, entry, score);
+      const reused = reuseFor(input, entry, score, support);
       if (reused) return reused;
     }
     return null;

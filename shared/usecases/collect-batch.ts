@@ -9,6 +9,7 @@ import {
   type BookEntry,
   ENDED_BATCH_STATES,
 } from '../batch/ports.js';
+import { truncate } from '../truncate.js';
 import type { BatchDeps } from './submit-batch.js';
 
 export interface CollectReport {
@@ -39,7 +40,7 @@ function shortfall(status: BatchStatus, mine: BatchResultLine[], expected: numbe
   if (answered >= expected && failed.length === 0) return null;
   const codes = [...new Set(failed.map((line) => (line.ok ? '' : line.code)))].join(', ');
   if (status.status !== 'completed') {
-    const why = status.errors.length > 0 ? `: ${status.errors.join('; ').slice(0, 300)}` : '';
+    const why = status.errors.length > 0 ? `: ${truncate(status.errors.join('; '), 300)}` : '';
     return `The batch ${status.status}${why}; ${answered} of ${expected} calls answered.`;
   }
   return `${expected - answered} of ${expected} calls failed in the batch${codes ? ` (${codes})` : ''}.`;

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLING, esbuildOptions, outputsReadAtImport } from '../../infra/bundling.js';
+import { allowedDates, dateReaderFor } from '../../shared/analysis/checks/dates.js';
 import { extractClaims } from '../../shared/analysis/claims.js';
 import { FUNCTION_ENV } from '../helpers/function-env.js';
 
@@ -82,6 +83,28 @@ console.log(JSON.stringify(m.extractClaims(${JSON.stringify(text)}, 'en')));`;
     const claims = JSON.parse(stdout);
     expect(claims.length).toBeGreaterThan(0);
     expect(claims).toEqual(JSON.parse(JSON.stringify(extractClaims(text, 'en'))));
+  }, 120_000);
+
+  it("reads no classic zod, no zod 3 and no chrono language at the analyze function's import, and reads an article's dates from its language's chunk", async () => {
+    // Prepare: the analyze function's bundle, and the date checks bundled alone.
+    const { outfile: analyze, result } = await bundle('lambdas/analyze/index.ts', 'analyze');
+    const { outfile } = await bundle('shared/analysis/checks/dates.ts', 'dates');
+    const article = {
+      text: 'Die Regierung kündigte am Sonntag an, die Preise ab dem 3. März 2025 zu senken.',
+      publishedAt: '2025-02-20T08:00:00+01:00',
+      language: 'de',
+    };
+    const script = `const m = await import(${JSON.stringify(outfile)});
+console.log(JSON.stringify(m.allowedDates(${JSON.stringify(article)}, await m.dateReaderFor('de'))));`;
+    // Act
+    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: out });
+    // Assess: the schemas are on zod/mini, the languages are chunks; the bundled reader finds what the sources find.
+    const atImport = readAtImport(result.metafile as Metafile, analyze);
+    expect(atImport.filter((f) => /zod\/v4\/classic|zod\/v3|openai\/helpers|chrono-node/.test(f))).toEqual([]);
+    expect(stderr).toBe('');
+    const dates = JSON.parse(stdout);
+    expect(dates).toContainEqual({ year: 2025, month: 3, day: 3 });
+    expect(dates).toEqual(allowedDates(article, await dateReaderFor('de')));
   }, 120_000);
 
   it('loads the X-Ray SDK, the SQS client, the OpenAPI document and the reader page only when first needed, and no classic zod', async () => {

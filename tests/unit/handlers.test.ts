@@ -10,7 +10,7 @@ import { createAnalyzeHandler } from '../../lambdas/analyze/handler.js';
 import { createApiHandler } from '../../lambdas/api/handler.js';
 import { createIngestHandler, decodeS3Key, s3EventBody, sourcesOf } from '../../lambdas/ingest/handler.js';
 import { observability, presigningS3Client, storageAdapters } from '../../lambdas/runtime.js';
-import { sqsRedelivery } from '../../lambdas/sqs-batch.js';
+import { sqsRedelivery } from '../../lambdas/sqs-redelivery.js';
 import { LlmError } from '../../shared/analysis/llm/structured.js';
 import { OfflineEngine } from '../../shared/analysis/offline-engine.js';
 import { articleIdFor } from '../../shared/article.js';

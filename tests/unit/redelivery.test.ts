@@ -8,7 +8,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAnalyzeHandler } from '../../lambdas/analyze/handler.js';
 import { observability, storageAdapters } from '../../lambdas/runtime.js';
-import { sqsRedelivery } from '../../lambdas/sqs-batch.js';
+import { redeliveryOnFirstUse } from '../../lambdas/sqs-batch.js';
+import { sqsRedelivery } from '../../lambdas/sqs-redelivery.js';
 import type { AnalysisEngine } from '../../shared/analysis/engine.js';
 import { LlmError } from '../../shared/analysis/llm/structured.js';
 import { redeliveryDelayMs } from '../../shared/usecases/analyze-article.js';
@@ -34,7 +35,8 @@ function handler(engine: AnalysisEngine) {
     ...storageAdapters({ s3: new S3Client({ region }), dynamodb: new DynamoDBClient({ region }) }, 'articles'),
     ...observability('test-analyze'),
     engine,
-    redelivery: sqsRedelivery(new SQSClient({ region })),
+    // As the analyze function builds it: the SQS client loaded with the first delay asked for.
+    redelivery: redeliveryOnFirstUse(async () => sqsRedelivery(new SQSClient({ region }))),
     clock: () => NOW,
     maxReceives: 5,
     config: { bucket: 'b', targetLanguages: [], leaseMs: 300_000 },

@@ -1,4 +1,4 @@
-import * as chrono from 'chrono-node';
+import type * as chrono from 'chrono-node';
 
 /**
  * Dates the prompt asks the model to write: the analysis prompt asks for
@@ -27,24 +27,50 @@ export interface DayParts {
 /** The article's first characters read for dates: chrono reads about 100 KB a second here, and news is shorter. */
 export const MAX_DATE_SCAN_CHARS = 40_000;
 
-type Parser = { parse: typeof chrono.casual.parse };
+/** chrono's casual reader of one language: dates written out, relative ones from a reference. */
+export interface DateReader {
+  parse(text: string, reference?: chrono.ParsingReference): chrono.ParsedResult[];
+}
+
 /**
  * The languages read for dates: those whose pastes precis reads most (as
  * the cleaner's date reader, shared/cleaning/dates.ts). Other languages are
  * read as English: their month names are not read, their digits are.
+ *
+ * Each is imported the first time an article in its language is checked:
+ * chrono builds a language's patterns when its module loads, and a function
+ * that analyses English articles would otherwise compile and build all
+ * seven at every cold start (npm run bench, starts).
  */
-const PARSERS: Record<string, Parser> = {
-  en: chrono.casual,
-  de: chrono.de.casual,
-  es: chrono.es.casual,
-  fr: chrono.fr.casual,
-  it: chrono.it.casual,
-  pt: chrono.pt.casual,
-  ar: chrono.ar.casual,
+const LOCALES: Record<string, () => Promise<{ casual: DateReader }>> = {
+  en: () => import('chrono-node/en'),
+  de: () => import('chrono-node/de'),
+  es: () => import('chrono-node/es'),
+  fr: () => import('chrono-node/fr'),
+  it: () => import('chrono-node/it'),
+  pt: () => import('chrono-node/pt'),
+  ar: () => import('chrono-node/ar'),
 };
 
-const parserOf = (language: string | null | undefined): Parser =>
-  PARSERS[(language ?? 'en').toLowerCase().split('-')[0] ?? 'en'] ?? chrono.casual;
+const readers = new Map<string, Promise<DateReader>>();
+
+/** The date reader of an article's language (English for one chrono does not read), loaded once. */
+export function dateReaderFor(language: string | null | undefined): Promise<DateReader> {
+  const base = (language ?? 'en').toLowerCase().split('-')[0] ?? 'en';
+  const locale = base in LOCALES ? base : 'en';
+  let reader = readers.get(locale);
+  if (!reader) {
+    reader = (LOCALES[locale] as () => Promise<{ casual: DateReader }>)().then(
+      (module) => module.casual,
+      (error: unknown) => {
+        readers.delete(locale);
+        throw error;
+      },
+    );
+    readers.set(locale, reader);
+  }
+  return reader;
+}
 
 /** The publication time as chrono's reference: its instant, in its own offset. */
 function referenceOf(publishedAt: string | null | undefined): chrono.ParsingReference | null {
@@ -76,15 +102,14 @@ function otherWeek(parts: DayParts, after: boolean): DayParts {
  * ("yesterday", "on Sunday") gives a whole date; "last year" or "this month"
  * only what it says.
  */
-export function allowedDates(context: ArticleContext): DayParts[] {
+export function allowedDates(context: ArticleContext, reader: DateReader): DayParts[] {
   const reference = referenceOf(context.publishedAt);
   const allowed: DayParts[] = [];
   const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(context.publishedAt ?? '');
   const published = day ? { year: Number(day[1]), month: Number(day[2]), day: Number(day[3]) } : null;
   if (published) allowed.push(published);
-  const parser = parserOf(context.language);
   const text = `${context.title ?? ''}\n${context.text.slice(0, MAX_DATE_SCAN_CHARS)}`;
-  for (const result of parser.parse(text, reference ?? undefined)) {
+  for (const result of reader.parse(text, reference ?? undefined)) {
     const c = result.start;
     const dayOfWeek = c.isCertain('weekday') && !c.isCertain('day');
     const parts = partsOf(result, c.isCertain('day') || dayOfWeek);
@@ -101,15 +126,15 @@ const matches = (claimed: DayParts, allowed: DayParts) =>
  * The text with every date it states that the article allows blanked out
  * (spaces of the same length, so offsets hold): what remains is checked for
  * figures and names. A year alone ("in 2025") is allowed when an allowed
- * date is in it.
+ * date is in it. Dates are read by the article's reader (dateReaderFor).
  */
-export function withoutAllowedDates(text: string, allowed: DayParts[], language?: string | null): string {
+export function withoutAllowedDates(text: string, allowed: DayParts[], reader: DateReader): string {
   if (allowed.length === 0) return text;
   let out = text;
   const blank = (start: number, end: number) => {
     out = out.slice(0, start) + ' '.repeat(end - start) + out.slice(end);
   };
-  for (const result of parserOf(language).parse(text)) {
+  for (const result of reader.parse(text)) {
     const claimed = partsOf(result, false);
     if (claimed.year === null && claimed.day === null) continue;
     if (allowed.some((a) => matches(claimed, a))) blank(result.index, result.index + result.text.length);

@@ -1,5 +1,12 @@
 import { distance } from 'fastest-levenshtein';
-import { type ArticleContext, allowedDates, type DayParts, withoutAllowedDates } from './dates.js';
+import {
+  type ArticleContext,
+  allowedDates,
+  type DateReader,
+  type DayParts,
+  dateReaderFor,
+  withoutAllowedDates,
+} from './dates.js';
 import { unsupportedFigures } from './numbers.js';
 
 export interface Span {
@@ -194,15 +201,17 @@ const folded = (s: string) => fold(s).folded;
  */
 export interface ArticleSupport {
   dates: DayParts[];
-  language: string | null;
+  /** The article's date reader: what dates.ts reads a claim's dates with. */
+  reader: DateReader;
   /** The article and its title, folded as evidence is. */
   folded: string;
 }
 
-export function articleSupport(context: ArticleContext): ArticleSupport {
+export async function articleSupport(context: ArticleContext): Promise<ArticleSupport> {
+  const reader = await dateReaderFor(context.language);
   return {
-    dates: allowedDates(context),
-    language: context.language ?? null,
+    dates: allowedDates(context, reader),
+    reader,
     folded: folded(`${context.title ?? ''}\n${context.text}`),
   };
 }
@@ -221,7 +230,7 @@ export function unsupportedByEvidence(
   evidence: string,
   support?: ArticleSupport,
 ): string[] {
-  const text = support ? withoutAllowedDates(claim.text, support.dates, support.language) : claim.text;
+  const text = support ? withoutAllowedDates(claim.text, support.dates, support.reader) : claim.text;
   const missing: string[] = unsupportedFigures(text, evidence);
   const inEvidence = folded(evidence);
   for (const name of new Set(names(text))) {

@@ -1,5 +1,5 @@
 import { stemmer } from 'stemmer';
-import { type DayParts, withoutAllowedDates } from './dates.js';
+import { type DateReader, type DayParts, withoutAllowedDates } from './dates.js';
 import { figuresAbsentFrom } from './numbers.js';
 
 /** Why one sentence of a summary is not supported by its article. */
@@ -94,10 +94,10 @@ export interface SentenceMeasure {
   pairs: { pair: string; distance: number }[];
 }
 
-/** The dates an article allows (dates.ts), with its language: a date it allows is no invention. */
+/** The dates an article allows (dates.ts), with its date reader: a date it allows is no invention. */
 export interface AllowedDates {
   allowed: DayParts[];
-  language: string | null;
+  reader: DateReader;
 }
 
 /**
@@ -123,7 +123,7 @@ export function measureSummary(article: string, summary: string, dates?: Allowed
   }
   const absentFigures = figuresAbsentFrom(article);
   return sentencesOf(summary).map((text) => {
-    const read = dates ? withoutAllowedDates(text, dates.allowed, dates.language) : text;
+    const read = dates ? withoutAllowedDates(text, dates.allowed, dates.reader) : text;
     const seen = written(read);
     const stems = new Set(seen.map((w) => w.stem));
     // Shown as written: the first word of each stem the article lacks.

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import type { Summary } from '../../article.js';
 import type { AnalysisInput } from '../ports.js';
 import type { LlmCalls } from './calls.js';
@@ -25,6 +24,7 @@ import {
 } from './schemas.js';
 import { withShort } from './short-summary.js';
 import { estimateTokens } from './tokens.js';
+import { promptSchema } from './wire-schema.js';
 
 export interface AnalysisSettings {
   analysisModel: string;
@@ -49,7 +49,7 @@ export const MERGE_ANSWER_TOKENS = 1024;
  * schema the server puts before them, and the markers and metadata line.
  */
 const overhead = (system: string) =>
-  estimateTokens(system) + estimateTokens(JSON.stringify(z.toJSONSchema(analysisWire))) + 200;
+  estimateTokens(system) + estimateTokens(JSON.stringify(promptSchema(analysisWire))) + 200;
 /** Counted at the first analysis, not at import: the schema and the estimate's patterns are built then. */
 let overheadTokens: { cached: number; compact: number } | undefined;
 const OVERHEAD_TOKENS = () => {

@@ -71,7 +71,7 @@ export class AnswerChecks {
   /** The figures of a text that its article lacks, a date the article allows aside. */
   absentFigures(input: AnalysisInput, support: ArticleSupport): (text: string) => string[] {
     const absent = figuresAbsentFrom(input.text);
-    return (text) => absent(withoutAllowedDates(text, support.dates, support.language));
+    return (text) => absent(withoutAllowedDates(text, support.dates, support.reader));
   }
 
   /**

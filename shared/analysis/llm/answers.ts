@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** The JSON inside an answer: after any `<think>` block, inside any code fence, between the outer braces. */
 export function jsonText(content: string): string {
@@ -12,7 +12,7 @@ export function jsonText(content: string): string {
   return start >= 0 && end > start ? trimmed.slice(start, end + 1) : trimmed;
 }
 
-function validationProblems(error: z.ZodError): string {
+function validationProblems(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 12)
     .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
@@ -22,7 +22,7 @@ function validationProblems(error: z.ZodError): string {
 /** An answer parsed and validated, or what is wrong with it, in words a repair request can quote. */
 export function checkAnswer<T>(
   content: string,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
 ): { ok: true; value: T } | { ok: false; problems: string; notJson: boolean } {
   let parsed: unknown;
   try {
@@ -30,7 +30,7 @@ export function checkAnswer<T>(
   } catch {
     return { ok: false, problems: 'it is not valid JSON', notJson: true };
   }
-  const result = schema.safeParse(parsed);
+  const result = z.safeParse(schema, parsed);
   return result.success
     ? { ok: true, value: result.data }
     : { ok: false, problems: validationProblems(result.error), notJson: false };

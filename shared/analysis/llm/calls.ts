@@ -1,4 +1,4 @@
-import type { ZodObject, ZodType } from 'zod';
+import type { ZodMiniObject, ZodMiniType } from 'zod/mini';
 import type { CallUsage } from '../usage.js';
 import { puttingOff } from './deferred.js';
 import type { ModelKnowledge } from './knowledge.js';
@@ -30,8 +30,8 @@ export interface CallRequest<T> {
   name: string;
   system: string;
   user: string;
-  wire: ZodObject;
-  validate: ZodType<T>;
+  wire: ZodMiniObject;
+  validate: ZodMiniType<T>;
   /** The answer's own budget, before room for reasoning. */
   answerTokens: number;
   /** A second try of a request whose answer hit its cap: the cap as raised by `raisedCap`. */

@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PrecisError } from '../../errors.js';
+import { lazily } from '../../lazily.js';
 import type { ServerModelInfo } from '../ports.js';
 import { UsageMeter } from '../usage.js';
 import { ArticleBudget, type BudgetLimits } from './budget.js';
@@ -72,7 +73,7 @@ export async function describeModel(
   };
 }
 
-const probeAnswer = z.object({ ok: z.boolean() });
+const probeAnswer = lazily(() => z.object({ ok: z.boolean() }));
 
 /**
  * One small call with the parameters an analysis sends (output mode, cap

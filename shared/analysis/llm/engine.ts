@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import type { AnalysisResult, Checks, Claim, Provenance, Summary, Translation } from '../../article.js';
 import { PrecisError } from '../../errors.js';
 import { inputIdentity } from '../cache.js';
-import { articleSupport } from '../checks/grounding.js';
+import { type ArticleSupport, articleSupport } from '../checks/grounding.js';
 import { compareFigures } from '../checks/numbers.js';
 import { verifySummary } from '../checks/verify.js';
 import type {
@@ -220,11 +220,11 @@ export class LlmEngine implements AnalysisEngine {
     run: Run,
     fresh: string | undefined,
   ): Promise<{ summary: Summary; claims: Claim[]; checks: Checks; chunks: number }> {
-    const support = articleSupport(input);
+    const support = await articleSupport(input);
     const article = numberArticle(input.text, input.language);
     const answer = await this.keptAnswer(input, article, run, fresh, support);
     const grounded = keepClaims(this.checker.ground(article, answer.claims, support), this.settings.dropUngrounded);
-    const dates = { allowed: support.dates, language: support.language };
+    const dates = { allowed: support.dates, reader: support.reader };
     return {
       summary: answer.summary,
       claims: grounded.claims,
@@ -256,7 +256,7 @@ export class LlmEngine implements AnalysisEngine {
     article: NumberedArticle,
     run: Run,
     fresh: string | undefined,
-    support: ReturnType<typeof articleSupport>,
+    support: ArticleSupport,
   ): Promise<KeptAnswer> {
     const s = this.settings;
     const store = s.answers;

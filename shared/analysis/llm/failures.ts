@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { truncate } from '../../truncate.js';
 import { REASONING_EFFORTS, type ReasoningEffort } from './models.js';
 
 /**
@@ -22,12 +23,12 @@ export type Failure =
 /** The server's message without anything that looks like a credential, cut to a readable length. */
 export function serverMessage(error: unknown): string {
   const raw = error instanceof Error ? error.message : String(error);
-  return raw
+  const redacted = raw
     .replace(/\b(sk|rk|pk)-[\w*-]{4,}/g, '[redacted]')
     .replace(/\b(Bearer|api[-_ ]?key[:=]?)\s+\S+/gi, '$1 [redacted]')
     .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 300);
+    .trim();
+  return truncate(redacted, 300);
 }
 
 function retryAfterMs(headers: Headers | undefined): number | null {

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { CLAIM_KINDS } from '../../article.js';
 import { lazily } from '../../lazily.js';
 import { compareFigures } from '../checks/numbers.js';
@@ -15,7 +16,22 @@ import { estimateTokens } from './tokens.js';
  * length on a string) and checked when the answer is validated, with the
  * other refinements; a failure gets one repair request. Each is built on
  * first use (shared/lazily.ts), not at every cold start.
+ *
+ * Written with zod/mini, zod's functional API over the same core (as the
+ * configuration is): classic zod's methods pull in all of zod, and the
+ * analyze function would import it for these schemas alone. A description
+ * is registered as classic zod's `.describe()` registers it, so the JSON
+ * Schema sent is the same.
  */
+
+// zod/mini loads no locale of its own: the answers' problems, quoted in a repair request, in English (as classic zod's).
+z.config(en());
+
+/** A schema with its description, registered where classic zod's `.describe()` puts it (the JSON Schema's `description`). */
+function described<T extends z.core.$ZodType>(schema: T, description: string): T {
+  z.globalRegistry.add(schema, { description });
+  return schema;
+}
 
 /** The most bullets of a summary, and the fewest. */
 export const MAX_BULLETS = 5;
@@ -23,17 +39,22 @@ export const MIN_BULLETS = 3;
 
 /** The claim's fields the model writes besides its evidence, in the order it writes them. */
 const claimFields = () => ({
-  text: z
-    .string()
-    .describe(
-      'One verifiable fact made from the evidence, as a sentence that stands alone: names for pronouns, absolute dates for relative ones, the attribution ("X said that …") inside; in the language of the article.',
-    ),
-  speaker: z.string().nullable().describe('Who makes the claim, as the article names them; null if nobody is named.'),
+  text: described(
+    z.string(),
+    'One verifiable fact made from the evidence, as a sentence that stands alone: names for pronouns, absolute dates for relative ones, the attribution ("X said that …") inside; in the language of the article.',
+  ),
+  speaker: described(
+    z.nullable(z.string()),
+    'Who makes the claim, as the article names them; null if nobody is named.',
+  ),
   kind: z.enum(CLAIM_KINDS),
-  reason: z
-    .string()
-    .describe('Why it is or is not worth checking, in one line: public interest, harm if false, verifiable?'),
+  reason: described(
+    z.string(),
+    'Why it is or is not worth checking, in one line: public interest, harm if false, verifiable?',
+  ),
 });
+
+type ClaimFields = { sentences: number[]; text: string; speaker: string | null; kind: (typeof CLAIM_KINDS)[number] };
 
 /**
  * One claim, its fields in the order a model writes them (structured outputs
@@ -47,20 +68,17 @@ const claimFields = () => ({
  */
 const wireClaim = () =>
   z.object({
-    sentences: z
-      .array(z.number().int().min(1).max(99_999))
-      .min(1)
-      .max(MAX_EVIDENCE_SENTENCES)
-      .describe(
-        'The numbers of the sentence, or the two or three consecutive sentences, of the article that state it.',
-      ),
+    sentences: described(
+      z
+        .array(z.number().check(z.int(), z.gte(1), z.lte(99_999)))
+        .check(z.minLength(1), z.maxLength(MAX_EVIDENCE_SENTENCES)),
+      'The numbers of the sentence, or the two or three consecutive sentences, of the article that state it.',
+    ),
     ...claimFields(),
-    score: z
-      .number()
-      .int()
-      .min(0)
-      .max(100)
-      .describe('Check-worthiness, 0 to 100, by the rubric: how much a fact-checker would want to verify it.'),
+    score: described(
+      z.number().check(z.int(), z.gte(0), z.lte(100)),
+      'Check-worthiness, 0 to 100, by the rubric: how much a fact-checker would want to verify it.',
+    ),
   });
 
 /**
@@ -71,16 +89,19 @@ const wireClaim = () =>
  */
 export const analysisWire = lazily(() =>
   z.object({
-    headline: z.string().describe('At most 15 words.'),
-    bullets: z.array(z.string()).min(MIN_BULLETS).max(MAX_BULLETS).describe('3 to 5 bullets.'),
-    claims: z.array(wireClaim()).max(MAX_CLAIMS),
+    headline: described(z.string(), 'At most 15 words.'),
+    bullets: described(
+      z.array(z.string()).check(z.minLength(MIN_BULLETS), z.maxLength(MAX_BULLETS)),
+      '3 to 5 bullets.',
+    ),
+    claims: z.array(wireClaim()).check(z.maxLength(MAX_CLAIMS)),
   }),
 );
 
 /** The same without the claims' reasons (PRECIS_CLAIM_REASONS=false): the score alone, weighed by the same rubric. */
 export const analysisWireNoReasons = lazily(() =>
-  analysisWire.extend({
-    claims: z.array(wireClaim().omit({ reason: true })).max(MAX_CLAIMS),
+  z.extend(analysisWire, {
+    claims: z.array(z.omit(wireClaim(), { reason: true })).check(z.maxLength(MAX_CLAIMS)),
   }),
 );
 
@@ -93,21 +114,22 @@ export const analysisWireNoReasons = lazily(() =>
  * stands without it.
  */
 const claimOutput = () =>
-  z
-    .object({
-      sentences: z.array(z.number()).min(1, { error: 'must cite at least one sentence number' }),
+  z.pipe(
+    z.object({
+      sentences: z.array(z.number()).check(z.minLength(1, { error: 'must cite at least one sentence number' })),
       ...claimFields(),
-      reason: z.string().nullable().default(null),
+      reason: z._default(z.nullable(z.string()), null),
       score: z.number(),
-    })
-    .transform(({ reason, score, ...claim }) => ({
+    }),
+    z.transform(({ reason, score, ...claim }: { reason: string | null; score: number } & ClaimFields) => ({
       ...claim,
       checkworthinessReason: reason,
       checkworthiness: Math.min(1, Math.max(0, score / 100)),
-    }));
+    })),
+  );
 
 /** The summary's bound that a schema cannot state to every provider: the bullets' count. */
-function checkSummary(value: { bullets: string[] }, ctx: z.RefinementCtx): void {
+function checkSummary(value: { bullets: string[] }, ctx: z.core.$RefinementCtx<unknown>): void {
   if (value.bullets.length < MIN_BULLETS) {
     ctx.addIssue({
       code: 'custom',
@@ -118,20 +140,27 @@ function checkSummary(value: { bullets: string[] }, ctx: z.RefinementCtx): void 
 }
 
 export const analysisOutput = lazily(() =>
-  z
-    .object({
-      headline: z.string(),
-      bullets: z.array(z.string()),
-      claims: z.array(claimOutput()),
-    })
-    .superRefine((value, ctx) => {
-      if (value.headline.trim() === '')
-        ctx.addIssue({ code: 'custom', path: ['headline'], message: 'must not be empty' });
-      checkSummary(value, ctx);
-    })
-    .transform((value) => ({ ...value, bullets: value.bullets.slice(0, MAX_BULLETS) })),
+  z.pipe(
+    z
+      .object({
+        headline: z.string(),
+        bullets: z.array(z.string()),
+        claims: z.array(claimOutput()),
+      })
+      .check(
+        z.superRefine((value, ctx) => {
+          if (value.headline.trim() === '')
+            ctx.addIssue({ code: 'custom', path: ['headline'], message: 'must not be empty' });
+          checkSummary(value, ctx);
+        }),
+      ),
+    z.transform(<T extends { bullets: string[] }>(value: T) => ({
+      ...value,
+      bullets: value.bullets.slice(0, MAX_BULLETS),
+    })),
+  ),
 );
-export type AnalysisOutput = z.infer<typeof analysisOutput>;
+export type AnalysisOutput = z.output<typeof analysisOutput>;
 
 /**
  * Output tokens an analysis answer can need, from its bounds: the summary
@@ -169,14 +198,19 @@ export const judgeWire = lazily(() =>
 );
 
 /** The merge step of a long article, and the repair of a summary: the summary alone (its short made from the bullets). */
-export const summaryWire = lazily(() => analysisWire.pick({ headline: true, bullets: true }));
+export const summaryWire = lazily(() => z.pick(analysisWire, { headline: true, bullets: true }));
 export const summaryOutput = lazily(() =>
-  z
-    .object({ headline: z.string(), bullets: z.array(z.string()) })
-    .superRefine((value, ctx) => {
-      checkSummary(value, ctx);
-    })
-    .transform((value) => ({ ...value, bullets: value.bullets.slice(0, MAX_BULLETS) })),
+  z.pipe(
+    z.object({ headline: z.string(), bullets: z.array(z.string()) }).check(
+      z.superRefine((value, ctx) => {
+        checkSummary(value, ctx);
+      }),
+    ),
+    z.transform((value: { headline: string; bullets: string[] }) => ({
+      ...value,
+      bullets: value.bullets.slice(0, MAX_BULLETS),
+    })),
+  ),
 );
 export type SummaryOutput = z.infer<typeof summaryWire>;
 
@@ -193,18 +227,18 @@ export type SummaryOutput = z.infer<typeof summaryWire>;
 export const translationWire = lazily(() =>
   z.object({
     headline: z.string(),
-    bullets: z.array(z.string()).max(MAX_BULLETS),
-    claims: z.array(z.string()).max(MAX_CLAIMS).describe('Each claim translated, in the order given.'),
-    speakers: z
-      .array(z.string())
-      .max(MAX_CLAIMS)
-      .describe('Each name or role translated as the target language writes it, in the order given.'),
+    bullets: z.array(z.string()).check(z.maxLength(MAX_BULLETS)),
+    claims: described(z.array(z.string()).check(z.maxLength(MAX_CLAIMS)), 'Each claim translated, in the order given.'),
+    speakers: described(
+      z.array(z.string()).check(z.maxLength(MAX_CLAIMS)),
+      'Each name or role translated as the target language writes it, in the order given.',
+    ),
   }),
 );
 export type TranslationOutput = z.infer<typeof translationWire>;
 
 /** The claims alone: what is asked when a translation is split because its answer did not fit. */
-export const claimsTranslationWire = lazily(() => translationWire.pick({ claims: true, speakers: true }));
+export const claimsTranslationWire = lazily(() => z.pick(translationWire, { claims: true, speakers: true }));
 
 /**
  * With the short summary, for a summary whose short a model wrote (an
@@ -244,35 +278,37 @@ export function translationWireFor(source: TranslationSource) {
  */
 export function translationOutput(source: TranslationSource) {
   const wire = translationWireFor(source);
-  return wire.superRefine((value, ctx) => {
-    const bullets = (value as { bullets?: string[] }).bullets;
-    if (source.bullets && bullets?.length !== source.bullets.length) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['bullets'],
-        message: `must have ${source.bullets.length} items, as the source`,
+  return wire.check(
+    z.superRefine((value: z.output<typeof wire>, ctx) => {
+      const bullets = (value as { bullets?: string[] }).bullets;
+      if (source.bullets && bullets?.length !== source.bullets.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bullets'],
+          message: `must have ${source.bullets.length} items, as the source`,
+        });
+      }
+      for (const field of ['claims', 'speakers'] as const) {
+        if (value[field].length !== source[field].length) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `must have ${source[field].length} items, one for each in the source, in its order`,
+          });
+        }
+      }
+      value.claims.forEach((claim, i) => {
+        const { missing } = compareFigures(source.claims[i] ?? '', claim);
+        if (missing.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['claims', i],
+            message: `must translate claim ${i + 1} of the source in its place (it lacks ${missing.join(', ')})`,
+          });
+        }
       });
-    }
-    for (const field of ['claims', 'speakers'] as const) {
-      if (value[field].length !== source[field].length) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [field],
-          message: `must have ${source[field].length} items, one for each in the source, in its order`,
-        });
-      }
-    }
-    value.claims.forEach((claim, i) => {
-      const { missing } = compareFigures(source.claims[i] ?? '', claim);
-      if (missing.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['claims', i],
-          message: `must translate claim ${i + 1} of the source in its place (it lacks ${missing.join(', ')})`,
-        });
-      }
-    });
-  });
+    }),
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
-import { zodResponseFormat } from 'openai/helpers/zod';
-import * as z from 'zod';
+import type { ZodMiniObject, ZodMiniType } from 'zod/mini';
+import { truncate } from '../../truncate.js';
 import type { CallUsage } from '../usage.js';
 import { checkAnswer } from './answers.js';
 import { CallDeferred } from './deferred.js';
@@ -18,6 +18,7 @@ import {
   type Transport,
 } from './transport.js';
 import { promptText, promptTokens, shortRead } from './truncation.js';
+import { promptSchema, strictSchema } from './wire-schema.js';
 
 export { jsonText } from './answers.js';
 export { LlmError } from './errors.js';
@@ -29,10 +30,10 @@ export interface StructuredRequest<T> {
   name: string;
   system: string;
   user: string;
-  /** What the server is told to produce (JSON Schema from zod). */
-  wire: z.ZodObject;
+  /** What the server is told to produce (JSON Schema from zod, wire-schema.ts). */
+  wire: ZodMiniObject;
   /** What the answer must satisfy to be used; may be stricter than `wire`. */
-  validate: z.ZodType<T>;
+  validate: ZodMiniType<T>;
   /** The output cap, reasoning room included. */
   maxOutputTokens: number;
   effort?: ReasoningEffort;
@@ -151,7 +152,7 @@ export class StructuredCaller {
       {
         role: 'user',
         content: `That answer is not valid: ${checked.problems}. Answer again with the corrected JSON object only, following the same rules.${
-          checked.notJson ? jsonModeInstruction(z.toJSONSchema(request.wire)) : ''
+          checked.notJson ? jsonModeInstruction(promptSchema(request.wire)) : ''
         }`,
       },
     ];
@@ -192,7 +193,7 @@ export class StructuredCaller {
     }
     this.recent.set(request.model, [...earlier.slice(1 - RECENT_PROMPTS), promptText(sent)]);
     if (answer.refusal) {
-      throw new LlmError('LLM_REFUSED', `The model refused: ${answer.refusal.slice(0, 300)}`, PERMANENT);
+      throw new LlmError('LLM_REFUSED', `The model refused: ${truncate(answer.refusal, 300)}`, PERMANENT);
     }
     if (answer.finish === 'content_filter') {
       throw new LlmError('LLM_REFUSED', "The provider's content filter withheld the answer.", PERMANENT);
@@ -214,13 +215,13 @@ export class StructuredCaller {
   ): Promise<{ answer: LlmAnswer; mode: OutputMode; sent: Message[] }> {
     const governor = this.governorOf(request.model);
     // The strict JSON Schema structured outputs need (every field required, no extra ones).
-    const jsonSchema = zodResponseFormat(request.wire, request.name).json_schema.schema as Record<string, unknown>;
-    const promptSchema = z.toJSONSchema(request.wire);
+    const jsonSchema = strictSchema(request.wire);
+    const inPrompt = promptSchema(request.wire);
     let failures = 0;
     for (;;) {
       const lessons = this.lessons.of(request.model);
       const mode = this.modeOf(request.model, request.structuredOutputs);
-      const sent = mode === 'json_schema' ? messages : withSchemaInPrompt(messages, promptSchema);
+      const sent = mode === 'json_schema' ? messages : withSchemaInPrompt(messages, inPrompt);
       const remaining = request.deadline - Date.now() - MARGIN_MS;
       if (remaining <= 0) throw timeUp();
       const tokens = promptTokens(sent);

@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import type { Claim, Summary, Translation } from '../../article.js';
 import { languageName, loadLanguageDetector, translationProblems } from '../checks/translation.js';
 import { bulletsInShort } from '../summarize.js';
@@ -90,12 +91,15 @@ export class Translator {
     };
     const sourceText = translatableText({ ...source, claims: source.claims.map((text) => ({ text })) });
     // Checked as a translation, not only as a script: a failure gets the one repair request, quoting why.
-    const validate = translationOutput(source).superRefine((value, ctx) => {
-      const output = translatableText({ ...value, claims: value.claims.map((text) => ({ text })) });
-      for (const message of translationProblems(sourceText, output, lang, sourceLanguage, detector)) {
-        ctx.addIssue({ code: 'custom', path: [], message });
-      }
-    });
+    const shaped = translationOutput(source);
+    const validate = shaped.check(
+      z.superRefine((value: z.output<typeof shaped>, ctx) => {
+        const output = translatableText({ ...value, claims: value.claims.map((text) => ({ text })) });
+        for (const message of translationProblems(sourceText, output, lang, sourceLanguage, detector)) {
+          ctx.addIssue({ code: 'custom', path: [], message });
+        }
+      }),
+    );
     const request = {
       name: 'translation',
       // The long instructions, read from the cache, where caching pays; else the compact ones.

@@ -46,3 +46,90 @@ export function cutAtAgreement(ours: string[], theirs: string[]): string[] {
   const shared = sharedWith(ours, theirs.join(' '));
   return runsPast(ours, shared) ? ours.slice(0, shared.lastIndexOf(true) + 1) : ours;
 }
+
+/** Characters of good text from which precis's own reading of the page is taken without asking Readability. */
+export const TRUSTED_CHARS = 1500;
+
+/**
+ * Up to this many characters precis's own reading is checked against
+ * Readability's, which replaces it when it finds a fifth more text (an
+ * article split into sibling blocks, short lines the block classes drop).
+ */
+export const CHECKED_CHARS = 2500;
+const LONGER = 1.2;
+
+/**
+ * A reading that keeps this share of all the page's text has likely taken
+ * the page rather than its article (its comments, its other stories): it is
+ * checked against Readability's whatever its length, and Readability's
+ * replaces it when it is shorter by a tenth. Only those pages pay for both.
+ */
+export const WHOLE_PAGE_SHARE = 0.85;
+const SHORTER = 0.9;
+
+/** Fewest characters of paragraph text either reading needs to count as an article. */
+export const MIN_CHARS = 250;
+
+/** What the choice between the two readings of a page knows of precis's own. */
+export interface OwnReading {
+  paragraphs: string[];
+  /** Characters of its text (white space out) and of the page's blocks. */
+  chars: number;
+  allChars: number;
+  /** Good text on the whole page, by the rules' classes. */
+  pageChars: number;
+  /** Each paragraph lies inside the element whose own <p> children hold the most text. */
+  inDense: boolean[];
+  /** The block model's probability of each paragraph (NaN without a model). */
+  probabilities: number[];
+}
+
+/** The two readings of a page, as the cleaner has them when it must choose. */
+export interface Readings {
+  own: OwnReading | null;
+  /** Readability's paragraphs (or the densest container's), [] when it found none. */
+  theirs: string[];
+  /** The own reading is long enough that Readability is asked only where it ends. */
+  long: boolean;
+}
+
+const textLength = (paragraphs: string[]) => paragraphs.reduce((sum, p) => sum + p.length, 0);
+
+/**
+ * Which reading the cleaner takes: precis's own (cut where it runs far past
+ * Readability's), or null for Readability's. Its own when Readability finds
+ * too little, when it is long, or when it holds text enough and Readability
+ * does not find a fifth more (unless it keeps most of the page and
+ * Readability's is a tenth shorter).
+ */
+export function defaultChoice({ own, theirs, long }: Readings): string[] | null {
+  if (!own || own.chars < MIN_CHARS) return null;
+  const [theirChars, ownLength] = [textLength(theirs), textLength(own.paragraphs)];
+  const wholePage = own.chars >= WHOLE_PAGE_SHARE * own.allChars;
+  const trusted = own.chars >= TRUSTED_CHARS;
+  const takeOwn =
+    theirChars < MIN_CHARS ||
+    long ||
+    (trusted &&
+      theirChars <= LONGER * ownLength &&
+      !(wholePage && own.chars >= CHECKED_CHARS && theirChars < SHORTER * ownLength));
+  return takeOwn ? cutAtAgreement(own.paragraphs, theirs) : null;
+}
+
+let chooser: (readings: Readings) => string[] | null = defaultChoice;
+
+/** The reading the cleaner takes (above), or the one `withChoice` puts in its place. */
+export function chooseReading(readings: Readings): string[] | null {
+  return chooser(readings);
+}
+
+/** Runs `fn` with `choose` in place of the cleaner's choice: the trainer records both readings and scores each. */
+export function withChoice<T>(choose: (readings: Readings) => string[] | null, fn: () => T): T {
+  const saved = chooser;
+  chooser = choose;
+  try {
+    return fn();
+  } finally {
+    chooser = saved;
+  }
+}

@@ -169,13 +169,15 @@ export function probability(model: BlockModel, x: number[]): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-/** Each block good or bad by the model. */
-export function modelClasses(model: BlockModel, r: PageReading): Cls[] {
-  // A veto reads only the blocks the rules call good.
+/** Each block's probability by the model; NaN for the blocks it does not read (a veto reads only the rules' good blocks). */
+export function modelProbabilities(model: BlockModel, r: PageReading): number[] {
   const wanted = model.mode === 'veto' ? (i: number) => r.final[i] === 'good' : () => true;
-  return blockFeatures(r, wanted).map((x, i) =>
-    wanted(i) && probability(model, x) >= model.threshold ? 'good' : 'bad',
-  );
+  return blockFeatures(r, wanted).map((x, i) => (wanted(i) ? probability(model, x) : Number.NaN));
+}
+
+/** Each block good or bad by the model's probabilities (above). */
+export function modelClasses(model: BlockModel, probabilities: number[]): Cls[] {
+  return probabilities.map((p) => (p >= model.threshold ? 'good' : 'bad'));
 }
 
 /** The shipped model, or null when its file holds none (the rules alone then). */

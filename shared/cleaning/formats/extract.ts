@@ -1,7 +1,7 @@
 import { ara, dan, deu, eng, fas, fra, ita, nld, nob, pol, por, rus, spa, swe, tur, ukr } from 'stopword';
 import type { Budget } from '../budget.js';
 import type { El } from '../page-metadata.js';
-import { activeBlockModel, type BlockModel, modelClasses } from './block-model.js';
+import { activeBlockModel, type BlockModel, modelClasses, modelProbabilities } from './block-model.js';
 import { type PageBlock, type PageBlocks, pageBlocks } from './blocks.js';
 
 /**
@@ -336,6 +336,8 @@ export interface Extracted {
   allChars: number;
   /** Each paragraph lies inside the element whose own <p> children hold the most text. */
   inDense: boolean[];
+  /** The block model's probability of each paragraph (NaN without a model). */
+  probabilities: number[];
 }
 
 /** The element whose own <p> children (mostly not links) hold the most text, or -1. */
@@ -445,13 +447,17 @@ export function extractFromBlocks(page: PageBlocks, model: BlockModel | null = a
     const marks = ignoreFurniture ? none : furniture;
     const { first, final } = classifyBlocks(page, marks);
     let selected = select(page, marks, final);
+    let probabilityOf: Map<PageBlock, number> | null = null;
     if (model) {
       const reading = { page, marks, first, final, kept: new Set(selected.chosen.blocks), dense };
-      selected = select(page, marks, modelClasses(model, reading));
+      const probabilities = modelProbabilities(model, reading);
+      probabilityOf = new Map(page.blocks.map((b, i) => [b, probabilities[i] as number]));
+      selected = select(page, marks, modelClasses(model, probabilities));
     }
     const { chosen, pageChars } = selected;
     const inDense = chosen.blocks.map((b) => dense >= 0 && b.owner >= dense && b.owner <= (page.end[dense] as number));
-    return { paragraphs: chosen.paragraphs, chars: chosen.chars, pageChars, allChars, inDense };
+    const probabilities = chosen.blocks.map((b) => probabilityOf?.get(b) ?? Number.NaN);
+    return { paragraphs: chosen.paragraphs, chars: chosen.chars, pageChars, allChars, inDense, probabilities };
   };
   const found = run(false);
   // Furniture names are guesses: a page whose every block sits under one ("has-sidebar") is read without them.

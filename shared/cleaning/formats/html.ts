@@ -6,7 +6,7 @@ import { parseDate } from '../dates.js';
 import type { DocumentMetadata, ParsedDocument } from '../document.js';
 import { type El, pageMetadata } from '../page-metadata.js';
 import { bylineOf, bylineParts } from '../paste-rules.js';
-import { cutAtAgreement, runsPast } from './agreement.js';
+import { CHECKED_CHARS, chooseReading, runsPast, WHOLE_PAGE_SHARE } from './agreement.js';
 import { BLOCK_TAGS, dataTable, SKIP_TAGS } from './blocks.js';
 import { extractArticle } from './extract.js';
 import { withoutUnreadAttributes } from './html-scan.js';
@@ -192,26 +192,6 @@ function nameOfByline(byline: string | null): string | null {
 
 const textLength = (paragraphs: string[]) => paragraphs.reduce((sum, p) => sum + p.length, 0);
 
-/** Characters of good text from which precis's own reading of the page is taken without asking Readability. */
-const TRUSTED_CHARS = 1500;
-
-/**
- * Up to this many characters precis's own reading is checked against
- * Readability's, which replaces it when it finds a fifth more text (an
- * article split into sibling blocks, short lines the block classes drop).
- */
-const CHECKED_CHARS = 2500;
-const LONGER = 1.2;
-
-/**
- * A reading that keeps this share of all the page's text has likely taken
- * the page rather than its article (its comments, its other stories): it is
- * checked against Readability's whatever its length, and Readability's
- * replaces it when it is shorter by a tenth. Only those pages pay for both.
- */
-const WHOLE_PAGE_SHARE = 0.85;
-const SHORTER = 0.9;
-
 /** Fewest characters of paragraph text the fallback takes as an article. */
 const FALLBACK_MIN_CHARS = 250;
 
@@ -391,20 +371,10 @@ function readPage(html: string, budget: Budget): ParsedDocument {
       if (textLength(found) > textLength(paragraphs)) [body, paragraphs] = [dense, found];
     }
   }
-  const trusted = own !== null && own.chars >= TRUSTED_CHARS;
-  const [theirs, ownLength] = [textLength(paragraphs), own ? textLength(own.paragraphs) : 0];
-  if (
-    theirs < FALLBACK_MIN_CHARS ||
-    // A long reading asks Readability only where it ends (below).
-    long ||
-    (trusted &&
-      theirs <= LONGER * ownLength &&
-      !(wholePage && own.chars >= CHECKED_CHARS && theirs < SHORTER * ownLength))
-  ) {
-    const mine = ownDocument();
-    // What precis keeps far past the end of Readability's article is the page's, not the article's.
-    if (mine) return { ...mine, paragraphs: cutAtAgreement(mine.paragraphs, paragraphs) };
-  }
+  // Which reading: precis's own (cut where it runs far past Readability's), or Readability's.
+  const mine = ownDocument();
+  const chosen = mine ? chooseReading({ own, theirs: paragraphs, long }) : null;
+  if (mine && chosen) return { ...mine, paragraphs: chosen };
   if (!body || paragraphs.length === 0) {
     throw new InvalidInputError(
       'NO_ARTICLE_TEXT',

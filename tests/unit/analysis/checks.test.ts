@@ -159,10 +159,10 @@ describe('grounding that means support', () => {
     ).toEqual(['Aoun', 'Diab']);
   });
 
-  it('takes a name the article gives anywhere, or its title, as supported: the prompt asks for names in place of pronouns', () => {
+  it('takes a name the article gives anywhere, or its title, as supported: the prompt asks for names in place of pronouns', async () => {
     const text = 'Minister Aoun Diab spoke on Monday. "Baghdad asked for 3 new stations," he said.';
     const evidence = '"Baghdad asked for 3 new stations," he said.';
-    const support = articleSupport({ text, title: 'Grid talks with the Electricity Ministry', language: 'en' });
+    const support = await articleSupport({ text, title: 'Grid talks with the Electricity Ministry', language: 'en' });
     const claim = { text: 'Minister Aoun Diab said Baghdad asked for 3 new stations.', speaker: 'Aoun Diab' };
     expect(unsupportedByEvidence(claim, evidence, support)).toEqual([]);
     expect(
@@ -182,11 +182,16 @@ describe('grounding that means support', () => {
     ).toEqual(['4', 'Hassan', 'Kareem']);
   });
 
-  it('takes a date worked out from the publication time as supported, and an invented one not', () => {
+  it('takes a date worked out from the publication time as supported, and an invented one not', async () => {
     const text =
       'The ministry said on Sunday that the Tigris releases would rise from Tuesday. Turnout fell last year.';
     const evidence = 'The ministry said on Sunday that the Tigris releases would rise from Tuesday.';
-    const support = articleSupport({ text, title: null, publishedAt: '2024-07-14T09:30:00+03:00', language: 'en' });
+    const support = await articleSupport({
+      text,
+      title: null,
+      publishedAt: '2024-07-14T09:30:00+03:00',
+      language: 'en',
+    });
     const claim = (t: string) => unsupportedByEvidence({ text: t, speaker: null }, evidence, support);
     expect(
       claim('On July 14, 2024, the ministry said the Tigris releases would rise from Tuesday, July 16, 2024.'),

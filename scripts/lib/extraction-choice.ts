@@ -1,0 +1,186 @@
+/**
+ * A study for the extractor's trainer: could a learned choice between the
+ * two readings of a page (precis's own, cut where it runs past
+ * Readability's, or Readability's) beat the cleaner's rules
+ * (shared/cleaning/formats/agreement.ts, defaultChoice)? Each page where
+ * the cleaner asks Readability is cleaned with each choice; a logistic
+ * regression over what the choice knows of both readings (their lengths,
+ * how much of each the other holds, the block model's probabilities of the
+ * own reading's paragraphs) is trained on the other folds' pages, by how
+ * much the better reading wins, and scored end to end next to the rules.
+ */
+import { scorePage, summarise } from '../../bench/lib/shingles.js';
+import { defaultChoice, type Readings, sharedWith, withChoice } from '../../shared/cleaning/formats/agreement.js';
+import { fitLogistic, type Logistic, predict, type Sample } from './extraction-logistic.js';
+
+/** A page as the study needs it: its set, its fold, its gold text or segments. */
+export interface ChoicePage {
+  set: 'sh' | 'traf';
+  fold: number;
+  gold?: string;
+  with?: string[];
+  without?: string[];
+}
+
+/** One page's score under a choice: ScrapingHub's precision and recall, or trafilatura's counts. */
+interface Tally {
+  precision: number;
+  recall: number;
+  tp: number;
+  fp: number;
+  fn: number;
+}
+
+/** A page's two readings (null when the cleaner did not ask Readability) and its score under each choice. */
+interface Studied {
+  page: ChoicePage;
+  readings: Readings | null;
+  rules: Tally;
+  own: Tally;
+  theirs: Tally;
+}
+
+const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+function tally(page: ChoicePage, text: string): Tally {
+  if (page.set === 'sh') return { ...scorePage(page.gold ?? '', text), tp: 0, fp: 0, fn: 0 };
+  const out = collapse(text);
+  const missed = (page.with ?? []).filter((s) => !out.includes(collapse(s))).length;
+  const fp = (page.without ?? []).filter((s) => out.includes(collapse(s))).length;
+  return { precision: 0, recall: 0, tp: (page.with?.length ?? 0) - missed, fp, fn: missed };
+}
+
+/** Cleans `page` with the rules' choice and, where Readability was asked, with each reading forced. */
+export function study(page: ChoicePage, clean: () => string): Studied {
+  let readings: Readings | null = null;
+  const rules = tally(
+    page,
+    withChoice((r) => {
+      readings = r;
+      return defaultChoice(r);
+    }, clean),
+  );
+  if (readings === null) return { page, readings, rules, own: rules, theirs: rules };
+  // Precis's own reading, cut where it runs past Readability's, as a long reading is.
+  const own = tally(
+    page,
+    withChoice((r) => defaultChoice({ ...r, long: true }), clean),
+  );
+  const theirs = tally(
+    page,
+    withChoice(() => null, clean),
+  );
+  return { page, readings, rules, own, theirs };
+}
+
+const share = (lengths: number[], marks: boolean[]) => {
+  let [all, marked] = [0, 0];
+  lengths.forEach((l, i) => {
+    all += l;
+    if (marks[i]) marked += l;
+  });
+  return all === 0 ? 0 : marked / all;
+};
+
+/** What the choice knows of both readings. */
+function features({ own, theirs, long }: Readings): number[] {
+  const ownLengths = own?.paragraphs.map((p) => p.length) ?? [];
+  const theirLengths = theirs.map((p) => p.length);
+  const [ownLength, theirLength] = [ownLengths, theirLengths].map((ls) => ls.reduce((s, l) => s + l, 0)) as [
+    number,
+    number,
+  ];
+  const scored = (own?.probabilities ?? [])
+    .map((p, i) => [p, ownLengths[i] as number])
+    .filter(([p]) => !Number.isNaN(p));
+  const weight = scored.reduce((s, [, l]) => s + (l as number), 0);
+  const meanProbability =
+    weight === 0 ? 0.5 : scored.reduce((s, [p, l]) => s + (p as number) * (l as number), 0) / weight;
+  const minProbability = scored.length === 0 ? 0.5 : Math.min(...scored.map(([p]) => p as number));
+  return [
+    Math.log((theirLength + 50) / (ownLength + 50)),
+    own ? share(ownLengths, sharedWith(own.paragraphs, theirs.join(' '))) : 0,
+    own ? share(theirLengths, sharedWith(theirs, own.paragraphs.join(' '))) : 0,
+    own && own.allChars > 0 ? own.chars / own.allChars : 0,
+    meanProbability,
+    minProbability,
+    own ? share(ownLengths, own.inDense) : 0,
+    long ? 1 : 0,
+    Math.log1p(ownLength) / 8,
+    Math.log1p(theirLength) / 8,
+  ];
+}
+
+/** A choice's value on a page, in its set's own unit: F1 on ScrapingHub, segments right less segments kept wrongly on trafilatura's. */
+const value = (page: ChoicePage, t: Tally) =>
+  page.set === 'sh'
+    ? t.precision + t.recall === 0
+      ? 0
+      : (2 * t.precision * t.recall) / (t.precision + t.recall)
+    : t.tp - t.fp;
+
+function train(pages: Studied[], lambda: number): Logistic | null {
+  const samples: Sample[] = [];
+  const shPages = pages.filter((s) => s.page.set === 'sh').length;
+  const segments = pages.reduce((n, s) => n + (s.page.with?.length ?? 0), 0);
+  for (const s of pages) {
+    if (!s.readings) continue;
+    const [own, theirs] = [value(s.page, s.own), value(s.page, s.theirs)];
+    if (own === theirs) continue;
+    // A page weighs by what the better reading adds to its set's score.
+    const w = Math.abs(own - theirs) / (s.page.set === 'sh' ? Math.max(1, shPages) : Math.max(1, segments));
+    samples.push({ x: features(s.readings), y: own > theirs ? 1 : 0, w });
+  }
+  if (samples.length < 2) return null;
+  const mean = samples.reduce((m, s) => m + s.w, 0) / samples.length;
+  return fitLogistic(
+    samples.map((s) => ({ ...s, w: s.w / mean })),
+    lambda,
+  );
+}
+
+/** ScrapingHub's F1 and trafilatura's F of some pages under a choice. */
+function scores(pages: Studied[], pick: (s: Studied) => Tally): { sh: number; traf: number } {
+  const sh = pages.filter((s) => s.page.set === 'sh').map(pick);
+  let [tp, fp, fn] = [0, 0, 0];
+  for (const s of pages.filter((x) => x.page.set === 'traf')) {
+    const t = pick(s);
+    [tp, fp, fn] = [tp + t.tp, fp + t.fp, fn + t.fn];
+  }
+  const p = tp / Math.max(1, tp + fp);
+  const r = tp / Math.max(1, tp + fn);
+  return { sh: sh.length ? summarise(sh).f1 : 0, traf: p + r === 0 ? 0 : (2 * p * r) / (p + r) };
+}
+
+/** The folds' scores of the rules' choice, of the best choice per page (a ceiling), and of learned choices. */
+export function compareChoices(
+  studied: Studied[],
+  k: number,
+  lambdas: number[],
+): { name: string; sh: number[]; traf: number[] }[] {
+  const folds = Array.from({ length: k }, (_, i) => ({
+    train: studied.filter((s) => s.page.fold !== i),
+    test: studied.filter((s) => s.page.fold === i),
+  }));
+  const row = (name: string, pick: (s: Studied, fold: number) => Tally) => {
+    const each = folds.map((f, i) => scores(f.test, (s) => pick(s, i)));
+    return { name, sh: each.map((x) => x.sh), traf: each.map((x) => x.traf) };
+  };
+  const rows = [
+    row('the rules’ choice', (s) => s.rules),
+    row('the better reading of each page (ceiling)', (s) =>
+      value(s.page, s.own) >= value(s.page, s.theirs) ? s.own : s.theirs,
+    ),
+  ];
+  for (const lambda of lambdas) {
+    const models = folds.map((f) => train(f.train, lambda));
+    rows.push(
+      row(`learned, lambda ${lambda}`, (s, i) => {
+        const model = models[i];
+        if (!s.readings || !model) return s.rules;
+        return predict(model, features(s.readings)) >= 0.5 ? s.own : s.theirs;
+      }),
+    );
+  }
+  return rows;
+}
