@@ -54,6 +54,15 @@ function threadCpu(): Map<string, number> {
   return threads;
 }
 
+/** A thread's name (node's main thread, `V8 DefaultWorke`, `libuv-worker`, a worker's `WorkerThread`), from /proc. */
+function threadName(tid: string): string {
+  try {
+    return readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
 /** The first few frames of our own code that led to a request. */
 function siteOf(): string {
   return (new Error().stack ?? '')
@@ -129,7 +138,8 @@ const busy = [...threadsAtEnd]
   .map(([tid, ms]) => [tid, ms - (threadsAtStart.get(tid) ?? 0)] as const)
   .filter(([, ms]) => ms >= articles)
   .sort((a, b) => b[1] - a[1]);
-for (const [tid, ms] of busy) console.log(`  thread ${tid.padEnd(8)} ${perArticle(ms)}`);
+for (const [tid, ms] of busy)
+  console.log(`  thread ${tid.padEnd(8)} ${perArticle(ms).padStart(7)}  ${threadName(tid)}`);
 console.log(`CPU time (ms) at each end: ${ends.map((e) => e.cpuMs.toFixed(0)).join(' ')}`);
 console.log(`wall time (ms) at each end: ${ends.map((e) => e.ms).join(' ')}`);
 for (const row of rows) console.log(`${row.measure}: ${row.value} (${row.anchor})`);

@@ -24,7 +24,7 @@ import {
 } from '../shared/config.js';
 import type { Cleaner } from '../shared/ports.js';
 import type { SweepReport } from '../shared/usecases/sweep.js';
-import { AnalysisConcurrency } from './analysis-concurrency.js';
+import { AnalysisConcurrency, threadBusySinceLastAsked } from './analysis-concurrency.js';
 import { type LocalBatch, startLocalBatch } from './batch-timer.js';
 import { repairIndexes } from './dynamo-repair.js';
 import { ensureTable } from './dynamo-table.js';
@@ -253,7 +253,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const budget = options.analyzeConcurrency === 'auto' ? new AnalysisConcurrency() : null;
     const analyzeConcurrency = budget ? () => budget.current : (options.analyzeConcurrency as number);
     if (budget) {
-      const unfollow = budget.follow();
+      // This thread runs the analyses (and the ingest function): while it has no time to spare, fewer at once.
+      const unfollow = budget.follow(threadBusySinceLastAsked());
       stops.push(async () => unfollow());
     }
     const analyzeQueue = new LocalQueue({

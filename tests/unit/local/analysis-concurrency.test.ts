@@ -30,6 +30,21 @@ describe('articles analysed at once, from the provider budget', () => {
     expect(concurrency.current).toBe(8);
   });
 
+  it('narrows while the thread that runs the analyses has no time to spare, and widens once it has', () => {
+    // Prepare: an LLM that answers at once, so that the analyses are this machine's work.
+    const concurrency = new AnalysisConcurrency({ initial: 4, min: 1, max: 64 });
+    // Act: a round of answers from a busy thread, then many more, then one from a thread that waited for the LLM.
+    for (let i = 0; i < 4; i++) concurrency.observe({ ...answer, threadBusy: true });
+    const afterARound = concurrency.current;
+    for (let i = 0; i < 20; i++) concurrency.observe({ ...answer, threadBusy: true });
+    const atLeast = concurrency.current;
+    concurrency.observe({ ...answer, threadBusy: false });
+    // Assess
+    expect(afterARound).toBe(2);
+    expect(atLeast).toBe(1);
+    expect(concurrency.current).toBe(2);
+  });
+
   it('never passes its bounds', () => {
     const concurrency = new AnalysisConcurrency({ initial: 2, min: 2, max: 5 });
     for (let i = 0; i < 500; i++) concurrency.observe(answer);
