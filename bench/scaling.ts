@@ -6,21 +6,25 @@ import { plainReadability } from './cleaning.js';
 import { longArticle } from './lib/long-article.js';
 import type { Row } from './lib/report.js';
 import { times } from './lib/report.js';
-import { interleaved, median } from './lib/stats.js';
+import { cpuMsOf, interleaved, median } from './lib/stats.js';
 
 const SHORT = 5_000;
 const LONG = 80_000;
+/** The short article is run this many times a round: as many words as the long one, and as much garbage. */
+const COPIES = LONG / SHORT;
+/** Rounds at least: a ratio of two medians of two samples each swung from 1.2× to 2.6× on a busy machine. */
+const MIN_ROUNDS = 7;
 const engine = new OfflineEngine();
-
-async function wallMs(work: () => unknown): Promise<number> {
-  const start = performance.now();
-  await work();
-  return performance.now() - start;
-}
 
 /**
  * How each stage's time per word grows from a 5k-word article to an 80k-word
  * one (1.00× is linear), next to plain Readability's on the same pages.
+ * Each round times the long article once and the short one COPIES times in
+ * a row, the same words either way, so that each side pays for its own
+ * garbage collections rather than one 5k-word run catching a collection
+ * another's garbage made. Times are CPU (a thread preempted by another
+ * process costs none) and the figure is the median of the rounds' ratios,
+ * the two sides interleaved.
  */
 export async function benchScaling(rounds: number, log: (line: string) => void): Promise<Row[]> {
   await loadLanguageModels();
@@ -42,11 +46,20 @@ export async function benchScaling(rounds: number, log: (line: string) => void):
   for (const [stage, run] of Object.entries(stages)) {
     log(`scaling: ${stage}, ${SHORT.toLocaleString('en')} and ${LONG.toLocaleString('en')} words`);
     await run(short); // warm
-    const results = await interleaved(rounds, {
-      short: () => wallMs(() => run(short)),
-      long: () => wallMs(() => run(long)),
+    await run(long);
+    const results = await interleaved(Math.max(rounds, MIN_ROUNDS), {
+      short: () =>
+        cpuMsOf(async () => {
+          for (let copy = 0; copy < COPIES; copy++) await run(short);
+        }),
+      long: () => cpuMsOf(() => run(long)),
     });
-    perWord[stage] = median(results.long ?? []) / long.words / (median(results.short ?? []) / short.words);
+    const ratios = (results.long ?? []).map(
+      (ms, i) => ms / long.words / ((results.short?.[i] ?? Number.NaN) / (COPIES * short.words)),
+    );
+    perWord[stage] = median(ratios);
+    const sorted = [...ratios].sort((a, b) => a - b);
+    log(`scaling: ${stage}, rounds' ratios ${sorted.map((r) => r.toFixed(2)).join(' ')}`);
   }
   const anchor = perWord['plain Readability'] as number;
   return ['cleaning', 'offline engine', 'chunking'].map((stage) => {

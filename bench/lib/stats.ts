@@ -30,3 +30,15 @@ export function cpuMs(work: () => unknown): number {
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1000;
 }
+
+/**
+ * Milliseconds of CPU this process spent in `work`, which may be async (its
+ * CPU-bound part runs before it resolves). All the process's threads count,
+ * V8's collector threads included: the cost of a stage's garbage is its own.
+ */
+export async function cpuMsOf(work: () => unknown): Promise<number> {
+  const start = process.cpuUsage();
+  await work();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
