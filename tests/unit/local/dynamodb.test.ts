@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   CreateTableCommand,
   DeleteTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -41,17 +42,39 @@ const table = (key: string) =>
     BillingMode: 'PAY_PER_REQUEST',
   });
 
+/**
+ * As in AWS, a table takes item requests once it is ACTIVE, and its name is
+ * free again once it is gone: dynalite settles each on a timer of its own,
+ * so the test waits for the state, not for a time.
+ */
+async function settled(client: DynamoDBClient, want: 'ACTIVE' | 'gone'): Promise<void> {
+  for (;;) {
+    const status = await client
+      .send(new DescribeTableCommand({ TableName: 'things' }))
+      .then((answer) => answer.Table?.TableStatus)
+      .catch((failure: unknown) => {
+        if (failure instanceof ResourceNotFoundException) return 'gone';
+        throw failure;
+      });
+    if (status === want) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 describe('the local DynamoDB', () => {
   it('answers item requests by the table as it is now, after the table is deleted and made again', async () => {
     // Prepare: a table keyed by `id`, used once.
     const client = await start();
     await client.send(table('id'));
+    await settled(client, 'ACTIVE');
     await client.send(new PutItemCommand({ TableName: 'things', Item: { id: { S: 'a' } } }));
     // Act: deleted, then made again keyed by `name`.
     await client.send(new DeleteTableCommand({ TableName: 'things' }));
     const whileGone = client.send(new GetItemCommand({ TableName: 'things', Key: { id: { S: 'a' } } }));
     await expect(whileGone).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await settled(client, 'gone');
     await client.send(table('name'));
+    await settled(client, 'ACTIVE');
     await client.send(new PutItemCommand({ TableName: 'things', Item: { name: { S: 'b' } } }));
     const byOldKey = client.send(new PutItemCommand({ TableName: 'things', Item: { id: { S: 'c' } } }));
     // Assess: the new table's key is the one asked for, and the old item is gone with the old table.
