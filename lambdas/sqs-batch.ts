@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PrecisError } from '../shared/errors.js';
+import { loadOnce } from '../shared/lazily.js';
 import type { Delivery } from '../shared/usecases/delivery.js';
 import { publishMetrics } from './metrics.js';
 import type { Observability } from './runtime.js';
@@ -30,14 +31,10 @@ export interface Redelivery {
  * sends one would otherwise be parsed at every cold start of the function.
  */
 export function redeliveryOnFirstUse(load: () => Promise<Redelivery>): Redelivery {
-  let loaded: Promise<Redelivery> | undefined;
+  const loaded = loadOnce(load);
   return {
     async delay(record, delayMs) {
-      loaded ??= load().catch((error: unknown) => {
-        loaded = undefined;
-        throw error;
-      });
-      await (await loaded).delay(record, delayMs);
+      await (await loaded()).delay(record, delayMs);
     },
   };
 }

@@ -34,3 +34,20 @@ export function lazily<T extends object>(build: () => T): T {
     getPrototypeOf: () => Reflect.getPrototypeOf(real()),
   });
 }
+
+/**
+ * `load` run once, at the first call, and its result shared by every call
+ * after it: for a module imported on first use (a chunk of the bundle) and
+ * what is made from it. A load that fails is forgotten, so the next call
+ * tries again instead of failing for the life of the process.
+ */
+export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
+}

@@ -1,4 +1,5 @@
 import type { AnalysisEngine, AnalysisInput, AnalysisOptions } from '../../shared/analysis/ports.js';
+import { loadOnce } from '../../shared/lazily.js';
 
 /**
  * The offline engine, its module imported with its first analysis (a chunk
@@ -10,16 +11,12 @@ import type { AnalysisEngine, AnalysisInput, AnalysisOptions } from '../../share
  */
 export class OfflineEngineOnFirstUse implements AnalysisEngine {
   readonly name = 'offline';
-  private engine: Promise<AnalysisEngine> | undefined;
+  private readonly engine = loadOnce(async () => {
+    const { OfflineEngine } = await import('../../shared/analysis/offline-engine.js');
+    return new OfflineEngine();
+  });
 
   async analyze(input: AnalysisInput, options: AnalysisOptions) {
-    this.engine ??= import('../../shared/analysis/offline-engine.js').then(
-      ({ OfflineEngine }) => new OfflineEngine(),
-      (error: unknown) => {
-        this.engine = undefined;
-        throw error;
-      },
-    );
-    return (await this.engine).analyze(input, options);
+    return (await this.engine()).analyze(input, options);
   }
 }

@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type ApiConfig, ConfigError } from '../../shared/config.js';
+import { loadOnce } from '../../shared/lazily.js';
 import type { DeadLetterQueue, MessageQueue, UploadSigner } from '../../shared/ports.js';
 import { CursorCodec, processCursorCodec } from '../../shared/storage/cursor.js';
 import { s3EventBody, sourcesOf } from '../ingest/s3-event.js';
@@ -41,11 +42,7 @@ export interface ApiClients extends StorageClients {
  * every cold start.
  */
 function lazySqsQueues(config: ApiConfig, tracing: Logging['tracing']): ApiQueues {
-  let made: Promise<ApiQueues> | null = null;
-  const queues = () => {
-    made ??= import('./sqs-queues.js').then(({ sqsQueues }) => sqsQueues(config, tracing));
-    return made;
-  };
+  const queues = loadOnce(async () => (await import('./sqs-queues.js')).sqsQueues(config, tracing));
   const deadLetters = (which: 'ingest' | 'analyze'): DeadLetterQueue => ({
     receive: async (max) => (await queues()).deadLetters[which].receive(max),
     delete: async (handle) => (await queues()).deadLetters[which].delete(handle),
@@ -64,15 +61,11 @@ function lazySqsQueues(config: ApiConfig, tracing: Logging['tracing']): ApiQueue
  * pay for a second S3 client at each cold start.
  */
 function signerOnFirstUse(presign: S3Client | undefined): UploadSigner {
-  let made: Promise<UploadSigner> | null = null;
-  return {
-    signPut: async (...args) => {
-      made ??= import('../../shared/storage/s3-upload-signer.js').then(
-        ({ S3UploadSigner }) => new S3UploadSigner(presign ?? presigningS3Client()),
-      );
-      return (await made).signPut(...args);
-    },
-  };
+  const signer = loadOnce(async () => {
+    const { S3UploadSigner } = await import('../../shared/storage/s3-upload-signer.js');
+    return new S3UploadSigner(presign ?? presigningS3Client());
+  });
+  return { signPut: async (...args) => (await signer()).signPut(...args) };
 }
 
 /**

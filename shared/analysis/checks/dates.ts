@@ -1,4 +1,5 @@
 import type * as chrono from 'chrono-node';
+import { loadOnce } from '../../lazily.js';
 
 /**
  * Dates the prompt asks the model to write: the analysis prompt asks for
@@ -52,24 +53,16 @@ const LOCALES: Record<string, () => Promise<{ casual: DateReader }>> = {
   ar: () => import('chrono-node/ar'),
 };
 
-const readers = new Map<string, Promise<DateReader>>();
+/** Each language's reader, loaded once. */
+const READERS: Record<string, () => Promise<DateReader>> = Object.fromEntries(
+  Object.entries(LOCALES).map(([locale, load]) => [locale, loadOnce(async () => (await load()).casual)]),
+);
 
 /** The date reader of an article's language (English for one chrono does not read), loaded once. */
 export function dateReaderFor(language: string | null | undefined): Promise<DateReader> {
   const base = (language ?? 'en').toLowerCase().split('-')[0] ?? 'en';
-  const locale = base in LOCALES ? base : 'en';
-  let reader = readers.get(locale);
-  if (!reader) {
-    reader = (LOCALES[locale] as () => Promise<{ casual: DateReader }>)().then(
-      (module) => module.casual,
-      (error: unknown) => {
-        readers.delete(locale);
-        throw error;
-      },
-    );
-    readers.set(locale, reader);
-  }
-  return reader;
+  const locale = Object.hasOwn(READERS, base) ? base : 'en';
+  return (READERS[locale] as () => Promise<DateReader>)();
 }
 
 /** The publication time as chrono's reference: its instant, in its own offset. */

@@ -1,3 +1,4 @@
+import { loadOnce } from '../../lazily.js';
 import { letterShare } from '../../scripts.js';
 import { compareFigures } from './numbers.js';
 
@@ -7,16 +8,12 @@ export interface LanguageDetector {
   known: readonly string[];
 }
 
-let loading: Promise<LanguageDetector> | null = null;
-
 /** Loads the detector once; an analysis that translates nothing never pays for it. */
-export function loadLanguageDetector(): Promise<LanguageDetector> {
-  loading ??= import('../../cleaning/language.js').then(async (m) => {
-    await m.loadLanguageModels();
-    return { detect: m.detectLanguage, known: m.DEFAULT_LANGUAGES };
-  });
-  return loading;
-}
+export const loadLanguageDetector: () => Promise<LanguageDetector> = loadOnce(async () => {
+  const m = await import('../../cleaning/language.js');
+  await m.loadLanguageModels();
+  return { detect: m.detectLanguage, known: m.DEFAULT_LANGUAGES };
+});
 
 /** ISO 15924 codes that are not one Unicode script, as the scripts they stand for. */
 const COMPOSITE_SCRIPTS: Record<string, string[]> = {
