@@ -1,7 +1,7 @@
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { LANGUAGE_CODE, languageName, splitLanguageList } from './languages.js';
-import { lazily } from './lazily.js';
+import { lazily, once } from './lazily.js';
 import { DEFAULT_MAX_OBJECT_BYTES } from './limits.js';
 
 /**
@@ -31,13 +31,6 @@ export const DEFAULT_MAX_WORDS = 100_000;
  * pays for each one (npm run bench, starts). A schema is not changed by
  * the schemas that wrap it, so one instance may sit in many places.
  */
-const once = <T>(build: () => T) => {
-  let built: T | undefined;
-  return (): T => {
-    built ??= build();
-    return built;
-  };
-};
 const nonEmpty = once(() => z.string().check(z.minLength(1)));
 const positiveNumber = once(() => z.coerce.number().check(z.int(), z.positive()));
 const positiveInt = (fallback: number) => z._default(positiveNumber(), fallback);
@@ -158,7 +151,7 @@ const llmEnv = () => ({
   /** The family of the configured models when their names do not say (Azure deployments, proxies). */
   PRECIS_MODEL_FAMILY: z.optional(nonEmpty()),
   /** The server's context window in tokens (a local server's, e.g. Ollama's OLLAMA_CONTEXT_LENGTH). */
-  PRECIS_CONTEXT_TOKENS: z.optional(z.coerce.number().check(z.int(), z.positive())),
+  PRECIS_CONTEXT_TOKENS: z.optional(positiveNumber()),
   /** Capability table fields by model name, as JSON: `{"my-model": {"contextTokens": 16384}}`. */
   PRECIS_MODEL_CAPABILITIES: jsonValue(
     z.record(

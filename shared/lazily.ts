@@ -1,3 +1,12 @@
+/** `build` run at the first call, its result returned by every call after it. */
+export function once<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => {
+    built ??= { value: build() };
+    return built.value;
+  };
+}
+
 /**
  * An object built on its first use, behind the name and type it would have
  * had. zod builds a schema's internals where it is declared, and a
@@ -13,11 +22,7 @@
  * the schemas inside a lazily built one are real ones.
  */
 export function lazily<T extends object>(build: () => T): T {
-  let built: T | undefined;
-  const real = (): T => {
-    built ??= build();
-    return built;
-  };
+  const real = once(build);
   return new Proxy({} as T, {
     get: (_, key) => {
       const target = real();
