@@ -20,6 +20,7 @@ import { AnswerChecks } from './answer-checks.js';
 import { ArticleBudget } from './budget.js';
 import { type CallLayerSettings, LlmCalls } from './calls.js';
 import { type KnowledgeSettings, ModelKnowledge } from './knowledge.js';
+import { LatestSave } from './latest-save.js';
 import { type ReasoningEffort, shutdownNotice } from './models.js';
 import { type NumberedArticle, numberArticle } from './numbered.js';
 import { PROMPT_VERSION } from './prompts.js';
@@ -153,16 +154,16 @@ export class LlmEngine implements AnalysisEngine {
     const { summary, claims, checks, chunks } = analysed;
 
     const translations: Record<string, Translation> = {};
-    // What is paid for is handed to the caller as it arrives, one save after another.
-    let saving = Promise.resolve();
+    // What is paid for is handed to the caller as it arrives, one save after another (LatestSave).
+    const onProgress = options.onProgress;
+    const saves = onProgress ? new LatestSave(onProgress) : null;
     const progress = () => {
-      const onProgress = options.onProgress;
-      if (!onProgress) return;
+      if (!saves) return;
       const waiting = options.targetLanguages.map((lang) => [
         lang,
         { status: 'failed', reason: 'Not translated yet.' },
       ]);
-      const snapshot: AnalysisResult = {
+      saves.offer({
         status: 'PARTIAL',
         summary,
         claims,
@@ -170,8 +171,7 @@ export class LlmEngine implements AnalysisEngine {
         usage: run.meter.usage,
         checks: structuredClone(checks),
         provenance: this.provenance(run, chunks, options.previous),
-      };
-      saving = saving.then(() => onProgress(snapshot)).catch(() => undefined);
+      });
     };
     const pending: string[] = [];
     for (const lang of options.targetLanguages) {
@@ -201,7 +201,7 @@ export class LlmEngine implements AnalysisEngine {
       }
     });
 
-    await saving;
+    await saves?.settled();
     const failed = Object.values(translations).some((t) => t.status !== 'done');
     return {
       status: failed ? 'PARTIAL' : 'DONE',
@@ -277,8 +277,13 @@ export class LlmEngine implements AnalysisEngine {
       await store?.put(key, answer).catch(() => undefined);
       return answer;
     };
-    let answer =
-      (await store?.get(key).catch(() => null)) ?? (await keep(await this.analyser.analyse(input, article, run)));
+    let answer = (await store?.get(key).catch(() => null)) ?? null;
+    if (!answer) {
+      const paid = await this.analyser.analyse(input, article, run);
+      // A summary whose figures are all in the article is settled without a call: its check goes in the same
+      // write, rather than in a second one of the whole answer again.
+      answer = await keep({ ...paid, ...this.checker.settledSummary(input, paid.summary, support) });
+    }
     if (!answer.summaryCheck) {
       answer = await keep({ ...answer, ...(await this.checker.checkedSummary(input, answer.summary, run, support)) });
     }
