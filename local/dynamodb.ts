@@ -105,6 +105,17 @@ function copied<T>(value: T): T {
 /** What dynalite's validateExpressions leaves on a request: the parsed expressions (or none), and its message. */
 const PARSED = ['_updates', '_condition', '_keyCondition', '_filter', '_projection'] as const;
 type Expressions = Record<string, unknown> & Partial<Record<(typeof PARSED)[number], unknown>>;
+/** Whether every expression attribute value is a scalar or a set: a request small enough to be kept. */
+function repeatable(values: unknown): boolean {
+  if (values === undefined || values === null) return true;
+  if (typeof values !== 'object') return false;
+  for (const value of Object.values(values)) {
+    if (value === null || typeof value !== 'object') return false;
+    if ('M' in value || 'L' in value) return false;
+  }
+  return true;
+}
+
 /** Expressions kept at most: a burst's requests repeat a few dozen shapes. */
 const KEPT_EXPRESSIONS = 512;
 
@@ -115,10 +126,11 @@ const KEPT_EXPRESSIONS = 512;
  * uploads' burst. An article's sketch bands are sixteen UpdateItems with the
  * very same expressions, names and values, on sixteen keys. Here the
  * outcome of the validation (its message, or the parsed expressions) is
- * kept by everything it reads, and a request that repeats them all gets a
- * copy of the kept parse (the actions change some in place, as a query turns
- * `:v = id` around): the same answers and errors as parsing again. Only the
- * key of the exact same text, names and values is shared.
+ * kept by everything it reads, for requests whose values are scalars or
+ * sets, and a request that repeats them all gets a copy of the kept parse
+ * (the actions change some in place, as a query turns `:v = id` around):
+ * the same answers and errors as parsing again. Only the exact same text,
+ * names and values share a parse.
  */
 function keepParsedExpressions(): void {
   const require = createRequire(createRequire(import.meta.url).resolve('dynalite'));
@@ -126,6 +138,9 @@ function keepParsedExpressions(): void {
   const validate = validations.validateExpressions;
   const kept = new Map<string, { message: string | undefined; parsed: Partial<Expressions> }>();
   validations.validateExpressions = (data) => {
+    // A request that carries a map or a list (an article's summary, claims, translations) is one of a kind:
+    // keeping it would cost a copy of all it carries, for no later request to take.
+    if (!repeatable(data.ExpressionAttributeValues)) return validate(data);
     const key = JSON.stringify([
       data.UpdateExpression,
       data.ConditionExpression,
