@@ -116,6 +116,13 @@ async function verifyLines(io: Io): Promise<number> {
           'The article is empty: there is nothing to verify the summary against.',
         );
       }
+      // A summary with no sentence has nothing that could be unsupported: "supported" would be a verdict on nothing.
+      if (!/[\p{L}\p{N}]/u.test(row.summary)) {
+        throw new PrecisError(
+          'INVALID_PARAMETER',
+          'The summary is empty: an empty summary supports nothing, so there is nothing to verify.',
+        );
+      }
       out = verifySummary(row.article, row.summary);
     } catch (failure) {
       bad++;
@@ -133,7 +140,7 @@ async function verifyLines(io: Io): Promise<number> {
   return bad > 0 ? 1 : 0;
 }
 
-/** The error line of a verify line that could not be checked: not JSON, not the fields it needs, or no article text. */
+/** The error line of a verify line that could not be checked: not JSON, not the fields it needs, no article text or no summary. */
 function verifyError(failure: unknown): { code: keyof typeof ERROR_CODES; message: string } {
   if (failure instanceof PrecisError) return { code: failure.code, message: failure.message };
   const message = failure instanceof SyntaxError ? 'The line is not JSON.' : `${(failure as Error).message}.`;
