@@ -105,7 +105,8 @@ async function verifyLines(io: Io): Promise<number> {
     if (line.trim() === '') return;
     let out: object;
     try {
-      const row = JSON.parse(line) as { article?: unknown; summary?: unknown };
+      // `null` is JSON too: a line must be an object before its fields are read.
+      const row = (JSON.parse(line) ?? {}) as { article?: unknown; summary?: unknown };
       if (typeof row.article !== 'string' || typeof row.summary !== 'string') {
         throw new Error('each line needs "article" and "summary" strings');
       }

@@ -159,3 +159,30 @@ describe('precis verify of an empty summary', () => {
     expect(code).toBe(1);
   });
 });
+
+describe('precis verify of a line that is JSON but no object', () => {
+  it('says what a line needs, not what JavaScript said of reading a field of null', async () => {
+    // Prepare
+    let stdout = '';
+
+    // Act
+    const code = await main(['verify'], {
+      env: {},
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: new PassThrough(),
+      stdin: (async function* () {
+        yield 'null\n[]\n42\n"text"\n';
+      })(),
+    });
+
+    // Assess
+    const needs = { error: { code: 'INVALID_JSON', message: 'each line needs "article" and "summary" strings.' } };
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([needs, needs, needs, needs]);
+    expect(code).toBe(1);
+  });
+});
