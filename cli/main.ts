@@ -16,6 +16,9 @@ import { RemoteUsageError, USAGE, UsageError, usageMessage } from './usage.js';
 /**
  * The files a list of paths stands for: files as given, folders by their
  * article files; a file named twice (or inside a folder also given) once.
+ * A path that is neither (a device such as /dev/zero, a named pipe, a
+ * socket) is unreadable: its size says nothing of how much it would give,
+ * and a read of it may never end.
  */
 export function expand(paths: string[]): { file: string; unreadable?: string }[] {
   const out: { file: string; unreadable?: string }[] = [];
@@ -35,8 +38,10 @@ export function expand(paths: string[]): { file: string; unreadable?: string }[]
   };
   for (const path of paths) {
     try {
-      if (statSync(path).isDirectory()) walk(path);
-      else add(path);
+      const stat = statSync(path);
+      if (stat.isDirectory()) walk(path);
+      else if (stat.isFile()) add(path);
+      else add(path, NOT_A_FILE);
     } catch (error) {
       add(path, (error as NodeJS.ErrnoException).code ?? 'unreadable');
     }
@@ -44,10 +49,19 @@ export function expand(paths: string[]): { file: string; unreadable?: string }[]
   return out;
 }
 
+/** Why expand() will not read a path that is neither a file nor a folder. */
+const NOT_A_FILE = 'not a file';
+
 /** The line for a file that could not be read, with FILE_UNREADABLE and why in a sentence. */
 export function readError(file: string, reason: string) {
   const message =
-    reason === 'ENOENT' ? 'No such file.' : reason === 'EACCES' ? 'Permission denied.' : `Cannot read: ${reason}.`;
+    reason === 'ENOENT'
+      ? 'No such file.'
+      : reason === 'EACCES'
+        ? 'Permission denied.'
+        : reason === NOT_A_FILE
+          ? 'Not a file or a folder (a device, a named pipe or a socket): precis reads files.'
+          : `Cannot read: ${reason}.`;
   return { file, error: { code: 'FILE_UNREADABLE' satisfies keyof typeof ERROR_CODES, message } };
 }
 
