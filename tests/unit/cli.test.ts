@@ -73,6 +73,15 @@ describe('precis command', () => {
     expect(usage.stderr).toContain('unknown command');
   });
 
+  it('refuses a reprocess window that ends before it starts as a usage error, before asking any API', async () => {
+    // Act
+    const reversed = await precis('reprocess', '--status', 'DONE', '--since', '2026-12-06', '--until', '2026-12-01');
+
+    // Assess
+    expect(reversed.code).toBe(2);
+    expect(reversed.stderr).toMatch(/^precis: --until \(2026-12-01\) must be later than --since \(2026-12-06\)\n/);
+  });
+
   it('answers a usage error with its one line and the command’s own usage, not the whole help, and exit 2', async () => {
     // Act
     const unknown = await precis('nosuchcommand');
