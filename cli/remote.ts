@@ -128,7 +128,7 @@ export async function remoteMain(command: 'reprocess' | 'redrive', argv: string[
     } catch (error) {
       if (!(error instanceof ApiCallError)) throw error;
       if (error.status === null || error.status === 403) {
-        note(`precis: ${error.message}`);
+        note(`precis: ${error.code}: ${error.message}`);
         return 1;
       }
       failed++;
