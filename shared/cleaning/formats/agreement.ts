@@ -124,7 +124,12 @@ export function apart(ours: string[], theirs: string[]): boolean {
 
 /** Characters of a reading's start compared with what the page says of itself: an article speaks of its title early. */
 const OPENING_CHARS = 3000;
-/** Words that say what a text is about: four letters or digits and more (no article, no preposition of most languages). */
+/**
+ * Words that say what a text is about: four letters or digits and more (no
+ * article, no preposition of most languages). Scripts written without spaces
+ * give runs that seldom match: both readings then speak of nothing, and the
+ * tie leaves the choice to the rules.
+ */
 const TOPIC_WORD = /[\p{L}\p{N}]{4,}/gu;
 
 const topicWords = (text: string) => new Set(text.toLowerCase().match(TOPIC_WORD) ?? []);
@@ -164,10 +169,12 @@ export function statedChoice(own: string[], theirs: string[], words: Set<string>
 
 /**
  * Which reading the cleaner takes: precis's own (cut where it runs far past
- * Readability's), or null for Readability's. Its own when Readability finds
- * too little, when it is long, or when it holds text enough and Readability
- * does not find a fifth more (unless it keeps most of the page and
- * Readability's is a tenth shorter).
+ * Readability's), or null for Readability's. When the two are of different
+ * parts of the page, the one that speaks of what the page says it is about
+ * (statedChoice). Else its own when Readability finds too little, when it
+ * is long, or when it holds text enough and Readability does not find a
+ * fifth more (unless it keeps most of the page and Readability's is a tenth
+ * shorter).
  */
 export function defaultChoice({ own, theirs, long, stated, site }: Readings): string[] | null {
   if (!own || own.chars < MIN_CHARS) return null;
