@@ -8,6 +8,7 @@ import {
   statedChoice,
   statedWords,
 } from '../../../shared/cleaning/formats/agreement.js';
+import { cleanDocument } from '../../../shared/cleaning/index.js';
 import { pageMetadata } from '../../../shared/cleaning/page-metadata.js';
 
 /** A short article about a bridge, as one reading of a page finds it. */
@@ -76,5 +77,45 @@ describe('the choice between two readings of different parts of a page', () => {
       `<html><head><script type="application/ld+json">${JSON.stringify({ '@type': 'NewsArticle', description: 'Buses get a lane' })}</script></head><body></body></html>`,
     ).document;
     expect(pageMetadata(ld).description).toBe('Buses get a lane');
+  });
+});
+
+describe('a page whose two readings are of different parts of it', () => {
+  /** Short paragraphs, each followed by a gallery link: the block classes find too little prose in them. */
+  const ARTICLE = [
+    'The council voted to close the old river bridge to cars from March, after engineers found cracks in two of its supports.',
+    'Buses will cross on a temporary lane beside the bridge, and the council expects the work to take about six weeks.',
+    'Shop owners on both banks asked the council to waive their market fees, and the council said it would look at it.',
+    'The mayor said the decision had not been easy, and that a new bridge would be designed this year with money from the budget.',
+  ];
+  /** Readers' letters in a box Readability scores down and the block classes do not: longer prose than the article. */
+  const LETTERS = Array.from(
+    { length: 9 },
+    (_, i) =>
+      `Reader ${i + 1} from the valley wrote in to tell us about the garden they have kept for years and the vegetables that grow in it in the spring and the summer when the weather is kind to them and the rain comes at the right time of the year`,
+  );
+  const page = (head: string) => `<!doctype html><html><head>${head}</head><body>
+<div class="story">${ARTICLE.map((p, i) => `<p>${p}</p><p><a href="/gallery/${i}">Pictures of the bridge</a></p>`).join('\n')}</div>
+<div class="shoutbox">${LETTERS.map((p) => `<p>${p}</p>`).join('\n')}</div>
+</body></html>`;
+  const cleaned = (html: string) => cleanDocument(Buffer.from(html), { name: 'page.html' }).text;
+
+  it('takes the one about what the page’s title and description say', () => {
+    const text = cleaned(
+      page(
+        '<title>Bridge to close</title><meta name="description" content="Cracked supports close the old river bridge to cars; buses get a temporary lane.">',
+      ),
+    );
+
+    for (const p of ARTICLE) expect(text).toContain(p);
+    expect(text).not.toContain('Reader 1 from the valley');
+  });
+
+  it('leaves the choice to the lengths when the page says nothing of itself', () => {
+    // The letters are the longer reading by far: without a title to go by, the rules take them.
+    const text = cleaned(page(''));
+
+    expect(text).toContain(LETTERS[0]);
+    expect(text).not.toContain(ARTICLE[0]);
   });
 });
