@@ -10,6 +10,8 @@ export interface DocumentMetadata {
   publishedAt?: string | null;
   site?: string | null;
   url?: string | null;
+  /** What the page says it is about (its description meta tag or JSON-LD's): tells which of two readings of a page is its article. */
+  description?: string | null;
   /** The language the page declares (`<html lang>`): used only when the text is too short to tell. */
   lang?: string | null;
 }

@@ -145,6 +145,7 @@ export function pageMetadata(document: Doc): DocumentMetadata {
     byline: nameOf(ld?.author) ?? meta(tags, 'author', 'article:author', 'byl', 'dc.creator'),
     publishedAt: published ? parseDate(published) : null,
     site: meta(tags, 'og:site_name', 'application-name') ?? nameOf(ld?.publisher),
+    description: meta(tags, 'og:description', 'twitter:description', 'description') ?? str(ld?.description),
     url: found.canonical?.getAttribute('href') ?? meta(tags, 'og:url') ?? str(ld?.url) ?? null,
     lang: document.documentElement?.getAttribute('lang')?.trim() || null,
   };

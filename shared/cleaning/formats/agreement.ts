@@ -91,20 +91,98 @@ export interface Readings {
   theirs: string[];
   /** The own reading is long enough that Readability is asked only where it ends. */
   long: boolean;
+  /** What the page says of itself: its title and description ('' when it says nothing), and its site's name. */
+  stated?: string;
+  site?: string | null;
 }
 
 const textLength = (paragraphs: string[]) => paragraphs.reduce((sum, p) => sum + p.length, 0);
 
 /**
- * Which reading the cleaner takes: precis's own (cut where it runs far past
- * Readability's), or null for Readability's. Its own when Readability finds
- * too little, when it is long, or when it holds text enough and Readability
- * does not find a fifth more (unless it keeps most of the page and
- * Readability's is a tenth shorter).
+ * Most of either reading's text the other may hold for the two to be
+ * readings of different parts of the page (an article and a rail of
+ * teasers, a comment thread, a notice), not longer and shorter readings of
+ * one article.
  */
-export function defaultChoice({ own, theirs, long }: Readings): string[] | null {
+export const APART_SHARE = 0.3;
+
+/** Share of `ours`'s text (characters) that `theirs` holds too. */
+function heldShare(ours: string[], theirs: string[]): number {
+  const shared = sharedWith(ours, theirs.join(' '));
+  let [all, held] = [0, 0];
+  ours.forEach((p, i) => {
+    all += p.length;
+    if (shared[i]) held += p.length;
+  });
+  return all === 0 ? 0 : held / all;
+}
+
+/** The two readings are of different parts of the page: neither holds more than APART_SHARE of the other. */
+export function apart(ours: string[], theirs: string[]): boolean {
+  return heldShare(ours, theirs) <= APART_SHARE && heldShare(theirs, ours) <= APART_SHARE;
+}
+
+/** Characters of a reading's start compared with what the page says of itself: an article speaks of its title early. */
+const OPENING_CHARS = 3000;
+/**
+ * Words that say what a text is about: four letters or digits and more (no
+ * article, no preposition of most languages). Scripts written without spaces
+ * give runs that seldom match: both readings then speak of nothing, and the
+ * tie leaves the choice to the rules.
+ */
+const TOPIC_WORD = /[\p{L}\p{N}]{4,}/gu;
+
+const topicWords = (text: string) => new Set(text.toLowerCase().match(TOPIC_WORD) ?? []);
+
+/** Fewest words the page must say of itself (its site's name apart) to tell its article from the rest. */
+const STATED_WORDS = 3;
+
+/**
+ * The words a page says of itself (its title's and description's), less
+ * its site's name (printed all over the page): null when fewer than STATED_WORDS.
+ */
+export function statedWords(stated: string | undefined, site?: string | null): Set<string> | null {
+  const words = topicWords(stated ?? '');
+  for (const word of topicWords(site ?? '')) words.delete(word);
+  return words.size >= STATED_WORDS ? words : null;
+}
+
+/** Share of the page's stated words (above) that a reading's opening holds. */
+export function speaksOf(words: Set<string>, paragraphs: string[]): number {
+  const opening = topicWords(paragraphs.join(' ').slice(0, OPENING_CHARS));
+  let found = 0;
+  for (const word of words) if (opening.has(word)) found++;
+  return found / words.size;
+}
+
+/**
+ * When the two readings are of different parts of the page, the one that
+ * speaks of what the page says it is about (its title and description) is
+ * its article: 'own', 'theirs', or null when that does not tell them apart.
+ */
+export function statedChoice(own: string[], theirs: string[], words: Set<string> | null): 'own' | 'theirs' | null {
+  if (words === null || !apart(own, theirs)) return null;
+  const [mine, other] = [speaksOf(words, own), speaksOf(words, theirs)];
+  if (mine === other) return null;
+  return mine > other ? 'own' : 'theirs';
+}
+
+/**
+ * Which reading the cleaner takes: precis's own (cut where it runs far past
+ * Readability's), or null for Readability's. When the two are of different
+ * parts of the page, the one that speaks of what the page says it is about
+ * (statedChoice). Else its own when Readability finds too little, when it
+ * is long, or when it holds text enough and Readability does not find a
+ * fifth more (unless it keeps most of the page and Readability's is a tenth
+ * shorter).
+ */
+export function defaultChoice({ own, theirs, long, stated, site }: Readings): string[] | null {
   if (!own || own.chars < MIN_CHARS) return null;
   const [theirChars, ownLength] = [textLength(theirs), textLength(own.paragraphs)];
+  if (theirChars >= MIN_CHARS) {
+    const by = statedChoice(own.paragraphs, theirs, statedWords(stated, site));
+    if (by !== null) return by === 'own' ? own.paragraphs : null;
+  }
   const wholePage = own.chars >= WHOLE_PAGE_SHARE * own.allChars;
   const trusted = own.chars >= TRUSTED_CHARS;
   const takeOwn =

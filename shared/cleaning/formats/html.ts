@@ -373,7 +373,8 @@ function readPage(html: string, budget: Budget): ParsedDocument {
   }
   // Which reading: precis's own (cut where it runs far past Readability's), or Readability's.
   const mine = ownDocument();
-  const chosen = mine ? chooseReading({ own, theirs: paragraphs, long }) : null;
+  const stated = [found.title, found.description].filter(Boolean).join(' ');
+  const chosen = mine ? chooseReading({ own, theirs: paragraphs, long, stated, site: found.site }) : null;
   if (mine && chosen) return { ...mine, paragraphs: chosen };
   if (!body || paragraphs.length === 0) {
     throw new InvalidInputError(
