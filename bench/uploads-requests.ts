@@ -7,8 +7,12 @@
  * CPU time spent by each article's end (which a busy machine does not
  * change as it changes wall times).
  *
- *   npx tsx bench/uploads-requests.ts [--articles 20] [--sites]
+ *   npx tsx bench/uploads-requests.ts [--articles 20] [--sites] [--bursts 1]
  *
+ * `--bursts 2` sends a second burst on the same running stack and prints
+ * the same figures for it: the first burst is the one the bench's row
+ * measures, right after the stack starts; the second shows what warming
+ * (V8's compiled code, open connections) is worth.
  * `--sites` splits the requests by the code that sent them. Run under
  * `node --cpu-prof --import tsx bench/uploads-requests.ts` it profiles every
  * thread of the stack too (the emulators' workers take the parent's
@@ -23,8 +27,17 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { benchUploads, type UploadEnd } from './uploads.js';
 
 const { values } = parseArgs({
-  options: { articles: { type: 'string', default: '20' }, sites: { type: 'boolean', default: false } },
+  options: {
+    articles: { type: 'string', default: '20' },
+    sites: { type: 'boolean', default: false },
+    bursts: { type: 'string', default: '1' },
+  },
 });
+const bursts = Number(values.bursts);
+if (!Number.isInteger(bursts) || bursts < 1) {
+  console.error('--bursts must be a whole number of at least 1');
+  process.exit(2);
+}
 const articles = Number(values.articles);
 if (!Number.isInteger(articles) || articles < 1) {
   console.error('--articles must be a whole number of at least 1');
@@ -96,50 +109,62 @@ countSends('S3', S3Client.prototype);
 countSends('DynamoDB', DynamoDBClient.prototype);
 countSends('DynamoDB', DynamoDBDocumentClient.prototype);
 
+/** What one burst cost: its requests, its CPU (the process's, and each thread's), and its ends. */
+interface Burst {
+  counts: Map<string, number>;
+  cpu: NodeJS.CpuUsage;
+  threadsAtStart: Map<string, number>;
+  threadsAtEnd: Map<string, number>;
+  ends: UploadEnd[];
+}
+const measured: Burst[] = [];
 let cpuAtStart = process.cpuUsage();
-let cpu = process.cpuUsage();
 let threadsAtStart = new Map<string, number>();
-let threadsAtEnd = new Map<string, number>();
-let ends: UploadEnd[] = [];
 const micros = () => process.hrtime.bigint() / 1000n;
 const rows = await benchUploads((line) => process.stderr.write(`${line}\n`), {
   atOnce: articles,
+  bursts,
   onPhase: (phase) => {
     // Only the uploads at once are counted: not the warm-up, not the anchor.
     counting = phase === 'together';
     if (phase === 'together') {
+      counts.clear();
       cpuAtStart = process.cpuUsage();
       threadsAtStart = threadCpu();
     }
     if (phase === 'done') {
-      cpu = process.cpuUsage(cpuAtStart);
-      threadsAtEnd = threadCpu();
+      const cpu = process.cpuUsage(cpuAtStart);
+      measured.push({ counts: new Map(counts), cpu, threadsAtStart, threadsAtEnd: threadCpu(), ends: [] });
     }
     process.stderr.write(`phase ${phase} at ${micros()} µs\n`);
   },
   onEnds: (e) => {
-    ends = e;
+    const last = measured.at(-1);
+    if (last) last.ends = e;
   },
 });
 
-// The uploads are the user's requests, not the stack's.
-for (const name of counts.keys()) {
-  if (name.startsWith('S3 PutObject') && !name.includes('shared/'))
-    counts.set(name, (counts.get(name) ?? 0) - articles);
+for (const [index, { counts, cpu, threadsAtStart, threadsAtEnd, ends }] of measured.entries()) {
+  if (measured.length > 1) console.log(`-- burst ${index + 1}${index === 0 ? " (the row's)" : ' (same stack)'}`);
+  // The uploads are the user's requests, not the stack's.
+  for (const name of counts.keys()) {
+    if (name.startsWith('S3 PutObject') && !name.includes('shared/'))
+      counts.set(name, (counts.get(name) ?? 0) - articles);
+  }
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  console.log(`${articles} articles at once: ${(total / articles).toFixed(1)} requests an article`);
+  for (const [name, n] of [...counts].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1])) {
+    console.log(`  ${(n / articles).toFixed(2).padStart(6)}  ${name}`);
+  }
+  const perArticle = (ms: number) => `${(ms / articles).toFixed(0)} ms`;
+  console.log(`CPU: ${perArticle((cpu.user + cpu.system) / 1000)} an article (this process, all threads); by thread:`);
+  const busy = [...threadsAtEnd]
+    .map(([tid, ms]) => [tid, ms - (threadsAtStart.get(tid) ?? 0)] as const)
+    .filter(([, ms]) => ms >= articles)
+    .sort((a, b) => b[1] - a[1]);
+  for (const [tid, ms] of busy)
+    console.log(`  thread ${tid.padEnd(8)} ${perArticle(ms).padStart(7)}  ${threadName(tid)}`);
+  console.log(`CPU time (ms) at each end: ${ends.map((e) => e.cpuMs.toFixed(0)).join(' ')}`);
+  console.log(`wall time (ms) at each end: ${ends.map((e) => e.ms).join(' ')}`);
 }
-const total = [...counts.values()].reduce((a, b) => a + b, 0);
-console.log(`${articles} articles at once: ${(total / articles).toFixed(1)} requests an article`);
-for (const [name, n] of [...counts].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1])) {
-  console.log(`  ${(n / articles).toFixed(2).padStart(6)}  ${name}`);
-}
-const perArticle = (ms: number) => `${(ms / articles).toFixed(0)} ms`;
-console.log(`CPU: ${perArticle((cpu.user + cpu.system) / 1000)} an article (this process, all threads); by thread:`);
-const busy = [...threadsAtEnd]
-  .map(([tid, ms]) => [tid, ms - (threadsAtStart.get(tid) ?? 0)] as const)
-  .filter(([, ms]) => ms >= articles)
-  .sort((a, b) => b[1] - a[1]);
-for (const [tid, ms] of busy)
-  console.log(`  thread ${tid.padEnd(8)} ${perArticle(ms).padStart(7)}  ${threadName(tid)}`);
-console.log(`CPU time (ms) at each end: ${ends.map((e) => e.cpuMs.toFixed(0)).join(' ')}`);
-console.log(`wall time (ms) at each end: ${ends.map((e) => e.ms).join(' ')}`);
 for (const row of rows) console.log(`${row.measure}: ${row.value} (${row.anchor})`);

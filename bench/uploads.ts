@@ -81,6 +81,12 @@ export interface BenchUploadsOptions {
   onEnds?: (ends: UploadEnd[]) => void;
   /** Told when the uploads at once start (epoch ms), with their articles' ids in the order they were sent. */
   onUploads?: (startedAt: number, articleIds: string[]) => void;
+  /**
+   * Bursts of uploads at once on the same running stack (1). The row is the
+   * first one's, as the stack meets it after starting; each further burst
+   * is told through the phases and `onEnds` only, to show what warming does.
+   */
+  bursts?: number;
 }
 
 /**
@@ -147,6 +153,13 @@ export async function benchUploads(log: (line: string) => void, options: BenchUp
     const together = await batch(atOnce, true);
     options.onPhase?.('done');
     options.onEnds?.(together);
+    for (let burst = 1; burst < (options.bursts ?? 1); burst++) {
+      options.onPhase?.('together');
+      const again = await batch(atOnce, true);
+      options.onPhase?.('done');
+      options.onEnds?.(again);
+      log(`burst ${burst + 1} on the same stack: p50 upload to terminal state ${ms(median(times(again)))}`);
+    }
     const p50 = median(times(together));
     return [
       {

@@ -3,7 +3,7 @@
  * its HTTP API (local or deployed). On a terminal: tables, colour and a
  * progress bar; piped: one JSON object per line, for scripts.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs, styleText } from 'node:util';
 import type { ArticleRecord, Claim, Status } from '../shared/article.js';
@@ -334,23 +334,23 @@ async function upload(
   bar?.start(files.length, 0, { phase: 'uploading', file: '' });
   for (const { file, unreadable } of files) {
     bar?.update({ file: escapeControls(basename(file)) });
-    let bytes: Buffer | null = null;
+    // The API is asked with the file's size before the file is read: one past its limit is refused unread.
+    let size: number | null = null;
     let reason = unreadable;
     if (!reason) {
       try {
-        bytes = readFileSync(file);
+        size = statSync(file).size;
       } catch (error) {
         reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
       }
     }
-    if (!bytes) {
+    if (size === null) {
       failed++;
       line(readError(file, reason ?? 'unreadable'));
       bar?.increment();
       continue;
     }
     try {
-      const size = bytes.length;
       if (size === 0) throw new ApiCallError('EMPTY_OBJECT', 'The file is empty (0 bytes).', null);
       const contentType = CONTENT_TYPES[formatFromName(file) ?? 'text'];
       const ticket = await callApi<UploadTicket>(target, 'POST', '/articles', {
@@ -358,6 +358,15 @@ async function upload(
         contentType,
         size,
       });
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch (error) {
+        failed++;
+        line(readError(file, (error as NodeJS.ErrnoException).code ?? 'unreadable'));
+        bar?.increment();
+        continue;
+      }
       if (ticket.upload) {
         const put = await fetch(ticket.upload.url, {
           method: 'PUT',

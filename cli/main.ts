@@ -16,6 +16,9 @@ import { RemoteUsageError, USAGE, UsageError, usageMessage } from './usage.js';
 /**
  * The files a list of paths stands for: files as given, folders by their
  * article files; a file named twice (or inside a folder also given) once.
+ * A path that is neither (a device such as /dev/zero, a named pipe, a
+ * socket) is unreadable: its size says nothing of how much it would give,
+ * and a read of it may never end.
  */
 export function expand(paths: string[]): { file: string; unreadable?: string }[] {
   const out: { file: string; unreadable?: string }[] = [];
@@ -35,8 +38,10 @@ export function expand(paths: string[]): { file: string; unreadable?: string }[]
   };
   for (const path of paths) {
     try {
-      if (statSync(path).isDirectory()) walk(path);
-      else add(path);
+      const stat = statSync(path);
+      if (stat.isDirectory()) walk(path);
+      else if (stat.isFile()) add(path);
+      else add(path, NOT_A_FILE);
     } catch (error) {
       add(path, (error as NodeJS.ErrnoException).code ?? 'unreadable');
     }
@@ -44,10 +49,19 @@ export function expand(paths: string[]): { file: string; unreadable?: string }[]
   return out;
 }
 
+/** Why expand() will not read a path that is neither a file nor a folder. */
+const NOT_A_FILE = 'not a file';
+
 /** The line for a file that could not be read, with FILE_UNREADABLE and why in a sentence. */
 export function readError(file: string, reason: string) {
   const message =
-    reason === 'ENOENT' ? 'No such file.' : reason === 'EACCES' ? 'Permission denied.' : `Cannot read: ${reason}.`;
+    reason === 'ENOENT'
+      ? 'No such file.'
+      : reason === 'EACCES'
+        ? 'Permission denied.'
+        : reason === NOT_A_FILE
+          ? 'Not a file or a folder (a device, a named pipe or a socket): precis reads files.'
+          : `Cannot read: ${reason}.`;
   return { file, error: { code: 'FILE_UNREADABLE' satisfies keyof typeof ERROR_CODES, message } };
 }
 
@@ -105,7 +119,8 @@ async function verifyLines(io: Io): Promise<number> {
     if (line.trim() === '') return;
     let out: object;
     try {
-      const row = JSON.parse(line) as { article?: unknown; summary?: unknown };
+      // `null` is JSON too: a line must be an object before its fields are read.
+      const row = (JSON.parse(line) ?? {}) as { article?: unknown; summary?: unknown };
       if (typeof row.article !== 'string' || typeof row.summary !== 'string') {
         throw new Error('each line needs "article" and "summary" strings');
       }
@@ -114,6 +129,13 @@ async function verifyLines(io: Io): Promise<number> {
         throw new PrecisError(
           'NO_ARTICLE_TEXT',
           'The article is empty: there is nothing to verify the summary against.',
+        );
+      }
+      // A summary with no sentence has nothing that could be unsupported: "supported" would be a verdict on nothing.
+      if (!/[\p{L}\p{N}]/u.test(row.summary)) {
+        throw new PrecisError(
+          'INVALID_PARAMETER',
+          'The summary is empty: an empty summary supports nothing, so there is nothing to verify.',
         );
       }
       out = verifySummary(row.article, row.summary);
@@ -133,7 +155,7 @@ async function verifyLines(io: Io): Promise<number> {
   return bad > 0 ? 1 : 0;
 }
 
-/** The error line of a verify line that could not be checked: not JSON, not the fields it needs, or no article text. */
+/** The error line of a verify line that could not be checked: not JSON, not the fields it needs, no article text or no summary. */
 function verifyError(failure: unknown): { code: keyof typeof ERROR_CODES; message: string } {
   if (failure instanceof PrecisError) return { code: failure.code, message: failure.message };
   const message = failure instanceof SyntaxError ? 'The line is not JSON.' : `${(failure as Error).message}.`;

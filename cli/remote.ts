@@ -82,6 +82,9 @@ export async function remoteMain(command: 'reprocess' | 'redrive', argv: string[
     const until = instant.safeParse(values.until);
     if (!since.success) throw new RemoteUsageError(`--since: ${since.error.issues[0]?.message}`);
     if (!until.success) throw new RemoteUsageError(`--until: ${until.error.issues[0]?.message}`);
+    if (since.data && until.data && since.data >= until.data) {
+      throw new RemoteUsageError(`--until (${values.until}) must be later than --since (${values.since})`);
+    }
     const target = await apiTarget(values, io.env);
     const dryRun = Boolean(values['dry-run']);
     let cursor: string | undefined;
@@ -125,7 +128,7 @@ export async function remoteMain(command: 'reprocess' | 'redrive', argv: string[
     } catch (error) {
       if (!(error instanceof ApiCallError)) throw error;
       if (error.status === null || error.status === 403) {
-        note(`precis: ${error.message}`);
+        note(`precis: ${error.code}: ${error.message}`);
         return 1;
       }
       failed++;

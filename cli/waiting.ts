@@ -23,12 +23,13 @@ export function waitingFor(article: Pick<ArticleRecord, 'id' | 'status' | 'batch
 }
 
 function batchWait(batch: BatchWait): string {
-  const calls = `${batch.requests} LLM call${batch.requests === 1 ? '' : 's'}`;
+  const one = batch.requests === 1;
+  const calls = `${batch.requests} LLM call${one ? '' : 's'} wait${one ? 's' : ''}`;
   switch (batch.state) {
     case 'queued':
-      return `its ${calls} wait to be sent to the provider's Batch API (put off at ${batch.queuedAt}); the batch function sends them on its next run.`;
+      return `its ${calls} to be sent to the provider's Batch API (put off at ${batch.queuedAt}); the batch function sends them on its next run.`;
     case 'submitted':
-      return `its ${calls} wait in the provider's Batch API, batch ${batch.id}${batch.deadline ? ` (answered by ${batch.deadline} at the latest)` : ''}; the batch function collects the answers once the batch ends.`;
+      return `its ${calls} in the provider's Batch API, batch ${batch.id}${batch.deadline ? ` (answered by ${batch.deadline} at the latest)` : ''}; the batch function collects the answers once the batch ends.`;
     case 'collected':
       return `its batch ${batch.id} has answered; the analysis goes on with the answers.`;
     case 'realtime':

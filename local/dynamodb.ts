@@ -93,6 +93,78 @@ function keepTableDescriptions(): void {
 }
 keepTableDescriptions();
 
+/** A copy of a parsed expression, each object with its own prototype (the parsers make some with none). */
+function copied<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copied) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const copy = Object.create(Object.getPrototypeOf(value)) as Record<string, unknown>;
+  for (const key of Object.keys(value)) copy[key] = copied((value as Record<string, unknown>)[key]);
+  return copy as T;
+}
+
+/** What dynalite's validateExpressions leaves on a request: the parsed expressions (or none), and its message. */
+const PARSED = ['_updates', '_condition', '_keyCondition', '_filter', '_projection'] as const;
+type Expressions = Record<string, unknown> & Partial<Record<(typeof PARSED)[number], unknown>>;
+/** Whether every expression attribute value is a scalar or a set: a request small enough to be kept. */
+function repeatable(values: unknown): boolean {
+  if (values === undefined || values === null) return true;
+  if (typeof values !== 'object') return false;
+  for (const value of Object.values(values)) {
+    if (value === null || typeof value !== 'object') return false;
+    if ('M' in value || 'L' in value) return false;
+  }
+  return true;
+}
+
+/** Expressions kept at most: a burst's requests repeat a few dozen shapes. */
+const KEPT_EXPRESSIONS = 512;
+
+/**
+ * dynalite parses a request's expressions (update, condition, key
+ * condition, filter, projection) with PEG parsers at every request, with
+ * its attribute names and values: a fifth of its thread's work under the
+ * uploads' burst. An article's sketch bands are sixteen UpdateItems with the
+ * very same expressions, names and values, on sixteen keys. Here the
+ * outcome of the validation (its message, or the parsed expressions) is
+ * kept by everything it reads, for requests whose values are scalars or
+ * sets, and a request that repeats them all gets a copy of the kept parse
+ * (the actions change some in place, as a query turns `:v = id` around):
+ * the same answers and errors as parsing again. Only the exact same text,
+ * names and values share a parse.
+ */
+function keepParsedExpressions(): void {
+  const require = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+  const validations = require('./validations') as { validateExpressions: (data: Expressions) => string | undefined };
+  const validate = validations.validateExpressions;
+  const kept = new Map<string, { message: string | undefined; parsed: Partial<Expressions> }>();
+  validations.validateExpressions = (data) => {
+    // A request that carries a map or a list (an article's summary, claims, translations) is one of a kind:
+    // keeping it would cost a copy of all it carries, for no later request to take.
+    if (!repeatable(data.ExpressionAttributeValues)) return validate(data);
+    const key = JSON.stringify([
+      data.UpdateExpression,
+      data.ConditionExpression,
+      data.KeyConditionExpression,
+      data.FilterExpression,
+      data.ProjectionExpression,
+      data.ExpressionAttributeNames,
+      data.ExpressionAttributeValues,
+    ]);
+    const found = kept.get(key);
+    if (found) {
+      for (const name of PARSED) if (name in found.parsed) data[name] = copied(found.parsed[name]);
+      return found.message;
+    }
+    const message = validate(data);
+    const parsed: Partial<Expressions> = {};
+    for (const name of PARSED) if (data[name] !== undefined) parsed[name] = copied(data[name]);
+    if (kept.size >= KEPT_EXPRESSIONS) kept.delete(kept.keys().next().value as string);
+    kept.set(key, { message, parsed });
+    return message;
+  };
+}
+keepParsedExpressions();
+
 export interface LocalDynamo {
   endpoint: string;
   close(): Promise<void>;

@@ -92,21 +92,41 @@ const batch = () =>
       "Through the provider's Batch API, at its batch price (half, on OpenAI and Azure), answered within 24 hours: for backfills.",
   });
 export const reprocessBody = lazily(() => z.strictObject({ scope: scope(), batch: batch() }));
-const instant = () => z.iso.datetime({ offset: true });
+/**
+ * An instant as ISO 8601 gives it, with any offset, read as the instant in
+ * UTC with milliseconds: the form receipt times are stored and compared in
+ * (as strings), so "2026-12-05T20:00:00+05:00" means 15:00 UTC, not 20:00.
+ */
+const instant = () =>
+  z.pipe(
+    z.iso.datetime({ offset: true }),
+    z.transform((at: string) => new Date(at).toISOString()),
+  );
 export const bulkBody = lazily(() =>
-  z.strictObject({
-    status: z.enum(['DONE', 'PARTIAL', 'FAILED'], {
-      error: (issue) => (issue.input === undefined ? 'required: one of "DONE", "PARTIAL" or "FAILED"' : undefined),
-    }),
-    receivedFrom: z.optional(instant()),
-    receivedBefore: z.optional(instant()),
-    engine: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
-    scope: scope(),
-    batch: batch(),
-    limit: z._default(z.number().check(z.int(), z.gte(1), z.lte(BULK_LIMIT)), 25),
-    cursor: z.optional(z.string().check(z.minLength(1))),
-    dryRun: z._default(z.boolean(), false),
-  }),
+  z
+    .strictObject({
+      status: z.enum(['DONE', 'PARTIAL', 'FAILED'], {
+        error: (issue) => (issue.input === undefined ? 'required: one of "DONE", "PARTIAL" or "FAILED"' : undefined),
+      }),
+      receivedFrom: z.optional(instant()),
+      receivedBefore: z.optional(instant()),
+      engine: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+      scope: scope(),
+      batch: batch(),
+      limit: z._default(z.number().check(z.int(), z.gte(1), z.lte(BULK_LIMIT)), 25),
+      cursor: z.optional(z.string().check(z.minLength(1))),
+      dryRun: z._default(z.boolean(), false),
+    })
+    .check(
+      // A window that ends before it starts is a mistake to say, not an empty page nor a query the table refuses.
+      z.refine(
+        (body) =>
+          body.receivedFrom === undefined ||
+          body.receivedBefore === undefined ||
+          body.receivedFrom < body.receivedBefore,
+        { message: 'must be later than receivedFrom', path: ['receivedBefore'] },
+      ),
+    ),
 );
 export const redriveBody = lazily(() =>
   z.strictObject({ max: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000))) }),

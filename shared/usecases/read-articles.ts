@@ -83,7 +83,7 @@ async function analysedArticle(id: string, deps: ReadDeps): Promise<ArticleRecor
 
 export type SummaryView =
   | ({ articleId: string; lang: string | null; original: true; status: 'done' } & Summary)
-  | ({ articleId: string; lang: string; original: false } & Translation);
+  | ({ articleId: string; lang: string; original: false; stub?: true } & Translation);
 
 /** The summary in the article's own language, or its translation into `lang`. */
 export async function getSummary(id: string, lang: string | undefined, deps: ReadDeps): Promise<SummaryView> {
@@ -100,7 +100,9 @@ export async function getSummary(id: string, lang: string | undefined, deps: Rea
       `Article ${id} has no translation into "${lang}". Languages: ${[language ?? 'original', ...available].join(', ')}.`,
     );
   }
-  return { articleId: id, lang, original: false, ...translation };
+  // The stand-in LLM's "translations" are filler: a script reading this view alone must be told so.
+  const stub = translation.status === 'done' && article.provenance?.stub === true;
+  return { articleId: id, lang, original: false, ...translation, ...(stub ? { stub: true as const } : {}) };
 }
 
 export async function getClaims(id: string, deps: ReadDeps) {

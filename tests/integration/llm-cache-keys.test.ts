@@ -35,13 +35,17 @@ beforeEach(() => {
 
 function engines() {
   const kept = new Map<string, KeptAnswer>();
+  const writes: KeptAnswer[] = [];
   const answers = {
     get: async (key: string) => kept.get(key) ?? null,
-    put: async (key: string, answer: KeptAnswer) => void kept.set(key, answer),
+    put: async (key: string, answer: KeptAnswer) => {
+      writes.push(answer);
+      kept.set(key, answer);
+    },
   };
   const config = stubLlmConfig(stub.baseURL);
   const llm = createLlmEngine(config, 'sk-test', () => undefined, answers);
-  return { llm, cached: new CachedEngine(llm, new MemoryAnalysisCache()), kept };
+  return { llm, cached: new CachedEngine(llm, new MemoryAnalysisCache()), kept, writes };
 }
 
 const body: AnalysisInput = cleanDocument(sample('basra-water.html'), { name: 'basra-water.html' });
@@ -91,5 +95,21 @@ describe('what is kept of an analysis', () => {
     // The poisoned upload's own redelivery takes its kept answer: no new analysis.
     await llm.analyze({ ...poisoned }, { targetLanguages: [] });
     expect(analyses()).toBe(2);
+  });
+
+  it('is written once when the summary carries no figure the article lacks: its check goes in the same write', async () => {
+    // Prepare
+    const { llm, writes } = engines();
+    // Act
+    const result = await llm.analyze(body, { targetLanguages: [] });
+    // Assess
+    expect(result.checks?.summary).toEqual({ verified: true, unsupportedFigures: [] });
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.summaryCheck).toEqual({ verified: true, unsupportedFigures: [] });
+    // A redelivery takes it as it is: no call, no write.
+    const calls = stub.requests.length;
+    await llm.analyze({ ...body }, { targetLanguages: [] });
+    expect(stub.requests).toHaveLength(calls);
+    expect(writes).toHaveLength(1);
   });
 });

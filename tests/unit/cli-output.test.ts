@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { jsonLine } from '../../cli/terminal.js';
+import { waitingFor } from '../../cli/waiting.js';
 
 const ID = '0123456789abcdef01234567';
 /** What an article can carry into a terminal: retitle the window, clear the screen, ring, an 8-bit CSI, DEL. */
@@ -176,6 +177,24 @@ describe('precis get on an article that has not ended', () => {
       "No summary yet: the article is ANALYZING in batch mode: its 2 LLM calls wait in the provider's Batch API, batch batch_69a1 (answered by 2026-11-02T09:00:00.000Z at the latest)",
     );
     expect(shown.stdout).not.toMatch(/No summary: the article is ANALYZING\./);
+  });
+
+  it('says one call waits, and several wait', () => {
+    // Prepare
+    const article = (requests: number) =>
+      ({
+        id: WAITING_ID,
+        status: 'ANALYZING',
+        batch: { state: 'queued', requests, queuedAt: '2026-11-01T09:00:00.000Z' },
+      }) as Parameters<typeof waitingFor>[0];
+
+    // Act
+    const one = waitingFor(article(1));
+    const two = waitingFor(article(2));
+
+    // Assess
+    expect(one).toContain("its 1 LLM call waits to be sent to the provider's Batch API");
+    expect(two).toContain("its 2 LLM calls wait to be sent to the provider's Batch API");
   });
 
   it('prints the record as it is when piped, and says what it waits for on stderr', async () => {

@@ -73,6 +73,24 @@ describe('precis command', () => {
     expect(usage.stderr).toContain('unknown command');
   });
 
+  it('refuses a reprocess window that ends before it starts as a usage error, before asking any API', async () => {
+    // Act
+    const reversed = await precis('reprocess', '--status', 'DONE', '--since', '2026-12-06', '--until', '2026-12-01');
+
+    // Assess
+    expect(reversed.code).toBe(2);
+    expect(reversed.stderr).toMatch(/^precis: --until \(2026-12-01\) must be later than --since \(2026-12-06\)\n/);
+  });
+
+  it('names the code when reprocess ID cannot reach the API, as every other command does', async () => {
+    // Act: nothing listens on port 1.
+    const down = await precis('reprocess', '--api', 'http://127.0.0.1:1', '--key', 'k', 'fa1158ebb5302dd8b6aad752');
+
+    // Assess
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/^precis: API_UNREACHABLE: The API at http:\/\/127\.0\.0\.1:1 could not be reached/);
+  });
+
   it('answers a usage error with its one line and the command’s own usage, not the whole help, and exit 2', async () => {
     // Act
     const unknown = await precis('nosuchcommand');

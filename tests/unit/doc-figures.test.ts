@@ -42,6 +42,17 @@ describe('the docs’ tables of figures', () => {
       expect(readFileSync(file, 'utf8'), file).not.toMatch(/<!-- measured:/);
   });
 
+  it("leave the extractor's time per page to the bench's table: docs/api.md types no milliseconds outside a written block", () => {
+    // Prepare
+    const api = readFileSync(join(DOCS_DIR, 'api.md'), 'utf8');
+
+    // Act
+    const prose = api.replace(/<!-- figures [^>]*-->[\s\S]*?<!-- figures end -->/g, '');
+
+    // Assess
+    expect(prose.match(/\b\d+(?:\.\d+)? ?ms\b/g) ?? []).toEqual([]);
+  });
+
   it('leave no kept table out of the docs', () => {
     const shown = new Set(blocks.map((b) => `${b.name}/${b.table}`));
     for (const record of records.values())

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -697,6 +697,45 @@ describe('api handler: what it refuses at the upload edge', () => {
     );
     const missing = await api()(post('/articles/reprocess', {}), context());
     expect(JSON.parse(missing.body).detail).toBe('status: required: one of "DONE", "PARTIAL" or "FAILED"');
+  });
+
+  it('refuses a window that ends before it starts (400, not the 500 of a query the table refuses), and reads an offset as the instant in UTC', async () => {
+    // Prepare
+    ddbMock.on(QueryCommand).resolves({ Items: [] });
+
+    // Act
+    const reversed = await api()(
+      post('/articles/reprocess', {
+        status: 'DONE',
+        receivedFrom: '2026-12-06T00:00:00Z',
+        receivedBefore: '2026-12-01T00:00:00Z',
+        dryRun: true,
+      }),
+      context(),
+    );
+    const queriedBefore = ddbMock.commandCalls(QueryCommand).length;
+    const offset = await api()(
+      post('/articles/reprocess', {
+        status: 'DONE',
+        receivedFrom: '2026-12-05T20:00:00+05:00',
+        receivedBefore: '2026-12-06T00:00:00Z',
+        dryRun: true,
+      }),
+      context(),
+    );
+
+    // Assess
+    expect(reversed.statusCode).toBe(400);
+    expect(JSON.parse(reversed.body)).toMatchObject({
+      code: 'INVALID_PARAMETER',
+      detail: 'receivedBefore: must be later than receivedFrom',
+    });
+    expect(queriedBefore).toBe(0);
+    expect(offset.statusCode).toBe(200);
+    expect(ddbMock.commandCalls(QueryCommand)[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':from': '2026-12-05T15:00:00.000Z',
+      ':before': '2026-12-06T00:00:00.000Z',
+    });
   });
 });
 

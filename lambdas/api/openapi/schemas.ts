@@ -219,7 +219,16 @@ export const summaryView = z
       short: z.string(),
       bullets: z.array(z.string()),
     }),
-    z.object({ articleId: z.string(), lang: language, original: z.literal(false), ...translationDone }),
+    z.object({
+      articleId: z.string(),
+      lang: language,
+      original: z.literal(false),
+      ...translationDone,
+      stub: z.literal(true).optional().meta({
+        description:
+          "Written by precis's stand-in LLM (npm run stub:llm): filler words in the language's script, not a translation (stub translation: not a real translation).",
+      }),
+    }),
     z.object({ articleId: z.string(), lang: language, original: z.literal(false), ...translationMissing }),
   ])
   .meta({ id: 'SummaryView' });

@@ -74,6 +74,16 @@ export class AnswerChecks {
     return (text) => absent(withoutAllowedDates(text, support.dates, support.reader));
   }
 
+  /** The summary's check when no figure of it is absent from the article: settled without a call; null otherwise. */
+  settledSummary(
+    input: AnalysisInput,
+    summary: Summary,
+    support: ArticleSupport,
+  ): { summary: Summary; summaryCheck: SummaryCheck } | null {
+    if (this.absentFigures(input, support)(summaryText(summary)).length > 0) return null;
+    return { summary, summaryCheck: { verified: true, unsupportedFigures: [] } };
+  }
+
   /**
    * The summary with no figure the article lacks. A summary whose headline
    * or bullets (and so its short) carry one gets one repair request that quotes
@@ -87,9 +97,10 @@ export class AnswerChecks {
     run: Run,
     support: ArticleSupport,
   ): Promise<{ summary: Summary; summaryCheck: SummaryCheck }> {
+    const settled = this.settledSummary(input, summary, support);
+    if (settled) return settled;
     const absent = this.absentFigures(input, support);
     const bad = absent(summaryText(summary));
-    if (bad.length === 0) return { summary, summaryCheck: { verified: true, unsupportedFigures: [] } };
     const model = this.settings.analysisModel;
     let repaired: Summary | null = null;
     if (this.fitsOneCall(input)) {

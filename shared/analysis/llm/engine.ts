@@ -20,6 +20,7 @@ import { AnswerChecks } from './answer-checks.js';
 import { ArticleBudget } from './budget.js';
 import { type CallLayerSettings, LlmCalls } from './calls.js';
 import { type KnowledgeSettings, ModelKnowledge } from './knowledge.js';
+import { LatestSave } from './latest-save.js';
 import { type ReasoningEffort, shutdownNotice } from './models.js';
 import { type NumberedArticle, numberArticle } from './numbered.js';
 import { PROMPT_VERSION } from './prompts.js';
@@ -153,16 +154,16 @@ export class LlmEngine implements AnalysisEngine {
     const { summary, claims, checks, chunks } = analysed;
 
     const translations: Record<string, Translation> = {};
-    // What is paid for is handed to the caller as it arrives, one save after another.
-    let saving = Promise.resolve();
+    // What is paid for is handed to the caller as it arrives, one save after another (LatestSave).
+    const onProgress = options.onProgress;
+    const saves = onProgress ? new LatestSave(onProgress) : null;
     const progress = () => {
-      const onProgress = options.onProgress;
-      if (!onProgress) return;
+      if (!saves) return;
       const waiting = options.targetLanguages.map((lang) => [
         lang,
         { status: 'failed', reason: 'Not translated yet.' },
       ]);
-      const snapshot: AnalysisResult = {
+      saves.offer({
         status: 'PARTIAL',
         summary,
         claims,
@@ -170,8 +171,7 @@ export class LlmEngine implements AnalysisEngine {
         usage: run.meter.usage,
         checks: structuredClone(checks),
         provenance: this.provenance(run, chunks, options.previous),
-      };
-      saving = saving.then(() => onProgress(snapshot)).catch(() => undefined);
+      });
     };
     const pending: string[] = [];
     for (const lang of options.targetLanguages) {
@@ -201,7 +201,7 @@ export class LlmEngine implements AnalysisEngine {
       }
     });
 
-    await saving;
+    await saves?.settled();
     const failed = Object.values(translations).some((t) => t.status !== 'done');
     return {
       status: failed ? 'PARTIAL' : 'DONE',
@@ -222,7 +222,7 @@ export class LlmEngine implements AnalysisEngine {
   ): Promise<{ summary: Summary; claims: Claim[]; checks: Checks; chunks: number }> {
     const support = await articleSupport(input);
     const article = numberArticle(input.text, input.language);
-    const answer = await this.keptAnswer(input, article, run, fresh, support);
+    const { answer, figuresChecked } = await this.keptAnswer(input, article, run, fresh, support);
     const grounded = keepClaims(this.checker.ground(article, answer.claims, support), this.settings.dropUngrounded);
     const dates = { allowed: support.dates, reader: support.reader };
     return {
@@ -237,7 +237,10 @@ export class LlmEngine implements AnalysisEngine {
         },
         claims: grounded.counts,
         numbers: {
-          summaryNotInArticle: this.checker.absentFigures(input, support)(summaryText(answer.summary)),
+          // Found clean by this run's own check of this very summary: not read through again.
+          summaryNotInArticle: figuresChecked
+            ? []
+            : this.checker.absentFigures(input, support)(summaryText(answer.summary)),
           translations: {},
         },
       },
@@ -249,7 +252,8 @@ export class LlmEngine implements AnalysisEngine {
    * the analysis settings, and this fresh run if one was asked for), or a
    * new one, kept before anything else is done with it. The figure check
    * may pay for a repair, the judge for its call: what each settles is kept
-   * too, so no delivery pays for it again.
+   * too, so no delivery pays for it again. `figuresChecked`: this run
+   * checked the summary it returns and found no figure the article lacks.
    */
   private async keptAnswer(
     input: AnalysisInput,
@@ -257,7 +261,7 @@ export class LlmEngine implements AnalysisEngine {
     run: Run,
     fresh: string | undefined,
     support: ArticleSupport,
-  ): Promise<KeptAnswer> {
+  ): Promise<{ answer: KeptAnswer; figuresChecked: boolean }> {
     const s = this.settings;
     const store = s.answers;
     const key = createHash('sha256')
@@ -277,14 +281,24 @@ export class LlmEngine implements AnalysisEngine {
       await store?.put(key, answer).catch(() => undefined);
       return answer;
     };
-    let answer =
-      (await store?.get(key).catch(() => null)) ?? (await keep(await this.analyser.analyse(input, article, run)));
+    let answer = (await store?.get(key).catch(() => null)) ?? null;
+    let figuresChecked = false;
+    if (!answer) {
+      const paid = await this.analyser.analyse(input, article, run);
+      // A summary whose figures are all in the article is settled without a call: its check goes in the same
+      // write, rather than in a second one of the whole answer again.
+      const settled = this.checker.settledSummary(input, paid.summary, support);
+      figuresChecked = settled !== null;
+      answer = await keep({ ...paid, ...settled });
+    }
     if (!answer.summaryCheck) {
-      answer = await keep({ ...answer, ...(await this.checker.checkedSummary(input, answer.summary, run, support)) });
+      const checked = await this.checker.checkedSummary(input, answer.summary, run, support);
+      figuresChecked = checked.summaryCheck.verified;
+      answer = await keep({ ...answer, ...checked });
     }
     if (s.judge && !answer.judge)
       answer = await keep({ ...answer, judge: await this.checker.judged(input, answer.summary, run) });
-    return answer;
+    return { answer, figuresChecked };
   }
 
   private provenance(

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { once } from '../../lazily.js';
 
 /**
  * The JSON Schemas a wire schema (schemas.ts) is sent as: the one a request
@@ -19,19 +20,60 @@ import * as z from 'zod/mini';
 
 type JsonSchema = Record<string, unknown>;
 
+/**
+ * Each wire schema's two JSON Schemas, built at its first request and sent
+ * by every request after it: a wire schema is a module's constant, and
+ * converting and checking it again cost each request a fraction of a
+ * millisecond for the same answer. Frozen, since every request shares them
+ * (copies: zod may hand out its own metadata's objects inside a JSON Schema).
+ * A schema that fails the strict check is not kept, and fails again.
+ */
+const built = new WeakMap<
+  z.core.$ZodType,
+  { prompt: () => Readonly<JsonSchema>; strict: () => Readonly<JsonSchema> }
+>();
+
+function schemasOf(wire: z.core.$ZodType) {
+  let schemas = built.get(wire);
+  if (!schemas) {
+    schemas = {
+      prompt: once(() => frozenCopy(z.toJSONSchema(wire) as JsonSchema)),
+      strict: once(() => frozenCopy(strictSchemaOf(wire))),
+    };
+    built.set(wire, schemas);
+  }
+  return schemas;
+}
+
 /** The schema written into a prompt (JSON mode, and a repair of an answer that was no JSON). */
-export function promptSchema(wire: z.core.$ZodType): JsonSchema {
-  return z.toJSONSchema(wire) as JsonSchema;
+export function promptSchema(wire: z.core.$ZodType): Readonly<JsonSchema> {
+  return schemasOf(wire).prompt();
 }
 
 /** The strict JSON Schema of structured outputs: every field required, no extra ones, nullable for absent. */
-export function strictSchema(wire: z.core.$ZodType): JsonSchema {
+export function strictSchema(wire: z.core.$ZodType): Readonly<JsonSchema> {
+  return schemasOf(wire).strict();
+}
+
+function strictSchemaOf(wire: z.core.$ZodType): JsonSchema {
   const schema = z.toJSONSchema(wire, { target: 'draft-7' }) as JsonSchema;
   if (schema.type !== 'object') {
     throw new Error(`Root schema must have type: 'object' but got type: ${String(schema.type)}`);
   }
   checkStrict(schema, []);
   return schema;
+}
+
+function frozenCopy<T>(value: T): T {
+  return deepFreeze(structuredClone(value));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 /** Keywords strict structured outputs do not take, and precis's schemas never produce. */

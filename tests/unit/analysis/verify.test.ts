@@ -123,3 +123,66 @@ describe('precis verify against an empty article', () => {
     expect(code).toBe(1);
   });
 });
+
+describe('precis verify of an empty summary', () => {
+  it('answers INVALID_PARAMETER, not that a summary of nothing is supported', async () => {
+    // Prepare
+    let stdout = '';
+    const lines = [
+      { article: ARTICLE, summary: '' },
+      { article: ARTICLE, summary: ' \n\t ' },
+      { article: ARTICLE, summary: ' … . ' },
+      { article: ARTICLE, summary: 'The governor asked Baghdad to release more water.' },
+    ];
+    // Act
+    const code = await main(['verify'], {
+      env: {},
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: new PassThrough(),
+      stdin: (async function* () {
+        yield lines.map((l) => JSON.stringify(l)).join('\n');
+      })(),
+    });
+    // Assess
+    const empty = {
+      error: {
+        code: 'INVALID_PARAMETER',
+        message: 'The summary is empty: an empty summary supports nothing, so there is nothing to verify.',
+      },
+    };
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([empty, empty, empty, { supported: true, unsupported: [] }]);
+    expect(code).toBe(1);
+  });
+});
+
+describe('precis verify of a line that is JSON but no object', () => {
+  it('says what a line needs, not what JavaScript said of reading a field of null', async () => {
+    // Prepare
+    let stdout = '';
+
+    // Act
+    const code = await main(['verify'], {
+      env: {},
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: new PassThrough(),
+      stdin: (async function* () {
+        yield 'null\n[]\n42\n"text"\n';
+      })(),
+    });
+
+    // Assess
+    const needs = { error: { code: 'INVALID_JSON', message: 'each line needs "article" and "summary" strings.' } };
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([needs, needs, needs, needs]);
+    expect(code).toBe(1);
+  });
+});

@@ -14,7 +14,7 @@ import {
   translationWire,
   translationWireWithShort,
 } from '../../../shared/analysis/llm/schemas.js';
-import { strictSchema } from '../../../shared/analysis/llm/wire-schema.js';
+import { promptSchema, strictSchema } from '../../../shared/analysis/llm/wire-schema.js';
 
 const WIRES = {
   analysis: analysisWire,
@@ -50,6 +50,39 @@ describe('the JSON Schema of structured outputs', () => {
     // Assess
     expect(ours).toThrow('uses `.optional()` without `.nullable()` which is not supported by the API');
     expect(helpers).toThrow('uses `.optional()` without `.nullable()` which is not supported by the API');
+  });
+
+  it('is built once per wire schema, and shared frozen by every request after the first', () => {
+    // Act
+    const first = strictSchema(translationWire);
+    const again = strictSchema(translationWire);
+    const inPrompt = promptSchema(translationWire);
+
+    // Assess
+    expect(again).toBe(first);
+    expect(promptSchema(translationWire)).toBe(inPrompt);
+    expect(strictSchema(judgeWire)).not.toBe(first);
+    expect(() => {
+      (first as { type: unknown }).type = 'array';
+    }).toThrow(TypeError);
+    expect(() => {
+      ((first.properties as Record<string, { type: unknown }>).claims as { type: unknown }).type = 'string';
+    }).toThrow(TypeError);
+    expect(JSON.stringify(strictSchema(translationWire))).toBe(
+      JSON.stringify(zodResponseFormat(translationWire, 'translation').json_schema.schema),
+    );
+  });
+
+  it('refuses a schema strict mode cannot take at every request, not only the first', () => {
+    // Prepare
+    const wire = z.object({ headline: z.string(), speaker: z.optional(z.string()) });
+
+    // Act
+    const first = () => strictSchema(wire);
+
+    // Assess
+    expect(first).toThrow('uses `.optional()` without `.nullable()`');
+    expect(first).toThrow('uses `.optional()` without `.nullable()`');
   });
 
   it('gives every object of an answer no room for other properties', () => {

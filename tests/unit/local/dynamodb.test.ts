@@ -8,7 +8,9 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   ResourceNotFoundException,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startDynamo } from '../../../local/dynamodb.js';
@@ -81,5 +83,57 @@ describe('the local DynamoDB', () => {
     await expect(byOldKey).rejects.toThrow(/key/i);
     const found = await client.send(new GetItemCommand({ TableName: 'things', Key: { name: { S: 'b' } } }));
     expect(found.Item).toEqual({ name: { S: 'b' } });
+  });
+
+  it('answers a request that repeats expressions, names and values as it answered the first', async () => {
+    // Prepare: a table, and a set-adding update capped at two members, as the sketch bands are.
+    const client = await start();
+    await client.send(table('id'));
+    await settled(client, 'ACTIVE');
+    const add = (id: string, member: string) =>
+      client.send(
+        new UpdateItemCommand({
+          TableName: 'things',
+          Key: { id: { S: id } },
+          UpdateExpression: 'ADD members :member',
+          ConditionExpression: 'attribute_not_exists(members) OR size(members) < :most OR contains(members, :one)',
+          ExpressionAttributeValues: { ':member': { SS: [member] }, ':one': { S: member }, ':most': { N: '2' } },
+        }),
+      );
+    const byValue = (id: string) =>
+      client.send(
+        new QueryCommand({
+          TableName: 'things',
+          // The value first: dynalite turns the parsed condition around in place to read it.
+          KeyConditionExpression: ':id = id',
+          ExpressionAttributeValues: { ':id': { S: id } },
+        }),
+      );
+    const unused = () =>
+      client.send(
+        new UpdateItemCommand({
+          TableName: 'things',
+          Key: { id: { S: 'a' } },
+          UpdateExpression: 'SET n = :n',
+          ExpressionAttributeValues: { ':n': { N: '1' }, ':spare': { N: '2' } },
+        }),
+      );
+    // Act: the same update on two keys, a third member refused twice, the same query twice, the same bad request twice.
+    await add('a', 'x');
+    await add('b', 'x');
+    await add('a', 'y');
+    const full = await Promise.allSettled([add('a', 'z'), add('a', 'z')]);
+    const first = await byValue('a');
+    const second = await byValue('a');
+    // Assess
+    for (const refused of full) expect(refused.status === 'rejected' && String(refused.reason)).toMatch(/conditional/i);
+    for (const id of ['a', 'b']) {
+      const { Item } = await client.send(new GetItemCommand({ TableName: 'things', Key: { id: { S: id } } }));
+      expect(new Set(Item?.members?.SS)).toEqual(new Set(id === 'a' ? ['x', 'y'] : ['x']));
+    }
+    expect(first.Items?.map((item) => item.id?.S)).toEqual(['a']);
+    expect(second.Items).toEqual(first.Items);
+    await expect(unused()).rejects.toThrow(/unused in expressions: keys: \{:spare\}/);
+    await expect(unused()).rejects.toThrow(/unused in expressions: keys: \{:spare\}/);
   });
 });
