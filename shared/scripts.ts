@@ -1,4 +1,5 @@
 import { unicodePattern } from './unicode-pattern.js';
+
 /**
  * Writing systems and the languages written in them: what language
  * detection reads a text's script with, and what the translation check

@@ -1,4 +1,5 @@
 import { unicodePattern } from '../unicode-pattern.js';
+
 /**
  * Where the quotations of a text open and close, in the marks the languages
  * precis reads use: "…", “…”, „…“ (German, closed by “ or ”), «…» (French,
