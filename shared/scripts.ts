@@ -1,3 +1,5 @@
+import { unicodePattern } from './unicode-pattern.js';
+
 /**
  * Writing systems and the languages written in them: what language
  * detection reads a text's script with, and what the translation check
@@ -12,7 +14,7 @@ export const SCRIPT_LETTERS = {
   Devanagari: /\p{Script=Devanagari}/u,
   Bengali: /\p{Script=Bengali}/u,
   Hangul: /\p{Script=Hangul}/u,
-  Kana: /[\p{Script=Hiragana}\p{Script=Katakana}]/u,
+  Kana: unicodePattern(String.raw`[\p{Script=Hiragana}\p{Script=Katakana}]`, 'u'),
   Han: /\p{Script=Han}/u,
   Thai: /\p{Script=Thai}/u,
 } as const;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { once } from '../../shared/lazily.js';
 import type { SourceRef } from '../../shared/ports.js';
 
 /**
@@ -6,27 +7,32 @@ import type { SourceRef } from '../../shared/ports.js';
  * function, written by the sweep for an upload whose own event was lost. No
  * heavier import here: the sweep's bundle takes this file alone, and the
  * api's (which sends uploads to be cleaned again) at every cold start, hence
- * zod/mini rather than classic zod.
+ * zod/mini rather than classic zod. The schema is built with the first body
+ * read: the api reads one only in a redrive, and its cold start would
+ * otherwise build twenty schemas that every other request leaves unused.
  */
 
-const s3Record = z.object({
-  eventName: z.string(),
-  s3: z.object({
-    bucket: z.object({ name: z.string() }),
-    object: z.object({
-      key: z.string(),
-      size: z.optional(z.number().check(z.int(), z.nonnegative())),
-      eTag: z.optional(z.string()),
-      sequencer: z.optional(z.string()),
+const s3Record = () =>
+  z.object({
+    eventName: z.string(),
+    s3: z.object({
+      bucket: z.object({ name: z.string() }),
+      object: z.object({
+        key: z.string(),
+        size: z.optional(z.number().check(z.int(), z.nonnegative())),
+        eTag: z.optional(z.string()),
+        sequencer: z.optional(z.string()),
+      }),
     }),
-  }),
-});
+  });
 
-const notification = z.union([
-  z.object({ Records: z.array(s3Record) }),
-  // S3 sends one when the notification is configured; it carries no object.
-  z.object({ Event: z.literal('s3:TestEvent') }),
-]);
+const notification = once(() =>
+  z.union([
+    z.object({ Records: z.array(s3Record()) }),
+    // S3 sends one when the notification is configured; it carries no object.
+    z.object({ Event: z.literal('s3:TestEvent') }),
+  ]),
+);
 
 /**
  * Encodes an object key as S3 does in event notifications: URL-encoded,
@@ -71,7 +77,7 @@ export function decodeS3Key(key: string): string {
 
 /** The uploads an SQS message carries: S3 ObjectCreated records, keys decoded. */
 export function sourcesOf(body: string): SourceRef[] {
-  const parsed = notification.parse(JSON.parse(body));
+  const parsed = notification().parse(JSON.parse(body));
   if (!('Records' in parsed)) return [];
   return parsed.Records.filter((r) => r.eventName.startsWith('ObjectCreated:')).map((r) => ({
     bucket: r.s3.bucket.name,

@@ -1,3 +1,4 @@
+import { unicodePattern } from '../unicode-pattern.js';
 import { figuresIn } from './figures.js';
 
 /** The most claims an article record keeps, whichever engine found them. */
@@ -6,7 +7,8 @@ export const MAX_CLAIMS = 20;
 /** Two claims with the same figures whose words overlap this much (Jaccard) say the same thing: the record keeps one. */
 const SAME_CLAIM = 0.7;
 
-const wordSet = (text: string) => new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+const wordSet = (text: string) =>
+  new Set(text.toLowerCase().match(unicodePattern(String.raw`[\p{L}\p{N}]+`, 'gu')) ?? []);
 /** The figures of a claim: two claims that differ in one ("8,200" and "9,200", "1 200" and "1 300") say different things. */
 const figures = (text: string) => figuresIn(text).sort().join(' ');
 

@@ -1,4 +1,5 @@
 import { segments } from '../segment.js';
+import { unicodePattern } from '../unicode-pattern.js';
 import { insideQuotations, partOfQuotation, quotations } from './quotes.js';
 
 /** A sentence of the cleaned text, with its character offsets: `text.slice(start, end) === sentence.text`. */
@@ -35,7 +36,7 @@ function endsWithAbbreviation(segment: string, next: string): boolean {
   if (/(?:^|\s)\d{1,2}\.$/u.test(trimmed)) return GERMAN_MONTH.test(next) || /^\s*\p{Ll}/u.test(next);
   // "z. B." (zum Beispiel).
   if (/(?:^|\s)z\.\s?B\.$/u.test(trimmed)) return true;
-  const last = /(?:^|[\s("'“])([\p{L}.]+)\.$/u.exec(trimmed)?.[1];
+  const last = unicodePattern(String.raw`(?:^|[\s("'“])([\p{L}.]+)\.$`, 'u').exec(trimmed)?.[1];
   if (!last) return false;
   const lower = last.toLowerCase();
   if (TITLES.has(lower)) return true;
@@ -44,7 +45,7 @@ function endsWithAbbreviation(segment: string, next: string): boolean {
   if (/^\p{Lu}$/u.test(last)) return true;
   // An acronym: "U.S.", "U.N." — a sentence ends there only before a capital, and not this early.
   if (/^(\p{L}\.)+\p{L}$/u.test(last)) {
-    return /^\s*[\p{Ll}\d]/u.test(next) || trimmed.split(/\s+/).length < 4;
+    return unicodePattern(String.raw`^\s*[\p{Ll}\d]`, 'u').test(next) || trimmed.split(/\s+/).length < 4;
   }
   return /^\s*\p{Ll}/u.test(next) && lower.length <= 4;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { unicodePattern } from '../unicode-pattern.js';
 
 /**
  * A MinHash sketch of a text: the least hash, under each of HASHES
@@ -24,11 +25,7 @@ export type Sketch = number[];
 
 /** The words of a text, folded: letters and digits of any script, lower case. */
 function words(text: string): string[] {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean);
+  return text.normalize('NFKC').toLowerCase().split(unicodePattern(String.raw`[^\p{L}\p{N}]+`, 'u')).filter(Boolean);
 }
 
 /** FNV-1a over a string's UTF-16 units, with a seed: 32 bits. */

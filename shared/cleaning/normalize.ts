@@ -1,4 +1,5 @@
 import { segments } from '../segment.js';
+import { unicodePattern } from '../unicode-pattern.js';
 
 /**
  * Characters that carry no text: zero-width spaces, word joiners, the BOM,
@@ -49,8 +50,10 @@ const WORD =
   /[\p{L}\p{M}\p{Nd}_\u200c\u200d]+(?:(?:(?<=[\p{L}\p{M}])['’.:·\u05f4\u2027\ufe13\ufe55\uff1a](?=\p{L})|(?<=\p{Nd})[.,;'’\u037e\u0589\u060c\u060d\u066b\u066c\u07f8\u2044\ufe10\ufe14\ufe50\ufe52\ufe54\uff0c\uff0e\uff1b](?=\p{Nd}))[\p{L}\p{M}\p{Nd}_\u200c\u200d]+)*/gu;
 
 /** Scripts whose words need a dictionary (no spaces) or that ICU breaks its own way (Hangul beside digits). */
-const DICTIONARY_SCRIPTS =
-  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
+const DICTIONARY_SCRIPTS = unicodePattern(
+  String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]`,
+  'u',
+);
 
 /**
  * Counts words the way a reader would, in any script (CJK included): by the

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { articleIdFor, objectKeys } from '../article.js';
 import { InvalidInputError, tooLargeMessage } from '../errors.js';
 import type { BlobStore, UploadSigner } from '../ports.js';
+import { unicodePattern } from '../unicode-pattern.js';
 
 /** How long a presigned upload URL stays good. */
 export const UPLOAD_URL_SECONDS = 300;
@@ -44,10 +45,10 @@ export function safeFilename(filename: string): string {
   const base = filename.split(/[\\/]/).pop() ?? '';
   const safe = base
     .normalize('NFC')
-    .replace(/[^\p{L}\p{N}._-]+/gu, '-')
+    .replace(unicodePattern(String.raw`[^\p{L}\p{N}._-]+`, 'gu'), '-')
     .replace(/^[.-]+/, '')
     .replace(/-{2,}/g, '-');
-  const ext = /\.[\p{L}\p{N}]{1,10}$/u.exec(safe)?.[0] ?? '';
+  const ext = unicodePattern(String.raw`\.[\p{L}\p{N}]{1,10}$`, 'u').exec(safe)?.[0] ?? '';
   const stem = safe.slice(0, safe.length - ext.length).slice(0, 100);
   return `${stem || 'article'}${ext}`;
 }

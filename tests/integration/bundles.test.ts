@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
+import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLING, esbuildOptions, outputsReadAtImport } from '../../infra/bundling.js';
 import { allowedDates, dateReaderFor } from '../../shared/analysis/checks/dates.js';
@@ -35,6 +36,32 @@ function readAtImport(result: Metafile, outfile: string): string[] {
   return outputsReadAtImport(result, relative(ROOT, outfile)).flatMap((output) =>
     Object.keys(result.outputs[output]?.inputs ?? {}),
   );
+}
+
+/**
+ * The regular expression literals with a Unicode property class (`\p{…}`) in what an import of the bundle reads:
+ * V8 checks each one's syntax, an ICU lookup per class, when it compiles the file (shared/unicode-pattern.ts).
+ */
+function propertyLiterals(result: Metafile, outfile: string): string[] {
+  const found: string[] = [];
+  for (const output of outputsReadAtImport(result, relative(ROOT, outfile))) {
+    const file = join(ROOT, output);
+    const source = ts.createSourceFile(
+      file,
+      readFileSync(file, 'utf8'),
+      ts.ScriptTarget.Latest,
+      true,
+      ts.ScriptKind.JS,
+    );
+    const visit = (node: ts.Node) => {
+      if (node.kind === ts.SyntaxKind.RegularExpressionLiteral && /\\[pP]\{/.test(node.getText(source))) {
+        found.push(node.getText(source));
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return found;
 }
 
 describe('the functions as CDK bundles them', () => {
@@ -145,4 +172,13 @@ console.log(JSON.stringify([spec.statusCode, JSON.parse(spec.body).openapi, page
     expect(stderr).toBe('');
     expect(JSON.parse(stdout)).toEqual([200, '3.1.0', 200, '<!doctype html>']);
   }, 120_000);
+
+  it("reads no regular expression literal with a Unicode property class at the api and analyze functions' import", async () => {
+    // Act
+    const api = await bundle('lambdas/api/index.ts', 'api');
+    const analyze = await bundle('lambdas/analyze/index.ts', 'analyze');
+    // Assess: the patterns with \p{…} on their import paths are built from strings where they run.
+    expect(propertyLiterals(api.result.metafile as Metafile, api.outfile)).toEqual([]);
+    expect(propertyLiterals(analyze.result.metafile as Metafile, analyze.outfile)).toEqual([]);
+  }, 240_000);
 });

@@ -1,5 +1,6 @@
 import type * as chrono from 'chrono-node';
 import { loadOnce } from '../../lazily.js';
+import { unicodePattern } from '../../unicode-pattern.js';
 
 /**
  * Dates the prompt asks the model to write: the analysis prompt asks for
@@ -133,7 +134,9 @@ export function withoutAllowedDates(text: string, allowed: DayParts[], reader: D
     if (allowed.some((a) => matches(claimed, a))) blank(result.index, result.index + result.text.length);
   }
   const years = new Set(allowed.map((a) => a.year).filter((y): y is number => y !== null));
-  for (const m of out.matchAll(/(?<![\p{N}.,])(1[89]\d\d|2[01]\d\d)(?![\p{N}]|[.,]\d)/gu)) {
+  for (const m of out.matchAll(
+    unicodePattern(String.raw`(?<![\p{N}.,])(1[89]\d\d|2[01]\d\d)(?![\p{N}]|[.,]\d)`, 'gu'),
+  )) {
     if (years.has(Number(m[1]))) blank(m.index, m.index + m[0].length);
   }
   return out;

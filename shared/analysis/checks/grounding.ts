@@ -1,4 +1,5 @@
 import { distance } from 'fastest-levenshtein';
+import { unicodePattern } from '../../unicode-pattern.js';
 import {
   type ArticleContext,
   allowedDates,
@@ -185,7 +186,10 @@ export function extendSpan(text: string, span: Span): Span {
 
 /** Words in a cased script that start with a capital: names, as far as a text without a tagger can tell. */
 function names(text: string): string[] {
-  const words = [...text.matchAll(/[\p{L}\p{M}][\p{L}\p{M}'’-]*/gu)].map((m) => ({ word: m[0], at: m.index }));
+  const words = [...text.matchAll(unicodePattern(String.raw`[\p{L}\p{M}][\p{L}\p{M}'’-]*`, 'gu'))].map((m) => ({
+    word: m[0],
+    at: m.index,
+  }));
   return words
     .filter(({ word }, i) => i > 0 && /^\p{Lu}/u.test(word) && word.length > 1)
     .map(({ word }) => word.replace(/['’]s$/u, ''));

@@ -1,4 +1,5 @@
 import { stemmer } from 'stemmer';
+import { unicodePattern } from '../../unicode-pattern.js';
 import { type DateReader, type DayParts, withoutAllowedDates } from './dates.js';
 import { figuresAbsentFrom } from './numbers.js';
 
@@ -60,7 +61,7 @@ function written(text: string): { word: string; stem: string }[] {
     text
       .toLocaleLowerCase()
       .replaceAll('’', "'")
-      .match(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) ?? []
+      .match(unicodePattern(String.raw`[\p{L}\p{N}]+(?:'[\p{L}]+)?`, 'gu')) ?? []
   )
     .map((w) => w.replace(CLITIC, ''))
     .filter((w) => !STOP.has(w) && w.length > 1 && !BARE_CLITIC.test(w))
@@ -75,7 +76,7 @@ export function sentencesOf(text: string): string[] {
   return text
     .split(/(?<=[.!?])\s+(?=\S)/u)
     .map((s) => s.trim())
-    .filter((s) => /[\p{L}\p{N}]/u.test(s));
+    .filter((s) => unicodePattern(String.raw`[\p{L}\p{N}]`, 'u').test(s));
 }
 
 /** What the verifier measures of one summary sentence, whatever the thresholds. */

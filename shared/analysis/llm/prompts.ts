@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { truncate } from '../../truncate.js';
+import { unicodePattern } from '../../unicode-pattern.js';
 import { DATA_RULE } from './data-rule.js';
 
 /** Bumped whenever a prompt changes what the model returns; part of the cache key. */
@@ -52,10 +53,7 @@ export const MAX_METADATA_CHARS = 300;
  */
 export function metadataField(value: string | null | undefined): string | null {
   if (!value) return null;
-  const flat = value
-    .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const flat = value.replace(unicodePattern(String.raw`[\p{Cc}\u2028\u2029]+`, 'gu'), ' ').replace(/\s+/g, ' ').trim();
   if (flat === '') return null;
   return truncate(flat, MAX_METADATA_CHARS);
 }
