@@ -260,6 +260,18 @@ export interface ArticleRecord extends Partial<ArticleMetadata> {
 export const ARTICLE_ID = /^[a-f0-9]{24}$/;
 
 /**
+ * A folder marker: a key ending in `/` with no bytes, what the S3 console's
+ * "Create folder" makes. One that holds bytes was put there by a tool that
+ * left the file name off the key; its bytes are the upload, so it is
+ * ingested (its format told from its content) rather than dropped unseen.
+ * An S3 event always gives the object's size; without one, the key alone
+ * cannot tell, and it is taken for a marker as before.
+ */
+export function isFolderMarker(object: { key: string; size: number | null }): boolean {
+  return object.key.endsWith('/') && (object.size === null || object.size === 0);
+}
+
+/**
  * The article id is derived from the bucket and key, so that a user who knows
  * what they uploaded can find it, and a re-upload of the same key replaces
  * the same article.
