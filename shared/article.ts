@@ -191,6 +191,12 @@ export interface ReprocessRequest {
   from: Status;
   /** Its calls go through the provider's Batch API (at the batch price), answered within 24 hours. */
   batch?: boolean;
+  /**
+   * Where the record as it was before is kept (`history/`), when the reprocess
+   * took its analysis away: its summary and claims are read from there, marked
+   * as the previous run's, until the new run gives the article its own.
+   */
+  previousKey?: string;
 }
 
 /**
