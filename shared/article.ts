@@ -191,6 +191,12 @@ export interface ReprocessRequest {
   from: Status;
   /** Its calls go through the provider's Batch API (at the batch price), answered within 24 hours. */
   batch?: boolean;
+  /**
+   * Where the record as it was before is kept (`history/`), when the reprocess
+   * took its analysis away: its summary and claims are read from there, marked
+   * as the previous run's, until the new run gives the article its own.
+   */
+  previousKey?: string;
 }
 
 /**
@@ -258,6 +264,18 @@ export interface ArticleRecord extends Partial<ArticleMetadata> {
 
 /** What an article id looks like: 24 hex digits (see articleIdFor). */
 export const ARTICLE_ID = /^[a-f0-9]{24}$/;
+
+/**
+ * A folder marker: a key ending in `/` with no bytes, what the S3 console's
+ * "Create folder" makes. One that holds bytes was put there by a tool that
+ * left the file name off the key; its bytes are the upload, so it is
+ * ingested (its format told from its content) rather than dropped unseen.
+ * An S3 event always gives the object's size; without one, the key alone
+ * cannot tell, and it is taken for a marker as before.
+ */
+export function isFolderMarker(object: { key: string; size: number | null }): boolean {
+  return object.key.endsWith('/') && (object.size === null || object.size === 0);
+}
 
 /**
  * The article id is derived from the bucket and key, so that a user who knows

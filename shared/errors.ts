@@ -13,7 +13,8 @@ export const ERROR_CODES = {
   INVALID_JSON: 'The JSON file is malformed or lacks a "body" or "html" field.',
   NO_ARTICLE_TEXT: 'No article text was found in the document.',
   TEXT_TOO_SHORT: 'The article text is too short to summarise.',
-  TOO_LONG: 'The article text is longer than the word limit (PRECIS_MAX_WORDS).',
+  TOO_LONG:
+    'The article text is longer than the word limit (PRECIS_MAX_WORDS) allows: more words, or more than 16 characters for each word allowed.',
   STAGE_TIMEOUT: 'A stage ran out of its time budget on this input, and would again.',
   TOO_COMPLEX:
     "The document's structure is past what cleaning works within (nesting, elements, links, attributes, table cells, link definitions), or cleaning it exhausted its memory.",

@@ -92,11 +92,12 @@ export const BUCKET_LAYOUT = {
     prefix: 'history/',
     holds: 'the record a reprocess replaced (`history/<id>/<time>.json`)',
     writers: ['api'],
-    readers: ['operator'],
+    // The API serves the summary and claims from here while a reprocess has taken them off the record.
+    readers: ['api', 'operator'],
     listers: [],
     retentionDays: 365,
     contextKey: 'historyRetentionDays',
-    why: 'Kept so that a reprocess that went worse loses nothing; a year covers a comparison of runs.',
+    why: 'Kept so that a reprocess that went worse loses nothing, and its summary stays readable until the new run ends; a year covers a comparison of runs.',
   },
   results: {
     prefix: 'results/',

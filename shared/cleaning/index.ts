@@ -46,11 +46,36 @@ export interface CleanOptions {
  */
 const MAX_CHARS_PER_WORD = 16;
 
-function tooLong(words: number | null, maxWords: number): InvalidInputError {
-  const measured = words === null ? 'far more than' : `${words.toLocaleString('en')} words, more than`;
+function tooLong(words: number, maxWords: number): InvalidInputError {
   return new InvalidInputError(
     'TOO_LONG',
-    `The article text has ${measured} the limit of ${maxWords.toLocaleString('en')} words.`,
+    `The article text has ${words.toLocaleString('en')} words, more than the limit of ${maxWords.toLocaleString('en')} words.`,
+  );
+}
+
+/** The most characters in a row with no white space between them. */
+function longestRun(text: string): number {
+  let longest = 0;
+  for (const m of text.matchAll(/\S+/g)) if (m[0].length > longest) longest = m[0].length;
+  return longest;
+}
+
+/**
+ * TOO_LONG for a text longer in characters than the word limit allows (its
+ * words uncounted): says how long it is, and when one run of it has no space
+ * (a 4.9 MB "word"), how long that run is, since "more than N words" would
+ * not be true of it.
+ */
+function tooManyCharacters(text: string, maxWords: number): InvalidInputError {
+  const limit = maxWords * MAX_CHARS_PER_WORD;
+  const run = longestRun(text);
+  const unspaced =
+    run > limit
+      ? `; ${run.toLocaleString('en')} of them run without a space, a single "word" longer than the whole limit`
+      : '';
+  return new InvalidInputError(
+    'TOO_LONG',
+    `The article text has ${text.length.toLocaleString('en')} characters, more than the ${limit.toLocaleString('en')} (${MAX_CHARS_PER_WORD} a word) that the limit of ${maxWords.toLocaleString('en')} words allows${unspaced}.`,
   );
 }
 
@@ -130,7 +155,7 @@ function clean(bytes: Uint8Array, options: CleanOptions, budget: Budget): Cleane
     throw new InvalidInputError('NO_ARTICLE_TEXT', 'No article text was found in the document.');
   }
   if (options.maxWords !== undefined && text.length > options.maxWords * MAX_CHARS_PER_WORD) {
-    throw tooLong(null, options.maxWords);
+    throw tooManyCharacters(text, options.maxWords);
   }
   budget.check('detecting the language');
   // The text decides; a page's lang attribute only speaks when the text is too short to tell.

@@ -54,6 +54,17 @@ export const LIMITS = {
      * Readability split it into a list, and 2,000,000 overflowed the stack.
      */
     classNames: 1_000,
+    /**
+     * Places where a parse ends a text node inside a run of text: each
+     * character reference the parser decodes (those html-references.ts
+     * can't write out first), each `<` that starts no tag, and each `&`,
+     * `<`, `>` and no-break space, which linkedom writes back as references
+     * when Readability serialises the page to read it again. Each is a node
+     * Readability walks among its siblings: 100,000 `&amp;` took 3 s of CPU
+     * and 200,000 overflowed the stack; 4.5 MB of them ran 20 s past the
+     * deadline. Real pages: see tests/unit/cleaning/hostile.test.ts.
+     */
+    textBreaks: 30_000,
   },
   json: {
     /**

@@ -1,4 +1,4 @@
-import { articleIdFor, objectKeys } from '../article.js';
+import { articleIdFor, isFolderMarker, objectKeys } from '../article.js';
 import { InvalidInputError, tooLargeMessage } from '../errors.js';
 import { CLEAN_BUDGET_MS } from '../limits.js';
 import type { ArticleEvents, ArticleRepository, BlobStore, Cleaner, Clock, MessageQueue, SourceRef } from '../ports.js';
@@ -34,7 +34,7 @@ export type IngestOutcome =
   | { outcome: 'stale'; articleId: string }
   /** Another live delivery holds this upload: the message must come back later, so a crashed holder is taken over. */
   | { outcome: 'busy'; articleId: string }
-  /** Not under incoming/, or a folder marker: not an article upload. */
+  /** Not under incoming/, or a folder marker (an empty key ending in `/`): not an article upload. */
   | { outcome: 'ignored'; articleId: null };
 
 /** Time kept back from the lease for writing the cleaned text and the item after cleaning. */
@@ -43,7 +43,8 @@ const SAVE_MARGIN_MS = 10_000;
 /**
  * Ingests one uploaded object.
  *
- * 1. Ignore keys outside `incoming/`, and folder markers (`incoming/x/`, as the S3 console makes them).
+ * 1. Ignore keys outside `incoming/`, and folder markers (`incoming/x/` with no bytes, as the S3 console
+ *    makes them). A key ending in `/` that holds bytes is an upload like any other (isFolderMarker).
  * 2. Claim the object version on the article item (RECEIVED); a duplicate or stale event stops here,
  *    and one whose version another delivery holds is `busy`. One whose attempts died twice while
  *    cleaning it (their process died on it) ends FAILED, INGEST_INTERRUPTED, instead of being
@@ -60,7 +61,7 @@ const SAVE_MARGIN_MS = 10_000;
  * the queue to redeliver; on the last receive the article is marked FAILED first.
  */
 export async function ingestObject(source: SourceRef, delivery: Delivery, deps: IngestDeps): Promise<IngestOutcome> {
-  if (!source.key.startsWith(objectKeys.incomingPrefix) || source.key.endsWith('/')) {
+  if (!source.key.startsWith(objectKeys.incomingPrefix) || isFolderMarker(source)) {
     return { outcome: 'ignored', articleId: null };
   }
   const { blobs, articles, analyzeQueue, clock, config } = deps;

@@ -69,28 +69,78 @@ export async function getArticle(id: string, deps: ReadDeps): Promise<ArticleRec
   return article;
 }
 
-async function analysedArticle(id: string, deps: ReadDeps): Promise<ArticleRecord & { summary: Summary }> {
+const IN_PROGRESS = ['RECEIVED', 'CLEANED', 'ANALYZING'] as const satisfies readonly Status[];
+const inProgress = (status: Status): status is (typeof IN_PROGRESS)[number] =>
+  (IN_PROGRESS as readonly Status[]).includes(status);
+
+/** Marks an analysis as the one before a reprocess that has not given the article its own yet. */
+export interface PreviousRun {
+  previous: {
+    /** The article's status now, on its way through the reprocess. */
+    status: (typeof IN_PROGRESS)[number];
+    /** When the reprocess was asked for. */
+    reprocessRequestedAt: string;
+  };
+}
+
+type Analysed = ArticleRecord & { summary: Summary } & Partial<PreviousRun>;
+
+/**
+ * The analysis a reprocess under way took off the record, from the copy it
+ * kept (`history/`): readable, marked as the previous run's, until the new
+ * run ends. Null when there is none, or its copy cannot be read (past its
+ * retention, say): the article then has no analysis to show.
+ */
+async function previousAnalysis(article: ArticleRecord, deps: ReadDeps): Promise<Analysed | null> {
+  const request = article.reprocess;
+  const status = article.status;
+  if (!request?.previousKey || !inProgress(status)) return null;
+  let before: ArticleRecord;
+  try {
+    before = JSON.parse(new TextDecoder().decode(await deps.blobs.get(deps.config.bucket, request.previousKey)));
+  } catch {
+    return null;
+  }
+  if (!before.summary) return null;
+  return {
+    ...article,
+    summary: before.summary,
+    claims: before.claims,
+    translations: before.translations,
+    provenance: before.provenance,
+    previous: { status, reprocessRequestedAt: request.requestedAt },
+  };
+}
+
+async function analysedArticle(id: string, deps: ReadDeps): Promise<Analysed> {
   const article = await getArticle(id, deps);
   if (!article.summary) {
+    const previous = await previousAnalysis(article, deps);
+    if (previous) return previous;
     const detail =
       article.status === 'FAILED'
         ? `it failed with ${article.error?.code ?? 'an error'}.`
         : `it is ${article.status}; try again when it is DONE.`;
     throw new PrecisError('NOT_ANALYSED', `Article ${id} has no analysis: ${detail}`);
   }
-  return article as ArticleRecord & { summary: Summary };
+  return article as Analysed;
 }
 
-export type SummaryView =
+export type SummaryView = (
   | ({ articleId: string; lang: string | null; original: true; status: 'done' } & Summary)
-  | ({ articleId: string; lang: string; original: false; stub?: true } & Translation);
+  | ({ articleId: string; lang: string; original: false; stub?: true } & Translation)
+) &
+  Partial<PreviousRun>;
+
+/** The previous run's mark, on a view read from it. */
+const marked = (article: Analysed): Partial<PreviousRun> => (article.previous ? { previous: article.previous } : {});
 
 /** The summary in the article's own language, or its translation into `lang`. */
 export async function getSummary(id: string, lang: string | undefined, deps: ReadDeps): Promise<SummaryView> {
   const article = await analysedArticle(id, deps);
   const language = article.language ?? null;
   if (!lang || lang === language) {
-    return { articleId: id, lang: language, original: true, status: 'done', ...article.summary };
+    return { articleId: id, lang: language, original: true, status: 'done', ...article.summary, ...marked(article) };
   }
   const translation = article.translations?.[lang];
   if (!translation) {
@@ -102,12 +152,19 @@ export async function getSummary(id: string, lang: string | undefined, deps: Rea
   }
   // The stand-in LLM's "translations" are filler: a script reading this view alone must be told so.
   const stub = translation.status === 'done' && article.provenance?.stub === true;
-  return { articleId: id, lang, original: false, ...translation, ...(stub ? { stub: true as const } : {}) };
+  return {
+    articleId: id,
+    lang,
+    original: false,
+    ...translation,
+    ...(stub ? { stub: true as const } : {}),
+    ...marked(article),
+  };
 }
 
 export async function getClaims(id: string, deps: ReadDeps) {
   const article = await analysedArticle(id, deps);
-  return { articleId: id, language: article.language ?? null, claims: article.claims ?? [] };
+  return { articleId: id, language: article.language ?? null, claims: article.claims ?? [], ...marked(article) };
 }
 
 /** The cleaned text, exactly as the claims' offsets count it. */

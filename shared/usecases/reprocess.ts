@@ -108,7 +108,13 @@ async function reopenArticle(
     previousKey = historyKey(article.id, article.updatedAt);
     await deps.blobs.put(deps.config.bucket, previousKey, JSON.stringify(article, null, 2), 'application/json');
   }
-  const request = { scope, requestedAt: now.toISOString(), from: article.status, ...(batch ? { batch: true } : {}) };
+  const request = {
+    scope,
+    requestedAt: now.toISOString(),
+    from: article.status,
+    ...(batch ? { batch: true } : {}),
+    ...(previousKey ? { previousKey } : {}),
+  };
   const reopened = await deps.articles.reopen(article.id, article, { to: plan.next, request }, now);
   if (!reopened) {
     throw new PrecisError('ARTICLE_BUSY', `Article ${article.id} changed while it was being reopened; try again.`);

@@ -1,4 +1,4 @@
-import { articleIdFor, isTerminal } from '../article.js';
+import { articleIdFor, isFolderMarker, isTerminal } from '../article.js';
 import type {
   ArticleEvents,
   ArticleRepository,
@@ -178,7 +178,7 @@ export async function sweep(deps: SweepDeps, options: SweepOptions = {}): Promis
 
   const cutoff = started - (options.uploadsOlderThanMs ?? config.staleAfterMs);
   const lookUp = async (object: Upload, since: number) => {
-    if (object.key.endsWith('/')) return;
+    if (isFolderMarker(object)) return;
     const modified = object.lastModified?.getTime() ?? 0;
     if (modified < since || modified > cutoff || options.queued?.(object.key)) return;
     const id = articleIdFor(config.bucket, object.key);

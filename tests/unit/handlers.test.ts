@@ -122,6 +122,21 @@ describe('ingest handler', () => {
     expect(s3Mock.commandCalls(GetObjectCommand)).toHaveLength(0);
   });
 
+  it('ingests a key ending in / that holds bytes, its format told from its content, instead of dropping it', async () => {
+    // Prepare: a tool that left the file name off the key put an article at incoming/2026/.
+    s3Mock.on(GetObjectCommand, { Key: 'incoming/2026/' }).resolves({ Body: body(sample('basra-water.html')) });
+    // Act
+    const response = await ingestHandler()(sqsEvent(sqsRecord(s3Notification('incoming/2026/', 9000))), context());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const id = articleIdFor(BUCKET, 'incoming/2026/');
+    expect(sqsMock.commandCalls(SendMessageCommand).map((c) => c.args[0].input.MessageBody)).toEqual([
+      JSON.stringify({ articleId: id }),
+    ]);
+    expect(String(s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input.Body)).toMatch(/^BASRA — Rising salinity/);
+    expect(failedUpdates()).toHaveLength(0);
+  });
+
   it('reports a storage outage as a batch item failure, and marks the article FAILED on the last receive', async () => {
     s3Mock.on(GetObjectCommand).rejects(
       new S3ServiceException({

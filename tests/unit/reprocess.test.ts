@@ -66,7 +66,13 @@ describe('reprocessing one article', () => {
     });
     expect(puts).toEqual([result.previousKey]);
     expect(sent.analyze).toEqual([done.id]);
-    expect(byId.get(done.id)?.reprocess).toEqual({ scope: 'all', requestedAt: NOW.toISOString(), from: 'DONE' });
+    // The record points at its copy, from which its summary stays readable until the new run ends.
+    expect(byId.get(done.id)?.reprocess).toEqual({
+      scope: 'all',
+      requestedAt: NOW.toISOString(),
+      from: 'DONE',
+      previousKey: result.previousKey,
+    });
   });
 
   it('cleans again from its upload an article that failed before it was cleaned', async () => {

@@ -48,8 +48,8 @@ function world(options: { start?: Date; budgetMs?: number; uploadPages?: number 
       uploadPages: options.uploadPages ?? 1,
     },
   };
-  const upload = (key: string, modified: Date) =>
-    blobs.add({ key, size: 5, etag: `"${key.length}"`, lastModified: modified });
+  const upload = (key: string, modified: Date, size = 5) =>
+    blobs.add({ key, size, etag: `"${key.length}"`, lastModified: modified });
   const record = (
     key: string,
     status: Status,
@@ -99,15 +99,16 @@ describe('the sweep', () => {
     w.record('incoming/known.txt', 'DONE', ago(80 * MINUTE));
     w.upload('incoming/just-uploaded.txt', ago(1 * MINUTE));
     w.upload(`${today}bb-just-uploaded.html`, ago(1 * MINUTE));
-    w.upload('incoming/folder/', ago(100 * MINUTE));
+    // A folder marker (no bytes) is no upload; a key ending in / that holds bytes is one.
+    w.upload('incoming/folder/', ago(100 * MINUTE), 0);
+    w.upload('incoming/no-name/', ago(100 * MINUTE), 5);
     // Act
     const report = await sweep(w.deps);
     // Assess
-    expect(w.sent.ingest.map((s) => s.key).sort()).toEqual(['incoming/lost.txt', `${today}aa-lost.html`].sort());
+    const lost = ['incoming/lost.txt', `${today}aa-lost.html`, 'incoming/no-name/'];
+    expect(w.sent.ingest.map((s) => s.key).sort()).toEqual(lost.sort());
     expect(w.sent.ingest[0]).toMatchObject({ bucket: BUCKET, sequencer: '0' });
-    expect(report.unknown.sort()).toEqual(
-      [articleIdFor(BUCKET, 'incoming/lost.txt'), articleIdFor(BUCKET, `${today}aa-lost.html`)].sort(),
-    );
+    expect(report.unknown.sort()).toEqual(lost.map((key) => articleIdFor(BUCKET, key)).sort());
   });
 
   it('at the local start takes every upload with no article, but those whose event waits in the queue', async () => {

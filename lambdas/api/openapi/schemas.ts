@@ -177,7 +177,16 @@ export const articleRecord = z
           "Batch mode: what the article's calls wait on in the provider's Batch API (the batch's id and deadline), or went through.",
       }),
     reprocess: z
-      .object({ scope: reprocessScope, requestedAt: instant, from: status, batch: z.boolean().optional() })
+      .object({
+        scope: reprocessScope,
+        requestedAt: instant,
+        from: status,
+        batch: z.boolean().optional(),
+        previousKey: z
+          .string()
+          .optional()
+          .meta({ description: 'The copy of the record as it was before the reprocess (`history/`).' }),
+      })
       .optional(),
     timings: z.record(z.string(), z.number()).optional(),
     receivedAt: instant,
@@ -208,6 +217,21 @@ const nextCursor = z
 
 export const articlePage = z.object({ items: z.array(listItem), nextCursor }).meta({ id: 'ArticlePage' });
 
+/** On a summary or claims read while a reprocess is under way: they are the previous run's. */
+const previousRun = {
+  previous: z
+    .object({
+      status: z.enum(['RECEIVED', 'CLEANED', 'ANALYZING']),
+      reprocessRequestedAt: instant,
+    })
+    .optional()
+    .meta({
+      id: 'PreviousRun',
+      description:
+        "Present while the article is being reprocessed: what is shown is the previous run's analysis, kept until the new run ends (then the new one, or, if it fails, none).",
+    }),
+};
+
 export const summaryView = z
   .union([
     z.object({
@@ -218,6 +242,7 @@ export const summaryView = z
       headline: z.string(),
       short: z.string(),
       bullets: z.array(z.string()),
+      ...previousRun,
     }),
     z.object({
       articleId: z.string(),
@@ -228,13 +253,20 @@ export const summaryView = z
         description:
           "Written by precis's stand-in LLM (npm run stub:llm): filler words in the language's script, not a translation (stub translation: not a real translation).",
       }),
+      ...previousRun,
     }),
-    z.object({ articleId: z.string(), lang: language, original: z.literal(false), ...translationMissing }),
+    z.object({
+      articleId: z.string(),
+      lang: language,
+      original: z.literal(false),
+      ...translationMissing,
+      ...previousRun,
+    }),
   ])
   .meta({ id: 'SummaryView' });
 
 export const claimList = z
-  .object({ articleId: z.string(), language: language.nullable(), claims: z.array(claim) })
+  .object({ articleId: z.string(), language: language.nullable(), claims: z.array(claim), ...previousRun })
   .meta({ id: 'ClaimList' });
 
 const reprocessed = z

@@ -1,5 +1,6 @@
 import type { Budget } from '../budget.js';
 import { LIMITS, tooComplex } from '../limits.js';
+import { Ampersands, decodeTextRun } from './html-references.js';
 
 /**
  * The tree htmlparser2 (linkedom's parser) will build from a page, counted
@@ -115,6 +116,8 @@ class Shape {
   depth = 0;
   nesting = 0;
   attributes = 0;
+  /** Places a parse may end a text node inside a run of text (html-references.ts), and `<`s that start no tag. */
+  textBreaks = 0;
   /** Open elements, the current one last. */
   readonly stack: string[] = [];
   /** Whether each open foreign-content boundary is foreign (svg, math) or HTML again (their text elements). */
@@ -154,6 +157,17 @@ class Shape {
     else if (name === 'p') {
       this.open('p');
       this.stack.pop();
+    }
+  }
+
+  /** `count` more places where the parser ends a text node inside a run of text. */
+  textBreak(count: number): void {
+    this.textBreaks += count;
+    if (this.textBreaks > LIMITS.html.textBreaks) {
+      throw tooComplex(
+        'the number of character references, `&`, `<`, `>` and no-break spaces in the HTML’s text',
+        LIMITS.html.textBreaks,
+      );
     }
   }
 
@@ -239,7 +253,7 @@ function readAttributes(
   html: string,
   i: number,
   shape: Shape,
-  cuts: number[] | null,
+  cuts: Edit[] | null,
 ): { end: number; selfClosing: boolean } {
   const n = html.length;
   let count = 0;
@@ -284,7 +298,7 @@ function readAttributes(
     shape.attribute(++count, isClass ? html.slice(valueStart, valueEnd) : null);
     if (cuts !== null) {
       const name = html.slice(nameStart, nameEnd).toLowerCase();
-      if (!READ_ATTRIBUTES.has(name) && PLAIN_NAME.test(name)) cuts.push(nameStart, attributeEnd);
+      if (!READ_ATTRIBUTES.has(name) && PLAIN_NAME.test(name)) cuts.push([nameStart, attributeEnd, '']);
     }
   }
   return { end: n, selfClosing: false };
@@ -297,22 +311,29 @@ export interface HtmlShape {
   depth: number;
   nesting: number;
   attributes: number;
+  /** Where a parse may end a text node inside a run of text (Shape.textBreak). */
+  textBreaks: number;
 }
+
+/** A part of the page replaced before the parse: start, end, what takes its place. */
+type Edit = [number, number, string];
 
 /**
  * The page without the attributes no reader uses (READ_ATTRIBUTES), which
- * the parse would make a node each of; throws TOO_COMPLEX as scanHtml does,
- * the limits counting every attribute the page has.
+ * the parse would make a node each of, and with its text's character
+ * references decoded where that is safe (html-references.ts), as the parse
+ * makes a text node at each; throws TOO_COMPLEX as scanHtml does, the limits
+ * counting every attribute the page has.
  */
 export function withoutUnreadAttributes(html: string, budget: Budget): string {
-  const cuts: number[] = [];
-  scanHtml(html, budget, cuts);
-  if (cuts.length === 0) return html;
+  const edits: Edit[] = [];
+  scanHtml(html, budget, edits);
+  if (edits.length === 0) return html;
   const parts: string[] = [];
   let from = 0;
-  for (let k = 0; k < cuts.length; k += 2) {
-    parts.push(html.slice(from, cuts[k]));
-    from = cuts[k + 1] as number;
+  for (const [start, end, text] of edits) {
+    parts.push(html.slice(from, start), text);
+    from = end;
   }
   parts.push(html.slice(from));
   return parts.join('');
@@ -323,15 +344,25 @@ export function withoutUnreadAttributes(html: string, budget: Budget): string {
  * pass a limit of LIMITS.html. With `cuts`, collects where the attributes
  * no reader uses are (withoutUnreadAttributes).
  */
-export function scanHtml(html: string, budget: Budget, cuts: number[] | null = null): HtmlShape {
+export function scanHtml(html: string, budget: Budget, cuts: Edit[] | null = null): HtmlShape {
   const shape = new Shape(budget);
   const n = html.length;
+  const ampersands = new Ampersands(html);
+  /** The text from `from` to `to`: its references decoded where safe (with `cuts`), the rest counted. */
+  const text = (from: number, to: number) => {
+    if (from >= to) return;
+    const run = decodeTextRun(html, from, to, ampersands);
+    shape.textBreak(run.breaks);
+    if (run.decoded !== null && cuts !== null) cuts.push([from, to, run.decoded]);
+    budget.tick('reading the HTML’s text');
+  };
   let i = 0;
   for (;;) {
     const lt = html.indexOf('<', i);
+    text(i, lt < 0 ? n : lt);
     if (lt < 0 || lt + 1 >= n) {
-      const { elements, links, depth, nesting, attributes } = shape;
-      return { elements, links, depth, nesting, attributes };
+      const { elements, links, depth, nesting, attributes, textBreaks } = shape;
+      return { elements, links, depth, nesting, attributes, textBreaks };
     }
     const c = html.charCodeAt(lt + 1);
     if (isAlpha(c)) {
@@ -368,6 +399,8 @@ export function scanHtml(html: string, budget: Budget, cuts: number[] | null = n
       const gt = html.indexOf('>', lt);
       i = gt < 0 ? n : gt + 1;
     } else {
+      // A `<` that starts no tag is text, but the parser ends a text node there.
+      shape.textBreak(1);
       i = lt + 1;
     }
   }

@@ -173,7 +173,22 @@ describe('cleanDocument limits', () => {
     expect(() => cleanDocument(bytes(text), { name: 'a.txt', maxWords: 2000 })).toThrow(
       /has 3,000 words, more than the limit of 2,000/,
     );
-    expect(() => cleanDocument(bytes(text), { name: 'a.txt', maxWords: 10 })).toThrow(/far more than the limit of 10/);
+    expect(() => cleanDocument(bytes(text), { name: 'a.txt', maxWords: 10 })).toThrow(
+      /has 18,998 characters, more than the 160 \(16 a word\) that the limit of 10 words allows\.$/,
+    );
+  });
+
+  it('says a text of one endless word is too long in characters, not in words', () => {
+    // Prepare: one "word" past the limit's characters (a trial uploaded 4.9 MB of one against 100,000 words).
+    const word = 'a'.repeat(490_000);
+    // Act
+    const run = () => cleanDocument(bytes(word), { name: 'a.txt', maxWords: 10_000 });
+    // Assess
+    expect(codeOf(run)).toBe('TOO_LONG');
+    expect(run).toThrow(
+      'The article text has 490,000 characters, more than the 160,000 (16 a word) that the limit of 10,000 words allows; 490,000 of them run without a space, a single "word" longer than the whole limit.',
+    );
+    expect(run).not.toThrow(/words, more than|far more than/);
   });
 
   it('ends STAGE_TIMEOUT when the cleaning is past its deadline, naming the step', () => {
