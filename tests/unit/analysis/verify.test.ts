@@ -8,6 +8,24 @@ const ARTICLE =
   "Salt levels at the Al-Bradi'iya intake reached 8,200 parts per million. " +
   'The governor asked Baghdad to release more water from upstream dams.';
 
+/** Runs `precis verify` on what stdin gives, in chunks; its exit code and the JSON of each line it printed. */
+async function verifyCommand(...chunks: string[]): Promise<{ code: number; answers: unknown[] }> {
+  let stdout = '';
+  const code = await main(['verify'], {
+    env: {},
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: new PassThrough(),
+    stdin: (async function* () {
+      yield* chunks;
+    })(),
+  });
+  const answers = stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  return { code, answers };
+}
+
 describe('the summary verifier', () => {
   it('supports a summary made of what the article says', () => {
     expect(
@@ -61,21 +79,11 @@ describe('the summary verifier', () => {
 
 describe('precis verify', () => {
   it('reads JSON lines on stdin and answers one verdict per line; a bad line gets an error and exit 1', async () => {
-    let stdout = '';
-    const code = await main(['verify'], {
-      env: {},
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: new PassThrough(),
-      stdin: (async function* () {
-        yield `${JSON.stringify({ article: ARTICLE, summary: 'Salt levels reached 8,200 parts per million.' })}\n`;
-        yield `${JSON.stringify({ article: ARTICLE, summary: 'Salt levels reached 9,100 parts per million.' })}\nnot json\n`;
-      })(),
-    });
-    const lines = stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    expect(lines).toEqual([
+    const { code, answers } = await verifyCommand(
+      `${JSON.stringify({ article: ARTICLE, summary: 'Salt levels reached 8,200 parts per million.' })}\n`,
+      `${JSON.stringify({ article: ARTICLE, summary: 'Salt levels reached 9,100 parts per million.' })}\nnot json\n`,
+    );
+    expect(answers).toEqual([
       { supported: true, unsupported: [] },
       {
         supported: false,
@@ -92,21 +100,13 @@ describe('precis verify', () => {
 describe('precis verify against an empty article', () => {
   it('answers that there is nothing to verify against, not that the summary is supported', async () => {
     // Prepare
-    let stdout = '';
     const lines = [
       { article: '', summary: 'It was there.' },
       { article: ' \n … ', summary: 'The governor asked Baghdad to release more water.' },
       { article: ARTICLE, summary: 'The governor asked Baghdad to release more water.' },
     ];
     // Act
-    const code = await main(['verify'], {
-      env: {},
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: new PassThrough(),
-      stdin: (async function* () {
-        yield lines.map((l) => JSON.stringify(l)).join('\n');
-      })(),
-    });
+    const { code, answers } = await verifyCommand(lines.map((l) => JSON.stringify(l)).join('\n'));
     // Assess
     const nothing = {
       error: {
@@ -114,12 +114,7 @@ describe('precis verify against an empty article', () => {
         message: 'The article is empty: there is nothing to verify the summary against.',
       },
     };
-    expect(
-      stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l)),
-    ).toEqual([nothing, nothing, { supported: true, unsupported: [] }]);
+    expect(answers).toEqual([nothing, nothing, { supported: true, unsupported: [] }]);
     expect(code).toBe(1);
   });
 });
@@ -127,7 +122,6 @@ describe('precis verify against an empty article', () => {
 describe('precis verify of an empty summary', () => {
   it('answers INVALID_PARAMETER, not that a summary of nothing is supported', async () => {
     // Prepare
-    let stdout = '';
     const lines = [
       { article: ARTICLE, summary: '' },
       { article: ARTICLE, summary: ' \n\t ' },
@@ -135,14 +129,7 @@ describe('precis verify of an empty summary', () => {
       { article: ARTICLE, summary: 'The governor asked Baghdad to release more water.' },
     ];
     // Act
-    const code = await main(['verify'], {
-      env: {},
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: new PassThrough(),
-      stdin: (async function* () {
-        yield lines.map((l) => JSON.stringify(l)).join('\n');
-      })(),
-    });
+    const { code, answers } = await verifyCommand(lines.map((l) => JSON.stringify(l)).join('\n'));
     // Assess
     const empty = {
       error: {
@@ -150,12 +137,7 @@ describe('precis verify of an empty summary', () => {
         message: 'The summary is empty: an empty summary supports nothing, so there is nothing to verify.',
       },
     };
-    expect(
-      stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l)),
-    ).toEqual([empty, empty, empty, { supported: true, unsupported: [] }]);
+    expect(answers).toEqual([empty, empty, empty, { supported: true, unsupported: [] }]);
     expect(code).toBe(1);
   });
 });
@@ -163,26 +145,14 @@ describe('precis verify of an empty summary', () => {
 describe('precis verify of a line that is JSON but no object', () => {
   it('says what a line needs, not what JavaScript said of reading a field of null', async () => {
     // Prepare
-    let stdout = '';
+    const lines = 'null\n[]\n42\n"text"\n';
 
     // Act
-    const code = await main(['verify'], {
-      env: {},
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: new PassThrough(),
-      stdin: (async function* () {
-        yield 'null\n[]\n42\n"text"\n';
-      })(),
-    });
+    const { code, answers } = await verifyCommand(lines);
 
     // Assess
     const needs = { error: { code: 'INVALID_JSON', message: 'each line needs "article" and "summary" strings.' } };
-    expect(
-      stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l)),
-    ).toEqual([needs, needs, needs, needs]);
+    expect(answers).toEqual([needs, needs, needs, needs]);
     expect(code).toBe(1);
   });
 });
