@@ -32,7 +32,14 @@ export const DEFAULT_MAX_WORDS = 100_000;
  * the schemas that wrap it, so one instance may sit in many places.
  */
 const nonEmpty = once(() => z.string().check(z.minLength(1)));
-const positiveNumber = once(() => z.coerce.number().check(z.int(), z.positive()));
+/**
+ * A number read from a variable's text, and the checks of a count: their
+ * messages say what the value must be, where zod's own read "expected
+ * number, received NaN" of `abc` and "expected int, received number" of `1.5`.
+ */
+const numberText = () => z.coerce.number({ error: 'not a number' });
+const whole = () => z.int({ error: 'not a whole number' });
+const positiveNumber = once(() => numberText().check(whole(), z.positive({ error: 'must be more than 0' })));
 const positiveInt = (fallback: number) => z._default(positiveNumber(), fallback);
 
 export const languageList = lazily(() =>
@@ -180,11 +187,11 @@ const llmEnv = () => ({
    * only when its worst case (prompt and full output cap, at list price) fits
    * what is left. Models without a known price are held by the call ceiling.
    */
-  PRECIS_MAX_COST_PER_ARTICLE: z._default(z.coerce.number().check(z.positive()), 2),
+  PRECIS_MAX_COST_PER_ARTICLE: z._default(numberText().check(z.positive({ error: 'must be more than 0' })), 2),
   /** One call's time limit. */
   PRECIS_LLM_TIMEOUT_MS: positiveInt(60_000),
   /** Retries of one call on 5xx, timeouts and connection errors, with backoff (429s wait within the budget). */
-  PRECIS_LLM_RETRIES: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(10)), 2),
+  PRECIS_LLM_RETRIES: z._default(numberText().check(whole(), z.gte(0), z.lte(10)), 2),
   /** LLM calls at once in one process at most; fewer while the server signals its rate limits. */
   PRECIS_LLM_CONCURRENCY: positiveInt(8),
   /** All calls of one article together; keep it below the function timeout and the analyze lease. */
@@ -234,7 +241,7 @@ const storageEnv = () => ({
 });
 
 /** Days a finished article is kept before the table's TTL deletes it (0: kept until deleted). */
-const PRECIS_RECORD_RETENTION_DAYS = () => z._default(z.coerce.number().check(z.int(), z.gte(0)), 0);
+const PRECIS_RECORD_RETENTION_DAYS = () => z._default(numberText().check(whole(), z.gte(0)), 0);
 
 /** Where terminal states are published: an EventBridge bus's name or ARN (the account's default bus). */
 const PRECIS_EVENT_BUS = () => z._default(nonEmpty(), 'default');
@@ -273,7 +280,7 @@ export const analyzeEnvSchema = lazily(() =>
      * Days a band of the sketch index outlives its last text (the table's TTL), as the bucket keeps the entries
      * (BUCKET_LAYOUT.sketches, not imported: the layout's text would load with every function's configuration); 0: kept.
      */
-    PRECIS_SKETCH_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 90),
+    PRECIS_SKETCH_RETENTION_DAYS: z._default(numberText().check(whole(), z.gte(0)), 90),
   }),
 );
 

@@ -236,6 +236,18 @@ describe('the configuration table of docs/configuration.md', () => {
     expect(cliConfig({ PRECIS_ENGINE: 'openai' }, { offline: true }).PRECIS_ENGINE).toBe('offline');
     expect(() => cliConfig({}, { 'max-bytes': '-1' })).toThrow(/--max-bytes is invalid/);
   });
+
+  it('says of a count that is no number, or no whole number, what it must be', () => {
+    expect(() => cliConfig({}, { 'max-bytes': 'abc' })).toThrow(/--max-bytes is invalid: not a number$/);
+    expect(() => cliConfig({}, { 'max-bytes': '1.5' })).toThrow(/--max-bytes is invalid: not a whole number$/);
+    expect(() => cliConfig({}, { 'max-bytes': '0' })).toThrow(/--max-bytes is invalid: must be more than 0$/);
+    expect(() => cliConfig({ PRECIS_MAX_OBJECT_BYTES: 'abc' })).toThrow(
+      /PRECIS_MAX_OBJECT_BYTES is invalid: not a number$/,
+    );
+    expect(() => cliConfig({ PRECIS_LLM_RETRIES: '2.5' })).toThrow(
+      /PRECIS_LLM_RETRIES is invalid: not a whole number$/,
+    );
+  });
 });
 
 describe('each function’s composition', () => {
