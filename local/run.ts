@@ -1,3 +1,4 @@
+import { engineLine } from './engine-line.js';
 import type { LocalStack } from './stack.js';
 import { LOCAL_CREDENTIALS, localOptions, startLocalStack } from './stack.js';
 import { uploadCommand } from './try-command.js';
@@ -29,6 +30,7 @@ export async function runLocalStack(): Promise<LocalStack> {
   HTTP API      ${api}   its contract at ${api}/openapi.json
   reader page   ${api}/   (it asks for the key once per tab)
   API key       ${stack.apiKey}
+  engine        ${engineLine(options.analyze)}
   languages     ${options.analyze.TARGET_LANGUAGES.length > 0 ? options.analyze.TARGET_LANGUAGES.join(', ') : 'none (set TARGET_LANGUAGES=ar,fr)'}
 
 Try:
