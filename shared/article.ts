@@ -3,7 +3,9 @@ import type { ErrorCode, Stage } from './errors.js';
 
 export const STATUSES = ['RECEIVED', 'CLEANED', 'ANALYZING', 'DONE', 'PARTIAL', 'FAILED'] as const;
 export type Status = (typeof STATUSES)[number];
-export const TERMINAL_STATUSES: readonly Status[] = ['DONE', 'PARTIAL', 'FAILED'];
+export const TERMINAL_STATUSES = ['DONE', 'PARTIAL', 'FAILED'] as const satisfies readonly Status[];
+/** A status an article passes through on its way to a terminal one. */
+export type InProgressStatus = Exclude<Status, (typeof TERMINAL_STATUSES)[number]>;
 
 /** The event each terminal state publishes: its source and detail-type, what an EventBridge rule matches. */
 export const EVENT_SOURCE = 'precis';
@@ -286,8 +288,8 @@ export function articleIdFor(bucket: string, key: string): string {
   return createHash('sha256').update(`${bucket}\u0000${key}`).digest('hex').slice(0, 24);
 }
 
-export function isTerminal(status: Status): boolean {
-  return TERMINAL_STATUSES.includes(status);
+export function isTerminal(status: Status): status is (typeof TERMINAL_STATUSES)[number] {
+  return (TERMINAL_STATUSES as readonly Status[]).includes(status);
 }
 
 /**

@@ -3,6 +3,8 @@ import {
   type ArticleListing,
   type ArticleRecord,
   articleIdFor,
+  type InProgressStatus,
+  isTerminal,
   type Status,
   type Summary,
   type Translation,
@@ -69,15 +71,11 @@ export async function getArticle(id: string, deps: ReadDeps): Promise<ArticleRec
   return article;
 }
 
-const IN_PROGRESS = ['RECEIVED', 'CLEANED', 'ANALYZING'] as const satisfies readonly Status[];
-const inProgress = (status: Status): status is (typeof IN_PROGRESS)[number] =>
-  (IN_PROGRESS as readonly Status[]).includes(status);
-
 /** Marks an analysis as the one before a reprocess that has not given the article its own yet. */
 export interface PreviousRun {
   previous: {
     /** The article's status now, on its way through the reprocess. */
-    status: (typeof IN_PROGRESS)[number];
+    status: InProgressStatus;
     /** When the reprocess was asked for. */
     reprocessRequestedAt: string;
   };
@@ -94,7 +92,7 @@ type Analysed = ArticleRecord & { summary: Summary } & Partial<PreviousRun>;
 async function previousAnalysis(article: ArticleRecord, deps: ReadDeps): Promise<Analysed | null> {
   const request = article.reprocess;
   const status = article.status;
-  if (!request?.previousKey || !inProgress(status)) return null;
+  if (!request?.previousKey || isTerminal(status)) return null;
   let before: ArticleRecord;
   try {
     before = JSON.parse(new TextDecoder().decode(await deps.blobs.get(deps.config.bucket, request.previousKey)));
