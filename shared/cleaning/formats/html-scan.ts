@@ -247,7 +247,7 @@ const PLAIN_NAME = /^[a-z][a-z0-9_.:-]*$/i;
 /**
  * Reads a start tag's attributes from `i` (just after its name); returns
  * where the tag ends (after its `>`) and whether it closed itself (`/>`).
- * With `cuts`, adds the start and end of each attribute no reader uses.
+ * With `cuts`, adds each attribute no reader uses, as an edit that removes it.
  */
 function readAttributes(
   html: string,
@@ -341,19 +341,20 @@ export function withoutUnreadAttributes(html: string, budget: Budget): string {
 
 /**
  * The shape of the tree the page parses to; throws TOO_COMPLEX when it would
- * pass a limit of LIMITS.html. With `cuts`, collects where the attributes
- * no reader uses are (withoutUnreadAttributes).
+ * pass a limit of LIMITS.html. With `edits`, collects, in the page's order,
+ * the attributes no reader uses (cut) and the runs of text whose references
+ * are decoded (withoutUnreadAttributes).
  */
-export function scanHtml(html: string, budget: Budget, cuts: Edit[] | null = null): HtmlShape {
+export function scanHtml(html: string, budget: Budget, edits: Edit[] | null = null): HtmlShape {
   const shape = new Shape(budget);
   const n = html.length;
   const ampersands = new Ampersands(html);
-  /** The text from `from` to `to`: its references decoded where safe (with `cuts`), the rest counted. */
+  /** The text from `from` to `to`: its references decoded where safe (with `edits`), the rest counted. */
   const text = (from: number, to: number) => {
     if (from >= to) return;
     const run = decodeTextRun(html, from, to, ampersands);
     shape.textBreak(run.breaks);
-    if (run.decoded !== null && cuts !== null) cuts.push([from, to, run.decoded]);
+    if (run.decoded !== null && edits !== null) edits.push([from, to, run.decoded]);
     budget.tick('reading the HTML’s text');
   };
   let i = 0;
@@ -371,8 +372,8 @@ export function scanHtml(html: string, budget: Budget, cuts: Edit[] | null = nul
       const name = html.slice(lt + 1, j).toLowerCase();
       shape.open(name);
       // An <object>'s markup is searched whole for a video address: what is inside it keeps its attributes.
-      const keepAll = cuts === null || ALL_READ.has(name) || shape.stack.includes('object');
-      const { end, selfClosing } = readAttributes(html, j, shape, keepAll ? null : cuts);
+      const keepAll = edits === null || ALL_READ.has(name) || shape.stack.includes('object');
+      const { end, selfClosing } = readAttributes(html, j, shape, keepAll ? null : edits);
       // `<x/>` closes itself in SVG and MathML only; in HTML it is an open element (and no raw text).
       if (selfClosing && shape.foreign.at(-1) && shape.stack.at(-1) === name) shape.stack.pop();
       i = !selfClosing && RAW_TEXT.has(name) ? rawTextEnd(html, end, name) : end;
