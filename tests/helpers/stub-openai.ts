@@ -92,7 +92,9 @@ export type Step =
   /** The connection is dropped without an answer (a reset). */
   | { kind: 'reset' }
   | { kind: 'status'; status: number; headers?: Record<string, string>; message?: string; code?: string }
-  | { kind: 'slow'; delayMs: number; then?: Step };
+  | { kind: 'slow'; delayMs: number; then?: Step }
+  /** The answer waits until `until` settles: a call held under way while a test looks at what a user sees meanwhile. */
+  | { kind: 'held'; until: Promise<unknown>; then?: Step };
 
 export interface StubOptions {
   profile?: ProviderProfile;
@@ -479,7 +481,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
       return { status: r.status, body: r.body };
     }
     let step: Step = options.route?.(recorded) ?? { kind: 'auto' };
-    while (step.kind === 'slow') step = step.then ?? { kind: 'auto' };
+    while (step.kind === 'slow' || step.kind === 'held') step = step.then ?? { kind: 'auto' };
     if (step.kind === 'status') {
       ledger.refused++;
       return {
@@ -549,8 +551,10 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     }
 
     let step: Step = options.route?.(recorded) ?? steps.shift() ?? { kind: 'auto' };
-    while (step.kind === 'slow') {
-      await new Promise((r) => setTimeout(r, (step as { delayMs: number }).delayMs));
+    while (step.kind === 'slow' || step.kind === 'held') {
+      await (step.kind === 'held'
+        ? step.until
+        : new Promise((r) => setTimeout(r, (step as { delayMs: number }).delayMs)));
       if (res.destroyed || req.socket.destroyed) return;
       step = step.then ?? { kind: 'auto' };
     }
