@@ -556,6 +556,40 @@ describe('api handler', () => {
     expect(JSON.parse(response.body)).toMatchObject({ code: 'NOT_ANALYSED' });
   });
 
+  it("answers 503 STORAGE_UNAVAILABLE when a reprocess's copy of the previous run cannot be read, and 409 once it is gone", async () => {
+    // Prepare: an article a reprocess took the analysis off, its previous run kept under history/.
+    const previousKey = `history/${id}/2026-11-01T00-05-00.000Z.json`;
+    ddbMock.on(GetCommand).resolves({
+      Item: {
+        id,
+        status: 'ANALYZING',
+        reprocess: { scope: 'all', requestedAt: '2026-12-01T10:00:00.000Z', from: 'DONE', previousKey },
+      },
+    });
+    s3Mock.on(GetObjectCommand, { Key: previousKey }).rejects(new Error('connect ECONNRESET 52.95.1.1:443'));
+
+    // Act
+    const down = await Promise.all(
+      ['summary', 'claims'].map((view) => api()(restEvent(`/articles/${id}/${view}`), context())),
+    );
+    s3Mock
+      .on(GetObjectCommand, { Key: previousKey })
+      .rejects(new S3ServiceException({ name: 'NoSuchKey', $fault: 'client', $metadata: { httpStatusCode: 404 } }));
+    const gone = await api()(restEvent(`/articles/${id}/summary`), context());
+
+    // Assess: storage down is to be tried again, not an article with no analysis.
+    for (const response of down) {
+      expect(response.statusCode).toBe(503);
+      expect(JSON.parse(response.body)).toMatchObject({ status: 503, code: 'STORAGE_UNAVAILABLE' });
+      expect(response.body).not.toContain('52.95.1.1');
+    }
+    expect(gone.statusCode).toBe(409);
+    expect(JSON.parse(gone.body)).toMatchObject({
+      code: 'NOT_ANALYSED',
+      detail: `Article ${id} has no analysis: it is ANALYZING; try again when it is DONE. The previous run's analysis is no longer kept.`,
+    });
+  });
+
   it('never leaks internals in a 5xx', async () => {
     const broken = {
       get: async () => {
