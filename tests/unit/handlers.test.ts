@@ -616,6 +616,40 @@ describe('api handler: HTTP semantics', () => {
     body: JSON.stringify(body),
   });
 
+  it('refuses a query parameter a route does not take, naming it and those the route takes, rather than ignoring it', async () => {
+    // Prepare
+    ddbMock
+      .on(GetCommand)
+      .resolves({ Item: { id, status: 'DONE', summary: { headline: 'h', short: 's', bullets: [] } } });
+    ddbMock.on(QueryCommand).resolves({ Items: [] });
+
+    // Act
+    const misspelt = await api()(restEvent('/articles', { stauts: 'DONE' }), context());
+    const summary = await api()(restEvent(`/articles/${id}/summary`, { language: 'ar', x: '1' }), context());
+    const claims = await api()(restEvent(`/articles/${id}/claims`, { lang: 'ar' }, 'HEAD'), context());
+    const record = await api()(restEvent(`/articles/${id}`, { fields: 'summary' }), context());
+    const known = await api()(restEvent('/articles', { status: 'DONE', limit: '5' }), context());
+    const page = await api()(restEvent('/', { code: 'abc', state: 'xyz' }), context());
+
+    // Assess
+    const detail = (response: { body: string }) => (JSON.parse(response.body) as { detail: string }).detail;
+    expect(misspelt.statusCode).toBe(400);
+    expect(JSON.parse(misspelt.body)).toMatchObject({ code: 'INVALID_PARAMETER' });
+    expect(detail(misspelt)).toBe(
+      'Unknown query parameter "stauts" for GET /articles: it takes limit, cursor, status, key.',
+    );
+    expect(detail(summary)).toBe(
+      'Unknown query parameters "language", "x" for GET /articles/{id}/summary: it takes lang.',
+    );
+    expect(claims.statusCode).toBe(400);
+    expect(detail(record)).toBe(
+      'Unknown query parameter "fields" for GET /articles/{id}: it takes no query parameters.',
+    );
+    expect(known.statusCode).toBe(200);
+    expect(ddbMock.commandCalls(QueryCommand)).toHaveLength(1);
+    expect(page.statusCode).toBe(200);
+  });
+
   it('answers 405 with Allow for a method a path does not take, OPTIONS with 204, HEAD as GET without a body', async () => {
     for (const method of ['PUT', 'DELETE', 'PATCH']) {
       const response = await api()(restEvent('/articles', {}, method), context());
