@@ -300,7 +300,10 @@ function cost(article: ArticleRecord): string | null {
   const stages = Object.values(article.usage ?? {});
   if (stages.length === 0) return null;
   if (stages.some((s) => s.costUsd === null)) return 'cost unknown';
-  return `$${stages.reduce((sum, s) => sum + (s.costUsd ?? 0), 0).toFixed(4)}`;
+  const usd = stages.reduce((sum, s) => sum + (s.costUsd ?? 0), 0);
+  // The stand-in's answers cost nothing: said so, rather than as a price of $0.
+  if (usd === 0 && article.provenance?.stub) return 'nothing billed (the stand-in LLM answered)';
+  return `$${usd.toFixed(4)}`;
 }
 
 function text(article: ArticleRecord, view: SummaryView | null, paint: Paint): string {

@@ -138,11 +138,16 @@ function reveal(node) {
   box.scrollTop += at.top - frame.top - (box.clientHeight - Math.min(at.height, box.clientHeight)) / 2;
 }
 
+const STAND_IN_COST = 'nothing billed (the stand-in LLM answered)';
+
 function cost(article) {
   const stages = Object.values(article.usage || {});
   if (stages.length === 0) return 'nothing billed';
   if (stages.some((s) => s.costUsd === null)) return 'unknown (no price for the model)';
-  return '$' + stages.reduce((sum, s) => sum + s.costUsd, 0).toFixed(4);
+  const usd = stages.reduce((sum, s) => sum + s.costUsd, 0);
+  // The stand-in's answers cost nothing: said so, rather than as a price of $0.
+  if (usd === 0 && article.provenance && article.provenance.stub) return STAND_IN_COST;
+  return '$' + usd.toFixed(4);
 }
 
 function facts(article) {
