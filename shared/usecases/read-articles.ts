@@ -9,6 +9,7 @@ import {
   type Summary,
   type Translation,
 } from '../article.js';
+import { readJson } from '../blob-json.js';
 import { PrecisError } from '../errors.js';
 import type { ArticleRepository, BlobStore } from '../ports.js';
 
@@ -99,18 +100,13 @@ async function previousAnalysis(
   const request = article.reprocess;
   const status = article.status;
   if (!request?.previousKey || isTerminal(status)) return null;
-  let bytes: Uint8Array;
-  try {
-    bytes = await deps.blobs.get(deps.config.bucket, request.previousKey);
-  } catch (error) {
-    if (error instanceof PrecisError && error.code === 'SOURCE_NOT_FOUND') return 'gone';
-    throw error;
-  }
   let before: Partial<ArticleRecord> | null;
   try {
-    before = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    return 'unreadable';
+    before = await readJson(deps.blobs, deps.config.bucket, request.previousKey);
+  } catch (error) {
+    if (error instanceof PrecisError && error.code === 'SOURCE_NOT_FOUND') return 'gone';
+    if (error instanceof SyntaxError) return 'unreadable';
+    throw error;
   }
   if (!before?.summary) return 'unreadable';
   return {
