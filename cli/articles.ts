@@ -11,7 +11,7 @@ import { ARTICLE_ID, STATUSES } from '../shared/article.js';
 import { formatFromName } from '../shared/cleaning/formats/names.js';
 import { LANGUAGE_CODE } from '../shared/languages.js';
 import { truncate } from '../shared/truncate.js';
-import type { ArticleListItem, SummaryView } from '../shared/usecases/read-articles.js';
+import type { ArticleListItem, PreviousRun, SummaryView } from '../shared/usecases/read-articles.js';
 import type { UploadTicket } from '../shared/usecases/upload.js';
 import { ApiCallError, type ApiTarget, apiTarget, callApi, callOrReport, TARGET_OPTIONS } from './client.js';
 import { expand, type Io, readError } from './main.js';
@@ -163,8 +163,9 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
   const path = `/articles/${id}`;
 
   if (command === 'claims') {
-    const answer = await callOrReport(() => callApi<{ claims: Claim[] }>(target, 'GET', `${path}/claims`), note);
+    const answer = await callOrReport(() => callApi<ClaimList>(target, 'GET', `${path}/claims`), note);
     if (!answer) return 1;
+    if (answer.previous) note(previousRun(id, answer.previous));
     if (format === 'json') for (const claim of answer.claims) out(jsonLine(claim));
     else if (answer.claims.length === 0) note('No claims.');
     else {
@@ -193,9 +194,16 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
   if (lang !== undefined && !LANGUAGE_CODE.test(lang)) {
     throw new RemoteUsageError(`--lang must be a language code such as ar or pt-br, not "${values.lang}"`);
   }
-  const article = await callOrReport(() => callApi<ArticleRecord>(target, 'GET', path), note);
-  if (!article) return 1;
+  const fetched = await callOrReport(() => callApi<ArticleRecord>(target, 'GET', path), note);
+  if (!fetched) return 1;
+  let article = fetched;
   let view: SummaryView | null = null;
+  // A reprocess under way took the analysis off the record: the API serves the previous run's meanwhile.
+  const reprocessing = !article.summary && article.reprocess?.previousKey && !TERMINAL.includes(article.status);
+  if (reprocessing && !lang && format !== 'json') {
+    const previous = await previousAnalysis(target, path, note);
+    if (previous) [article, view] = [{ ...article, claims: previous.claims }, previous.view];
+  }
   if (lang) {
     try {
       view = await callApi<SummaryView>(target, 'GET', `${path}/summary?lang=${encodeURIComponent(lang)}`);
@@ -213,8 +221,13 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
   if (format === 'json') {
     out(jsonLine(view ?? article));
     // The record says it too (status, batch); this says it to whoever reads the terminal.
-    const waiting = waitingFor(article);
+    const waiting = view?.previous ? previousRun(id, view.previous) : waitingFor(article);
     if (waiting) note(waiting);
+    if (reprocessing && !view) {
+      note(
+        `Meanwhile the API serves the previous run's analysis, marked "previous": precis get ${id} --lang ${article.language ?? 'LANG'}, precis claims ${id}.`,
+      );
+    }
     return 0;
   }
   out((format === 'md' ? markdown : text)(terminalSafe(article), terminalSafe(view), paint));
@@ -223,10 +236,43 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
 
 type Paint = ReturnType<typeof painter>;
 
+type ClaimList = { claims: Claim[] } & Partial<PreviousRun>;
+
+/**
+ * The previous run's summary (in the article's language) and claims, which
+ * the API serves while a reprocess is under way; null when it has none to
+ * serve (a 409: its copy is past its retention), or could not be read (said
+ * on stderr).
+ */
+async function previousAnalysis(
+  target: ApiTarget,
+  path: string,
+  note: (text: string) => void,
+): Promise<{ view: SummaryView; claims: Claim[] } | null> {
+  try {
+    const [view, list] = await Promise.all([
+      callApi<SummaryView>(target, 'GET', `${path}/summary`),
+      callApi<ClaimList>(target, 'GET', `${path}/claims`),
+    ]);
+    return { view, claims: list.claims };
+  } catch (error) {
+    if (!(error instanceof ApiCallError)) throw error;
+    if (error.status !== 409) note(`precis: ${error.code}: ${error.message}`);
+    return null;
+  }
+}
+
+/** What is said over an analysis a reprocess under way is replacing. */
+function previousRun(id: string, previous: PreviousRun['previous']): string {
+  const asked = previous.reprocessRequestedAt.slice(0, 16).replace('T', ' ');
+  return `The previous run's analysis: the article is being reprocessed (asked for ${asked} UTC) and is ${previous.status}; precis get ${id} shows the new one once the run ends.`;
+}
+
 /** What the summary to show is: the original, a translation, or why there is none. */
 function summaryOf(article: ArticleRecord, view: SummaryView | null) {
   if (view && !view.original && view.status !== 'done') return { missing: `No ${view.lang} summary: ${view.reason}` };
-  const source = view && !view.original && view.status === 'done' ? view : article.summary;
+  // The view, when there is one: while a reprocess runs, the record has no summary, and the view the previous run's.
+  const source = view && view.status === 'done' ? view : article.summary;
   return source
     ? { headline: source.headline, short: source.short, bullets: source.bullets }
     : {
@@ -254,7 +300,10 @@ function cost(article: ArticleRecord): string | null {
   const stages = Object.values(article.usage ?? {});
   if (stages.length === 0) return null;
   if (stages.some((s) => s.costUsd === null)) return 'cost unknown';
-  return `$${stages.reduce((sum, s) => sum + (s.costUsd ?? 0), 0).toFixed(4)}`;
+  const usd = stages.reduce((sum, s) => sum + (s.costUsd ?? 0), 0);
+  // The stand-in's answers cost nothing: said so, rather than as a price of $0.
+  if (usd === 0 && article.provenance?.stub) return 'nothing billed (the stand-in LLM answered)';
+  return `$${usd.toFixed(4)}`;
 }
 
 function text(article: ArticleRecord, view: SummaryView | null, paint: Paint): string {
@@ -266,6 +315,7 @@ function text(article: ArticleRecord, view: SummaryView | null, paint: Paint): s
     // A right-to-left summary is marked so, for terminals that lay it out by the Unicode bidi rules.
     const mark = rtl ? '\u200f' : '';
     const stub = view && !view.original ? stubNotice(article) : null;
+    if (view?.previous) lines.push('', paint.warn(previousRun(article.id, view.previous)));
     if (stub) lines.push('', paint.warn(stub));
     lines.push(
       '',
@@ -285,6 +335,7 @@ function markdown(article: ArticleRecord, view: SummaryView | null): string {
   const lines = [`# ${article.title ?? article.sourceKey}`, '', `_${facts(article).join(' · ')}_`, ''];
   if ('missing' in summary) lines.push(summary.missing ?? '');
   else {
+    if (view?.previous) lines.push(`> **${previousRun(article.id, view.previous)}**`, '');
     if (view && !view.original && article.provenance?.stub) lines.push(`> **${STUB_TRANSLATION}**`, '');
     lines.push(`## ${summary.headline}`, '', summary.short, '', ...summary.bullets.map((b) => `- ${b}`));
   }

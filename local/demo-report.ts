@@ -81,7 +81,7 @@ export function report(file: string, a: ArticleRecord): string {
   if (a.provenance?.cacheHit) out.push('  Cache:       reused an identical earlier analysis (nothing paid)');
   if (a.provenance?.stub) {
     out.push(
-      `  Stub:        answered by precis's stand-in LLM (npm run stub:llm): an extractive summary, filler "translations"`,
+      `  Stub:        answered by precis's stand-in LLM (npm run stub:llm): an extractive summary, filler "translations", nothing billed`,
     );
   }
   if (a.provenance?.fallback) {

@@ -10,6 +10,7 @@
  *   OPENAI_BASE_URL=http://127.0.0.1:11435/v1 PRECIS_LLM_PROVIDER=openai npm run demo
  */
 import { parseArgs } from 'node:util';
+import { STUB_SERVER } from '../shared/analysis/llm/transport.js';
 import { type ProviderProfile, type StubOptions, startStubOpenAI } from '../tests/helpers/stub-openai.js';
 import { SCENARIOS, type Scenario } from '../tests/helpers/stub-scenarios.js';
 
@@ -38,14 +39,18 @@ if (!scenario && !(name in PROVIDERS)) {
   console.error(`--profile must be one of ${[...Object.keys(PROVIDERS), ...Object.keys(SCENARIOS)].join(', ')}`);
   process.exit(2);
 }
-const options: StubOptions = scenario
-  ? scenario.stub
-  : {
-      profile: name as ProviderProfile,
-      ...(values.context ? { contextTokens: Number(values.context) } : {}),
-      ...(values.think ? { think: true } : {}),
-      ...(name === 'azure' ? { deployments: { 'news-summaries': 'gpt-5.4-mini' } } : {}),
-    };
+// Named as precis's stand-in in every answer: precis marks what it wrote as a stub's, and bills it nothing.
+const options: StubOptions = {
+  ...(scenario
+    ? scenario.stub
+    : {
+        profile: name as ProviderProfile,
+        ...(values.context ? { contextTokens: Number(values.context) } : {}),
+        ...(values.think ? { think: true } : {}),
+        ...(name === 'azure' ? { deployments: { 'news-summaries': 'gpt-5.4-mini' } } : {}),
+      }),
+  server: STUB_SERVER,
+};
 const env = scenario
   ? Object.entries(scenario.env)
       .map(([k, v]) => `${k}=${v}`)
@@ -55,7 +60,7 @@ const stub = await startStubOpenAI(options, Number(process.env.PRECIS_STUB_PORT 
 console.log(`OpenAI-compatible stub answering as ${name} on ${stub.baseURL} (Ctrl-C stops it)`);
 if (scenario) console.log(`(${scenario.about})`);
 console.log(
-  'Its "translations" are filler words in the script of the language: precis marks what it answers as a stub\'s (stub translation: not a real translation).',
+  'Its "translations" are filler words in the script of the language: precis marks what it answers as a stub\'s (stub translation: not a real translation), and bills it nothing.',
 );
 console.log(`Use it with: OPENAI_BASE_URL=${stub.baseURL} ${env}`);
 // The helper's batches move only when told (tests drive them); here each takes a step every few seconds, so a

@@ -50,7 +50,8 @@ export const ERROR_CODES = {
   NOT_CLEANED: 'The article has no cleaned text yet.',
   TRANSLATION_NOT_FOUND: 'The article has no translation into that language.',
   INVALID_CURSOR: 'The cursor is not one this API returned.',
-  INVALID_PARAMETER: 'A query parameter or a field of the request body is malformed.',
+  INVALID_PARAMETER:
+    'A query parameter or a field of the request body is malformed, misplaced or unknown to the route.',
   ROUTE_NOT_FOUND: 'There is no such route.',
   METHOD_NOT_ALLOWED: 'The route exists but does not take that method (the Allow header lists those it takes).',
   HEADERS_TOO_LARGE:

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type * as z from 'zod/mini';
 import { PrecisError } from '../../shared/errors.js';
 import {
   getArticle,
@@ -15,7 +16,18 @@ import {
 import { type RedriveDeps, redrive, reprocessArticle, reprocessMatching } from '../../shared/usecases/reprocess.js';
 import { requestUpload, type UploadDeps } from '../../shared/usecases/upload.js';
 import type { Observability } from '../runtime.js';
-import { bodyOf, cut, headOf, json, MethodNotAllowed, problemResponses, queryOf, text, withEtag } from './http.js';
+import {
+  bodyOf,
+  cut,
+  headOf,
+  json,
+  MethodNotAllowed,
+  onlyKnownQuery,
+  problemResponses,
+  queryOf,
+  text,
+  withEtag,
+} from './http.js';
 import type { ReaderConfig } from './reader/page.js';
 import {
   allowedMethods,
@@ -51,9 +63,24 @@ export type ApiHandlerDeps = ReadDeps &
     reader?: ReaderConfig;
   };
 
+/**
+ * A GET route that refuses the query parameters it does not take. A POST
+ * refuses any (bodyOf); the public page and document take none of their own
+ * and are left alone (the page's sign-in comes back with `code` and `state`).
+ */
+function knownQueryOnly(route: RouteSpec, serve: Handler): Handler {
+  return async (event) => {
+    // The names are read from the schema when the route is first asked with a query, not at every cold start.
+    const accepted = route.query ? Object.keys((route.query as z.ZodMiniObject).shape) : [];
+    onlyKnownQuery(event, accepted, `${route.method} ${route.path}`);
+    return serve(event);
+  };
+}
+
+type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
 /** The read API: API Gateway REST proxy events → read use cases → JSON. */
 export function createApiHandler(deps: ApiHandlerDeps) {
-  type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
   // Made at the first request for it (a chunk of its own, 40 KB of script and style), not at every cold start.
   let page: ReturnType<typeof import('./reader/page.js').readerPage> | null = null;
   const operations: Record<OperationId, Handler> = {
@@ -61,7 +88,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       page ??= (await import('./reader/page.js')).readerPage(deps.reader ?? { auth: 'apiKey' });
       return { statusCode: 200, headers: page.headers, body: page.body };
     },
-    // Read at the first request for it, not parsed into every cold start (45 KB).
+    // Read at the first request for it, not parsed into every cold start (53 KB).
     openApi: async () => json((await import('../../openapi.json', { with: { type: 'json' } })).default),
     uploadArticle: async (event) => json(await requestUpload(bodyOf(event, uploadBody), deps), 201),
     listArticles: async (event) => json(await listArticles(queryOf(event, listQuery), deps)),
@@ -84,7 +111,11 @@ export function createApiHandler(deps: ApiHandlerDeps) {
   };
   const routes: Route<APIGatewayProxyEvent, APIGatewayProxyResult>[] = ROUTES.flatMap((route) => {
     const spec: RouteSpec = route;
-    const serve = spec.etag ? withEtag(operations[route.operationId]) : operations[route.operationId];
+    const operation =
+      spec.method === 'GET' && !spec.public
+        ? knownQueryOnly(spec, operations[route.operationId])
+        : operations[route.operationId];
+    const serve = spec.etag ? withEtag(operation) : operation;
     const get = { method: route.method, path: route.path, handler: serve };
     // HEAD is GET without the body, as HTTP has it.
     return route.method === 'GET'

@@ -114,6 +114,27 @@ function parameters<S extends z.ZodMiniType>(schema: S, value: unknown, whole: s
   throw new PrecisError('INVALID_PARAMETER', detail);
 }
 
+/**
+ * Refuses query parameters a route does not take (INVALID_PARAMETER naming
+ * them and those it takes), rather than ignoring them: `GET
+ * /articles?stauts=DONE` would otherwise list every article, as if the
+ * filter had been applied. `route` names the route as its contract does.
+ */
+export function onlyKnownQuery(event: APIGatewayProxyEvent, accepted: readonly string[], route: string): void {
+  const unknown = Object.keys(event.queryStringParameters ?? {}).filter((name) => !accepted.includes(name));
+  if (unknown.length === 0) return;
+  const names = unknown
+    .slice(0, 5)
+    .map((name) => JSON.stringify(cut(name, 40)))
+    .join(', ');
+  const more = unknown.length > 5 ? ` and ${unknown.length - 5} more` : '';
+  const takes = accepted.length > 0 ? `it takes ${accepted.join(', ')}` : 'it takes no query parameters';
+  throw new PrecisError(
+    'INVALID_PARAMETER',
+    `Unknown query parameter${unknown.length > 1 ? 's' : ''} ${names}${more} for ${route}: ${takes}.`,
+  );
+}
+
 /** A query value as the JSON a body would carry it: `true`, `25`, or the text. */
 function asJson(value: string | undefined): unknown {
   if (value === 'true' || value === 'false') return value === 'true';

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AnalysisResult } from '../article.js';
+import { readJson } from '../blob-json.js';
 import { TransientError } from '../errors.js';
 import { objectKeys } from '../layout.js';
 import type { BlobStore, ContentClaims } from '../ports.js';
@@ -106,7 +107,7 @@ class JsonBlobs<T> {
 
   async get(key: string): Promise<T | null> {
     try {
-      return JSON.parse(new TextDecoder().decode(await this.blobs.get(this.bucket, `${this.prefix}${key}.json`))) as T;
+      return await readJson<T>(this.blobs, this.bucket, `${this.prefix}${key}.json`);
     } catch {
       return null;
     }

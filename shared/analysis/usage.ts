@@ -17,6 +17,8 @@ export interface CallUsage {
   prepaid?: boolean;
   /** Answered through the provider's Batch API (counted in `batchCalls`, priced at the batch rate). */
   batch?: boolean;
+  /** Answered by precis's stand-in server (fromStub): counted, and costing nothing. */
+  standIn?: boolean;
 }
 
 const round = (usd: number) => Math.round(usd * 1e8) / 1e8;

@@ -1,4 +1,5 @@
 import type { BatchFiles, BookEntry, DeferredCall } from '../batch/ports.js';
+import { readJson } from '../blob-json.js';
 import { PrecisError } from '../errors.js';
 import { objectKeys } from '../layout.js';
 import type { BlobStore } from '../ports.js';
@@ -26,8 +27,7 @@ export class BlobBatchFiles implements BatchFiles {
 
   async requests(articleId: string, queuedAt: string): Promise<DeferredCall[]> {
     try {
-      const bytes = await this.blobs.get(this.bucket, objectKeys.batchRequests(articleId, queuedAt));
-      return JSON.parse(new TextDecoder().decode(bytes)) as DeferredCall[];
+      return await readJson<DeferredCall[]>(this.blobs, this.bucket, objectKeys.batchRequests(articleId, queuedAt));
     } catch (error) {
       if (error instanceof PrecisError && error.code === 'SOURCE_NOT_FOUND') return [];
       throw error;
@@ -42,8 +42,7 @@ export class BlobBatchFiles implements BatchFiles {
   async answers(articleId: string): Promise<BookEntry[]> {
     const all: BookEntry[] = [];
     for await (const { key } of this.blobs.list(this.bucket, objectKeys.batchAnswersPrefix(articleId))) {
-      const bytes = await this.blobs.get(this.bucket, key);
-      all.push(...(JSON.parse(new TextDecoder().decode(bytes)) as BookEntry[]));
+      all.push(...(await readJson<BookEntry[]>(this.blobs, this.bucket, key)));
     }
     return all;
   }

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { SketchIndex, SyndicationEntry } from '../analysis/ports.js';
 import { MAX_CANDIDATES } from '../analysis/sketch-index.js';
+import { readJson } from '../blob-json.js';
 import { objectKeys } from '../layout.js';
 import type { BlobStore } from '../ports.js';
 import { expiryAfter } from './table.js';
@@ -71,8 +72,7 @@ export class DynamoSketchIndex implements SketchIndex {
     const entries = await Promise.all(
       [...hashes].map(async (hash) => {
         try {
-          const body = await this.blobs.get(this.bucket, objectKeys.sketchEntry(hash));
-          return JSON.parse(new TextDecoder().decode(body)) as SyndicationEntry;
+          return await readJson<SyndicationEntry>(this.blobs, this.bucket, objectKeys.sketchEntry(hash));
         } catch {
           return null;
         }

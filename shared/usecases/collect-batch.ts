@@ -76,7 +76,10 @@ async function collectArticle(
     const price = deps.priceOf(job.model);
     for (const line of mine) {
       const id = parseCustomId(line.customId);
-      if (line.ok && id) meter.add(id.stage, line.usage, costOf(price, line.usage));
+      if (!line.ok || !id) continue;
+      // A batch the stand-in server answered costs nothing, as its other answers do.
+      const usage = lines.stub ? { ...line.usage, standIn: true } : line.usage;
+      meter.add(id.stage, usage, costOf(price, usage));
     }
     const reason = shortfall(status, mine, wait.requests);
     const next: BatchWait = {

@@ -9,6 +9,7 @@ import {
   type Summary,
   type Translation,
 } from '../article.js';
+import { readJson } from '../blob-json.js';
 import { PrecisError } from '../errors.js';
 import type { ArticleRepository, BlobStore } from '../ports.js';
 
@@ -86,20 +87,28 @@ type Analysed = ArticleRecord & { summary: Summary } & Partial<PreviousRun>;
 /**
  * The analysis a reprocess under way took off the record, from the copy it
  * kept (`history/`): readable, marked as the previous run's, until the new
- * run ends. Null when there is none, or its copy cannot be read (past its
- * retention, say): the article then has no analysis to show.
+ * run ends. `gone` when its copy is no longer there (past its retention),
+ * `unreadable` when it is no record with a summary: the article then has no
+ * analysis to show.
+ * Storage that cannot be reached is no missing analysis: its error
+ * (STORAGE_UNAVAILABLE, transient) is thrown, for the caller to try again.
  */
-async function previousAnalysis(article: ArticleRecord, deps: ReadDeps): Promise<Analysed | null> {
+async function previousAnalysis(
+  article: ArticleRecord,
+  deps: ReadDeps,
+): Promise<Analysed | 'gone' | 'unreadable' | null> {
   const request = article.reprocess;
   const status = article.status;
   if (!request?.previousKey || isTerminal(status)) return null;
-  let before: ArticleRecord;
+  let before: Partial<ArticleRecord> | null;
   try {
-    before = JSON.parse(new TextDecoder().decode(await deps.blobs.get(deps.config.bucket, request.previousKey)));
-  } catch {
-    return null;
+    before = await readJson(deps.blobs, deps.config.bucket, request.previousKey);
+  } catch (error) {
+    if (error instanceof PrecisError && error.code === 'SOURCE_NOT_FOUND') return 'gone';
+    if (error instanceof SyntaxError) return 'unreadable';
+    throw error;
   }
-  if (!before.summary) return null;
+  if (!before?.summary) return 'unreadable';
   return {
     ...article,
     summary: before.summary,
@@ -114,12 +123,18 @@ async function analysedArticle(id: string, deps: ReadDeps): Promise<Analysed> {
   const article = await getArticle(id, deps);
   if (!article.summary) {
     const previous = await previousAnalysis(article, deps);
-    if (previous) return previous;
+    if (typeof previous === 'object' && previous !== null) return previous;
     const detail =
       article.status === 'FAILED'
         ? `it failed with ${article.error?.code ?? 'an error'}.`
         : `it is ${article.status}; try again when it is DONE.`;
-    throw new PrecisError('NOT_ANALYSED', `Article ${id} has no analysis: ${detail}`);
+    const kept =
+      previous === 'gone'
+        ? " The previous run's analysis is no longer kept."
+        : previous === 'unreadable'
+          ? " The previous run's analysis could not be read from its copy."
+          : '';
+    throw new PrecisError('NOT_ANALYSED', `Article ${id} has no analysis: ${detail}${kept}`);
   }
   return article as Analysed;
 }

@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { countTokens } from 'gpt-tokenizer';
 import { closeNow, listen } from '../../local/listen.js';
-import { STUB_SERVER } from '../../shared/analysis/llm/transport.js';
 import { autoAnswer, type ChatMessage, type ChatRequest, type Recorded, taskOf } from './stub-answers.js';
 import { createStubBatches, type StubBatchControl } from './stub-batches.js';
 import { billOf, hostedModel, localModel, type ServedModel } from './stub-models.js';
@@ -92,7 +91,9 @@ export type Step =
   /** The connection is dropped without an answer (a reset). */
   | { kind: 'reset' }
   | { kind: 'status'; status: number; headers?: Record<string, string>; message?: string; code?: string }
-  | { kind: 'slow'; delayMs: number; then?: Step };
+  | { kind: 'slow'; delayMs: number; then?: Step }
+  /** The answer waits until `until` settles: a call held under way while a test looks at what a user sees meanwhile. */
+  | { kind: 'held'; until: Promise<unknown>; then?: Step };
 
 export interface StubOptions {
   profile?: ProviderProfile;
@@ -121,9 +122,10 @@ export interface StubOptions {
   /** The model names `GET /models` lists (local servers and OpenRouter list what they serve). */
   listed?: string[];
   /**
-   * The `Server` header of every answer: the stand-in's own name by default
-   * (STUB_SERVER), so precis marks what it wrote as a stub's; another name
-   * stands for a real server.
+   * The `Server` header of every answer: none by default, as a provider's
+   * server that precis bills as any; STUB_SERVER for precis's stand-in (`npm
+   * run stub:llm` sets it), whose answers precis marks as a stub's and counts
+   * as costing nothing.
    */
   server?: string;
 }
@@ -479,7 +481,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
       return { status: r.status, body: r.body };
     }
     let step: Step = options.route?.(recorded) ?? { kind: 'auto' };
-    while (step.kind === 'slow') step = step.then ?? { kind: 'auto' };
+    while (step.kind === 'slow' || step.kind === 'held') step = step.then ?? { kind: 'auto' };
     if (step.kind === 'status') {
       ledger.refused++;
       return {
@@ -503,16 +505,18 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
   }
   const batches = createStubBatches({ complete: completeLine, now: quotaNow, azure: () => profile() === 'azure' });
 
+  /** The Server header the options name, if any. */
+  const named = (): Record<string, string> => (options.server ? { server: options.server } : {});
   const server: Server = createServer(async (req, res) => {
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', server: options.server ?? STUB_SERVER, ...headers });
+      res.writeHead(status, { 'content-type': 'application/json', ...named(), ...headers });
       res.end(JSON.stringify(body));
     };
     const path = (req.url ?? '').replace(/\?.*$/, '');
     const batchAnswer = openaiLike() ? await batches.handle(req, path) : null;
     if (batchAnswer) {
       if (batchAnswer.raw) {
-        res.writeHead(200, { 'content-type': 'application/octet-stream', server: options.server ?? STUB_SERVER });
+        res.writeHead(200, { 'content-type': 'application/octet-stream', ...named() });
         res.end(batchAnswer.raw);
       } else send(batchAnswer.status, batchAnswer.body);
       return;
@@ -549,8 +553,10 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     }
 
     let step: Step = options.route?.(recorded) ?? steps.shift() ?? { kind: 'auto' };
-    while (step.kind === 'slow') {
-      await new Promise((r) => setTimeout(r, (step as { delayMs: number }).delayMs));
+    while (step.kind === 'slow' || step.kind === 'held') {
+      await (step.kind === 'held'
+        ? step.until
+        : new Promise((r) => setTimeout(r, (step as { delayMs: number }).delayMs)));
       if (res.destroyed || req.socket.destroyed) return;
       step = step.then ?? { kind: 'auto' };
     }

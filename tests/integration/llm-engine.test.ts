@@ -4,6 +4,7 @@ import { CachedEngine, MemoryAnalysisCache } from '../../shared/analysis/cache.j
 import type { AnalysisEngine, AnalysisInput } from '../../shared/analysis/engine.js';
 import type { LlmEngine } from '../../shared/analysis/llm/engine.js';
 import { PROMPT_VERSION } from '../../shared/analysis/llm/prompts.js';
+import { STUB_SERVER } from '../../shared/analysis/llm/transport.js';
 import type { AnalysisResult } from '../../shared/article.js';
 import { cleanDocument } from '../../shared/cleaning/index.js';
 import { analyzeEnvSchema, loadConfig } from '../../shared/config.js';
@@ -40,7 +41,8 @@ const tasks = () => stub.requests.map((r) => r.task);
 
 describe('the LLM engine against an OpenAI-compatible server', () => {
   it('analyses in one structured call and translates in one call per language (happy path)', async () => {
-    // Prepare
+    // Prepare: the server names itself precis's stand-in, as npm run stub:llm does.
+    stub.setOptions({ server: STUB_SERVER });
     const input = article('basra-water.html');
     // Act
     const result = await llm().analyze(input, { targetLanguages: ['ar', 'fr'] });
@@ -95,7 +97,8 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
 
     expect(result.usage.analysis?.inputTokens).toBeGreaterThan(500);
     expect(result.usage.analysis?.outputTokens).toBeGreaterThan(100);
-    expect(result.usage.analysis?.costUsd).toBeGreaterThan(0);
+    // The stand-in's answers are counted, and cost nothing, though the model has a price.
+    for (const usage of Object.values(result.usage)) expect(usage).toMatchObject({ calls: 1, costUsd: 0 });
     expect(Object.keys(result.usage).sort()).toEqual(['analysis', 'translation:ar', 'translation:fr']);
     expect(result.provenance).toEqual({
       engine: 'openai',
@@ -187,6 +190,8 @@ describe('the LLM engine against an OpenAI-compatible server', () => {
     // Assess
     expect(result.translations.ar?.status).toBe('done');
     expect(result.provenance.stub).toBeUndefined();
+    expect(result.usage.analysis?.costUsd).toBeGreaterThan(0);
+    expect(result.usage['translation:ar']?.costUsd).toBeGreaterThan(0);
   });
 
   it('repairs an answer that is not JSON, and one that breaks the schema, with one repair request each', async () => {

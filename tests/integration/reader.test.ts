@@ -14,6 +14,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.js';
+import { STUB_SERVER } from '../../shared/analysis/llm/transport.js';
 import { articleIdFor } from '../../shared/article.js';
 import { CHROMIUM, SHOTS, warnWithoutChromium } from '../helpers/chromium.js';
 import { sample } from '../helpers/samples.js';
@@ -42,6 +43,8 @@ describe.skipIf(!CHROMIUM)('the reader page in Chromium', () => {
   let close: () => Promise<void>;
   let browser: Browser;
   let page: Page;
+  /** While set, the stub's answers wait for it: a run held under way. */
+  let held: Promise<void> | null = null;
   const basra = () => articleIdFor(stack.bucket, 'incoming/reader/basra-water.html');
   const shot = (name: string, fullPage = true) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
   /** Whether an element is wholly inside the window. */
@@ -59,7 +62,11 @@ describe.skipIf(!CHROMIUM)('the reader page in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    stub = await startStubOpenAI();
+    // Named as precis's stand-in, as npm run stub:llm is: its translations are marked, and it bills nothing.
+    stub = await startStubOpenAI({
+      server: STUB_SERVER,
+      route: () => (held ? { kind: 'held', until: held } : undefined),
+    });
     ({ stack, close } = await startTestStack({
       PRECIS_SWEEP_INTERVAL_MS: '0',
       TARGET_LANGUAGES: 'ar,fr',
@@ -132,7 +139,7 @@ describe.skipIf(!CHROMIUM)('the reader page in Chromium', () => {
     expect(await page.locator('#list a[aria-current]').count()).toBe(1);
     expect(await page.locator('#summary').getAttribute('dir')).toBe('ltr');
     expect(await page.locator('[data-fact="Engine"]').textContent()).toMatch(/^openai/);
-    expect(await page.locator('[data-fact="Cost"]').textContent()).toMatch(/^\$|unknown/);
+    expect(await page.locator('[data-fact="Cost"]').textContent()).toBe('nothing billed (the stand-in LLM answered)');
     type Found = { id: string; text: string; evidence: string; start: number | null };
     const { claims } = await api<{ claims: Found[] }>(`/articles/${id}/claims`);
     const claimTexts = () => page.locator('#claims .claim-text').allTextContents();
@@ -325,5 +332,56 @@ describe.skipIf(!CHROMIUM)('the reader page in Chromium', () => {
       await foreign.close();
       await new Promise((done) => other.close(done));
     }
+  });
+
+  it("shows the previous run's summary and claims, marked so, while a reprocess analyses the article again", async () => {
+    // Prepare: the new run's LLM calls held until the page has been looked at.
+    const id = basra();
+    type Analysed = { summary: { headline: string }; claims: { text: string }[] };
+    const before = await api<Analysed>(`/articles/${id}`);
+    let release = () => {};
+    held = new Promise<void>((done) => {
+      release = done;
+    });
+    const asked = stub.requests.length;
+    try {
+      const reprocess = await fetch(`${stack.endpoints.api}/articles/${id}/reprocess`, {
+        method: 'POST',
+        headers: { 'x-api-key': stack.apiKey, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(reprocess.status).toBe(202);
+      await expect.poll(() => stub.requests.length, { timeout: 60_000 }).toBeGreaterThan(asked);
+
+      // Act
+      await page.goto(`${stack.endpoints.api}/#/articles/${id}`);
+
+      // Assess
+      await expect
+        .poll(() => page.locator('#previous-note').textContent())
+        .toMatch(
+          /^The previous run's summary and claims: the article is being reprocessed \(asked for \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\) and is ANALYZING; its new analysis replaces this one when the run ends\.$/,
+        );
+      expect(await page.locator('[data-fact="Status"]').textContent()).toBe('ANALYZING');
+      expect(await page.locator('#headline').textContent()).toBe(before.summary.headline);
+      expect(await page.locator('#claims .claim-text').allTextContents()).toEqual(before.claims.map((c) => c.text));
+      expect(await page.locator('#claims-heading').textContent()).toBe(
+        `Claims (${before.claims.length}), the previous run's`,
+      );
+      await expect.poll(() => page.locator('#text mark').count()).toBeGreaterThan(0);
+      await shot('5-reprocessing');
+    } finally {
+      held = null;
+      release();
+    }
+    // Once the run ends, the article shows its own, unmarked.
+    await expect
+      .poll(async () => (await api<{ status: string }>(`/articles/${id}`)).status, { timeout: 60_000 })
+      .toBe('DONE');
+    await page.reload();
+    await expect.poll(() => page.locator('[data-fact="Status"]').textContent()).toBe('DONE');
+    await expect.poll(() => page.locator('#headline').textContent()).toBe(before.summary.headline);
+    expect(await page.locator('#previous-note').count()).toBe(0);
+    expect(await page.locator('#claims-heading').textContent()).toBe(`Claims (${before.claims.length})`);
   });
 });

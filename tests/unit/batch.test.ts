@@ -223,6 +223,25 @@ describe('collecting ended batches', () => {
     expect(await collectBatches(m.deps)).toEqual({ collected: [], waiting: [] });
   });
 
+  it('counts a batch the stand-in server answered, costing nothing', async () => {
+    // Prepare: the same batch, its results read from precis's stand-in (npm run stub:llm).
+    const m = memory();
+    m.queueArticles();
+    await submitBatches(m.deps);
+    m.end('completed');
+    const results = m.deps.api.results;
+    m.deps.api.results = async (file) => ({ ...(await results(file)), stub: true });
+
+    // Act
+    await collectBatches(m.deps);
+
+    // Assess
+    for (const id of ids) {
+      const usage = m.articles.get(id)?.usage?.analysis as StageUsage;
+      expect(usage).toMatchObject({ calls: 1, batchCalls: 1, inputTokens: 1000, outputTokens: 200, costUsd: 0 });
+    }
+  });
+
   it('sends the articles an expired batch did not answer back to the normal path, with why', async () => {
     // Prepare
     const m = memory();

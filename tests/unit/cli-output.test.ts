@@ -71,6 +71,28 @@ const waiting = {
   updatedAt: '2026-11-01T09:01:00.000Z',
 };
 
+/** An article a reprocess (scope all) is analysing again: its analysis off the record, the previous run's kept under history/. */
+const REPROCESSING_ID = 'feedfacefeedfacefeedface';
+const reprocessing = {
+  id: REPROCESSING_ID,
+  sourceKey: 'incoming/reprocessed.html',
+  status: 'ANALYZING',
+  title: 'Water plants closed',
+  language: 'en',
+  reprocess: {
+    scope: 'all',
+    requestedAt: '2026-12-01T10:00:00.000Z',
+    from: 'DONE',
+    previousKey: `history/${REPROCESSING_ID}/2026-11-01T00-05-00.000Z.json`,
+  },
+  receivedAt: '2026-11-01T00:00:00.000Z',
+  updatedAt: '2026-12-01T10:00:00.000Z',
+};
+const previous = { status: 'ANALYZING', reprocessRequestedAt: '2026-12-01T10:00:00.000Z' };
+const previousClaim = { ...claim, text: 'Forty plants closed', speaker: null, evidence: 'Forty plants closed' };
+/** The same, once the copy of its previous run is past its retention: the API has no analysis to serve. */
+const FORGOTTEN_ID = 'fadedfadedfadedfadedfade';
+
 /** An API that serves the article as another server might have stored it. */
 let server: Server;
 let url: string;
@@ -86,8 +108,25 @@ beforeAll(async () => {
             ? record
             : path === `/articles/${WAITING_ID}`
               ? waiting
-              : null;
-    if (path === `/articles/${WAITING_ID}/summary`) {
+              : path === `/articles/${REPROCESSING_ID}`
+                ? reprocessing
+                : path === `/articles/${REPROCESSING_ID}/summary`
+                  ? {
+                      articleId: REPROCESSING_ID,
+                      lang: 'en',
+                      original: true,
+                      status: 'done',
+                      headline: 'Forty water plants closed',
+                      short: 'Forty plants closed in the heat.',
+                      bullets: ['Forty plants closed'],
+                      previous,
+                    }
+                  : path === `/articles/${REPROCESSING_ID}/claims`
+                    ? { articleId: REPROCESSING_ID, language: 'en', claims: [previousClaim], previous }
+                    : path === `/articles/${FORGOTTEN_ID}`
+                      ? { ...reprocessing, id: FORGOTTEN_ID }
+                      : null;
+    if (path === `/articles/${WAITING_ID}/summary` || path.startsWith(`/articles/${FORGOTTEN_ID}/`)) {
       res.writeHead(409, { 'content-type': 'application/problem+json' });
       res.end(JSON.stringify({ status: 409, code: 'NOT_ANALYSED', detail: 'The article is not analysed yet.' }));
       return;
@@ -211,5 +250,57 @@ describe('precis get on an article that has not ended', () => {
     // Assess
     expect(asked.code).toBe(1);
     expect(asked.stderr).toMatch(/^precis: NOT_ANALYSED: .*\nNo summary yet: the article is ANALYZING in batch mode: /);
+  });
+});
+
+describe('precis get on an article being reprocessed', () => {
+  it("shows the previous run's summary and claims, marked as the previous run's, in text and Markdown", async () => {
+    // Act
+    const shown = await precis(true, { NO_COLOR: '1' }, 'get', REPROCESSING_ID);
+    const markdown = await precis(true, {}, 'get', REPROCESSING_ID, '--format', 'md');
+
+    // Assess
+    const said =
+      "The previous run's analysis: the article is being reprocessed (asked for 2026-12-01 10:00 UTC) and is ANALYZING; " +
+      `precis get ${REPROCESSING_ID} shows the new one once the run ends.`;
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(`${said}\n\nForty water plants closed\nForty plants closed in the heat.`);
+    expect(shown.stdout).toContain(`1 claims: precis claims ${REPROCESSING_ID}`);
+    expect(shown.stdout).not.toMatch(/No summary/);
+    expect(markdown.stdout).toContain(`> **${said}**\n\n## Forty water plants closed`);
+    expect(markdown.stdout).toContain('## Claims\n\n- **statistic**, check-worthiness 0.90: Forty plants closed');
+  });
+
+  it('prints the record as it is when piped, and says on stderr where the previous run is served', async () => {
+    // Act
+    const piped = await precis(false, {}, 'get', REPROCESSING_ID);
+    const asked = await precis(false, {}, 'get', REPROCESSING_ID, '--lang', 'en');
+
+    // Assess
+    expect(JSON.parse(piped.stdout)).toEqual(reprocessing);
+    expect(piped.stderr).toContain(
+      `the API serves the previous run's analysis, marked "previous": precis get ${REPROCESSING_ID} --lang en`,
+    );
+    expect(JSON.parse(asked.stdout)).toMatchObject({ headline: 'Forty water plants closed', previous });
+    expect(asked.stderr).toMatch(/^The previous run's analysis: the article is being reprocessed/);
+  });
+
+  it("says the claims are the previous run's", async () => {
+    // Act
+    const listed = await precis(false, {}, 'claims', REPROCESSING_ID);
+
+    // Assess
+    expect(JSON.parse(listed.stdout)).toEqual(previousClaim);
+    expect(listed.stderr).toMatch(/^The previous run's analysis: the article is being reprocessed .* and is ANALYZING/);
+  });
+
+  it('says it has no summary yet when the previous run is no longer kept', async () => {
+    // Act
+    const shown = await precis(true, { NO_COLOR: '1' }, 'get', FORGOTTEN_ID);
+
+    // Assess
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('No summary yet: the article is ANALYZING.');
+    expect(shown.stderr).toBe('');
   });
 });

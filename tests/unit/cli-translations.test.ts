@@ -36,8 +36,14 @@ const record = (id: string, provenance: Partial<ArticleRecord['provenance']>, tr
 const ARTICLES = [
   record('a00000000000000000000001', { engine: 'offline', model: null, promptVersion: null }, {}),
   record('a00000000000000000000002', {}, { fr: { ...arabic, headline: 'Bassora' } }),
-  record('a00000000000000000000003', { stub: true }, { ar: arabic }),
-  record('a00000000000000000000004', {}, { ar: arabic }),
+  {
+    ...record('a00000000000000000000003', { stub: true }, { ar: arabic }),
+    usage: { analysis: { inputTokens: 900, outputTokens: 300, calls: 1, costUsd: 0 } },
+  },
+  {
+    ...record('a00000000000000000000004', {}, { ar: arabic }),
+    usage: { analysis: { inputTokens: 900, outputTokens: 300, calls: 1, costUsd: 0.00054 } },
+  },
   record(
     'a00000000000000000000005',
     { engine: 'offline', model: null, promptVersion: null },
@@ -143,11 +149,12 @@ describe('precis get --lang', () => {
     const real = await precis('get', REAL, '--lang', 'ar', '--format', 'text');
     // Assess
     expect(stub.code).toBe(0);
-    expect(stub.stdout).toContain('on the stub LLM');
+    expect(stub.stdout).toContain('on the stub LLM · nothing billed (the stand-in LLM answered)');
     expect(stub.stdout).toMatch(/\n\nstub translation: not a real translation \(.*\)\n\n\u200fفي من على إلى/);
     expect(stubMd.stdout).toContain('> **stub translation: not a real translation**\n\n## في من على إلى');
     expect(original.stdout).not.toContain('stub translation');
     expect(real.stdout).toContain('في من على إلى');
     expect(real.stdout).not.toContain('stub');
+    expect(real.stdout).toContain('gpt-5.4-mini) · $0.0005');
   });
 });

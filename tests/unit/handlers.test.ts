@@ -556,6 +556,40 @@ describe('api handler', () => {
     expect(JSON.parse(response.body)).toMatchObject({ code: 'NOT_ANALYSED' });
   });
 
+  it("answers 503 STORAGE_UNAVAILABLE when a reprocess's copy of the previous run cannot be read, and 409 once it is gone", async () => {
+    // Prepare: an article a reprocess took the analysis off, its previous run kept under history/.
+    const previousKey = `history/${id}/2026-11-01T00-05-00.000Z.json`;
+    ddbMock.on(GetCommand).resolves({
+      Item: {
+        id,
+        status: 'ANALYZING',
+        reprocess: { scope: 'all', requestedAt: '2026-12-01T10:00:00.000Z', from: 'DONE', previousKey },
+      },
+    });
+    s3Mock.on(GetObjectCommand, { Key: previousKey }).rejects(new Error('connect ECONNRESET 52.95.1.1:443'));
+
+    // Act
+    const down = await Promise.all(
+      ['summary', 'claims'].map((view) => api()(restEvent(`/articles/${id}/${view}`), context())),
+    );
+    s3Mock
+      .on(GetObjectCommand, { Key: previousKey })
+      .rejects(new S3ServiceException({ name: 'NoSuchKey', $fault: 'client', $metadata: { httpStatusCode: 404 } }));
+    const gone = await api()(restEvent(`/articles/${id}/summary`), context());
+
+    // Assess: storage down is to be tried again, not an article with no analysis.
+    for (const response of down) {
+      expect(response.statusCode).toBe(503);
+      expect(JSON.parse(response.body)).toMatchObject({ status: 503, code: 'STORAGE_UNAVAILABLE' });
+      expect(response.body).not.toContain('52.95.1.1');
+    }
+    expect(gone.statusCode).toBe(409);
+    expect(JSON.parse(gone.body)).toMatchObject({
+      code: 'NOT_ANALYSED',
+      detail: `Article ${id} has no analysis: it is ANALYZING; try again when it is DONE. The previous run's analysis is no longer kept.`,
+    });
+  });
+
   it('never leaks internals in a 5xx', async () => {
     const broken = {
       get: async () => {
@@ -580,6 +614,40 @@ describe('api handler: HTTP semantics', () => {
   const post = (path: string, body: unknown) => ({
     ...restEvent(path, {}, 'POST'),
     body: JSON.stringify(body),
+  });
+
+  it('refuses a query parameter a route does not take, naming it and those the route takes, rather than ignoring it', async () => {
+    // Prepare
+    ddbMock
+      .on(GetCommand)
+      .resolves({ Item: { id, status: 'DONE', summary: { headline: 'h', short: 's', bullets: [] } } });
+    ddbMock.on(QueryCommand).resolves({ Items: [] });
+
+    // Act
+    const misspelt = await api()(restEvent('/articles', { stauts: 'DONE' }), context());
+    const summary = await api()(restEvent(`/articles/${id}/summary`, { language: 'ar', x: '1' }), context());
+    const claims = await api()(restEvent(`/articles/${id}/claims`, { lang: 'ar' }, 'HEAD'), context());
+    const record = await api()(restEvent(`/articles/${id}`, { fields: 'summary' }), context());
+    const known = await api()(restEvent('/articles', { status: 'DONE', limit: '5' }), context());
+    const page = await api()(restEvent('/', { code: 'abc', state: 'xyz' }), context());
+
+    // Assess
+    const detail = (response: { body: string }) => (JSON.parse(response.body) as { detail: string }).detail;
+    expect(misspelt.statusCode).toBe(400);
+    expect(JSON.parse(misspelt.body)).toMatchObject({ code: 'INVALID_PARAMETER' });
+    expect(detail(misspelt)).toBe(
+      'Unknown query parameter "stauts" for GET /articles: it takes limit, cursor, status, key.',
+    );
+    expect(detail(summary)).toBe(
+      'Unknown query parameters "language", "x" for GET /articles/{id}/summary: it takes lang.',
+    );
+    expect(claims.statusCode).toBe(400);
+    expect(detail(record)).toBe(
+      'Unknown query parameter "fields" for GET /articles/{id}: it takes no query parameters.',
+    );
+    expect(known.statusCode).toBe(200);
+    expect(ddbMock.commandCalls(QueryCommand)).toHaveLength(1);
+    expect(page.statusCode).toBe(200);
   });
 
   it('answers 405 with Allow for a method a path does not take, OPTIONS with 204, HEAD as GET without a body', async () => {

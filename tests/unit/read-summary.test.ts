@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ArticleRecord } from '../../shared/article.js';
+import { InvalidInputError } from '../../shared/errors.js';
 import type { ReadDeps } from '../../shared/usecases/read-articles.js';
 import { getClaims, getSummary } from '../../shared/usecases/read-articles.js';
 import { checkAnswer } from '../helpers/contract.js';
@@ -124,8 +125,15 @@ describe('the summary while a reprocess runs', () => {
     await expect(getSummary(ID, undefined, reprocessing('FAILED'))).rejects.toThrow(/failed with LLM_TIMEOUT/);
     const gone = reprocessing('CLEANED');
     (gone.blobs as { get: unknown }).get = async () => {
-      throw new Error('NoSuchKey');
+      throw new InvalidInputError('SOURCE_NOT_FOUND', 'no longer exists');
     };
-    await expect(getSummary(ID, undefined, gone)).rejects.toThrow(/has no analysis: it is CLEANED/);
+    await expect(getSummary(ID, undefined, gone)).rejects.toThrow(
+      /has no analysis: it is CLEANED; try again when it is DONE\. The previous run's analysis is no longer kept\.$/,
+    );
+    const garbled = reprocessing('CLEANED');
+    (garbled.blobs as { get: unknown }).get = async () => new TextEncoder().encode('{"id": "trunc');
+    await expect(getClaims(ID, garbled)).rejects.toThrow(
+      /The previous run's analysis could not be read from its copy\.$/,
+    );
   });
 });

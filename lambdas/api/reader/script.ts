@@ -138,11 +138,16 @@ function reveal(node) {
   box.scrollTop += at.top - frame.top - (box.clientHeight - Math.min(at.height, box.clientHeight)) / 2;
 }
 
+const STAND_IN_COST = 'nothing billed (the stand-in LLM answered)';
+
 function cost(article) {
   const stages = Object.values(article.usage || {});
   if (stages.length === 0) return 'nothing billed';
   if (stages.some((s) => s.costUsd === null)) return 'unknown (no price for the model)';
-  return '$' + stages.reduce((sum, s) => sum + s.costUsd, 0).toFixed(4);
+  const usd = stages.reduce((sum, s) => sum + s.costUsd, 0);
+  // The stand-in's answers cost nothing: said so, rather than as a price of $0.
+  if (usd === 0 && article.provenance && article.provenance.stub) return STAND_IN_COST;
+  return '$' + usd.toFixed(4);
 }
 
 function facts(article) {
@@ -164,7 +169,14 @@ function facts(article) {
 /** Said over a translation that precis's stand-in LLM wrote: filler words in the language's script. */
 const STUB_NOTE = 'stub translation: not a real translation';
 
-function renderSummary(view, lang, stub) {
+/** Said over an analysis a reprocess under way is replacing: the API serves the previous run's until the new one ends. */
+function previousNote(previous) {
+  return el('p', { id: 'previous-note', class: 'notice', lang: 'en', dir: 'ltr' }, el('strong', {}, "The previous run's summary and claims"),
+    ': the article is being reprocessed (asked for ' + previous.reprocessRequestedAt.slice(0, 16).replace('T', ' ') +
+    ' UTC) and is ' + previous.status + '; its new analysis replaces this one when the run ends.');
+}
+
+function renderSummary(view, lang, stub, previous) {
   const box = $('#summary');
   box.setAttribute('lang', lang || '');
   box.setAttribute('dir', direction(lang));
@@ -173,6 +185,7 @@ function renderSummary(view, lang, stub) {
     return;
   }
   box.replaceChildren(
+    ...(previous ? [previousNote(previous)] : []),
     ...(stub ? [el('p', { id: 'stub-note', class: 'notice', lang: 'en', dir: 'ltr' }, el('strong', {}, STUB_NOTE),
       ': the stand-in LLM (npm run stub:llm) writes filler words in the script of the language, figures kept.')] : []),
     el('h3', { id: 'headline' }, view.headline), el('p', { id: 'short' }, view.short),
@@ -200,17 +213,40 @@ async function showLanguage(article, lang) {
   for (const button of document.querySelectorAll('.langs button')) button.setAttribute('aria-pressed', String(button.dataset.lang === lang));
   const claims = article.claims || [];
   if (!article.summary) {
-    $('#summary').replaceChildren(el('p', { class: 'muted' }, 'No summary: the article is ' + article.status + '.'));
+    $('#summary').replaceChildren(el('p', { class: article.previousError ? 'error' : 'muted' },
+      article.previousError || 'No summary: the article is ' + article.status + '.'));
     renderClaims(claims, null, lang);
     return;
   }
-  if (!lang || lang === article.language) { renderSummary(article.summary, article.language); renderClaims(claims, null, lang); return; }
+  if (!lang || lang === article.language) {
+    renderSummary(article.summary, article.language, false, article.previous);
+    renderClaims(claims, null, lang);
+    return;
+  }
   let view;
   try { view = await api('/articles/' + article.id + '/summary?lang=' + encodeURIComponent(lang)); }
   catch (error) { if (shown === state.shown) $('#summary').replaceChildren(el('p', { class: 'error' }, error.message)); return; }
   if (shown !== state.shown) return; // another article or language was asked for meanwhile
   renderSummary(view, lang, Boolean(article.provenance && article.provenance.stub));
   renderClaims(claims, view, lang);
+}
+
+/**
+ * While a reprocess runs, the record has no analysis of its own: the API
+ * answers the previous run's summary and claims (kept under history/),
+ * marked "previous", which the article then shows as such. The article as
+ * it is when there are none (a 409: the copy is past its retention), with
+ * the reason when they could not be read.
+ */
+async function withPreviousRun(article) {
+  const base = '/articles/' + encodeURIComponent(article.id);
+  try {
+    const [view, claims] = await Promise.all([api(base + '/summary'), api(base + '/claims')]);
+    const summary = { headline: view.headline, short: view.short, bullets: view.bullets };
+    return { ...article, summary, claims: claims.claims, previous: view.previous || null };
+  } catch (error) {
+    return error.status === 409 ? article : { ...article, previousError: error.message };
+  }
 }
 
 /** The text with each grounded claim's evidence marked at its offsets (UTF-16, as the API counts). */
@@ -259,6 +295,10 @@ async function showArticle(id) {
   try { article = await api('/articles/' + encodeURIComponent(id)); }
   catch (error) { if (shown === state.shown) section.replaceChildren(el('p', { class: 'error' }, error.message)); return; }
   if (shown !== state.shown) return;
+  if (!article.summary && article.reprocess && article.reprocess.previousKey && !TERMINAL.includes(article.status)) {
+    article = await withPreviousRun(article);
+    if (shown !== state.shown) return;
+  }
   const langs = [article.language, ...Object.keys(article.translations || {})].filter(Boolean);
   const claims = article.claims || [];
   section.replaceChildren(
@@ -270,7 +310,7 @@ async function showArticle(id) {
     el('div', { id: 'summary' }),
     el('div', { class: 'body' },
       el('section', { class: 'claims-pane', 'aria-labelledby': 'claims-heading' },
-        el('h3', { id: 'claims-heading' }, 'Claims (' + claims.length + ')'),
+        el('h3', { id: 'claims-heading' }, 'Claims (' + claims.length + ')' + (article.previous ? ", the previous run's" : '')),
         claims.length ? el('p', { class: 'small muted' }, 'Choose a claim (↑ ↓ to move, Enter) to find its evidence in the text.') : null,
         el('ol', { id: 'claims' })),
       el('section', { class: 'text-pane', 'aria-labelledby': 'text-heading' },

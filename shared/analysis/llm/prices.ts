@@ -27,13 +27,16 @@ export interface BilledTokens {
   cacheWriteTokens?: number;
   /** Answered through the provider's Batch API: every rate times the price's `batch` share. */
   batch?: boolean;
+  /** Answered by precis's stand-in server (`npm run stub:llm`, fromStub): no provider bills it. */
+  standIn?: boolean;
 }
 
 /** The share of the real-time price a batch call costs when a price does not say: OpenAI's and Azure's half. */
 export const DEFAULT_BATCH_SHARE = 0.5;
 
 /**
- * The cost of one call in USD, or null when the model's price is unknown.
+ * The cost of one call in USD, or null when the model's price is unknown; 0
+ * for an answer of precis's stand-in server, whatever the model it names.
  * Cached input is billed at the cached rate, input written to the cache at
  * the write rate, the rest of the input at the input rate; reasoning tokens
  * are part of the output tokens and billed as output. A prompt over the
@@ -41,6 +44,7 @@ export const DEFAULT_BATCH_SHARE = 0.5;
  * pays the price's batch share of every rate.
  */
 export function costOf(price: Price | null, usage: BilledTokens): number | null {
+  if (usage.standIn) return 0;
   if (!price) return null;
   const cached = Math.min(usage.cachedInputTokens ?? 0, usage.inputTokens);
   const written = Math.min(usage.cacheWriteTokens ?? 0, usage.inputTokens - cached);

@@ -298,6 +298,8 @@ export class StructuredCaller {
         }
         throw finalError(failure, request.model, error);
       }
+      // The stand-in's answers are counted as any, and cost nothing: no provider bills them.
+      if (fromStub(answer.headers)) answer = { ...answer, usage: { ...answer.usage, standIn: true } };
       release(answer.usage);
       governor.release({ headers: answer.headers, status: 200 });
       return { answer, mode, sent };

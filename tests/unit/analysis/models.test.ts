@@ -84,6 +84,13 @@ describe('the capability table', () => {
 describe('prices', () => {
   const luna = capabilitiesOf('gpt-5.6-luna').price;
 
+  it("bill nothing for an answer of precis's stand-in server, whatever the model it names", () => {
+    const tokens = { inputTokens: 10_000, outputTokens: 1_000 };
+    expect(costOf(luna, tokens)).toBeGreaterThan(0);
+    expect(costOf(luna, { ...tokens, standIn: true })).toBe(0);
+    expect(costOf(null, { ...tokens, standIn: true })).toBe(0);
+  });
+
   it('bill a prompt over 272k tokens at 2× input and 1.5× output, for the whole request', () => {
     const short = costOf(luna, { inputTokens: 272_000, outputTokens: 1_000 });
     const long = costOf(luna, { inputTokens: 272_001, outputTokens: 1_000 });
