@@ -221,7 +221,9 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
   if (format === 'json') {
     out(jsonLine(view ?? article));
     // The record says it too (status, batch); this says it to whoever reads the terminal.
-    const waiting = view?.previous ? previousRun(id, view.previous) : waitingFor(article);
+    const waiting = view?.previous
+      ? previousRun(id, view.previous)
+      : waitingFor(article, { reprocessing: Boolean(reprocessing) });
     if (waiting) note(waiting);
     if (reprocessing && !view) {
       note(

@@ -6,17 +6,22 @@ import type { ArticleRecord, BatchWait } from '../shared/article.js';
  * PARTIAL, FAILED). An article in batch mode stays ANALYZING for up to a day:
  * its `batch` field says on what (see docs/operations.md, Batch mode).
  */
-export function waitingFor(article: Pick<ArticleRecord, 'id' | 'status' | 'batch'>): string | null {
-  const again = `precis get ${article.id} shows the summary once the article ends.`;
+export function waitingFor(
+  article: Pick<ArticleRecord, 'id' | 'status' | 'batch'>,
+  options: { reprocessing?: boolean } = {},
+): string | null {
+  // A reprocess's previous run has a summary (the API serves it): what is not there yet is the new one.
+  const none = options.reprocessing ? 'No new summary yet' : 'No summary yet';
+  const again = `precis get ${article.id} shows the ${options.reprocessing ? 'new ' : ''}summary once the article ends.`;
   switch (article.status) {
     case 'RECEIVED':
-      return `No summary yet: the article is RECEIVED, waiting to be cleaned. ${again}`;
+      return `${none}: the article is RECEIVED, waiting to be cleaned. ${again}`;
     case 'CLEANED':
-      return `No summary yet: the article is CLEANED, waiting for its analysis. ${again}`;
+      return `${none}: the article is CLEANED, waiting for its analysis. ${again}`;
     case 'ANALYZING':
       return article.batch
-        ? `No summary yet: the article is ANALYZING in batch mode: ${batchWait(article.batch)} ${again}`
-        : `No summary yet: the article is ANALYZING. ${again}`;
+        ? `${none}: the article is ANALYZING in batch mode: ${batchWait(article.batch)} ${again}`
+        : `${none}: the article is ANALYZING. ${again}`;
     default:
       return null;
   }

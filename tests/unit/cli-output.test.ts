@@ -278,6 +278,7 @@ describe('precis get on an article being reprocessed', () => {
 
     // Assess
     expect(JSON.parse(piped.stdout)).toEqual(reprocessing);
+    expect(piped.stderr).toMatch(/^No new summary yet: the article is ANALYZING\. .* shows the new summary once/);
     expect(piped.stderr).toContain(
       `the API serves the previous run's analysis, marked "previous": precis get ${REPROCESSING_ID} --lang en`,
     );
