@@ -2,7 +2,7 @@ import { ara, dan, deu, eng, fas, fra, ita, nld, nob, pol, por, rus, spa, swe, t
 import type { Budget } from '../budget.js';
 import type { El } from '../page-metadata.js';
 import { activeBlockModel, type BlockModel, modelClasses, modelProbabilities } from './block-model.js';
-import { type PageBlock, type PageBlocks, pageBlocks } from './blocks.js';
+import { type PageBlock, type PageBlocks, pageBlocks, visibleChars } from './blocks.js';
 
 /**
  * The article's text from a page's blocks, in the way jusText and
@@ -238,6 +238,18 @@ function namedBody(page: PageBlocks, furniture: boolean[], classes: Cls[]): Join
 
 const SENTENCE_END = /[.!?。؟:;)"”»’]$/;
 
+/** How many of `lines` at the end are labels (`label` says which): one or two, a longer run being the article's own list. */
+export function trailingLabels<T>(lines: T[], label: (line: T) => boolean): number {
+  let end = lines.length;
+  while (end > 1 && label(lines[end - 1] as T)) end--;
+  return lines.length - end > 2 ? 0 : lines.length - end;
+}
+
+/** A short line that does not end as a sentence does: a label ("More news", "Tags"), not a paragraph. */
+export function labelLine(text: string, chars = visibleChars(text)): boolean {
+  return chars < THRESHOLDS.lengthLow && !SENTENCE_END.test(text);
+}
+
 /**
  * The kept blocks' text, less a heading or two short lines at the end: an
  * article does not end on a heading or a label ("More news", "Tags", "No
@@ -250,14 +262,8 @@ interface Joined {
 }
 
 function joined(kept: PageBlock[]): Joined {
-  let end = kept.length;
-  while (end > 1) {
-    const block = kept[end - 1] as PageBlock;
-    if (!(block.heading || (block.chars < THRESHOLDS.lengthLow && !SENTENCE_END.test(block.text)))) break;
-    end--;
-  }
   // A longer run of short lines is the article's own list (tour dates, a recipe's last steps).
-  if (kept.length - end > 2) end = kept.length;
+  const end = kept.length - trailingLabels(kept, (b) => b.heading || labelLine(b.text, b.chars));
   const paragraphs: string[] = [];
   let chars = 0;
   for (const block of kept.slice(0, end)) {
