@@ -282,21 +282,44 @@ function linkBlock(block: PageBlock): boolean {
 const FURNITURE_SHARE = 0.25;
 
 /**
+ * The page's own body: the first element named as the article's body
+ * (class, id or itemprop) that holds no other so named, or -1. A page names
+ * its wrappers so too ("main-content"), and may name boxes beside the
+ * article as bodies (an author's box's "entry-content"): the innermost one
+ * first in reading order is the article's. Linear: each element's subtree is
+ * searched only up to the next named element.
+ */
+function ownBody(page: PageBlocks): number {
+  for (let id = 0; id < page.parent.length; id++) {
+    if (page.bonus[id] !== 2) continue;
+    const end = page.end[id] as number;
+    let inner = id + 1;
+    while (inner <= end && page.bonus[inner] !== 2) inner++;
+    if (inner > end) return id;
+    id = inner - 1;
+  }
+  return -1;
+}
+
+/**
  * Which block elements are furniture: named so (or inside one that is), and
  * holding less than a quarter of the page's text, so that a wrapper whose
- * classes merely mention a tag or a menu ("tag-berlin") keeps its article;
- * an element named as the article's body is never furniture. Preorder: a
- * parent is decided before its children.
+ * classes merely mention a tag or a menu ("tag-berlin") keeps its article.
+ * An element named as the article's body is never furniture by its own
+ * name; inside furniture, only the page's own body (ownBody) stays out of
+ * it, so that an author's box or a footer that names its text as a body
+ * stays furniture. Preorder: a parent is decided before its children.
  */
 export function furnitureMarks(page: PageBlocks): boolean[] {
   const total = page.chars.reduce((sum, c, id) => (page.parent[id] === -1 ? sum + c : sum), 0);
+  const body = ownBody(page);
   const marks: boolean[] = [];
   for (let id = 0; id < page.parent.length; id++) {
     const up = page.parent[id] as number;
     const inherited = up >= 0 && (marks[up] ?? false);
     const own =
       ((page.furniture[id] ?? false) && (page.chars[id] ?? 0) < FURNITURE_SHARE * total) || (page.sure[id] ?? false);
-    marks.push(page.bonus[id] !== 2 && (inherited || own));
+    marks.push(page.bonus[id] === 2 ? inherited && id !== body : inherited || own);
   }
   return marks;
 }

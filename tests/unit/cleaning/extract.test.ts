@@ -109,6 +109,23 @@ ${notice}
     for (const p of LONG) expect(text).toContain(p);
     expect(text).not.toContain('By Jane Roe');
   });
+
+  it('leaves out an author’s box that names its text as a body, beside the article’s own named body', () => {
+    const bio =
+      'Jane Roe studied politics and economics in the capital and has written about the town and its council for the paper since she came back from her years abroad as a correspondent in the south.';
+    const html = `<!doctype html><html><head><title>Bridge to close</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<div id="primary" class="main-content">
+<article class="post tag-bridges"><h1>Bridge to close for repairs</h1><div class="entry-content">${body}</div></article>
+<section class="author-box"><h4>Jane Roe</h4><div class="entry-content"><p>${bio}</p></div></section>
+</div>
+<footer>© 2025 The Town Paper</footer></body></html>`;
+
+    const text = cleaned(html);
+
+    for (const p of LONG) expect(text).toContain(p);
+    expect(text).not.toContain('Jane Roe studied');
+  });
 });
 
 describe('Readability’s reading of a page', () => {
