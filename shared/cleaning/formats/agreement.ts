@@ -39,12 +39,16 @@ export function sharedWith(ours: string[], theirs: string): boolean[] {
 
 /**
  * `ours` without what it keeps past the last paragraph `theirs` keeps too,
- * when that tail runs past (above); else `ours` as it is.
+ * when that tail runs past (above); else `ours` as it is. A cut that would
+ * leave less than an article (MIN_CHARS) is not made: the two readings then
+ * agree on a line or two (a lead, a caption), not on where the article ends.
  */
 export function cutAtAgreement(ours: string[], theirs: string[]): string[] {
-  if (ours.reduce((sum, p) => sum + p.length, 0) < TAIL_CHARS) return ours;
+  if (textLength(ours) < TAIL_CHARS) return ours;
   const shared = sharedWith(ours, theirs.join(' '));
-  return runsPast(ours, shared) ? ours.slice(0, shared.lastIndexOf(true) + 1) : ours;
+  if (!runsPast(ours, shared)) return ours;
+  const head = ours.slice(0, shared.lastIndexOf(true) + 1);
+  return textLength(head) < MIN_CHARS ? ours : head;
 }
 
 /** Characters of good text from which precis's own reading of the page is taken without asking Readability. */

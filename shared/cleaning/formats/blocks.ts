@@ -158,6 +158,18 @@ export function dataTable(table: El): string | null {
 /** Class and id words of page furniture: sharing, menus, related stories, comments, bylines, notices. */
 const FURNITURE_NAMES =
   /(^|[\s_-])(share|sharing|social|related|newsletter|promo|sponsor(ed)?|advert|ads?|tags?|tag-list|caption|credits?|byline|dateline|timestamp|comments?|comment-list|subscribe|signup|recommend(ed|ations)?|breadcrumbs?|toolbar|more-stories|read-more|see-also|author-bio|author|about-author|author-box|authorbox|author-info|bio|sidebar|widget|menu|nav|navbar|navigation|footer|cookies?|consent|popup|modal|teaser|most-popular|outbrain|taboola|rail|trending|most-?read|most-?viewed|popular|paywall|hidden|hide|sr-only|visually-hidden|print-only|skip-link|disclaimer|meta|post-meta|entry-meta|article-meta)([\s_-]|$)/i;
+/**
+ * A class that says an element's label is hidden ("field--label-hidden", as
+ * Drupal marks a field printed without its label) says nothing of the
+ * element: it is no "hidden" furniture word.
+ */
+const LABEL_HIDDEN = /\S*label-hidden/gi;
+
+/** The class and id words name page furniture (FURNITURE_NAMES). */
+function furnitureName(named: string): boolean {
+  return FURNITURE_NAMES.test(/label-hidden/i.test(named) ? named.replace(LABEL_HIDDEN, ' ') : named);
+}
+
 /** Class and id words of a page's comments and lists of other stories: never the article, however long. */
 const SURE_NAMES =
   /(^|[\s_-])(comments?|comment-list|comments-area|comment-section|discussion|disqus|replies|outbrain|taboola|related-(posts|articles|stories|content)|more-stories|recommendations|most-?read|most-?viewed)([\s_-]|$)/i;
@@ -225,7 +237,7 @@ export function pageBlocks(root: El, budget: Budget): PageBlocks {
     furnitureNamed.push(
       FURNITURE_TAGS.has(tag) ||
         FURNITURE_ROLES.test(el.getAttribute('role') ?? '') ||
-        (FURNITURE_NAMES.test(named) && !/embed|tweet|quote/i.test(named)),
+        (furnitureName(named) && !/embed|tweet|quote/i.test(named)),
     );
     lead.push(LEAD_NAMES.test(named) || (lead[owner] ?? false));
     sureNamed.push(SURE_NAMES.test(named) && !/embed|tweet|quote/i.test(named));

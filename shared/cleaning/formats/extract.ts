@@ -2,7 +2,7 @@ import { ara, dan, deu, eng, fas, fra, ita, nld, nob, pol, por, rus, spa, swe, t
 import type { Budget } from '../budget.js';
 import type { El } from '../page-metadata.js';
 import { activeBlockModel, type BlockModel, modelClasses, modelProbabilities } from './block-model.js';
-import { type PageBlock, type PageBlocks, pageBlocks } from './blocks.js';
+import { type PageBlock, type PageBlocks, pageBlocks, visibleChars } from './blocks.js';
 
 /**
  * The article's text from a page's blocks, in the way jusText and
@@ -238,6 +238,18 @@ function namedBody(page: PageBlocks, furniture: boolean[], classes: Cls[]): Join
 
 const SENTENCE_END = /[.!?。؟:;)"”»’]$/;
 
+/** How many of `lines` at the end are labels (`label` says which): one or two, a longer run being the article's own list. */
+export function trailingLabels<T>(lines: T[], label: (line: T) => boolean): number {
+  let end = lines.length;
+  while (end > 1 && label(lines[end - 1] as T)) end--;
+  return lines.length - end > 2 ? 0 : lines.length - end;
+}
+
+/** A short line that does not end as a sentence does: a label ("More news", "Tags"), not a paragraph. */
+export function labelLine(text: string, chars = visibleChars(text)): boolean {
+  return chars < THRESHOLDS.lengthLow && !SENTENCE_END.test(text);
+}
+
 /**
  * The kept blocks' text, less a heading or two short lines at the end: an
  * article does not end on a heading or a label ("More news", "Tags", "No
@@ -250,14 +262,8 @@ interface Joined {
 }
 
 function joined(kept: PageBlock[]): Joined {
-  let end = kept.length;
-  while (end > 1) {
-    const block = kept[end - 1] as PageBlock;
-    if (!(block.heading || (block.chars < THRESHOLDS.lengthLow && !SENTENCE_END.test(block.text)))) break;
-    end--;
-  }
   // A longer run of short lines is the article's own list (tour dates, a recipe's last steps).
-  if (kept.length - end > 2) end = kept.length;
+  const end = kept.length - trailingLabels(kept, (b) => b.heading || labelLine(b.text, b.chars));
   const paragraphs: string[] = [];
   let chars = 0;
   for (const block of kept.slice(0, end)) {
@@ -276,21 +282,44 @@ function linkBlock(block: PageBlock): boolean {
 const FURNITURE_SHARE = 0.25;
 
 /**
+ * The page's own body: the first element named as the article's body
+ * (class, id or itemprop) that holds no other so named, or -1. A page names
+ * its wrappers so too ("main-content"), and may name boxes beside the
+ * article as bodies (an author's box's "entry-content"): the innermost one
+ * first in reading order is the article's. Linear: each element's subtree is
+ * searched only up to the next named element.
+ */
+function ownBody(page: PageBlocks): number {
+  for (let id = 0; id < page.parent.length; id++) {
+    if (page.bonus[id] !== 2) continue;
+    const end = page.end[id] as number;
+    let inner = id + 1;
+    while (inner <= end && page.bonus[inner] !== 2) inner++;
+    if (inner > end) return id;
+    id = inner - 1;
+  }
+  return -1;
+}
+
+/**
  * Which block elements are furniture: named so (or inside one that is), and
  * holding less than a quarter of the page's text, so that a wrapper whose
- * classes merely mention a tag or a menu ("tag-berlin") keeps its article;
- * an element named as the article's body is never furniture. Preorder: a
- * parent is decided before its children.
+ * classes merely mention a tag or a menu ("tag-berlin") keeps its article.
+ * An element named as the article's body is never furniture by its own
+ * name; inside furniture, only the page's own body (ownBody) stays out of
+ * it, so that an author's box or a footer that names its text as a body
+ * stays furniture. Preorder: a parent is decided before its children.
  */
 export function furnitureMarks(page: PageBlocks): boolean[] {
   const total = page.chars.reduce((sum, c, id) => (page.parent[id] === -1 ? sum + c : sum), 0);
+  const body = ownBody(page);
   const marks: boolean[] = [];
   for (let id = 0; id < page.parent.length; id++) {
     const up = page.parent[id] as number;
     const inherited = up >= 0 && (marks[up] ?? false);
     const own =
       ((page.furniture[id] ?? false) && (page.chars[id] ?? 0) < FURNITURE_SHARE * total) || (page.sure[id] ?? false);
-    marks.push(page.bonus[id] !== 2 && (inherited || own));
+    marks.push(page.bonus[id] === 2 ? inherited && id !== body : inherited || own);
   }
   return marks;
 }

@@ -8,7 +8,7 @@ import { type El, pageMetadata } from '../page-metadata.js';
 import { bylineOf, bylineParts } from '../paste-rules.js';
 import { CHECKED_CHARS, chooseReading, runsPast, WHOLE_PAGE_SHARE } from './agreement.js';
 import { BLOCK_TAGS, dataTable, SKIP_TAGS } from './blocks.js';
-import { extractArticle } from './extract.js';
+import { extractArticle, labelLine, trailingLabels } from './extract.js';
 import { withoutUnreadAttributes } from './html-scan.js';
 
 export interface Block {
@@ -371,6 +371,8 @@ function readPage(html: string, budget: Budget): ParsedDocument {
       if (textLength(found) > textLength(paragraphs)) [body, paragraphs] = [dense, found];
     }
   }
+  // Readability's reading does not end on a label either ("Advertisement", "Further link"), as precis's own does not.
+  paragraphs = paragraphs.slice(0, paragraphs.length - trailingLabels(paragraphs, (p) => labelLine(p)));
   // Which reading: precis's own (cut where it runs far past Readability's), or Readability's.
   const mine = ownDocument();
   const stated = [found.title, found.description].filter(Boolean).join(' ');

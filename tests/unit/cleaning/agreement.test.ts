@@ -2,6 +2,7 @@ import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import {
   apart,
+  cutAtAgreement,
   defaultChoice,
   type OwnReading,
   speaksOf,
@@ -117,5 +118,26 @@ describe('a page whose two readings are of different parts of it', () => {
 
     expect(text).toContain(LETTERS[0]);
     expect(text).not.toContain(ARTICLE[0]);
+  });
+});
+
+describe('the cut where a reading runs past Readability’s', () => {
+  const ARTICLE = Array.from(
+    { length: 12 },
+    (_, i) =>
+      `Paragraph ${i + 1} of the article: the council met again on the bridge and heard the engineers, the shop owners and the bus company, and it will decide in the spring what is to be done.`,
+  );
+
+  it('cuts what runs on past the last paragraph both readings keep', () => {
+    const comments = Array.from(
+      { length: 30 },
+      (_, i) => `Comment ${i + 1}: the readers had a good deal to say about the bridge, the council and the buses.`,
+    );
+    expect(cutAtAgreement([...ARTICLE, ...comments], ARTICLE)).toEqual(ARTICLE);
+  });
+
+  it('is not made when it would leave less than an article: the readings agree on a lead, not on an end', () => {
+    const lead = 'The bridge closes in March.';
+    expect(cutAtAgreement([lead, ...ARTICLE], [lead, 'Pictures of the bridge'])).toEqual([lead, ...ARTICLE]);
   });
 });

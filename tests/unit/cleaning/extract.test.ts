@@ -109,4 +109,43 @@ ${notice}
     for (const p of LONG) expect(text).toContain(p);
     expect(text).not.toContain('By Jane Roe');
   });
+
+  it('leaves out an author’s box that names its text as a body, beside the article’s own named body', () => {
+    const bio =
+      'Jane Roe studied politics and economics in the capital and has written about the town and its council for the paper since she came back from her years abroad as a correspondent in the south.';
+    const html = `<!doctype html><html><head><title>Bridge to close</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<div id="primary" class="main-content">
+<article class="post tag-bridges"><h1>Bridge to close for repairs</h1><div class="entry-content">${body}</div></article>
+<section class="author-box"><h4>Jane Roe</h4><div class="entry-content"><p>${bio}</p></div></section>
+</div>
+<footer>© 2025 The Town Paper</footer></body></html>`;
+
+    const text = cleaned(html);
+
+    for (const p of LONG) expect(text).toContain(p);
+    expect(text).not.toContain('Jane Roe studied');
+  });
+});
+
+describe('Readability’s reading of a page', () => {
+  /** Finnish, whose function words precis's block classes do not know: its own reading finds no article, Readability's does. */
+  const FINNISH = [
+    'Kaupunginvaltuusto päätti tiistaina sulkea vanhan sillan autoilta maaliskuun alusta, koska insinöörit löysivät halkeamia kahdesta sen tukipilarista talven tulvien jälkeen.',
+    'Bussit kulkevat joen yli väliaikaista kaistaa pitkin, jota armeija rakentaa sillan viereen, ja valtuuston mukaan työ valmistuu kuudessa viikossa, jos sää sallii.',
+    'Kauppiaat molemmilta rannoilta kertoivat kokouksessa pelkäävänsä asiakkaiden katoavan koko kevääksi ja pyysivät valtuustoa luopumaan torimaksuista siihen asti.',
+    'Pormestari sanoi valtuuston käsittelevän pyynnön seuraavassa kokouksessaan ja lupasi, että uusi silta suunnitellaan vielä tänä vuonna valtion budjettirahoilla.',
+  ];
+
+  it('does not end on a label either', () => {
+    const html = `<!doctype html><html><head><title>Silta suljetaan</title></head><body>
+<div class="page"><h1>Silta suljetaan korjausten ajaksi</h1>
+<div class="story">${FINNISH.map((p) => `<p>${p}</p>`).join('\n')}<p>Mainos</p></div></div>
+</body></html>`;
+
+    const text = cleaned(html);
+
+    for (const p of FINNISH) expect(text).toContain(p);
+    expect(text).not.toContain('Mainos');
+  });
 });
