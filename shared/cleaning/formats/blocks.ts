@@ -181,7 +181,13 @@ const BODY_NAMES =
 /** Class and id words a page gives its lead as well as its teasers. */
 const LEAD_NAMES = /(^|[\s_-])(teaser|teaser-?text|intro|lead|standfirst|summary|excerpt)([\s_-]|$)/i;
 
-const names = (el: El) => `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
+/**
+ * An element's class and id. The class attribute's own value, not
+ * getAttribute('class'): linkedom answers that from the element's classList,
+ * which it builds (a Set of the names) on first use, and the parse has set
+ * the attribute to that list's value already.
+ */
+const names = (el: El) => `${el.getAttributeNode('class')?.value ?? ''} ${el.getAttribute('id') ?? ''}`;
 
 function hidden(el: El): boolean {
   if (el.hasAttribute('hidden') || el.getAttribute('aria-hidden') === 'true') return true;
