@@ -24,8 +24,18 @@ export async function loadCld3(): Promise<Cld3> {
   return cld3From(require(beside ? fileURLToPath(beside) : CLD3_RUNTIME));
 }
 
+/**
+ * How long CLD3's runtime may take to start (compiling its WebAssembly)
+ * before loading fails. The loader's own default, 3 s of wall time, passes
+ * on a starved machine or a cold start that shares its cores, and a load
+ * that fails fails the cleaning; the function's own timeout bounds it anyway.
+ */
+export const CLD3_START_TIMEOUT_MS = 120_000;
+
 /** CLD3 started from its runtime module, wherever that was required from. */
 export async function cld3From(runtime: unknown): Promise<Cld3> {
-  const factory = await getModuleLoader(cldLoader, runtime as Parameters<typeof getModuleLoader>[1], undefined, {})();
+  const factory = await getModuleLoader(cldLoader, runtime as Parameters<typeof getModuleLoader>[1], undefined, {
+    timeout: CLD3_START_TIMEOUT_MS,
+  })();
   return factory.create(0, 1000);
 }
