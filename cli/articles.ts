@@ -226,8 +226,12 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
       : waitingFor(article, { reprocessing: Boolean(reprocessing) });
     if (waiting) note(waiting);
     if (reprocessing && !view) {
+      // Asked, not assumed: a copy past its retention, or unreadable, is served by no one (a 409 saying why).
+      const refused = await previousRefused(target, path);
       note(
-        `Meanwhile the API serves the previous run's analysis, marked "previous": precis get ${id} --lang ${article.language ?? 'LANG'}, precis claims ${id}.`,
+        refused
+          ? `The previous run's analysis is not served: ${refused.code}: ${refused.message}`
+          : `Meanwhile the API serves the previous run's analysis, marked "previous": precis get ${id} --lang ${article.language ?? 'LANG'}, precis claims ${id}.`,
       );
     }
     return 0;
@@ -261,6 +265,21 @@ async function previousAnalysis(
     if (!(error instanceof ApiCallError)) throw error;
     if (error.status !== 409) note(`precis: ${error.code}: ${error.message}`);
     return null;
+  }
+}
+
+/**
+ * The API's answer when it serves no previous run's summary, else null: a
+ * 409 when its copy is gone or unreadable, a 503 when storage could not be
+ * reached (the record is printed by then: said, not thrown).
+ */
+async function previousRefused(target: ApiTarget, path: string): Promise<ApiCallError | null> {
+  try {
+    await callApi<SummaryView>(target, 'GET', `${path}/summary`);
+    return null;
+  } catch (error) {
+    if (error instanceof ApiCallError) return error;
+    throw error;
   }
 }
 

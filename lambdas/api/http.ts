@@ -118,11 +118,15 @@ function parameters<S extends z.ZodMiniType>(schema: S, value: unknown, whole: s
  * Refuses query parameters a route does not take (INVALID_PARAMETER naming
  * them and those it takes), rather than ignoring them: `GET
  * /articles?stauts=DONE` would otherwise list every article, as if the
- * filter had been applied. `route` names the route as its contract does.
+ * filter had been applied, nor a known one given twice (onceEach). `route`
+ * names the route as its contract does.
  */
 export function onlyKnownQuery(event: APIGatewayProxyEvent, accepted: readonly string[], route: string): void {
   const unknown = Object.keys(event.queryStringParameters ?? {}).filter((name) => !accepted.includes(name));
-  if (unknown.length === 0) return;
+  if (unknown.length === 0) {
+    onceEach(event, route);
+    return;
+  }
   const names = unknown
     .slice(0, 5)
     .map((name) => JSON.stringify(cut(name, 40)))
@@ -133,6 +137,27 @@ export function onlyKnownQuery(event: APIGatewayProxyEvent, accepted: readonly s
     'INVALID_PARAMETER',
     `Unknown query parameter${unknown.length > 1 ? 's' : ''} ${names}${more} for ${route}: ${takes}.`,
   );
+}
+
+/**
+ * Refuses a query parameter given more than once with different values
+ * (`?status=DONE&status=FAILED`): API Gateway, as the local stack, hands
+ * the route the last value alone, which would answer one filter as if it
+ * were the only one asked. The same value twice is the same question.
+ */
+function onceEach(event: APIGatewayProxyEvent, route: string): void {
+  for (const [name, values = []] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
+    const distinct = [...new Set(values)];
+    if (distinct.length < 2) continue;
+    const shown = distinct
+      .slice(0, 3)
+      .map((value) => JSON.stringify(cut(value, 40)))
+      .join(', ');
+    throw new PrecisError(
+      'INVALID_PARAMETER',
+      `Query parameter ${JSON.stringify(cut(name, 40))} given ${distinct.length} values for ${route} (${shown}${distinct.length > 3 ? ', …' : ''}): give it once.`,
+    );
+  }
 }
 
 /** A query value as the JSON a body would carry it: `true`, `25`, or the text. */

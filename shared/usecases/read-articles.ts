@@ -3,6 +3,7 @@ import {
   type ArticleListing,
   type ArticleRecord,
   articleIdFor,
+  type Claim,
   type InProgressStatus,
   isTerminal,
   type Status,
@@ -88,8 +89,8 @@ type Analysed = ArticleRecord & { summary: Summary } & Partial<PreviousRun>;
  * The analysis a reprocess under way took off the record, from the copy it
  * kept (`history/`): readable, marked as the previous run's, until the new
  * run ends. `gone` when its copy is no longer there (past its retention),
- * `unreadable` when it is no record with a summary: the article then has no
- * analysis to show.
+ * `unreadable` when it is no JSON, or not the shape of a record with a
+ * summary (isAnalysis): the article then has no analysis to show.
  * Storage that cannot be reached is no missing analysis: its error
  * (STORAGE_UNAVAILABLE, transient) is thrown, for the caller to try again.
  */
@@ -108,7 +109,7 @@ async function previousAnalysis(
     if (error instanceof SyntaxError) return 'unreadable';
     throw error;
   }
-  if (!before?.summary) return 'unreadable';
+  if (!isAnalysis(before)) return 'unreadable';
   return {
     ...article,
     summary: before.summary,
@@ -117,6 +118,37 @@ async function previousAnalysis(
     provenance: before.provenance,
     previous: { status, reprocessRequestedAt: request.requestedAt },
   };
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string';
+const isFields = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A copy under history/ has the record's shape as precis wrote it, but is
+ * read back as data: one a hand or a fault changed (a summary that is a
+ * string, claims that are no list) would be served against the API's
+ * contract and break the reader page, which renders what it is given. The
+ * fields served from it are checked as far as a reader uses them.
+ */
+function isAnalysis(before: unknown): before is Partial<ArticleRecord> & {
+  summary: Summary;
+  claims?: Claim[];
+  translations?: Record<string, Translation>;
+} {
+  if (!isFields(before)) return false;
+  const { summary, claims, translations } = before;
+  return (
+    isFields(summary) &&
+    isText(summary.headline) &&
+    isText(summary.short) &&
+    Array.isArray(summary.bullets) &&
+    summary.bullets.every(isText) &&
+    (claims === undefined ||
+      (Array.isArray(claims) && claims.every((c) => isFields(c) && isText(c.id) && isText(c.text)))) &&
+    (translations === undefined ||
+      (isFields(translations) && Object.values(translations).every((t) => isFields(t) && isText(t.status))))
+  );
 }
 
 async function analysedArticle(id: string, deps: ReadDeps): Promise<Analysed> {

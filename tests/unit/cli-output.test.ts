@@ -304,4 +304,18 @@ describe('precis get on an article being reprocessed', () => {
     expect(shown.stdout).toContain('No summary yet: the article is ANALYZING.');
     expect(shown.stderr).toBe('');
   });
+
+  it('does not say, piped, that the API serves the previous run when it answers that it has none', async () => {
+    // Act
+    const piped = await precis(false, {}, 'get', FORGOTTEN_ID);
+
+    // Assess
+    expect(piped.code).toBe(0);
+    expect(JSON.parse(piped.stdout)).toMatchObject({ id: FORGOTTEN_ID, status: 'ANALYZING' });
+    expect(piped.stderr).toMatch(/^No new summary yet: the article is ANALYZING\./);
+    expect(piped.stderr).not.toContain('the API serves the previous run');
+    expect(piped.stderr).toContain(
+      "The previous run's analysis is not served: NOT_ANALYSED: The article is not analysed yet.",
+    );
+  });
 });

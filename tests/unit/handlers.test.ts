@@ -650,6 +650,35 @@ describe('api handler: HTTP semantics', () => {
     expect(page.statusCode).toBe(200);
   });
 
+  it('refuses a query parameter given twice with different values, rather than reading the last as the only one', async () => {
+    // Prepare: API Gateway's REST proxy (and the local stack) put the last value in queryStringParameters, all of them in the multi-value map.
+    ddbMock.on(QueryCommand).resolves({ Items: [] });
+    const repeated = (path: string, query: Record<string, string[]>) => ({
+      ...restEvent(
+        path,
+        Object.fromEntries(Object.entries(query).map(([name, values]) => [name, values.at(-1) ?? ''])),
+      ),
+      multiValueQueryStringParameters: query,
+    });
+
+    // Act
+    const either = await api()(repeated('/articles', { status: ['DONE', 'FAILED'], limit: ['5'] }), context());
+    const twice = await api()(repeated(`/articles/${id}/summary`, { lang: ['fr', 'ar', 'de'] }), context());
+    const same = await api()(repeated('/articles', { status: ['DONE', 'DONE'] }), context());
+
+    // Assess
+    expect(either.statusCode).toBe(400);
+    expect(JSON.parse(either.body)).toMatchObject({
+      code: 'INVALID_PARAMETER',
+      detail: 'Query parameter "status" given 2 values for GET /articles ("DONE", "FAILED"): give it once.',
+    });
+    expect(JSON.parse(twice.body).detail).toBe(
+      'Query parameter "lang" given 3 values for GET /articles/{id}/summary ("fr", "ar", "de"): give it once.',
+    );
+    expect(same.statusCode).toBe(200);
+    expect(ddbMock.commandCalls(QueryCommand)).toHaveLength(1);
+  });
+
   it('answers 405 with Allow for a method a path does not take, OPTIONS with 204, HEAD as GET without a body', async () => {
     for (const method of ['PUT', 'DELETE', 'PATCH']) {
       const response = await api()(restEvent('/articles', {}, method), context());

@@ -136,4 +136,28 @@ describe('the summary while a reprocess runs', () => {
       /The previous run's analysis could not be read from its copy\.$/,
     );
   });
+
+  it("takes a copy that is JSON but not an analysis's shape for one that cannot be read, not for a summary to serve", async () => {
+    // Arrange: copies a hand or a fault left under history/, each one field off the record's shape.
+    const copies = [
+      { summary: 'x' },
+      { summary: { headline: 5, short: 's', bullets: [] } },
+      { summary: { headline: 'h', short: 's' } },
+      { ...before, claims: 'nope' },
+      { ...before, claims: [null] },
+      { ...before, translations: 'x' },
+      { ...before, translations: { ar: 'zz' } },
+    ];
+    for (const copy of copies) {
+      const deps = reprocessing('ANALYZING');
+      (deps.blobs as { get: unknown }).get = async () => new TextEncoder().encode(JSON.stringify(copy));
+
+      // Act, Assess
+      for (const read of [() => getSummary(ID, undefined, deps), () => getClaims(ID, deps)]) {
+        await expect(read(), JSON.stringify(copy)).rejects.toThrow(
+          /The previous run's analysis could not be read from its copy\.$/,
+        );
+      }
+    }
+  });
 });

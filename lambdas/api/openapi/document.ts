@@ -107,7 +107,7 @@ export function openApiDocument(version: string) {
       title: 'precis',
       version,
       description:
-        'Articles in, faithful summaries, translations and checkable claims out. Every error is an RFC 9457 problem document whose `code` is stable (docs/api.md, "Error codes"). Every route also answers HEAD (with GET) and OPTIONS, and 405 with Allow to other methods. A POST takes its parameters in its JSON body only: parameters in its query string are refused (400 INVALID_PARAMETER) with the body that would carry them. A GET refuses a query parameter it does not take (400 INVALID_PARAMETER naming it and those the route takes) rather than ignoring it.',
+        'Articles in, faithful summaries, translations and checkable claims out. Every error is an RFC 9457 problem document whose `code` is stable (docs/api.md, "Error codes"). Every route also answers HEAD (with GET) and OPTIONS, and 405 with Allow to other methods. A POST takes its parameters in its JSON body only: parameters in its query string are refused (400 INVALID_PARAMETER) with the body that would carry them. A GET refuses a query parameter it does not take (400 INVALID_PARAMETER naming it and those the route takes) rather than ignoring it, and one given twice with different values rather than reading the last.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     // Relative to where this document is served: the stage (…/v1/) in AWS, http://127.0.0.1:3000/ locally.
