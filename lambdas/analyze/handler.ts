@@ -61,9 +61,14 @@ export function createAnalyzeHandler(deps: AnalyzeHandlerDeps) {
     const { articleId } = message.parse(JSON.parse(record.body));
     try {
       const result = await analyzeArticle(articleId, delivery, deps);
-      if (result.outcome === 'retry-later')
-        logger.warn('analysis put off; the message comes back later', { ...result });
-      else logger.info('analyze', { ...result });
+      if (result.outcome === 'retry-later') {
+        // Why, as `reason`: Powertools' logger drops a field named "message" (the line's own) with a warning.
+        const { message: reason, ...rest } = result;
+        logger.warn('analysis put off; the message comes back later', {
+          ...rest,
+          ...(reason === undefined ? {} : { reason }),
+        });
+      } else logger.info('analyze', { ...result });
       recordMetrics(result, metrics);
       return [result];
     } catch (error) {

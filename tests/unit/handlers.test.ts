@@ -396,9 +396,11 @@ describe('analyze handler', () => {
       .resolves({});
     sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
     s3Mock.on(GetObjectCommand).resolves({ Body: body('The council approved 14 new schools on Monday. '.repeat(8)) });
+    const observe = observability('test-analyze');
+    const warned = vi.spyOn(observe.logger, 'warn');
     const handler = createAnalyzeHandler({
       ...adapters(),
-      ...observability('test-analyze'),
+      ...observe,
       engine: {
         name: 'limited',
         analyze: async (_input, options) => {
@@ -437,6 +439,15 @@ describe('analyze handler', () => {
       },
     });
     expect(failedUpdates()).toHaveLength(0);
+    // The log says why, under a key of its own: the logger drops one named "message", which is its line's own.
+    expect(warned).toHaveBeenCalledWith('analysis put off; the message comes back later', {
+      outcome: 'retry-later',
+      articleId: 'a1',
+      delayMs: 120_000,
+      code: 'LLM_RATE_LIMITED',
+      reason: 'wait',
+      spent: expect.anything(),
+    });
   });
 
   it('brings a message back soon after the table was down at its claim, later at each receive, and not after the last', async () => {
