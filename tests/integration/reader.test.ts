@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.js';
@@ -370,6 +370,19 @@ describe.skipIf(!CHROMIUM)('the reader page in Chromium', () => {
       );
       await expect.poll(() => page.locator('#text mark').count()).toBeGreaterThan(0);
       await shot('5-reprocessing');
+
+      // Act: the previous run's copy is gone (past its retention) while the run is still held.
+      const record = await api<{ reprocess: { previousKey: string } }>(`/articles/${id}`);
+      await stack.s3.send(new DeleteObjectCommand({ Bucket: stack.bucket, Key: record.reprocess.previousKey }));
+      await page.reload();
+
+      // Assess: the page says why it has no summary, as the API does, not only that it has none.
+      await expect
+        .poll(() => page.locator('#summary').textContent())
+        .toBe(
+          `Article ${id} has no analysis: it is ANALYZING; try again when it is DONE. The previous run's analysis is no longer kept.`,
+        );
+      expect(await page.locator('#previous-note').count()).toBe(0);
     } finally {
       held = null;
       release();

@@ -214,7 +214,7 @@ async function showLanguage(article, lang) {
   const claims = article.claims || [];
   if (!article.summary) {
     $('#summary').replaceChildren(el('p', { class: article.previousError ? 'error' : 'muted' },
-      article.previousError || 'No summary: the article is ' + article.status + '.'));
+      article.previousError || article.noAnalysis || 'No summary: the article is ' + article.status + '.'));
     renderClaims(claims, null, lang);
     return;
   }
@@ -235,8 +235,9 @@ async function showLanguage(article, lang) {
  * While a reprocess runs, the record has no analysis of its own: the API
  * answers the previous run's summary and claims (kept under history/),
  * marked "previous", which the article then shows as such. The article as
- * it is when there are none (a 409: the copy is past its retention), with
- * the reason when they could not be read.
+ * it is when there are none (a 409: the copy is past its retention or
+ * unreadable), with the API's sentence saying so, or with the reason when
+ * they could not be read at all.
  */
 async function withPreviousRun(article) {
   const base = '/articles/' + encodeURIComponent(article.id);
@@ -245,7 +246,8 @@ async function withPreviousRun(article) {
     const summary = { headline: view.headline, short: view.short, bullets: view.bullets };
     return { ...article, summary, claims: claims.claims, previous: view.previous || null };
   } catch (error) {
-    return error.status === 409 ? article : { ...article, previousError: error.message };
+    // A 409 says why there is none (the copy past its retention, or unreadable): shown in place of the summary.
+    return error.status === 409 ? { ...article, noAnalysis: error.message } : { ...article, previousError: error.message };
   }
 }
 
