@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs, styleText } from 'node:util';
 import type { ArticleRecord, Claim, Status } from '../shared/article.js';
-import { ARTICLE_ID, STATUSES } from '../shared/article.js';
+import { ARTICLE_ID, isTerminal, STATUSES } from '../shared/article.js';
 import { formatFromName } from '../shared/cleaning/formats/names.js';
 import { LANGUAGE_CODE } from '../shared/languages.js';
 import { truncate } from '../shared/truncate.js';
@@ -47,8 +47,6 @@ const CONTENT_TYPES = {
   markdown: 'text/markdown; charset=utf-8',
   json: 'application/json',
 } as const;
-
-const TERMINAL: readonly string[] = ['DONE', 'PARTIAL', 'FAILED'];
 
 /** A whole number from a flag, within bounds, or a usage error naming the flag. */
 function intFlag(name: string, value: string | undefined, min: number, max: number, fallback: number): number {
@@ -199,7 +197,7 @@ export async function articlesMain(command: ArticleCommand, argv: string[], io: 
   let article = fetched;
   let view: SummaryView | null = null;
   // A reprocess under way took the analysis off the record: the API serves the previous run's meanwhile.
-  const reprocessing = !article.summary && article.reprocess?.previousKey && !TERMINAL.includes(article.status);
+  const reprocessing = !article.summary && article.reprocess?.previousKey && !isTerminal(article.status);
   if (reprocessing && !lang && format !== 'json') {
     const previous = await previousAnalysis(target, path, note);
     if (previous) [article, view] = [{ ...article, claims: previous.claims }, previous.view];
@@ -479,7 +477,7 @@ async function upload(
         if (error instanceof ApiCallError && error.status === 404) return null;
         throw error;
       });
-      if (!article || !TERMINAL.includes(article.status)) continue;
+      if (!article || !isTerminal(article.status)) continue;
       pending.delete(id);
       bar?.increment({ file: escapeControls(basename(file)) });
       if (article.status === 'FAILED') failed++;

@@ -1,3 +1,5 @@
+import { TERMINAL_STATUSES } from '../../../shared/article.js';
+
 /**
  * The reader page's script, but for authorization (auth-script.ts): the
  * article list, one article (its facts, its summary and claims in each of its
@@ -9,7 +11,7 @@ export const PRELUDE = String.raw`
 'use strict';
 const $ = (selector) => document.querySelector(selector);
 const RTL = new Set(['ar', 'fa', 'he', 'ur', 'ps', 'ckb', 'yi', 'sd', 'ug', 'dv']);
-const TERMINAL = ['DONE', 'PARTIAL', 'FAILED'];
+const TERMINAL = ${JSON.stringify(TERMINAL_STATUSES)};
 const BASE = location.pathname.replace(/\/?$/, '/');
 const narrow = matchMedia('(max-width: 49.99rem)');
 const state = { status: '', cursor: null, openId: null, shown: 0 };
