@@ -69,9 +69,10 @@ export type ApiHandlerDeps = ReadDeps &
  * and are left alone (the page's sign-in comes back with `code` and `state`).
  */
 function knownQueryOnly(route: RouteSpec, serve: Handler): Handler {
+  // The names are read from the schema when the route is first asked, not at every cold start, nor at every request.
+  let accepted: string[] | undefined;
   return async (event) => {
-    // The names are read from the schema when the route is first asked with a query, not at every cold start.
-    const accepted = route.query ? Object.keys((route.query as z.ZodMiniObject).shape) : [];
+    accepted ??= route.query ? Object.keys((route.query as z.ZodMiniObject).shape) : [];
     onlyKnownQuery(event, accepted, `${route.method} ${route.path}`);
     return serve(event);
   };
