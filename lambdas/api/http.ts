@@ -63,6 +63,18 @@ export function headOf(handler: Handler): Handler {
   };
 }
 
+/**
+ * What a detail shows as an escape (`\u202e`), and its instance
+ * percent-encoded, rather than as itself: DEL and C1 controls, which JSON
+ * leaves as they are and some terminals obey, and the invisible format
+ * characters that reorder or hide text (bidi overrides, isolates and marks,
+ * zero-width characters, the BOM). A detail echoes what the caller sent (a
+ * parameter's name, an id, a path), and a right-to-left override there would
+ * show the rest of the message reversed, wherever it is read: a terminal, a
+ * log, the reader page.
+ */
+const HIDDEN_IN_DETAIL = /[\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
 /** An RFC 9457 problem document; `code` (an extension member) is the precis error code. */
 export function problem(
   status: number,
@@ -73,7 +85,17 @@ export function problem(
   return {
     statusCode: status,
     headers: { 'content-type': 'application/problem+json' },
-    body: JSON.stringify({ type: 'about:blank', title, status, detail, ...extra }),
+    body: JSON.stringify({
+      type: 'about:blank',
+      title,
+      status,
+      detail: detail.replace(HIDDEN_IN_DETAIL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      ...extra,
+      // The path, a URI reference: the same characters percent-encoded.
+      ...(extra.instance === undefined
+        ? {}
+        : { instance: extra.instance.replace(HIDDEN_IN_DETAIL, encodeURIComponent) }),
+    }),
   };
 }
 

@@ -661,6 +661,21 @@ describe('api handler: HTTP semantics', () => {
     expect(page.statusCode).toBe(200);
   });
 
+  it('shows bidi overrides and other hidden characters it echoes in a detail as escapes, so they reorder nothing', async () => {
+    // Act: a parameter name and an id with a right-to-left override, a zero-width space and a C1 control.
+    const named = await api()(restEvent('/articles', { '\u202eevil': '1' }), context());
+    const path = await api()(restEvent('/nowhere\u200b\u0085/x\u2067'), context());
+
+    // Assess: the escape is what the detail says, as text; the characters themselves are gone.
+    const detail = (response: { body: string }) => (JSON.parse(response.body) as { detail: string }).detail;
+    expect(detail(named)).toBe(
+      'Unknown query parameter "\\u202eevil" for GET /articles: it takes limit, cursor, status, key.',
+    );
+    expect(detail(path)).toBe('There is no route /nowhere\\u200b\\u0085/x\\u2067.');
+    expect(JSON.parse(path.body)).toMatchObject({ instance: '/nowhere%E2%80%8B%C2%85/x%E2%81%A7' });
+    expect(`${named.body}${path.body}`).not.toMatch(/[\u0085\u200b\u202e\u2067]/);
+  });
+
   it('refuses a query parameter given twice with different values, rather than reading the last as the only one', async () => {
     // Prepare: API Gateway's REST proxy (and the local stack) put the last value in queryStringParameters, all of them in the multi-value map.
     ddbMock.on(QueryCommand).resolves({ Items: [] });
