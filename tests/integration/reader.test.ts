@@ -43,6 +43,8 @@ describe.skipIf(!CHROMIUM)('the reader page in Chromium', () => {
   let close: () => Promise<void>;
   let browser: Browser;
   let page: Page;
+  /** What the browser logged as errors (a request answered 4xx or 5xx, a blocked resource). */
+  const consoleErrors: string[] = [];
   /** While set, the stub's answers wait for it: a run held under way. */
   let held: Promise<void> | null = null;
   const basra = () => articleIdFor(stack.bucket, 'incoming/reader/basra-water.html');
@@ -88,6 +90,9 @@ describe.skipIf(!CHROMIUM)('the reader page in Chromium', () => {
     page.on('pageerror', (error) => {
       throw error;
     });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
   });
 
   afterAll(async () => {
@@ -128,6 +133,8 @@ describe.skipIf(!CHROMIUM)('the reader page in Chromium', () => {
     await expect.poll(() => page.locator('#list').textContent()).toMatch(/No articles yet/);
     await page.selectOption('#status', '');
     await expect.poll(() => page.locator('#list li[data-id]').count()).toBe(3);
+    // Loading the page and listing asks for nothing the API refuses: no /favicon.ico, nothing blocked by the CSP.
+    expect(consoleErrors).toEqual([]);
     await shot('1-list');
   });
 

@@ -58,6 +58,16 @@ const BODY = `
   <section id="article" aria-live="polite" aria-label="Article"></section>
 </main>`;
 
+/**
+ * The page's icon, inline: without one a browser asks for /favicon.ico,
+ * which the API does not serve (403 without a key, or 404), and logs it as
+ * an error on every load.
+ */
+const ICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f4e79"/>' +
+    '<text x="16" y="23" font-family="sans-serif" font-size="20" font-weight="bold" fill="#fff" text-anchor="middle">p</text></svg>',
+)}`;
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64');
 const scriptHash = sha256(SCRIPT);
 const styleHash = sha256(STYLE);
@@ -76,6 +86,7 @@ export function readerPage(config: ReaderConfig): { body: string; headers: Recor
   return {
     body: `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="precis-config" content="${attribute(JSON.stringify(config))}">
+<link rel="icon" href="${ICON}">
 <title>precis</title><style>${STYLE}</style></head><body>${BODY}<script>${SCRIPT}</script></body></html>\n`,
     headers: {
       'content-type': 'text/html; charset=utf-8',
@@ -85,7 +96,8 @@ export function readerPage(config: ReaderConfig): { body: string; headers: Recor
         `style-src 'sha256-${styleHash}'`,
         // The API itself, the bucket's presigned URLs (S3 in AWS, the emulator locally), the token endpoint.
         `connect-src 'self' https: http://127.0.0.1:* http://localhost:*${signIn}`,
-        "img-src 'self'",
+        // The page's icon is inline, a data: URL.
+        "img-src 'self' data:",
         "base-uri 'none'",
         // Sign-in leaves the page by navigation (location.assign), never by a form.
         "form-action 'none'",
