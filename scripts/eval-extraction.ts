@@ -88,13 +88,12 @@ try {
   console.log(`${'system'.padEnd(30)} F1     P      R`);
   row('precis clean', s.f1, s.precision, s.recall);
   // The starting point, in this run: plain Readability.js on linkedom, its textContent as the body.
-  const plain = summarise(
-    ids.map((id) => {
-      const { document } = parseHTML(readFileSync(join(pages, `${id}.html`), 'utf8'));
-      const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0]).parse();
-      return scorePage(truth[id]?.articleBody ?? '', article?.textContent ?? '');
-    }),
-  );
+  const plainScores = ids.map((id) => {
+    const { document } = parseHTML(readFileSync(join(pages, `${id}.html`), 'utf8'));
+    const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0]).parse();
+    return { id, ...scorePage(truth[id]?.articleBody ?? '', article?.textContent ?? '') };
+  });
+  const plain = summarise(plainScores);
   row('Readability.js on linkedom, plain (same run)', plain.f1, plain.precision, plain.recall);
   row('trafilatura 2.0.0 (published)', 0.958, 0.938, 0.978);
   row('Readability.js 0.6.0 (published)', 0.947, 0.914, 0.982);
@@ -104,6 +103,12 @@ try {
   const tuneScores = scored.filter((x) => scrapinghubTune(x.id));
   const heldScores = scored.filter((x) => !scrapinghubTune(x.id));
   console.log(halves(summarise(tuneScores).f1, tuneScores.length, summarise(heldScores).f1, heldScores.length));
+  console.log(
+    splitDifficulty(
+      summarise(plainScores.filter((x) => scrapinghubTune(x.id))).f1,
+      summarise(plainScores.filter((x) => !scrapinghubTune(x.id))).f1,
+    ),
+  );
   halfRows(
     tables.scrapinghub,
     summarise(tuneScores).f1,
@@ -180,6 +185,14 @@ function halves(tune: number, tuneN: number, held: number, heldN: number): strin
     `Halves: looked at ${tune.toFixed(4)} (${tuneN} pages), not looked at ${held.toFixed(4)} (${heldN} pages); ` +
     `gap ${gap.toFixed(4)} (${Math.abs(gap) <= 0.01 ? 'within' : 'past'} 0.01)`
   );
+}
+
+/**
+ * The same halves read by plain Readability, which no one tuned on either: how much harder one
+ * half is than the other by the split alone, for a gap of precis's to be read against.
+ */
+function splitDifficulty(tune: number, held: number): string {
+  return `Plain Readability on the same halves (the split's own difficulty): ${tune.toFixed(4)} and ${held.toFixed(4)}; gap ${(tune - held).toFixed(4)}`;
 }
 
 function goal(name: string, value: number, target: number): string {
@@ -272,6 +285,7 @@ function trafilaturaSet(dir: string): void {
   line('readability-lxml (published, all 990)', { f: 0.826 });
   console.log(goal("trafilatura's set F", precis.f, GOALS.trafilatura));
   console.log(halves(precis.tune.f, precis.tune.n, precis.held.f, precis.held.n));
+  console.log(splitDifficulty(plain.tune.f, plain.held.f));
   halfRows(tables.trafilatura, precis.tune.f, precis.tune.n, precis.held.f, precis.held.n);
   console.log(
     `Where precis misses: ${misses.refused} pages refused (NO_ARTICLE_TEXT; ${misses.refusedFn} segments), ` +

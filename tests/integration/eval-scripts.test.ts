@@ -15,6 +15,7 @@ describe('evaluation scripts without the evaluation data', () => {
     'eval-faithfulness',
     'eval-claims',
     'train-claims',
+    'compare-extraction',
   ])('%s says it skipped and exits 0', async (script) => {
     const { stdout } = await run(TSX, [resolve(ROOT, `scripts/${script}.ts`), '--data', '/nonexistent/eval-data'], {
       cwd: ROOT,

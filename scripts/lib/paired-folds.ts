@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Folds of the pages looked at, as `npm run train:extractor` deals them,
+ * and the difference a change makes on them: per fold, the score after
+ * less the score before, on the same pages, so what each fold's pages
+ * share (their difficulty) cancels out.
+ */
+
+/** How many folds the pages are dealt into. */
+export const FOLDS = 5;
+/** Student's t for FOLDS − 1 degrees of freedom, 95 % two-sided. */
+const T_95 = 2.776;
+
+/** A page's fold, from its id alone: the same each run and in `npm run train:extractor`. */
+export function foldOfPage(id: string): number {
+  return Number.parseInt(createHash('sha1').update(`fold:${id}`).digest('hex').slice(0, 8), 16) % FOLDS;
+}
+
+export interface PairedDifference {
+  /** The mean over folds of after − before, and its 95 % interval. */
+  mean: number;
+  low: number;
+  high: number;
+}
+
+/** The mean of the folds' differences (after − before, fold by fold) with its 95 % interval. */
+export function pairedDifference(before: readonly number[], after: readonly number[]): PairedDifference {
+  if (before.length !== FOLDS || after.length !== FOLDS) throw new Error(`one score per fold (${FOLDS}) each side`);
+  const d = after.map((x, k) => x - (before[k] as number));
+  const mean = d.reduce((s, x) => s + x, 0) / FOLDS;
+  const sd = Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / (FOLDS - 1));
+  const half = (T_95 * sd) / Math.sqrt(FOLDS);
+  return { mean, low: mean - half, high: mean + half };
+}
+
+/** "+0.0012 [−0.0003, 0.0027]". */
+export function formatDifference({ mean, low, high }: PairedDifference): string {
+  const f = (x: number) => (x >= 0 ? `+${x.toFixed(4)}` : `−${(-x).toFixed(4)}`);
+  return `${f(mean)} [${f(low)}, ${f(high)}]`;
+}
