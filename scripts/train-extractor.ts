@@ -26,7 +26,6 @@
  *
  *   npm run train:extractor [-- --dry-run] [--study-choice]
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,6 +41,7 @@ import { cleanDocument, loadLanguageModels } from '../shared/cleaning/index.js';
 import { compareChoices, study } from './lib/extraction-choice.js';
 import { scrapinghubTune, trafilaturaTune } from './lib/extraction-halves.js';
 import { fitLogistic, type Sample } from './lib/extraction-logistic.js';
+import { FOLDS, foldOfPage, meanInterval } from './lib/paired-folds.js';
 
 const SH = resolve(import.meta.dirname, '../../shared/eval-data/extraction/scrapinghub-aeb');
 const TRAF = resolve(import.meta.dirname, '../../shared/eval-data/extraction/trafilatura-eval-dev');
@@ -179,8 +179,8 @@ function score(model: BlockModel | null, on: Page[]): { sh: number; traf: number
   return { sh: sh.length ? summarise(sh).f1 : 0, traf: p + r === 0 ? 0 : (2 * p * r) / (p + r) };
 }
 
-const K = 5;
-const fold = (p: Page) => Number.parseInt(createHash('sha1').update(`fold:${p.id}`).digest('hex').slice(0, 8), 16) % K;
+const K = FOLDS;
+const fold = (p: Page) => foldOfPage(p.id);
 const LAMBDAS = [0.3];
 /** How the model's classes are used, and at which probability. */
 const SETTINGS: [BlockModel['mode'], number][] = [
@@ -203,11 +203,8 @@ const SOURCES: (readonly Page['set'][])[] = [['sh', 'traf'], ['sh'], ['traf']];
 
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const interval = (xs: number[]) => {
-  const m = mean(xs);
-  const sd = Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
-  // Student's t for 4 degrees of freedom, 95 %.
-  const h = (2.776 * sd) / Math.sqrt(xs.length);
-  return `${m.toFixed(4)} [${(m - h).toFixed(4)}, ${(m + h).toFixed(4)}]`;
+  const { mean: m, low, high } = meanInterval(xs);
+  return `${m.toFixed(4)} [${low.toFixed(4)}, ${high.toFixed(4)}]`;
 };
 
 await loadLanguageModels();

@@ -18,20 +18,25 @@ export function foldOfPage(id: string): number {
 }
 
 export interface PairedDifference {
-  /** The mean over folds of after − before, and its 95 % interval. */
+  /** The mean over folds (of a score, or of after − before), and its 95 % interval. */
   mean: number;
   low: number;
   high: number;
 }
 
+/** The mean of values, one per fold, with its 95 % interval (Student's t). */
+export function meanInterval(values: readonly number[]): PairedDifference {
+  if (values.length !== FOLDS) throw new Error(`one value per fold (${FOLDS})`);
+  const mean = values.reduce((s, x) => s + x, 0) / FOLDS;
+  const sd = Math.sqrt(values.reduce((s, x) => s + (x - mean) ** 2, 0) / (FOLDS - 1));
+  const half = (T_95 * sd) / Math.sqrt(FOLDS);
+  return { mean, low: mean - half, high: mean + half };
+}
+
 /** The mean of the folds' differences (after − before, fold by fold) with its 95 % interval. */
 export function pairedDifference(before: readonly number[], after: readonly number[]): PairedDifference {
   if (before.length !== FOLDS || after.length !== FOLDS) throw new Error(`one score per fold (${FOLDS}) each side`);
-  const d = after.map((x, k) => x - (before[k] as number));
-  const mean = d.reduce((s, x) => s + x, 0) / FOLDS;
-  const sd = Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / (FOLDS - 1));
-  const half = (T_95 * sd) / Math.sqrt(FOLDS);
-  return { mean, low: mean - half, high: mean + half };
+  return meanInterval(after.map((x, k) => x - (before[k] as number)));
 }
 
 /** "+0.0012 [−0.0003, 0.0027]". */
