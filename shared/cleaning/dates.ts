@@ -1,4 +1,5 @@
 import * as chrono from 'chrono-node';
+import { CHRONO_WORDS } from './chrono-words.js';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -44,17 +45,30 @@ export function parseDate(text: string): string | null {
  */
 export function bareTimestamp(line: string): string | null {
   const trimmed = line.trim();
-  if (trimmed.length > 80 || !/\d{4}/.test(trimmed)) return null;
+  if (trimmed.length > 80 || !/\d{4}/.test(trimmed) || !mayBeTimestamp(trimmed)) return null;
+  return readTimestamp(trimmed);
+}
+
+/**
+ * What chrono reads of a trimmed line (bareTimestamp without its checks
+ * before chrono): the first date a reader finds that holds a four-digit
+ * year and leaves no more than three characters of the line besides the
+ * lead words and separators, else null.
+ */
+export function readTimestamp(trimmed: string): string | null {
   for (const parser of TIMESTAMP_PARSERS) {
     const first = parser.parse(trimmed)[0];
     if (!first || !/\d{4}/.test(first.text)) continue;
     const rest = (trimmed.slice(0, first.index) + trimmed.slice(first.index + first.text.length))
       .replace(LEAD_WORDS, '')
       .replace(/[\s:|,.\-–—()[\]]+/g, '');
-    if (rest.length <= 3) return toIso(first);
+    if (rest.length <= REST_CHARS) return toIso(first);
   }
   return null;
 }
+
+/** The most characters a timestamp line may hold besides its date, lead words and separators. */
+const REST_CHARS = 3;
 
 /** English first, then the languages whose pastes precis reads most: French, Spanish, German, Arabic, Portuguese, Italian. */
 const TIMESTAMP_PARSERS = [
@@ -68,5 +82,85 @@ const TIMESTAMP_PARSERS = [
 ];
 
 /** What a timestamp line says around its date: "Published on", "Publié le … à", "Veröffentlicht am … Uhr", "نشر في … الساعة". */
-const LEAD_WORDS =
-  /(?<!\p{L})(?:first published|published|posted|updated|last updated|date|on|at|publié|mis à jour|modifié|le|à|publicado|actualizado|el|de|a las|veröffentlicht|aktualisiert|am|um|uhr|pubblicato|aggiornato|il|alle|نشر|بتاريخ|آخر تحديث|تحديث|الساعة|في)(?!\p{L})/giu;
+const LEAD_PHRASES = [
+  'first published',
+  'published',
+  'posted',
+  'updated',
+  'last updated',
+  'date',
+  'on',
+  'at',
+  'publié',
+  'mis à jour',
+  'modifié',
+  'le',
+  'à',
+  'publicado',
+  'actualizado',
+  'el',
+  'de',
+  'a las',
+  'veröffentlicht',
+  'aktualisiert',
+  'am',
+  'um',
+  'uhr',
+  'pubblicato',
+  'aggiornato',
+  'il',
+  'alle',
+  'نشر',
+  'بتاريخ',
+  'آخر تحديث',
+  'تحديث',
+  'الساعة',
+  'في',
+];
+const LEAD_WORDS = new RegExp(`(?<!\\p{L})(?:${LEAD_PHRASES.join('|')})(?!\\p{L})`, 'giu');
+
+/** The words of the lead phrases, lower case: a line's word that is one of them goes with them. */
+const LEAD_WORD_SET = new Set(LEAD_PHRASES.flatMap((phrase) => phrase.split(' ')));
+
+/** The words chrono's readers can match (scripts/chrono-words.ts), built at the first line that needs them. */
+let chronoWords: Set<string> | null = null;
+
+/**
+ * The fewest characters of one word of a line (a run of letters, lower
+ * case) that no reading of chrono's can take: none when chrono can match
+ * the whole word or it is a lead word; else what is left when chrono
+ * matches a start or an end of it (a date glued to a word), the rest going
+ * as a lead word if it is one; else the whole word.
+ */
+function wordRest(word: string, words: Set<string>): number {
+  if (words.has(word) || LEAD_WORD_SET.has(word)) return 0;
+  let fewest = word.length;
+  for (let i = 1; i < word.length && fewest > 0; i++) {
+    const head = word.slice(0, i);
+    const tail = word.slice(i);
+    if (words.has(head)) fewest = Math.min(fewest, LEAD_WORD_SET.has(tail) ? 0 : tail.length);
+    if (words.has(tail)) fewest = Math.min(fewest, LEAD_WORD_SET.has(head) ? 0 : head.length);
+  }
+  return fewest;
+}
+
+/**
+ * False when chrono cannot read the trimmed line as a bare timestamp, told
+ * without running it: its words that chrono's readers never match (none of
+ * their month, weekday, unit or time zone names, none of the words in their
+ * patterns) and that are no lead words hold more letters than the three
+ * characters a timestamp line may keep besides its date. chrono's seven
+ * readers cost about a millisecond each per line, several when a full
+ * collection has dropped their compiled patterns; most lines with a year
+ * ("The best phones of 2024") are sentences, and skip them all. Digits and
+ * signs count for nothing here, so a line this lets through may still not be one.
+ */
+export function mayBeTimestamp(trimmed: string): boolean {
+  chronoWords ??= new Set(CHRONO_WORDS.split(' '));
+  let rest = 0;
+  for (const match of trimmed.matchAll(/\p{L}+/gu)) {
+    rest += wordRest(match[0].toLowerCase(), chronoWords);
+    if (rest > REST_CHARS) return false;
+  }
+  return true;
+}

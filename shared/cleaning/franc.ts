@@ -52,20 +52,59 @@ const MAX_DIFFERENCE = 300;
 /** A language (ISO 639-3) and its score, 1 the best. */
 export type Ranked = [string, number];
 
-type Model = Map<string, number>;
+/**
+ * A language's trigram table: each trigram's rank in its model (franc's data
+ * lists the most frequent last), -1 where it has none, by the trigram's
+ * number in its script's index (ScriptIndex). A table is as long as the
+ * index was when it was built: a trigram numbered after it is not in it.
+ */
+type Model = Int32Array;
 
-const models = new Map<string, Model>();
+/** A script's trigrams, each numbered once, for all the tables of that script built so far. */
+interface ScriptIndex {
+  ids: Map<number, number>;
+  models: Map<string, Model>;
+}
 
-/** One language's trigram table: each trigram's rank in its model (franc's data lists the most frequent last). */
+const scripts = new Map<string, ScriptIndex>();
+
+/** Three UTF-16 code units as one number (exact: 48 bits), the key a trigram has in the index. */
+const key = (gram: string, at = 0) =>
+  gram.charCodeAt(at) * 0x100000000 + gram.charCodeAt(at + 1) * 0x10000 + gram.charCodeAt(at + 2);
+
+function scriptIndex(script: string): ScriptIndex {
+  let index = scripts.get(script);
+  if (!index) {
+    index = { ids: new Map(), models: new Map() };
+    scripts.set(script, index);
+  }
+  return index;
+}
+
+/** One language's trigram table, built the first time it is asked for. */
 function model(script: string, language: string): Model {
-  const key = `${script}/${language}`;
-  let table = models.get(key);
+  const index = scriptIndex(script);
+  let table = index.models.get(language);
   if (!table) {
     const trigrams = (loaded()[script]?.[language] ?? '').split('|');
-    table = new Map();
+    const ids = trigrams.map((gram) => {
+      // A text's trigrams are three code units: a trigram of any other length is never one of them.
+      if (gram.length !== 3) return -1;
+      const k = key(gram);
+      let id = index.ids.get(k);
+      if (id === undefined) {
+        id = index.ids.size;
+        index.ids.set(k, id);
+      }
+      return id;
+    });
+    table = new Int32Array(index.ids.size).fill(-1);
     // From the last, as franc does: a trigram listed twice keeps its first rank.
-    for (let rank = trigrams.length - 1; rank >= 0; rank--) table.set(trigrams[rank] as string, rank);
-    models.set(key, table);
+    for (let rank = trigrams.length - 1; rank >= 0; rank--) {
+      const id = ids[rank] as number;
+      if (id >= 0) table[id] = rank;
+    }
+    index.models.set(language, table);
   }
   return table;
 }
@@ -86,38 +125,44 @@ function topScript(value: string): [string | undefined, number] {
 
 /** A text's trigrams and how often each occurs, in two lists. */
 interface Trigrams {
-  grams: string[];
+  /** Each trigram's number in the script's index, -1 when no table of the script has it. */
+  ids: Int32Array;
   counts: number[];
 }
 
 /**
  * The trigrams of the text as trigram-utils' asTuples finds them (cleaned,
  * padded with a space), counted in a Map: asTuples counts them in an object
- * and sorts them, which the distance below does not need.
+ * and sorts them, which the distance below does not need. Numbered in the
+ * script's index once its tables are built, so that a distance reads an
+ * array, not a Map, for each trigram and language.
  */
-function trigramsOf(value: string): Trigrams {
+function trigramsOf(value: string, index: ScriptIndex): Trigrams {
   const padded = ` ${clean(value)} `;
-  const index = new Map<string, number>();
-  const grams: string[] = [];
+  const at = new Map<number, number>();
+  const keys: number[] = [];
   const counts: number[] = [];
   for (let i = 0; i + 3 <= padded.length; i++) {
-    const gram = padded.slice(i, i + 3);
-    const at = index.get(gram);
-    if (at === undefined) {
-      index.set(gram, grams.length);
-      grams.push(gram);
+    const k = key(padded, i);
+    const seen = at.get(k);
+    if (seen === undefined) {
+      at.set(k, keys.length);
+      keys.push(k);
       counts.push(1);
-    } else counts[at] = (counts[at] as number) + 1;
+    } else counts[seen] = (counts[seen] as number) + 1;
   }
-  return { grams, counts };
+  const ids = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) ids[i] = index.ids.get(keys[i] as number) ?? -1;
+  return { ids, counts };
 }
 
 function distance(trigrams: Trigrams, table: Model): number {
-  const { grams, counts } = trigrams;
+  const { ids, counts } = trigrams;
   let sum = 0;
-  for (let i = 0; i < grams.length; i++) {
-    const rank = table.get(grams[i] as string);
-    sum += rank === undefined ? MAX_DIFFERENCE : Math.abs((counts[i] as number) - rank - 1);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as number;
+    const rank = id >= 0 && id < table.length ? (table[id] as number) : -1;
+    sum += rank < 0 ? MAX_DIFFERENCE : Math.abs((counts[i] as number) - rank - 1);
   }
   return sum;
 }
@@ -140,10 +185,12 @@ export function francAll(value: string, options: { only?: readonly string[]; min
     if (script === undefined || share === 0 || !allowed(script)) return [['und', 1]];
     return [[script, 1]];
   }
-  const trigrams = trigramsOf(sample);
-  const distances: Ranked[] = Object.keys(languages)
+  // Every table first: the trigrams are numbered in the index they fill.
+  const tables = Object.keys(languages)
     .filter(allowed)
-    .map((language) => [language, distance(trigrams, model(script, language))]);
+    .map((language): [string, Model] => [language, model(script, language)]);
+  const trigrams = trigramsOf(sample, scriptIndex(script));
+  const distances: Ranked[] = tables.map(([language, table]) => [language, distance(trigrams, table)]);
   if (distances.length === 0) return [['und', 1]];
   distances.sort((a, b) => a[1] - b[1]);
   const min = (distances[0] as Ranked)[1];
