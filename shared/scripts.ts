@@ -6,17 +6,17 @@ import { unicodePattern } from './unicode-pattern.js';
  * expects a language's output to be written in.
  */
 export const SCRIPT_LETTERS = {
-  Latin: /\p{Script=Latin}/u,
-  Arabic: /\p{Script=Arabic}/u,
-  Cyrillic: /\p{Script=Cyrillic}/u,
-  Greek: /\p{Script=Greek}/u,
-  Hebrew: /\p{Script=Hebrew}/u,
-  Devanagari: /\p{Script=Devanagari}/u,
-  Bengali: /\p{Script=Bengali}/u,
-  Hangul: /\p{Script=Hangul}/u,
+  Latin: unicodePattern(String.raw`\p{Script=Latin}`, 'u'),
+  Arabic: unicodePattern(String.raw`\p{Script=Arabic}`, 'u'),
+  Cyrillic: unicodePattern(String.raw`\p{Script=Cyrillic}`, 'u'),
+  Greek: unicodePattern(String.raw`\p{Script=Greek}`, 'u'),
+  Hebrew: unicodePattern(String.raw`\p{Script=Hebrew}`, 'u'),
+  Devanagari: unicodePattern(String.raw`\p{Script=Devanagari}`, 'u'),
+  Bengali: unicodePattern(String.raw`\p{Script=Bengali}`, 'u'),
+  Hangul: unicodePattern(String.raw`\p{Script=Hangul}`, 'u'),
   Kana: unicodePattern(String.raw`[\p{Script=Hiragana}\p{Script=Katakana}]`, 'u'),
-  Han: /\p{Script=Han}/u,
-  Thai: /\p{Script=Thai}/u,
+  Han: unicodePattern(String.raw`\p{Script=Han}`, 'u'),
+  Thai: unicodePattern(String.raw`\p{Script=Thai}`, 'u'),
 } as const;
 
 export type Script = keyof typeof SCRIPT_LETTERS;

@@ -28,8 +28,10 @@ const TITLES = new Set(
 );
 const MONTHS = new Set('jan feb mar apr jun jul aug sep sept oct nov dec'.split(' '));
 /** "am 12. Oktober": a German ordinal day before its month is no sentence end. */
-const GERMAN_MONTH =
-  /^\s*(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)(?!\p{L})/u;
+const GERMAN_MONTH = unicodePattern(
+  String.raw`^\s*(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)(?!\p{L})`,
+  'u',
+);
 
 function endsWithAbbreviation(segment: string, next: string): boolean {
   const trimmed = segment.trimEnd();
