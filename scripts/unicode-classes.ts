@@ -1,11 +1,11 @@
 /**
  * Writes shared/unicode-classes.ts: the Unicode properties (`\p{…}`) that
- * the patterns built with unicodePattern() name (shared/unicode-pattern.ts),
+ * the patterns built with rangedPattern() name (shared/ranged-pattern.ts),
  * as the explicit code-point ranges this Node's `\p{…}` matches. V8 builds a
  * pattern's `\p{…}` class at every cold start by asking ICU for all the
  * property's characters (loading its script data for the first
  * `\p{Script=…}`); the same class written as ranges of plain characters
- * parses in a fraction of that (shared/unicode-pattern.ts says how much).
+ * parses in a fraction of that (shared/ranged-pattern.ts says how much).
  * tests/unit/unicode-classes.test.ts regenerates the file from the running
  * Node and fails when it differs, so a Node whose Unicode is newer is caught;
  * `--check` does the same from the command line. Run
@@ -19,17 +19,15 @@ export const UNICODE_CLASSES_FILE = resolve(ROOT, 'shared/unicode-classes.ts');
 
 /**
  * The properties written as ranges: those the patterns built with
- * unicodePattern() name (tests/unit/unicode-classes.test.ts checks that
+ * rangedPattern() name (tests/unit/unicode-classes.test.ts checks that
  * none is missing).
  */
 export const PROPERTIES = [
   'L',
   'Lu',
-  'Ll',
   'M',
   'N',
   'Nd',
-  'Cc',
   'Script=Latin',
   'Script=Arabic',
   'Script=Cyrillic',
@@ -42,10 +40,6 @@ export const PROPERTIES = [
   'Script=Katakana',
   'Script=Han',
   'Script=Thai',
-  'Script=Lao',
-  'Script=Khmer',
-  'Script=Myanmar',
-  'Script=Tibetan',
 ] as const;
 
 /** The code points `source` matches, as [first, last] ranges, over 0..0x10FFFF. */

@@ -1,4 +1,4 @@
-import { unicodePattern } from './unicode-pattern.js';
+import { rangedPattern } from './ranged-pattern.js';
 
 /**
  * Writing systems and the languages written in them: what language
@@ -6,17 +6,17 @@ import { unicodePattern } from './unicode-pattern.js';
  * expects a language's output to be written in.
  */
 export const SCRIPT_LETTERS = {
-  Latin: unicodePattern(String.raw`\p{Script=Latin}`, 'u'),
-  Arabic: unicodePattern(String.raw`\p{Script=Arabic}`, 'u'),
-  Cyrillic: unicodePattern(String.raw`\p{Script=Cyrillic}`, 'u'),
-  Greek: unicodePattern(String.raw`\p{Script=Greek}`, 'u'),
-  Hebrew: unicodePattern(String.raw`\p{Script=Hebrew}`, 'u'),
-  Devanagari: unicodePattern(String.raw`\p{Script=Devanagari}`, 'u'),
-  Bengali: unicodePattern(String.raw`\p{Script=Bengali}`, 'u'),
-  Hangul: unicodePattern(String.raw`\p{Script=Hangul}`, 'u'),
-  Kana: unicodePattern(String.raw`[\p{Script=Hiragana}\p{Script=Katakana}]`, 'u'),
-  Han: unicodePattern(String.raw`\p{Script=Han}`, 'u'),
-  Thai: unicodePattern(String.raw`\p{Script=Thai}`, 'u'),
+  Latin: rangedPattern(String.raw`\p{Script=Latin}`, 'u'),
+  Arabic: rangedPattern(String.raw`\p{Script=Arabic}`, 'u'),
+  Cyrillic: rangedPattern(String.raw`\p{Script=Cyrillic}`, 'u'),
+  Greek: rangedPattern(String.raw`\p{Script=Greek}`, 'u'),
+  Hebrew: rangedPattern(String.raw`\p{Script=Hebrew}`, 'u'),
+  Devanagari: rangedPattern(String.raw`\p{Script=Devanagari}`, 'u'),
+  Bengali: rangedPattern(String.raw`\p{Script=Bengali}`, 'u'),
+  Hangul: rangedPattern(String.raw`\p{Script=Hangul}`, 'u'),
+  Kana: rangedPattern(String.raw`[\p{Script=Hiragana}\p{Script=Katakana}]`, 'u'),
+  Han: rangedPattern(String.raw`\p{Script=Han}`, 'u'),
+  Thai: rangedPattern(String.raw`\p{Script=Thai}`, 'u'),
 } as const;
 
 export type Script = keyof typeof SCRIPT_LETTERS;

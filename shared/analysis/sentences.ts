@@ -1,3 +1,4 @@
+import { rangedPattern } from '../ranged-pattern.js';
 import { segments } from '../segment.js';
 import { unicodePattern } from '../unicode-pattern.js';
 import { insideQuotations, partOfQuotation, quotations } from './quotes.js';
@@ -28,7 +29,7 @@ const TITLES = new Set(
 );
 const MONTHS = new Set('jan feb mar apr jun jul aug sep sept oct nov dec'.split(' '));
 /** "am 12. Oktober": a German ordinal day before its month is no sentence end. */
-const GERMAN_MONTH = unicodePattern(
+const GERMAN_MONTH = rangedPattern(
   String.raw`^\s*(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)(?!\p{L})`,
   'u',
 );

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { articleIdFor, objectKeys } from '../article.js';
 import { InvalidInputError, tooLargeMessage } from '../errors.js';
 import type { BlobStore, UploadSigner } from '../ports.js';
+import { unicodePattern } from '../unicode-pattern.js';
 
 /** How long a presigned upload URL stays good. */
 export const UPLOAD_URL_SECONDS = 300;
@@ -41,18 +42,13 @@ export interface UploadTicket {
  * cleaner reads the format from it).
  */
 export function safeFilename(filename: string): string {
-  // Patterns built from their source, not literals (V8 checks a literal's `\p{…}` classes at every cold start:
-  // shared/unicode-pattern.ts), and not with unicodePattern(): its table of ranges would be read at every cold start
-  // of the api, for two patterns built when a file is uploaded.
   const base = filename.split(/[\\/]/).pop() ?? '';
   const safe = base
     .normalize('NFC')
-    // biome-ignore lint/complexity/useRegexLiterals: built from its source, as the comment above says.
-    .replace(new RegExp(String.raw`[^\p{L}\p{N}._-]+`, 'gu'), '-')
+    .replace(unicodePattern(String.raw`[^\p{L}\p{N}._-]+`, 'gu'), '-')
     .replace(/^[.-]+/, '')
     .replace(/-{2,}/g, '-');
-  // biome-ignore lint/complexity/useRegexLiterals: built from its source, as the comment above says.
-  const ext = new RegExp(String.raw`\.[\p{L}\p{N}]{1,10}$`, 'u').exec(safe)?.[0] ?? '';
+  const ext = unicodePattern(String.raw`\.[\p{L}\p{N}]{1,10}$`, 'u').exec(safe)?.[0] ?? '';
   const stem = safe.slice(0, safe.length - ext.length).slice(0, 100);
   return `${stem || 'article'}${ext}`;
 }

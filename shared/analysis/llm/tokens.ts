@@ -1,4 +1,4 @@
-import { unicodePattern } from '../../unicode-pattern.js';
+import { rangedPattern } from '../../ranged-pattern.js';
 
 /**
  * Tokens of a text, estimated without a tokenizer: OpenAI's o200k table is
@@ -16,7 +16,7 @@ import { unicodePattern } from '../../unicode-pattern.js';
  * of its pieces' (give or take a separator's), which keeps chunking linear.
  */
 
-const PIECES = unicodePattern(
+const PIECES = rangedPattern(
   String.raw`(\p{Script=Latin}+)|(\p{Script=Cyrillic}+)|(\p{Script=Arabic}[\p{Script=Arabic}\p{M}]*)|([\p{Script=Greek}\p{Script=Hebrew}]+)|([\p{Script=Devanagari}\p{Script=Bengali}][\p{Script=Devanagari}\p{Script=Bengali}\p{M}]*)|([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])|(\p{L}[\p{L}\p{M}]*)|(\p{N}+)|(\s+)|([^\s\p{L}\p{N}])`,
   'gu',
 );
