@@ -1,4 +1,4 @@
-import { rangedPattern } from './ranged-pattern.js';
+import { unicodePattern } from './unicode-pattern.js';
 
 /**
  * Writing systems and the languages written in them: what language
@@ -6,17 +6,17 @@ import { rangedPattern } from './ranged-pattern.js';
  * expects a language's output to be written in.
  */
 export const SCRIPT_LETTERS = {
-  Latin: rangedPattern(String.raw`\p{Script=Latin}`, 'u'),
-  Arabic: rangedPattern(String.raw`\p{Script=Arabic}`, 'u'),
-  Cyrillic: rangedPattern(String.raw`\p{Script=Cyrillic}`, 'u'),
-  Greek: rangedPattern(String.raw`\p{Script=Greek}`, 'u'),
-  Hebrew: rangedPattern(String.raw`\p{Script=Hebrew}`, 'u'),
-  Devanagari: rangedPattern(String.raw`\p{Script=Devanagari}`, 'u'),
-  Bengali: rangedPattern(String.raw`\p{Script=Bengali}`, 'u'),
-  Hangul: rangedPattern(String.raw`\p{Script=Hangul}`, 'u'),
-  Kana: rangedPattern(String.raw`[\p{Script=Hiragana}\p{Script=Katakana}]`, 'u'),
-  Han: rangedPattern(String.raw`\p{Script=Han}`, 'u'),
-  Thai: rangedPattern(String.raw`\p{Script=Thai}`, 'u'),
+  Latin: /\p{Script=Latin}/u,
+  Arabic: /\p{Script=Arabic}/u,
+  Cyrillic: /\p{Script=Cyrillic}/u,
+  Greek: /\p{Script=Greek}/u,
+  Hebrew: /\p{Script=Hebrew}/u,
+  Devanagari: /\p{Script=Devanagari}/u,
+  Bengali: /\p{Script=Bengali}/u,
+  Hangul: /\p{Script=Hangul}/u,
+  Kana: unicodePattern(String.raw`[\p{Script=Hiragana}\p{Script=Katakana}]`, 'u'),
+  Han: /\p{Script=Han}/u,
+  Thai: /\p{Script=Thai}/u,
 } as const;
 
 export type Script = keyof typeof SCRIPT_LETTERS;

@@ -1,5 +1,3 @@
-import { rangedPattern } from '../ranged-pattern.js';
-
 /**
  * How figures are written in running text, for every part that reads them
  * (the claims' scores and duplicates, the figure checks): thousands grouped
@@ -12,8 +10,8 @@ import { rangedPattern } from '../ranged-pattern.js';
 export const GROUP_SPACE = '[ \\u00a0\\u202f\\u2009]';
 
 /** A figure as written, any script's digits: "1,200", "2,5", "4.5", "1 200", "12 500 000,75". */
-export const FIGURE = rangedPattern(
-  String.raw`\p{Nd}{1,3}(?:${GROUP_SPACE}\p{Nd}{3})+(?!\p{Nd})(?:[.,]\p{Nd}+)?|\p{Nd}+(?:[.,]\p{Nd}+)*`,
+export const FIGURE = new RegExp(
+  `\\p{Nd}{1,3}(?:${GROUP_SPACE}\\p{Nd}{3})+(?!\\p{Nd})(?:[.,]\\p{Nd}+)?|\\p{Nd}+(?:[.,]\\p{Nd}+)*`,
   'gu',
 );
 

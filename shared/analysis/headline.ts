@@ -2,22 +2,18 @@
  * The headline of the offline summary, and the clipping of a sentence to a
  * word budget that the short summary also uses.
  */
-
-import { rangedPattern } from '../ranged-pattern.js';
 import { ellipsized } from '../truncate.js';
 import { OPENING_MARK, quotations } from './quotes.js';
 import type { RankedSentence } from './summarize.js';
 
 /** A sentence that opens with "and he said" or "said": the rest of a report, never a headline ("وقال…", "Añadió…"). */
-const SAID_FIRST = rangedPattern(
-  String.raw`^(?:[وف](?:قال|أضاف|تابع|أوضح|أكد|أشار|لفت|بيّن|اعتبر)ت?(?!\p{L})|(?:añadió|agregó|dijo|aseguró|sagte|ajoute|a ajouté)(?!\p{L}))`,
-  'iu',
-);
+const SAID_FIRST =
+  /^(?:[وف](?:قال|أضاف|تابع|أوضح|أكد|أشار|لفت|بيّن|اعتبر)ت?(?!\p{L})|(?:añadió|agregó|dijo|aseguró|sagte|ajoute|a ajouté)(?!\p{L}))/iu;
 
 const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 /** "BASRA — ", "MOSUL, March 3 — ": a dateline, which a headline does without. */
-const DATELINE = rangedPattern(String.raw`^\p{Lu}{3,}(?:[ -]\p{Lu}{2,})*(?:,[^—–]{1,30})?\s+[—–-]{1,2}\s+`, 'u');
+const DATELINE = /^\p{Lu}{3,}(?:[ -]\p{Lu}{2,})*(?:,[^—–]{1,30})?\s+[—–-]{1,2}\s+/u;
 
 /**
  * A headline that is a sentence, never a cut one, and one that stands

@@ -1,4 +1,4 @@
-import { rangedPattern } from '../ranged-pattern.js';
+import { unicodePattern } from '../unicode-pattern.js';
 
 /**
  * Where the quotations of a text open and close, in the marks the languages
@@ -28,7 +28,7 @@ const CLOSERS: Record<string, string> = {
   '‹': '›',
 };
 
-const LETTER_OR_DIGIT = rangedPattern(String.raw`[\p{L}\p{N}]`, 'u');
+const LETTER_OR_DIGIT = unicodePattern(String.raw`[\p{L}\p{N}]`, 'u');
 
 export function quotations(text: string): Quotations {
   const out: Quotations = { spans: [], unclosed: [], unopened: [] };

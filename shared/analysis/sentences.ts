@@ -1,4 +1,3 @@
-import { rangedPattern } from '../ranged-pattern.js';
 import { segments } from '../segment.js';
 import { unicodePattern } from '../unicode-pattern.js';
 import { insideQuotations, partOfQuotation, quotations } from './quotes.js';
@@ -29,10 +28,8 @@ const TITLES = new Set(
 );
 const MONTHS = new Set('jan feb mar apr jun jul aug sep sept oct nov dec'.split(' '));
 /** "am 12. Oktober": a German ordinal day before its month is no sentence end. */
-const GERMAN_MONTH = rangedPattern(
-  String.raw`^\s*(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)(?!\p{L})`,
-  'u',
-);
+const GERMAN_MONTH =
+  /^\s*(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)(?!\p{L})/u;
 
 function endsWithAbbreviation(segment: string, next: string): boolean {
   const trimmed = segment.trimEnd();

@@ -1,5 +1,4 @@
 import type { Summary } from '../article.js';
-import { rangedPattern } from '../ranged-pattern.js';
 import { clip, headlineOf } from './headline.js';
 import { OPENING_MARK } from './quotes.js';
 import { isProse, type Sentence, splitSentences, wordTokens } from './sentences.js';
@@ -69,10 +68,8 @@ const DEPENDENT_START =
  * conjunction first ("Il a ajouté…", "Er sagte…", "Además…"), or a verb of
  * saying with no subject ("وأضاف أن…", "and he added that").
  */
-const DEPENDENT_START_OTHER = rangedPattern(
-  String.raw`^(?:(?:il|elle|ils|elles|mais|et|er|sie|aber|doch|und|auch|außerdem|zudem|él|ella|ellos|ellas|pero|además|también)(?!\p{L})|[وف]?(?:قال|أضاف|تابع|أوضح|أكد|أشار|لفت|بيّن|اعتبر)ت?\s*(?:أن|إن|بأن|:))`,
-  'iu',
-);
+const DEPENDENT_START_OTHER =
+  /^(?:(?:il|elle|ils|elles|mais|et|er|sie|aber|doch|und|auch|außerdem|zudem|él|ella|ellos|ellas|pero|además|también)(?!\p{L})|[وف]?(?:قال|أضاف|تابع|أوضح|أكد|أشار|لفت|بيّن|اعتبر)ت?\s*(?:أن|إن|بأن|:))/iu;
 /**
  * A short sentence with a pronoun or a "that long" refers back to what came
  * before ("Residents say they cannot wait that long."): alone, it says nothing.

@@ -1,5 +1,4 @@
 import { stemmer } from 'stemmer';
-import { rangedPattern } from '../../ranged-pattern.js';
 import { unicodePattern } from '../../unicode-pattern.js';
 import { type DateReader, type DayParts, withoutAllowedDates } from './dates.js';
 import { figuresAbsentFrom } from './numbers.js';
@@ -53,7 +52,7 @@ function stem(word: string): string {
 }
 
 /** English clitics, whether written on their word ("didn't") or tokenised apart ("did n't"): no content either way. */
-const CLITIC = rangedPattern(String.raw`(?<=\p{L})(?:n't|'re|'m|'ve|'ll|'d)$`, 'u');
+const CLITIC = /(?<=\p{L})(?:n't|'re|'m|'ve|'ll|'d)$/u;
 const BARE_CLITIC = /^(?:n't|'re|'m|'ve|'ll|'d)$/u;
 
 /** The content words of a text as written (lower-cased), each with its stem. */

@@ -1,5 +1,3 @@
-import { rangedPattern } from '../../ranged-pattern.js';
-
 /**
  * Tokens of a text, estimated without a tokenizer: OpenAI's o200k table is
  * 2.7 MB, too much to load at every cold start to decide whether an article
@@ -16,10 +14,8 @@ import { rangedPattern } from '../../ranged-pattern.js';
  * of its pieces' (give or take a separator's), which keeps chunking linear.
  */
 
-const PIECES = rangedPattern(
-  String.raw`(\p{Script=Latin}+)|(\p{Script=Cyrillic}+)|(\p{Script=Arabic}[\p{Script=Arabic}\p{M}]*)|([\p{Script=Greek}\p{Script=Hebrew}]+)|([\p{Script=Devanagari}\p{Script=Bengali}][\p{Script=Devanagari}\p{Script=Bengali}\p{M}]*)|([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])|(\p{L}[\p{L}\p{M}]*)|(\p{N}+)|(\s+)|([^\s\p{L}\p{N}])`,
-  'gu',
-);
+const PIECES =
+  /(\p{Script=Latin}+)|(\p{Script=Cyrillic}+)|(\p{Script=Arabic}[\p{Script=Arabic}\p{M}]*)|([\p{Script=Greek}\p{Script=Hebrew}]+)|([\p{Script=Devanagari}\p{Script=Bengali}][\p{Script=Devanagari}\p{Script=Bengali}\p{M}]*)|([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])|(\p{L}[\p{L}\p{M}]*)|(\p{N}+)|(\s+)|([^\s\p{L}\p{N}])/gu;
 
 /** How far the estimate is raised above the fitted one. */
 export const TOKEN_ESTIMATE_MARGIN = 1.2;
