@@ -122,22 +122,16 @@ const [all0, all1] = [sets(before), sets(after)];
 console.log(
   `${changed.length} of ${pages.length} pages looked at changed (${saved.cleanerVersion} saved, ${CLEANER_VERSION} now).`,
 );
-console.log(
-  `ScrapingHub F1 ${all0.sh.toFixed(4)} to ${all1.sh.toFixed(4)}, per fold ${formatDifference(
-    pairedDifference(
-      foldsBefore.map((f) => f.sh),
-      foldsAfter.map((f) => f.sh),
-    ),
-  )}`,
-);
-console.log(
-  `trafilatura F ${all0.traf.toFixed(4)} to ${all1.traf.toFixed(4)}, per fold ${formatDifference(
-    pairedDifference(
-      foldsBefore.map((f) => f.traf),
-      foldsAfter.map((f) => f.traf),
-    ),
-  )}`,
-);
+for (const [set, name] of [
+  ['sh', 'ScrapingHub F1'],
+  ['traf', 'trafilatura F'],
+] as const) {
+  const difference = pairedDifference(
+    foldsBefore.map((f) => f[set]),
+    foldsAfter.map((f) => f[set]),
+  );
+  console.log(`${name} ${all0[set].toFixed(4)} to ${all1[set].toFixed(4)}, per fold ${formatDifference(difference)}`);
+}
 if (values.list) {
   for (const page of changed) {
     const [b, a] = [before[pages.indexOf(page)], after[pages.indexOf(page)]] as [Score, Score];
