@@ -98,6 +98,11 @@ const s3Variant = (name: string, config: Partial<S3ClientConfig>, kind: 'put' | 
 
 const allVariants: Variant[] = [
   dynamoVariant('UpdateItem (band), default', {}, 'update'),
+  dynamoVariant(
+    'UpdateItem (band), endpoint given whole',
+    { endpointProvider: () => ({ url: new URL(stack.endpoints.dynamodb) }) },
+    'update',
+  ),
   dynamoVariant('PutItem, default', {}, 'put'),
   s3Variant('PutObject 12 KB, default (checksum when supported)', {}, 'put'),
   s3Variant('PutObject 12 KB, checksum when required', { requestChecksumCalculation: 'WHEN_REQUIRED' }, 'put'),
