@@ -6,7 +6,7 @@
  * an analysis-sized JSON, each client configuration given in turns so that a
  * busy machine falls on all of them. Linux only (reads /proc/thread-self).
  *
- *   npx tsx bench/request-cost.ts [--requests 400] [--rounds 5]
+ *   npx tsx bench/request-cost.ts [--requests 400] [--rounds 5] [--only UpdateItem]
  */
 import '../local/process-env.js';
 import { readFileSync } from 'node:fs';
