@@ -26,6 +26,7 @@ import type { Cleaner } from '../shared/ports.js';
 import type { SweepReport } from '../shared/usecases/sweep.js';
 import { AnalysisConcurrency, threadBusySinceLastAsked } from './analysis-concurrency.js';
 import { type LocalBatch, startLocalBatch } from './batch-timer.js';
+import { setLocalCompilerBudget } from './compiler-budget.js';
 import { repairIndexes } from './dynamo-repair.js';
 import { ensureTable } from './dynamo-table.js';
 import { FileArticleEvents } from './events-file.js';
@@ -218,6 +219,8 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' 
  * functions work through.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  // Before the emulators' threads start: V8's flags are the process's.
+  setLocalCompilerBudget();
   const { ingest: ingestConfig, analyze: analyzeConfig } = options;
   const bucket = ingestConfig.PRECIS_BUCKET;
   mkdirSync(options.dataDir, { recursive: true });
