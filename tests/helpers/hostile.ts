@@ -206,6 +206,20 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
     bytes: () => page(`<p>${PROSE}</p><p>${'< '.repeat(2_000_000)}</p>`),
   },
   {
+    name: 'cdata-siblings',
+    file: 'cdata-siblings.html',
+    what: 'a sentence and 150,000 CDATA sections (1.9 MB), each a comment node of the body',
+    code: 'TOO_COMPLEX',
+    bytes: () => page(`<p>${PROSE}</p>${'<![CDATA[a]]>'.repeat(150_000)}`),
+  },
+  {
+    name: 'noscript-comments',
+    file: 'noscript-comments.html',
+    what: 'a <noscript> left open, then 300,000 comments (2.4 MB)',
+    code: 'TOO_COMPLEX',
+    bytes: () => page(`<p>${PROSE} ${PROSE}</p><noscript>${'<!--c-->'.repeat(300_000)}`),
+  },
+  {
     name: 'many-breaks',
     file: 'many-breaks.html',
     what: '"<br>" × 1,000,000 (4 MB)',

@@ -68,6 +68,14 @@ describe('an upload built to hurt the cleaner', () => {
     );
   });
 
+  it('refuses 150,000 CDATA sections by the count of the body’s children, before a parser builds a node for each', () => {
+    const cdata = HOSTILE_INPUTS.find((input) => input.name === 'cdata-siblings');
+    // Each is a comment node; when Readability set the body back from its HTML, linkedom passed them all to one call and overflowed the stack.
+    expect(() => cleanDocument(cdata?.bytes() ?? new Uint8Array(), { name: 'a.html' })).toThrow(
+      /too complex to clean: the number of child nodes of one HTML element is past the limit of 20,000/,
+    );
+  });
+
   it('names the limit it passed', () => {
     const deep = HOSTILE_INPUTS.find((input) => input.name === 'deep-divs');
     expect(() => cleanDocument(deep?.bytes() ?? new Uint8Array(), { name: 'a.html' })).toThrow(
@@ -97,6 +105,32 @@ function parsedTextBreaks(html: string): number {
     { decodeEntities: true },
   ).end(html);
   return breaks;
+}
+
+/** The most child nodes htmlparser2 gives one element (or the document): each element, text run and comment. */
+function parsedSiblings(html: string): number {
+  const children = [0];
+  let most = 0;
+  const child = () => {
+    const count = (children.at(-1) as number) + 1;
+    children[children.length - 1] = count;
+    most = Math.max(most, count);
+  };
+  new Parser(
+    {
+      onopentagname: () => {
+        child();
+        children.push(0);
+      },
+      onclosetag: () => {
+        children.pop();
+      },
+      ontext: child,
+      oncomment: child,
+    },
+    { decodeEntities: true },
+  ).end(html);
+  return most;
 }
 
 /** What htmlparser2 (linkedom's parser) builds from a page: elements, links, the deepest one, the sum of depths, attributes. */
@@ -142,10 +176,12 @@ function realPages(): [string, string][] {
 describe('the scan of a page before it is parsed', () => {
   it('counts the tree the parser builds, on every real page at hand, and lets each through', () => {
     for (const [name, html] of realPages()) {
-      const { textBreaks, ...shape } = scanHtml(html, NO_DEADLINE);
+      const { textBreaks, siblings, ...shape } = scanHtml(html, NO_DEADLINE);
       expect(shape, name).toEqual(parsedShape(html));
-      // The text breaks counted are at least those the parser makes of the page as it is handed over.
-      expect(textBreaks, name).toBeGreaterThanOrEqual(parsedTextBreaks(withoutUnreadAttributes(html, NO_DEADLINE)));
+      // The text breaks and siblings counted are at least those the parser makes of the page as it is handed over.
+      const prepared = withoutUnreadAttributes(html, NO_DEADLINE);
+      expect(textBreaks, name).toBeGreaterThanOrEqual(parsedTextBreaks(prepared));
+      expect(siblings, name).toBeGreaterThanOrEqual(parsedSiblings(prepared));
     }
   });
 
@@ -163,9 +199,11 @@ describe('the scan of a page before it is parsed', () => {
       '<!doctype html><!-- <div> --><![CDATA[<p>]]><?php echo "<div>"; ?>a < b <3 </ p> <>',
     ];
     for (const html of tricky) {
-      const { textBreaks, ...shape } = scanHtml(html, NO_DEADLINE);
+      const { textBreaks, siblings, ...shape } = scanHtml(html, NO_DEADLINE);
       expect(shape, html).toEqual(parsedShape(html));
-      expect(textBreaks, html).toBeGreaterThanOrEqual(parsedTextBreaks(withoutUnreadAttributes(html, NO_DEADLINE)));
+      const prepared = withoutUnreadAttributes(html, NO_DEADLINE);
+      expect(textBreaks, html).toBeGreaterThanOrEqual(parsedTextBreaks(prepared));
+      expect(siblings, html).toBeGreaterThanOrEqual(parsedSiblings(prepared));
     }
   });
 });
