@@ -14,7 +14,7 @@ export interface HostileInput {
   /** What a user would see it do, in a few words. */
   what: string;
   /** The error code it must end with; null when it must be cleaned (escapes: cleaned, without them). */
-  code: 'TOO_COMPLEX' | 'TOO_LONG' | null;
+  code: 'TOO_COMPLEX' | 'TOO_LONG' | 'NO_ARTICLE_TEXT' | null;
   bytes: () => Uint8Array;
 }
 
@@ -232,6 +232,13 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
     what: '130,000 one-word lines (260 KB)',
     code: 'TOO_LONG',
     bytes: () => utf8('a\n'.repeat(130_000)),
+  },
+  {
+    name: 'stray-lt-text',
+    file: 'stray-lt-text.txt',
+    what: '"< " × 2,250,000 in a text file (4.5 MB), one line',
+    code: 'NO_ARTICLE_TEXT',
+    bytes: () => utf8('< '.repeat(2_250_000)),
   },
   {
     name: 'escapes-html',

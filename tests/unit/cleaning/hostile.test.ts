@@ -11,7 +11,7 @@ import { Parser } from 'htmlparser2';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Budget, NO_DEADLINE } from '../../../shared/cleaning/budget.js';
 import { scanHtml, withoutUnreadAttributes } from '../../../shared/cleaning/formats/html-scan.js';
 import { parseMarkdown } from '../../../shared/cleaning/formats/markdown.js';
@@ -74,6 +74,23 @@ describe('an upload built to hurt the cleaner', () => {
     expect(() => cleanDocument(cdata?.bytes() ?? new Uint8Array(), { name: 'a.html' })).toThrow(
       /too complex to clean: the number of child nodes of one HTML element is past the limit of 20,000/,
     );
+  });
+
+  it('reads a 4.5 MB line of `< ` without splitting it into its million words', () => {
+    // Prepare: every split made while it is cleaned, and how many pieces it made.
+    const lt = HOSTILE_INPUTS.find((input) => input.name === 'stray-lt-text');
+    const split = vi.spyOn(String.prototype, 'split');
+    try {
+      // Act
+      const code = outcome(lt?.bytes() ?? new Uint8Array(), 'a.txt');
+      // Assess: the furniture and headline rules looked at a few of its words, not at 2,250,000 (1.4 s and 360 MB).
+      expect(code).toBe('NO_ARTICLE_TEXT');
+      const pieces = split.mock.results.map((result) => (result.value as string[]).length);
+      expect(pieces.length).toBeGreaterThan(0);
+      expect(Math.max(...pieces)).toBeLessThanOrEqual(10);
+    } finally {
+      split.mockRestore();
+    }
   });
 
   it('names the limit it passed', () => {
