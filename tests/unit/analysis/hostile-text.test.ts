@@ -5,6 +5,7 @@
  * timed: the machine that runs the tests is busy.
  */
 import { describe, expect, it } from 'vitest';
+import { findSpeaker } from '../../../shared/analysis/claims.js';
 import { quotations } from '../../../shared/analysis/quotes.js';
 import { splitSentences } from '../../../shared/analysis/sentences.js';
 
@@ -59,5 +60,22 @@ describe('a hostile text in the offline engine', () => {
     // whole sentence so far was read again at each joint).
     expect([half.sentences, whole.sentences]).toEqual([1, 1]);
     expect(whole.read / half.read).toBeLessThan(2.5);
+  });
+});
+
+describe('a hostile sentence for the speaker patterns', () => {
+  it('reads at most eight titles before a name, whatever the run of them (each place read all of it)', () => {
+    // Prepare: 3,000 titles before a name.
+    const sentence = `${'Dr. '.repeat(3_000)}Ali Saleh said the water would last.`;
+    // Act
+    const speaker = findSpeaker(sentence);
+    // Assess: the name with the eight titles nearest it, not all 3,000.
+    expect(speaker).toBe(`${'Dr. '.repeat(8)}Ali Saleh`);
+  });
+
+  it('still names a speaker with several titles', () => {
+    expect(findSpeaker('Deputy Prime Minister Major General Dr. Ali Saleh said the water would last.')).toBe(
+      'Deputy Prime Minister Major General Dr. Ali Saleh',
+    );
   });
 });
