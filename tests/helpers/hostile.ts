@@ -13,8 +13,8 @@ export interface HostileInput {
   file: string;
   /** What a user would see it do, in a few words. */
   what: string;
-  /** The error code it must end with; null when it must be cleaned (escapes: cleaned, without them). */
-  code: 'TOO_COMPLEX' | 'TOO_LONG' | 'NO_ARTICLE_TEXT' | null;
+  /** The error code it must end with; 'cleaned' when it must be cleaned; null for the escapes: cleaned, without them. */
+  code: 'TOO_COMPLEX' | 'TOO_LONG' | 'NO_ARTICLE_TEXT' | 'cleaned' | null;
   bytes: () => Uint8Array;
 }
 
@@ -239,6 +239,28 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
     what: '"< " × 2,250,000 in a text file (4.5 MB), one line',
     code: 'NO_ARTICLE_TEXT',
     bytes: () => utf8('< '.repeat(2_250_000)),
+  },
+  {
+    name: 'meta-date-long',
+    file: 'meta-date-long.html',
+    what: 'an article whose published_time meta tag is "March 5, 2024 " × 300,000 (4.2 MB)',
+    code: 'cleaned',
+    bytes: () =>
+      page(
+        `<article><p>${PROSE} ${PROSE}</p><p>${PROSE}</p></article>`,
+        `<title>Hostile</title><meta property="article:published_time" content="${'March 5, 2024 '.repeat(300_000)}">`,
+      ),
+  },
+  {
+    name: 'jsonld-deep-author',
+    file: 'jsonld-deep-author.html',
+    what: 'an article whose JSON-LD author is nested in 1,000,000 arrays (2 MB)',
+    code: 'cleaned',
+    bytes: () =>
+      page(
+        `<article><p>${PROSE} ${PROSE}</p><p>${PROSE}</p></article>`,
+        `<title>Hostile</title><script type="application/ld+json">{"@type":"NewsArticle","author":${'['.repeat(1_000_000)}"Jane Doe"${']'.repeat(1_000_000)}}</script>`,
+      ),
   },
   {
     name: 'escapes-html',

@@ -93,6 +93,22 @@ describe('an upload built to hurt the cleaner', () => {
     }
   });
 
+  it('reads no date from a meta tag of megabytes, which chrono read whole', () => {
+    const input = HOSTILE_INPUTS.find((i) => i.name === 'meta-date-long');
+    const cleaned = cleanDocument(input?.bytes() ?? new Uint8Array(), { name: 'a.html' });
+    // chrono took 5 s and 600 MB to find the first of its 300,000 dates; no date is 4 MB long.
+    expect(cleaned.publishedAt).toBeNull();
+    expect(cleaned.text).toContain('The provincial council met');
+  });
+
+  it('cleans a page whose JSON-LD author nests 1,000,000 arrays deep, reading no name from it', () => {
+    const input = HOSTILE_INPUTS.find((i) => i.name === 'jsonld-deep-author');
+    // Reading the name overflowed the stack: the whole page ended TOO_COMPLEX.
+    const cleaned = cleanDocument(input?.bytes() ?? new Uint8Array(), { name: 'a.html' });
+    expect(cleaned.byline).toBeNull();
+    expect(cleaned.text).toContain('The provincial council met');
+  });
+
   it('names the limit it passed', () => {
     const deep = HOSTILE_INPUTS.find((input) => input.name === 'deep-divs');
     expect(() => cleanDocument(deep?.bytes() ?? new Uint8Array(), { name: 'a.html' })).toThrow(
