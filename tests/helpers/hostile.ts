@@ -293,3 +293,39 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
 /** C0 controls other than line feed and tab, DEL and C1: what a terminal may act on. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this pattern is for.
 export const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+/** A cleaned text built to hurt the offline engine (sentence splitting, quotations, speakers, claims). */
+export interface HostileText {
+  name: string;
+  what: string;
+  text: () => string;
+}
+
+/** Each fits the word limit (100,000 words, 1.6 MB), as a cleaned text must. */
+export const HOSTILE_TEXTS: readonly HostileText[] = [
+  {
+    name: 'titles',
+    what: '"Dr. " × 100,000: one sentence of abbreviations and titles (400 KB)',
+    text: () => 'Dr. '.repeat(100_000),
+  },
+  {
+    name: 'titles-said',
+    what: '750 sentences of 500 titles before "Ali Saleh said it." (1.5 MB)',
+    text: () => `${'Dr. '.repeat(500)}Ali Saleh said it.\n\n`.repeat(750),
+  },
+  {
+    name: 'role-links',
+    what: '"la a de " × 190,000: a French and Spanish role of endless "de" links (1.5 MB)',
+    text: () => 'la a de '.repeat(190_000),
+  },
+  {
+    name: 'list-items',
+    what: '"- a" on each of 100,000 lines: as many one-word sentences as the word limit allows (400 KB)',
+    text: () => '- a\n'.repeat(100_000),
+  },
+  {
+    name: 'open-quotes',
+    what: 'a sentence, then 300,000 « left open on its line (600 KB)',
+    text: () => `${PROSE} ${'« '.repeat(300_000)}`,
+  },
+];

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { findSpeaker } from '../../../shared/analysis/claims.js';
 import { quotations } from '../../../shared/analysis/quotes.js';
 import { splitSentences } from '../../../shared/analysis/sentences.js';
+import { summarize } from '../../../shared/analysis/summarize.js';
 
 /** Characters handed to RegExp test and exec while `run` runs. */
 function regexpCharsRead(run: () => void): number {
@@ -77,5 +78,29 @@ describe('a hostile sentence for the speaker patterns', () => {
     expect(findSpeaker('Deputy Prime Minister Major General Dr. Ali Saleh said the water would last.')).toBe(
       'Deputy Prime Minister Major General Dr. Ali Saleh',
     );
+  });
+});
+
+describe('a text of many short sentences', () => {
+  it('makes one segmenter for them all, not one a sentence', () => {
+    // Prepare: count the segmenters made while 2,000 one-word list items are summarised.
+    const Real = Intl.Segmenter;
+    const intl = Intl as { Segmenter: typeof Intl.Segmenter };
+    let made = 0;
+    intl.Segmenter = class extends Real {
+      constructor(...args: ConstructorParameters<typeof Intl.Segmenter>) {
+        super(...args);
+        made++;
+      }
+    };
+    try {
+      // Act
+      const summary = summarize('- a\n'.repeat(2_000), 'en');
+      // Assess: at most one for words and one for sentences (each cost ICU 0.1 ms and memory outside the heap).
+      expect(summary.bullets.length).toBeGreaterThan(0);
+      expect(made).toBeLessThanOrEqual(2);
+    } finally {
+      intl.Segmenter = Real;
+    }
   });
 });
