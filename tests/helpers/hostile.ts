@@ -301,7 +301,7 @@ export interface HostileText {
   text: () => string;
 }
 
-/** Each fits the word limit (100,000 words, 1.6 MB), as a cleaned text must. */
+/** Each fits the word limit (100,000 words), as a cleaned text must. */
 export const HOSTILE_TEXTS: readonly HostileText[] = [
   {
     name: 'titles',
@@ -310,13 +310,13 @@ export const HOSTILE_TEXTS: readonly HostileText[] = [
   },
   {
     name: 'titles-said',
-    what: '750 sentences of 500 titles before "Ali Saleh said it." (1.5 MB)',
-    text: () => `${'Dr. '.repeat(500)}Ali Saleh said it.\n\n`.repeat(750),
+    what: '190 sentences of 500 titles before "Ali Saleh said it." (96,000 words, 380 KB)',
+    text: () => `${'Dr. '.repeat(500)}Ali Saleh said it.\n\n`.repeat(190),
   },
   {
     name: 'role-links',
-    what: '"la a de " × 190,000: a French and Spanish role of endless "de" links (1.5 MB)',
-    text: () => 'la a de '.repeat(190_000),
+    what: '"la a de " × 33,000: a French and Spanish role of endless "de" links (99,000 words)',
+    text: () => 'la a de '.repeat(33_000),
   },
   {
     name: 'list-items',
