@@ -4,7 +4,11 @@
  * memory is not another's:
  *
  *   npm run hostile [-- --only deep-divs,md-stars] [--timeout 60] [--heap 4096] [--worker] [--out FILE]
+ *   npm run hostile -- --engine [--only titles]
  *   npm run hostile -- --write-docs [--before FILE]
+ *
+ * With --engine it times the offline engine instead (summary and claims) on
+ * each hostile cleaned text (HOSTILE_TEXTS), each in a fresh process too.
  *
  * Cleaning is the library's, in the measuring process (cleanDocument), or
  * with --worker as the ingest function cleans: in a warm worker thread with
@@ -21,7 +25,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HOSTILE_INPUTS, TERMINAL_CONTROLS } from '../tests/helpers/hostile.js';
+import { HOSTILE_INPUTS, HOSTILE_TEXTS, TERMINAL_CONTROLS } from '../tests/helpers/hostile.js';
 import { type FigureTable, markdownTable, measuredHere, writeFiguresAndSay } from './lib/doc-figures.js';
 
 const { values } = parseArgs({
@@ -31,6 +35,7 @@ const { values } = parseArgs({
     heap: { type: 'string', default: '4096' },
     one: { type: 'string' },
     worker: { type: 'boolean', default: false },
+    engine: { type: 'boolean', default: false },
     out: { type: 'string' },
     before: { type: 'string' },
     'write-docs': { type: 'boolean', default: false },
@@ -41,6 +46,30 @@ interface Measured {
   outcome: string;
   ms: number;
   peakMb: number;
+}
+
+if (values.one && values.engine) {
+  // The child: analyse one hostile text with the offline engine, and say what it cost.
+  const input = HOSTILE_TEXTS.find((i) => i.name === values.one);
+  if (!input) throw new Error(`no hostile text named ${values.one}`);
+  const { OfflineEngine } = await import('../shared/analysis/offline-engine.js');
+  const text = input.text();
+  process.stdout.write('ready\n');
+  const started = performance.now();
+  let outcome: string;
+  try {
+    const result = await new OfflineEngine().analyze(
+      { text, language: 'en', title: null, publishedAt: null, contentHash: 'hostile' },
+      { targetLanguages: [] },
+    );
+    outcome = `analysed (${result.summary.bullets.length} bullets, ${result.claims.length} claims)`;
+  } catch (error) {
+    outcome = `${(error as Error).name}: ${(error as Error).message.slice(0, 60)}`;
+  }
+  const ms = performance.now() - started;
+  const peakMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ outcome, ms, peakMb } satisfies Measured)}\n`);
+  process.exit(0);
 }
 
 if (values.one) {
@@ -88,7 +117,7 @@ if (values.one) {
 
 const timeoutMs = Number(values.timeout) * 1000;
 const only = values.only?.split(',');
-const inputs = HOSTILE_INPUTS.filter((i) => !only || only.includes(i.name));
+const inputs = (values.engine ? HOSTILE_TEXTS : HOSTILE_INPUTS).filter((i) => !only || only.includes(i.name));
 
 function measure(name: string, worker: boolean): Promise<Measured> {
   return new Promise((done) => {
@@ -102,6 +131,7 @@ function measure(name: string, worker: boolean): Promise<Measured> {
         '--one',
         name,
         ...(worker ? ['--worker'] : []),
+        ...(values.engine ? ['--engine'] : []),
       ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -150,7 +180,7 @@ const peak = (m: Measured) =>
   Number.isNaN(m.peakMb) ? '—' : `${m.outcome.startsWith('killed') ? '≥ ' : ''}${Math.round(m.peakMb)} MB`;
 const seconds = (m: Measured) => `${(m.ms / 1000).toFixed(2)} s`;
 const what = (name: string) => {
-  const input = HOSTILE_INPUTS.find((i) => i.name === name);
+  const input = (values.engine ? HOSTILE_TEXTS : HOSTILE_INPUTS).find((i) => i.name === name);
   return input ? `${input.name}: ${input.what.replaceAll('<', '&lt;').replaceAll('>', '&gt;')}` : name;
 };
 
@@ -160,7 +190,8 @@ async function run(worker: boolean): Promise<Record<string, Measured>> {
   for (const input of inputs) {
     const m = await measure(input.name, worker);
     measured[input.name] = m;
-    console.error(`${worker ? 'in the worker' : 'in process'}: ${input.name} ${m.outcome}, ${seconds(m)}, ${peak(m)}`);
+    const where = values.engine ? 'the offline engine' : worker ? 'in the worker' : 'in process';
+    console.error(`${where}: ${input.name} ${m.outcome}, ${seconds(m)}, ${peak(m)}`);
   }
   return measured;
 }
@@ -169,13 +200,14 @@ if (!values['write-docs']) {
   const measured = await run(values.worker);
   console.log(
     markdownTable({
-      head: ['input', 'outcome', 'cleaning', 'peak RSS'],
+      head: ['input', 'outcome', values.engine ? 'analysis' : 'cleaning', 'peak RSS'],
       rows: Object.entries(measured).map(([name, m]) => [what(name), m.outcome, seconds(m), peak(m)]),
     }),
   );
   if (values.out) writeFileSync(values.out, `${JSON.stringify(measured, null, 2)}\n`);
 } else {
-  if (values.only) throw new Error('--write-docs measures every input; leave --only out');
+  if (values.only || values.engine)
+    throw new Error('--write-docs measures every upload; leave --only and --engine out');
   const before = values.before
     ? (JSON.parse(readFileSync(values.before, 'utf8')) as Record<string, Measured>)
     : undefined;

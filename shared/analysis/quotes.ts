@@ -34,7 +34,8 @@ export function quotations(text: string): Quotations {
   const out: Quotations = { spans: [], unclosed: [], unopened: [] };
   let stack: { at: number; closers: string }[] = [];
   const endLine = () => {
-    out.unclosed.push(...stack.map((s) => s.at));
+    // One at a time: a line of 300,000 opening marks would overflow the stack as arguments.
+    for (const open of stack) out.unclosed.push(open.at);
     stack = [];
   };
   for (let i = 0; i < text.length; i++) {

@@ -31,8 +31,25 @@ const MONTHS = new Set('jan feb mar apr jun jul aug sep sept oct nov dec'.split(
 const GERMAN_MONTH =
   /^\s*(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)(?!\p{L})/u;
 
-function endsWithAbbreviation(segment: string, next: string): boolean {
-  const trimmed = segment.trimEnd();
+/**
+ * Characters of a sentence's end that tell whether it ends on an
+ * abbreviation: the patterns below read only its last word or two (a run of
+ * letters and dots, after a space), and no abbreviation, initial or acronym
+ * comes near this length. A sentence that goes on for thousands of
+ * abbreviations ("Dr. Dr. Dr. …") is then read in time linear in its length,
+ * where reading it whole at each of them cost the square.
+ */
+const ABBREVIATION_TAIL = 256;
+
+/**
+ * Whether the sentence `text.slice(start, end)` ends on an abbreviation,
+ * an initial or an ordinal day that `next` shows goes on: read on its last
+ * ABBREVIATION_TAIL characters (white space trimmed) only.
+ */
+function endsWithAbbreviation(text: string, start: number, end: number, next: string): boolean {
+  const whole = text.slice(start, end).trimEnd();
+  // Cut, it starts with a character no pattern takes, so that none can match at the cut as at the sentence's start.
+  const trimmed = whole.length > ABBREVIATION_TAIL ? `\u0000${whole.slice(-ABBREVIATION_TAIL)}` : whole;
   if (/(?:^|\s)\d{1,2}\.$/u.test(trimmed)) return GERMAN_MONTH.test(next) || /^\s*\p{Ll}/u.test(next);
   // "z. B." (zum Beispiel).
   if (/(?:^|\s)z\.\s?B\.$/u.test(trimmed)) return true;
@@ -45,7 +62,8 @@ function endsWithAbbreviation(segment: string, next: string): boolean {
   if (/^\p{Lu}$/u.test(last)) return true;
   // An acronym: "U.S.", "U.N." — a sentence ends there only before a capital, and not this early.
   if (/^(\p{L}\.)+\p{L}$/u.test(last)) {
-    return unicodePattern(String.raw`^\s*[\p{Ll}\d]`, 'u').test(next) || trimmed.split(/\s+/).length < 4;
+    // Fewer than four words in the whole sentence so far (four pieces are enough to tell).
+    return unicodePattern(String.raw`^\s*[\p{Ll}\d]`, 'u').test(next) || whole.split(/\s+/, 4).length < 4;
   }
   return /^\s*\p{Ll}/u.test(next) && lower.length <= 4;
 }
@@ -82,15 +100,22 @@ export function splitSentences(text: string, language?: string | null): Sentence
   const merged: { start: number; end: number }[] = [];
   for (let i = 0; i < raw.length; i++) {
     const current = { ...(raw[i] as { start: number; end: number }) };
+    // Whether the sentence so far holds a line break: known from each segment as it joins, not read again whole.
+    let lineBreak = text.slice(current.start, current.end).includes('\n');
     while (i + 1 < raw.length) {
-      const seg = text.slice(current.start, current.end);
       const next = raw[i + 1] as { start: number; end: number };
-      if (seg.includes('\n')) break;
+      if (lineBreak) break;
       const nextText = text.slice(next.start, next.end);
       const join =
-        inside(next.start) || endsWithAbbreviation(seg, nextText) || continuesAfterExclamation(seg, nextText);
+        inside(next.start) ||
+        endsWithAbbreviation(text, current.start, current.end, nextText) ||
+        continuesAfterExclamation(
+          text.slice(Math.max(current.start, current.end - ABBREVIATION_TAIL), current.end),
+          nextText,
+        );
       if (!join) break;
       current.end = next.end;
+      lineBreak = nextText.includes('\n');
       i++;
     }
     merged.push(current);

@@ -20,8 +20,14 @@ export interface SpeakerPattern {
 }
 
 const CAP = "(?:(?:al|el|bin|abu|ibn)-)?\\p{Lu}[\\p{L}'’-]+";
+/**
+ * Titles before a name, eight at most ("Deputy Prime Minister Major General Dr." is five). Runs of
+ * titles and of "de" links are bounded, not `*`: the patterns are tried from every place in a
+ * sentence, and each place read the whole run after it, so a sentence of 10,000 "Dr." took seconds
+ * (the square of its length); bounded, the work grows with the sentence.
+ */
 const PERSON_TITLE =
-  '(?:(?:Major|Lieutenant|Brigadier|Colonel|Captain|General|Gen\\.|Lt\\.|Col\\.|Maj\\.|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Prof\\.|President|Prime Minister|Minister|Governor|Sheikh|Deputy|Commander|Spokesman|Spokeswoman|M\\.|Mme|Sr\\.|Sra\\.)\\s+)*';
+  '(?:(?:Major|Lieutenant|Brigadier|Colonel|Captain|General|Gen\\.|Lt\\.|Col\\.|Maj\\.|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Prof\\.|President|Prime Minister|Minister|Governor|Sheikh|Deputy|Commander|Spokesman|Spokeswoman|M\\.|Mme|Sr\\.|Sra\\.)\\s+){0,8}';
 /** A proper name, possibly with a title and links: "Major General Kawa Gharib", "Ministry of Water Resources", "Bund Naturschutz". */
 const NAME = `${PERSON_TITLE}${CAP}(?:\\s+(?:(?:of|for|the|and|bin|ibn|abu|de|van|von|der|des|für|del|la|y)\\s+)*${CAP}){0,5}`;
 /** Two or more capitalised words: a person's name in an apposition ("…, Anna Müller,"). */
@@ -44,7 +50,7 @@ const DIRE_PRES =
 const FR_WHEN =
   "(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd['’]hui|encore|aussi|ensuite|alors|mardi soir|mercredi soir|dans un communiqué)\\s+)?";
 /** "le ministre de l'Intérieur Ali Saleh", "la direction", "la SNCF", "Fabien Dumas". */
-const FR_ROLE_NAME = `(?:(?:[Ll]e|[Ll]a|[Ll]es|[Ll]['’])\\s*[\\p{Ll}][\\p{L}'’-]+(?:\\s+(?:de|du|des|d['’]|de la|de l['’])\\s*[\\p{L}'’-]+)*(?:\\s+${NAME})?|(?:(?:[Ll]e|[Ll]a|[Ll]es|[Ll]['’])\\s*)?${NAME})`;
+const FR_ROLE_NAME = `(?:(?:[Ll]e|[Ll]a|[Ll]es|[Ll]['’])\\s*[\\p{Ll}][\\p{L}'’-]+(?:\\s+(?:de|du|des|d['’]|de la|de l['’])\\s*[\\p{L}'’-]+){0,6}(?:\\s+${NAME})?|(?:(?:[Ll]e|[Ll]a|[Ll]es|[Ll]['’])\\s*)?${NAME})`;
 
 /** German reporting verbs in the forms news German writes them (preterite, present; "teilte … mit"). */
 const SAGEN =
@@ -62,7 +68,7 @@ const DECIR =
 const ES_WHEN =
   '(?:(?:este|el|ayer|hoy|anoche|el pasado)\\s+(?:lunes|martes|miércoles|jueves|viernes|sábado|domingo)\\s+|(?:ayer|hoy|anoche|también|además)\\s+)?';
 /** "el presidente de la Confederación", "la Federación de Regantes", "Encarna Ruiz". */
-const ES_ROLE_NAME = `(?:(?:[Ee]l|[Ll]a|[Ll]os|[Ll]as)\\s+[\\p{Ll}][\\p{L}-]+(?:\\s+(?:de|del|de la|de los)\\s+[\\p{L}-]+)*(?:\\s+${NAME})?|(?:(?:[Ee]l|[Ll]a|[Ll]os|[Ll]as)\\s+)?${NAME})`;
+const ES_ROLE_NAME = `(?:(?:[Ee]l|[Ll]a|[Ll]os|[Ll]as)\\s+[\\p{Ll}][\\p{L}-]+(?:\\s+(?:de|del|de la|de los)\\s+[\\p{L}-]+){0,6}(?:\\s+${NAME})?|(?:(?:[Ee]l|[Ll]a|[Ll]os|[Ll]as)\\s+)?${NAME})`;
 
 /**
  * Arabic reporting verbs, with the conjunction و or ف they often carry, and the feminine ending ت.

@@ -45,11 +45,16 @@ const RULES: RegExp[] = [
   /^(اقرأ أيضا|اقرأ أيضاً|اقرأ المزيد|للمزيد|شارك|شاركنا|تابعونا|تابعنا|انشر)(?=[\s:،]|$).{0,120}$/u,
 ];
 
+/** The most words a line of share buttons has ("Share Facebook Twitter Email …"). */
+const MAX_SHARE_WORDS = 8;
+
 /** A line that is page furniture, not article text. */
 export function isBoilerplateLine(paragraph: string): boolean {
   const p = paragraph.trim();
   if (p.length === 0) return true;
   if (p.length <= 160 && RULES.some((rule) => rule.test(p))) return true;
-  const words = p.split(/[\s|,/•·]+/).filter(Boolean);
-  return words.length > 0 && words.length <= 8 && words.every((w) => SHARE_WORDS.test(w));
+  // Nine words are enough to tell more than eight: a 4.5 MB line is not split into a million of them.
+  // (At most one empty piece comes first, when the line starts with a separator.)
+  const words = p.split(/[\s|,/•·]+/, MAX_SHARE_WORDS + 2).filter(Boolean);
+  return words.length > 0 && words.length <= MAX_SHARE_WORDS && words.every((w) => SHARE_WORDS.test(w));
 }

@@ -1,6 +1,7 @@
 import type { parseHTML } from 'linkedom';
 import { parseDate } from './dates.js';
 import type { DocumentMetadata } from './document.js';
+import { LIMITS } from './limits.js';
 
 type Doc = ReturnType<typeof parseHTML>['document'];
 export type El = ReturnType<Doc['createElement']>;
@@ -83,20 +84,22 @@ type JsonLd = Record<string, unknown>;
 /** The JSON-LD objects that describe an article (NewsArticle, BlogPosting, …), flattened out of @graph. */
 function jsonLdArticles(scripts: El[]): JsonLd[] {
   const found: JsonLd[] = [];
-  const visit = (value: unknown) => {
+  const visit = (value: unknown, depth: number) => {
+    // An article is a few levels down; what a page nests deeper is no article (and would overflow the stack).
+    if (depth > LIMITS.json.depth) return;
     if (Array.isArray(value)) {
-      for (const item of value) visit(item);
+      for (const item of value) visit(item, depth + 1);
       return;
     }
     if (!value || typeof value !== 'object') return;
     const obj = value as JsonLd;
-    if (obj['@graph']) visit(obj['@graph']);
+    if (obj['@graph']) visit(obj['@graph'], depth + 1);
     const types = ([] as unknown[]).concat(obj['@type'] ?? []).map(String);
     if (types.some((t) => /Article|BlogPosting|Report|NewsArticle|WebPage/.test(t))) found.push(obj);
   };
   for (const script of scripts) {
     try {
-      visit(JSON.parse(script.textContent ?? ''));
+      visit(JSON.parse(script.textContent ?? ''), 0);
     } catch {
       // A page's broken JSON-LD is its own business; the meta tags remain.
     }
@@ -105,13 +108,15 @@ function jsonLdArticles(scripts: El[]): JsonLd[] {
   return found.sort((a, b) => Number(/WebPage/.test(String(a['@type']))) - Number(/WebPage/.test(String(b['@type']))));
 }
 
-function nameOf(value: unknown): string | null {
+/** The name (or names) a JSON-LD author or publisher gives, read no deeper than a JSON upload may nest. */
+function nameOf(value: unknown, depth = 0): string | null {
   if (typeof value === 'string') return value.trim() || null;
+  if (depth >= LIMITS.json.depth) return null;
   if (Array.isArray(value)) {
-    const names = value.map(nameOf).filter((n): n is string => Boolean(n));
+    const names = value.map((item) => nameOf(item, depth + 1)).filter((n): n is string => Boolean(n));
     return names.length > 0 ? names.join(', ') : null;
   }
-  if (value && typeof value === 'object' && 'name' in value) return nameOf((value as JsonLd).name);
+  if (value && typeof value === 'object' && 'name' in value) return nameOf((value as JsonLd).name, depth + 1);
   return null;
 }
 

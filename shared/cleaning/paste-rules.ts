@@ -21,8 +21,10 @@ export interface CleanedParagraphs extends PasteFindings {
 }
 
 function looksLikeTitle(paragraph: string): boolean {
+  // Its length first: a paragraph of megabytes is no title, and is not split into words to tell.
+  if (paragraph.length > 200) return false;
   const words = paragraph.split(/\s+/).length;
-  return paragraph.length <= 200 && words <= 30 && !paragraph.includes('\n') && !/[.;:,]$/.test(paragraph);
+  return words <= 30 && !paragraph.includes('\n') && !/[.;:,]$/.test(paragraph);
 }
 
 /** "By Jane Arraf", "Par Claire Dubois", "Por Lucía Fernández", "Von Jonas Becker": the name. */

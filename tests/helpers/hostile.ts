@@ -13,8 +13,8 @@ export interface HostileInput {
   file: string;
   /** What a user would see it do, in a few words. */
   what: string;
-  /** The error code it must end with; null when it must be cleaned (escapes: cleaned, without them). */
-  code: 'TOO_COMPLEX' | 'TOO_LONG' | null;
+  /** The error code it must end with; 'cleaned' when it must be cleaned; null for the escapes: cleaned, without them. */
+  code: 'TOO_COMPLEX' | 'TOO_LONG' | 'NO_ARTICLE_TEXT' | 'cleaned' | null;
   bytes: () => Uint8Array;
 }
 
@@ -206,6 +206,20 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
     bytes: () => page(`<p>${PROSE}</p><p>${'< '.repeat(2_000_000)}</p>`),
   },
   {
+    name: 'cdata-siblings',
+    file: 'cdata-siblings.html',
+    what: 'a sentence and 150,000 CDATA sections (1.9 MB), each a comment node of the body',
+    code: 'TOO_COMPLEX',
+    bytes: () => page(`<p>${PROSE}</p>${'<![CDATA[a]]>'.repeat(150_000)}`),
+  },
+  {
+    name: 'noscript-comments',
+    file: 'noscript-comments.html',
+    what: 'a <noscript> left open, then 300,000 comments (2.4 MB)',
+    code: 'TOO_COMPLEX',
+    bytes: () => page(`<p>${PROSE} ${PROSE}</p><noscript>${'<!--c-->'.repeat(300_000)}`),
+  },
+  {
     name: 'many-breaks',
     file: 'many-breaks.html',
     what: '"<br>" × 1,000,000 (4 MB)',
@@ -218,6 +232,35 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
     what: '130,000 one-word lines (260 KB)',
     code: 'TOO_LONG',
     bytes: () => utf8('a\n'.repeat(130_000)),
+  },
+  {
+    name: 'stray-lt-text',
+    file: 'stray-lt-text.txt',
+    what: '"< " × 2,250,000 in a text file (4.5 MB), one line',
+    code: 'NO_ARTICLE_TEXT',
+    bytes: () => utf8('< '.repeat(2_250_000)),
+  },
+  {
+    name: 'meta-date-long',
+    file: 'meta-date-long.html',
+    what: 'an article whose published_time meta tag is "March 5, 2024 " × 300,000 (4.2 MB)',
+    code: 'cleaned',
+    bytes: () =>
+      page(
+        `<article><p>${PROSE} ${PROSE}</p><p>${PROSE}</p></article>`,
+        `<title>Hostile</title><meta property="article:published_time" content="${'March 5, 2024 '.repeat(300_000)}">`,
+      ),
+  },
+  {
+    name: 'jsonld-deep-author',
+    file: 'jsonld-deep-author.html',
+    what: 'an article whose JSON-LD author is nested in 1,000,000 arrays (2 MB)',
+    code: 'cleaned',
+    bytes: () =>
+      page(
+        `<article><p>${PROSE} ${PROSE}</p><p>${PROSE}</p></article>`,
+        `<title>Hostile</title><script type="application/ld+json">{"@type":"NewsArticle","author":${'['.repeat(1_000_000)}"Jane Doe"${']'.repeat(1_000_000)}}</script>`,
+      ),
   },
   {
     name: 'escapes-html',
@@ -250,3 +293,39 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
 /** C0 controls other than line feed and tab, DEL and C1: what a terminal may act on. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this pattern is for.
 export const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+/** A cleaned text built to hurt the offline engine (sentence splitting, quotations, speakers, claims). */
+export interface HostileText {
+  name: string;
+  what: string;
+  text: () => string;
+}
+
+/** Each fits the word limit (100,000 words), as a cleaned text must. */
+export const HOSTILE_TEXTS: readonly HostileText[] = [
+  {
+    name: 'titles',
+    what: '"Dr. " × 100,000: one sentence of abbreviations and titles (400 KB)',
+    text: () => 'Dr. '.repeat(100_000),
+  },
+  {
+    name: 'titles-said',
+    what: '190 sentences of 500 titles before "Ali Saleh said it." (96,000 words, 380 KB)',
+    text: () => `${'Dr. '.repeat(500)}Ali Saleh said it.\n\n`.repeat(190),
+  },
+  {
+    name: 'role-links',
+    what: '"la a de " × 33,000: a French and Spanish role of endless "de" links (99,000 words)',
+    text: () => 'la a de '.repeat(33_000),
+  },
+  {
+    name: 'list-items',
+    what: '"- a" on each of 100,000 lines: as many one-word sentences as the word limit allows (400 KB)',
+    text: () => '- a\n'.repeat(100_000),
+  },
+  {
+    name: 'open-quotes',
+    what: 'a sentence, then 300,000 « left open on its line (600 KB)',
+    text: () => `${PROSE} ${'« '.repeat(300_000)}`,
+  },
+];

@@ -118,16 +118,38 @@ class Shape {
   attributes = 0;
   /** Places a parse may end a text node inside a run of text (html-references.ts), and `<`s that start no tag. */
   textBreaks = 0;
+  /** The most child nodes of one element (or of the document): elements, text nodes, comments. */
+  siblings = 0;
   /** Open elements, the current one last. */
   readonly stack: string[] = [];
+  /** How many child nodes each open element has so far, the document's first: `children[stack.length]` is the current one's. */
+  private readonly children: number[] = [0];
   /** Whether each open foreign-content boundary is foreign (svg, math) or HTML again (their text elements). */
   readonly foreign: boolean[] = [false];
 
   constructor(private readonly budget: Budget) {}
 
+  /** `count` more child nodes of the current element (or of the document, with none open). */
+  child(count = 1): void {
+    const at = this.stack.length;
+    const children = (this.children[at] as number) + count;
+    this.children[at] = children;
+    if (children > this.siblings) this.siblings = children;
+    if (children > LIMITS.html.siblings) {
+      throw tooComplex('the number of child nodes of one HTML element', LIMITS.html.siblings);
+    }
+  }
+
+  /** The open elements down to `length`: what an end tag (or one the parser implies) closes. */
+  private closeTo(length: number): void {
+    this.stack.length = length;
+    this.children.length = length + 1;
+  }
+
   open(name: string): void {
     const closes = IMPLIES_CLOSE.get(name);
-    if (closes) while (this.stack.length > 0 && closes.has(this.stack.at(-1) as string)) this.stack.pop();
+    if (closes)
+      while (this.stack.length > 0 && closes.has(this.stack.at(-1) as string)) this.closeTo(this.stack.length - 1);
     if (++this.elements > LIMITS.html.elements) throw tooComplex('the number of HTML elements', LIMITS.html.elements);
     if (name === 'a' && ++this.links > LIMITS.html.links) throw tooComplex('the number of links', LIMITS.html.links);
     const depth = this.stack.length + 1;
@@ -137,8 +159,10 @@ class Shape {
     if (this.nesting > LIMITS.html.nesting) {
       throw tooComplex('the sum of the HTML elements’ depths', LIMITS.html.nesting);
     }
+    this.child();
     if (VOID.has(name)) return;
     this.stack.push(name);
+    this.children.push(0);
     if (FOREIGN.has(name)) this.foreign.push(true);
     else if (INTEGRATION.has(name)) this.foreign.push(false);
     this.budget.tick('reading the HTML’s structure');
@@ -152,12 +176,17 @@ class Shape {
       return;
     }
     const at = this.stack.lastIndexOf(name);
-    if (at >= 0) this.stack.length = at;
+    if (at >= 0) this.closeTo(at);
     // `</p>` with no <p> open is read as an empty <p>.
     else if (name === 'p') {
       this.open('p');
-      this.stack.pop();
+      this.closeTo(this.stack.length - 1);
     }
+  }
+
+  /** The element `<x/>` opened, closed at once (SVG and MathML). */
+  closeSelf(): void {
+    this.closeTo(this.stack.length - 1);
   }
 
   /** `count` more places where the parser ends a text node inside a run of text. */
@@ -169,6 +198,7 @@ class Shape {
         LIMITS.html.textBreaks,
       );
     }
+    this.child(count);
   }
 
   /** One more attribute, the `count`th of its element; `classes`, the value of a class attribute. */
@@ -313,6 +343,8 @@ export interface HtmlShape {
   attributes: number;
   /** Where a parse may end a text node inside a run of text (Shape.textBreak). */
   textBreaks: number;
+  /** The most child nodes of one element, counted as the parse could make them, never fewer. */
+  siblings: number;
 }
 
 /** A part of the page replaced before the parse: start, end, what takes its place. */
@@ -353,6 +385,8 @@ export function scanHtml(html: string, budget: Budget, edits: Edit[] | null = nu
   const text = (from: number, to: number) => {
     if (from >= to) return;
     const run = decodeTextRun(html, from, to, ampersands);
+    // A text node, and one more at each break in it.
+    shape.child();
     shape.textBreak(run.breaks);
     if (run.decoded !== null && edits !== null) edits.push([from, to, run.decoded]);
     budget.tick('reading the HTML’s text');
@@ -362,8 +396,8 @@ export function scanHtml(html: string, budget: Budget, edits: Edit[] | null = nu
     const lt = html.indexOf('<', i);
     text(i, lt < 0 ? n : lt);
     if (lt < 0 || lt + 1 >= n) {
-      const { elements, links, depth, nesting, attributes, textBreaks } = shape;
-      return { elements, links, depth, nesting, attributes, textBreaks };
+      const { elements, links, depth, nesting, attributes, textBreaks, siblings } = shape;
+      return { elements, links, depth, nesting, attributes, textBreaks, siblings };
     }
     const c = html.charCodeAt(lt + 1);
     if (isAlpha(c)) {
@@ -375,7 +409,7 @@ export function scanHtml(html: string, budget: Budget, edits: Edit[] | null = nu
       const keepAll = edits === null || ALL_READ.has(name) || shape.stack.includes('object');
       const { end, selfClosing } = readAttributes(html, j, shape, keepAll ? null : edits);
       // `<x/>` closes itself in SVG and MathML only; in HTML it is an open element (and no raw text).
-      if (selfClosing && shape.foreign.at(-1) && shape.stack.at(-1) === name) shape.stack.pop();
+      if (selfClosing && shape.foreign.at(-1) && shape.stack.at(-1) === name) shape.closeSelf();
       i = !selfClosing && RAW_TEXT.has(name) ? rawTextEnd(html, end, name) : end;
     } else if (c === 0x2f) {
       let j = lt + 2;
@@ -396,6 +430,8 @@ export function scanHtml(html: string, budget: Budget, edits: Edit[] | null = nu
           : ['<!', '>'];
       const end = html.indexOf(close, lt + open.length);
       i = end < 0 ? n : end + close.length;
+      // A comment is a node (CDATA in HTML is read as one); a declaration is none.
+      if (close !== '>') shape.child();
     } else if (c === 0x3f) {
       const gt = html.indexOf('>', lt);
       i = gt < 0 ? n : gt + 1;

@@ -11,7 +11,7 @@ import { Parser } from 'htmlparser2';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Budget, NO_DEADLINE } from '../../../shared/cleaning/budget.js';
 import { scanHtml, withoutUnreadAttributes } from '../../../shared/cleaning/formats/html-scan.js';
 import { parseMarkdown } from '../../../shared/cleaning/formats/markdown.js';
@@ -68,6 +68,47 @@ describe('an upload built to hurt the cleaner', () => {
     );
   });
 
+  it('refuses 150,000 CDATA sections by the count of the body’s children, before a parser builds a node for each', () => {
+    const cdata = HOSTILE_INPUTS.find((input) => input.name === 'cdata-siblings');
+    // Each is a comment node; when Readability set the body back from its HTML, linkedom passed them all to one call and overflowed the stack.
+    expect(() => cleanDocument(cdata?.bytes() ?? new Uint8Array(), { name: 'a.html' })).toThrow(
+      /too complex to clean: the number of child nodes of one HTML element is past the limit of 20,000/,
+    );
+  });
+
+  it('reads a 4.5 MB line of `< ` without splitting it into its million words', () => {
+    // Prepare: every split made while it is cleaned, and how many pieces it made.
+    const lt = HOSTILE_INPUTS.find((input) => input.name === 'stray-lt-text');
+    const split = vi.spyOn(String.prototype, 'split');
+    try {
+      // Act
+      const code = outcome(lt?.bytes() ?? new Uint8Array(), 'a.txt');
+      // Assess: the furniture and headline rules looked at a few of its words, not at 2,250,000 (1.4 s and 360 MB).
+      expect(code).toBe('NO_ARTICLE_TEXT');
+      const pieces = split.mock.results.map((result) => (result.value as string[]).length);
+      expect(pieces.length).toBeGreaterThan(0);
+      expect(Math.max(...pieces)).toBeLessThanOrEqual(10);
+    } finally {
+      split.mockRestore();
+    }
+  });
+
+  it('reads no date from a meta tag of megabytes, which chrono read whole', () => {
+    const input = HOSTILE_INPUTS.find((i) => i.name === 'meta-date-long');
+    const cleaned = cleanDocument(input?.bytes() ?? new Uint8Array(), { name: 'a.html' });
+    // chrono took 5 s and 600 MB to find the first of its 300,000 dates; no date is 4 MB long.
+    expect(cleaned.publishedAt).toBeNull();
+    expect(cleaned.text).toContain('The provincial council met');
+  });
+
+  it('cleans a page whose JSON-LD author nests 1,000,000 arrays deep, reading no name from it', () => {
+    const input = HOSTILE_INPUTS.find((i) => i.name === 'jsonld-deep-author');
+    // Reading the name overflowed the stack: the whole page ended TOO_COMPLEX.
+    const cleaned = cleanDocument(input?.bytes() ?? new Uint8Array(), { name: 'a.html' });
+    expect(cleaned.byline).toBeNull();
+    expect(cleaned.text).toContain('The provincial council met');
+  });
+
   it('names the limit it passed', () => {
     const deep = HOSTILE_INPUTS.find((input) => input.name === 'deep-divs');
     expect(() => cleanDocument(deep?.bytes() ?? new Uint8Array(), { name: 'a.html' })).toThrow(
@@ -97,6 +138,32 @@ function parsedTextBreaks(html: string): number {
     { decodeEntities: true },
   ).end(html);
   return breaks;
+}
+
+/** The most child nodes htmlparser2 gives one element (or the document): each element, text run and comment. */
+function parsedSiblings(html: string): number {
+  const children = [0];
+  let most = 0;
+  const child = () => {
+    const count = (children.at(-1) as number) + 1;
+    children[children.length - 1] = count;
+    most = Math.max(most, count);
+  };
+  new Parser(
+    {
+      onopentagname: () => {
+        child();
+        children.push(0);
+      },
+      onclosetag: () => {
+        children.pop();
+      },
+      ontext: child,
+      oncomment: child,
+    },
+    { decodeEntities: true },
+  ).end(html);
+  return most;
 }
 
 /** What htmlparser2 (linkedom's parser) builds from a page: elements, links, the deepest one, the sum of depths, attributes. */
@@ -142,10 +209,12 @@ function realPages(): [string, string][] {
 describe('the scan of a page before it is parsed', () => {
   it('counts the tree the parser builds, on every real page at hand, and lets each through', () => {
     for (const [name, html] of realPages()) {
-      const { textBreaks, ...shape } = scanHtml(html, NO_DEADLINE);
+      const { textBreaks, siblings, ...shape } = scanHtml(html, NO_DEADLINE);
       expect(shape, name).toEqual(parsedShape(html));
-      // The text breaks counted are at least those the parser makes of the page as it is handed over.
-      expect(textBreaks, name).toBeGreaterThanOrEqual(parsedTextBreaks(withoutUnreadAttributes(html, NO_DEADLINE)));
+      // The text breaks and siblings counted are at least those the parser makes of the page as it is handed over.
+      const prepared = withoutUnreadAttributes(html, NO_DEADLINE);
+      expect(textBreaks, name).toBeGreaterThanOrEqual(parsedTextBreaks(prepared));
+      expect(siblings, name).toBeGreaterThanOrEqual(parsedSiblings(prepared));
     }
   });
 
@@ -163,9 +232,11 @@ describe('the scan of a page before it is parsed', () => {
       '<!doctype html><!-- <div> --><![CDATA[<p>]]><?php echo "<div>"; ?>a < b <3 </ p> <>',
     ];
     for (const html of tricky) {
-      const { textBreaks, ...shape } = scanHtml(html, NO_DEADLINE);
+      const { textBreaks, siblings, ...shape } = scanHtml(html, NO_DEADLINE);
       expect(shape, html).toEqual(parsedShape(html));
-      expect(textBreaks, html).toBeGreaterThanOrEqual(parsedTextBreaks(withoutUnreadAttributes(html, NO_DEADLINE)));
+      const prepared = withoutUnreadAttributes(html, NO_DEADLINE);
+      expect(textBreaks, html).toBeGreaterThanOrEqual(parsedTextBreaks(prepared));
+      expect(siblings, html).toBeGreaterThanOrEqual(parsedSiblings(prepared));
     }
   });
 });
