@@ -169,6 +169,16 @@ console.log(JSON.stringify([spec.statusCode, JSON.parse(spec.body).openapi, page
         ),
       ),
     ).toEqual([]);
+    // The composition and its adapters are in the entry, not in a chunk shared with one loaded on first use (the SQS
+    // queues' imported runtime.ts once), which every cold start would read and link as a file of its own.
+    const entry = result.metafile?.outputs[relative(ROOT, outfile)];
+    expect(Object.keys(entry?.inputs ?? {})).toEqual(
+      expect.arrayContaining([
+        'lambdas/runtime.ts',
+        'lambdas/api/deps.ts',
+        'shared/storage/dynamo-article-repository.ts',
+      ]),
+    );
     expect(stderr).toBe('');
     expect(JSON.parse(stdout)).toEqual([200, '3.1.0', 200, '<!doctype html>']);
   }, 120_000);
