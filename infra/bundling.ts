@@ -38,12 +38,25 @@ export const BUNDLING = {
    * error codes and messages already make clear.
    */
   sourceMap: true,
-  // CommonJS dependencies in an ESM bundle need require, and some (emscripten's loader) __dirname.
+  /**
+   * CommonJS dependencies in an ESM bundle need require, and some
+   * (emscripten's loader) __dirname. Every file of a bundle, the entry and
+   * each chunk, has this banner, and most never call require: each is made
+   * on its first use (a call, or a property read such as require.resolve),
+   * not at every file's import. Node's createRequire builds a module
+   * record and its node_modules paths: made by each of the 11 to 17 files an
+   * import reads, that was about 7M instructions of the spike's import and
+   * 5 to 12M of the api's and analyze's (valgrind, npm run bench's import
+   * script), and enough calls to node's path normalisation that TurboFan
+   * compiled it during the api's import.
+   */
   banner: [
     "import { createRequire as __createRequire } from 'module';",
     "import { fileURLToPath as __fileURLToPath } from 'url';",
     "import { dirname as __pathDirname } from 'path';",
-    'const require = __createRequire(import.meta.url);',
+    'let __madeRequire;',
+    'const __require_ = () => (__madeRequire ??= __createRequire(import.meta.url));',
+    'const require = new Proxy(() => {}, { apply: (_, self, args) => __require_().apply(self, args), get: (_, key) => __require_()[key], has: (_, key) => key in __require_() });',
     'const __filename = __fileURLToPath(import.meta.url);',
     'const __dirname = __pathDirname(__filename);',
   ].join(' '),

@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ApiConfig } from '../../shared/config.js';
 import { SqsBodyQueue, SqsDeadLetterQueue, SqsMessageQueue } from '../../shared/storage/sqs-queue.js';
-import { type Observability, traced } from '../runtime.js';
+import type { Observability } from '../runtime.js';
 import type { ApiQueues } from './deps.js';
 
 /**
@@ -11,7 +11,7 @@ import type { ApiQueues } from './deps.js';
  * cold start.
  */
 export function sqsQueues(config: ApiConfig, tracing: Observability['tracing']): ApiQueues {
-  const sqs = traced(tracing, new SQSClient({}));
+  const sqs = tracing.client(new SQSClient({}));
   return {
     ingest: new SqsBodyQueue(sqs, config.PRECIS_INGEST_QUEUE_URL),
     analyze: new SqsMessageQueue(sqs, config.PRECIS_ANALYZE_QUEUE_URL),

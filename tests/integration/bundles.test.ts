@@ -169,9 +169,43 @@ console.log(JSON.stringify([spec.statusCode, JSON.parse(spec.body).openapi, page
         ),
       ),
     ).toEqual([]);
+    // The composition and its adapters are in the entry, not in a chunk shared with one loaded on first use (the SQS
+    // queues' imported runtime.ts once), which every cold start would read and link as a file of its own.
+    const entry = result.metafile?.outputs[relative(ROOT, outfile)];
+    expect(Object.keys(entry?.inputs ?? {})).toEqual(
+      expect.arrayContaining([
+        'lambdas/runtime.ts',
+        'lambdas/api/deps.ts',
+        'shared/storage/dynamo-article-repository.ts',
+      ]),
+    );
     expect(stderr).toBe('');
     expect(JSON.parse(stdout)).toEqual([200, '3.1.0', 200, '<!doctype html>']);
   }, 120_000);
+
+  // A file that calls require still gets Node's: the tests above load CLD3's CommonJS loader through it.
+  it("makes no require at the api and analyze functions' import", async () => {
+    // Prepare: Node's createRequire counted, as each file's banner reaches it through its import of 'module'.
+    const api = await bundle('lambdas/api/index.ts', 'api');
+    const analyze = await bundle('lambdas/analyze/index.ts', 'analyze');
+    const script = `import module, { syncBuiltinESMExports } from 'node:module';
+const createRequire = module.createRequire;
+let made = 0;
+module.createRequire = (...args) => { made++; return createRequire(...args); };
+syncBuiltinESMExports();
+const m = await import(process.env.BUNDLE);
+console.log(JSON.stringify([typeof m.handler, made]));`;
+    const env = { ...process.env, ...FUNCTION_ENV, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    for (const { outfile } of [api, analyze]) {
+      // Act
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: out,
+        env: { ...env, BUNDLE: outfile },
+      });
+      // Assess: each of the files read at import (16 or 17) made its require only if it called one; none does.
+      expect(JSON.parse(stdout)).toEqual(['function', 0]);
+    }
+  }, 240_000);
 
   it("reads no regular expression literal with a Unicode property class at the api and analyze functions' import", async () => {
     // Act
