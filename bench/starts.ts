@@ -89,7 +89,7 @@ function runMs(args: string[]): number {
 
 /** What a bundle's import does beyond the spike's, from CPU profiles of the import (README, "Speed"). */
 const IMPORT_COSTS: Record<Exclude<Bundle, 'spike'>, string> = {
-  api: 'zod/mini (41 KB, compiled and run for the configuration schema), Powertools logger (no metrics: the api publishes none); the tracer with the X-Ray SDK, the SQS client, the upload signer with its S3 client, the reader page, the OpenAPI document and the cursor secret’s provider are chunks read when first needed',
+  api: 'zod/mini (41 KB, compiled and run for the configuration schema and the routes’ checks of ids and queries), Powertools logger (no metrics: the api publishes none); the tracer with the X-Ray SDK, the SQS client, the upload signer with its S3 client, the reader page, the OpenAPI document and the cursor secret’s provider are chunks read when first needed',
   ingest:
     'zod/mini and its configuration schema, Powertools logger and metrics, the SQS and EventBridge clients (the tracer and the X-Ray SDK are a chunk read at the first traced invocation; cleaning, with linkedom, CLD3 and classic zod, is in its worker)',
   analyze:
