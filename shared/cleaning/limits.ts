@@ -134,3 +134,22 @@ export function tooComplex(what: string, limit: number): InvalidInputError {
     `The document is too complex to clean: ${what} is past the limit of ${limit.toLocaleString('en')}.`,
   );
 }
+
+/**
+ * Whether arrays and objects in a JSON text nest deeper than `limit`, by a
+ * scan of its characters (brackets in strings do not count), before
+ * JSON.parse builds any of it. Malformed JSON is scanned all the same.
+ */
+export function jsonNestsPast(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: to its closing quote, past escaped characters.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}

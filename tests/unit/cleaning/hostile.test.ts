@@ -141,6 +141,28 @@ describe('an upload built to hurt the cleaner', () => {
     expect(cleaned.text).toContain('The provincial council met');
   });
 
+  it('parses no JSON-LD nested past the limit, and reads the other JSON-LD of the page', () => {
+    // Prepare: a script of 2,000,000 nested arrays (4 MB) before the article's own JSON-LD.
+    const deep = `<script type="application/ld+json">${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}</script>`;
+    const own = '<script type="application/ld+json">{"@type":"NewsArticle","author":{"name":"Jane Doe"}}</script>';
+    const body = `<article><p>${'The provincial council met on Tuesday to discuss the water supply of the city. '.repeat(3)}</p></article>`;
+    const bytes = utf8(
+      `<!doctype html><html><head><title>Water</title>${deep}${own}</head><body>${body}</body></html>`,
+    );
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      // Act
+      const cleaned = cleanDocument(bytes, { name: 'a.html' });
+      // Assess: JSON.parse built all 2,000,000 arrays (1.4 s and 350 MB) before the depth was looked at.
+      const longest = Math.max(0, ...parse.mock.calls.map(([text]) => String(text).length));
+      expect(longest).toBeLessThan(10_000);
+      expect(cleaned.byline).toBe('Jane Doe');
+      expect(cleaned.text).toContain('The provincial council met');
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
   it('names the limit it passed', () => {
     const deep = HOSTILE_INPUTS.find((input) => input.name === 'deep-divs');
     expect(() => cleanDocument(deep?.bytes() ?? new Uint8Array(), { name: 'a.html' })).toThrow(
