@@ -17,7 +17,7 @@ export const ERROR_CODES = {
     'The article text is longer than the word limit (PRECIS_MAX_WORDS) allows: more words, or more than 16 characters for each word allowed.',
   STAGE_TIMEOUT: 'A stage ran out of its time budget on this input, and would again.',
   TOO_COMPLEX:
-    "The document's structure is past what cleaning works within (nesting, elements, children of one element, links, attributes, table cells, link definitions), or cleaning it exhausted its memory.",
+    "The document's structure is past what cleaning works within (nesting, elements, children of one element, links, attributes, table cells, link definitions, lines read as dates), or cleaning it exhausted its memory.",
   INGEST_INTERRUPTED:
     'An earlier attempt to clean this upload stopped without finishing (its process died); it is not cleaned again unless reprocessed.',
   INGEST_ABANDONED:

@@ -3,7 +3,7 @@ import { checkworthiness, checkworthyFrom, type Signals, signals } from './check
 import { conceptLanguage, conceptsOf } from './checkworthiness-concepts.js';
 import { MAX_CLAIMS, selectClaims } from './claim-policy.js';
 import { quotations } from './quotes.js';
-import { type Sentence, splitSentences } from './sentences.js';
+import { type Sentence, splitSentences, withinSentenceBound } from './sentences.js';
 import { speakersOf } from './speakers.js';
 
 export { findSpeaker } from './speakers.js';
@@ -119,6 +119,8 @@ export function extractClaims(text: string, language?: string | null, options: C
   const speakers = speakersOf(sentences);
   const scored: { sentence: Sentence; claim: Omit<Claim, 'id'> }[] = [];
   for (const [i, sentence] of sentences.entries()) {
+    // A sentence past the bound is no claim (sentences.ts): the record would hold it twice, as text and evidence.
+    if (!withinSentenceBound(sentence.text)) continue;
     const words = sentence.text.split(/\s+/).length;
     if (words < 5 && !/[\p{Nd}]/u.test(sentence.text)) continue;
     // Half a quotation, a list fragment or a furniture line is never a claim on its own.

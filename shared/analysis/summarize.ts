@@ -1,7 +1,7 @@
 import type { Summary } from '../article.js';
 import { clip, headlineOf } from './headline.js';
 import { OPENING_MARK } from './quotes.js';
-import { isProse, type Sentence, splitSentences, wordTokens } from './sentences.js';
+import { isProse, type Sentence, splitSentences, withinSentenceBound, wordTokens } from './sentences.js';
 
 /** Function words of the languages precis reads most; other languages lean on in-document IDF alone. */
 const STOPWORDS = new Set(
@@ -144,9 +144,11 @@ function sentenceFeatures(text: string, language?: string | null): SentenceFeatu
   const all = splitSentences(text, language);
   const perParagraph = new Map<number, number>();
   for (const s of all) perParagraph.set(s.paragraph, (perParagraph.get(s.paragraph) ?? 0) + 1);
+  // A sentence past the bound is no bullet, nor the headline, whatever else there is (sentences.ts).
+  const bounded = all.filter((s) => withinSentenceBound(s.text));
   // Half a quotation (one that runs on into the next paragraph) is no bullet: it would end or start inside it.
-  const candidates = all.filter((s) => isProse(s) && !s.partialQuote && !isQuotedHeading(s, perParagraph));
-  const pool = candidates.length > 0 ? candidates : all;
+  const candidates = bounded.filter((s) => isProse(s) && !s.partialQuote && !isQuotedHeading(s, perParagraph));
+  const pool = candidates.length > 0 ? candidates : bounded;
   const tokens = pool.map((s) => wordTokens(s.text, language).filter((w) => !STOPWORDS.has(w) && !/^\d+$/.test(w)));
   const df = new Map<string, number>();
   for (const words of tokens) for (const w of new Set(words)) df.set(w, (df.get(w) ?? 0) + 1);

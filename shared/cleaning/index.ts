@@ -149,7 +149,7 @@ function clean(bytes: Uint8Array, options: CleanOptions, budget: Budget): Cleane
     publishedAt: stated.publishedAt ?? null,
     site: stated.site ? bounded(normalizeLine(stated.site), METADATA_MAX_CHARS.site) : null,
   };
-  const cleaned = cleanParagraphs(parsed.paragraphs.map(normalizeLine), known, { page: parsed.page });
+  const cleaned = cleanParagraphs(parsed.paragraphs.map(normalizeLine), known, { page: parsed.page, budget });
   const text = joinParagraphs(cleaned.paragraphs);
   if (!/[\p{L}\p{N}]/u.test(text)) {
     throw new InvalidInputError('NO_ARTICLE_TEXT', 'No article text was found in the document.');

@@ -1,7 +1,7 @@
 import type { parseHTML } from 'linkedom';
 import { parseDate } from './dates.js';
 import type { DocumentMetadata } from './document.js';
-import { LIMITS } from './limits.js';
+import { jsonNestsPast, LIMITS } from './limits.js';
 
 type Doc = ReturnType<typeof parseHTML>['document'];
 export type El = ReturnType<Doc['createElement']>;
@@ -98,8 +98,11 @@ function jsonLdArticles(scripts: El[]): JsonLd[] {
     if (types.some((t) => /Article|BlogPosting|Report|NewsArticle|WebPage/.test(t))) found.push(obj);
   };
   for (const script of scripts) {
+    const text = script.textContent ?? '';
+    // Nested past the limit, it is no article's: JSON.parse would build all of it first (2,000,000 arrays, 1.4 s and 350 MB).
+    if (jsonNestsPast(text, LIMITS.json.depth)) continue;
     try {
-      visit(JSON.parse(script.textContent ?? ''), 0);
+      visit(JSON.parse(text), 0);
     } catch {
       // A page's broken JSON-LD is its own business; the meta tags remain.
     }

@@ -1,5 +1,6 @@
 import { isBoilerplateLine } from './boilerplate.js';
-import { bareTimestamp } from './dates.js';
+import type { Budget } from './budget.js';
+import { bareTimestamp, TimestampLines } from './dates.js';
 import { comparable } from './normalize.js';
 
 /**
@@ -37,22 +38,25 @@ const ARABIC_BYLINE = /^(?:بقلم|كتب|كتبت|إعداد)\s*:?\s*((?:\p{L}
 const BYLINE_TAIL = /\s*[·•|]\s*|\s+[–—-]\s+/u;
 
 /** The byline's name, or null when the line is not one. */
-export function bylineOf(line: string): string | null {
-  return bylineParts(line)?.name ?? null;
+export function bylineOf(line: string, timestamps?: TimestampLines): string | null {
+  return bylineParts(line, timestamps)?.name ?? null;
 }
 
 /**
  * A byline's name and the date it prints after it ("By Samir Yousif ·
  * February 18, 2025, 8:15 AM"), or null when the line is not a byline.
  */
-export function bylineParts(line: string): { name: string; publishedAt: string | null } | null {
+export function bylineParts(
+  line: string,
+  timestamps?: TimestampLines,
+): { name: string; publishedAt: string | null } | null {
   if (line.length >= 100) return null;
   const [head = '', ...tail] = line.split(BYLINE_TAIL);
   const match = BYLINE.exec(head) ?? ARABIC_BYLINE.exec(head) ?? BYLINE.exec(line) ?? ARABIC_BYLINE.exec(line);
   const name = match?.[1]?.trim();
   if (!name) return null;
   let publishedAt: string | null = null;
-  for (const part of tail) publishedAt ??= bareTimestamp(part);
+  for (const part of tail) publishedAt ??= timestamps ? timestamps.of(part) : bareTimestamp(part);
   return { name, publishedAt };
 }
 
@@ -127,6 +131,8 @@ export interface PasteState extends PasteFindings {
   domain: string | null;
   /** Where the body starts, once a rule has looked for it. */
   firstBody?: number;
+  /** Which lines are bare timestamps, each read once for the document (dates.ts). */
+  timestamps: TimestampLines;
 }
 
 export interface PasteRule {
@@ -163,7 +169,7 @@ export const PASTE_RULES: readonly PasteRule[] = [
     name: 'furniture-lines',
     fixtures: ['read-more-and-share', 'arabic-source-tag', 'french-furniture', 'german-furniture'],
     apply(state) {
-      state.paragraphs = state.paragraphs.filter((p) => !isBoilerplateLine(p) || bareTimestamp(p) !== null);
+      state.paragraphs = state.paragraphs.filter((p) => !isBoilerplateLine(p) || state.timestamps.of(p) !== null);
     },
   },
   {
@@ -200,12 +206,12 @@ export const PASTE_RULES: readonly PasteRule[] = [
       let index = 0;
       for (; index < Math.min(paragraphs.length, 4); index++) {
         const p = paragraphs[index] as string;
-        const timestamp = bareTimestamp(p);
+        const timestamp = state.timestamps.of(p);
         if (timestamp) {
           state.publishedAt ??= timestamp;
           continue;
         }
-        const by = bylineParts(p);
+        const by = bylineParts(p, state.timestamps);
         if (by) {
           state.byline ??= by.name;
           state.publishedAt ??= by.publishedAt;
@@ -227,7 +233,7 @@ export const PASTE_RULES: readonly PasteRule[] = [
           break;
         }
       }
-      state.paragraphs = [...head, ...paragraphs.slice(index).filter((p) => bareTimestamp(p) === null)];
+      state.paragraphs = [...head, ...paragraphs.slice(index).filter((p) => state.timestamps.of(p) === null)];
     },
   },
   {
@@ -291,9 +297,10 @@ export const PASTE_RULES: readonly PasteRule[] = [
 export function cleanParagraphs(
   input: string[],
   known: Partial<PasteFindings> = {},
-  options: { page?: boolean; rules?: readonly PasteRule[] } = {},
+  options: { page?: boolean; rules?: readonly PasteRule[]; budget?: Budget } = {},
 ): CleanedParagraphs {
   const state: PasteState = {
+    timestamps: new TimestampLines(options.budget),
     paragraphs: input.map((p) => p.trim()).filter((p) => p.length > 0),
     title: known.title ?? null,
     byline: known.byline ?? null,

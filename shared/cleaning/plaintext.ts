@@ -1,6 +1,6 @@
 import { isBoilerplateLine } from './boilerplate.js';
 import { type Budget, NO_DEADLINE } from './budget.js';
-import { bareTimestamp } from './dates.js';
+import { TimestampLines } from './dates.js';
 import { normalizeLine, normalizeNewlines } from './normalize.js';
 import { bylineOf } from './paste-rules.js';
 
@@ -27,7 +27,8 @@ export function splitParagraphs(raw: string, budget: Budget = NO_DEADLINE): stri
     }
   }
   if (current.length > 0) blocks.push(current);
-  return blocks.flatMap(apartFurniture).flatMap(unwrapBlock);
+  const timestamps = new TimestampLines(budget);
+  return blocks.flatMap((block) => apartFurniture(block, timestamps)).flatMap(unwrapBlock);
 }
 
 /**
@@ -36,12 +37,12 @@ export function splitParagraphs(raw: string, budget: Budget = NO_DEADLINE): stri
  * as a wrapped line would be: the rules that remove or read them see it
  * whole (and a headline above them stays the headline alone).
  */
-function apartFurniture(lines: string[]): string[][] {
+function apartFurniture(lines: string[], timestamps: TimestampLines): string[][] {
   if (lines.length === 1) return [lines];
   const out: string[][] = [];
   let run: string[] = [];
   for (const line of lines) {
-    if (isBoilerplateLine(line) || bylineOf(line) !== null || bareTimestamp(line) !== null) {
+    if (isBoilerplateLine(line) || bylineOf(line, timestamps) !== null || timestamps.of(line) !== null) {
       if (run.length > 0) out.push(run);
       out.push([line]);
       run = [];

@@ -26,6 +26,17 @@ const page = (body: string, head = '<title>Hostile</title>') =>
 const PROSE =
   'The provincial council met on Tuesday to discuss the water supply of the city, which has been short for weeks.';
 
+const MONTHS = 'January February March April May June July August September October November December'.split(' ');
+
+/** `count` lines that are each a date ("March 5, 2024"), as many of them different as there are dates from 1900 to 2099. */
+function dateLines(count: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    lines.push(`${MONTHS[Math.floor(i / 5_600) % 12]} ${1 + (Math.floor(i / 200) % 28)}, ${1900 + (i % 200)}`);
+  }
+  return lines.join('\n');
+}
+
 export const HOSTILE_INPUTS: readonly HostileInput[] = [
   {
     name: 'deep-divs',
@@ -239,6 +250,13 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
     what: '"< " × 2,250,000 in a text file (4.5 MB), one line',
     code: 'NO_ARTICLE_TEXT',
     bytes: () => utf8('< '.repeat(2_250_000)),
+  },
+  {
+    name: 'date-lines',
+    file: 'date-lines.txt',
+    what: '250,000 lines that are each a date, 67,200 of them different (4.1 MB)',
+    code: 'TOO_COMPLEX',
+    bytes: () => utf8(dateLines(250_000)),
   },
   {
     name: 'meta-date-long',

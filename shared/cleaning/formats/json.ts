@@ -3,7 +3,7 @@ import { InvalidInputError } from '../../errors.js';
 import type { Budget } from '../budget.js';
 import { parseDate } from '../dates.js';
 import type { DocumentMetadata, ParsedDocument } from '../document.js';
-import { LIMITS, tooComplex } from '../limits.js';
+import { jsonNestsPast, LIMITS, tooComplex } from '../limits.js';
 import { parseHtml } from './html.js';
 import { parseText } from './text.js';
 
@@ -59,14 +59,5 @@ export function parseJsonArticle(text: string, budget?: Budget): ParsedDocument 
 
 /** Throws TOO_COMPLEX when arrays and objects nest deeper than LIMITS.json.depth (brackets in strings do not count). */
 function checkJsonDepth(text: string): void {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // A string: to its closing quote, past escaped characters.
-      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
-    } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > LIMITS.json.depth) throw tooComplex('how deep the JSON nests', LIMITS.json.depth);
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
+  if (jsonNestsPast(text, LIMITS.json.depth)) throw tooComplex('how deep the JSON nests', LIMITS.json.depth);
 }

@@ -6,9 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findSpeaker } from '../../../shared/analysis/claims.js';
+import { OfflineEngine } from '../../../shared/analysis/offline-engine.js';
 import { quotations } from '../../../shared/analysis/quotes.js';
-import { splitSentences } from '../../../shared/analysis/sentences.js';
+import { MAX_SENTENCE_BYTES, splitSentences } from '../../../shared/analysis/sentences.js';
 import { summarize } from '../../../shared/analysis/summarize.js';
+import { failure } from '../../helpers/errors.js';
 
 /** Characters handed to RegExp test and exec while `run` runs. */
 function regexpCharsRead(run: () => void): number {
@@ -102,5 +104,44 @@ describe('a text of many short sentences', () => {
     } finally {
       intl.Segmenter = Real;
     }
+  });
+});
+
+describe('a sentence past the bound a bullet or a claim has', () => {
+  const analyze = (text: string) =>
+    new OfflineEngine().analyze(
+      { text, title: null, language: 'en', publishedAt: null, contentHash: 'h' },
+      { targetLanguages: ['ar'] },
+    );
+
+  it('ends a text that is one such sentence NO_ARTICLE_TEXT, with nothing to store', async () => {
+    // Prepare: "Dr. " × 100,000 is one 400 KB sentence within the word limit (it was one 400 KB bullet,
+    // and the record past DynamoDB's 400 KB item once its claims or a translation joined it).
+    const text = 'Dr. '.repeat(100_000);
+    // Act
+    const error = await failure(analyze(text));
+    // Assess
+    expect(error).toMatchObject({ code: 'NO_ARTICLE_TEXT', permanent: true });
+  });
+
+  it('takes the other sentences of the article for its bullets and claims', async () => {
+    // Prepare: an article whose first sentence, full of figures, runs on for 2,000 words (16 KB).
+    const long = `The ministry said 14 schools and 2,300 homes in Basra lost water on 3 March ${'and the next day '.repeat(500)}again.`;
+    const prose = [
+      'The council approved 14 new schools on Monday, the mayor said, and work starts in March.',
+      'Officials said the budget of 25 billion dinars would cover the first six of them this year.',
+      'Residents of the southern districts have waited for new classrooms since the floods of 2019.',
+      'The education ministry said 3,000 pupils now study in shifts in buildings meant for half as many.',
+    ].join(' ');
+    const text = `${long}\n\n${prose}\n\n${prose}`;
+    // Act
+    const result = await analyze(text);
+    // Assess: bullets and claims from the bounded sentences; the long one is none of them.
+    expect(result.summary.bullets.length).toBeGreaterThanOrEqual(3);
+    expect(result.claims.length).toBeGreaterThan(0);
+    const stored = [result.summary.headline, result.summary.short, ...result.summary.bullets];
+    stored.push(...result.claims.flatMap((c) => [c.text, c.evidence ?? '']));
+    expect(stored.filter((field) => field.includes('and the next day and the next day'))).toEqual([]);
+    for (const field of stored) expect(Buffer.byteLength(field)).toBeLessThanOrEqual(MAX_SENTENCE_BYTES);
   });
 });

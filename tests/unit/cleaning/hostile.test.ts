@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import * as chrono from 'chrono-node';
 import { Parser } from 'htmlparser2';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
@@ -17,12 +18,14 @@ import { scanHtml, withoutUnreadAttributes } from '../../../shared/cleaning/form
 import { parseMarkdown } from '../../../shared/cleaning/formats/markdown.js';
 import { markdownParts } from '../../../shared/cleaning/formats/markdown-parts.js';
 import { cleanDocument } from '../../../shared/cleaning/index.js';
+import { LIMITS } from '../../../shared/cleaning/limits.js';
 import { splitParagraphs } from '../../../shared/cleaning/plaintext.js';
 import { PrecisError } from '../../../shared/errors.js';
 import { DEFAULT_MAX_OBJECT_BYTES } from '../../../shared/limits.js';
 import { HOSTILE_INPUTS, TERMINAL_CONTROLS } from '../../helpers/hostile.js';
 import { SAMPLES_DIR, sharedFile } from '../../helpers/samples.js';
 
+const utf8 = (text: string) => new TextEncoder().encode(text);
 const FIXTURES = join(import.meta.dirname, '../../fixtures/pages');
 
 function outcome(bytes: Uint8Array, name: string): string {
@@ -93,6 +96,35 @@ describe('an upload built to hurt the cleaner', () => {
     }
   });
 
+  it('reads a line of a text that is a date once, however often it comes and whichever rule asks', () => {
+    // Prepare: count chrono's English reads (the first reader a timestamp line is given).
+    const reads = vi.spyOn(chrono.strict, 'parse');
+    try {
+      // Act: 300,000 times the same date line (4.2 MB), all of it furniture.
+      const code = outcome(utf8('March 5, 2024\n'.repeat(300_000)), 'a.txt');
+      // Assess: the paste rules asked chrono up to three times a line, 900,000 reads (6 s of CPU).
+      expect(code).toBe('NO_ARTICLE_TEXT');
+      expect(reads.mock.calls.length).toBeLessThanOrEqual(2);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
+  it('refuses a text of more different date lines than the limit before chrono has read them all', () => {
+    // Prepare
+    const reads = vi.spyOn(chrono.strict, 'parse');
+    const input = HOSTILE_INPUTS.find((i) => i.name === 'date-lines');
+    try {
+      // Act
+      const code = outcome(input?.bytes() ?? new Uint8Array(), 'a.txt');
+      // Assess: TOO_COMPLEX after at most the limit's reads, not 250,000 lines read three times each.
+      expect(code).toBe('TOO_COMPLEX');
+      expect(reads.mock.calls.length).toBeLessThanOrEqual(LIMITS.text.timestampLines);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
   it('reads no date from a meta tag of megabytes, which chrono read whole', () => {
     const input = HOSTILE_INPUTS.find((i) => i.name === 'meta-date-long');
     const cleaned = cleanDocument(input?.bytes() ?? new Uint8Array(), { name: 'a.html' });
@@ -107,6 +139,28 @@ describe('an upload built to hurt the cleaner', () => {
     const cleaned = cleanDocument(input?.bytes() ?? new Uint8Array(), { name: 'a.html' });
     expect(cleaned.byline).toBeNull();
     expect(cleaned.text).toContain('The provincial council met');
+  });
+
+  it('parses no JSON-LD nested past the limit, and reads the other JSON-LD of the page', () => {
+    // Prepare: a script of 2,000,000 nested arrays (4 MB) before the article's own JSON-LD.
+    const deep = `<script type="application/ld+json">${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}</script>`;
+    const own = '<script type="application/ld+json">{"@type":"NewsArticle","author":{"name":"Jane Doe"}}</script>';
+    const body = `<article><p>${'The provincial council met on Tuesday to discuss the water supply of the city. '.repeat(3)}</p></article>`;
+    const bytes = utf8(
+      `<!doctype html><html><head><title>Water</title>${deep}${own}</head><body>${body}</body></html>`,
+    );
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      // Act
+      const cleaned = cleanDocument(bytes, { name: 'a.html' });
+      // Assess: JSON.parse built all 2,000,000 arrays (1.4 s and 350 MB) before the depth was looked at.
+      const longest = Math.max(0, ...parse.mock.calls.map(([text]) => String(text).length));
+      expect(longest).toBeLessThan(10_000);
+      expect(cleaned.byline).toBe('Jane Doe');
+      expect(cleaned.text).toContain('The provincial council met');
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('names the limit it passed', () => {
