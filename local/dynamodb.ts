@@ -93,6 +93,50 @@ function keepTableDescriptions(): void {
 }
 keepTableDescriptions();
 
+/** An attribute value as dynalite holds it (the wire's shape). */
+interface WireValue {
+  S?: string;
+  SS?: string[];
+  M?: Record<string, WireValue>;
+  L?: WireValue[];
+}
+
+/** How many more bytes a string takes in UTF-8 than it has UTF-16 code units. */
+const utf8Excess = (text: string) => Buffer.byteLength(text, 'utf8') - text.length;
+
+/** The UTF-8 excess of an item's (or a map's) names and of every string in its values, nested ones too. */
+function itemUtf8Excess(item: Record<string, WireValue>): number {
+  let excess = 0;
+  for (const [name, value] of Object.entries(item)) excess += utf8Excess(name) + valueUtf8Excess(value);
+  return excess;
+}
+
+function valueUtf8Excess(value: WireValue): number {
+  if (typeof value.S === 'string') return utf8Excess(value.S);
+  if (value.SS) return value.SS.reduce((sum, text) => sum + utf8Excess(text), 0);
+  if (value.M) return itemUtf8Excess(value.M);
+  if (value.L) return value.L.reduce((sum, element) => sum + valueUtf8Excess(element), 0);
+  return 0;
+}
+
+/**
+ * DynamoDB counts an item's size in UTF-8 bytes (its attribute names and
+ * strings), and refuses a write past 400 KB. dynalite counts their UTF-16
+ * code units, so a record in Arabic or Cyrillic could pass locally at up to
+ * twice the size AWS refuses. Asked with the item alone (the 400 KB check
+ * of PutItem, UpdateItem and BatchWriteItem, and BatchGetItem's 16 MB of
+ * answer), its item size now adds what UTF-8 takes beyond that; its other
+ * uses (capacity units, the 1 MB of a query's page) count as before.
+ */
+function measureItemsInBytes(): void {
+  const require = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+  const db = require('./db') as { itemSize: (item: Record<string, WireValue>, ...rest: unknown[]) => number };
+  const itemSize = db.itemSize;
+  db.itemSize = (item, ...rest) =>
+    rest.length === 0 ? itemSize(item) + itemUtf8Excess(item) : itemSize(item, ...rest);
+}
+measureItemsInBytes();
+
 /** A copy of a parsed expression, each object with its own prototype (the parsers make some with none). */
 function copied<T>(value: T): T {
   if (Array.isArray(value)) return value.map(copied) as T;

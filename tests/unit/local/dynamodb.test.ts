@@ -136,4 +136,35 @@ describe('the local DynamoDB', () => {
     await expect(unused()).rejects.toThrow(/unused in expressions: keys: \{:spare\}/);
     await expect(unused()).rejects.toThrow(/unused in expressions: keys: \{:spare\}/);
   });
+
+  it('refuses an item past 400 KB counted in UTF-8 bytes, as DynamoDB does, not in UTF-16 units', async () => {
+    // Prepare: Cyrillic text, two bytes a letter in UTF-8 and one UTF-16 unit.
+    const client = await start();
+    await client.send(table('id'));
+    await settled(client, 'ACTIVE');
+    const letters = (count: number) => 'д'.repeat(count);
+    const put = (id: string, text: string) =>
+      client.send(new PutItemCommand({ TableName: 'things', Item: { id: { S: id }, text: { S: text } } }));
+    const setNested = (id: string, text: string) =>
+      client.send(
+        new UpdateItemCommand({
+          TableName: 'things',
+          Key: { id: { S: id } },
+          UpdateExpression: 'SET doc = :doc',
+          ExpressionAttributeValues: { ':doc': { M: { заголовок: { L: [{ S: text }] } } } },
+        }),
+      );
+    // Act and assess: 250,000 letters are 500,000 bytes (250,000 units); 150,000 are 300,000 bytes.
+    await expect(put('big', letters(250_000))).rejects.toThrow(/Item size has exceeded the maximum allowed size/);
+    await expect(setNested('nested', letters(250_000))).rejects.toThrow(/Item size to update has exceeded/);
+    await put('fits', letters(150_000));
+    await setNested('fits too', letters(150_000));
+    // The two together would be 600,000 bytes: the update that makes them so is refused, the item kept as it was.
+    await expect(setNested('fits', letters(150_000))).rejects.toThrow(/Item size to update has exceeded/);
+    const { Item } = await client.send(new GetItemCommand({ TableName: 'things', Key: { id: { S: 'fits' } } }));
+    expect(Item?.text?.S).toHaveLength(150_000);
+    expect(Item?.doc).toBeUndefined();
+    const { Item: big } = await client.send(new GetItemCommand({ TableName: 'things', Key: { id: { S: 'big' } } }));
+    expect(big).toBeUndefined();
+  });
 });
