@@ -9,13 +9,13 @@
  *   npx tsx bench/request-cost.ts [--requests 400] [--rounds 5] [--only UpdateItem]
  */
 import '../local/process-env.js';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_CREDENTIALS } from '../local/stack.js';
 import { startTestStack } from '../tests/helpers/stack.js';
+import { median, threadCpuMsFrom } from './lib/stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,12 +28,8 @@ const requests = Number(values.requests);
 const rounds = Number(values.rounds);
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
-/** This thread's CPU time so far, ms (clock ticks of 10 ms). */
-function threadCpuMs(): number {
-  const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
+/** This thread's CPU time so far, ms. */
+const threadCpuMs = () => threadCpuMsFrom('/proc/thread-self/stat');
 
 const { stack, close } = await startTestStack({ PRECIS_SWEEP_INTERVAL_MS: '0' });
 const region = 'us-east-1';
@@ -125,7 +121,6 @@ try {
 } finally {
   await close();
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 console.log(`CPU of this thread per request, µs (median of ${rounds} rounds of ${requests}; all rounds):`);
 for (const [name, xs] of samples)
   console.log(`  ${median(xs).toFixed(0).padStart(5)}  ${name}  [${xs.map((x) => x.toFixed(0)).join(' ')}]`);

@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { threadCpuMsFrom } from './lib/stats.js';
 import { benchUploads, type UploadEnd } from './uploads.js';
 
 const { values } = parseArgs({
@@ -56,10 +57,7 @@ function threadCpu(): Map<string, number> {
   }
   for (const tid of tids) {
     try {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime and stime, in clock ticks of 10 ms.
-      threads.set(tid, (Number(fields[11]) + Number(fields[12])) * 10);
+      threads.set(tid, threadCpuMsFrom(`/proc/self/task/${tid}/stat`));
     } catch {
       // The thread ended meanwhile.
     }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** The value at quantile q (0–1) of some numbers, by the nearest rank. */
 export function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return Number.NaN;
@@ -41,4 +43,15 @@ export async function cpuMsOf(work: () => unknown): Promise<number> {
   await work();
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1000;
+}
+
+/**
+ * A thread's CPU time so far, ms (user and system, in clock ticks of 10 ms),
+ * from its `stat` file under /proc (Linux): `/proc/thread-self/stat` for the
+ * calling thread, `/proc/self/task/<tid>/stat` for another.
+ */
+export function threadCpuMsFrom(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
