@@ -3,6 +3,9 @@ import { createRequire } from 'node:module';
 import dynalite from 'dynalite';
 import { closeNow, listen } from './listen.js';
 
+/** require as dynalite's own modules resolve it: its files (`./db`, `./validations`) and its dependencies. */
+const dynaliteRequire = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+
 /**
  * dynalite reads a query or a scan through a stream over a LevelDB iterator,
  * and closes the iterator when the stream ends or is cut short by calling
@@ -15,8 +18,7 @@ import { closeNow, listen } from './listen.js';
  * `return()`, the stream closes its iterator.
  */
 function closeIteratorsOnReturn(): void {
-  const level = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-  const { AbstractValueIterator } = createRequire(level.resolve('level'))('abstract-level') as {
+  const { AbstractValueIterator } = createRequire(dynaliteRequire.resolve('level'))('abstract-level') as {
     AbstractValueIterator: { prototype: object };
   };
   // The base of abstract-level's iterators (entries, keys, values).
@@ -51,8 +53,7 @@ interface TableStore {
  * requests, which change theirs before writing it, read their own as before.
  */
 function keepTableDescriptions(): void {
-  const require = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-  const db = require('./db') as { create: (options: unknown) => TableStore };
+  const db = dynaliteRequire('./db') as { create: (options: unknown) => TableStore };
   const create = db.create;
   db.create = (options) => {
     const store = create(options);
@@ -129,8 +130,7 @@ function valueUtf8Excess(value: WireValue): number {
  * uses (capacity units, the 1 MB of a query's page) count as before.
  */
 function measureItemsInBytes(): void {
-  const require = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-  const db = require('./db') as { itemSize: (item: Record<string, WireValue>, ...rest: unknown[]) => number };
+  const db = dynaliteRequire('./db') as { itemSize: (item: Record<string, WireValue>, ...rest: unknown[]) => number };
   const itemSize = db.itemSize;
   db.itemSize = (item, ...rest) =>
     rest.length === 0 ? itemSize(item) + itemUtf8Excess(item) : itemSize(item, ...rest);
@@ -177,8 +177,9 @@ const KEPT_EXPRESSIONS = 512;
  * names and values share a parse.
  */
 function keepParsedExpressions(): void {
-  const require = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-  const validations = require('./validations') as { validateExpressions: (data: Expressions) => string | undefined };
+  const validations = dynaliteRequire('./validations') as {
+    validateExpressions: (data: Expressions) => string | undefined;
+  };
   const validate = validations.validateExpressions;
   const kept = new Map<string, { message: string | undefined; parsed: Partial<Expressions> }>();
   validations.validateExpressions = (data) => {
