@@ -14,13 +14,18 @@
  *   npm run compare:extraction -- --save /tmp/before.json
  *   npm run compare:extraction -- --against /tmp/before.json [--list]
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { type PageScore, scorePage, summarise } from '../bench/lib/shingles.js';
+import { type PageScore, scorePage } from '../bench/lib/shingles.js';
 import { CLEANER_VERSION, cleanDocument, loadLanguageModels } from '../shared/cleaning/index.js';
-import { scrapinghubTune, trafilaturaTune } from './lib/extraction-halves.js';
+import {
+  EXTRACTION_DATA,
+  lookedAtPages,
+  type LookedAtPage as Page,
+  skipWithoutExtractionData,
+} from './lib/extraction-halves.js';
+import { type SegmentCounts, segmentCounts, setScores } from './lib/extraction-scores.js';
 import { FOLDS, foldOfPage, formatDifference, pairedDifference } from './lib/paired-folds.js';
 
 const { values } = parseArgs({
@@ -32,45 +37,15 @@ const { values } = parseArgs({
     trafilatura: { type: 'string' },
   },
 });
-const SH = values.data ?? resolve(import.meta.dirname, '../../shared/eval-data/extraction/scrapinghub-aeb');
-const TRAF =
-  values.trafilatura ?? resolve(import.meta.dirname, '../../shared/eval-data/extraction/trafilatura-eval-dev');
-if (!existsSync(join(SH, 'ground-truth.json')) || !existsSync(join(TRAF, 'annotations.jsonl'))) {
-  console.log(
-    `Skipped: ${SH} or ${TRAF} is absent (the evaluation data sits beside the project, in ../shared/eval-data).`,
-  );
-  process.exit(0);
-}
+const SH = values.data ?? EXTRACTION_DATA.scrapinghub;
+const TRAF = values.trafilatura ?? EXTRACTION_DATA.trafilatura;
+skipWithoutExtractionData(SH, TRAF);
 if (!values.save === !values.against) {
   console.error('Give --save FILE (before a change) or --against FILE (after it).');
   process.exit(2);
 }
 
-interface Page {
-  set: 'sh' | 'traf';
-  id: string;
-  file: string;
-  gold?: string;
-  with?: string[];
-  without?: string[];
-}
-const pages: Page[] = [];
-const truth = JSON.parse(readFileSync(join(SH, 'ground-truth.json'), 'utf8')) as Record<
-  string,
-  { articleBody: string }
->;
-for (const name of readdirSync(join(SH, 'html'))
-  .filter((f) => f.endsWith('.html.gz'))
-  .sort()) {
-  const id = name.replace('.html.gz', '');
-  if (scrapinghubTune(id))
-    pages.push({ set: 'sh', id, file: join(SH, 'html', name), gold: truth[id]?.articleBody ?? '' });
-}
-for (const line of readFileSync(join(TRAF, 'annotations.jsonl'), 'utf8').split('\n').filter(Boolean)) {
-  const a = JSON.parse(line) as { id: string; html_file: string; with: string[]; without: string[] };
-  if (trafilaturaTune(a.id))
-    pages.push({ set: 'traf', id: a.id, file: join(TRAF, a.html_file), with: a.with, without: a.without });
-}
+const pages = lookedAtPages(SH, TRAF);
 
 await loadLanguageModels();
 const key = (p: Page) => `${p.set}:${p.id}`;
@@ -92,24 +67,17 @@ const saved = JSON.parse(readFileSync(values.against as string, 'utf8')) as {
   cleanerVersion: string;
   texts: Record<string, string>;
 };
-const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
 /** A page's score: ScrapingHub's precision and recall, or trafilatura's counts of segments. */
-type Score = { sh: PageScore } | { counts: [tp: number, fp: number, fn: number] };
+type Score = { sh: PageScore } | { counts: SegmentCounts };
 function score(page: Page, text: string): Score {
-  if (page.set === 'sh') return { sh: scorePage(page.gold ?? '', text) };
-  const out = collapse(text);
-  const missed = (page.with ?? []).filter((s) => !out.includes(collapse(s))).length;
-  const found = (page.without ?? []).filter((s) => out.includes(collapse(s))).length;
-  return { counts: [(page.with?.length ?? 0) - missed, found, missed] };
+  return page.set === 'sh' ? { sh: scorePage(page.gold ?? '', text) } : { counts: segmentCounts(page, text) };
 }
 /** ScrapingHub's F1 and trafilatura's F over some pages' scores. */
 function sets(scores: Score[]): { sh: number; traf: number } {
-  const sh = scores.flatMap((s) => ('sh' in s ? [s.sh] : []));
-  let [tp, fp, fn] = [0, 0, 0];
-  for (const s of scores) if ('counts' in s) [tp, fp, fn] = [tp + s.counts[0], fp + s.counts[1], fn + s.counts[2]];
-  const p = tp / Math.max(1, tp + fp);
-  const r = tp / Math.max(1, tp + fn);
-  return { sh: sh.length ? summarise(sh).f1 : 0, traf: p + r === 0 ? 0 : (2 * p * r) / (p + r) };
+  return setScores(
+    scores.flatMap((s) => ('sh' in s ? [s.sh] : [])),
+    scores.flatMap((s) => ('counts' in s ? [s.counts] : [])),
+  );
 }
 const before = pages.map((p) => score(p, saved.texts[key(p)] ?? ''));
 const after = pages.map((p) => score(p, texts[key(p)] ?? ''));
@@ -132,6 +100,7 @@ for (const [set, name] of [
   );
   console.log(`${name} ${all0[set].toFixed(4)} to ${all1[set].toFixed(4)}, per fold ${formatDifference(difference)}`);
 }
+const counted = ({ tp, fp, fn }: SegmentCounts) => `${tp}/${fp}/${fn}`;
 if (values.list) {
   for (const page of changed) {
     const [b, a] = [before[pages.indexOf(page)], after[pages.indexOf(page)]] as [Score, Score];
@@ -139,7 +108,7 @@ if (values.list) {
       'sh' in b && 'sh' in a
         ? `P ${b.sh.precision.toFixed(2)} to ${a.sh.precision.toFixed(2)}, R ${b.sh.recall.toFixed(2)} to ${a.sh.recall.toFixed(2)}`
         : 'counts' in b && 'counts' in a
-          ? `TP/FP/FN ${b.counts.join('/')} to ${a.counts.join('/')}`
+          ? `TP/FP/FN ${counted(b.counts)} to ${counted(a.counts)}`
           : '';
     console.log(`  ${page.set} ${page.id.slice(0, 12)} ${moved}`);
   }

@@ -18,10 +18,11 @@ import { parseHTML } from 'linkedom';
 import { type PageScore, scorePage, summarise } from '../bench/lib/shingles.js';
 import { cleanDocument, loadLanguageModels } from '../shared/cleaning/index.js';
 import { type FigureTable, measuredHere, writeFiguresAndSay } from './lib/doc-figures.js';
-import { scrapinghubTune, trafilaturaTune } from './lib/extraction-halves.js';
+import { EXTRACTION_DATA, scrapinghubTune, trafilaturaTune } from './lib/extraction-halves.js';
+import { pooledF, segmentCounts } from './lib/extraction-scores.js';
 
-const DATA = resolve(import.meta.dirname, '../../shared/eval-data/extraction/scrapinghub-aeb');
-const TRAFILATURA = resolve(import.meta.dirname, '../../shared/eval-data/extraction/trafilatura-eval-dev');
+const DATA = EXTRACTION_DATA.scrapinghub;
+const TRAFILATURA = EXTRACTION_DATA.trafilatura;
 const { values } = parseArgs({
   options: {
     below: { type: 'string', default: '0.8' },
@@ -219,14 +220,8 @@ function trafilaturaSet(dir: string): void {
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Annotation);
-  const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
   /** Where the misses are: pages refused, pages read from the wrong part (every `with` segment missed), the rest. */
   const misses = { refused: 0, refusedFn: 0, wrongPart: 0, wrongPartFn: 0, partialFn: 0, fp: 0 };
-  const prf = (tp: number, fp: number, fn: number) => {
-    const p = tp / Math.max(1, tp + fp);
-    const r = tp / Math.max(1, tp + fn);
-    return { f: p + r === 0 ? 0 : (2 * p * r) / (p + r), p, r };
-  };
   const count = (extract: (html: Buffer) => string | null, tally = false) => {
     let tp = 0;
     let fn = 0;
@@ -234,9 +229,7 @@ function trafilaturaSet(dir: string): void {
     const half = { tune: { tp: 0, fp: 0, fn: 0, n: 0 }, held: { tp: 0, fp: 0, fn: 0, n: 0 } };
     for (const page of pages) {
       const text = extract(gunzipSync(readFileSync(join(dir, page.html_file))));
-      const out = collapse(text ?? '');
-      const missed = page.with.filter((segment) => !out.includes(collapse(segment))).length;
-      const found = page.without.filter((segment) => out.includes(collapse(segment))).length;
+      const { fp: found, fn: missed } = segmentCounts(page, text ?? '');
       tp += page.with.length - missed;
       fn += missed;
       fp += found;
@@ -252,8 +245,12 @@ function trafilaturaSet(dir: string): void {
         [misses.wrongPart, misses.wrongPartFn] = [misses.wrongPart + 1, misses.wrongPartFn + missed];
       else misses.partialFn += missed;
     }
-    const [tune, held] = [half.tune, half.held].map((x) => ({ ...prf(x.tp, x.fp, x.fn), n: x.n }));
-    return { ...prf(tp, fp, fn), tune: tune as { f: number; n: number }, held: held as { f: number; n: number } };
+    const [tune, held] = [half.tune, half.held].map((x) => ({ ...pooledF(x), n: x.n }));
+    return {
+      ...pooledF({ tp, fp, fn }),
+      tune: tune as { f: number; n: number },
+      held: held as { f: number; n: number },
+    };
   };
   const precis = count((html) => {
     try {

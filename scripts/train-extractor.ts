@@ -26,11 +26,10 @@
  *
  *   npm run train:extractor [-- --dry-run] [--study-choice]
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { type PageScore, scorePage, summarise } from '../bench/lib/shingles.js';
+import { type PageScore, scorePage } from '../bench/lib/shingles.js';
 import { NO_DEADLINE } from '../shared/cleaning/budget.js';
 import { decodeBytes } from '../shared/cleaning/decode.js';
 import { type BlockModel, blockFeatures, FEATURES, withBlockModel } from '../shared/cleaning/formats/block-model.js';
@@ -39,33 +38,26 @@ import { readBlocks } from '../shared/cleaning/formats/extract.js';
 import { pageBody } from '../shared/cleaning/formats/html.js';
 import { cleanDocument, loadLanguageModels } from '../shared/cleaning/index.js';
 import { compareChoices, study } from './lib/extraction-choice.js';
-import { scrapinghubTune, trafilaturaTune } from './lib/extraction-halves.js';
+import {
+  EXTRACTION_DATA,
+  type LookedAtPage,
+  lookedAtPages,
+  skipWithoutExtractionData,
+} from './lib/extraction-halves.js';
 import { fitLogistic, type Sample } from './lib/extraction-logistic.js';
+import { collapse, type SegmentCounts, segmentCounts, setScores } from './lib/extraction-scores.js';
 import { FOLDS, foldOfPage, meanInterval } from './lib/paired-folds.js';
 
-const SH = resolve(import.meta.dirname, '../../shared/eval-data/extraction/scrapinghub-aeb');
-const TRAF = resolve(import.meta.dirname, '../../shared/eval-data/extraction/trafilatura-eval-dev');
 const OUT = new URL('../shared/cleaning/formats/block-model-weights.json', import.meta.url);
 const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean' }, 'study-choice': { type: 'boolean' } } });
 
-if (!existsSync(join(SH, 'ground-truth.json')) || !existsSync(join(TRAF, 'annotations.jsonl'))) {
-  console.log(
-    `Skipped: ${SH} or ${TRAF} is absent (the evaluation data sits beside the project, in ../shared/eval-data).`,
-  );
-  process.exit(0);
-}
+skipWithoutExtractionData(EXTRACTION_DATA.scrapinghub, EXTRACTION_DATA.trafilatura);
 
-interface Page {
-  set: 'sh' | 'traf';
-  id: string;
+interface Page extends LookedAtPage {
   bytes: Buffer;
   blocks: PageBlocks;
-  gold?: string;
-  with?: string[];
-  without?: string[];
 }
 
-const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
 /** The page's bytes, and its blocks as the cleaner reads them (decoded, inert markup out). */
 const read = (file: string): { bytes: Buffer; blocks: PageBlocks } | null => {
   const bytes = gunzipSync(readFileSync(file));
@@ -73,24 +65,10 @@ const read = (file: string): { bytes: Buffer; blocks: PageBlocks } | null => {
   return body ? { bytes, blocks: pageBlocks(body, NO_DEADLINE) } : null;
 };
 
-const pages: Page[] = [];
-const truth = JSON.parse(readFileSync(join(SH, 'ground-truth.json'), 'utf8')) as Record<
-  string,
-  { articleBody: string }
->;
-for (const file of readdirSync(join(SH, 'html')).filter((f) => f.endsWith('.html.gz'))) {
-  const id = file.replace('.html.gz', '');
-  if (!scrapinghubTune(id)) continue;
-  const page = read(join(SH, 'html', file));
-  if (page) pages.push({ set: 'sh', id, ...page, gold: truth[id]?.articleBody ?? '' });
-}
-type Annotation = { id: string; html_file: string; with: string[]; without: string[] };
-for (const line of readFileSync(join(TRAF, 'annotations.jsonl'), 'utf8').split('\n').filter(Boolean)) {
-  const a = JSON.parse(line) as Annotation;
-  if (!trafilaturaTune(a.id)) continue;
-  const page = read(join(TRAF, a.html_file));
-  if (page) pages.push({ set: 'traf', id: a.id, ...page, with: a.with, without: a.without });
-}
+const pages: Page[] = lookedAtPages(EXTRACTION_DATA.scrapinghub, EXTRACTION_DATA.trafilatura).flatMap((page) => {
+  const found = read(page.file);
+  return found ? [{ ...page, ...found }] : [];
+});
 
 /** Step 2: each block's label (1 content, 0 boilerplate, null unknown). */
 const TOKEN = /[\p{L}\p{N}_]+/gu;
@@ -162,21 +140,13 @@ function clean(bytes: Buffer): string {
 /** End-to-end scores of a model (null: the rules alone) on some pages: ScrapingHub's F1 and trafilatura's F. */
 function score(model: BlockModel | null, on: Page[]): { sh: number; traf: number } {
   const sh: PageScore[] = [];
-  let [tp, fp, fn] = [0, 0, 0];
+  const traf: SegmentCounts[] = [];
   for (const page of on) {
     const text = withBlockModel(model, () => clean(page.bytes));
     if (page.set === 'sh') sh.push(scorePage(page.gold ?? '', text));
-    else {
-      const out = collapse(text);
-      const missed = (page.with ?? []).filter((s) => !out.includes(collapse(s))).length;
-      tp += (page.with?.length ?? 0) - missed;
-      fn += missed;
-      fp += (page.without ?? []).filter((s) => out.includes(collapse(s))).length;
-    }
+    else traf.push(segmentCounts(page, text));
   }
-  const p = tp / Math.max(1, tp + fp);
-  const r = tp / Math.max(1, tp + fn);
-  return { sh: sh.length ? summarise(sh).f1 : 0, traf: p + r === 0 ? 0 : (2 * p * r) / (p + r) };
+  return setScores(sh, traf);
 }
 
 const K = FOLDS;

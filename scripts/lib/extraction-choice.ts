@@ -9,9 +9,10 @@
  * own reading's paragraphs) is trained on the other folds' pages, by how
  * much the better reading wins, and scored end to end next to the rules.
  */
-import { scorePage, summarise } from '../../bench/lib/shingles.js';
+import { scorePage } from '../../bench/lib/shingles.js';
 import { defaultChoice, type Readings, sharedWith, withChoice } from '../../shared/cleaning/formats/agreement.js';
 import { fitLogistic, type Logistic, predict, type Sample } from './extraction-logistic.js';
+import { segmentCounts, setScores } from './extraction-scores.js';
 
 /** A page as the study needs it: its set, its fold, its gold text or segments. */
 export interface ChoicePage {
@@ -40,14 +41,9 @@ interface Studied {
   theirs: Tally;
 }
 
-const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
-
 function tally(page: ChoicePage, text: string): Tally {
   if (page.set === 'sh') return { ...scorePage(page.gold ?? '', text), tp: 0, fp: 0, fn: 0 };
-  const out = collapse(text);
-  const missed = (page.with ?? []).filter((s) => !out.includes(collapse(s))).length;
-  const fp = (page.without ?? []).filter((s) => out.includes(collapse(s))).length;
-  return { precision: 0, recall: 0, tp: (page.with?.length ?? 0) - missed, fp, fn: missed };
+  return { precision: 0, recall: 0, ...segmentCounts(page, text) };
 }
 
 /** Cleans `page` with the rules' choice and, where Readability was asked, with each reading forced. */
@@ -141,15 +137,10 @@ function train(pages: Studied[], lambda: number): Logistic | null {
 
 /** ScrapingHub's F1 and trafilatura's F of some pages under a choice. */
 function scores(pages: Studied[], pick: (s: Studied) => Tally): { sh: number; traf: number } {
-  const sh = pages.filter((s) => s.page.set === 'sh').map(pick);
-  let [tp, fp, fn] = [0, 0, 0];
-  for (const s of pages.filter((x) => x.page.set === 'traf')) {
-    const t = pick(s);
-    [tp, fp, fn] = [tp + t.tp, fp + t.fp, fn + t.fn];
-  }
-  const p = tp / Math.max(1, tp + fp);
-  const r = tp / Math.max(1, tp + fn);
-  return { sh: sh.length ? summarise(sh).f1 : 0, traf: p + r === 0 ? 0 : (2 * p * r) / (p + r) };
+  return setScores(
+    pages.filter((s) => s.page.set === 'sh').map(pick),
+    pages.filter((s) => s.page.set === 'traf').map(pick),
+  );
 }
 
 /** The folds' scores of the rules' choice, of the best choice per page (a ceiling), and of learned choices. */
