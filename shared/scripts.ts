@@ -52,7 +52,12 @@ export function letterShare(text: string, scripts: readonly RegExp[]): number {
   for (const ch of text) {
     if (!/\p{L}/u.test(ch)) continue;
     letters++;
-    if (scripts.some((script) => script.test(ch))) inScript++;
+    for (const script of scripts) {
+      if (script.test(ch)) {
+        inScript++;
+        break;
+      }
+    }
   }
   return letters === 0 ? 1 : inScript / letters;
 }

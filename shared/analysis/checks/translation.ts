@@ -1,4 +1,4 @@
-import { loadOnce } from '../../lazily.js';
+import { loadOnce, once } from '../../lazily.js';
 import { letterShare } from '../../scripts.js';
 import { compareFigures } from './numbers.js';
 
@@ -30,6 +30,17 @@ const COMPOSITE_SCRIPTS: Record<string, string[]> = {
  * Kazakh Cyrillic, Japanese Han and kana. Null when CLDR does not know it.
  */
 export function expectedScripts(lang: string): RegExp[] | null {
+  if (!SCRIPTS_OF.has(lang)) {
+    if (SCRIPTS_OF.size >= 256) SCRIPTS_OF.clear();
+    SCRIPTS_OF.set(lang, scriptsFromCldr(lang));
+  }
+  return SCRIPTS_OF.get(lang) as RegExp[] | null;
+}
+
+/** Each target language's scripts, read from CLDR once (shared: not to be changed). */
+const SCRIPTS_OF = new Map<string, RegExp[] | null>();
+
+function scriptsFromCldr(lang: string): RegExp[] | null {
   let script: string | undefined;
   try {
     script = new Intl.Locale(lang).maximize().script;
@@ -106,8 +117,11 @@ export function translationProblems(
 
 export function languageName(code: string): string {
   try {
-    return new Intl.DisplayNames(['en'], { type: 'language' }).of(code) ?? code;
+    return languageNames().of(code) ?? code;
   } catch {
     return code;
   }
 }
+
+/** English names of languages, built once. */
+const languageNames = once(() => new Intl.DisplayNames(['en'], { type: 'language' }));

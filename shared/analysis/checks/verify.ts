@@ -47,9 +47,20 @@ const STOP = new Set(
  * languages, figures) are kept whole.
  */
 function stem(word: string): string {
-  const bare = word.replace(/'s$/u, '');
-  return /^[a-z]+$/.test(bare) ? stemmer(bare) : bare;
+  let known = STEMS.get(word);
+  if (known === undefined) {
+    const bare = word.replace(/'s$/u, '');
+    known = /^[a-z]+$/.test(bare) ? stemmer(bare) : bare;
+    // A language's words are many, but not without end: a long-lived process starts again past the cap.
+    if (STEMS.size >= MAX_STEMS) STEMS.clear();
+    STEMS.set(word, known);
+  }
+  return known;
 }
+
+/** Each word's stem as `stem` made it: an article says its words many times, and the verifier reads it twice. */
+const STEMS = new Map<string, string>();
+const MAX_STEMS = 50_000;
 
 /** English clitics, whether written on their word ("didn't") or tokenised apart ("did n't"): no content either way. */
 const CLITIC = /(?<=\p{L})(?:n't|'re|'m|'ve|'ll|'d)$/u;
@@ -77,6 +88,21 @@ export function sentencesOf(text: string): string[] {
     .split(/(?<=[.!?])\s+(?=\S)/u)
     .map((s) => s.trim())
     .filter((s) => unicodePattern(String.raw`[\p{L}\p{N}]`, 'u').test(s));
+}
+
+/**
+ * The stems of an article's content words, from its sentences' (each word
+ * is in one sentence: they are split at white space, which no word holds).
+ * Lower-casing reads a word's neighbours for one letter, a Greek capital
+ * sigma, whose form depends on whether a letter follows; white space ends
+ * what it reads, but for U+FEFF, which it reads past: an article with one
+ * is read whole again.
+ */
+function vocabularyOf(article: string, passages: readonly string[][]): Set<string> {
+  if (article.includes('\uFEFF')) return new Set(contentWords(article));
+  const vocabulary = new Set<string>();
+  for (const passage of passages) for (const word of passage) vocabulary.add(word);
+  return vocabulary;
 }
 
 /** What the verifier measures of one summary sentence, whatever the thresholds. */
@@ -108,13 +134,14 @@ export interface AllowedDates {
  * nor an absent word.
  */
 export function measureSummary(article: string, summary: string, dates?: AllowedDates): SentenceMeasure[] {
-  const vocabulary = new Set(contentWords(article));
+  const passages = sentencesOf(article).map(contentWords);
+  const vocabulary = vocabularyOf(article, passages);
   // How close the article writes each pair of content words, in either order, within one sentence.
   const closest = new Map<string, number>();
   const note = (pair: string, distance: number) => {
     if (distance < (closest.get(pair) ?? Number.POSITIVE_INFINITY)) closest.set(pair, distance);
   };
-  for (const passage of sentencesOf(article).map(contentWords)) {
+  for (const passage of passages) {
     for (let i = 0; i < passage.length; i++) {
       for (let j = i + 1; j <= i + WIDEST_WINDOW && j < passage.length; j++) {
         note(`${passage[i]} ${passage[j]}`, j - i);

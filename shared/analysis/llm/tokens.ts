@@ -14,6 +14,8 @@
  * of its pieces' (give or take a separator's), which keeps chunking linear.
  */
 
+import { keptByText } from '../../kept-by-text.js';
+
 const PIECES =
   /(\p{Script=Latin}+)|(\p{Script=Cyrillic}+)|(\p{Script=Arabic}[\p{Script=Arabic}\p{M}]*)|([\p{Script=Greek}\p{Script=Hebrew}]+)|([\p{Script=Devanagari}\p{Script=Bengali}][\p{Script=Devanagari}\p{Script=Bengali}\p{M}]*)|([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])|(\p{L}[\p{L}\p{M}]*)|(\p{N}+)|(\s+)|([^\s\p{L}\p{N}])/gu;
 
@@ -47,5 +49,11 @@ function fitted(text: string): number {
 
 /** About how many tokens OpenAI's current models (o200k_base) count in a text; rarely fewer than they do. */
 export function estimateTokens(text: string): number {
-  return Math.ceil(fitted(text) * TOKEN_ESTIMATE_MARGIN);
+  return Math.ceil(keptFitted(text) * TOKEN_ESTIMATE_MARGIN);
 }
+
+/**
+ * The fitted counts of the long texts counted last: a call's prompt is counted when its input budget is
+ * checked, when it is admitted and when its answer's usage is read, its article before it is numbered.
+ */
+const keptFitted = keptByText(fitted, 16, 1_000);
