@@ -170,13 +170,15 @@ console.log(JSON.stringify([spec.statusCode, JSON.parse(spec.body).openapi, page
       ),
     ).toEqual([]);
     // The composition and its adapters are in the entry, not in a chunk shared with one loaded on first use (the SQS
-    // queues' imported runtime.ts once), which every cold start would read and link as a file of its own.
+    // queues' imported runtime.ts once, the reader page article.ts), which every cold start would read and link as a
+    // file of its own.
     const entry = result.metafile?.outputs[relative(ROOT, outfile)];
     expect(Object.keys(entry?.inputs ?? {})).toEqual(
       expect.arrayContaining([
         'lambdas/runtime.ts',
         'lambdas/api/deps.ts',
         'shared/storage/dynamo-article-repository.ts',
+        'shared/article.ts',
       ]),
     );
     expect(stderr).toBe('');
