@@ -49,17 +49,26 @@ export const BUNDLING = {
    * 5 to 12M of the api's and analyze's (valgrind, npm run bench's import
    * script), and enough calls to node's path normalisation that TurboFan
    * compiled it during the api's import.
+   *
+   * __dirname and __filename are not in the banner but replaced where the
+   * code reads them (`define`). The banner computed both in every file and
+   * imported 'url' and 'path' for them: each import of a builtin is one more
+   * module request the ESM loader resolves and links, in each of the files
+   * an import reads, though only emscripten's loader (a chunk read on first
+   * use) reads either.
    */
   banner: [
     "import { createRequire as __createRequire } from 'module';",
-    "import { fileURLToPath as __fileURLToPath } from 'url';",
-    "import { dirname as __pathDirname } from 'path';",
     'let __madeRequire;',
     'const __require_ = () => (__madeRequire ??= __createRequire(import.meta.url));',
     'const require = new Proxy(() => {}, { apply: (_, self, args) => __require_().apply(self, args), get: (_, key) => __require_()[key], has: (_, key) => key in __require_() });',
-    'const __filename = __fileURLToPath(import.meta.url);',
-    'const __dirname = __pathDirname(__filename);',
   ].join(' '),
+  /**
+   * CommonJS's __dirname and __filename, read where the code reads them from
+   * the file's import.meta (Node 20.11 and later): the directory and path of
+   * the bundle's file that holds the code, as the banner computed them.
+   */
+  define: { __dirname: 'import.meta.dirname', __filename: 'import.meta.filename' },
   /**
    * Packages bundled from another of their entries. emscripten-wasm-loader
    * (CLD3's loader) is taken from its CommonJS build: its ESM build, which
@@ -106,6 +115,7 @@ export function esbuildOptions(entry: string, outdir: string): BuildOptions {
     minify: BUNDLING.minify,
     sourcemap: BUNDLING.sourceMap,
     banner: { js: BUNDLING.banner },
+    define: { ...BUNDLING.define },
     alias: { ...BUNDLING.alias },
   };
 }
@@ -155,6 +165,7 @@ function esbuildCommand(entry: string, output: string[]): string {
     ...(BUNDLING.minify ? ['--minify'] : []),
     ...(BUNDLING.sourceMap ? ['--sourcemap'] : []),
     `--banner:js=${BUNDLING.banner}`,
+    ...Object.entries(BUNDLING.define).map(([name, to]) => `--define:${name}=${to}`),
     ...Object.entries(BUNDLING.alias).map(([name, to]) => `--alias:${name}=${to}`),
     '--log-level=error',
   ]

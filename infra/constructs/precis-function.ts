@@ -86,6 +86,7 @@ export class PrecisFunction extends Construct {
         // The SDK is bundled at the version the code was tested with, not the runtime's.
         externalModules: [],
         banner: BUNDLING.banner,
+        define: { ...BUNDLING.define },
         esbuildArgs: { '--alias': Object.entries(BUNDLING.alias).map(([name, to]) => `${name}=${to}`) },
         forceDockerBundling: false,
         commandHooks: {

@@ -4,6 +4,7 @@ import httpCors from '@middy/http-cors';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type * as z from 'zod/mini';
+import { TERMINAL_STATUSES } from '../../shared/article.js';
 import { PrecisError } from '../../shared/errors.js';
 import {
   getArticle,
@@ -86,7 +87,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
   let page: ReturnType<typeof import('./reader/page.js').readerPage> | null = null;
   const operations: Record<OperationId, Handler> = {
     readerPage: async () => {
-      page ??= (await import('./reader/page.js')).readerPage(deps.reader ?? { auth: 'apiKey' });
+      page ??= (await import('./reader/page.js')).readerPage(deps.reader ?? { auth: 'apiKey' }, TERMINAL_STATUSES);
       return { statusCode: 200, headers: page.headers, body: page.body };
     },
     // Read at the first request for it, not parsed into every cold start (53 KB).

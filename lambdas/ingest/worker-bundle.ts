@@ -26,6 +26,7 @@ const OPTIONS: BuildOptions = {
   target: 'node20',
   mainFields: [...BUNDLING.mainFields],
   banner: { js: BUNDLING.banner },
+  define: { ...BUNDLING.define },
   alias: { ...BUNDLING.alias },
   metafile: true,
   logLevel: 'error',

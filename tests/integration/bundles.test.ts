@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -170,13 +170,15 @@ console.log(JSON.stringify([spec.statusCode, JSON.parse(spec.body).openapi, page
       ),
     ).toEqual([]);
     // The composition and its adapters are in the entry, not in a chunk shared with one loaded on first use (the SQS
-    // queues' imported runtime.ts once), which every cold start would read and link as a file of its own.
+    // queues' imported runtime.ts once, the reader page article.ts), which every cold start would read and link as a
+    // file of its own.
     const entry = result.metafile?.outputs[relative(ROOT, outfile)];
     expect(Object.keys(entry?.inputs ?? {})).toEqual(
       expect.arrayContaining([
         'lambdas/runtime.ts',
         'lambdas/api/deps.ts',
         'shared/storage/dynamo-article-repository.ts',
+        'shared/article.ts',
       ]),
     );
     expect(stderr).toBe('');
@@ -206,6 +208,28 @@ console.log(JSON.stringify([typeof m.handler, made]));`;
       expect(JSON.parse(stdout)).toEqual(['function', 0]);
     }
   }, 240_000);
+
+  it("gives CommonJS code its file's __dirname and __filename, and imports no builtin for them in the files it does not read them in", async () => {
+    // Prepare: a CommonJS module that reads both, loaded on first use (a chunk of its own) by an entry that does not.
+    const dir = mkdtempSync(join(out, 'dirname-'));
+    writeFileSync(join(dir, 'where.cjs'), 'module.exports = { dir: __dirname, file: __filename };\n');
+    writeFileSync(join(dir, 'entry.mjs'), "export const where = async () => (await import('./where.cjs')).default;\n");
+    const { metafile } = await build({
+      ...esbuildOptions(join(dir, 'entry.mjs'), join(dir, 'out')),
+      logLevel: 'silent',
+      metafile: true,
+    });
+    const outfile = join(dir, 'out', `${BUNDLING.entryName}.mjs`);
+    const script = `const m = await import(${JSON.stringify(outfile)}); console.log(JSON.stringify(await m.where()));`;
+    // Act
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: out });
+    // Assess: the chunk's own directory and file, as CommonJS gives them; the entry imports only what require needs.
+    const chunk = Object.keys(metafile.outputs).find((o) => o.endsWith('.mjs') && o.includes('where-')) as string;
+    expect(JSON.parse(stdout)).toEqual({ dir: join(dir, 'out'), file: resolve(chunk) });
+    const entryText = readFileSync(outfile, 'utf8');
+    expect(entryText.match(/from\s*['"](node:)?[a-z]+['"]/g)).toEqual(["from 'module'"]);
+    expect(entryText).not.toMatch(/__dirname|__filename/);
+  }, 120_000);
 
   it("reads no regular expression literal with a Unicode property class at the api and analyze functions' import", async () => {
     // Act

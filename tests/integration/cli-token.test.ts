@@ -21,6 +21,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ApiCallError, apiTarget } from '../../cli/client.js';
 import { ClientCredentialsTokens } from '../../cli/cognito-token.js';
 import { readerPage } from '../../lambdas/api/reader/page.js';
+import { TERMINAL_STATUSES } from '../../shared/article.js';
 import { runPrecis } from '../helpers/cli.js';
 import { type CognitoGateway, startCognitoGateway } from '../helpers/cognito-gateway.js';
 import { type CognitoStandIn, startCognitoStandIn } from '../helpers/cognito-stand-in.js';
@@ -132,7 +133,7 @@ describe('the Cognito token the CLI gets itself', () => {
       gateway = await startCognitoGateway({
         cognito,
         upstream: () => ({ url: upstreamUrl, apiKey: 'k' }),
-        page: () => readerPage({ auth: 'iam' }),
+        page: () => readerPage({ auth: 'iam' }, TERMINAL_STATUSES),
       });
     });
     afterAll(async () => {

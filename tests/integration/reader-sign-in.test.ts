@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readerConfig } from '../../lambdas/api/deps.js';
 import { readerPage } from '../../lambdas/api/reader/page.js';
 import type { LocalStack } from '../../local/stack.js';
+import { TERMINAL_STATUSES } from '../../shared/article.js';
 import { apiEnvSchema, loadConfig } from '../../shared/config.js';
 import { CHROMIUM, SHOTS, warnWithoutChromium } from '../helpers/chromium.js';
 import { type CognitoGateway, startCognitoGateway } from '../helpers/cognito-gateway.js';
@@ -40,6 +41,7 @@ const pageFor = (env: Record<string, string>) =>
         ...env,
       }),
     ),
+    TERMINAL_STATUSES,
   );
 
 describe.skipIf(!CHROMIUM)('the reader page behind Cognito, in Chromium', () => {

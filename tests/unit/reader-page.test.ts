@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readerConfig } from '../../lambdas/api/deps.js';
 import { readerPage } from '../../lambdas/api/reader/page.js';
+import { TERMINAL_STATUSES } from '../../shared/article.js';
 import { apiEnvSchema, ConfigError, loadConfig } from '../../shared/config.js';
 
 const BASE_ENV = {
@@ -26,7 +27,7 @@ const csp = (page: { headers: Record<string, string> }) =>
 
 describe('the reader page as the api function serves it', () => {
   it('asks for an API key unless the stack says otherwise, and runs only its own script', () => {
-    const page = readerPage(configOf({}));
+    const page = readerPage(configOf({}), TERMINAL_STATUSES);
     expect(page.body).toContain('<meta name="precis-config" content="{&quot;auth&quot;:&quot;apiKey&quot;}">');
     const scripts = [...page.body.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '');
     expect(scripts.length).toBe(1);
@@ -49,7 +50,7 @@ describe('the reader page as the api function serves it', () => {
         scopes: ['openid', 'precis/read', 'precis/reprocess'],
       },
     });
-    const page = readerPage(config);
+    const page = readerPage(config, TERMINAL_STATUSES);
     expect(csp(page)['connect-src']).toContain(COGNITO_ENV.PRECIS_COGNITO_DOMAIN);
     const meta = /<meta name="precis-config" content="([^"]*)">/.exec(page.body)?.[1] ?? '';
     expect(JSON.parse(meta.replaceAll('&quot;', '"').replaceAll('&amp;', '&'))).toEqual(config);

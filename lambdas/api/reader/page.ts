@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AUTH_SCRIPT } from './auth-script.js';
-import { MAIN, PRELUDE } from './script.js';
+import { MAIN, prelude } from './script.js';
 import { START } from './start-script.js';
 import { STYLE } from './style.js';
 
@@ -27,8 +27,6 @@ export type ReaderConfig =
         scopes: string[];
       };
     };
-
-const SCRIPT = PRELUDE + AUTH_SCRIPT + MAIN + START;
 
 const BODY = `
 <header>
@@ -69,7 +67,6 @@ const ICON = `data:image/svg+xml,${encodeURIComponent(
 )}`;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64');
-const scriptHash = sha256(SCRIPT);
 const styleHash = sha256(STYLE);
 
 /** A value inside a double-quoted attribute. */
@@ -80,19 +77,25 @@ const attribute = (text: string) =>
  * The page for one configuration, and the headers that keep it to its own
  * script and style: it may call the API, the bucket's presigned URLs (the
  * uploads) and, with Cognito, the user pool's token endpoint; nothing else.
+ * `terminalStatuses` are the statuses an article ends in (shared/article.ts's
+ * TERMINAL_STATUSES, given by the caller rather than imported: see script.ts).
  */
-export function readerPage(config: ReaderConfig): { body: string; headers: Record<string, string> } {
+export function readerPage(
+  config: ReaderConfig,
+  terminalStatuses: readonly string[],
+): { body: string; headers: Record<string, string> } {
+  const script = prelude(terminalStatuses) + AUTH_SCRIPT + MAIN + START;
   const signIn = config.auth === 'cognito' ? ` ${new URL(config.cognito.domain).origin}` : '';
   return {
     body: `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="precis-config" content="${attribute(JSON.stringify(config))}">
 <link rel="icon" href="${ICON}">
-<title>precis</title><style>${STYLE}</style></head><body>${BODY}<script>${SCRIPT}</script></body></html>\n`,
+<title>precis</title><style>${STYLE}</style></head><body>${BODY}<script>${script}</script></body></html>\n`,
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'content-security-policy': [
         "default-src 'none'",
-        `script-src 'sha256-${scriptHash}'`,
+        `script-src 'sha256-${sha256(script)}'`,
         `style-src 'sha256-${styleHash}'`,
         // The API itself, the bucket's presigned URLs (S3 in AWS, the emulator locally), the token endpoint.
         `connect-src 'self' https: http://127.0.0.1:* http://localhost:*${signIn}`,

@@ -1,17 +1,19 @@
-import { TERMINAL_STATUSES } from '../../../shared/article.js';
-
 /**
  * The reader page's script, but for authorization (auth-script.ts): the
  * article list, one article (its facts, its summary and claims in each of its
  * languages, its text with each claim's evidence marked), keyboard moves in
  * the list and the claims, and uploads. Every text from the API is set as
  * text, never as markup.
+ *
+ * The statuses an article ends in are shared/article.ts's, given by the
+ * page's caller: imported here, that module (in the api's entry) would be a
+ * chunk shared with the page, one more file every cold start reads.
  */
-export const PRELUDE = String.raw`
+export const prelude = (terminalStatuses: readonly string[]) => String.raw`
 'use strict';
 const $ = (selector) => document.querySelector(selector);
 const RTL = new Set(['ar', 'fa', 'he', 'ur', 'ps', 'ckb', 'yi', 'sd', 'ug', 'dv']);
-const TERMINAL = ${JSON.stringify(TERMINAL_STATUSES)};
+const TERMINAL = ${JSON.stringify(terminalStatuses)};
 const BASE = location.pathname.replace(/\/?$/, '/');
 const narrow = matchMedia('(max-width: 49.99rem)');
 const state = { status: '', cursor: null, openId: null, shown: 0 };
