@@ -1,10 +1,12 @@
 /**
  * The article table's indexes made whole again after the local stack was
  * killed. DynamoDB writes an item and its index entries as one; the emulator
- * (dynalite) writes the index entries first and the item after, each on its
- * own, so a process killed between them leaves an entry whose item never
+ * (dynalite) wrote the index entries first and the item after, each on its
+ * own, so a process killed between them left an entry whose item never
  * changed: a listing then shows an article twice, once in a state it left, and
- * a query by status finds it where it is not. A stack that takes over the
+ * a query by status finds it where it is not. The local stack's emulator now
+ * writes them in one LevelDB batch (local/dynamodb.ts), but a data folder a
+ * stack of before left may hold such entries: a stack that takes over the
  * data folder of one that died runs this before it serves anything.
  */
 import {

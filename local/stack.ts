@@ -307,7 +307,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       cacheMiddleware: true,
     });
     await ensureTable(dynamodb, ingestConfig.PRECIS_TABLE);
-    // A stack killed between the emulator's index entries and their item left entries that lie.
+    // A stack killed between the emulator's index entries and their item left entries that lie (the emulator
+    // writes them in one batch now, but a data folder may come from a stack of before).
     if (tookOver) {
       const repair = await repairIndexes(dynamodb, ingestConfig.PRECIS_TABLE);
       if (repair.stale + repair.rewritten > 0)

@@ -8,19 +8,51 @@ import type { ArticleRepository, SourceRef } from '../../shared/ports.js';
 import { type LocalTable, startLocalTable } from '../helpers/local-table.js';
 
 /**
- * The emulator writes an item's index entries first and the item after, each
- * on its own. A stack killed between the two leaves entries that lie: these
- * tests stop the emulator's write at that point (the step it takes next never
- * runs, as in a kill) and check that the repair a restarted stack runs gives
- * each article one true entry again.
+ * The emulator used to write an item's index entries first and the item
+ * after, each on its own (the local stack's emulator now writes them in one
+ * LevelDB batch). A stack of before, killed between the two, left entries
+ * that lie: these tests write the entries as it did and stop the write at
+ * that point (the step it takes next never runs, as in a kill), and check
+ * that the repair a restarted stack runs gives each article one true entry
+ * again.
  */
 
-type IndexWriter = (store: unknown, table: unknown, before: unknown, after: unknown, cb: (e?: Error) => void) => void;
+interface IndexDb {
+  put(key: string, value: unknown, cb: (e?: Error) => void): void;
+  del(key: string, cb: (e?: Error) => void): void;
+}
+interface Store {
+  getIndexDb(type: string, table: string, index: string): IndexDb;
+}
+interface Table {
+  TableName: string;
+  LocalSecondaryIndexes?: unknown[];
+  GlobalSecondaryIndexes?: unknown[];
+}
+type IndexWriter = (store: Store, table: Table, before: unknown, after: unknown, cb: (e?: Error) => void) => void;
 /** The emulator's own module (CommonJS), whose index writer its actions look up at each write. */
 const emulator = createRequire(import.meta.url)('dynalite/db/index.js') as {
   updateIndexes: IndexWriter;
+  getIndexActions: (
+    indexes: unknown[],
+    before: unknown,
+    after: unknown,
+    table: Table,
+  ) => { puts: { index: string; key: string; item: unknown }[]; deletes: { index: string; key: string }[] };
   validationError: (message: string) => Error;
 };
+
+/** Writes an item's index entries as the emulator of before did: the old ones deleted, then the new ones written. */
+async function writeEntriesApart(store: Store, table: Table, before: unknown, after: unknown): Promise<void> {
+  const each = (write: (done: (e?: Error) => void) => void) =>
+    new Promise<void>((resolve, reject) => write((e) => (e ? reject(e) : resolve())));
+  for (const type of ['Local', 'Global'] as const) {
+    const { puts, deletes } = emulator.getIndexActions(table[`${type}SecondaryIndexes`] ?? [], before, after, table);
+    const db = (index: string) => store.getIndexDb(type, table.TableName, index);
+    for (const { index, key } of deletes) await each((done) => db(index).del(key, done));
+    for (const { index, key, item } of puts) await each((done) => db(index).put(key, item, done));
+  }
+}
 
 const TABLE = 'articles';
 let local: LocalTable;
@@ -38,7 +70,10 @@ async function killedMidWrite<T>(write: () => Promise<T>) {
   const original = emulator.updateIndexes;
   emulator.updateIndexes = (store, table, before, after, cb) =>
     // An error the emulator answers with at once: the caller goes on, and the item is never written.
-    original(store, table, before, after, () => cb(emulator.validationError('the process was killed here')));
+    void writeEntriesApart(store, table, before, after).then(
+      () => cb(emulator.validationError('the process was killed here')),
+      cb,
+    );
   try {
     return await write().catch(() => undefined);
   } finally {

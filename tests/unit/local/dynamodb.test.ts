@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CreateTableCommand,
+  DeleteItemCommand,
   DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
@@ -34,6 +36,29 @@ async function start() {
   });
   started.push({ dynamo, client, dir });
   return client;
+}
+
+/** LevelDB as dynalite opens it: its requests, each a trip through the thread pool, are counted by kind. */
+const { ClassicLevel } = createRequire(
+  createRequire(createRequire(import.meta.url).resolve('dynalite')).resolve('level'),
+)('classic-level') as { ClassicLevel: { prototype: Record<string, (...args: unknown[]) => unknown> } };
+const LEVEL_REQUESTS = ['_get', '_getMany', '_put', '_del', '_batch'] as const;
+async function levelRequests(act: () => Promise<unknown>): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const originals = LEVEL_REQUESTS.map((name) => [name, ClassicLevel.prototype[name]] as const);
+  for (const [name, original] of originals) {
+    ClassicLevel.prototype[name] = function (this: unknown, ...args: unknown[]) {
+      counts[name] = (counts[name] ?? 0) + 1;
+      return original?.apply(this, args);
+    };
+  }
+  try {
+    await act();
+  } finally {
+    for (const [name, original] of originals)
+      ClassicLevel.prototype[name] = original as (...args: unknown[]) => unknown;
+  }
+  return counts;
 }
 
 const table = (key: string) =>
@@ -166,5 +191,117 @@ describe('the local DynamoDB', () => {
     expect(Item?.doc).toBeUndefined();
     const { Item: big } = await client.send(new GetItemCommand({ TableName: 'things', Key: { id: { S: 'big' } } }));
     expect(big).toBeUndefined();
+  });
+
+  it('writes an item with its index entries in one LevelDB request, and reads an item it wrote without one', async () => {
+    // Prepare: a table with an index on `kind`, and an item in it.
+    const dir = mkdtempSync(join(tmpdir(), 'precis-dynamo-'));
+    let dynamo = await startDynamo({ port: 0, directory: dir });
+    const clientOf = (endpoint: string) =>
+      new DynamoDBClient({
+        endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      });
+    let client = clientOf(dynamo.endpoint);
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: 'things',
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          AttributeDefinitions: [
+            { AttributeName: 'id', AttributeType: 'S' },
+            { AttributeName: 'kind', AttributeType: 'S' },
+          ],
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: 'byKind',
+              KeySchema: [{ AttributeName: 'kind', KeyType: 'HASH' }],
+              Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['n'] },
+            },
+          ],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      await settled(client, 'ACTIVE');
+      await client.send(new PutItemCommand({ TableName: 'things', Item: { id: { S: 'a' }, kind: { S: 'x' } } }));
+      const move = (kind: string, n: string) =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: 'things',
+            Key: { id: { S: 'a' } },
+            UpdateExpression: 'SET kind = :kind, n = :n',
+            ConditionExpression: 'attribute_exists(id)',
+            ExpressionAttributeValues: { ':kind': { S: kind }, ':n': { N: n } },
+          }),
+        );
+      const ofKind = async (kind: string) =>
+        (
+          await client.send(
+            new QueryCommand({
+              TableName: 'things',
+              IndexName: 'byKind',
+              KeyConditionExpression: 'kind = :kind',
+              ExpressionAttributeValues: { ':kind': { S: kind } },
+            }),
+          )
+        ).Items;
+      const get = async () =>
+        (await client.send(new GetItemCommand({ TableName: 'things', Key: { id: { S: 'a' } } }))).Item;
+
+      // Act: the item moves from one index entry to another (the old entry deleted, the new one and the item written).
+      const moving = await levelRequests(() => move('y', '1'));
+      const reading = await levelRequests(get);
+      // Assess: one batch, no read (the item is the one just written); the index and the item as written.
+      expect(moving).toEqual({ _batch: 1 });
+      expect(reading).toEqual({});
+      expect(await get()).toEqual({ id: { S: 'a' }, kind: { S: 'y' }, n: { N: '1' } });
+      expect(await ofKind('x')).toEqual([]);
+      expect(await ofKind('y')).toEqual([{ id: { S: 'a' }, kind: { S: 'y' }, n: { N: '1' } }]);
+
+      // Act: the server closed and listening again (dynalite opens its LevelDB again), then the item moved again.
+      client.destroy();
+      await dynamo.close();
+      dynamo = await startDynamo({ port: 0, directory: dir });
+      client = clientOf(dynamo.endpoint);
+      // Assess: the table's description and the item read from LevelDB (nothing kept from before), the
+      // description kept again, the item written in one batch again.
+      expect(await levelRequests(get)).toEqual({ _get: 2 });
+      expect(await levelRequests(get)).toEqual({ _get: 1 });
+      expect(await get()).toEqual({ id: { S: 'a' }, kind: { S: 'y' }, n: { N: '1' } });
+      expect(await levelRequests(() => move('z', '2'))).toEqual({ _get: 1, _batch: 1 });
+      expect(await ofKind('y')).toEqual([]);
+      expect(await ofKind('z')).toEqual([{ id: { S: 'a' }, kind: { S: 'z' }, n: { N: '2' } }]);
+      // A refused write keeps the item as it was; a deleted item is gone, with its index entry.
+      await expect(
+        client.send(
+          new PutItemCommand({
+            TableName: 'things',
+            Item: { id: { S: 'a' }, kind: { S: 'w' } },
+            ConditionExpression: 'attribute_not_exists(id)',
+          }),
+        ),
+      ).rejects.toThrow(/conditional/i);
+      expect(await get()).toEqual({ id: { S: 'a' }, kind: { S: 'z' }, n: { N: '2' } });
+      expect(
+        await levelRequests(() => client.send(new DeleteItemCommand({ TableName: 'things', Key: { id: { S: 'a' } } }))),
+      ).toEqual({ _batch: 1 });
+      expect(await get()).toBeUndefined();
+      expect(await ofKind('z')).toEqual([]);
+
+      // Act: an item written, its table deleted and made again.
+      await client.send(new PutItemCommand({ TableName: 'things', Item: { id: { S: 'b' } } }));
+      await client.send(new DeleteTableCommand({ TableName: 'things' }));
+      await settled(client, 'gone');
+      await client.send(table('id'));
+      await settled(client, 'ACTIVE');
+      // Assess: the item went with its table.
+      const { Item } = await client.send(new GetItemCommand({ TableName: 'things', Key: { id: { S: 'b' } } }));
+      expect(Item).toBeUndefined();
+    } finally {
+      client.destroy();
+      await dynamo.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
