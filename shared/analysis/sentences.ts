@@ -181,9 +181,7 @@ export function wordTokens(text: string, language?: string | null): string[] {
   return out;
 }
 
-const BLANK = /\s/u;
-/** A mark or format character: it joins the character before it, so a sentence starting with one is read alone. */
-const JOINS_BEFORE = /^[\p{M}\p{Cf}]/u;
+const BLANK = /\s/;
 
 /**
  * The word tokens of each sentence (ordered, apart, of `text`), as
@@ -201,7 +199,8 @@ export function wordTokensOf(text: string, sentences: readonly Sentence[], langu
     (s) =>
       (s.start > 0 && !BLANK.test(text[s.start - 1] as string)) ||
       (s.end < text.length && !BLANK.test(text[s.end] as string)) ||
-      JOINS_BEFORE.test(s.text),
+      // A mark or format character joins the character before it: a sentence starting with one is read alone.
+      unicodePattern(String.raw`^[\p{M}\p{Cf}]`, 'u').test(s.text),
   );
   let k = 0;
   for (const seg of segments(text, 'word', language)) {
