@@ -181,6 +181,43 @@ export function wordTokens(text: string, language?: string | null): string[] {
   return out;
 }
 
+const BLANK = /\s/;
+
+/**
+ * The word tokens of each sentence (ordered, apart, of `text`), as
+ * wordTokens gives them for its text alone, from one segmentation of the
+ * whole text: a segmenter and its iterator a sentence cost more than the
+ * words of a short one (100,000 one-word list items were 100,000 of each).
+ * Words do not run across white space, so a sentence with white space (or
+ * the text's edge) on both sides is segmented inside as it is alone; one
+ * that touches its neighbour ("。" then the next Chinese sentence), starts
+ * with a mark, or meets a segment that crosses its edge is segmented alone.
+ */
+export function wordTokensOf(text: string, sentences: readonly Sentence[], language?: string | null): string[][] {
+  const out: string[][] = sentences.map(() => []);
+  const alone: boolean[] = sentences.map(
+    (s) =>
+      (s.start > 0 && !BLANK.test(text[s.start - 1] as string)) ||
+      (s.end < text.length && !BLANK.test(text[s.end] as string)) ||
+      // A mark or format character joins the character before it: a sentence starting with one is read alone.
+      unicodePattern(String.raw`^[\p{M}\p{Cf}]`, 'u').test(s.text),
+  );
+  let k = 0;
+  for (const seg of segments(text, 'word', language)) {
+    const end = seg.index + seg.segment.length;
+    while (k < sentences.length && (sentences[k] as Sentence).end <= seg.index) k++;
+    if (k === sentences.length) break;
+    const sentence = sentences[k] as Sentence;
+    if (end <= sentence.start) continue;
+    if (seg.index < sentence.start || end > sentence.end) {
+      for (let j = k; j < sentences.length && (sentences[j] as Sentence).start < end; j++) alone[j] = true;
+      continue;
+    }
+    if (seg.isWordLike && !alone[k]) (out[k] as string[]).push(seg.segment.toLocaleLowerCase());
+  }
+  return out.map((words, i) => (alone[i] ? wordTokens((sentences[i] as Sentence).text, language) : words));
+}
+
 /** A sentence that reads as prose, not a heading, list stub or caption. */
 export function isProse(sentence: Sentence): boolean {
   if (!/[.!?…"”’»)。！？؟]$/u.test(sentence.text)) return false;

@@ -19,7 +19,7 @@ import {
   PERSON,
   type Pronoun,
   pronounOf,
-  SPEAKER_PATTERNS,
+  speakerPatterns,
 } from './speaker-patterns.js';
 
 type Gender = 'he' | 'she' | null;
@@ -81,7 +81,7 @@ function tidy(captured: string, apposition: string | undefined): { name: string;
 
 /** Who a sentence attributes its content to: someone it names, or a pronoun standing for someone named before. */
 export function attribution(sentence: string): Attribution {
-  for (const { re, kind } of SPEAKER_PATTERNS) {
+  for (const { re, kind } of speakerPatterns()) {
     const match = re.exec(sentence);
     const captured = match?.[1];
     if (!captured?.trim()) continue;

@@ -1,7 +1,7 @@
 import type { Summary } from '../article.js';
 import { clip, headlineOf } from './headline.js';
 import { OPENING_MARK } from './quotes.js';
-import { isProse, type Sentence, splitSentences, withinSentenceBound, wordTokens } from './sentences.js';
+import { isProse, type Sentence, splitSentences, withinSentenceBound, wordTokensOf } from './sentences.js';
 
 /** Function words of the languages precis reads most; other languages lean on in-document IDF alone. */
 const STOPWORDS = new Set(
@@ -149,7 +149,9 @@ function sentenceFeatures(text: string, language?: string | null): SentenceFeatu
   // Half a quotation (one that runs on into the next paragraph) is no bullet: it would end or start inside it.
   const candidates = bounded.filter((s) => isProse(s) && !s.partialQuote && !isQuotedHeading(s, perParagraph));
   const pool = candidates.length > 0 ? candidates : bounded;
-  const tokens = pool.map((s) => wordTokens(s.text, language).filter((w) => !STOPWORDS.has(w) && !/^\d+$/.test(w)));
+  const tokens = wordTokensOf(text, pool, language).map((words) =>
+    words.filter((w) => !STOPWORDS.has(w) && !/^\d+$/.test(w)),
+  );
   const df = new Map<string, number>();
   for (const words of tokens) for (const w of new Set(words)) df.set(w, (df.get(w) ?? 0) + 1);
   const n = pool.length;
@@ -219,11 +221,14 @@ function pick(
   while (chosen.length < count && left.length > 0) {
     let best = -1;
     let bestScore = Number.NEGATIVE_INFINITY;
-    for (const [i, s] of left.entries()) {
+    // An indexed loop with no array a sentence (an entry, the overlaps): it runs once a bullet over every sentence.
+    for (let i = 0; i < left.length; i++) {
+      const s = left[i] as RankedSentence;
       if (!fits(chosen, s)) continue;
       // A sentence that leans on the one before comes only with it ("Residents say they cannot wait that long.").
       if (s.dependent && !chosen.some((c) => c.index === s.index - 1)) continue;
-      const overlap = Math.max(0, ...chosen.map((c) => cosine(c.vector, s.vector)));
+      let overlap = 0;
+      for (const c of chosen) overlap = Math.max(overlap, cosine(c.vector, s.vector));
       if (overlap >= SAME_THING) continue;
       const mmr = s.score - weights.redundancy * overlap * s.score;
       if (mmr > bestScore) {

@@ -66,7 +66,11 @@ function longestRun(text: string): number {
  * (a 4.9 MB "word"), how long that run is, since "more than N words" would
  * not be true of it.
  */
-function tooManyCharacters(text: string, maxWords: number): InvalidInputError {
+function tooManyCharacters(
+  text: string,
+  maxWords: number,
+  counted = `${text.length.toLocaleString('en')} characters`,
+): InvalidInputError {
   const limit = maxWords * MAX_CHARS_PER_WORD;
   const run = longestRun(text);
   const unspaced =
@@ -75,8 +79,23 @@ function tooManyCharacters(text: string, maxWords: number): InvalidInputError {
       : '';
   return new InvalidInputError(
     'TOO_LONG',
-    `The article text has ${text.length.toLocaleString('en')} characters, more than the ${limit.toLocaleString('en')} (${MAX_CHARS_PER_WORD} a word) that the limit of ${maxWords.toLocaleString('en')} words allows${unspaced}.`,
+    `The article text has ${counted}, more than the ${limit.toLocaleString('en')} (${MAX_CHARS_PER_WORD} a word) that the limit of ${maxWords.toLocaleString('en')} words allows${unspaced}.`,
   );
+}
+
+/**
+ * Letters and digits of ASCII in a text: cleaning a plain text keeps each of
+ * them (in a line it does not remove as furniture), so their count bounds the
+ * cleaned text's length from below, read in one pass over char codes.
+ */
+function asciiLettersAndDigits(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const lower = c | 0x20;
+    if ((lower >= 0x61 && lower <= 0x7a) || (c >= 0x30 && c <= 0x39)) count++;
+  }
+  return count;
 }
 
 /** A format from the content itself, for names without a known extension. */
@@ -106,7 +125,8 @@ const PARSERS: Record<SourceFormat, (text: string, budget: Budget) => ParsedDocu
  * Cleans one document into article text and metadata.
  *
  * 1. Refuse empty and binary input; decode the bytes (BOM, declared charset, UTF-8, detection).
- * 2. Tell the format from the name, else from the content.
+ * 2. Tell the format from the name, else from the content. A plain text with more ASCII letters and digits than
+ *    the word limit allows characters is TOO_LONG here, unparsed.
  * 3. Parse: HTML main content with Readability; Markdown to paragraphs; JSON by its fields. A document
  *    past a structure limit (limits.ts) is refused before it is parsed (TOO_COMPLEX).
  * 4. Remove pasted artifacts (repeated headline, timestamp, dateline, site name, share lines) and
@@ -137,6 +157,14 @@ function clean(bytes: Uint8Array, options: CleanOptions, budget: Budget): Cleane
   const named = formatFromName(options.name);
   const decoded = decodeBytes(bytes, { html: named === null || named === 'html' || named === 'json' });
   const format = named ?? sniffFormat(decoded.text);
+  // A plain text keeps its letters and digits, but for the lines cleaning removes as furniture: more than the limit
+  // allows is TOO_LONG before its lines are split, normalised and read by the paste rules.
+  if (format === 'text' && options.maxWords !== undefined) {
+    const letters = asciiLettersAndDigits(decoded.text);
+    if (letters > options.maxWords * MAX_CHARS_PER_WORD) {
+      throw tooManyCharacters(decoded.text, options.maxWords, `${letters.toLocaleString('en')} letters and digits`);
+    }
+  }
   budget.check('parsing');
   const parsed = PARSERS[format](decoded.text, budget);
   const stated = parsed.metadata;

@@ -255,7 +255,9 @@ export const HOSTILE_INPUTS: readonly HostileInput[] = [
     name: 'date-lines',
     file: 'date-lines.txt',
     what: '250,000 lines that are each a date, 67,200 of them different (4.1 MB)',
-    code: 'TOO_COMPLEX',
+    // Its 2.6 million letters and digits are more than the word limit allows: refused before a line is read as a date
+    // (the unit test reads it with no word limit, to TOO_COMPLEX after 2,000 different dates).
+    code: 'TOO_LONG',
     bytes: () => utf8(dateLines(250_000)),
   },
   {

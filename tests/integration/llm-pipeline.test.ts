@@ -9,6 +9,7 @@ import { STUB_SERVER } from '../../shared/analysis/llm/transport.js';
 import { UsageMeter } from '../../shared/analysis/usage.js';
 import type { ArticleRecord } from '../../shared/article.js';
 import { sample } from '../helpers/samples.js';
+import { citing } from '../helpers/stub-answers.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
 
 let stub: StubServer;
@@ -167,6 +168,53 @@ describe('the pipeline with an LLM configured', () => {
     expect(stub.requests.filter((r) => r.task === 'article_analysis')).toHaveLength(1);
     expect([a.provenance?.cacheHit, b.provenance?.cacheHit].filter(Boolean)).toHaveLength(1);
     expect(a.summary).toEqual(b.summary);
+  });
+
+  it("bounds a claim's evidence: a cited run of 430 KB with no full stop is no evidence, and the record is stored", async () => {
+    // Prepare: an article whose last paragraph is one "sentence" of 430 KB (every stop after an abbreviation), within
+    // the word limit; the model cites it for one claim, and it with the sentence before for another.
+    const run = `The water supply of Dr. ${'The water supply of Dr. '.repeat(18_000)}city.`;
+    const last = 'Officials said the attacks had not stopped the convoys.';
+    const text = `${sample('kirkuk-checkpoints.txt').toString()}\n\n${last}\n\n${run}\n`;
+    expect(Buffer.byteLength(run)).toBeGreaterThan(400_000);
+    const claim = (claimText: string, sentences: number[]) => ({
+      sentences,
+      text: claimText,
+      speaker: null,
+      kind: 'event',
+      reason: 'Of public interest.',
+      score: 80,
+    });
+    stub.setOptions({
+      route: (r) => {
+        if (r.task !== 'article_analysis') return undefined;
+        const [before = 0] = citing(r, last);
+        const [long = 0] = citing(r, run.slice(0, 60));
+        const answer = {
+          headline: 'Kirkuk police open new checkpoints',
+          bullets: [
+            'Kirkuk police opened new checkpoints on the road to an oil field.',
+            'The checkpoints follow attacks on fuel convoys.',
+            'Officials said the attacks had not stopped the convoys.',
+          ],
+          claims: [
+            claim('The water supply was cut.', [long]),
+            claim('Officials said the attacks had not stopped the convoys.', [before, long]),
+          ],
+        };
+        return { kind: 'content', content: JSON.stringify(answer) };
+      },
+    });
+    // Act
+    await upload('incoming/llm/one-run.txt', text);
+    const article = await record('incoming/llm/one-run.txt', finished);
+    // Assess: stored (it was STORAGE_REJECTED with the run as evidence), each evidence a few sentences at most.
+    expect(article.error).toBeUndefined();
+    expect(article.status).toBe('DONE');
+    const byText = (t: string) => article.claims?.find((c) => c.text === t);
+    expect(byText('The water supply was cut.')).toMatchObject({ evidence: '', start: null, grounded: false });
+    expect(byText(last)).toMatchObject({ evidence: last, grounded: true });
+    for (const c of article.claims ?? []) expect(Buffer.byteLength(c.evidence)).toBeLessThanOrEqual(4_000);
   });
 
   it('falls back to the offline results after the last receive when the provider keeps failing', async () => {

@@ -45,8 +45,9 @@ export class AnswerChecks {
    * Takes each claim's evidence from the sentences it cites (its span and
    * offsets are the article's own, exact by construction) and checks that
    * it states what the claim states: its figures, and its names found in
-   * the article. A claim that cites no sentence of the article has no
-   * evidence and no offsets.
+   * the article. A claim that cites no sentence of the article (or only
+   * sentences past MAX_SENTENCE_BYTES, see spanOf) has no evidence and no
+   * offsets, and is ungrounded.
    */
   ground(article: NumberedArticle, raw: AnalysisOutput['claims'], support: ArticleSupport): LocatedClaim[] {
     return raw.map(({ sentences, ...claim }) => {

@@ -1,4 +1,4 @@
-import { type Sentence, splitSentences } from '../sentences.js';
+import { type Sentence, splitSentences, withinSentenceBound } from '../sentences.js';
 import { estimateTokens } from './tokens.js';
 
 /**
@@ -45,19 +45,30 @@ export const MAX_EVIDENCE_SENTENCES = 3;
 /**
  * The span of the article that sentence numbers point at: from the first
  * to the last, when they are real sentences no more than
- * MAX_EVIDENCE_SENTENCES apart; else the first alone. Null when none of
- * them is a sentence of the article.
+ * MAX_EVIDENCE_SENTENCES apart and the span stays within
+ * MAX_SENTENCE_BYTES; else from the first to the last that keeps it so.
+ * Null when none of them is a sentence of the article within the bound.
+ *
+ * The span is the claim's evidence, copied into the record: a cited
+ * "sentence" of 400 KB (a run of abbreviations or words with no full stop)
+ * would take the record past DynamoDB's item limit. It is left out rather
+ * than cut: the evidence stays the article's words verbatim (the reuse of a
+ * syndicated copy and the reader's highlight find it by them), and a head cut
+ * off such a run is not what states the claim. Real spans stay far below
+ * (three sentences of the evaluation sets' longest are 3 KB).
  */
 export function spanOf(article: NumberedArticle, numbers: readonly number[]): TextRange | null {
+  const sentence = (n: number) => article.sentences[n - 1] as Sentence;
+  const within = (from: Sentence, to: Sentence) => withinSentenceBound(article.text.slice(from.start, to.end));
   const valid = [...new Set(numbers)]
     .filter((n) => Number.isInteger(n) && n >= 1 && n <= article.sentences.length)
+    .filter((n) => within(sentence(n), sentence(n)))
     .sort((a, b) => a - b);
   const first = valid[0];
   if (first === undefined) return null;
-  const last = valid.filter((n) => n - first < MAX_EVIDENCE_SENTENCES).at(-1) ?? first;
-  const from = article.sentences[first - 1] as Sentence;
-  const to = article.sentences[last - 1] as Sentence;
-  return { start: from.start, end: to.end };
+  const from = sentence(first);
+  const last = valid.filter((n) => n - first < MAX_EVIDENCE_SENTENCES && within(from, sentence(n))).at(-1) ?? first;
+  return { start: from.start, end: sentence(last).end };
 }
 
 /**

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { findSpeaker } from '../../../shared/analysis/claims.js';
 import { OfflineEngine } from '../../../shared/analysis/offline-engine.js';
 import { quotations } from '../../../shared/analysis/quotes.js';
-import { MAX_SENTENCE_BYTES, splitSentences } from '../../../shared/analysis/sentences.js';
+import { MAX_SENTENCE_BYTES, splitSentences, wordTokens, wordTokensOf } from '../../../shared/analysis/sentences.js';
 import { summarize } from '../../../shared/analysis/summarize.js';
 import { failure } from '../../helpers/errors.js';
 
@@ -104,6 +104,37 @@ describe('a text of many short sentences', () => {
     } finally {
       intl.Segmenter = Real;
     }
+  });
+
+  it('segments the text into words once, not each sentence apart', () => {
+    // Prepare: count the segmentations (each an iterator over a string) while 10,000 one-word list items are summarised.
+    const realSegment = Intl.Segmenter.prototype.segment;
+    let segmented = 0;
+    Intl.Segmenter.prototype.segment = function (this: Intl.Segmenter, input: string) {
+      segmented++;
+      return realSegment.call(this, input);
+    };
+    try {
+      // Act
+      const summary = summarize('- a\n'.repeat(10_000), 'en');
+      // Assess: one a window of 2 to 4 KB of the 40 KB, for sentences and for words (it was one more a sentence).
+      expect(summary.bullets.length).toBeGreaterThan(0);
+      expect(segmented).toBeLessThanOrEqual(2 * Math.ceil(40_000 / 2_048));
+    } finally {
+      Intl.Segmenter.prototype.segment = realSegment;
+    }
+  });
+
+  it('gives each sentence the words it has alone, where sentences touch or a word crosses their edge too', () => {
+    // Prepare: sentences apart, Chinese ones with no space between them, one glued to the next by a dot.
+    const text =
+      '- Kirkuk police opened 12 checkpoints.\n- Drones patrol at night.\n\n他说了。她也说了。\n\nThe end.Next one.';
+    const sentences = splitSentences(text, 'en');
+    // Act
+    const together = wordTokensOf(text, sentences, 'en');
+    // Assess
+    expect(together).toEqual(sentences.map((s) => wordTokens(s.text, 'en')));
+    expect(together[0]).toEqual(['kirkuk', 'police', 'opened', '12', 'checkpoints']);
   });
 });
 

@@ -2,6 +2,7 @@ import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import { NO_DEADLINE } from '../../../shared/cleaning/budget.js';
 import { pageBlocks } from '../../../shared/cleaning/formats/blocks.js';
+import { cleanDocument } from '../../../shared/cleaning/index.js';
 import type { El } from '../../../shared/cleaning/page-metadata.js';
 
 /** Whether the element of the block holding `text`, or one around it, is named as page furniture. */
@@ -28,5 +29,32 @@ describe('furniture by class and id', () => {
   it('still takes a hidden element, or a sharing bar with a hidden label, for furniture', () => {
     expect(furnitureOf('<div class="sr-only hidden"><p>Skip to the content</p></div>', 'Skip')).toBe(true);
     expect(furnitureOf('<div class="share-bar field--label-hidden"><p>Share this story</p></div>', 'Share')).toBe(true);
+  });
+});
+
+describe('responsive visibility classes', () => {
+  /** The paragraphs of a page's article kept by the cleaner, when two of its 16 sit in an element of `classes`. */
+  function kept(classes: string): number[] {
+    const p = (i: number) =>
+      `<p>Paragraph ${i}: the provincial council met on Monday to discuss the water shortage, which has left thousands of residents of Basra without reliable tap water for weeks.</p>`;
+    const before = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map(p).join('');
+    const html = `<!doctype html><html><head><title>Water</title></head><body><nav><a href="/">Home</a></nav><article><h1>Water shortage in Basra</h1>${before}<div class="${classes}">${p(14)}${p(15)}</div>${p(16)}</article><footer>Copyright</footer></body></html>`;
+    const { text } = cleanDocument(new TextEncoder().encode(html), { name: 'a.html' });
+    return Array.from({ length: 16 }, (_, i) => i + 1).filter((i) => text.includes(`Paragraph ${i}:`));
+  }
+  const all = Array.from({ length: 16 }, (_, i) => i + 1);
+
+  it.each(['hidden-xs', 'hidden-sm hidden-xs', 'col-md-8 hidden-print', 'hidden-phone', 'hide-for-small-only'])(
+    'keeps the content of an element hidden on some screens only (%s)',
+    (classes) => {
+      expect(kept(classes)).toEqual(all);
+    },
+  );
+
+  it('still leaves out an element hidden on every screen', () => {
+    const left = kept('hidden');
+    expect(left).toEqual(expect.arrayContaining(all.slice(0, 13)));
+    expect(left).not.toContain(14);
+    expect(left).not.toContain(15);
   });
 });

@@ -173,7 +173,11 @@ describe('cleanDocument limits', () => {
     expect(() => cleanDocument(bytes(text), { name: 'a.txt', maxWords: 2000 })).toThrow(
       /has 3,000 words, more than the limit of 2,000/,
     );
+    // A plain text by its letters and digits, before it is cleaned; another format by the cleaned text's length.
     expect(() => cleanDocument(bytes(text), { name: 'a.txt', maxWords: 10 })).toThrow(
+      /has 15,400 letters and digits, more than the 160 \(16 a word\) that the limit of 10 words allows\.$/,
+    );
+    expect(() => cleanDocument(bytes(text), { name: 'a.md', maxWords: 10 })).toThrow(
       /has 18,998 characters, more than the 160 \(16 a word\) that the limit of 10 words allows\.$/,
     );
   });
@@ -186,7 +190,7 @@ describe('cleanDocument limits', () => {
     // Assess
     expect(codeOf(run)).toBe('TOO_LONG');
     expect(run).toThrow(
-      'The article text has 490,000 characters, more than the 160,000 (16 a word) that the limit of 10,000 words allows; 490,000 of them run without a space, a single "word" longer than the whole limit.',
+      'The article text has 490,000 letters and digits, more than the 160,000 (16 a word) that the limit of 10,000 words allows; 490,000 of them run without a space, a single "word" longer than the whole limit.',
     );
     expect(run).not.toThrow(/words, more than|far more than/);
   });

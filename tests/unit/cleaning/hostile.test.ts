@@ -28,9 +28,9 @@ import { SAMPLES_DIR, sharedFile } from '../../helpers/samples.js';
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const FIXTURES = join(import.meta.dirname, '../../fixtures/pages');
 
-function outcome(bytes: Uint8Array, name: string): string {
+function outcome(bytes: Uint8Array, name: string, maxWords: number | null = 100_000): string {
   try {
-    cleanDocument(bytes, { name, maxWords: 100_000 });
+    cleanDocument(bytes, { name, ...(maxWords === null ? {} : { maxWords }) });
     return 'cleaned';
   } catch (error) {
     return error instanceof PrecisError ? error.code : `${(error as Error).name}: ${(error as Error).message}`;
@@ -96,12 +96,28 @@ describe('an upload built to hurt the cleaner', () => {
     }
   });
 
+  it('refuses a plain text with more letters and digits than the word limit allows before a line of it is normalised', () => {
+    // Prepare: "Dr. A. B. " × 450,000 (4.5 MB), and every normalisation made while it is cleaned.
+    const bytes = utf8('Dr. A. B. '.repeat(450_000));
+    const normalize = vi.spyOn(String.prototype, 'normalize');
+    try {
+      // Act
+      const code = outcome(bytes, 'a.txt');
+      // Assess: TOO_LONG as before, without its lines split, normalised (three times) and read by the paste rules.
+      expect(code).toBe('TOO_LONG');
+      expect(normalize).not.toHaveBeenCalled();
+    } finally {
+      normalize.mockRestore();
+    }
+  });
+
   it('reads a line of a text that is a date once, however often it comes and whichever rule asks', () => {
     // Prepare: count chrono's English reads (the first reader a timestamp line is given).
     const reads = vi.spyOn(chrono.strict, 'parse');
     try {
-      // Act: 300,000 times the same date line (4.2 MB), all of it furniture.
-      const code = outcome(utf8('March 5, 2024\n'.repeat(300_000)), 'a.txt');
+      // Act: 300,000 times the same date line (4.2 MB), all of it furniture; with no word limit, which its letters
+      // and digits alone pass (TOO_LONG before a line is read).
+      const code = outcome(utf8('March 5, 2024\n'.repeat(300_000)), 'a.txt', null);
       // Assess: the paste rules asked chrono up to three times a line, 900,000 reads (6 s of CPU).
       expect(code).toBe('NO_ARTICLE_TEXT');
       expect(reads.mock.calls.length).toBeLessThanOrEqual(2);
@@ -115,8 +131,8 @@ describe('an upload built to hurt the cleaner', () => {
     const reads = vi.spyOn(chrono.strict, 'parse');
     const input = HOSTILE_INPUTS.find((i) => i.name === 'date-lines');
     try {
-      // Act
-      const code = outcome(input?.bytes() ?? new Uint8Array(), 'a.txt');
+      // Act: with no word limit, which its letters and digits alone pass (TOO_LONG before a line is read).
+      const code = outcome(input?.bytes() ?? new Uint8Array(), 'a.txt', null);
       // Assess: TOO_COMPLEX after at most the limit's reads, not 250,000 lines read three times each.
       expect(code).toBe('TOO_COMPLEX');
       expect(reads.mock.calls.length).toBeLessThanOrEqual(LIMITS.text.timestampLines);
