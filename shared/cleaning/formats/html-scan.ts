@@ -275,15 +275,36 @@ const ALL_READ = new Set([
 const PLAIN_NAME = /^[a-z][a-z0-9_.:-]*$/i;
 
 /**
+ * Responsive visibility classes: the element is hidden on some screens and
+ * shown on the others (Bootstrap's "hidden-xs", "hidden-sm-down",
+ * "hidden-print", "hidden-phone"; Foundation's "hide-for-small-only"). Its
+ * content is the page's, on a reader's screen, but the "hidden" and "hide"
+ * in them read as furniture to precis's class words and to Readability's.
+ */
+const RESPONSIVE_HIDDEN =
+  /(?<=^|\s)(?:hidden-(?:xs|sm|md|lg|xl|xxl|phone|tablet|desktop|print)(?:-(?:up|down|only))?|hide-for-[a-z-]+)(?=\s|$)/gi;
+const MAY_HIDE_RESPONSIVELY = /hidden-|hide-for-/i;
+
+/** A class attribute's value without its responsive visibility classes (RESPONSIVE_HIDDEN); null when it has none. */
+export function withoutResponsiveHiding(value: string): string | null {
+  if (!MAY_HIDE_RESPONSIVELY.test(value)) return null;
+  const kept = value.replace(RESPONSIVE_HIDDEN, ' ').replace(/\s+/g, ' ').trim();
+  return kept === value.trim() ? null : kept;
+}
+
+/**
  * Reads a start tag's attributes from `i` (just after its name); returns
  * where the tag ends (after its `>`) and whether it closed itself (`/>`).
- * With `cuts`, adds each attribute no reader uses, as an edit that removes it.
+ * With `edits`, adds a class value without its responsive visibility classes
+ * (withoutResponsiveHiding) and, when `cutUnread`, each attribute no reader
+ * uses, as edits of the page.
  */
 function readAttributes(
   html: string,
   i: number,
   shape: Shape,
-  cuts: Edit[] | null,
+  edits: Edit[] | null,
+  cutUnread: boolean,
 ): { end: number; selfClosing: boolean } {
   const n = html.length;
   let count = 0;
@@ -310,6 +331,7 @@ function readAttributes(
     const nameEnd = i;
     let attributeEnd = nameEnd;
     let [valueStart, valueEnd] = [i, i];
+    let quoted = false;
     if (html.charCodeAt(i) === 0x3d) {
       i++;
       while (i < n && isSpace(html.charCodeAt(i))) i++;
@@ -317,6 +339,7 @@ function readAttributes(
       if (quote === 0x22 || quote === 0x27) {
         const close = html.indexOf(quote === 0x22 ? '"' : "'", i + 1);
         [valueStart, valueEnd] = [i + 1, close < 0 ? n : close];
+        quoted = true;
         i = valueEnd + 1;
       } else {
         valueStart = i;
@@ -325,10 +348,15 @@ function readAttributes(
       }
       attributeEnd = Math.min(i, n);
     }
-    shape.attribute(++count, isClass ? html.slice(valueStart, valueEnd) : null);
-    if (cuts !== null) {
+    const classes = isClass ? html.slice(valueStart, valueEnd) : null;
+    shape.attribute(++count, classes);
+    if (edits !== null && classes !== null) {
+      const shown = withoutResponsiveHiding(classes);
+      // An unquoted value is one class: left empty, it is written `""` (an `=` before `>` would read as no value).
+      if (shown !== null) edits.push([valueStart, valueEnd, quoted || shown !== '' ? shown : '""']);
+    } else if (edits !== null && cutUnread) {
       const name = html.slice(nameStart, nameEnd).toLowerCase();
-      if (!READ_ATTRIBUTES.has(name) && PLAIN_NAME.test(name)) cuts.push([nameStart, attributeEnd, '']);
+      if (!READ_ATTRIBUTES.has(name) && PLAIN_NAME.test(name)) edits.push([nameStart, attributeEnd, '']);
     }
   }
   return { end: n, selfClosing: false };
@@ -352,7 +380,8 @@ type Edit = [number, number, string];
 
 /**
  * The page without the attributes no reader uses (READ_ATTRIBUTES), which
- * the parse would make a node each of, and with its text's character
+ * the parse would make a node each of, without the responsive visibility
+ * classes (withoutResponsiveHiding), and with its text's character
  * references decoded where that is safe (html-references.ts), as the parse
  * makes a text node at each; throws TOO_COMPLEX as scanHtml does, the limits
  * counting every attribute the page has.
@@ -406,8 +435,8 @@ export function scanHtml(html: string, budget: Budget, edits: Edit[] | null = nu
       const name = html.slice(lt + 1, j).toLowerCase();
       shape.open(name);
       // An <object>'s markup is searched whole for a video address: what is inside it keeps its attributes.
-      const keepAll = edits === null || ALL_READ.has(name) || shape.stack.includes('object');
-      const { end, selfClosing } = readAttributes(html, j, shape, keepAll ? null : edits);
+      const keepAll = ALL_READ.has(name) || shape.stack.includes('object');
+      const { end, selfClosing } = readAttributes(html, j, shape, edits, !keepAll);
       // `<x/>` closes itself in SVG and MathML only; in HTML it is an open element (and no raw text).
       if (selfClosing && shape.foreign.at(-1) && shape.stack.at(-1) === name) shape.closeSelf();
       i = !selfClosing && RAW_TEXT.has(name) ? rawTextEnd(html, end, name) : end;

@@ -324,34 +324,11 @@ function textOnly(reader: unknown, document: NodeMaker): void {
 }
 
 /** One reading of a page by Readability, with the fallbacks; throws NO_ARTICLE_TEXT when it has no article text. */
-/**
- * Responsive visibility classes: the element is hidden on some screens and
- * shown on the others (Bootstrap's "hidden-xs", "hidden-sm-down",
- * "hidden-print", "hidden-phone"; Foundation's "hide-for-small-only"). Its
- * content is the page's, on a reader's screen, but the "hidden" and "hide"
- * in them read as furniture to precis's class words and to Readability's.
- */
-const RESPONSIVE_HIDDEN =
-  /(?<=^|\s)(?:hidden-(?:xs|sm|md|lg|xl|xxl|phone|tablet|desktop|print)(?:-(?:up|down|only))?|hide-for-[a-z-]+)(?=\s|$)/gi;
-
-/** Takes the responsive visibility classes out of the page's class attributes, before any reader sees them. */
-function withoutResponsiveHiding(root: El | null): void {
-  if (!root) return;
-  for (const el of Array.from(root.querySelectorAll('[class*="hidden-"], [class*="hide-for-"]')) as El[]) {
-    const value = el.getAttribute('class') ?? '';
-    const kept = value.replace(RESPONSIVE_HIDDEN, ' ').replace(/\s+/g, ' ').trim();
-    if (kept !== value.trim()) el.setAttribute('class', kept);
-  }
-}
-
 function readPage(html: string, budget: Budget): ParsedDocument {
   // Refused here, before linkedom builds a node: a page past the structure limits (TOO_COMPLEX). The
   // attributes no reader uses go, as the parse costs per node.
   const prepared = withoutUnreadAttributes(asDocument(stripInert(html)), budget);
   const { document } = parseHTML(prepared);
-  // The selector walks every element (1.7 ms a page of trafilatura's set, a parse's 27): only where the words are.
-  const responsive = /hidden-|hide-for-/.test(prepared);
-  if (responsive) withoutResponsiveHiding(document.documentElement as unknown as El);
   // Read before Readability, which takes the byline's element out of the document.
   const found = withPrintedByline(pageMetadata(document), document as unknown as El);
   // precis's own reading of the page's blocks first; Readability when it finds too little.
@@ -387,9 +364,7 @@ function readPage(html: string, budget: Budget): ParsedDocument {
     // Readability found nothing it trusts, or a scrap (a cookie notice): the container with the most
     // paragraph text, read from the page afresh (Readability changes the document as it parses), if it
     // has enough of it.
-    const again = parseHTML(prepared).document.body as unknown as El | null;
-    if (responsive) withoutResponsiveHiding(again);
-    const dense = densestContainer(again, budget);
+    const dense = densestContainer(parseHTML(prepared).document.body as unknown as El | null, budget);
     if (dense) {
       removeFurniture(dense, budget);
       const found = htmlToParagraphs(dense, budget);

@@ -2,6 +2,7 @@ import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import { NO_DEADLINE } from '../../../shared/cleaning/budget.js';
 import { pageBlocks } from '../../../shared/cleaning/formats/blocks.js';
+import { withoutResponsiveHiding, withoutUnreadAttributes } from '../../../shared/cleaning/formats/html-scan.js';
 import { cleanDocument } from '../../../shared/cleaning/index.js';
 import type { El } from '../../../shared/cleaning/page-metadata.js';
 
@@ -34,11 +35,11 @@ describe('furniture by class and id', () => {
 
 describe('responsive visibility classes', () => {
   /** The paragraphs of a page's article kept by the cleaner, when two of its 16 sit in an element of `classes`. */
-  function kept(classes: string): number[] {
+  function kept(classes: string, attribute = `class="${classes}"`): number[] {
     const p = (i: number) =>
       `<p>Paragraph ${i}: the provincial council met on Monday to discuss the water shortage, which has left thousands of residents of Basra without reliable tap water for weeks.</p>`;
     const before = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map(p).join('');
-    const html = `<!doctype html><html><head><title>Water</title></head><body><nav><a href="/">Home</a></nav><article><h1>Water shortage in Basra</h1>${before}<div class="${classes}">${p(14)}${p(15)}</div>${p(16)}</article><footer>Copyright</footer></body></html>`;
+    const html = `<!doctype html><html><head><title>Water</title></head><body><nav><a href="/">Home</a></nav><article><h1>Water shortage in Basra</h1>${before}<div ${attribute}>${p(14)}${p(15)}</div>${p(16)}</article><footer>Copyright</footer></body></html>`;
     const { text } = cleanDocument(new TextEncoder().encode(html), { name: 'a.html' });
     return Array.from({ length: 16 }, (_, i) => i + 1).filter((i) => text.includes(`Paragraph ${i}:`));
   }
@@ -51,10 +52,31 @@ describe('responsive visibility classes', () => {
     },
   );
 
+  it('keeps the content of an element whose one class, unquoted, is a responsive one', () => {
+    expect(kept('hidden-xs', 'class=hidden-xs')).toEqual(all);
+  });
+
   it('still leaves out an element hidden on every screen', () => {
     const left = kept('hidden');
     expect(left).toEqual(expect.arrayContaining(all.slice(0, 13)));
     expect(left).not.toContain(14);
     expect(left).not.toContain(15);
+  });
+});
+
+describe('withoutResponsiveHiding', () => {
+  it('takes out only the responsive visibility classes of a class value', () => {
+    expect(withoutResponsiveHiding('col-md-8 hidden-xs  hidden-sm-down lead')).toBe('col-md-8 lead');
+    expect(withoutResponsiveHiding('hide-for-small-only')).toBe('');
+    expect(withoutResponsiveHiding('hidden')).toBeNull();
+    expect(withoutResponsiveHiding('is-hidden-xs field--label-hidden')).toBeNull();
+  });
+
+  it('is applied in the pass over the page before the parse, in class attributes only', () => {
+    const page =
+      '<div class="lead hidden-xs" data-x="hidden-xs"><p title="hidden-xs">hidden-xs</p></div><p class=hidden-sm>x</p>';
+    expect(withoutUnreadAttributes(page, NO_DEADLINE)).toBe(
+      '<div class="lead" ><p >hidden-xs</p></div><p class="">x</p>',
+    );
   });
 });
