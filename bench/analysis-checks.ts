@@ -19,9 +19,7 @@
  * the stub's process and V8's threads are not counted.
  */
 import '../local/process-env.js';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLlmEngine } from '../lambdas/analyze/deps.js';
 import { articleSupport } from '../shared/analysis/checks/grounding.js';
@@ -38,6 +36,7 @@ import { cleanDocument } from '../shared/cleaning/index.js';
 import { stubLlmConfig } from '../tests/helpers/llm-config.js';
 import { longArticle } from './lib/long-article.js';
 import { median } from './lib/stats.js';
+import { startStub } from './lib/stub.js';
 
 const { values } = parseArgs({
   options: {
@@ -54,24 +53,6 @@ process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
 /** This thread's time on a CPU so far (ms; Linux's schedstat, in nanoseconds). */
 const threadMs = () => Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
-
-/** The stub LLM in a process of its own, as the bench's uploads meet it. */
-async function startStub(): Promise<{ baseURL: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../scripts/stub-llm.ts')], {
-    env: { ...process.env, PRECIS_STUB_PORT: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const baseURL = await new Promise<string>((done, fail) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /OPENAI_BASE_URL=(\S+)/.exec(out)?.[1];
-      if (url) done(url);
-    });
-    child.on('exit', (code) => fail(new Error(`the stub LLM exited ${code}`)));
-  });
-  return { baseURL, stop: () => child.kill() };
-}
 
 // The bench's uploads (bench/uploads.ts: seeds from 101), cleaned.
 const detector = await loadLanguageDetector();

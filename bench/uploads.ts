@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { EventEnvelope } from '../local/events-file.js';
 import { articleIdFor } from '../shared/article.js';
@@ -10,27 +8,10 @@ import { longArticle } from './lib/long-article.js';
 import type { Row } from './lib/report.js';
 import { ms, over } from './lib/report.js';
 import { median } from './lib/stats.js';
+import { startStub } from './lib/stub.js';
 
 const AT_ONCE = 20;
 const WORDS = 700;
-
-/** The stub LLM in a process of its own, as a provider is: its work is not precis's. */
-async function startStub(): Promise<{ baseURL: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../scripts/stub-llm.ts')], {
-    env: { ...process.env, PRECIS_STUB_PORT: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const baseURL = await new Promise<string>((done, fail) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /OPENAI_BASE_URL=(\S+)/.exec(out)?.[1];
-      if (url) done(url);
-    });
-    child.on('exit', (code) => fail(new Error(`the stub LLM exited ${code}`)));
-  });
-  return { baseURL, stop: () => child.kill() };
-}
 
 /**
  * The terminal states the stack has published since the last read, from its
