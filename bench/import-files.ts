@@ -1,25 +1,10 @@
-/**
- * What the files of an ESM import cost, apart from their code (issue 29): builds the spike and the functions'
- * bundles as bench/starts.ts does and lists the files each import reads (their size, modules and packages).
- *
- * With --synthetic, times the import of the same code as one file and as an entry with 7 or 15 chunks, each
- * file with the bundles' banner (and with --no-banner, without), as bench/starts.ts times a bundle's import:
- * CPU (user and system, also apart) of a fresh process around the import, interleaved rounds.
- *
- * With --bundles, times the spike's, the api's and analyze's imports the same way, and gives the ratios to the
- * spike by the bench's estimator (the ratio of the medians) and by others, and by user time alone.
- *
- *   npx tsx bench/import-files.ts [--out DIR] [--synthetic [--no-banner]] [--bundles] [--rounds 15]
- */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { BUNDLING, esbuildOptions, outputsReadAtImport } from '../infra/bundling.js';
-import { FUNCTION_ENV } from '../tests/helpers/function-env.js';
 import { interleaved, median, quantile } from './lib/stats.js';
+import { importCpu } from './starts.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ENTRIES = {
@@ -65,25 +50,6 @@ async function bundle(name: keyof typeof ENTRIES): Promise<string> {
     );
   }
   return join(dir, `${BUNDLING.entryName}.mjs`);
-}
-
-/** CPU of a fresh process's import of `file`, user and system apart, ms (bench/starts.ts's importMs). */
-function importCpu(file: string, env: Record<string, string> = {}): { user: number; system: number } {
-  const script = `const c = process.cpuUsage(); await import(process.env.BENCH_FILE); const u = process.cpuUsage(c); process.stdout.write(JSON.stringify({ user: u.user / 1000, system: u.system / 1000 }));`;
-  const { AWS_XRAY_MANUAL_MODE: _local, ...inherited } = process.env;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    env: {
-      ...inherited,
-      ...FUNCTION_ENV,
-      AWS_LAMBDA_FUNCTION_NAME: 'bench',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      NODE_OPTIONS: '',
-      BENCH_FILE: pathToFileURL(file).href,
-      ...env,
-    },
-    encoding: 'utf8',
-  });
-  return JSON.parse(out);
 }
 
 /**

@@ -50,13 +50,14 @@ async function bundle(name: Bundle, outDir: string): Promise<Built> {
 
 /**
  * Milliseconds of CPU a fresh Node process spends importing a file (user and
- * system time of all its threads, measured inside it). CPU rather than wall
+ * system time of all its threads, measured inside it, apart), with `env`
+ * added to a function's environment. CPU rather than wall
  * time: on a machine busy with other work the wall time of the same import
  * varies from run to run by more than the goals' margins, and the wait for
  * the CPU is not the bundle's cost.
  */
-function importMs(file: string): number {
-  const script = `const c = process.cpuUsage(); await import(process.env.BENCH_FILE); const u = process.cpuUsage(c); process.stdout.write(String((u.user + u.system) / 1000));`;
+export function importCpu(file: string, env: Record<string, string> = {}): { user: number; system: number } {
+  const script = `const c = process.cpuUsage(); await import(process.env.BENCH_FILE); const u = process.cpuUsage(c); process.stdout.write(JSON.stringify({ user: u.user / 1000, system: u.system / 1000 }));`;
   // As in Lambda: the X-Ray SDK in its default (automatic) mode, whatever the local stack's settings say.
   const { AWS_XRAY_MANUAL_MODE: _local, ...inherited } = process.env;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
@@ -69,10 +70,17 @@ function importMs(file: string): number {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       NODE_OPTIONS: '',
       BENCH_FILE: pathToFileURL(file).href,
+      ...env,
     },
     encoding: 'utf8',
   });
-  return Number(out);
+  return JSON.parse(out) as { user: number; system: number };
+}
+
+/** The CPU of a fresh process's import of `file` (importCpu), user and system together. */
+function importMs(file: string): number {
+  const { user, system } = importCpu(file);
+  return user + system;
 }
 
 /** Wall-clock milliseconds of a command, start to exit. */
