@@ -84,9 +84,11 @@ function tooManyCharacters(
 }
 
 /**
- * Letters and digits of ASCII in a text: cleaning a plain text keeps each of
- * them (in a line it does not remove as furniture), so their count bounds the
- * cleaned text's length from below, read in one pass over char codes.
+ * Letters and digits of ASCII in a text, in one pass over char codes.
+ * Cleaning a plain text keeps each of them but those in the lines it removes
+ * as furniture, so the count bounds the cleaned text's length from below
+ * unless most of the text is furniture: a text with more than the limit
+ * allows is refused as it came (docs/configuration.md says so).
  */
 function asciiLettersAndDigits(text: string): number {
   let count = 0;
