@@ -1,3 +1,4 @@
+import { once } from '../lazily.js';
 import { segments } from '../segment.js';
 import { unicodePattern } from '../unicode-pattern.js';
 import { insideQuotations, partOfQuotation, quotations } from './quotes.js';
@@ -182,6 +183,8 @@ export function wordTokens(text: string, language?: string | null): string[] {
 }
 
 const BLANK = /\s/;
+/** A mark or format character first: it joins the character before it. Built once, on first use (not at import). */
+const STARTS_JOINED = once(() => unicodePattern(String.raw`^[\p{M}\p{Cf}]`, 'u'));
 
 /**
  * The word tokens of each sentence (ordered, apart, of `text`), as
@@ -200,7 +203,7 @@ export function wordTokensOf(text: string, sentences: readonly Sentence[], langu
       (s.start > 0 && !BLANK.test(text[s.start - 1] as string)) ||
       (s.end < text.length && !BLANK.test(text[s.end] as string)) ||
       // A mark or format character joins the character before it: a sentence starting with one is read alone.
-      unicodePattern(String.raw`^[\p{M}\p{Cf}]`, 'u').test(s.text),
+      STARTS_JOINED().test(s.text),
   );
   let k = 0;
   for (const seg of segments(text, 'word', language)) {
