@@ -1,25 +1,45 @@
+import { once } from './lazily.js';
 import { unicodePattern } from './unicode-pattern.js';
+
+/** The letters of each writing system, as pattern sources. */
+const SCRIPT_SOURCES = {
+  Latin: String.raw`\p{Script=Latin}`,
+  Arabic: String.raw`\p{Script=Arabic}`,
+  Cyrillic: String.raw`\p{Script=Cyrillic}`,
+  Greek: String.raw`\p{Script=Greek}`,
+  Hebrew: String.raw`\p{Script=Hebrew}`,
+  Devanagari: String.raw`\p{Script=Devanagari}`,
+  Bengali: String.raw`\p{Script=Bengali}`,
+  Hangul: String.raw`\p{Script=Hangul}`,
+  Kana: String.raw`[\p{Script=Hiragana}\p{Script=Katakana}]`,
+  Han: String.raw`\p{Script=Han}`,
+  Thai: String.raw`\p{Script=Thai}`,
+} as const;
+
+export type Script = keyof typeof SCRIPT_SOURCES;
 
 /**
  * Writing systems and the languages written in them: what language
  * detection reads a text's script with, and what the translation check
- * expects a language's output to be written in.
+ * expects a language's output to be written in. Each script's pattern is
+ * built the first time it is read, and the same one returned after: the
+ * analyze function imports this module at its import for `letterShare` (the
+ * translation check, which passes patterns of its own, from CLDR) and reads
+ * these patterns only in the language detector's chunk, loaded when a
+ * language is first detected. Building the eleven at every cold start cost
+ * about 2M instructions of its import
+ * (V8 checks each `\p{…}` class with an ICU lookup; docs/development.md,
+ * "Speed").
  */
-export const SCRIPT_LETTERS = {
-  Latin: /\p{Script=Latin}/u,
-  Arabic: /\p{Script=Arabic}/u,
-  Cyrillic: /\p{Script=Cyrillic}/u,
-  Greek: /\p{Script=Greek}/u,
-  Hebrew: /\p{Script=Hebrew}/u,
-  Devanagari: /\p{Script=Devanagari}/u,
-  Bengali: /\p{Script=Bengali}/u,
-  Hangul: /\p{Script=Hangul}/u,
-  Kana: unicodePattern(String.raw`[\p{Script=Hiragana}\p{Script=Katakana}]`, 'u'),
-  Han: /\p{Script=Han}/u,
-  Thai: /\p{Script=Thai}/u,
-} as const;
-
-export type Script = keyof typeof SCRIPT_LETTERS;
+export const SCRIPT_LETTERS: Readonly<Record<Script, RegExp>> = Object.defineProperties(
+  {} as Record<Script, RegExp>,
+  Object.fromEntries(
+    Object.entries(SCRIPT_SOURCES).map(([script, source]) => {
+      const pattern = once(() => unicodePattern(source, 'u'));
+      return [script, { get: pattern, enumerable: true }];
+    }),
+  ),
+);
 
 /** The scripts a language is written in; a language not listed is written in Latin. */
 export const LANGUAGE_SCRIPTS: Record<string, readonly Script[]> = {

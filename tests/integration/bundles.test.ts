@@ -239,4 +239,36 @@ console.log(JSON.stringify([typeof m.handler, made]));`;
     expect(propertyLiterals(api.result.metafile as Metafile, api.outfile)).toEqual([]);
     expect(propertyLiterals(analyze.result.metafile as Metafile, analyze.outfile)).toEqual([]);
   }, 240_000);
+  it("builds no script's letter pattern at the analyze function's import, and each on its first read", async () => {
+    // Prepare: the analyze function's bundle, and a RegExp that records the sources it is built from.
+    const { outfile } = await bundle('lambdas/analyze/index.ts', 'analyze');
+    const { outfile: scripts } = await bundle('shared/scripts.ts', 'scripts');
+    const record = `const built = []; const Real = globalThis.RegExp;
+globalThis.RegExp = new Proxy(Real, { construct: (target, args, next) => { built.push(String(args[0]?.source ?? args[0])); return Reflect.construct(target, args, next); } });`;
+    const script = `${record}
+await import(${JSON.stringify(outfile)});
+const atImport = [...built];
+const m = await import(${JSON.stringify(scripts)});
+const before = built.length;
+const han = m.SCRIPT_LETTERS.Han;
+console.log(JSON.stringify({ atImport, firstRead: built.slice(before), same: han === m.SCRIPT_LETTERS.Han, hanTest: han.test('漢'), latinTest: m.SCRIPT_LETTERS.Latin.test('漢'), share: m.scriptShare('Русский text', 'ru') }));`;
+    // Act
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: out,
+      env: {
+        ...process.env,
+        ...FUNCTION_ENV,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        NODE_OPTIONS: '',
+      },
+    });
+    // Assess: none of the eleven is built at import; a read builds its own, once, and it matches as before.
+    const found = JSON.parse(stdout);
+    const letters = (source: string) =>
+      /^\\p\{Script=\w+\}$|^\[\\p\{Script=Hiragana\}\\p\{Script=Katakana\}\]$/.test(source);
+    expect(found.atImport.length).toBeGreaterThan(0);
+    expect(found.atImport.filter(letters)).toEqual([]);
+    expect(found.firstRead).toEqual(['\\p{Script=Han}']);
+    expect(found).toMatchObject({ same: true, hanTest: true, latinTest: false, share: 7 / 11 });
+  }, 240_000);
 });
