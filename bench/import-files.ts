@@ -1,18 +1,24 @@
+/**
+ * What the files of an ESM import cost, apart from their code (issue 29): builds the spike and the functions'
+ * bundles as bench/starts.ts does and lists the files each import reads (their size, modules and packages).
+ *
+ * With --synthetic, times the import of the same code as one file and as an entry with 7 or 15 chunks, each
+ * file with the bundles' banner (and with --no-banner, without), as bench/starts.ts times a bundle's import:
+ * CPU (user and system, also apart) of a fresh process around the import, interleaved rounds.
+ *
+ * With --bundles, times the spike's, the api's and analyze's imports the same way, and gives the ratios to the
+ * spike by the bench's estimator (the ratio of the medians) and by others, and by user time alone.
+ *
+ *   npx tsx bench/import-files.ts [--out DIR] [--synthetic [--no-banner]] [--bundles] [--rounds 15]
+ */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
-import { BUNDLING, esbuildOptions, outputsReadAtImport } from '../infra/bundling.js';
+import { BUNDLING } from '../infra/bundling.js';
 import { interleaved, median, quantile } from './lib/stats.js';
-import { importCpu } from './starts.js';
+import { type Bundle, bundle, ENTRIES, importCpu } from './starts.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const ENTRIES = {
-  spike: 'bench/spike/index.ts',
-  api: 'lambdas/api/index.ts',
-  ingest: 'lambdas/ingest/index.ts',
-  analyze: 'lambdas/analyze/index.ts',
-} as const;
 
 const { values } = parseArgs({
   options: {
@@ -26,30 +32,21 @@ const { values } = parseArgs({
 const outDir = resolve(values.out);
 const rounds = Number(values.rounds);
 
-/** Builds a bundle as bench/starts.ts does and lists the files its import reads, with their sizes. */
-async function bundle(name: keyof typeof ENTRIES): Promise<string> {
-  const dir = join(outDir, name);
-  mkdirSync(dir, { recursive: true });
-  const { metafile } = await build({
-    ...esbuildOptions(join(ROOT, ENTRIES[name]), dir),
-    absWorkingDir: ROOT,
-    metafile: true,
-    logLevel: 'error',
-  });
-  const entry = relative(ROOT, join(dir, `${BUNDLING.entryName}.mjs`));
-  const atImport = outputsReadAtImport(metafile, entry);
+/** Builds a bundle as bench/starts.ts does (its `bundle`) and lists the files its import reads, with their sizes. */
+async function listed(name: Bundle): Promise<string> {
+  const { file, atImport, metafile } = await bundle(name, outDir);
   console.log(`${name}: ${atImport.length} files read at import`);
   for (const output of atImport) {
-    const inputs = Object.keys(metafile.outputs[output]?.inputs ?? {});
+    const inputs = Object.keys(metafile.outputs[relative(ROOT, output)]?.inputs ?? {});
     const shown = inputs.filter((i) => !i.includes('node_modules')).slice(0, 4);
     const packages = [
       ...new Set(inputs.map((i) => i.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1]).filter(Boolean)),
     ];
     console.log(
-      `  ${output.split('/').pop()} ${statSync(join(ROOT, output)).size} B, ${inputs.length} modules: ${[...shown, ...packages.slice(0, 6)].join(', ')}`,
+      `  ${basename(output)} ${statSync(output).size} B, ${inputs.length} modules: ${[...shown, ...packages.slice(0, 6)].join(', ')}`,
     );
   }
-  return join(dir, `${BUNDLING.entryName}.mjs`);
+  return file;
 }
 
 /**
@@ -86,7 +83,7 @@ function synthetic(chunks: number, banner: string): string {
 }
 
 const files: Record<string, string> = {};
-for (const name of Object.keys(ENTRIES) as (keyof typeof ENTRIES)[]) files[name] = await bundle(name);
+for (const name of Object.keys(ENTRIES) as Bundle[]) files[name] = await listed(name);
 if (values.synthetic) {
   const measures: Record<string, string> = {};
   for (const n of [1, 8, 16]) measures[`synthetic ${n} files`] = synthetic(n, BUNDLING.banner);

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { BUNDLING, esbuildOptions, outputsReadAtImport } from '../infra/bundling.js';
 import { FUNCTION_ENV } from '../tests/helpers/function-env.js';
 import type { Row } from './lib/report.js';
@@ -13,22 +13,23 @@ import { interleaved, median } from './lib/stats.js';
 const ROOT = resolve(import.meta.dirname, '..');
 
 /** Each function's entry, and the spike: the clients every function of this kind needs, bundled the same way. */
-const ENTRIES = {
+export const ENTRIES = {
   spike: 'bench/spike/index.ts',
   api: 'lambdas/api/index.ts',
   ingest: 'lambdas/ingest/index.ts',
   analyze: 'lambdas/analyze/index.ts',
 } as const;
-type Bundle = keyof typeof ENTRIES;
+export type Bundle = keyof typeof ENTRIES;
 
-/** A bundle's entry file, and the files its import reads: the entry and the chunks it imports statically. */
-interface Built {
+/** A bundle's entry file, the files its import reads (the entry and the chunks it imports statically), and esbuild's account of its outputs. */
+export interface Built {
   file: string;
   atImport: string[];
+  metafile: Metafile;
 }
 
 /** Builds a bundle as the CDK construct does (infra/bundling.ts): ESM, minified, split into chunks, the banner on top. */
-async function bundle(name: Bundle, outDir: string): Promise<Built> {
+export async function bundle(name: Bundle, outDir: string): Promise<Built> {
   const dir = join(outDir, name);
   mkdirSync(dir, { recursive: true });
   const { metafile } = await build({
@@ -44,8 +45,8 @@ async function bundle(name: Bundle, outDir: string): Promise<Built> {
     ...(name === 'analyze' ? BUNDLING.claimModel : []),
   ];
   for (const { from, to } of beside) copyFileSync(join(ROOT, from), join(outDir, name, to));
-  const atImport = metafile ? outputsReadAtImport(metafile, relative(ROOT, outfile)) : [];
-  return { file: outfile, atImport: atImport.map((output) => join(ROOT, output)) };
+  const atImport = outputsReadAtImport(metafile, relative(ROOT, outfile));
+  return { file: outfile, atImport: atImport.map((output) => join(ROOT, output)), metafile };
 }
 
 /**
