@@ -53,9 +53,15 @@ export function parseDate(text: string): string | null {
  * "Saturday, 30 March 2024", "Published: March 30, 2024 4:53 PM"): its date, else null.
  */
 export function bareTimestamp(line: string): string | null {
-  const trimmed = line.trim();
-  if (trimmed.length > 80 || !/\d{4}/.test(trimmed) || !mayBeTimestamp(trimmed)) return null;
+  const trimmed = shortWithYear(line);
+  if (trimmed === null || !mayBeTimestamp(trimmed)) return null;
   return readTimestamp(trimmed);
+}
+
+/** The trimmed line when it is short enough to be a bare timestamp and holds a four-digit number; else null. */
+function shortWithYear(line: string): string | null {
+  const trimmed = line.trim();
+  return trimmed.length > 80 || !/\d{4}/.test(trimmed) ? null : trimmed;
 }
 
 /**
@@ -73,8 +79,8 @@ export class TimestampLines {
 
   /** bareTimestamp(line), for this document. */
   of(line: string): string | null {
-    const trimmed = line.trim();
-    if (trimmed.length > 80 || !/\d{4}/.test(trimmed)) return null;
+    const trimmed = shortWithYear(line);
+    if (trimmed === null) return null;
     const known = this.read.get(trimmed);
     if (known !== undefined) return known;
     this.budget.tick('reading timestamp lines');
