@@ -2,18 +2,31 @@
  * The headline of the offline summary, and the clipping of a sentence to a
  * word budget that the short summary also uses.
  */
+import { once } from '../lazily.js';
 import { ellipsized } from '../truncate.js';
+import { unicodePattern } from '../unicode-pattern.js';
 import { OPENING_MARK, quotations } from './quotes.js';
 import type { RankedSentence } from './summarize.js';
 
 /** A sentence that opens with "and he said" or "said": the rest of a report, never a headline ("وقال…", "Añadió…"). */
-const SAID_FIRST =
-  /^(?:[وف](?:قال|أضاف|تابع|أوضح|أكد|أشار|لفت|بيّن|اعتبر)ت?(?!\p{L})|(?:añadió|agregó|dijo|aseguró|sagte|ajoute|a ajouté)(?!\p{L}))/iu;
+const SAID_FIRST = once(() =>
+  unicodePattern(
+    String.raw`^(?:[وف](?:قال|أضاف|تابع|أوضح|أكد|أشار|لفت|بيّن|اعتبر)ت?(?!\p{L})|(?:añadió|agregó|dijo|aseguró|sagte|ajoute|a ajouté)(?!\p{L}))`,
+    'iu',
+  ),
+);
 
 const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
-/** "BASRA — ", "MOSUL, March 3 — ": a dateline, which a headline does without. */
-const DATELINE = /^\p{Lu}{3,}(?:[ -]\p{Lu}{2,})*(?:,[^—–]{1,30})?\s+[—–-]{1,2}\s+/u;
+/**
+ * "BASRA — ", "MOSUL, March 3 — ": a dateline, which a headline does without.
+ * This and SAID_FIRST are built on first use: the analyze function imports
+ * this module for `clip`, and makes an offline headline only when a
+ * summary's figures are still wrong after its repair.
+ */
+const DATELINE = once(() =>
+  unicodePattern(String.raw`^\p{Lu}{3,}(?:[ -]\p{Lu}{2,})*(?:,[^—–]{1,30})?\s+[—–-]{1,2}\s+`, 'u'),
+);
 
 /**
  * A headline that is a sentence, never a cut one, and one that stands
@@ -25,11 +38,11 @@ const DATELINE = /^\p{Lu}{3,}(?:[ -]\p{Lu}{2,})*(?:,[^—–]{1,30})?\s+[—–-
  */
 export function headlineOf(byScore: RankedSentence[], maxWords = 30): string {
   const standalone = byScore.filter(
-    (s) => !s.dependent && !s.partialQuote && !OPENING_MARK.test(s.text) && !SAID_FIRST.test(s.text),
+    (s) => !s.dependent && !s.partialQuote && !OPENING_MARK.test(s.text) && !SAID_FIRST().test(s.text),
   );
   const pool = standalone.length > 0 ? standalone : byScore;
   const top = pool[0] as RankedSentence;
-  const bare = (s: RankedSentence) => s.text.replace(DATELINE, '');
+  const bare = (s: RankedSentence) => s.text.replace(DATELINE(), '');
   const fits = (s: RankedSentence) => wordCount(bare(s)) <= maxWords;
   const text = bare(top);
   if (fits(top)) return text;

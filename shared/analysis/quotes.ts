@@ -1,3 +1,4 @@
+import { once } from '../lazily.js';
 import { unicodePattern } from '../unicode-pattern.js';
 
 /**
@@ -28,7 +29,13 @@ const CLOSERS: Record<string, string> = {
   '‹': '›',
 };
 
-const LETTER_OR_DIGIT = unicodePattern(String.raw`[\p{L}\p{N}]`, 'u');
+/**
+ * A letter or digit, for the German marks only (» and › before a word):
+ * built on first use, as a text without them, most of what the analyze
+ * function reads, never tests it, and its \p{…} classes have ICU read every
+ * letter and digit.
+ */
+const LETTER_OR_DIGIT = once(() => unicodePattern(String.raw`[\p{L}\p{N}]`, 'u'));
 
 export function quotations(text: string): Quotations {
   const out: Quotations = { spans: [], unclosed: [], unopened: [] };
@@ -54,7 +61,7 @@ export function quotations(text: string): Quotations {
     const closers = CLOSERS[c];
     if (closers !== undefined) {
       stack.push({ at: i, closers });
-    } else if ((c === '»' || c === '›') && LETTER_OR_DIGIT.test(text[i + 1] ?? '')) {
+    } else if ((c === '»' || c === '›') && LETTER_OR_DIGIT().test(text[i + 1] ?? '')) {
       // German »…« and ›…‹: the mark that closes elsewhere opens here, touching its first word.
       stack.push({ at: i, closers: c === '»' ? '«' : '‹' });
     } else {

@@ -28,9 +28,17 @@ const TITLES = new Set(
   ),
 );
 const MONTHS = new Set('jan feb mar apr jun jul aug sep sept oct nov dec'.split(' '));
-/** "am 12. Oktober": a German ordinal day before its month is no sentence end. */
-const GERMAN_MONTH =
-  /^\s*(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)(?!\p{L})/u;
+/**
+ * "am 12. Oktober": a German ordinal day before its month is no sentence
+ * end. Built on first use: only a sentence that ends on a number of one or
+ * two digits and a full stop is tested, which most texts have none of.
+ */
+const GERMAN_MONTH = once(() =>
+  unicodePattern(
+    String.raw`^\s*(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)(?!\p{L})`,
+    'u',
+  ),
+);
 
 /**
  * Characters of a sentence's end that tell whether it ends on an
@@ -51,7 +59,7 @@ function endsWithAbbreviation(text: string, start: number, end: number, next: st
   const whole = text.slice(start, end).trimEnd();
   // Cut, it starts with a character no pattern takes, so that none can match at the cut as at the sentence's start.
   const trimmed = whole.length > ABBREVIATION_TAIL ? `\u0000${whole.slice(-ABBREVIATION_TAIL)}` : whole;
-  if (/(?:^|\s)\d{1,2}\.$/u.test(trimmed)) return GERMAN_MONTH.test(next) || /^\s*\p{Ll}/u.test(next);
+  if (/(?:^|\s)\d{1,2}\.$/u.test(trimmed)) return GERMAN_MONTH().test(next) || /^\s*\p{Ll}/u.test(next);
   // "z. B." (zum Beispiel).
   if (/(?:^|\s)z\.\s?B\.$/u.test(trimmed)) return true;
   const last = unicodePattern(String.raw`(?:^|[\s("'“])([\p{L}.]+)\.$`, 'u').exec(trimmed)?.[1];

@@ -123,14 +123,16 @@ function kindAt(text: string, index: number): number {
  * and a letter, or a digit joiner between two digits. At the first
  * character outside SCANNED's blocks (a surrogate among them) WORD counts
  * the rest, from the start of the word the scan was in: as its match would
- * have started there, the count is WORD's over the whole text.
+ * have started there, the count is WORD's over the whole text; unless the
+ * text holds a character of a script written without spaces, which the
+ * segmenter counts whole (countWordsFrom).
  */
-function countWordsByScan(text: string): number {
+function countWordsByScan(text: string, language: string | null | undefined): number {
   let count = 0;
   let index = 0;
   while (index < text.length) {
     let kind = kindAt(text, index);
-    if (kind & UNREAD) return count + countWordsByPattern(text, index);
+    if (kind & UNREAD) return countWordsFrom(text, index, count, language);
     if (!(kind & IN_WORD)) {
       index++;
       continue;
@@ -143,10 +145,10 @@ function countWordsByScan(text: string): number {
         previous = kind;
         kind = kindAt(text, ++index);
       }
-      if (kind & UNREAD) return count + countWordsByPattern(text, start);
+      if (kind & UNREAD) return countWordsFrom(text, start, count, language);
       if (kind === 0) break;
       const next = kindAt(text, index + 1);
-      if (next & UNREAD) return count + countWordsByPattern(text, start);
+      if (next & UNREAD) return countWordsFrom(text, start, count, language);
       const joined =
         (kind & LETTER_JOINER && previous & (LETTER | MARK) && next & LETTER) ||
         (kind & DIGIT_JOINER && previous & DIGIT && next & DIGIT);
@@ -159,20 +161,40 @@ function countWordsByScan(text: string): number {
   return count;
 }
 
-/** WORD's matches in `text` from `from` on. */
-function countWordsByPattern(text: string, from: number): number {
+/**
+ * The count of a text the scan read up to `from` (`counted` words before
+ * it): WORD's matches from there on, or the segmenter's count of the whole
+ * text if it holds a character of a script written without spaces.
+ */
+function countWordsFrom(text: string, from: number, counted: number, language: string | null | undefined): number {
+  if (DICTIONARY_SCRIPTS().test(text)) return countWordsBySegmenter(text, language);
   const word = WORD();
-  let count = 0;
+  let count = counted;
   word.lastIndex = from;
   while (word.exec(text) !== null) count++;
   return count;
 }
 
-/** Scripts whose words need a dictionary (no spaces) or that ICU breaks its own way (Hangul beside digits). */
-const DICTIONARY_SCRIPTS = unicodePattern(
-  String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]`,
-  'u',
+/**
+ * Scripts whose words need a dictionary (no spaces) or that ICU breaks its
+ * own way (Hangul beside digits). None has a character in the blocks
+ * countWordsByScan reads, so only a text the scan leaves is tested: built
+ * on first use, as its `\p{Script=…}` classes have ICU load its script data
+ * (about 5M instructions), which the analyze function paid at every cold
+ * start.
+ */
+const DICTIONARY_SCRIPTS = once(() =>
+  unicodePattern(
+    String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]`,
+    'u',
+  ),
 );
+
+function countWordsBySegmenter(text: string, language: string | null | undefined): number {
+  let count = 0;
+  for (const segment of segments(text, 'word', language)) if (segment.isWordLike) count++;
+  return count;
+}
 
 /**
  * Counts words the way a reader would, in any script (CJK included): by the
@@ -181,10 +203,5 @@ const DICTIONARY_SCRIPTS = unicodePattern(
  * fraction of its time), by ICU's segmenter where they are not.
  */
 export function countWords(text: string, language?: string | null): number {
-  if (!DICTIONARY_SCRIPTS.test(text)) {
-    return countWordsByScan(text);
-  }
-  let count = 0;
-  for (const segment of segments(text, 'word', language)) if (segment.isWordLike) count++;
-  return count;
+  return countWordsByScan(text, language);
 }
