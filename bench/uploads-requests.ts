@@ -113,15 +113,30 @@ interface Burst {
   cpu: NodeJS.CpuUsage;
   threadsAtStart: Map<string, number>;
   threadsAtEnd: Map<string, number>;
+  /** The stub LLM's process's CPU (ms) in the burst: the provider's, on the same cores. */
+  stubMs: number;
   ends: UploadEnd[];
 }
 const measured: Burst[] = [];
 let cpuAtStart = process.cpuUsage();
 let threadsAtStart = new Map<string, number>();
+let stubPid: number | undefined;
+/** The stub's process's CPU so far (ms), from /proc (Linux; 0 elsewhere). */
+const stubCpu = () => {
+  try {
+    return stubPid === undefined ? 0 : threadCpuMsFrom(`/proc/${stubPid}/stat`);
+  } catch {
+    return 0;
+  }
+};
+let stubAtStart = 0;
 const micros = () => process.hrtime.bigint() / 1000n;
 const rows = await benchUploads((line) => process.stderr.write(`${line}\n`), {
   atOnce: articles,
   bursts,
+  onStub: (pid) => {
+    stubPid = pid;
+  },
   onPhase: (phase) => {
     // Only the uploads at once are counted: not the warm-up, not the anchor.
     counting = phase === 'together';
@@ -129,10 +144,18 @@ const rows = await benchUploads((line) => process.stderr.write(`${line}\n`), {
       counts.clear();
       cpuAtStart = process.cpuUsage();
       threadsAtStart = threadCpu();
+      stubAtStart = stubCpu();
     }
     if (phase === 'done') {
       const cpu = process.cpuUsage(cpuAtStart);
-      measured.push({ counts: new Map(counts), cpu, threadsAtStart, threadsAtEnd: threadCpu(), ends: [] });
+      measured.push({
+        counts: new Map(counts),
+        cpu,
+        threadsAtStart,
+        threadsAtEnd: threadCpu(),
+        stubMs: stubCpu() - stubAtStart,
+        ends: [],
+      });
     }
     process.stderr.write(`phase ${phase} at ${micros()} µs\n`);
   },
@@ -142,7 +165,7 @@ const rows = await benchUploads((line) => process.stderr.write(`${line}\n`), {
   },
 });
 
-for (const [index, { counts, cpu, threadsAtStart, threadsAtEnd, ends }] of measured.entries()) {
+for (const [index, { counts, cpu, threadsAtStart, threadsAtEnd, stubMs, ends }] of measured.entries()) {
   if (measured.length > 1) console.log(`-- burst ${index + 1}${index === 0 ? " (the row's)" : ' (same stack)'}`);
   // The uploads are the user's requests, not the stack's.
   for (const name of counts.keys()) {
@@ -162,6 +185,7 @@ for (const [index, { counts, cpu, threadsAtStart, threadsAtEnd, ends }] of measu
     .sort((a, b) => b[1] - a[1]);
   for (const [tid, ms] of busy)
     console.log(`  thread ${tid.padEnd(8)} ${perArticle(ms).padStart(7)}  ${threadName(tid)}`);
+  console.log(`the stub LLM's process (the provider's, on the same cores): ${perArticle(stubMs)} an article`);
   console.log(`CPU time (ms) at each end: ${ends.map((e) => e.cpuMs.toFixed(0)).join(' ')}`);
   console.log(`wall time (ms) at each end: ${ends.map((e) => e.ms).join(' ')}`);
 }

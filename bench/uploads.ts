@@ -68,6 +68,8 @@ export interface BenchUploadsOptions {
    * is told through the phases and `onEnds` only, to show what warming does.
    */
   bursts?: number;
+  /** Told the stub LLM's process id once it runs (its CPU is the provider's, not the stack's). */
+  onStub?: (pid: number) => void;
 }
 
 /**
@@ -78,6 +80,7 @@ export interface BenchUploadsOptions {
 export async function benchUploads(log: (line: string) => void, options: BenchUploadsOptions = {}): Promise<Row[]> {
   const atOnce = options.atOnce ?? AT_ONCE;
   const stub = await startStub();
+  if (stub.pid !== undefined) options.onStub?.(stub.pid);
   const { stack, close } = await startTestStack({
     OPENAI_BASE_URL: stub.baseURL,
     OPENAI_API_KEY: 'sk-bench',
