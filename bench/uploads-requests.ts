@@ -7,12 +7,15 @@
  * CPU time spent by each article's end (which a busy machine does not
  * change as it changes wall times).
  *
- *   npx tsx bench/uploads-requests.ts [--articles 20] [--sites] [--bursts 1]
+ *   npx tsx bench/uploads-requests.ts [--articles 20] [--sites] [--bursts 1] [--languages ar,fr] [--words 700]
  *
  * `--bursts 2` sends a second burst on the same running stack and prints
  * the same figures for it: the first burst is the one the bench's row
  * measures, right after the stack starts; the second shows what warming
  * (V8's compiled code, open connections) is worth.
+ * `--languages` and `--words` change the articles' shape from the row's
+ * (two target languages, 700 words), to compare with the soak's (one, a
+ * few hundred).
  * `--sites` splits the requests by the code that sent them. Run under
  * `node --cpu-prof --import tsx bench/uploads-requests.ts` it profiles every
  * thread of the stack too (the emulators' workers take the parent's
@@ -32,6 +35,8 @@ const { values } = parseArgs({
     articles: { type: 'string', default: '20' },
     sites: { type: 'boolean', default: false },
     bursts: { type: 'string', default: '1' },
+    languages: { type: 'string', default: 'ar,fr' },
+    words: { type: 'string', default: '700' },
   },
 });
 const bursts = Number(values.bursts);
@@ -134,6 +139,8 @@ const micros = () => process.hrtime.bigint() / 1000n;
 const rows = await benchUploads((line) => process.stderr.write(`${line}\n`), {
   atOnce: articles,
   bursts,
+  targetLanguages: values.languages,
+  words: Number(values.words),
   onStub: (pid) => {
     stubPid = pid;
   },
