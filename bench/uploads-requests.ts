@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { threadCpuMsFrom } from './lib/stats.js';
+import { threadCpuMsFrom, threadCpuPartsFrom } from './lib/stats.js';
 import { benchUploads, type UploadEnd } from './uploads.js';
 
 const { values } = parseArgs({
@@ -51,9 +51,9 @@ if (!Number.isInteger(articles) || articles < 1) {
 }
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
-/** Each thread's CPU time so far (ms, user + system), by thread id, from /proc (Linux; empty elsewhere). */
-function threadCpu(): Map<string, number> {
-  const threads = new Map<string, number>();
+/** Each thread's CPU time so far (ms, user and system apart), by thread id, from /proc (Linux; empty elsewhere). */
+function threadCpu(): Map<string, { user: number; system: number }> {
+  const threads = new Map<string, { user: number; system: number }>();
   let tids: string[] = [];
   try {
     tids = readdirSync('/proc/self/task');
@@ -62,7 +62,7 @@ function threadCpu(): Map<string, number> {
   }
   for (const tid of tids) {
     try {
-      threads.set(tid, threadCpuMsFrom(`/proc/self/task/${tid}/stat`));
+      threads.set(tid, threadCpuPartsFrom(`/proc/self/task/${tid}/stat`));
     } catch {
       // The thread ended meanwhile.
     }
@@ -116,15 +116,15 @@ countSends('DynamoDB', DynamoDBDocumentClient.prototype);
 interface Burst {
   counts: Map<string, number>;
   cpu: NodeJS.CpuUsage;
-  threadsAtStart: Map<string, number>;
-  threadsAtEnd: Map<string, number>;
+  threadsAtStart: Map<string, { user: number; system: number }>;
+  threadsAtEnd: Map<string, { user: number; system: number }>;
   /** The stub LLM's process's CPU (ms) in the burst: the provider's, on the same cores. */
   stubMs: number;
   ends: UploadEnd[];
 }
 const measured: Burst[] = [];
 let cpuAtStart = process.cpuUsage();
-let threadsAtStart = new Map<string, number>();
+let threadsAtStart = new Map<string, { user: number; system: number }>();
 let stubPid: number | undefined;
 /** The stub's process's CPU so far (ms), from /proc (Linux; 0 elsewhere). */
 const stubCpu = () => {
@@ -187,11 +187,16 @@ for (const [index, { counts, cpu, threadsAtStart, threadsAtEnd, stubMs, ends }] 
   const perArticle = (ms: number) => `${(ms / articles).toFixed(0)} ms`;
   console.log(`CPU: ${perArticle((cpu.user + cpu.system) / 1000)} an article (this process, all threads); by thread:`);
   const busy = [...threadsAtEnd]
-    .map(([tid, ms]) => [tid, ms - (threadsAtStart.get(tid) ?? 0)] as const)
+    .map(([tid, { user, system }]) => {
+      const before = threadsAtStart.get(tid) ?? { user: 0, system: 0 };
+      return [tid, user - before.user + system - before.system, system - before.system] as const;
+    })
     .filter(([, ms]) => ms >= articles)
     .sort((a, b) => b[1] - a[1]);
-  for (const [tid, ms] of busy)
-    console.log(`  thread ${tid.padEnd(8)} ${perArticle(ms).padStart(7)}  ${threadName(tid)}`);
+  for (const [tid, ms, system] of busy)
+    console.log(
+      `  thread ${tid.padEnd(8)} ${perArticle(ms).padStart(7)} (kernel ${perArticle(system).padStart(6)})  ${threadName(tid)}`,
+    );
   console.log(`the stub LLM's process (the provider's, on the same cores): ${perArticle(stubMs)} an article`);
   console.log(`CPU time (ms) at each end: ${ends.map((e) => e.cpuMs.toFixed(0)).join(' ')}`);
   console.log(`wall time (ms) at each end: ${ends.map((e) => e.ms).join(' ')}`);
