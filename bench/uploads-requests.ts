@@ -7,12 +7,15 @@
  * CPU time spent by each article's end (which a busy machine does not
  * change as it changes wall times).
  *
- *   npx tsx bench/uploads-requests.ts [--articles 20] [--sites] [--bursts 1]
+ *   npx tsx bench/uploads-requests.ts [--articles 20] [--sites] [--bursts 1] [--languages ar,fr] [--words 700]
  *
  * `--bursts 2` sends a second burst on the same running stack and prints
  * the same figures for it: the first burst is the one the bench's row
  * measures, right after the stack starts; the second shows what warming
  * (V8's compiled code, open connections) is worth.
+ * `--languages` and `--words` change the articles' shape from the row's
+ * (two target languages, 700 words), to compare with the soak's (one, a
+ * few hundred).
  * `--sites` splits the requests by the code that sent them. Run under
  * `node --cpu-prof --import tsx bench/uploads-requests.ts` it profiles every
  * thread of the stack too (the emulators' workers take the parent's
@@ -24,7 +27,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { threadCpuMsFrom } from './lib/stats.js';
+import { threadCpuMsFrom, threadCpuPartsFrom } from './lib/stats.js';
 import { benchUploads, type UploadEnd } from './uploads.js';
 
 const { values } = parseArgs({
@@ -32,6 +35,8 @@ const { values } = parseArgs({
     articles: { type: 'string', default: '20' },
     sites: { type: 'boolean', default: false },
     bursts: { type: 'string', default: '1' },
+    languages: { type: 'string', default: 'ar,fr' },
+    words: { type: 'string', default: '700' },
   },
 });
 const bursts = Number(values.bursts);
@@ -46,9 +51,9 @@ if (!Number.isInteger(articles) || articles < 1) {
 }
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
-/** Each thread's CPU time so far (ms, user + system), by thread id, from /proc (Linux; empty elsewhere). */
-function threadCpu(): Map<string, number> {
-  const threads = new Map<string, number>();
+/** Each thread's CPU time so far (ms, user and system apart), by thread id, from /proc (Linux; empty elsewhere). */
+function threadCpu(): Map<string, { user: number; system: number }> {
+  const threads = new Map<string, { user: number; system: number }>();
   let tids: string[] = [];
   try {
     tids = readdirSync('/proc/self/task');
@@ -57,7 +62,7 @@ function threadCpu(): Map<string, number> {
   }
   for (const tid of tids) {
     try {
-      threads.set(tid, threadCpuMsFrom(`/proc/self/task/${tid}/stat`));
+      threads.set(tid, threadCpuPartsFrom(`/proc/self/task/${tid}/stat`));
     } catch {
       // The thread ended meanwhile.
     }
@@ -111,17 +116,34 @@ countSends('DynamoDB', DynamoDBDocumentClient.prototype);
 interface Burst {
   counts: Map<string, number>;
   cpu: NodeJS.CpuUsage;
-  threadsAtStart: Map<string, number>;
-  threadsAtEnd: Map<string, number>;
+  threadsAtStart: Map<string, { user: number; system: number }>;
+  threadsAtEnd: Map<string, { user: number; system: number }>;
+  /** The stub LLM's process's CPU (ms) in the burst: the provider's, on the same cores. */
+  stubMs: number;
   ends: UploadEnd[];
 }
 const measured: Burst[] = [];
 let cpuAtStart = process.cpuUsage();
-let threadsAtStart = new Map<string, number>();
+let threadsAtStart = new Map<string, { user: number; system: number }>();
+let stubPid: number | undefined;
+/** The stub's process's CPU so far (ms), from /proc (Linux; 0 elsewhere). */
+const stubCpu = () => {
+  try {
+    return stubPid === undefined ? 0 : threadCpuMsFrom(`/proc/${stubPid}/stat`);
+  } catch {
+    return 0;
+  }
+};
+let stubAtStart = 0;
 const micros = () => process.hrtime.bigint() / 1000n;
 const rows = await benchUploads((line) => process.stderr.write(`${line}\n`), {
   atOnce: articles,
   bursts,
+  targetLanguages: values.languages,
+  words: Number(values.words),
+  onStub: (pid) => {
+    stubPid = pid;
+  },
   onPhase: (phase) => {
     // Only the uploads at once are counted: not the warm-up, not the anchor.
     counting = phase === 'together';
@@ -129,10 +151,18 @@ const rows = await benchUploads((line) => process.stderr.write(`${line}\n`), {
       counts.clear();
       cpuAtStart = process.cpuUsage();
       threadsAtStart = threadCpu();
+      stubAtStart = stubCpu();
     }
     if (phase === 'done') {
       const cpu = process.cpuUsage(cpuAtStart);
-      measured.push({ counts: new Map(counts), cpu, threadsAtStart, threadsAtEnd: threadCpu(), ends: [] });
+      measured.push({
+        counts: new Map(counts),
+        cpu,
+        threadsAtStart,
+        threadsAtEnd: threadCpu(),
+        stubMs: stubCpu() - stubAtStart,
+        ends: [],
+      });
     }
     process.stderr.write(`phase ${phase} at ${micros()} µs\n`);
   },
@@ -142,7 +172,7 @@ const rows = await benchUploads((line) => process.stderr.write(`${line}\n`), {
   },
 });
 
-for (const [index, { counts, cpu, threadsAtStart, threadsAtEnd, ends }] of measured.entries()) {
+for (const [index, { counts, cpu, threadsAtStart, threadsAtEnd, stubMs, ends }] of measured.entries()) {
   if (measured.length > 1) console.log(`-- burst ${index + 1}${index === 0 ? " (the row's)" : ' (same stack)'}`);
   // The uploads are the user's requests, not the stack's.
   for (const name of counts.keys()) {
@@ -157,11 +187,17 @@ for (const [index, { counts, cpu, threadsAtStart, threadsAtEnd, ends }] of measu
   const perArticle = (ms: number) => `${(ms / articles).toFixed(0)} ms`;
   console.log(`CPU: ${perArticle((cpu.user + cpu.system) / 1000)} an article (this process, all threads); by thread:`);
   const busy = [...threadsAtEnd]
-    .map(([tid, ms]) => [tid, ms - (threadsAtStart.get(tid) ?? 0)] as const)
+    .map(([tid, { user, system }]) => {
+      const before = threadsAtStart.get(tid) ?? { user: 0, system: 0 };
+      return [tid, user - before.user + system - before.system, system - before.system] as const;
+    })
     .filter(([, ms]) => ms >= articles)
     .sort((a, b) => b[1] - a[1]);
-  for (const [tid, ms] of busy)
-    console.log(`  thread ${tid.padEnd(8)} ${perArticle(ms).padStart(7)}  ${threadName(tid)}`);
+  for (const [tid, ms, system] of busy)
+    console.log(
+      `  thread ${tid.padEnd(8)} ${perArticle(ms).padStart(7)} (kernel ${perArticle(system).padStart(6)})  ${threadName(tid)}`,
+    );
+  console.log(`the stub LLM's process (the provider's, on the same cores): ${perArticle(stubMs)} an article`);
   console.log(`CPU time (ms) at each end: ${ends.map((e) => e.cpuMs.toFixed(0)).join(' ')}`);
   console.log(`wall time (ms) at each end: ${ends.map((e) => e.ms).join(' ')}`);
 }

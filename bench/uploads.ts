@@ -68,6 +68,14 @@ export interface BenchUploadsOptions {
    * is told through the phases and `onEnds` only, to show what warming does.
    */
   bursts?: number;
+  /**
+   * The stack's target languages ('ar,fr') and the articles' words (700): the row's, unless a measurement
+   * asks what an article of another shape costs (the soak's: a few hundred words, one language).
+   */
+  targetLanguages?: string;
+  words?: number;
+  /** Told the stub LLM's process id once it runs (its CPU is the provider's, not the stack's). */
+  onStub?: (pid: number) => void;
 }
 
 /**
@@ -78,11 +86,12 @@ export interface BenchUploadsOptions {
 export async function benchUploads(log: (line: string) => void, options: BenchUploadsOptions = {}): Promise<Row[]> {
   const atOnce = options.atOnce ?? AT_ONCE;
   const stub = await startStub();
+  if (stub.pid !== undefined) options.onStub?.(stub.pid);
   const { stack, close } = await startTestStack({
     OPENAI_BASE_URL: stub.baseURL,
     OPENAI_API_KEY: 'sk-bench',
     PRECIS_LLM_PROVIDER: 'openai',
-    TARGET_LANGUAGES: 'ar,fr',
+    TARGET_LANGUAGES: options.targetLanguages ?? 'ar,fr',
     PRECIS_SWEEP_INTERVAL_MS: '0',
   });
   const events = eventsOf(stack.eventsFile);
@@ -91,7 +100,7 @@ export async function benchUploads(log: (line: string) => void, options: BenchUp
   const batch = async (count: number, together = false): Promise<UploadEnd[]> => {
     const uploads = Array.from({ length: count }, () => {
       seed++;
-      return { key: `incoming/bench-${seed}.html`, body: longArticle(WORDS, seed).html };
+      return { key: `incoming/bench-${seed}.html`, body: longArticle(options.words ?? WORDS, seed).html };
     });
     const started = Date.now();
     const cpuAtStart = process.cpuUsage();

@@ -69,18 +69,31 @@ export function scriptsOf(lang: string): readonly Script[] {
 export function letterShare(text: string, scripts: readonly RegExp[]): number {
   let letters = 0;
   let inScript = 0;
+  // Each character read once by the patterns: a text is written with a few dozen characters, each many times
+  // (a translation's check read every one of its characters through two patterns or more).
+  const seen = new Map<string, Reading>();
   for (const ch of text) {
-    if (!/\p{L}/u.test(ch)) continue;
-    letters++;
-    for (const script of scripts) {
-      if (script.test(ch)) {
-        inScript++;
-        break;
-      }
+    let reading = seen.get(ch);
+    if (reading === undefined) {
+      reading = !/\p{L}/u.test(ch)
+        ? NOT_A_LETTER
+        : scripts.some((script) => script.test(ch))
+          ? IN_SCRIPT
+          : OTHER_LETTER;
+      seen.set(ch, reading);
     }
+    if (reading === NOT_A_LETTER) continue;
+    letters++;
+    if (reading === IN_SCRIPT) inScript++;
   }
   return letters === 0 ? 1 : inScript / letters;
 }
+
+/** What a character is to letterShare. */
+type Reading = 0 | 1 | 2;
+const NOT_A_LETTER = 0;
+const OTHER_LETTER = 1;
+const IN_SCRIPT = 2;
 
 /** Share of the letters of a text written in a script of `lang`. */
 export function scriptShare(text: string, lang: string): number {

@@ -51,7 +51,13 @@ export async function cpuMsOf(work: () => unknown): Promise<number> {
  * calling thread, `/proc/self/task/<tid>/stat` for another.
  */
 export function threadCpuMsFrom(statFile: string): number {
+  const { user, system } = threadCpuPartsFrom(statFile);
+  return user + system;
+}
+
+/** A thread's CPU time so far in user space and in the kernel (ms, in ticks of 10 ms), from its `stat` file. */
+export function threadCpuPartsFrom(statFile: string): { user: number; system: number } {
   const stat = readFileSync(statFile, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
 }

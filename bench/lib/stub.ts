@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
 /** The stub LLM in a process of its own, as a provider is: its work is not precis's. */
-export async function startStub(): Promise<{ baseURL: string; stop: () => void }> {
+export async function startStub(): Promise<{ baseURL: string; pid: number | undefined; stop: () => void }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', resolve(import.meta.dirname, '../../scripts/stub-llm.ts')],
@@ -20,5 +20,5 @@ export async function startStub(): Promise<{ baseURL: string; stop: () => void }
     });
     child.on('exit', (code) => fail(new Error(`the stub LLM exited ${code}`)));
   });
-  return { baseURL, stop: () => child.kill() };
+  return { baseURL, pid: child.pid, stop: () => child.kill() };
 }

@@ -151,8 +151,10 @@ let wordModel: Model | null = null;
 
 /** The model of English words, read on first use. */
 function englishModel(): Model {
+  // Looked for once: finding the file is a URL and a stat, and the model scores every sentence of an article.
+  if (wordModel) return wordModel;
   const file = besideTheBundle(CLAIM_MODEL_FILE) ?? new URL(`./${CLAIM_MODEL_FILE}`, import.meta.url);
-  wordModel ??= JSON.parse(readFileSync(file, 'utf8')) as Model;
+  wordModel = JSON.parse(readFileSync(file, 'utf8')) as Model;
   return wordModel;
 }
 

@@ -4,6 +4,7 @@ import { extractClaims } from '../../shared/analysis/claims.js';
 import { splitSentences } from '../../shared/analysis/sentences.js';
 import { summarize } from '../../shared/analysis/summarize.js';
 import { render, requestedSchema } from './stub-schema.js';
+import { tokensOf } from './stub-tokens.js';
 
 /**
  * What the stand-in server answers, as a careful model would: an extractive
@@ -146,8 +147,22 @@ export function fakeTranslate(text: string, lang: string): string {
   const replaced = text.replace(/\p{L}[\p{L}\p{M}]*/gu, () => words[i++ % words.length] as string);
   const want = Math.round(countTokens(text) * (TOKEN_RATIO[base] ?? DEFAULT_RATIO));
   const [, body = replaced, close = ''] = /^([\s\S]*?)([.!?؟。]*)$/u.exec(replaced) ?? [];
+  if (!/\p{L}/u.test(body)) return `${body}${close}`;
+  // Each word added is a piece of its own in o200k's split (a space and letters, after letters or a mark), so
+  // its tokens add to the count: counting only the word, not the whole text again at each word, as the loop
+  // did. The whole is counted once at the end, and a text whose pieces did not add up is grown the long way.
+  const first = i;
   let grown = body;
-  while (countTokens(`${grown}${close}`) < want && /\p{L}/u.test(grown)) grown += ` ${words[i++ % words.length]}`;
+  let count = countTokens(`${grown}${close}`);
+  while (count < want) {
+    const word = ` ${words[i++ % words.length]}`;
+    grown += word;
+    count += tokensOf(word);
+  }
+  if (countTokens(`${grown}${close}`) === count) return `${grown}${close}`;
+  grown = body;
+  i = first;
+  while (countTokens(`${grown}${close}`) < want) grown += ` ${words[i++ % words.length]}`;
   return `${grown}${close}`;
 }
 

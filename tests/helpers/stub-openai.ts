@@ -5,6 +5,7 @@ import { autoAnswer, type ChatMessage, type ChatRequest, type Recorded, taskOf }
 import { createStubBatches, type StubBatchControl } from './stub-batches.js';
 import { billOf, hostedModel, localModel, type ServedModel } from './stub-models.js';
 import { openaiError, outputCap, type Refusal, refusalOf } from './stub-rules.js';
+import { tokensOf } from './stub-tokens.js';
 import {
   type Answer,
   chatBody,
@@ -332,7 +333,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     const text = `${schema}\n${messages.map((m) => `${m.role}\n${m.content}`).join('\n')}`;
     const prefix = sharedPrefix(text, seenPrompts);
     seenPrompts = [...seenPrompts.slice(-49), text];
-    const tokens = prefix ? countTokens(prefix) : 0;
+    const tokens = prefix ? tokensOf(prefix) : 0;
     // OpenAI caches a prefix of 1,024 tokens or more, in steps of 128; Ollama's KV cache keeps any prefix.
     return { cached: openaiLike() && tokens >= 1024 ? Math.floor(tokens / 128) * 128 : 0, kept: tokens };
   }
@@ -361,7 +362,7 @@ export async function startStubOpenAI(initial: StubOptions = {}, listenPort = 0)
     const effective: Recorded = { ...recorded, body: { ...recorded.body, messages } };
     // The structured-outputs schema is part of the prompt the provider bills (local servers turn it into a grammar).
     const schema = openaiLike() ? schemaText(recorded.body) : '';
-    const whole = promptTokensOf(messages) + (schema ? countTokens(schema) : 0);
+    const whole = promptTokensOf(messages) + (schema ? tokensOf(schema) : 0);
     const cache = cacheOf(messages, schema);
     const promptTokens = options.undercountCached ? Math.max(1, whole - cache.kept) : whole;
     const reasoning = reasoningOf(model, recorded);

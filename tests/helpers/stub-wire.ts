@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { countTokens } from 'gpt-tokenizer';
 import type { ChatMessage, ChatRequest } from './stub-answers.js';
+import { tokensOf } from './stub-tokens.js';
 
 /** How the stand-in reads requests and writes answers on the wire, for each API and provider. */
 
@@ -40,7 +40,7 @@ export async function readBody(req: IncomingMessage): Promise<string> {
 
 /** Tokens of a chat prompt as OpenAI counts them: each message's content plus a few for its framing. */
 export const promptTokensOf = (messages: ChatMessage[]) =>
-  messages.reduce((sum, m) => sum + countTokens(String(m.content)) + 4, 3);
+  messages.reduce((sum, m) => sum + tokensOf(String(m.content)) + 4, 3);
 
 /** "1.5s", "6m0s": the reset format of OpenAI's rate-limit headers. */
 export function duration(ms: number): string {

@@ -174,12 +174,24 @@ export const ANALYSIS_ANSWER_TOKENS = 40 + MAX_BULLETS * 50 + MAX_CLAIMS * 150;
 /** Whether a language is written in the Latin script (CLDR's likely script), the one the allowances are sized for. */
 function latinScript(language: string | null): boolean {
   if (!language) return true;
-  try {
-    return new Intl.Locale(language).maximize().script === 'Latn';
-  } catch {
-    return true;
+  let latin = LATIN_SCRIPT.get(language);
+  if (latin === undefined) {
+    try {
+      latin = new Intl.Locale(language).maximize().script === 'Latn';
+    } catch {
+      latin = true;
+    }
+    if (LATIN_SCRIPT.size >= 256) LATIN_SCRIPT.clear();
+    LATIN_SCRIPT.set(language, latin);
   }
+  return latin;
 }
+
+/**
+ * Each language's answer to latinScript, asked of ICU once: the budgets are read at each call's admission and
+ * check (several times an article), and a locale's likely script took about 1 ms an article in a burst.
+ */
+const LATIN_SCRIPT = new Map<string, boolean>();
 
 /**
  * An answer's output budget from the tokens its bounds allow in English:

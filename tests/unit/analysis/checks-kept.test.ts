@@ -24,6 +24,7 @@ import {
 import { expectedScripts, languageName } from '../../../shared/analysis/checks/translation.js';
 import { measureSummary } from '../../../shared/analysis/checks/verify.js';
 import { joinSpacedThousands } from '../../../shared/analysis/figures.js';
+import { answerBudget, type TranslationSource, translationBudget } from '../../../shared/analysis/llm/schemas.js';
 import { estimateTokens } from '../../../shared/analysis/llm/tokens.js';
 import { keptByText } from '../../../shared/kept-by-text.js';
 import { letterShare } from '../../../shared/scripts.js';
@@ -322,6 +323,29 @@ describe('the translation checks', () => {
       }),
       SEEDED,
     );
+  });
+});
+
+describe("the budgets' script allowance", () => {
+  it('is what ICU says of each language, asked again or not', () => {
+    const source: TranslationSource = {
+      headline: 'Oil exports rose',
+      bullets: ['Exports rose 4 percent.'],
+      claims: [],
+      speakers: [],
+    };
+    for (const lang of ['fr', 'en', 'ar', 'zh', 'ru', 'sr', 'sr-Latn', 'ku', 'not a code', '']) {
+      let latin = true;
+      try {
+        latin = lang === '' || new Intl.Locale(lang).maximize().script === 'Latn';
+      } catch {
+        latin = true;
+      }
+      for (let i = 0; i < 2; i++) {
+        expect(answerBudget(1000, lang || null, 100_000), lang).toBe(latin ? 1000 : 1500);
+        expect(translationBudget(source, lang)).toBe(translationBudget(source, latin ? 'fr' : 'ar'));
+      }
+    }
   });
 });
 
