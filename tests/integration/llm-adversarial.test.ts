@@ -33,6 +33,17 @@ const tasks = () => stub.requests.map((r) => r.task);
 const codePoints = (text: string) => [...text].length;
 const MB = 'word '.repeat(200_000);
 
+/** What a terminal acts on (but the line feed), and the bidi embeddings, overrides and isolates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is what this pattern is for.
+const CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** The source a translation request gives, sent back as it is: an answer in the source's language. */
+function untranslated(message: string): unknown {
+  const json = /\{[\s\S]*\}/.exec(message)?.[0] ?? '{}';
+  const source = JSON.parse(json) as Record<string, unknown>;
+  return { headline: source.headline, bullets: source.bullets, claims: source.claims, speakers: source.speakers };
+}
+
 describe('an LLM answer that is valid and hostile', () => {
   it('of a megabyte in each text of the summary and the claims is kept bounded', async () => {
     // Prepare: a server that ignores the output cap precis sends (Ollama ignores max_completion_tokens).
@@ -103,6 +114,60 @@ describe('an LLM answer that is valid and hostile', () => {
     expect(judge?.unsupported).toHaveLength(1);
     expect(judge?.unsupported[0]?.text).not.toBe('');
     expect(codePoints(judge?.unsupported[0]?.reason ?? '')).toBeLessThanOrEqual(ANSWER_TEXT_LIMITS.reason);
+  });
+
+  it('with terminal controls and bidi overrides in the summary and a translation keeps them out of the record', async () => {
+    // Prepare: ESC c resets a terminal, BEL rings it, U+202E writes the rest of a line backwards.
+    const hostile = (text: string) => `\u202E${text}\u0007\u001bc\u2066\r`;
+    stub.setOptions({
+      route: (r) =>
+        r.task === 'article_analysis' || r.task === 'translation'
+          ? {
+              kind: 'transform',
+              edit: (answer: Record<string, unknown>) => ({
+                ...answer,
+                headline: hostile(answer.headline as string),
+                bullets: (answer.bullets as string[]).map(hostile),
+              }),
+            }
+          : undefined,
+    });
+    // Act
+    const result = await llm().analyze(article('basra-water.html'), { targetLanguages: ['ar'] });
+    // Assess: the texts are kept, without the controls; Arabic's right-to-left mark would stay.
+    const ar = result.translations.ar;
+    expect(ar?.status).toBe('done');
+    const texts = [
+      result.summary.headline,
+      ...result.summary.bullets,
+      result.summary.short,
+      ...(ar?.status === 'done' ? [ar.headline, ...ar.bullets, ar.short] : []),
+    ];
+    expect(result.summary.headline).toMatch(/^Rising salinity/);
+    for (const text of texts) expect(text).not.toMatch(CONTROLS);
+  });
+
+  it('with a translation in another language than the one asked is refused, and says so', async () => {
+    // Prepare: the French translation answered in English (the source's own bullets, every figure kept).
+    stub.setOptions({
+      route: (r) =>
+        r.task === 'translation'
+          ? {
+              kind: 'content',
+              content: JSON.stringify(
+                untranslated(r.body.messages.find((m) => m.content.startsWith('Source (JSON'))?.content ?? ''),
+              ),
+            }
+          : undefined,
+    });
+    // Act
+    const result = await llm().analyze(article('basra-water.html'), { targetLanguages: ['fr'] });
+    // Assess
+    expect(result.status).toBe('PARTIAL');
+    expect(result.translations.fr).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/^LLM_INVALID_OUTPUT: .*French/),
+    });
   });
 
   it('does not pay again on a later delivery for a translation the record had no room for', async () => {

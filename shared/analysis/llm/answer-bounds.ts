@@ -25,9 +25,24 @@ export const ANSWER_TEXT_LIMITS = {
 
 export type AnswerText = keyof typeof ANSWER_TEXT_LIMITS;
 
-/** A text the model wrote, within its bound. */
+/**
+ * What a model's text is written without, as a cleaned article's is
+ * (shared/cleaning/normalize.ts): the control characters a terminal acts on
+ * (C0 but the line feed, DEL, C1: ESC, BEL, CSI…) and the bidi embeddings,
+ * overrides and isolates, which a model may copy or be led to write and
+ * which reached the reader page, the CLI's output and a terminal as they
+ * came: a headline with "ESC [2J" cleared the screen of whoever ran `precis
+ * get`, one with U+202E printed the rest of its line backwards. The marks
+ * that order right-to-left text (LRM, RLM, ALM) stay; tabs and carriage
+ * returns are spaces.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is what this pattern is for.
+const UNPRINTABLE = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const ODD_SPACES = /[\t\v\f\r]/g;
+
+/** A text the model wrote, printable (UNPRINTABLE) and within its bound. */
 export function bounded(kind: AnswerText, text: string): string {
-  return truncate(text, ANSWER_TEXT_LIMITS[kind], { atSpace: true });
+  return truncate(text.replace(UNPRINTABLE, '').replace(ODD_SPACES, ' '), ANSWER_TEXT_LIMITS[kind], { atSpace: true });
 }
 
 /** The same for a speaker, who may be nobody. */
