@@ -80,6 +80,7 @@ async function analyzer(config: import('../shared/config.js').CliConfig, cleaner
       targetLanguages: config.TARGET_LANGUAGES,
       languages,
       maxWords: config.PRECIS_MAX_WORDS,
+      maxBytes: config.PRECIS_MAX_OBJECT_BYTES,
       cleaner,
     });
 }
@@ -292,7 +293,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             if (analyze) {
               line = { file, ...(await analyze(bytes, file, languages)) };
             } else {
-              const request = cleanRequest({ name: file, languages, maxWords: config.PRECIS_MAX_WORDS });
+              const request = cleanRequest({
+                name: file,
+                languages,
+                maxWords: config.PRECIS_MAX_WORDS,
+                maxBytes: config.PRECIS_MAX_OBJECT_BYTES,
+              });
               const cleaned = await cleaner.clean(bytes, request);
               if (scoreSentences) {
                 // One line per sentence, in the text's order: offsets count in the cleaned text (`clean` prints it).

@@ -22,6 +22,13 @@ z.config(en());
 
 export { DEFAULT_MAX_OBJECT_BYTES };
 
+/**
+ * The most PRECIS_MAX_OUTPUT_TOKENS takes: the largest output cap a model
+ * documents (OpenAI's gpt-5-pro: 272,000 tokens, reasoning tokens counted
+ * in it; the other models of the table take 128,000 or less).
+ */
+export const MAX_OUTPUT_TOKENS_LIMIT = 272_000;
+
 /** Articles longer than this many words end TOO_LONG: about 150 pages, far past any news article. */
 export const DEFAULT_MAX_WORDS = 100_000;
 
@@ -174,8 +181,20 @@ const llmEnv = () => ({
    * `default`: the same as the analysis (PRECIS_REASONING_EFFORT, or the model's own).
    */
   PRECIS_TRANSLATION_EFFORT: z._default(z.enum(['default', ...REASONING_EFFORT_VALUES]), 'none'),
-  /** The answer's output cap in tokens, before room for reasoning is added. */
-  PRECIS_MAX_OUTPUT_TOKENS: positiveInt(4096),
+  /**
+   * The answer's output cap in tokens, before room for reasoning is added: it
+   * only ever lowers the budget an answer's bounds give it (schemas.ts), so
+   * a value past every model's documented output cap is a mistake, not a
+   * wish, and is said at cold start.
+   */
+  PRECIS_MAX_OUTPUT_TOKENS: z._default(
+    positiveNumber().check(
+      z.lte(MAX_OUTPUT_TOKENS_LIMIT, {
+        error: `must be at most ${MAX_OUTPUT_TOKENS_LIMIT} (the largest output cap a model documents, reasoning included)`,
+      }),
+    ),
+    4096,
+  ),
   /**
    * Billed LLM calls one article may make, over all its deliveries: the normal
    * path makes one analysis call, a repair or two and one call per language;

@@ -42,6 +42,8 @@ export const ERROR_CODES = {
     "The LLM server asked to wait longer than the article's time budget; the article goes back to the queue for that long.",
   LLM_BUDGET_EXCEEDED:
     'The article reached its ceiling on billed LLM calls or spend (PRECIS_MAX_CALLS_PER_ARTICLE, PRECIS_MAX_COST_PER_ARTICLE).',
+  RECORD_FULL:
+    "A translation would take the article's record past what one DynamoDB item keeps (400 KB); it is left out (`unavailable`), the summary, the claims and the other languages kept.",
   INTERNAL_ERROR: 'An unexpected error occurred.',
   // Requests: the API and the CLI answer these; no article is marked with them.
   FILE_UNREADABLE: 'The file could not be read (it does not exist, or permission is denied).',

@@ -336,6 +336,8 @@ export interface CleanRequest {
   languages?: readonly string[];
   /** More words than this is TOO_LONG; no limit when omitted. */
   maxWords?: number;
+  /** The most bytes a compressed (gzip) upload may have once uncompressed; the default size limit when omitted. */
+  maxBytes?: number;
   /** How long the cleaning may run once it has started: past it, STAGE_TIMEOUT. */
   budgetMs: number;
   /**

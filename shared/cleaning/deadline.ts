@@ -29,6 +29,12 @@ export function cutShort(): TransientError {
 
 /** What cleanDocument is given for a request, with the deadline the request's time sets. */
 export function cleanOptions(request: CleanRequest, deadline: number): CleanOptions {
-  const { name, languages, maxWords } = request;
-  return { name, deadline, ...(languages ? { languages } : {}), ...(maxWords === undefined ? {} : { maxWords }) };
+  const { name, languages, maxWords, maxBytes } = request;
+  return {
+    name,
+    deadline,
+    ...(languages ? { languages } : {}),
+    ...(maxWords === undefined ? {} : { maxWords }),
+    ...(maxBytes === undefined ? {} : { maxBytes }),
+  };
 }

@@ -145,8 +145,12 @@ export function decodeBytes(bytes: Uint8Array, options: { html?: boolean } = {})
   }
 
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decodeWith(bytes, 'utf-8');
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeWith(bytes, 'utf-16le');
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeWith(bytes, 'utf-16be');
+  const bom16 =
+    bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : null;
+  if (bom16) {
+    // A UTF-16 mark before UTF-8 bytes (a tool that wrote the mark, then the text as it was) is read on without it.
+    return misleadingBom(bytes) ? decodeBytes(bytes.subarray(2), options) : decodeWith(bytes, bom16);
+  }
   const utf16 = sniffUtf16(bytes);
   if (utf16) return decodeWith(bytes, utf16);
 
@@ -197,6 +201,24 @@ export function decodeBytes(bytes: Uint8Array, options: { html?: boolean } = {})
     'UNDECODABLE_TEXT',
     'The bytes are not valid UTF-8 and no other encoding decodes them to readable text.',
   );
+}
+
+/**
+ * Whether a UTF-16 byte-order mark stands before bytes that are not UTF-16:
+ * no NUL byte in the head (every ASCII character of UTF-16, the markup, the
+ * spaces and the digits of any script's text, has one) and valid UTF-8 with
+ * some text after it. UTF-16 text with no ASCII at all (CJK without spaces)
+ * is not valid UTF-8: its lead bytes 0x80-0xBF never start a character.
+ */
+function misleadingBom(bytes: Uint8Array): boolean {
+  const rest = bytes.subarray(2);
+  if (rest.length < 16 || rest.subarray(0, 8192).includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(rest);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ArticleMetadata, SourceFormat } from '../article.js';
 import { InvalidInputError } from '../errors.js';
 import { LANGUAGE_CODE } from '../languages.js';
+import { DEFAULT_MAX_OBJECT_BYTES } from '../limits.js';
 import { Budget } from './budget.js';
 import { decodeBytes } from './decode.js';
 import type { ParsedDocument } from './document.js';
@@ -10,6 +11,7 @@ import { parseJsonArticle } from './formats/json.js';
 import { parseMarkdown } from './formats/markdown.js';
 import { formatFromName } from './formats/names.js';
 import { parseText } from './formats/text.js';
+import { gunzipped } from './gzip.js';
 import { detectLanguage, loadLanguageModels } from './language.js';
 import { bounded, METADATA_MAX_CHARS } from './metadata-bounds.js';
 import { countWords, joinParagraphs, normalizeLine } from './normalize.js';
@@ -37,6 +39,8 @@ export interface CleanOptions {
   maxWords?: number;
   /** Epoch ms the cleaning must end by: checked between its steps and in its long loops, past it is STAGE_TIMEOUT. */
   deadline?: number;
+  /** The most bytes a compressed (gzip) upload may have once uncompressed (PRECIS_MAX_OBJECT_BYTES; its default when omitted). */
+  maxBytes?: number;
 }
 
 /**
@@ -157,7 +161,8 @@ export function cleanDocument(bytes: Uint8Array, options: CleanOptions): Cleaned
 
 function clean(bytes: Uint8Array, options: CleanOptions, budget: Budget): CleanedArticle {
   const named = formatFromName(options.name);
-  const decoded = decodeBytes(bytes, { html: named === null || named === 'html' || named === 'json' });
+  const plain = gunzipped(bytes, options.maxBytes ?? DEFAULT_MAX_OBJECT_BYTES);
+  const decoded = decodeBytes(plain, { html: named === null || named === 'html' || named === 'json' });
   const format = named ?? sniffFormat(decoded.text);
   // A plain text keeps its letters and digits, but for the lines cleaning removes as furniture: more than the limit
   // allows is TOO_LONG before its lines are split, normalised and read by the paste rules.

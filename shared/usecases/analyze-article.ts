@@ -198,7 +198,12 @@ export async function analyzeArticle(
     const result = batch ? await withinBatchRun(batch, run) : await run();
     const deferred = await putOffIfDeferred();
     if (deferred) return deferred;
-    const retryPending = result.status === 'PARTIAL' && !isLastAttempt(delivery) && !result.provenance.fallback;
+    // Only a failed translation is worth another delivery: one `unavailable` (no room in the record, no LLM) would be again.
+    const retryPending =
+      result.status === 'PARTIAL' &&
+      Object.values(result.translations).some((t) => t.status === 'failed') &&
+      !isLastAttempt(delivery) &&
+      !result.provenance.fallback;
     const finished = clock();
     const analyzeMs = finished.getTime() - started.getTime();
     const saved = await articles.saveAnalysis(
@@ -214,7 +219,7 @@ export async function analyzeArticle(
     }
     if (retryPending) {
       const languages = Object.entries(result.translations)
-        .filter(([, t]) => t.status !== 'done')
+        .filter(([, t]) => t.status === 'failed')
         .map(([lang]) => lang);
       const delayMs = redeliveryDelayMs(delivery.attempt, config.leaseMs);
       return { outcome: 'retry-pending', articleId, languages, delayMs, analyzeMs, spent: meter.spent };

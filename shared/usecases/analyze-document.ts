@@ -29,13 +29,14 @@ export async function analyzeDocument(
     targetLanguages: readonly string[];
     languages?: readonly string[];
     maxWords?: number;
+    maxBytes?: number;
     cleaner?: Pick<Cleaner, 'clean'>;
   },
 ): Promise<DocumentAnalysis> {
-  const { name, languages, maxWords } = options;
+  const { name, languages, maxWords, maxBytes } = options;
   const cleaned = options.cleaner
-    ? await options.cleaner.clean(bytes, cleanRequest({ name, languages, maxWords }))
-    : await loadLanguageModels().then(() => cleanDocument(bytes, { name, languages, maxWords }));
+    ? await options.cleaner.clean(bytes, cleanRequest({ name, languages, maxWords, maxBytes }))
+    : await loadLanguageModels().then(() => cleanDocument(bytes, { name, languages, maxWords, maxBytes }));
   assertSummarisable(cleaned.text, cleaned.language);
   // One attempt, no queue to retry: an engine with a fallback uses it at once.
   const result = await options.engine.analyze(cleaned, { targetLanguages: options.targetLanguages, lastAttempt: true });
@@ -56,6 +57,11 @@ export async function analyzeDocument(
  * A cleaning request with no delivery around it (the CLI): the ingest
  * function's budget once started, and no lease to end by.
  */
-export function cleanRequest(options: { name: string; languages?: readonly string[]; maxWords?: number }) {
+export function cleanRequest(options: {
+  name: string;
+  languages?: readonly string[];
+  maxWords?: number;
+  maxBytes?: number;
+}) {
   return { ...options, budgetMs: CLEAN_BUDGET_MS, endBy: Number.POSITIVE_INFINITY };
 }

@@ -96,6 +96,7 @@ export async function ingestObject(source: SourceRef, delivery: Delivery, deps: 
       name: source.key,
       languages: config.languages,
       maxWords: config.maxWords,
+      maxBytes: config.maxObjectBytes,
       budgetMs: Math.min(CLEAN_BUDGET_MS, window),
       endBy: Date.now() + window - (clock().getTime() - started.getTime()),
     });

@@ -37,9 +37,20 @@ export interface UploadTicket {
 }
 
 /**
+ * The most UTF-8 bytes of a file name's stem in a key: with the random
+ * prefix and the extension, a key's last part stays under what a file name
+ * can be on the disk of the local store (224 bytes, local/s3-store.ts).
+ * Counted in characters, 100 Chinese ones took 300 bytes, and the local
+ * store refused the upload: a POST /articles with its content answered 503
+ * STORAGE_UNAVAILABLE, "try again", every time.
+ */
+const MAX_STEM_BYTES = 150;
+
+/**
  * A file name made safe for a key: letters, digits, dots, dashes and
  * underscores (any script), the rest as dashes, its extension kept (the
- * cleaner reads the format from it).
+ * cleaner reads the format from it); its stem at most 100 characters and
+ * MAX_STEM_BYTES, never cut inside a character.
  */
 export function safeFilename(filename: string): string {
   const base = filename.split(/[\\/]/).pop() ?? '';
@@ -49,8 +60,9 @@ export function safeFilename(filename: string): string {
     .replace(/^[.-]+/, '')
     .replace(/-{2,}/g, '-');
   const ext = unicodePattern(String.raw`\.[\p{L}\p{N}]{1,10}$`, 'u').exec(safe)?.[0] ?? '';
-  const stem = safe.slice(0, safe.length - ext.length).slice(0, 100);
-  return `${stem || 'article'}${ext}`;
+  const stem = [...safe.slice(0, safe.length - ext.length)].slice(0, 100);
+  while (Buffer.byteLength(stem.join('')) > MAX_STEM_BYTES) stem.pop();
+  return `${stem.join('') || 'article'}${ext}`;
 }
 
 /** A key no other upload has: `incoming/uploads/<date>/<random>-<name>`, so the article id is known before the file lands. */

@@ -16,6 +16,7 @@ import {
   cliEnvSchema,
   ingestEnvSchema,
   loadConfig,
+  MAX_OUTPUT_TOKENS_LIMIT,
   sweepEnvSchema,
 } from '../../shared/config.js';
 import { BUCKET_LAYOUT } from '../../shared/layout.js';
@@ -247,6 +248,20 @@ describe('the configuration table of docs/configuration.md', () => {
     expect(() => cliConfig({ PRECIS_LLM_RETRIES: '2.5' })).toThrow(
       /PRECIS_LLM_RETRIES is invalid: not a whole number$/,
     );
+  });
+
+  it("refuses an output cap past every model's documented one, naming the variable and the limit", () => {
+    // Prepare: the largest documented cap (gpt-5-pro's, reasoning included) and one token past it.
+    const atLimit = { PRECIS_MAX_OUTPUT_TOKENS: String(MAX_OUTPUT_TOKENS_LIMIT) };
+    const past = { PRECIS_MAX_OUTPUT_TOKENS: String(MAX_OUTPUT_TOKENS_LIMIT + 1) };
+    // Act and assess: the limit itself is taken, by the analyze function too; one more is refused at cold start.
+    expect(cliConfig(atLimit).PRECIS_MAX_OUTPUT_TOKENS).toBe(272_000);
+    expect(loadConfig(analyzeEnvSchema, { ...AWS_NAMES, ...atLimit }).PRECIS_MAX_OUTPUT_TOKENS).toBe(272_000);
+    expect(() => cliConfig(past)).toThrow(/PRECIS_MAX_OUTPUT_TOKENS is invalid: must be at most 272000 \(/);
+    expect(() => loadConfig(analyzeEnvSchema, { ...AWS_NAMES, ...past })).toThrow(/PRECIS_MAX_OUTPUT_TOKENS/);
+    expect(() => cliConfig({ PRECIS_MAX_OUTPUT_TOKENS: '1e9' })).toThrow(/must be at most 272000/);
+    // The shared count check is not changed by the bound: another count takes any size.
+    expect(cliConfig({ PRECIS_MAX_OBJECT_BYTES: '900000000' }).PRECIS_MAX_OBJECT_BYTES).toBe(900_000_000);
   });
 });
 

@@ -5,6 +5,7 @@ import { figuresAbsentFrom } from '../checks/numbers.js';
 import { sentencesOf } from '../checks/verify.js';
 import type { AnalysisInput } from '../ports.js';
 import { summarize } from '../summarize.js';
+import { bounded } from './answer-bounds.js';
 import type { LlmCalls } from './calls.js';
 import { type NumberedArticle, spanOf } from './numbered.js';
 import { articleMessage, JUDGE_SYSTEM, SUMMARY_REPAIR_SYSTEM, summaryRepairMessage } from './prompts.js';
@@ -171,9 +172,16 @@ export class AnswerChecks {
       validate: judgeWire,
       answerTokens: Math.min(this.settings.maxOutputTokens, 200 + 80 * sentences.length),
     });
-    const unsupported = verdict.sentences
-      .filter((s) => !s.supported)
-      .map((s) => ({ text: sentences[s.index - 1] ?? '', reason: s.reason }));
+    // One verdict a sentence of the summary, the first given: a judge that answers ten thousand verdicts, or
+    // for sentences the summary does not have, fills no record (answer-bounds.ts).
+    const judged = new Map<number, { supported: boolean; reason: string }>();
+    for (const s of verdict.sentences) {
+      if (Number.isInteger(s.index) && s.index >= 1 && s.index <= sentences.length && !judged.has(s.index))
+        judged.set(s.index, s);
+    }
+    const unsupported = [...judged]
+      .filter(([, s]) => !s.supported)
+      .map(([index, s]) => ({ text: sentences[index - 1] ?? '', reason: bounded('reason', s.reason) }));
     return { model, supported: unsupported.length === 0, unsupported };
   }
 

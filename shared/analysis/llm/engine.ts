@@ -16,6 +16,7 @@ import type {
 } from '../ports.js';
 import { UsageMeter } from '../usage.js';
 import { Analyser } from './analysis.js';
+import { leftOutForRoom, translationsThatFit } from './answer-bounds.js';
 import { AnswerChecks } from './answer-checks.js';
 import { ArticleBudget } from './budget.js';
 import { type CallLayerSettings, LlmCalls } from './calls.js';
@@ -167,7 +168,10 @@ export class LlmEngine implements AnalysisEngine {
         status: 'PARTIAL',
         summary,
         claims,
-        translations: { ...Object.fromEntries(waiting), ...structuredClone(translations) },
+        translations: translationsThatFit(
+          { summary, claims, translations: { ...Object.fromEntries(waiting), ...structuredClone(translations) } },
+          options.targetLanguages,
+        ),
         usage: run.meter.usage,
         checks: structuredClone(checks),
         provenance: this.provenance(run, chunks, options.previous),
@@ -176,7 +180,8 @@ export class LlmEngine implements AnalysisEngine {
     const pending: string[] = [];
     for (const lang of options.targetLanguages) {
       const before = options.previous?.translations[lang];
-      if (before?.status === 'done') translations[lang] = before;
+      // One the record had no room for is not paid for again: it would not fit again.
+      if (before?.status === 'done' || leftOutForRoom(before)) translations[lang] = before as Translation;
       else if (lang === input.language)
         translations[lang] = {
           status: 'done',
@@ -202,12 +207,14 @@ export class LlmEngine implements AnalysisEngine {
     });
 
     await saves?.settled();
-    const failed = Object.values(translations).some((t) => t.status !== 'done');
+    // What the record has room for, in the order the languages were asked (answer-bounds.ts).
+    const kept = translationsThatFit({ summary, claims, translations }, options.targetLanguages);
+    const failed = Object.values(kept).some((t) => t.status !== 'done');
     return {
       status: failed ? 'PARTIAL' : 'DONE',
       summary,
       claims,
-      translations,
+      translations: kept,
       usage: run.meter.usage,
       checks,
       provenance: this.provenance(run, chunks, options.previous),

@@ -4,6 +4,7 @@ import { CLAIM_KINDS } from '../../article.js';
 import { lazily } from '../../lazily.js';
 import { compareFigures } from '../checks/numbers.js';
 import { MAX_CLAIMS } from '../claim-policy.js';
+import { bounded, boundedSpeaker } from './answer-bounds.js';
 import { MAX_EVIDENCE_SENTENCES } from './numbered.js';
 import { estimateTokens } from './tokens.js';
 
@@ -123,7 +124,9 @@ const claimOutput = () =>
     }),
     z.transform(({ reason, score, ...claim }: { reason: string | null; score: number } & ClaimFields) => ({
       ...claim,
-      checkworthinessReason: reason,
+      text: bounded('claim', claim.text),
+      speaker: boundedSpeaker(claim.speaker),
+      checkworthinessReason: reason === null ? null : bounded('reason', reason),
       checkworthiness: Math.min(1, Math.max(0, score / 100)),
     })),
   );
@@ -154,9 +157,10 @@ export const analysisOutput = lazily(() =>
           checkSummary(value, ctx);
         }),
       ),
-    z.transform(<T extends { bullets: string[] }>(value: T) => ({
+    z.transform(<T extends { headline: string; bullets: string[] }>(value: T) => ({
       ...value,
-      bullets: value.bullets.slice(0, MAX_BULLETS),
+      headline: bounded('headline', value.headline),
+      bullets: value.bullets.slice(0, MAX_BULLETS).map((bullet) => bounded('bullet', bullet)),
     })),
   ),
 );
@@ -220,7 +224,8 @@ export const summaryOutput = lazily(() =>
     ),
     z.transform((value: { headline: string; bullets: string[] }) => ({
       ...value,
-      bullets: value.bullets.slice(0, MAX_BULLETS),
+      headline: bounded('headline', value.headline),
+      bullets: value.bullets.slice(0, MAX_BULLETS).map((bullet) => bounded('bullet', bullet)),
     })),
   ),
 );

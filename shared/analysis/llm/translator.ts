@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { Claim, Summary, Translation } from '../../article.js';
 import { languageName, loadLanguageDetector, translationProblems } from '../checks/translation.js';
 import { bulletsInShort } from '../summarize.js';
+import { bounded } from './answer-bounds.js';
 import type { LlmCalls } from './calls.js';
 import { isCode } from './errors.js';
 import type { ReasoningEffort } from './models.js';
@@ -118,20 +119,28 @@ export class Translator {
     try {
       const value = (await this.calls.call(run, `translation:${lang}`, this.model, request)) as Partial<Summary> &
         Pick<TranslationSource, 'claims' | 'speakers'>;
+      // Each text within the bound of its kind, as the source's were (answer-bounds.ts).
       const speakerOf = (speaker: string | null) =>
-        speaker === null ? null : (value.speakers[speakers.indexOf(speaker)] ?? speaker);
-      const bullets = value.bullets ?? [];
+        speaker === null ? null : bounded('speaker', value.speakers[speakers.indexOf(speaker)] ?? speaker);
+      const bullets = (value.bullets ?? []).map((bullet) => bounded('bullet', bullet));
       return {
         ...(summary
           ? {
               summary: {
-                headline: value.headline ?? '',
-                short: value.short ?? shortFromBullets(bullets, lang, bulletsInShort(summary.bullets)),
+                headline: bounded('headline', value.headline ?? ''),
+                short:
+                  value.short !== undefined
+                    ? bounded('bullet', value.short)
+                    : shortFromBullets(bullets, lang, bulletsInShort(summary.bullets)),
                 bullets,
               },
             }
           : {}),
-        claims: piece.claims.map((c, i) => ({ id: c.id, text: value.claims[i] ?? '', speaker: speakerOf(c.speaker) })),
+        claims: piece.claims.map((c, i) => ({
+          id: c.id,
+          text: bounded('claim', value.claims[i] ?? ''),
+          speaker: speakerOf(c.speaker),
+        })),
       };
     } catch (error) {
       if (!isCode(error, 'LLM_OUTPUT_TRUNCATED')) throw error;

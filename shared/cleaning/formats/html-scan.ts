@@ -283,13 +283,25 @@ const PLAIN_NAME = /^[a-z][a-z0-9_.:-]*$/i;
  */
 const RESPONSIVE_HIDDEN =
   /(?<=^|\s)(?:hidden-(?:xs|sm|md|lg|xl|xxl|phone|tablet|desktop|print)(?:-(?:up|down|only))?|hide-for-[a-z-]+)(?=\s|$)/gi;
-const MAY_HIDE_RESPONSIVELY = /hidden-|hide-for-/i;
+/**
+ * Tailwind's way: a plain "hidden" (display: none) with a display class for
+ * wider screens ("md:block", "sm:flex", "lg:inline", "xl:grid",
+ * "2xl:table-cell"), which shows the element from that breakpoint on. The
+ * "hidden" is taken out of such a value, the display class kept; a
+ * "hidden" with no such class is hidden on every screen, and stays.
+ */
+const SHOWN_FROM_A_BREAKPOINT =
+  /(?<=^|\s)(?:sm|md|lg|xl|2xl):(?:block|inline(?:-block|-flex|-grid|-table)?|flex|grid|table(?:-[a-z-]+)?|flow-root|contents|list-item)(?=\s|$)/i;
+const PLAIN_HIDDEN = /(?<=^|\s)hidden(?=\s|$)/gi;
+const MAY_HIDE_RESPONSIVELY = /hidden|hide-for-/i;
 
 /** A class attribute's value without its responsive visibility classes (RESPONSIVE_HIDDEN); null when it has none. */
 export function withoutResponsiveHiding(value: string): string | null {
   if (!MAY_HIDE_RESPONSIVELY.test(value)) return null;
-  const kept = value.replace(RESPONSIVE_HIDDEN, ' ').replace(/\s+/g, ' ').trim();
-  return kept === value.trim() ? null : kept;
+  let kept = value.replace(RESPONSIVE_HIDDEN, ' ');
+  if (SHOWN_FROM_A_BREAKPOINT.test(kept)) kept = kept.replace(PLAIN_HIDDEN, ' ');
+  kept = kept.replace(/\s+/g, ' ').trim();
+  return kept === value.replace(/\s+/g, ' ').trim() ? null : kept;
 }
 
 /**

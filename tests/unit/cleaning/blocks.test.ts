@@ -56,11 +56,51 @@ describe('responsive visibility classes', () => {
     expect(kept('hidden-xs', 'class=hidden-xs')).toEqual(all);
   });
 
-  it('still leaves out an element hidden on every screen', () => {
-    const left = kept('hidden');
-    expect(left).toEqual(expect.arrayContaining(all.slice(0, 13)));
-    expect(left).not.toContain(14);
-    expect(left).not.toContain(15);
+  it.each(['hidden md:block', 'sm:flex hidden', 'mt-4 hidden lg:inline', 'hidden xl:grid', 'hidden 2xl:table-cell'])(
+    'keeps the content of an element Tailwind hides on small screens only (%s)',
+    (classes) => {
+      expect(kept(classes)).toEqual(all);
+    },
+  );
+
+  it.each(['hidden', 'hidden md:mt-4', 'hidden block', 'hidden md:hidden', 'hidden-md:block'])(
+    'still leaves out an element hidden on every screen (%s)',
+    (classes) => {
+      const left = kept(classes);
+      expect(left).toEqual(expect.arrayContaining(all.slice(0, 13)));
+      expect(left).not.toContain(14);
+      expect(left).not.toContain(15);
+    },
+  );
+});
+
+describe('a Tailwind page whose lead is shown from a breakpoint on', () => {
+  it('keeps the lead and drops the menu hidden on every screen', () => {
+    // Prepare: a small page as Tailwind's utility classes write it, its two opening paragraphs shown from md on.
+    const p = (text: string) => `<p>${text}</p>`;
+    const body = [
+      'The dam holds back about eleven billion cubic metres of water, and the ministry said the repairs would cost 290 million dollars.',
+      'Residents of the city downstream have been told that the work poses no risk, and that the reservoir will stay at its current level.',
+      'The repairs follow years of warnings from engineers about the soluble rock under the dam, which has to be injected with grout constantly.',
+      'An Italian firm won the contract in 2016 and has kept a team of several hundred workers at the site since then, the ministry said.',
+      'Farmers along the Tigris said they worried about the water they would get in the summer if the reservoir were drawn down for the work.',
+      'The ministry said the level would be kept high enough for irrigation, and that the turbines of the power station would keep running.',
+    ].map(p);
+    const html = `<!doctype html><html><head><title>Dam</title></head><body>
+<header class="flex items-center"><nav class="hidden"><a href="/">Home</a> <a href="/world">World</a> Menu for every screen, never shown</nav></header>
+<main class="mx-auto max-w-3xl"><article class="prose">
+<h1 class="text-3xl font-bold">Mosul dam repairs begin</h1>
+${body.slice(0, 3).join('\n')}
+<div class="hidden md:block">${p('Engineers began grouting the foundation of the Mosul dam on Sunday, the ministry of water resources said, in work expected to last three years.')}${p('The grouting is the largest since the dam was finished in 1986, and the ministry said it would go on day and night.')}</div>
+${body.slice(3).join('\n')}
+</article></main></body></html>`;
+    // Act
+    const { text } = cleanDocument(new TextEncoder().encode(html), { name: 'tailwind.html' });
+    // Assess
+    expect(text).toContain('Engineers began grouting the foundation');
+    expect(text).toContain('largest since the dam was finished');
+    expect(text).toContain('soluble rock');
+    expect(text).not.toContain('Menu for every screen');
   });
 });
 
@@ -70,6 +110,10 @@ describe('withoutResponsiveHiding', () => {
     expect(withoutResponsiveHiding('hide-for-small-only')).toBe('');
     expect(withoutResponsiveHiding('hidden')).toBeNull();
     expect(withoutResponsiveHiding('is-hidden-xs field--label-hidden')).toBeNull();
+    expect(withoutResponsiveHiding('mt-4 hidden  md:block')).toBe('mt-4 md:block');
+    expect(withoutResponsiveHiding('hidden sm:inline-flex')).toBe('sm:inline-flex');
+    expect(withoutResponsiveHiding('hidden  lead')).toBeNull();
+    expect(withoutResponsiveHiding('hidden md:hidden lg:mt-2')).toBeNull();
   });
 
   it('is applied in the pass over the page before the parse, in class attributes only', () => {

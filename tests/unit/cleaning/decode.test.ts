@@ -20,6 +20,24 @@ describe('decodeBytes', () => {
     expect(decodeBytes(utf16(FRENCH, 'be'))).toEqual({ text: FRENCH, encoding: 'utf-16be' });
   });
 
+  it('reads UTF-8 after a UTF-16 mark that misleads as UTF-8, not as the mark says', () => {
+    // Prepare: a tool wrote a UTF-16 mark, then the text as UTF-8; read as UTF-16, it was a page of CJK-like junk.
+    for (const mark of [
+      [0xfe, 0xff],
+      [0xff, 0xfe],
+    ]) {
+      const bytes = Uint8Array.from([...mark, ...new TextEncoder().encode(`${FRENCH} ${ARABIC}`)]);
+      // Act and assess
+      expect(decodeBytes(bytes)).toEqual({ text: `${FRENCH} ${ARABIC}`, encoding: 'utf-8' });
+    }
+  });
+
+  it('still reads UTF-16 by its mark when the text has no ASCII character at all', () => {
+    const chinese = '伊拉克电力部宣布发电量首次达到两万八千兆瓦这是该国历史上的第一次';
+    expect(decodeBytes(utf16(chinese, 'be'))).toEqual({ text: chinese, encoding: 'utf-16be' });
+    expect(decodeBytes(utf16(chinese, 'le'))).toEqual({ text: chinese, encoding: 'utf-16le' });
+  });
+
   it('recognises UTF-16 without a BOM by its NUL pattern instead of calling it binary', () => {
     expect(decodeBytes(utf16(FRENCH, 'le', false)).text).toBe(FRENCH);
   });
