@@ -59,7 +59,3 @@ export const LANGUAGE_SCRIPTS: Record<string, readonly Script[]> = {
   ko: ['Hangul'],
   th: ['Thai'],
 };
-
-export function scriptsOf(lang: string): readonly Script[] {
-  return LANGUAGE_SCRIPTS[lang.split('-')[0] ?? lang] ?? ['Latin'];
-}
