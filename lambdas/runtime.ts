@@ -81,8 +81,19 @@ export function logging(serviceName: string) {
 
 export type Logging = ReturnType<typeof logging>;
 
+/** Powertools' Metrics, saying whether what it is given is published. */
+export class FunctionMetrics extends Metrics {
+  /**
+   * False where Powertools drops every metric (POWERTOOLS_METRICS_DISABLED, or
+   * POWERTOOLS_DEV: the local stack, the tests), so that nothing is built for it.
+   */
+  get publishing(): boolean {
+    return !this.isDisabled();
+  }
+}
+
 export function observability(serviceName: string) {
-  return { ...logging(serviceName), metrics: new Metrics({ namespace: 'precis', serviceName }) };
+  return { ...logging(serviceName), metrics: new FunctionMetrics({ namespace: 'precis', serviceName }) };
 }
 
 export type Observability = ReturnType<typeof observability>;

@@ -22,11 +22,10 @@ export type Script = keyof typeof SCRIPT_SOURCES;
  * Writing systems and the languages written in them: what language
  * detection reads a text's script with, and what the translation check
  * expects a language's output to be written in. Each script's pattern is
- * built the first time it is read, and the same one returned after: the
- * analyze function imports this module at its import for `letterShare` (the
- * translation check, which passes patterns of its own, from CLDR) and reads
- * these patterns only in the language detector's chunk, loaded when a
- * language is first detected. Building the eleven at every cold start cost
+ * built the first time it is read, and the same one returned after: only
+ * the language detector's chunk reads these patterns, loaded when a language
+ * is first detected (the translation check's `letterShare` is a module of its
+ * own, so that the analyze function's import does not read this one). Building the eleven at every cold start cost
  * about 2M instructions of its import
  * (V8 checks each `\p{…}` class with an ICU lookup; docs/development.md,
  * "Speed").
@@ -60,45 +59,3 @@ export const LANGUAGE_SCRIPTS: Record<string, readonly Script[]> = {
   ko: ['Hangul'],
   th: ['Thai'],
 };
-
-export function scriptsOf(lang: string): readonly Script[] {
-  return LANGUAGE_SCRIPTS[lang.split('-')[0] ?? lang] ?? ['Latin'];
-}
-
-/** Share of the letters of a text that match one of `scripts`; 1 for a text without letters. */
-export function letterShare(text: string, scripts: readonly RegExp[]): number {
-  let letters = 0;
-  let inScript = 0;
-  // Each character read once by the patterns: a text is written with a few dozen characters, each many times
-  // (a translation's check read every one of its characters through two patterns or more).
-  const seen = new Map<string, Reading>();
-  for (const ch of text) {
-    let reading = seen.get(ch);
-    if (reading === undefined) {
-      reading = !/\p{L}/u.test(ch)
-        ? NOT_A_LETTER
-        : scripts.some((script) => script.test(ch))
-          ? IN_SCRIPT
-          : OTHER_LETTER;
-      seen.set(ch, reading);
-    }
-    if (reading === NOT_A_LETTER) continue;
-    letters++;
-    if (reading === IN_SCRIPT) inScript++;
-  }
-  return letters === 0 ? 1 : inScript / letters;
-}
-
-/** What a character is to letterShare. */
-type Reading = 0 | 1 | 2;
-const NOT_A_LETTER = 0;
-const OTHER_LETTER = 1;
-const IN_SCRIPT = 2;
-
-/** Share of the letters of a text written in a script of `lang`. */
-export function scriptShare(text: string, lang: string): number {
-  return letterShare(
-    text,
-    scriptsOf(lang).map((script) => SCRIPT_LETTERS[script]),
-  );
-}

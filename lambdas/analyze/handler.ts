@@ -33,6 +33,10 @@ function recordMetrics(result: AnalyzeOutcome, metrics: Observability['metrics']
   } else if (result.outcome === 'failed') {
     metrics.addMetric(METRICS.ended.FAILED, MetricUnit.Count, 1);
   }
+  // Each stage's figure is a Metrics of its own (Powertools reads its configuration again and makes a
+  // console for it), about eight an article: none is built where metrics are off (the local stack, the
+  // tests), whose output Powertools would drop.
+  if (!metrics.publishing) return;
   const spent = 'spent' in result ? result.spent : undefined;
   // Stages as the dashboard shows them: `translation:ar` and `translation:fr` add up to `translation`.
   const byStage = new Map<string, Record<string, StageUsage>>();

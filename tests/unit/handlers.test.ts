@@ -288,34 +288,16 @@ describe('analyze handler', () => {
     expect(written.join('')).not.toMatch(/No application metrics/);
   });
 
-  it("publishes the ended status, the analysis time, and this delivery's tokens and USD by stage", async () => {
+  /** The analyze handler over an engine that spends in three stages (two of them translations) in 1234 ms. */
+  function meteredHandler(observe: ReturnType<typeof observability>) {
     ddbMock
       .on(UpdateCommand)
       .resolvesOnce({ Attributes: { ...claimed('cleaned/a1.txt').Attributes, usage: { analysis: earlier } } })
       .resolves({});
     s3Mock.on(GetObjectCommand).resolves({ Body: body('The council approved 14 new schools on Monday. '.repeat(8)) });
-    const observe = observability('test-analyze');
-    const added: [string, number][] = [];
-    const byStage: Record<string, string | number>[] = [];
-    vi.spyOn(observe.metrics, 'addMetric').mockImplementation((name, _unit, value) => {
-      added.push([name, value]);
-      return observe.metrics;
-    });
-    vi.spyOn(observe.metrics, 'singleMetric').mockImplementation(() => {
-      const entry: Record<string, string | number> = {};
-      byStage.push(entry);
-      return {
-        addDimension: (key: string, value: string) => {
-          entry[key] = value;
-        },
-        addMetric: (name: string, _unit: unknown, value: number) => {
-          entry[name] = value;
-        },
-      } as never;
-    });
     const offline = new OfflineEngine();
     let clock = Date.parse('2026-01-01T00:00:00Z');
-    const handler = createAnalyzeHandler({
+    return createAnalyzeHandler({
       ...adapters(),
       ...observe,
       engine: {
@@ -347,7 +329,34 @@ describe('analyze handler', () => {
       maxReceives: 3,
       config: { bucket: BUCKET, targetLanguages: [], leaseMs: 60_000 },
     });
-    await handler(sqsEvent(sqsRecord({ articleId: 'a1' })), context());
+  }
+
+  it("publishes the ended status, the analysis time, and this delivery's tokens and USD by stage", async () => {
+    // Prepare: metrics on, as in Lambda (the tests' environment turns them off).
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const observe = observability('test-analyze');
+    vi.unstubAllEnvs();
+    const added: [string, number][] = [];
+    const byStage: Record<string, string | number>[] = [];
+    vi.spyOn(observe.metrics, 'addMetric').mockImplementation((name, _unit, value) => {
+      added.push([name, value]);
+      return observe.metrics;
+    });
+    vi.spyOn(observe.metrics, 'singleMetric').mockImplementation(() => {
+      const entry: Record<string, string | number> = {};
+      byStage.push(entry);
+      return {
+        addDimension: (key: string, value: string) => {
+          entry[key] = value;
+        },
+        addMetric: (name: string, _unit: unknown, value: number) => {
+          entry[name] = value;
+        },
+      } as never;
+    });
+    // Act
+    await meteredHandler(observe)(sqsEvent(sqsRecord({ articleId: 'a1' })), context());
+    // Assess
     expect(added).toEqual([
       ['ArticlesDone', 1],
       ['AnalyzeLatency', 1234],
@@ -358,6 +367,58 @@ describe('analyze handler', () => {
     expect(fields('analysis')).toEqual({ stage: 'analysis', InputTokens: 900, OutputTokens: 90, CostUsd: 0.004 });
     // The languages add up to one translation stage; one unpriced call makes its USD unknown, so none is sent.
     expect(fields('translation')).toEqual({ stage: 'translation', InputTokens: 400, OutputTokens: 40 });
+  });
+
+  it("writes each stage's figure as an EMF line of its own where metrics are on", async () => {
+    // Prepare: metrics on, as in Lambda; what Powertools writes is captured.
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const observe = observability('test-analyze');
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+      written.push(String(chunk));
+      return true;
+    });
+    // Act
+    try {
+      await meteredHandler(observe)(sqsEvent(sqsRecord({ articleId: 'a1' })), context());
+    } finally {
+      vi.restoreAllMocks();
+      vi.unstubAllEnvs();
+    }
+    // Assess: one line a stage's figure, with its stage, the service and its unit, as CloudWatch reads them.
+    const lines = written
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: unknown[] } });
+    const staged = lines
+      .filter((line) => 'stage' in line)
+      .map(({ _aws, ...rest }) => ({ ...rest, metrics: _aws.CloudWatchMetrics }));
+    const emf = (stage: string, name: string, value: number, unit: string) => ({
+      service: 'test-analyze',
+      stage,
+      [name]: value,
+      metrics: [{ Namespace: 'precis', Dimensions: [['service', 'stage']], Metrics: [{ Name: name, Unit: unit }] }],
+    });
+    expect(staged).toEqual([
+      emf('analysis', 'InputTokens', 900, 'Count'),
+      emf('analysis', 'OutputTokens', 90, 'Count'),
+      emf('analysis', 'CostUsd', 0.004, 'None'),
+      emf('translation', 'InputTokens', 400, 'Count'),
+      emf('translation', 'OutputTokens', 40, 'Count'),
+    ]);
+  });
+
+  it('builds no metric of its own for a stage where metrics are off (the local stack)', async () => {
+    // Prepare: the tests' environment, as the local stack's, turns metrics off.
+    const observe = observability('test-analyze');
+    const single = vi.spyOn(observe.metrics, 'singleMetric');
+    // Act
+    const response = await meteredHandler(observe)(sqsEvent(sqsRecord({ articleId: 'a1' })), context());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(observe.metrics.publishing).toBe(false);
+    expect(single).not.toHaveBeenCalled();
   });
 
   it('saves a partial result and hands the message back while deliveries are left', async () => {

@@ -1,4 +1,5 @@
 import { distance } from 'fastest-levenshtein';
+import { once } from '../../lazily.js';
 import { unicodePattern } from '../../unicode-pattern.js';
 import {
   type ArticleContext,
@@ -39,36 +40,56 @@ const FOLD: Record<string, string> = {
 };
 
 /**
+ * What one UTF-16 unit folds to: null for white space, else the unit mapped
+ * by FOLD and lower-cased alone (a surrogate stays as it is, a capital sigma
+ * is always `σ`), as `fold` always read it.
+ */
+function foldUnit(ch: string): string | null {
+  return /\s/u.test(ch) ? null : (FOLD[ch] ?? ch).toLocaleLowerCase();
+}
+
+/** The folds of the ASCII units, by char code; of the others, each worked out the first time it is read. */
+const ASCII_FOLDS = once(() => Array.from({ length: 128 }, (_, code) => foldUnit(String.fromCharCode(code))));
+const OTHER_FOLDS = new Map<number, string | null>();
+
+/**
  * The text folded for comparison (quotes, dashes, case, runs of white space)
  * with, for each folded character, the offset of the original character it
- * came from, so a match in the folded text maps back to the original.
+ * came from, so a match in the folded text maps back to the original. Each
+ * unit is folded by a table rather than a pattern and a locale-aware case
+ * mapping each time (about 1 ms an article; the result is the same).
  */
-function fold(text: string): { folded: string; origin: number[] } {
-  let folded = '';
+export function fold(text: string): { folded: string; origin: number[] } {
+  const parts: string[] = [];
   const origin: number[] = [];
+  const ascii = ASCII_FOLDS();
   let lastWasSpace = true;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (/\s/u.test(ch)) {
+    const code = text.charCodeAt(i);
+    let mapped = code < 128 ? ascii[code] : OTHER_FOLDS.get(code);
+    if (mapped === undefined) {
+      mapped = foldUnit(text[i] as string);
+      OTHER_FOLDS.set(code, mapped);
+    }
+    if (mapped === null) {
       if (!lastWasSpace) {
-        folded += ' ';
+        parts.push(' ');
         origin.push(i);
       }
       lastWasSpace = true;
       continue;
     }
     lastWasSpace = false;
-    const mapped = (FOLD[ch] ?? ch).toLocaleLowerCase();
-    for (const part of mapped) {
-      folded += part;
-      origin.push(i);
-    }
+    parts.push(mapped);
+    // An offset for each code point the unit folded to, as before (`İ` folds to two).
+    if (mapped.length === 1) origin.push(i);
+    else for (const _ of mapped) origin.push(i);
   }
-  if (folded.endsWith(' ')) {
-    folded = folded.slice(0, -1);
+  if (parts.at(-1) === ' ') {
+    parts.pop();
     origin.pop();
   }
-  return { folded, origin };
+  return { folded: parts.join(''), origin };
 }
 
 /** Trims the quotes and ellipses a model puts around a copied span. */

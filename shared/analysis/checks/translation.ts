@@ -1,5 +1,5 @@
 import { loadOnce, once } from '../../lazily.js';
-import { letterShare } from '../../scripts.js';
+import { letterShare } from '../../letter-share.js';
 import { compareFigures } from './numbers.js';
 
 /** The project's language detector, with the languages it knows (loaded on first use: it starts a WebAssembly module). */

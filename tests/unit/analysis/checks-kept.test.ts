@@ -27,7 +27,7 @@ import { joinSpacedThousands } from '../../../shared/analysis/figures.js';
 import { answerBudget, type TranslationSource, translationBudget } from '../../../shared/analysis/llm/schemas.js';
 import { estimateTokens } from '../../../shared/analysis/llm/tokens.js';
 import { keptByText } from '../../../shared/kept-by-text.js';
-import { letterShare } from '../../../shared/scripts.js';
+import { letterShare } from '../../../shared/letter-share.js';
 
 // --- The old code, as it was. ---
 
