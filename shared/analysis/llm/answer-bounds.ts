@@ -1,4 +1,5 @@
 import type { AnalysisResult, Checks, Faithfulness, Summary, Translation } from '../../article.js';
+import { BIDI_CONTROLS, NEXT_LINE, TERMINAL_CONTROLS } from '../../control-characters.js';
 import type { ErrorCode } from '../../errors.js';
 import { truncate } from '../../truncate.js';
 import { sentencesOf } from '../checks/verify.js';
@@ -37,10 +38,11 @@ export type AnswerText = keyof typeof ANSWER_TEXT_LIMITS;
  * came: a headline with "ESC [2J" cleared the screen of whoever ran `precis
  * get`, one with U+202E printed the rest of its line backwards. The marks
  * that order right-to-left text (LRM, RLM, ALM) stay; tabs and carriage
- * returns are spaces.
+ * returns are spaces. The class is the cleaner's (control-characters.ts)
+ * but for what the cleaner alone drops: soft hyphens, zero-width spaces,
+ * the BOM, LRM and RLM, which a model's text keeps.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is what this pattern is for.
-const UNPRINTABLE = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE = new RegExp(`[${TERMINAL_CONTROLS}${NEXT_LINE}${BIDI_CONTROLS}]`, 'g');
 const ODD_SPACES = /[\t\v\f\r]/g;
 
 /** A text the model wrote, printable (UNPRINTABLE) and within its bound. */

@@ -11,6 +11,7 @@ import {
 import { analysisOutput } from '../../../shared/analysis/llm/schemas.js';
 import { shortFromBullets } from '../../../shared/analysis/llm/short-summary.js';
 import type { AnalysisResult, Claim, Summary, Translation } from '../../../shared/article.js';
+import { normalizeLine } from '../../../shared/cleaning/normalize.js';
 
 const codePoints = (text: string) => [...text].length;
 
@@ -198,5 +199,26 @@ describe('a text bounded again', () => {
 
   it('leaves a summary within its bounds as it is', () => {
     expect(boundedSummary(summary, 'en')).toEqual(summary);
+  });
+});
+
+describe('the characters taken out', () => {
+  // The classes as each was written before they shared one definition (control-characters.ts).
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the classes under test are of control characters.
+  const answerBefore = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+  const cleanerBefore =
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the classes under test are of control characters.
+    /[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f\u00ad\u200b\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+  const cleanerSpaces = /[\t\v\f\r\u0085\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
+
+  it("are the same as before, in a model's text and in a cleaned line, for every character of the basic plane", () => {
+    for (let c = 0; c < 0x10000; c += 1) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const text = `a${String.fromCharCode(c)}b`;
+      expect(bounded('bullet', text)).toBe(text.replace(answerBefore, '').replace(/[\t\v\f\r]/g, ' '));
+      expect(normalizeLine(text)).toBe(
+        text.normalize('NFC').replace(cleanerBefore, '').replace(cleanerSpaces, ' ').replace(/ {2,}/g, ' ').trim(),
+      );
+    }
   });
 });
