@@ -75,7 +75,8 @@ export class CachedEngine implements AnalysisEngine {
   async analyze(input: AnalysisInput, options: AnalysisOptions): Promise<AnalysisResult> {
     const key = this.key(input, options);
     if (!options.previous && !options.fresh) {
-      const hit = await this.cache.get(key);
+      const kept = await this.cache.get(key);
+      const hit = kept && (this.inner.reread?.(kept, input.language ?? null) ?? kept);
       if (hit) return { ...hit, usage: options.meter?.usage ?? {}, provenance: { ...hit.provenance, cacheHit: true } };
     }
     const holder = randomUUID();

@@ -67,6 +67,13 @@ export interface AnalysisEngine {
 /** An engine whose results depend only on the input and what `fingerprint` names. */
 export interface FingerprintedEngine extends AnalysisEngine {
   fingerprint(options: AnalysisOptions): string;
+  /**
+   * A result this engine made, as it reads one kept from before (the
+   * analysis cache's, a syndicated copy's), its source in `language`: the
+   * LLM engine bounds its model's texts (answer-bounds.ts), which a result
+   * kept before the bounds existed may not be. Absent: as it was kept.
+   */
+  reread?(result: AnalysisResult, language: string | null): AnalysisResult;
 }
 
 /** A finished analysis, kept with its text's sketch and figures, for near copies of the text to reuse. */

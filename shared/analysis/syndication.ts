@@ -160,12 +160,17 @@ export class SyndicatedEngine implements FingerprintedEngine {
     return this.inner.fingerprint(options);
   }
 
+  /** The inner engine's. */
+  reread(result: AnalysisResult, language: string | null): AnalysisResult {
+    return this.inner.reread?.(result, language) ?? result;
+  }
+
   async analyze(input: AnalysisInput, options: AnalysisOptions): Promise<AnalysisResult> {
     if (options.previous || options.fresh) return this.inner.analyze(input, options);
     const sketch = sketchOf(input.text);
     const bands = bandKeys(sketch, this.inner.fingerprint(options));
     const reused = await this.match(input, sketch, bands);
-    if (reused) return { ...reused, usage: options.meter?.usage ?? {} };
+    if (reused) return { ...this.reread(reused, input.language ?? null), usage: options.meter?.usage ?? {} };
     const result = await this.inner.analyze(input, options);
     if (result.status === 'DONE' && !result.provenance.cacheHit && !result.provenance.duplicateOf) {
       const entry: SyndicationEntry = {

@@ -1,3 +1,4 @@
+import { BIDI_CONTROLS, TERMINAL_CONTROLS } from '../control-characters.js';
 import { once } from '../lazily.js';
 import { segments } from '../segment.js';
 import { unicodePattern } from '../unicode-pattern.js';
@@ -9,9 +10,8 @@ import { unicodePattern } from '../unicode-pattern.js';
  * ESC, BEL, CSI…), so that no output of precis can drive the terminal that
  * prints it. ZWNJ and ZWJ stay: Persian, Kurdish and Indic scripts need them.
  */
-const INVISIBLE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is what this pattern is for.
-  /[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f\u00ad\u200b\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// The controls and bidi overrides shared with a model's texts (control-characters.ts), and copy-and-paste litter.
+const INVISIBLE = new RegExp(`[${TERMINAL_CONTROLS}${BIDI_CONTROLS}\\u00ad\\u200b\\u2060\\ufeff\\u200e\\u200f]`, 'g');
 /** Every space that is not a plain space or a line break (tab, vertical tab, form feed, CR and NEL among them). */
 const ODD_SPACES = /[\t\v\f\r\u0085\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
 

@@ -1,13 +1,19 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLlmEngine } from '../../lambdas/analyze/deps.js';
+import { CachedEngine } from '../../shared/analysis/cache.js';
 import type { AnalysisInput } from '../../shared/analysis/engine.js';
 import { ANSWER_TEXT_LIMITS } from '../../shared/analysis/llm/answer-bounds.js';
 import type { LlmEngine } from '../../shared/analysis/llm/engine.js';
-import type { AnalysisResult } from '../../shared/article.js';
+import type { AnalysisCache, AnswerStore, KeptAnswer, SketchIndex } from '../../shared/analysis/ports.js';
+import { MemorySketchIndex } from '../../shared/analysis/sketch-index.js';
+import { SyndicatedEngine } from '../../shared/analysis/syndication.js';
+import type { AnalysisResult, Translation } from '../../shared/article.js';
 import { cleanDocument } from '../../shared/cleaning/index.js';
 import { stubLlmConfig } from '../helpers/llm-config.js';
 import { sample } from '../helpers/samples.js';
 import { type StubServer, startStubOpenAI } from '../helpers/stub-openai.js';
+import { refurnished } from '../helpers/syndication-variants.js';
 
 /**
  * Answers that are valid JSON of the asked shape, and hostile: texts of a
@@ -192,5 +198,178 @@ describe('an LLM answer that is valid and hostile', () => {
     expect(again.translations.ar).toEqual(previous.translations.ar);
     expect(again.translations.fr?.status).toBe('done');
     expect(again.status).toBe('PARTIAL');
+  });
+});
+
+/** A text a model wrote before the bounds: 30 KB, with ESC [2J (clear the screen), BEL and U+202E. */
+const OVERLONG = `\u202E\u001b[2J${'word '.repeat(6_000)}\u0007`;
+const overlong = (text: string) => `${text} ${OVERLONG}`;
+
+/** Every text of a result within its bound and without a control or override. */
+function expectBounded(result: AnalysisResult): void {
+  const texts: [keyof typeof ANSWER_TEXT_LIMITS, string][] = [
+    ['headline', result.summary.headline],
+    ...result.summary.bullets.map((b): [keyof typeof ANSWER_TEXT_LIMITS, string] => ['bullet', b]),
+    ...result.claims.flatMap((c): [keyof typeof ANSWER_TEXT_LIMITS, string][] => [
+      ['claim', c.text],
+      ['speaker', c.speaker ?? ''],
+      ['reason', c.checkworthinessReason ?? ''],
+    ]),
+    ...(result.checks?.faithfulness?.judge?.unsupported ?? []).map((u): [keyof typeof ANSWER_TEXT_LIMITS, string] => [
+      'reason',
+      u.reason,
+    ]),
+    ...Object.values(result.translations).flatMap((t): [keyof typeof ANSWER_TEXT_LIMITS, string][] =>
+      t.status === 'done'
+        ? [
+            ['headline', t.headline],
+            ['bullet', t.short],
+            ...t.bullets.map((b): [keyof typeof ANSWER_TEXT_LIMITS, string] => ['bullet', b]),
+            ...t.claims.flatMap((c): [keyof typeof ANSWER_TEXT_LIMITS, string][] => [
+              ['claim', c.text],
+              ['speaker', c.speaker ?? ''],
+            ]),
+          ]
+        : [],
+    ),
+  ];
+  for (const [kind, text] of texts) {
+    expect(codePoints(text)).toBeLessThanOrEqual(ANSWER_TEXT_LIMITS[kind]);
+    expect(text).not.toMatch(CONTROLS);
+  }
+  // One cut, one ellipsis: a text bounded again is not cut again.
+  for (const [, text] of texts) expect(text).not.toMatch(/……/);
+}
+
+/** A done translation of the result's summary, every text of it written before the bounds. */
+function overlongTranslation(result: AnalysisResult): Translation {
+  return {
+    status: 'done',
+    headline: overlong(result.summary.headline),
+    short: overlong(result.summary.short),
+    bullets: result.summary.bullets.map(overlong),
+    claims: result.claims.map((c) => ({ id: c.id, text: overlong(c.text), speaker: OVERLONG })),
+  };
+}
+
+/** The result with every text a model writes made overlong, as a record kept before the bounds may hold. */
+function overlongResult(result: AnalysisResult, translation = overlongTranslation(result)): AnalysisResult {
+  return {
+    ...result,
+    summary: {
+      ...result.summary,
+      headline: overlong(result.summary.headline),
+      bullets: result.summary.bullets.map(overlong),
+    },
+    claims: result.claims.map((c) => ({
+      ...c,
+      text: overlong(c.text),
+      speaker: OVERLONG,
+      checkworthinessReason: OVERLONG,
+    })),
+    translations: { ...result.translations, fr: translation },
+  };
+}
+
+describe('an LLM answer kept from before the bounds', () => {
+  it('kept by prompt (AnswerStore), its judge too, is bounded as it is read again', async () => {
+    // Prepare: the analysis answer kept by the first run, then made what a store written before the bounds holds.
+    const kept = new Map<string, KeptAnswer>();
+    const answers: AnswerStore = {
+      get: async (key) => structuredClone(kept.get(key) ?? null),
+      put: async (key, answer) => void kept.set(key, structuredClone(answer)),
+    };
+    const config = stubLlmConfig(stub.baseURL, { PRECIS_LLM_RETRIES: '0', PRECIS_VERIFY: 'llm' });
+    const input = article('basra-water.html');
+    await createLlmEngine(config, undefined, undefined, answers).analyze(input, { targetLanguages: [] });
+    for (const [key, answer] of kept) {
+      kept.set(key, {
+        ...answer,
+        summary: { ...answer.summary, bullets: answer.summary.bullets.map(overlong) },
+        claims: answer.claims.map((c) => ({ ...c, speaker: OVERLONG, checkworthinessReason: OVERLONG })),
+        judge: {
+          model: answer.judge?.model ?? 'stub',
+          supported: false,
+          unsupported: Array.from({ length: 1_000 }, () => ({ text: 'A sentence.', reason: OVERLONG })),
+        },
+      });
+    }
+    stub.reset();
+    // Act
+    const result = await createLlmEngine(config, undefined, undefined, answers).analyze(input, {
+      targetLanguages: [],
+    });
+    // Assess: nothing paid again; every text bounded; the verdicts one a summary sentence at most.
+    expect(tasks()).toEqual([]);
+    expectBounded(result);
+    expect(result.summary.bullets.every((b) => b.endsWith('…'))).toBe(true);
+    expect(result.checks?.faithfulness?.judge?.unsupported.length).toBeLessThanOrEqual(
+      1 + result.summary.bullets.length * 3,
+    );
+  });
+
+  it('of an earlier delivery (previous), its summary, claims and done translation, is bounded', async () => {
+    // Prepare
+    const engine = llm();
+    const input = article('basra-water.html');
+    const first = await engine.analyze(input, { targetLanguages: [] });
+    const previous = overlongResult({ ...first, status: 'PARTIAL' });
+    stub.reset();
+    // Act
+    const again = await engine.analyze(input, { targetLanguages: ['fr'], previous });
+    // Assess: the French reused (no call), bounded with the rest.
+    expect(tasks()).toEqual([]);
+    expect(again.translations.fr?.status).toBe('done');
+    expectBounded(again);
+    expect(JSON.stringify(again).length).toBeLessThan(60_000);
+  });
+
+  it('from the analysis cache is bounded, and a bounded result read again is unchanged', async () => {
+    // Prepare: a cache entry written before the bounds.
+    const input = article('basra-water.html');
+    const first = await llm().analyze(input, { targetLanguages: [] });
+    const hostile = overlongResult(first);
+    const cache: AnalysisCache = { get: async () => structuredClone(hostile), put: async () => undefined };
+    stub.reset();
+    // Act
+    const hit = await new CachedEngine(llm(), cache).analyze(input, { targetLanguages: ['fr'] });
+    // Assess
+    expect(tasks()).toEqual([]);
+    expect(hit.provenance.cacheHit).toBe(true);
+    expectBounded(hit);
+    expect(llm().reread(hit, input.language ?? null)).toEqual(hit);
+  });
+
+  it('of a syndicated copy is bounded as the copy reuses it', async () => {
+    // Prepare: the original's entry in the sketch index, its claims' speakers and its translation written before
+    // the bounds (its summary must still read as the copy's for the copy to reuse it).
+    const index = new MemorySketchIndex();
+    const hostileIndex: SketchIndex = {
+      candidates: async (bands) =>
+        (await index.candidates(bands)).map((entry) => ({
+          ...entry,
+          result: {
+            ...entry.result,
+            claims: entry.result.claims.map((c) => ({ ...c, speaker: OVERLONG, checkworthinessReason: OVERLONG })),
+            translations: { fr: overlongTranslation(entry.result) },
+          },
+        })),
+      add: (bands, entry) => index.add(bands, entry),
+    };
+    const engine = new SyndicatedEngine(llm(), hostileIndex);
+    const input = article('basra-water.html');
+    await engine.analyze(input, { targetLanguages: ['fr'] });
+    stub.reset();
+    const text = refurnished(input.text, 1);
+    // Act
+    const copy = await engine.analyze(
+      { ...input, text, contentHash: createHash('sha256').update(text).digest('hex') },
+      { targetLanguages: ['fr'] },
+    );
+    // Assess
+    expect(copy.provenance.duplicateOf?.contentHash).toBe(input.contentHash);
+    expect(tasks()).toEqual([]);
+    expect(copy.claims.length).toBeGreaterThan(0);
+    expectBounded(copy);
   });
 });

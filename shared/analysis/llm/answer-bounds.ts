@@ -1,6 +1,10 @@
-import type { AnalysisResult, Translation } from '../../article.js';
+import type { AnalysisResult, Checks, Faithfulness, Summary, Translation } from '../../article.js';
+import { BIDI_CONTROLS, NEXT_LINE, TERMINAL_CONTROLS } from '../../control-characters.js';
 import type { ErrorCode } from '../../errors.js';
 import { truncate } from '../../truncate.js';
+import { sentencesOf } from '../checks/verify.js';
+import { asSentences } from './run.js';
+import { shortFromBullets } from './short-summary.js';
 
 /**
  * How long each text a model writes may be, in code points, as it is read.
@@ -34,10 +38,11 @@ export type AnswerText = keyof typeof ANSWER_TEXT_LIMITS;
  * came: a headline with "ESC [2J" cleared the screen of whoever ran `precis
  * get`, one with U+202E printed the rest of its line backwards. The marks
  * that order right-to-left text (LRM, RLM, ALM) stay; tabs and carriage
- * returns are spaces.
+ * returns are spaces. The class is the cleaner's (control-characters.ts)
+ * but for what the cleaner alone drops: soft hyphens, zero-width spaces,
+ * the BOM, LRM and RLM, which a model's text keeps.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is what this pattern is for.
-const UNPRINTABLE = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE = new RegExp(`[${TERMINAL_CONTROLS}${NEXT_LINE}${BIDI_CONTROLS}]`, 'g');
 const ODD_SPACES = /[\t\v\f\r]/g;
 
 /** A text the model wrote, printable (UNPRINTABLE) and within its bound. */
@@ -48,6 +53,95 @@ export function bounded(kind: AnswerText, text: string): string {
 /** The same for a speaker, who may be nobody. */
 export function boundedSpeaker(speaker: string | null): string | null {
   return speaker === null ? null : bounded('speaker', speaker);
+}
+
+/**
+ * The texts a model wrote that are read again rather than as the model
+ * answered (the answer kept by prompt, an earlier delivery's result, a
+ * cached or syndicated analysis), bounded as the schemas bound an answer as
+ * it is read: what was kept before the bounds existed holds what no answer
+ * read now may. Each is the same function as the read's, and bounding a
+ * bounded text leaves it as it is, so a text read again is never cut twice.
+ */
+
+/** A summary: headline and bullets bounded; a short made from the bullets made again from the bounded ones, a model's own bounded as a bullet (translator.ts). */
+export function boundedSummary(summary: Summary, language: string | null): Summary {
+  const bullets = summary.bullets.map((bullet) => bounded('bullet', bullet));
+  const fromBullets = summary.short === shortFromBullets(summary.bullets, language);
+  return {
+    ...summary,
+    headline: bounded('headline', summary.headline),
+    short: fromBullets ? shortFromBullets(bullets, language) : bounded('bullet', summary.short),
+    bullets,
+  };
+}
+
+/** A claim's text, speaker and check-worthiness reason, whatever else it carries. */
+export function boundedClaim<
+  T extends { text: string; speaker?: string | null; checkworthinessReason?: string | null },
+>(claim: T): T {
+  return {
+    ...claim,
+    text: bounded('claim', claim.text),
+    ...(claim.speaker !== undefined ? { speaker: boundedSpeaker(claim.speaker) } : {}),
+    ...(typeof claim.checkworthinessReason === 'string'
+      ? { checkworthinessReason: bounded('reason', claim.checkworthinessReason) }
+      : {}),
+  };
+}
+
+/**
+ * The judge's verdicts: each reason bounded, and no more of them than the
+ * summary has sentences (one at least: an article too long to judge says so
+ * in one), as answer-checks.ts keeps them.
+ */
+export function boundedJudge(
+  judge: NonNullable<Faithfulness['judge']>,
+  sentences: number,
+): NonNullable<Faithfulness['judge']> {
+  return {
+    ...judge,
+    unsupported: judge.unsupported
+      .slice(0, Math.max(1, sentences))
+      .map((u) => ({ text: bounded('bullet', u.text), reason: bounded('reason', u.reason) })),
+  };
+}
+
+/** A translation: a done one's texts bounded as the translator bounds them; one not done is precis's own words. */
+export function boundedTranslation(translation: Translation, language: string): Translation {
+  if (translation.status !== 'done') return translation;
+  return {
+    ...translation,
+    ...boundedSummary(translation, language),
+    claims: translation.claims.map(boundedClaim),
+  };
+}
+
+/** How many sentences the judge reads in a summary (answer-checks.ts). */
+export const judgedSentences = (summary: Summary) => sentencesOf(asSentences(summary)).length;
+
+/** The checks with the judge's verdicts on `summary` bounded, if the judge was asked. */
+export function boundedChecks(checks: Checks, summary: Summary): Checks {
+  const faithfulness = checks.faithfulness;
+  if (!faithfulness?.judge) return checks;
+  return {
+    ...checks,
+    faithfulness: { ...faithfulness, judge: boundedJudge(faithfulness.judge, judgedSentences(summary)) },
+  };
+}
+
+/** A whole result kept from before (the analysis cache, a syndicated copy's), its source in `language`. */
+export function boundedResult(result: AnalysisResult, language: string | null): AnalysisResult {
+  const summary = boundedSummary(result.summary, language);
+  return {
+    ...result,
+    summary,
+    claims: result.claims.map(boundedClaim),
+    translations: Object.fromEntries(
+      Object.entries(result.translations).map(([lang, t]) => [lang, boundedTranslation(t, lang)]),
+    ),
+    ...(result.checks ? { checks: boundedChecks(result.checks, summary) } : {}),
+  };
 }
 
 /**

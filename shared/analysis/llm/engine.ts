@@ -16,7 +16,17 @@ import type {
 } from '../ports.js';
 import { UsageMeter } from '../usage.js';
 import { Analyser } from './analysis.js';
-import { leftOutForRoom, translationsThatFit } from './answer-bounds.js';
+import {
+  boundedChecks,
+  boundedClaim,
+  boundedJudge,
+  boundedResult,
+  boundedSummary,
+  boundedTranslation,
+  judgedSentences,
+  leftOutForRoom,
+  translationsThatFit,
+} from './answer-bounds.js';
 import { AnswerChecks } from './answer-checks.js';
 import { ArticleBudget } from './budget.js';
 import { type CallLayerSettings, LlmCalls } from './calls.js';
@@ -124,6 +134,11 @@ export class LlmEngine implements AnalysisEngine {
     ]);
   }
 
+  /** A result this engine made, kept (the analysis cache, a syndicated copy's): its texts bounded as an answer read now is. */
+  reread(result: AnalysisResult, language: string | null): AnalysisResult {
+    return boundedResult(result, language);
+  }
+
   async analyze(input: AnalysisInput, options: AnalysisOptions): Promise<AnalysisResult> {
     const started = Date.now();
     const meter = options.meter ?? new UsageMeter(options.previous?.usage);
@@ -144,14 +159,17 @@ export class LlmEngine implements AnalysisEngine {
     setMaxListeners(0, run.signal);
 
     const previous = options.previous?.provenance.engine === this.name ? options.previous : undefined;
-    const analysed = previous
-      ? {
-          summary: previous.summary,
-          claims: previous.claims,
-          checks: previous.checks ?? emptyChecks(),
-          chunks: previous.provenance.chunks ?? 1,
-        }
-      : await this.checkedAnalysis(input, run, options.fresh);
+    // An earlier delivery's texts, bounded as an answer read now is (answer-bounds.ts): it may predate the bounds.
+    const previousSummary = previous ? boundedSummary(previous.summary, input.language) : undefined;
+    const analysed =
+      previous && previousSummary
+        ? {
+            summary: previousSummary,
+            claims: previous.claims.map(boundedClaim),
+            checks: previous.checks ? boundedChecks(previous.checks, previousSummary) : emptyChecks(),
+            chunks: previous.provenance.chunks ?? 1,
+          }
+        : await this.checkedAnalysis(input, run, options.fresh);
     const { summary, claims, checks, chunks } = analysed;
 
     const translations: Record<string, Translation> = {};
@@ -181,7 +199,8 @@ export class LlmEngine implements AnalysisEngine {
     for (const lang of options.targetLanguages) {
       const before = options.previous?.translations[lang];
       // One the record had no room for is not paid for again: it would not fit again.
-      if (before?.status === 'done' || leftOutForRoom(before)) translations[lang] = before as Translation;
+      if (before?.status === 'done') translations[lang] = boundedTranslation(before, lang);
+      else if (leftOutForRoom(before)) translations[lang] = before as Translation;
       else if (lang === input.language)
         translations[lang] = {
           status: 'done',
@@ -288,7 +307,9 @@ export class LlmEngine implements AnalysisEngine {
       await store?.put(key, answer).catch(() => undefined);
       return answer;
     };
-    let answer = (await store?.get(key).catch(() => null)) ?? null;
+    const kept = (await store?.get(key).catch(() => null)) ?? null;
+    // Kept before the bounds, perhaps: its texts bounded as the answer's read now are (answer-bounds.ts).
+    let answer = kept && boundedAnswer(kept, input.language);
     let figuresChecked = false;
     if (!answer) {
       const paid = await this.analyser.analyse(input, article, run);
@@ -336,4 +357,15 @@ export class LlmEngine implements AnalysisEngine {
       },
     };
   }
+}
+
+/** An answer kept by prompt, its texts bounded as the schemas bound them as an answer is read (answer-bounds.ts). */
+function boundedAnswer(answer: KeptAnswer, language: string | null): KeptAnswer {
+  const summary = boundedSummary(answer.summary, language);
+  return {
+    ...answer,
+    summary,
+    claims: answer.claims.map(boundedClaim),
+    ...(answer.judge ? { judge: boundedJudge(answer.judge, judgedSentences(summary)) } : {}),
+  };
 }
