@@ -9,8 +9,6 @@
  * spaces (U+FEFF and Greek sigmas included), each text read several times
  * so that the kept results are the ones compared.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { stemmer } from 'stemmer';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +26,7 @@ import { answerBudget, type TranslationSource, translationBudget } from '../../.
 import { estimateTokens } from '../../../shared/analysis/llm/tokens.js';
 import { keptByText } from '../../../shared/kept-by-text.js';
 import { letterShare } from '../../../shared/letter-share.js';
+import { fixtureArticles } from '../../helpers/samples.js';
 
 // --- The old code, as it was. ---
 
@@ -204,10 +203,7 @@ function oldLanguageName(code: string): string {
 
 // --- The texts compared on. ---
 
-const FIXTURES = resolve(import.meta.dirname, '../../fixtures/articles');
-const ARTICLES = readdirSync(FIXTURES)
-  .filter((name) => name.endsWith('.txt'))
-  .map((name) => readFileSync(resolve(FIXTURES, name), 'utf8'));
+const ARTICLES = fixtureArticles();
 
 /** Pieces of text the checks read differently: words of many scripts, figures in several digits and groupings, stops, every kind of white space. */
 const PIECE = fc.constantFrom(

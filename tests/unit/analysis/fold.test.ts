@@ -6,11 +6,10 @@
  * fixtures' articles and random texts of every code unit, surrogates alone
  * and in pairs, capitals that fold to two characters and Greek sigmas.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fold } from '../../../shared/analysis/checks/grounding.js';
+import { fixtureArticles } from '../../helpers/samples.js';
 
 // --- The old code, as it was. ---
 
@@ -62,10 +61,7 @@ function oldFold(text: string): { folded: string; origin: number[] } {
 
 // --- The texts compared on. ---
 
-const FIXTURES = resolve(import.meta.dirname, '../../fixtures/articles');
-const ARTICLES = readdirSync(FIXTURES)
-  .filter((name) => name.endsWith('.txt'))
-  .map((name) => readFileSync(resolve(FIXTURES, name), 'utf8'));
+const ARTICLES = fixtureArticles();
 
 /** Pieces the fold reads differently: capitals of several scripts, the variants it maps, every kind of white space, surrogates. */
 const PIECE = fc.constantFrom(

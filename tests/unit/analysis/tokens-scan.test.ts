@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../../../bench/lib/random.js';
 import { estimateTokens, fittedTokens, TOKEN_ESTIMATE_MARGIN } from '../../../shared/analysis/llm/tokens.js';
-import { SAMPLES_DIR } from '../../helpers/samples.js';
+import { SAMPLES_DIR, textsIn } from '../../helpers/samples.js';
 
 /**
  * The fitted count as it was before the estimate read the common Latin blocks by a scan of char codes: PIECES
@@ -45,22 +45,6 @@ function differing(texts: Iterable<string>): string[] {
   return differ;
 }
 
-/** A seeded generator (mulberry32): the same strings at every run. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const files = (dir: string, pattern: RegExp) =>
-  readdirSync(dir)
-    .filter((name) => pattern.test(name))
-    .map((name) => readFileSync(join(dir, name), 'utf8'));
-
 describe('the fitted token count', () => {
   it('counts every code point, in every role of the pieces, as the pattern did', () => {
     // Alone, repeated, inside and at either end of a Latin run, a run of letters of no script (ˆ), a run of
@@ -99,10 +83,10 @@ describe('the fitted token count', () => {
   it('counts the fixtures and samples, and their lines, as the pattern did', () => {
     const fixtures = join(import.meta.dirname, '../../fixtures');
     const texts = [
-      ...files(join(fixtures, 'articles'), /\.txt$/),
-      ...files(join(fixtures, 'pastes'), /\.txt$/),
-      ...files(join(fixtures, 'pages'), /\.html$/),
-      ...files(SAMPLES_DIR, /\.(txt|md|json|html)$/),
+      ...textsIn(join(fixtures, 'articles'), /\.txt$/),
+      ...textsIn(join(fixtures, 'pastes'), /\.txt$/),
+      ...textsIn(join(fixtures, 'pages'), /\.html$/),
+      ...textsIn(SAMPLES_DIR, /\.(txt|md|json|html)$/),
     ];
     expect(texts.length).toBeGreaterThan(10);
     // Every line alone too: a line of Latin text is scanned to its end, one with another script from where it begins.
@@ -110,7 +94,7 @@ describe('the fitted token count', () => {
   });
 
   it('counts random strings of every kind of piece, other scripts and surrogates as the pattern did', () => {
-    const next = random(31);
+    const next = seeded(31);
     // Latin letters (ASCII, accented, Vietnamese, superscript), letters of no script, marks, digits of several
     // kinds, white space of several kinds, punctuation, and characters outside the scanned blocks: Greek, Cyrillic,
     // Arabic with its marks and digits, Devanagari with a vowel sign, Han, kana, Hangul, a Latin letter of another

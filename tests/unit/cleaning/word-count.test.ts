@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../../../bench/lib/random.js';
 import { countWords } from '../../../shared/cleaning/normalize.js';
 import { segments } from '../../../shared/segment.js';
-import { SAMPLES_DIR } from '../../helpers/samples.js';
+import { SAMPLES_DIR, textsIn } from '../../helpers/samples.js';
 
 /**
  * The word pattern countWords used for every text before it read the common
@@ -28,22 +28,6 @@ function countBefore(text: string): number {
   while (WORD_BEFORE.exec(text) !== null) count++;
   return count;
 }
-
-/** A seeded generator (mulberry32): the same strings at every run. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const files = (dir: string, pattern: RegExp) =>
-  readdirSync(dir)
-    .filter((name) => pattern.test(name))
-    .map((name) => readFileSync(join(dir, name), 'utf8'));
 
 describe('countWords', () => {
   it("counts every code point, in every role of the pattern's classes, as the word pattern did", () => {
@@ -73,9 +57,9 @@ describe('countWords', () => {
   it('counts the fixtures and samples, and their texts in pieces, as the word pattern did', () => {
     const fixtures = join(import.meta.dirname, '../../fixtures');
     const texts = [
-      ...files(join(fixtures, 'articles'), /\.txt$/),
-      ...files(join(fixtures, 'pastes'), /\.txt$/),
-      ...files(SAMPLES_DIR, /\.(txt|md|json)$/),
+      ...textsIn(join(fixtures, 'articles'), /\.txt$/),
+      ...textsIn(join(fixtures, 'pastes'), /\.txt$/),
+      ...textsIn(SAMPLES_DIR, /\.(txt|md|json)$/),
     ].filter((text) => !DICTIONARY_SCRIPTS.test(text));
     expect(texts.length).toBeGreaterThan(10);
     for (const text of texts) {
@@ -86,7 +70,7 @@ describe('countWords', () => {
   });
 
   it('counts random strings of letters, marks, digits, joiners and other scripts as it did', () => {
-    const next = random(29);
+    const next = seeded(29);
     // Latin letters and digits, marks, every joiner of the pattern, spaces and punctuation, and characters
     // outside the scanned blocks (Greek, Cyrillic, Arabic and its digits, Devanagari, an emoji's surrogates).
     const alphabet = [
