@@ -140,9 +140,7 @@ export async function startHttpApi(options: { port: number; apiKey: string; hand
     }
   });
   server.on('clientError', answerClientError);
-  // Node closes an idle kept-alive socket after 5 s; a client reusing it as a busy event loop runs the timer late
-  // gets ECONNRESET. Clients (fetch, the SDKs) drop idle sockets after 4 s or so: 65 s leaves the closing to them.
-  server.keepAliveTimeout = 65_000;
+  // Idle kept-alive sockets are left for the clients to close (listen: LOOPBACK_KEEP_ALIVE_MS).
   const port = await listen(server, options.port);
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { encodeS3EventKey } from '../lambdas/ingest/s3-event.js';
+import { LOOPBACK_KEEP_ALIVE_MS } from './listen.js';
 import { authMiddleware } from './s3-auth.js';
 import type { Credentials } from './s3-authorization.js';
 import { type CorsRule, corsMiddleware } from './s3-cors.js';
@@ -101,11 +102,15 @@ export async function startS3(options: {
     }
   });
   const address = await server.run();
+  // s3rver's own server, listening by now: idle kept-alive sockets left for the clients to close, as each loopback
+  // server does (LOOPBACK_KEEP_ALIVE_MS).
+  const httpServer = (server as unknown as { httpServer?: Server }).httpServer;
+  if (httpServer) httpServer.keepAliveTimeout = LOOPBACK_KEEP_ALIVE_MS;
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     // Kept-alive connections closed too (see startDynamo).
     close: () => {
-      (server as unknown as { httpServer?: Server }).httpServer?.closeAllConnections();
+      httpServer?.closeAllConnections();
       return server.close();
     },
   };
