@@ -91,8 +91,13 @@ export interface SyndicationEntry {
 
 /** Where analyses are found by their texts' sketches: by band keys (sketch.ts), each bound to the engine's settings. */
 export interface SketchIndex {
-  /** The entries that share at least one of `bands`. */
-  candidates(bands: readonly string[]): Promise<SyndicationEntry[]>;
+  /**
+   * The entries that share at least one of `bands`. With `near`, only those
+   * whose sketch is at least `threshold` similar to `near.sketch`, most
+   * similar first: an index that keeps each text's sketch with its bands
+   * reads no entry of a text below it.
+   */
+  candidates(bands: readonly string[], near?: { sketch: number[]; threshold: number }): Promise<SyndicationEntry[]>;
   add(bands: readonly string[], entry: SyndicationEntry): Promise<void>;
 }
 

@@ -187,7 +187,8 @@ export class SyndicatedEngine implements FingerprintedEngine {
   }
 
   private async match(input: AnalysisInput, sketch: Sketch, bands: string[]): Promise<AnalysisResult | null> {
-    const candidates = await this.index.candidates(bands).catch(() => []);
+    // Only texts at or above the threshold: an index that keeps the sketches reads no other's entry.
+    const candidates = await this.index.candidates(bands, { sketch, threshold: this.threshold }).catch(() => []);
     const ranked = candidates
       .map((entry) => ({ entry, score: similarity(sketch, entry.sketch) }))
       .filter((c) => c.score >= this.threshold)

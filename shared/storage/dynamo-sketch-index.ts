@@ -6,7 +6,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { SketchIndex, SyndicationEntry } from '../analysis/ports.js';
-import { MAX_CANDIDATES } from '../analysis/sketch-index.js';
+import type { Sketch } from '../analysis/sketch.js';
+import { MAX_CANDIDATES, nearest } from '../analysis/sketch-index.js';
 import { readJson } from '../blob-json.js';
 import { objectKeys } from '../layout.js';
 import type { BlobStore } from '../ports.js';
@@ -26,6 +27,26 @@ const BATCH_GET_ROUNDS = 3;
 
 const bandId = (band: string) => `sketch#${band}`;
 
+/**
+ * A text as its bands' sets name it: its content hash and its sketch
+ * (each value four bytes, big-endian, in base64url), about 410 bytes for a
+ * sketch of 64, so that a look-up judges a candidate before reading its
+ * entry. A member without a sketch is read as the hash alone.
+ */
+export const bandMember = (contentHash: string, sketch: Sketch): string => {
+  const bytes = Buffer.alloc(sketch.length * 4);
+  for (const [i, value] of sketch.entries()) bytes.writeUInt32BE(value >>> 0, i * 4);
+  return `${contentHash}.${bytes.toString('base64url')}`;
+};
+
+function fromMember(member: string): { hash: string; sketch: Sketch | null } {
+  const dot = member.indexOf('.');
+  if (dot < 0) return { hash: member, sketch: null };
+  const bytes = Buffer.from(member.slice(dot + 1), 'base64url');
+  const sketch = Array.from({ length: Math.floor(bytes.length / 4) }, (_, i) => bytes.readUInt32BE(i * 4));
+  return { hash: member.slice(0, dot), sketch };
+}
+
 export interface DynamoSketchIndexOptions {
   /** Days a band's item is kept after its last text (the table's TTL), as the bucket keeps the entries; 0: kept. */
   retentionDays: number;
@@ -36,8 +57,10 @@ export interface DynamoSketchIndexOptions {
  * The sketch index: each entry once in the article bucket
  * (`sketches/entries/<hash>.json`), and one item per band in the article
  * table (`sketch#<band>`, outside every index, as content claims are) with
- * the set of texts that share it. A look-up is one BatchGetItem for all of
- * an article's bands, then the entries it names; adding a text is one put
+ * the set of texts that share it, each with its sketch (bandMember). A
+ * look-up is one BatchGetItem for all of an article's bands, then the
+ * entries of the texts similar enough, when the caller says how similar
+ * (`near`), or of all it names; adding a text is one put
  * and one UpdateItem per band, whose ADD to the set is atomic, so texts
  * indexed at once all stay. A band's item stops taking texts at
  * MAX_HASHES_PER_BAND (a conditional write). Best effort: an entry that
@@ -59,18 +82,32 @@ export class DynamoSketchIndex implements SketchIndex {
     this.now = options.now ?? (() => new Date());
   }
 
-  async candidates(bands: readonly string[]): Promise<SyndicationEntry[]> {
+  async candidates(
+    bands: readonly string[],
+    near?: { sketch: Sketch; threshold: number },
+  ): Promise<SyndicationEntry[]> {
     const sets = await this.bandSets([...new Set(bands)]);
-    const hashes = new Set<string>();
+    const found = new Map<string, Sketch | null>();
     // Bands in the sketch's order, each one's texts in key order, as a listing gave them.
     for (const band of bands) {
-      for (const hash of [...(sets.get(band) ?? [])].sort()) {
-        if (hashes.size >= MAX_CANDIDATES) break;
-        hashes.add(hash);
+      for (const member of [...(sets.get(band) ?? [])].sort()) {
+        const { hash, sketch } = fromMember(member);
+        if (!found.has(hash) || sketch) found.set(hash, sketch);
       }
     }
+    // A text named without its sketch cannot be judged before it is read: it comes after those that were.
+    const unknown = [...found].filter(([, sketch]) => sketch === null).map(([hash]) => hash);
+    const hashes = near
+      ? [
+          ...nearest(
+            [...found].flatMap(([hash, sketch]) => (sketch ? [{ hash, sketch }] : [])),
+            near,
+          ).map(({ hash }) => hash),
+          ...unknown,
+        ].slice(0, MAX_CANDIDATES)
+      : [...found.keys()].slice(0, MAX_CANDIDATES);
     const entries = await Promise.all(
-      [...hashes].map(async (hash) => {
+      hashes.map(async (hash) => {
         try {
           return await readJson<SyndicationEntry>(this.blobs, this.bucket, objectKeys.sketchEntry(hash));
         } catch {
@@ -90,6 +127,7 @@ export class DynamoSketchIndex implements SketchIndex {
       'application/json',
     );
     const expiresAt = expiryAfter(this.now(), this.options.retentionDays);
+    const member = bandMember(entry.contentHash, entry.sketch);
     await Promise.all(
       [...new Set(bands)].map(async (band) => {
         try {
@@ -101,8 +139,8 @@ export class DynamoSketchIndex implements SketchIndex {
                 expiresAt === undefined ? 'ADD hashes :hash' : 'ADD hashes :hash SET expiresAt = :expires',
               ConditionExpression: 'attribute_not_exists(hashes) OR size(hashes) < :most OR contains(hashes, :one)',
               ExpressionAttributeValues: {
-                ':hash': new Set([entry.contentHash]),
-                ':one': entry.contentHash,
+                ':hash': new Set([member]),
+                ':one': member,
                 ':most': MAX_HASHES_PER_BAND,
                 ...(expiresAt === undefined ? {} : { ':expires': expiresAt }),
               },

@@ -85,6 +85,30 @@ describe('the sketch index in the table', () => {
     expect(Number(item.Item?.expiresAt?.N)).toBe(NOW.getTime() / 1000 + 90 * 86_400);
   });
 
+  it('judges the texts of a band by the sketches kept with them, and reads the entries of the near ones only', async () => {
+    // Prepare: three texts under one band, one of them near the text looked up, one far, one the same.
+    run++;
+    const { blobs, requests } = memoryBucket();
+    const index = new DynamoSketchIndex(documentClient(table.client), TABLE, blobs, 'b', { retentionDays: 0 });
+    const sketch = Array.from({ length: 64 }, (_, i) => 0xfffffff0 - i * 7919);
+    const withSketch = (hash: string, agreeing: number): SyndicationEntry => ({
+      ...entry(hash),
+      sketch: sketch.map((value, i) => (i < agreeing ? value : value ^ 0x5a5a)),
+    });
+    const [band] = bandsOf(1, 'shared') as [string];
+    await index.add([band], withSketch('far', 20));
+    await index.add([band], withSketch('near', 48));
+    await index.add([band], withSketch('same', 64));
+    requests.get = 0;
+    // Act
+    const found = await index.candidates([band], { sketch, threshold: 0.65 });
+    const all = await index.candidates([band]);
+    // Assess: most similar first; the far text's entry never read (one read each for the two, then three).
+    expect(found.map((e) => e.contentHash)).toEqual(['same', 'near']);
+    expect(requests.get).toBe(2 + 3);
+    expect(all.map((e) => e.contentHash).sort()).toEqual(['far', 'near', 'same']);
+  });
+
   it('keeps every text indexed at once under a shared band, and reads at most MAX_CANDIDATES of them', async () => {
     // Prepare
     run++;
