@@ -336,8 +336,14 @@ if (values['study-choice']) {
   console.log(
     `The reading's choice, on the ${studied.filter((s) => s.readings).length} pages where Readability is asked:`,
   );
-  for (const r of compareChoices(studied, K, [0.1, 1, 10]))
-    console.log(`  ${r.name}: ScrapingHub ${interval(r.sh)}, trafilatura ${interval(r.traf)}`);
+  const rows = compareChoices(studied, K, [0.1, 1, 10]);
+  const rulesChoice = rows[0] as (typeof rows)[number];
+  const both = (r: typeof rulesChoice) => r.sh.map((x, k) => (x + (r.traf[k] as number)) / 2);
+  for (const r of rows)
+    console.log(
+      `  ${r.name}: ScrapingHub ${interval(r.sh)}, trafilatura ${interval(r.traf)}; ` +
+        `less the rules' choice, the mean of the two ${formatDifference(pairedDifference(both(rulesChoice), both(r)))}`,
+    );
 }
 /** The weights file: two-space JSON, each tree on a line of its own. */
 function weightsFile(model: BlockModel): string {

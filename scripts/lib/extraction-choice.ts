@@ -10,7 +10,14 @@
  * much the better reading wins, and scored end to end next to the rules.
  */
 import { scorePage } from '../../bench/lib/shingles.js';
-import { defaultChoice, type Readings, sharedWith, withChoice } from '../../shared/cleaning/formats/agreement.js';
+import {
+  defaultChoice,
+  type Readings,
+  sharedWith,
+  speaksOf,
+  statedWords,
+  withChoice,
+} from '../../shared/cleaning/formats/agreement.js';
 import { treesLogOdds } from '../../shared/cleaning/formats/block-trees.js';
 import { fitLogistic, type Logistic, predict, type Sample } from './extraction-logistic.js';
 import { segmentCounts, setScores } from './extraction-scores.js';
@@ -111,6 +118,32 @@ function features({ own, theirs, long }: Readings): number[] {
   ];
 }
 
+const SENTENCE_END = /[.!?。؟:]["”»’)]?$/;
+/** Share of a reading's characters in paragraphs that end a sentence. */
+const sentences = (ps: string[]) =>
+  share(
+    ps.map((p) => p.length),
+    ps.map((p) => SENTENCE_END.test(p.trim())),
+  );
+
+/**
+ * More of what the choice could know of each reading, for the trees: how
+ * much of what the page says it is about each one's opening speaks of, how
+ * many paragraphs each has, their mean length, and how much of each ends
+ * sentences (pages of short lines, labels, link lists).
+ */
+function richFeatures(r: Readings): number[] {
+  const ownParagraphs = r.own?.paragraphs ?? [];
+  const words = statedWords(r.stated, r.site);
+  const each = (ps: string[]) => [
+    words ? speaksOf(words, ps) : -1,
+    Math.log1p(ps.length),
+    Math.log1p(ps.reduce((n, p) => n + p.length, 0) / Math.max(1, ps.length)),
+    sentences(ps),
+  ];
+  return [...features(r), ...each(ownParagraphs), ...each(r.theirs)];
+}
+
 /** A choice's value on a page, in its set's own unit: F1 on ScrapingHub, segments right less segments kept wrongly on trafilatura's. */
 const value = (page: ChoicePage, t: Tally) =>
   page.set === 'sh'
@@ -120,7 +153,7 @@ const value = (page: ChoicePage, t: Tally) =>
     : t.tp - t.fp;
 
 /** The pages where one reading scores better, each weighing by how much (mean weight 1). */
-function samplesOf(pages: Studied[]): Sample[] {
+function samplesOf(pages: Studied[], figures: (r: Readings) => number[] = features): Sample[] {
   const samples: Sample[] = [];
   const shPages = pages.filter((s) => s.page.set === 'sh').length;
   const segments = pages.reduce((n, s) => n + (s.page.with?.length ?? 0), 0);
@@ -130,7 +163,7 @@ function samplesOf(pages: Studied[]): Sample[] {
     if (own === theirs) continue;
     // A page weighs by what the better reading adds to its set's score.
     const w = Math.abs(own - theirs) / (s.page.set === 'sh' ? Math.max(1, shPages) : Math.max(1, segments));
-    samples.push({ x: features(s.readings), y: own > theirs ? 1 : 0, w });
+    samples.push({ x: figures(s.readings), y: own > theirs ? 1 : 0, w });
   }
   const mean = samples.reduce((m, s) => m + s.w, 0) / samples.length;
   return samples.map((s) => ({ ...s, w: s.w / mean }));
@@ -146,7 +179,11 @@ const DEPTHS = [1, 2, 3];
 const COUNTS = [10, 25, 50, 100];
 
 /** Trees for the choice, their depth and number chosen by an inner cross-validation of the loss over `pages` alone. */
-function trainTrees(pages: Studied[], k: number): ((x: number[]) => number) | null {
+function trainTrees(
+  pages: Studied[],
+  k: number,
+  figures: (r: Readings) => number[] = features,
+): ((r: Readings) => number) | null {
   const inner = (s: Studied) => foldOfPage(`${s.page.id}:inner`) % k;
   const settings = (depth: number) => ({ ...DEFAULT_TREES, depth, trees: Math.max(...COUNTS), minHessian: 0.5 });
   let best = { loss: Number.POSITIVE_INFINITY, depth: 1, count: COUNTS[0] as number };
@@ -166,10 +203,10 @@ function trainTrees(pages: Studied[], k: number): ((x: number[]) => number) | nu
       if (l < best.loss) best = { loss: l, depth, count: COUNTS[j] as number };
     });
   }
-  const samples = samplesOf(pages);
+  const samples = samplesOf(pages, figures);
   if (samples.length < 2) return null;
   const model = firstTrees(fitTrees(samples, settings(best.depth)), best.count);
-  return (x) => 1 / (1 + Math.exp(-treesLogOdds(model, x)));
+  return (r) => 1 / (1 + Math.exp(-treesLogOdds(model, figures(r))));
 }
 
 /** How sure the trees must be (their probability this far from one half) to overrule the rules' choice. */
@@ -193,7 +230,7 @@ function gain(pages: Studied[], pick: (s: Studied) => Tally): number {
  * by an inner cross-validation over `pages` alone (by what overruling adds
  * on the inner folds' held pages).
  */
-function trainSureTrees(pages: Studied[], k: number): { model: ((x: number[]) => number) | null; sure: number } {
+function trainSureTrees(pages: Studied[], k: number): { model: ((r: Readings) => number) | null; sure: number } {
   const inner = (s: Studied) => foldOfPage(`${s.page.id}:sure`) % k;
   const added = SURE.map(() => 0);
   for (let i = 0; i < k; i++) {
@@ -211,9 +248,9 @@ function trainSureTrees(pages: Studied[], k: number): { model: ((x: number[]) =>
 }
 
 /** The trees' reading where they are at least `sure` away from one half, else the rules'. */
-function overrule(model: ((x: number[]) => number) | null, sure: number, s: Studied): Tally {
+function overrule(model: ((r: Readings) => number) | null, sure: number, s: Studied): Tally {
   if (!s.readings || !model) return s.rules;
-  const p = model(features(s.readings));
+  const p = model(s.readings);
   if (Math.abs(p - 0.5) < sure || sure >= 0.5) return s.rules;
   return p >= 0.5 ? s.own : s.theirs;
 }
@@ -261,13 +298,21 @@ export function compareChoices(
     row('learned, trees', (s, i) => {
       const model = trees[i];
       if (!s.readings || !model) return s.rules;
-      return model(features(s.readings)) >= 0.5 ? s.own : s.theirs;
+      return model(s.readings) >= 0.5 ? s.own : s.theirs;
+    }),
+  );
+  const rich = folds.map((f) => trainTrees(f.train, k, richFeatures));
+  rows.push(
+    row('learned, trees, with more of each reading', (s, i) => {
+      const model = rich[i];
+      if (!s.readings || !model) return s.rules;
+      return model(s.readings) >= 0.5 ? s.own : s.theirs;
     }),
   );
   const sure = folds.map((f) => trainSureTrees(f.train, k));
   rows.push(
     row(`trees overruling the rules where sure (${sure.map((x) => x.sure).join(', ')})`, (s, i) => {
-      const { model, sure: m } = sure[i] as { model: ((x: number[]) => number) | null; sure: number };
+      const { model, sure: m } = sure[i] as { model: ((r: Readings) => number) | null; sure: number };
       return overrule(model, m, s);
     }),
   );
