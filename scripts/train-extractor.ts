@@ -17,14 +17,24 @@
  *    `precis clean` runs, by each benchmark's own scoring), next to the
  *    rules alone on the same folds, with the mean and a 95 % interval;
  * 4. the chosen settings are trained on all looked-at pages and written;
- * 5. with --study-choice, the choice between the cleaner's two readings of
+ * 5. with --study-trees, gradient-boosted shallow trees over the same
+ *    figures and labels (scripts/lib/extraction-trees.ts) are the last
+ *    setting tried: in each fold their depth and number are chosen by an
+ *    inner cross-validation of the block loss over that fold's training
+ *    pages, then the fold is scored end to end as above; the paired
+ *    difference from the regression's veto is printed;
+ * 6. with --study-choice, the choice between the cleaner's two readings of
  *    a page (its own or Readability's) is learned on the same folds and
- *    scored next to the rules' choice (scripts/lib/extraction-choice.ts).
+ *    scored next to the rules' choice (scripts/lib/extraction-choice.ts),
+ *    by a regression and by trees.
  *
  * The half not looked at is never read here. Skips, saying why, without
  * ../shared/eval-data.
  *
- *   npm run train:extractor [-- --dry-run] [--study-choice]
+ * With --shipped-only (or --study-trees), only the shipped regression
+ * setting is tried, to save the other settings' passes.
+ *
+ *   npm run train:extractor [-- --dry-run] [--shipped-only] [--study-trees] [--study-choice]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -46,10 +56,18 @@ import {
 } from './lib/extraction-halves.js';
 import { fitLogistic, type Sample } from './lib/extraction-logistic.js';
 import { collapse, type SegmentCounts, segmentCounts, setScores } from './lib/extraction-scores.js';
-import { FOLDS, foldOfPage, meanInterval } from './lib/paired-folds.js';
+import { DEFAULT_TREES, firstTrees, fitTrees, logLossByCount } from './lib/extraction-trees.js';
+import { FOLDS, foldOfPage, formatDifference, meanInterval, pairedDifference } from './lib/paired-folds.js';
 
 const OUT = new URL('../shared/cleaning/formats/block-model-weights.json', import.meta.url);
-const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean' }, 'study-choice': { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: {
+    'dry-run': { type: 'boolean' },
+    'shipped-only': { type: 'boolean' },
+    'study-trees': { type: 'boolean' },
+    'study-choice': { type: 'boolean' },
+  },
+});
 
 skipWithoutExtractionData(EXTRACTION_DATA.scrapinghub, EXTRACTION_DATA.trafilatura);
 
@@ -109,7 +127,21 @@ for (const page of pages) {
   samplesOf.set(page, samples);
 }
 
-/** Step 3: the block model, a logistic regression over the blocks' features (each set weighing the same). */
+/** The labelled blocks of some pages, each set weighing the same in total: trafilatura's pages label a few blocks each, ScrapingHub's all. */
+function weighted(train: Page[], sets: readonly Page['set'][] = ['sh', 'traf'], vetoed = false): Sample[] {
+  const samples: Sample[] = [];
+  for (const set of sets) {
+    const own = train
+      .filter((p) => p.set === set)
+      .flatMap((p) => samplesOf.get(p) ?? [])
+      .filter((s) => !vetoed || s.x[FINAL_GOOD] === 1);
+    const total = own.reduce((s, x) => s + x.w, 0);
+    for (const s of own) samples.push({ ...s, w: (s.w / total) * 1000 });
+  }
+  return samples;
+}
+
+/** Step 3: the block model, a logistic regression over the blocks' features. */
 function train(
   train: Page[],
   lambda: number,
@@ -117,15 +149,51 @@ function train(
   mode: BlockModel['mode'] = 'replace',
   sets: readonly Page['set'][] = ['sh', 'traf'],
 ): BlockModel {
-  const samples: Sample[] = [];
-  // Each set weighs the same in total: trafilatura's pages label a few blocks each, ScrapingHub's all.
-  for (const set of sets) {
-    const own = train.filter((p) => p.set === set).flatMap((p) => samplesOf.get(p) ?? []);
-    const total = own.reduce((s, x) => s + x.w, 0);
-    for (const s of own) samples.push({ ...s, w: (s.w / total) * 1000 });
-  }
-  const fit = fitLogistic(samples, lambda);
+  const fit = fitLogistic(weighted(train, sets), lambda);
   return { features: [...FEATURES], ...fit, threshold, mode };
+}
+
+const FINAL_GOOD = FEATURES.indexOf('final-good');
+/** Depths and numbers of trees tried inside each fold. */
+const TREE_DEPTHS = [2, 3, 4];
+const TREE_COUNTS = [50, 100, 200];
+
+/**
+ * Step 5: trees for some pages, their depth and number chosen by the
+ * weighted block loss of an inner cross-validation over those pages alone.
+ */
+function trainTrees(
+  on: Page[],
+  threshold: number,
+  mode: BlockModel['mode'],
+  vetoed = false,
+): BlockModel & { chosen: string } {
+  const blocks = (pages: Page[]) => weighted(pages, ['sh', 'traf'], vetoed);
+  const inner = (p: Page) => foldOfPage(`${p.id}:inner`);
+  let best = { loss: Number.POSITIVE_INFINITY, depth: TREE_DEPTHS[0] as number, count: TREE_COUNTS[0] as number };
+  for (const depth of TREE_DEPTHS) {
+    const loss = TREE_COUNTS.map(() => 0);
+    for (let k = 0; k < K; k++) {
+      const fit = fitTrees(blocks(on.filter((p) => inner(p) !== k)), {
+        ...DEFAULT_TREES,
+        depth,
+        trees: Math.max(...TREE_COUNTS),
+      });
+      const held = logLossByCount(fit, blocks(on.filter((p) => inner(p) === k)), TREE_COUNTS);
+      held.forEach((l, j) => {
+        loss[j] = (loss[j] as number) + l / K;
+      });
+    }
+    loss.forEach((l, j) => {
+      if (l < best.loss) best = { loss: l, depth, count: TREE_COUNTS[j] as number };
+    });
+  }
+  const trees = firstTrees(
+    fitTrees(blocks(on), { ...DEFAULT_TREES, depth: best.depth, trees: best.count }),
+    best.count,
+  );
+  const linear = train(on, LAMBDAS[0] as number, threshold, mode);
+  return { ...linear, trees, chosen: `depth ${best.depth}, ${best.count} trees (inner loss ${best.loss.toFixed(4)})` };
 }
 
 /** The cleaner's text of a page, as `precis clean` gives it ('' when it refuses the page). */
@@ -191,54 +259,108 @@ const rules = folds.map((f) => score(null, f.test));
 console.log(
   `Rules alone, ${K} folds: ScrapingHub ${interval(rules.map((r) => r.sh))}, trafilatura ${interval(rules.map((r) => r.traf))}`,
 );
-let best: {
-  lambda: number;
-  threshold: number;
-  mode: BlockModel['mode'];
-  sets: readonly Page['set'][];
+interface Setting {
+  name: string;
   cv: number;
   sh: number[];
   traf: number[];
-} | null = null;
+  /** Each fold's model, and how to train the chosen one on all the pages. */
+  models: BlockModel[];
+  final: () => BlockModel;
+}
+let best: Setting | null = null;
+/** The first setting tried (the shipped one) stays unless another beats it by more than MARGIN. */
+function consider(name: string, models: BlockModel[], final: () => BlockModel): Setting {
+  const scores = folds.map((f, k) => score(models[k] as BlockModel, f.test));
+  const [sh, traf] = [scores.map((s) => s.sh), scores.map((s) => s.traf)];
+  const setting = { name, cv: (mean(sh) + mean(traf)) / 2, sh, traf, models, final };
+  console.log(`  ${name}: ScrapingHub ${interval(sh)}, trafilatura ${interval(traf)}`);
+  if (!best || setting.cv > best.cv + MARGIN) best = setting;
+  return setting;
+}
+let shipped: Setting | null = null;
 for (const lambda of LAMBDAS) {
   for (const sets of SOURCES) {
     const models = folds.map((f) => train(f.train, lambda, 0.5, 'replace', sets));
     for (const [mode, threshold] of SETTINGS) {
-      // One source is tried at the shipped setting only.
+      // One source is tried at the shipped setting only; beside the trees, only the shipped setting.
+      const isShipped = sets.length === 2 && mode === 'veto' && threshold === 0.5;
       if (sets.length === 1 && !(mode === 'veto' && threshold === 0.5)) continue;
-      const scores = folds.map((f, k) => score({ ...(models[k] as BlockModel), threshold, mode }, f.test));
-      const [sh, traf] = [scores.map((s) => s.sh), scores.map((s) => s.traf)];
-      const cv = (mean(sh) + mean(traf)) / 2;
-      console.log(
-        `  lambda ${lambda}, from ${sets.join('+')}, ${mode} at ${threshold}: ScrapingHub ${interval(sh)}, trafilatura ${interval(traf)}`,
+      if ((values['study-trees'] || values['shipped-only']) && !isShipped) continue;
+      const setting = consider(
+        `lambda ${lambda}, from ${sets.join('+')}, ${mode} at ${threshold}`,
+        models.map((m) => ({ ...m, threshold, mode })),
+        () => train(pages, lambda, threshold, mode, sets),
       );
-      // The first setting tried (the shipped one) stays unless another beats it by more than MARGIN.
-      if (!best || cv > best.cv + MARGIN) best = { lambda, threshold, mode, sets, cv, sh, traf };
+      if (isShipped) shipped = setting;
     }
   }
 }
+if (values['study-trees'] && shipped) {
+  const base = shipped as Setting;
+  const both = (s: Setting) => s.sh.map((x, k) => (x + (s.traf[k] as number)) / 2);
+  /** Trees' variants: a veto learned from all labelled blocks, or from those it reads only (the rules' good ones); in place of the rules. */
+  const variants: [string, BlockModel['mode'], boolean][] = [
+    ['trees, veto at 0.5', 'veto', false],
+    ['trees from the blocks a veto reads, veto at 0.5', 'veto', true],
+    ['trees, in place of the rules at 0.5', 'replace', false],
+  ];
+  for (const [name, mode, vetoed] of variants) {
+    const models = folds.map((f) => trainTrees(f.train, 0.5, mode, vetoed));
+    for (const [k, m] of models.entries()) console.log(`    fold ${k}: ${m.chosen}`);
+    const trees = consider(name, models, () => {
+      const { chosen: how, ...model } = trainTrees(pages, 0.5, mode, vetoed);
+      console.log(`  on all pages: ${how}`);
+      return model;
+    });
+    console.log(
+      `    less the regression, paired by fold: ScrapingHub ${formatDifference(pairedDifference(base.sh, trees.sh))}, ` +
+        `trafilatura ${formatDifference(pairedDifference(base.traf, trees.traf))}, ` +
+        `mean of the two ${formatDifference(pairedDifference(both(base), both(trees)))}`,
+    );
+  }
+}
 if (!best) throw new Error('no settings tried');
+const chosen: Setting = best;
 console.log(
-  `Chosen: lambda ${best.lambda}, from ${best.sets.join('+')}, ${best.mode} at ${best.threshold}: ScrapingHub ${interval(best.sh)}, trafilatura ${interval(best.traf)} ` +
+  `Chosen: ${chosen.name}: ScrapingHub ${interval(chosen.sh)}, trafilatura ${interval(chosen.traf)} ` +
     `(rules ${mean(rules.map((r) => r.sh)).toFixed(4)} / ${mean(rules.map((r) => r.traf)).toFixed(4)}).`,
 );
 if (values['study-choice']) {
-  // Step 5 (asked for): would a learned choice between the two readings beat the rules' on the same folds?
-  const chosen = best;
-  const studied = folds.flatMap((f, k) => {
-    const foldModel = train(f.train, chosen.lambda, chosen.threshold, chosen.mode, chosen.sets);
-    return f.test.map((p) => withBlockModel(foldModel, () => study({ ...p, fold: k }, () => clean(p.bytes))));
-  });
+  // Step 6 (asked for): would a learned choice between the two readings beat the rules' on the same folds?
+  const studied = folds.flatMap((f, k) =>
+    f.test.map((p) =>
+      withBlockModel(chosen.models[k] as BlockModel, () => study({ ...p, fold: k }, () => clean(p.bytes))),
+    ),
+  );
   console.log(
     `The reading's choice, on the ${studied.filter((s) => s.readings).length} pages where Readability is asked:`,
   );
-  for (const r of compareChoices(studied, K, [0.1, 1, 10]))
-    console.log(`  ${r.name}: ScrapingHub ${interval(r.sh)}, trafilatura ${interval(r.traf)}`);
+  const rows = compareChoices(studied, K, [0.1, 1, 10]);
+  const rulesChoice = rows[0] as (typeof rows)[number];
+  const both = (r: typeof rulesChoice) => r.sh.map((x, k) => (x + (r.traf[k] as number)) / 2);
+  for (const r of rows)
+    console.log(
+      `  ${r.name}: ScrapingHub ${interval(r.sh)}, trafilatura ${interval(r.traf)}; ` +
+        `less the rules' choice, the mean of the two ${formatDifference(pairedDifference(both(rulesChoice), both(r)))}`,
+    );
 }
-const model = train(pages, best.lambda, best.threshold, best.mode, best.sets);
-for (const [k, name] of FEATURES.entries())
-  console.log(`  ${name.padEnd(30)} ${(model.weights[k] as number).toFixed(3)}`);
+/** The weights file: two-space JSON, each tree on a line of its own. */
+function weightsFile(model: BlockModel): string {
+  const { trees, ...rest } = model;
+  const text = JSON.stringify(rest, null, 2);
+  if (!trees) return `${text}\n`;
+  const lines = trees.trees.map((t) => `      ${JSON.stringify(t)}`).join(',\n');
+  const head = `"trees": {\n    "depth": ${trees.depth},\n    "base": ${trees.base},\n    "trees": [\n${lines}\n    ]\n  }`;
+  return `${text.slice(0, -2)},\n  ${head}\n}\n`;
+}
+
+const model = chosen.final();
+if (model.trees) console.log(`  ${model.trees.trees.length} trees of depth ${model.trees.depth}`);
+else
+  for (const [k, name] of FEATURES.entries())
+    console.log(`  ${name.padEnd(30)} ${(model.weights[k] as number).toFixed(3)}`);
 if (!values['dry-run']) {
-  writeFileSync(OUT, `${JSON.stringify(model, null, 2)}\n`);
+  writeFileSync(OUT, weightsFile(model));
   console.log(`Wrote ${OUT.pathname}.`);
 }

@@ -10,12 +10,23 @@
  * much the better reading wins, and scored end to end next to the rules.
  */
 import { scorePage } from '../../bench/lib/shingles.js';
-import { defaultChoice, type Readings, sharedWith, withChoice } from '../../shared/cleaning/formats/agreement.js';
+import {
+  defaultChoice,
+  type Readings,
+  sharedWith,
+  speaksOf,
+  statedWords,
+  withChoice,
+} from '../../shared/cleaning/formats/agreement.js';
+import { treesLogOdds } from '../../shared/cleaning/formats/block-trees.js';
 import { fitLogistic, type Logistic, predict, type Sample } from './extraction-logistic.js';
 import { segmentCounts, setScores } from './extraction-scores.js';
+import { DEFAULT_TREES, firstTrees, fitTrees, logLossByCount } from './extraction-trees.js';
+import { foldOfPage } from './paired-folds.js';
 
 /** A page as the study needs it: its set, its fold, its gold text or segments. */
 export interface ChoicePage {
+  id: string;
   set: 'sh' | 'traf';
   fold: number;
   gold?: string;
@@ -107,6 +118,32 @@ function features({ own, theirs, long }: Readings): number[] {
   ];
 }
 
+const SENTENCE_END = /[.!?。؟:]["”»’)]?$/;
+/** Share of a reading's characters in paragraphs that end a sentence. */
+const sentences = (ps: string[]) =>
+  share(
+    ps.map((p) => p.length),
+    ps.map((p) => SENTENCE_END.test(p.trim())),
+  );
+
+/**
+ * More of what the choice could know of each reading, for the trees: how
+ * much of what the page says it is about each one's opening speaks of, how
+ * many paragraphs each has, their mean length, and how much of each ends
+ * sentences (pages of short lines, labels, link lists).
+ */
+function richFeatures(r: Readings): number[] {
+  const ownParagraphs = r.own?.paragraphs ?? [];
+  const words = statedWords(r.stated, r.site);
+  const each = (ps: string[]) => [
+    words ? speaksOf(words, ps) : -1,
+    Math.log1p(ps.length),
+    Math.log1p(ps.reduce((n, p) => n + p.length, 0) / Math.max(1, ps.length)),
+    sentences(ps),
+  ];
+  return [...features(r), ...each(ownParagraphs), ...each(r.theirs)];
+}
+
 /** A choice's value on a page, in its set's own unit: F1 on ScrapingHub, segments right less segments kept wrongly on trafilatura's. */
 const value = (page: ChoicePage, t: Tally) =>
   page.set === 'sh'
@@ -115,7 +152,8 @@ const value = (page: ChoicePage, t: Tally) =>
       : (2 * t.precision * t.recall) / (t.precision + t.recall)
     : t.tp - t.fp;
 
-function train(pages: Studied[], lambda: number): Logistic | null {
+/** The pages where one reading scores better, each weighing by how much (mean weight 1). */
+function samplesOf(pages: Studied[], figures: (r: Readings) => number[] = features): Sample[] {
   const samples: Sample[] = [];
   const shPages = pages.filter((s) => s.page.set === 'sh').length;
   const segments = pages.reduce((n, s) => n + (s.page.with?.length ?? 0), 0);
@@ -125,14 +163,96 @@ function train(pages: Studied[], lambda: number): Logistic | null {
     if (own === theirs) continue;
     // A page weighs by what the better reading adds to its set's score.
     const w = Math.abs(own - theirs) / (s.page.set === 'sh' ? Math.max(1, shPages) : Math.max(1, segments));
-    samples.push({ x: features(s.readings), y: own > theirs ? 1 : 0, w });
+    samples.push({ x: figures(s.readings), y: own > theirs ? 1 : 0, w });
   }
-  if (samples.length < 2) return null;
   const mean = samples.reduce((m, s) => m + s.w, 0) / samples.length;
-  return fitLogistic(
-    samples.map((s) => ({ ...s, w: s.w / mean })),
-    lambda,
+  return samples.map((s) => ({ ...s, w: s.w / mean }));
+}
+
+function train(pages: Studied[], lambda: number): Logistic | null {
+  const samples = samplesOf(pages);
+  return samples.length < 2 ? null : fitLogistic(samples, lambda);
+}
+
+/** Depths and numbers of trees the choice's trees are chosen from, inside each fold. */
+const DEPTHS = [1, 2, 3];
+const COUNTS = [10, 25, 50, 100];
+
+/** Trees for the choice, their depth and number chosen by an inner cross-validation of the loss over `pages` alone. */
+function trainTrees(
+  pages: Studied[],
+  k: number,
+  figures: (r: Readings) => number[] = features,
+): ((r: Readings) => number) | null {
+  const inner = (s: Studied) => foldOfPage(`${s.page.id}:inner`) % k;
+  const settings = (depth: number) => ({ ...DEFAULT_TREES, depth, trees: Math.max(...COUNTS), minHessian: 0.5 });
+  let best = { loss: Number.POSITIVE_INFINITY, depth: 1, count: COUNTS[0] as number };
+  for (const depth of DEPTHS) {
+    const loss = COUNTS.map(() => 0);
+    for (let i = 0; i < k; i++) {
+      const [fit, held] = [
+        samplesOf(pages.filter((s) => inner(s) !== i)),
+        samplesOf(pages.filter((s) => inner(s) === i)),
+      ];
+      if (fit.length < 2 || held.length === 0) continue;
+      logLossByCount(fitTrees(fit, settings(depth)), held, COUNTS).forEach((l, j) => {
+        loss[j] = (loss[j] as number) + l;
+      });
+    }
+    loss.forEach((l, j) => {
+      if (l < best.loss) best = { loss: l, depth, count: COUNTS[j] as number };
+    });
+  }
+  const samples = samplesOf(pages, figures);
+  if (samples.length < 2) return null;
+  const model = firstTrees(fitTrees(samples, settings(best.depth)), best.count);
+  return (r) => 1 / (1 + Math.exp(-treesLogOdds(model, figures(r))));
+}
+
+/** How sure the trees must be (their probability this far from one half) to overrule the rules' choice. */
+const SURE = [0.5, 0.4, 0.3, 0.2, 0.1, 0];
+
+/** What a choice adds over the rules' on some pages, each set in the unit the choice's samples weigh in. */
+function gain(pages: Studied[], pick: (s: Studied) => Tally): number {
+  const shPages = Math.max(1, pages.filter((s) => s.page.set === 'sh').length);
+  const segments = Math.max(
+    1,
+    pages.reduce((n, s) => n + (s.page.with?.length ?? 0), 0),
   );
+  return pages.reduce(
+    (sum, s) => sum + (value(s.page, pick(s)) - value(s.page, s.rules)) / (s.page.set === 'sh' ? shPages : segments),
+    0,
+  );
+}
+
+/**
+ * Trees that overrule the rules' choice only where sure: how sure, chosen
+ * by an inner cross-validation over `pages` alone (by what overruling adds
+ * on the inner folds' held pages).
+ */
+function trainSureTrees(pages: Studied[], k: number): { model: ((r: Readings) => number) | null; sure: number } {
+  const inner = (s: Studied) => foldOfPage(`${s.page.id}:sure`) % k;
+  const added = SURE.map(() => 0);
+  for (let i = 0; i < k; i++) {
+    const model = trainTrees(
+      pages.filter((s) => inner(s) !== i),
+      k,
+    );
+    const held = pages.filter((s) => inner(s) === i);
+    SURE.forEach((m, j) => {
+      added[j] = (added[j] as number) + gain(held, (s) => overrule(model, m, s));
+    });
+  }
+  const j = added.indexOf(Math.max(...added));
+  return { model: trainTrees(pages, k), sure: SURE[j] as number };
+}
+
+/** The trees' reading where they are at least `sure` away from one half, else the rules'. */
+function overrule(model: ((r: Readings) => number) | null, sure: number, s: Studied): Tally {
+  if (!s.readings || !model) return s.rules;
+  const p = model(s.readings);
+  if (Math.abs(p - 0.5) < sure || sure >= 0.5) return s.rules;
+  return p >= 0.5 ? s.own : s.theirs;
 }
 
 /** ScrapingHub's F1 and trafilatura's F of some pages under a choice. */
@@ -173,5 +293,28 @@ export function compareChoices(
       }),
     );
   }
+  const trees = folds.map((f) => trainTrees(f.train, k));
+  rows.push(
+    row('learned, trees', (s, i) => {
+      const model = trees[i];
+      if (!s.readings || !model) return s.rules;
+      return model(s.readings) >= 0.5 ? s.own : s.theirs;
+    }),
+  );
+  const rich = folds.map((f) => trainTrees(f.train, k, richFeatures));
+  rows.push(
+    row('learned, trees, with more of each reading', (s, i) => {
+      const model = rich[i];
+      if (!s.readings || !model) return s.rules;
+      return model(s.readings) >= 0.5 ? s.own : s.theirs;
+    }),
+  );
+  const sure = folds.map((f) => trainSureTrees(f.train, k));
+  rows.push(
+    row(`trees overruling the rules where sure (${sure.map((x) => x.sure).join(', ')})`, (s, i) => {
+      const { model, sure: m } = sure[i] as { model: ((r: Readings) => number) | null; sure: number };
+      return overrule(model, m, s);
+    }),
+  );
   return rows;
 }

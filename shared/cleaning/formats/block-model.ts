@@ -1,4 +1,5 @@
 import WEIGHTS from './block-model-weights.json' with { type: 'json' };
+import { type TreeEnsemble, treesLogOdds } from './block-trees.js';
 import type { PageBlock } from './blocks.js';
 import { blockShare, type Cls, type PageReading } from './extract.js';
 
@@ -23,6 +24,8 @@ export interface BlockModel {
   scale: number[];
   weights: number[];
   bias: number;
+  /** Gradient-boosted trees over the same features, read in place of the regression when present. */
+  trees?: TreeEnsemble;
   threshold: number;
   /**
    * How its classes are used: `replace` the rules' (good at or above the
@@ -163,6 +166,7 @@ export function blockFeatures(r: PageReading, wanted: (i: number) => boolean = (
 
 /** The model's probability that a block is the article's, from its features. */
 export function probability(model: BlockModel, x: number[]): number {
+  if (model.trees) return 1 / (1 + Math.exp(-treesLogOdds(model.trees, x)));
   let z = model.bias;
   for (let k = 0; k < x.length; k++)
     z += (model.weights[k] as number) * (((x[k] as number) - (model.mean[k] as number)) / (model.scale[k] as number));

@@ -2,6 +2,7 @@ import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import { NO_DEADLINE } from '../../../shared/cleaning/budget.js';
 import { BLOCK_MODEL, type BlockModel, FEATURES } from '../../../shared/cleaning/formats/block-model.js';
+import { type TreeEnsemble, treesLogOdds } from '../../../shared/cleaning/formats/block-trees.js';
 import { extractArticle } from '../../../shared/cleaning/formats/extract.js';
 import type { El } from '../../../shared/cleaning/page-metadata.js';
 
@@ -47,5 +48,36 @@ describe('the extractor’s block model', () => {
     const all = extractArticle(page(), NO_DEADLINE, flat(0.9, 'replace'));
 
     expect(all.paragraphs).toEqual(['Home', ...PARAGRAPHS]);
+  });
+});
+
+describe('the block model’s trees', () => {
+  it('sums the leaf each tree sends a block to, a split sending a value above its threshold right', () => {
+    const ensemble: TreeEnsemble = {
+      depth: 2,
+      base: -1,
+      trees: [
+        // Root on feature 0 at 0.5; its left child splits on feature 1 at 0.2, its right child not at all (all go left).
+        { feature: [0, 1, -1], threshold: [0.5, 0.2, 0], leaf: [1, 2, 3, 4] },
+        { feature: [1, -1, -1], threshold: [0.7, 0, 0], leaf: [0.5, 0, -0.5, 0] },
+      ],
+    };
+
+    expect(treesLogOdds(ensemble, [0.1, 0.1])).toBe(-1 + 1 + 0.5);
+    expect(treesLogOdds(ensemble, [0.1, 0.3])).toBe(-1 + 2 + 0.5);
+    expect(treesLogOdds(ensemble, [0.9, 0.9])).toBe(-1 + 3 - 0.5);
+    expect(treesLogOdds(ensemble, [0.5, 0.2])).toBe(-1 + 1 + 0.5);
+  });
+
+  it('read in place of the regression: a veto by trees takes out the blocks they score low, here those past the page’s middle', () => {
+    const position = FEATURES.indexOf('position');
+    const byPlace: BlockModel = {
+      ...flat(0.9, 'veto'),
+      trees: { depth: 1, base: 0, trees: [{ feature: [position], threshold: [0.5], leaf: [3, -3] }] },
+    };
+
+    const read = extractArticle(page(), NO_DEADLINE, byPlace);
+
+    expect(read.paragraphs).toEqual(PARAGRAPHS.slice(0, 1));
   });
 });
