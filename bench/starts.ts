@@ -124,9 +124,11 @@ export async function benchStarts(rounds: number, outDir: string, log: (line: st
 
   log(`starts: importing each bundle in a fresh process, ${rounds} rounds`);
   for (const file of Object.values(files)) importMs(file); // the file cache, warm
+  // In turns, each round starting one bundle later: no bundle always first, or always after the same one.
   const imports = await interleaved(
     rounds,
     Object.fromEntries(Object.entries(files).map(([name, file]) => [name, () => importMs(file)])),
+    { rotate: true },
   );
   const spikeMs = median(imports.spike ?? []);
   const spikeGzip = gzip('spike');

@@ -53,16 +53,26 @@ export function documentClient(dynamodb: DynamoDBClient): DynamoDBDocumentClient
   });
 }
 
+/**
+ * The blob store and the article repository over the given clients.
+ * `documents` is the document client over `clients.dynamodb` the function's
+ * other table adapters use, so that one is built (one is made when absent).
+ */
 export function storageAdapters(
   clients: StorageClients,
   tableName: string,
-  options: { cursors?: CursorCodec; recordRetentionDays?: number } = {},
+  options: { cursors?: CursorCodec; recordRetentionDays?: number; documents?: DynamoDBDocumentClient } = {},
 ) {
   return {
     blobs: new S3BlobStore(clients.s3),
-    articles: new DynamoArticleRepository(documentClient(clients.dynamodb), tableName, options.cursors, {
-      recordRetentionDays: options.recordRetentionDays,
-    }),
+    articles: new DynamoArticleRepository(
+      options.documents ?? documentClient(clients.dynamodb),
+      tableName,
+      options.cursors,
+      {
+        recordRetentionDays: options.recordRetentionDays,
+      },
+    ),
   };
 }
 

@@ -1,6 +1,3 @@
-import { once } from './lazily.js';
-import { unicodePattern } from './unicode-pattern.js';
-
 /** The letters of each writing system, as pattern sources. */
 const SCRIPT_SOURCES = {
   Latin: String.raw`\p{Script=Latin}`,
@@ -28,14 +25,18 @@ export type Script = keyof typeof SCRIPT_SOURCES;
  * own, so that the analyze function's import does not read this one). Building the eleven at every cold start cost
  * about 2M instructions of its import
  * (V8 checks each `\p{…}` class with an ICU lookup; docs/development.md,
- * "Speed").
+ * "Speed"). Each is built from its source (no literal to check at import)
+ * and kept by its getter, with no import of `shared/lazily.ts` or
+ * `shared/unicode-pattern.ts`: the language detector's chunk reading either
+ * made the two a chunk of their own, one more file the analyze function
+ * reads at import, where they now share the offline engine's chunk.
  */
 export const SCRIPT_LETTERS: Readonly<Record<Script, RegExp>> = Object.defineProperties(
   {} as Record<Script, RegExp>,
   Object.fromEntries(
     Object.entries(SCRIPT_SOURCES).map(([script, source]) => {
-      const pattern = once(() => unicodePattern(source, 'u'));
-      return [script, { get: pattern, enumerable: true }];
+      let pattern: RegExp | undefined;
+      return [script, { get: () => (pattern ??= new RegExp(source, 'u')), enumerable: true }];
     }),
   ),
 );

@@ -12,15 +12,22 @@ export const median = (values: readonly number[]) => quantile(values, 0.5);
 /**
  * Runs each of some named measures `rounds` times, interleaved (a, b, c, a,
  * b, c, …) so that a slow spell of a shared machine falls on all of them,
- * and returns each one's results.
+ * and returns each one's results. With `rotate`, each round starts one
+ * measure later (a, b, c; b, c, a; c, a, b; …), so that no measure always
+ * runs first, or always right after the same other one.
  */
 export async function interleaved<T>(
   rounds: number,
   measures: Record<string, () => T | Promise<T>>,
+  options: { rotate?: boolean } = {},
 ): Promise<Record<string, T[]>> {
   const results: Record<string, T[]> = Object.fromEntries(Object.keys(measures).map((name) => [name, []]));
+  const entries = Object.entries(measures);
   for (let round = 0; round < rounds; round++) {
-    for (const [name, measure] of Object.entries(measures)) results[name]?.push(await measure());
+    const shift = options.rotate ? round % entries.length : 0;
+    for (const [name, measure] of [...entries.slice(shift), ...entries.slice(0, shift)]) {
+      results[name]?.push(await measure());
+    }
   }
   return results;
 }

@@ -177,8 +177,11 @@ export function buildAnalyzeDeps(
   clients: AnalyzeClients,
   overrides: { engine?: AnalysisEngine; observe?: Observability } = {},
 ): AnalyzeHandlerDeps {
+  // One document client for the articles, the near-copy index and the batches' table.
+  const documents = documentClient(clients.dynamodb);
   const adapters = storageAdapters(clients, config.PRECIS_TABLE, {
     recordRetentionDays: config.PRECIS_RECORD_RETENTION_DAYS,
+    documents,
   });
   const cache = new BlobAnalysisCache(adapters.blobs, config.PRECIS_BUCKET);
   const observe = overrides.observe ?? observability('precis-analyze');
@@ -193,17 +196,13 @@ export function buildAnalyzeDeps(
         secrets: clients.secrets,
         claims: { store: adapters.articles, leaseMs: config.PRECIS_ANALYZE_LEASE_MS },
         answers: new BlobAnswerStore(adapters.blobs, config.PRECIS_BUCKET),
-        sketches: new DynamoSketchIndex(
-          documentClient(clients.dynamodb),
-          config.PRECIS_TABLE,
-          adapters.blobs,
-          config.PRECIS_BUCKET,
-          { retentionDays: config.PRECIS_SKETCH_RETENTION_DAYS },
-        ),
+        sketches: new DynamoSketchIndex(documents, config.PRECIS_TABLE, adapters.blobs, config.PRECIS_BUCKET, {
+          retentionDays: config.PRECIS_SKETCH_RETENTION_DAYS,
+        }),
       }),
     batch: {
       mode: config.PRECIS_LLM_MODE,
-      table: new DynamoBatchTable(documentClient(clients.dynamodb), config.PRECIS_TABLE),
+      table: new DynamoBatchTable(documents, config.PRECIS_TABLE),
       files: new BlobBatchFiles(adapters.blobs, config.PRECIS_BUCKET),
     },
     clock: systemClock,

@@ -63,5 +63,10 @@ export class CursorCodec {
   }
 }
 
-/** A codec whose key lives only as long as the process: for callers that never page across processes. */
-export const processCursorCodec = () => new CursorCodec(randomBytes(32).toString('base64url'));
+/**
+ * A codec whose key lives only as long as the process: for callers that
+ * never page across processes. The key is drawn with the first cursor sealed
+ * or opened, not when the codec is built: the analyze and ingest functions'
+ * article repositories get one and never page.
+ */
+export const processCursorCodec = () => new CursorCodec(async () => randomBytes(32).toString('base64url'));

@@ -139,6 +139,21 @@ console.log(JSON.stringify(m.allowedDates(${JSON.stringify(article)}, await m.da
     expect(dates).toEqual(allowedDates(article, await dateReaderFor('de')));
   }, 120_000);
 
+  it("reads shared/lazily.ts at the analyze function's import in the chunk it shares with the offline engine, not in a file of its own", async () => {
+    // Prepare
+    const { outfile, result } = await bundle('lambdas/analyze/index.ts', 'analyze');
+    // Act: the files the import reads, and each one's modules.
+    const files = outputsReadAtImport(result.metafile as Metafile, relative(ROOT, outfile)).map((output) =>
+      Object.keys(result.metafile?.outputs[output]?.inputs ?? {}),
+    );
+    // Assess: the language detector's chunk reads neither lazily.ts nor unicode-pattern.ts (shared/scripts.ts
+    // builds its patterns itself), so the two are not a chunk of their own, one more file to read at import: they
+    // share the chunk of the modules the entry and the offline engine both read.
+    const holding = files.find((inputs) => inputs.includes('shared/lazily.ts')) ?? [];
+    expect(holding).toEqual(expect.arrayContaining(['shared/unicode-pattern.ts', 'shared/analysis/sentences.ts']));
+    expect(files.length).toBeLessThanOrEqual(15);
+  }, 120_000);
+
   it('loads the X-Ray SDK, the SQS client, the OpenAPI document and the reader page only when first needed, and no classic zod', async () => {
     // Prepare
     const { outfile, result } = await bundle('lambdas/api/index.ts', 'api');
