@@ -195,14 +195,23 @@ const newLedger = (): Ledger => ({
   batch: { billed: 0, costUsd: 0 },
 });
 
-/** The longest prefix `text` shares with one of `seen`. */
-function sharedPrefix(text: string, seen: readonly string[]): string {
+/**
+ * The longest prefix `text` shares with one of `seen`. A prompt that cannot
+ * share more than the longest found so far is passed over by one comparison
+ * of that many characters and the next (`startsWith`, in native code), and
+ * only one that does is read on, character by character: the prompts of a
+ * kind share their schema and system prompt, thousands of characters, and
+ * reading those again for each of the last 50 prompts was a tenth of the
+ * stand-in's CPU in a burst of uploads.
+ */
+export function sharedPrefix(text: string, seen: readonly string[]): string {
   let longest = 0;
   for (const other of seen) {
-    let i = 0;
     const n = Math.min(other.length, text.length);
+    if (n <= longest || !text.startsWith(other.slice(0, longest + 1))) continue;
+    let i = longest + 1;
     while (i < n && other.charCodeAt(i) === text.charCodeAt(i)) i++;
-    longest = Math.max(longest, i);
+    longest = i;
   }
   return text.slice(0, longest);
 }
