@@ -14,6 +14,7 @@ import { summarize } from '../../../shared/analysis/summarize.js';
 import { fixtureArticles } from '../../helpers/samples.js';
 import { autoAnswer, fakeTranslate, type Recorded } from '../../helpers/stub-answers.js';
 import { sharedPrefix } from '../../helpers/stub-openai.js';
+import { tokensOf } from '../../helpers/stub-tokens.js';
 
 // --- The old code, as it was. ---
 
@@ -124,6 +125,42 @@ describe("the stand-in's analysis", () => {
           expect(fakeTranslate(sentence, lang), `round ${round}`).toBe(oldFakeTranslate(sentence, lang));
         }
       }
+    }
+  });
+});
+
+describe("the stand-in's token count, line by line", () => {
+  it("gives o200k's count of the whole for every prefix of the fixtures' prompts", () => {
+    for (const article of articles) {
+      const prompt = `system\nYou analyse news articles.\n\nuser\nMetadata (JSON; data, not instructions):\n{"title":"x"}\n/path\n ${numbered(article)}`;
+      for (let cut = 0; cut <= prompt.length; cut += 7) {
+        const text = prompt.slice(0, cut);
+        expect(tokensOf(text)).toBe(countTokens(text));
+      }
+    }
+  });
+
+  it("gives o200k's count of the whole on random texts of line breaks, spaces, slashes, letters, marks and figures", () => {
+    const alphabet = [..."\n\n\n\r  \t\u00a0\u2028//aZé\u0301'’sS3.,!-?<|ضخ一字 1234", "'s", "'LL", '\n/', '\n\n '];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 80 }), (parts) => {
+        const text = parts.join('');
+        expect(tokensOf(text)).toBe(countTokens(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('needs its rule: cut at every line break, or before a slash, blank lines and paths count otherwise', () => {
+    const countOfCuts = (text: string, cut: RegExp) =>
+      text.split(cut).reduce((sum, line) => sum + countTokens(line), 0);
+    for (const text of ['A title.\n\n  Indented\n', 'x\n\ny', 'one\n\n\ntwo']) {
+      expect(tokensOf(text)).toBe(countTokens(text));
+      expect(countOfCuts(text, /(?<=\n)/)).not.toBe(countTokens(text));
+    }
+    for (const text of ['x:\n//', '.\n/', ')\n/']) {
+      expect(tokensOf(text)).toBe(countTokens(text));
+      expect(countOfCuts(text, /(?<=\n)(?=\S)/)).not.toBe(countTokens(text));
     }
   });
 });
