@@ -93,13 +93,15 @@ export function isFurniture(sentence: string): boolean {
   )
     return true;
   // What is left once dates, times, digits and their small words are gone: a timestamp leaves almost nothing.
+  // A line without a digit is no timestamp, and is not read through the three patterns for it.
+  if (!/\p{Nd}/u.test(line)) return false;
   const words = line
     .replace(DATE_WORDS, ' ')
     .replace(/[\p{Nd}]+(?:[:h./-][\p{Nd}]+)*/gu, ' ')
     .replace(/(?<!\p{L})(?:à|le|la|de|du|at|on|the|am|pm|gmt|utc|cet|est|h|في|الساعة)(?!\p{L})/giu, ' ')
     .split(/[^\p{L}]+/u)
     .filter(Boolean);
-  return /\p{Nd}/u.test(line) && words.length <= 1;
+  return words.length <= 1;
 }
 
 const DATE_WORDS =

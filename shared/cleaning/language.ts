@@ -74,12 +74,44 @@ const CLD3_CHARS = 1000;
 /** Enough text to be sure, short enough to stay fast on long articles. */
 const SAMPLE_CHARS = 3000;
 
+/**
+ * The first of SCRIPTS a character (one code point, not ASCII) is a letter
+ * of, or null for one that is no letter or of none of them; each character
+ * tried against the patterns the first time it is read, then looked up (a
+ * text of another script than Latin tried each of its letters against the
+ * letter pattern and up to ten scripts' at every reading: the translation
+ * check reads each translation). Kept for at most MAX_KNOWN characters.
+ */
+function scriptOfLetter(ch: string): Script | null {
+  const code = ch.codePointAt(0) as number;
+  let script = KNOWN_SCRIPTS.get(code);
+  if (script === undefined) {
+    script = null;
+    if (/\p{L}/u.test(ch)) {
+      for (const [name, test] of SCRIPTS) {
+        if (test.test(ch)) {
+          script = name;
+          break;
+        }
+      }
+    }
+    if (KNOWN_SCRIPTS.size >= MAX_KNOWN) KNOWN_SCRIPTS.clear();
+    KNOWN_SCRIPTS.set(code, script);
+  }
+  return script;
+}
+
+const KNOWN_SCRIPTS = new Map<number, Script | null>();
+/** More than the letters a language uses (Chinese writes some thousands): past it the table starts again. */
+const MAX_KNOWN = 50_000;
+
 /** The scripts detection reads, in the order a letter is tried against them. */
 const SCRIPTS: [Script, RegExp][] = (
   ['Latin', 'Arabic', 'Cyrillic', 'Greek', 'Hebrew', 'Devanagari', 'Bengali', 'Hangul', 'Kana', 'Han'] as const
 ).map((script) => [script, SCRIPT_LETTERS[script]]);
 
-function scriptCounts(text: string): Map<Script, number> {
+/** The letters of a text by script (SCRIPTS'), ASCII letters as Latin; exported for its tests. */
+export function scriptCounts(text: string): Map<Script, number> {
   const counts = new Map<Script, number>();
   let latin = 0;
   for (const ch of text) {
@@ -89,13 +121,8 @@ function scriptCounts(text: string): Map<Script, number> {
       if ((code | 32) >= 97 && (code | 32) <= 122) latin++;
       continue;
     }
-    if (!/\p{L}/u.test(ch)) continue;
-    for (const [script, test] of SCRIPTS) {
-      if (test.test(ch)) {
-        counts.set(script, (counts.get(script) ?? 0) + 1);
-        break;
-      }
-    }
+    const script = scriptOfLetter(ch);
+    if (script) counts.set(script, (counts.get(script) ?? 0) + 1);
   }
   if (latin > 0) counts.set('Latin', (counts.get('Latin') ?? 0) + latin);
   return counts;

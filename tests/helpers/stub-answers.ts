@@ -68,10 +68,17 @@ export function taskOf(schemaName: string | undefined, system: string): Recorded
   return 'unknown';
 }
 
-const pad = (items: string[], fill: string[]) => {
+/**
+ * At least three items and at most five: `items`, then those of `fill` not
+ * among them. `fill` is asked for only when it is needed (the article's
+ * sentences, split again: most summaries have three bullets already).
+ */
+const pad = (items: string[], fill: () => string[]) => {
   const out = [...items];
-  for (const f of fill) if (out.length < 3 && !out.includes(f)) out.push(f);
-  while (out.length < 3) out.push(out[out.length - 1] ?? fill[0] ?? '…');
+  if (out.length < 3) {
+    for (const f of fill()) if (out.length < 3 && !out.includes(f)) out.push(f);
+  }
+  while (out.length < 3) out.push(out[out.length - 1] ?? fill()[0] ?? '…');
   return out.slice(0, 5);
 };
 
@@ -145,7 +152,8 @@ export function fakeTranslate(text: string, lang: string): string {
   const words = LANGUAGE_WORDS[base] ?? [`${lang}word`];
   let i = 0;
   const replaced = text.replace(/\p{L}[\p{L}\p{M}]*/gu, () => words[i++ % words.length] as string);
-  const want = Math.round(countTokens(text) * (TOKEN_RATIO[base] ?? DEFAULT_RATIO));
+  // The source's count kept: the same summary and claims are translated into each language asked.
+  const want = Math.round(tokensOf(text) * (TOKEN_RATIO[base] ?? DEFAULT_RATIO));
   const [, body = replaced, close = ''] = /^([\s\S]*?)([.!?؟。]*)$/u.exec(replaced) ?? [];
   if (!/\p{L}/u.test(body)) return `${body}${close}`;
   // Each word added is a piece of its own in o200k's split (a space and letters, after letters or a mark), so
@@ -251,11 +259,10 @@ function faithfulAnswer(request: Recorded): Record<string, unknown> {
     case 'article_analysis': {
       const { text, starts } = articleOf(user);
       const summary = summarize(text);
-      const sentences = splitSentences(text).map((s) => s.text);
       return {
         headline: summary.headline,
         short: summary.short,
-        bullets: pad(summary.bullets, sentences),
+        bullets: pad(summary.bullets, () => splitSentences(text).map((s) => s.text)),
         claims: extractClaims(text).map((c) => ({
           evidence: c.evidence,
           ...(starts.length > 0 ? { sentences: sentencesOf(starts, c.start ?? 0, c.end ?? 0) } : {}),
@@ -277,10 +284,7 @@ function faithfulAnswer(request: Recorded): Record<string, unknown> {
       return {
         headline: summary.headline,
         short: summary.short,
-        bullets: pad(
-          summary.bullets,
-          splitSentences(text).map((s) => s.text),
-        ),
+        bullets: pad(summary.bullets, () => splitSentences(text).map((s) => s.text)),
       };
     }
     case 'summary_judge': {
@@ -297,7 +301,7 @@ function faithfulAnswer(request: Recorded): Record<string, unknown> {
       return {
         headline: parts[0]?.headline ?? '',
         short: shorts.split(/\s+/).slice(0, 55).join(' '),
-        bullets: pad(parts.flatMap((p) => p.bullets).slice(0, 5), []),
+        bullets: pad(parts.flatMap((p) => p.bullets).slice(0, 5), () => []),
       };
     }
     case 'translation': {

@@ -1,4 +1,5 @@
 import type * as chrono from 'chrono-node';
+import { keptByText } from '../../kept-by-text.js';
 import { loadOnce } from '../../lazily.js';
 import { unicodePattern } from '../../unicode-pattern.js';
 
@@ -64,6 +65,24 @@ export function dateReaderFor(language: string | null | undefined): Promise<Date
   const base = (language ?? 'en').toLowerCase().split('-')[0] ?? 'en';
   const locale = Object.hasOwn(READERS, base) ? base : 'en';
   return (READERS[locale] as () => Promise<DateReader>)();
+}
+
+/**
+ * A reader for the checks of one article's answers: each text read without
+ * a reference (a claim, a summary sentence, the summary's fields: what
+ * withoutAllowedDates reads) is read once, and read again it gives the same
+ * results, which the checks only read. The checks of one analysis read some
+ * texts more than once: a claim that is also a bullet, a short summary made
+ * of its bullets' sentences (about a fifth of the texts read in the bench's
+ * burst, `npx tsx bench/analysis-checks.ts`). chrono resolves a relative date read without a reference
+ * ("yesterday") from the time it reads it: a text read again within the
+ * same analysis keeps the first reading's. Read with a reference, a text is
+ * read each time. The last `size` texts are kept: one article's checks read
+ * a few dozen.
+ */
+export function readingOnce(reader: DateReader, size = 64): DateReader {
+  const read = keptByText((text) => reader.parse(text), size);
+  return { parse: (text, reference) => (reference === undefined ? read(text) : reader.parse(text, reference)) };
 }
 
 /** The publication time as chrono's reference: its instant, in its own offset. */

@@ -7,6 +7,7 @@ import {
   type DateReader,
   type DayParts,
   dateReaderFor,
+  readingOnce,
   withoutAllowedDates,
 } from './dates.js';
 import { unsupportedFigures } from './numbers.js';
@@ -226,14 +227,15 @@ const folded = (s: string) => fold(s).folded;
  */
 export interface ArticleSupport {
   dates: DayParts[];
-  /** The article's date reader: what dates.ts reads a claim's dates with. */
+  /** The article's date reader, each text read once for this article (readingOnce): what dates.ts reads a claim's dates with. */
   reader: DateReader;
   /** The article and its title, folded as evidence is. */
   folded: string;
 }
 
 export async function articleSupport(context: ArticleContext): Promise<ArticleSupport> {
-  const reader = await dateReaderFor(context.language);
+  // Its checks read some texts twice (a claim that is a bullet, the short's sentences): each is read once.
+  const reader = readingOnce(await dateReaderFor(context.language));
   return {
     dates: allowedDates(context, reader),
     reader,
