@@ -34,7 +34,14 @@
  * With --shipped-only (or --study-trees), only the shipped regression
  * setting is tried, to save the other settings' passes.
  *
- *   npm run train:extractor [-- --dry-run] [--shipped-only] [--study-trees] [--study-choice]
+ * With --against-shipped, the weights checked in (fitted under an earlier
+ * cleaner, perhaps) and those just fitted on all looked-at pages are both
+ * scored on each fold's pages, with their paired difference: both have seen
+ * every page, so neither is held out, but they are on the same footing,
+ * which the folds' own models (trained without the fold) are not with the
+ * weights checked in. Whether to write the new weights is judged on it.
+ *
+ *   npm run train:extractor [-- --dry-run] [--shipped-only] [--study-trees] [--study-choice] [--against-shipped]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -42,7 +49,13 @@ import { gunzipSync } from 'node:zlib';
 import { type PageScore, scorePage } from '../bench/lib/shingles.js';
 import { NO_DEADLINE } from '../shared/cleaning/budget.js';
 import { decodeBytes } from '../shared/cleaning/decode.js';
-import { type BlockModel, blockFeatures, FEATURES, withBlockModel } from '../shared/cleaning/formats/block-model.js';
+import {
+  BLOCK_MODEL,
+  type BlockModel,
+  blockFeatures,
+  FEATURES,
+  withBlockModel,
+} from '../shared/cleaning/formats/block-model.js';
 import { type PageBlocks, pageBlocks } from '../shared/cleaning/formats/blocks.js';
 import { readBlocks } from '../shared/cleaning/formats/extract.js';
 import { pageBody } from '../shared/cleaning/formats/html.js';
@@ -57,7 +70,15 @@ import {
 import { fitLogistic, type Sample } from './lib/extraction-logistic.js';
 import { collapse, type SegmentCounts, segmentCounts, setScores } from './lib/extraction-scores.js';
 import { DEFAULT_TREES, firstTrees, fitTrees, logLossByCount } from './lib/extraction-trees.js';
-import { FOLDS, foldOfPage, formatDifference, meanInterval, pairedDifference } from './lib/paired-folds.js';
+import {
+  FOLDS,
+  type FoldScores,
+  foldOfPage,
+  formatDifference,
+  meanInterval,
+  pairedBySet,
+  pairedDifference,
+} from './lib/paired-folds.js';
 
 const OUT = new URL('../shared/cleaning/formats/block-model-weights.json', import.meta.url);
 const { values } = parseArgs({
@@ -66,6 +87,7 @@ const { values } = parseArgs({
     'shipped-only': { type: 'boolean' },
     'study-trees': { type: 'boolean' },
     'study-choice': { type: 'boolean' },
+    'against-shipped': { type: 'boolean' },
   },
 });
 
@@ -360,6 +382,21 @@ if (model.trees) console.log(`  ${model.trees.trees.length} trees of depth ${mod
 else
   for (const [k, name] of FEATURES.entries())
     console.log(`  ${name.padEnd(30)} ${(model.weights[k] as number).toFixed(3)}`);
+if (values['against-shipped']) {
+  // The weights checked in against those just fitted, page for page on the same folds (both fitted on all of them).
+  const old = folds.map((f) => score(BLOCK_MODEL, f.test));
+  const now = folds.map((f) => score(model, f.test));
+  const show = (r: FoldScores[]) =>
+    `ScrapingHub ${interval(r.map((x) => x.sh))}, trafilatura ${interval(r.map((x) => x.traf))}, ` +
+    `mean of the two ${mean(r.map((x) => (x.sh + x.traf) / 2)).toFixed(4)}`;
+  console.log(`Weights checked in, on the folds' pages: ${show(old)}`);
+  console.log(`Weights fitted now, on the folds' pages: ${show(now)}`);
+  const d = pairedBySet(old, now, MARGIN);
+  console.log(
+    `  new less checked in, paired by fold: ScrapingHub ${formatDifference(d.sh)}, trafilatura ${formatDifference(d.traf)}, ` +
+      `mean of the two ${formatDifference(d.both)}: ${d.ahead ? 'more' : 'not more'} than the ${MARGIN} margin.`,
+  );
+}
 if (!values['dry-run']) {
   writeFileSync(OUT, weightsFile(model));
   console.log(`Wrote ${OUT.pathname}.`);

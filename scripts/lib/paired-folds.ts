@@ -44,3 +44,37 @@ export function formatDifference({ mean, low, high }: PairedDifference): string 
   const f = (x: number) => (x >= 0 ? `+${x.toFixed(4)}` : `−${(-x).toFixed(4)}`);
   return `${f(mean)} [${f(low)}, ${f(high)}]`;
 }
+
+/** One fold's end-to-end scores: ScrapingHub's F1 and trafilatura's F. */
+export interface FoldScores {
+  sh: number;
+  traf: number;
+}
+
+/**
+ * Two models scored on the same folds' pages, fold by fold: each set's
+ * paired difference (after − before), that of the mean of the two sets,
+ * and whether the latter's mean is more than `margin` (the trainer's rule
+ * for putting one setting in place of another).
+ */
+export function pairedBySet(
+  before: readonly FoldScores[],
+  after: readonly FoldScores[],
+  margin: number,
+): { sh: PairedDifference; traf: PairedDifference; both: PairedDifference; ahead: boolean } {
+  const of = (r: readonly FoldScores[], f: (s: FoldScores) => number) => r.map(f);
+  const both = (s: FoldScores) => (s.sh + s.traf) / 2;
+  const d = pairedDifference(of(before, both), of(after, both));
+  return {
+    sh: pairedDifference(
+      of(before, (s) => s.sh),
+      of(after, (s) => s.sh),
+    ),
+    traf: pairedDifference(
+      of(before, (s) => s.traf),
+      of(after, (s) => s.traf),
+    ),
+    both: d,
+    ahead: d.mean > margin,
+  };
+}

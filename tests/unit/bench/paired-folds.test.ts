@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FOLDS, foldOfPage, formatDifference, pairedDifference } from '../../../scripts/lib/paired-folds.js';
+import {
+  FOLDS,
+  foldOfPage,
+  formatDifference,
+  pairedBySet,
+  pairedDifference,
+} from '../../../scripts/lib/paired-folds.js';
 
 describe('paired fold differences (behind npm run compare:extraction)', () => {
   it('deals a page into the same fold each run, by its id', () => {
@@ -33,5 +39,33 @@ describe('paired fold differences (behind npm run compare:extraction)', () => {
 
   it('refuses scores that are not one per fold', () => {
     expect(() => pairedDifference([0.9], [0.91])).toThrow(/one score per fold/);
+  });
+
+  it('pairs two models fold by fold per set and on the mean of the two, ahead only past the margin', () => {
+    const before = [0.98, 0.97, 0.99, 0.96, 0.98].map((sh, k) => ({ sh, traf: 0.93 + k * 0.002 }));
+    // ScrapingHub +0.0004 on every fold, trafilatura +0.0012 on every fold: the mean of the two +0.0008.
+    const small = before.map((s) => ({ sh: s.sh + 0.0004, traf: s.traf + 0.0012 }));
+    const d = pairedBySet(before, small, 0.001);
+    expect(d.sh.mean).toBeCloseTo(0.0004, 10);
+    expect(d.traf.mean).toBeCloseTo(0.0012, 10);
+    expect(d.both.mean).toBeCloseTo(0.0008, 10);
+    expect(d.both.high - d.both.low).toBeCloseTo(0, 10);
+    expect(d.ahead).toBe(false);
+    // +0.0024 on trafilatura's alone: the mean of the two +0.0012, past 0.001.
+    expect(
+      pairedBySet(
+        before,
+        before.map((s) => ({ sh: s.sh, traf: s.traf + 0.0024 })),
+        0.001,
+      ).ahead,
+    ).toBe(true);
+    // Behind by as much is not ahead.
+    expect(
+      pairedBySet(
+        before,
+        before.map((s) => ({ sh: s.sh, traf: s.traf - 0.0024 })),
+        0.001,
+      ).ahead,
+    ).toBe(false);
   });
 });
