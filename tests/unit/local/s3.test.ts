@@ -188,6 +188,45 @@ describe('SigV4 checks', () => {
     await expect(check.verifyChunks(auth, tampered)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
   });
 
+  it('takes what the SDK signs, header or presigned, on any day and in any region, with its key kept, and nothing else', async () => {
+    // One check for every run: its signing keys are kept from one request to the next.
+    const check = new SignatureCheck(credentials);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-12-31T23:59:59Z'), noInvalidDate: true }),
+        fc.constantFrom('us-east-1', 'eu-west-1', 'ap-southeast-2'),
+        fc.boolean(),
+        fc.stringMatching(/^[a-z0-9/._-]{1,20}$/),
+        async (date, region, presign, key) => {
+          const sdk = new SignatureV4({ service: 's3', region, credentials, sha256: Sha256, uriEscapePath: false });
+          const path = `/b/${key}`;
+          const base = {
+            method: 'GET',
+            protocol: 'http:',
+            hostname: '127.0.0.1',
+            path,
+            headers: { host: '127.0.0.1:1' },
+          };
+          // As S3's presigner does, an unsigned payload (its header hoisted into the query).
+          const unsigned = { ...base, headers: { ...base.headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } };
+          const signed = presign
+            ? await sdk.presign(unsigned, { signingDate: date, expiresIn: 60 })
+            : await sdk.sign(unsigned, { signingDate: date });
+          const query = Object.entries(signed.query ?? {})
+            .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
+            .join('&');
+          const request: WireRequest = { method: 'GET', path, query, headers: signed.headers };
+          const auth = authorizationOf(request);
+          if (!auth) throw new Error('no authorization');
+          await expect(check.verifyRequest(auth, request)).resolves.toBeUndefined();
+          const other: WireRequest = { ...request, path: `${path}x` };
+          await expect(check.verifyRequest(auth, other)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('reads no authorization from an anonymous request, and refuses SigV2 and two mechanisms at once', () => {
     const request = (headers: Record<string, string>, query = ''): WireRequest => ({
       method: 'GET',
