@@ -19,6 +19,7 @@ import { checkIntegrity } from './s3-checksums.js';
 import { parseAwsChunked } from './s3-chunked.js';
 import { accessDenied, s3Error } from './s3-errors.js';
 import { SignatureCheck, sha256 } from './s3-sigv4.js';
+import { WHOLE_BODY } from './s3-store.js';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -211,7 +212,11 @@ export function authMiddleware(options: { credentials: Credentials; clock: () =>
       .join('&');
     if (uploads) {
       headers['content-length'] = String(body.length);
-      c.req = Object.assign(Readable.from([body]), { url: c.req.url, headers }) as unknown as KoaContext['req'];
+      c.req = Object.assign(Readable.from([body]), {
+        url: c.req.url,
+        headers,
+        [WHOLE_BODY]: body,
+      }) as unknown as KoaContext['req'];
     }
     c.state.account = options.account;
     return next();

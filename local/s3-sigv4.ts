@@ -3,7 +3,7 @@
  * @smithy/signature-v4 (the SDK's own signer) from the request as it
  * arrived, and the signatures of an aws-chunked stream.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@aws-sdk/checksums/sha';
 import { ALGORITHM_IDENTIFIER, createScope, getCanonicalHeaders, SignatureV4 } from '@smithy/signature-v4';
 import {
@@ -20,10 +20,39 @@ const hex = (text: string) => Buffer.from(text, 'latin1');
 const sameSignature = (a: string, b: string) =>
   a.length === b.length && timingSafeEqual(hex(a.toLowerCase()), hex(b.toLowerCase()));
 
+const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
+const hmac = (key: Uint8Array | string, data: string) => createHmac('sha256', key).update(data).digest();
+
+/**
+ * The signing key of a day, region and service: four HMACs from the secret,
+ * the same all day, so kept as the AWS SDKs keep theirs (the SDK's own cache
+ * costs an HMAC of the credentials per look-up to name its entry). Only a
+ * few are kept: a request names its own region and service.
+ */
+class SigningKeys {
+  private readonly keys = new Map<string, Buffer>();
+
+  constructor(private readonly secretAccessKey: string) {}
+
+  get(shortDate: string, region: string, service: string): Buffer {
+    const name = `${shortDate}/${region}/${service}`;
+    let key = this.keys.get(name);
+    if (!key) {
+      if (this.keys.size >= 16) this.keys.clear();
+      key = hmac(hmac(hmac(hmac(`AWS4${this.secretAccessKey}`, shortDate), region), service), 'aws4_request');
+      this.keys.set(name, key);
+    }
+    return key;
+  }
+}
+
 /** The SDK's signer, its canonical request and signing steps opened up to check a signature rather than make one. */
 class Signer extends SignatureV4 {
+  private readonly keys: SigningKeys;
+
   constructor(credentials: Credentials) {
     super({ service: 's3', region: 'us-east-1', credentials, sha256: Sha256, uriEscapePath: false });
+    this.keys = new SigningKeys(credentials.secretAccessKey);
   }
 
   async requestSignature(auth: Authorization, request: WireRequest) {
@@ -37,18 +66,17 @@ class Signer extends SignatureV4 {
       getCanonicalHeaders(canonical, undefined, new Set(auth.signedHeaders)),
       auth.payloadHash,
     );
-    const scope = createScope(auth.longDate.slice(0, 8), auth.region, auth.service);
-    const stringToSign = await this.createStringToSign(auth.longDate, scope, canonicalRequest, ALGORITHM_IDENTIFIER);
-    const signature = await this.sign(stringToSign, {
-      signingDate: auth.signingDate,
-      signingRegion: auth.region,
-      signingService: auth.service,
-    });
+    const shortDate = auth.longDate.slice(0, 8);
+    const scope = createScope(shortDate, auth.region, auth.service);
+    // The SDK's createStringToSign and signString, with Node's hashes called at once (no promise a hash) and the
+    // signing key kept for the day.
+    const stringToSign = `${ALGORITHM_IDENTIFIER}\n${auth.longDate}\n${scope}\n${sha256(canonicalRequest)}`;
+    const signature = createHmac('sha256', this.keys.get(shortDate, auth.region, auth.service))
+      .update(stringToSign)
+      .digest('hex');
     return { signature, stringToSign, canonicalRequest };
   }
 }
-
-const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
 /** Checks signatures made with one set of credentials, as S3 checks them. */
 export class SignatureCheck {

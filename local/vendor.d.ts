@@ -31,7 +31,9 @@ declare module 's3rver' {
     constructor(options?: S3rverOptions);
     /** The object store; the request context's `store` is the same one. */
     store: unknown;
-    context: { store: unknown };
+    /** Its winston logger, which its controllers log to; the request context's `logger` is the same one. */
+    logger: unknown;
+    context: { store: unknown; logger: unknown };
     /** Koa's middleware stack, composed when the server starts. */
     middleware: ((ctx: unknown, next: () => Promise<unknown>) => Promise<unknown>)[];
     run(): Promise<AddressInfo>;

@@ -5,6 +5,7 @@
  * answer.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -18,7 +19,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { presigningS3Client } from '../../lambdas/runtime.js';
 import { type LocalS3, startS3, uploadCorsRule } from '../../local/s3.js';
 import { LOCAL_CREDENTIALS } from '../../local/stack.js';
@@ -280,5 +281,26 @@ describe('keys', () => {
       }),
     );
     expect(await read('incoming/streamed//ok.txt')).toBe(text);
+  });
+});
+
+describe('the emulator’s own work', () => {
+  it('logs nothing through winston for the objects it stores, reads and misses (nothing reads those lines)', async () => {
+    // Prepare: s3rver's own winston, whose every line was formatted and piped through its streams, then dropped.
+    const winston = createRequire(createRequire(import.meta.url).resolve('s3rver'))('winston') as {
+      Logger: { prototype: { log: (...args: unknown[]) => unknown } };
+    };
+    const log = vi.spyOn(winston.Logger.prototype, 'log');
+    try {
+      // Act
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'quiet/a.txt', Body: 'a' }));
+      const body = await read('quiet/a.txt');
+      const missing = await read('quiet/none.txt');
+      // Assess
+      expect([body, missing]).toEqual(['a', 'NoSuchKey']);
+      expect(log).not.toHaveBeenCalled();
+    } finally {
+      log.mockRestore();
+    }
   });
 });

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import fc from 'fast-check';
@@ -12,7 +13,13 @@ import { authorizationOf, type WireRequest } from '../../../local/s3-authorizati
 import { checkIntegrity } from '../../../local/s3-checksums.js';
 import { parseAwsChunked } from '../../../local/s3-chunked.js';
 import { SignatureCheck } from '../../../local/s3-sigv4.js';
-import { decodeKeyPath, encodeKeyPath, KeyPreservingStore, unstorableKey } from '../../../local/s3-store.js';
+import {
+  decodeKeyPath,
+  encodeKeyPath,
+  KeyPreservingStore,
+  unstorableKey,
+  WHOLE_BODY,
+} from '../../../local/s3-store.js';
 
 describe('S3 event keys', () => {
   it.each([
@@ -188,6 +195,45 @@ describe('SigV4 checks', () => {
     await expect(check.verifyChunks(auth, tampered)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
   });
 
+  it('takes what the SDK signs, header or presigned, on any day and in any region, with its key kept, and nothing else', async () => {
+    // One check for every run: its signing keys are kept from one request to the next.
+    const check = new SignatureCheck(credentials);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-12-31T23:59:59Z'), noInvalidDate: true }),
+        fc.constantFrom('us-east-1', 'eu-west-1', 'ap-southeast-2'),
+        fc.boolean(),
+        fc.stringMatching(/^[a-z0-9/._-]{1,20}$/),
+        async (date, region, presign, key) => {
+          const sdk = new SignatureV4({ service: 's3', region, credentials, sha256: Sha256, uriEscapePath: false });
+          const path = `/b/${key}`;
+          const base = {
+            method: 'GET',
+            protocol: 'http:',
+            hostname: '127.0.0.1',
+            path,
+            headers: { host: '127.0.0.1:1' },
+          };
+          // As S3's presigner does, an unsigned payload (its header hoisted into the query).
+          const unsigned = { ...base, headers: { ...base.headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } };
+          const signed = presign
+            ? await sdk.presign(unsigned, { signingDate: date, expiresIn: 60 })
+            : await sdk.sign(unsigned, { signingDate: date });
+          const query = Object.entries(signed.query ?? {})
+            .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
+            .join('&');
+          const request: WireRequest = { method: 'GET', path, query, headers: signed.headers };
+          const auth = authorizationOf(request);
+          if (!auth) throw new Error('no authorization');
+          await expect(check.verifyRequest(auth, request)).resolves.toBeUndefined();
+          const other: WireRequest = { ...request, path: `${path}x` };
+          await expect(check.verifyRequest(auth, other)).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('reads no authorization from an anonymous request, and refuses SigV2 and two mechanisms at once', () => {
     const request = (headers: Record<string, string>, query = ''): WireRequest => ({
       method: 'GET',
@@ -246,6 +292,44 @@ describe('the local store’s bucket and its configurations, held once read', ()
       expect(await store.getBucket('b')).toBeNull();
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the local store’s writes', () => {
+  it('writes an upload read whole into the same files, with the same size and MD5, as s3rver’s streamed write', async () => {
+    // Prepare: one store writing the checked bytes in one call, and s3rver's own write of the same upload.
+    const require = createRequire(import.meta.url);
+    const S3Object = require('s3rver/lib/models/object.js') as new (
+      bucket: string,
+      key: string,
+      content: unknown,
+      metadata: Record<string, unknown>,
+    ) => { bucket: string; key: string; content: unknown; metadata: Record<string, unknown> };
+    const metadata = { 'content-type': 'text/plain', 'x-amz-meta-origin': 'page', 'content-length': '13' };
+    const body = Buffer.from('héllo, world.');
+    const roots = [mkdtempSync(join(tmpdir(), 'precis-store-')), mkdtempSync(join(tmpdir(), 'precis-store-'))];
+    try {
+      const [whole, streamed] = roots.map((root) => new KeyPreservingStore(root)) as [
+        KeyPreservingStore,
+        KeyPreservingStore,
+      ];
+      for (const store of [whole, streamed]) await store.putBucket('b');
+      const key = 'incoming/a//.b.txt';
+      // Act
+      const written = await whole.putObject(
+        new S3Object('b', key, Object.assign(Readable.from([body]), { [WHOLE_BODY]: body }), metadata),
+      );
+      const expected = await streamed.putObject(new S3Object('b', key, Readable.from([body]), metadata));
+      // Assess
+      expect(written).toEqual(expected);
+      for (const resource of ['object', 'object.md5', 'metadata.json']) {
+        const [a, b] = [whole, streamed].map((store) => readFileSync(store.getResourcePath('b', key, resource)));
+        expect(a).toEqual(b);
+      }
+      expect(readFileSync(whole.getResourcePath('b', key, 'object'))).toEqual(body);
+    } finally {
+      for (const root of roots) rmSync(root, { recursive: true, force: true });
     }
   });
 });
