@@ -76,9 +76,10 @@ export function taskOf(schemaName: string | undefined, system: string): Recorded
 const pad = (items: string[], fill: () => string[]) => {
   const out = [...items];
   if (out.length < 3) {
-    for (const f of fill()) if (out.length < 3 && !out.includes(f)) out.push(f);
+    const more = fill();
+    for (const f of more) if (out.length < 3 && !out.includes(f)) out.push(f);
+    while (out.length < 3) out.push(out[out.length - 1] ?? more[0] ?? '…');
   }
-  while (out.length < 3) out.push(out[out.length - 1] ?? fill()[0] ?? '…');
   return out.slice(0, 5);
 };
 
