@@ -70,15 +70,7 @@ import {
 import { fitLogistic, type Sample } from './lib/extraction-logistic.js';
 import { collapse, type SegmentCounts, segmentCounts, setScores } from './lib/extraction-scores.js';
 import { DEFAULT_TREES, firstTrees, fitTrees, logLossByCount } from './lib/extraction-trees.js';
-import {
-  FOLDS,
-  type FoldScores,
-  foldOfPage,
-  formatDifference,
-  meanInterval,
-  pairedBySet,
-  pairedDifference,
-} from './lib/paired-folds.js';
+import { FOLDS, type FoldScores, foldOfPage, formatDifference, meanInterval, pairedBySet } from './lib/paired-folds.js';
 
 const OUT = new URL('../shared/cleaning/formats/block-model-weights.json', import.meta.url);
 const { values } = parseArgs({
@@ -301,6 +293,9 @@ function consider(name: string, models: BlockModel[], final: () => BlockModel): 
   return setting;
 }
 let shipped: Setting | null = null;
+/** Fold by fold, both sets' scores of a setting or a choice. */
+const foldScores = (r: { sh: number[]; traf: number[] }): FoldScores[] =>
+  r.sh.map((sh, k) => ({ sh, traf: r.traf[k] as number }));
 for (const lambda of LAMBDAS) {
   for (const sets of SOURCES) {
     const models = folds.map((f) => train(f.train, lambda, 0.5, 'replace', sets));
@@ -320,7 +315,6 @@ for (const lambda of LAMBDAS) {
 }
 if (values['study-trees'] && shipped) {
   const base = shipped as Setting;
-  const both = (s: Setting) => s.sh.map((x, k) => (x + (s.traf[k] as number)) / 2);
   /** Trees' variants: a veto learned from all labelled blocks, or from those it reads only (the rules' good ones); in place of the rules. */
   const variants: [string, BlockModel['mode'], boolean][] = [
     ['trees, veto at 0.5', 'veto', false],
@@ -335,10 +329,10 @@ if (values['study-trees'] && shipped) {
       console.log(`  on all pages: ${how}`);
       return model;
     });
+    const d = pairedBySet(foldScores(base), foldScores(trees), MARGIN);
     console.log(
-      `    less the regression, paired by fold: ScrapingHub ${formatDifference(pairedDifference(base.sh, trees.sh))}, ` +
-        `trafilatura ${formatDifference(pairedDifference(base.traf, trees.traf))}, ` +
-        `mean of the two ${formatDifference(pairedDifference(both(base), both(trees)))}`,
+      `    less the regression, paired by fold: ScrapingHub ${formatDifference(d.sh)}, ` +
+        `trafilatura ${formatDifference(d.traf)}, mean of the two ${formatDifference(d.both)}`,
     );
   }
 }
@@ -359,12 +353,11 @@ if (values['study-choice']) {
     `The reading's choice, on the ${studied.filter((s) => s.readings).length} pages where Readability is asked:`,
   );
   const rows = compareChoices(studied, K, [0.1, 1, 10]);
-  const rulesChoice = rows[0] as (typeof rows)[number];
-  const both = (r: typeof rulesChoice) => r.sh.map((x, k) => (x + (r.traf[k] as number)) / 2);
+  const rulesChoice = foldScores(rows[0] as (typeof rows)[number]);
   for (const r of rows)
     console.log(
       `  ${r.name}: ScrapingHub ${interval(r.sh)}, trafilatura ${interval(r.traf)}; ` +
-        `less the rules' choice, the mean of the two ${formatDifference(pairedDifference(both(rulesChoice), both(r)))}`,
+        `less the rules' choice, the mean of the two ${formatDifference(pairedBySet(rulesChoice, foldScores(r), MARGIN).both)}`,
     );
 }
 /** The weights file: two-space JSON, each tree on a line of its own. */

@@ -152,17 +152,30 @@ const value = (page: ChoicePage, t: Tally) =>
       : (2 * t.precision * t.recall) / (t.precision + t.recall)
     : t.tp - t.fp;
 
+/**
+ * What one unit of a page's value weighs among `pages`: a ScrapingHub page's
+ * F1 over its set's pages, a trafilatura segment over its set's segments, so
+ * that each set weighs the same in total.
+ */
+function unitOf(pages: Studied[]): (s: Studied) => number {
+  const shPages = Math.max(1, pages.filter((s) => s.page.set === 'sh').length);
+  const segments = Math.max(
+    1,
+    pages.reduce((n, s) => n + (s.page.with?.length ?? 0), 0),
+  );
+  return (s) => (s.page.set === 'sh' ? shPages : segments);
+}
+
 /** The pages where one reading scores better, each weighing by how much (mean weight 1). */
 function samplesOf(pages: Studied[], figures: (r: Readings) => number[] = features): Sample[] {
   const samples: Sample[] = [];
-  const shPages = pages.filter((s) => s.page.set === 'sh').length;
-  const segments = pages.reduce((n, s) => n + (s.page.with?.length ?? 0), 0);
+  const unit = unitOf(pages);
   for (const s of pages) {
     if (!s.readings) continue;
     const [own, theirs] = [value(s.page, s.own), value(s.page, s.theirs)];
     if (own === theirs) continue;
     // A page weighs by what the better reading adds to its set's score.
-    const w = Math.abs(own - theirs) / (s.page.set === 'sh' ? Math.max(1, shPages) : Math.max(1, segments));
+    const w = Math.abs(own - theirs) / unit(s);
     samples.push({ x: figures(s.readings), y: own > theirs ? 1 : 0, w });
   }
   const mean = samples.reduce((m, s) => m + s.w, 0) / samples.length;
@@ -214,15 +227,8 @@ const SURE = [0.5, 0.4, 0.3, 0.2, 0.1, 0];
 
 /** What a choice adds over the rules' on some pages, each set in the unit the choice's samples weigh in. */
 function gain(pages: Studied[], pick: (s: Studied) => Tally): number {
-  const shPages = Math.max(1, pages.filter((s) => s.page.set === 'sh').length);
-  const segments = Math.max(
-    1,
-    pages.reduce((n, s) => n + (s.page.with?.length ?? 0), 0),
-  );
-  return pages.reduce(
-    (sum, s) => sum + (value(s.page, pick(s)) - value(s.page, s.rules)) / (s.page.set === 'sh' ? shPages : segments),
-    0,
-  );
+  const unit = unitOf(pages);
+  return pages.reduce((sum, s) => sum + (value(s.page, pick(s)) - value(s.page, s.rules)) / unit(s), 0);
 }
 
 /**
@@ -293,22 +299,11 @@ export function compareChoices(
       }),
     );
   }
+  // Sure by any margin: the trees' reading wherever they have one.
   const trees = folds.map((f) => trainTrees(f.train, k));
-  rows.push(
-    row('learned, trees', (s, i) => {
-      const model = trees[i];
-      if (!s.readings || !model) return s.rules;
-      return model(s.readings) >= 0.5 ? s.own : s.theirs;
-    }),
-  );
+  rows.push(row('learned, trees', (s, i) => overrule(trees[i] ?? null, 0, s)));
   const rich = folds.map((f) => trainTrees(f.train, k, richFeatures));
-  rows.push(
-    row('learned, trees, with more of each reading', (s, i) => {
-      const model = rich[i];
-      if (!s.readings || !model) return s.rules;
-      return model(s.readings) >= 0.5 ? s.own : s.theirs;
-    }),
-  );
+  rows.push(row('learned, trees, with more of each reading', (s, i) => overrule(rich[i] ?? null, 0, s)));
   const sure = folds.map((f) => trainSureTrees(f.train, k));
   rows.push(
     row(`trees overruling the rules where sure (${sure.map((x) => x.sure).join(', ')})`, (s, i) => {

@@ -62,19 +62,7 @@ export function pairedBySet(
   after: readonly FoldScores[],
   margin: number,
 ): { sh: PairedDifference; traf: PairedDifference; both: PairedDifference; ahead: boolean } {
-  const of = (r: readonly FoldScores[], f: (s: FoldScores) => number) => r.map(f);
-  const both = (s: FoldScores) => (s.sh + s.traf) / 2;
-  const d = pairedDifference(of(before, both), of(after, both));
-  return {
-    sh: pairedDifference(
-      of(before, (s) => s.sh),
-      of(after, (s) => s.sh),
-    ),
-    traf: pairedDifference(
-      of(before, (s) => s.traf),
-      of(after, (s) => s.traf),
-    ),
-    both: d,
-    ahead: d.mean > margin,
-  };
+  const paired = (f: (s: FoldScores) => number) => pairedDifference(before.map(f), after.map(f));
+  const both = paired((s) => (s.sh + s.traf) / 2);
+  return { sh: paired((s) => s.sh), traf: paired((s) => s.traf), both, ahead: both.mean > margin };
 }
