@@ -26,7 +26,10 @@
  * 6. with --study-choice, the choice between the cleaner's two readings of
  *    a page (its own or Readability's) is learned on the same folds and
  *    scored next to the rules' choice (scripts/lib/extraction-choice.ts),
- *    by a regression and by trees.
+ *    by a regression and by trees, under two ceilings: the better reading
+ *    of each page, and the best of those and of readings made of both (the
+ *    paragraphs both keep, one reading with the other's lead or last
+ *    paragraphs).
  *
  * The half not looked at is never read here. Skips, saying why, without
  * ../shared/eval-data.

@@ -8,6 +8,8 @@
  * how much of each the other holds, the block model's probabilities of the
  * own reading's paragraphs) is trained on the other folds' pages, by how
  * much the better reading wins, and scored end to end next to the rules.
+ * Each such page is also cleaned with readings made of both (madeOfBoth),
+ * for a ceiling of what combining the readings, not choosing one, could add.
  */
 import { scorePage } from '../../bench/lib/shingles.js';
 import {
@@ -50,6 +52,35 @@ interface Studied {
   rules: Tally;
   own: Tally;
   theirs: Tally;
+  /** Its score under each reading made of both (madeOfBoth), where Readability was asked. */
+  both: Tally[];
+}
+
+/**
+ * Readings made of both, not a choice between them: the paragraphs both
+ * keep (in each one's order), and each reading with the other's lead and
+ * its last paragraphs (those before the first, and after the last, that
+ * both keep). `own` is precis's reading as the cleaner takes it (cut where
+ * it runs past Readability's).
+ */
+export function madeOfBoth(own: string[], theirs: string[]): string[][] {
+  const ownHeld = sharedWith(own, theirs.join(' '));
+  const theirHeld = sharedWith(theirs, own.join(' '));
+  const [firstTheirs, lastTheirs] = [theirHeld.indexOf(true), theirHeld.lastIndexOf(true)];
+  const [firstOwn, lastOwn] = [ownHeld.indexOf(true), ownHeld.lastIndexOf(true)];
+  const around = (reading: string[], other: string[], first: number, last: number) =>
+    first < 0
+      ? []
+      : [
+          [...other.slice(0, first), ...reading],
+          [...reading, ...other.slice(last + 1)],
+        ];
+  return [
+    own.filter((_, i) => ownHeld[i]),
+    theirs.filter((_, i) => theirHeld[i]),
+    ...around(own, theirs, firstTheirs, lastTheirs),
+    ...around(theirs, own, firstOwn, lastOwn),
+  ].filter((r) => r.length > 0);
 }
 
 function tally(page: ChoicePage, text: string): Tally {
@@ -67,17 +98,28 @@ export function study(page: ChoicePage, clean: () => string): Studied {
       return defaultChoice(r);
     }, clean),
   );
-  if (readings === null) return { page, readings, rules, own: rules, theirs: rules };
+  if (readings === null) return { page, readings, rules, own: rules, theirs: rules, both: [] };
   // Precis's own reading, cut where it runs past Readability's, as a long reading is.
+  let cut: string[] = [];
   const own = tally(
     page,
-    withChoice((r) => defaultChoice({ ...r, long: true }), clean),
+    withChoice((r) => {
+      cut = defaultChoice({ ...r, long: true }) ?? [];
+      return cut;
+    }, clean),
   );
   const theirs = tally(
     page,
     withChoice(() => null, clean),
   );
-  return { page, readings, rules, own, theirs };
+  const { theirs: paragraphs } = readings as Readings;
+  const both = madeOfBoth(cut, paragraphs).map((reading) =>
+    tally(
+      page,
+      withChoice(() => reading, clean),
+    ),
+  );
+  return { page, readings, rules, own, theirs, both };
 }
 
 const share = (lengths: number[], marks: boolean[]) => {
@@ -283,11 +325,14 @@ export function compareChoices(
     const each = folds.map((f, i) => scores(f.test, (s) => pick(s, i)));
     return { name, sh: each.map((x) => x.sh), traf: each.map((x) => x.traf) };
   };
+  const better = (s: Studied, tallies: Tally[]) =>
+    tallies.reduce((b, t) => (value(s.page, t) > value(s.page, b) ? t : b), s.rules);
   const rows = [
     row('the rules’ choice', (s) => s.rules),
     row('the better reading of each page (ceiling)', (s) =>
       value(s.page, s.own) >= value(s.page, s.theirs) ? s.own : s.theirs,
     ),
+    row('the best of both and the readings made of both (ceiling)', (s) => better(s, [s.own, s.theirs, ...s.both])),
   ];
   for (const lambda of lambdas) {
     const models = folds.map((f) => train(f.train, lambda));
