@@ -37,6 +37,10 @@
  * With --shipped-only (or --study-trees), only the shipped regression
  * setting is tried, to save the other settings' passes.
  *
+ * A study (--study-trees, --study-choice, --against-shipped) prints and
+ * writes nothing: the weights file changes only by a training run without
+ * them (and without --dry-run).
+ *
  * With --against-shipped, the weights checked in (fitted under an earlier
  * cleaner, perhaps) and those just fitted on all looked-at pages are both
  * scored on each fold's pages, with their paired difference: both have seen
@@ -393,7 +397,12 @@ if (values['against-shipped']) {
       `mean of the two ${formatDifference(d.both)}: ${d.ahead ? 'more' : 'not more'} than the ${MARGIN} margin.`,
   );
 }
-if (!values['dry-run']) {
+// A study reads the shipped weights and prints; it never replaces them (a refit of today's blocks differs
+// from the file by a little, and the file is what the cleaner's version stands for).
+const studying = values['study-trees'] || values['study-choice'] || values['against-shipped'];
+if (studying) {
+  console.log(`A study: ${OUT.pathname} is left as it is (train without --study-* or --against-shipped to write it).`);
+} else if (!values['dry-run']) {
   writeFileSync(OUT, weightsFile(model));
   console.log(`Wrote ${OUT.pathname}.`);
 }
