@@ -20,9 +20,8 @@ import { DEFAULT_MAX_OBJECT_BYTES } from './limits.js';
  *
  * Each field is read by its zod schema, its rule (field()), but a valid
  * configuration is read without building or running the rules: a cold start
- * compiles zod's object and transform, which the LLM's schemas use too, and
- * none of the coercions, defaults, enums and refinements only the
- * configuration would use.
+ * runs zod's object and transform, which the LLM's schemas use too, and
+ * none of the coercions and refinements only the configuration uses.
  */
 z.config(en());
 
@@ -48,9 +47,10 @@ export const ruleOf = (schema: z.core.$ZodType) => rules.get(schema);
  * variables and ordinary values: `quick` reads those in plain code (the
  * default, a count in digits, one of an enum's values) and returns ASK_ZOD
  * for any other text, which the rule, built then, parses. Building the
- * rules and their first run (zod's coercion, pipes, defaults, enums and
- * refinements, code the LLM's schemas do not run) cost analyze's import
- * about 15M instructions, the api's 8M and ingest's 5M (docs/development.md,
+ * rules and zod's first run of their kinds (coercion, pipes, defaults,
+ * enums, refinements) cost analyze's import about 15M instructions, the
+ * api's 8M and ingest's 7M; about 6M of analyze's is zod's code that the
+ * LLM's schemas run at the first analysis anyway (docs/development.md,
  * "Imports"). `quick` vouches only for what the rule takes, and gives what
  * the rule gives: a value and every problem's words are the rule's
  * (tests/unit/config.test.ts holds each field to its rule).
