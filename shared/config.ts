@@ -17,8 +17,58 @@ import { DEFAULT_MAX_OBJECT_BYTES } from './limits.js';
  * configuration at cold start (npm run bench, starts). zod/mini loads no
  * locale of its own: English messages are set here, as classic zod sets them
  * when imported.
+ *
+ * Each field is read by its zod schema, its rule (field()), but a valid
+ * configuration is read without building or running the rules: a cold start
+ * runs zod's object and transform, which the LLM's schemas use too, and
+ * none of the coercions and refinements only the configuration uses.
  */
 z.config(en());
+
+/**
+ * What a field's quick reading returns for a text it does not vouch for:
+ * the field's rule decides.
+ */
+const ASK_ZOD: unique symbol = Symbol('ask zod');
+type Quick<S extends z.core.$ZodType> = (text: string | undefined) => z.output<S> | typeof ASK_ZOD;
+
+/** A field as the object schema sees it: the value and optionality of the rule that defines it. */
+type Field<S extends z.core.$ZodType> = z.ZodMiniType<z.output<S>, z.input<S>> & {
+  _zod: Pick<S['_zod'], 'optin' | 'optout'>;
+};
+
+/** Each field's rule, for the tests that hold a field's quick reading to it. */
+const rules = new WeakMap<z.core.$ZodType, () => z.core.$ZodType>();
+export const ruleOf = (schema: z.core.$ZodType) => rules.get(schema);
+
+/**
+ * A variable read by its zod schema, `rule`: what the variable takes, what
+ * it gives, and what a bad value's problem reads. A cold start meets unset
+ * variables and ordinary values: `quick` reads those in plain code (the
+ * default, a count in digits, one of an enum's values) and returns ASK_ZOD
+ * for any other text, which the rule, built then, parses. Building the
+ * rules and zod's first run of their kinds (coercion, pipes, defaults,
+ * enums, refinements) cost analyze's import about 15M instructions, the
+ * api's 8M and ingest's 7M; about 6M of analyze's is zod's code that the
+ * LLM's schemas run at the first analysis anyway (docs/development.md,
+ * "Imports"). `quick` vouches only for what the rule takes, and gives what
+ * the rule gives: a value and every problem's words are the rule's
+ * (tests/unit/config.test.ts holds each field to its rule).
+ */
+function field<S extends z.core.$ZodType>(rule: () => S, quick: Quick<S>): Field<S> {
+  const schema = once(rule);
+  const read = z.transform((value: unknown, payload) => {
+    const quickly = typeof value === 'string' || value === undefined ? quick(value) : ASK_ZOD;
+    if (quickly !== ASK_ZOD) return quickly;
+    const parsed = z.safeParse(schema(), value, { jitless: true });
+    if (parsed.success) return parsed.data;
+    // Finished issues, their messages written: zod keeps a message it is given.
+    payload.issues.push(...(parsed.error.issues as z.core.$ZodRawIssue[]));
+    return z.NEVER;
+  });
+  rules.set(read, schema);
+  return read as unknown as Field<S>;
+}
 
 export { DEFAULT_MAX_OBJECT_BYTES };
 
@@ -33,10 +83,9 @@ export const MAX_OUTPUT_TOKENS_LIMIT = 272_000;
 export const DEFAULT_MAX_WORDS = 100_000;
 
 /**
- * A field schema built once and shared by every field of its kind: zod
- * builds each schema's internals where it is declared, and a cold start
- * pays for each one (npm run bench, starts). A schema is not changed by
- * the schemas that wrap it, so one instance may sit in many places.
+ * A rule's schema built once and shared by every rule of its kind: zod
+ * builds each schema's internals where it is declared. A schema is not
+ * changed by the schemas that wrap it, so one instance may sit in many places.
  */
 const nonEmpty = once(() => z.string().check(z.minLength(1)));
 /**
@@ -47,7 +96,54 @@ const nonEmpty = once(() => z.string().check(z.minLength(1)));
 const numberText = () => z.coerce.number({ error: 'not a number' });
 const whole = () => z.int({ error: 'not a whole number' });
 const positiveNumber = once(() => numberText().check(whole(), z.positive({ error: 'must be more than 0' })));
-const positiveInt = (fallback: number) => z._default(positiveNumber(), fallback);
+
+// ── Quick readings: an unset variable, or a value as it is usually written ──
+
+/** A set text as it is, an unset one as `fallback` (ASK_ZOD where it is required). */
+const quickText =
+  <F extends string | undefined | typeof ASK_ZOD>(fallback: F) =>
+  (text: string | undefined): string | F | typeof ASK_ZOD =>
+    text === undefined ? fallback : text === '' ? ASK_ZOD : text;
+
+/** Up to 15 digits: a whole number that zod's coercion reads the same (no sign, point, exponent or space). */
+const DIGITS = /^\d{1,15}$/;
+/** Digits with a fractional part, for an amount. */
+const DECIMAL = /^\d{1,15}(\.\d{1,15})?$/;
+
+/** A number written as `form` in `[least, most]`, or `fallback` when unset. */
+const quickNumber =
+  <F extends number | undefined>(fallback: F, least: number, most = Number.MAX_SAFE_INTEGER, form = DIGITS) =>
+  (text: string | undefined): number | F | typeof ASK_ZOD => {
+    if (text === undefined) return fallback;
+    if (!form.test(text)) return ASK_ZOD;
+    const value = Number(text);
+    return value >= least && value <= most ? value : ASK_ZOD;
+  };
+
+/** One of `values`, or `fallback` when unset. */
+const quickChoice =
+  <V extends string, F extends V | undefined>(values: readonly V[], fallback: F) =>
+  (text: string | undefined): V | F | typeof ASK_ZOD =>
+    text === undefined ? fallback : (values as readonly string[]).includes(text) ? (text as V) : ASK_ZOD;
+
+// ── Fields ───────────────────────────────────────────────────────────────
+
+/** A non-empty text: required, optional, or `fallback` when unset. */
+const text = () => field(nonEmpty, quickText(ASK_ZOD));
+const optionalText = () => field(() => z.optional(nonEmpty()), quickText(undefined));
+const textOr = (fallback: string) => field(() => z._default(nonEmpty(), fallback), quickText(fallback));
+
+/** A count above 0, `fallback` when unset. */
+const positiveInt = (fallback: number) => field(() => z._default(positiveNumber(), fallback), quickNumber(fallback, 1));
+/** A count of 0 or more (days, retries), `fallback` when unset. */
+const countFrom0 = (fallback: number) =>
+  field(() => z._default(numberText().check(whole(), z.gte(0)), fallback), quickNumber(fallback, 0));
+
+/** One of `values`, `fallback` when unset. */
+const choice = <const V extends readonly [string, ...string[]]>(values: V, fallback: V[number]) =>
+  field(() => z._default(z.enum(values), fallback), quickChoice<V[number], V[number]>(values, fallback));
+const optionalChoice = <const V extends readonly [string, ...string[]]>(values: V) =>
+  field(() => z.optional(z.enum(values)), quickChoice<V[number], undefined>(values, undefined));
 
 export const languageList = lazily(() =>
   z.pipe(
@@ -64,12 +160,43 @@ export const languageList = lazily(() =>
   ),
 );
 
-const FLAG_VALUES = ['true', 'false', '1', '0', 'yes', 'no'] as const;
-const flag = (fallback: boolean) =>
-  z.pipe(
-    z._default(z.enum(FLAG_VALUES), fallback ? 'true' : 'false'),
-    z.transform((value: (typeof FLAG_VALUES)[number]) => ['true', '1', 'yes'].includes(value)),
+/** A list of the language codes ICU names, empty when unset. */
+const languages = () =>
+  field(
+    () => languageList,
+    (list) => {
+      const codes = splitLanguageList(list ?? '');
+      return codes.every((code) => languageName(code) !== undefined) ? codes : ASK_ZOD;
+    },
   );
+
+const FLAG_VALUES = ['true', 'false', '1', '0', 'yes', 'no'] as const;
+const TRUE_VALUES: readonly string[] = ['true', '1', 'yes'];
+const flag = (fallback: boolean) =>
+  field(
+    () =>
+      z.pipe(
+        z._default(z.enum(FLAG_VALUES), fallback ? 'true' : 'false'),
+        z.transform((value: (typeof FLAG_VALUES)[number]) => TRUE_VALUES.includes(value)),
+      ),
+    (text) =>
+      text === undefined
+        ? fallback
+        : (FLAG_VALUES as readonly string[]).includes(text)
+          ? TRUE_VALUES.includes(text)
+          : ASK_ZOD,
+  );
+
+/** An ARN (`arn:…`), optional. */
+const optionalArn = () =>
+  field(
+    () => z.optional(z.string().check(z.startsWith('arn:'))),
+    (text) => (text === undefined || text.startsWith('arn:') ? text : ASK_ZOD),
+  );
+
+/** A URL, optional: read by its rule when set (an OpenAI-compatible server's, the reader page's). */
+const optionalUrl = (rule: () => z.ZodMiniOptional<z.ZodMiniURL>) =>
+  field(rule, (text) => (text === undefined ? undefined : ASK_ZOD));
 
 /**
  * USD per million tokens. `cacheWrite` is what a token written to the
@@ -117,6 +244,13 @@ export const jsonValue = <S extends z.core.$ZodType>(schema: S, fallback: string
     schema,
   );
 
+/** A variable holding JSON (jsonValue): `{}` when unset, read by its rule when set. */
+const jsonField = <S extends z.core.$ZodType>(schema: () => S) =>
+  field(
+    () => jsonValue(schema(), '{}'),
+    (text) => (text === undefined ? ({} as z.output<S>) : ASK_ZOD),
+  );
+
 export const REASONING_EFFORT_VALUES = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
 
 /** Fields of the capability table a user may set for a model (PRECIS_MODEL_CAPABILITIES). */
@@ -142,58 +276,61 @@ export const capabilityOverrideSchema = lazily(() =>
  * OpenAI-compatible server when OPENAI_BASE_URL is.
  */
 const llmEnv = () => ({
-  OPENAI_API_KEY: z.optional(nonEmpty()),
+  OPENAI_API_KEY: optionalText(),
   /** In AWS the key lives in Secrets Manager, never in a plain variable: the secret's ARN. */
-  PRECIS_OPENAI_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
-  OPENAI_BASE_URL: z.optional(z.url()),
+  PRECIS_OPENAI_SECRET_ARN: optionalArn(),
+  OPENAI_BASE_URL: optionalUrl(() => z.optional(z.url())),
   /**
    * Who serves the models, which decides parameter names: `auto` reads it from
    * OPENAI_BASE_URL (OpenAI, Azure OpenAI, OpenRouter, else a compatible server).
    */
-  PRECIS_LLM_PROVIDER: z._default(z.enum(['auto', 'openai', 'azure', 'openrouter', 'compatible']), 'auto'),
+  PRECIS_LLM_PROVIDER: choice(['auto', 'openai', 'azure', 'openrouter', 'compatible'], 'auto'),
   /**
    * `batch`: every analysis goes through the provider's Batch API at its batch price (half, on OpenAI and
    * Azure), answered within 24 hours; for a stack that never needs answers within minutes.
    */
-  PRECIS_LLM_MODE: z._default(z.enum(['realtime', 'batch']), 'realtime'),
+  PRECIS_LLM_MODE: choice(['realtime', 'batch'], 'realtime'),
   /** Chat Completions or the Responses API; `auto` uses Responses for the models served only there. */
-  PRECIS_LLM_API: z._default(z.enum(['auto', 'chat', 'responses']), 'auto'),
+  PRECIS_LLM_API: choice(['auto', 'chat', 'responses'], 'auto'),
   /** The model for every stage, unless a stage names its own. */
-  PRECIS_MODEL: z._default(nonEmpty(), 'gpt-5.4-mini'),
-  PRECIS_ANALYSIS_MODEL: z.optional(nonEmpty()),
-  PRECIS_TRANSLATION_MODEL: z.optional(nonEmpty()),
+  PRECIS_MODEL: textOr('gpt-5.4-mini'),
+  PRECIS_ANALYSIS_MODEL: optionalText(),
+  PRECIS_TRANSLATION_MODEL: optionalText(),
   /** The family of the configured models when their names do not say (Azure deployments, proxies). */
-  PRECIS_MODEL_FAMILY: z.optional(nonEmpty()),
+  PRECIS_MODEL_FAMILY: optionalText(),
   /** The server's context window in tokens (a local server's, e.g. Ollama's OLLAMA_CONTEXT_LENGTH). */
-  PRECIS_CONTEXT_TOKENS: z.optional(positiveNumber()),
+  PRECIS_CONTEXT_TOKENS: field(() => z.optional(positiveNumber()), quickNumber(undefined, 1)),
   /** Capability table fields by model name, as JSON: `{"my-model": {"contextTokens": 16384}}`. */
-  PRECIS_MODEL_CAPABILITIES: jsonValue(
+  PRECIS_MODEL_CAPABILITIES: jsonField(() =>
     z.record(
       z.string(),
       z.lazy(() => capabilityOverrideSchema),
     ),
-    '{}',
   ),
   /** Sent only to models that take it, as the nearest value they take. */
-  PRECIS_REASONING_EFFORT: z.optional(z.enum(REASONING_EFFORT_VALUES)),
+  PRECIS_REASONING_EFFORT: optionalChoice(REASONING_EFFORT_VALUES),
   /**
    * The effort translations are asked at, as the nearest value the model takes;
    * `default`: the same as the analysis (PRECIS_REASONING_EFFORT, or the model's own).
    */
-  PRECIS_TRANSLATION_EFFORT: z._default(z.enum(['default', ...REASONING_EFFORT_VALUES]), 'none'),
+  PRECIS_TRANSLATION_EFFORT: choice(['default', ...REASONING_EFFORT_VALUES], 'none'),
   /**
    * The answer's output cap in tokens, before room for reasoning is added: it
    * only ever lowers the budget an answer's bounds give it (schemas.ts), so
    * a value past every model's documented output cap is a mistake, not a
    * wish, and is said at cold start.
    */
-  PRECIS_MAX_OUTPUT_TOKENS: z._default(
-    positiveNumber().check(
-      z.lte(MAX_OUTPUT_TOKENS_LIMIT, {
-        error: `must be at most ${MAX_OUTPUT_TOKENS_LIMIT} (the largest output cap a model documents, reasoning included)`,
-      }),
-    ),
-    4096,
+  PRECIS_MAX_OUTPUT_TOKENS: field(
+    () =>
+      z._default(
+        positiveNumber().check(
+          z.lte(MAX_OUTPUT_TOKENS_LIMIT, {
+            error: `must be at most ${MAX_OUTPUT_TOKENS_LIMIT} (the largest output cap a model documents, reasoning included)`,
+          }),
+        ),
+        4096,
+      ),
+    quickNumber(4096, 1, MAX_OUTPUT_TOKENS_LIMIT),
   ),
   /**
    * Billed LLM calls one article may make, over all its deliveries: the normal
@@ -206,11 +343,17 @@ const llmEnv = () => ({
    * only when its worst case (prompt and full output cap, at list price) fits
    * what is left. Models without a known price are held by the call ceiling.
    */
-  PRECIS_MAX_COST_PER_ARTICLE: z._default(numberText().check(z.positive({ error: 'must be more than 0' })), 2),
+  PRECIS_MAX_COST_PER_ARTICLE: field(
+    () => z._default(numberText().check(z.positive({ error: 'must be more than 0' })), 2),
+    quickNumber(2, Number.MIN_VALUE, Number.MAX_SAFE_INTEGER, DECIMAL),
+  ),
   /** One call's time limit. */
   PRECIS_LLM_TIMEOUT_MS: positiveInt(60_000),
   /** Retries of one call on 5xx, timeouts and connection errors, with backoff (429s wait within the budget). */
-  PRECIS_LLM_RETRIES: z._default(numberText().check(whole(), z.gte(0), z.lte(10)), 2),
+  PRECIS_LLM_RETRIES: field(
+    () => z._default(numberText().check(whole(), z.gte(0), z.lte(10)), 2),
+    quickNumber(2, 0, 10),
+  ),
   /** LLM calls at once in one process at most; fewer while the server signals its rate limits. */
   PRECIS_LLM_CONCURRENCY: positiveInt(8),
   /** All calls of one article together; keep it below the function timeout and the analyze lease. */
@@ -222,27 +365,26 @@ const llmEnv = () => ({
   /** Ask the model for each claim's check-worthiness reason (`checkworthinessReason`), written before its score. */
   PRECIS_CLAIM_REASONS: flag(true),
   /** `llm`: the model also judges each summary sentence against the article (one more call, counted in the cost). */
-  PRECIS_VERIFY: z._default(z.enum(['off', 'llm']), 'off'),
+  PRECIS_VERIFY: choice(['off', 'llm'], 'off'),
   /** Prices (USD per 1M tokens) added to or replacing the defaults, as JSON. */
-  PRECIS_PRICES: jsonValue(
+  PRECIS_PRICES: jsonField(() =>
     z.record(
       z.string(),
       z.lazy(() => priceSchema),
     ),
-    '{}',
   ),
   /** HTTP headers for every LLM request, as JSON (OpenRouter's HTTP-Referer and X-Title, a gateway's key). */
-  PRECIS_LLM_HEADERS: jsonValue(z.record(z.string(), z.string()), '{}'),
+  PRECIS_LLM_HEADERS: jsonField(() => z.record(z.string(), z.string())),
   /** Fields added to every LLM request body, as JSON (OpenRouter's `provider` routing, say). */
-  PRECIS_LLM_BODY: jsonValue(z.record(z.string(), z.unknown()), '{}'),
+  PRECIS_LLM_BODY: jsonField(() => z.record(z.string(), z.unknown())),
 });
 
 /** What chooses and configures the analysis engine: the analyze function and `precis analyze`. */
 const engineEnv = () => ({
   /** `auto` picks the LLM engine when one is configured, else the offline engine. */
-  PRECIS_ENGINE: z._default(z.enum(['auto', 'offline', 'openai']), 'auto'),
+  PRECIS_ENGINE: choice(['auto', 'offline', 'openai'], 'auto'),
   ...llmEnv(),
-  TARGET_LANGUAGES: languageList,
+  TARGET_LANGUAGES: languages(),
 });
 
 /** What reading and cleaning an upload needs: the ingest function and `precis clean|analyze`. */
@@ -251,19 +393,19 @@ const cleaningEnv = () => ({
   /** Articles with more words than this end TOO_LONG instead of being analysed. */
   PRECIS_MAX_WORDS: positiveInt(DEFAULT_MAX_WORDS),
   /** Languages the detector chooses among (ISO 639-1); the default list when empty. */
-  PRECIS_LANGUAGES: languageList,
+  PRECIS_LANGUAGES: languages(),
 });
 
 const storageEnv = () => ({
-  PRECIS_TABLE: nonEmpty(),
-  PRECIS_BUCKET: nonEmpty(),
+  PRECIS_TABLE: text(),
+  PRECIS_BUCKET: text(),
 });
 
 /** Days a finished article is kept before the table's TTL deletes it (0: kept until deleted). */
-const PRECIS_RECORD_RETENTION_DAYS = () => z._default(numberText().check(whole(), z.gte(0)), 0);
+const PRECIS_RECORD_RETENTION_DAYS = () => countFrom0(0);
 
 /** Where terminal states are published: an EventBridge bus's name or ARN (the account's default bus). */
-const PRECIS_EVENT_BUS = () => z._default(nonEmpty(), 'default');
+const PRECIS_EVENT_BUS = () => textOr('default');
 
 /**
  * Receives of one message before it goes to the dead-letter queue (the
@@ -279,7 +421,7 @@ export const ingestEnvSchema = lazily(() =>
     PRECIS_RECORD_RETENTION_DAYS: PRECIS_RECORD_RETENTION_DAYS(),
     PRECIS_EVENT_BUS: PRECIS_EVENT_BUS(),
     PRECIS_MAX_RECEIVES: PRECIS_MAX_RECEIVES(),
-    PRECIS_ANALYZE_QUEUE_URL: nonEmpty(),
+    PRECIS_ANALYZE_QUEUE_URL: text(),
     ...cleaningEnv(),
     /** How long an ingest delivery owns an object version before another may take over. */
     PRECIS_INGEST_LEASE_MS: positiveInt(60_000),
@@ -299,7 +441,7 @@ export const analyzeEnvSchema = lazily(() =>
      * Days a band of the sketch index outlives its last text (the table's TTL), as the bucket keeps the entries
      * (BUCKET_LAYOUT.sketches, not imported: the layout's text would load with every function's configuration); 0: kept.
      */
-    PRECIS_SKETCH_RETENTION_DAYS: z._default(numberText().check(whole(), z.gte(0)), 90),
+    PRECIS_SKETCH_RETENTION_DAYS: countFrom0(90),
   }),
 );
 
@@ -307,10 +449,10 @@ export const sweepEnvSchema = lazily(() =>
   z.object({
     ...storageEnv(),
     /** Where an upload whose S3 event was lost, or an article stuck in RECEIVED, is sent. */
-    PRECIS_INGEST_QUEUE_URL: nonEmpty(),
+    PRECIS_INGEST_QUEUE_URL: text(),
     /** Read for ingest messages that died before their upload had a record, to send them again. */
-    PRECIS_INGEST_DLQ_URL: nonEmpty(),
-    PRECIS_ANALYZE_QUEUE_URL: nonEmpty(),
+    PRECIS_INGEST_DLQ_URL: text(),
+    PRECIS_ANALYZE_QUEUE_URL: text(),
     /** Where the events a dead function did not get out are published. */
     PRECIS_EVENT_BUS: PRECIS_EVENT_BUS(),
     /** An article unchanged this long in RECEIVED, CLEANED or ANALYZING is driven again; above every lease. */
@@ -329,47 +471,52 @@ export const batchEnvSchema = lazily(() =>
   z.object({
     ...storageEnv(),
     /** Where an article whose batch ended is sent, for its next run. */
-    PRECIS_ANALYZE_QUEUE_URL: nonEmpty(),
+    PRECIS_ANALYZE_QUEUE_URL: text(),
     ...engineEnv(),
   }),
 );
+
+/** Origins, comma-separated, each trimmed; empty ones dropped. */
+const splitOrigins = (value: string) =>
+  value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
 
 export const apiEnvSchema = lazily(() =>
   z.object({
     ...storageEnv(),
     /** Where a reprocess sends an article to be cleaned again from its upload. */
-    PRECIS_INGEST_QUEUE_URL: nonEmpty(),
+    PRECIS_INGEST_QUEUE_URL: text(),
     /** Where a reprocess sends an article to be analysed again. */
-    PRECIS_ANALYZE_QUEUE_URL: nonEmpty(),
+    PRECIS_ANALYZE_QUEUE_URL: text(),
     /** The dead-letter queues a redrive reads. */
-    PRECIS_INGEST_DLQ_URL: nonEmpty(),
-    PRECIS_ANALYZE_DLQ_URL: nonEmpty(),
+    PRECIS_INGEST_DLQ_URL: text(),
+    PRECIS_ANALYZE_DLQ_URL: text(),
     /** The analyze function's TARGET_LANGUAGES: what a reprocess of translations redoes. */
-    TARGET_LANGUAGES: languageList,
+    TARGET_LANGUAGES: languages(),
     /** The ingest function's size limit: an upload URL is not signed for a larger file. */
     PRECIS_MAX_OBJECT_BYTES: positiveInt(DEFAULT_MAX_OBJECT_BYTES),
     /** Seals the list cursors (any secret string); in AWS it is read from a generated secret instead. */
-    PRECIS_CURSOR_KEY: z.optional(z.string().check(z.minLength(16))),
+    PRECIS_CURSOR_KEY: field(
+      () => z.optional(z.string().check(z.minLength(16))),
+      (text) => (text === undefined || text.length >= 16 ? text : ASK_ZOD),
+    ),
     /** The Secrets Manager secret holding the cursor key (AWS). */
-    PRECIS_CURSOR_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
+    PRECIS_CURSOR_SECRET_ARN: optionalArn(),
     /** Origins browsers may call the API from, comma-separated; no CORS headers when empty. */
-    PRECIS_CORS_ORIGINS: z.pipe(
-      z._default(z.string(), ''),
-      z.transform((value: string) =>
-        value
-          .split(',')
-          .map((origin) => origin.trim())
-          .filter(Boolean),
-      ),
+    PRECIS_CORS_ORIGINS: field(
+      () => z.pipe(z._default(z.string(), ''), z.transform(splitOrigins)),
+      (text) => splitOrigins(text ?? ''),
     ),
     /** How the stack authorizes callers (its `-c auth`): what the reader page asks for, a key or a sign-in. */
-    PRECIS_AUTH: z._default(z.enum(['apiKey', 'iam', 'cognito']), 'apiKey'),
+    PRECIS_AUTH: choice(['apiKey', 'iam', 'cognito'], 'apiKey'),
     /** With PRECIS_AUTH=cognito: the user pool domain's base URL, where the page signs users in. */
-    PRECIS_COGNITO_DOMAIN: z.optional(z.url({ protocol: /^https?$/ })),
+    PRECIS_COGNITO_DOMAIN: optionalUrl(() => z.optional(z.url({ protocol: /^https?$/ }))),
     /** With PRECIS_AUTH=cognito: the page's app client (public: no secret, PKCE instead). */
-    PRECIS_COGNITO_CLIENT_ID: z.optional(nonEmpty()),
+    PRECIS_COGNITO_CLIENT_ID: optionalText(),
     /** With PRECIS_AUTH=cognito: the page's own URL, the client's callback and sign-out URL. */
-    PRECIS_READER_URL: z.optional(z.url({ protocol: /^https?$/ })),
+    PRECIS_READER_URL: optionalUrl(() => z.optional(z.url({ protocol: /^https?$/ }))),
   }),
 );
 

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import { cliConfig } from '../../cli/config.js';
 import { buildAnalyzeDeps } from '../../lambdas/analyze/deps.js';
 import { buildApiDeps } from '../../lambdas/api/deps.js';
@@ -17,6 +18,7 @@ import {
   ingestEnvSchema,
   loadConfig,
   MAX_OUTPUT_TOKENS_LIMIT,
+  ruleOf,
   sweepEnvSchema,
 } from '../../shared/config.js';
 import { BUCKET_LAYOUT } from '../../shared/layout.js';
@@ -262,6 +264,44 @@ describe('the configuration table of docs/configuration.md', () => {
     expect(() => cliConfig({ PRECIS_MAX_OUTPUT_TOKENS: '1e9' })).toThrow(/must be at most 272000/);
     // The shared count check is not changed by the bound: another count takes any size.
     expect(cliConfig({ PRECIS_MAX_OBJECT_BYTES: '900000000' }).PRECIS_MAX_OBJECT_BYTES).toBe(900_000_000);
+  });
+});
+
+/** Texts at the edges of each kind of field's quick reading: counts, choices, flags, lists, JSON, URLs, ARNs. */
+const EDGES = [
+  ...['0', '1', '5', '10', '11', '01', '007', ' 12', '12 ', '+1', '-1', '-0', '1e3', '0x10', '1.5', '0.5', '.5', '2.'],
+  ...['0.0', '1_000', '272000', '272001', '999999999999999', '9999999999999999', '1e400', 'NaN', 'Infinity'],
+  ...['abc', 'true', 'false', 'TRUE', 'yes', 'no', '1 ', 'auto', 'Auto', 'batch', 'llm', 'iam', 'none', 'default'],
+  ...['arn:aws:secretsmanager:eu-west-1:1:secret:k', 'arn', 'ARN:x', 'ar,fr', ' AR, fr ,', 'xx,,ZZ', 'en,klingon'],
+  ...['pt-BR,ckb,zh-Hant', ',', 'ar,', '{}', '{"a": "b"}', '{"a": 1}', '{"m": {"input": 1, "output": 2}}', 'not json'],
+  ...['https://x.example/v1', 'http://127.0.0.1:9/v1', 'ftp://x.example', 'x.example', 'short', ' ', 'a'.repeat(16)],
+  'https://a.example, https://b.example,',
+];
+
+describe('each field of every configuration', () => {
+  it('reads a value as its zod rule does, with the same value or the same problems', () => {
+    let compared = 0;
+    for (const [runtime, schema] of Object.entries(SCHEMAS)) {
+      for (const [name, read] of Object.entries(schema.shape)) {
+        // Prepare: the field, and its rule in its place.
+        const rule = ruleOf(read as z.core.$ZodType);
+        expect(rule, `${name} in ${runtime} has a rule`).toBeDefined();
+        const quick = z.object({ [name]: read as z.core.$ZodType });
+        const byRule = z.object({ [name]: (rule as () => z.core.$ZodType)() });
+        for (const text of [undefined, '', ...EDGES, SAMPLES[name]]) {
+          const env = text === undefined ? {} : { [name]: text };
+          // Act
+          const [got, want] = [quick, byRule].map((s) => z.safeParse(s, env, { jitless: true }));
+          // Assess
+          expect(got?.success, `${name}=${text} in ${runtime}`).toBe(want?.success);
+          expect(got?.data, `${name}=${text} in ${runtime}`).toStrictEqual(want?.data);
+          const problems = (r: typeof got) => r?.error?.issues.map((i) => [i.path, i.message]);
+          expect(problems(got), `${name}=${text} in ${runtime}`).toEqual(problems(want));
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(6 * 10 * EDGES.length);
   });
 });
 
