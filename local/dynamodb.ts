@@ -237,13 +237,18 @@ interface ItemDb {
   del(key: string, callback: Callback): void;
   batch(operations: unknown[], callback: Callback): void;
 }
+interface IndexDefinition {
+  IndexName: string;
+  KeySchema: { AttributeName: string }[];
+  Projection: { ProjectionType?: string };
+}
 interface KeyedTable {
   TableName: string;
-  LocalSecondaryIndexes?: { IndexName: string }[];
-  GlobalSecondaryIndexes?: { IndexName: string }[];
+  LocalSecondaryIndexes?: IndexDefinition[];
+  GlobalSecondaryIndexes?: IndexDefinition[];
 }
 interface IndexActions {
-  puts: { index: string; key: string; item: unknown }[];
+  puts: { index: string; key: string; item: Record<string, unknown> }[];
   deletes: { index: string; key: string }[];
 }
 type IndexDb = Pick<ItemDb, 'put' | 'del' | 'batch'>;
@@ -293,6 +298,32 @@ const KEPT_ITEM_CHARS = 8 * 1024 * 1024;
  *   (local/dynamo-repair.ts rewrites such items whole). Index entries
  *   written by anything else than this batch make every kept item so.
  */
+/**
+ * Whether the entry `entry` (written `value`) that an item's write puts in
+ * `index` is the one the item as it stood (`standing`) has there: the same
+ * key (the item had the index's keys, and getIndexActions deleted no old
+ * entry, which it does when the key moves) and the same projected fields.
+ */
+function unchanged(
+  indexes: IndexDefinition[],
+  name: string,
+  deletes: IndexActions['deletes'],
+  standing: Record<string, unknown>,
+  entry: Record<string, unknown>,
+  value: string,
+): boolean {
+  const index = indexes.find((i) => i.IndexName === name);
+  if (!index || deletes.some((d) => d.index === name)) return false;
+  if (!index.KeySchema.every((key) => standing[key.AttributeName] != null)) return false;
+  // An entry of all the item's fields is the whole item; one of some (KEYS_ONLY, INCLUDE) has each projected
+  // field named, present or not, in the same order.
+  if (index.Projection.ProjectionType === 'ALL') return JSON.stringify(standing) === value;
+  for (const field of Object.keys(entry)) {
+    if (JSON.stringify(standing[field]) !== JSON.stringify(entry[field])) return false;
+  }
+  return true;
+}
+
 function writeItemsInOneBatch(): void {
   const db = dynaliteRequire('./db') as {
     createKey: (item: unknown, table: KeyedTable) => string;
@@ -309,7 +340,7 @@ function writeItemsInOneBatch(): void {
     const { pending, whole } = batching;
     const key = `item-${table.TableName}~${db.createKey(item ?? existing, table)}`;
     // The entries the item as it stands has in LevelDB, known only when this store wrote it (see above).
-    const standing = existing && item && whole(key) ? existing : null;
+    const standing = existing && item && whole(key) ? (existing as Record<string, unknown>) : null;
     const deletes: Row[] = [];
     const puts: Row[] = [];
     for (const type of ['Local', 'Global'] as const) {
@@ -317,12 +348,10 @@ function writeItemsInOneBatch(): void {
       if (indexes.length === 0) continue;
       const prefix = (index: string) => `index-${type.toLowerCase()}~${table.TableName}~${index}~`;
       const actions = db.getIndexActions(indexes, existing, item, table);
-      const before = standing ? db.getIndexActions(indexes, null, standing, table).puts : [];
       for (const { index, key: at } of actions.deletes) deletes.push({ type: 'del', key: prefix(index) + at });
       for (const { index, key: at, item: entry } of actions.puts) {
         const value = JSON.stringify(entry);
-        const was = before.find((old) => old.index === index);
-        if (was && was.key === at && JSON.stringify(was.item) === value) continue;
+        if (standing && unchanged(indexes, index, actions.deletes, standing, entry, value)) continue;
         puts.push({ type: 'put', key: prefix(index) + at, value, valueEncoding: 'utf8' });
       }
     }
