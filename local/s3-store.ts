@@ -1,8 +1,25 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, type Dirent, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
-import { copyFile, type FileHandle, mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  type Dirent,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /**
  * Set on the request s3rver reads an upload from: its bytes, whole, already
@@ -126,6 +143,8 @@ interface Described {
 }
 /** Objects whose metadata is kept in memory at most (a few hundred bytes each). */
 const KEPT_DESCRIPTIONS = 20_000;
+/** The most bytes a GET reads at once, in this thread; a larger object is streamed through the thread pool. */
+const READ_AT_ONCE = 1024 * 1024;
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
@@ -135,6 +154,16 @@ function storable(metadata: Record<string, unknown>): Record<string, unknown> {
   for (const name of S3Object.ALLOWED_METADATA) if (metadata[name] !== undefined) kept[name] = metadata[name];
   for (const [name, value] of Object.entries(metadata)) if (name.startsWith('x-amz-meta-')) kept[name] = value;
   return kept;
+}
+
+/** A small file's text, or null when it is not there. */
+function readIfThere(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
+  }
 }
 
 /** An MD5 of a file, read through. */
@@ -242,29 +271,20 @@ export class KeyPreservingStore extends FilesystemStore {
    * nothing but this store writes its files while it runs; read otherwise
    * from its metadata file, which holds both. An object written before has
    * its MD5 in a file of its own, or none (s3rver took it from the bytes
-   * then, as here). Throws ENOENT when the metadata file is missing and
-   * `missing` is not given (s3rver reads such an object as having none).
+   * then, as here). An object without a metadata file has none, as in
+   * s3rver's store.
    */
   private async described(bucket: string, key: string): Promise<Described> {
     const found = this.descriptions.get(`${bucket}/${key}`);
     if (found) return found;
-    let stored: Record<string, unknown> = {};
-    try {
-      stored = JSON.parse(await readFile(this.getResourcePath(bucket, key, 'metadata.json'), 'utf8'));
-    } catch (error) {
-      if (!isMissing(error)) throw error;
-    }
+    const stored: Record<string, unknown> = JSON.parse(
+      readIfThere(this.getResourcePath(bucket, key, 'metadata.json')) ?? '{}',
+    );
     const { [MD5_FIELD]: md5, ...metadata } = stored;
     const objectPath = this.getResourcePath(bucket, key, 'object');
     const described: Described = {
       metadata,
-      md5:
-        typeof md5 === 'string'
-          ? md5
-          : await readFile(`${objectPath}.md5`, 'utf8').catch((error) => {
-              if (isMissing(error)) return md5Of(objectPath);
-              throw error;
-            }),
+      md5: typeof md5 === 'string' ? md5 : (readIfThere(`${objectPath}.md5`) ?? (await md5Of(objectPath))),
     };
     this.keep(bucket, key, described);
     return described;
@@ -282,7 +302,7 @@ export class KeyPreservingStore extends FilesystemStore {
 
   override async getMetadata(bucket: string, key: string): Promise<Record<string, unknown>> {
     // As s3rver's: throws ENOENT when the object is not there.
-    const stats = await stat(this.getResourcePath(bucket, key, 'object'));
+    const stats = statSync(this.getResourcePath(bucket, key, 'object'));
     return KeyPreservingStore.headers(await this.described(bucket, key), stats);
   }
 
@@ -302,7 +322,7 @@ export class KeyPreservingStore extends FilesystemStore {
       metadata: storable(metadata),
       md5: md5 ?? (await md5Of(this.getResourcePath(bucket, key, 'object'))),
     };
-    await writeFile(
+    writeFileSync(
       this.getResourcePath(bucket, key, 'metadata.json'),
       JSON.stringify({ ...described.metadata, [MD5_FIELD]: described.md5 }, null, 2),
     );
@@ -312,32 +332,52 @@ export class KeyPreservingStore extends FilesystemStore {
   /**
    * One file opened for a read (the object's, its size and date from the
    * open file), where s3rver took the file's `stat`, read its metadata and
-   * its `.md5` files, then opened it: the metadata is kept in memory.
+   * its `.md5` files, then opened it: the metadata is kept in memory. An
+   * object of up to READ_AT_ONCE bytes is read in this thread, in one call,
+   * as its PUT wrote it (see putObject).
    */
   async getObject(bucket: string, key: string, options?: { start?: number; end?: number }) {
-    let file: FileHandle;
+    let fd: number;
     try {
-      file = await open(this.getResourcePath(bucket, key, 'object'), 'r');
+      fd = openSync(this.getResourcePath(bucket, key, 'object'), 'r');
     } catch (error) {
       if (isMissing(error)) return null;
       throw error;
     }
+    let streamed = false;
     try {
-      const metadata = KeyPreservingStore.headers(await this.described(bucket, key), await file.stat());
+      const metadata = KeyPreservingStore.headers(await this.described(bucket, key), fstatSync(fd));
       // As s3rver's: the range asked for, within the object's bytes.
-      const lastByte = Math.max(0, Number(metadata['content-length']) - 1);
+      const size = Number(metadata['content-length']);
+      const lastByte = Math.max(0, size - 1);
       const range = { start: options?.start || 0, end: Math.min(options?.end || Number.POSITIVE_INFINITY, lastByte) };
       const ranged = options !== undefined && (options.start !== undefined || Boolean(options.end));
       const satisfiable = !(range.start < 0 || Math.min(range.end, lastByte) < range.start);
-      const content = satisfiable ? file.createReadStream(range) : null;
-      if (!content) await file.close();
+      let content: NodeJS.ReadableStream | null = null;
+      if (satisfiable) {
+        const length = Math.max(0, Math.min(range.end, size - 1) - range.start + 1);
+        if (length <= READ_AT_ONCE) {
+          const bytes = Buffer.allocUnsafe(length);
+          let read = 0;
+          while (read < length) {
+            const got = readSync(fd, bytes, read, length - read, range.start + read);
+            if (got === 0) break;
+            read += got;
+          }
+          content = Readable.from([bytes.subarray(0, read)], { objectMode: false });
+        } else {
+          content = createReadStream('', { fd, ...range });
+          streamed = true;
+        }
+      }
       const object = new S3Object(bucket, key, content, metadata);
       if (ranged) object.range = range;
       return object;
     } catch (error) {
-      await file.close();
       if (isMissing(error)) return null;
       throw error;
+    } finally {
+      if (!streamed) closeSync(fd);
     }
   }
 
@@ -362,7 +402,10 @@ export class KeyPreservingStore extends FilesystemStore {
 
   /**
    * An upload whose bytes are already read whole is written in one call,
-   * its folder made only when the write finds none, and its MD5 taken once:
+   * in this thread (the file calls of an upload's size cost less than a
+   * trip each through the thread pool, which wakes another thread and this
+   * one again), its folder made only when the write finds none, and its
+   * MD5 taken once:
    * s3rver's own streamed them through a hash into a file stream (and
    * answered before that stream had written them), and made the folder a
    * call a level. Then its metadata file, with its MD5 (`putMetadata`): the
@@ -370,19 +413,43 @@ export class KeyPreservingStore extends FilesystemStore {
    */
   override async putObject(object: PutObject): Promise<{ size: number; md5: string }> {
     const body = (object.content as { [WHOLE_BODY]?: Buffer } | null)?.[WHOLE_BODY];
-    if (!body) return super.putObject(object);
     const path = this.getResourcePath(object.bucket, object.key, 'object');
     this.descriptions.delete(`${object.bucket}/${object.key}`);
+    if (!body) return this.putStreamed(object, path);
     try {
-      await writeFile(path, body);
+      writeFileSync(path, body);
     } catch (error) {
       if (!isMissing(error)) throw error;
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, body);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, body);
     }
     const md5 = createHash('md5').update(body).digest('hex');
     await this.putMetadata(object.bucket, object.key, object.metadata, md5);
     return { size: body.length, md5 };
+  }
+
+  /**
+   * A body given as a stream (a multipart upload's parts, put together; a
+   * Buffer), written through a hash, its metadata once the file has it all:
+   * s3rver's own answered once the hash had seen the bytes, before they
+   * were written.
+   */
+  private async putStreamed(object: PutObject, path: string): Promise<{ size: number; md5: string }> {
+    const hash = createHash('md5');
+    let size = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    await mkdir(dirname(path), { recursive: true });
+    const content = object.content as NodeJS.ReadableStream | Buffer;
+    await pipeline(Buffer.isBuffer(content) ? Readable.from([content]) : content, counted, createWriteStream(path));
+    const md5 = hash.digest('hex');
+    await this.putMetadata(object.bucket, object.key, object.metadata, md5);
+    return { size, md5 };
   }
 
   getResourcePath(bucket: string, key = '', resource: string): string {

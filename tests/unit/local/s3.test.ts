@@ -298,8 +298,8 @@ describe('the local store’s bucket and its configurations, held once read', ()
 });
 
 describe('the local store’s writes', () => {
-  it('writes an upload read whole into the same files, with the same size and MD5, as s3rver’s streamed write', async () => {
-    // Prepare: one store writing the checked bytes in one call, and s3rver's own write of the same upload.
+  it('writes an upload read whole into the same files, with the same size and MD5, as a streamed write (s3rver’s multipart uploads), both whole before they answer', async () => {
+    // Prepare: one store writing the checked bytes in one call, and the same upload given as a stream.
     const require = createRequire(import.meta.url);
     const S3Object = require('s3rver/lib/models/object.js') as new (
       bucket: string,
