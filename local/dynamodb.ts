@@ -237,20 +237,27 @@ interface ItemDb {
   del(key: string, callback: Callback): void;
   batch(operations: unknown[], callback: Callback): void;
 }
+interface IndexDefinition {
+  IndexName: string;
+  KeySchema: { AttributeName: string }[];
+  Projection: { ProjectionType?: string };
+}
 interface KeyedTable {
   TableName: string;
-  LocalSecondaryIndexes?: { IndexName: string }[];
-  GlobalSecondaryIndexes?: { IndexName: string }[];
+  LocalSecondaryIndexes?: IndexDefinition[];
+  GlobalSecondaryIndexes?: IndexDefinition[];
 }
 interface IndexActions {
-  puts: { index: string; key: string; item: unknown }[];
+  puts: { index: string; key: string; item: Record<string, unknown> }[];
   deletes: { index: string; key: string }[];
 }
+type IndexDb = Pick<ItemDb, 'put' | 'del' | 'batch'>;
 interface ItemStore {
   db: { batch(operations: Row[], callback: Callback): void };
   recreate(): void;
   lifecycleManager?: { getState(): string };
   getItemDb(table: string): ItemDb;
+  getIndexDb(type: string, table: string, index: string): IndexDb;
   deleteItemDb(table: string, callback: Callback): void;
 }
 
@@ -277,21 +284,63 @@ const KEPT_ITEM_CHARS = 8 * 1024 * 1024;
  *   not kept from reads (one could race a write).
  *
  * The item's text is made once, for both: LevelDB takes it as written.
- * Index entries that did not change are written again, as before.
+ *
+ * - an index entry the write leaves as it was (the same key, the same
+ *   projected fields) is not written again, as DynamoDB writes to an index
+ *   only what a write changes there (an article's start of cleaning, its
+ *   release, its event's publication). dynalite put every entry at each
+ *   write. An entry is made from its item alone, and an item whose text is
+ *   kept was last written here, in one batch with its entries, under the
+ *   lock of its key that this write holds too: each of its entries is in
+ *   LevelDB as its item makes it. An item read from LevelDB (written before
+ *   this store opened, or no longer kept) has all its entries written, as
+ *   before: a data folder a stack of before left may hold entries that lie
+ *   (local/dynamo-repair.ts rewrites such items whole). Index entries
+ *   written by anything else than this batch make every kept item so.
  */
+/**
+ * Whether the entry `entry` (written `value`) that an item's write puts in
+ * `index` is the one the item as it stood (`standing`) has there: the same
+ * key (the item had the index's keys, and getIndexActions deleted no old
+ * entry, which it does when the key moves) and the same projected fields.
+ */
+function unchanged(
+  indexes: IndexDefinition[],
+  name: string,
+  deletes: IndexActions['deletes'],
+  standing: Record<string, unknown>,
+  entry: Record<string, unknown>,
+  value: string,
+): boolean {
+  const index = indexes.find((i) => i.IndexName === name);
+  if (!index || deletes.some((d) => d.index === name)) return false;
+  if (!index.KeySchema.every((key) => standing[key.AttributeName] != null)) return false;
+  // An entry of all the item's fields is the whole item; one of some (KEYS_ONLY, INCLUDE) has each projected
+  // field named, present or not, in the same order.
+  if (index.Projection.ProjectionType === 'ALL') return JSON.stringify(standing) === value;
+  for (const field of Object.keys(entry)) {
+    if (JSON.stringify(standing[field]) !== JSON.stringify(entry[field])) return false;
+  }
+  return true;
+}
+
 function writeItemsInOneBatch(): void {
   const db = dynaliteRequire('./db') as {
     createKey: (item: unknown, table: KeyedTable) => string;
     getIndexActions: (indexes: unknown[], existing: unknown, item: unknown, table: KeyedTable) => IndexActions;
     updateIndexes: (store: ItemStore, table: KeyedTable, existing: unknown, item: unknown, callback: Callback) => void;
   };
-  /** Each store's index entries waiting for their item's write, by the item's LevelDB key. */
-  const waiting = new WeakMap<ItemStore, Map<string, Row[]>>();
+  /** Each store's index entries waiting for their item's write, by the item's LevelDB key, and its kept items. */
+  const waiting = new WeakMap<ItemStore, { pending: Map<string, Row[]>; whole: (key: string) => boolean }>();
   const updateIndexes = db.updateIndexes;
   db.updateIndexes = (store, table, existing, item, callback) => {
-    const pending = waiting.get(store);
-    if (!pending) return updateIndexes(store, table, existing, item, callback);
+    const batching = waiting.get(store);
+    if (!batching) return updateIndexes(store, table, existing, item, callback);
     if (!existing && !item) return callback(null);
+    const { pending, whole } = batching;
+    const key = `item-${table.TableName}~${db.createKey(item ?? existing, table)}`;
+    // The entries the item as it stands has in LevelDB, known only when this store wrote it (see above).
+    const standing = existing && item && whole(key) ? (existing as Record<string, unknown>) : null;
     const deletes: Row[] = [];
     const puts: Row[] = [];
     for (const type of ['Local', 'Global'] as const) {
@@ -299,11 +348,13 @@ function writeItemsInOneBatch(): void {
       if (indexes.length === 0) continue;
       const prefix = (index: string) => `index-${type.toLowerCase()}~${table.TableName}~${index}~`;
       const actions = db.getIndexActions(indexes, existing, item, table);
-      for (const { index, key } of actions.deletes) deletes.push({ type: 'del', key: prefix(index) + key });
-      for (const { index, key, item: entry } of actions.puts)
-        puts.push({ type: 'put', key: prefix(index) + key, value: JSON.stringify(entry), valueEncoding: 'utf8' });
+      for (const { index, key: at } of actions.deletes) deletes.push({ type: 'del', key: prefix(index) + at });
+      for (const { index, key: at, item: entry } of actions.puts) {
+        const value = JSON.stringify(entry);
+        if (standing && unchanged(indexes, index, actions.deletes, standing, entry, value)) continue;
+        puts.push({ type: 'put', key: prefix(index) + at, value, valueEncoding: 'utf8' });
+      }
     }
-    const key = `item-${table.TableName}~${db.createKey(item ?? existing, table)}`;
     // dynalite deletes an index's old entries before it writes the new ones.
     if (deletes.length + puts.length > 0) pending.set(key, [...deletes, ...puts]);
     else pending.delete(key);
@@ -313,8 +364,8 @@ function writeItemsInOneBatch(): void {
   /** Gives a store (again, when dynalite makes it anew as its server listens again) the batched writes and the kept items. */
   const patch = (store: ItemStore) => {
     const pending = new Map<string, Row[]>();
-    waiting.set(store, pending);
     const kept = new Map<string, string>();
+    waiting.set(store, { pending, whole: (key) => kept.has(key) });
     let keptChars = 0;
     const forget = (key: string) => {
       const text = kept.get(key);
@@ -380,6 +431,23 @@ function writeItemsInOneBatch(): void {
         });
       };
       return itemDb;
+    };
+    // Index entries written apart from their item's batch (nothing of dynalite's once patched; a test that stages
+    // the emulator of before does): no kept item vouches for its entries any longer.
+    const indexDbs = new WeakSet<IndexDb>();
+    const getIndexDb = store.getIndexDb;
+    store.getIndexDb = (type, table, index) => {
+      const indexDb = getIndexDb.call(store, type, table, index);
+      if (indexDbs.has(indexDb)) return indexDb;
+      indexDbs.add(indexDb);
+      for (const name of ['put', 'del', 'batch'] as const) {
+        const write = indexDb[name] as (...args: unknown[]) => void;
+        indexDb[name] = ((...args: unknown[]) => {
+          forgetAll();
+          write.apply(indexDb, args);
+        }) as never;
+      }
+      return indexDb;
     };
     const deleteItemDb = store.deleteItemDb;
     store.deleteItemDb = (table, callback) => {

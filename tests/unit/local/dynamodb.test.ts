@@ -12,10 +12,13 @@ import {
   PutItemCommand,
   QueryCommand,
   ResourceNotFoundException,
+  ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ensureTable } from '../../../local/dynamo-table.js';
 import { type LocalDynamo, startDynamo } from '../../../local/dynamodb.js';
+import { nonKeyAttributes, TABLE_INDEXES, TABLE_SCHEMA } from '../../../shared/storage/table.js';
 
 const started: { dynamo: LocalDynamo; client: DynamoDBClient; dir: string }[] = [];
 afterEach(async () => {
@@ -298,6 +301,161 @@ describe('the local DynamoDB', () => {
       // Assess: the item went with its table.
       const { Item } = await client.send(new GetItemCommand({ TableName: 'things', Key: { id: { S: 'b' } } }));
       expect(Item).toBeUndefined();
+    } finally {
+      client.destroy();
+      await dynamo.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes to an index only the entries a write changes, and each index of the article table holds what DynamoDB’s would', async () => {
+    // Prepare: the article table as the stack makes it, and an article in it, waiting for its next message.
+    const dir = mkdtempSync(join(tmpdir(), 'precis-dynamo-'));
+    let dynamo = await startDynamo({ port: 0, directory: dir });
+    const clientOf = (endpoint: string) =>
+      new DynamoDBClient({
+        endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      });
+    let client = clientOf(dynamo.endpoint);
+    const TableName = 'articles';
+    type Item = Record<string, { S: string } | { M: Record<string, { S: string }> }>;
+    const s = (text: string) => ({ S: text });
+    /** The index entries each LevelDB batch of `act` writes and deletes, by index name. */
+    const { ClassicLevel: Level } = createRequire(
+      createRequire(createRequire(import.meta.url).resolve('dynalite')).resolve('level'),
+    )('classic-level') as { ClassicLevel: { prototype: { _batch: (...args: unknown[]) => unknown } } };
+    const indexRows = async (act: () => Promise<unknown>) => {
+      const rows = { put: [] as string[], del: [] as string[] };
+      const batch = Level.prototype._batch;
+      Level.prototype._batch = function (this: unknown, ...args: unknown[]) {
+        for (const op of args[0] as { type: 'put' | 'del'; key: unknown }[]) {
+          const [kind, , index] = String(op.key).split('~');
+          if (kind?.startsWith('index-')) rows[op.type].push(index ?? '');
+        }
+        return batch.apply(this, args);
+      };
+      try {
+        await act();
+      } finally {
+        Level.prototype._batch = batch;
+      }
+      rows.put.sort();
+      rows.del.sort();
+      return rows;
+    };
+    const update = (expression: string, values?: Item, names?: Record<string, string>) =>
+      client.send(
+        new UpdateItemCommand({
+          TableName,
+          Key: { id: s('a') },
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(id)',
+          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: names,
+        }),
+      );
+    const scan = async (IndexName?: string) => {
+      const items: unknown[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(new ScanCommand({ TableName, IndexName, ExclusiveStartKey } as never));
+        items.push(...(page.Items ?? []));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return items.map((item) => JSON.stringify(item, Object.keys(item as object).sort())).sort();
+    };
+    /** What each index holds in DynamoDB: for each item with both of its keys, those keys, the table's and what it projects. */
+    const expectIndexesAsDynamoDb = async () => {
+      const items = (await client.send(new ScanCommand({ TableName }))).Items ?? [];
+      for (const index of TABLE_INDEXES) {
+        const copied = [
+          TABLE_SCHEMA.partitionKey,
+          index.partitionKey,
+          index.sortKey,
+          ...(nonKeyAttributes(index) ?? []),
+        ];
+        const entries = items
+          .filter((item) => item[index.partitionKey] && item[index.sortKey])
+          .map((item) => Object.fromEntries(copied.filter((name) => item[name]).map((name) => [name, item[name]])))
+          .map((entry) => JSON.stringify(entry, Object.keys(entry).sort()))
+          .sort();
+        expect({ index: index.indexName, entries: await scan(index.indexName) }).toEqual({
+          index: index.indexName,
+          entries,
+        });
+      }
+    };
+    try {
+      await ensureTable(client, TableName);
+      const article: Item = {
+        id: s('a'),
+        listPk: s('ARTICLE'),
+        receivedAt: s('2026-12-01T10:00:00.000Z'),
+        updatedAt: s('2026-12-01T10:00:00.000Z'),
+        status: s('RECEIVED'),
+        pending: s('RECEIVED'),
+        sourceKey: s('incoming/a.md'),
+      };
+      await client.send(new PutItemCommand({ TableName, Item: article }));
+      await client.send(new PutItemCommand({ TableName, Item: { ...article, id: s('b'), pending: s('CLEANED') } }));
+      const [received, status, pending] = ['listByReceived', 'listByStatus', 'pendingByUpdated'];
+
+      // Act and assess, one write after another: what each writes to the indexes, and what they hold after it.
+      // A field no index copies (the start of cleaning), set and set again to the same map: no entry written.
+      expect(
+        await indexRows(() => update('SET ingestStartedAt = :t', { ':t': s('2026-12-01T10:00:01.000Z') })),
+      ).toEqual({ put: [], del: [] });
+      expect(await indexRows(() => update('SET summary = :m', { ':m': { M: { short: s('x') } } }))).toEqual({
+        put: [],
+        del: [],
+      });
+      await expectIndexesAsDynamoDb();
+      // A field the listings copy: their two entries, not the sweep's (keys only).
+      expect(await indexRows(() => update('SET title = :t', { ':t': s('A title') }))).toEqual({
+        put: [received, status],
+        del: [],
+      });
+      await expectIndexesAsDynamoDb();
+      // The status and the time of the change: every entry moves or changes, the old keys' entries go.
+      expect(
+        await indexRows(() =>
+          update(
+            'SET #status = :s, updatedAt = :u, pending = :s',
+            { ':s': s('CLEANED'), ':u': s('2026-12-01T10:00:02.000Z') },
+            { '#status': 'status' },
+          ),
+        ),
+      ).toEqual({ put: [received, status, pending], del: [status, pending] });
+      await expectIndexesAsDynamoDb();
+      // The event published (REMOVE pending): the sweep's entry goes, the listings' stay as they were.
+      expect(await indexRows(() => update('REMOVE pending'))).toEqual({ put: [], del: [pending] });
+      await expectIndexesAsDynamoDb();
+      expect(await indexRows(() => update('SET pending = :p', { ':p': s('DONE') }))).toEqual({
+        put: [pending],
+        del: [],
+      });
+      await expectIndexesAsDynamoDb();
+      // A put of the item as it is (the repair's rewrite) changes nothing in an index either.
+      const { Item: now } = await client.send(new GetItemCommand({ TableName, Key: { id: s('a') } }));
+      expect(await indexRows(() => client.send(new PutItemCommand({ TableName, Item: now })))).toEqual({
+        put: [],
+        del: [],
+      });
+
+      // Act: the server listens again (a new store over the same LevelDB), and the article is read from it.
+      client.destroy();
+      await dynamo.close();
+      dynamo = await startDynamo({ port: 0, directory: dir });
+      client = clientOf(dynamo.endpoint);
+      // Assess: an item this store did not write has every entry written, as a data folder of before may need;
+      // once written here, its unchanged entries are left again.
+      const again = () => update('SET ingestStartedAt = :t', { ':t': s('2026-12-01T10:00:03.000Z') });
+      expect(await indexRows(again)).toEqual({ put: [received, status, pending], del: [] });
+      expect(await indexRows(again)).toEqual({ put: [], del: [] });
+      await expectIndexesAsDynamoDb();
+      expect((await scan()).length).toBe(2);
     } finally {
       client.destroy();
       await dynamo.close();

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -297,8 +298,8 @@ describe('the local store’s bucket and its configurations, held once read', ()
 });
 
 describe('the local store’s writes', () => {
-  it('writes an upload read whole into the same files, with the same size and MD5, as s3rver’s streamed write', async () => {
-    // Prepare: one store writing the checked bytes in one call, and s3rver's own write of the same upload.
+  it('writes an upload read whole into the same files, with the same size and MD5, as a streamed write (s3rver’s multipart uploads), both whole before they answer', async () => {
+    // Prepare: one store writing the checked bytes in one call, and the same upload given as a stream.
     const require = createRequire(import.meta.url);
     const S3Object = require('s3rver/lib/models/object.js') as new (
       bucket: string,
@@ -323,13 +324,149 @@ describe('the local store’s writes', () => {
       const expected = await streamed.putObject(new S3Object('b', key, Readable.from([body]), metadata));
       // Assess
       expect(written).toEqual(expected);
-      for (const resource of ['object', 'object.md5', 'metadata.json']) {
+      for (const resource of ['object', 'metadata.json']) {
         const [a, b] = [whole, streamed].map((store) => readFileSync(store.getResourcePath('b', key, resource)));
         expect(a).toEqual(b);
       }
       expect(readFileSync(whole.getResourcePath('b', key, 'object'))).toEqual(body);
+      // The MD5 is in the metadata file, not in a file of its own.
+      expect(JSON.parse(readFileSync(whole.getResourcePath('b', key, 'metadata.json'), 'utf8'))).toEqual({
+        'content-type': 'text/plain',
+        'x-amz-meta-origin': 'page',
+        md5: written.md5,
+      });
+      expect(existsSync(whole.getResourcePath('b', key, 'object.md5'))).toBe(false);
     } finally {
       for (const root of roots) rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the local store’s reads', () => {
+  const require = createRequire(import.meta.url);
+  type Stored = { metadata: Record<string, unknown>; content: Readable | null; range?: unknown } | null;
+  interface Store {
+    putBucket(bucket: string): Promise<unknown>;
+    putObject(object: unknown): Promise<{ size: number; md5: string }>;
+    getObject(bucket: string, key: string, options?: { start?: number; end?: number }): Promise<Stored>;
+    copyObject(a: string, b: string, c: string, d: string, metadata?: Record<string, unknown>): Promise<unknown>;
+    listObjects(bucket: string, options: object): Promise<{ objects: { key: string; metadata: unknown }[] }>;
+    getResourcePath(bucket: string, key: string, resource: string): string;
+  }
+  const FilesystemStore = require('s3rver/lib/stores/filesystem.js') as new (root: string) => Store;
+  const S3Object = require('s3rver/lib/models/object.js') as new (
+    bucket: string,
+    key: string,
+    content: unknown,
+    metadata: Record<string, unknown>,
+  ) => unknown;
+  const upload = (key: string, text: string, type = 'text/plain') => {
+    const body = Buffer.from(text);
+    return new S3Object('b', key, Object.assign(Readable.from([body]), { [WHOLE_BODY]: body }), {
+      'content-type': type,
+      'x-amz-meta-n': '1',
+      'content-length': String(body.length),
+    });
+  };
+  /** What a GET answers: the headers and the bytes, with the range when one was asked for. */
+  const read = async (store: Store, key: string, options?: { start?: number; end?: number }) => {
+    const object = await store.getObject('b', key, options);
+    if (!object) return null;
+    const chunks: Buffer[] = [];
+    for await (const chunk of object.content ?? []) chunks.push(chunk as Buffer);
+    return { metadata: object.metadata, text: Buffer.concat(chunks).toString(), range: object.range };
+  };
+
+  it('answers what s3rver’s own store answers, for objects it wrote and for objects in s3rver’s files', async () => {
+    // Prepare: an object written by s3rver's own store (its MD5 in a file of its own), one by this store.
+    const root = mkdtempSync(join(tmpdir(), 'precis-store-'));
+    try {
+      const theirs = new FilesystemStore(root);
+      const ours = new KeyPreservingStore(root) as unknown as Store;
+      await theirs.putBucket('b');
+      await theirs.putObject(
+        new S3Object('b', 'old/a.txt', Buffer.from('an old object'), { 'content-type': 'text/html' }),
+      );
+      await ours.putObject(upload('new/b.txt', 'a new object'));
+      await ours.copyObject('b', 'new/b.txt', 'b', 'copies/c.txt');
+      await ours.copyObject('b', 'old/a.txt', 'b', 'copies/d.txt', { 'content-type': 'text/csv' });
+      const keys = ['old/a.txt', 'new/b.txt', 'copies/c.txt', 'copies/d.txt'];
+
+      // Act: each read by this store as it runs, by a new one (a restarted stack), and by s3rver's own store
+      // (the new objects' MD5 file written for it: it reads no other).
+      const running = await Promise.all(keys.map((key) => read(ours, key)));
+      const restarted = new KeyPreservingStore(root) as unknown as Store;
+      const afresh = await Promise.all(keys.map((key) => read(restarted, key)));
+      for (const key of keys.slice(1)) {
+        const { md5 } = JSON.parse(readFileSync(ours.getResourcePath('b', key, 'metadata.json'), 'utf8'));
+        writeFileSync(ours.getResourcePath('b', key, 'object.md5'), md5);
+      }
+      const s3rvers = await Promise.all(keys.map((key) => read(theirs, key)));
+
+      // Assess
+      expect(running).toEqual(s3rvers);
+      expect(afresh).toEqual(s3rvers);
+      expect(s3rvers.map((object) => [object?.text, object?.metadata['content-type']])).toEqual([
+        ['an old object', 'text/html'],
+        ['a new object', 'text/plain'],
+        ['a new object', 'text/plain'],
+        ['an old object', 'text/csv'],
+      ]);
+      expect(s3rvers[1]?.metadata.etag).toBe(JSON.stringify(createHash('md5').update('a new object').digest('hex')));
+      expect(s3rvers[1]?.metadata['x-amz-meta-n']).toBe('1');
+      // Ranges, one past the end, and a missing key, as s3rver's store answers them.
+      for (const range of [{ start: 3, end: 5 }, { start: 4 }, { start: 40 }]) {
+        expect(await read(ours, 'new/b.txt', range)).toEqual(await read(theirs, 'new/b.txt', range));
+      }
+      expect(await read(ours, 'new/b.txt', { start: 2, end: 4 })).toMatchObject({ text: 'new' });
+      expect(await read(ours, 'missing.txt')).toBeNull();
+      // The listing gives the same metadata.
+      const listed = async (store: Store) =>
+        (await store.listObjects('b', {})).objects.map(({ key, metadata }) => ({ key, metadata }));
+      expect(await listed(ours)).toEqual(await listed(theirs));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('reads only the object’s file for an object it wrote or read, and the new MD5 of one written again', async () => {
+    // Prepare: an object in s3rver's files (its MD5 in a file of its own), read once; another written here.
+    const root = mkdtempSync(join(tmpdir(), 'precis-store-'));
+    try {
+      const theirs = new FilesystemStore(root);
+      const ours = new KeyPreservingStore(root) as unknown as Store;
+      await theirs.putBucket('b');
+      await theirs.putObject(new S3Object('b', 'old.txt', Buffer.from('before'), { 'content-type': 'text/html' }));
+      const first = await read(ours, 'old.txt');
+      await ours.putObject(upload('new.txt', 'written here', 'text/csv'));
+
+      // Act: their metadata files gone from under the store (nothing but the store writes its files as it runs).
+      for (const key of ['old.txt', 'new.txt']) {
+        unlinkSync(ours.getResourcePath('b', key, 'metadata.json'));
+      }
+      unlinkSync(ours.getResourcePath('b', 'old.txt', 'object.md5'));
+      // Assess: the reads answer from what the store holds, from the object's file alone.
+      expect(await read(ours, 'old.txt')).toEqual(first);
+      expect(await read(ours, 'new.txt')).toMatchObject({
+        text: 'written here',
+        metadata: {
+          'content-type': 'text/csv',
+          etag: JSON.stringify(createHash('md5').update('written here').digest('hex')),
+        },
+      });
+
+      // Act: the old object written again over its stale MD5 file, then read by a new store.
+      writeFileSync(ours.getResourcePath('b', 'old.txt', 'object.md5'), 'stale');
+      await ours.putObject(upload('old.txt', 'after'));
+      // Assess: the MD5 the metadata file holds, the new bytes'.
+      const etag = JSON.stringify(createHash('md5').update('after').digest('hex'));
+      expect(await read(ours, 'old.txt')).toMatchObject({ text: 'after', metadata: { etag } });
+      expect(await read(new KeyPreservingStore(root) as unknown as Store, 'old.txt')).toMatchObject({
+        text: 'after',
+        metadata: { etag },
+      });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
