@@ -5,7 +5,7 @@
  * its source through tsx elsewhere. What it throws goes back as data: the
  * code and sentence of a known error, the stack of any other for the logs.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import {
   type CleanedArticle,
   type CleanOptions,
@@ -13,6 +13,13 @@ import {
   loadLanguageModels,
 } from '../../shared/cleaning/index.js';
 import { type ErrorCode, PrecisError } from '../../shared/errors.js';
+import { holdBallast } from './heap-ballast.js';
+
+/** What the pool tells a worker it starts. */
+export interface CleanWorkerData {
+  /** MB of heap to hold for the worker's life (heap-ballast.ts): the pool has added them to V8's limit. */
+  ballastMb: number;
+}
 
 export interface CleanJob {
   id: number;
@@ -55,6 +62,7 @@ function warmUp(): void {
   }
 }
 
+holdBallast((workerData as CleanWorkerData | null)?.ballastMb ?? 0);
 await loadLanguageModels();
 warmUp();
 port.on('message', (job: CleanJob) => {

@@ -4,17 +4,18 @@ import { cleaningDeadline, cleanOptions, cutShort } from '../../shared/cleaning/
 import type { CleanedArticle } from '../../shared/cleaning/index.js';
 import { InvalidInputError, type PrecisError, TransientError } from '../../shared/errors.js';
 import type { Cleaner, CleanRequest } from '../../shared/ports.js';
-import type { CleanJob, WorkerMessage } from './clean-worker.js';
+import type { CleanJob, CleanWorkerData, WorkerMessage } from './clean-worker.js';
 import { CLEAN_WORKER } from './clean-worker-file.js';
+import { ballastMb } from './heap-ballast.js';
 import { cleanWorkerBundle } from './worker-bundle.js';
 
 /**
  * The cleaning worker's heap cap, in the ingest function and the CLI alike.
  * The function has 1,024 MB: the handler's thread (SDK clients, the
  * upload's bytes) takes under 200 MB, so a worker stopped at 512 MB of heap
- * (and its young generation, an eighth of that: youngGenerationMb) leaves
- * the function standing. The slowest document inside the structure limits
- * needs about 250 MB.
+ * (with its young generation and its ballast, an eighth of that each:
+ * youngGenerationMb, ballastMb; 640 MB in all) leaves the function standing.
+ * The slowest document inside the structure limits needs about 250 MB.
  */
 export const CLEANER_HEAP_MB = 512;
 
@@ -39,7 +40,11 @@ export type WorkerScript = { file: URL } | { source: string };
 export interface WorkerCleanerOptions {
   /** Workers at most, each cleaning one upload at a time; the others wait their turn. */
   workers: number;
-  /** Each worker's heap (V8's old generation), MB: an upload that needs more stops its worker and is TOO_COMPLEX. Its young generation is an eighth of it (youngGenerationMb). */
+  /**
+   * Each worker's heap (V8's old generation), MB: an upload that needs more stops its worker and is TOO_COMPLEX.
+   * Its young generation is an eighth of it (youngGenerationMb); V8's limit is larger by the worker's ballast
+   * (ballastMb, heap-ballast.ts), which the upload never has to share.
+   */
   heapMb: number;
   /** The worker's code: by default the bundle beside this module, else one built from clean-worker.ts. */
   script?: WorkerScript;
@@ -214,12 +219,14 @@ export class WorkerCleaner implements Cleaner {
 
   private spawn(): Slot {
     // Not the parent's flags (a TypeScript loader the parent runs under would load the bundle slowly).
+    const ballast = ballastMb(this.options.heapMb);
     const options = {
       execArgv: [],
       resourceLimits: {
-        maxOldGenerationSizeMb: this.options.heapMb,
+        maxOldGenerationSizeMb: this.options.heapMb + ballast,
         maxYoungGenerationSizeMb: youngGenerationMb(this.options.heapMb),
       },
+      workerData: { ballastMb: ballast } satisfies CleanWorkerData,
     };
     this.script ??= defaultScript();
     this.started++;

@@ -5,7 +5,8 @@
  * real worker is driven by tests/integration/hostile.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { WorkerCleaner, type WorkerScript } from '../../lambdas/ingest/worker-cleaner.js';
+import { ballastMb } from '../../lambdas/ingest/heap-ballast.js';
+import { WorkerCleaner, type WorkerScript, youngGenerationMb } from '../../lambdas/ingest/worker-cleaner.js';
 import type { PrecisError } from '../../shared/errors.js';
 import type { CleanRequest } from '../../shared/ports.js';
 
@@ -69,6 +70,23 @@ describe('the cleaning workers', () => {
     // Assess
     expect(result.text).toBe('a.txt:5');
     expect(shared.toString()).toBe('hello, world');
+  });
+
+  it('give a worker its ballast on top of the heap an upload has', async () => {
+    // Prepare: a worker that answers with what it was told and the heap V8 gives it, MB.
+    const cleaner = pool(
+      standIn(`
+        const { workerData } = require('node:worker_threads');
+        const limit = require('node:v8').getHeapStatistics().heap_size_limit / 1024 / 1024;
+        post({ type: 'cleaned', id: job.id, article: { text: JSON.stringify({ workerData, limit }) } });
+      `),
+    );
+    // Act
+    const told = JSON.parse((await cleaner.clean(bytes('x'), request('a.html'))).text);
+    // Assess: 64 MB for the upload, 8 of ballast, 8 of young generation.
+    expect(told.workerData).toEqual({ ballastMb: ballastMb(64) });
+    expect(ballastMb(64)).toBe(8);
+    expect(told.limit).toBeGreaterThanOrEqual(64 + ballastMb(64) + youngGenerationMb(64));
   });
 
   it('stop a worker that runs past its budget: STAGE_TIMEOUT, and the next upload gets a new worker', async () => {
