@@ -29,14 +29,18 @@ afterEach(async () => {
   }
 });
 
-async function start() {
-  const dir = mkdtempSync(join(tmpdir(), 'precis-dynamo-'));
-  const dynamo = await startDynamo({ port: 0, directory: dir });
-  const client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
+/** A client of the local emulator at `endpoint`. */
+const clientOf = (endpoint: string) =>
+  new DynamoDBClient({
+    endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
+
+async function start() {
+  const dir = mkdtempSync(join(tmpdir(), 'precis-dynamo-'));
+  const dynamo = await startDynamo({ port: 0, directory: dir });
+  const client = clientOf(dynamo.endpoint);
   started.push({ dynamo, client, dir });
   return client;
 }
@@ -200,12 +204,6 @@ describe('the local DynamoDB', () => {
     // Prepare: a table with an index on `kind`, and an item in it.
     const dir = mkdtempSync(join(tmpdir(), 'precis-dynamo-'));
     let dynamo = await startDynamo({ port: 0, directory: dir });
-    const clientOf = (endpoint: string) =>
-      new DynamoDBClient({
-        endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      });
     let client = clientOf(dynamo.endpoint);
     try {
       await client.send(
@@ -312,12 +310,6 @@ describe('the local DynamoDB', () => {
     // Prepare: the article table as the stack makes it, and an article in it, waiting for its next message.
     const dir = mkdtempSync(join(tmpdir(), 'precis-dynamo-'));
     let dynamo = await startDynamo({ port: 0, directory: dir });
-    const clientOf = (endpoint: string) =>
-      new DynamoDBClient({
-        endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      });
     let client = clientOf(dynamo.endpoint);
     const TableName = 'articles';
     type Item = Record<string, { S: string } | { M: Record<string, { S: string }> }>;
