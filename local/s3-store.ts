@@ -173,6 +173,9 @@ async function md5Of(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** What the store's maps name a bucket's configuration or object by: `bucket/name`; `inBucket(b, '')` prefixes all of b's. */
+const inBucket = (bucket: string, name: string) => `${bucket}/${name}`;
+
 /** Keys in S3's order: by their UTF-8 bytes. */
 const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
@@ -219,7 +222,7 @@ export class KeyPreservingStore extends FilesystemStore {
   override getSubresource(bucket: string, key: string | undefined, type: string): Promise<unknown> {
     // An object's own subresources (none that precis uses) are read each time.
     if (key) return super.getSubresource(bucket, key, type);
-    const name = `${bucket}/${type}`;
+    const name = inBucket(bucket, type);
     let found = this.configurations.get(name);
     if (!found) {
       found = super.getSubresource(bucket, key, type);
@@ -233,7 +236,7 @@ export class KeyPreservingStore extends FilesystemStore {
     try {
       await super.putSubresource(bucket, key, resource);
     } finally {
-      this.configurations.delete(`${bucket}/${resource.type}`);
+      this.configurations.delete(inBucket(bucket, resource.type));
     }
   }
 
@@ -241,14 +244,15 @@ export class KeyPreservingStore extends FilesystemStore {
     try {
       await super.deleteSubresource(bucket, key, type);
     } finally {
-      this.configurations.delete(`${bucket}/${type}`);
+      this.configurations.delete(inBucket(bucket, type));
     }
   }
 
   private forget(bucket: string): void {
     this.buckets.delete(bucket);
-    for (const name of this.configurations.keys()) if (name.startsWith(`${bucket}/`)) this.configurations.delete(name);
-    for (const name of this.descriptions.keys()) if (name.startsWith(`${bucket}/`)) this.descriptions.delete(name);
+    const prefix = inBucket(bucket, '');
+    for (const name of this.configurations.keys()) if (name.startsWith(prefix)) this.configurations.delete(name);
+    for (const name of this.descriptions.keys()) if (name.startsWith(prefix)) this.descriptions.delete(name);
   }
 
   override reset(): void {
@@ -259,7 +263,7 @@ export class KeyPreservingStore extends FilesystemStore {
   }
 
   private keep(bucket: string, key: string, described: Described): void {
-    const name = `${bucket}/${key}`;
+    const name = inBucket(bucket, key);
     this.descriptions.delete(name);
     this.descriptions.set(name, described);
     if (this.descriptions.size > KEPT_DESCRIPTIONS)
@@ -275,7 +279,7 @@ export class KeyPreservingStore extends FilesystemStore {
    * s3rver's store.
    */
   private async described(bucket: string, key: string): Promise<Described> {
-    const found = this.descriptions.get(`${bucket}/${key}`);
+    const found = this.descriptions.get(inBucket(bucket, key));
     if (found) return found;
     const stored: Record<string, unknown> = JSON.parse(
       readIfThere(this.getResourcePath(bucket, key, 'metadata.json')) ?? '{}',
@@ -317,7 +321,7 @@ export class KeyPreservingStore extends FilesystemStore {
     metadata: Record<string, unknown>,
     md5?: string,
   ): Promise<void> {
-    this.descriptions.delete(`${bucket}/${key}`);
+    this.descriptions.delete(inBucket(bucket, key));
     const described = {
       metadata: storable(metadata),
       md5: md5 ?? (await md5Of(this.getResourcePath(bucket, key, 'object'))),
@@ -414,7 +418,7 @@ export class KeyPreservingStore extends FilesystemStore {
   override async putObject(object: PutObject): Promise<{ size: number; md5: string }> {
     const body = (object.content as { [WHOLE_BODY]?: Buffer } | null)?.[WHOLE_BODY];
     const path = this.getResourcePath(object.bucket, object.key, 'object');
-    this.descriptions.delete(`${object.bucket}/${object.key}`);
+    this.descriptions.delete(inBucket(object.bucket, object.key));
     if (!body) return this.putStreamed(object, path);
     try {
       writeFileSync(path, body);
@@ -459,7 +463,7 @@ export class KeyPreservingStore extends FilesystemStore {
   }
 
   async deleteObject(bucket: string, key: string): Promise<void> {
-    this.descriptions.delete(`${bucket}/${key}`);
+    this.descriptions.delete(inBucket(bucket, key));
     for (const resource of ['object', 'object.md5', 'metadata.json']) {
       try {
         unlinkSync(this.getResourcePath(bucket, key, resource));
